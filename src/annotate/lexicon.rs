@@ -1,0 +1,48 @@
+//! Entity names by id and language: what annotations resolve against.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::diagnostic::did_you_mean;
+use crate::load::EntitySource;
+
+/// Names of every entity in every language, and every written form (name or alias) that
+/// points back to an id.
+#[derive(Debug, Default)]
+pub struct Lexicon {
+    names: HashMap<String, BTreeMap<String, String>>,
+    forms: Vec<(String, String)>,
+}
+
+impl Lexicon {
+    pub fn new(entities: &[EntitySource]) -> Self {
+        let mut lexicon = Lexicon::default();
+        for e in entities {
+            lexicon.names.insert(e.id.clone(), e.name.clone());
+            lexicon.forms.push((e.id.clone(), e.id.clone()));
+            for name in e.name.values() {
+                lexicon.forms.push((name.clone(), e.id.clone()));
+            }
+            for alias in e.aliases.values().flatten() {
+                lexicon.forms.push((alias.clone(), e.id.clone()));
+            }
+        }
+        lexicon
+    }
+
+    pub fn contains(&self, id: &str) -> bool {
+        self.names.contains_key(id)
+    }
+
+    pub fn name(&self, id: &str, lang: &str) -> Option<&str> {
+        self.names.get(id)?.get(lang).map(String::as_str)
+    }
+
+    /// The id an editor most likely meant, matching ids, names and aliases in every language.
+    pub fn suggest(&self, wanted: &str) -> Option<&str> {
+        let form = did_you_mean(wanted, self.forms.iter().map(|(f, _)| f.as_str()))?;
+        self.forms
+            .iter()
+            .find(|(f, _)| f == form)
+            .map(|(_, id)| id.as_str())
+    }
+}

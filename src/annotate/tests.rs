@@ -1,0 +1,111 @@
+use super::*;
+use crate::load::entity;
+
+fn lexicon() -> Lexicon {
+    let langs = vec!["fr".to_string(), "en".to_string()];
+    let entities = [
+        ("aleppo", "type: place\nname: {fr: Alep, en: Aleppo}\naliases: {en: [Halab]}\n"),
+        ("hts", "type: organization\nname: {fr: HTS, en: HTS}\naliases: {fr: [Hayat Tahrir al-Sham]}\n"),
+    ]
+    .map(|(id, yaml)| entity::parse(id, SourceText::new("e.yaml", yaml.into()), &langs).unwrap());
+    Lexicon::new(&entities)
+}
+
+fn run(body: &str, allow_html: bool) -> Annotated {
+    let lexicon = lexicon();
+    let urls = Urls::new("/base/");
+    let annotator = Annotator {
+        lexicon: &lexicon,
+        urls: &urls,
+        allow_html,
+    };
+    let text = format!("---\ntitle: t\n---\n{body}");
+    let src = SourceText::new("a.fr.md", text);
+    annotator.annotate(&src, 16, "fr")
+}
+
+#[test]
+fn bare_annotation_renders_the_name_in_the_page_language() {
+    let out = run("La ville d'[[aleppo]] est prise.\n", false);
+    assert_eq!(
+        out.html,
+        "<p>La ville d'<a class=\"mention\" id=\"m-aleppo-1\" href=\"/base/fr/entities/aleppo/\" data-entity=\"aleppo\">Alep</a> est prise.</p>\n"
+    );
+    assert_eq!(out.mentions[0].snippet.mention, "Alep");
+    assert_eq!(out.mentions[0].snippet.before, "La ville d'");
+}
+
+#[test]
+fn piped_annotation_keeps_the_writers_words_and_formatting() {
+    let out = run("Les [[hts|*factions*]] avancent. Puis [[hts|HTS]] encore.\n", false);
+    assert!(out.html.contains(">\u{3c}em>factions</em></a>"), "{}", out.html);
+    let anchors: Vec<_> = out.mentions.iter().map(|m| m.anchor.as_str()).collect();
+    assert_eq!(anchors, ["m-hts-1", "m-hts-2"]);
+    assert_eq!(out.mentions[1].snippet.before, "Puis ");
+    assert_eq!(out.mentions[1].snippet.after, " encore.");
+    assert!(out.problems.is_empty());
+}
+
+#[test]
+fn mention_spans_point_at_the_source() {
+    let out = run("x\n\ny [[aleppo|Alep]]\n", false);
+    let (s, e) = out.mentions[0].span;
+    assert_eq!(&format!("---\ntitle: t\n---\nx\n\ny [[aleppo|Alep]]\n")[s..e], "[[aleppo|Alep]]");
+}
+
+#[test]
+fn unknown_entity_suggests_by_id_name_or_alias() {
+    let out = run("un [[alepo]] et [[halab|H]] et [[zzz]]\n", false);
+    let got: Vec<_> = out
+        .problems
+        .iter()
+        .map(|d| (d.code, d.location.as_ref().unwrap().col, d.help.clone().unwrap()))
+        .collect();
+    assert_eq!(got[0].0, Code::UnknownEntity);
+    assert_eq!(got[0].1, 4);
+    assert!(got[0].2.contains("`aleppo`"), "{}", got[0].2);
+    assert!(got[1].2.contains("`aleppo`"), "{}", got[1].2);
+    assert!(got[2].2.contains("create content/entities/zzz.yaml"));
+    assert_eq!(out.problems[0].location.as_ref().unwrap().line, 4);
+}
+
+#[test]
+fn unclosed_and_empty_annotations() {
+    let out = run("a [[aleppo b\n\nc [[]] d [[ ]] e [[|x]]\n\n`[[code]]` fine\n", false);
+    let codes: Vec<_> = out
+        .problems
+        .iter()
+        .map(|d| (d.code, d.location.as_ref().unwrap().line, d.location.as_ref().unwrap().col))
+        .collect();
+    assert_eq!(
+        codes,
+        vec![
+            (Code::UnclosedAnnotation, 4, 3),
+            (Code::EmptyAnnotation, 6, 3),
+            (Code::EmptyAnnotation, 6, 10),
+            (Code::EmptyAnnotation, 6, 18),
+        ]
+    );
+}
+
+#[test]
+fn raw_html_and_script_urls_are_dropped_by_default() {
+    let out = run(
+        "<script>alert(1)</script>\n\n[x](javascript:alert(1)) [y]( JaVa\tScript:1) ![i](data:image/png;base64,xx) <b>b</b> [ok](https://example.org)\n",
+        false,
+    );
+    assert!(!out.html.contains("<script"), "{}", out.html);
+    assert!(!out.html.contains("<b>"));
+    assert!(!out.html.to_lowercase().contains("javascript"));
+    assert!(!out.html.contains("data:"));
+    assert!(out.html.contains("href=\"https://example.org\""));
+    let allowed = run("<b>b</b>\n", true);
+    assert!(allowed.html.contains("<b>b</b>"));
+}
+
+#[test]
+fn annotation_text_is_escaped() {
+    let out = run("[[hts|<i>x</i> & y]]\n", false);
+    assert!(out.html.contains("&amp; y</a>"), "{}", out.html);
+    assert!(!out.html.contains("<i>"));
+}

@@ -1,0 +1,196 @@
+//! `site.yaml`: the site's title, languages, base URL and output directory.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::source;
+use crate::yaml;
+
+pub const CONFIG_FILE: &str = "site.yaml";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: BTreeMap<String, String>,
+    base_url: String,
+    languages: Vec<String>,
+    #[serde(default)]
+    output_dir: Option<PathBuf>,
+    #[serde(default)]
+    allow_html: bool,
+    #[serde(default)]
+    backlinks_per_page: Option<usize>,
+}
+
+/// The validated site configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The site's root directory (where `site.yaml` lives).
+    pub root: PathBuf,
+    pub title: BTreeMap<String, String>,
+    /// Absolute base URL, always ending with `/`.
+    pub base_url: String,
+    /// Path part of `base_url`, always starting and ending with `/` (e.g. `/aleppo/`).
+    pub base_path: String,
+    /// Configured languages; the first is the default.
+    pub languages: Vec<String>,
+    /// Output directory, resolved against the root.
+    pub output_dir: PathBuf,
+    /// Emit raw HTML written in Markdown (off by default: editors are trusted with text only).
+    pub allow_html: bool,
+    /// How many articles an entity page lists before paginating its backlinks.
+    pub backlinks_per_page: usize,
+}
+
+impl Config {
+    pub fn default_language(&self) -> &str {
+        &self.languages[0]
+    }
+
+    /// Loads and validates `<root>/site.yaml`; `base_url` overrides the configured one.
+    pub fn load(root: &Path, base_url: Option<&str>) -> Result<Config, Vec<Diagnostic>> {
+        let path = root.join(CONFIG_FILE);
+        let src = source::read(root, &path).map_err(|d| vec![d])?;
+        let raw: RawConfig = yaml::parse(&src, 0, src.text.len()).map_err(|d| vec![d])?;
+        let mut problems = Vec::new();
+        let at_key = |key: &str| {
+            yaml::find_key(&src.text, 0, src.text.len(), key)
+                .map_or_else(|| src.locate(0, 0), |(s, e)| src.locate(s, e))
+        };
+
+        if raw.languages.is_empty() {
+            problems.push(
+                Diagnostic::at(Code::InvalidConfig, "no language configured", at_key("languages"))
+                    .with_help("list at least one language code, e.g. `languages: [fr, en]`"),
+            );
+        }
+        let mut seen = Vec::new();
+        for lang in &raw.languages {
+            if !is_language_code(lang) {
+                problems.push(
+                    Diagnostic::at(
+                        Code::InvalidConfig,
+                        format!("`{lang}` is not a language code"),
+                        at_key("languages"),
+                    )
+                    .with_help("use lowercase BCP 47 codes such as `fr`, `en` or `ar`"),
+                );
+            } else if seen.contains(&lang) {
+                problems.push(Diagnostic::at(
+                    Code::InvalidConfig,
+                    format!("language `{lang}` is listed twice"),
+                    at_key("languages"),
+                ));
+            }
+            seen.push(lang);
+            if !raw.title.contains_key(lang) {
+                problems.push(
+                    Diagnostic::at(
+                        Code::InvalidConfig,
+                        format!("the site has no title in `{lang}`"),
+                        at_key("title"),
+                    )
+                    .with_help(format!("add `{lang}: ...` under `title`")),
+                );
+            }
+        }
+
+        let base_url_value = base_url.unwrap_or(&raw.base_url);
+        let base = match parse_base_url(base_url_value) {
+            Ok(b) => Some(b),
+            Err(why) => {
+                let location = if base_url.is_some() {
+                    Location::file_only("--base-url")
+                } else {
+                    at_key("base_url")
+                };
+                problems.push(
+                    Diagnostic::at(
+                        Code::InvalidConfig,
+                        format!("invalid base_url `{base_url_value}`: {why}"),
+                        location,
+                    )
+                    .with_help("give an absolute URL such as `https://user.github.io/repo/`"),
+                );
+                None
+            }
+        };
+        if raw.backlinks_per_page == Some(0) {
+            problems.push(Diagnostic::at(
+                Code::InvalidConfig,
+                "backlinks_per_page must be at least 1",
+                at_key("backlinks_per_page"),
+            ));
+        }
+        match base {
+            Some((base_url, base_path)) if problems.is_empty() => Ok(Config {
+                root: root.to_path_buf(),
+                title: raw.title,
+                base_url,
+                base_path,
+                languages: raw.languages,
+                output_dir: root.join(raw.output_dir.unwrap_or_else(|| PathBuf::from("public"))),
+                allow_html: raw.allow_html,
+                backlinks_per_page: raw.backlinks_per_page.unwrap_or(20),
+            }),
+            _ => Err(problems),
+        }
+    }
+}
+
+fn is_language_code(code: &str) -> bool {
+    let mut parts = code.split('-');
+    let primary = parts.next().unwrap_or("");
+    (2..=3).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_lowercase())
+        && parts.all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// Normalises a base URL and extracts its path, both ending with `/`.
+fn parse_base_url(value: &str) -> Result<(String, String), String> {
+    let url = url::Url::parse(value).map_err(|e| e.to_string())?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err("it must be an http or https URL".into());
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err("it must not have a query or fragment".into());
+    }
+    let mut path = url.path().to_string();
+    if !path.ends_with('/') {
+        path.push('/');
+    }
+    let mut normalised = url.clone();
+    normalised.set_path(&path);
+    Ok((normalised.to_string(), path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_keeps_its_sub_path() {
+        assert_eq!(
+            parse_base_url("https://user.github.io/aleppo").unwrap(),
+            ("https://user.github.io/aleppo/".into(), "/aleppo/".into())
+        );
+        assert_eq!(
+            parse_base_url("http://localhost:1111").unwrap().1,
+            "/".to_string()
+        );
+        assert!(parse_base_url("user.github.io/aleppo").is_err());
+        assert!(parse_base_url("ftp://x.org/").is_err());
+    }
+
+    #[test]
+    fn language_codes() {
+        assert!(is_language_code("fr"));
+        assert!(is_language_code("pt-BR"));
+        assert!(!is_language_code("FR"));
+        assert!(!is_language_code("french"));
+        assert!(!is_language_code("../x"));
+    }
+}

@@ -1,0 +1,346 @@
+//! Typed problems with exact source locations, rendered like rustc.
+
+use std::fmt::{self, Write as _};
+use std::path::{Path, PathBuf};
+
+/// How bad a problem is. Errors stop a build; warnings do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// Every kind of problem depeche reports. The code is stable: editors and CI scripts match on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Code {
+    InvalidUtf8,
+    YamlSyntax,
+    MissingField,
+    InvalidDate,
+    UnknownEntity,
+    UnclosedAnnotation,
+    EmptyAnnotation,
+    UnknownRelationTarget,
+    MissingName,
+    InvalidWikidata,
+    InvalidCoordinates,
+    InvalidSlug,
+    DuplicateOutput,
+    InvalidConfig,
+    MissingFrontMatter,
+    InvalidFileName,
+    UnknownLanguage,
+    MissingTranslationFile,
+    SymlinkOutsideSite,
+    UnsafeOutputDir,
+    Unreadable,
+}
+
+impl Code {
+    pub fn id(self) -> &'static str {
+        match self {
+            Code::InvalidUtf8 => "E0001",
+            Code::YamlSyntax => "E0002",
+            Code::UnknownEntity => "E0003",
+            Code::MissingField => "E0004",
+            Code::InvalidDate => "E0005",
+            Code::UnclosedAnnotation => "E0006",
+            Code::EmptyAnnotation => "E0007",
+            Code::UnknownRelationTarget => "E0008",
+            Code::MissingName => "E0009",
+            Code::InvalidWikidata => "E0010",
+            Code::InvalidCoordinates => "E0011",
+            Code::InvalidSlug => "E0012",
+            Code::DuplicateOutput => "E0013",
+            Code::InvalidConfig => "E0014",
+            Code::MissingFrontMatter => "E0015",
+            Code::InvalidFileName => "E0016",
+            Code::UnknownLanguage => "E0017",
+            Code::MissingTranslationFile => "E0018",
+            Code::SymlinkOutsideSite => "W0001",
+            Code::UnsafeOutputDir => "E0019",
+            Code::Unreadable => "E0020",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Code::InvalidUtf8 => "invalid-utf8",
+            Code::YamlSyntax => "yaml-syntax",
+            Code::UnknownEntity => "unknown-entity",
+            Code::MissingField => "missing-field",
+            Code::InvalidDate => "invalid-date",
+            Code::UnclosedAnnotation => "unclosed-annotation",
+            Code::EmptyAnnotation => "empty-annotation",
+            Code::UnknownRelationTarget => "unknown-relation-target",
+            Code::MissingName => "missing-name",
+            Code::InvalidWikidata => "invalid-wikidata",
+            Code::InvalidCoordinates => "invalid-coordinates",
+            Code::InvalidSlug => "invalid-slug",
+            Code::DuplicateOutput => "duplicate-output",
+            Code::InvalidConfig => "invalid-config",
+            Code::MissingFrontMatter => "missing-front-matter",
+            Code::InvalidFileName => "invalid-file-name",
+            Code::UnknownLanguage => "unknown-language",
+            Code::MissingTranslationFile => "missing-translation-file",
+            Code::SymlinkOutsideSite => "symlink-outside-site",
+            Code::UnsafeOutputDir => "unsafe-output-dir",
+            Code::Unreadable => "unreadable-file",
+        }
+    }
+
+    pub fn severity(self) -> Severity {
+        match self {
+            Code::SymlinkOutsideSite => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+}
+
+/// A place in a source file: 1-based line and column (in characters), plus the span's length
+/// so the caret can underline it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub file: PathBuf,
+    pub line: usize,
+    pub col: usize,
+    pub len: usize,
+    pub line_text: String,
+}
+
+impl Location {
+    /// A location that names a file but no position in it (e.g. a file that could not be read).
+    pub fn file_only(file: impl Into<PathBuf>) -> Self {
+        Location {
+            file: file.into(),
+            line: 1,
+            col: 1,
+            len: 0,
+            line_text: String::new(),
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file.display(), self.line, self.col)
+    }
+}
+
+/// One problem found in the site, with where it is and how to fix it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub severity: Severity,
+    pub message: String,
+    pub location: Option<Location>,
+    pub help: Option<String>,
+    /// Other places involved (e.g. every file that writes the same output path).
+    pub related: Vec<Location>,
+}
+
+impl Diagnostic {
+    pub fn new(code: Code, message: impl Into<String>, location: Option<Location>) -> Self {
+        Diagnostic {
+            code,
+            severity: code.severity(),
+            message: message.into(),
+            location,
+            help: None,
+            related: Vec::new(),
+        }
+    }
+
+    pub fn at(code: Code, message: impl Into<String>, location: Location) -> Self {
+        Self::new(code, message, Some(location))
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_related(mut self, related: Vec<Location>) -> Self {
+        self.related = related;
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// Renders the diagnostic the way rustc does: header, location arrow, source line, caret, help.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let _ = writeln!(
+            out,
+            "{label}[{}]: {} ({})",
+            self.code.id(),
+            self.message,
+            self.code.name()
+        );
+        if let Some(loc) = &self.location {
+            render_snippet(&mut out, loc);
+        }
+        for loc in &self.related {
+            render_snippet(&mut out, loc);
+        }
+        if let Some(help) = &self.help {
+            let _ = writeln!(out, "   = help: {help}");
+        }
+        out
+    }
+}
+
+fn render_snippet(out: &mut String, loc: &Location) {
+    let gutter = loc.line.to_string().len().max(2);
+    let pad = " ".repeat(gutter);
+    let _ = writeln!(out, "{pad}--> {loc}");
+    if loc.line_text.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "{pad} |");
+    let _ = writeln!(out, "{:>gutter$} | {}", loc.line, loc.line_text);
+    // Tabs keep their width so the caret lines up under the span.
+    let lead: String = loc
+        .line_text
+        .chars()
+        .take(loc.col.saturating_sub(1))
+        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .collect();
+    let _ = writeln!(out, "{pad} | {lead}{}", "^".repeat(loc.len.max(1)));
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render())
+    }
+}
+
+/// A source file's text, able to turn byte offsets into line/column locations.
+#[derive(Debug, Clone)]
+pub struct SourceText {
+    /// Path relative to the site root, as shown to users.
+    pub path: PathBuf,
+    /// The text with any byte-order mark removed; line endings untouched.
+    pub text: String,
+}
+
+impl SourceText {
+    pub fn new(path: impl Into<PathBuf>, text: String) -> Self {
+        SourceText {
+            path: path.into(),
+            text,
+        }
+    }
+
+    /// Location of the byte range `start..end` (clamped to the text).
+    pub fn locate(&self, start: usize, end: usize) -> Location {
+        locate(&self.path, &self.text, start, end)
+    }
+
+    /// Location of a 1-based line and column (as reported by a YAML parser, say).
+    pub fn locate_line_col(&self, line: usize, col: usize, len: usize) -> Location {
+        let line_text = self
+            .text
+            .lines()
+            .nth(line.saturating_sub(1))
+            .unwrap_or("")
+            .trim_end_matches('\r')
+            .to_string();
+        Location {
+            file: self.path.clone(),
+            line: line.max(1),
+            col: col.max(1),
+            len,
+            line_text,
+        }
+    }
+}
+
+/// Turns a byte range of `text` into a location. Columns count characters, as rustc does.
+pub fn locate(path: &Path, text: &str, start: usize, end: usize) -> Location {
+    let start = floor_char_boundary(text, start.min(text.len()));
+    let end = floor_char_boundary(text, end.clamp(start, text.len()));
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[start..]
+        .find('\n')
+        .map_or(text.len(), |i| start + i);
+    let line_text = text[line_start..line_end].trim_end_matches('\r');
+    let line = text[..start].bytes().filter(|&b| b == b'\n').count() + 1;
+    let col = text[line_start..start].chars().count() + 1;
+    // Underline at most to the end of the first line of the span.
+    let span_end = end.min(line_start + line_text.len()).max(start);
+    let len = text[start..span_end].chars().count();
+    Location {
+        file: path.to_path_buf(),
+        line,
+        col,
+        len,
+        line_text: line_text.to_string(),
+    }
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The closest known name to `wanted`, if any is close enough to be a plausible typo.
+pub fn did_you_mean<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let wanted_lower = wanted.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&wanted_lower, &c.to_lowercase()), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locates_lines_and_character_columns() {
+        let text = "---\ntitle: é\r\n---\nune [[alepo]] ici\n";
+        let start = text.find("[[").unwrap();
+        let loc = locate(Path::new("a.md"), text, start, start + 9);
+        assert_eq!((loc.line, loc.col, loc.len), (4, 5, 9));
+        assert_eq!(loc.line_text, "une [[alepo]] ici");
+        let e = text.find('é').unwrap();
+        let loc = locate(Path::new("a.md"), text, e, e + 2);
+        assert_eq!((loc.line, loc.col, loc.len), (2, 8, 1));
+        assert_eq!(loc.line_text, "title: é");
+    }
+
+    #[test]
+    fn renders_like_rustc() {
+        let text = "ligne\nune [[alepo]] ici\n";
+        let start = text.find("[[").unwrap();
+        let d = Diagnostic::at(
+            Code::UnknownEntity,
+            "unknown entity `alepo`",
+            locate(Path::new("content/a.fr.md"), text, start, start + 9),
+        )
+        .with_help("did you mean `aleppo`?");
+        assert_eq!(
+            d.render(),
+            "error[E0003]: unknown entity `alepo` (unknown-entity)\n  --> content/a.fr.md:2:5\n   |\n 2 | une [[alepo]] ici\n   |     ^^^^^^^^^\n   = help: did you mean `aleppo`?\n"
+        );
+    }
+
+    #[test]
+    fn suggests_close_names_only() {
+        let ids = ["aleppo", "idlib", "hts"];
+        assert_eq!(did_you_mean("alepo", ids), Some("aleppo"));
+        assert_eq!(did_you_mean("IDLIB", ids), Some("idlib"));
+        assert_eq!(did_you_mean("moscow", ids), None);
+    }
+}

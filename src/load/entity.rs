@@ -1,0 +1,205 @@
+//! Reading `content/entities/<id>.yaml`.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::{Code, Diagnostic, SourceText};
+use crate::yaml;
+
+/// What an entity is. The order is the order of groups on pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntityKind {
+    Organization,
+    Person,
+    Place,
+    Event,
+    Other,
+}
+
+impl EntityKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Organization => "organization",
+            EntityKind::Person => "person",
+            EntityKind::Place => "place",
+            EntityKind::Event => "event",
+            EntityKind::Other => "other",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Relation {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub target: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEntity {
+    #[serde(rename = "type")]
+    kind: Option<EntityKind>,
+    #[serde(default)]
+    name: BTreeMap<String, String>,
+    #[serde(default)]
+    description: BTreeMap<String, String>,
+    #[serde(default)]
+    aliases: BTreeMap<String, Vec<String>>,
+    wikidata: Option<String>,
+    coordinates: Option<Vec<f64>>,
+    #[serde(default)]
+    relations: Vec<Relation>,
+}
+
+/// An entity as its file describes it (relations not yet checked against other entities).
+#[derive(Debug, Clone)]
+pub struct EntitySource {
+    pub id: String,
+    pub src: SourceText,
+    pub kind: EntityKind,
+    pub name: BTreeMap<String, String>,
+    pub description: BTreeMap<String, String>,
+    pub aliases: BTreeMap<String, Vec<String>>,
+    pub wikidata: Option<String>,
+    pub coordinates: Option<(f64, f64)>,
+    pub relations: Vec<Relation>,
+    /// Long-form prose per language, from `<id>.<lang>.md`.
+    pub prose: BTreeMap<String, SourceText>,
+}
+
+impl EntitySource {
+    /// Where `key: ... needle` is written in the file, for diagnostics.
+    pub fn locate_value(&self, key: &str, needle: &str) -> crate::diagnostic::Location {
+        let text = &self.src.text;
+        yaml::find_value(text, 0, text.len(), key, needle)
+            .map_or_else(|| self.src.locate(0, 0), |(s, e)| self.src.locate(s, e))
+    }
+}
+
+pub fn parse(id: &str, src: SourceText, languages: &[String]) -> Result<EntitySource, Vec<Diagnostic>> {
+    let raw: RawEntity = yaml::parse(&src, 0, src.text.len()).map_err(|d| vec![d])?;
+    let mut problems = Vec::new();
+    let text = &src.text;
+    let at_key = |key: &str| {
+        yaml::find_key(text, 0, text.len(), key)
+            .map_or_else(|| src.locate(0, 0), |(s, e)| src.locate(s, e))
+    };
+
+    if raw.kind.is_none() {
+        problems.push(
+            Diagnostic::at(Code::MissingField, "missing required field `type`", src.locate(0, 0))
+                .with_help("add `type:` with one of organization, person, place, event, other"),
+        );
+    }
+    for lang in languages {
+        if raw.name.get(lang).is_none_or(|n| n.trim().is_empty()) {
+            problems.push(
+                Diagnostic::at(
+                    Code::MissingName,
+                    format!("entity `{id}` has no name in `{lang}`"),
+                    at_key("name"),
+                )
+                .with_help(format!("add `{lang}: ...` under `name`")),
+            );
+        }
+    }
+    if let Some(q) = &raw.wikidata
+        && !is_wikidata_id(q)
+    {
+        problems.push(
+            Diagnostic::at(
+                Code::InvalidWikidata,
+                format!("`{q}` is not a Wikidata item id"),
+                at_key("wikidata"),
+            )
+            .with_help("use the item's Q-id as shown on wikidata.org, e.g. `Q41183`; leave the field out if unsure"),
+        );
+    }
+    let coordinates = match raw.coordinates.as_deref() {
+        None => None,
+        Some(&[lat, lon]) if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) => {
+            Some((lat, lon))
+        }
+        Some(_) => {
+            problems.push(
+                Diagnostic::at(
+                    Code::InvalidCoordinates,
+                    "coordinates must be [latitude, longitude] in degrees",
+                    at_key("coordinates"),
+                )
+                .with_help("latitude between -90 and 90, longitude between -180 and 180, e.g. `[36.2, 37.16]`"),
+            );
+            None
+        }
+    };
+    match raw.kind {
+        Some(kind) if problems.is_empty() => Ok(EntitySource {
+            id: id.to_string(),
+            kind,
+            name: trimmed(raw.name),
+            description: trimmed(raw.description),
+            aliases: raw.aliases,
+            wikidata: raw.wikidata,
+            coordinates,
+            relations: raw.relations,
+            prose: BTreeMap::new(),
+            src,
+        }),
+        _ => Err(problems),
+    }
+}
+
+fn trimmed(map: BTreeMap<String, String>) -> BTreeMap<String, String> {
+    map.into_iter()
+        .map(|(k, v)| (k, v.trim().to_string()))
+        .filter(|(_, v)| !v.is_empty())
+        .collect()
+}
+
+fn is_wikidata_id(q: &str) -> bool {
+    q.strip_prefix('Q').is_some_and(|n| {
+        !n.is_empty() && !n.starts_with('0') && n.bytes().all(|b| b.is_ascii_digit())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn langs() -> Vec<String> {
+        vec!["fr".into(), "en".into()]
+    }
+
+    #[test]
+    fn parses_a_place() {
+        let text = "type: place\nname: {fr: Alep, en: Aleppo}\nwikidata: Q41183\ncoordinates: [36.2, 37.16]\nrelations:\n  - {type: located_in, target: syria}\n";
+        let e = parse("aleppo", SourceText::new("e.yaml", text.into()), &langs()).unwrap();
+        assert_eq!(e.kind, EntityKind::Place);
+        assert_eq!(e.name["en"], "Aleppo");
+        assert_eq!(e.coordinates, Some((36.2, 37.16)));
+        assert_eq!(e.relations[0].target, "syria");
+    }
+
+    #[test]
+    fn reports_every_bad_field() {
+        let text = "type: place\nname: {fr: Alep}\nwikidata: 41183\ncoordinates: [136.2, 37.16]\n";
+        let errs = parse("aleppo", SourceText::new("e.yaml", text.into()), &langs()).unwrap_err();
+        let got: Vec<_> = errs.iter().map(|d| (d.code, d.location.as_ref().unwrap().line)).collect();
+        assert_eq!(
+            got,
+            vec![(Code::MissingName, 2), (Code::InvalidWikidata, 3), (Code::InvalidCoordinates, 4)]
+        );
+    }
+
+    #[test]
+    fn wikidata_ids() {
+        assert!(is_wikidata_id("Q41183"));
+        assert!(!is_wikidata_id("Q0"));
+        assert!(!is_wikidata_id("q41183"));
+        assert!(!is_wikidata_id("Q41183x"));
+    }
+}

@@ -1,0 +1,263 @@
+//! Splitting and reading an article's YAML front matter.
+
+use chrono::{DateTime, NaiveDate};
+use serde::Deserialize;
+
+use crate::diagnostic::{Code, Diagnostic, SourceText};
+use crate::yaml;
+
+/// A publication date as the editor wrote it, and the calendar day it names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishDate {
+    pub day: NaiveDate,
+    /// The original value (`2024-11-30` or an RFC 3339 timestamp), for `<time datetime>`.
+    pub raw: String,
+}
+
+impl PublishDate {
+    pub fn parse(value: &str) -> Option<PublishDate> {
+        let value = value.trim();
+        let day = NaiveDate::parse_from_str(value, "%Y-%m-%d")
+            .ok()
+            .filter(|_| value.len() == 10)
+            .or_else(|| {
+                DateTime::parse_from_rfc3339(value)
+                    .ok()
+                    .map(|t| t.date_naive())
+            })?;
+        Some(PublishDate {
+            day,
+            raw: value.to_string(),
+        })
+    }
+}
+
+/// An article's validated front matter.
+#[derive(Debug, Clone)]
+pub struct FrontMatter {
+    pub title: String,
+    pub date: PublishDate,
+    pub summary: Option<String>,
+    /// The URL segment for this language (defaults to the article key).
+    pub slug: String,
+    pub draft: bool,
+    pub image: Option<String>,
+    pub credit: Option<String>,
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFrontMatter {
+    title: Option<String>,
+    date: Option<String>,
+    summary: Option<String>,
+    slug: Option<String>,
+    #[serde(default)]
+    draft: bool,
+    image: Option<String>,
+    credit: Option<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+}
+
+/// Byte ranges of the front matter YAML and of the body within a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Split {
+    pub yaml_start: usize,
+    pub yaml_end: usize,
+    pub body_start: usize,
+}
+
+/// Finds the `---` fences. The first line must be a fence; the next fence line closes it.
+pub fn split(src: &SourceText) -> Result<Split, Diagnostic> {
+    let text = &src.text;
+    let mut lines = text.split_inclusive('\n');
+    let first = lines.next().unwrap_or("");
+    if first.trim_end_matches(['\n', '\r']) != "---" {
+        return Err(Diagnostic::at(
+            Code::MissingFrontMatter,
+            "the file does not start with front matter",
+            src.locate(0, first.trim_end().len()),
+        )
+        .with_help("start the file with a `---` line, then `title:` and `date:`, then a closing `---` line"));
+    }
+    let yaml_start = first.len();
+    let mut offset = yaml_start;
+    for line in lines {
+        if line.trim_end_matches(['\n', '\r']) == "---" {
+            return Ok(Split {
+                yaml_start,
+                yaml_end: offset,
+                body_start: offset + line.len(),
+            });
+        }
+        offset += line.len();
+    }
+    Err(Diagnostic::at(
+        Code::MissingFrontMatter,
+        "the front matter is never closed",
+        src.locate(0, 3),
+    )
+    .with_help("add a line with only `---` after the last front matter field"))
+}
+
+/// Parses and validates the front matter; `key` is the default slug.
+pub fn parse(src: &SourceText, split: Split, key: &str) -> Result<FrontMatter, Vec<Diagnostic>> {
+    let raw: RawFrontMatter =
+        yaml::parse(src, split.yaml_start, split.yaml_end).map_err(|d| vec![d])?;
+    let mut problems = Vec::new();
+    let field = |name: &str| {
+        yaml::find_key(&src.text, split.yaml_start, split.yaml_end, name)
+            .map(|(s, e)| src.locate(s, e))
+    };
+    let fence = || src.locate(0, 3);
+
+    let title = match raw.title.as_deref().map(str::trim) {
+        Some(t) if !t.is_empty() => t.to_string(),
+        Some(_) => {
+            problems.push(
+                Diagnostic::at(Code::MissingField, "the title is empty", field("title").unwrap_or_else(fence))
+                    .with_help("write the article's headline after `title:`"),
+            );
+            String::new()
+        }
+        None => {
+            problems.push(
+                Diagnostic::at(Code::MissingField, "missing required field `title`", fence())
+                    .with_help("add a `title:` line to the front matter"),
+            );
+            String::new()
+        }
+    };
+
+    let date = match raw.date.as_deref() {
+        Some(value) => PublishDate::parse(value).or_else(|| {
+            problems.push(
+                Diagnostic::at(
+                    Code::InvalidDate,
+                    format!("`{value}` is not a valid date"),
+                    field("date").unwrap_or_else(fence),
+                )
+                .with_help("write the date as YYYY-MM-DD (e.g. 2024-11-30) or as an RFC 3339 timestamp"),
+            );
+            None
+        }),
+        None => {
+            problems.push(
+                Diagnostic::at(Code::MissingField, "missing required field `date`", fence())
+                    .with_help("add a line such as `date: 2024-11-30` to the front matter"),
+            );
+            None
+        }
+    };
+
+    let slug = raw.slug.unwrap_or_else(|| key.to_string());
+    if let Err(why) = check_segment(&slug) {
+        problems.push(
+            Diagnostic::at(
+                Code::InvalidSlug,
+                format!("slug `{slug}` {why}"),
+                field("slug").unwrap_or_else(fence),
+            )
+            .with_help("use a single URL segment of letters, digits and hyphens, e.g. `alep-offensive`"),
+        );
+    }
+
+    match date {
+        Some(date) if problems.is_empty() => Ok(FrontMatter {
+            title,
+            date,
+            summary: raw.summary.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
+            slug,
+            draft: raw.draft,
+            image: raw.image,
+            credit: raw.credit.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
+            tags: raw.tags,
+        }),
+        _ => Err(problems),
+    }
+}
+
+/// A URL path segment must stay a single segment: no separators, no dot segments, no spaces.
+pub fn check_segment(segment: &str) -> Result<(), &'static str> {
+    if segment.is_empty() {
+        return Err("is empty");
+    }
+    if segment.contains(['/', '\\']) {
+        return Err("contains a path separator");
+    }
+    if segment.starts_with('.') {
+        return Err("starts with a dot");
+    }
+    if !segment
+        .chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
+        return Err("contains characters other than letters, digits, `-`, `_` and `.`");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn src(text: &str) -> SourceText {
+        SourceText::new("content/articles/a.fr.md", text.to_string())
+    }
+
+    #[test]
+    fn splits_fences_with_crlf() {
+        let s = src("---\r\ntitle: T\r\n---\r\nBody\r\n");
+        let split = split(&s).unwrap();
+        assert_eq!(&s.text[split.yaml_start..split.yaml_end], "title: T\r\n");
+        assert_eq!(&s.text[split.body_start..], "Body\r\n");
+    }
+
+    #[test]
+    fn unclosed_front_matter() {
+        let err = split(&src("---\ntitle: T\nBody\n")).unwrap_err();
+        assert_eq!(err.code, Code::MissingFrontMatter);
+    }
+
+    #[test]
+    fn reads_fields_and_defaults_slug() {
+        let s = src("---\ntitle: Alep\ndate: 2024-11-30\ncredit: AP\n---\n");
+        let fm = parse(&s, split(&s).unwrap(), "alep").unwrap();
+        assert_eq!(fm.title, "Alep");
+        assert_eq!(fm.slug, "alep");
+        assert_eq!(fm.date.day, NaiveDate::from_ymd_opt(2024, 11, 30).unwrap());
+        assert_eq!(fm.credit.as_deref(), Some("AP"));
+    }
+
+    #[test]
+    fn accepts_rfc3339_dates() {
+        let d = PublishDate::parse("2024-11-30T23:30:00+02:00").unwrap();
+        assert_eq!(d.day, NaiveDate::from_ymd_opt(2024, 11, 30).unwrap());
+        assert!(PublishDate::parse("2024-13-01").is_none());
+        assert!(PublishDate::parse("30/11/2024").is_none());
+        assert!(PublishDate::parse("2024-1-3").is_none());
+    }
+
+    #[test]
+    fn reports_each_bad_field_at_its_line() {
+        let s = src("---\ndate: 2024-02-30\nslug: ../etc\n---\n");
+        let errs = parse(&s, split(&s).unwrap(), "a").unwrap_err();
+        let codes: Vec<_> = errs.iter().map(|d| (d.code, d.location.as_ref().unwrap().line)).collect();
+        assert_eq!(
+            codes,
+            vec![(Code::MissingField, 1), (Code::InvalidDate, 2), (Code::InvalidSlug, 3)]
+        );
+    }
+
+    #[test]
+    fn segments() {
+        assert!(check_segment("alep-2024").is_ok());
+        assert!(check_segment("..").is_err());
+        assert!(check_segment("a/b").is_err());
+        assert!(check_segment("a\\b").is_err());
+        assert!(check_segment("a b").is_err());
+        assert!(check_segment("").is_err());
+    }
+}

@@ -1,0 +1,251 @@
+//! Stage 2: walk `content/`, read every article and entity file, split front matter.
+
+pub mod entity;
+pub mod front_matter;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+pub use entity::{EntityKind, EntitySource, Relation};
+pub use front_matter::{FrontMatter, PublishDate};
+
+use crate::config::Config;
+use crate::diagnostic::{Code, Diagnostic, Location, SourceText};
+use crate::source;
+
+/// One language version of an article, read but not yet annotated.
+#[derive(Debug, Clone)]
+pub struct ArticleSource {
+    pub key: String,
+    pub lang: String,
+    pub src: SourceText,
+    pub front: FrontMatter,
+    /// Byte offset where the Markdown body starts in `src.text`.
+    pub body_start: usize,
+}
+
+impl ArticleSource {
+    pub fn body(&self) -> &str {
+        &self.src.text[self.body_start..]
+    }
+}
+
+/// Everything under `content/`, in sorted order.
+#[derive(Debug, Default)]
+pub struct Content {
+    pub articles: Vec<ArticleSource>,
+    pub entities: Vec<EntitySource>,
+}
+
+/// Reads the whole content tree. Problems in one file do not stop the others from being read.
+pub fn load(config: &Config) -> (Content, Vec<Diagnostic>) {
+    let mut problems = Vec::new();
+    let mut content = Content::default();
+    let root = &config.root;
+    let content_dir = root.join("content");
+
+    let mut prose: Vec<(String, String, SourceText)> = Vec::new();
+    for path in walk(root, &content_dir, &mut problems) {
+        let rel = path.strip_prefix(&content_dir).unwrap_or(&path);
+        let shown = source::display_path(root, &path);
+        let Some(file_name) = path.file_name().and_then(|n| n.to_str()) else {
+            problems.push(bad_name(&shown, "the file name is not valid UTF-8"));
+            continue;
+        };
+        let section = rel.components().next().and_then(|c| c.as_os_str().to_str());
+        let nested = rel.components().count() > 2;
+        match (section, file_extension(file_name)) {
+            (Some("articles"), Some("md")) if !nested => {
+                match parse_name(file_name, "md", config, &shown) {
+                    Ok((key, lang)) => match read_article(root, &path, key, lang) {
+                        Ok(article) => content.articles.push(article),
+                        Err(mut errs) => problems.append(&mut errs),
+                    },
+                    Err(d) => problems.push(d),
+                }
+            }
+            (Some("entities"), Some("yaml" | "yml")) if !nested => {
+                let id = file_name.rsplit_once('.').map_or(file_name, |(stem, _)| stem);
+                if let Err(why) = check_id(id) {
+                    problems.push(bad_name(&shown, &format!("entity id `{id}` {why}")));
+                    continue;
+                }
+                match source::read(root, &path) {
+                    Ok(src) => match entity::parse(id, src, &config.languages) {
+                        Ok(e) => content.entities.push(e),
+                        Err(mut errs) => problems.append(&mut errs),
+                    },
+                    Err(d) => problems.push(d),
+                }
+            }
+            (Some("entities"), Some("md")) if !nested => {
+                match parse_name(file_name, "md", config, &shown) {
+                    Ok((id, lang)) => match source::read(root, &path) {
+                        Ok(src) => prose.push((id, lang, src)),
+                        Err(d) => problems.push(d),
+                    },
+                    Err(d) => problems.push(d),
+                }
+            }
+            (_, Some("md" | "yaml" | "yml")) => problems.push(bad_name(
+                &shown,
+                "depeche does not know what to do with this file",
+            )),
+            // Other files (images, notes) are not pages; `static/` is where assets go.
+            _ => {}
+        }
+    }
+
+    let mut by_id: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, e) in content.entities.iter().enumerate() {
+        by_id.insert(e.id.clone(), i);
+    }
+    for (id, lang, src) in prose {
+        match by_id.get(&id) {
+            Some(&i) => {
+                content.entities[i].prose.insert(lang, src);
+            }
+            None => problems.push(
+                Diagnostic::at(
+                    Code::InvalidFileName,
+                    format!("prose for entity `{id}`, which has no `{id}.yaml`"),
+                    Location::file_only(&src.path),
+                )
+                .with_help(format!("create content/entities/{id}.yaml or rename this file")),
+            ),
+        }
+    }
+    (content, problems)
+}
+
+fn read_article(root: &Path, path: &Path, key: String, lang: String) -> Result<ArticleSource, Vec<Diagnostic>> {
+    let src = source::read(root, path).map_err(|d| vec![d])?;
+    let split = front_matter::split(&src).map_err(|d| vec![d])?;
+    let front = front_matter::parse(&src, split, &key)?;
+    Ok(ArticleSource {
+        key,
+        lang,
+        front,
+        body_start: split.body_start,
+        src,
+    })
+}
+
+/// Sorted walk that never leaves the site: symlinks are read only when they resolve inside it.
+fn walk(root: &Path, dir: &Path, problems: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut files = Vec::new();
+    let walker = WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                let shown = err
+                    .path()
+                    .map_or_else(|| dir.to_path_buf(), |p| source::display_path(root, p));
+                problems.push(Diagnostic::at(
+                    Code::Unreadable,
+                    format!("cannot read {}: {err}", shown.display()),
+                    Location::file_only(shown),
+                ));
+                continue;
+            }
+        };
+        let path = entry.path();
+        if entry.path_is_symlink() {
+            let inside = path
+                .canonicalize()
+                .is_ok_and(|t| t.starts_with(&canonical_root) && t.is_file());
+            if !inside {
+                problems.push(
+                    Diagnostic::at(
+                        Code::SymlinkOutsideSite,
+                        "symbolic link skipped: it does not point to a file inside the site",
+                        Location::file_only(source::display_path(root, path)),
+                    )
+                    .with_help("copy the file into the site instead of linking to it"),
+                );
+                continue;
+            }
+        } else if !entry.file_type().is_file() {
+            continue;
+        }
+        files.push(path.to_path_buf());
+    }
+    files
+}
+
+fn file_extension(name: &str) -> Option<&str> {
+    name.rsplit_once('.').map(|(_, ext)| ext)
+}
+
+/// Splits `<key>.<lang>.<ext>` and checks both parts.
+fn parse_name(name: &str, ext: &str, config: &Config, shown: &Path) -> Result<(String, String), Diagnostic> {
+    let stem = &name[..name.len() - ext.len() - 1];
+    let Some((key, lang)) = stem.rsplit_once('.') else {
+        return Err(bad_name(shown, "the name has no language suffix")
+            .with_help(format!(
+                "name it `{stem}.{}.{ext}` (the suffix is one of the configured languages)",
+                config.default_language()
+            )));
+    };
+    if !config.languages.iter().any(|l| l == lang) {
+        return Err(Diagnostic::at(
+            Code::UnknownLanguage,
+            format!("language `{lang}` is not configured in site.yaml"),
+            Location::file_only(shown),
+        )
+        .with_help(format!(
+            "use one of: {}; or add `{lang}` to `languages` in site.yaml",
+            config.languages.join(", ")
+        )));
+    }
+    check_id(key).map_err(|why| bad_name(shown, &format!("key `{key}` {why}")))?;
+    Ok((key.to_string(), lang.to_string()))
+}
+
+/// Article keys and entity ids: lowercase ASCII letters, digits and hyphens.
+pub fn check_id(id: &str) -> Result<(), &'static str> {
+    if id.is_empty() {
+        return Err("is empty");
+    }
+    if id.starts_with('-') || id.ends_with('-') {
+        return Err("starts or ends with a hyphen");
+    }
+    if !id
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        return Err("may only contain lowercase letters, digits and hyphens");
+    }
+    Ok(())
+}
+
+fn bad_name(shown: &Path, why: &str) -> Diagnostic {
+    Diagnostic::at(
+        Code::InvalidFileName,
+        format!("{}: {why}", shown.display()),
+        Location::file_only(shown),
+    )
+    .with_help("articles are content/articles/<key>.<lang>.md; entities are content/entities/<id>.yaml and <id>.<lang>.md")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids() {
+        assert!(check_id("hts").is_ok());
+        assert!(check_id("al-qaida").is_ok());
+        assert!(check_id("Alep").is_err());
+        assert!(check_id("a_b").is_err());
+        assert!(check_id("-a").is_err());
+    }
+}

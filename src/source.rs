@@ -1,0 +1,78 @@
+//! Reading source files: UTF-8 checked, byte-order mark removed, paths shown relative to the site.
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::{Code, Diagnostic, Location, SourceText, locate};
+
+/// The path users see: relative to the site root when possible.
+pub fn display_path(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+/// Reads a text file. Invalid UTF-8 is reported at the line and column of the first bad byte.
+pub fn read(root: &Path, path: &Path) -> Result<SourceText, Diagnostic> {
+    let shown = display_path(root, path);
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::at(
+            Code::Unreadable,
+            format!("cannot read {}: {e}", shown.display()),
+            Location::file_only(&shown),
+        )
+    })?;
+    decode(shown, bytes)
+}
+
+/// Decodes bytes already read from `shown`.
+pub fn decode(shown: PathBuf, bytes: Vec<u8>) -> Result<SourceText, Diagnostic> {
+    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => rest.to_vec(),
+        None => bytes,
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(SourceText::new(shown, text)),
+        Err(err) => {
+            let valid = err.utf8_error().valid_up_to();
+            let bytes = err.into_bytes();
+            // Locate in the valid prefix; the caret sits just after it, on the bad byte.
+            let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+            let line_end = bytes[valid..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(bytes.len(), |i| valid + i);
+            let lossy_line = String::from_utf8_lossy(&bytes[..line_end]).into_owned();
+            let mut location = locate(&shown, &prefix, valid, valid);
+            location.line_text = lossy_line
+                .rsplit('\n')
+                .next()
+                .unwrap_or("")
+                .trim_end_matches('\r')
+                .to_string();
+            location.len = 1;
+            Err(Diagnostic::at(
+                Code::InvalidUtf8,
+                format!("{} is not valid UTF-8", shown.display()),
+                location,
+            )
+            .with_help("save the file as UTF-8 (most editors offer this in their encoding menu)"))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_bom_and_keeps_crlf() {
+        let src = decode("a.md".into(), b"\xEF\xBB\xBF---\r\nx\r\n".to_vec()).unwrap();
+        assert_eq!(src.text, "---\r\nx\r\n");
+    }
+
+    #[test]
+    fn reports_first_invalid_byte() {
+        let err = decode("a.md".into(), b"ok\nd\xE9but\n".to_vec()).unwrap_err();
+        let loc = err.location.unwrap();
+        assert_eq!(err.code, Code::InvalidUtf8);
+        assert_eq!((loc.line, loc.col), (2, 2));
+    }
+}

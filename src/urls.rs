@@ -1,0 +1,91 @@
+//! The site's URL layout, in one place: every page's link and output file derive from here.
+
+/// Builds root-relative URLs under the site's base path (e.g. `/aleppo/fr/articles/x/`).
+#[derive(Debug, Clone)]
+pub struct Urls {
+    base_path: String,
+}
+
+impl Urls {
+    /// `base_path` starts and ends with `/`.
+    pub fn new(base_path: &str) -> Self {
+        Urls {
+            base_path: base_path.to_string(),
+        }
+    }
+
+    pub fn base_path(&self) -> &str {
+        &self.base_path
+    }
+
+    /// The URL of an output path relative to the site root (`fr/index.html` → `/base/fr/`).
+    pub fn of(&self, output_path: &str) -> String {
+        let dir = output_path.strip_suffix("index.html").unwrap_or(output_path);
+        format!("{}{dir}", self.base_path)
+    }
+
+    pub fn root(&self) -> String {
+        self.base_path.clone()
+    }
+
+    pub fn home(&self, lang: &str) -> String {
+        self.of(&home_path(lang))
+    }
+
+    pub fn article(&self, lang: &str, slug: &str) -> String {
+        self.of(&article_path(lang, slug))
+    }
+
+    pub fn entity(&self, lang: &str, id: &str) -> String {
+        self.of(&entity_path(lang, id, 1))
+    }
+
+    pub fn entity_page(&self, lang: &str, id: &str, page: usize) -> String {
+        self.of(&entity_path(lang, id, page))
+    }
+
+    pub fn entities(&self, lang: &str) -> String {
+        self.of(&entities_path(lang))
+    }
+
+    /// A file copied from `static/`, or another file at the output root.
+    pub fn asset(&self, path: &str) -> String {
+        format!("{}{}", self.base_path, path.trim_start_matches('/'))
+    }
+}
+
+pub fn home_path(lang: &str) -> String {
+    format!("{lang}/index.html")
+}
+
+pub fn article_path(lang: &str, slug: &str) -> String {
+    format!("{lang}/articles/{slug}/index.html")
+}
+
+pub fn entity_path(lang: &str, id: &str, page: usize) -> String {
+    if page <= 1 {
+        format!("{lang}/entities/{id}/index.html")
+    } else {
+        format!("{lang}/entities/{id}/page/{page}/index.html")
+    }
+}
+
+pub fn entities_path(lang: &str) -> String {
+    format!("{lang}/entities/index.html")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_carry_the_base_path() {
+        let urls = Urls::new("/aleppo/");
+        assert_eq!(urls.home("fr"), "/aleppo/fr/");
+        assert_eq!(urls.article("en", "alep"), "/aleppo/en/articles/alep/");
+        assert_eq!(urls.entity_page("fr", "hts", 2), "/aleppo/fr/entities/hts/page/2/");
+        assert_eq!(urls.entity_page("fr", "hts", 1), urls.entity("fr", "hts"));
+        assert_eq!(urls.asset("/style.css"), "/aleppo/style.css");
+        assert_eq!(urls.of("sitemap.xml"), "/aleppo/sitemap.xml");
+    }
+}
