@@ -34,6 +34,7 @@ pub enum Code {
     SymlinkOutsideSite,
     UnsafeOutputDir,
     Unreadable,
+    Template,
 }
 
 impl Code {
@@ -60,6 +61,7 @@ impl Code {
             Code::SymlinkOutsideSite => "W0001",
             Code::UnsafeOutputDir => "E0019",
             Code::Unreadable => "E0020",
+            Code::Template => "E0021",
         }
     }
 
@@ -86,6 +88,7 @@ impl Code {
             Code::SymlinkOutsideSite => "symlink-outside-site",
             Code::UnsafeOutputDir => "unsafe-output-dir",
             Code::Unreadable => "unreadable-file",
+            Code::Template => "template-error",
         }
     }
 

@@ -1,12 +1,17 @@
 //! depeche: a static knowledge-site generator for annotated, multilingual wire dispatches.
 //!
 //! The build is a pipeline of stages, each a module with one job:
-//! [`config`] → [`load`] → [`annotate`] → [`graph`] → [`render`] → [`write`].
+//! [`config`] → [`load`] → [`annotate`] → [`graph`] → [`render`] → [`write`],
+//! driven by [`build`].
 
 pub mod annotate;
+pub mod build;
 pub mod config;
 pub mod diagnostic;
+pub mod graph;
 pub mod load;
+pub mod render;
 pub mod source;
 pub mod urls;
+pub mod write;
 pub mod yaml;

@@ -31,6 +31,8 @@ pub struct Mention {
 #[derive(Debug, Clone, Default)]
 pub struct Annotated {
     pub html: String,
+    /// Plain text of the first paragraph.
+    pub excerpt: Option<String>,
     pub mentions: Vec<Mention>,
     pub problems: Vec<Diagnostic>,
 }
@@ -188,6 +190,9 @@ impl Annotator<'_> {
                     events.push(Event::Start(tag));
                 }
                 Event::End(tag) => {
+                    if tag == TagEnd::Paragraph && out.excerpt.is_none() {
+                        out.excerpt = Some(block.trim().to_string());
+                    }
                     if matches!(tag, TagEnd::CodeBlock) {
                         code_depth = code_depth.saturating_sub(1);
                     }

@@ -1,0 +1,142 @@
+//! The pipeline, stage by stage: config → load → annotate → graph → render → write.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::annotate::{Annotated, Annotator, Lexicon};
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::graph::Graph;
+use crate::load;
+use crate::render::{Page, Renderer};
+use crate::urls::Urls;
+use crate::write::{self, Report};
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The site's root directory (holding `site.yaml`).
+    pub root: PathBuf,
+    /// Overrides `base_url` from site.yaml.
+    pub base_url: Option<String>,
+    /// Overrides `output_dir` from site.yaml (relative to the current directory).
+    pub output_dir: Option<PathBuf>,
+    /// Include articles marked `draft: true`.
+    pub drafts: bool,
+}
+
+/// Why a build stopped: every problem found, errors first.
+#[derive(Debug, thiserror::Error)]
+#[error("the build stopped: {} error(s)", diagnostics.iter().filter(|d| d.is_error()).count())]
+pub struct BuildError {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Debug)]
+pub struct Built {
+    pub config: Config,
+    pub report: Report,
+    pub pages: usize,
+    pub warnings: Vec<Diagnostic>,
+    pub elapsed: Duration,
+}
+
+/// A validated site, ready to render: what `build`, `check` and `serve` share.
+pub struct Site {
+    pub config: Config,
+    pub graph: Graph,
+    pub warnings: Vec<Diagnostic>,
+}
+
+pub fn load_config(options: &Options) -> Result<Config, BuildError> {
+    let mut config = Config::load(&options.root, options.base_url.as_deref())
+        .map_err(|diagnostics| BuildError { diagnostics })?;
+    if let Some(out) = &options.output_dir {
+        config.output_dir = std::path::absolute(out).unwrap_or_else(|_| out.clone());
+    }
+    Ok(config)
+}
+
+/// Loads, annotates and links the whole site, collecting every problem before giving up.
+pub fn analyze(config: Config, drafts: bool) -> Result<Site, BuildError> {
+    let (content, mut problems) = load::load(&config);
+    let lexicon = Lexicon::new(&content.entities);
+    let urls = Urls::new(&config.base_path);
+    let annotator = Annotator {
+        lexicon: &lexicon,
+        urls: &urls,
+        allow_html: config.allow_html,
+    };
+    let articles: Vec<(load::ArticleSource, Annotated)> = content
+        .articles
+        .into_par_iter()
+        .map(|a| {
+            let annotated = annotator.annotate(&a.src, a.body_start, &a.lang);
+            (a, annotated)
+        })
+        .collect();
+    let mut prose = HashMap::new();
+    for entity in &content.entities {
+        for (lang, src) in &entity.prose {
+            prose.insert((entity.id.clone(), lang.clone()), annotator.annotate(src, 0, lang));
+        }
+    }
+    for annotated in articles.iter().map(|(_, a)| a).chain(prose.values()) {
+        problems.extend(annotated.problems.iter().cloned());
+    }
+    let graph = Graph::build(articles, content.entities, prose, drafts);
+    let graph = match graph {
+        Ok(graph) => Some(graph),
+        Err(mut errs) => {
+            problems.append(&mut errs);
+            None
+        }
+    };
+    sort(&mut problems);
+    match graph {
+        Some(graph) if !problems.iter().any(Diagnostic::is_error) => Ok(Site {
+            config,
+            graph,
+            warnings: problems,
+        }),
+        _ => Err(BuildError { diagnostics: problems }),
+    }
+}
+
+impl Site {
+    pub fn render(&self) -> Result<Vec<Page>, BuildError> {
+        let renderer = Renderer::new(&self.config, &self.graph).map_err(|diagnostics| BuildError { diagnostics })?;
+        renderer.render_all().map_err(|d| BuildError { diagnostics: vec![d] })
+    }
+}
+
+/// Builds the site into its output directory. On any error the previous output is untouched.
+pub fn build(options: &Options) -> Result<Built, BuildError> {
+    let start = Instant::now();
+    let config = load_config(options)?;
+    write::check_output_dir(&config).map_err(|d| BuildError { diagnostics: vec![d] })?;
+    let site = analyze(config, options.drafts)?;
+    let pages = site.render()?;
+    let report = write::write_site(&site.config, &pages).map_err(|d| BuildError { diagnostics: vec![d] })?;
+    Ok(Built {
+        pages: pages.len(),
+        config: site.config,
+        report,
+        warnings: site.warnings,
+        elapsed: start.elapsed(),
+    })
+}
+
+/// Errors before warnings, then by file and position, so output is stable.
+fn sort(problems: &mut [Diagnostic]) {
+    problems.sort_by(|a, b| {
+        let key = |d: &Diagnostic| {
+            d.location
+                .as_ref()
+                .map(|l| (l.file.clone(), l.line, l.col))
+        };
+        a.severity.cmp(&b.severity).then_with(|| key(a).cmp(&key(b)))
+    });
+}

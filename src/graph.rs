@@ -1,0 +1,270 @@
+//! Stage 4: the cross-link model. Pairs translations, resolves relations, collects every
+//! mention into backlinks and co-mentions, and checks what spans files (relation targets,
+//! output-path collisions), so rendering cannot fail because of content.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::annotate::{Annotated, Mention};
+use crate::diagnostic::{Code, Diagnostic, Location, did_you_mean};
+use crate::load::{ArticleSource, EntitySource, FrontMatter};
+use crate::urls;
+
+/// One language version of an article, ready to render.
+#[derive(Debug)]
+pub struct ArticleVersion {
+    pub lang: String,
+    pub front: FrontMatter,
+    pub html: String,
+    /// Plain text of the first paragraph, the teaser when there is no summary.
+    pub excerpt: Option<String>,
+    pub mentions: Vec<Mention>,
+    /// Output file, relative to the output directory.
+    pub path: String,
+    /// Source file, relative to the site root.
+    pub source: std::path::PathBuf,
+}
+
+/// An article in all the languages it exists in, paired by key.
+#[derive(Debug)]
+pub struct Article {
+    pub key: String,
+    pub versions: BTreeMap<String, ArticleVersion>,
+}
+
+/// Articles (by index into [`Graph::articles`]) that mention an entity in one language, with
+/// the indices of their mentions of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Backlink {
+    pub article: usize,
+    pub mentions: Vec<usize>,
+}
+
+#[derive(Debug)]
+pub struct Entity {
+    pub source: EntitySource,
+    pub prose_html: BTreeMap<String, String>,
+    /// Per language, newest article first.
+    pub backlinks: BTreeMap<String, Vec<Backlink>>,
+    /// Other entities named in the same articles, most frequent first: (entity index, articles).
+    pub co_mentions: Vec<(usize, usize)>,
+}
+
+impl Entity {
+    pub fn id(&self) -> &str {
+        &self.source.id
+    }
+}
+
+#[derive(Debug)]
+pub struct Graph {
+    /// Newest first; ties broken by key so output is deterministic.
+    pub articles: Vec<Article>,
+    /// Sorted by id.
+    pub entities: Vec<Entity>,
+    pub entity_index: HashMap<String, usize>,
+}
+
+/// How many co-mentioned entities an entity page shows.
+const CO_MENTIONS_SHOWN: usize = 10;
+
+impl Graph {
+    pub fn entity(&self, id: &str) -> Option<&Entity> {
+        self.entity_index.get(id).map(|&i| &self.entities[i])
+    }
+
+    /// Builds the model. `articles` pairs each source with its annotated body;
+    /// `prose` maps (entity id, language) to the annotated prose.
+    pub fn build(
+        articles: Vec<(ArticleSource, Annotated)>,
+        entities: Vec<EntitySource>,
+        mut prose: HashMap<(String, String), Annotated>,
+        include_drafts: bool,
+    ) -> Result<Graph, Vec<Diagnostic>> {
+        let mut problems = Vec::new();
+        let mut entities = entities;
+        entities.sort_by(|a, b| a.id.cmp(&b.id));
+        check_duplicate_entities(&entities, &mut problems);
+        entities.dedup_by(|a, b| a.id == b.id);
+        let entity_index: HashMap<String, usize> = entities
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.clone(), i))
+            .collect();
+        check_relations(&entities, &entity_index, &mut problems);
+
+        let mut by_key: BTreeMap<String, BTreeMap<String, ArticleVersion>> = BTreeMap::new();
+        for (source, annotated) in articles {
+            if source.front.draft && !include_drafts {
+                continue;
+            }
+            let path = urls::article_path(&source.lang, &source.front.slug);
+            by_key.entry(source.key.clone()).or_default().insert(
+                source.lang.clone(),
+                ArticleVersion {
+                    path,
+                    lang: source.lang,
+                    front: source.front,
+                    html: annotated.html,
+                    excerpt: annotated.excerpt,
+                    mentions: annotated.mentions,
+                    source: source.src.path,
+                },
+            );
+        }
+        check_output_collisions(&by_key, &mut problems);
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+
+        let mut articles: Vec<Article> = by_key
+            .into_iter()
+            .map(|(key, versions)| Article { key, versions })
+            .collect();
+        articles.sort_by(|a, b| newest(b).cmp(&newest(a)).then_with(|| a.key.cmp(&b.key)));
+
+        let mut entities: Vec<Entity> = entities
+            .into_iter()
+            .map(|source| {
+                let prose_html = source
+                    .prose
+                    .keys()
+                    .filter_map(|lang| {
+                        let annotated = prose.remove(&(source.id.clone(), lang.clone()))?;
+                        Some((lang.clone(), annotated.html))
+                    })
+                    .collect();
+                Entity {
+                    source,
+                    prose_html,
+                    backlinks: BTreeMap::new(),
+                    co_mentions: Vec::new(),
+                }
+            })
+            .collect();
+        link_mentions(&articles, &mut entities, &entity_index);
+        Ok(Graph {
+            articles,
+            entities,
+            entity_index,
+        })
+    }
+}
+
+fn newest(article: &Article) -> chrono::NaiveDate {
+    article
+        .versions
+        .values()
+        .map(|v| v.front.date.day)
+        .max()
+        .unwrap_or_default()
+}
+
+/// Fills backlinks (per language, in article order) and co-mention counts.
+fn link_mentions(articles: &[Article], entities: &mut [Entity], index: &HashMap<String, usize>) {
+    let mut pairs: HashMap<(usize, usize), usize> = HashMap::new();
+    for (a, article) in articles.iter().enumerate() {
+        let mut in_article: Vec<usize> = Vec::new();
+        for version in article.versions.values() {
+            let mut per_entity: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+            for (m, mention) in version.mentions.iter().enumerate() {
+                if let Some(&e) = index.get(&mention.entity) {
+                    per_entity.entry(e).or_default().push(m);
+                }
+            }
+            for (e, mentions) in per_entity {
+                entities[e]
+                    .backlinks
+                    .entry(version.lang.clone())
+                    .or_default()
+                    .push(Backlink { article: a, mentions });
+                in_article.push(e);
+            }
+        }
+        in_article.sort_unstable();
+        in_article.dedup();
+        for (i, &x) in in_article.iter().enumerate() {
+            for &y in &in_article[i + 1..] {
+                *pairs.entry((x, y)).or_default() += 1;
+            }
+        }
+    }
+    let mut co: Vec<Vec<(usize, usize)>> = vec![Vec::new(); entities.len()];
+    for ((x, y), n) in pairs {
+        co[x].push((y, n));
+        co[y].push((x, n));
+    }
+    for (entity, mut list) in entities.iter_mut().zip(co) {
+        list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        list.truncate(CO_MENTIONS_SHOWN);
+        entity.co_mentions = list;
+    }
+}
+
+fn check_duplicate_entities(sorted: &[EntitySource], problems: &mut Vec<Diagnostic>) {
+    for pair in sorted.windows(2) {
+        if pair[0].id == pair[1].id {
+            problems.push(
+                Diagnostic::new(
+                    Code::DuplicateOutput,
+                    format!("entity `{}` is defined twice", pair[0].id),
+                    Some(Location::file_only(&pair[0].src.path)),
+                )
+                .with_related(vec![Location::file_only(&pair[1].src.path)])
+                .with_help("keep one file per entity id"),
+            );
+        }
+    }
+}
+
+fn check_relations(entities: &[EntitySource], index: &HashMap<String, usize>, problems: &mut Vec<Diagnostic>) {
+    for e in entities {
+        for rel in &e.relations {
+            if index.contains_key(&rel.target) {
+                continue;
+            }
+            let d = Diagnostic::at(
+                Code::UnknownRelationTarget,
+                format!("relation `{}` points to unknown entity `{}`", rel.kind, rel.target),
+                e.locate_value("target", &rel.target),
+            );
+            problems.push(
+                match did_you_mean(&rel.target, entities.iter().map(|x| x.id.as_str())) {
+                    Some(known) => d.with_help(format!("did you mean `{known}`?")),
+                    None => d.with_help(format!(
+                        "create content/entities/{}.yaml or fix the target id",
+                        rel.target
+                    )),
+                },
+            );
+        }
+    }
+}
+
+fn check_output_collisions(
+    by_key: &BTreeMap<String, BTreeMap<String, ArticleVersion>>,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let mut owners: BTreeMap<&str, Vec<&ArticleVersion>> = BTreeMap::new();
+    for version in by_key.values().flat_map(BTreeMap::values) {
+        owners.entry(&version.path).or_default().push(version);
+    }
+    for (path, versions) in owners {
+        if versions.len() < 2 {
+            continue;
+        }
+        let mut files = versions.iter().map(|v| Location::file_only(&v.source));
+        let first = files.next();
+        problems.push(
+            Diagnostic::new(
+                Code::DuplicateOutput,
+                format!(
+                    "{} articles would be written to the same page {path}",
+                    versions.len()
+                ),
+                first,
+            )
+            .with_related(files.collect())
+            .with_help("give each article a different `slug` in its front matter"),
+        );
+    }
+}

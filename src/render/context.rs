@@ -1,0 +1,169 @@
+//! The data each template receives. Plain serialisable structs: templates never see the graph.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteCtx {
+    pub title: String,
+    pub base_path: String,
+    pub base_url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Alternate {
+    pub lang: String,
+    pub absolute: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SwitchLink {
+    pub lang: String,
+    pub name: String,
+    pub dir: String,
+    pub href: String,
+    /// False when the page has no translation in that language (the link goes to its home).
+    pub available: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Nav {
+    pub home: String,
+    pub entities: String,
+}
+
+/// What every page template gets.
+#[derive(Debug, Clone, Serialize)]
+pub struct Common<'a> {
+    pub lang: &'a str,
+    pub dir: &'a str,
+    pub t: &'a serde_yaml::Value,
+    pub site: &'a SiteCtx,
+    pub nav: &'a Nav,
+    pub canonical: String,
+    pub alternates: Vec<Alternate>,
+    pub x_default: String,
+    pub switcher: Vec<SwitchLink>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Teaser {
+    pub title: String,
+    pub url: String,
+    pub date: String,
+    pub date_iso: String,
+    pub summary: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleCtx<'a> {
+    pub title: &'a str,
+    pub date: String,
+    pub date_iso: &'a str,
+    pub html: &'a str,
+    pub credit: Option<&'a str>,
+    pub image: Option<&'a str>,
+    pub tags: &'a [String],
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EntityLink {
+    pub name: String,
+    pub url: String,
+    pub count: usize,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EntityGroup {
+    pub kind: &'static str,
+    pub label: String,
+    pub entities: Vec<EntityLink>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Translation {
+    pub lang: String,
+    pub name: String,
+    pub dir: String,
+    pub url: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RelationCtx {
+    pub label: String,
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Coordinates {
+    pub lat: f64,
+    pub lon: f64,
+    pub text: String,
+    pub map_url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EntityCtx<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub type_label: String,
+    pub description: Option<&'a str>,
+    pub prose: Option<&'a str>,
+    pub aliases: Vec<&'a str>,
+    pub wikidata: Option<&'a str>,
+    pub wikidata_url: Option<String>,
+    pub coordinates: Option<Coordinates>,
+    pub relations: Vec<RelationCtx>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MentionCtx<'a> {
+    pub before: &'a str,
+    pub mention: &'a str,
+    pub after: &'a str,
+    pub href: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BacklinkCtx<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub date: String,
+    pub date_iso: &'a str,
+    pub mentions: Vec<MentionCtx<'a>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PageLink {
+    pub number: usize,
+    pub url: String,
+    pub current: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Pagination {
+    pub current: usize,
+    pub total: usize,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+    pub pages: Vec<PageLink>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SitemapEntry {
+    pub loc: String,
+    pub lastmod: Option<String>,
+    pub alternates: Vec<Alternate>,
+    pub x_default: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NotFoundLang<'a> {
+    pub lang: &'a str,
+    pub dir: &'a str,
+    pub t: &'a serde_yaml::Value,
+    pub home: String,
+}

@@ -1,0 +1,159 @@
+//! UI strings per language, from `templates/i18n/<lang>.yaml`.
+//!
+//! Built-in files exist for `fr` and `en`; a site may override any key, and must provide a file
+//! for any other language it configures. Missing keys fall back to the English file.
+
+use std::path::Path;
+
+use chrono::Datelike;
+use serde_yaml::Value;
+
+use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::source;
+use crate::yaml;
+
+pub const I18N_DIR: &str = "templates/i18n";
+
+fn builtin(lang: &str) -> Option<&'static str> {
+    match lang {
+        "fr" => Some(include_str!("../../templates/i18n/fr.yaml")),
+        "en" => Some(include_str!("../../templates/i18n/en.yaml")),
+        _ => None,
+    }
+}
+
+/// One language's strings.
+#[derive(Debug, Clone)]
+pub struct Strings {
+    pub lang: String,
+    /// The merged YAML tree, handed to templates as `t`.
+    pub tree: Value,
+}
+
+impl Strings {
+    pub fn load(root: &Path, lang: &str) -> Result<Strings, Diagnostic> {
+        let parse_builtin = |text: &str| serde_yaml::from_str::<Value>(text).unwrap_or(Value::Null);
+        let path = root.join(I18N_DIR).join(format!("{lang}.yaml"));
+        let site = if path.is_file() {
+            let src = source::read(root, &path)?;
+            Some(yaml::parse::<Value>(&src, 0, src.text.len())?)
+        } else {
+            None
+        };
+        let mut tree = parse_builtin(builtin("en").unwrap_or_default());
+        match (builtin(lang), site) {
+            (Some(own), site) => {
+                merge(&mut tree, parse_builtin(own));
+                if let Some(site) = site {
+                    merge(&mut tree, site);
+                }
+            }
+            (None, Some(site)) => merge(&mut tree, site),
+            (None, None) => {
+                return Err(Diagnostic::at(
+                    Code::MissingTranslationFile,
+                    format!("no UI strings for language `{lang}`"),
+                    Location::file_only(source::display_path(root, &path)),
+                )
+                .with_help(format!(
+                    "create {I18N_DIR}/{lang}.yaml (copy en.yaml and translate it), or remove `{lang}` from site.yaml"
+                )));
+            }
+        }
+        Ok(Strings {
+            lang: lang.to_string(),
+            tree,
+        })
+    }
+
+    pub fn get(&self, path: &[&str]) -> Option<&str> {
+        let mut node = &self.tree;
+        for key in path {
+            node = node.get(*key)?;
+        }
+        node.as_str()
+    }
+
+    /// `ltr` or `rtl`.
+    pub fn dir(&self) -> &str {
+        match self.get(&["dir"]) {
+            Some("rtl") => "rtl",
+            _ => "ltr",
+        }
+    }
+
+    /// A date the way this language writes it, e.g. `30 novembre 2024`.
+    pub fn format_date(&self, day: chrono::NaiveDate) -> String {
+        let month = self
+            .tree
+            .get("months")
+            .and_then(|m| m.get(day.month0() as usize))
+            .and_then(Value::as_str)
+            .map_or_else(|| day.month().to_string(), str::to_string);
+        let day_text = match (day.day(), self.get(&["first_day"])) {
+            (1, Some(first)) => first.to_string(),
+            (d, _) => d.to_string(),
+        };
+        self.get(&["date_format"])
+            .unwrap_or("{day} {month} {year}")
+            .replace("{day}", &day_text)
+            .replace("{month}", &month)
+            .replace("{year}", &day.year().to_string())
+    }
+
+    /// The label of a relation type, or the type itself when the file has none.
+    pub fn relation<'a>(&'a self, kind: &'a str) -> &'a str {
+        self.get(&["relations", kind]).unwrap_or(kind)
+    }
+}
+
+/// Deep merge: maps merge key by key, anything else is replaced.
+fn merge(base: &mut Value, over: Value) {
+    match (base, over) {
+        (Value::Mapping(base), Value::Mapping(over)) => {
+            for (k, v) in over {
+                match base.get_mut(&k) {
+                    Some(slot) => merge(slot, v),
+                    None => {
+                        base.insert(k, v);
+                    }
+                }
+            }
+        }
+        (slot, over) => *slot = over,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn strings(lang: &str) -> Strings {
+        Strings::load(Path::new("/nonexistent"), lang).unwrap()
+    }
+
+    #[test]
+    fn dates_in_each_language() {
+        let d = NaiveDate::from_ymd_opt(2024, 11, 30).unwrap();
+        assert_eq!(strings("fr").format_date(d), "30 novembre 2024");
+        assert_eq!(strings("en").format_date(d), "30 November 2024");
+        let first = NaiveDate::from_ymd_opt(2024, 12, 1).unwrap();
+        assert_eq!(strings("fr").format_date(first), "1er décembre 2024");
+        assert_eq!(strings("en").format_date(first), "1 December 2024");
+    }
+
+    #[test]
+    fn unknown_language_needs_a_file() {
+        let err = Strings::load(Path::new("/nonexistent"), "ar").unwrap_err();
+        assert_eq!(err.code, Code::MissingTranslationFile);
+    }
+
+    #[test]
+    fn site_files_override_single_keys() {
+        let mut base: Value = serde_yaml::from_str("ui: {a: 1, b: 2}\ndir: ltr").unwrap();
+        merge(&mut base, serde_yaml::from_str("ui: {b: 3}").unwrap());
+        assert_eq!(base["ui"]["a"], Value::from(1));
+        assert_eq!(base["ui"]["b"], Value::from(3));
+    }
+}

@@ -1,0 +1,618 @@
+//! Stage 5: pages from the graph, through the templates, once per language.
+
+pub mod context;
+pub mod i18n;
+pub mod templates;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::graph::{Article, ArticleVersion, Entity, Graph};
+use crate::load::EntityKind;
+use crate::urls::{self, Urls};
+use context::*;
+use i18n::Strings;
+
+/// A rendered file: its path relative to the output directory and its content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    pub path: String,
+    pub content: String,
+}
+
+/// Everything about one language that every page in it shares.
+struct Lang {
+    code: String,
+    strings: Strings,
+    site: SiteCtx,
+    nav: Nav,
+}
+
+pub struct Renderer<'a> {
+    config: &'a Config,
+    graph: &'a Graph,
+    tera: Tera,
+    urls: Urls,
+    langs: Vec<Lang>,
+}
+
+/// One page to render; rendering them is independent, so it runs in parallel.
+enum Job<'g> {
+    Home { lang: usize, root: bool },
+    Article { lang: usize, article: &'g Article, version: &'g ArticleVersion },
+    Entity { lang: usize, entity: &'g Entity, page: usize, pages: usize },
+    EntityIndex { lang: usize },
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(config: &'a Config, graph: &'a Graph) -> Result<Self, Vec<Diagnostic>> {
+        let tera = templates::load(&config.root).map_err(|d| vec![d])?;
+        let urls = Urls::new(&config.base_path);
+        let mut langs = Vec::new();
+        let mut problems = Vec::new();
+        for code in &config.languages {
+            match Strings::load(&config.root, code) {
+                Ok(strings) => langs.push(Lang {
+                    code: code.clone(),
+                    site: SiteCtx {
+                        title: config.title.get(code).cloned().unwrap_or_default(),
+                        base_path: config.base_path.clone(),
+                        base_url: config.base_url.clone(),
+                    },
+                    nav: Nav {
+                        home: urls.home(code),
+                        entities: urls.entities(code),
+                    },
+                    strings,
+                }),
+                Err(d) => problems.push(d),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(Renderer {
+            config,
+            graph,
+            tera,
+            urls,
+            langs,
+        })
+    }
+
+    /// Renders every page of the site, plus `404.html` and `sitemap.xml`.
+    pub fn render_all(&self) -> Result<Vec<Page>, Diagnostic> {
+        let jobs = self.jobs();
+        let mut pages: Vec<Page> = jobs
+            .par_iter()
+            .map(|job| self.render_job(job))
+            .collect::<Result<_, _>>()?;
+        pages.push(self.not_found()?);
+        pages.push(self.sitemap(&pages)?);
+        Ok(pages)
+    }
+
+    fn jobs(&self) -> Vec<Job<'a>> {
+        let graph: &'a Graph = self.graph;
+        let mut jobs = vec![Job::Home { lang: 0, root: true }];
+        for (l, lang) in self.langs.iter().enumerate() {
+            jobs.push(Job::Home { lang: l, root: false });
+            jobs.push(Job::EntityIndex { lang: l });
+            for article in &graph.articles {
+                if let Some(version) = article.versions.get(&lang.code) {
+                    jobs.push(Job::Article { lang: l, article, version });
+                }
+            }
+            for entity in &graph.entities {
+                let pages = self.entity_pages(entity, &lang.code);
+                for page in 1..=pages {
+                    jobs.push(Job::Entity { lang: l, entity, page, pages });
+                }
+            }
+        }
+        jobs
+    }
+
+    fn render_job(&self, job: &Job) -> Result<Page, Diagnostic> {
+        match *job {
+            Job::Home { lang, root } => self.home(&self.langs[lang], root),
+            Job::Article { lang, article, version } => self.article(&self.langs[lang], article, version),
+            Job::Entity { lang, entity, page, pages } => self.entity(&self.langs[lang], entity, page, pages),
+            Job::EntityIndex { lang } => self.entity_index(&self.langs[lang]),
+        }
+    }
+
+    fn entity_pages(&self, entity: &Entity, lang: &str) -> usize {
+        let n = entity.backlinks.get(lang).map_or(0, Vec::len);
+        n.div_ceil(self.config.backlinks_per_page).max(1)
+    }
+
+    fn absolute(&self, path: &str) -> String {
+        let dir = path.strip_suffix("index.html").unwrap_or(path);
+        format!("{}{dir}", self.config.base_url)
+    }
+
+    /// Head links and the language switcher, from the page's versions in each language.
+    fn common<'s>(
+        &'s self,
+        lang: &'s Lang,
+        path: &str,
+        versions: &[(&str, String)],
+        x_default: Option<String>,
+        description: Option<String>,
+    ) -> Common<'s> {
+        let alternates = versions
+            .iter()
+            .map(|(l, p)| Alternate {
+                lang: l.to_string(),
+                absolute: self.absolute(p),
+            })
+            .collect();
+        let default_version = versions.iter().find(|(l, _)| *l == self.config.default_language());
+        let x_default = x_default
+            .or_else(|| default_version.map(|(_, p)| self.absolute(p)))
+            .unwrap_or_else(|| self.absolute(path));
+        let switcher = self
+            .langs
+            .iter()
+            .filter(|other| other.code != lang.code)
+            .map(|other| {
+                let version = versions.iter().find(|(l, _)| *l == other.code);
+                SwitchLink {
+                    lang: other.code.clone(),
+                    name: other.strings.get(&["language_name"]).unwrap_or(&other.code).to_string(),
+                    dir: other.strings.dir().to_string(),
+                    href: version.map_or_else(|| self.urls.home(&other.code), |(_, p)| self.urls.of(p)),
+                    available: version.is_some(),
+                }
+            })
+            .collect();
+        Common {
+            lang: &lang.code,
+            dir: lang.strings.dir(),
+            t: &lang.strings.tree,
+            site: &lang.site,
+            nav: &lang.nav,
+            canonical: self.absolute(path),
+            alternates,
+            x_default,
+            switcher,
+            description,
+        }
+    }
+
+    fn render<T: Serialize>(&self, template: &str, path: String, data: &T) -> Result<Page, Diagnostic> {
+        let context = Context::from_serialize(data).map_err(|e| templates::template_error(&e))?;
+        let content = self
+            .tera
+            .render(template, &context)
+            .map_err(|e| templates::template_error(&e))?;
+        Ok(Page { path, content })
+    }
+
+    fn every_language(&self, path_of: impl Fn(&str) -> String) -> Vec<(&str, String)> {
+        self.langs.iter().map(|l| (l.code.as_str(), path_of(&l.code))).collect()
+    }
+
+    fn home(&self, lang: &Lang, root: bool) -> Result<Page, Diagnostic> {
+        #[derive(Serialize)]
+        struct Home<'a> {
+            #[serde(flatten)]
+            common: Common<'a>,
+            articles: Vec<Teaser>,
+            is_root: bool,
+        }
+        let path = urls::home_path(&lang.code);
+        let versions = self.every_language(urls::home_path);
+        let mut common = self.common(lang, &path, &versions, Some(self.config.base_url.clone()), None);
+        let articles = self
+            .graph
+            .articles
+            .iter()
+            .filter_map(|a| a.versions.get(&lang.code))
+            .map(|v| self.teaser(lang, v))
+            .collect();
+        if root {
+            // The root shows the default language; every language is one link away.
+            common.switcher = self
+                .langs
+                .iter()
+                .filter(|l| l.code != lang.code)
+                .map(|l| SwitchLink {
+                    lang: l.code.clone(),
+                    name: l.strings.get(&["language_name"]).unwrap_or(&l.code).to_string(),
+                    dir: l.strings.dir().to_string(),
+                    href: self.urls.home(&l.code),
+                    available: true,
+                })
+                .collect();
+        }
+        let out = if root { "index.html".to_string() } else { path };
+        self.render("home.html", out, &Home { common, articles, is_root: root })
+    }
+
+    fn teaser(&self, lang: &Lang, v: &ArticleVersion) -> Teaser {
+        Teaser {
+            title: v.front.title.clone(),
+            url: self.urls.of(&v.path),
+            date: lang.strings.format_date(v.front.date.day),
+            date_iso: v.front.date.raw.clone(),
+            summary: v.front.summary.clone().or_else(|| v.excerpt.clone()),
+        }
+    }
+
+    fn article(&self, lang: &Lang, article: &Article, v: &ArticleVersion) -> Result<Page, Diagnostic> {
+        #[derive(Serialize)]
+        struct ArticlePage<'a> {
+            #[serde(flatten)]
+            common: Common<'a>,
+            article: ArticleCtx<'a>,
+            mentioned: Vec<EntityGroup>,
+            translations: Vec<Translation>,
+            json_ld: String,
+        }
+        let versions: Vec<(&str, String)> = article
+            .versions
+            .values()
+            .map(|x| (x.lang.as_str(), x.path.clone()))
+            .collect();
+        let description = v.front.summary.clone().or_else(|| v.excerpt.clone());
+        let common = self.common(lang, &v.path, &versions, None, description);
+        let translations = article
+            .versions
+            .values()
+            .filter(|x| x.lang != lang.code)
+            .filter_map(|x| {
+                let other = self.langs.iter().find(|l| l.code == x.lang)?;
+                Some(Translation {
+                    lang: x.lang.clone(),
+                    name: other.strings.get(&["language_name"]).unwrap_or(&x.lang).to_string(),
+                    dir: other.strings.dir().to_string(),
+                    url: self.urls.of(&x.path),
+                    title: x.front.title.clone(),
+                })
+            })
+            .collect();
+        let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+        for m in &v.mentions {
+            *counts.entry(m.entity.as_str()).or_default() += 1;
+        }
+        let mentioned = self.group_entities(lang, counts.into_iter(), false);
+        let page = ArticlePage {
+            json_ld: self.article_json_ld(lang, v, &counts_ids(&v.mentions)),
+            common,
+            article: ArticleCtx {
+                title: &v.front.title,
+                date: lang.strings.format_date(v.front.date.day),
+                date_iso: &v.front.date.raw,
+                html: &v.html,
+                credit: v.front.credit.as_deref(),
+                image: v.front.image.as_deref(),
+                tags: &v.front.tags,
+            },
+            mentioned,
+            translations,
+        };
+        self.render("article.html", v.path.clone(), &page)
+    }
+
+    /// schema.org `NewsArticle` with its mentions tied to Wikidata, as Wikipedia does.
+    fn article_json_ld(&self, lang: &Lang, v: &ArticleVersion, ids: &[&str]) -> String {
+        let mentions: Vec<serde_json::Value> = ids
+            .iter()
+            .filter_map(|id| self.graph.entity(id))
+            .map(|e| {
+                let mut thing = serde_json::json!({
+                    "@type": schema_type(e.source.kind),
+                    "name": name_in(e, &lang.code),
+                    "url": self.absolute(&urls::entity_path(&lang.code, e.id(), 1)),
+                });
+                if let Some(q) = &e.source.wikidata {
+                    thing["sameAs"] = format!("http://www.wikidata.org/entity/{q}").into();
+                }
+                thing
+            })
+            .collect();
+        let doc = serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": v.front.title,
+            "datePublished": v.front.date.raw,
+            "inLanguage": lang.code,
+            "url": self.absolute(&v.path),
+            "mentions": mentions,
+        });
+        // `<` only occurs inside JSON strings, where `\u003c` means the same and cannot close
+        // the script element.
+        doc.to_string().replace('<', "\\u003c")
+    }
+
+    fn group_entities<'e>(
+        &self,
+        lang: &Lang,
+        counts: impl Iterator<Item = (&'e str, usize)>,
+        with_description: bool,
+    ) -> Vec<EntityGroup> {
+        let mut groups: std::collections::BTreeMap<EntityKind, Vec<EntityLink>> = Default::default();
+        for (id, count) in counts {
+            let Some(e) = self.graph.entity(id) else { continue };
+            groups.entry(e.source.kind).or_default().push(EntityLink {
+                name: name_in(e, &lang.code).to_string(),
+                url: self.urls.entity(&lang.code, id),
+                count,
+                description: with_description
+                    .then(|| e.source.description.get(&lang.code).cloned())
+                    .flatten(),
+            });
+        }
+        groups
+            .into_iter()
+            .map(|(kind, mut entities)| {
+                entities.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+                EntityGroup {
+                    kind: kind.as_str(),
+                    label: lang
+                        .strings
+                        .get(&["types_plural", kind.as_str()])
+                        .unwrap_or(kind.as_str())
+                        .to_string(),
+                    entities,
+                }
+            })
+            .collect()
+    }
+
+    fn entity(&self, lang: &Lang, entity: &Entity, page: usize, pages: usize) -> Result<Page, Diagnostic> {
+        #[derive(Serialize)]
+        struct EntityPage<'a> {
+            #[serde(flatten)]
+            common: Common<'a>,
+            entity: EntityCtx<'a>,
+            co_mentions: Vec<EntityLink>,
+            backlinks: Vec<BacklinkCtx<'a>>,
+            backlink_total: usize,
+            pagination: Pagination,
+        }
+        let code = lang.code.as_str();
+        let id = entity.id();
+        let path = urls::entity_path(code, id, page);
+        let versions: Vec<(&str, String)> = self
+            .langs
+            .iter()
+            .filter(|l| page <= self.entity_pages(entity, &l.code))
+            .map(|l| (l.code.as_str(), urls::entity_path(&l.code, id, page)))
+            .collect();
+        let src = &entity.source;
+        let description = src.description.get(code).cloned();
+        let common = self.common(lang, &path, &versions, None, description);
+        let all = entity.backlinks.get(code).map_or(&[][..], Vec::as_slice);
+        let per_page = self.config.backlinks_per_page;
+        let backlinks = all
+            .iter()
+            .skip((page - 1) * per_page)
+            .take(per_page)
+            .filter_map(|b| {
+                let v = self.graph.articles[b.article].versions.get(code)?;
+                let url = self.urls.of(&v.path);
+                Some(BacklinkCtx {
+                    title: &v.front.title,
+                    date: lang.strings.format_date(v.front.date.day),
+                    date_iso: &v.front.date.raw,
+                    mentions: b
+                        .mentions
+                        .iter()
+                        .map(|&m| {
+                            let mention = &v.mentions[m];
+                            MentionCtx {
+                                before: &mention.snippet.before,
+                                mention: &mention.snippet.mention,
+                                after: &mention.snippet.after,
+                                href: format!("{url}#{}", mention.anchor),
+                            }
+                        })
+                        .collect(),
+                    url,
+                })
+            })
+            .collect();
+        let co_mentions = entity
+            .co_mentions
+            .iter()
+            .map(|&(other, count)| {
+                let e = &self.graph.entities[other];
+                EntityLink {
+                    name: name_in(e, code).to_string(),
+                    url: self.urls.entity(code, e.id()),
+                    count,
+                    description: None,
+                }
+            })
+            .collect();
+        let page_url = |n: usize| self.urls.entity_page(code, id, n);
+        let data = EntityPage {
+            common,
+            entity: EntityCtx {
+                id,
+                name: name_in(entity, code),
+                type_label: lang
+                    .strings
+                    .get(&["types", src.kind.as_str()])
+                    .unwrap_or(src.kind.as_str())
+                    .to_string(),
+                description: src.description.get(code).map(String::as_str),
+                prose: entity.prose_html.get(code).map(String::as_str),
+                aliases: src
+                    .aliases
+                    .get(code)
+                    .into_iter()
+                    .flatten()
+                    .map(String::as_str)
+                    .collect(),
+                wikidata: src.wikidata.as_deref(),
+                wikidata_url: src.wikidata.as_ref().map(|q| format!("https://www.wikidata.org/wiki/{q}")),
+                coordinates: src.coordinates.map(|(lat, lon)| coordinates(lat, lon)),
+                relations: src
+                    .relations
+                    .iter()
+                    .filter_map(|r| {
+                        let target = self.graph.entity(&r.target)?;
+                        Some(RelationCtx {
+                            label: lang.strings.relation(&r.kind).to_string(),
+                            name: name_in(target, code).to_string(),
+                            url: self.urls.entity(code, &r.target),
+                        })
+                    })
+                    .collect(),
+            },
+            co_mentions,
+            backlinks,
+            backlink_total: all.len(),
+            pagination: Pagination {
+                current: page,
+                total: pages,
+                previous: (page > 1).then(|| page_url(page - 1)),
+                next: (page < pages).then(|| page_url(page + 1)),
+                pages: (1..=pages)
+                    .map(|n| PageLink {
+                        number: n,
+                        url: page_url(n),
+                        current: n == page,
+                    })
+                    .collect(),
+            },
+        };
+        self.render("entity.html", path, &data)
+    }
+
+    fn entity_index(&self, lang: &Lang) -> Result<Page, Diagnostic> {
+        #[derive(Serialize)]
+        struct Index<'a> {
+            #[serde(flatten)]
+            common: Common<'a>,
+            groups: Vec<EntityGroup>,
+        }
+        let path = urls::entities_path(&lang.code);
+        let versions = self.every_language(urls::entities_path);
+        let common = self.common(lang, &path, &versions, None, None);
+        let counts = self.graph.entities.iter().map(|e| {
+            let n = e.backlinks.get(&lang.code).map_or(0, Vec::len);
+            (e.id(), n)
+        });
+        let groups = self.group_entities(lang, counts, true);
+        self.render("entities.html", path, &Index { common, groups })
+    }
+
+    fn not_found(&self) -> Result<Page, Diagnostic> {
+        #[derive(Serialize)]
+        struct NotFound<'a> {
+            lang: &'a str,
+            dir: &'a str,
+            t: &'a serde_yaml::Value,
+            site: &'a SiteCtx,
+            languages: Vec<NotFoundLang<'a>>,
+        }
+        let default = &self.langs[0];
+        let data = NotFound {
+            lang: &default.code,
+            dir: default.strings.dir(),
+            t: &default.strings.tree,
+            site: &default.site,
+            languages: self
+                .langs
+                .iter()
+                .map(|l| NotFoundLang {
+                    lang: &l.code,
+                    dir: l.strings.dir(),
+                    t: &l.strings.tree,
+                    home: self.urls.home(&l.code),
+                })
+                .collect(),
+        };
+        self.render("404.html", "404.html".into(), &data)
+    }
+
+    /// Every page but the root chooser and 404, with its translations as hreflang alternates.
+    fn sitemap(&self, pages: &[Page]) -> Result<Page, Diagnostic> {
+        #[derive(Serialize)]
+        struct Sitemap {
+            entries: Vec<SitemapEntry>,
+        }
+        let written: std::collections::HashSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
+        let lastmod: std::collections::HashMap<&str, String> = self
+            .graph
+            .articles
+            .iter()
+            .flat_map(|a| a.versions.values())
+            .map(|v| (v.path.as_str(), v.front.date.day.to_string()))
+            .collect();
+        let default_lang = self.config.default_language();
+        let mut entries = Vec::new();
+        for page in pages {
+            // Language pages only: the root and 404 live at the top level.
+            let Some((_, rest)) = page.path.split_once('/') else { continue };
+            let versions: Vec<(&str, String)> = self
+                .langs
+                .iter()
+                .map(|l| (l.code.as_str(), format!("{}/{rest}", l.code)))
+                .filter(|(_, p)| written.contains(p.as_str()))
+                .collect();
+            let x_default = versions
+                .iter()
+                .find(|(l, _)| *l == default_lang)
+                .map_or_else(|| self.absolute(&page.path), |(_, p)| self.absolute(p));
+            let alternates = if versions.len() > 1 {
+                versions
+                    .iter()
+                    .map(|(l, p)| Alternate {
+                        lang: l.to_string(),
+                        absolute: self.absolute(p),
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            entries.push(SitemapEntry {
+                loc: self.absolute(&page.path),
+                lastmod: lastmod.get(page.path.as_str()).cloned(),
+                alternates,
+                x_default,
+            });
+        }
+        self.render("sitemap.xml", "sitemap.xml".into(), &Sitemap { entries })
+    }
+}
+
+fn counts_ids(mentions: &[crate::annotate::Mention]) -> Vec<&str> {
+    let mut ids: Vec<&str> = mentions.iter().map(|m| m.entity.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+fn name_in<'e>(entity: &'e Entity, lang: &str) -> &'e str {
+    entity.source.name.get(lang).map_or(entity.id(), String::as_str)
+}
+
+fn schema_type(kind: EntityKind) -> &'static str {
+    match kind {
+        EntityKind::Organization => "Organization",
+        EntityKind::Person => "Person",
+        EntityKind::Place => "Place",
+        EntityKind::Event => "Event",
+        EntityKind::Other => "Thing",
+    }
+}
+
+fn coordinates(lat: f64, lon: f64) -> Coordinates {
+    let ns = if lat >= 0.0 { 'N' } else { 'S' };
+    let ew = if lon >= 0.0 { 'E' } else { 'W' };
+    Coordinates {
+        lat,
+        lon,
+        text: format!("{}° {ns}, {}° {ew}", lat.abs(), lon.abs()),
+        map_url: format!("https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=10/{lat}/{lon}"),
+    }
+}

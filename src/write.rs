@@ -1,0 +1,250 @@
+//! Stage 6: minify, write into a staging directory beside the output, then swap it in.
+//! A failed build never touches the previous output; an interrupted swap is repaired next time.
+
+use std::fs;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::render::Page;
+
+/// What a build wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Report {
+    pub files: usize,
+    pub bytes: u64,
+}
+
+/// Typed I/O failure naming the path involved.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot {action} {}: {source}", path.display())]
+pub struct WriteError {
+    pub action: &'static str,
+    pub path: PathBuf,
+    #[source]
+    pub source: io::Error,
+}
+
+impl From<WriteError> for Diagnostic {
+    fn from(e: WriteError) -> Self {
+        Diagnostic::new(Code::Unreadable, e.to_string(), Some(Location::file_only(&e.path)))
+            .with_help("check the permissions and free space of the output directory's parent")
+    }
+}
+
+fn io<T>(action: &'static str, path: &Path, result: io::Result<T>) -> Result<T, WriteError> {
+    result.map_err(|source| WriteError {
+        action,
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// `a/./b/../c` → `a/c`, without touching the file system (the output may not exist yet).
+fn normalize(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for part in absolute.components() {
+        match part {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Refuses output directories whose replacement would destroy the user's sources.
+pub fn check_output_dir(config: &Config) -> Result<(), Diagnostic> {
+    let root = normalize(&config.root);
+    let out = normalize(&config.output_dir);
+    let refuse = |why: String| {
+        Err(Diagnostic::new(
+            Code::UnsafeOutputDir,
+            format!("refusing to write the site to {}: {why}", out.display()),
+            Some(Location::file_only(crate::config::CONFIG_FILE)),
+        )
+        .with_help("set `output_dir` in site.yaml (or --output) to a dedicated folder such as `public`"))
+    };
+    if out.parent().is_none() {
+        return refuse("it is the file system root".into());
+    }
+    if root.starts_with(&out) {
+        return refuse("it is the site root or one of its parents".into());
+    }
+    for source_dir in ["content", "templates", "static"] {
+        if out.starts_with(root.join(source_dir)) {
+            return refuse(format!("it is inside the site's {source_dir}/ folder"));
+        }
+    }
+    if out.exists() && !out.is_dir() {
+        return refuse("it exists and is not a directory".into());
+    }
+    Ok(())
+}
+
+struct Sibling {
+    staging: PathBuf,
+    old: PathBuf,
+}
+
+fn siblings(out: &Path) -> Sibling {
+    let parent = out.parent().unwrap_or(Path::new("."));
+    let name = out.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    Sibling {
+        staging: parent.join(format!(".{name}.depeche-staging")),
+        old: parent.join(format!(".{name}.depeche-old")),
+    }
+}
+
+/// Clears what an interrupted build left: a half-written staging directory, or the previous
+/// output still parked aside (put back when the swap stopped halfway).
+pub fn recover(out: &Path) -> Result<(), WriteError> {
+    let s = siblings(out);
+    if s.old.exists() {
+        if out.exists() {
+            io("remove", &s.old, fs::remove_dir_all(&s.old))?;
+        } else {
+            io("restore", &s.old, fs::rename(&s.old, out))?;
+        }
+    }
+    if s.staging.exists() {
+        io("remove", &s.staging, fs::remove_dir_all(&s.staging))?;
+    }
+    Ok(())
+}
+
+/// Writes the whole site. The output directory is replaced only once everything is on disk.
+pub fn write_site(config: &Config, pages: &[Page]) -> Result<Report, Diagnostic> {
+    check_output_dir(config)?;
+    let out = normalize(&config.output_dir);
+    recover(&out)?;
+    let s = siblings(&out);
+    let result = write_tree(config, &s.staging, pages);
+    let report = match result {
+        Ok(report) => report,
+        Err(e) => {
+            let _ = fs::remove_dir_all(&s.staging);
+            return Err(e.into());
+        }
+    };
+    if out.exists() {
+        io("move aside", &out, fs::rename(&out, &s.old))?;
+    }
+    io("move into place", &s.staging, fs::rename(&s.staging, &out))?;
+    if s.old.exists() {
+        io("remove", &s.old, fs::remove_dir_all(&s.old))?;
+    }
+    Ok(report)
+}
+
+fn write_tree(config: &Config, dir: &Path, pages: &[Page]) -> Result<Report, WriteError> {
+    io("create", dir, fs::create_dir_all(dir))?;
+    let mut dirs: Vec<PathBuf> = pages
+        .iter()
+        .filter_map(|p| Path::new(&p.path).parent().map(|d| dir.join(d)))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    for d in &dirs {
+        io("create", d, fs::create_dir_all(d))?;
+    }
+    let bytes: u64 = pages
+        .par_iter()
+        .map(|page| {
+            let path = dir.join(&page.path);
+            let content = if page.path.ends_with(".html") {
+                minify(&page.content)
+            } else {
+                page.content.clone().into_bytes()
+            };
+            io("write", &path, fs::write(&path, &content)).map(|_| content.len() as u64)
+        })
+        .try_reduce(|| 0, |a, b| Ok(a + b))?;
+    let nojekyll = dir.join(".nojekyll");
+    io("write", &nojekyll, fs::write(&nojekyll, ""))?;
+    let copied = copy_static(&config.root.join("static"), dir)?;
+    Ok(Report {
+        files: pages.len() + 1 + copied.0,
+        bytes: bytes + copied.1,
+    })
+}
+
+pub fn minify(html: &str) -> Vec<u8> {
+    let mut cfg = minify_html::Cfg::new();
+    cfg.keep_html_and_head_opening_tags = true;
+    cfg.keep_closing_tags = true;
+    cfg.minify_css = true;
+    minify_html::minify(html.as_bytes(), &cfg)
+}
+
+/// Copies `static/` byte for byte. Symlinks are not followed, so nothing outside the site leaks in.
+fn copy_static(from: &Path, to: &Path) -> Result<(usize, u64), WriteError> {
+    if !from.is_dir() {
+        return Ok((0, 0));
+    }
+    let (mut files, mut bytes) = (0, 0);
+    for entry in walkdir::WalkDir::new(from).follow_links(false).sort_by_file_name() {
+        let entry = entry.map_err(|e| WriteError {
+            action: "read",
+            path: e.path().map_or_else(|| from.to_path_buf(), Path::to_path_buf),
+            source: e.into_io_error().unwrap_or_else(|| io::Error::other("walk error")),
+        })?;
+        let rel = entry.path().strip_prefix(from).unwrap_or(entry.path());
+        let target = to.join(rel);
+        if entry.file_type().is_dir() {
+            io("create", &target, fs::create_dir_all(&target))?;
+        } else if entry.file_type().is_file() {
+            bytes += io("copy", entry.path(), fs::copy(entry.path(), &target))?;
+            files += 1;
+        }
+    }
+    Ok((files, bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(root: &Path, out: &str) -> Config {
+        Config {
+            root: root.to_path_buf(),
+            title: Default::default(),
+            base_url: "https://x.org/".into(),
+            base_path: "/".into(),
+            languages: vec!["fr".into()],
+            output_dir: root.join(out),
+            allow_html: false,
+            backlinks_per_page: 20,
+        }
+    }
+
+    #[test]
+    fn refuses_dangerous_output_dirs() {
+        let root = Path::new("/srv/site");
+        for bad in [".", "..", "content", "content/x", "templates", "static", "/", "../.."] {
+            let err = check_output_dir(&config(root, bad)).unwrap_err();
+            assert_eq!(err.code, Code::UnsafeOutputDir, "{bad}");
+        }
+        assert!(check_output_dir(&config(root, "public")).is_ok());
+        assert!(check_output_dir(&config(root, "../site-public")).is_ok());
+    }
+
+    #[test]
+    fn recovers_an_interrupted_swap() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let s = siblings(&out);
+        fs::create_dir_all(&s.old).unwrap();
+        fs::write(s.old.join("index.html"), "old").unwrap();
+        fs::create_dir_all(&s.staging).unwrap();
+        recover(&out).unwrap();
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "old");
+        assert!(!s.staging.exists() && !s.old.exists());
+    }
+}
