@@ -12,7 +12,7 @@ pub struct Snippet {
 }
 
 /// Longest context kept on each side of the mention, in characters.
-const MAX_SIDE: usize = 160;
+const MAX_SIDE: usize = 240;
 
 /// Cuts the sentence of `block` that holds the byte range `start..end` (UAX #29 sentences).
 pub fn around(block: &str, start: usize, end: usize) -> Snippet {

@@ -21,6 +21,10 @@ use i18n::Strings;
 pub struct Page {
     pub path: String,
     pub content: String,
+    /// The same page in every language it exists in (language, path), for the sitemap.
+    pub alternates: Vec<(String, String)>,
+    /// Last modification date, for the sitemap.
+    pub lastmod: Option<String>,
 }
 
 /// Everything about one language that every page in it shares.
@@ -190,7 +194,25 @@ impl<'a> Renderer<'a> {
             .tera
             .render(template, &context)
             .map_err(|e| templates::template_error(&e))?;
-        Ok(Page { path, content })
+        Ok(Page {
+            path,
+            content,
+            alternates: Vec::new(),
+            lastmod: None,
+        })
+    }
+
+    /// Renders a language page and records its translations.
+    fn render_localized<T: Serialize>(
+        &self,
+        template: &str,
+        path: String,
+        data: &T,
+        versions: &[(&str, String)],
+    ) -> Result<Page, Diagnostic> {
+        let mut page = self.render(template, path, data)?;
+        page.alternates = versions.iter().map(|(l, p)| (l.to_string(), p.clone())).collect();
+        Ok(page)
     }
 
     fn every_language(&self, path_of: impl Fn(&str) -> String) -> Vec<(&str, String)> {
@@ -230,8 +252,12 @@ impl<'a> Renderer<'a> {
                 })
                 .collect();
         }
-        let out = if root { "index.html".to_string() } else { path };
-        self.render("home.html", out, &Home { common, articles, is_root: root })
+        let data = Home { common, articles, is_root: root };
+        if root {
+            self.render("home.html", "index.html".into(), &data)
+        } else {
+            self.render_localized("home.html", path, &data, &versions)
+        }
     }
 
     fn teaser(&self, lang: &Lang, v: &ArticleVersion) -> Teaser {
@@ -296,7 +322,9 @@ impl<'a> Renderer<'a> {
             mentioned,
             translations,
         };
-        self.render("article.html", v.path.clone(), &page)
+        let mut page = self.render_localized("article.html", v.path.clone(), &page, &versions)?;
+        page.lastmod = Some(v.front.date.day.to_string());
+        Ok(page)
     }
 
     /// schema.org `NewsArticle` with its mentions tied to Wikidata, as Wikipedia does.
@@ -484,7 +512,7 @@ impl<'a> Renderer<'a> {
                     .collect(),
             },
         };
-        self.render("entity.html", path, &data)
+        self.render_localized("entity.html", path, &data, &versions)
     }
 
     fn entity_index(&self, lang: &Lang) -> Result<Page, Diagnostic> {
@@ -502,7 +530,7 @@ impl<'a> Renderer<'a> {
             (e.id(), n)
         });
         let groups = self.group_entities(lang, counts, true);
-        self.render("entities.html", path, &Index { common, groups })
+        self.render_localized("entities.html", path, &Index { common, groups }, &versions)
     }
 
     fn not_found(&self) -> Result<Page, Diagnostic> {
@@ -534,53 +562,37 @@ impl<'a> Renderer<'a> {
         self.render("404.html", "404.html".into(), &data)
     }
 
-    /// Every page but the root chooser and 404, with its translations as hreflang alternates.
+    /// Every language page, with its translations as hreflang alternates.
     fn sitemap(&self, pages: &[Page]) -> Result<Page, Diagnostic> {
         #[derive(Serialize)]
         struct Sitemap {
             entries: Vec<SitemapEntry>,
         }
-        let written: std::collections::HashSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
-        let lastmod: std::collections::HashMap<&str, String> = self
-            .graph
-            .articles
-            .iter()
-            .flat_map(|a| a.versions.values())
-            .map(|v| (v.path.as_str(), v.front.date.day.to_string()))
-            .collect();
         let default_lang = self.config.default_language();
-        let mut entries = Vec::new();
-        for page in pages {
-            // Language pages only: the root and 404 live at the top level.
-            let Some((_, rest)) = page.path.split_once('/') else { continue };
-            let versions: Vec<(&str, String)> = self
-                .langs
-                .iter()
-                .map(|l| (l.code.as_str(), format!("{}/{rest}", l.code)))
-                .filter(|(_, p)| written.contains(p.as_str()))
-                .collect();
-            let x_default = versions
-                .iter()
-                .find(|(l, _)| *l == default_lang)
-                .map_or_else(|| self.absolute(&page.path), |(_, p)| self.absolute(p));
-            let alternates = if versions.len() > 1 {
-                versions
+        let entries = pages
+            .iter()
+            .filter(|page| !page.alternates.is_empty())
+            .map(|page| {
+                let x_default = page
+                    .alternates
                     .iter()
-                    .map(|(l, p)| Alternate {
-                        lang: l.to_string(),
-                        absolute: self.absolute(p),
-                    })
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            entries.push(SitemapEntry {
-                loc: self.absolute(&page.path),
-                lastmod: lastmod.get(page.path.as_str()).cloned(),
-                alternates,
-                x_default,
-            });
-        }
+                    .find(|(l, _)| l == default_lang)
+                    .map_or(&page.path, |(_, p)| p);
+                SitemapEntry {
+                    loc: self.absolute(&page.path),
+                    lastmod: page.lastmod.clone(),
+                    x_default: self.absolute(x_default),
+                    alternates: page
+                        .alternates
+                        .iter()
+                        .map(|(lang, p)| Alternate {
+                            lang: lang.clone(),
+                            absolute: self.absolute(p),
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
         self.render("sitemap.xml", "sitemap.xml".into(), &Sitemap { entries })
     }
 }

@@ -1,0 +1,135 @@
+//! Helpers shared by the integration tests: temp copies of sites, builds, HTML parsing.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use scraper::{Html, Selector};
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A throwaway copy of a site (the shipped one by default), built and inspected in isolation.
+pub struct TestSite {
+    pub dir: tempfile::TempDir,
+}
+
+impl TestSite {
+    /// A copy of the site shipped in this repository.
+    pub fn shipped() -> Self {
+        Self::copy_of(&repo(), &["site.yaml", "content", "templates", "static"])
+    }
+
+    /// A copy of a fixture site under tests/fixtures/.
+    pub fn fixture(name: &str) -> Self {
+        let root = repo().join("tests/fixtures").join(name);
+        Self::copy_of(&root, &["site.yaml", "content", "templates", "static"])
+    }
+
+    fn copy_of(from: &Path, entries: &[&str]) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for entry in entries {
+            let src = from.join(entry);
+            if src.exists() {
+                copy_tree(&src, &dir.path().join(entry));
+            }
+        }
+        TestSite { dir }
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root().join(rel)
+    }
+
+    pub fn write(&self, rel: &str, content: impl AsRef<[u8]>) {
+        let path = self.path(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, content).unwrap();
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+
+    /// Replaces the first occurrence of `from` in a file; panics if absent so tests stay honest.
+    pub fn edit(&self, rel: &str, from: &str, to: &str) {
+        let text = self.read(rel);
+        assert!(text.contains(from), "{rel} does not contain {from:?}");
+        self.write(rel, text.replacen(from, to, 1));
+    }
+
+    /// Runs the real binary in the site's root.
+    pub fn depeche(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_depeche"))
+            .args(args)
+            .current_dir(self.root())
+            .output()
+            .expect("run depeche")
+    }
+
+    /// Builds and asserts success; returns stdout.
+    pub fn build_ok(&self, args: &[&str]) -> String {
+        let mut all = vec!["build"];
+        all.extend_from_slice(args);
+        let out = self.depeche(&all);
+        assert!(
+            out.status.success(),
+            "build failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    pub fn public(&self, rel: &str) -> String {
+        self.read(&format!("public/{rel}"))
+    }
+
+    pub fn html(&self, rel: &str) -> Html {
+        Html::parse_document(&self.public(rel))
+    }
+}
+
+pub fn copy_tree(from: &Path, to: &Path) {
+    if from.is_dir() {
+        fs::create_dir_all(to).unwrap();
+        for entry in fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            copy_tree(&entry.path(), &to.join(entry.file_name()));
+        }
+    } else {
+        fs::copy(from, to).unwrap();
+    }
+}
+
+/// Every file under `dir` with its bytes, keyed by relative path.
+pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+            files.insert(rel, fs::read(entry.path()).unwrap());
+        }
+    }
+    files
+}
+
+pub fn select<'a>(doc: &'a Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
+    let selector = Selector::parse(css).unwrap_or_else(|e| panic!("bad selector {css}: {e:?}"));
+    doc.select(&selector).collect()
+}
+
+pub fn text(el: &scraper::ElementRef) -> String {
+    el.text().collect::<String>()
+}
+
+pub fn attr(el: &scraper::ElementRef, name: &str) -> String {
+    el.value().attr(name).unwrap_or_default().to_string()
+}
