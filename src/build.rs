@@ -62,7 +62,7 @@ pub fn load_config(options: &Options) -> Result<Config, BuildError> {
 /// Loads, annotates and links the whole site, collecting every problem before giving up.
 pub fn analyze(config: Config, drafts: bool) -> Result<Site, BuildError> {
     let (content, mut problems) = load::load(&config);
-    let lexicon = Lexicon::new(&content.entities);
+    let lexicon = Lexicon::new(&content.entities, &content.broken_entity_ids);
     let urls = Urls::new(&config.base_path);
     let annotator = Annotator {
         lexicon: &lexicon,

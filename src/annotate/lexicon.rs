@@ -14,8 +14,12 @@ pub struct Lexicon {
 }
 
 impl Lexicon {
-    pub fn new(entities: &[EntitySource]) -> Self {
+    /// `unreadable` lists ids whose files exist but failed to load: they count as known.
+    pub fn new(entities: &[EntitySource], unreadable: &[String]) -> Self {
         let mut lexicon = Lexicon::default();
+        for id in unreadable {
+            lexicon.names.insert(id.clone(), BTreeMap::new());
+        }
         for e in entities {
             lexicon.names.insert(e.id.clone(), e.name.clone());
             lexicon.forms.push((e.id.clone(), e.id.clone()));

@@ -8,7 +8,7 @@ fn lexicon() -> Lexicon {
         ("hts", "type: organization\nname: {fr: HTS, en: HTS}\naliases: {fr: [Hayat Tahrir al-Sham]}\n"),
     ]
     .map(|(id, yaml)| entity::parse(id, SourceText::new("e.yaml", yaml.into()), &langs).unwrap());
-    Lexicon::new(&entities)
+    Lexicon::new(&entities, &[])
 }
 
 fn run(body: &str, allow_html: bool) -> Annotated {

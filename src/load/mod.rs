@@ -37,6 +37,9 @@ impl ArticleSource {
 pub struct Content {
     pub articles: Vec<ArticleSource>,
     pub entities: Vec<EntitySource>,
+    /// Ids of entity files that exist but could not be read: mentions of them are not
+    /// reported as unknown on top of the file's own errors.
+    pub broken_entity_ids: Vec<String>,
 }
 
 /// Reads the whole content tree. Problems in one file do not stop the others from being read.
@@ -72,12 +75,15 @@ pub fn load(config: &Config) -> (Content, Vec<Diagnostic>) {
                     problems.push(bad_name(&shown, &format!("entity id `{id}` {why}")));
                     continue;
                 }
-                match source::read(root, &path) {
-                    Ok(src) => match entity::parse(id, src, &config.languages) {
-                        Ok(e) => content.entities.push(e),
-                        Err(mut errs) => problems.append(&mut errs),
-                    },
-                    Err(d) => problems.push(d),
+                let parsed = source::read(root, &path)
+                    .map_err(|d| vec![d])
+                    .and_then(|src| entity::parse(id, src, &config.languages));
+                match parsed {
+                    Ok(e) => content.entities.push(e),
+                    Err(mut errs) => {
+                        problems.append(&mut errs);
+                        content.broken_entity_ids.push(id.to_string());
+                    }
                 }
             }
             (Some("entities"), Some("md")) if !nested => {

@@ -1,0 +1,225 @@
+//! Every kind of bad input stops the build with a located, actionable message, a non-zero exit,
+//! and the previous output left exactly as it was.
+
+mod common;
+
+use common::*;
+
+const FR: &str = "content/articles/alep-offensive-hts.fr.md";
+const EN: &str = "content/articles/alep-offensive-hts.en.md";
+
+/// Builds the good site, applies `break_it`, and checks that the build fails with messages
+/// containing every `expected` string while `public/` stays byte-identical.
+fn fails_keeping_output(break_it: impl FnOnce(&TestSite), expected: &[&str]) -> String {
+    let site = TestSite::shipped();
+    site.build_ok(&[]);
+    let before = snapshot(&site.path("public"));
+    assert!(before.len() > 30);
+    break_it(&site);
+    let out = site.depeche(&["build"]);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "build should fail:\n{stderr}");
+    for needle in expected {
+        assert!(stderr.contains(needle), "expected {needle:?} in:\n{stderr}");
+    }
+    assert!(stderr.contains("help:"), "no hint in:\n{stderr}");
+    assert!(before == snapshot(&site.path("public")), "public/ changed after a failed build");
+    stderr
+}
+
+#[test]
+fn malformed_yaml_front_matter() {
+    fails_keeping_output(
+        |s| s.edit(FR, "date: 2024-11-30", "date: [2024-11-30"),
+        &["error[E0002]", &format!("{FR}:")],
+    );
+}
+
+#[test]
+fn missing_title() {
+    fails_keeping_output(
+        |s| s.edit(FR, "title: Djihadistes et rebelles ont pris le contrôle de la majeure partie d'Alep\n", ""),
+        &["error[E0004]", "missing required field `title`", &format!("{FR}:1:1")],
+    );
+}
+
+#[test]
+fn malformed_date() {
+    fails_keeping_output(
+        |s| s.edit(EN, "date: 2024-11-30", "date: 2024-11-31"),
+        &["error[E0005]", "`2024-11-31` is not a valid date", &format!("{EN}:3:7"), "YYYY-MM-DD"],
+    );
+}
+
+#[test]
+fn unknown_entity_suggests_the_closest_id() {
+    fails_keeping_output(
+        |s| s.edit(FR, "d'[[aleppo|Alep]] après", "d'[[alepo|Alep]] après"),
+        &["error[E0003]", "unknown entity `alepo`", &format!("{FR}:6:64"), "did you mean `aleppo`?", "^^^^^^^^^^^^^^"],
+    );
+}
+
+#[test]
+fn unknown_entity_suggests_by_name_or_alias() {
+    fails_keeping_output(
+        |s| s.edit(EN, "[[aleppo|Aleppo]] after", "[[halab|Aleppo]] after"),
+        &["unknown entity `halab`", "did you mean `aleppo`?"],
+    );
+}
+
+#[test]
+fn unclosed_annotation() {
+    fails_keeping_output(
+        |s| s.edit(FR, "dans le nord-ouest du pays.", "dans le nord-ouest du [[syria pays."),
+        &["error[E0006]", "unclosed annotation", &format!("{FR}:20:")],
+    );
+}
+
+#[test]
+fn relation_to_unknown_entity() {
+    fails_keeping_output(
+        |s| s.edit("content/entities/aleppo.yaml", "target: syria", "target: syrie"),
+        &["error[E0008]", "points to unknown entity `syrie`", "content/entities/aleppo.yaml:14:32", "did you mean `syria`?"],
+    );
+}
+
+#[test]
+fn entity_without_a_name_in_a_language() {
+    fails_keeping_output(
+        |s| s.edit("content/entities/idlib.yaml", "  en: Idlib\n", ""),
+        &["error[E0009]", "entity `idlib` has no name in `en`", "content/entities/idlib.yaml:2:"],
+    );
+}
+
+#[test]
+fn invalid_wikidata_id() {
+    fails_keeping_output(
+        |s| s.edit("content/entities/aleppo.yaml", "wikidata: Q41183", "wikidata: 41183"),
+        &["error[E0010]", "`41183` is not a Wikidata item id", "content/entities/aleppo.yaml:11:11"],
+    );
+}
+
+#[test]
+fn invalid_coordinates() {
+    fails_keeping_output(
+        |s| s.edit("content/entities/aleppo.yaml", "[36.2, 37.16]", "[136.2, 37.16]"),
+        &["error[E0011]", "content/entities/aleppo.yaml:12:14"],
+    );
+}
+
+#[test]
+fn slug_must_be_a_plain_segment() {
+    for bad in ["..", "a/b", "a\\\\b", "../../etc"] {
+        fails_keeping_output(
+            |s| s.edit(EN, "slug: aleppo-offensive-hts", &format!("slug: \"{bad}\"")),
+            &["error[E0012]", &format!("{EN}:4:7")],
+        );
+    }
+}
+
+#[test]
+fn two_pages_with_the_same_output_path_name_every_file() {
+    let stderr = fails_keeping_output(
+        |s| {
+            let copy = s.read(EN).replace("title: Jihadists", "title: Copy of jihadists");
+            s.write("content/articles/aleppo-copy.en.md", copy);
+        },
+        &["error[E0013]", "2 articles would be written to the same page en/articles/aleppo-offensive-hts/index.html"],
+    );
+    assert!(stderr.contains("content/articles/aleppo-copy.en.md"), "{stderr}");
+    assert!(stderr.contains(EN), "{stderr}");
+}
+
+#[test]
+fn file_that_is_not_utf8() {
+    fails_keeping_output(
+        |s| {
+            let mut bytes = s.read(FR).into_bytes();
+            let at = bytes.windows(6).position(|w| w == b"civils").unwrap();
+            bytes[at + 1] = 0xE9; // a Latin-1 "é" where UTF-8 is expected
+            s.write(FR, bytes);
+        },
+        &["error[E0001]", "is not valid UTF-8", &format!("{FR}:10:")],
+    );
+}
+
+#[test]
+fn unknown_language_suffix() {
+    fails_keeping_output(
+        |s| s.write("content/articles/alep-offensive-hts.de.md", "---\ntitle: x\ndate: 2024-11-30\n---\n"),
+        &["error[E0017]", "language `de` is not configured", "use one of: fr, en"],
+    );
+}
+
+#[test]
+fn every_problem_is_reported_in_one_run() {
+    let stderr = fails_keeping_output(
+        |s| {
+            s.edit(FR, "d'[[aleppo|Alep]] après", "d'[[alepo|Alep]] après");
+            s.edit(EN, "date: 2024-11-30", "date: tomorrow");
+            s.edit("content/entities/hts.yaml", "target: al-qaida", "target: al-qaeda");
+        },
+        &["E0003", "E0005", "E0008", "3 error(s)"],
+    );
+    assert_eq!(stderr.matches("error[E").count(), 3, "{stderr}");
+}
+
+#[test]
+fn bom_and_crlf_change_nothing() {
+    let lf = TestSite::shipped();
+    lf.build_ok(&[]);
+    let crlf = TestSite::shipped();
+    for rel in [FR, EN, "content/entities/aleppo.yaml", "content/entities/aleppo.fr.md"] {
+        let text = crlf.read(rel).replace('\n', "\r\n");
+        crlf.write(rel, [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat());
+    }
+    crlf.build_ok(&[]);
+    assert!(snapshot(&lf.path("public")) == snapshot(&crlf.path("public")), "output differs");
+
+    // Errors are located on the same line and column as in the LF file.
+    crlf.edit(FR, "d'[[aleppo|Alep]] après", "d'[[alepo|Alep]] après");
+    let out = crlf.depeche(&["build"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&format!("{FR}:6:64")), "{stderr}");
+    crlf.edit(FR, "date: 2024-11-30", "date: 2024-02-30");
+    let stderr = String::from_utf8_lossy(&crlf.depeche(&["build"]).stderr).into_owned();
+    assert!(stderr.contains(&format!("{FR}:3:7")), "{stderr}");
+}
+
+#[test]
+fn refuses_output_dirs_that_would_destroy_sources() {
+    let site = TestSite::shipped();
+    let before = snapshot(site.root());
+    for out in [".", "..", "content", "content/articles", "templates", "static", "/"] {
+        let result = site.depeche(&["build", "--output", out]);
+        let stderr = String::from_utf8_lossy(&result.stderr);
+        assert_eq!(result.status.code(), Some(1), "{out}: {stderr}");
+        assert!(stderr.contains("error[E0019]"), "{out}: {stderr}");
+    }
+    assert!(before == snapshot(site.root()), "a refused build touched the site");
+}
+
+#[test]
+fn leftovers_of_an_interrupted_build_are_cleared() {
+    let site = TestSite::shipped();
+    site.write(".public.depeche-staging/junk.html", "half-written");
+    site.write(".public.depeche-old/index.html", "previous");
+    site.build_ok(&[]);
+    assert!(!site.path(".public.depeche-staging").exists());
+    assert!(!site.path(".public.depeche-old").exists());
+    assert!(site.public("index.html").contains("Alep"));
+}
+
+#[test]
+fn symlinks_out_of_the_site_are_not_followed() {
+    let site = TestSite::shipped();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.fr.md"), "---\ntitle: secret\ndate: 2024-01-01\n---\nSECRET\n").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(outside.path().join("secret.fr.md"), site.path("content/articles/secret.fr.md")).unwrap();
+    let out = site.depeche(&["build"]);
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("warning[W0001]"), "{stderr}");
+    assert!(!site.path("public/fr/articles/secret").exists());
+}
