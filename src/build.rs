@@ -80,7 +80,10 @@ pub fn analyze(config: Config, drafts: bool) -> Result<Site, BuildError> {
     let mut prose = HashMap::new();
     for entity in &content.entities {
         for (lang, src) in &entity.prose {
-            prose.insert((entity.id.clone(), lang.clone()), annotator.annotate(src, 0, lang));
+            prose.insert(
+                (entity.id.clone(), lang.clone()),
+                annotator.annotate(src, 0, lang),
+            );
         }
     }
     for annotated in articles.iter().map(|(_, a)| a).chain(prose.values()) {
@@ -101,14 +104,19 @@ pub fn analyze(config: Config, drafts: bool) -> Result<Site, BuildError> {
             graph,
             warnings: problems,
         }),
-        _ => Err(BuildError { diagnostics: problems }),
+        _ => Err(BuildError {
+            diagnostics: problems,
+        }),
     }
 }
 
 impl Site {
     pub fn render(&self) -> Result<Vec<Page>, BuildError> {
-        let renderer = Renderer::new(&self.config, &self.graph).map_err(|diagnostics| BuildError { diagnostics })?;
-        renderer.render_all().map_err(|d| BuildError { diagnostics: vec![d] })
+        let renderer = Renderer::new(&self.config, &self.graph)
+            .map_err(|diagnostics| BuildError { diagnostics })?;
+        renderer.render_all().map_err(|d| BuildError {
+            diagnostics: vec![d],
+        })
     }
 }
 
@@ -116,10 +124,14 @@ impl Site {
 pub fn build(options: &Options) -> Result<Built, BuildError> {
     let start = Instant::now();
     let config = load_config(options)?;
-    write::check_output_dir(&config).map_err(|d| BuildError { diagnostics: vec![d] })?;
+    write::check_output_dir(&config).map_err(|d| BuildError {
+        diagnostics: vec![d],
+    })?;
     let site = analyze(config, options.drafts)?;
     let pages = site.render()?;
-    let report = write::write_site(&site.config, &pages).map_err(|d| BuildError { diagnostics: vec![d] })?;
+    let report = write::write_site(&site.config, &pages).map_err(|d| BuildError {
+        diagnostics: vec![d],
+    })?;
     Ok(Built {
         pages: pages.len(),
         config: site.config,
@@ -132,11 +144,9 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
 /// Errors before warnings, then by file and position, so output is stable.
 fn sort(problems: &mut [Diagnostic]) {
     problems.sort_by(|a, b| {
-        let key = |d: &Diagnostic| {
-            d.location
-                .as_ref()
-                .map(|l| (l.file.clone(), l.line, l.col))
-        };
-        a.severity.cmp(&b.severity).then_with(|| key(a).cmp(&key(b)))
+        let key = |d: &Diagnostic| d.location.as_ref().map(|l| (l.file.clone(), l.line, l.col));
+        a.severity
+            .cmp(&b.severity)
+            .then_with(|| key(a).cmp(&key(b)))
     });
 }

@@ -63,8 +63,12 @@ impl Config {
 
         if raw.languages.is_empty() {
             problems.push(
-                Diagnostic::at(Code::InvalidConfig, "no language configured", at_key("languages"))
-                    .with_help("list at least one language code, e.g. `languages: [fr, en]`"),
+                Diagnostic::at(
+                    Code::InvalidConfig,
+                    "no language configured",
+                    at_key("languages"),
+                )
+                .with_help("list at least one language code, e.g. `languages: [fr, en]`"),
             );
         }
         let mut seen = Vec::new();

@@ -136,7 +136,7 @@ pub struct Diagnostic {
     pub code: Code,
     pub severity: Severity,
     pub message: String,
-    pub location: Option<Location>,
+    pub location: Option<Box<Location>>,
     pub help: Option<String>,
     /// Other places involved (e.g. every file that writes the same output path).
     pub related: Vec<Location>,
@@ -148,7 +148,7 @@ impl Diagnostic {
             code,
             severity: code.severity(),
             message: message.into(),
-            location,
+            location: location.map(Box::new),
             help: None,
             related: Vec::new(),
         }
@@ -270,9 +270,7 @@ pub fn locate(path: &Path, text: &str, start: usize, end: usize) -> Location {
     let start = floor_char_boundary(text, start.min(text.len()));
     let end = floor_char_boundary(text, end.clamp(start, text.len()));
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[start..]
-        .find('\n')
-        .map_or(text.len(), |i| start + i);
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
     let line_text = text[line_start..line_end].trim_end_matches('\r');
     let line = text[..start].bytes().filter(|&b| b == b'\n').count() + 1;
     let col = text[line_start..start].chars().count() + 1;
@@ -296,7 +294,10 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 }
 
 /// The closest known name to `wanted`, if any is close enough to be a plausible typo.
-pub fn did_you_mean<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let wanted_lower = wanted.to_lowercase();
     candidates
         .into_iter()

@@ -176,7 +176,10 @@ fn link_mentions(articles: &[Article], entities: &mut [Entity], index: &HashMap<
                     .backlinks
                     .entry(version.lang.clone())
                     .or_default()
-                    .push(Backlink { article: a, mentions });
+                    .push(Backlink {
+                        article: a,
+                        mentions,
+                    });
                 in_article.push(e);
             }
         }
@@ -216,7 +219,11 @@ fn check_duplicate_entities(sorted: &[EntitySource], problems: &mut Vec<Diagnost
     }
 }
 
-fn check_relations(entities: &[EntitySource], index: &HashMap<String, usize>, problems: &mut Vec<Diagnostic>) {
+fn check_relations(
+    entities: &[EntitySource],
+    index: &HashMap<String, usize>,
+    problems: &mut Vec<Diagnostic>,
+) {
     for e in entities {
         for rel in &e.relations {
             if index.contains_key(&rel.target) {
@@ -224,7 +231,10 @@ fn check_relations(entities: &[EntitySource], index: &HashMap<String, usize>, pr
             }
             let d = Diagnostic::at(
                 Code::UnknownRelationTarget,
-                format!("relation `{}` points to unknown entity `{}`", rel.kind, rel.target),
+                format!(
+                    "relation `{}` points to unknown entity `{}`",
+                    rel.kind, rel.target
+                ),
                 e.locate_value("target", &rel.target),
             );
             problems.push(

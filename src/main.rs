@@ -8,7 +8,11 @@ use clap::{Parser, Subcommand};
 use depeche::build::{self, BuildError};
 
 #[derive(Parser)]
-#[command(name = "depeche", version, about = "Builds a multilingual, cross-linked knowledge site from annotated dispatches")]
+#[command(
+    name = "depeche",
+    version,
+    about = "Builds a multilingual, cross-linked knowledge site from annotated dispatches"
+)]
 struct Cli {
     /// The site's root directory (where site.yaml is).
     #[arg(long, short = 'r', global = true, default_value = ".")]
@@ -36,7 +40,11 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { base_url, output, drafts } => {
+        Command::Build {
+            base_url,
+            output,
+            drafts,
+        } => {
             let options = build::Options {
                 root: cli.root,
                 base_url,

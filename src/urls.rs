@@ -20,7 +20,9 @@ impl Urls {
 
     /// The URL of an output path relative to the site root (`fr/index.html` → `/base/fr/`).
     pub fn of(&self, output_path: &str) -> String {
-        let dir = output_path.strip_suffix("index.html").unwrap_or(output_path);
+        let dir = output_path
+            .strip_suffix("index.html")
+            .unwrap_or(output_path);
         format!("{}{dir}", self.base_path)
     }
 
@@ -83,7 +85,10 @@ mod tests {
         let urls = Urls::new("/aleppo/");
         assert_eq!(urls.home("fr"), "/aleppo/fr/");
         assert_eq!(urls.article("en", "alep"), "/aleppo/en/articles/alep/");
-        assert_eq!(urls.entity_page("fr", "hts", 2), "/aleppo/fr/entities/hts/page/2/");
+        assert_eq!(
+            urls.entity_page("fr", "hts", 2),
+            "/aleppo/fr/entities/hts/page/2/"
+        );
         assert_eq!(urls.entity_page("fr", "hts", 1), urls.entity("fr", "hts"));
         assert_eq!(urls.asset("/style.css"), "/aleppo/style.css");
         assert_eq!(urls.of("sitemap.xml"), "/aleppo/sitemap.xml");

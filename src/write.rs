@@ -30,8 +30,12 @@ pub struct WriteError {
 
 impl From<WriteError> for Diagnostic {
     fn from(e: WriteError) -> Self {
-        Diagnostic::new(Code::Unreadable, e.to_string(), Some(Location::file_only(&e.path)))
-            .with_help("check the permissions and free space of the output directory's parent")
+        Diagnostic::new(
+            Code::Unreadable,
+            e.to_string(),
+            Some(Location::file_only(&e.path)),
+        )
+        .with_help("check the permissions and free space of the output directory's parent")
     }
 }
 
@@ -69,7 +73,9 @@ pub fn check_output_dir(config: &Config) -> Result<(), Diagnostic> {
             format!("refusing to write the site to {}: {why}", out.display()),
             Some(Location::file_only(crate::config::CONFIG_FILE)),
         )
-        .with_help("set `output_dir` in site.yaml (or --output) to a dedicated folder such as `public`"))
+        .with_help(
+            "set `output_dir` in site.yaml (or --output) to a dedicated folder such as `public`",
+        ))
     };
     if out.parent().is_none() {
         return refuse("it is the file system root".into());
@@ -95,7 +101,9 @@ struct Sibling {
 
 fn siblings(out: &Path) -> Sibling {
     let parent = out.parent().unwrap_or(Path::new("."));
-    let name = out.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    let name = out
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
     Sibling {
         staging: parent.join(format!(".{name}.depeche-staging")),
         old: parent.join(format!(".{name}.depeche-old")),
@@ -189,11 +197,18 @@ fn copy_static(from: &Path, to: &Path) -> Result<(usize, u64), WriteError> {
         return Ok((0, 0));
     }
     let (mut files, mut bytes) = (0, 0);
-    for entry in walkdir::WalkDir::new(from).follow_links(false).sort_by_file_name() {
+    for entry in walkdir::WalkDir::new(from)
+        .follow_links(false)
+        .sort_by_file_name()
+    {
         let entry = entry.map_err(|e| WriteError {
             action: "read",
-            path: e.path().map_or_else(|| from.to_path_buf(), Path::to_path_buf),
-            source: e.into_io_error().unwrap_or_else(|| io::Error::other("walk error")),
+            path: e
+                .path()
+                .map_or_else(|| from.to_path_buf(), Path::to_path_buf),
+            source: e
+                .into_io_error()
+                .unwrap_or_else(|| io::Error::other("walk error")),
         })?;
         let rel = entry.path().strip_prefix(from).unwrap_or(entry.path());
         let target = to.join(rel);
@@ -227,7 +242,16 @@ mod tests {
     #[test]
     fn refuses_dangerous_output_dirs() {
         let root = Path::new("/srv/site");
-        for bad in [".", "..", "content", "content/x", "templates", "static", "/", "../.."] {
+        for bad in [
+            ".",
+            "..",
+            "content",
+            "content/x",
+            "templates",
+            "static",
+            "/",
+            "../..",
+        ] {
             let err = check_output_dir(&config(root, bad)).unwrap_err();
             assert_eq!(err.code, Code::UnsafeOutputDir, "{bad}");
         }

@@ -6,7 +6,11 @@ use crate::diagnostic::{Code, Diagnostic, SourceText};
 
 /// Parses `src.text[start..end]` as YAML. Errors carry the location in the whole file, so a
 /// mistake on the third line of front matter is reported on line 4 of the article.
-pub fn parse<T: DeserializeOwned>(src: &SourceText, start: usize, end: usize) -> Result<T, Diagnostic> {
+pub fn parse<T: DeserializeOwned>(
+    src: &SourceText,
+    start: usize,
+    end: usize,
+) -> Result<T, Diagnostic> {
     let yaml = &src.text[start..end];
     serde_yaml::from_str(yaml).map_err(|err| {
         let location = match err.location() {
@@ -48,7 +52,13 @@ pub fn find_key(text: &str, start: usize, end: usize, key: &str) -> Option<(usiz
 
 /// Finds the first occurrence of `needle` as a YAML scalar after `key:` anywhere (nested keys
 /// included): used to point at one relation's target or one alias.
-pub fn find_value(text: &str, start: usize, end: usize, key: &str, needle: &str) -> Option<(usize, usize)> {
+pub fn find_value(
+    text: &str,
+    start: usize,
+    end: usize,
+    key: &str,
+    needle: &str,
+) -> Option<(usize, usize)> {
     let mut offset = start;
     for line in text[start..end].split_inclusive('\n') {
         if let Some(k) = line.find(&format!("{key}:")) {

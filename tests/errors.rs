@@ -23,7 +23,10 @@ fn fails_keeping_output(break_it: impl FnOnce(&TestSite), expected: &[&str]) -> 
         assert!(stderr.contains(needle), "expected {needle:?} in:\n{stderr}");
     }
     assert!(stderr.contains("help:"), "no hint in:\n{stderr}");
-    assert!(before == snapshot(&site.path("public")), "public/ changed after a failed build");
+    assert!(
+        before == snapshot(&site.path("public")),
+        "public/ changed after a failed build"
+    );
     stderr
 }
 
@@ -38,8 +41,18 @@ fn malformed_yaml_front_matter() {
 #[test]
 fn missing_title() {
     fails_keeping_output(
-        |s| s.edit(FR, "title: Djihadistes et rebelles ont pris le contrôle de la majeure partie d'Alep\n", ""),
-        &["error[E0004]", "missing required field `title`", &format!("{FR}:1:1")],
+        |s| {
+            s.edit(
+                FR,
+                "title: Djihadistes et rebelles ont pris le contrôle de la majeure partie d'Alep\n",
+                "",
+            )
+        },
+        &[
+            "error[E0004]",
+            "missing required field `title`",
+            &format!("{FR}:1:1"),
+        ],
     );
 }
 
@@ -47,7 +60,12 @@ fn missing_title() {
 fn malformed_date() {
     fails_keeping_output(
         |s| s.edit(EN, "date: 2024-11-30", "date: 2024-11-31"),
-        &["error[E0005]", "`2024-11-31` is not a valid date", &format!("{EN}:3:7"), "YYYY-MM-DD"],
+        &[
+            "error[E0005]",
+            "`2024-11-31` is not a valid date",
+            &format!("{EN}:3:7"),
+            "YYYY-MM-DD",
+        ],
     );
 }
 
@@ -55,7 +73,13 @@ fn malformed_date() {
 fn unknown_entity_suggests_the_closest_id() {
     fails_keeping_output(
         |s| s.edit(FR, "d'[[aleppo|Alep]] après", "d'[[alepo|Alep]] après"),
-        &["error[E0003]", "unknown entity `alepo`", &format!("{FR}:6:64"), "did you mean `aleppo`?", "^^^^^^^^^^^^^^"],
+        &[
+            "error[E0003]",
+            "unknown entity `alepo`",
+            &format!("{FR}:6:64"),
+            "did you mean `aleppo`?",
+            "^^^^^^^^^^^^^^",
+        ],
     );
 }
 
@@ -70,7 +94,13 @@ fn unknown_entity_suggests_by_name_or_alias() {
 #[test]
 fn unclosed_annotation() {
     fails_keeping_output(
-        |s| s.edit(FR, "dans le nord-ouest du pays.", "dans le nord-ouest du [[syria pays."),
+        |s| {
+            s.edit(
+                FR,
+                "dans le nord-ouest du pays.",
+                "dans le nord-ouest du [[syria pays.",
+            )
+        },
         &["error[E0006]", "unclosed annotation", &format!("{FR}:20:")],
     );
 }
@@ -78,8 +108,19 @@ fn unclosed_annotation() {
 #[test]
 fn relation_to_unknown_entity() {
     fails_keeping_output(
-        |s| s.edit("content/entities/aleppo.yaml", "target: syria", "target: syrie"),
-        &["error[E0008]", "points to unknown entity `syrie`", "content/entities/aleppo.yaml:14:32", "did you mean `syria`?"],
+        |s| {
+            s.edit(
+                "content/entities/aleppo.yaml",
+                "target: syria",
+                "target: syrie",
+            )
+        },
+        &[
+            "error[E0008]",
+            "points to unknown entity `syrie`",
+            "content/entities/aleppo.yaml:14:32",
+            "did you mean `syria`?",
+        ],
     );
 }
 
@@ -87,22 +128,42 @@ fn relation_to_unknown_entity() {
 fn entity_without_a_name_in_a_language() {
     fails_keeping_output(
         |s| s.edit("content/entities/idlib.yaml", "  en: Idlib\n", ""),
-        &["error[E0009]", "entity `idlib` has no name in `en`", "content/entities/idlib.yaml:2:"],
+        &[
+            "error[E0009]",
+            "entity `idlib` has no name in `en`",
+            "content/entities/idlib.yaml:2:",
+        ],
     );
 }
 
 #[test]
 fn invalid_wikidata_id() {
     fails_keeping_output(
-        |s| s.edit("content/entities/aleppo.yaml", "wikidata: Q41183", "wikidata: 41183"),
-        &["error[E0010]", "`41183` is not a Wikidata item id", "content/entities/aleppo.yaml:11:11"],
+        |s| {
+            s.edit(
+                "content/entities/aleppo.yaml",
+                "wikidata: Q41183",
+                "wikidata: 41183",
+            )
+        },
+        &[
+            "error[E0010]",
+            "`41183` is not a Wikidata item id",
+            "content/entities/aleppo.yaml:11:11",
+        ],
     );
 }
 
 #[test]
 fn invalid_coordinates() {
     fails_keeping_output(
-        |s| s.edit("content/entities/aleppo.yaml", "[36.2, 37.16]", "[136.2, 37.16]"),
+        |s| {
+            s.edit(
+                "content/entities/aleppo.yaml",
+                "[36.2, 37.16]",
+                "[136.2, 37.16]",
+            )
+        },
         &["error[E0011]", "content/entities/aleppo.yaml:12:14"],
     );
 }
@@ -111,7 +172,13 @@ fn invalid_coordinates() {
 fn slug_must_be_a_plain_segment() {
     for bad in ["..", "a/b", "a\\\\b", "../../etc"] {
         fails_keeping_output(
-            |s| s.edit(EN, "slug: aleppo-offensive-hts", &format!("slug: \"{bad}\"")),
+            |s| {
+                s.edit(
+                    EN,
+                    "slug: aleppo-offensive-hts",
+                    &format!("slug: \"{bad}\""),
+                )
+            },
             &["error[E0012]", &format!("{EN}:4:7")],
         );
     }
@@ -121,12 +188,20 @@ fn slug_must_be_a_plain_segment() {
 fn two_pages_with_the_same_output_path_name_every_file() {
     let stderr = fails_keeping_output(
         |s| {
-            let copy = s.read(EN).replace("title: Jihadists", "title: Copy of jihadists");
+            let copy = s
+                .read(EN)
+                .replace("title: Jihadists", "title: Copy of jihadists");
             s.write("content/articles/aleppo-copy.en.md", copy);
         },
-        &["error[E0013]", "2 articles would be written to the same page en/articles/aleppo-offensive-hts/index.html"],
+        &[
+            "error[E0013]",
+            "2 articles would be written to the same page en/articles/aleppo-offensive-hts/index.html",
+        ],
     );
-    assert!(stderr.contains("content/articles/aleppo-copy.en.md"), "{stderr}");
+    assert!(
+        stderr.contains("content/articles/aleppo-copy.en.md"),
+        "{stderr}"
+    );
     assert!(stderr.contains(EN), "{stderr}");
 }
 
@@ -146,8 +221,17 @@ fn file_that_is_not_utf8() {
 #[test]
 fn unknown_language_suffix() {
     fails_keeping_output(
-        |s| s.write("content/articles/alep-offensive-hts.de.md", "---\ntitle: x\ndate: 2024-11-30\n---\n"),
-        &["error[E0017]", "language `de` is not configured", "use one of: fr, en"],
+        |s| {
+            s.write(
+                "content/articles/alep-offensive-hts.de.md",
+                "---\ntitle: x\ndate: 2024-11-30\n---\n",
+            )
+        },
+        &[
+            "error[E0017]",
+            "language `de` is not configured",
+            "use one of: fr, en",
+        ],
     );
 }
 
@@ -157,7 +241,11 @@ fn every_problem_is_reported_in_one_run() {
         |s| {
             s.edit(FR, "d'[[aleppo|Alep]] après", "d'[[alepo|Alep]] après");
             s.edit(EN, "date: 2024-11-30", "date: tomorrow");
-            s.edit("content/entities/hts.yaml", "target: al-qaida", "target: al-qaeda");
+            s.edit(
+                "content/entities/hts.yaml",
+                "target: al-qaida",
+                "target: al-qaeda",
+            );
         },
         &["E0003", "E0005", "E0008", "3 error(s)"],
     );
@@ -169,12 +257,20 @@ fn bom_and_crlf_change_nothing() {
     let lf = TestSite::shipped();
     lf.build_ok(&[]);
     let crlf = TestSite::shipped();
-    for rel in [FR, EN, "content/entities/aleppo.yaml", "content/entities/aleppo.fr.md"] {
+    for rel in [
+        FR,
+        EN,
+        "content/entities/aleppo.yaml",
+        "content/entities/aleppo.fr.md",
+    ] {
         let text = crlf.read(rel).replace('\n', "\r\n");
         crlf.write(rel, [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat());
     }
     crlf.build_ok(&[]);
-    assert!(snapshot(&lf.path("public")) == snapshot(&crlf.path("public")), "output differs");
+    assert!(
+        snapshot(&lf.path("public")) == snapshot(&crlf.path("public")),
+        "output differs"
+    );
 
     // Errors are located on the same line and column as in the LF file.
     crlf.edit(FR, "d'[[aleppo|Alep]] après", "d'[[alepo|Alep]] après");
@@ -190,13 +286,24 @@ fn bom_and_crlf_change_nothing() {
 fn refuses_output_dirs_that_would_destroy_sources() {
     let site = TestSite::shipped();
     let before = snapshot(site.root());
-    for out in [".", "..", "content", "content/articles", "templates", "static", "/"] {
+    for out in [
+        ".",
+        "..",
+        "content",
+        "content/articles",
+        "templates",
+        "static",
+        "/",
+    ] {
         let result = site.depeche(&["build", "--output", out]);
         let stderr = String::from_utf8_lossy(&result.stderr);
         assert_eq!(result.status.code(), Some(1), "{out}: {stderr}");
         assert!(stderr.contains("error[E0019]"), "{out}: {stderr}");
     }
-    assert!(before == snapshot(site.root()), "a refused build touched the site");
+    assert!(
+        before == snapshot(site.root()),
+        "a refused build touched the site"
+    );
 }
 
 #[test]
@@ -214,9 +321,17 @@ fn leftovers_of_an_interrupted_build_are_cleared() {
 fn symlinks_out_of_the_site_are_not_followed() {
     let site = TestSite::shipped();
     let outside = tempfile::tempdir().unwrap();
-    std::fs::write(outside.path().join("secret.fr.md"), "---\ntitle: secret\ndate: 2024-01-01\n---\nSECRET\n").unwrap();
+    std::fs::write(
+        outside.path().join("secret.fr.md"),
+        "---\ntitle: secret\ndate: 2024-01-01\n---\nSECRET\n",
+    )
+    .unwrap();
     #[cfg(unix)]
-    std::os::unix::fs::symlink(outside.path().join("secret.fr.md"), site.path("content/articles/secret.fr.md")).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.fr.md"),
+        site.path("content/articles/secret.fr.md"),
+    )
+    .unwrap();
     let out = site.depeche(&["build"]);
     assert!(out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -32,9 +32,14 @@ fn writes_every_page_in_both_languages() {
         "fr/entities/index.html",
         "en/entities/index.html",
     ] {
-        assert!(site.path(&format!("public/{rel}")).is_file(), "missing {rel}");
+        assert!(
+            site.path(&format!("public/{rel}")).is_file(),
+            "missing {rel}"
+        );
     }
-    for id in ["hts", "osdh", "aleppo", "idlib", "syria", "russia", "turkey", "iran", "al-qaida"] {
+    for id in [
+        "hts", "osdh", "aleppo", "idlib", "syria", "russia", "turkey", "iran", "al-qaida",
+    ] {
         for lang in ["fr", "en"] {
             let rel = format!("{lang}/entities/{id}/index.html");
             let doc = site.html(&rel);
@@ -84,7 +89,10 @@ fn every_internal_link_resolves_under_the_sub_path() {
             } else {
                 path.to_string()
             };
-            assert!(files.contains_key(&target), "{rel}: {url} → {target} does not exist");
+            assert!(
+                files.contains_key(&target),
+                "{rel}: {url} → {target} does not exist"
+            );
             if !fragment.is_empty() {
                 assert!(
                     ids.get(&target).is_some_and(|s| s.contains(fragment)),
@@ -98,14 +106,22 @@ fn every_internal_link_resolves_under_the_sub_path() {
 }
 
 fn body_paragraphs(doc: &Html) -> Vec<String> {
-    select(doc, "article.article .body p").iter().map(text).collect()
+    select(doc, "article.article .body p")
+        .iter()
+        .map(text)
+        .collect()
 }
 
 #[test]
 fn french_text_is_the_dispatch_word_for_word() {
     let site = built();
-    let seed = std::fs::read_to_string(repo().join("tests/data/dispatch-2024-11-30.fr.txt")).unwrap();
-    let mut paragraphs: Vec<&str> = seed.split("\n\n").map(str::trim).filter(|p| !p.is_empty()).collect();
+    let seed =
+        std::fs::read_to_string(repo().join("tests/data/dispatch-2024-11-30.fr.txt")).unwrap();
+    let mut paragraphs: Vec<&str> = seed
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
     let title = paragraphs.remove(0).strip_prefix("date 2024-11 ").unwrap();
     let caption = paragraphs.remove(2);
     assert!(caption.ends_with("AP Photo/Ghaith Alsayed"));
@@ -115,7 +131,10 @@ fn french_text_is_the_dispatch_word_for_word() {
     assert_eq!(body_paragraphs(&doc), paragraphs);
     let credit = text(&select(&doc, ".credit")[0]);
     assert!(credit.ends_with(caption), "{credit}");
-    assert_eq!(text(&select(&doc, "article.article time")[0]), "30 novembre 2024");
+    assert_eq!(
+        text(&select(&doc, "article.article time")[0]),
+        "30 novembre 2024"
+    );
 }
 
 #[test]
@@ -125,13 +144,27 @@ fn english_translation_keeps_every_figure_and_the_same_annotations() {
     let fr = site.html("fr/articles/alep-offensive-hts/index.html");
     let body = body_paragraphs(&en).join("\n");
     for fact in [
-        "311 dead", "183", "100 soldiers", "28 civilians", "four civilians", "since 2016", "in 2011",
-        "in 2015", "March 2020", "Wednesday 27 November", "Saturday 30 November", "half a million",
-        "Hayat Tahrir al-Sham", "Syrian Observatory for Human Rights",
+        "311 dead",
+        "183",
+        "100 soldiers",
+        "28 civilians",
+        "four civilians",
+        "since 2016",
+        "in 2011",
+        "in 2015",
+        "March 2020",
+        "Wednesday 27 November",
+        "Saturday 30 November",
+        "half a million",
+        "Hayat Tahrir al-Sham",
+        "Syrian Observatory for Human Rights",
     ] {
         assert!(body.contains(fact), "English text lacks {fact:?}");
     }
-    assert_eq!(text(&select(&en, "article.article time")[0]), "30 November 2024");
+    assert_eq!(
+        text(&select(&en, "article.article time")[0]),
+        "30 November 2024"
+    );
     let mentioned = |doc: &Html| -> Vec<(String, usize)> {
         let mut counts: BTreeMap<String, usize> = BTreeMap::new();
         for a in select(doc, "a.mention") {
@@ -155,20 +188,30 @@ fn annotations_link_to_entity_pages_in_the_same_language() {
         assert!(attr(a, "id").starts_with(&format!("m-{id}-")));
     }
     // Entities mentioned, grouped by type.
-    let groups: Vec<String> = select(&doc, "aside.mentioned h3").iter().map(text).collect();
+    let groups: Vec<String> = select(&doc, "aside.mentioned h3")
+        .iter()
+        .map(text)
+        .collect();
     assert_eq!(groups, ["Organisations", "Lieux", "Événements"]);
 }
 
 #[test]
 fn backlinks_quote_the_sentence_and_point_at_the_mention() {
     let site = built();
-    for (lang, slug, id) in [("fr", "alep-offensive-hts", "aleppo"), ("en", "aleppo-offensive-hts", "osdh")] {
+    for (lang, slug, id) in [
+        ("fr", "alep-offensive-hts", "aleppo"),
+        ("en", "aleppo-offensive-hts", "osdh"),
+    ] {
         let doc = site.html(&format!("{lang}/entities/{id}/index.html"));
         let article = site.html(&format!("{lang}/articles/{slug}/index.html"));
         let article_text = body_paragraphs(&article).join(" ");
         let items = select(&doc, ".backlink li");
         let in_article = select(&article, &format!("a.mention[data-entity={id}]"));
-        assert_eq!(items.len(), in_article.len(), "one backlink per mention of {id}");
+        assert_eq!(
+            items.len(),
+            in_article.len(),
+            "one backlink per mention of {id}"
+        );
         for (n, item) in items.iter().enumerate() {
             let link = &select_in(item, "a.to-mention")[0];
             assert_eq!(
@@ -177,14 +220,20 @@ fn backlinks_quote_the_sentence_and_point_at_the_mention() {
             );
             let quote = text(&select_in(item, "blockquote")[0]);
             let quote = quote.trim_start_matches('…').trim_end_matches('…');
-            assert!(article_text.contains(quote), "{quote:?} is not a sentence of the article");
+            assert!(
+                article_text.contains(quote),
+                "{quote:?} is not a sentence of the article"
+            );
             let mark = text(&select_in(item, "mark")[0]);
             assert_eq!(mark, text(&in_article[n]));
         }
     }
     let doc = site.html("fr/entities/aleppo/index.html");
     let first = text(&select(&doc, ".backlink blockquote")[0]);
-    assert!(first.starts_with("Les djihadistes et leurs alliés ont pris"), "{first}");
+    assert!(
+        first.starts_with("Les djihadistes et leurs alliés ont pris"),
+        "{first}"
+    );
     assert!(first.ends_with("depuis 2016."), "{first}");
 }
 
@@ -198,11 +247,21 @@ fn entity_pages_show_facts_relations_and_co_mentions() {
     let doc = site.html("en/entities/aleppo/index.html");
     assert_eq!(text(&select(&doc, "h1")[0]), "Aleppo");
     let info = text(&select(&doc, ".infobox")[0]);
-    for fact in ["Place", "Halab", "Q41183", "36.2° N, 37.16° E", "Located in:", "Syria"] {
+    for fact in [
+        "Place",
+        "Halab",
+        "Q41183",
+        "36.2° N, 37.16° E",
+        "Located in:",
+        "Syria",
+    ] {
         assert!(info.contains(fact), "infobox lacks {fact}: {info}");
     }
     let wikidata = select(&doc, ".infobox a[href^='https://www.wikidata.org/wiki/']");
-    assert_eq!(attr(&wikidata[0], "href"), "https://www.wikidata.org/wiki/Q41183");
+    assert_eq!(
+        attr(&wikidata[0], "href"),
+        "https://www.wikidata.org/wiki/Q41183"
+    );
     assert!(text(&select(&doc, ".prose")[0]).contains("second city"));
     let co: Vec<String> = select(&doc, ".co-mentions a").iter().map(text).collect();
     assert!(co.contains(&"Hayat Tahrir al-Sham".to_string()), "{co:?}");
@@ -210,7 +269,10 @@ fn entity_pages_show_facts_relations_and_co_mentions() {
     let fr = site.html("fr/entities/aleppo/index.html");
     assert_eq!(text(&select(&fr, "h1")[0]), "Alep");
     let switch = select(&fr, ".lang-switch a");
-    assert_eq!(attr(&switch[0], "href"), format!("{PREFIX}en/entities/aleppo/"));
+    assert_eq!(
+        attr(&switch[0], "href"),
+        format!("{PREFIX}en/entities/aleppo/")
+    );
 }
 
 #[test]
@@ -224,13 +286,25 @@ fn every_page_declares_its_translations() {
     assert_eq!(
         alternates,
         [
-            ("en".into(), format!("{BASE}en/articles/aleppo-offensive-hts/")),
-            ("fr".into(), format!("{BASE}fr/articles/alep-offensive-hts/")),
-            ("x-default".into(), format!("{BASE}fr/articles/alep-offensive-hts/")),
+            (
+                "en".into(),
+                format!("{BASE}en/articles/aleppo-offensive-hts/")
+            ),
+            (
+                "fr".into(),
+                format!("{BASE}fr/articles/alep-offensive-hts/")
+            ),
+            (
+                "x-default".into(),
+                format!("{BASE}fr/articles/alep-offensive-hts/")
+            ),
         ]
     );
     let translations = select(&doc, "aside.translations a");
-    assert_eq!(attr(&translations[0], "href"), format!("{PREFIX}fr/articles/alep-offensive-hts/"));
+    assert_eq!(
+        attr(&translations[0], "href"),
+        format!("{PREFIX}fr/articles/alep-offensive-hts/")
+    );
 
     let sitemap = site.public("sitemap.xml");
     assert!(sitemap.contains(&format!(
@@ -246,12 +320,18 @@ fn root_serves_the_default_language_and_offers_the_others() {
     let doc = site.html("index.html");
     assert_eq!(attr(&select(&doc, "html")[0], "lang"), "fr");
     let teaser = select(&doc, ".teaser h2 a");
-    assert_eq!(attr(&teaser[0], "href"), format!("{PREFIX}fr/articles/alep-offensive-hts/"));
+    assert_eq!(
+        attr(&teaser[0], "href"),
+        format!("{PREFIX}fr/articles/alep-offensive-hts/")
+    );
     let offer = select(&doc, ".also-in a");
     assert_eq!(attr(&offer[0], "href"), format!("{PREFIX}en/"));
     let home = site.html("en/index.html");
     let summary = text(&select(&home, ".teaser p:not(.meta)")[0]);
-    assert!(summary.starts_with("Jihadists and their allies"), "{summary}");
+    assert!(
+        summary.starts_with("Jihadists and their allies"),
+        "{summary}"
+    );
 }
 
 #[test]
@@ -260,19 +340,34 @@ fn pages_are_minified_self_contained_and_reproducible() {
     let first = snapshot(&site.path("public"));
     site.build_ok(&["--base-url", BASE]);
     let second = snapshot(&site.path("public"));
-    assert_eq!(first.keys().collect::<Vec<_>>(), second.keys().collect::<Vec<_>>());
+    assert_eq!(
+        first.keys().collect::<Vec<_>>(),
+        second.keys().collect::<Vec<_>>()
+    );
     for (rel, bytes) in &first {
         assert!(bytes == &second[rel], "{rel} differs between two builds");
         if rel.ends_with(".html") {
             let html = String::from_utf8_lossy(bytes);
             assert!(!html.contains("\n  <"), "{rel} is not minified");
             let doc = Html::parse_document(&html);
-            for el in select(&doc, "script[src], link[rel=stylesheet], link[rel=preload], img, iframe") {
-                let url = el.value().attr("src").or(el.value().attr("href")).unwrap_or_default();
+            for el in select(
+                &doc,
+                "script[src], link[rel=stylesheet], link[rel=preload], img, iframe",
+            ) {
+                let url = el
+                    .value()
+                    .attr("src")
+                    .or(el.value().attr("href"))
+                    .unwrap_or_default();
                 assert!(url.starts_with(PREFIX), "{rel} loads {url} from elsewhere");
             }
             let scripts = select(&doc, "script");
-            assert!(scripts.iter().all(|s| attr(s, "type") == "application/ld+json"), "{rel} runs a script");
+            assert!(
+                scripts
+                    .iter()
+                    .all(|s| attr(s, "type") == "application/ld+json"),
+                "{rel} runs a script"
+            );
         }
     }
 }

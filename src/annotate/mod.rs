@@ -224,7 +224,12 @@ impl Annotator<'_> {
     }
 
     /// `[[` that pulldown-cmark did not turn into a wikilink is an unclosed or empty annotation.
-    fn check_brackets(&self, src: &SourceText, span: (usize, usize), problems: &mut Vec<Diagnostic>) {
+    fn check_brackets(
+        &self,
+        src: &SourceText,
+        span: (usize, usize),
+        problems: &mut Vec<Diagnostic>,
+    ) {
         let rest = &src.text[span.0..];
         if !rest.starts_with("[[") {
             return;
@@ -239,11 +244,17 @@ impl Annotator<'_> {
                     "annotation without an entity id",
                     src.locate(span.0, span.0 + closed.unwrap_or(0) + 2),
                 )
-                .with_help("write an entity id first, e.g. `[[aleppo|Alep]]`, or remove the brackets")
+                .with_help(
+                    "write an entity id first, e.g. `[[aleppo|Alep]]`, or remove the brackets",
+                )
             }
             Some(_) => return,
-            None => Diagnostic::at(Code::UnclosedAnnotation, "unclosed annotation", src.locate(span.0, span.0 + 2))
-                .with_help("close it with `]]` on the same line, e.g. `[[aleppo|Alep]]`"),
+            None => Diagnostic::at(
+                Code::UnclosedAnnotation,
+                "unclosed annotation",
+                src.locate(span.0, span.0 + 2),
+            )
+            .with_help("close it with `]]` on the same line, e.g. `[[aleppo|Alep]]`"),
         };
         problems.push(d);
     }

@@ -4,8 +4,14 @@ use crate::load::entity;
 fn lexicon() -> Lexicon {
     let langs = vec!["fr".to_string(), "en".to_string()];
     let entities = [
-        ("aleppo", "type: place\nname: {fr: Alep, en: Aleppo}\naliases: {en: [Halab]}\n"),
-        ("hts", "type: organization\nname: {fr: HTS, en: HTS}\naliases: {fr: [Hayat Tahrir al-Sham]}\n"),
+        (
+            "aleppo",
+            "type: place\nname: {fr: Alep, en: Aleppo}\naliases: {en: [Halab]}\n",
+        ),
+        (
+            "hts",
+            "type: organization\nname: {fr: HTS, en: HTS}\naliases: {fr: [Hayat Tahrir al-Sham]}\n",
+        ),
     ]
     .map(|(id, yaml)| entity::parse(id, SourceText::new("e.yaml", yaml.into()), &langs).unwrap());
     Lexicon::new(&entities, &[])
@@ -37,8 +43,15 @@ fn bare_annotation_renders_the_name_in_the_page_language() {
 
 #[test]
 fn piped_annotation_keeps_the_writers_words_and_formatting() {
-    let out = run("Les [[hts|*factions*]] avancent. Puis [[hts|HTS]] encore.\n", false);
-    assert!(out.html.contains(">\u{3c}em>factions</em></a>"), "{}", out.html);
+    let out = run(
+        "Les [[hts|*factions*]] avancent. Puis [[hts|HTS]] encore.\n",
+        false,
+    );
+    assert!(
+        out.html.contains(">\u{3c}em>factions</em></a>"),
+        "{}",
+        out.html
+    );
     let anchors: Vec<_> = out.mentions.iter().map(|m| m.anchor.as_str()).collect();
     assert_eq!(anchors, ["m-hts-1", "m-hts-2"]);
     assert_eq!(out.mentions[1].snippet.before, "Puis ");
@@ -50,7 +63,10 @@ fn piped_annotation_keeps_the_writers_words_and_formatting() {
 fn mention_spans_point_at_the_source() {
     let out = run("x\n\ny [[aleppo|Alep]]\n", false);
     let (s, e) = out.mentions[0].span;
-    assert_eq!(&format!("---\ntitle: t\n---\nx\n\ny [[aleppo|Alep]]\n")[s..e], "[[aleppo|Alep]]");
+    assert_eq!(
+        &"---\ntitle: t\n---\nx\n\ny [[aleppo|Alep]]\n"[s..e],
+        "[[aleppo|Alep]]"
+    );
 }
 
 #[test]
@@ -59,7 +75,13 @@ fn unknown_entity_suggests_by_id_name_or_alias() {
     let got: Vec<_> = out
         .problems
         .iter()
-        .map(|d| (d.code, d.location.as_ref().unwrap().col, d.help.clone().unwrap()))
+        .map(|d| {
+            (
+                d.code,
+                d.location.as_ref().unwrap().col,
+                d.help.clone().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(got[0].0, Code::UnknownEntity);
     assert_eq!(got[0].1, 4);
@@ -71,11 +93,20 @@ fn unknown_entity_suggests_by_id_name_or_alias() {
 
 #[test]
 fn unclosed_and_empty_annotations() {
-    let out = run("a [[aleppo b\n\nc [[]] d [[ ]] e [[|x]]\n\n`[[code]]` fine\n", false);
+    let out = run(
+        "a [[aleppo b\n\nc [[]] d [[ ]] e [[|x]]\n\n`[[code]]` fine\n",
+        false,
+    );
     let codes: Vec<_> = out
         .problems
         .iter()
-        .map(|d| (d.code, d.location.as_ref().unwrap().line, d.location.as_ref().unwrap().col))
+        .map(|d| {
+            (
+                d.code,
+                d.location.as_ref().unwrap().line,
+                d.location.as_ref().unwrap().col,
+            )
+        })
         .collect();
     assert_eq!(
         codes,

@@ -80,7 +80,11 @@ impl EntitySource {
     }
 }
 
-pub fn parse(id: &str, src: SourceText, languages: &[String]) -> Result<EntitySource, Vec<Diagnostic>> {
+pub fn parse(
+    id: &str,
+    src: SourceText,
+    languages: &[String],
+) -> Result<EntitySource, Vec<Diagnostic>> {
     let raw: RawEntity = yaml::parse(&src, 0, src.text.len()).map_err(|d| vec![d])?;
     let mut problems = Vec::new();
     let text = &src.text;
@@ -91,8 +95,12 @@ pub fn parse(id: &str, src: SourceText, languages: &[String]) -> Result<EntitySo
 
     if raw.kind.is_none() {
         problems.push(
-            Diagnostic::at(Code::MissingField, "missing required field `type`", src.locate(0, 0))
-                .with_help("add `type:` with one of organization, person, place, event, other"),
+            Diagnostic::at(
+                Code::MissingField,
+                "missing required field `type`",
+                src.locate(0, 0),
+            )
+            .with_help("add `type:` with one of organization, person, place, event, other"),
         );
     }
     for lang in languages {
@@ -188,10 +196,17 @@ mod tests {
     fn reports_every_bad_field() {
         let text = "type: place\nname: {fr: Alep}\nwikidata: 41183\ncoordinates: [136.2, 37.16]\n";
         let errs = parse("aleppo", SourceText::new("e.yaml", text.into()), &langs()).unwrap_err();
-        let got: Vec<_> = errs.iter().map(|d| (d.code, d.location.as_ref().unwrap().line)).collect();
+        let got: Vec<_> = errs
+            .iter()
+            .map(|d| (d.code, d.location.as_ref().unwrap().line))
+            .collect();
         assert_eq!(
             got,
-            vec![(Code::MissingName, 2), (Code::InvalidWikidata, 3), (Code::InvalidCoordinates, 4)]
+            vec![
+                (Code::MissingName, 2),
+                (Code::InvalidWikidata, 3),
+                (Code::InvalidCoordinates, 4)
+            ]
         );
     }
 

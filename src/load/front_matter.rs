@@ -117,15 +117,23 @@ pub fn parse(src: &SourceText, split: Split, key: &str) -> Result<FrontMatter, V
         Some(t) if !t.is_empty() => t.to_string(),
         Some(_) => {
             problems.push(
-                Diagnostic::at(Code::MissingField, "the title is empty", field("title").unwrap_or_else(fence))
-                    .with_help("write the article's headline after `title:`"),
+                Diagnostic::at(
+                    Code::MissingField,
+                    "the title is empty",
+                    field("title").unwrap_or_else(fence),
+                )
+                .with_help("write the article's headline after `title:`"),
             );
             String::new()
         }
         None => {
             problems.push(
-                Diagnostic::at(Code::MissingField, "missing required field `title`", fence())
-                    .with_help("add a `title:` line to the front matter"),
+                Diagnostic::at(
+                    Code::MissingField,
+                    "missing required field `title`",
+                    fence(),
+                )
+                .with_help("add a `title:` line to the front matter"),
             );
             String::new()
         }
@@ -139,7 +147,9 @@ pub fn parse(src: &SourceText, split: Split, key: &str) -> Result<FrontMatter, V
                     format!("`{value}` is not a valid date"),
                     field("date").unwrap_or_else(fence),
                 )
-                .with_help("write the date as YYYY-MM-DD (e.g. 2024-11-30) or as an RFC 3339 timestamp"),
+                .with_help(
+                    "write the date as YYYY-MM-DD (e.g. 2024-11-30) or as an RFC 3339 timestamp",
+                ),
             );
             None
         }),
@@ -160,7 +170,9 @@ pub fn parse(src: &SourceText, split: Split, key: &str) -> Result<FrontMatter, V
                 format!("slug `{slug}` {why}"),
                 field("slug").unwrap_or_else(fence),
             )
-            .with_help("use a single URL segment of letters, digits and hyphens, e.g. `alep-offensive`"),
+            .with_help(
+                "use a single URL segment of letters, digits and hyphens, e.g. `alep-offensive`",
+            ),
         );
     }
 
@@ -168,11 +180,17 @@ pub fn parse(src: &SourceText, split: Split, key: &str) -> Result<FrontMatter, V
         Some(date) if problems.is_empty() => Ok(FrontMatter {
             title,
             date,
-            summary: raw.summary.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
+            summary: raw
+                .summary
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty()),
             slug,
             draft: raw.draft,
             image: raw.image,
-            credit: raw.credit.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
+            credit: raw
+                .credit
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty()),
             tags: raw.tags,
         }),
         _ => Err(problems),
@@ -244,10 +262,17 @@ mod tests {
     fn reports_each_bad_field_at_its_line() {
         let s = src("---\ndate: 2024-02-30\nslug: ../etc\n---\n");
         let errs = parse(&s, split(&s).unwrap(), "a").unwrap_err();
-        let codes: Vec<_> = errs.iter().map(|d| (d.code, d.location.as_ref().unwrap().line)).collect();
+        let codes: Vec<_> = errs
+            .iter()
+            .map(|d| (d.code, d.location.as_ref().unwrap().line))
+            .collect();
         assert_eq!(
             codes,
-            vec![(Code::MissingField, 1), (Code::InvalidDate, 2), (Code::InvalidSlug, 3)]
+            vec![
+                (Code::MissingField, 1),
+                (Code::InvalidDate, 2),
+                (Code::InvalidSlug, 3)
+            ]
         );
     }
 

@@ -70,7 +70,9 @@ pub fn load(config: &Config) -> (Content, Vec<Diagnostic>) {
                 }
             }
             (Some("entities"), Some("yaml" | "yml")) if !nested => {
-                let id = file_name.rsplit_once('.').map_or(file_name, |(stem, _)| stem);
+                let id = file_name
+                    .rsplit_once('.')
+                    .map_or(file_name, |(stem, _)| stem);
                 if let Err(why) = check_id(id) {
                     problems.push(bad_name(&shown, &format!("entity id `{id}` {why}")));
                     continue;
@@ -119,14 +121,21 @@ pub fn load(config: &Config) -> (Content, Vec<Diagnostic>) {
                     format!("prose for entity `{id}`, which has no `{id}.yaml`"),
                     Location::file_only(&src.path),
                 )
-                .with_help(format!("create content/entities/{id}.yaml or rename this file")),
+                .with_help(format!(
+                    "create content/entities/{id}.yaml or rename this file"
+                )),
             ),
         }
     }
     (content, problems)
 }
 
-fn read_article(root: &Path, path: &Path, key: String, lang: String) -> Result<ArticleSource, Vec<Diagnostic>> {
+fn read_article(
+    root: &Path,
+    path: &Path,
+    key: String,
+    lang: String,
+) -> Result<ArticleSource, Vec<Diagnostic>> {
     let src = source::read(root, path).map_err(|d| vec![d])?;
     let split = front_matter::split(&src).map_err(|d| vec![d])?;
     let front = front_matter::parse(&src, split, &key)?;
@@ -192,14 +201,20 @@ fn file_extension(name: &str) -> Option<&str> {
 }
 
 /// Splits `<key>.<lang>.<ext>` and checks both parts.
-fn parse_name(name: &str, ext: &str, config: &Config, shown: &Path) -> Result<(String, String), Diagnostic> {
+fn parse_name(
+    name: &str,
+    ext: &str,
+    config: &Config,
+    shown: &Path,
+) -> Result<(String, String), Diagnostic> {
     let stem = &name[..name.len() - ext.len() - 1];
     let Some((key, lang)) = stem.rsplit_once('.') else {
-        return Err(bad_name(shown, "the name has no language suffix")
-            .with_help(format!(
+        return Err(
+            bad_name(shown, "the name has no language suffix").with_help(format!(
                 "name it `{stem}.{}.{ext}` (the suffix is one of the configured languages)",
                 config.default_language()
-            )));
+            )),
+        );
     };
     if !config.languages.iter().any(|l| l == lang) {
         return Err(Diagnostic::at(

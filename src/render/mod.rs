@@ -45,10 +45,24 @@ pub struct Renderer<'a> {
 
 /// One page to render; rendering them is independent, so it runs in parallel.
 enum Job<'g> {
-    Home { lang: usize, root: bool },
-    Article { lang: usize, article: &'g Article, version: &'g ArticleVersion },
-    Entity { lang: usize, entity: &'g Entity, page: usize, pages: usize },
-    EntityIndex { lang: usize },
+    Home {
+        lang: usize,
+        root: bool,
+    },
+    Article {
+        lang: usize,
+        article: &'g Article,
+        version: &'g ArticleVersion,
+    },
+    Entity {
+        lang: usize,
+        entity: &'g Entity,
+        page: usize,
+        pages: usize,
+    },
+    EntityIndex {
+        lang: usize,
+    },
 }
 
 impl<'a> Renderer<'a> {
@@ -101,19 +115,34 @@ impl<'a> Renderer<'a> {
 
     fn jobs(&self) -> Vec<Job<'a>> {
         let graph: &'a Graph = self.graph;
-        let mut jobs = vec![Job::Home { lang: 0, root: true }];
+        let mut jobs = vec![Job::Home {
+            lang: 0,
+            root: true,
+        }];
         for (l, lang) in self.langs.iter().enumerate() {
-            jobs.push(Job::Home { lang: l, root: false });
+            jobs.push(Job::Home {
+                lang: l,
+                root: false,
+            });
             jobs.push(Job::EntityIndex { lang: l });
             for article in &graph.articles {
                 if let Some(version) = article.versions.get(&lang.code) {
-                    jobs.push(Job::Article { lang: l, article, version });
+                    jobs.push(Job::Article {
+                        lang: l,
+                        article,
+                        version,
+                    });
                 }
             }
             for entity in &graph.entities {
                 let pages = self.entity_pages(entity, &lang.code);
                 for page in 1..=pages {
-                    jobs.push(Job::Entity { lang: l, entity, page, pages });
+                    jobs.push(Job::Entity {
+                        lang: l,
+                        entity,
+                        page,
+                        pages,
+                    });
                 }
             }
         }
@@ -123,8 +152,17 @@ impl<'a> Renderer<'a> {
     fn render_job(&self, job: &Job) -> Result<Page, Diagnostic> {
         match *job {
             Job::Home { lang, root } => self.home(&self.langs[lang], root),
-            Job::Article { lang, article, version } => self.article(&self.langs[lang], article, version),
-            Job::Entity { lang, entity, page, pages } => self.entity(&self.langs[lang], entity, page, pages),
+            Job::Article {
+                lang,
+                article,
+                version,
+            } => self.article(&self.langs[lang], article, version),
+            Job::Entity {
+                lang,
+                entity,
+                page,
+                pages,
+            } => self.entity(&self.langs[lang], entity, page, pages),
             Job::EntityIndex { lang } => self.entity_index(&self.langs[lang]),
         }
     }
@@ -155,7 +193,9 @@ impl<'a> Renderer<'a> {
                 absolute: self.absolute(p),
             })
             .collect();
-        let default_version = versions.iter().find(|(l, _)| *l == self.config.default_language());
+        let default_version = versions
+            .iter()
+            .find(|(l, _)| *l == self.config.default_language());
         let x_default = x_default
             .or_else(|| default_version.map(|(_, p)| self.absolute(p)))
             .unwrap_or_else(|| self.absolute(path));
@@ -167,9 +207,14 @@ impl<'a> Renderer<'a> {
                 let version = versions.iter().find(|(l, _)| *l == other.code);
                 SwitchLink {
                     lang: other.code.clone(),
-                    name: other.strings.get(&["language_name"]).unwrap_or(&other.code).to_string(),
+                    name: other
+                        .strings
+                        .get(&["language_name"])
+                        .unwrap_or(&other.code)
+                        .to_string(),
                     dir: other.strings.dir().to_string(),
-                    href: version.map_or_else(|| self.urls.home(&other.code), |(_, p)| self.urls.of(p)),
+                    href: version
+                        .map_or_else(|| self.urls.home(&other.code), |(_, p)| self.urls.of(p)),
                     available: version.is_some(),
                 }
             })
@@ -188,7 +233,12 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn render<T: Serialize>(&self, template: &str, path: String, data: &T) -> Result<Page, Diagnostic> {
+    fn render<T: Serialize>(
+        &self,
+        template: &str,
+        path: String,
+        data: &T,
+    ) -> Result<Page, Diagnostic> {
         let context = Context::from_serialize(data).map_err(|e| templates::template_error(&e))?;
         let content = self
             .tera
@@ -211,12 +261,18 @@ impl<'a> Renderer<'a> {
         versions: &[(&str, String)],
     ) -> Result<Page, Diagnostic> {
         let mut page = self.render(template, path, data)?;
-        page.alternates = versions.iter().map(|(l, p)| (l.to_string(), p.clone())).collect();
+        page.alternates = versions
+            .iter()
+            .map(|(l, p)| (l.to_string(), p.clone()))
+            .collect();
         Ok(page)
     }
 
     fn every_language(&self, path_of: impl Fn(&str) -> String) -> Vec<(&str, String)> {
-        self.langs.iter().map(|l| (l.code.as_str(), path_of(&l.code))).collect()
+        self.langs
+            .iter()
+            .map(|l| (l.code.as_str(), path_of(&l.code)))
+            .collect()
     }
 
     fn home(&self, lang: &Lang, root: bool) -> Result<Page, Diagnostic> {
@@ -229,7 +285,13 @@ impl<'a> Renderer<'a> {
         }
         let path = urls::home_path(&lang.code);
         let versions = self.every_language(urls::home_path);
-        let mut common = self.common(lang, &path, &versions, Some(self.config.base_url.clone()), None);
+        let mut common = self.common(
+            lang,
+            &path,
+            &versions,
+            Some(self.config.base_url.clone()),
+            None,
+        );
         let articles = self
             .graph
             .articles
@@ -245,14 +307,22 @@ impl<'a> Renderer<'a> {
                 .filter(|l| l.code != lang.code)
                 .map(|l| SwitchLink {
                     lang: l.code.clone(),
-                    name: l.strings.get(&["language_name"]).unwrap_or(&l.code).to_string(),
+                    name: l
+                        .strings
+                        .get(&["language_name"])
+                        .unwrap_or(&l.code)
+                        .to_string(),
                     dir: l.strings.dir().to_string(),
                     href: self.urls.home(&l.code),
                     available: true,
                 })
                 .collect();
         }
-        let data = Home { common, articles, is_root: root };
+        let data = Home {
+            common,
+            articles,
+            is_root: root,
+        };
         if root {
             self.render("home.html", "index.html".into(), &data)
         } else {
@@ -270,7 +340,12 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn article(&self, lang: &Lang, article: &Article, v: &ArticleVersion) -> Result<Page, Diagnostic> {
+    fn article(
+        &self,
+        lang: &Lang,
+        article: &Article,
+        v: &ArticleVersion,
+    ) -> Result<Page, Diagnostic> {
         #[derive(Serialize)]
         struct ArticlePage<'a> {
             #[serde(flatten)]
@@ -295,7 +370,11 @@ impl<'a> Renderer<'a> {
                 let other = self.langs.iter().find(|l| l.code == x.lang)?;
                 Some(Translation {
                     lang: x.lang.clone(),
-                    name: other.strings.get(&["language_name"]).unwrap_or(&x.lang).to_string(),
+                    name: other
+                        .strings
+                        .get(&["language_name"])
+                        .unwrap_or(&x.lang)
+                        .to_string(),
                     dir: other.strings.dir().to_string(),
                     url: self.urls.of(&x.path),
                     title: x.front.title.clone(),
@@ -364,9 +443,12 @@ impl<'a> Renderer<'a> {
         counts: impl Iterator<Item = (&'e str, usize)>,
         with_description: bool,
     ) -> Vec<EntityGroup> {
-        let mut groups: std::collections::BTreeMap<EntityKind, Vec<EntityLink>> = Default::default();
+        let mut groups: std::collections::BTreeMap<EntityKind, Vec<EntityLink>> =
+            Default::default();
         for (id, count) in counts {
-            let Some(e) = self.graph.entity(id) else { continue };
+            let Some(e) = self.graph.entity(id) else {
+                continue;
+            };
             groups.entry(e.source.kind).or_default().push(EntityLink {
                 name: name_in(e, &lang.code).to_string(),
                 url: self.urls.entity(&lang.code, id),
@@ -379,7 +461,7 @@ impl<'a> Renderer<'a> {
         groups
             .into_iter()
             .map(|(kind, mut entities)| {
-                entities.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+                entities.sort_by_key(|e| e.name.to_lowercase());
                 EntityGroup {
                     kind: kind.as_str(),
                     label: lang
@@ -393,7 +475,13 @@ impl<'a> Renderer<'a> {
             .collect()
     }
 
-    fn entity(&self, lang: &Lang, entity: &Entity, page: usize, pages: usize) -> Result<Page, Diagnostic> {
+    fn entity(
+        &self,
+        lang: &Lang,
+        entity: &Entity,
+        page: usize,
+        pages: usize,
+    ) -> Result<Page, Diagnostic> {
         #[derive(Serialize)]
         struct EntityPage<'a> {
             #[serde(flatten)]
@@ -480,7 +568,10 @@ impl<'a> Renderer<'a> {
                     .map(String::as_str)
                     .collect(),
                 wikidata: src.wikidata.as_deref(),
-                wikidata_url: src.wikidata.as_ref().map(|q| format!("https://www.wikidata.org/wiki/{q}")),
+                wikidata_url: src
+                    .wikidata
+                    .as_ref()
+                    .map(|q| format!("https://www.wikidata.org/wiki/{q}")),
                 coordinates: src.coordinates.map(|(lat, lon)| coordinates(lat, lon)),
                 relations: src
                     .relations
@@ -605,7 +696,11 @@ fn counts_ids(mentions: &[crate::annotate::Mention]) -> Vec<&str> {
 }
 
 fn name_in<'e>(entity: &'e Entity, lang: &str) -> &'e str {
-    entity.source.name.get(lang).map_or(entity.id(), String::as_str)
+    entity
+        .source
+        .name
+        .get(lang)
+        .map_or(entity.id(), String::as_str)
 }
 
 fn schema_type(kind: EntityKind) -> &'static str {

@@ -14,7 +14,10 @@ const BUILTIN: &[(&str, &str)] = &[
     ("home.html", include_str!("../../templates/home.html")),
     ("article.html", include_str!("../../templates/article.html")),
     ("entity.html", include_str!("../../templates/entity.html")),
-    ("entities.html", include_str!("../../templates/entities.html")),
+    (
+        "entities.html",
+        include_str!("../../templates/entities.html"),
+    ),
     ("404.html", include_str!("../../templates/404.html")),
     ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
 ];
@@ -41,7 +44,9 @@ pub fn load(root: &Path) -> Result<Tera, Diagnostic> {
         let mut names: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
         names.sort();
         for path in names {
-            let Some(name) = path.file_name().and_then(|n| n.to_str()) else { continue };
+            let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+                continue;
+            };
             if !(name.ends_with(".html") || name.ends_with(".xml")) || !path.is_file() {
                 continue;
             }
@@ -53,7 +58,8 @@ pub fn load(root: &Path) -> Result<Tera, Diagnostic> {
         }
     }
     let mut tera = Tera::new();
-    tera.add_raw_templates(templates).map_err(|e| template_error(&e))?;
+    tera.add_raw_templates(templates)
+        .map_err(|e| template_error(&e))?;
     Ok(tera)
 }
 
@@ -66,6 +72,10 @@ pub fn template_error(err: &tera::Error) -> Diagnostic {
         message.push_str(&cause.to_string());
         source = cause.source();
     }
-    Diagnostic::new(Code::Template, message, Some(Location::file_only("templates")))
-        .with_help("fix the template named above; the built-in templates show every variable available")
+    Diagnostic::new(
+        Code::Template,
+        message,
+        Some(Location::file_only("templates")),
+    )
+    .with_help("fix the template named above; the built-in templates show every variable available")
 }

@@ -1,0 +1,116 @@
+//! Nothing assumes two languages: a fixture with French, English and right-to-left Arabic.
+
+mod common;
+
+use common::*;
+
+fn built() -> TestSite {
+    let site = TestSite::fixture("trilingual");
+    site.build_ok(&[]);
+    site
+}
+
+#[test]
+fn arabic_pages_are_right_to_left_with_their_own_strings() {
+    let site = built();
+    let doc = site.html("ar/articles/note-1/index.html");
+    let html = &select(&doc, "html")[0];
+    assert_eq!(attr(html, "lang"), "ar");
+    assert_eq!(attr(html, "dir"), "rtl");
+    assert_eq!(text(&select(&doc, "time")[0]), "21 نوفمبر 2024");
+    let mention = &select(&doc, "a.mention[data-entity=aleppo]")[0];
+    assert_eq!(attr(mention, "href"), "/veille/ar/entities/aleppo/");
+    assert_eq!(
+        text(&select(&doc, "a.mention[data-entity=hts]")[0]),
+        "هيئة تحرير الشام"
+    );
+    // Keys the Arabic file lacks fall back to English rather than failing.
+    assert_eq!(text(&select(&doc, ".skip")[0]), "Skip to content");
+    let home = site.html("ar/index.html");
+    assert_eq!(text(&select(&home, "h1")[0]), "آخر الأخبار");
+}
+
+#[test]
+fn switcher_and_hreflang_cover_every_language() {
+    let site = built();
+    let doc = site.html("fr/articles/note-1/index.html");
+    let hreflangs: Vec<String> = select(&doc, "link[rel=alternate]")
+        .iter()
+        .map(|l| attr(l, "hreflang"))
+        .collect();
+    assert_eq!(hreflangs, ["ar", "en", "fr", "x-default"]);
+    let switch: Vec<(String, String, String)> = select(&doc, ".lang-switch a")
+        .iter()
+        .map(|a| (attr(a, "lang"), attr(a, "dir"), attr(a, "href")))
+        .collect();
+    assert_eq!(
+        switch,
+        [
+            (
+                "en".into(),
+                "ltr".into(),
+                "/veille/en/articles/note-1/".into()
+            ),
+            (
+                "ar".into(),
+                "rtl".into(),
+                "/veille/ar/articles/note-1/".into()
+            ),
+        ]
+    );
+    // Note 2 has no Arabic version: the switcher falls back to the Arabic home page.
+    let doc = site.html("fr/articles/note-2/index.html");
+    let ar = &select(&doc, ".lang-switch a[lang=ar]")[0];
+    assert_eq!(attr(ar, "href"), "/veille/ar/");
+    let hreflangs: Vec<String> = select(&doc, "link[rel=alternate]")
+        .iter()
+        .map(|l| attr(l, "hreflang"))
+        .collect();
+    assert_eq!(hreflangs, ["en", "fr", "x-default"]);
+}
+
+#[test]
+fn backlinks_are_paginated() {
+    let site = built();
+    // Three French articles mention Aleppo, two per page.
+    let first = site.html("fr/entities/aleppo/index.html");
+    let second = site.html("fr/entities/aleppo/page/2/index.html");
+    assert_eq!(select(&first, ".backlink").len(), 2);
+    assert_eq!(select(&second, ".backlink").len(), 1);
+    assert_eq!(
+        text(&select(&first, ".backlinks h2 .count")[0]),
+        "(3 dépêches)"
+    );
+    let next = &select(&first, ".pagination a[rel=next]")[0];
+    assert_eq!(attr(next, "href"), "/veille/fr/entities/aleppo/page/2/");
+    let prev = &select(&second, ".pagination a[rel=prev]")[0];
+    assert_eq!(attr(prev, "href"), "/veille/fr/entities/aleppo/");
+    // Newest first: note 3 (27 November) leads.
+    assert!(text(&select(&first, ".backlink h3")[0]).contains("Note 3"));
+    // Arabic has a single article, so a single page.
+    assert!(!site.path("public/ar/entities/aleppo/page/2").exists());
+    // Two mentions of Aleppo in one article: two quotes under one backlink.
+    assert_eq!(
+        select(&first, ".backlink")[0]
+            .select(&scraper::Selector::parse("li").unwrap())
+            .count(),
+        2
+    );
+}
+
+#[test]
+fn sitemap_lists_alternates_for_all_languages() {
+    let site = built();
+    let sitemap = site.public("sitemap.xml");
+    for lang in ["fr", "en", "ar"] {
+        assert!(sitemap.contains(&format!(
+            "<xhtml:link rel=\"alternate\" hreflang=\"{lang}\" href=\"https://example.org/veille/{lang}/articles/note-1/\"/>"
+        )));
+    }
+    let not_found = site.html("404.html");
+    let sections: Vec<String> = select(&not_found, "main section")
+        .iter()
+        .map(|s| attr(s, "dir"))
+        .collect();
+    assert_eq!(sections, ["ltr", "ltr", "rtl"]);
+}
