@@ -47,18 +47,8 @@ impl Rng {
     }
 }
 
-const FR_WORDS: &[&str] = &[
-    "les", "forces", "ont", "pris", "le", "contrôle", "de", "la", "ville", "après", "une", "offensive",
-    "selon", "des", "sources", "locales", "dans", "région", "nord", "combattants", "civils", "bilan",
-    "frappes", "aériennes", "ont", "visé", "quartiers", "est", "ouest", "gouvernement", "rebelles",
-    "factions", "alliées", "ont", "annoncé", "samedi", "vendredi", "mercredi", "renforts", "militaires",
-];
-const EN_WORDS: &[&str] = &[
-    "the", "forces", "have", "taken", "control", "of", "city", "after", "an", "offensive",
-    "according", "to", "local", "sources", "in", "region", "north", "fighters", "civilians", "toll",
-    "air", "strikes", "hit", "districts", "east", "west", "government", "rebels", "factions", "allied",
-    "announced", "on", "Saturday", "Friday", "Wednesday", "military", "reinforcements", "said",
-];
+const FR_WORDS: &str = "les forces ont pris le contrôle de la ville après une offensive selon des sources locales dans région nord combattants civils bilan frappes aériennes ont visé quartiers est ouest gouvernement rebelles factions alliées ont annoncé samedi vendredi mercredi renforts militaires";
+const EN_WORDS: &str = "the forces have taken control of city after an offensive according to local sources in region north fighters civilians toll air strikes hit districts east west government rebels factions allied announced on Saturday Friday Wednesday military reinforcements said";
 const HUBS: &[(&str, &str, &str, &str)] = &[
     ("aleppo", "place", "Alep", "Aleppo"),
     ("idlib", "place", "Idleb", "Idlib"),
@@ -98,7 +88,10 @@ fn sentence(rng: &mut Rng, words: &[&str], len: usize) -> String {
 }
 
 fn body(rng: &mut Rng, lang: &str, mentions: &[usize]) -> String {
-    let words = if lang == "fr" { FR_WORDS } else { EN_WORDS };
+    let words: Vec<&str> = if lang == "fr" { FR_WORDS } else { EN_WORDS }
+        .split(' ')
+        .collect();
+    let words = words.as_slice();
     let mut out = String::new();
     let mut pending = mentions.iter();
     for section in 0..4 {
@@ -118,7 +111,12 @@ fn body(rng: &mut Rng, lang: &str, mentions: &[usize]) -> String {
                 }
                 out.push_str(". ");
             }
-            let _ = write!(out, "*{}*, [source](https://example.org/{}).\n\n", sentence(rng, words, 3), rng.below(1000));
+            let _ = write!(
+                out,
+                "*{}*, [source](https://example.org/{}).\n\n",
+                sentence(rng, words, 3),
+                rng.below(1000)
+            );
         }
         for _ in 0..3 {
             let _ = writeln!(out, "- {}", sentence(rng, words, 6));
@@ -145,7 +143,11 @@ fn main() -> std::io::Result<()> {
             "type: {kind}\nname: {{fr: \"{fr}\", en: \"{en}\"}}\naliases: {{fr: [\"{fr} alias\"], en: [\"{en} alias\"]}}\ndescription: {{fr: \"Description de {fr}.\", en: \"Description of {en}.\"}}\n"
         );
         if i > 0 {
-            let _ = write!(yaml, "relations:\n  - {{type: part_of, target: {}}}\n", entity(i / 2).0);
+            let _ = write!(
+                yaml,
+                "relations:\n  - {{type: part_of, target: {}}}\n",
+                entity(i / 2).0
+            );
         }
         fs::write(entities_dir.join(format!("{id}.yaml")), yaml)?;
     }
@@ -157,7 +159,11 @@ fn main() -> std::io::Result<()> {
         let month = 1 + (a / 28) % 12;
         let year = 2000 + a / (28 * 12);
         for lang in ["fr", "en"] {
-            let title = if lang == "fr" { format!("Dépêche {a}") } else { format!("Dispatch {a}") };
+            let title = if lang == "fr" {
+                format!("Dépêche {a}")
+            } else {
+                format!("Dispatch {a}")
+            };
             let text = format!(
                 "---\ntitle: {title}\ndate: {year}-{month:02}-{day:02}\n---\n{}",
                 body(&mut rng, lang, &mentions)
@@ -165,6 +171,10 @@ fn main() -> std::io::Result<()> {
             fs::write(articles_dir.join(format!("a{a:06}.{lang}.md")), text)?;
         }
     }
-    println!("wrote {} articles and {entities} entities to {}", args.articles, args.out.display());
+    println!(
+        "wrote {} articles and {entities} entities to {}",
+        args.articles,
+        args.out.display()
+    );
     Ok(())
 }

@@ -74,6 +74,11 @@ impl Strings {
         node.as_str()
     }
 
+    /// The language's own name for itself (e.g. `Français`), or its code.
+    pub fn language_name(&self) -> &str {
+        self.get(&["language_name"]).unwrap_or(&self.lang)
+    }
+
     /// `ltr` or `rtl`.
     pub fn dir(&self) -> &str {
         match self.get(&["dir"]) {

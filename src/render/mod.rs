@@ -207,11 +207,7 @@ impl<'a> Renderer<'a> {
                 let version = versions.iter().find(|(l, _)| *l == other.code);
                 SwitchLink {
                     lang: other.code.clone(),
-                    name: other
-                        .strings
-                        .get(&["language_name"])
-                        .unwrap_or(&other.code)
-                        .to_string(),
+                    name: other.strings.language_name().to_string(),
                     dir: other.strings.dir().to_string(),
                     href: version
                         .map_or_else(|| self.urls.home(&other.code), |(_, p)| self.urls.of(p)),
@@ -285,7 +281,7 @@ impl<'a> Renderer<'a> {
         }
         let path = urls::home_path(&lang.code);
         let versions = self.every_language(urls::home_path);
-        let mut common = self.common(
+        let common = self.common(
             lang,
             &path,
             &versions,
@@ -299,25 +295,6 @@ impl<'a> Renderer<'a> {
             .filter_map(|a| a.versions.get(&lang.code))
             .map(|v| self.teaser(lang, v))
             .collect();
-        if root {
-            // The root shows the default language; every language is one link away.
-            common.switcher = self
-                .langs
-                .iter()
-                .filter(|l| l.code != lang.code)
-                .map(|l| SwitchLink {
-                    lang: l.code.clone(),
-                    name: l
-                        .strings
-                        .get(&["language_name"])
-                        .unwrap_or(&l.code)
-                        .to_string(),
-                    dir: l.strings.dir().to_string(),
-                    href: self.urls.home(&l.code),
-                    available: true,
-                })
-                .collect();
-        }
         let data = Home {
             common,
             articles,
@@ -370,11 +347,7 @@ impl<'a> Renderer<'a> {
                 let other = self.langs.iter().find(|l| l.code == x.lang)?;
                 Some(Translation {
                     lang: x.lang.clone(),
-                    name: other
-                        .strings
-                        .get(&["language_name"])
-                        .unwrap_or(&x.lang)
-                        .to_string(),
+                    name: other.strings.language_name().to_string(),
                     dir: other.strings.dir().to_string(),
                     url: self.urls.of(&x.path),
                     title: x.front.title.clone(),
