@@ -338,3 +338,33 @@ fn symlinks_out_of_the_site_are_not_followed() {
     assert!(stderr.contains("warning[W0001]"), "{stderr}");
     assert!(!site.path("public/fr/articles/secret").exists());
 }
+
+#[test]
+fn missing_date() {
+    fails_keeping_output(
+        |s| s.edit(EN, "date: 2024-11-30\n", ""),
+        &[
+            "error[E0004]",
+            "missing required field `date`",
+            &format!("{EN}:1:1"),
+        ],
+    );
+}
+
+#[test]
+fn malformed_title() {
+    fails_keeping_output(
+        |s| {
+            s.edit(
+                EN,
+                "title: Jihadists and rebels",
+                "title:\n  - Jihadists and rebels",
+            )
+        },
+        &[
+            "error[E0002]",
+            "invalid type: sequence, expected a string",
+            &format!("{EN}:3:"),
+        ],
+    );
+}

@@ -380,3 +380,28 @@ fn base_url_comes_from_site_yaml_unless_overridden() {
     let css = &select(&doc, "link[rel=stylesheet]")[0];
     assert_eq!(attr(css, "href"), "/depeche/style.css");
 }
+
+#[test]
+fn drafts_are_left_out_unless_asked_for() {
+    let site = TestSite::shipped();
+    site.write(
+        "content/articles/brouillon.fr.md",
+        "---\ntitle: Brouillon\ndate: 2024-12-01\ndraft: true\n---\nÀ [[aleppo]].\n",
+    );
+    site.build_ok(&[]);
+    assert!(!site.path("public/fr/articles/brouillon").exists());
+    assert!(
+        !site
+            .public("fr/entities/aleppo/index.html")
+            .contains("Brouillon")
+    );
+    site.build_ok(&["--drafts"]);
+    assert!(
+        site.path("public/fr/articles/brouillon/index.html")
+            .is_file()
+    );
+    assert!(
+        site.public("fr/entities/aleppo/index.html")
+            .contains("Brouillon")
+    );
+}
