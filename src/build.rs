@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::annotate::{Annotated, Annotator, Lexicon};
+use crate::annotate::{Annotated, Annotator, Lexicon, Targets};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::graph::Graph;
@@ -64,10 +64,21 @@ pub fn analyze(config: Config, drafts: bool) -> Result<Site, BuildError> {
     let (content, mut problems) = load::load(&config);
     let lexicon = Lexicon::new(&content.entities, &content.broken_entity_ids);
     let urls = Urls::new(&config.base_path);
+    let targets = Targets {
+        articles: content
+            .articles
+            .iter()
+            .filter(|a| drafts || !a.front.draft)
+            .map(|a| ((a.key.clone(), a.lang.clone()), a.front.slug.clone()))
+            .collect(),
+        entities: content.entities.iter().map(|e| e.id.clone()).collect(),
+    };
     let annotator = Annotator {
         lexicon: &lexicon,
         urls: &urls,
+        targets: &targets,
         allow_html: config.allow_html,
+        collect_text: false,
     };
     let articles: Vec<(load::ArticleSource, Annotated)> = content
         .articles

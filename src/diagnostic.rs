@@ -3,101 +3,88 @@
 use std::fmt::{self, Write as _};
 use std::path::{Path, PathBuf};
 
-/// How bad a problem is. Errors stop a build; warnings do not.
+/// How bad a problem is. Errors stop a build; warnings do not; suggestions are offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     Error,
     Warning,
+    Suggestion,
 }
 
-/// Every kind of problem depeche reports. The code is stable: editors and CI scripts match on it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Code {
-    InvalidUtf8,
-    YamlSyntax,
-    MissingField,
-    InvalidDate,
-    UnknownEntity,
-    UnclosedAnnotation,
-    EmptyAnnotation,
-    UnknownRelationTarget,
-    MissingName,
-    InvalidWikidata,
-    InvalidCoordinates,
-    InvalidSlug,
-    DuplicateOutput,
-    InvalidConfig,
-    MissingFrontMatter,
-    InvalidFileName,
-    UnknownLanguage,
-    MissingTranslationFile,
-    SymlinkOutsideSite,
-    UnsafeOutputDir,
-    Unreadable,
-    Template,
+impl Severity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Suggestion => "suggestion",
+        }
+    }
 }
 
-impl Code {
-    pub fn id(self) -> &'static str {
-        match self {
-            Code::InvalidUtf8 => "E0001",
-            Code::YamlSyntax => "E0002",
-            Code::UnknownEntity => "E0003",
-            Code::MissingField => "E0004",
-            Code::InvalidDate => "E0005",
-            Code::UnclosedAnnotation => "E0006",
-            Code::EmptyAnnotation => "E0007",
-            Code::UnknownRelationTarget => "E0008",
-            Code::MissingName => "E0009",
-            Code::InvalidWikidata => "E0010",
-            Code::InvalidCoordinates => "E0011",
-            Code::InvalidSlug => "E0012",
-            Code::DuplicateOutput => "E0013",
-            Code::InvalidConfig => "E0014",
-            Code::MissingFrontMatter => "E0015",
-            Code::InvalidFileName => "E0016",
-            Code::UnknownLanguage => "E0017",
-            Code::MissingTranslationFile => "E0018",
-            Code::SymlinkOutsideSite => "W0001",
-            Code::UnsafeOutputDir => "E0019",
-            Code::Unreadable => "E0020",
-            Code::Template => "E0021",
+macro_rules! codes {
+    ($($variant:ident => $id:literal, $name:literal, $severity:ident;)*) => {
+        /// Every kind of problem depeche reports. Ids and names are stable: editors and CI
+        /// scripts match on them.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $($variant,)*
         }
-    }
 
-    pub fn name(self) -> &'static str {
-        match self {
-            Code::InvalidUtf8 => "invalid-utf8",
-            Code::YamlSyntax => "yaml-syntax",
-            Code::UnknownEntity => "unknown-entity",
-            Code::MissingField => "missing-field",
-            Code::InvalidDate => "invalid-date",
-            Code::UnclosedAnnotation => "unclosed-annotation",
-            Code::EmptyAnnotation => "empty-annotation",
-            Code::UnknownRelationTarget => "unknown-relation-target",
-            Code::MissingName => "missing-name",
-            Code::InvalidWikidata => "invalid-wikidata",
-            Code::InvalidCoordinates => "invalid-coordinates",
-            Code::InvalidSlug => "invalid-slug",
-            Code::DuplicateOutput => "duplicate-output",
-            Code::InvalidConfig => "invalid-config",
-            Code::MissingFrontMatter => "missing-front-matter",
-            Code::InvalidFileName => "invalid-file-name",
-            Code::UnknownLanguage => "unknown-language",
-            Code::MissingTranslationFile => "missing-translation-file",
-            Code::SymlinkOutsideSite => "symlink-outside-site",
-            Code::UnsafeOutputDir => "unsafe-output-dir",
-            Code::Unreadable => "unreadable-file",
-            Code::Template => "template-error",
-        }
-    }
+        impl Code {
+            pub const ALL: &[Code] = &[$(Code::$variant,)*];
 
-    pub fn severity(self) -> Severity {
-        match self {
-            Code::SymlinkOutsideSite => Severity::Warning,
-            _ => Severity::Error,
+            pub fn id(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $id,)*
+                }
+            }
+
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $name,)*
+                }
+            }
+
+            pub fn severity(self) -> Severity {
+                match self {
+                    $(Code::$variant => Severity::$severity,)*
+                }
+            }
         }
-    }
+    };
+}
+
+codes! {
+    InvalidUtf8 => "E0001", "invalid-utf8", Error;
+    YamlSyntax => "E0002", "yaml-syntax", Error;
+    UnknownEntity => "E0003", "unknown-entity", Error;
+    MissingField => "E0004", "missing-field", Error;
+    InvalidDate => "E0005", "invalid-date", Error;
+    UnclosedAnnotation => "E0006", "unclosed-annotation", Error;
+    EmptyAnnotation => "E0007", "empty-annotation", Error;
+    UnknownRelationTarget => "E0008", "unknown-relation-target", Error;
+    MissingName => "E0009", "missing-name", Error;
+    InvalidWikidata => "E0010", "invalid-wikidata", Error;
+    InvalidCoordinates => "E0011", "invalid-coordinates", Error;
+    InvalidSlug => "E0012", "invalid-slug", Error;
+    DuplicateOutput => "E0013", "duplicate-output", Error;
+    InvalidConfig => "E0014", "invalid-config", Error;
+    MissingFrontMatter => "E0015", "missing-front-matter", Error;
+    InvalidFileName => "E0016", "invalid-file-name", Error;
+    UnknownLanguage => "E0017", "unknown-language", Error;
+    MissingTranslationFile => "E0018", "missing-translation-file", Error;
+    UnsafeOutputDir => "E0019", "unsafe-output-dir", Error;
+    Unreadable => "E0020", "unreadable-file", Error;
+    Template => "E0021", "template-error", Error;
+    BrokenLink => "E0022", "broken-link", Error;
+    SymlinkOutsideSite => "W0001", "symlink-outside-site", Warning;
+    MissingTranslation => "W0002", "missing-translation", Warning;
+    AnnotationParity => "W0003", "annotation-parity", Warning;
+    UnusedEntity => "W0004", "unused-entity", Warning;
+    MissingWikidata => "W0005", "missing-wikidata", Warning;
+    MissingCoordinates => "W0006", "missing-coordinates", Warning;
+    Draft => "W0007", "draft", Warning;
+    UnannotatedMention => "S0001", "unannotated-mention", Suggestion;
 }
 
 /// A place in a source file: 1-based line and column (in characters), plus the span's length
@@ -140,6 +127,17 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// Other places involved (e.g. every file that writes the same output path).
     pub related: Vec<Location>,
+    /// For suggestions: the exact text that should replace the located span.
+    pub replacement: Option<Replacement>,
+}
+
+/// A machine-applicable fix: replace bytes `start..end` of `file` with `text`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replacement {
+    pub file: PathBuf,
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
 }
 
 impl Diagnostic {
@@ -151,6 +149,7 @@ impl Diagnostic {
             location: location.map(Box::new),
             help: None,
             related: Vec::new(),
+            replacement: None,
         }
     }
 
@@ -172,50 +171,93 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
-    /// Renders the diagnostic the way rustc does: header, location arrow, source line, caret, help.
+    /// Renders the diagnostic the way rustc does: header, location arrow, source line, caret,
+    /// help. Plain text; see [`Diagnostic::render_styled`] for terminals.
     pub fn render(&self) -> String {
+        self.render_with(&Styles::plain())
+    }
+
+    /// The same, with ANSI colours (`anstream` strips them when not on a terminal).
+    pub fn render_styled(&self) -> String {
+        self.render_with(&Styles::colour(self.severity))
+    }
+
+    fn render_with(&self, st: &Styles) -> String {
         let mut out = String::new();
-        let label = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
+        let (lead, bold, note, reset) = (&st.lead, &st.bold, &st.note, &st.reset);
         let _ = writeln!(
             out,
-            "{label}[{}]: {} ({})",
+            "{lead}{}[{}]{reset}{bold}: {} ({}){reset}",
+            self.severity.label(),
             self.code.id(),
             self.message,
             self.code.name()
         );
-        if let Some(loc) = &self.location {
-            render_snippet(&mut out, loc);
-        }
-        for loc in &self.related {
-            render_snippet(&mut out, loc);
+        for loc in self.location.as_deref().into_iter().chain(&self.related) {
+            render_snippet(&mut out, loc, st);
         }
         if let Some(help) = &self.help {
-            let _ = writeln!(out, "   = help: {help}");
+            let _ = writeln!(out, "   {note}={reset} {bold}help{reset}: {help}");
         }
         out
     }
 }
 
-fn render_snippet(out: &mut String, loc: &Location) {
+/// ANSI styles for the parts of a diagnostic; empty strings when plain.
+struct Styles {
+    lead: String,
+    bold: String,
+    note: String,
+    reset: String,
+}
+
+impl Styles {
+    fn plain() -> Self {
+        Styles {
+            lead: String::new(),
+            bold: String::new(),
+            note: String::new(),
+            reset: String::new(),
+        }
+    }
+
+    fn colour(severity: Severity) -> Self {
+        use anstyle::{AnsiColor, Style};
+        let colour = match severity {
+            Severity::Error => AnsiColor::BrightRed,
+            Severity::Warning => AnsiColor::BrightYellow,
+            Severity::Suggestion => AnsiColor::BrightCyan,
+        };
+        let lead = Style::new().bold().fg_color(Some(colour.into()));
+        let note = Style::new().bold().fg_color(Some(AnsiColor::BrightBlue.into()));
+        Styles {
+            lead: lead.render().to_string(),
+            bold: Style::new().bold().render().to_string(),
+            note: note.render().to_string(),
+            reset: anstyle::Reset.render().to_string(),
+        }
+    }
+}
+
+fn render_snippet(out: &mut String, loc: &Location, st: &Styles) {
+    let (note, lead, reset) = (&st.note, &st.lead, &st.reset);
     let gutter = loc.line.to_string().len().max(2);
     let pad = " ".repeat(gutter);
-    let _ = writeln!(out, "{pad}--> {loc}");
+    let _ = writeln!(out, "{pad}{note}-->{reset} {loc}");
     if loc.line_text.is_empty() {
         return;
     }
-    let _ = writeln!(out, "{pad} |");
-    let _ = writeln!(out, "{:>gutter$} | {}", loc.line, loc.line_text);
+    let _ = writeln!(out, "{pad} {note}|{reset}");
+    let _ = writeln!(out, "{note}{:>gutter$} |{reset} {}", loc.line, loc.line_text);
     // Tabs keep their width so the caret lines up under the span.
-    let lead: String = loc
+    let indent: String = loc
         .line_text
         .chars()
         .take(loc.col.saturating_sub(1))
         .map(|c| if c == '\t' { '\t' } else { ' ' })
         .collect();
-    let _ = writeln!(out, "{pad} | {lead}{}", "^".repeat(loc.len.max(1)));
+    let carets = "^".repeat(loc.len.max(1));
+    let _ = writeln!(out, "{pad} {note}|{reset} {indent}{lead}{carets}{reset}");
 }
 
 impl fmt::Display for Diagnostic {

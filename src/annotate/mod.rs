@@ -3,6 +3,7 @@
 //! backlinks. Each body is parsed once.
 
 pub mod lexicon;
+pub mod links;
 pub mod snippet;
 
 use std::collections::HashMap;
@@ -11,6 +12,7 @@ use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
 
 pub use lexicon::Lexicon;
+pub use links::Targets;
 pub use snippet::Snippet;
 
 use crate::diagnostic::{Code, Diagnostic, SourceText};
@@ -35,13 +37,19 @@ pub struct Annotated {
     pub excerpt: Option<String>,
     pub mentions: Vec<Mention>,
     pub problems: Vec<Diagnostic>,
+    /// Byte ranges of plain prose (outside code, links and annotations), when asked for: where
+    /// unannotated mentions are looked for.
+    pub text_spans: Vec<(usize, usize)>,
 }
 
 /// Settings shared by every document of a build.
 pub struct Annotator<'a> {
     pub lexicon: &'a Lexicon,
     pub urls: &'a Urls,
+    pub targets: &'a Targets,
     pub allow_html: bool,
+    /// Record [`Annotated::text_spans`] (for `check --suggest`).
+    pub collect_text: bool,
 }
 
 fn options() -> Options {
@@ -80,6 +88,8 @@ impl Annotator<'_> {
         let mut block = String::new();
         let mut pending: Vec<PendingSnippet> = Vec::new();
         let mut code_depth = 0usize;
+        // Inside a Markdown link or image: its text is not prose to suggest annotations in.
+        let mut link_depth = 0usize;
 
         for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
             let span = (body_start + range.start, body_start + range.end);
@@ -147,27 +157,42 @@ impl Annotator<'_> {
                     dest_url,
                     title,
                     id,
-                }) => events.push(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: safe_url(dest_url),
-                    title,
-                    id,
-                })),
+                }) => {
+                    link_depth += 1;
+                    let dest_url = self.link_destination(src, dest_url, span, lang, &mut out.problems);
+                    events.push(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }))
+                }
                 Event::Start(Tag::Image {
                     link_type,
                     dest_url,
                     title,
                     id,
-                }) => events.push(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url: safe_url(dest_url),
-                    title,
-                    id,
-                })),
+                }) => {
+                    link_depth += 1;
+                    events.push(Event::Start(Tag::Image {
+                        link_type,
+                        dest_url: safe_url(dest_url),
+                        title,
+                        id,
+                    }))
+                }
+                Event::End(end @ (TagEnd::Link | TagEnd::Image)) => {
+                    link_depth = link_depth.saturating_sub(1);
+                    events.push(Event::End(end));
+                }
                 Event::Html(_) | Event::InlineHtml(_) if !self.allow_html => {}
                 Event::Text(text) => {
                     if code_depth == 0 {
                         self.check_brackets(src, span, &mut out.problems);
+                    }
+                    let prose = code_depth == 0 && link_depth == 0 && open.is_none() && !dropped_link;
+                    if self.collect_text && prose && src.text.get(span.0..span.1) == Some(&*text) {
+                        out.text_spans.push(span);
                     }
                     block.push_str(&text);
                     events.push(Event::Text(text));
@@ -207,6 +232,35 @@ impl Annotator<'_> {
         flush_block(&mut block, &mut pending, &mut out.mentions);
         pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
         out
+    }
+
+    /// Rewrites links to content files to their pages; drops script URLs.
+    fn link_destination<'e>(
+        &self,
+        src: &SourceText,
+        dest: CowStr<'e>,
+        span: (usize, usize),
+        lang: &str,
+        problems: &mut Vec<Diagnostic>,
+    ) -> CowStr<'e> {
+        if !links::is_content_link(&dest) {
+            return safe_url(dest);
+        }
+        match self.targets.resolve(self.urls, &src.path, &dest, lang) {
+            links::Resolved::Url(url) => CowStr::from(url),
+            links::Resolved::Missing(closest) => {
+                let d = Diagnostic::at(
+                    Code::BrokenLink,
+                    format!("link to `{dest}`, which is not an article or entity of this site"),
+                    src.locate(span.0, span.1),
+                );
+                problems.push(match closest {
+                    Some(name) => d.with_help(format!("did you mean `{name}`? links are relative to this file")),
+                    None => d.with_help("link to an article as `<key>.<lang>.md` or to an entity as `../entities/<id>.yaml`"),
+                });
+                dest
+            }
+        }
     }
 
     fn unknown_entity(&self, src: &SourceText, id: &str, span: (usize, usize)) -> Diagnostic {

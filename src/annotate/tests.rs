@@ -20,13 +20,18 @@ fn lexicon() -> Lexicon {
 fn run(body: &str, allow_html: bool) -> Annotated {
     let lexicon = lexicon();
     let urls = Urls::new("/base/");
+    let mut targets = Targets::default();
+    targets.articles.insert(("other".into(), "en".into()), "other-slug".into());
+    targets.entities.push("aleppo".into());
     let annotator = Annotator {
         lexicon: &lexicon,
         urls: &urls,
+        targets: &targets,
         allow_html,
+        collect_text: true,
     };
     let text = format!("---\ntitle: t\n---\n{body}");
-    let src = SourceText::new("a.fr.md", text);
+    let src = SourceText::new("content/articles/a.fr.md", text);
     annotator.annotate(&src, 16, "fr")
 }
 
@@ -139,4 +144,23 @@ fn annotation_text_is_escaped() {
     let out = run("[[hts|<i>x</i> & y]]\n", false);
     assert!(out.html.contains("&amp; y</a>"), "{}", out.html);
     assert!(!out.html.contains("<i>"));
+}
+
+#[test]
+fn content_links_become_page_urls_and_broken_ones_are_errors() {
+    let out = run("[en](other.en.md#x) [a](../entities/aleppo.yaml) [b](othr.en.md)\n", false);
+    assert!(out.html.contains("href=\"/base/en/articles/other-slug/#x\""), "{}", out.html);
+    assert!(out.html.contains("href=\"/base/fr/entities/aleppo/\""), "{}", out.html);
+    assert_eq!(out.problems.len(), 1);
+    assert_eq!(out.problems[0].code, Code::BrokenLink);
+    assert!(out.problems[0].help.as_deref().unwrap().contains("`other.en.md`"));
+}
+
+#[test]
+fn prose_spans_skip_code_links_and_annotations() {
+    let body = "Alep et `Alep` puis [Alep](https://x.org) et [[aleppo|Alep]] fin\n";
+    let out = run(body, false);
+    let text = format!("---\ntitle: t\n---\n{body}");
+    let spans: Vec<&str> = out.text_spans.iter().map(|&(s, e)| &text[s..e]).collect();
+    assert_eq!(spans, ["Alep et ", " puis ", " et ", " fin"]);
 }

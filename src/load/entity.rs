@@ -30,6 +30,15 @@ impl EntityKind {
     }
 }
 
+/// Facts an editor has deliberately left out until they are verified: `check` does not warn
+/// about their absence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Unverified {
+    Wikidata,
+    Coordinates,
+}
+
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Relation {
@@ -53,6 +62,8 @@ struct RawEntity {
     coordinates: Option<Vec<f64>>,
     #[serde(default)]
     relations: Vec<Relation>,
+    #[serde(default)]
+    unverified: Vec<Unverified>,
 }
 
 /// An entity as its file describes it (relations not yet checked against other entities).
@@ -67,6 +78,7 @@ pub struct EntitySource {
     pub wikidata: Option<String>,
     pub coordinates: Option<(f64, f64)>,
     pub relations: Vec<Relation>,
+    pub unverified: Vec<Unverified>,
     /// Long-form prose per language, from `<id>.<lang>.md`.
     pub prose: BTreeMap<String, SourceText>,
 }
@@ -154,6 +166,7 @@ pub fn parse(
             wikidata: raw.wikidata,
             coordinates,
             relations: raw.relations,
+            unverified: raw.unverified,
             prose: BTreeMap::new(),
             src,
         }),

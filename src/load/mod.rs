@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
-pub use entity::{EntityKind, EntitySource, Relation};
+pub use entity::{EntityKind, EntitySource, Relation, Unverified};
 pub use front_matter::{FrontMatter, PublishDate};
 
 use crate::config::Config;

@@ -1,0 +1,126 @@
+//! Warnings about content that builds but deserves an editor's look: missing translations,
+//! annotation parity between translations, unused entities, missing facts, drafts.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use crate::annotate::Annotated;
+use crate::config::Config;
+use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::load::{ArticleSource, EntityKind, EntitySource, Unverified};
+use crate::yaml;
+
+/// Every warning the content deserves. Runs on loaded and annotated documents, before the graph.
+pub fn lint(config: &Config, articles: &[(ArticleSource, Annotated)], entities: &[EntitySource]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut by_key: BTreeMap<&str, Vec<&(ArticleSource, Annotated)>> = BTreeMap::new();
+    for pair in articles {
+        by_key.entry(pair.0.key.as_str()).or_default().push(pair);
+    }
+    for (key, versions) in &by_key {
+        missing_translations(config, key, versions, &mut out);
+        parity(key, versions, &mut out);
+    }
+    for (article, _) in articles {
+        if article.front.draft {
+            out.push(
+                Diagnostic::at(
+                    Code::Draft,
+                    format!("`{}` is a draft and is left out of the site", article.src.path.display()),
+                    front_matter_field(article, "draft"),
+                )
+                .with_help("remove `draft: true` to publish it; `depeche build --drafts` previews it"),
+            );
+        }
+    }
+    let mentioned: HashSet<&str> = articles
+        .iter()
+        .flat_map(|(_, a)| a.mentions.iter().map(|m| m.entity.as_str()))
+        .collect();
+    for entity in entities {
+        entity_facts(entity, mentioned.contains(entity.id.as_str()), &mut out);
+    }
+    out
+}
+
+fn front_matter_field(article: &ArticleSource, key: &str) -> Location {
+    let text = &article.src.text;
+    yaml::find_key(text, 0, article.body_start, key)
+        .map_or_else(|| article.src.locate(0, 3), |(s, e)| article.src.locate(s, e))
+}
+
+fn missing_translations(config: &Config, key: &str, versions: &[&(ArticleSource, Annotated)], out: &mut Vec<Diagnostic>) {
+    let Some((first, _)) = versions.first() else { return };
+    for lang in &config.languages {
+        if versions.iter().any(|(a, _)| &a.lang == lang) {
+            continue;
+        }
+        out.push(
+            Diagnostic::at(
+                Code::MissingTranslation,
+                format!("article `{key}` has no `{lang}` version"),
+                first.src.locate(0, 3),
+            )
+            .with_help(format!("translate it into content/articles/{key}.{lang}.md")),
+        );
+    }
+}
+
+/// Translations should annotate the same entities: name each one present in a version and
+/// missing from another, at its first mention.
+fn parity(key: &str, versions: &[&(ArticleSource, Annotated)], out: &mut Vec<Diagnostic>) {
+    let sets: Vec<BTreeSet<&str>> = versions
+        .iter()
+        .map(|(_, a)| a.mentions.iter().map(|m| m.entity.as_str()).collect())
+        .collect();
+    for (i, (article, annotated)) in versions.iter().enumerate() {
+        for (j, (other, _)) in versions.iter().enumerate() {
+            if i == j {
+                continue;
+            }
+            for id in sets[i].difference(&sets[j]) {
+                let Some(first) = annotated.mentions.iter().find(|m| m.entity == *id) else { continue };
+                out.push(
+                    Diagnostic::at(
+                        Code::AnnotationParity,
+                        format!(
+                            "`{id}` is annotated in the `{}` version of `{key}` but not in the `{}` version",
+                            article.lang, other.lang
+                        ),
+                        article.src.locate(first.span.0, first.span.1),
+                    )
+                    .with_help(format!(
+                        "annotate the same mention in {} (or remove this annotation)",
+                        other.src.path.display()
+                    )),
+                );
+            }
+        }
+    }
+}
+
+fn entity_facts(entity: &EntitySource, mentioned: bool, out: &mut Vec<Diagnostic>) {
+    let first_line = entity.src.text.lines().next().map_or(0, str::len);
+    let at_top = || entity.src.locate(0, first_line);
+    let path = entity.src.path.display();
+    if !mentioned {
+        out.push(
+            Diagnostic::at(Code::UnusedEntity, format!("no article mentions `{}`", entity.id), at_top())
+                .with_help(format!("annotate a mention with `[[{}]]`, or delete {path} if it is not needed", entity.id)),
+        );
+    }
+    if entity.wikidata.is_none() && !entity.unverified.contains(&Unverified::Wikidata) {
+        out.push(
+            Diagnostic::at(Code::MissingWikidata, format!("`{}` has no Wikidata id", entity.id), at_top())
+                .with_help("add `wikidata: Q…` from wikidata.org, or `unverified: [wikidata]` until someone has checked it"),
+        );
+    }
+    if entity.kind == EntityKind::Place
+        && entity.coordinates.is_none()
+        && !entity.unverified.contains(&Unverified::Coordinates)
+    {
+        out.push(
+            Diagnostic::at(Code::MissingCoordinates, format!("place `{}` has no coordinates", entity.id), at_top())
+                .with_help("add `coordinates: [latitude, longitude]`, or `unverified: [coordinates]` until someone has checked them"),
+        );
+    }
+}
