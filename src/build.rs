@@ -7,6 +7,8 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::annotate::{Annotated, Annotator, Lexicon, Targets};
+use crate::check::lint;
+use crate::check::suggest::Suggester;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::graph::Graph;
@@ -59,8 +61,45 @@ pub fn load_config(options: &Options) -> Result<Config, BuildError> {
     Ok(config)
 }
 
-/// Loads, annotates and links the whole site, collecting every problem before giving up.
-pub fn analyze(config: Config, drafts: bool) -> Result<Site, BuildError> {
+/// What to analyse beyond the defaults.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AnalyzeOptions {
+    /// Include articles marked `draft: true`.
+    pub drafts: bool,
+    /// Look for unannotated mentions of known entities.
+    pub suggest: bool,
+}
+
+/// The outcome of analysing a site: the graph when there was no error, and every diagnostic.
+pub struct Analysis {
+    pub config: Config,
+    pub graph: Option<Graph>,
+    /// Sorted: errors first, then warnings, then suggestions; by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Analysis {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// The site ready to render, or every problem when there is an error.
+    pub fn into_site(self) -> Result<Site, BuildError> {
+        match self.graph {
+            Some(graph) if !self.diagnostics.iter().any(Diagnostic::is_error) => Ok(Site {
+                config: self.config,
+                graph,
+                warnings: self.diagnostics,
+            }),
+            _ => Err(BuildError {
+                diagnostics: self.diagnostics,
+            }),
+        }
+    }
+}
+
+/// Loads, annotates, checks and links the whole site, collecting every problem.
+pub fn analyze(config: Config, options: AnalyzeOptions) -> Analysis {
     let (content, mut problems) = load::load(&config);
     let lexicon = Lexicon::new(&content.entities, &content.broken_entity_ids);
     let urls = Urls::new(&config.base_path);
@@ -68,7 +107,7 @@ pub fn analyze(config: Config, drafts: bool) -> Result<Site, BuildError> {
         articles: content
             .articles
             .iter()
-            .filter(|a| drafts || !a.front.draft)
+            .filter(|a| options.drafts || !a.front.draft)
             .map(|a| ((a.key.clone(), a.lang.clone()), a.front.slug.clone()))
             .collect(),
         entities: content.entities.iter().map(|e| e.id.clone()).collect(),
@@ -78,7 +117,7 @@ pub fn analyze(config: Config, drafts: bool) -> Result<Site, BuildError> {
         urls: &urls,
         targets: &targets,
         allow_html: config.allow_html,
-        collect_text: false,
+        collect_text: options.suggest,
     };
     let articles: Vec<(load::ArticleSource, Annotated)> = content
         .articles
@@ -100,8 +139,17 @@ pub fn analyze(config: Config, drafts: bool) -> Result<Site, BuildError> {
     for annotated in articles.iter().map(|(_, a)| a).chain(prose.values()) {
         problems.extend(annotated.problems.iter().cloned());
     }
-    let graph = Graph::build(articles, content.entities, prose, drafts);
-    let graph = match graph {
+    problems.extend(lint::lint(&config, &articles, &content.entities));
+    if options.suggest {
+        problems.extend(suggestions(
+            &config,
+            &lexicon,
+            &articles,
+            &content.entities,
+            &prose,
+        ));
+    }
+    let graph = match Graph::build(articles, content.entities, prose, options.drafts) {
         Ok(graph) => Some(graph),
         Err(mut errs) => {
             problems.append(&mut errs);
@@ -109,16 +157,43 @@ pub fn analyze(config: Config, drafts: bool) -> Result<Site, BuildError> {
         }
     };
     sort(&mut problems);
-    match graph {
-        Some(graph) if !problems.iter().any(Diagnostic::is_error) => Ok(Site {
-            config,
-            graph,
-            warnings: problems,
-        }),
-        _ => Err(BuildError {
-            diagnostics: problems,
-        }),
+    Analysis {
+        config,
+        graph,
+        diagnostics: problems,
     }
+}
+
+fn suggestions(
+    config: &Config,
+    lexicon: &Lexicon,
+    articles: &[(load::ArticleSource, Annotated)],
+    entities: &[load::EntitySource],
+    prose: &HashMap<(String, String), Annotated>,
+) -> Vec<Diagnostic> {
+    let suggesters: HashMap<&str, Suggester> = config
+        .languages
+        .iter()
+        .map(|l| (l.as_str(), Suggester::new(lexicon, l)))
+        .collect();
+    let mut out = Vec::new();
+    for (article, annotated) in articles {
+        if let Some(s) = suggesters.get(article.lang.as_str()) {
+            out.extend(s.suggest(&article.src, &annotated.text_spans, None));
+        }
+    }
+    for entity in entities {
+        for (lang, src) in &entity.prose {
+            let (Some(s), Some(annotated)) = (
+                suggesters.get(lang.as_str()),
+                prose.get(&(entity.id.clone(), lang.clone())),
+            ) else {
+                continue;
+            };
+            out.extend(s.suggest(src, &annotated.text_spans, Some(&entity.id)));
+        }
+    }
+    out
 }
 
 impl Site {
@@ -138,7 +213,14 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
     write::check_output_dir(&config).map_err(|d| BuildError {
         diagnostics: vec![d],
     })?;
-    let site = analyze(config, options.drafts)?;
+    let analysis = analyze(
+        config,
+        AnalyzeOptions {
+            drafts: options.drafts,
+            suggest: false,
+        },
+    );
+    let site = analysis.into_site()?;
     let pages = site.render()?;
     let report = write::write_site(&site.config, &pages).map_err(|d| BuildError {
         diagnostics: vec![d],
@@ -152,7 +234,7 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
     })
 }
 
-/// Errors before warnings, then by file and position, so output is stable.
+/// Errors, then warnings, then suggestions; each by file and position, so output is stable.
 fn sort(problems: &mut [Diagnostic]) {
     problems.sort_by(|a, b| {
         let key = |d: &Diagnostic| d.location.as_ref().map(|l| (l.file.clone(), l.line, l.col));

@@ -128,7 +128,7 @@ pub struct Diagnostic {
     /// Other places involved (e.g. every file that writes the same output path).
     pub related: Vec<Location>,
     /// For suggestions: the exact text that should replace the located span.
-    pub replacement: Option<Replacement>,
+    pub replacement: Option<Box<Replacement>>,
 }
 
 /// A machine-applicable fix: replace bytes `start..end` of `file` with `text`.
@@ -229,7 +229,9 @@ impl Styles {
             Severity::Suggestion => AnsiColor::BrightCyan,
         };
         let lead = Style::new().bold().fg_color(Some(colour.into()));
-        let note = Style::new().bold().fg_color(Some(AnsiColor::BrightBlue.into()));
+        let note = Style::new()
+            .bold()
+            .fg_color(Some(AnsiColor::BrightBlue.into()));
         Styles {
             lead: lead.render().to_string(),
             bold: Style::new().bold().render().to_string(),
@@ -248,7 +250,11 @@ fn render_snippet(out: &mut String, loc: &Location, st: &Styles) {
         return;
     }
     let _ = writeln!(out, "{pad} {note}|{reset}");
-    let _ = writeln!(out, "{note}{:>gutter$} |{reset} {}", loc.line, loc.line_text);
+    let _ = writeln!(
+        out,
+        "{note}{:>gutter$} |{reset} {}",
+        loc.line, loc.line_text
+    );
     // Tabs keep their width so the caret lines up under the span.
     let indent: String = loc
         .line_text

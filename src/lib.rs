@@ -6,11 +6,14 @@
 
 pub mod annotate;
 pub mod build;
+pub mod check;
 pub mod config;
 pub mod diagnostic;
 pub mod graph;
 pub mod load;
 pub mod render;
+pub mod report;
+pub mod scaffold;
 pub mod source;
 pub mod urls;
 pub mod write;

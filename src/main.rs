@@ -1,11 +1,11 @@
-//! The `depeche` command line. Each subcommand delegates to the library.
+//! The `depeche` command line. Each subcommand lives in `cmd/` and delegates to the library.
+
+mod cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-
-use depeche::build::{self, BuildError};
 
 #[derive(Parser)]
 #[command(
@@ -24,60 +24,27 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Build the site into the output directory (public/ by default).
-    Build {
-        /// Base URL to use instead of site.yaml's (e.g. https://user.github.io/repo/).
-        #[arg(long)]
-        base_url: Option<String>,
-        /// Output directory instead of site.yaml's output_dir.
-        #[arg(long, short = 'o')]
-        output: Option<PathBuf>,
-        /// Include articles marked `draft: true`.
-        #[arg(long)]
-        drafts: bool,
-    },
+    Build(cmd::build::Args),
+    /// Report every problem of the site without writing anything.
+    Check(cmd::check::Args),
+    /// Annotate unannotated mentions of known entities (a diff, or in place with --write).
+    Annotate(cmd::annotate::Args),
+    /// Create a new article (in every language) or entity.
+    #[command(subcommand)]
+    New(cmd::new::What),
+    /// Create a new, working site in a new folder.
+    Init(cmd::init::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build {
-            base_url,
-            output,
-            drafts,
-        } => {
-            let options = build::Options {
-                root: cli.root,
-                base_url,
-                output_dir: output,
-                drafts,
-            };
-            match build::build(&options) {
-                Ok(built) => {
-                    for w in &built.warnings {
-                        eprint!("{w}");
-                    }
-                    println!(
-                        "Built {} pages ({} files, {:.1} KiB) into {} in {} ms",
-                        built.pages,
-                        built.report.files,
-                        built.report.bytes as f64 / 1024.0,
-                        built.config.output_dir.display(),
-                        built.elapsed.as_millis()
-                    );
-                    ExitCode::SUCCESS
-                }
-                Err(err) => report_failure(&err),
-            }
-        }
+        Command::Build(args) => cmd::build::run(&cli.root, args),
+        Command::Check(args) => cmd::check::run(&cli.root, args),
+        Command::Annotate(args) => cmd::annotate::run(&cli.root, args),
+        Command::New(what) => cmd::new::run(&cli.root, what),
+        Command::Init(args) => cmd::init::run(args),
     }
-}
-
-fn report_failure(err: &BuildError) -> ExitCode {
-    for d in &err.diagnostics {
-        eprint!("{d}");
-    }
-    eprintln!("error: {err}; the previous output was left as it was");
-    ExitCode::FAILURE
 }
 
 #[cfg(test)]

@@ -11,6 +11,8 @@ use crate::load::EntitySource;
 pub struct Lexicon {
     names: HashMap<String, BTreeMap<String, String>>,
     forms: Vec<(String, String)>,
+    /// Per language: (written form, id), for finding unannotated mentions.
+    forms_by_lang: BTreeMap<String, Vec<(String, String)>>,
 }
 
 impl Lexicon {
@@ -23,14 +25,26 @@ impl Lexicon {
         for e in entities {
             lexicon.names.insert(e.id.clone(), e.name.clone());
             lexicon.forms.push((e.id.clone(), e.id.clone()));
-            for name in e.name.values() {
-                lexicon.forms.push((name.clone(), e.id.clone()));
-            }
-            for alias in e.aliases.values().flatten() {
-                lexicon.forms.push((alias.clone(), e.id.clone()));
+            let names = e.name.iter();
+            let aliases = e
+                .aliases
+                .iter()
+                .flat_map(|(l, list)| list.iter().map(move |a| (l, a)));
+            for (lang, form) in names.chain(aliases) {
+                lexicon.forms.push((form.clone(), e.id.clone()));
+                lexicon
+                    .forms_by_lang
+                    .entry(lang.clone())
+                    .or_default()
+                    .push((form.clone(), e.id.clone()));
             }
         }
         lexicon
+    }
+
+    /// Every name and alias written in `lang`, with the id it names.
+    pub fn forms(&self, lang: &str) -> &[(String, String)] {
+        self.forms_by_lang.get(lang).map_or(&[], Vec::as_slice)
     }
 
     pub fn contains(&self, id: &str) -> bool {

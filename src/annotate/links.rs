@@ -21,7 +21,9 @@ pub fn is_content_link(dest: &str) -> bool {
         .is_some_and(|(scheme, _)| !scheme.contains('/'));
     !has_scheme
         && !path.starts_with('/')
-        && [".md", ".yaml", ".yml"].iter().any(|ext| path.ends_with(ext))
+        && [".md", ".yaml", ".yml"]
+            .iter()
+            .any(|ext| path.ends_with(ext))
 }
 
 pub enum Resolved {
@@ -38,7 +40,10 @@ impl Targets {
             None => (dest, None),
         };
         let joined = normalize(&from.parent().unwrap_or(Path::new("")).join(path));
-        let section = joined.parent().and_then(Path::file_name).and_then(|s| s.to_str());
+        let section = joined
+            .parent()
+            .and_then(Path::file_name)
+            .and_then(|s| s.to_str());
         let under_content = joined
             .parent()
             .and_then(Path::parent)
@@ -58,7 +63,10 @@ impl Targets {
                     Some((id, l)) if name.ends_with(".md") => (id, l),
                     _ => (stem, lang),
                 };
-                self.entities.iter().any(|e| e == id).then(|| urls.entity(l, id))
+                self.entities
+                    .iter()
+                    .any(|e| e == id)
+                    .then(|| urls.entity(l, id))
             }
             _ => None,
         };
@@ -102,7 +110,8 @@ mod tests {
 
     fn targets() -> Targets {
         let mut t = Targets::default();
-        t.articles.insert(("alep".into(), "en".into()), "aleppo".into());
+        t.articles
+            .insert(("alep".into(), "en".into()), "aleppo".into());
         t.entities.push("idlib".into());
         t
     }
@@ -127,11 +136,26 @@ mod tests {
     #[test]
     fn resolves_articles_and_entities() {
         let a = "content/articles/x.fr.md";
-        assert_eq!(url(a, "alep.en.md").as_deref(), Some("/b/en/articles/aleppo/"));
-        assert_eq!(url(a, "./alep.en.md#top").as_deref(), Some("/b/en/articles/aleppo/#top"));
-        assert_eq!(url(a, "../entities/idlib.yaml").as_deref(), Some("/b/fr/entities/idlib/"));
-        assert_eq!(url(a, "../entities/idlib.en.md").as_deref(), Some("/b/en/entities/idlib/"));
-        assert_eq!(url("content/entities/hts.fr.md", "idlib.yaml").as_deref(), Some("/b/fr/entities/idlib/"));
+        assert_eq!(
+            url(a, "alep.en.md").as_deref(),
+            Some("/b/en/articles/aleppo/")
+        );
+        assert_eq!(
+            url(a, "./alep.en.md#top").as_deref(),
+            Some("/b/en/articles/aleppo/#top")
+        );
+        assert_eq!(
+            url(a, "../entities/idlib.yaml").as_deref(),
+            Some("/b/fr/entities/idlib/")
+        );
+        assert_eq!(
+            url(a, "../entities/idlib.en.md").as_deref(),
+            Some("/b/en/entities/idlib/")
+        );
+        assert_eq!(
+            url("content/entities/hts.fr.md", "idlib.yaml").as_deref(),
+            Some("/b/fr/entities/idlib/")
+        );
         assert_eq!(url(a, "alep.fr.md"), None);
         assert_eq!(url(a, "../../site.yaml"), None);
     }

@@ -159,7 +159,8 @@ impl Annotator<'_> {
                     id,
                 }) => {
                     link_depth += 1;
-                    let dest_url = self.link_destination(src, dest_url, span, lang, &mut out.problems);
+                    let dest_url =
+                        self.link_destination(src, dest_url, span, lang, &mut out.problems);
                     events.push(Event::Start(Tag::Link {
                         link_type,
                         dest_url,
@@ -190,7 +191,8 @@ impl Annotator<'_> {
                     if code_depth == 0 {
                         self.check_brackets(src, span, &mut out.problems);
                     }
-                    let prose = code_depth == 0 && link_depth == 0 && open.is_none() && !dropped_link;
+                    let prose =
+                        code_depth == 0 && link_depth == 0 && open.is_none() && !dropped_link;
                     if self.collect_text && prose && src.text.get(span.0..span.1) == Some(&*text) {
                         out.text_spans.push(span);
                     }

@@ -21,7 +21,9 @@ fn run(body: &str, allow_html: bool) -> Annotated {
     let lexicon = lexicon();
     let urls = Urls::new("/base/");
     let mut targets = Targets::default();
-    targets.articles.insert(("other".into(), "en".into()), "other-slug".into());
+    targets
+        .articles
+        .insert(("other".into(), "en".into()), "other-slug".into());
     targets.entities.push("aleppo".into());
     let annotator = Annotator {
         lexicon: &lexicon,
@@ -148,12 +150,30 @@ fn annotation_text_is_escaped() {
 
 #[test]
 fn content_links_become_page_urls_and_broken_ones_are_errors() {
-    let out = run("[en](other.en.md#x) [a](../entities/aleppo.yaml) [b](othr.en.md)\n", false);
-    assert!(out.html.contains("href=\"/base/en/articles/other-slug/#x\""), "{}", out.html);
-    assert!(out.html.contains("href=\"/base/fr/entities/aleppo/\""), "{}", out.html);
+    let out = run(
+        "[en](other.en.md#x) [a](../entities/aleppo.yaml) [b](othr.en.md)\n",
+        false,
+    );
+    assert!(
+        out.html
+            .contains("href=\"/base/en/articles/other-slug/#x\""),
+        "{}",
+        out.html
+    );
+    assert!(
+        out.html.contains("href=\"/base/fr/entities/aleppo/\""),
+        "{}",
+        out.html
+    );
     assert_eq!(out.problems.len(), 1);
     assert_eq!(out.problems[0].code, Code::BrokenLink);
-    assert!(out.problems[0].help.as_deref().unwrap().contains("`other.en.md`"));
+    assert!(
+        out.problems[0]
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("`other.en.md`")
+    );
 }
 
 #[test]

@@ -10,7 +10,11 @@ use crate::load::{ArticleSource, EntityKind, EntitySource, Unverified};
 use crate::yaml;
 
 /// Every warning the content deserves. Runs on loaded and annotated documents, before the graph.
-pub fn lint(config: &Config, articles: &[(ArticleSource, Annotated)], entities: &[EntitySource]) -> Vec<Diagnostic> {
+pub fn lint(
+    config: &Config,
+    articles: &[(ArticleSource, Annotated)],
+    entities: &[EntitySource],
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut by_key: BTreeMap<&str, Vec<&(ArticleSource, Annotated)>> = BTreeMap::new();
     for pair in articles {
@@ -25,10 +29,15 @@ pub fn lint(config: &Config, articles: &[(ArticleSource, Annotated)], entities: 
             out.push(
                 Diagnostic::at(
                     Code::Draft,
-                    format!("`{}` is a draft and is left out of the site", article.src.path.display()),
+                    format!(
+                        "`{}` is a draft and is left out of the site",
+                        article.src.path.display()
+                    ),
                     front_matter_field(article, "draft"),
                 )
-                .with_help("remove `draft: true` to publish it; `depeche build --drafts` previews it"),
+                .with_help(
+                    "remove `draft: true` to publish it; `depeche build --drafts` previews it",
+                ),
             );
         }
     }
@@ -44,12 +53,21 @@ pub fn lint(config: &Config, articles: &[(ArticleSource, Annotated)], entities: 
 
 fn front_matter_field(article: &ArticleSource, key: &str) -> Location {
     let text = &article.src.text;
-    yaml::find_key(text, 0, article.body_start, key)
-        .map_or_else(|| article.src.locate(0, 3), |(s, e)| article.src.locate(s, e))
+    yaml::find_key(text, 0, article.body_start, key).map_or_else(
+        || article.src.locate(0, 3),
+        |(s, e)| article.src.locate(s, e),
+    )
 }
 
-fn missing_translations(config: &Config, key: &str, versions: &[&(ArticleSource, Annotated)], out: &mut Vec<Diagnostic>) {
-    let Some((first, _)) = versions.first() else { return };
+fn missing_translations(
+    config: &Config,
+    key: &str,
+    versions: &[&(ArticleSource, Annotated)],
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some((first, _)) = versions.first() else {
+        return;
+    };
     for lang in &config.languages {
         if versions.iter().any(|(a, _)| &a.lang == lang) {
             continue;
@@ -60,7 +78,9 @@ fn missing_translations(config: &Config, key: &str, versions: &[&(ArticleSource,
                 format!("article `{key}` has no `{lang}` version"),
                 first.src.locate(0, 3),
             )
-            .with_help(format!("translate it into content/articles/{key}.{lang}.md")),
+            .with_help(format!(
+                "translate it into content/articles/{key}.{lang}.md"
+            )),
         );
     }
 }
@@ -78,7 +98,9 @@ fn parity(key: &str, versions: &[&(ArticleSource, Annotated)], out: &mut Vec<Dia
                 continue;
             }
             for id in sets[i].difference(&sets[j]) {
-                let Some(first) = annotated.mentions.iter().find(|m| m.entity == *id) else { continue };
+                let Some(first) = annotated.mentions.iter().find(|m| m.entity == *id) else {
+                    continue;
+                };
                 out.push(
                     Diagnostic::at(
                         Code::AnnotationParity,
@@ -104,8 +126,15 @@ fn entity_facts(entity: &EntitySource, mentioned: bool, out: &mut Vec<Diagnostic
     let path = entity.src.path.display();
     if !mentioned {
         out.push(
-            Diagnostic::at(Code::UnusedEntity, format!("no article mentions `{}`", entity.id), at_top())
-                .with_help(format!("annotate a mention with `[[{}]]`, or delete {path} if it is not needed", entity.id)),
+            Diagnostic::at(
+                Code::UnusedEntity,
+                format!("no article mentions `{}`", entity.id),
+                at_top(),
+            )
+            .with_help(format!(
+                "annotate a mention with `[[{}]]`, or delete {path} if it is not needed",
+                entity.id
+            )),
         );
     }
     if entity.wikidata.is_none() && !entity.unverified.contains(&Unverified::Wikidata) {

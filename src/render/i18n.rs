@@ -14,7 +14,8 @@ use crate::yaml;
 
 pub const I18N_DIR: &str = "templates/i18n";
 
-fn builtin(lang: &str) -> Option<&'static str> {
+/// The built-in UI strings of `fr` and `en`.
+pub fn builtin(lang: &str) -> Option<&'static str> {
     match lang {
         "fr" => Some(include_str!("../../templates/i18n/fr.yaml")),
         "en" => Some(include_str!("../../templates/i18n/en.yaml")),

@@ -1,0 +1,47 @@
+//! `depeche check` and `depeche annotate`: every problem of the site without writing any
+//! output, and the annotations it suggests, applied in place on request.
+
+pub mod apply;
+pub mod lint;
+pub mod suggest;
+
+use std::path::Path;
+
+use crate::build::{self, AnalyzeOptions};
+use crate::diagnostic::{Diagnostic, Severity};
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    pub drafts: bool,
+    pub suggest: bool,
+}
+
+/// Every diagnostic for the site at `root`: errors, warnings and (if asked) suggestions.
+pub fn run(root: &Path, base_url: Option<&str>, options: Options) -> Vec<Diagnostic> {
+    let build_options = build::Options {
+        root: root.to_path_buf(),
+        base_url: base_url.map(str::to_string),
+        ..Default::default()
+    };
+    let config = match build::load_config(&build_options) {
+        Ok(config) => config,
+        Err(e) => return e.diagnostics,
+    };
+    build::analyze(
+        config,
+        AnalyzeOptions {
+            drafts: options.drafts,
+            suggest: options.suggest,
+        },
+    )
+    .diagnostics
+}
+
+/// `check`'s verdict: failure on any error, or on any warning with `--deny-warnings`.
+pub fn fails(diagnostics: &[Diagnostic], deny_warnings: bool) -> bool {
+    diagnostics.iter().any(|d| match d.severity {
+        Severity::Error => true,
+        Severity::Warning => deny_warnings,
+        Severity::Suggestion => false,
+    })
+}

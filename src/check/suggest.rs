@@ -1,0 +1,174 @@
+//! Unannotated mentions: text that names a known entity (any name or alias in the page's
+//! language) but carries no annotation. Matching ignores case and diacritics (Idleb = IDLEB =
+//! idléb), respects word boundaries (Alep, not Alepin) and prefers the longest name.
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+use crate::annotate::Lexicon;
+use crate::diagnostic::{Code, Diagnostic, Replacement, SourceText};
+
+/// Finds unannotated names in the prose of one language.
+pub struct Suggester {
+    matcher: Option<AhoCorasick>,
+    ids: Vec<String>,
+}
+
+/// Lowercased text without diacritics, with the byte offset in the original of each byte.
+fn fold(text: &str) -> (String, Vec<usize>) {
+    let mut folded = String::with_capacity(text.len());
+    let mut origin = Vec::with_capacity(text.len() + 1);
+    for (i, c) in text.char_indices() {
+        let c = if c == '\u{2019}' { '\'' } else { c };
+        for d in c.nfd().filter(|d| !is_combining_mark(*d)) {
+            for l in d.to_lowercase() {
+                folded.push(l);
+                origin.resize(folded.len(), i);
+            }
+        }
+    }
+    origin.push(text.len());
+    (folded, origin)
+}
+
+fn is_word_char(c: Option<char>) -> bool {
+    c.is_some_and(char::is_alphanumeric)
+}
+
+impl Suggester {
+    pub fn new(lexicon: &Lexicon, lang: &str) -> Self {
+        let mut patterns = Vec::new();
+        let mut ids = Vec::new();
+        for (form, id) in lexicon.forms(lang) {
+            let (folded, _) = fold(form);
+            if folded.chars().count() >= 2 {
+                patterns.push(folded);
+                ids.push(id.clone());
+            }
+        }
+        let matcher = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&patterns)
+            .ok();
+        Suggester { matcher, ids }
+    }
+
+    /// Suggestions for the prose spans of `src`. `owner` is the entity whose own prose this
+    /// is, if any: an entity page does not need to link to itself.
+    pub fn suggest(
+        &self,
+        src: &SourceText,
+        spans: &[(usize, usize)],
+        owner: Option<&str>,
+    ) -> Vec<Diagnostic> {
+        let Some(matcher) = &self.matcher else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for &(start, end) in spans {
+            let text = &src.text[start..end];
+            let (folded, origin) = fold(text);
+            for m in matcher.find_iter(&folded) {
+                let before = folded[..m.start()].chars().next_back();
+                let after = folded[m.end()..].chars().next();
+                if is_word_char(before) || is_word_char(after) {
+                    continue;
+                }
+                let id = &self.ids[m.pattern().as_usize()];
+                if owner == Some(id.as_str()) {
+                    continue;
+                }
+                let (s, e) = (start + origin[m.start()], start + origin[m.end()]);
+                let written = &src.text[s..e];
+                let annotation = format!("[[{id}|{written}]]");
+                let mut d = Diagnostic::at(
+                    Code::UnannotatedMention,
+                    format!("`{written}` names `{id}` but is not annotated"),
+                    src.locate(s, e),
+                )
+                .with_help(format!(
+                    "annotate it: `{annotation}` (`depeche annotate --write` does it)"
+                ));
+                d.replacement = Some(Box::new(Replacement {
+                    file: src.path.clone(),
+                    start: s,
+                    end: e,
+                    text: annotation,
+                }));
+                out.push(d);
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::entity;
+
+    fn suggester(lang: &str) -> Suggester {
+        let langs = vec!["fr".to_string(), "en".to_string()];
+        let entities = [
+            ("aleppo", "type: place\nname: {fr: Alep, en: Aleppo}\n"),
+            ("idlib", "type: place\nname: {fr: Idleb, en: Idlib}\naliases: {fr: [province d'Idleb]}\n"),
+            ("osdh", "type: organization\nname: {fr: Observatoire syrien des droits de l'homme, en: SOHR}\naliases: {fr: [OSDH]}\n"),
+            ("syria", "type: place\nname: {fr: Syrie, en: Syria}\n"),
+        ]
+        .map(|(id, y)| entity::parse(id, SourceText::new("e.yaml", y.into()), &langs).unwrap());
+        Suggester::new(&Lexicon::new(&entities, &[]), lang)
+    }
+
+    fn found(lang: &str, text: &str) -> Vec<String> {
+        let src = SourceText::new("a.md", text.to_string());
+        suggester(lang)
+            .suggest(&src, &[(0, text.len())], None)
+            .into_iter()
+            .map(|d| d.replacement.unwrap().text)
+            .collect()
+    }
+
+    #[test]
+    fn ignores_case_and_diacritics_on_word_boundaries() {
+        assert_eq!(
+            found("fr", "IDLEB, idleb et Idléb"),
+            ["[[idlib|IDLEB]]", "[[idlib|idleb]]", "[[idlib|Idléb]]"]
+        );
+        assert_eq!(
+            found("fr", "Alep mais pas Alepin ni TéléAlep"),
+            ["[[aleppo|Alep]]"]
+        );
+    }
+
+    #[test]
+    fn apostrophes_and_longest_match() {
+        assert_eq!(
+            found("fr", "selon l'OSDH et l’OSDH"),
+            ["[[osdh|OSDH]]", "[[osdh|OSDH]]"]
+        );
+        assert_eq!(
+            found("fr", "dans la province d'Idleb"),
+            ["[[idlib|province d'Idleb]]"]
+        );
+        assert_eq!(
+            found("fr", "l'Observatoire syrien des droits de l'homme a dit"),
+            ["[[osdh|Observatoire syrien des droits de l'homme]]"]
+        );
+    }
+
+    #[test]
+    fn only_the_page_language() {
+        assert_eq!(found("en", "Alep and Aleppo"), ["[[aleppo|Aleppo]]"]);
+    }
+
+    #[test]
+    fn replacement_spans_are_exact_bytes() {
+        let text = "Déjà à Idléb.";
+        let src = SourceText::new("a.md", text.to_string());
+        let d = &suggester("fr").suggest(&src, &[(0, text.len())], None)[0];
+        let r = d.replacement.as_ref().unwrap();
+        assert_eq!(&text[r.start..r.end], "Idléb");
+        assert_eq!(d.location.as_ref().unwrap().col, 8);
+    }
+}

@@ -1,0 +1,98 @@
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use depeche::check::{self, apply};
+use depeche::diagnostic::{Diagnostic, Severity};
+use depeche::report::Format;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Write the annotations into the files (otherwise print a diff).
+    #[arg(long)]
+    write: bool,
+    /// Only these files (default: every article and entity prose file).
+    files: Vec<PathBuf>,
+}
+
+pub fn run(root: &Path, args: Args) -> ExitCode {
+    let options = check::Options {
+        drafts: true,
+        suggest: true,
+    };
+    let diagnostics = check::run(root, None, options);
+    let (suggestions, problems): (Vec<Diagnostic>, Vec<Diagnostic>) = diagnostics
+        .into_iter()
+        .partition(|d| d.severity == Severity::Suggestion);
+    let errors: Vec<Diagnostic> = problems.into_iter().filter(Diagnostic::is_error).collect();
+    if !errors.is_empty() {
+        super::print(&errors, Format::Human);
+        eprintln!("error: fix these errors first; no file was changed");
+        return ExitCode::FAILURE;
+    }
+    let only = match relative_to_root(root, &args.files) {
+        Ok(only) => only,
+        Err(missing) => {
+            eprintln!(
+                "error: {} is not a file of the site at {}",
+                missing.display(),
+                root.display()
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    let changes = match apply::changes(root, &suggestions, &only) {
+        Ok(changes) => changes,
+        Err(e) => {
+            eprintln!("error: cannot read a file to annotate: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let count: usize = changes.iter().map(|c| c.applied.len()).sum();
+    for change in &changes {
+        if !args.write {
+            print!("{}", apply::diff(change));
+            continue;
+        }
+        if let Err(e) = std::fs::write(root.join(&change.path), &change.after) {
+            eprintln!("error: cannot write {}: {e}", change.path.display());
+            return ExitCode::FAILURE;
+        }
+        for r in &change.applied {
+            let (line, col) = position(&change.before, r.start);
+            println!(
+                "{}:{line}:{col}: {} → {}",
+                change.path.display(),
+                &change.before[r.start..r.end],
+                r.text
+            );
+        }
+    }
+    let verb = if args.write { "added" } else { "would add" };
+    eprintln!(
+        "annotate: {verb} {count} annotation(s) in {} file(s)",
+        changes.len()
+    );
+    ExitCode::SUCCESS
+}
+
+/// 1-based line and character column of a byte offset (BOM excluded from columns).
+fn position(text: &str, offset: usize) -> (usize, usize) {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+fn relative_to_root(root: &Path, files: &[PathBuf]) -> Result<Vec<PathBuf>, PathBuf> {
+    let root = root.canonicalize().map_err(|_| root.to_path_buf())?;
+    files
+        .iter()
+        .map(|f| {
+            f.canonicalize()
+                .ok()
+                .and_then(|abs| abs.strip_prefix(&root).ok().map(Path::to_path_buf))
+                .ok_or_else(|| f.clone())
+        })
+        .collect()
+}

@@ -1,0 +1,46 @@
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use depeche::build;
+use depeche::report::Format;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Base URL to use instead of site.yaml's (e.g. https://user.github.io/repo/).
+    #[arg(long)]
+    base_url: Option<String>,
+    /// Output directory instead of site.yaml's output_dir.
+    #[arg(long, short = 'o')]
+    output: Option<PathBuf>,
+    /// Include articles marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+}
+
+pub fn run(root: &Path, args: Args) -> ExitCode {
+    let options = build::Options {
+        root: root.to_path_buf(),
+        base_url: args.base_url,
+        output_dir: args.output,
+        drafts: args.drafts,
+    };
+    match build::build(&options) {
+        Ok(built) => {
+            super::print(&built.warnings, Format::Human);
+            println!(
+                "Built {} pages ({} files, {:.1} KiB) into {} in {} ms",
+                built.pages,
+                built.report.files,
+                built.report.bytes as f64 / 1024.0,
+                built.config.output_dir.display(),
+                built.elapsed.as_millis()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            super::print(&err.diagnostics, Format::Human);
+            eprintln!("error: {err}; the previous output was left as it was");
+            ExitCode::FAILURE
+        }
+    }
+}

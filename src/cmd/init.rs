@@ -1,0 +1,29 @@
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use depeche::scaffold;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The folder to create (it must not exist, or be empty).
+    dir: PathBuf,
+}
+
+pub fn run(args: Args) -> ExitCode {
+    match scaffold::init(&args.dir) {
+        Ok(paths) => {
+            for p in &paths {
+                println!("created {}", p.display());
+            }
+            println!(
+                "\nA new site is ready. Next:\n  cd {}\n  depeche check\n  depeche build",
+                args.dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

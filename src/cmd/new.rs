@@ -1,0 +1,71 @@
+use std::path::Path;
+use std::process::ExitCode;
+
+use depeche::build;
+use depeche::load::EntityKind;
+use depeche::report::Format;
+use depeche::scaffold;
+
+#[derive(clap::Subcommand)]
+pub enum What {
+    /// content/articles/<key>.<lang>.md for every configured language, as a draft dated today.
+    Article {
+        /// Lowercase letters, digits and hyphens, e.g. `alep-offensive`.
+        key: String,
+    },
+    /// content/entities/<id>.yaml with every per-language field.
+    Entity {
+        /// Lowercase letters, digits and hyphens, e.g. `aleppo`.
+        id: String,
+        #[arg(long = "type", value_enum)]
+        kind: KindArg,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum KindArg {
+    Organization,
+    Person,
+    Place,
+    Event,
+    Other,
+}
+
+pub fn run(root: &Path, what: What) -> ExitCode {
+    let options = build::Options {
+        root: root.to_path_buf(),
+        ..Default::default()
+    };
+    let config = match build::load_config(&options) {
+        Ok(config) => config,
+        Err(e) => {
+            super::print(&e.diagnostics, Format::Human);
+            return ExitCode::FAILURE;
+        }
+    };
+    let written = match what {
+        What::Article { key } => scaffold::new_article(&config, &key, &scaffold::today()),
+        What::Entity { id, kind } => {
+            let kind = match kind {
+                KindArg::Organization => EntityKind::Organization,
+                KindArg::Person => EntityKind::Person,
+                KindArg::Place => EntityKind::Place,
+                KindArg::Event => EntityKind::Event,
+                KindArg::Other => EntityKind::Other,
+            };
+            scaffold::new_entity(&config, &id, kind).map(|p| vec![p])
+        }
+    };
+    match written {
+        Ok(paths) => {
+            for p in paths {
+                println!("created {}", p.strip_prefix(root).unwrap_or(&p).display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,220 @@
+//! `depeche new` and `depeche init`: correct files to start from, never overwriting anything.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::config::Config;
+use crate::load::{EntityKind, check_id};
+use crate::render::{i18n, templates};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ScaffoldError {
+    #[error("`{0}` is not a valid key or id: it {1}")]
+    InvalidId(String, &'static str),
+    #[error("{} already exists; depeche never overwrites files", .0.display())]
+    Exists(PathBuf),
+    #[error("{} exists and is not empty; choose a new folder", .0.display())]
+    NotEmpty(PathBuf),
+    #[error("cannot write {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+}
+
+/// Today's date in UTC, as YYYY-MM-DD.
+pub fn today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    chrono::DateTime::from_timestamp(secs, 0)
+        .map(|t| t.date_naive().to_string())
+        .unwrap_or_default()
+}
+
+/// Writes every file, or none: all targets are checked before the first is written.
+fn write_new(files: Vec<(PathBuf, String)>) -> Result<Vec<PathBuf>, ScaffoldError> {
+    if let Some((path, _)) = files.iter().find(|(p, _)| p.exists()) {
+        return Err(ScaffoldError::Exists(path.clone()));
+    }
+    let mut written = Vec::new();
+    for (path, text) in files {
+        let io_err = |source| ScaffoldError::Io {
+            path: path.clone(),
+            source,
+        };
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(io_err)?;
+        }
+        fs::write(&path, text).map_err(io_err)?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+fn valid(id: &str) -> Result<(), ScaffoldError> {
+    check_id(id).map_err(|why| ScaffoldError::InvalidId(id.to_string(), why))
+}
+
+/// `content/articles/<key>.<lang>.md` for every configured language, as a draft dated today.
+pub fn new_article(config: &Config, key: &str, date: &str) -> Result<Vec<PathBuf>, ScaffoldError> {
+    valid(key)?;
+    let files = config
+        .languages
+        .iter()
+        .map(|lang| {
+            let path = config.root.join("content/articles").join(format!("{key}.{lang}.md"));
+            let text = format!(
+                "---\ntitle: \"TODO: {lang} title of {key}\"\ndate: {date}\ndraft: true\n# summary: one or two sentences for the home page\n# credit: photo caption and credit\n---\nWrite the text here. Annotate mentions as [[entity-id]] or [[entity-id|words as written]].\n"
+            );
+            (path, text)
+        })
+        .collect();
+    write_new(files)
+}
+
+/// `content/entities/<id>.yaml` with every per-language field present.
+pub fn new_entity(config: &Config, id: &str, kind: EntityKind) -> Result<PathBuf, ScaffoldError> {
+    valid(id)?;
+    let placeholder: String = id
+        .split('-')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let per_lang = |value: &str| -> String {
+        config
+            .languages
+            .iter()
+            .map(|l| format!("  {l}: {value}\n"))
+            .collect()
+    };
+    let mut text = format!(
+        "type: {}\nname:\n{}description:\n{}aliases:\n{}",
+        kind.as_str(),
+        per_lang(&format!("\"{placeholder}\"")),
+        per_lang("\"\""),
+        per_lang("[]"),
+    );
+    text.push_str(
+        "# wikidata: Q…            # the item id from wikidata.org; leave out when unsure\n",
+    );
+    if kind == EntityKind::Place {
+        text.push_str("# coordinates: [lat, lon]  # degrees\n");
+    }
+    text.push_str("relations: []               # e.g. - {type: located_in, target: syria}\n");
+    let path = config
+        .root
+        .join("content/entities")
+        .join(format!("{id}.yaml"));
+    write_new(vec![(path.clone(), text)]).map(|_| path)
+}
+
+macro_rules! embedded {
+    ($($path:literal),* $(,)?) => {
+        &[$(($path, include_str!(concat!("../", $path))),)*]
+    };
+}
+
+/// The shipped sample: the annotated dispatch, its translation and its entities.
+pub const SAMPLE_CONTENT: &[(&str, &str)] = embedded![
+    "content/articles/alep-offensive-hts.fr.md",
+    "content/articles/alep-offensive-hts.en.md",
+    "content/entities/al-qaida.yaml",
+    "content/entities/aleppo.yaml",
+    "content/entities/aleppo.fr.md",
+    "content/entities/aleppo.en.md",
+    "content/entities/hama.yaml",
+    "content/entities/hts.yaml",
+    "content/entities/hts.fr.md",
+    "content/entities/hts.en.md",
+    "content/entities/idlib.yaml",
+    "content/entities/idlib.fr.md",
+    "content/entities/idlib.en.md",
+    "content/entities/iran.yaml",
+    "content/entities/latakia.yaml",
+    "content/entities/osdh.yaml",
+    "content/entities/osdh.fr.md",
+    "content/entities/osdh.en.md",
+    "content/entities/russia.yaml",
+    "content/entities/syria.yaml",
+    "content/entities/syrian-civil-war.yaml",
+    "content/entities/syrian-government.yaml",
+    "content/entities/turkey.yaml",
+    "content/entities/united-kingdom.yaml",
+];
+
+const SITE_YAML: &str = "\
+# depeche site configuration. The first language is the default one.
+title:
+  fr: Mon site de dépêches
+  en: My dispatch site
+base_url: http://localhost:1111/   # e.g. https://user.github.io/repo/ for GitHub Pages
+languages: [fr, en]
+output_dir: public
+";
+
+/// Creates a new, working site in `dir` (which must be absent or empty).
+pub fn init(dir: &Path) -> Result<Vec<PathBuf>, ScaffoldError> {
+    if dir.exists() && fs::read_dir(dir).map_or(true, |mut d| d.next().is_some()) {
+        return Err(ScaffoldError::NotEmpty(dir.to_path_buf()));
+    }
+    let mut files = vec![
+        (dir.join("site.yaml"), SITE_YAML.to_string()),
+        (
+            dir.join("static/style.css"),
+            include_str!("../static/style.css").to_string(),
+        ),
+    ];
+    for (name, text) in templates::builtin() {
+        files.push((dir.join("templates").join(name), text.to_string()));
+    }
+    for lang in ["fr", "en"] {
+        if let Some(text) = i18n::builtin(lang) {
+            files.push((
+                dir.join(i18n::I18N_DIR).join(format!("{lang}.yaml")),
+                text.to_string(),
+            ));
+        }
+    }
+    for (path, text) in SAMPLE_CONTENT {
+        files.push((dir.join(path), text.to_string()));
+    }
+    write_new(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sample_is_the_whole_shipped_content() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut shipped: Vec<String> = walkdir::WalkDir::new(root.join("content"))
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                e.path()
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            })
+            .collect();
+        shipped.sort();
+        let mut embedded: Vec<String> = SAMPLE_CONTENT.iter().map(|(p, _)| p.to_string()).collect();
+        embedded.sort();
+        assert_eq!(embedded, shipped);
+    }
+
+    #[test]
+    fn today_is_a_date() {
+        assert!(crate::load::PublishDate::parse(&today()).is_some());
+    }
+}
