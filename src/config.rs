@@ -90,7 +90,7 @@ impl Config {
                 ));
             }
             seen.push(lang);
-            if !raw.title.contains_key(lang) {
+            if is_language_code(lang) && !raw.title.contains_key(lang) {
                 problems.push(
                     Diagnostic::at(
                         Code::InvalidConfig,

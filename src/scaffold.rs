@@ -67,7 +67,7 @@ pub fn new_article(config: &Config, key: &str, date: &str) -> Result<Vec<PathBuf
         .map(|lang| {
             let path = config.root.join("content/articles").join(format!("{key}.{lang}.md"));
             let text = format!(
-                "---\ntitle: \"TODO: {lang} title of {key}\"\ndate: {date}\ndraft: true\n# summary: one or two sentences for the home page\n# credit: photo caption and credit\n---\nWrite the text here. Annotate mentions as [[entity-id]] or [[entity-id|words as written]].\n"
+                "---\ntitle: \"TODO: {lang} title of {key}\"\ndate: {date}\ndraft: true\n# summary: one or two sentences for the home page\n# credit: photo caption and credit\n---\n<!-- Write the text here. Annotate mentions as [[entity-id]] or [[entity-id|words as written]]. -->\n"
             );
             (path, text)
         })

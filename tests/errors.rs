@@ -368,3 +368,17 @@ fn malformed_title() {
         ],
     );
 }
+
+#[test]
+fn template_rendering_error_points_into_the_template() {
+    fails_keeping_output(
+        |s| {
+            let base = s.read("templates/article.html");
+            s.write(
+                "templates/article.html",
+                base.replace("{{ article.title }}</h1>", "{{ article.headline }}</h1>"),
+            );
+        },
+        &["error[E0021]", "templates/article.html:7:"],
+    );
+}

@@ -27,14 +27,18 @@ pub fn run(root: &Path, base_url: Option<&str>, options: Options) -> Vec<Diagnos
         Ok(config) => config,
         Err(e) => return e.diagnostics,
     };
-    build::analyze(
+    let setup = crate::render::check_setup(&config);
+    let mut diagnostics = build::analyze(
         config,
         AnalyzeOptions {
             drafts: options.drafts,
             suggest: options.suggest,
         },
     )
-    .diagnostics
+    .diagnostics;
+    // Setup errors (templates, UI strings) come first, as rendering would meet them first.
+    diagnostics.splice(0..0, setup);
+    diagnostics
 }
 
 /// `check`'s verdict: failure on any error, or on any warning with `--deny-warnings`.

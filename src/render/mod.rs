@@ -6,7 +6,7 @@ pub mod templates;
 
 use rayon::prelude::*;
 use serde::Serialize;
-use tera::{Context, Tera};
+use tera::Context;
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
@@ -38,7 +38,7 @@ struct Lang {
 pub struct Renderer<'a> {
     config: &'a Config,
     graph: &'a Graph,
-    tera: Tera,
+    templates: templates::Templates,
     urls: Urls,
     langs: Vec<Lang>,
 }
@@ -65,9 +65,21 @@ enum Job<'g> {
     },
 }
 
+/// Compiles the templates and reads every language's UI strings: what rendering needs and
+/// `check` verifies without rendering.
+pub fn check_setup(config: &Config) -> Vec<Diagnostic> {
+    let mut problems: Vec<Diagnostic> = templates::load(&config.root).err().into_iter().collect();
+    for code in &config.languages {
+        if let Err(d) = Strings::load(&config.root, code) {
+            problems.push(d);
+        }
+    }
+    problems
+}
+
 impl<'a> Renderer<'a> {
     pub fn new(config: &'a Config, graph: &'a Graph) -> Result<Self, Vec<Diagnostic>> {
-        let tera = templates::load(&config.root).map_err(|d| vec![d])?;
+        let templates = templates::load(&config.root).map_err(|d| vec![d])?;
         let urls = Urls::new(&config.base_path);
         let mut langs = Vec::new();
         let mut problems = Vec::new();
@@ -95,7 +107,7 @@ impl<'a> Renderer<'a> {
         Ok(Renderer {
             config,
             graph,
-            tera,
+            templates,
             urls,
             langs,
         })
@@ -235,11 +247,12 @@ impl<'a> Renderer<'a> {
         path: String,
         data: &T,
     ) -> Result<Page, Diagnostic> {
-        let context = Context::from_serialize(data).map_err(|e| templates::template_error(&e))?;
+        let context = Context::from_serialize(data).map_err(|e| self.templates.error(&e))?;
         let content = self
+            .templates
             .tera
             .render(template, &context)
-            .map_err(|e| templates::template_error(&e))?;
+            .map_err(|e| self.templates.error(&e))?;
         Ok(Page {
             path,
             content,

@@ -26,12 +26,19 @@ pub fn builtin() -> &'static [(&'static str, &'static str)] {
     BUILTIN
 }
 
+/// The compiled templates and their sources, to locate errors.
+pub struct Templates {
+    pub tera: Tera,
+    /// (name, text, whether it comes from the site's `templates/` rather than the built-ins)
+    sources: Vec<(String, String, bool)>,
+}
+
 /// Compiles the template set once for the whole build.
-pub fn load(root: &Path) -> Result<Tera, Diagnostic> {
+pub fn load(root: &Path) -> Result<Templates, Diagnostic> {
     let dir = root.join("templates");
-    let mut templates: Vec<(String, String)> = BUILTIN
+    let mut sources: Vec<(String, String, bool)> = BUILTIN
         .iter()
-        .map(|(name, text)| (name.to_string(), text.to_string()))
+        .map(|(name, text)| (name.to_string(), text.to_string(), false))
         .collect();
     if dir.is_dir() {
         let entries = std::fs::read_dir(&dir).map_err(|e| {
@@ -51,20 +58,63 @@ pub fn load(root: &Path) -> Result<Tera, Diagnostic> {
                 continue;
             }
             let src = source::read(root, &path)?;
-            match templates.iter_mut().find(|(n, _)| n == name) {
-                Some(slot) => slot.1 = src.text,
-                None => templates.push((name.to_string(), src.text)),
+            match sources.iter_mut().find(|(n, _, _)| n == name) {
+                Some(slot) => *slot = (name.to_string(), src.text, true),
+                None => sources.push((name.to_string(), src.text, true)),
             }
         }
     }
-    let mut tera = Tera::new();
-    tera.add_raw_templates(templates)
-        .map_err(|e| template_error(&e))?;
-    Ok(tera)
+    let mut templates = Templates {
+        tera: Tera::new(),
+        sources,
+    };
+    let pairs: Vec<(String, String)> = templates
+        .sources
+        .iter()
+        .map(|(n, t, _)| (n.clone(), t.clone()))
+        .collect();
+    if let Err(e) = templates.tera.add_raw_templates(pairs) {
+        return Err(templates.error(&e));
+    }
+    Ok(templates)
 }
 
-/// A template that fails to compile or render, shown with Tera's own explanation.
-pub fn template_error(err: &tera::Error) -> Diagnostic {
+impl Templates {
+    /// A template that fails to compile or render, located in the template's source.
+    pub fn error(&self, err: &tera::Error) -> Diagnostic {
+        let report = match err.kind() {
+            tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
+            _ => None,
+        };
+        let Some(report) = report else {
+            return Diagnostic::new(
+                Code::Template,
+                chain(err),
+                Some(Location::file_only("templates")),
+            )
+            .with_help("fix the templates named above");
+        };
+        let name = report.filename();
+        let (path, text) = match self.sources.iter().find(|(n, _, _)| n == name) {
+            Some((n, text, true)) => (format!("templates/{n}"), Some(text.as_str())),
+            Some((n, text, false)) => (format!("{n} (built-in template)"), Some(text.as_str())),
+            None => (name.to_string(), None),
+        };
+        let span = report.span();
+        let location = match text {
+            Some(text) => {
+                let start = span.range.start.min(text.len());
+                let end = span.range.end.clamp(start, text.len());
+                crate::diagnostic::locate(Path::new(&path), text, start, end.max(start + 1))
+            }
+            None => Location::file_only(&path),
+        };
+        Diagnostic::at(Code::Template, report.message().to_string(), location)
+            .with_help("fix the template; the built-in templates (templates/ in depeche's repository) show every variable available")
+    }
+}
+
+fn chain(err: &tera::Error) -> String {
     let mut message = err.to_string();
     let mut source = std::error::Error::source(err);
     while let Some(cause) = source {
@@ -72,10 +122,5 @@ pub fn template_error(err: &tera::Error) -> Diagnostic {
         message.push_str(&cause.to_string());
         source = cause.source();
     }
-    Diagnostic::new(
-        Code::Template,
-        message,
-        Some(Location::file_only("templates")),
-    )
-    .with_help("fix the template named above; the built-in templates show every variable available")
+    message
 }

@@ -15,9 +15,29 @@ pub fn repo() -> PathBuf {
 /// A throwaway copy of a site (the shipped one by default), built and inspected in isolation.
 pub struct TestSite {
     pub dir: tempfile::TempDir,
+    /// The site's root inside `dir` (`dir` itself unless made with [`TestSite::nested`]).
+    pub root: PathBuf,
 }
 
 impl TestSite {
+    /// A copy of the shipped site in `<tmp>/site`, so that `../` is still a throwaway folder.
+    pub fn nested() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().join("site");
+        for entry in ["site.yaml", "content", "templates", "static"] {
+            copy_tree(&repo().join(entry), &root.join(entry));
+        }
+        TestSite { dir, root }
+    }
+
+    /// An existing folder (kept by the caller), for sites made by `depeche init`.
+    pub fn at(root: &Path) -> Self {
+        TestSite {
+            dir: tempfile::tempdir().expect("temp dir"),
+            root: root.to_path_buf(),
+        }
+    }
+
     /// A copy of the site shipped in this repository.
     pub fn shipped() -> Self {
         Self::copy_of(&repo(), &["site.yaml", "content", "templates", "static"])
@@ -37,11 +57,12 @@ impl TestSite {
                 copy_tree(&src, &dir.path().join(entry));
             }
         }
-        TestSite { dir }
+        let root = dir.path().to_path_buf();
+        TestSite { dir, root }
     }
 
     pub fn root(&self) -> &Path {
-        self.dir.path()
+        &self.root
     }
 
     pub fn path(&self, rel: &str) -> PathBuf {
@@ -104,6 +125,7 @@ pub fn copy_tree(from: &Path, to: &Path) {
             copy_tree(&entry.path(), &to.join(entry.file_name()));
         }
     } else {
+        fs::create_dir_all(to.parent().unwrap()).unwrap();
         fs::copy(from, to).unwrap();
     }
 }

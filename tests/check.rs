@@ -1,0 +1,274 @@
+//! `depeche check`: one fixture per diagnostic, snapshotted in all three formats, plus the
+//! command's exit status and options.
+
+mod common;
+
+use common::*;
+use depeche::check;
+use depeche::diagnostic::{Code, Diagnostic};
+use depeche::report::{self, Format};
+
+const FR: &str = "content/articles/alep-offensive-hts.fr.md";
+const EN: &str = "content/articles/alep-offensive-hts.en.md";
+
+type Breaker = fn(&TestSite);
+
+/// A way to provoke each diagnostic on a copy of the shipped site.
+fn cases() -> Vec<(Code, Breaker)> {
+    vec![
+        (Code::InvalidUtf8, |s| {
+            let mut bytes = s.read(FR).into_bytes();
+            let at = bytes.windows(6).position(|w| w == b"civils").unwrap();
+            bytes[at + 1] = 0xE9;
+            s.write(FR, bytes);
+        }),
+        (Code::YamlSyntax, |s| {
+            s.edit(FR, "date: 2024-11-30", "date: [2024-11-30")
+        }),
+        (Code::UnknownEntity, |s| {
+            s.edit(FR, "d'[[aleppo|Alep]] après", "d'[[alepo|Alep]] après")
+        }),
+        (Code::MissingField, |s| {
+            s.edit(
+                EN,
+                "title: Jihadists and rebels have taken control of most of Aleppo\n",
+                "",
+            )
+        }),
+        (Code::InvalidDate, |s| {
+            s.edit(EN, "date: 2024-11-30", "date: 2024-11-31")
+        }),
+        (Code::UnclosedAnnotation, |s| {
+            s.edit(FR, "du pays.", "du [[syria pays.")
+        }),
+        (Code::EmptyAnnotation, |s| {
+            s.edit(FR, "du pays.", "du [[]] pays.")
+        }),
+        (Code::UnknownRelationTarget, |s| {
+            s.edit(
+                "content/entities/aleppo.yaml",
+                "target: syria",
+                "target: syrie",
+            )
+        }),
+        (Code::MissingName, |s| {
+            s.edit("content/entities/idlib.yaml", "  en: Idlib\n", "")
+        }),
+        (Code::InvalidWikidata, |s| {
+            s.edit("content/entities/aleppo.yaml", "Q41183", "Q-41183")
+        }),
+        (Code::InvalidCoordinates, |s| {
+            s.edit("content/entities/aleppo.yaml", "[36.2, 37.16]", "[36.2]")
+        }),
+        (Code::InvalidSlug, |s| {
+            s.edit(EN, "slug: aleppo-offensive-hts", "slug: ../../etc")
+        }),
+        (Code::DuplicateOutput, |s| {
+            let copy = s
+                .read(EN)
+                .replace("title: Jihadists", "title: Copy of jihadists");
+            s.write("content/articles/aleppo-copy.en.md", copy);
+        }),
+        (Code::InvalidConfig, |s| {
+            s.edit("site.yaml", "languages: [fr, en]", "languages: [fr, EN]")
+        }),
+        (Code::MissingFrontMatter, |s| {
+            s.write("content/articles/note.fr.md", "title: Note\n\nTexte.\n")
+        }),
+        (Code::InvalidFileName, |s| {
+            s.write("content/articles/notes.md", "---\ntitle: x\n---\n")
+        }),
+        (Code::UnknownLanguage, |s| {
+            s.write(
+                "content/articles/note.de.md",
+                "---\ntitle: x\ndate: 2024-11-30\n---\n",
+            )
+        }),
+        (Code::MissingTranslationFile, |s| {
+            s.edit(
+                "site.yaml",
+                "languages: [fr, en]",
+                "languages: [fr, en, ar]",
+            );
+            s.edit(
+                "site.yaml",
+                "  en: Annotated dispatches\n",
+                "  en: Annotated dispatches\n  ar: برقيات\n",
+            );
+        }),
+        (Code::Template, |s| {
+            s.write(
+                "templates/article.html",
+                "{% extends \"base.html\" %}{% block main %}{{ article.title {% endblock main %}",
+            )
+        }),
+        (Code::BrokenLink, |s| {
+            s.edit(
+                FR,
+                "du pays.",
+                "du pays. [Lire en anglais](alep-offensive.en.md)",
+            )
+        }),
+        (Code::SymlinkOutsideSite, |s| {
+            let outside = s.path("../outside.fr.md");
+            std::fs::write(&outside, "---\ntitle: x\ndate: 2024-11-30\n---\n").unwrap();
+            #[cfg(unix)]
+            std::os::unix::fs::symlink(&outside, s.path("content/articles/outside.fr.md")).unwrap();
+        }),
+        (Code::MissingTranslation, |s| {
+            std::fs::remove_file(s.path(EN)).unwrap()
+        }),
+        (Code::AnnotationParity, |s| {
+            s.edit(EN, "[[al-qaida|Al-Qaeda]]", "Al-Qaeda")
+        }),
+        (Code::UnusedEntity, |s| {
+            s.write(
+                "content/entities/damascus.yaml",
+                "type: place\nname: {fr: Damas, en: Damascus}\nunverified: [wikidata, coordinates]\n",
+            )
+        }),
+        (Code::MissingWikidata, |s| {
+            s.edit("content/entities/hts.yaml", "unverified: [wikidata]\n", "")
+        }),
+        (Code::MissingCoordinates, |s| {
+            s.edit(
+                "content/entities/syria.yaml",
+                "unverified: [coordinates]\n",
+                "",
+            )
+        }),
+        (Code::Draft, |s| {
+            s.edit(EN, "date: 2024-11-30\n", "date: 2024-11-30\ndraft: true\n")
+        }),
+        (Code::UnannotatedMention, |s| {
+            s.edit(FR, "d'[[aleppo|Alep]] après", "d'Alep après")
+        }),
+    ]
+}
+
+/// Codes `check` cannot meet: the output directory only matters to `build`, and an
+/// unreadable file cannot be staged for a test run as root.
+const NOT_FROM_CHECK: &[Code] = &[Code::UnsafeOutputDir, Code::Unreadable];
+
+fn run(breaker: Breaker) -> Vec<Diagnostic> {
+    let site = TestSite::nested();
+    breaker(&site);
+    check::run(
+        site.root(),
+        None,
+        check::Options {
+            drafts: false,
+            suggest: true,
+        },
+    )
+}
+
+#[test]
+fn every_diagnostic_has_a_case() {
+    let covered: Vec<Code> = cases().into_iter().map(|(c, _)| c).collect();
+    for code in Code::ALL {
+        assert!(
+            covered.contains(code) || NOT_FROM_CHECK.contains(code),
+            "no check test provokes {} {}",
+            code.id(),
+            code.name()
+        );
+    }
+}
+
+#[test]
+fn each_diagnostic_in_every_format() {
+    for (code, breaker) in cases() {
+        let diagnostics = run(breaker);
+        let mine: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.code == code).collect();
+        assert!(
+            !mine.is_empty(),
+            "{} not reported; got {diagnostics:#?}",
+            code.name()
+        );
+        let mut text = String::new();
+        for d in &mine {
+            text.push_str(&d.render());
+            text.push_str(&report::render(d, Format::Json));
+            text.push_str(&report::render(d, Format::Github));
+            text.push('\n');
+        }
+        insta::assert_snapshot!(format!("{}-{}", code.id(), code.name()), text);
+    }
+}
+
+#[test]
+fn the_shipped_site_checks_clean_even_with_deny_warnings() {
+    let site = TestSite::shipped();
+    let out = site.depeche(&["check", "--deny-warnings", "--suggest"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("check: no problems found"), "{stderr}");
+}
+
+#[test]
+fn exit_status_follows_errors_and_deny_warnings() {
+    let site = TestSite::shipped();
+    site.edit(EN, "[[al-qaida|Al-Qaeda]]", "Al-Qaeda");
+    let warned = site.depeche(&["check"]);
+    assert_eq!(warned.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&warned.stderr).contains("check passed: 1 warning"));
+    assert_eq!(
+        site.depeche(&["check", "--deny-warnings"]).status.code(),
+        Some(1)
+    );
+    site.edit(FR, "d'[[aleppo|Alep]] après", "d'[[alepo|Alep]] après");
+    site.edit(EN, "date: 2024-11-30", "date: 2024-13-01");
+    let failed = site.depeche(&["check"]);
+    assert_eq!(failed.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert!(
+        stderr.contains("check failed: 2 errors, 1 warning"),
+        "{stderr}"
+    );
+    // Nothing is written by check.
+    assert!(!site.path("public").exists());
+}
+
+#[test]
+fn machine_formats_go_to_stdout_one_record_per_line() {
+    let site = TestSite::shipped();
+    site.edit(FR, "d'[[aleppo|Alep]] après", "d'[[alepo|Alep]] après");
+    site.edit(EN, "[[al-qaida|Al-Qaeda]]", "Al-Qaeda");
+    let json = site.depeche(&["check", "--format", "json"]);
+    let stdout = String::from_utf8_lossy(&json.stdout);
+    let records: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let codes: Vec<&str> = records
+        .iter()
+        .map(|r| r["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        codes.contains(&"E0003") && codes.contains(&"W0003"),
+        "{codes:?}"
+    );
+    assert_eq!(json.status.code(), Some(1));
+    let github = site.depeche(&["check", "--format", "github"]);
+    let stdout = String::from_utf8_lossy(&github.stdout);
+    assert!(
+        stdout
+            .lines()
+            .all(|l| l.starts_with("::error ") || l.starts_with("::warning ")),
+        "{stdout}"
+    );
+    assert!(stdout.contains(&format!(
+        "::error file={FR},line=6,col=64,endColumn=78,title=E0003 unknown-entity::"
+    )));
+}
+
+#[test]
+fn build_refuses_what_check_rejects() {
+    let site = TestSite::shipped();
+    site.edit(FR, "du pays.", "du pays. [Lire](nulle-part.en.md)");
+    let out = site.depeche(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("error[E0022]"));
+    assert!(!site.path("public").exists());
+}

@@ -1,0 +1,210 @@
+//! The editor's tools: `annotate` (diff and --write), `new article`, `new entity`, `init`.
+
+mod common;
+
+use common::*;
+
+const FR: &str = "content/articles/alep-offensive-hts.fr.md";
+const EN: &str = "content/articles/alep-offensive-hts.en.md";
+
+/// Removes some annotations (keeping their visible text), so `annotate` has work to do.
+fn strip(site: &TestSite, rel: &str, annotations: &[&str]) {
+    for a in annotations {
+        let close = a.find("]]").unwrap();
+        let shown = a[2..close].split_once('|').unwrap().1;
+        site.edit(rel, a, &format!("{shown}{}", &a[close + 2..]));
+    }
+}
+
+#[test]
+fn annotate_write_restores_stripped_annotations_byte_for_byte() {
+    let site = TestSite::shipped();
+    let original = std::fs::read(site.path(EN)).unwrap();
+    strip(
+        &site,
+        EN,
+        &[
+            "[[aleppo|Aleppo]] on Friday",
+            "[[hama|Hama]]",
+            "[[osdh|Syrian Observatory for Human Rights]]",
+        ],
+    );
+    let out = site.depeche(&["annotate", "--write", EN]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        std::fs::read(site.path(EN)).unwrap() == original,
+        "{}",
+        site.read(EN)
+    );
+    assert!(
+        stdout.contains(&format!("{EN}:17:52: Aleppo → [[aleppo|Aleppo]]")),
+        "{stdout}"
+    );
+    assert_eq!(stdout.lines().count(), 3, "{stdout}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("added 3 annotation(s) in 1 file(s)"));
+}
+
+#[test]
+fn annotate_keeps_crlf_and_bom() {
+    let site = TestSite::shipped();
+    let crlf = site.read(FR).replace('\n', "\r\n");
+    let original = [b"\xEF\xBB\xBF".as_slice(), crlf.as_bytes()].concat();
+    site.write(FR, &original);
+    strip(&site, FR, &["[[hama|Hama]]", "[[latakia|Lattaquié]]"]);
+    assert!(site.depeche(&["annotate", "--write"]).status.success());
+    assert!(
+        std::fs::read(site.path(FR)).unwrap() == original,
+        "{}",
+        site.read(FR)
+    );
+}
+
+#[test]
+fn annotate_without_write_shows_a_diff_and_changes_nothing() {
+    let site = TestSite::shipped();
+    strip(&site, FR, &["[[hama|Hama]]"]);
+    let before = site.read(FR);
+    let out = site.depeche(&["annotate"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains(&format!("--- a/{FR}")), "{stdout}");
+    assert!(
+        stdout.contains("+Pendant la [[syrian-civil-war|guerre civile]]"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("[[hama|Hama]]"));
+    assert!(stdout.contains(", Hama et [["), "{stdout}");
+    assert_eq!(site.read(FR), before);
+}
+
+#[test]
+fn annotate_refuses_to_touch_a_site_with_errors() {
+    let site = TestSite::shipped();
+    strip(&site, FR, &["[[hama|Hama]]"]);
+    site.edit(EN, "date: 2024-11-30", "date: 2024-11-31");
+    let before = site.read(FR);
+    let out = site.depeche(&["annotate", "--write"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no file was changed"));
+    assert_eq!(site.read(FR), before);
+}
+
+#[test]
+fn new_article_creates_every_language_and_checks_clean() {
+    let site = TestSite::shipped();
+    let out = site.depeche(&["new", "article", "idlib-calm"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("created content/articles/idlib-calm.fr.md"));
+    assert!(stdout.contains("created content/articles/idlib-calm.en.md"));
+    let fr = site.read("content/articles/idlib-calm.fr.md");
+    assert!(fr.contains(&format!("date: {}", depeche::scaffold::today())));
+    assert!(fr.contains("draft: true"));
+    let check = site.depeche(&["check"]);
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    assert!(String::from_utf8_lossy(&check.stderr).contains("W0007"));
+    site.build_ok(&["--drafts"]);
+    assert!(
+        site.path("public/en/articles/idlib-calm/index.html")
+            .is_file()
+    );
+    // Never overwrite; reject bad keys.
+    let again = site.depeche(&["new", "article", "idlib-calm"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+    let bad = site.depeche(&["new", "article", "Bad_Key"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("not a valid key"));
+}
+
+#[test]
+fn new_entity_has_every_field_and_checks_clean() {
+    let site = TestSite::shipped();
+    let out = site.depeche(&["new", "entity", "damascus", "--type", "place"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let yaml = site.read("content/entities/damascus.yaml");
+    for field in [
+        "type: place",
+        "name:\n  fr: \"Damascus\"\n  en: \"Damascus\"",
+        "description:",
+        "aliases:",
+        "coordinates",
+        "wikidata",
+    ] {
+        assert!(yaml.contains(field), "{field} missing from:\n{yaml}");
+    }
+    let check = site.depeche(&["check"]);
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    assert!(String::from_utf8_lossy(&check.stderr).contains("no article mentions `damascus`"));
+    site.build_ok(&[]);
+    assert!(
+        site.path("public/fr/entities/damascus/index.html")
+            .is_file()
+    );
+    assert_eq!(
+        site.depeche(&["new", "entity", "damascus", "--type", "place"])
+            .status
+            .code(),
+        Some(1)
+    );
+}
+
+#[test]
+fn init_creates_a_site_that_builds_and_checks_clean() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("newsroom");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_depeche"))
+        .args(["init", dir.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for rel in [
+        "site.yaml",
+        "templates/base.html",
+        "templates/i18n/fr.yaml",
+        "static/style.css",
+        FR,
+        EN,
+    ] {
+        assert!(dir.join(rel).is_file(), "init did not write {rel}");
+    }
+    let site = TestSite::at(&dir);
+    let check = site.depeche(&["check", "--deny-warnings"]);
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    site.build_ok(&[]);
+    assert!(site.path("public/fr/entities/aleppo/index.html").is_file());
+    // Refuses a folder that is not empty.
+    let again = std::process::Command::new(env!("CARGO_BIN_EXE_depeche"))
+        .args(["init", dir.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(1));
+}
