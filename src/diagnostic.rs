@@ -249,21 +249,41 @@ fn render_snippet(out: &mut String, loc: &Location, st: &Styles) {
     if loc.line_text.is_empty() {
         return;
     }
+    let (shown, caret_at) = window(&loc.line_text, loc.col.saturating_sub(1), loc.len.max(1));
     let _ = writeln!(out, "{pad} {note}|{reset}");
-    let _ = writeln!(
-        out,
-        "{note}{:>gutter$} |{reset} {}",
-        loc.line, loc.line_text
-    );
+    let _ = writeln!(out, "{note}{:>gutter$} |{reset} {shown}", loc.line);
     // Tabs keep their width so the caret lines up under the span.
-    let indent: String = loc
-        .line_text
+    let indent: String = shown
         .chars()
-        .take(loc.col.saturating_sub(1))
+        .take(caret_at)
         .map(|c| if c == '\t' { '\t' } else { ' ' })
         .collect();
     let carets = "^".repeat(loc.len.max(1));
     let _ = writeln!(out, "{pad} {note}|{reset} {indent}{lead}{carets}{reset}");
+}
+
+/// Prose lines can be paragraphs long: show about 100 characters around the span, marking
+/// cuts with `...`. Returns the text shown and the span's character offset in it.
+fn window(line: &str, start: usize, len: usize) -> (String, usize) {
+    const BEFORE: usize = 40;
+    const WIDTH: usize = 100;
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= WIDTH {
+        return (line.to_string(), start);
+    }
+    let from = start.saturating_sub(BEFORE).min(chars.len());
+    let to = (from + WIDTH).max(start + len).min(chars.len());
+    let mut shown = String::new();
+    let mut caret = start - from;
+    if from > 0 {
+        shown.push_str("...");
+        caret += 3;
+    }
+    shown.extend(&chars[from..to]);
+    if to < chars.len() {
+        shown.push_str("...");
+    }
+    (shown, caret)
 }
 
 impl fmt::Display for Diagnostic {
@@ -386,6 +406,20 @@ mod tests {
             d.render(),
             "error[E0003]: unknown entity `alepo` (unknown-entity)\n  --> content/a.fr.md:2:5\n   |\n 2 | une [[alepo]] ici\n   |     ^^^^^^^^^\n   = help: did you mean `aleppo`?\n"
         );
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_span() {
+        let line = format!("{}[[alepo]]{}", "a".repeat(150), "b".repeat(150));
+        let loc = locate(Path::new("a.md"), &line, 150, 159);
+        let out = Diagnostic::at(Code::UnknownEntity, "x", loc).render();
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(
+            lines[3].contains("...") && lines[3].chars().count() < 120,
+            "{out}"
+        );
+        let text_col = lines[3].find("[[alepo]]").unwrap();
+        assert_eq!(lines[4].find('^').unwrap(), text_col, "{out}");
     }
 
     #[test]

@@ -54,6 +54,7 @@ pub struct Annotator<'a> {
 
 fn options() -> Options {
     Options::ENABLE_WIKILINKS
+        | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH

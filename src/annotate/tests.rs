@@ -178,9 +178,14 @@ fn content_links_become_page_urls_and_broken_ones_are_errors() {
 
 #[test]
 fn prose_spans_skip_code_links_and_annotations() {
-    let body = "Alep et `Alep` puis [Alep](https://x.org) et [[aleppo|Alep]] fin\n";
+    let body = "## Alep {#alep}\n\nAlep et `Alep` puis [Alep](https://x.org) et [[aleppo|Alep]] fin\n\n```\nAlep\n```\n";
     let out = run(body, false);
     let text = format!("---\ntitle: t\n---\n{body}");
     let spans: Vec<&str> = out.text_spans.iter().map(|&(s, e)| &text[s..e]).collect();
-    assert_eq!(spans, ["Alep et ", " puis ", " et ", " fin"]);
+    assert_eq!(spans, ["Alep", "Alep et ", " puis ", " et ", " fin"]);
+    assert!(
+        out.html.contains("<h2 id=\"alep\">Alep</h2>"),
+        "{}",
+        out.html
+    );
 }
