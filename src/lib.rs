@@ -14,6 +14,7 @@ pub mod load;
 pub mod render;
 pub mod report;
 pub mod scaffold;
+pub mod serve;
 pub mod source;
 pub mod urls;
 pub mod write;

@@ -25,6 +25,8 @@ struct Cli {
 enum Command {
     /// Build the site into the output directory (public/ by default).
     Build(cmd::build::Args),
+    /// Preview the site with live reload; never touches the output directory.
+    Serve(cmd::serve::Args),
     /// Report every problem of the site without writing anything.
     Check(cmd::check::Args),
     /// Annotate unannotated mentions of known entities (a diff, or in place with --write).
@@ -40,6 +42,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build(args) => cmd::build::run(&cli.root, args),
+        Command::Serve(args) => cmd::serve::run(&cli.root, args),
         Command::Check(args) => cmd::check::run(&cli.root, args),
         Command::Annotate(args) => cmd::annotate::run(&cli.root, args),
         Command::New(what) => cmd::new::run(&cli.root, what),

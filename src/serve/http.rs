@@ -1,0 +1,258 @@
+//! HTTP for `serve`: files from memory under the base path, live-reload events, and the
+//! defences a development server needs (Host and Origin checks, no path escapes).
+
+use std::convert::Infallible;
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State as Extract};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use tokio_stream::StreamExt;
+use tokio_stream::wrappers::BroadcastStream;
+
+use super::{Event, State};
+
+const RELOAD_JS: &str = include_str!("reload.js");
+const INTERNAL: &str = "__depeche/";
+
+pub fn router(state: Arc<State>) -> Router {
+    Router::new().fallback(handle).with_state(state)
+}
+
+/// Host names a request may carry: anything else is refused (DNS rebinding).
+pub fn allowed_hosts(bind: IpAddr) -> Vec<String> {
+    let mut hosts = vec![
+        "localhost".to_string(),
+        "127.0.0.1".to_string(),
+        "[::1]".to_string(),
+    ];
+    let own = match bind {
+        IpAddr::V6(ip) => format!("[{ip}]"),
+        IpAddr::V4(ip) => ip.to_string(),
+    };
+    if !hosts.contains(&own) {
+        hosts.push(own);
+    }
+    hosts
+}
+
+fn host_name(value: &str) -> &str {
+    if value.starts_with('[') {
+        return value.split_inclusive(']').next().unwrap_or(value);
+    }
+    value.split(':').next().unwrap_or(value)
+}
+
+fn status(code: StatusCode, text: &'static str) -> Response {
+    let mut response = (code, text).into_response();
+    no_store(&mut response);
+    response
+}
+
+fn no_store(response: &mut Response) {
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+}
+
+async fn handle(Extract(state): Extract<Arc<State>>, request: Request) -> Response {
+    let host_ok = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .is_some_and(|h| state.allowed_hosts.iter().any(|a| a == host_name(h)));
+    if !host_ok {
+        return status(StatusCode::FORBIDDEN, "forbidden: unexpected Host header\n");
+    }
+    if request.method() != Method::GET && request.method() != Method::HEAD {
+        return status(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n");
+    }
+    let path = request.uri().path().to_string();
+    let base = state.base_path.as_str();
+    if path == "/" && base != "/" {
+        return redirect(base);
+    }
+    let Some(rest) = path.strip_prefix(base) else {
+        return not_found(&state);
+    };
+    if rest == format!("{INTERNAL}reload.js") {
+        let mut response = (
+            [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+            RELOAD_JS,
+        )
+            .into_response();
+        no_store(&mut response);
+        return response;
+    }
+    if rest == format!("{INTERNAL}events") {
+        return events(&state, &request);
+    }
+    let Some(key) = file_key(rest) else {
+        return not_found(&state);
+    };
+    let snapshot = match state.snapshot.read() {
+        Ok(s) => Arc::clone(&s),
+        Err(_) => return status(StatusCode::INTERNAL_SERVER_ERROR, "server state poisoned\n"),
+    };
+    if let Some(bytes) = snapshot.files.get(&key) {
+        return file(&state, &key, bytes, StatusCode::OK);
+    }
+    if !key.ends_with("index.html") && snapshot.files.contains_key(&format!("{key}/index.html")) {
+        return redirect(&format!("{path}/"));
+    }
+    not_found(&state)
+}
+
+/// The file a decoded request path names, or None for anything that could leave the site:
+/// dot segments, backslashes, absolute or empty segments, NUL bytes.
+fn file_key(rest: &str) -> Option<String> {
+    let decoded = percent_encoding::percent_decode_str(rest)
+        .decode_utf8()
+        .ok()?;
+    if decoded.contains(['\\', '\0']) || decoded.starts_with('/') {
+        return None;
+    }
+    let mut key = decoded.into_owned();
+    if key.is_empty() || key.ends_with('/') {
+        key.push_str("index.html");
+    }
+    if key
+        .split('/')
+        .any(|s| s.is_empty() || s == "." || s == "..")
+    {
+        return None;
+    }
+    Some(key)
+}
+
+fn redirect(to: &str) -> Response {
+    let mut response = Response::new(Body::empty());
+    *response.status_mut() = StatusCode::FOUND;
+    if let Ok(location) = HeaderValue::from_str(to) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    no_store(&mut response);
+    response
+}
+
+fn not_found(state: &State) -> Response {
+    let page = state
+        .snapshot
+        .read()
+        .ok()
+        .and_then(|s| s.files.get("404.html").cloned());
+    match page {
+        Some(bytes) => file(state, "404.html", &bytes, StatusCode::NOT_FOUND),
+        None => status(StatusCode::NOT_FOUND, "not found\n"),
+    }
+}
+
+fn file(state: &State, key: &str, bytes: &Arc<[u8]>, code: StatusCode) -> Response {
+    let mime = mime_guess::from_path(key).first_or_octet_stream();
+    let is_html = mime.essence_str() == "text/html";
+    let content_type = if mime.type_() == "text" || mime.essence_str() == "application/javascript" {
+        format!("{}; charset=utf-8", mime.essence_str())
+    } else {
+        mime.essence_str().to_string()
+    };
+    let body = if is_html {
+        inject(state, bytes)
+    } else {
+        bytes.to_vec()
+    };
+    let mut response = (code, [(header::CONTENT_TYPE, content_type)], body).into_response();
+    no_store(&mut response);
+    response
+}
+
+/// Adds the live-reload script before `</body>`: only `serve` does this, never `build`.
+fn inject(state: &State, html: &[u8]) -> Vec<u8> {
+    let tag = format!(
+        "<script src=\"{base}{INTERNAL}reload.js\" data-events=\"{base}{INTERNAL}events\"></script>",
+        base = state.base_path
+    );
+    let text = String::from_utf8_lossy(html);
+    match text.rfind("</body>") {
+        Some(at) => format!("{}{tag}{}", &text[..at], &text[at..]).into_bytes(),
+        None => format!("{text}{tag}").into_bytes(),
+    }
+}
+
+/// Server-Sent Events for open tabs. A connection from another site's page is refused.
+fn events(state: &State, request: &Request) -> Response {
+    let origin_ok = match request.headers().get(header::ORIGIN) {
+        None => true,
+        Some(origin) => origin
+            .to_str()
+            .ok()
+            .and_then(|o| o.strip_prefix("http://"))
+            .is_some_and(|h| state.allowed_hosts.iter().any(|a| a == host_name(h))),
+    };
+    if !origin_ok {
+        return status(StatusCode::FORBIDDEN, "forbidden: foreign Origin\n");
+    }
+    let current = state
+        .error
+        .read()
+        .ok()
+        .and_then(|e| e.clone())
+        .map(Event::BuildError);
+    let updates = BroadcastStream::new(state.events.subscribe()).filter_map(Result::ok);
+    let stream = tokio_stream::iter(current).chain(updates).map(|event| {
+        Ok::<_, Infallible>(match event {
+            Event::Reload => SseEvent::default().event("reload").data("reload"),
+            Event::Css => SseEvent::default().event("css").data("css"),
+            Event::BuildError(text) => SseEvent::default()
+                .event("build-error")
+                .data(serde_json::to_string(&text).unwrap_or_default()),
+        })
+    });
+    let mut response = Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response();
+    no_store(&mut response);
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_never_leave_the_site() {
+        assert_eq!(file_key("").as_deref(), Some("index.html"));
+        assert_eq!(file_key("fr/").as_deref(), Some("fr/index.html"));
+        assert_eq!(file_key("style.css").as_deref(), Some("style.css"));
+        assert_eq!(
+            file_key("fr/entit%C3%A9s/").as_deref(),
+            Some("fr/entités/index.html")
+        );
+        for bad in [
+            "../etc/passwd",
+            "fr/../../x",
+            "%2e%2e/x",
+            "%2E%2E%2Fx",
+            "a%5C..%5Cb",
+            "/etc/passwd",
+            "%2Fetc",
+            "a//b",
+            "./x",
+            "a%00b",
+        ] {
+            assert_eq!(file_key(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn host_names() {
+        assert_eq!(host_name("localhost:1111"), "localhost");
+        assert_eq!(host_name("[::1]:80"), "[::1]");
+        assert_eq!(host_name("127.0.0.1"), "127.0.0.1");
+        assert!(allowed_hosts("127.0.0.1".parse().unwrap()).contains(&"localhost".to_string()));
+        assert!(allowed_hosts("0.0.0.0".parse().unwrap()).contains(&"0.0.0.0".to_string()));
+    }
+}
