@@ -226,7 +226,7 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
         diagnostics: vec![d],
     })?;
     Ok(Built {
-        pages: pages.len(),
+        pages: pages.iter().filter(|p| p.path.ends_with(".html")).count(),
         config: site.config,
         report,
         warnings: site.warnings,

@@ -23,6 +23,8 @@ struct RawConfig {
     allow_html: bool,
     #[serde(default)]
     backlinks_per_page: Option<usize>,
+    #[serde(default)]
+    cname: Option<String>,
 }
 
 /// The validated site configuration.
@@ -43,6 +45,8 @@ pub struct Config {
     pub allow_html: bool,
     /// How many articles an entity page lists before paginating its backlinks.
     pub backlinks_per_page: usize,
+    /// Custom domain for GitHub Pages, written to a `CNAME` file.
+    pub cname: Option<String>,
 }
 
 impl Config {
@@ -122,6 +126,18 @@ impl Config {
                 None
             }
         };
+        if let Some(domain) = raw.cname.as_deref()
+            && !is_domain(domain)
+        {
+            problems.push(
+                Diagnostic::at(
+                    Code::InvalidConfig,
+                    format!("`{domain}` is not a domain name"),
+                    at_key("cname"),
+                )
+                .with_help("write the bare domain, e.g. `cname: depeches.example.org` (no scheme, no path)"),
+            );
+        }
         if raw.backlinks_per_page == Some(0) {
             problems.push(Diagnostic::at(
                 Code::InvalidConfig,
@@ -139,10 +155,25 @@ impl Config {
                 output_dir: root.join(raw.output_dir.unwrap_or_else(|| PathBuf::from("public"))),
                 allow_html: raw.allow_html,
                 backlinks_per_page: raw.backlinks_per_page.unwrap_or(20),
+                cname: raw.cname,
             }),
             _ => Err(problems),
         }
     }
+}
+
+fn is_domain(name: &str) -> bool {
+    name.len() <= 253
+        && name.contains('.')
+        && name.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
 }
 
 fn is_language_code(code: &str) -> bool {
@@ -187,6 +218,14 @@ mod tests {
         );
         assert!(parse_base_url("user.github.io/aleppo").is_err());
         assert!(parse_base_url("ftp://x.org/").is_err());
+    }
+
+    #[test]
+    fn domains() {
+        assert!(is_domain("depeches.example.org"));
+        assert!(!is_domain("https://example.org"));
+        assert!(!is_domain("example.org/path"));
+        assert!(!is_domain("localhost"));
     }
 
     #[test]

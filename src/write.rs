@@ -174,11 +174,9 @@ fn write_tree(config: &Config, dir: &Path, pages: &[Page]) -> Result<Report, Wri
             io("write", &path, fs::write(&path, &content)).map(|_| content.len() as u64)
         })
         .try_reduce(|| 0, |a, b| Ok(a + b))?;
-    let nojekyll = dir.join(".nojekyll");
-    io("write", &nojekyll, fs::write(&nojekyll, ""))?;
     let copied = copy_static(&config.root.join("static"), dir)?;
     Ok(Report {
-        files: pages.len() + 1 + copied.0,
+        files: pages.len() + copied.0,
         bytes: bytes + copied.1,
     })
 }
@@ -236,6 +234,7 @@ mod tests {
             output_dir: root.join(out),
             allow_html: false,
             backlinks_per_page: 20,
+            cname: None,
         }
     }
 

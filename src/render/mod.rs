@@ -122,7 +122,23 @@ impl<'a> Renderer<'a> {
             .collect::<Result<_, _>>()?;
         pages.push(self.not_found()?);
         pages.push(self.sitemap(&pages)?);
+        pages.extend(self.hosting_files());
         Ok(pages)
+    }
+
+    /// `.nojekyll` (GitHub Pages serves the site as is) and `CNAME` for a custom domain.
+    fn hosting_files(&self) -> Vec<Page> {
+        let file = |path: &str, content: String| Page {
+            path: path.to_string(),
+            content,
+            alternates: Vec::new(),
+            lastmod: None,
+        };
+        let mut files = vec![file(".nojekyll", String::new())];
+        if let Some(domain) = &self.config.cname {
+            files.push(file("CNAME", format!("{domain}\n")));
+        }
+        files
     }
 
     fn jobs(&self) -> Vec<Job<'a>> {

@@ -1,0 +1,126 @@
+//! The GitHub Pages workflow is valid and runs exactly the commands tested here; `cname`
+//! writes a CNAME file.
+
+mod common;
+
+use common::*;
+
+fn workflow_steps() -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(repo().join(".github/workflows/pages.yml")).unwrap();
+    let yaml: serde_yaml::Value = serde_yaml::from_str(&text).expect("pages.yml is valid YAML");
+    let steps = yaml["jobs"]["build"]["steps"]
+        .as_sequence()
+        .expect("build steps");
+    steps
+        .iter()
+        .filter_map(|s| {
+            Some((
+                s["name"].as_str()?.to_string(),
+                s["run"].as_str()?.to_string(),
+            ))
+        })
+        .collect()
+}
+
+fn step(name: &str) -> String {
+    workflow_steps()
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .unwrap_or_else(|| panic!("no step {name:?}"))
+        .1
+}
+
+/// Turns a workflow `run:` line into arguments for the depeche under test.
+fn args(run: &str, base_url: &str) -> Vec<String> {
+    let run = run.replace("${{ steps.pages.outputs.base_url }}", base_url);
+    let rest = run
+        .strip_prefix("./target/release/depeche ")
+        .expect("step runs depeche");
+    rest.split_whitespace()
+        .map(|a| a.trim_matches('"').to_string())
+        .collect()
+}
+
+#[test]
+fn workflow_deploys_with_the_official_actions() {
+    let text = std::fs::read_to_string(repo().join(".github/workflows/pages.yml")).unwrap();
+    let yaml: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    assert_eq!(yaml["on"]["push"]["branches"][0], "main");
+    let uses: Vec<String> = ["build", "deploy"]
+        .iter()
+        .flat_map(|job| yaml["jobs"][job]["steps"].as_sequence().unwrap().clone())
+        .filter_map(|s| s["uses"].as_str().map(str::to_string))
+        .collect();
+    for action in [
+        "actions/configure-pages@",
+        "actions/upload-pages-artifact@",
+        "actions/deploy-pages@",
+    ] {
+        assert!(
+            uses.iter().any(|u| u.starts_with(action)),
+            "{action} missing from {uses:?}"
+        );
+    }
+    assert_eq!(yaml["permissions"]["pages"], "write");
+    assert_eq!(yaml["permissions"]["id-token"], "write");
+}
+
+#[test]
+fn workflow_check_and_build_steps_work_on_the_shipped_site() {
+    let site = TestSite::shipped();
+    let base = "https://user.github.io/aleppo";
+    let check: Vec<String> = args(&step("Check the content"), base);
+    let out = site.depeche(&check.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let build = args(&step("Build the site"), base);
+    assert_eq!(
+        build,
+        ["build", "--base-url", "https://user.github.io/aleppo/"]
+    );
+    site.build_ok(&build[1..].iter().map(String::as_str).collect::<Vec<_>>());
+    let doc = site.html("fr/index.html");
+    let css = &select(&doc, "link[rel=stylesheet]")[0];
+    assert_eq!(attr(css, "href"), "/aleppo/style.css");
+    assert!(site.path("public/.nojekyll").is_file());
+}
+
+#[test]
+fn a_broken_article_fails_the_check_step_with_inline_annotations() {
+    let site = TestSite::shipped();
+    site.edit(
+        "content/articles/alep-offensive-hts.fr.md",
+        "[[aleppo|Alep]] après",
+        "[[alepo|Alep]] après",
+    );
+    let check = args(&step("Check the content"), "https://user.github.io/aleppo");
+    let out = site.depeche(&check.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .starts_with("::error file=content/articles/alep-offensive-hts.fr.md,line=6,col=64")
+    );
+}
+
+#[test]
+fn cname_writes_a_cname_file() {
+    let site = TestSite::shipped();
+    site.edit(
+        "site.yaml",
+        "output_dir: public",
+        "output_dir: public\ncname: depeches.example.org",
+    );
+    site.build_ok(&[]);
+    assert_eq!(site.public("CNAME"), "depeches.example.org\n");
+    site.edit(
+        "site.yaml",
+        "cname: depeches.example.org",
+        "cname: https://depeches.example.org/",
+    );
+    let out = site.depeche(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not a domain name"));
+}
