@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -11,9 +12,9 @@ use crate::check::lint;
 use crate::check::suggest::Suggester;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
-use crate::graph::Graph;
+use crate::graph::{Document, Graph};
 use crate::load;
-use crate::render::{Page, Renderer};
+use crate::render::{Page, Renderer, Theme};
 use crate::urls::Urls;
 use crate::write::{self, Report};
 
@@ -149,7 +150,11 @@ pub fn analyze(config: Config, options: AnalyzeOptions) -> Analysis {
             &prose,
         ));
     }
-    let graph = match Graph::build(articles, content.entities, prose, options.drafts) {
+    let documents: Vec<Arc<Document>> = articles
+        .into_iter()
+        .map(|(source, annotated)| Arc::new(Document::new(source, annotated)))
+        .collect();
+    let graph = match Graph::build(&documents, content.entities, prose, options.drafts) {
         Ok(graph) => Some(graph),
         Err(mut errs) => {
             problems.append(&mut errs);
@@ -198,11 +203,12 @@ fn suggestions(
 
 impl Site {
     pub fn render(&self) -> Result<Vec<Page>, BuildError> {
-        let renderer = Renderer::new(&self.config, &self.graph)
-            .map_err(|diagnostics| BuildError { diagnostics })?;
-        renderer.render_all().map_err(|d| BuildError {
-            diagnostics: vec![d],
-        })
+        let theme = Theme::load(&self.config).map_err(|diagnostics| BuildError { diagnostics })?;
+        Renderer::new(&self.config, &self.graph, &theme)
+            .render_all()
+            .map_err(|d| BuildError {
+                diagnostics: vec![d],
+            })
     }
 }
 

@@ -3,25 +3,58 @@
 //! output-path collisions), so rendering cannot fail because of content.
 
 use std::collections::{BTreeMap, HashMap};
+use std::ops::Deref;
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::annotate::{Annotated, Mention};
 use crate::diagnostic::{Code, Diagnostic, Location, did_you_mean};
 use crate::load::{ArticleSource, EntitySource, FrontMatter};
 use crate::urls;
 
-/// One language version of an article, ready to render.
+/// One language version of an article, annotated: what the graph links and pages show.
+/// Shared (`Arc`) so that a rebuild after one edit reuses every other document as is.
 #[derive(Debug)]
-pub struct ArticleVersion {
+pub struct Document {
+    pub key: String,
     pub lang: String,
     pub front: FrontMatter,
     pub html: String,
     /// Plain text of the first paragraph, the teaser when there is no summary.
     pub excerpt: Option<String>,
     pub mentions: Vec<Mention>,
+    /// Source file, relative to the site root.
+    pub source: PathBuf,
+}
+
+impl Document {
+    pub fn new(source: ArticleSource, annotated: Annotated) -> Self {
+        Document {
+            key: source.key,
+            lang: source.lang,
+            front: source.front,
+            html: annotated.html,
+            excerpt: annotated.excerpt,
+            mentions: annotated.mentions,
+            source: source.src.path,
+        }
+    }
+}
+
+/// A document placed in the site.
+#[derive(Debug, Clone)]
+pub struct ArticleVersion {
+    pub doc: Arc<Document>,
     /// Output file, relative to the output directory.
     pub path: String,
-    /// Source file, relative to the site root.
-    pub source: std::path::PathBuf,
+}
+
+impl Deref for ArticleVersion {
+    type Target = Document;
+
+    fn deref(&self) -> &Document {
+        &self.doc
+    }
 }
 
 /// An article in all the languages it exists in, paired by key.
@@ -72,10 +105,10 @@ impl Graph {
         self.entity_index.get(id).map(|&i| &self.entities[i])
     }
 
-    /// Builds the model. `articles` pairs each source with its annotated body;
-    /// `prose` maps (entity id, language) to the annotated prose.
+    /// Builds the model from annotated documents; `prose` maps (entity id, language) to the
+    /// annotated prose.
     pub fn build(
-        articles: Vec<(ArticleSource, Annotated)>,
+        articles: &[Arc<Document>],
         entities: Vec<EntitySource>,
         mut prose: HashMap<(String, String), Annotated>,
         include_drafts: bool,
@@ -93,21 +126,16 @@ impl Graph {
         check_relations(&entities, &entity_index, &mut problems);
 
         let mut by_key: BTreeMap<String, BTreeMap<String, ArticleVersion>> = BTreeMap::new();
-        for (source, annotated) in articles {
-            if source.front.draft && !include_drafts {
+        for doc in articles {
+            if doc.front.draft && !include_drafts {
                 continue;
             }
-            let path = urls::article_path(&source.lang, &source.front.slug);
-            by_key.entry(source.key.clone()).or_default().insert(
-                source.lang.clone(),
+            let path = urls::article_path(&doc.lang, &doc.front.slug);
+            by_key.entry(doc.key.clone()).or_default().insert(
+                doc.lang.clone(),
                 ArticleVersion {
                     path,
-                    lang: source.lang,
-                    front: source.front,
-                    html: annotated.html,
-                    excerpt: annotated.excerpt,
-                    mentions: annotated.mentions,
-                    source: source.src.path,
+                    doc: Arc::clone(doc),
                 },
             );
         }

@@ -4,6 +4,8 @@ pub mod context;
 pub mod i18n;
 pub mod templates;
 
+use std::collections::BTreeSet;
+
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
@@ -35,12 +37,27 @@ struct Lang {
     nav: Nav,
 }
 
+/// Compiled templates and every language's strings: loaded once, reused by every render
+/// (and by every rebuild of `serve` until a template or translation file changes).
+pub struct Theme {
+    templates: templates::Templates,
+    langs: Vec<Lang>,
+}
+
 pub struct Renderer<'a> {
     config: &'a Config,
     graph: &'a Graph,
-    templates: templates::Templates,
+    theme: &'a Theme,
     urls: Urls,
-    langs: Vec<Lang>,
+}
+
+/// Which pages to render: the pages of these articles and entities, and the listings
+/// (home pages, entity indexes) of these languages.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selection {
+    pub articles: BTreeSet<String>,
+    pub entities: BTreeSet<String>,
+    pub listing_languages: BTreeSet<String>,
 }
 
 /// One page to render; rendering them is independent, so it runs in parallel.
@@ -68,21 +85,15 @@ enum Job<'g> {
 /// Compiles the templates and reads every language's UI strings: what rendering needs and
 /// `check` verifies without rendering.
 pub fn check_setup(config: &Config) -> Vec<Diagnostic> {
-    let mut problems: Vec<Diagnostic> = templates::load(&config.root).err().into_iter().collect();
-    for code in &config.languages {
-        if let Err(d) = Strings::load(&config.root, code) {
-            problems.push(d);
-        }
-    }
-    problems
+    Theme::load(config).err().unwrap_or_default()
 }
 
-impl<'a> Renderer<'a> {
-    pub fn new(config: &'a Config, graph: &'a Graph) -> Result<Self, Vec<Diagnostic>> {
-        let templates = templates::load(&config.root).map_err(|d| vec![d])?;
+impl Theme {
+    pub fn load(config: &Config) -> Result<Theme, Vec<Diagnostic>> {
+        let templates = templates::load(&config.root);
         let urls = Urls::new(&config.base_path);
         let mut langs = Vec::new();
-        let mut problems = Vec::new();
+        let mut problems: Vec<Diagnostic> = templates.as_ref().err().cloned().into_iter().collect();
         for code in &config.languages {
             match Strings::load(&config.root, code) {
                 Ok(strings) => langs.push(Lang {
@@ -101,29 +112,43 @@ impl<'a> Renderer<'a> {
                 Err(d) => problems.push(d),
             }
         }
-        if !problems.is_empty() {
-            return Err(problems);
+        match templates {
+            Ok(templates) if problems.is_empty() => Ok(Theme { templates, langs }),
+            _ => Err(problems),
         }
-        Ok(Renderer {
+    }
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(config: &'a Config, graph: &'a Graph, theme: &'a Theme) -> Self {
+        Renderer {
             config,
             graph,
-            templates,
-            urls,
-            langs,
-        })
+            theme,
+            urls: Urls::new(&config.base_path),
+        }
+    }
+
+    fn lang(&self, index: usize) -> &'a Lang {
+        &self.theme.langs[index]
     }
 
     /// Renders every page of the site, plus `404.html` and `sitemap.xml`.
     pub fn render_all(&self) -> Result<Vec<Page>, Diagnostic> {
-        let jobs = self.jobs();
-        let mut pages: Vec<Page> = jobs
-            .par_iter()
-            .map(|job| self.render_job(job))
-            .collect::<Result<_, _>>()?;
+        let mut pages = self.render_jobs(self.jobs(None))?;
         pages.push(self.not_found()?);
         pages.push(self.sitemap(&pages)?);
         pages.extend(self.hosting_files());
         Ok(pages)
+    }
+
+    /// Renders only the selected pages (the sitemap is left to the caller, who knows them all).
+    pub fn render_selection(&self, selection: &Selection) -> Result<Vec<Page>, Diagnostic> {
+        self.render_jobs(self.jobs(Some(selection)))
+    }
+
+    fn render_jobs(&self, jobs: Vec<Job>) -> Result<Vec<Page>, Diagnostic> {
+        jobs.par_iter().map(|job| self.render_job(job)).collect()
     }
 
     /// `.nojekyll` (GitHub Pages serves the site as is) and `CNAME` for a custom domain.
@@ -141,19 +166,24 @@ impl<'a> Renderer<'a> {
         files
     }
 
-    fn jobs(&self) -> Vec<Job<'a>> {
+    fn jobs(&self, only: Option<&Selection>) -> Vec<Job<'a>> {
         let graph: &'a Graph = self.graph;
-        let mut jobs = vec![Job::Home {
-            lang: 0,
-            root: true,
-        }];
-        for (l, lang) in self.langs.iter().enumerate() {
-            jobs.push(Job::Home {
-                lang: l,
-                root: false,
-            });
-            jobs.push(Job::EntityIndex { lang: l });
-            for article in &graph.articles {
+        let listing = |code: &str| only.is_none_or(|s| s.listing_languages.contains(code));
+        let article_wanted = |key: &str| only.is_none_or(|s| s.articles.contains(key));
+        let entity_wanted = |id: &str| only.is_none_or(|s| s.entities.contains(id));
+        let mut jobs = Vec::new();
+        if listing(self.config.default_language()) {
+            jobs.push(Job::Home { lang: 0, root: true });
+        }
+        for (l, lang) in self.theme.langs.iter().enumerate() {
+            if listing(&lang.code) {
+                jobs.push(Job::Home {
+                    lang: l,
+                    root: false,
+                });
+                jobs.push(Job::EntityIndex { lang: l });
+            }
+            for article in graph.articles.iter().filter(|a| article_wanted(&a.key)) {
                 if let Some(version) = article.versions.get(&lang.code) {
                     jobs.push(Job::Article {
                         lang: l,
@@ -162,7 +192,7 @@ impl<'a> Renderer<'a> {
                     });
                 }
             }
-            for entity in &graph.entities {
+            for entity in graph.entities.iter().filter(|e| entity_wanted(e.id())) {
                 let pages = self.entity_pages(entity, &lang.code);
                 for page in 1..=pages {
                     jobs.push(Job::Entity {
@@ -179,23 +209,23 @@ impl<'a> Renderer<'a> {
 
     fn render_job(&self, job: &Job) -> Result<Page, Diagnostic> {
         match *job {
-            Job::Home { lang, root } => self.home(&self.langs[lang], root),
+            Job::Home { lang, root } => self.home(self.lang(lang), root),
             Job::Article {
                 lang,
                 article,
                 version,
-            } => self.article(&self.langs[lang], article, version),
+            } => self.article(self.lang(lang), article, version),
             Job::Entity {
                 lang,
                 entity,
                 page,
                 pages,
-            } => self.entity(&self.langs[lang], entity, page, pages),
-            Job::EntityIndex { lang } => self.entity_index(&self.langs[lang]),
+            } => self.entity(self.lang(lang), entity, page, pages),
+            Job::EntityIndex { lang } => self.entity_index(self.lang(lang)),
         }
     }
 
-    fn entity_pages(&self, entity: &Entity, lang: &str) -> usize {
+    pub fn entity_pages(&self, entity: &Entity, lang: &str) -> usize {
         let n = entity.backlinks.get(lang).map_or(0, Vec::len);
         n.div_ceil(self.config.backlinks_per_page).max(1)
     }
@@ -228,6 +258,7 @@ impl<'a> Renderer<'a> {
             .or_else(|| default_version.map(|(_, p)| self.absolute(p)))
             .unwrap_or_else(|| self.absolute(path));
         let switcher = self
+            .theme
             .langs
             .iter()
             .filter(|other| other.code != lang.code)
@@ -263,12 +294,13 @@ impl<'a> Renderer<'a> {
         path: String,
         data: &T,
     ) -> Result<Page, Diagnostic> {
-        let context = Context::from_serialize(data).map_err(|e| self.templates.error(&e))?;
+        let context = Context::from_serialize(data).map_err(|e| self.theme.templates.error(&e))?;
         let content = self
+            .theme
             .templates
             .tera
             .render(template, &context)
-            .map_err(|e| self.templates.error(&e))?;
+            .map_err(|e| self.theme.templates.error(&e))?;
         Ok(Page {
             path,
             content,
@@ -294,7 +326,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn every_language(&self, path_of: impl Fn(&str) -> String) -> Vec<(&str, String)> {
-        self.langs
+        self.theme.langs
             .iter()
             .map(|l| (l.code.as_str(), path_of(&l.code)))
             .collect()
@@ -373,7 +405,7 @@ impl<'a> Renderer<'a> {
             .values()
             .filter(|x| x.lang != lang.code)
             .filter_map(|x| {
-                let other = self.langs.iter().find(|l| l.code == x.lang)?;
+                let other = self.theme.langs.iter().find(|l| l.code == x.lang)?;
                 Some(Translation {
                     lang: x.lang.clone(),
                     name: other.strings.language_name().to_string(),
@@ -498,6 +530,7 @@ impl<'a> Renderer<'a> {
         let id = entity.id();
         let path = urls::entity_path(code, id, page);
         let versions: Vec<(&str, String)> = self
+            .theme
             .langs
             .iter()
             .filter(|l| page <= self.entity_pages(entity, &l.code))
@@ -635,13 +668,14 @@ impl<'a> Renderer<'a> {
             site: &'a SiteCtx,
             languages: Vec<NotFoundLang<'a>>,
         }
-        let default = &self.langs[0];
+        let default = &self.theme.langs[0];
         let data = NotFound {
             lang: &default.code,
             dir: default.strings.dir(),
             t: &default.strings.tree,
             site: &default.site,
             languages: self
+                .theme
                 .langs
                 .iter()
                 .map(|l| NotFoundLang {
@@ -656,7 +690,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// Every language page, with its translations as hreflang alternates.
-    fn sitemap(&self, pages: &[Page]) -> Result<Page, Diagnostic> {
+    pub fn sitemap(&self, pages: &[Page]) -> Result<Page, Diagnostic> {
         #[derive(Serialize)]
         struct Sitemap {
             entries: Vec<SitemapEntry>,
