@@ -13,7 +13,7 @@ use crate::check::suggest::Suggester;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::graph::{Document, Graph};
-use crate::load;
+use crate::load::{self, ArticleSource, EntitySource};
 use crate::render::{Page, Renderer, Theme};
 use crate::urls::Urls;
 use crate::write::{self, Report};
@@ -71,12 +71,36 @@ pub struct AnalyzeOptions {
     pub suggest: bool,
 }
 
-/// The outcome of analysing a site: the graph when there was no error, and every diagnostic.
+/// The outcome of analysing a site: the graph when there was no error, every diagnostic,
+/// and the parts a later rebuild can reuse.
 pub struct Analysis {
     pub config: Config,
     pub graph: Option<Graph>,
     /// Sorted: errors first, then warnings, then suggestions; by file and position.
     pub diagnostics: Vec<Diagnostic>,
+    pub parts: Parts,
+}
+
+/// Everything loaded and annotated, shared so that a rebuild re-reads only what changed.
+pub struct Parts {
+    pub lexicon: Lexicon,
+    pub targets: Targets,
+    pub documents: Vec<Arc<Document>>,
+    pub entities: Vec<Arc<EntitySource>>,
+    /// Annotated entity prose, by (entity id, language).
+    pub prose: HashMap<(String, String), String>,
+}
+
+/// Where content links can point: every published article's slug, every entity.
+pub fn targets(articles: &[ArticleSource], entities: &[EntitySource], drafts: bool) -> Targets {
+    Targets {
+        articles: articles
+            .iter()
+            .filter(|a| drafts || !a.front.draft)
+            .map(|a| ((a.key.clone(), a.lang.clone()), a.front.slug.clone()))
+            .collect(),
+        entities: entities.iter().map(|e| e.id.clone()).collect(),
+    }
 }
 
 impl Analysis {
@@ -104,15 +128,7 @@ pub fn analyze(config: Config, options: AnalyzeOptions) -> Analysis {
     let (content, mut problems) = load::load(&config);
     let lexicon = Lexicon::new(&content.entities, &content.broken_entity_ids);
     let urls = Urls::new(&config.base_path);
-    let targets = Targets {
-        articles: content
-            .articles
-            .iter()
-            .filter(|a| options.drafts || !a.front.draft)
-            .map(|a| ((a.key.clone(), a.lang.clone()), a.front.slug.clone()))
-            .collect(),
-        entities: content.entities.iter().map(|e| e.id.clone()).collect(),
-    };
+    let targets = targets(&content.articles, &content.entities, options.drafts);
     let annotator = Annotator {
         lexicon: &lexicon,
         urls: &urls,
@@ -154,7 +170,10 @@ pub fn analyze(config: Config, options: AnalyzeOptions) -> Analysis {
         .into_iter()
         .map(|(source, annotated)| Arc::new(Document::new(source, annotated)))
         .collect();
-    let graph = match Graph::build(&documents, content.entities, prose, options.drafts) {
+    let prose: HashMap<(String, String), String> =
+        prose.into_iter().map(|(k, a)| (k, a.html)).collect();
+    let entities: Vec<Arc<EntitySource>> = content.entities.into_iter().map(Arc::new).collect();
+    let graph = match Graph::build(&documents, &entities, &prose, options.drafts) {
         Ok(graph) => Some(graph),
         Err(mut errs) => {
             problems.append(&mut errs);
@@ -166,6 +185,13 @@ pub fn analyze(config: Config, options: AnalyzeOptions) -> Analysis {
         config,
         graph,
         diagnostics: problems,
+        parts: Parts {
+            lexicon,
+            targets,
+            documents,
+            entities,
+            prose,
+        },
     }
 }
 
@@ -241,7 +267,7 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
 }
 
 /// Errors, then warnings, then suggestions; each by file and position, so output is stable.
-fn sort(problems: &mut [Diagnostic]) {
+pub fn sort(problems: &mut [Diagnostic]) {
     problems.sort_by(|a, b| {
         let key = |d: &Diagnostic| d.location.as_ref().map(|l| (l.file.clone(), l.line, l.col));
         a.severity

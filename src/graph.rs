@@ -74,7 +74,7 @@ pub struct Backlink {
 
 #[derive(Debug)]
 pub struct Entity {
-    pub source: EntitySource,
+    pub source: Arc<EntitySource>,
     pub prose_html: BTreeMap<String, String>,
     /// Per language, newest article first.
     pub backlinks: BTreeMap<String, Vec<Backlink>>,
@@ -109,12 +109,12 @@ impl Graph {
     /// annotated prose.
     pub fn build(
         articles: &[Arc<Document>],
-        entities: Vec<EntitySource>,
-        mut prose: HashMap<(String, String), Annotated>,
+        entities: &[Arc<EntitySource>],
+        prose: &HashMap<(String, String), String>,
         include_drafts: bool,
     ) -> Result<Graph, Vec<Diagnostic>> {
         let mut problems = Vec::new();
-        let mut entities = entities;
+        let mut entities = entities.to_vec();
         entities.sort_by(|a, b| a.id.cmp(&b.id));
         check_duplicate_entities(&entities, &mut problems);
         entities.dedup_by(|a, b| a.id == b.id);
@@ -157,8 +157,8 @@ impl Graph {
                     .prose
                     .keys()
                     .filter_map(|lang| {
-                        let annotated = prose.remove(&(source.id.clone(), lang.clone()))?;
-                        Some((lang.clone(), annotated.html))
+                        let html = prose.get(&(source.id.clone(), lang.clone()))?;
+                        Some((lang.clone(), html.clone()))
                     })
                     .collect();
                 Entity {
@@ -231,7 +231,7 @@ fn link_mentions(articles: &[Article], entities: &mut [Entity], index: &HashMap<
     }
 }
 
-fn check_duplicate_entities(sorted: &[EntitySource], problems: &mut Vec<Diagnostic>) {
+fn check_duplicate_entities(sorted: &[Arc<EntitySource>], problems: &mut Vec<Diagnostic>) {
     for pair in sorted.windows(2) {
         if pair[0].id == pair[1].id {
             problems.push(
@@ -248,7 +248,7 @@ fn check_duplicate_entities(sorted: &[EntitySource], problems: &mut Vec<Diagnost
 }
 
 fn check_relations(
-    entities: &[EntitySource],
+    entities: &[Arc<EntitySource>],
     index: &HashMap<String, usize>,
     problems: &mut Vec<Diagnostic>,
 ) {

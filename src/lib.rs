@@ -10,6 +10,7 @@ pub mod check;
 pub mod config;
 pub mod diagnostic;
 pub mod graph;
+pub mod incremental;
 pub mod load;
 pub mod render;
 pub mod report;

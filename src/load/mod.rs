@@ -130,6 +130,17 @@ pub fn load(config: &Config) -> (Content, Vec<Diagnostic>) {
     (content, problems)
 }
 
+/// Reads one article file, as `load` does for each: name, UTF-8, front matter.
+pub fn load_article(config: &Config, path: &Path) -> Result<ArticleSource, Vec<Diagnostic>> {
+    let shown = source::display_path(&config.root, path);
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    let (key, lang) = parse_name(name, "md", config, &shown).map_err(|d| vec![d])?;
+    read_article(&config.root, path, key, lang)
+}
+
 fn read_article(
     root: &Path,
     path: &Path,

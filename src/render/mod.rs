@@ -173,7 +173,10 @@ impl<'a> Renderer<'a> {
         let entity_wanted = |id: &str| only.is_none_or(|s| s.entities.contains(id));
         let mut jobs = Vec::new();
         if listing(self.config.default_language()) {
-            jobs.push(Job::Home { lang: 0, root: true });
+            jobs.push(Job::Home {
+                lang: 0,
+                root: true,
+            });
         }
         for (l, lang) in self.theme.langs.iter().enumerate() {
             if listing(&lang.code) {
@@ -326,7 +329,8 @@ impl<'a> Renderer<'a> {
     }
 
     fn every_language(&self, path_of: impl Fn(&str) -> String) -> Vec<(&str, String)> {
-        self.theme.langs
+        self.theme
+            .langs
             .iter()
             .map(|l| (l.code.as_str(), path_of(&l.code)))
             .collect()

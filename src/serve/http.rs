@@ -91,20 +91,27 @@ async fn handle(Extract(state): Extract<Arc<State>>, request: Request) -> Respon
     if rest == format!("{INTERNAL}events") {
         return events(&state, &request);
     }
+    if rest == format!("{INTERNAL}report") {
+        let report = state.report.read().map(|r| r.clone()).unwrap_or_default();
+        let mut response = axum::Json(report).into_response();
+        no_store(&mut response);
+        return response;
+    }
     let Some(key) = file_key(rest) else {
         return not_found(&state);
     };
-    let snapshot = match state.snapshot.read() {
-        Ok(s) => Arc::clone(&s),
+    let (found, is_dir) = match state.files.read() {
+        Ok(files) => (
+            files.get(&key).cloned(),
+            files.contains_key(&format!("{key}/index.html")),
+        ),
         Err(_) => return status(StatusCode::INTERNAL_SERVER_ERROR, "server state poisoned\n"),
     };
-    if let Some(bytes) = snapshot.files.get(&key) {
-        return file(&state, &key, bytes, StatusCode::OK);
+    match found {
+        Some(bytes) => file(&state, &key, &bytes, StatusCode::OK),
+        None if is_dir && !key.ends_with("index.html") => redirect(&format!("{path}/")),
+        None => not_found(&state),
     }
-    if !key.ends_with("index.html") && snapshot.files.contains_key(&format!("{key}/index.html")) {
-        return redirect(&format!("{path}/"));
-    }
-    not_found(&state)
 }
 
 /// The file a decoded request path names, or None for anything that could leave the site:
@@ -141,10 +148,10 @@ fn redirect(to: &str) -> Response {
 
 fn not_found(state: &State) -> Response {
     let page = state
-        .snapshot
+        .files
         .read()
         .ok()
-        .and_then(|s| s.files.get("404.html").cloned());
+        .and_then(|files| files.get("404.html").cloned());
     match page {
         Some(bytes) => file(state, "404.html", &bytes, StatusCode::NOT_FOUND),
         None => status(StatusCode::NOT_FOUND, "not found\n"),

@@ -3,8 +3,8 @@
 //! The user's output directory is never touched.
 
 mod http;
-mod snapshot;
 
+use std::collections::{BTreeSet, HashMap};
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
@@ -16,7 +16,21 @@ use tokio::sync::broadcast;
 
 use crate::build::{self, BuildError};
 use crate::diagnostic::Diagnostic;
-pub use snapshot::Snapshot;
+use crate::incremental::Session;
+
+/// The files being served, by path relative to the site root (`fr/index.html`, `style.css`).
+pub type Files = HashMap<String, Arc<[u8]>>;
+
+/// What the last rebuild did, for `/__depeche/report` (tests and curious editors).
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Report {
+    pub generation: u64,
+    pub full: bool,
+    pub rendered: Vec<String>,
+    pub removed: Vec<String>,
+    pub static_files: Vec<String>,
+    pub millis: u128,
+}
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -58,8 +72,9 @@ pub enum Event {
 
 /// The site being served and the problems of the last build, shared with the HTTP handlers.
 pub struct State {
-    pub snapshot: RwLock<Arc<Snapshot>>,
+    pub files: RwLock<Files>,
     pub error: RwLock<Option<String>>,
+    pub report: RwLock<Report>,
     pub events: broadcast::Sender<Event>,
     pub base_path: String,
     pub allowed_hosts: Vec<String>,
@@ -81,12 +96,17 @@ pub fn run(options: Options) -> Result<(), ServeError> {
     runtime.block_on(serve(options))
 }
 
-async fn serve(options: Options) -> Result<(), ServeError> {
+async fn serve(mut options: Options) -> Result<(), ServeError> {
+    // Watchers report absolute paths.
+    options.root = options.root.canonicalize()?;
     let build_options = build_options(&options);
     let started = Instant::now();
-    let config = build::load_config(&build_options)?;
-    let snapshot = Snapshot::build(&build_options)?;
-    let base_path = config.base_path.clone();
+    let session = Session::start(&build_options)?;
+    let base_path = session.config().base_path.clone();
+    let mut files = static_files(&options.root);
+    for page in session.pages() {
+        files.insert(page.path.clone(), Arc::from(page.content.as_bytes()));
+    }
     let addr = SocketAddr::new(options.bind, options.port);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -100,8 +120,9 @@ async fn serve(options: Options) -> Result<(), ServeError> {
     }
     let (events, _) = broadcast::channel(16);
     let state = Arc::new(State {
-        snapshot: RwLock::new(Arc::new(snapshot)),
+        files: RwLock::new(files),
         error: RwLock::new(None),
+        report: RwLock::new(Report::default()),
         events,
         base_path: base_path.clone(),
         allowed_hosts: http::allowed_hosts(options.bind),
@@ -109,10 +130,10 @@ async fn serve(options: Options) -> Result<(), ServeError> {
     let url = format!("http://{}{}", display_host(local), base_path);
     println!(
         "Serving {} pages at {url} (built in {} ms); watching for changes, Ctrl-C to stop",
-        state.snapshot.read().map_or(0, |s| s.pages),
+        session.page_count(),
         started.elapsed().as_millis()
     );
-    let _watcher = watch(&options.root, build_options, Arc::clone(&state))?;
+    let _watcher = watch(&options.root, session, Arc::clone(&state))?;
     if options.open {
         let _ = open::that(&url);
     }
@@ -132,6 +153,40 @@ fn display_host(addr: SocketAddr) -> String {
     }
 }
 
+/// Editors' and tools' temporary files (`.x.swp`, `x~`, sed's `sedXXXXXX`) are not content.
+fn relevant(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    let temporary = name.starts_with('.')
+        || name.ends_with('~')
+        || [".swp", ".swx", ".tmp"]
+            .iter()
+            .any(|ext| name.ends_with(ext));
+    // A path gone without an extension was a temporary file renamed over the real one.
+    !temporary && (path.exists() || path.extension().is_some())
+}
+
+/// Every file of `static/`, read into memory (symbolic links are not followed).
+fn static_files(root: &Path) -> Files {
+    let dir = root.join("static");
+    let mut files = Files::new();
+    for entry in walkdir::WalkDir::new(&dir)
+        .follow_links(false)
+        .into_iter()
+        .flatten()
+    {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        if let (Ok(rel), Ok(bytes)) = (entry.path().strip_prefix(&dir), std::fs::read(entry.path()))
+        {
+            files.insert(rel.to_string_lossy().replace('\\', "/"), Arc::from(bytes));
+        }
+    }
+    files
+}
+
 fn build_options(options: &Options) -> build::Options {
     build::Options {
         root: options.root.clone(),
@@ -144,9 +199,11 @@ fn build_options(options: &Options) -> build::Options {
 /// The paths whose changes matter, and a debounced watcher that rebuilds after bursts of saves.
 fn watch(
     root: &Path,
-    options: build::Options,
+    mut session: Session,
     state: Arc<State>,
 ) -> Result<Debouncer<RecommendedWatcher, RecommendedCache>, ServeError> {
+    // Changes not yet built successfully: a fix elsewhere must not hide a file still broken.
+    let mut pending: BTreeSet<PathBuf> = BTreeSet::new();
     let handler = move |result: DebounceEventResult| {
         let Ok(events) = result else { return };
         // Reading files (as every rebuild does) is an event too: only changes count.
@@ -154,11 +211,15 @@ fn watch(
             .into_iter()
             .filter(|e| !e.kind.is_access() && !e.kind.is_other())
             .flat_map(|e| e.event.paths)
+            .filter(|p| relevant(p))
             .collect();
         if changed.is_empty() {
             return;
         }
-        rebuild(&options, &state, &changed);
+        pending.extend(changed);
+        if rebuild(&mut session, &state, &pending) {
+            pending.clear();
+        }
     };
     let mut debouncer =
         new_debouncer(Duration::from_millis(30), None, handler).map_err(|e| ServeError::Watch {
@@ -180,37 +241,86 @@ fn watch(
     Ok(debouncer)
 }
 
-/// Rebuilds after a change. A failed build keeps the last good site and reports the problems.
-fn rebuild(options: &build::Options, state: &State, changed: &[PathBuf]) {
+/// Rebuilds after changes; true when the site is up to date. A failed build keeps the last
+/// good site and reports the problems to the terminal and the open tabs.
+fn rebuild(session: &mut Session, state: &State, changed: &BTreeSet<PathBuf>) -> bool {
     let started = Instant::now();
-    let css_only = changed.iter().all(|p| {
-        p.extension().is_some_and(|e| e == "css") && p.starts_with(options.root.join("static"))
-    });
-    match Snapshot::build(options) {
-        Ok(snapshot) => {
-            let pages = snapshot.pages;
-            if let Ok(mut slot) = state.snapshot.write() {
-                *slot = Arc::new(snapshot);
+    let static_dir = session.config().root.join("static");
+    let (assets, sources): (Vec<PathBuf>, Vec<PathBuf>) = changed
+        .iter()
+        .cloned()
+        .partition(|p| p.starts_with(&static_dir));
+    let mut report = Report::default();
+    if !sources.is_empty() {
+        match session.update(&sources) {
+            Ok(update) => {
+                if let Ok(mut files) = state.files.write() {
+                    for path in &update.removed {
+                        files.remove(path);
+                    }
+                    let pages: HashMap<&str, &str> = session
+                        .pages()
+                        .map(|p| (p.path.as_str(), p.content.as_str()))
+                        .collect();
+                    for path in &update.rendered {
+                        if let Some(content) = pages.get(path.as_str()) {
+                            files.insert(path.clone(), Arc::from(content.as_bytes()));
+                        }
+                    }
+                }
+                report.full = update.full;
+                report.rendered = update.rendered;
+                report.removed = update.removed;
             }
-            if let Ok(mut error) = state.error.write() {
-                *error = None;
+            Err(err) => {
+                let text = render_diagnostics(&err.diagnostics);
+                eprint!("{text}");
+                eprintln!("error: the build failed; still serving the last good version");
+                if let Ok(mut error) = state.error.write() {
+                    *error = Some(text.clone());
+                }
+                let _ = state.events.send(Event::BuildError(text));
+                return false;
             }
-            let _ = state
-                .events
-                .send(if css_only { Event::Css } else { Event::Reload });
-            println!(
-                "Rebuilt {pages} pages in {} ms",
-                started.elapsed().as_millis()
-            );
-        }
-        Err(err) => {
-            let text = render_diagnostics(&err.diagnostics);
-            eprint!("{text}");
-            eprintln!("error: the build failed; still serving the last good version");
-            if let Ok(mut error) = state.error.write() {
-                *error = Some(text.clone());
-            }
-            let _ = state.events.send(Event::BuildError(text));
         }
     }
+    if let Ok(mut files) = state.files.write() {
+        for path in &assets {
+            let Ok(rel) = path.strip_prefix(&static_dir) else {
+                continue;
+            };
+            let key = rel.to_string_lossy().replace('\\', "/");
+            match std::fs::read(path) {
+                Ok(bytes) if path.is_file() => {
+                    files.insert(key.clone(), Arc::from(bytes));
+                }
+                _ => {
+                    files.remove(&key);
+                }
+            }
+            report.static_files.push(key);
+        }
+    }
+    let css_only = sources.is_empty()
+        && assets
+            .iter()
+            .all(|p| p.extension().is_some_and(|e| e == "css"));
+    if let Ok(mut error) = state.error.write() {
+        *error = None;
+    }
+    report.millis = started.elapsed().as_millis();
+    println!(
+        "Rebuilt {} pages{} in {} ms",
+        report.rendered.len(),
+        if report.full { " (full build)" } else { "" },
+        report.millis
+    );
+    if let Ok(mut slot) = state.report.write() {
+        report.generation = slot.generation + 1;
+        *slot = report;
+    }
+    let _ = state
+        .events
+        .send(if css_only { Event::Css } else { Event::Reload });
+    true
 }

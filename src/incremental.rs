@@ -1,0 +1,267 @@
+//! Rebuilding after an edit. An edited article is re-read and re-annotated alone; every other
+//! document is reused; and only the pages the edit touches are rendered again: the article in
+//! each language, the pages of the entities it mentions before and after the edit, and the
+//! listings of its languages (plus the sitemap). Anything else (an entity, a template, the
+//! configuration, a renamed slug) falls back to a full build.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::annotate::Annotator;
+use crate::build::{self, AnalyzeOptions, BuildError, Parts};
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::graph::{Document, Graph};
+use crate::load;
+use crate::render::{Page, Renderer, Selection, Theme};
+use crate::urls::Urls;
+
+/// A built site kept in memory with everything needed to rebuild part of it.
+pub struct Session {
+    options: build::Options,
+    config: Config,
+    theme: Theme,
+    parts: Parts,
+    graph: Graph,
+    pages: BTreeMap<String, Page>,
+}
+
+/// What a rebuild changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Update {
+    /// Pages rendered again (some may be byte-identical to before).
+    pub rendered: Vec<String>,
+    /// Pages that no longer exist.
+    pub removed: Vec<String>,
+    /// True when the whole site was rebuilt.
+    pub full: bool,
+}
+
+fn fail(diagnostics: Vec<Diagnostic>) -> BuildError {
+    BuildError { diagnostics }
+}
+
+impl Session {
+    /// A full build into memory.
+    pub fn start(options: &build::Options) -> Result<Session, BuildError> {
+        let config = build::load_config(options)?;
+        let analysis = build::analyze(
+            config,
+            AnalyzeOptions {
+                drafts: options.drafts,
+                suggest: false,
+            },
+        );
+        if analysis.has_errors() {
+            return Err(fail(analysis.diagnostics));
+        }
+        let (config, graph, parts) = match analysis.graph {
+            Some(graph) => (analysis.config, graph, analysis.parts),
+            None => return Err(fail(analysis.diagnostics)),
+        };
+        let theme = Theme::load(&config).map_err(fail)?;
+        let pages = Renderer::new(&config, &graph, &theme)
+            .render_all()
+            .map_err(|d| fail(vec![d]))?;
+        Ok(Session {
+            options: options.clone(),
+            pages: pages.into_iter().map(|p| (p.path.clone(), p)).collect(),
+            config,
+            theme,
+            parts,
+            graph,
+        })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn pages(&self) -> impl Iterator<Item = &Page> {
+        self.pages.values()
+    }
+
+    /// Number of HTML pages.
+    pub fn page_count(&self) -> usize {
+        self.pages.keys().filter(|p| p.ends_with(".html")).count()
+    }
+
+    /// Rebuilds after changes to `changed` (absolute paths). On error the session is unchanged.
+    pub fn update(&mut self, changed: &[PathBuf]) -> Result<Update, BuildError> {
+        let articles_dir = self.config.root.join("content").join("articles");
+        let only_articles = changed.iter().all(|p| {
+            p.parent() == Some(articles_dir.as_path()) && p.extension().is_some_and(|e| e == "md")
+        });
+        if !only_articles {
+            return self.rebuild_all();
+        }
+        match self.update_articles(changed)? {
+            Some(update) => Ok(update),
+            None => self.rebuild_all(),
+        }
+    }
+
+    fn rebuild_all(&mut self) -> Result<Update, BuildError> {
+        let fresh = Session::start(&self.options)?;
+        let removed = self
+            .pages
+            .keys()
+            .filter(|p| !fresh.pages.contains_key(*p))
+            .cloned()
+            .collect();
+        *self = fresh;
+        Ok(Update {
+            rendered: self.pages.keys().cloned().collect(),
+            removed,
+            full: true,
+        })
+    }
+
+    /// The incremental path; `None` when the edit changes what other pages link to.
+    fn update_articles(&mut self, changed: &[PathBuf]) -> Result<Option<Update>, BuildError> {
+        let config = &self.config;
+        let root = &config.root;
+        let changed_files: HashSet<PathBuf> = changed
+            .iter()
+            .map(|p| crate::source::display_path(root, p))
+            .collect();
+        let mut sources = Vec::new();
+        let mut problems = Vec::new();
+        for path in changed.iter().filter(|p| p.is_file()) {
+            match load::load_article(config, path) {
+                Ok(source) => sources.push(source),
+                Err(mut errs) => problems.append(&mut errs),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(fail(problems));
+        }
+        // Other pages link to articles by slug: a new, removed or renamed page means a full build.
+        let mut targets = self.parts.targets.articles.clone();
+        for doc in self
+            .parts
+            .documents
+            .iter()
+            .filter(|d| changed_files.contains(&d.source))
+        {
+            targets.remove(&(doc.key.clone(), doc.lang.clone()));
+        }
+        for s in sources
+            .iter()
+            .filter(|s| self.options.drafts || !s.front.draft)
+        {
+            targets.insert((s.key.clone(), s.lang.clone()), s.front.slug.clone());
+        }
+        if targets != self.parts.targets.articles {
+            return Ok(None);
+        }
+
+        let urls = Urls::new(&config.base_path);
+        let annotator = Annotator {
+            lexicon: &self.parts.lexicon,
+            urls: &urls,
+            targets: &self.parts.targets,
+            allow_html: config.allow_html,
+            collect_text: false,
+        };
+        let mut fresh = Vec::new();
+        for source in sources {
+            let annotated = annotator.annotate(&source.src, source.body_start, &source.lang);
+            problems.extend(annotated.problems.iter().filter(|d| d.is_error()).cloned());
+            fresh.push(Arc::new(Document::new(source, annotated)));
+        }
+        if !problems.is_empty() {
+            build::sort(&mut problems);
+            return Err(fail(problems));
+        }
+
+        let keys: BTreeSet<String> = self
+            .parts
+            .documents
+            .iter()
+            .filter(|d| changed_files.contains(&d.source))
+            .chain(&fresh)
+            .map(|d| d.key.clone())
+            .collect();
+        let mut documents: Vec<Arc<Document>> = self
+            .parts
+            .documents
+            .iter()
+            .filter(|d| !changed_files.contains(&d.source))
+            .cloned()
+            .collect();
+        documents.extend(fresh);
+        documents.sort_by(|a, b| a.source.cmp(&b.source));
+        let graph = Graph::build(
+            &documents,
+            &self.parts.entities,
+            &self.parts.prose,
+            self.options.drafts,
+        )
+        .map_err(fail)?;
+
+        let selection = affected(&self.graph, &graph, &keys);
+        let renderer = Renderer::new(config, &graph, &self.theme);
+        let rendered = renderer
+            .render_selection(&selection)
+            .map_err(|d| fail(vec![d]))?;
+
+        let stale: Vec<String> = self
+            .pages
+            .keys()
+            .filter(|p| owned_by(p, &selection))
+            .cloned()
+            .collect();
+        let mut update = Update::default();
+        let fresh_paths: HashSet<&str> = rendered.iter().map(|p| p.path.as_str()).collect();
+        for path in stale {
+            if !fresh_paths.contains(path.as_str()) {
+                self.pages.remove(&path);
+                update.removed.push(path);
+            }
+        }
+        for page in rendered {
+            update.rendered.push(page.path.clone());
+            self.pages.insert(page.path.clone(), page);
+        }
+        let all: Vec<Page> = self.pages.values().cloned().collect();
+        let sitemap = renderer.sitemap(&all).map_err(|d| fail(vec![d]))?;
+        update.rendered.push(sitemap.path.clone());
+        self.pages.insert(sitemap.path.clone(), sitemap);
+
+        self.parts.documents = documents;
+        self.graph = graph;
+        Ok(Some(update))
+    }
+}
+
+/// The pages an edit to the articles `keys` touches, judged on the graph before and after.
+fn affected(before: &Graph, after: &Graph, keys: &BTreeSet<String>) -> Selection {
+    let mut selection = Selection {
+        articles: keys.clone(),
+        ..Selection::default()
+    };
+    for graph in [before, after] {
+        for article in graph.articles.iter().filter(|a| keys.contains(&a.key)) {
+            for version in article.versions.values() {
+                selection.listing_languages.insert(version.lang.clone());
+                for m in &version.mentions {
+                    selection.entities.insert(m.entity.clone());
+                }
+            }
+        }
+    }
+    selection
+}
+
+/// Entity pages are re-rendered with all their backlink pages, so one that is not rendered
+/// again (fewer backlinks, fewer pages) is gone. Article paths never vanish on this path:
+/// a removed or renamed article takes the full build.
+fn owned_by(path: &str, selection: &Selection) -> bool {
+    let mut parts = path.splitn(4, '/');
+    matches!(
+        (parts.next(), parts.next(), parts.next()),
+        (Some(_), Some("entities"), Some(id)) if selection.entities.contains(id)
+    )
+}
