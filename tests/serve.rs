@@ -1,0 +1,354 @@
+//! `depeche serve` over real HTTP: pages under the sub-path, live reload after edits with only
+//! the touched pages rebuilt, the error overlay, and the defences of a development server.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use common::*;
+
+/// A running `depeche serve`, stopped when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(site: &TestSite, extra: &[&str]) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_depeche"))
+        .args(["serve", "--port", "0"])
+        .args(extra)
+        .current_dir(site.root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start depeche serve");
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let port = line
+        .split("127.0.0.1:")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no port in {line:?}"));
+    // Keep draining stdout so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in stdout.lines() {});
+    Server { child, port }
+}
+
+struct Response {
+    status: u16,
+    headers: String,
+    body: String,
+}
+
+fn request(port: u16, raw_path: &str, extra_headers: &str) -> Response {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let req = format!(
+        "GET {raw_path} HTTP/1.1\r\nHost: localhost:{port}\r\n{extra_headers}Connection: close\r\n\r\n"
+    );
+    stream.write_all(req.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    Response {
+        status,
+        headers: head.to_lowercase(),
+        body: body.to_string(),
+    }
+}
+
+fn get(port: u16, path: &str) -> Response {
+    request(port, path, "")
+}
+
+/// Live-reload events, read on a thread: each `event:` name as it arrives.
+fn events(port: u16) -> mpsc::Receiver<String> {
+    let (tx, rx) = mpsc::channel();
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let req = format!(
+        "GET /depeche/__depeche/events HTTP/1.1\r\nHost: localhost:{port}\r\nAccept: text/event-stream\r\n\r\n"
+    );
+    stream.write_all(req.as_bytes()).unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stream).lines() {
+            let Ok(line) = line else { break };
+            if let Some(name) = line.strip_prefix("event: ") {
+                if tx.send(name.to_string()).is_err() {
+                    break;
+                }
+            }
+        }
+    });
+    std::thread::sleep(Duration::from_millis(200));
+    rx
+}
+
+fn next_event(rx: &mpsc::Receiver<String>) -> String {
+    rx.recv_timeout(Duration::from_secs(15))
+        .expect("no live-reload event")
+}
+
+fn wait_until(what: &str, mut ok: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !ok() {
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn report(port: u16) -> serde_json::Value {
+    serde_json::from_str(&get(port, "/depeche/__depeche/report").body).unwrap()
+}
+
+#[test]
+fn serves_the_site_under_its_sub_path_with_correct_types() {
+    let site = TestSite::shipped();
+    let server = serve(&site, &[]);
+    let root = get(server.port, "/");
+    assert_eq!(root.status, 302);
+    assert!(root.headers.contains("location: /depeche/"));
+    let home = get(server.port, "/depeche/fr/");
+    assert_eq!(home.status, 200);
+    assert!(
+        home.headers
+            .contains("content-type: text/html; charset=utf-8")
+    );
+    assert!(home.headers.contains("cache-control: no-store"));
+    assert!(!home.headers.contains("access-control-allow-origin"));
+    assert!(
+        home.body.contains("/depeche/__depeche/reload.js"),
+        "no live-reload script"
+    );
+    assert!(home.body.contains("Djihadistes et rebelles"));
+    for (path, mime) in [
+        ("/depeche/style.css", "text/css"),
+        ("/depeche/sitemap.xml", "xml"),
+        ("/depeche/__depeche/reload.js", "javascript"),
+        ("/depeche/en/entities/aleppo/", "text/html"),
+    ] {
+        let r = get(server.port, path);
+        assert_eq!(r.status, 200, "{path}");
+        assert!(
+            r.headers.contains(&format!("content-type: ")) && r.headers.contains(mime),
+            "{path}: {}",
+            r.headers
+        );
+    }
+    let dir = get(server.port, "/depeche/fr");
+    assert_eq!(dir.status, 302);
+    assert!(dir.headers.contains("location: /depeche/fr/"));
+    let missing = get(server.port, "/depeche/fr/nowhere/");
+    assert_eq!(missing.status, 404);
+    assert!(
+        missing.body.contains("Page introuvable"),
+        "the site's 404.html is served"
+    );
+    // Outside the base path nothing is served.
+    assert_eq!(get(server.port, "/fr/").status, 404);
+}
+
+#[test]
+fn an_edit_reloads_tabs_and_rebuilds_only_what_it_touches() {
+    let site = TestSite::fixture("trilingual");
+    site.edit(
+        "site.yaml",
+        "base_url: https://example.org/veille/",
+        "base_url: https://example.org/depeche/",
+    );
+    std::fs::create_dir_all(site.path("public")).unwrap();
+    site.write("public/marker.txt", "mine");
+    let server = serve(&site, &[]);
+    let rx = events(server.port);
+    site.edit(
+        "content/articles/note-2.fr.md",
+        "Note 2 sur Alep",
+        "Note 2, révisée, sur Alep",
+    );
+    assert_eq!(next_event(&rx), "reload");
+    let page = get(server.port, "/depeche/fr/articles/note-2/");
+    assert!(page.body.contains("Note 2, révisée, sur Alep"));
+    let report = report(server.port);
+    assert_eq!(report["full"], false);
+    let rendered: Vec<&str> = report["rendered"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    for touched in [
+        "fr/articles/note-2/index.html",
+        "en/articles/note-2/index.html",
+        "fr/entities/aleppo/index.html",
+        "fr/entities/hts/index.html",
+        "fr/index.html",
+        "sitemap.xml",
+    ] {
+        assert!(
+            rendered.contains(&touched),
+            "{touched} not rebuilt: {rendered:?}"
+        );
+    }
+    for untouched in [
+        "fr/articles/note-1/index.html",
+        "fr/articles/note-3/index.html",
+        "ar/articles/note-1/index.html",
+        "ar/index.html",
+    ] {
+        assert!(
+            !rendered.contains(&untouched),
+            "{untouched} rebuilt needlessly"
+        );
+    }
+    // serve never writes to the output directory.
+    assert_eq!(site.read("public/marker.txt"), "mine");
+    assert!(!site.path("public/index.html").exists());
+}
+
+#[test]
+fn a_broken_edit_shows_the_overlay_and_keeps_the_last_good_site() {
+    let site = TestSite::shipped();
+    let server = serve(&site, &[]);
+    let rx = events(server.port);
+    let fr = "content/articles/alep-offensive-hts.fr.md";
+    site.edit(fr, "d'[[aleppo|Alep]] après", "d'[[alepo|Alep]] après");
+    assert_eq!(next_event(&rx), "build-error");
+    let page = get(server.port, "/depeche/fr/articles/alep-offensive-hts/");
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("data-entity=\"aleppo\"") || page.body.contains("data-entity=aleppo")
+    );
+    // A tab opened now gets the current error straight away.
+    let late = events(server.port);
+    assert_eq!(next_event(&late), "build-error");
+    site.edit(fr, "d'[[alepo|Alep]] après", "d'[[aleppo|Alep]] après");
+    assert_eq!(next_event(&rx), "reload");
+}
+
+#[test]
+fn a_stylesheet_change_refreshes_styles_without_a_reload() {
+    let site = TestSite::shipped();
+    let server = serve(&site, &[]);
+    let rx = events(server.port);
+    let css = site.read("static/style.css");
+    site.write(
+        "static/style.css",
+        format!("{css}\n.probe {{ color: red; }}\n"),
+    );
+    assert_eq!(next_event(&rx), "css");
+    wait_until("the new stylesheet", || {
+        get(server.port, "/depeche/style.css")
+            .body
+            .contains(".probe")
+    });
+}
+
+#[test]
+fn only_the_sites_files_are_ever_served() {
+    let site = TestSite::shipped();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(site.path("site.yaml"), site.path("static/leak.yaml")).unwrap();
+    let server = serve(&site, &[]);
+    for attack in [
+        "/depeche/../site.yaml",
+        "/depeche/%2e%2e/site.yaml",
+        "/depeche/%2E%2E%2Fsite.yaml",
+        "/depeche/..%2fsite.yaml",
+        "/depeche/..%5csite.yaml",
+        "/depeche/..\\site.yaml",
+        "/depeche//etc/passwd",
+        "/depeche/%2fetc%2fpasswd",
+        "/etc/passwd",
+        "/depeche/fr/%00",
+        "/depeche/leak.yaml",
+    ] {
+        let r = get(server.port, attack);
+        assert_eq!(r.status, 404, "{attack} → {}", r.status);
+        assert!(!r.body.contains("base_url"), "{attack} leaked site.yaml");
+    }
+}
+
+#[test]
+fn foreign_hosts_and_origins_are_refused() {
+    let site = TestSite::shipped();
+    let server = serve(&site, &[]);
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    stream
+        .write_all(b"GET /depeche/fr/ HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut text = String::new();
+    stream.read_to_string(&mut text).unwrap();
+    assert!(text.starts_with("HTTP/1.1 403"), "{text}");
+    let foreign = request(
+        server.port,
+        "/depeche/__depeche/events",
+        "Origin: http://evil.example\r\n",
+    );
+    assert_eq!(foreign.status, 403);
+    assert_eq!(get(server.port, "/depeche/fr/").status, 200);
+}
+
+#[test]
+fn a_port_in_use_is_a_clear_error() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let site = TestSite::shipped();
+    let out = site.depeche(&["serve", "--port", &port]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("cannot listen on 127.0.0.1:") && stderr.contains("--port 0"),
+        "{stderr}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_cleanly() {
+    let site = TestSite::shipped();
+    let mut server = serve(&site, &[]);
+    assert_eq!(get(server.port, "/depeche/fr/").status, 200);
+    let pid = server.child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "serve did not stop on Ctrl-C"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+}
