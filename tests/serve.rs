@@ -93,10 +93,10 @@ fn events(port: u16) -> mpsc::Receiver<String> {
     std::thread::spawn(move || {
         for line in BufReader::new(stream).lines() {
             let Ok(line) = line else { break };
-            if let Some(name) = line.strip_prefix("event: ") {
-                if tx.send(name.to_string()).is_err() {
-                    break;
-                }
+            if let Some(name) = line.strip_prefix("event: ")
+                && tx.send(name.to_string()).is_err()
+            {
+                break;
             }
         }
     });
@@ -153,7 +153,7 @@ fn serves_the_site_under_its_sub_path_with_correct_types() {
         let r = get(server.port, path);
         assert_eq!(r.status, 200, "{path}");
         assert!(
-            r.headers.contains(&format!("content-type: ")) && r.headers.contains(mime),
+            r.headers.contains("content-type: ") && r.headers.contains(mime),
             "{path}: {}",
             r.headers
         );
