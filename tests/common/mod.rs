@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: temp copies of sites, builds, HTML parsing.
 #![allow(dead_code)]
 
+pub mod server;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
