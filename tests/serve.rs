@@ -9,7 +9,7 @@ use std::process::Command;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use common::server::{Server, serve};
+use common::server::serve;
 use common::*;
 
 struct Response {
