@@ -201,7 +201,7 @@ impl Session {
         )
         .map_err(fail)?;
 
-        let selection = affected(&self.graph, &graph, &keys);
+        let selection = affected(&self.graph, &graph, &keys, config.backlinks_per_page);
         let renderer = Renderer::new(config, &graph, &self.theme);
         let rendered = renderer
             .render_selection(&selection)
@@ -225,7 +225,7 @@ impl Session {
             update.rendered.push(page.path.clone());
             self.pages.insert(page.path.clone(), page);
         }
-        let all: Vec<Page> = self.pages.values().cloned().collect();
+        let all: Vec<&Page> = self.pages.values().collect();
         let sitemap = renderer.sitemap(&all).map_err(|d| fail(vec![d]))?;
         update.rendered.push(sitemap.path.clone());
         self.pages.insert(sitemap.path.clone(), sitemap);
@@ -237,31 +237,78 @@ impl Session {
 }
 
 /// The pages an edit to the articles `keys` touches, judged on the graph before and after.
-fn affected(before: &Graph, after: &Graph, keys: &BTreeSet<String>) -> Selection {
+/// An entity whose backlinks and co-mentions keep their shape (same count, the edited articles
+/// at the same places) only needs the backlink pages that show those articles.
+fn affected(before: &Graph, after: &Graph, keys: &BTreeSet<String>, per_page: usize) -> Selection {
     let mut selection = Selection {
         articles: keys.clone(),
         ..Selection::default()
     };
+    let mut ids = BTreeSet::new();
     for graph in [before, after] {
         for article in graph.articles.iter().filter(|a| keys.contains(&a.key)) {
             for version in article.versions.values() {
                 selection.listing_languages.insert(version.lang.clone());
-                for m in &version.mentions {
-                    selection.entities.insert(m.entity.clone());
-                }
+                ids.extend(version.mentions.iter().map(|m| m.entity.clone()));
             }
         }
+    }
+    for id in ids {
+        let shape = |graph: &Graph| graph.entity(&id).map(|e| entity_shape(graph, e, keys));
+        let pages = match (shape(before), shape(after)) {
+            (Some(old), Some(new)) if old == new => Some(
+                old.positions
+                    .iter()
+                    .flat_map(|(_, positions)| positions.iter().map(|p| p / per_page + 1))
+                    .collect(),
+            ),
+            _ => None,
+        };
+        selection.entities.insert(id, pages);
     }
     selection
 }
 
-/// Entity pages are re-rendered with all their backlink pages, so one that is not rendered
-/// again (fewer backlinks, fewer pages) is gone. Article paths never vanish on this path:
-/// a removed or renamed article takes the full build.
+/// What decides an entity's pages besides the edited articles' own text: how many backlinks
+/// each language has, where the edited articles sit among them, and the co-mentions.
+#[derive(PartialEq, Eq)]
+struct Shape {
+    positions: Vec<(String, Vec<usize>)>,
+    counts: Vec<(String, usize)>,
+    co_mentions: Vec<(String, usize)>,
+}
+
+fn entity_shape(graph: &Graph, entity: &crate::graph::Entity, keys: &BTreeSet<String>) -> Shape {
+    Shape {
+        positions: entity
+            .backlinks
+            .iter()
+            .map(|(lang, list)| {
+                let at = list
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, b)| keys.contains(&graph.articles[b.article].key))
+                    .map(|(i, _)| i)
+                    .collect();
+                (lang.clone(), at)
+            })
+            .collect(),
+        counts: entity.backlinks.iter().map(|(l, list)| (l.clone(), list.len())).collect(),
+        co_mentions: entity
+            .co_mentions
+            .iter()
+            .map(|&(e, n)| (graph.entities[e].id().to_string(), n))
+            .collect(),
+    }
+}
+
+/// An entity selected with all its pages has them all rendered again, so one that is not
+/// (fewer backlinks, fewer pages) is gone. Article paths never vanish on this path: a removed
+/// or renamed article takes the full build.
 fn owned_by(path: &str, selection: &Selection) -> bool {
     let mut parts = path.splitn(4, '/');
     matches!(
         (parts.next(), parts.next(), parts.next()),
-        (Some(_), Some("entities"), Some(id)) if selection.entities.contains(id)
+        (Some(_), Some("entities"), Some(id)) if matches!(selection.entities.get(id), Some(None))
     )
 }

@@ -213,3 +213,54 @@ async fn reader_journey_and_live_reload_in_chromium() {
     );
     client.close().await.unwrap();
 }
+
+/// Edit-to-visible latency on a large site, measured in Chromium. Run by hand on a corpus made
+/// by `examples/gen_corpus.rs` (see docs/benchmarks.md):
+/// `DEPECHE_BENCH_SITE=/tmp/corpus cargo test --release --test browser -- --ignored --nocapture`
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "benchmark: needs DEPECHE_BENCH_SITE"]
+async fn edit_to_visible_latency_on_a_large_site() {
+    let Ok(dir) = std::env::var("DEPECHE_BENCH_SITE") else {
+        eprintln!("set DEPECHE_BENCH_SITE to a generated site");
+        return;
+    };
+    let site = TestSite::at(Path::new(&dir));
+    let server = serve(&site, &[]);
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, client) = connect(profile.path()).await;
+    let rel = "content/articles/a000500.en.md";
+    let original = site.read(rel);
+    let url = format!("http://127.0.0.1:{}/en/articles/a000500/", server.port);
+    client.goto(&url).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let mut samples = Vec::new();
+    for round in 0..7 {
+        let marker = format!("Dispatch 500 (edit {round})");
+        let edited: String = original
+            .lines()
+            .map(|l| if l.starts_with("title: ") { format!("title: {marker}\n") } else { format!("{l}\n") })
+            .collect();
+        site.write(rel, edited);
+        let saved = Instant::now();
+        loop {
+            let title = js(&client, "return document.querySelector('h1') ? document.querySelector('h1').textContent : ''").await;
+            if title.as_str() == Some(marker.as_str()) {
+                break;
+            }
+            assert!(saved.elapsed() < Duration::from_secs(30), "no update");
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        samples.push(saved.elapsed().as_millis());
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    site.write(rel, original);
+    samples.sort_unstable();
+    eprintln!(
+        "edit-to-visible over {} edits: median {} ms, min {} ms, max {} ms",
+        samples.len(),
+        samples[samples.len() / 2],
+        samples[0],
+        samples[samples.len() - 1]
+    );
+    client.close().await.unwrap();
+}

@@ -4,7 +4,7 @@ pub mod context;
 pub mod i18n;
 pub mod templates;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -56,7 +56,8 @@ pub struct Renderer<'a> {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Selection {
     pub articles: BTreeSet<String>,
-    pub entities: BTreeSet<String>,
+    /// Entities, with the backlink pages to render (`None`: all of them).
+    pub entities: BTreeMap<String, Option<BTreeSet<usize>>>,
     pub listing_languages: BTreeSet<String>,
 }
 
@@ -137,7 +138,8 @@ impl<'a> Renderer<'a> {
     pub fn render_all(&self) -> Result<Vec<Page>, Diagnostic> {
         let mut pages = self.render_jobs(self.jobs(None))?;
         pages.push(self.not_found()?);
-        pages.push(self.sitemap(&pages)?);
+        let sitemap = self.sitemap(&pages.iter().collect::<Vec<_>>())?;
+        pages.push(sitemap);
         pages.extend(self.hosting_files());
         Ok(pages)
     }
@@ -170,7 +172,14 @@ impl<'a> Renderer<'a> {
         let graph: &'a Graph = self.graph;
         let listing = |code: &str| only.is_none_or(|s| s.listing_languages.contains(code));
         let article_wanted = |key: &str| only.is_none_or(|s| s.articles.contains(key));
-        let entity_wanted = |id: &str| only.is_none_or(|s| s.entities.contains(id));
+        let entity_wanted = |id: &str| only.is_none_or(|s| s.entities.contains_key(id));
+        let page_wanted = |id: &str, page: usize| {
+            only.is_none_or(|s| {
+                s.entities
+                    .get(id)
+                    .is_some_and(|pages| pages.as_ref().is_none_or(|p| p.contains(&page)))
+            })
+        };
         let mut jobs = Vec::new();
         if listing(self.config.default_language()) {
             jobs.push(Job::Home {
@@ -197,7 +206,7 @@ impl<'a> Renderer<'a> {
             }
             for entity in graph.entities.iter().filter(|e| entity_wanted(e.id())) {
                 let pages = self.entity_pages(entity, &lang.code);
-                for page in 1..=pages {
+                for page in (1..=pages).filter(|&p| page_wanted(entity.id(), p)) {
                     jobs.push(Job::Entity {
                         lang: l,
                         entity,
@@ -694,7 +703,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// Every language page, with its translations as hreflang alternates.
-    pub fn sitemap(&self, pages: &[Page]) -> Result<Page, Diagnostic> {
+    pub fn sitemap(&self, pages: &[&Page]) -> Result<Page, Diagnostic> {
         #[derive(Serialize)]
         struct Sitemap {
             entries: Vec<SitemapEntry>,
