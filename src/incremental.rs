@@ -89,6 +89,14 @@ impl Session {
 
     /// Rebuilds after changes to `changed` (absolute paths). On error the session is unchanged.
     pub fn update(&mut self, changed: &[PathBuf]) -> Result<Update, BuildError> {
+        let templates_dir = self.config.root.join("templates");
+        let only_templates = changed.iter().all(|p| {
+            p.parent() == Some(templates_dir.as_path())
+                && p.extension().is_some_and(|e| e == "html" || e == "xml")
+        });
+        if only_templates {
+            return self.update_templates(changed);
+        }
         let articles_dir = self.config.root.join("content").join("articles");
         let only_articles = changed.iter().all(|p| {
             p.parent() == Some(articles_dir.as_path()) && p.extension().is_some_and(|e| e == "md")
@@ -116,6 +124,59 @@ impl Session {
             removed,
             full: true,
         })
+    }
+
+    /// A template changed: recompile them all, render again the pages that use it.
+    fn update_templates(&mut self, changed: &[PathBuf]) -> Result<Update, BuildError> {
+        let theme = Theme::load(&self.config).map_err(fail)?;
+        let names: BTreeSet<&str> = changed
+            .iter()
+            .filter_map(|p| p.file_name().and_then(|n| n.to_str()))
+            .collect();
+        let graph = &self.graph;
+        let mut selection = Selection::default();
+        let mut special = Vec::new();
+        let mut everything = false;
+        for name in &names {
+            match *name {
+                "article.html" => selection
+                    .articles
+                    .extend(graph.articles.iter().map(|a| a.key.clone())),
+                "entity.html" => selection
+                    .entities
+                    .extend(graph.entities.iter().map(|e| (e.id().to_string(), None))),
+                "home.html" | "entities.html" => selection
+                    .listing_languages
+                    .extend(self.config.languages.iter().cloned()),
+                "404.html" | "sitemap.xml" => special.push(*name),
+                // The base layout, or a partial that any page may include.
+                _ => everything = true,
+            }
+        }
+        let renderer = Renderer::new(&self.config, graph, &theme);
+        let rendered = if everything {
+            renderer.render_all()
+        } else {
+            let mut pages = renderer
+                .render_selection(&selection)
+                .map_err(|d| fail(vec![d]))?;
+            if special.contains(&"404.html") {
+                pages.push(renderer.not_found().map_err(|d| fail(vec![d]))?);
+            }
+            if special.contains(&"sitemap.xml") {
+                let all: Vec<&Page> = self.pages.values().collect();
+                pages.push(renderer.sitemap(&all).map_err(|d| fail(vec![d]))?);
+            }
+            Ok(pages)
+        }
+        .map_err(|d| fail(vec![d]))?;
+        let mut update = Update::default();
+        for page in rendered {
+            update.rendered.push(page.path.clone());
+            self.pages.insert(page.path.clone(), page);
+        }
+        self.theme = theme;
+        Ok(update)
     }
 
     /// The incremental path; `None` when the edit changes what other pages link to.
@@ -293,7 +354,11 @@ fn entity_shape(graph: &Graph, entity: &crate::graph::Entity, keys: &BTreeSet<St
                 (lang.clone(), at)
             })
             .collect(),
-        counts: entity.backlinks.iter().map(|(l, list)| (l.clone(), list.len())).collect(),
+        counts: entity
+            .backlinks
+            .iter()
+            .map(|(l, list)| (l.clone(), list.len()))
+            .collect(),
         co_mentions: entity
             .co_mentions
             .iter()

@@ -238,7 +238,13 @@ async fn edit_to_visible_latency_on_a_large_site() {
         let marker = format!("Dispatch 500 (edit {round})");
         let edited: String = original
             .lines()
-            .map(|l| if l.starts_with("title: ") { format!("title: {marker}\n") } else { format!("{l}\n") })
+            .map(|l| {
+                if l.starts_with("title: ") {
+                    format!("title: {marker}\n")
+                } else {
+                    format!("{l}\n")
+                }
+            })
             .collect();
         site.write(rel, edited);
         let saved = Instant::now();

@@ -317,3 +317,46 @@ fn ctrl_c_stops_cleanly() {
     };
     assert!(status.success(), "{status:?}");
 }
+
+#[test]
+fn a_template_change_rerenders_the_pages_that_use_it() {
+    let site = TestSite::shipped();
+    let server = serve(&site, &[]);
+    let rx = events(server.port);
+    site.edit(
+        "templates/entity.html",
+        "<p class=\"kind\">",
+        "<p class=\"kind probe\">",
+    );
+    assert_eq!(next_event(&rx), "reload");
+    let report = report(server.port);
+    let rendered: Vec<&str> = report["rendered"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(
+        rendered.contains(&"fr/entities/aleppo/index.html"),
+        "{rendered:?}"
+    );
+    assert!(
+        rendered
+            .iter()
+            .all(|p| p.contains("/entities/") && !p.ends_with("entities/index.html")),
+        "{rendered:?}"
+    );
+    assert!(
+        get(server.port, "/depeche/en/entities/hts/")
+            .body
+            .contains("kind probe")
+    );
+    // A broken template keeps the last good site and reports the template's line.
+    site.edit(
+        "templates/entity.html",
+        "{{ entity.name }}</h1>",
+        "{{ entity.name </h1>",
+    );
+    assert_eq!(next_event(&rx), "build-error");
+    assert_eq!(get(server.port, "/depeche/en/entities/hts/").status, 200);
+}

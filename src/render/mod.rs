@@ -672,7 +672,7 @@ impl<'a> Renderer<'a> {
         self.render_localized("entities.html", path, &Index { common, groups }, &versions)
     }
 
-    fn not_found(&self) -> Result<Page, Diagnostic> {
+    pub fn not_found(&self) -> Result<Page, Diagnostic> {
         #[derive(Serialize)]
         struct NotFound<'a> {
             lang: &'a str,
