@@ -140,7 +140,7 @@ fn main() -> std::io::Result<()> {
     for i in 0..entities {
         let (id, kind, fr, en) = entity(i);
         let mut yaml = format!(
-            "type: {kind}\nname: {{fr: \"{fr}\", en: \"{en}\"}}\naliases: {{fr: [\"{fr} alias\"], en: [\"{en} alias\"]}}\ndescription: {{fr: \"Description de {fr}.\", en: \"Description of {en}.\"}}\n"
+            "type: {kind}\nname: {{fr: \"{fr}\", en: \"{en}\"}}\naliases: {{fr: [\"{fr} alias\"], en: [\"{en} alias\"]}}\ndescription: {{fr: \"Description de {fr}.\", en: \"Description of {en}.\"}}\nunverified: [wikidata, coordinates]\n"
         );
         if i > 0 {
             let _ = write!(

@@ -44,6 +44,8 @@ pub struct Built {
     pub pages: usize,
     pub warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
+    /// Time spent in each stage, in order.
+    pub stages: Vec<(&'static str, Duration)>,
 }
 
 /// A validated site, ready to render: what `build`, `check` and `serve` share.
@@ -245,6 +247,17 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
     write::check_output_dir(&config).map_err(|d| BuildError {
         diagnostics: vec![d],
     })?;
+    // An interrupted swap is repaired first, so that even a failing build leaves the
+    // previous output in place.
+    write::recover(&config.output_dir).map_err(|e| BuildError {
+        diagnostics: vec![e.into()],
+    })?;
+    let mut stages = Vec::new();
+    let mut lap = Instant::now();
+    let mut stage = |name: &'static str| {
+        stages.push((name, lap.elapsed()));
+        lap = Instant::now();
+    };
     let analysis = analyze(
         config,
         AnalyzeOptions {
@@ -253,16 +266,20 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
         },
     );
     let site = analysis.into_site()?;
+    stage("load+annotate+link");
     let pages = site.render()?;
+    stage("render");
     let report = write::write_site(&site.config, &pages).map_err(|d| BuildError {
         diagnostics: vec![d],
     })?;
+    stage("minify+write");
     Ok(Built {
         pages: pages.iter().filter(|p| p.path.ends_with(".html")).count(),
         config: site.config,
         report,
         warnings: site.warnings,
         elapsed: start.elapsed(),
+        stages,
     })
 }
 

@@ -166,6 +166,11 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, ScaffoldError> {
     }
     let mut files = vec![
         (dir.join("site.yaml"), SITE_YAML.to_string()),
+        // The output, and the previous output that builds keep aside to reuse.
+        (
+            dir.join(".gitignore"),
+            "/public\n/.public.depeche-*\n".to_string(),
+        ),
         (
             dir.join("static/style.css"),
             include_str!("../static/style.css").to_string(),

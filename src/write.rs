@@ -1,6 +1,7 @@
 //! Stage 6: minify, write into a staging directory beside the output, then swap it in.
 //! A failed build never touches the previous output; an interrupted swap is repaired next time.
 
+use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
@@ -110,44 +111,37 @@ fn siblings(out: &Path) -> Sibling {
     }
 }
 
-/// Clears what an interrupted build left: a half-written staging directory, or the previous
-/// output still parked aside (put back when the swap stopped halfway).
+/// Repairs an interrupted swap: the previous output parked aside goes back into place.
 pub fn recover(out: &Path) -> Result<(), WriteError> {
     let s = siblings(out);
-    if s.old.exists() {
-        if out.exists() {
-            io("remove", &s.old, fs::remove_dir_all(&s.old))?;
-        } else {
-            io("restore", &s.old, fs::rename(&s.old, out))?;
-        }
-    }
-    if s.staging.exists() {
-        io("remove", &s.staging, fs::remove_dir_all(&s.staging))?;
+    if !out.exists() && s.old.exists() {
+        io("restore", &s.old, fs::rename(&s.old, out))?;
     }
     Ok(())
 }
 
 /// Writes the whole site. The output directory is replaced only once everything is on disk.
+///
+/// The previous output is kept aside (`.<output>.depeche-old`) and becomes the next build's
+/// staging directory: overwriting files that exist is far cheaper than deleting a tree of
+/// thousands of files and creating it again.
 pub fn write_site(config: &Config, pages: &[Page]) -> Result<Report, Diagnostic> {
     check_output_dir(config)?;
     let out = normalize(&config.output_dir);
     recover(&out)?;
     let s = siblings(&out);
-    let result = write_tree(config, &s.staging, pages);
-    let report = match result {
-        Ok(report) => report,
-        Err(e) => {
-            let _ = fs::remove_dir_all(&s.staging);
-            return Err(e.into());
-        }
-    };
+    if !s.staging.exists() && s.old.exists() {
+        io("reuse", &s.old, fs::rename(&s.old, &s.staging))?;
+    }
+    // A half-written staging directory is reused as is: every file is rewritten or pruned.
+    let report = write_tree(config, &s.staging, pages)?;
+    if s.old.exists() {
+        io("remove", &s.old, fs::remove_dir_all(&s.old))?;
+    }
     if out.exists() {
         io("move aside", &out, fs::rename(&out, &s.old))?;
     }
     io("move into place", &s.staging, fs::rename(&s.staging, &out))?;
-    if s.old.exists() {
-        io("remove", &s.old, fs::remove_dir_all(&s.old))?;
-    }
     Ok(report)
 }
 
@@ -160,7 +154,9 @@ fn write_tree(config: &Config, dir: &Path, pages: &[Page]) -> Result<Report, Wri
     dirs.sort();
     dirs.dedup();
     for d in &dirs {
-        io("create", d, fs::create_dir_all(d))?;
+        if !d.is_dir() {
+            io("create", d, fs::create_dir_all(d))?;
+        }
     }
     let bytes: u64 = pages
         .par_iter()
@@ -174,11 +170,28 @@ fn write_tree(config: &Config, dir: &Path, pages: &[Page]) -> Result<Report, Wri
             io("write", &path, fs::write(&path, &content)).map(|_| content.len() as u64)
         })
         .try_reduce(|| 0, |a, b| Ok(a + b))?;
-    let copied = copy_static(&config.root.join("static"), dir)?;
+    let mut written: HashSet<PathBuf> = pages.iter().map(|p| dir.join(&p.path)).collect();
+    let copied = copy_static(&config.root.join("static"), dir, &mut written)?;
+    prune(dir, &written)?;
     Ok(Report {
         files: pages.len() + copied.0,
         bytes: bytes + copied.1,
     })
+}
+
+/// Removes from the staging directory whatever this build did not write.
+fn prune(dir: &Path, keep: &HashSet<PathBuf>) -> Result<(), WriteError> {
+    for entry in walkdir::WalkDir::new(dir).min_depth(1).contents_first(true) {
+        let Ok(entry) = entry else { continue };
+        let path = entry.path();
+        if entry.file_type().is_dir() {
+            // Only empty directories go; `remove_dir` refuses the others.
+            let _ = fs::remove_dir(path);
+        } else if !keep.contains(path) {
+            io("remove", path, fs::remove_file(path))?;
+        }
+    }
+    Ok(())
 }
 
 pub fn minify(html: &str) -> Vec<u8> {
@@ -190,7 +203,11 @@ pub fn minify(html: &str) -> Vec<u8> {
 }
 
 /// Copies `static/` byte for byte. Symlinks are not followed, so nothing outside the site leaks in.
-fn copy_static(from: &Path, to: &Path) -> Result<(usize, u64), WriteError> {
+fn copy_static(
+    from: &Path,
+    to: &Path,
+    written: &mut HashSet<PathBuf>,
+) -> Result<(usize, u64), WriteError> {
     if !from.is_dir() {
         return Ok((0, 0));
     }
@@ -215,6 +232,7 @@ fn copy_static(from: &Path, to: &Path) -> Result<(usize, u64), WriteError> {
         } else if entry.file_type().is_file() {
             bytes += io("copy", entry.path(), fs::copy(entry.path(), &target))?;
             files += 1;
+            written.insert(target);
         }
     }
     Ok((files, bytes))
@@ -265,9 +283,21 @@ mod tests {
         let s = siblings(&out);
         fs::create_dir_all(&s.old).unwrap();
         fs::write(s.old.join("index.html"), "old").unwrap();
-        fs::create_dir_all(&s.staging).unwrap();
         recover(&out).unwrap();
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "old");
-        assert!(!s.staging.exists() && !s.old.exists());
+        assert!(!s.old.exists());
+    }
+
+    #[test]
+    fn staging_reuse_prunes_what_the_build_did_not_write() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("stage");
+        fs::create_dir_all(dir.join("fr/old-article")).unwrap();
+        fs::write(dir.join("fr/old-article/index.html"), "stale").unwrap();
+        fs::write(dir.join("keep.html"), "x").unwrap();
+        let keep: HashSet<PathBuf> = [dir.join("keep.html")].into_iter().collect();
+        prune(&dir, &keep).unwrap();
+        assert!(dir.join("keep.html").exists());
+        assert!(!dir.join("fr").exists());
     }
 }

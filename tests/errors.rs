@@ -310,11 +310,53 @@ fn refuses_output_dirs_that_would_destroy_sources() {
 fn leftovers_of_an_interrupted_build_are_cleared() {
     let site = TestSite::shipped();
     site.write(".public.depeche-staging/junk.html", "half-written");
+    site.write(".public.depeche-staging/fr/index.html", "half-written");
     site.write(".public.depeche-old/index.html", "previous");
     site.build_ok(&[]);
     assert!(!site.path(".public.depeche-staging").exists());
-    assert!(!site.path(".public.depeche-old").exists());
+    assert!(
+        !site.path("public/junk.html").exists(),
+        "a stale file survived"
+    );
     assert!(site.public("index.html").contains("Alep"));
+    assert!(site.public("fr/index.html").contains("Alep"));
+}
+
+#[test]
+fn an_interrupted_swap_puts_the_previous_output_back() {
+    let site = TestSite::shipped();
+    site.build_ok(&[]);
+    let built = snapshot(&site.path("public"));
+    // The swap stopped after moving the output aside: only the parked copy remains.
+    std::fs::rename(site.path("public"), site.path(".public.depeche-old")).unwrap();
+    site.edit(EN, "date: 2024-11-30", "date: 2024-11-31");
+    assert_eq!(site.depeche(&["build"]).status.code(), Some(1));
+    assert!(
+        built == snapshot(&site.path("public")),
+        "the previous output was not restored"
+    );
+}
+
+#[test]
+fn rebuilds_reuse_the_previous_output_without_leaving_stale_files() {
+    let site = TestSite::shipped();
+    site.build_ok(&[]);
+    site.edit(EN, "slug: aleppo-offensive-hts", "slug: aleppo-hts");
+    site.build_ok(&[]);
+    site.build_ok(&[]);
+    assert!(
+        site.path("public/en/articles/aleppo-hts/index.html")
+            .is_file()
+    );
+    assert!(
+        !site
+            .path("public/en/articles/aleppo-offensive-hts")
+            .exists()
+    );
+    let fresh = TestSite::shipped();
+    fresh.edit(EN, "slug: aleppo-offensive-hts", "slug: aleppo-hts");
+    fresh.build_ok(&[]);
+    assert!(snapshot(&fresh.path("public")) == snapshot(&site.path("public")));
 }
 
 #[test]

@@ -26,7 +26,21 @@ pub fn run(root: &Path, args: Args) -> ExitCode {
     };
     match build::build(&options) {
         Ok(built) => {
-            super::print(&built.warnings, Format::Human);
+            // A long list belongs to `depeche check`; the build shows the first few.
+            const SHOWN: usize = 10;
+            let warnings: Vec<_> = built
+                .warnings
+                .iter()
+                .filter(|d| !d.is_error())
+                .cloned()
+                .collect();
+            super::print(&warnings[..warnings.len().min(SHOWN)], Format::Human);
+            if warnings.len() > SHOWN {
+                eprintln!(
+                    "warning: {} more warnings not shown; `depeche check` lists them all",
+                    warnings.len() - SHOWN
+                );
+            }
             println!(
                 "Built {} pages ({} files, {:.1} KiB) into {} in {} ms",
                 built.pages,
@@ -35,6 +49,12 @@ pub fn run(root: &Path, args: Args) -> ExitCode {
                 built.config.output_dir.display(),
                 built.elapsed.as_millis()
             );
+            let stages: Vec<String> = built
+                .stages
+                .iter()
+                .map(|(name, t)| format!("{name} {} ms", t.as_millis()))
+                .collect();
+            println!("  ({})", stages.join(", "));
             ExitCode::SUCCESS
         }
         Err(err) => {
