@@ -9,6 +9,21 @@ pub fn display_path(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
+/// `a/./b/../c` → `a/c`, without touching the file system (the path may not exist yet).
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// Reads a text file. Invalid UTF-8 is reported at the line and column of the first bad byte.
 pub fn read(root: &Path, path: &Path) -> Result<SourceText, Diagnostic> {
     let shown = display_path(root, path);

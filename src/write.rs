@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 use std::fs;
 use std::io;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
@@ -48,20 +48,9 @@ fn io<T>(action: &'static str, path: &Path, result: io::Result<T>) -> Result<T, 
     })
 }
 
-/// `a/./b/../c` → `a/c`, without touching the file system (the output may not exist yet).
+/// The absolute, lexically normalised form of a path that may not exist yet.
 fn normalize(path: &Path) -> PathBuf {
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut out = PathBuf::new();
-    for part in absolute.components() {
-        match part {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
+    crate::source::normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
 }
 
 /// Refuses output directories whose replacement would destroy the user's sources.

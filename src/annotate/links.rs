@@ -2,7 +2,7 @@
 //! resolved to the pages they become. A link to a file that does not exist is an error.
 
 use std::collections::HashMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::Path;
 
 use crate::urls::Urls;
 
@@ -39,7 +39,7 @@ impl Targets {
             Some((p, f)) => (p, Some(f)),
             None => (dest, None),
         };
-        let joined = normalize(&from.parent().unwrap_or(Path::new("")).join(path));
+        let joined = crate::source::normalize(&from.parent().unwrap_or(Path::new("")).join(path));
         let section = joined
             .parent()
             .and_then(Path::file_name)
@@ -88,20 +88,6 @@ impl Targets {
             .collect();
         crate::diagnostic::did_you_mean(name, files.iter().map(String::as_str)).map(str::to_string)
     }
-}
-
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
