@@ -1,0 +1,438 @@
+//! One function per kind of page: the data each template receives, built from the graph.
+
+use serde::Serialize;
+
+use super::context::*;
+use super::{Lang, Page, Renderer};
+use crate::diagnostic::Diagnostic;
+use crate::graph::{Article, ArticleVersion, Entity};
+use crate::load::EntityKind;
+use crate::urls;
+
+impl Renderer<'_> {
+    pub(super) fn home(&self, lang: &Lang, root: bool) -> Result<Page, Diagnostic> {
+        #[derive(Serialize)]
+        struct Home<'a> {
+            #[serde(flatten)]
+            common: Common<'a>,
+            articles: Vec<Teaser>,
+            is_root: bool,
+        }
+        let path = urls::home_path(&lang.code);
+        let versions = self.every_language(urls::home_path);
+        let common = self.common(
+            lang,
+            &path,
+            &versions,
+            Some(self.config.base_url.clone()),
+            None,
+        );
+        let articles = self
+            .graph
+            .articles
+            .iter()
+            .filter_map(|a| a.versions.get(&lang.code))
+            .map(|v| self.teaser(lang, v))
+            .collect();
+        let data = Home {
+            common,
+            articles,
+            is_root: root,
+        };
+        if root {
+            self.render("home.html", "index.html".into(), &data)
+        } else {
+            self.render_localized("home.html", path, &data, &versions)
+        }
+    }
+
+    fn teaser(&self, lang: &Lang, v: &ArticleVersion) -> Teaser {
+        Teaser {
+            title: v.front.title.clone(),
+            url: self.urls.of(&v.path),
+            date: lang.strings.format_date(v.front.date.day),
+            date_iso: v.front.date.raw.clone(),
+            summary: v.front.summary.clone().or_else(|| v.excerpt.clone()),
+        }
+    }
+
+    pub(super) fn article(
+        &self,
+        lang: &Lang,
+        article: &Article,
+        v: &ArticleVersion,
+    ) -> Result<Page, Diagnostic> {
+        #[derive(Serialize)]
+        struct ArticlePage<'a> {
+            #[serde(flatten)]
+            common: Common<'a>,
+            article: ArticleCtx<'a>,
+            mentioned: Vec<EntityGroup>,
+            translations: Vec<Translation>,
+            json_ld: String,
+        }
+        let versions: Vec<(&str, String)> = article
+            .versions
+            .values()
+            .map(|x| (x.lang.as_str(), x.path.clone()))
+            .collect();
+        let description = v.front.summary.clone().or_else(|| v.excerpt.clone());
+        let common = self.common(lang, &v.path, &versions, None, description);
+        let translations = article
+            .versions
+            .values()
+            .filter(|x| x.lang != lang.code)
+            .filter_map(|x| {
+                let other = self.theme.langs.iter().find(|l| l.code == x.lang)?;
+                Some(Translation {
+                    lang: x.lang.clone(),
+                    name: other.strings.language_name().to_string(),
+                    dir: other.strings.dir().to_string(),
+                    url: self.urls.of(&x.path),
+                    title: x.front.title.clone(),
+                })
+            })
+            .collect();
+        let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+        for m in &v.mentions {
+            *counts.entry(m.entity.as_str()).or_default() += 1;
+        }
+        let mentioned = self.group_entities(lang, counts.into_iter(), false);
+        let page = ArticlePage {
+            json_ld: self.article_json_ld(lang, v, &counts_ids(&v.mentions)),
+            common,
+            article: ArticleCtx {
+                title: &v.front.title,
+                date: lang.strings.format_date(v.front.date.day),
+                date_iso: &v.front.date.raw,
+                html: &v.html,
+                credit: v.front.credit.as_deref(),
+                image: v.front.image.as_deref(),
+                tags: &v.front.tags,
+            },
+            mentioned,
+            translations,
+        };
+        let mut page = self.render_localized("article.html", v.path.clone(), &page, &versions)?;
+        page.lastmod = Some(v.front.date.day.to_string());
+        Ok(page)
+    }
+
+    /// schema.org `NewsArticle` with its mentions tied to Wikidata, as Wikipedia does.
+    fn article_json_ld(&self, lang: &Lang, v: &ArticleVersion, ids: &[&str]) -> String {
+        let mentions: Vec<serde_json::Value> = ids
+            .iter()
+            .filter_map(|id| self.graph.entity(id))
+            .map(|e| {
+                let mut thing = serde_json::json!({
+                    "@type": schema_type(e.source.kind),
+                    "name": name_in(e, &lang.code),
+                    "url": self.absolute(&urls::entity_path(&lang.code, e.id(), 1)),
+                });
+                if let Some(q) = &e.source.wikidata {
+                    thing["sameAs"] = format!("http://www.wikidata.org/entity/{q}").into();
+                }
+                thing
+            })
+            .collect();
+        let doc = serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": v.front.title,
+            "datePublished": v.front.date.raw,
+            "inLanguage": lang.code,
+            "url": self.absolute(&v.path),
+            "mentions": mentions,
+        });
+        // `<` only occurs inside JSON strings, where `\u003c` means the same and cannot close
+        // the script element.
+        doc.to_string().replace('<', "\\u003c")
+    }
+
+    fn group_entities<'e>(
+        &self,
+        lang: &Lang,
+        counts: impl Iterator<Item = (&'e str, usize)>,
+        with_description: bool,
+    ) -> Vec<EntityGroup> {
+        let mut groups: std::collections::BTreeMap<EntityKind, Vec<EntityLink>> =
+            Default::default();
+        for (id, count) in counts {
+            let Some(e) = self.graph.entity(id) else {
+                continue;
+            };
+            groups.entry(e.source.kind).or_default().push(EntityLink {
+                name: name_in(e, &lang.code).to_string(),
+                url: self.urls.entity(&lang.code, id),
+                count,
+                description: with_description
+                    .then(|| e.source.description.get(&lang.code).cloned())
+                    .flatten(),
+            });
+        }
+        groups
+            .into_iter()
+            .map(|(kind, mut entities)| {
+                entities.sort_by_key(|e| e.name.to_lowercase());
+                EntityGroup {
+                    kind: kind.as_str(),
+                    label: lang
+                        .strings
+                        .get(&["types_plural", kind.as_str()])
+                        .unwrap_or(kind.as_str())
+                        .to_string(),
+                    entities,
+                }
+            })
+            .collect()
+    }
+
+    pub(super) fn entity(
+        &self,
+        lang: &Lang,
+        entity: &Entity,
+        page: usize,
+        pages: usize,
+    ) -> Result<Page, Diagnostic> {
+        #[derive(Serialize)]
+        struct EntityPage<'a> {
+            #[serde(flatten)]
+            common: Common<'a>,
+            entity: EntityCtx<'a>,
+            co_mentions: Vec<EntityLink>,
+            backlinks: Vec<BacklinkCtx<'a>>,
+            backlink_total: usize,
+            pagination: Pagination,
+        }
+        let code = lang.code.as_str();
+        let id = entity.id();
+        let path = urls::entity_path(code, id, page);
+        let versions: Vec<(&str, String)> = self
+            .theme
+            .langs
+            .iter()
+            .filter(|l| page <= self.entity_pages(entity, &l.code))
+            .map(|l| (l.code.as_str(), urls::entity_path(&l.code, id, page)))
+            .collect();
+        let src = &entity.source;
+        let description = src.description.get(code).cloned();
+        let common = self.common(lang, &path, &versions, None, description);
+        let all = entity.backlinks.get(code).map_or(&[][..], Vec::as_slice);
+        let per_page = self.config.backlinks_per_page;
+        let backlinks = all
+            .iter()
+            .skip((page - 1) * per_page)
+            .take(per_page)
+            .filter_map(|b| {
+                let v = self.graph.articles[b.article].versions.get(code)?;
+                let url = self.urls.of(&v.path);
+                Some(BacklinkCtx {
+                    title: &v.front.title,
+                    date: lang.strings.format_date(v.front.date.day),
+                    date_iso: &v.front.date.raw,
+                    mentions: b
+                        .mentions
+                        .iter()
+                        .map(|&m| {
+                            let mention = &v.mentions[m];
+                            MentionCtx {
+                                before: &mention.snippet.before,
+                                mention: &mention.snippet.mention,
+                                after: &mention.snippet.after,
+                                href: format!("{url}#{}", mention.anchor),
+                            }
+                        })
+                        .collect(),
+                    url,
+                })
+            })
+            .collect();
+        let co_mentions = entity
+            .co_mentions
+            .iter()
+            .map(|&(other, count)| {
+                let e = &self.graph.entities[other];
+                EntityLink {
+                    name: name_in(e, code).to_string(),
+                    url: self.urls.entity(code, e.id()),
+                    count,
+                    description: None,
+                }
+            })
+            .collect();
+        let page_url = |n: usize| self.urls.entity_page(code, id, n);
+        let data = EntityPage {
+            common,
+            entity: EntityCtx {
+                id,
+                name: name_in(entity, code),
+                type_label: lang
+                    .strings
+                    .get(&["types", src.kind.as_str()])
+                    .unwrap_or(src.kind.as_str())
+                    .to_string(),
+                description: src.description.get(code).map(String::as_str),
+                prose: entity.prose_html.get(code).map(String::as_str),
+                aliases: src
+                    .aliases
+                    .get(code)
+                    .into_iter()
+                    .flatten()
+                    .map(String::as_str)
+                    .collect(),
+                wikidata: src.wikidata.as_deref(),
+                wikidata_url: src
+                    .wikidata
+                    .as_ref()
+                    .map(|q| format!("https://www.wikidata.org/wiki/{q}")),
+                coordinates: src.coordinates.map(|(lat, lon)| coordinates(lat, lon)),
+                relations: src
+                    .relations
+                    .iter()
+                    .filter_map(|r| {
+                        let target = self.graph.entity(&r.target)?;
+                        Some(RelationCtx {
+                            label: lang.strings.relation(&r.kind).to_string(),
+                            name: name_in(target, code).to_string(),
+                            url: self.urls.entity(code, &r.target),
+                        })
+                    })
+                    .collect(),
+            },
+            co_mentions,
+            backlinks,
+            backlink_total: all.len(),
+            pagination: Pagination {
+                current: page,
+                total: pages,
+                previous: (page > 1).then(|| page_url(page - 1)),
+                next: (page < pages).then(|| page_url(page + 1)),
+                pages: (1..=pages)
+                    .map(|n| PageLink {
+                        number: n,
+                        url: page_url(n),
+                        current: n == page,
+                    })
+                    .collect(),
+            },
+        };
+        self.render_localized("entity.html", path, &data, &versions)
+    }
+
+    pub(super) fn entity_index(&self, lang: &Lang) -> Result<Page, Diagnostic> {
+        #[derive(Serialize)]
+        struct Index<'a> {
+            #[serde(flatten)]
+            common: Common<'a>,
+            groups: Vec<EntityGroup>,
+        }
+        let path = urls::entities_path(&lang.code);
+        let versions = self.every_language(urls::entities_path);
+        let common = self.common(lang, &path, &versions, None, None);
+        let counts = self.graph.entities.iter().map(|e| {
+            let n = e.backlinks.get(&lang.code).map_or(0, Vec::len);
+            (e.id(), n)
+        });
+        let groups = self.group_entities(lang, counts, true);
+        self.render_localized("entities.html", path, &Index { common, groups }, &versions)
+    }
+
+    pub fn not_found(&self) -> Result<Page, Diagnostic> {
+        #[derive(Serialize)]
+        struct NotFound<'a> {
+            lang: &'a str,
+            dir: &'a str,
+            t: &'a serde_yaml::Value,
+            site: &'a SiteCtx,
+            languages: Vec<NotFoundLang<'a>>,
+        }
+        let default = &self.theme.langs[0];
+        let data = NotFound {
+            lang: &default.code,
+            dir: default.strings.dir(),
+            t: &default.strings.tree,
+            site: &default.site,
+            languages: self
+                .theme
+                .langs
+                .iter()
+                .map(|l| NotFoundLang {
+                    lang: &l.code,
+                    dir: l.strings.dir(),
+                    t: &l.strings.tree,
+                    home: self.urls.home(&l.code),
+                })
+                .collect(),
+        };
+        self.render("404.html", "404.html".into(), &data)
+    }
+
+    /// Every language page, with its translations as hreflang alternates.
+    pub fn sitemap(&self, pages: &[&Page]) -> Result<Page, Diagnostic> {
+        #[derive(Serialize)]
+        struct Sitemap {
+            entries: Vec<SitemapEntry>,
+        }
+        let default_lang = self.config.default_language();
+        let entries = pages
+            .iter()
+            .filter(|page| !page.alternates.is_empty())
+            .map(|page| {
+                let x_default = page
+                    .alternates
+                    .iter()
+                    .find(|(l, _)| l == default_lang)
+                    .map_or(&page.path, |(_, p)| p);
+                SitemapEntry {
+                    loc: self.absolute(&page.path),
+                    lastmod: page.lastmod.clone(),
+                    x_default: self.absolute(x_default),
+                    alternates: page
+                        .alternates
+                        .iter()
+                        .map(|(lang, p)| Alternate {
+                            lang: lang.clone(),
+                            absolute: self.absolute(p),
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        self.render("sitemap.xml", "sitemap.xml".into(), &Sitemap { entries })
+    }
+}
+fn counts_ids(mentions: &[crate::annotate::Mention]) -> Vec<&str> {
+    let mut ids: Vec<&str> = mentions.iter().map(|m| m.entity.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+fn name_in<'e>(entity: &'e Entity, lang: &str) -> &'e str {
+    entity
+        .source
+        .name
+        .get(lang)
+        .map_or(entity.id(), String::as_str)
+}
+
+fn schema_type(kind: EntityKind) -> &'static str {
+    match kind {
+        EntityKind::Organization => "Organization",
+        EntityKind::Person => "Person",
+        EntityKind::Place => "Place",
+        EntityKind::Event => "Event",
+        EntityKind::Other => "Thing",
+    }
+}
+
+fn coordinates(lat: f64, lon: f64) -> Coordinates {
+    let ns = if lat >= 0.0 { 'N' } else { 'S' };
+    let ew = if lon >= 0.0 { 'E' } else { 'W' };
+    Coordinates {
+        lat,
+        lon,
+        text: format!("{}° {ns}, {}° {ew}", lat.abs(), lon.abs()),
+        map_url: format!("https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=10/{lat}/{lon}"),
+    }
+}
