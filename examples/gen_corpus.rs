@@ -139,7 +139,9 @@ fn hugo_links(markdown: &str, lang: &str) -> String {
     let mut rest = markdown;
     while let Some(start) = rest.find("[[") {
         out.push_str(&rest[..start]);
-        let Some(len) = rest[start..].find("]]") else { break };
+        let Some(len) = rest[start..].find("]]") else {
+            break;
+        };
         let inner = &rest[start + 2..start + len];
         let (id, text) = match inner.split_once('|') {
             Some((id, text)) => (id, text.to_string()),
@@ -225,7 +227,10 @@ fn write_hugo_skeleton(dir: &std::path::Path) -> std::io::Result<()> {
     ] {
         fs::write(dir.join("layouts").join(name), text)?;
     }
-    fs::write(dir.join("static/style.css"), "body{font-family:system-ui}\n")
+    fs::write(
+        dir.join("static/style.css"),
+        "body{font-family:system-ui}\n",
+    )
 }
 
 fn main() -> std::io::Result<()> {

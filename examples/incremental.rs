@@ -36,7 +36,11 @@ fn main() {
             std::process::exit(1);
         }
     };
-    println!("initial in-memory build: {} ms, {} pages", start.elapsed().as_millis(), session.page_count());
+    println!(
+        "initial in-memory build: {} ms, {} pages",
+        start.elapsed().as_millis(),
+        session.page_count()
+    );
     let article = args.article.map_or_else(
         || {
             let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("content/articles"))
@@ -56,7 +60,9 @@ fn main() {
         let edited = original.replacen("\n---\n", &format!("\n---\nEdit number {i}.\n\n"), 1);
         std::fs::write(&article, edited).expect("write");
         let t = Instant::now();
-        let update = session.update(std::slice::from_ref(&article)).expect("rebuild");
+        let update = session
+            .update(std::slice::from_ref(&article))
+            .expect("rebuild");
         samples.push(t.elapsed().as_secs_f64() * 1000.0);
         rendered = update.rendered.len();
         assert!(!update.full, "the edit took the full-build path");

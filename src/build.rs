@@ -71,6 +71,8 @@ pub struct AnalyzeOptions {
     pub drafts: bool,
     /// Look for unannotated mentions of known entities.
     pub suggest: bool,
+    /// Validate only: skip the HTML and backlink sentences that pages need.
+    pub check_only: bool,
 }
 
 /// The outcome of analysing a site: the graph when there was no error, every diagnostic,
@@ -137,6 +139,7 @@ pub fn analyze(config: Config, options: AnalyzeOptions) -> Analysis {
         targets: &targets,
         allow_html: config.allow_html,
         collect_text: options.suggest,
+        render: !options.check_only,
     };
     let articles: Vec<(load::ArticleSource, Annotated)> = content
         .articles
@@ -263,6 +266,7 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
         AnalyzeOptions {
             drafts: options.drafts,
             suggest: false,
+            check_only: false,
         },
     );
     let site = analysis.into_site()?;

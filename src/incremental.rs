@@ -51,6 +51,7 @@ impl Session {
             AnalyzeOptions {
                 drafts: options.drafts,
                 suggest: false,
+                check_only: false,
             },
         );
         if analysis.has_errors() {
@@ -225,6 +226,7 @@ impl Session {
             targets: &self.parts.targets,
             allow_html: config.allow_html,
             collect_text: false,
+            render: true,
         };
         let mut fresh = Vec::new();
         for source in sources {

@@ -50,6 +50,8 @@ pub struct Annotator<'a> {
     pub allow_html: bool,
     /// Record [`Annotated::text_spans`] (for `check --suggest`).
     pub collect_text: bool,
+    /// Produce HTML and backlink sentences; `check` only needs the mentions and problems.
+    pub render: bool,
 }
 
 fn options() -> Options {
@@ -210,7 +212,7 @@ impl Annotator<'_> {
                 }
                 Event::Start(tag) => {
                     if is_block(&tag) {
-                        flush_block(&mut block, &mut pending, &mut out.mentions);
+                        flush_block(&mut block, &mut pending, &mut out.mentions, self.render);
                     }
                     if matches!(tag, Tag::CodeBlock(_)) {
                         code_depth += 1;
@@ -225,15 +227,17 @@ impl Annotator<'_> {
                         code_depth = code_depth.saturating_sub(1);
                     }
                     if is_block_end(tag) {
-                        flush_block(&mut block, &mut pending, &mut out.mentions);
+                        flush_block(&mut block, &mut pending, &mut out.mentions, self.render);
                     }
                     events.push(Event::End(tag));
                 }
                 other => events.push(other),
             }
         }
-        flush_block(&mut block, &mut pending, &mut out.mentions);
-        pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+        flush_block(&mut block, &mut pending, &mut out.mentions, self.render);
+        if self.render {
+            pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+        }
         out
     }
 
@@ -358,9 +362,16 @@ fn is_block_end(tag: TagEnd) -> bool {
 }
 
 /// Closes the current block of text: every mention in it gets its sentence.
-fn flush_block(block: &mut String, pending: &mut Vec<PendingSnippet>, mentions: &mut [Mention]) {
+fn flush_block(
+    block: &mut String,
+    pending: &mut Vec<PendingSnippet>,
+    mentions: &mut [Mention],
+    render: bool,
+) {
     for p in pending.drain(..) {
-        mentions[p.mention].snippet = snippet::around(block, p.start, p.end);
+        if render {
+            mentions[p.mention].snippet = snippet::around(block, p.start, p.end);
+        }
     }
     block.clear();
 }

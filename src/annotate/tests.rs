@@ -31,6 +31,7 @@ fn run(body: &str, allow_html: bool) -> Annotated {
         targets: &targets,
         allow_html,
         collect_text: true,
+        render: true,
     };
     let text = format!("---\ntitle: t\n---\n{body}");
     let src = SourceText::new("content/articles/a.fr.md", text);

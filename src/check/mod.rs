@@ -33,6 +33,7 @@ pub fn run(root: &Path, base_url: Option<&str>, options: Options) -> Vec<Diagnos
         AnalyzeOptions {
             drafts: options.drafts,
             suggest: options.suggest,
+            check_only: true,
         },
     )
     .diagnostics;

@@ -6,6 +6,7 @@ pub mod front_matter;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 pub use entity::{EntityKind, EntitySource, Relation, Unverified};
@@ -49,60 +50,26 @@ pub fn load(config: &Config) -> (Content, Vec<Diagnostic>) {
     let root = &config.root;
     let content_dir = root.join("content");
 
+    let paths = walk(root, &content_dir, &mut problems);
+    // Reading and parsing files is independent per file; results keep the sorted order.
+    let loaded: Vec<Loaded> = paths
+        .par_iter()
+        .map(|path| load_one(config, &content_dir, path))
+        .collect();
     let mut prose: Vec<(String, String, SourceText)> = Vec::new();
-    for path in walk(root, &content_dir, &mut problems) {
-        let rel = path.strip_prefix(&content_dir).unwrap_or(&path);
-        let shown = source::display_path(root, &path);
-        let Some(file_name) = path.file_name().and_then(|n| n.to_str()) else {
-            problems.push(bad_name(&shown, "the file name is not valid UTF-8"));
-            continue;
-        };
-        let section = rel.components().next().and_then(|c| c.as_os_str().to_str());
-        let nested = rel.components().count() > 2;
-        match (section, file_extension(file_name)) {
-            (Some("articles"), Some("md")) if !nested => {
-                match parse_name(file_name, "md", config, &shown) {
-                    Ok((key, lang)) => match read_article(root, &path, key, lang) {
-                        Ok(article) => content.articles.push(article),
-                        Err(mut errs) => problems.append(&mut errs),
-                    },
-                    Err(d) => problems.push(d),
-                }
+    for item in loaded {
+        match item {
+            Loaded::Article(Ok(article)) => content.articles.push(article),
+            Loaded::Entity(_, Ok(entity)) => content.entities.push(entity),
+            Loaded::Entity(id, Err(mut errs)) => {
+                problems.append(&mut errs);
+                content.broken_entity_ids.push(id);
             }
-            (Some("entities"), Some("yaml" | "yml")) if !nested => {
-                let id = file_name
-                    .rsplit_once('.')
-                    .map_or(file_name, |(stem, _)| stem);
-                if let Err(why) = check_id(id) {
-                    problems.push(bad_name(&shown, &format!("entity id `{id}` {why}")));
-                    continue;
-                }
-                let parsed = source::read(root, &path)
-                    .map_err(|d| vec![d])
-                    .and_then(|src| entity::parse(id, src, &config.languages));
-                match parsed {
-                    Ok(e) => content.entities.push(e),
-                    Err(mut errs) => {
-                        problems.append(&mut errs);
-                        content.broken_entity_ids.push(id.to_string());
-                    }
-                }
+            Loaded::Prose(id, lang, src) => prose.push((id, lang, src)),
+            Loaded::Article(Err(mut errs)) | Loaded::Problems(mut errs) => {
+                problems.append(&mut errs)
             }
-            (Some("entities"), Some("md")) if !nested => {
-                match parse_name(file_name, "md", config, &shown) {
-                    Ok((id, lang)) => match source::read(root, &path) {
-                        Ok(src) => prose.push((id, lang, src)),
-                        Err(d) => problems.push(d),
-                    },
-                    Err(d) => problems.push(d),
-                }
-            }
-            (_, Some("md" | "yaml" | "yml")) => problems.push(bad_name(
-                &shown,
-                "depeche does not know what to do with this file",
-            )),
-            // Other files (images, notes) are not pages; `static/` is where assets go.
-            _ => {}
+            Loaded::Skipped => {}
         }
     }
 
@@ -139,6 +106,64 @@ pub fn load_article(config: &Config, path: &Path) -> Result<ArticleSource, Vec<D
         .unwrap_or_default();
     let (key, lang) = parse_name(name, "md", config, &shown).map_err(|d| vec![d])?;
     read_article(&config.root, path, key, lang)
+}
+
+/// What one file of `content/` turned out to be.
+enum Loaded {
+    Article(Result<ArticleSource, Vec<Diagnostic>>),
+    Entity(String, Result<EntitySource, Vec<Diagnostic>>),
+    Prose(String, String, SourceText),
+    Problems(Vec<Diagnostic>),
+    /// Not a page (images, notes): `static/` is where assets go.
+    Skipped,
+}
+
+fn load_one(config: &Config, content_dir: &Path, path: &Path) -> Loaded {
+    let root = &config.root;
+    let rel = path.strip_prefix(content_dir).unwrap_or(path);
+    let shown = source::display_path(root, path);
+    let Some(file_name) = path.file_name().and_then(|n| n.to_str()) else {
+        return Loaded::Problems(vec![bad_name(&shown, "the file name is not valid UTF-8")]);
+    };
+    let section = rel.components().next().and_then(|c| c.as_os_str().to_str());
+    let nested = rel.components().count() > 2;
+    match (section, file_extension(file_name)) {
+        (Some("articles"), Some("md")) if !nested => {
+            match parse_name(file_name, "md", config, &shown) {
+                Ok((key, lang)) => Loaded::Article(read_article(root, path, key, lang)),
+                Err(d) => Loaded::Problems(vec![d]),
+            }
+        }
+        (Some("entities"), Some("yaml" | "yml")) if !nested => {
+            let id = file_name
+                .rsplit_once('.')
+                .map_or(file_name, |(stem, _)| stem);
+            if let Err(why) = check_id(id) {
+                return Loaded::Problems(vec![bad_name(
+                    &shown,
+                    &format!("entity id `{id}` {why}"),
+                )]);
+            }
+            let parsed = source::read(root, path)
+                .map_err(|d| vec![d])
+                .and_then(|src| entity::parse(id, src, &config.languages));
+            Loaded::Entity(id.to_string(), parsed)
+        }
+        (Some("entities"), Some("md")) if !nested => {
+            match parse_name(file_name, "md", config, &shown) {
+                Ok((id, lang)) => match source::read(root, path) {
+                    Ok(src) => Loaded::Prose(id, lang, src),
+                    Err(d) => Loaded::Problems(vec![d]),
+                },
+                Err(d) => Loaded::Problems(vec![d]),
+            }
+        }
+        (_, Some("md" | "yaml" | "yml")) => Loaded::Problems(vec![bad_name(
+            &shown,
+            "depeche does not know what to do with this file",
+        )]),
+        _ => Loaded::Skipped,
+    }
 }
 
 fn read_article(
