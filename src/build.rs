@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::graph::{Document, Graph};
 use crate::load::{self, ArticleSource, EntitySource};
-use crate::render::{Page, Renderer, Theme};
+use crate::render::{Renderer, StreamError, Theme};
 use crate::urls::Urls;
 use crate::write::{self, Report};
 
@@ -232,17 +232,6 @@ fn suggestions(
     out
 }
 
-impl Site {
-    pub fn render(&self) -> Result<Vec<Page>, BuildError> {
-        let theme = Theme::load(&self.config).map_err(|diagnostics| BuildError { diagnostics })?;
-        Renderer::new(&self.config, &self.graph, &theme)
-            .render_all()
-            .map_err(|d| BuildError {
-                diagnostics: vec![d],
-            })
-    }
-}
-
 /// Builds the site into its output directory. On any error the previous output is untouched.
 pub fn build(options: &Options) -> Result<Built, BuildError> {
     let start = Instant::now();
@@ -271,12 +260,22 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
     );
     let site = analysis.into_site()?;
     stage("load+annotate+link");
-    let pages = site.render()?;
-    stage("render");
-    let report = write::write_site(&site.config, &pages).map_err(|d| BuildError {
+    let fail = |d: Diagnostic| BuildError {
         diagnostics: vec![d],
-    })?;
-    stage("minify+write");
+    };
+    let theme = Theme::load(&site.config).map_err(|diagnostics| BuildError { diagnostics })?;
+    let staging = write::Staging::open(&site.config).map_err(fail)?;
+    // Each page is minified and written as soon as it is rendered: the site is never all in
+    // memory at once.
+    let pages = Renderer::new(&site.config, &site.graph, &theme)
+        .render_streaming(|page| staging.write(page))
+        .map_err(|e| match e {
+            StreamError::Render(d) => fail(d),
+            StreamError::Sink(e) => fail(e.into()),
+        })?;
+    stage("render+minify+write");
+    let report = staging.finish(&site.config, &pages).map_err(fail)?;
+    stage("static+swap");
     Ok(Built {
         pages: pages.iter().filter(|p| p.path.ends_with(".html")).count(),
         config: site.config,

@@ -5,8 +5,7 @@ use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-
-use rayon::prelude::*;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic, Location};
@@ -109,63 +108,78 @@ pub fn recover(out: &Path) -> Result<(), WriteError> {
     Ok(())
 }
 
-/// Writes the whole site. The output directory is replaced only once everything is on disk.
+/// The folder a build writes into, beside the output, swapped in by [`Staging::finish`].
 ///
 /// The previous output is kept aside (`.<output>.depeche-old`) and becomes the next build's
-/// staging directory: overwriting files that exist is far cheaper than deleting a tree of
-/// thousands of files and creating it again.
-pub fn write_site(config: &Config, pages: &[Page]) -> Result<Report, Diagnostic> {
-    check_output_dir(config)?;
-    let out = normalize(&config.output_dir);
-    recover(&out)?;
-    let s = siblings(&out);
-    if !s.staging.exists() && s.old.exists() {
-        io("reuse", &s.old, fs::rename(&s.old, &s.staging))?;
-    }
-    // A half-written staging directory is reused as is: every file is rewritten or pruned.
-    let report = write_tree(config, &s.staging, pages)?;
-    if s.old.exists() {
-        io("remove", &s.old, fs::remove_dir_all(&s.old))?;
-    }
-    if out.exists() {
-        io("move aside", &out, fs::rename(&out, &s.old))?;
-    }
-    io("move into place", &s.staging, fs::rename(&s.staging, &out))?;
-    Ok(report)
+/// staging folder: overwriting files that exist is far cheaper than deleting a tree of
+/// thousands of files and creating it again. A half-written staging folder left by an
+/// interrupted build is reused the same way: every file is rewritten or pruned.
+pub struct Staging {
+    out: PathBuf,
+    dir: PathBuf,
+    bytes: AtomicU64,
 }
 
-fn write_tree(config: &Config, dir: &Path, pages: &[Page]) -> Result<Report, WriteError> {
-    io("create", dir, fs::create_dir_all(dir))?;
-    let mut dirs: Vec<PathBuf> = pages
-        .iter()
-        .filter_map(|p| Path::new(&p.path).parent().map(|d| dir.join(d)))
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        if !d.is_dir() {
-            io("create", d, fs::create_dir_all(d))?;
+impl Staging {
+    pub fn open(config: &Config) -> Result<Staging, Diagnostic> {
+        check_output_dir(config)?;
+        let out = normalize(&config.output_dir);
+        recover(&out)?;
+        let s = siblings(&out);
+        if !s.staging.exists() && s.old.exists() {
+            io("reuse", &s.old, fs::rename(&s.old, &s.staging))?;
         }
-    }
-    let bytes: u64 = pages
-        .par_iter()
-        .map(|page| {
-            let path = dir.join(&page.path);
-            let content = if page.path.ends_with(".html") {
-                minify(&page.content)
-            } else {
-                page.content.clone().into_bytes()
-            };
-            io("write", &path, fs::write(&path, &content)).map(|_| content.len() as u64)
+        io("create", &s.staging, fs::create_dir_all(&s.staging))?;
+        Ok(Staging {
+            out,
+            dir: s.staging,
+            bytes: AtomicU64::new(0),
         })
-        .try_reduce(|| 0, |a, b| Ok(a + b))?;
-    let mut written: HashSet<PathBuf> = pages.iter().map(|p| dir.join(&p.path)).collect();
-    let copied = copy_static(&config.root.join("static"), dir, &mut written)?;
-    prune(dir, &written)?;
-    Ok(Report {
-        files: pages.len() + copied.0,
-        bytes: bytes + copied.1,
-    })
+    }
+
+    /// Writes one page (minified when it is HTML). Safe to call from many threads.
+    pub fn write(&self, page: &Page) -> Result<(), WriteError> {
+        let path = self.dir.join(&page.path);
+        if let Some(parent) = path.parent()
+            && !parent.is_dir()
+        {
+            io("create", parent, fs::create_dir_all(parent))?;
+        }
+        let minified;
+        let content = if page.path.ends_with(".html") {
+            minified = minify(&page.content);
+            &minified[..]
+        } else {
+            page.content.as_bytes()
+        };
+        io("write", &path, fs::write(&path, content))?;
+        self.bytes
+            .fetch_add(content.len() as u64, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Copies `static/`, removes what this build did not write, and swaps the folder in.
+    pub fn finish(self, config: &Config, pages: &[Page]) -> Result<Report, Diagnostic> {
+        let mut written: HashSet<PathBuf> = pages.iter().map(|p| self.dir.join(&p.path)).collect();
+        let copied = copy_static(&config.root.join("static"), &self.dir, &mut written)?;
+        prune(&self.dir, &written)?;
+        let s = siblings(&self.out);
+        if s.old.exists() {
+            io("remove", &s.old, fs::remove_dir_all(&s.old))?;
+        }
+        if self.out.exists() {
+            io("move aside", &self.out, fs::rename(&self.out, &s.old))?;
+        }
+        io(
+            "move into place",
+            &self.dir,
+            fs::rename(&self.dir, &self.out),
+        )?;
+        Ok(Report {
+            files: pages.len() + copied.0,
+            bytes: self.bytes.into_inner() + copied.1,
+        })
+    }
 }
 
 /// Removes from the staging directory whatever this build did not write.

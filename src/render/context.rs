@@ -36,7 +36,6 @@ pub struct Nav {
 pub struct Common<'a> {
     pub lang: &'a str,
     pub dir: &'a str,
-    pub t: &'a serde_yaml::Value,
     pub site: &'a SiteCtx,
     pub nav: &'a Nav,
     pub canonical: String,

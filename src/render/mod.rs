@@ -35,6 +35,9 @@ struct Lang {
     strings: Strings,
     site: SiteCtx,
     nav: Nav,
+    /// The templates with this language's UI strings (`t`) in their global context, so the
+    /// strings are not serialised again for every page.
+    tera: tera::Tera,
 }
 
 /// Compiled templates and every language's strings: loaded once, reused by every render
@@ -49,6 +52,13 @@ pub struct Renderer<'a> {
     graph: &'a Graph,
     theme: &'a Theme,
     urls: Urls,
+}
+
+/// Why streaming stopped: a page failed to render, or the sink failed to take it.
+#[derive(Debug)]
+pub enum StreamError<E> {
+    Render(Diagnostic),
+    Sink(E),
 }
 
 /// Which pages to render: the pages of these articles and entities, and the listings
@@ -109,12 +119,19 @@ impl Theme {
                         entities: urls.entities(code),
                     },
                     strings,
+                    tera: tera::Tera::new(),
                 }),
                 Err(d) => problems.push(d),
             }
         }
         match templates {
-            Ok(templates) if problems.is_empty() => Ok(Theme { templates, langs }),
+            Ok(templates) if problems.is_empty() => {
+                for lang in &mut langs {
+                    lang.tera = templates.tera.clone();
+                    lang.tera.global_context().insert("t", &lang.strings.tree);
+                }
+                Ok(Theme { templates, langs })
+            }
             _ => Err(problems),
         }
     }
@@ -141,6 +158,36 @@ impl<'a> Renderer<'a> {
         let sitemap = self.sitemap(&pages.iter().collect::<Vec<_>>())?;
         pages.push(sitemap);
         pages.extend(self.hosting_files());
+        Ok(pages)
+    }
+
+    /// Renders every page and hands each to `sink` as soon as it exists, in parallel, so the
+    /// whole site never sits in memory: `build` minifies and writes each page at once. The
+    /// pages come back without their content (for the sitemap's and the caller's bookkeeping).
+    pub fn render_streaming<E: Send>(
+        &self,
+        sink: impl Fn(&Page) -> Result<(), E> + Sync,
+    ) -> Result<Vec<Page>, StreamError<E>> {
+        let emit = |page: Page| -> Result<Page, StreamError<E>> {
+            sink(&page).map_err(StreamError::Sink)?;
+            Ok(Page {
+                content: String::new(),
+                ..page
+            })
+        };
+        let mut pages: Vec<Page> = self
+            .jobs(None)
+            .par_iter()
+            .map(|job| emit(self.render_job(job).map_err(StreamError::Render)?))
+            .collect::<Result<_, _>>()?;
+        pages.push(emit(self.not_found().map_err(StreamError::Render)?)?);
+        let sitemap = self
+            .sitemap(&pages.iter().collect::<Vec<_>>())
+            .map_err(StreamError::Render)?;
+        pages.push(emit(sitemap)?);
+        for file in self.hosting_files() {
+            pages.push(emit(file)?);
+        }
         Ok(pages)
     }
 
@@ -289,7 +336,6 @@ impl<'a> Renderer<'a> {
         Common {
             lang: &lang.code,
             dir: lang.strings.dir(),
-            t: &lang.strings.tree,
             site: &lang.site,
             nav: &lang.nav,
             canonical: self.absolute(path),
@@ -302,14 +348,13 @@ impl<'a> Renderer<'a> {
 
     fn render<T: Serialize>(
         &self,
+        lang: &Lang,
         template: &str,
         path: String,
         data: &T,
     ) -> Result<Page, Diagnostic> {
         let context = Context::from_serialize(data).map_err(|e| self.theme.templates.error(&e))?;
-        let content = self
-            .theme
-            .templates
+        let content = lang
             .tera
             .render(template, &context)
             .map_err(|e| self.theme.templates.error(&e))?;
@@ -324,12 +369,13 @@ impl<'a> Renderer<'a> {
     /// Renders a language page and records its translations.
     fn render_localized<T: Serialize>(
         &self,
+        lang: &Lang,
         template: &str,
         path: String,
         data: &T,
         versions: &[(&str, String)],
     ) -> Result<Page, Diagnostic> {
-        let mut page = self.render(template, path, data)?;
+        let mut page = self.render(lang, template, path, data)?;
         page.alternates = versions
             .iter()
             .map(|(l, p)| (l.to_string(), p.clone()))

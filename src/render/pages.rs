@@ -40,9 +40,9 @@ impl Renderer<'_> {
             is_root: root,
         };
         if root {
-            self.render("home.html", "index.html".into(), &data)
+            self.render(lang, "home.html", "index.html".into(), &data)
         } else {
-            self.render_localized("home.html", path, &data, &versions)
+            self.render_localized(lang, "home.html", path, &data, &versions)
         }
     }
 
@@ -113,7 +113,8 @@ impl Renderer<'_> {
             mentioned,
             translations,
         };
-        let mut page = self.render_localized("article.html", v.path.clone(), &page, &versions)?;
+        let mut page =
+            self.render_localized(lang, "article.html", v.path.clone(), &page, &versions)?;
         page.lastmod = Some(v.front.date.day.to_string());
         Ok(page)
     }
@@ -316,7 +317,7 @@ impl Renderer<'_> {
                     .collect(),
             },
         };
-        self.render_localized("entity.html", path, &data, &versions)
+        self.render_localized(lang, "entity.html", path, &data, &versions)
     }
 
     pub(super) fn entity_index(&self, lang: &Lang) -> Result<Page, Diagnostic> {
@@ -334,7 +335,13 @@ impl Renderer<'_> {
             (e.id(), n)
         });
         let groups = self.group_entities(lang, counts, true);
-        self.render_localized("entities.html", path, &Index { common, groups }, &versions)
+        self.render_localized(
+            lang,
+            "entities.html",
+            path,
+            &Index { common, groups },
+            &versions,
+        )
     }
 
     pub fn not_found(&self) -> Result<Page, Diagnostic> {
@@ -364,7 +371,7 @@ impl Renderer<'_> {
                 })
                 .collect(),
         };
-        self.render("404.html", "404.html".into(), &data)
+        self.render(default, "404.html", "404.html".into(), &data)
     }
 
     /// Every language page, with its translations as hreflang alternates.
@@ -398,7 +405,12 @@ impl Renderer<'_> {
                 }
             })
             .collect();
-        self.render("sitemap.xml", "sitemap.xml".into(), &Sitemap { entries })
+        self.render(
+            &self.theme.langs[0],
+            "sitemap.xml",
+            "sitemap.xml".into(),
+            &Sitemap { entries },
+        )
     }
 }
 fn counts_ids(mentions: &[crate::annotate::Mention]) -> Vec<&str> {
