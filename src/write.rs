@@ -152,7 +152,13 @@ impl Staging {
         } else {
             page.content.as_bytes()
         };
-        io("write", &path, fs::write(&path, content))?;
+        // The staging folder holds an earlier build: a file already right is left alone, which
+        // spares the disk most of a rebuild's writes.
+        let unchanged = fs::metadata(&path).is_ok_and(|m| m.len() == content.len() as u64)
+            && fs::read(&path).is_ok_and(|old| old == content);
+        if !unchanged {
+            io("write", &path, fs::write(&path, content))?;
+        }
         self.bytes
             .fetch_add(content.len() as u64, Ordering::Relaxed);
         Ok(())

@@ -18,16 +18,11 @@ use fantoccini::{Client, ClientBuilder, Locator};
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
-/// ChromeDriver and the Chromium it starts, in a process group of their own: dropping it
-/// (even when a test fails before closing the session) stops them all.
+/// ChromeDriver, stopped when dropped (closing the session stops Chromium).
 struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        #[cfg(unix)]
-        let _ = Command::new("kill")
-            .args(["-KILL", &format!("-{}", self.0.id())])
-            .status();
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
@@ -43,14 +38,14 @@ fn free_port() -> u16 {
 
 async fn connect(profile: &Path) -> (Driver, Client) {
     let port = free_port();
-    let mut command = Command::new(CHROMEDRIVER);
-    command
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    #[cfg(unix)]
-    std::os::unix::process::CommandExt::process_group(&mut command, 0);
-    let driver = Driver(command.spawn().expect("start chromedriver"));
+    let driver = Driver(
+        Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver"),
+    );
     let mut caps = serde_json::Map::new();
     caps.insert(
         "goog:chromeOptions".into(),
