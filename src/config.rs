@@ -25,6 +25,8 @@ struct RawConfig {
     backlinks_per_page: Option<usize>,
     #[serde(default)]
     cname: Option<String>,
+    #[serde(default)]
+    articles_per_page: Option<usize>,
 }
 
 /// The validated site configuration.
@@ -47,6 +49,8 @@ pub struct Config {
     pub backlinks_per_page: usize,
     /// Custom domain for GitHub Pages, written to a `CNAME` file.
     pub cname: Option<String>,
+    /// How many articles a home page lists before paginating.
+    pub articles_per_page: usize,
 }
 
 impl Config {
@@ -138,6 +142,13 @@ impl Config {
                 .with_help("write the bare domain, e.g. `cname: depeches.example.org` (no scheme, no path)"),
             );
         }
+        if raw.articles_per_page == Some(0) {
+            problems.push(Diagnostic::at(
+                Code::InvalidConfig,
+                "articles_per_page must be at least 1",
+                at_key("articles_per_page"),
+            ));
+        }
         if raw.backlinks_per_page == Some(0) {
             problems.push(Diagnostic::at(
                 Code::InvalidConfig,
@@ -156,6 +167,7 @@ impl Config {
                 allow_html: raw.allow_html,
                 backlinks_per_page: raw.backlinks_per_page.unwrap_or(20),
                 cname: raw.cname,
+                articles_per_page: raw.articles_per_page.unwrap_or(50),
             }),
             _ => Err(problems),
         }

@@ -148,7 +148,7 @@ impl Session {
                     .extend(graph.entities.iter().map(|e| (e.id().to_string(), None))),
                 "home.html" | "entities.html" => selection
                     .listing_languages
-                    .extend(self.config.languages.iter().cloned()),
+                    .extend(self.config.languages.iter().map(|l| (l.clone(), None))),
                 "404.html" | "sitemap.xml" => special.push(*name),
                 // The base layout, or a partial that any page may include.
                 _ => everything = true,
@@ -264,7 +264,13 @@ impl Session {
         )
         .map_err(fail)?;
 
-        let selection = affected(&self.graph, &graph, &keys, config.backlinks_per_page);
+        let selection = affected(
+            &self.graph,
+            &graph,
+            &keys,
+            config.backlinks_per_page,
+            config.articles_per_page,
+        );
         let renderer = Renderer::new(config, &graph, &self.theme);
         let rendered = renderer
             .render_selection(&selection)
@@ -302,19 +308,48 @@ impl Session {
 /// The pages an edit to the articles `keys` touches, judged on the graph before and after.
 /// An entity whose backlinks and co-mentions keep their shape (same count, the edited articles
 /// at the same places) only needs the backlink pages that show those articles.
-fn affected(before: &Graph, after: &Graph, keys: &BTreeSet<String>, per_page: usize) -> Selection {
+fn affected(
+    before: &Graph,
+    after: &Graph,
+    keys: &BTreeSet<String>,
+    per_page: usize,
+    articles_per_page: usize,
+) -> Selection {
     let mut selection = Selection {
         articles: keys.clone(),
         ..Selection::default()
     };
     let mut ids = BTreeSet::new();
+    let mut langs = BTreeSet::new();
     for graph in [before, after] {
         for article in graph.articles.iter().filter(|a| keys.contains(&a.key)) {
             for version in article.versions.values() {
-                selection.listing_languages.insert(version.lang.clone());
+                langs.insert(version.lang.clone());
                 ids.extend(version.mentions.iter().map(|m| m.entity.clone()));
             }
         }
+    }
+    // A home page shows the edited articles at their places; when none moved and the count is
+    // the same, only the pages showing them change.
+    for lang in langs {
+        let places = |graph: &Graph| -> (usize, Vec<usize>) {
+            let listed: Vec<&str> = graph
+                .articles
+                .iter()
+                .filter(|a| a.versions.contains_key(&lang))
+                .map(|a| a.key.as_str())
+                .collect();
+            let at = listed
+                .iter()
+                .enumerate()
+                .filter(|(_, k)| keys.contains(**k))
+                .map(|(i, _)| i)
+                .collect();
+            (listed.len(), at)
+        };
+        let (old, new) = (places(before), places(after));
+        let pages = (old == new).then(|| old.1.iter().map(|p| p / articles_per_page + 1).collect());
+        selection.listing_languages.insert(lang, pages);
     }
     for id in ids {
         let shape = |graph: &Graph| graph.entity(&id).map(|e| entity_shape(graph, e, keys));
@@ -374,8 +409,11 @@ fn entity_shape(graph: &Graph, entity: &crate::graph::Entity, keys: &BTreeSet<St
 /// or renamed article takes the full build.
 fn owned_by(path: &str, selection: &Selection) -> bool {
     let mut parts = path.splitn(4, '/');
-    matches!(
-        (parts.next(), parts.next(), parts.next()),
-        (Some(_), Some("entities"), Some(id)) if matches!(selection.entities.get(id), Some(None))
-    )
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(_), Some("entities"), Some(id)) => matches!(selection.entities.get(id), Some(None)),
+        (Some(lang), Some("page"), Some(_)) => {
+            matches!(selection.listing_languages.get(lang), Some(None))
+        }
+        _ => false,
+    }
 }

@@ -34,6 +34,10 @@ impl Urls {
         self.of(&home_path(lang))
     }
 
+    pub fn home_page(&self, lang: &str, page: usize) -> String {
+        self.of(&home_page_path(lang, page))
+    }
+
     pub fn article(&self, lang: &str, slug: &str) -> String {
         self.of(&article_path(lang, slug))
     }
@@ -60,6 +64,14 @@ pub fn home_path(lang: &str) -> String {
     format!("{lang}/index.html")
 }
 
+pub fn home_page_path(lang: &str, page: usize) -> String {
+    if page <= 1 {
+        home_path(lang)
+    } else {
+        format!("{lang}/page/{page}/index.html")
+    }
+}
+
 pub fn article_path(lang: &str, slug: &str) -> String {
     format!("{lang}/articles/{slug}/index.html")
 }
@@ -84,6 +96,8 @@ mod tests {
     fn urls_carry_the_base_path() {
         let urls = Urls::new("/aleppo/");
         assert_eq!(urls.home("fr"), "/aleppo/fr/");
+        assert_eq!(urls.home_page("fr", 1), "/aleppo/fr/");
+        assert_eq!(urls.home_page("fr", 3), "/aleppo/fr/page/3/");
         assert_eq!(urls.article("en", "alep"), "/aleppo/en/articles/alep/");
         assert_eq!(
             urls.entity_page("fr", "hts", 2),

@@ -262,6 +262,7 @@ mod tests {
             allow_html: false,
             backlinks_per_page: 20,
             cname: None,
+            articles_per_page: 50,
         }
     }
 

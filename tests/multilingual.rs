@@ -114,3 +114,37 @@ fn sitemap_lists_alternates_for_all_languages() {
         .collect();
     assert_eq!(sections, ["ltr", "ltr", "rtl"]);
 }
+
+#[test]
+fn home_pages_are_paginated() {
+    let site = TestSite::fixture("trilingual");
+    site.edit(
+        "site.yaml",
+        "backlinks_per_page: 2",
+        "backlinks_per_page: 2\narticles_per_page: 2",
+    );
+    site.build_ok(&[]);
+    let first = site.html("fr/index.html");
+    let second = site.html("fr/page/2/index.html");
+    assert_eq!(select(&first, ".teaser").len(), 2);
+    assert_eq!(select(&second, ".teaser").len(), 1);
+    assert!(
+        text(&select(&second, ".teaser h2")[0]).contains("Note 1"),
+        "oldest last"
+    );
+    assert_eq!(
+        attr(&select(&first, ".pagination a[rel=next]")[0], "href"),
+        "/veille/fr/page/2/"
+    );
+    assert_eq!(
+        attr(&select(&second, ".pagination a[rel=prev]")[0], "href"),
+        "/veille/fr/"
+    );
+    // Arabic has one article: one page, and no alternate for page 2.
+    assert!(!site.path("public/ar/page/2").exists());
+    let hreflangs: Vec<String> = select(&second, "link[rel=alternate]")
+        .iter()
+        .map(|l| attr(l, "hreflang"))
+        .collect();
+    assert_eq!(hreflangs, ["fr", "en", "x-default"]);
+}

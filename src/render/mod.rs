@@ -68,7 +68,8 @@ pub struct Selection {
     pub articles: BTreeSet<String>,
     /// Entities, with the backlink pages to render (`None`: all of them).
     pub entities: BTreeMap<String, Option<BTreeSet<usize>>>,
-    pub listing_languages: BTreeSet<String>,
+    /// Languages whose entity index and home pages to render (`None`: every home page).
+    pub listing_languages: BTreeMap<String, Option<BTreeSet<usize>>>,
 }
 
 /// One page to render; rendering them is independent, so it runs in parallel.
@@ -76,6 +77,8 @@ enum Job<'g> {
     Home {
         lang: usize,
         root: bool,
+        page: usize,
+        pages: usize,
     },
     Article {
         lang: usize,
@@ -217,7 +220,14 @@ impl<'a> Renderer<'a> {
 
     fn jobs(&self, only: Option<&Selection>) -> Vec<Job<'a>> {
         let graph: &'a Graph = self.graph;
-        let listing = |code: &str| only.is_none_or(|s| s.listing_languages.contains(code));
+        let listing = |code: &str| only.is_none_or(|s| s.listing_languages.contains_key(code));
+        let home_wanted = |code: &str, page: usize| {
+            only.is_none_or(|s| {
+                s.listing_languages
+                    .get(code)
+                    .is_some_and(|pages| pages.as_ref().is_none_or(|p| p.contains(&page)))
+            })
+        };
         let article_wanted = |key: &str| only.is_none_or(|s| s.articles.contains(key));
         let entity_wanted = |id: &str| only.is_none_or(|s| s.entities.contains_key(id));
         let page_wanted = |id: &str, page: usize| {
@@ -228,19 +238,27 @@ impl<'a> Renderer<'a> {
             })
         };
         let mut jobs = Vec::new();
-        if listing(self.config.default_language()) {
+        let default = self.config.default_language();
+        if home_wanted(default, 1) {
             jobs.push(Job::Home {
                 lang: 0,
                 root: true,
+                page: 1,
+                pages: self.home_pages(default),
             });
         }
         for (l, lang) in self.theme.langs.iter().enumerate() {
             if listing(&lang.code) {
+                jobs.push(Job::EntityIndex { lang: l });
+            }
+            let pages = self.home_pages(&lang.code);
+            for page in (1..=pages).filter(|&p| home_wanted(&lang.code, p)) {
                 jobs.push(Job::Home {
                     lang: l,
                     root: false,
+                    page,
+                    pages,
                 });
-                jobs.push(Job::EntityIndex { lang: l });
             }
             for article in graph.articles.iter().filter(|a| article_wanted(&a.key)) {
                 if let Some(version) = article.versions.get(&lang.code) {
@@ -268,7 +286,12 @@ impl<'a> Renderer<'a> {
 
     fn render_job(&self, job: &Job) -> Result<Page, Diagnostic> {
         match *job {
-            Job::Home { lang, root } => self.home(self.lang(lang), root),
+            Job::Home {
+                lang,
+                root,
+                page,
+                pages,
+            } => self.home(self.lang(lang), root, page, pages),
             Job::Article {
                 lang,
                 article,
@@ -282,6 +305,17 @@ impl<'a> Renderer<'a> {
             } => self.entity(self.lang(lang), entity, page, pages),
             Job::EntityIndex { lang } => self.entity_index(self.lang(lang)),
         }
+    }
+
+    /// How many pages list the articles of `lang` on its home.
+    pub fn home_pages(&self, lang: &str) -> usize {
+        let n = self
+            .graph
+            .articles
+            .iter()
+            .filter(|a| a.versions.contains_key(lang))
+            .count();
+        n.div_ceil(self.config.articles_per_page).max(1)
     }
 
     pub fn entity_pages(&self, entity: &Entity, lang: &str) -> usize {

@@ -10,34 +10,46 @@ use crate::load::EntityKind;
 use crate::urls;
 
 impl Renderer<'_> {
-    pub(super) fn home(&self, lang: &Lang, root: bool) -> Result<Page, Diagnostic> {
+    pub(super) fn home(
+        &self,
+        lang: &Lang,
+        root: bool,
+        page: usize,
+        pages: usize,
+    ) -> Result<Page, Diagnostic> {
         #[derive(Serialize)]
         struct Home<'a> {
             #[serde(flatten)]
             common: Common<'a>,
             articles: Vec<Teaser>,
             is_root: bool,
+            pagination: Pagination,
         }
-        let path = urls::home_path(&lang.code);
-        let versions = self.every_language(urls::home_path);
-        let common = self.common(
-            lang,
-            &path,
-            &versions,
-            Some(self.config.base_url.clone()),
-            None,
-        );
+        let path = urls::home_page_path(&lang.code, page);
+        let versions: Vec<(&str, String)> = self
+            .theme
+            .langs
+            .iter()
+            .filter(|l| page <= self.home_pages(&l.code))
+            .map(|l| (l.code.as_str(), urls::home_page_path(&l.code, page)))
+            .collect();
+        let x_default = (page == 1).then(|| self.config.base_url.clone());
+        let common = self.common(lang, &path, &versions, x_default, None);
+        let per_page = self.config.articles_per_page;
         let articles = self
             .graph
             .articles
             .iter()
             .filter_map(|a| a.versions.get(&lang.code))
+            .skip((page - 1) * per_page)
+            .take(per_page)
             .map(|v| self.teaser(lang, v))
             .collect();
         let data = Home {
             common,
             articles,
             is_root: root,
+            pagination: pagination(page, pages, |n| self.urls.home_page(&lang.code, n)),
         };
         if root {
             self.render(lang, "home.html", "index.html".into(), &data)
@@ -303,19 +315,7 @@ impl Renderer<'_> {
             co_mentions,
             backlinks,
             backlink_total: all.len(),
-            pagination: Pagination {
-                current: page,
-                total: pages,
-                previous: (page > 1).then(|| page_url(page - 1)),
-                next: (page < pages).then(|| page_url(page + 1)),
-                pages: (1..=pages)
-                    .map(|n| PageLink {
-                        number: n,
-                        url: page_url(n),
-                        current: n == page,
-                    })
-                    .collect(),
-            },
+            pagination: pagination(page, pages, page_url),
         };
         self.render_localized(lang, "entity.html", path, &data, &versions)
     }
@@ -418,6 +418,23 @@ fn counts_ids(mentions: &[crate::annotate::Mention]) -> Vec<&str> {
     ids.sort_unstable();
     ids.dedup();
     ids
+}
+
+/// Previous, next and every page of a paginated list.
+fn pagination(page: usize, pages: usize, url: impl Fn(usize) -> String) -> Pagination {
+    Pagination {
+        current: page,
+        total: pages,
+        previous: (page > 1).then(|| url(page - 1)),
+        next: (page < pages).then(|| url(page + 1)),
+        pages: (1..=pages)
+            .map(|n| PageLink {
+                number: n,
+                url: url(n),
+                current: n == page,
+            })
+            .collect(),
+    }
 }
 
 fn name_in<'e>(entity: &'e Entity, lang: &str) -> &'e str {
