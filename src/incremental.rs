@@ -290,14 +290,27 @@ impl Session {
                 update.removed.push(path);
             }
         }
+        // The sitemap lists every page with its translations and date: it changes only when a
+        // page appears or goes, or a date moves. Rendering it for 30,000 pages is the cost of
+        // a whole incremental rebuild, so it is skipped otherwise.
+        let mut sitemap_changed = !update.removed.is_empty();
         for page in rendered {
             update.rendered.push(page.path.clone());
-            self.pages.insert(page.path.clone(), page);
+            match self.pages.insert(page.path.clone(), page) {
+                Some(old) => {
+                    let new = &self.pages[&old.path];
+                    sitemap_changed |=
+                        old.lastmod != new.lastmod || old.alternates != new.alternates;
+                }
+                None => sitemap_changed = true,
+            }
         }
-        let all: Vec<&Page> = self.pages.values().collect();
-        let sitemap = renderer.sitemap(&all).map_err(|d| fail(vec![d]))?;
-        update.rendered.push(sitemap.path.clone());
-        self.pages.insert(sitemap.path.clone(), sitemap);
+        if sitemap_changed {
+            let all: Vec<&Page> = self.pages.values().collect();
+            let sitemap = renderer.sitemap(&all).map_err(|d| fail(vec![d]))?;
+            update.rendered.push(sitemap.path.clone());
+            self.pages.insert(sitemap.path.clone(), sitemap);
+        }
 
         self.parts.documents = documents;
         self.graph = graph;

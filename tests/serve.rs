@@ -170,7 +170,6 @@ fn an_edit_reloads_tabs_and_rebuilds_only_what_it_touches() {
         "fr/entities/aleppo/index.html",
         "fr/entities/hts/index.html",
         "fr/index.html",
-        "sitemap.xml",
     ] {
         assert!(
             rendered.contains(&touched),
@@ -182,12 +181,33 @@ fn an_edit_reloads_tabs_and_rebuilds_only_what_it_touches() {
         "fr/articles/note-3/index.html",
         "ar/articles/note-1/index.html",
         "ar/index.html",
+        "sitemap.xml",
     ] {
         assert!(
             !rendered.contains(&untouched),
             "{untouched} rebuilt needlessly"
         );
     }
+    // A new date moves the article in every listing and changes the sitemap's lastmod.
+    site.edit(
+        "content/articles/note-2.fr.md",
+        "date: 2024-11-22",
+        "date: 2024-11-26",
+    );
+    assert_eq!(next_event(&rx), "reload");
+    let later = crate::report(server.port);
+    let rendered: Vec<&str> = later["rendered"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(rendered.contains(&"sitemap.xml"), "{rendered:?}");
+    assert!(
+        get(server.port, "/depeche/sitemap.xml")
+            .body
+            .contains("<lastmod>2024-11-26</lastmod>")
+    );
     // serve never writes to the output directory.
     assert_eq!(site.read("public/marker.txt"), "mine");
     assert!(!site.path("public/index.html").exists());
