@@ -85,6 +85,16 @@ fn wait_until(what: &str, mut ok: impl FnMut() -> bool) {
     }
 }
 
+/// The pages the last rebuild rendered, from its report.
+fn rendered_pages(report: &serde_json::Value) -> Vec<&str> {
+    report["rendered"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect()
+}
+
 fn report(port: u16) -> serde_json::Value {
     serde_json::from_str(&get(port, "/depeche/__depeche/report").body).unwrap()
 }
@@ -158,12 +168,7 @@ fn an_edit_reloads_tabs_and_rebuilds_only_what_it_touches() {
     assert!(page.body.contains("Note 2, révisée, sur Alep"));
     let report = report(server.port);
     assert_eq!(report["full"], false);
-    let rendered: Vec<&str> = report["rendered"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap())
-        .collect();
+    let rendered = rendered_pages(&report);
     for touched in [
         "fr/articles/note-2/index.html",
         "en/articles/note-2/index.html",
@@ -196,12 +201,7 @@ fn an_edit_reloads_tabs_and_rebuilds_only_what_it_touches() {
     );
     assert_eq!(next_event(&rx), "reload");
     let later = crate::report(server.port);
-    let rendered: Vec<&str> = later["rendered"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap())
-        .collect();
+    let rendered = rendered_pages(&later);
     assert!(rendered.contains(&"sitemap.xml"), "{rendered:?}");
     assert!(
         get(server.port, "/depeche/sitemap.xml")
@@ -350,12 +350,7 @@ fn a_template_change_rerenders_the_pages_that_use_it() {
     );
     assert_eq!(next_event(&rx), "reload");
     let report = report(server.port);
-    let rendered: Vec<&str> = report["rendered"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap())
-        .collect();
+    let rendered = rendered_pages(&report);
     assert!(
         rendered.contains(&"fr/entities/aleppo/index.html"),
         "{rendered:?}"
