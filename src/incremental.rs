@@ -83,6 +83,10 @@ impl Session {
         self.pages.values()
     }
 
+    pub fn page(&self, path: &str) -> Option<&Page> {
+        self.pages.get(path)
+    }
+
     /// Number of HTML pages.
     pub fn page_count(&self) -> usize {
         self.pages.keys().filter(|p| p.ends_with(".html")).count()

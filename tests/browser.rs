@@ -77,6 +77,22 @@ async fn connect(profile: &Path) -> (Driver, Client) {
     }
 }
 
+/// Clicks the first element matching `css` and checks the page it leads to.
+async fn follow(client: &Client, css: &str, path: &str) {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(
+        client.current_url().await.unwrap().path(),
+        path,
+        "after clicking {css}"
+    );
+}
+
 async fn text(client: &Client, css: &str) -> String {
     client
         .find(Locator::Css(css))
@@ -111,30 +127,20 @@ async fn reader_journey_and_live_reload_in_chromium() {
         js(&client, "return document.documentElement.lang").await,
         "fr"
     );
-    client
-        .find(Locator::Css(".teaser h2 a"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    assert_eq!(
-        client.current_url().await.unwrap().path(),
-        "/depeche/fr/articles/alep-offensive-hts/"
-    );
+    follow(
+        &client,
+        ".teaser h2 a",
+        "/depeche/fr/articles/alep-offensive-hts/",
+    )
+    .await;
 
     // An annotation leads to its entity page.
-    client
-        .find(Locator::Css("a.mention[data-entity=aleppo]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    assert_eq!(
-        client.current_url().await.unwrap().path(),
-        "/depeche/fr/entities/aleppo/"
-    );
+    follow(
+        &client,
+        "a.mention[data-entity=aleppo]",
+        "/depeche/fr/entities/aleppo/",
+    )
+    .await;
     assert_eq!(text(&client, "h1").await, "Alep");
 
     // A backlink leads to the exact mention in the article, scrolled into view.
@@ -168,17 +174,12 @@ async fn reader_journey_and_live_reload_in_chromium() {
     }
 
     // Switch language: the same article in English.
-    client
-        .find(Locator::Css(".lang-switch a[lang=en]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    assert_eq!(
-        client.current_url().await.unwrap().path(),
-        "/depeche/en/articles/aleppo-offensive-hts/"
-    );
+    follow(
+        &client,
+        ".lang-switch a[lang=en]",
+        "/depeche/en/articles/aleppo-offensive-hts/",
+    )
+    .await;
     assert_eq!(
         js(&client, "return document.documentElement.lang").await,
         "en"

@@ -258,13 +258,9 @@ fn rebuild(session: &mut Session, state: &State, changed: &BTreeSet<PathBuf>) ->
                     for path in &update.removed {
                         files.remove(path);
                     }
-                    let pages: HashMap<&str, &str> = session
-                        .pages()
-                        .map(|p| (p.path.as_str(), p.content.as_str()))
-                        .collect();
                     for path in &update.rendered {
-                        if let Some(content) = pages.get(path.as_str()) {
-                            files.insert(path.clone(), Arc::from(content.as_bytes()));
+                        if let Some(page) = session.page(path) {
+                            files.insert(path.clone(), Arc::from(page.content.as_bytes()));
                         }
                     }
                 }
