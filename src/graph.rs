@@ -80,6 +80,8 @@ pub struct Entity {
     pub backlinks: BTreeMap<String, Vec<Backlink>>,
     /// Other entities named in the same articles, most frequent first: (entity index, articles).
     pub co_mentions: Vec<(usize, usize)>,
+    /// Every co-mentioned entity with its count, kept so one article can be relinked alone.
+    co_counts: HashMap<usize, usize>,
 }
 
 impl Entity {
@@ -95,12 +97,18 @@ pub struct Graph {
     /// Sorted by id.
     pub entities: Vec<Entity>,
     pub entity_index: HashMap<String, usize>,
+    /// Article key to index into `articles`.
+    article_index: HashMap<String, usize>,
 }
 
 /// How many co-mentioned entities an entity page shows.
 const CO_MENTIONS_SHOWN: usize = 10;
 
 impl Graph {
+    pub fn article(&self, key: &str) -> Option<&Article> {
+        self.article_index.get(key).map(|&i| &self.articles[i])
+    }
+
     pub fn entity(&self, id: &str) -> Option<&Entity> {
         self.entity_index.get(id).map(|&i| &self.entities[i])
     }
@@ -166,15 +174,116 @@ impl Graph {
                     prose_html,
                     backlinks: BTreeMap::new(),
                     co_mentions: Vec::new(),
+                    co_counts: HashMap::new(),
                 }
             })
             .collect();
         link_mentions(&articles, &mut entities, &entity_index);
+        let article_index = articles
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.key.clone(), i))
+            .collect();
         Ok(Graph {
             articles,
             entities,
             entity_index,
+            article_index,
         })
+    }
+
+    /// Puts edited documents in place of the versions they replace and relinks only their
+    /// articles, instead of building the graph again. The edit must keep the site's shape:
+    /// every document replaces a published version with the same slug, and no article's date
+    /// moves it in the order. Returns `false`, with the graph untouched, when that is not so.
+    pub fn replace_documents(&mut self, fresh: &[Arc<Document>]) -> bool {
+        let mut by_article: BTreeMap<usize, Vec<&Arc<Document>>> = BTreeMap::new();
+        for doc in fresh {
+            let Some(&a) = self.article_index.get(&doc.key) else {
+                return false;
+            };
+            match self.articles[a].versions.get(&doc.lang) {
+                Some(v) if v.path == urls::article_path(&doc.lang, &doc.front.slug) => {}
+                _ => return false,
+            }
+            by_article.entry(a).or_default().push(doc);
+        }
+        for (&a, docs) in &by_article {
+            let article = &self.articles[a];
+            let date = |lang: &str, version: &ArticleVersion| {
+                docs.iter()
+                    .find(|d| d.lang == lang)
+                    .map_or(version.front.date.day, |d| d.front.date.day)
+            };
+            let moved = article.versions.iter().map(|(l, v)| date(l, v)).max();
+            if moved != Some(newest(article)) {
+                return false;
+            }
+        }
+        for (a, docs) in by_article {
+            self.unlink(a);
+            for doc in docs {
+                if let Some(version) = self.articles[a].versions.get_mut(&doc.lang) {
+                    version.doc = Arc::clone(doc);
+                }
+            }
+            self.link(a);
+        }
+        true
+    }
+
+    /// Takes article `a` out of the backlinks and co-mention counts.
+    fn unlink(&mut self, a: usize) {
+        let article = &self.articles[a];
+        for version in article.versions.values() {
+            for e in mentions_by_entity(version, &self.entity_index).into_keys() {
+                let backlinks = &mut self.entities[e].backlinks;
+                if let Some(list) = backlinks.get_mut(&version.lang) {
+                    if let Ok(at) = list.binary_search_by_key(&a, |b| b.article) {
+                        list.remove(at);
+                    }
+                    if list.is_empty() {
+                        backlinks.remove(&version.lang);
+                    }
+                }
+            }
+        }
+        let named = article_entities(article, &self.entity_index);
+        count_co_mentions(&mut self.entities, &named, -1);
+        self.refresh_co_mentions(&named);
+    }
+
+    /// Puts article `a` back into the backlinks, at its place, and the co-mention counts.
+    fn link(&mut self, a: usize) {
+        let article = &self.articles[a];
+        for version in article.versions.values() {
+            for (e, mentions) in mentions_by_entity(version, &self.entity_index) {
+                let list = self.entities[e]
+                    .backlinks
+                    .entry(version.lang.clone())
+                    .or_default();
+                let at = list
+                    .binary_search_by_key(&a, |b| b.article)
+                    .unwrap_or_else(|at| at);
+                list.insert(
+                    at,
+                    Backlink {
+                        article: a,
+                        mentions,
+                    },
+                );
+            }
+        }
+        let named = article_entities(article, &self.entity_index);
+        count_co_mentions(&mut self.entities, &named, 1);
+        self.refresh_co_mentions(&named);
+    }
+
+    fn refresh_co_mentions(&mut self, changed: &[usize]) {
+        for &e in changed {
+            let entity = &mut self.entities[e];
+            entity.co_mentions = top_co_mentions(&entity.co_counts);
+        }
     }
 }
 
@@ -189,17 +298,9 @@ fn newest(article: &Article) -> chrono::NaiveDate {
 
 /// Fills backlinks (per language, in article order) and co-mention counts.
 fn link_mentions(articles: &[Article], entities: &mut [Entity], index: &HashMap<String, usize>) {
-    let mut pairs: HashMap<(usize, usize), usize> = HashMap::new();
     for (a, article) in articles.iter().enumerate() {
-        let mut in_article: Vec<usize> = Vec::new();
         for version in article.versions.values() {
-            let mut per_entity: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-            for (m, mention) in version.mentions.iter().enumerate() {
-                if let Some(&e) = index.get(&mention.entity) {
-                    per_entity.entry(e).or_default().push(m);
-                }
-            }
-            for (e, mentions) in per_entity {
+            for (e, mentions) in mentions_by_entity(version, index) {
                 entities[e]
                     .backlinks
                     .entry(version.lang.clone())
@@ -208,27 +309,61 @@ fn link_mentions(articles: &[Article], entities: &mut [Entity], index: &HashMap<
                         article: a,
                         mentions,
                     });
-                in_article.push(e);
             }
         }
-        in_article.sort_unstable();
-        in_article.dedup();
-        for (i, &x) in in_article.iter().enumerate() {
-            for &y in &in_article[i + 1..] {
-                *pairs.entry((x, y)).or_default() += 1;
+        count_co_mentions(entities, &article_entities(article, index), 1);
+    }
+    for entity in entities.iter_mut() {
+        entity.co_mentions = top_co_mentions(&entity.co_counts);
+    }
+}
+
+/// The indices of a version's mentions, grouped by the entity they name.
+fn mentions_by_entity(
+    version: &ArticleVersion,
+    index: &HashMap<String, usize>,
+) -> BTreeMap<usize, Vec<usize>> {
+    let mut per_entity: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (m, mention) in version.mentions.iter().enumerate() {
+        if let Some(&e) = index.get(&mention.entity) {
+            per_entity.entry(e).or_default().push(m);
+        }
+    }
+    per_entity
+}
+
+/// Every entity an article names, in any language, sorted.
+fn article_entities(article: &Article, index: &HashMap<String, usize>) -> Vec<usize> {
+    let mut found: Vec<usize> = article
+        .versions
+        .values()
+        .flat_map(|v| v.mentions.iter())
+        .filter_map(|m| index.get(&m.entity).copied())
+        .collect();
+    found.sort_unstable();
+    found.dedup();
+    found
+}
+
+/// Adds (`delta` 1) or takes back (`delta` -1) one article naming all of `named` together.
+fn count_co_mentions(entities: &mut [Entity], named: &[usize], delta: isize) {
+    for &x in named {
+        for &y in named.iter().filter(|&&y| y != x) {
+            let counts = &mut entities[x].co_counts;
+            let n = counts.entry(y).or_default();
+            *n = n.saturating_add_signed(delta);
+            if *n == 0 {
+                counts.remove(&y);
             }
         }
     }
-    let mut co: Vec<Vec<(usize, usize)>> = vec![Vec::new(); entities.len()];
-    for ((x, y), n) in pairs {
-        co[x].push((y, n));
-        co[y].push((x, n));
-    }
-    for (entity, mut list) in entities.iter_mut().zip(co) {
-        list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        list.truncate(CO_MENTIONS_SHOWN);
-        entity.co_mentions = list;
-    }
+}
+
+fn top_co_mentions(counts: &HashMap<usize, usize>) -> Vec<(usize, usize)> {
+    let mut list: Vec<(usize, usize)> = counts.iter().map(|(&e, &n)| (e, n)).collect();
+    list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    list.truncate(CO_MENTIONS_SHOWN);
+    list
 }
 
 fn check_duplicate_entities(sorted: &[Arc<EntitySource>], problems: &mut Vec<Diagnostic>) {

@@ -1,8 +1,10 @@
-//! Rebuilding after an edit. An edited article is re-read and re-annotated alone; every other
-//! document is reused; and only the pages the edit touches are rendered again: the article in
-//! each language, the pages of the entities it mentions before and after the edit, and the
-//! listings of its languages (plus the sitemap). Anything else (an entity, a template, the
-//! configuration, a renamed slug) falls back to a full build.
+//! Rebuilding after an edit. An edited article is re-read and re-annotated alone and relinked
+//! in the graph in place (every other document and link is kept); only the pages the edit
+//! touches are rendered again: the article in each language, the pages of the entities it
+//! mentions before and after the edit, and the listing pages that show it (plus the sitemap,
+//! when pages, dates or translations change). Anything else (an entity, the configuration, a
+//! new or renamed article) falls back to a full build; a template change re-renders the pages
+//! that use it.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::PathBuf;
@@ -203,23 +205,27 @@ impl Session {
         if !problems.is_empty() {
             return Err(fail(problems));
         }
-        // Other pages link to articles by slug: a new, removed or renamed page means a full build.
-        let mut targets = self.parts.targets.articles.clone();
-        for doc in self
+        let drafts = self.options.drafts;
+        let replaced: Vec<Arc<Document>> = self
             .parts
             .documents
             .iter()
             .filter(|d| changed_files.contains(&d.source))
-        {
-            targets.remove(&(doc.key.clone(), doc.lang.clone()));
-        }
-        for s in sources
+            .cloned()
+            .collect();
+        // Other pages link to articles by slug: a new, removed or renamed page means a full build.
+        let published = |key: &str, lang: &str, slug: &str, draft: bool| {
+            (drafts || !draft).then(|| (key.to_string(), lang.to_string(), slug.to_string()))
+        };
+        let before: BTreeSet<_> = replaced
             .iter()
-            .filter(|s| self.options.drafts || !s.front.draft)
-        {
-            targets.insert((s.key.clone(), s.lang.clone()), s.front.slug.clone());
-        }
-        if targets != self.parts.targets.articles {
+            .filter_map(|d| published(&d.key, &d.lang, &d.front.slug, d.front.draft))
+            .collect();
+        let after: BTreeSet<_> = sources
+            .iter()
+            .filter_map(|s| published(&s.key, &s.lang, &s.front.slug, s.front.draft))
+            .collect();
+        if before != after {
             return Ok(None);
         }
 
@@ -243,145 +249,193 @@ impl Session {
             return Err(fail(problems));
         }
 
-        let keys: BTreeSet<String> = self
-            .parts
-            .documents
+        let keys: BTreeSet<String> = replaced
             .iter()
-            .filter(|d| changed_files.contains(&d.source))
             .chain(&fresh)
             .map(|d| d.key.clone())
             .collect();
-        let mut documents: Vec<Arc<Document>> = self
-            .parts
-            .documents
-            .iter()
-            .filter(|d| !changed_files.contains(&d.source))
-            .cloned()
-            .collect();
-        documents.extend(fresh);
-        documents.sort_by(|a, b| a.source.cmp(&b.source));
-        let graph = Graph::build(
-            &documents,
-            &self.parts.entities,
-            &self.parts.prose,
-            self.options.drafts,
-        )
-        .map_err(fail)?;
+        let mut documents = self.parts.documents.clone();
+        documents.retain(|d| !changed_files.contains(&d.source));
+        for doc in &fresh {
+            let at = documents
+                .binary_search_by(|d| d.source.cmp(&doc.source))
+                .unwrap_or_else(|at| at);
+            documents.insert(at, Arc::clone(doc));
+        }
 
-        let selection = affected(
-            &self.graph,
-            &graph,
-            &keys,
+        let footprint = |graph: &Graph| Footprint::measure(graph, &keys, &fresh);
+        let old = footprint(&self.graph);
+        let shown = |docs: &[Arc<Document>]| -> Vec<Arc<Document>> {
+            docs.iter()
+                .filter(|d| drafts || !d.front.draft)
+                .cloned()
+                .collect()
+        };
+        // Relinking the edited articles alone is the common case; a date that reorders the
+        // articles renumbers every backlink, so that takes a new graph.
+        let rebuilt = if self.graph.replace_documents(&shown(&fresh)) {
+            None
+        } else {
+            let graph = Graph::build(&documents, &self.parts.entities, &self.parts.prose, drafts)
+                .map_err(fail)?;
+            Some(graph)
+        };
+        let graph = rebuilt.as_ref().unwrap_or(&self.graph);
+        let selection = old.selection(
+            &footprint(graph),
             config.backlinks_per_page,
             config.articles_per_page,
         );
-        let renderer = Renderer::new(config, &graph, &self.theme);
-        let rendered = renderer
-            .render_selection(&selection)
-            .map_err(|d| fail(vec![d]))?;
-
-        let stale: Vec<String> = self
-            .pages
-            .keys()
-            .filter(|p| owned_by(p, &selection))
-            .cloned()
-            .collect();
-        let mut update = Update::default();
-        let fresh_paths: HashSet<&str> = rendered.iter().map(|p| p.path.as_str()).collect();
-        for path in stale {
-            if !fresh_paths.contains(path.as_str()) {
-                self.pages.remove(&path);
-                update.removed.push(path);
-            }
-        }
-        // The sitemap lists every page with its translations and date: it changes only when a
-        // page appears or goes, or a date moves. Rendering it for 30,000 pages is the cost of
-        // a whole incremental rebuild, so it is skipped otherwise.
-        let mut sitemap_changed = !update.removed.is_empty();
-        for page in rendered {
-            update.rendered.push(page.path.clone());
-            match self.pages.insert(page.path.clone(), page) {
-                Some(old) => {
-                    let new = &self.pages[&old.path];
-                    sitemap_changed |=
-                        old.lastmod != new.lastmod || old.alternates != new.alternates;
+        let renderer = Renderer::new(config, graph, &self.theme);
+        let update = match apply(&renderer, &selection, &mut self.pages) {
+            Ok(update) => update,
+            Err(d) => {
+                if rebuilt.is_none() {
+                    self.graph.replace_documents(&shown(&replaced));
                 }
-                None => sitemap_changed = true,
+                return Err(fail(vec![d]));
             }
-        }
-        if sitemap_changed {
-            let all: Vec<&Page> = self.pages.values().collect();
-            let sitemap = renderer.sitemap(&all).map_err(|d| fail(vec![d]))?;
-            update.rendered.push(sitemap.path.clone());
-            self.pages.insert(sitemap.path.clone(), sitemap);
-        }
-
+        };
         self.parts.documents = documents;
-        self.graph = graph;
+        if let Some(graph) = rebuilt {
+            self.graph = graph;
+        }
         Ok(Some(update))
     }
 }
 
-/// The pages an edit to the articles `keys` touches, judged on the graph before and after.
-/// An entity whose backlinks and co-mentions keep their shape (same count, the edited articles
-/// at the same places) only needs the backlink pages that show those articles.
-fn affected(
-    before: &Graph,
-    after: &Graph,
-    keys: &BTreeSet<String>,
-    per_page: usize,
-    articles_per_page: usize,
-) -> Selection {
-    let mut selection = Selection {
-        articles: keys.clone(),
-        ..Selection::default()
+/// Renders the selected pages into `pages`, removing those that are gone. `pages` is left
+/// as it was when rendering fails.
+fn apply(
+    renderer: &Renderer,
+    selection: &Selection,
+    pages: &mut BTreeMap<String, Page>,
+) -> Result<Update, Diagnostic> {
+    let rendered = renderer.render_selection(selection)?;
+    let fresh_paths: HashSet<&str> = rendered.iter().map(|p| p.path.as_str()).collect();
+    let removed: Vec<String> = pages
+        .keys()
+        .filter(|p| owned_by(p, selection) && !fresh_paths.contains(p.as_str()))
+        .cloned()
+        .collect();
+    // The sitemap lists every page with its translations and date: it changes only when a
+    // page appears or goes, or a date moves. Rendering it for 30,000 pages is the cost of a
+    // whole incremental rebuild, so it is skipped otherwise.
+    let mut sitemap_changed = !removed.is_empty();
+    for page in &rendered {
+        sitemap_changed |= pages
+            .get(&page.path)
+            .is_none_or(|old| old.lastmod != page.lastmod || old.alternates != page.alternates);
+    }
+    let sitemap = if sitemap_changed {
+        let all: Vec<&Page> = pages
+            .values()
+            .filter(|p| !fresh_paths.contains(p.path.as_str()) && !removed.contains(&p.path))
+            .chain(&rendered)
+            .collect();
+        Some(renderer.sitemap(&all)?)
+    } else {
+        None
     };
-    let mut ids = BTreeSet::new();
-    let mut langs = BTreeSet::new();
-    for graph in [before, after] {
-        for article in graph.articles.iter().filter(|a| keys.contains(&a.key)) {
-            for version in article.versions.values() {
-                langs.insert(version.lang.clone());
-                ids.extend(version.mentions.iter().map(|m| m.entity.clone()));
-            }
+    for path in &removed {
+        pages.remove(path);
+    }
+    let mut update = Update {
+        removed,
+        ..Update::default()
+    };
+    for page in rendered.into_iter().chain(sitemap) {
+        update.rendered.push(page.path.clone());
+        pages.insert(page.path.clone(), page);
+    }
+    Ok(update)
+}
+
+/// What an edit to the articles `keys` can change, measured on the graph before and after
+/// it: the listings of their languages and the pages of the entities they name.
+struct Footprint {
+    keys: BTreeSet<String>,
+    /// Per language: how many articles its listing shows, and where the edited ones sit.
+    listings: BTreeMap<String, (usize, Vec<usize>)>,
+    entities: BTreeMap<String, Option<Shape>>,
+}
+
+impl Footprint {
+    /// `fresh` are the edited documents, whose mentions count even before they are linked.
+    fn measure(graph: &Graph, keys: &BTreeSet<String>, fresh: &[Arc<Document>]) -> Footprint {
+        let mut ids: BTreeSet<&str> = fresh
+            .iter()
+            .flat_map(|d| d.mentions.iter().map(|m| m.entity.as_str()))
+            .collect();
+        let mut langs: BTreeSet<&str> = fresh.iter().map(|d| d.lang.as_str()).collect();
+        let edited: Vec<&crate::graph::Article> =
+            keys.iter().filter_map(|k| graph.article(k)).collect();
+        for version in edited.iter().flat_map(|a| a.versions.values()) {
+            langs.insert(&version.lang);
+            ids.extend(version.mentions.iter().map(|m| m.entity.as_str()));
+        }
+        let listings = langs
+            .into_iter()
+            .map(|lang| {
+                let mut count = 0;
+                let mut at = Vec::new();
+                for article in graph
+                    .articles
+                    .iter()
+                    .filter(|a| a.versions.contains_key(lang))
+                {
+                    if keys.contains(&article.key) {
+                        at.push(count);
+                    }
+                    count += 1;
+                }
+                (lang.to_string(), (count, at))
+            })
+            .collect();
+        let entities = ids
+            .into_iter()
+            .map(|id| {
+                let shape = graph.entity(id).map(|e| entity_shape(graph, e, keys));
+                (id.to_string(), shape)
+            })
+            .collect();
+        Footprint {
+            keys: keys.clone(),
+            listings,
+            entities,
         }
     }
-    // A home page shows the edited articles at their places; when none moved and the count is
-    // the same, only the pages showing them change.
-    for lang in langs {
-        let places = |graph: &Graph| -> (usize, Vec<usize>) {
-            let listed: Vec<&str> = graph
-                .articles
-                .iter()
-                .filter(|a| a.versions.contains_key(&lang))
-                .map(|a| a.key.as_str())
-                .collect();
-            let at = listed
-                .iter()
-                .enumerate()
-                .filter(|(_, k)| keys.contains(**k))
-                .map(|(i, _)| i)
-                .collect();
-            (listed.len(), at)
+
+    /// The pages to render again. A listing or entity whose shape is unchanged (same counts,
+    /// the edited articles at the same places) only needs the pages that show those articles.
+    fn selection(&self, after: &Footprint, per_page: usize, articles_per_page: usize) -> Selection {
+        let mut selection = Selection {
+            articles: self.keys.clone(),
+            ..Selection::default()
         };
-        let (old, new) = (places(before), places(after));
-        let pages = (old == new).then(|| old.1.iter().map(|p| p / articles_per_page + 1).collect());
-        selection.listing_languages.insert(lang, pages);
+        for lang in self.listings.keys().chain(after.listings.keys()) {
+            let pages = match (self.listings.get(lang), after.listings.get(lang)) {
+                (Some(old), Some(new)) if old == new => {
+                    Some(old.1.iter().map(|p| p / articles_per_page + 1).collect())
+                }
+                _ => None,
+            };
+            selection.listing_languages.insert(lang.clone(), pages);
+        }
+        for id in self.entities.keys().chain(after.entities.keys()) {
+            let pages = match (self.entities.get(id), after.entities.get(id)) {
+                (Some(Some(old)), Some(Some(new))) if old == new => Some(
+                    old.positions
+                        .iter()
+                        .flat_map(|(_, positions)| positions.iter().map(|p| p / per_page + 1))
+                        .collect(),
+                ),
+                _ => None,
+            };
+            selection.entities.insert(id.clone(), pages);
+        }
+        selection
     }
-    for id in ids {
-        let shape = |graph: &Graph| graph.entity(&id).map(|e| entity_shape(graph, e, keys));
-        let pages = match (shape(before), shape(after)) {
-            (Some(old), Some(new)) if old == new => Some(
-                old.positions
-                    .iter()
-                    .flat_map(|(_, positions)| positions.iter().map(|p| p / per_page + 1))
-                    .collect(),
-            ),
-            _ => None,
-        };
-        selection.entities.insert(id, pages);
-    }
-    selection
 }
 
 /// What decides an entity's pages besides the edited articles' own text: how many backlinks

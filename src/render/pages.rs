@@ -381,6 +381,9 @@ impl Renderer<'_> {
             entries: Vec<SitemapEntry>,
         }
         let default_lang = self.config.default_language();
+        // Sorted, so a sitemap rendered after an edit is the one a full build writes.
+        let mut pages = pages.to_vec();
+        pages.sort_unstable_by(|a, b| a.path.cmp(&b.path));
         let entries = pages
             .iter()
             .filter(|page| !page.alternates.is_empty())

@@ -1,0 +1,170 @@
+//! The rebuild `serve` runs after an edit must give exactly the site a full build gives:
+//! after each edit below, every page of the session is compared with a fresh build.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::TestSite;
+use depeche::build::Options;
+use depeche::incremental::{Session, Update};
+
+const ENTITIES: [&str; 6] = ["aleppo", "hts", "idlib", "osdh", "russia", "turkey"];
+
+/// The shipped site plus nine short notes in both languages, with small pages so that
+/// backlinks and home pages are paginated.
+fn site() -> TestSite {
+    let site = TestSite::shipped();
+    let config = site.read("site.yaml");
+    site.write(
+        "site.yaml",
+        format!("{config}backlinks_per_page: 2\narticles_per_page: 3\n"),
+    );
+    // Named by no article until an edit below.
+    site.write(
+        "content/entities/homs.yaml",
+        "type: place\nname:\n  fr: Homs\n  en: Homs\ndescription:\n  fr: Ville de Syrie.\n  en: City in Syria.\nunverified: [wikidata, coordinates]\n",
+    );
+    for n in 1..=9 {
+        let named = |shift: usize| ENTITIES[(n + shift) % ENTITIES.len()];
+        for (lang, title, words) in [
+            ("fr", "Note", "Texte de la note"),
+            ("en", "Note", "Text of the note"),
+        ] {
+            site.write(
+                &format!("content/articles/note-{n}.{lang}.md"),
+                format!(
+                    "---\ntitle: {title} {n}\ndate: 2024-12-{n:02}\n---\n{words} {n} sur [[{}]] et [[{}]].\n\n[[aleppo]] encore.\n",
+                    named(0),
+                    named(2),
+                ),
+            );
+        }
+    }
+    site
+}
+
+fn options(site: &TestSite) -> Options {
+    Options {
+        root: site.root().to_path_buf(),
+        ..Options::default()
+    }
+}
+
+/// Fails with the first differing page, and the place where it differs, when the session's
+/// site is not the one a full build makes from the same files.
+fn assert_same_as_full_build(session: &Session, site: &TestSite, step: &str) {
+    let full = Session::start(&options(site)).expect("full build");
+    let pages = |s: &Session| -> BTreeMap<String, String> {
+        s.pages()
+            .map(|p| (p.path.clone(), p.content.clone()))
+            .collect()
+    };
+    let (got, want) = (pages(session), pages(&full));
+    assert_eq!(
+        got.keys().collect::<Vec<_>>(),
+        want.keys().collect::<Vec<_>>(),
+        "{step}: not the same pages as a full build"
+    );
+    for (path, expected) in &want {
+        let actual = &got[path];
+        if actual != expected {
+            let at = actual
+                .bytes()
+                .zip(expected.bytes())
+                .take_while(|(a, b)| a == b)
+                .count();
+            let around = |s: &str| {
+                let bytes = &s.as_bytes()[at.saturating_sub(80)..(at + 80).min(s.len())];
+                String::from_utf8_lossy(bytes).into_owned()
+            };
+            panic!(
+                "{step}: {path} differs from a full build at byte {at}\n  incremental: {}\n  full build:  {}",
+                around(actual),
+                around(expected)
+            );
+        }
+    }
+}
+
+/// A file, a text in it, and what replaces that text.
+type Edit = (String, &'static str, &'static str);
+
+fn update(session: &mut Session, site: &TestSite, files: &[&str]) -> Update {
+    let paths: Vec<_> = files.iter().map(|f| site.path(f)).collect();
+    session.update(&paths).expect("rebuild")
+}
+
+#[test]
+fn every_incremental_rebuild_matches_a_full_build() {
+    let site = site();
+    let mut session = Session::start(&options(&site)).expect("first build");
+    let total = session.page_count();
+    let note = |n: usize, lang: &str| format!("content/articles/note-{n}.{lang}.md");
+
+    let steps: Vec<(&str, Vec<Edit>)> = vec![
+        (
+            "text only",
+            vec![(
+                note(4, "en"),
+                "Text of the note",
+                "Revised text of the note",
+            )],
+        ),
+        (
+            "a mention added",
+            vec![(note(4, "fr"), "encore.", "encore, et [[homs|Homs]].")],
+        ),
+        (
+            "a hub mention removed",
+            vec![(note(2, "en"), "[[aleppo]] encore.", "Nothing more.")],
+        ),
+        (
+            "both languages at once",
+            vec![
+                (note(6, "fr"), "[[aleppo]] encore.", "[[iran]] encore."),
+                (note(6, "en"), "[[aleppo]] encore.", "[[iran]] encore."),
+            ],
+        ),
+        (
+            "every mention of an entity gone",
+            vec![(note(4, "fr"), " et [[homs|Homs]]", "")],
+        ),
+    ];
+    for (step, edits) in &steps {
+        for (file, from, to) in edits {
+            site.edit(file, from, to);
+        }
+        let files: Vec<&str> = edits.iter().map(|(f, _, _)| f.as_str()).collect();
+        let done = update(&mut session, &site, &files);
+        assert!(!done.full, "{step}: took the full build");
+        assert!(
+            done.rendered.len() < total / 3,
+            "{step}: rendered {} of {total} pages",
+            done.rendered.len()
+        );
+        assert_same_as_full_build(&session, &site, step);
+    }
+
+    // A new date moves the article in every list: the graph is rebuilt, the rest stays partial.
+    site.edit(&note(5, "fr"), "date: 2024-12-05", "date: 2025-01-15");
+    let done = update(&mut session, &site, &[&note(5, "fr")]);
+    assert!(!done.full, "a date change took the full build");
+    assert_same_as_full_build(&session, &site, "a date that reorders the articles");
+
+    // A broken edit leaves the session as it was; fixing it rebuilds.
+    site.edit(&note(7, "en"), "encore.", "encore, [[nowhere]].");
+    let before: Vec<String> = session.pages().map(|p| p.content.clone()).collect();
+    assert!(session.update(&[site.path(&note(7, "en"))]).is_err());
+    let after: Vec<String> = session.pages().map(|p| p.content.clone()).collect();
+    assert!(before == after, "a failed rebuild changed the session");
+    site.edit(&note(7, "en"), ", [[nowhere]]", " [[osdh]]");
+    update(&mut session, &site, &[&note(7, "en")]);
+    assert_same_as_full_build(&session, &site, "after fixing a broken edit");
+
+    // A draft leaves the site: a full build, still identical.
+    site.edit(&note(8, "en"), "date:", "draft: true\ndate:");
+    let done = update(&mut session, &site, &[&note(8, "en")]);
+    assert!(done.full);
+    assert_same_as_full_build(&session, &site, "an article made a draft");
+}
