@@ -236,7 +236,11 @@ impl Annotator<'_> {
         }
         flush_block(&mut block, &mut pending, &mut out.mentions, self.render);
         if self.render {
+            // Every document's HTML stays in memory until its page is written: sized from the
+            // source (annotations grow into links) and trimmed, rather than left to doubling.
+            out.html.reserve(body.len() + body.len() / 2);
             pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+            out.html.shrink_to_fit();
         }
         out
     }

@@ -135,11 +135,13 @@ pub struct BacklinkCtx<'a> {
     pub mentions: Vec<MentionCtx<'a>>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// One entry of a pagination bar: a page, or (`gap`) the pages left out between two entries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PageLink {
     pub number: usize,
     pub url: String,
     pub current: bool,
+    pub gap: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -148,6 +150,8 @@ pub struct Pagination {
     pub total: usize,
     pub previous: Option<String>,
     pub next: Option<String>,
+    /// The first and last pages and those around the current one, with gaps between: a
+    /// bar of every page would make a hub entity's pages grow with the square of its mentions.
     pub pages: Vec<PageLink>,
 }
 

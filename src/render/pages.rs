@@ -430,14 +430,48 @@ fn pagination(page: usize, pages: usize, url: impl Fn(usize) -> String) -> Pagin
         total: pages,
         previous: (page > 1).then(|| url(page - 1)),
         next: (page < pages).then(|| url(page + 1)),
-        pages: (1..=pages)
-            .map(|n| PageLink {
-                number: n,
-                url: url(n),
-                current: n == page,
+        pages: page_bar(page, pages)
+            .into_iter()
+            .map(|n| match n {
+                Some(n) => PageLink {
+                    number: n,
+                    url: url(n),
+                    current: n == page,
+                    gap: false,
+                },
+                None => PageLink {
+                    number: 0,
+                    url: String::new(),
+                    current: false,
+                    gap: true,
+                },
             })
             .collect(),
     }
+}
+
+/// Pages on each side of the current one that the bar shows.
+const BAR_NEIGHBOURS: usize = 2;
+
+/// The page numbers a pagination bar shows, `None` standing for a gap: the first and last
+/// pages and the current one's neighbours. A gap never hides a single page.
+fn page_bar(page: usize, pages: usize) -> Vec<Option<usize>> {
+    let near = page.saturating_sub(BAR_NEIGHBOURS).max(1)..=(page + BAR_NEIGHBOURS).min(pages);
+    let mut shown: Vec<usize> = [1, pages].into_iter().chain(near).collect();
+    shown.sort_unstable();
+    shown.dedup();
+    let mut bar = Vec::with_capacity(shown.len() + 2);
+    let mut last = 0;
+    for n in shown {
+        match n - last {
+            1 => {}
+            2 => bar.push(Some(n - 1)),
+            _ => bar.push(None),
+        }
+        bar.push(Some(n));
+        last = n;
+    }
+    bar
 }
 
 fn name_in<'e>(entity: &'e Entity, lang: &str) -> &'e str {
@@ -466,5 +500,38 @@ fn coordinates(lat: f64, lon: f64) -> Coordinates {
         lon,
         text: format!("{}° {ns}, {}° {ew}", lat.abs(), lon.abs()),
         map_url: format!("https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=10/{lat}/{lon}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_bar;
+
+    fn bar(page: usize, pages: usize) -> String {
+        page_bar(page, pages)
+            .into_iter()
+            .map(|n| n.map_or("…".to_string(), |n| n.to_string()))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn the_bar_shows_the_ends_and_the_neighbourhood() {
+        assert_eq!(bar(1, 1), "1");
+        assert_eq!(bar(2, 3), "1 2 3");
+        assert_eq!(bar(1, 7), "1 2 3 … 7");
+        assert_eq!(bar(4, 7), "1 2 3 4 5 6 7");
+        assert_eq!(bar(5, 9), "1 2 3 4 5 6 7 8 9");
+        assert_eq!(bar(6, 500), "1 … 4 5 6 7 8 … 500");
+        assert_eq!(bar(500, 500), "1 … 498 499 500");
+    }
+
+    #[test]
+    fn the_bar_stays_short_however_many_pages() {
+        for pages in [10, 100, 10_000] {
+            for page in [1, pages / 2, pages] {
+                assert!(page_bar(page, pages).len() <= 2 * super::BAR_NEIGHBOURS + 5);
+            }
+        }
     }
 }

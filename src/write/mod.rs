@@ -1,11 +1,16 @@
 //! Stage 6: minify, write into a staging directory beside the output, then swap it in.
 //! A failed build never touches the previous output; an interrupted swap is repaired next time.
 
-use std::collections::HashSet;
+mod manifest;
+
+use std::collections::{HashMap, HashSet};
 use std::fs;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+
+use manifest::{Manifest, Record};
 
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic, Location};
@@ -86,6 +91,7 @@ pub fn check_output_dir(config: &Config) -> Result<(), Diagnostic> {
 struct Sibling {
     staging: PathBuf,
     old: PathBuf,
+    manifest: PathBuf,
 }
 
 fn siblings(out: &Path) -> Sibling {
@@ -96,6 +102,7 @@ fn siblings(out: &Path) -> Sibling {
     Sibling {
         staging: parent.join(format!(".{name}.depeche-staging")),
         old: parent.join(format!(".{name}.depeche-old")),
+        manifest: parent.join(format!(".{name}.depeche-manifest")),
     }
 }
 
@@ -117,6 +124,9 @@ pub fn recover(out: &Path) -> Result<(), WriteError> {
 pub struct Staging {
     out: PathBuf,
     dir: PathBuf,
+    /// What the earlier builds wrote, and what this one has written so far.
+    known: Manifest,
+    written: Mutex<HashMap<String, Record>>,
     bytes: AtomicU64,
 }
 
@@ -133,6 +143,8 @@ impl Staging {
         Ok(Staging {
             out,
             dir: s.staging,
+            known: Manifest::load(&s.manifest),
+            written: Mutex::default(),
             bytes: AtomicU64::new(0),
         })
     }
@@ -140,10 +152,16 @@ impl Staging {
     /// Writes one page (minified when it is HTML). Safe to call from many threads.
     pub fn write(&self, page: &Page) -> Result<(), WriteError> {
         let path = self.dir.join(&page.path);
-        if let Some(parent) = path.parent()
-            && !parent.is_dir()
+        let hash = manifest::hash(page.content.as_bytes());
+        let existing = fs::metadata(&path).ok();
+        // The staging folder holds an earlier build: a file made from the same page is left
+        // alone, neither minified nor written, which spares most of a rebuild's work.
+        if let Some(meta) = &existing
+            && let Some(record) = self.known.find(&page.path, meta)
+            && record.hash == hash
         {
-            io("create", parent, fs::create_dir_all(parent))?;
+            self.keep(page, *record);
+            return Ok(());
         }
         let minified;
         let content = if page.path.ends_with(".html") {
@@ -152,16 +170,24 @@ impl Staging {
         } else {
             page.content.as_bytes()
         };
-        // The staging folder holds an earlier build: a file already right is left alone, which
-        // spares the disk most of a rebuild's writes.
-        let unchanged = fs::metadata(&path).is_ok_and(|m| m.len() == content.len() as u64)
-            && fs::read(&path).is_ok_and(|old| old == content);
-        if !unchanged {
-            io("write", &path, fs::write(&path, content))?;
-        }
-        self.bytes
-            .fetch_add(content.len() as u64, Ordering::Relaxed);
+        let meta = match existing {
+            Some(meta)
+                if meta.len() == content.len() as u64
+                    && fs::read(&path).is_ok_and(|old| old == content) =>
+            {
+                meta
+            }
+            _ => write_file(&path, content)?,
+        };
+        self.keep(page, Record::new(hash, &meta));
         Ok(())
+    }
+
+    fn keep(&self, page: &Page, record: Record) {
+        self.bytes.fetch_add(record.len, Ordering::Relaxed);
+        if let Ok(mut written) = self.written.lock() {
+            written.insert(page.path.clone(), record);
+        }
     }
 
     /// Copies `static/`, removes what this build did not write, and swaps the folder in.
@@ -170,6 +196,8 @@ impl Staging {
         let copied = copy_static(&config.root.join("static"), &self.dir, &mut written)?;
         prune(&self.dir, &written)?;
         let s = siblings(&self.out);
+        let records = self.written.into_inner().unwrap_or_default();
+        io("write", &s.manifest, self.known.save(&s.manifest, records))?;
         if s.old.exists() {
             io("remove", &s.old, fs::remove_dir_all(&s.old))?;
         }
@@ -188,14 +216,43 @@ impl Staging {
     }
 }
 
+/// Creates or truncates a file and writes it, creating its folder when missing; returns its
+/// metadata once written.
+fn write_file(path: &Path, content: &[u8]) -> Result<fs::Metadata, WriteError> {
+    let mut file = match fs::File::create(path) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            if let Some(parent) = path.parent() {
+                io("create", parent, fs::create_dir_all(parent))?;
+            }
+            io("write", path, fs::File::create(path))?
+        }
+        file => io("write", path, file)?,
+    };
+    io("write", path, file.write_all(content))?;
+    io("write", path, file.metadata())
+}
+
 /// Removes from the staging directory whatever this build did not write.
 fn prune(dir: &Path, keep: &HashSet<PathBuf>) -> Result<(), WriteError> {
+    let mut kept_dirs: HashSet<&Path> = HashSet::new();
+    for file in keep {
+        let mut parent = file.parent();
+        while let Some(d) = parent.filter(|d| *d != dir) {
+            if !kept_dirs.insert(d) {
+                break;
+            }
+            parent = d.parent();
+        }
+    }
     for entry in walkdir::WalkDir::new(dir).min_depth(1).contents_first(true) {
         let Ok(entry) = entry else { continue };
         let path = entry.path();
         if entry.file_type().is_dir() {
-            // Only empty directories go; `remove_dir` refuses the others.
-            let _ = fs::remove_dir(path);
+            if !kept_dirs.contains(path) {
+                // Emptied just before (contents come first); a folder holding something this
+                // build did not account for is refused by `remove_dir` and stays.
+                let _ = fs::remove_dir(path);
+            }
         } else if !keep.contains(path) {
             io("remove", path, fs::remove_file(path))?;
         }
@@ -203,6 +260,8 @@ fn prune(dir: &Path, keep: &HashSet<PathBuf>) -> Result<(), WriteError> {
     Ok(())
 }
 
+/// Any change to what this produces must change the manifest's `FORMAT`, or rebuilds would
+/// keep files minified the old way.
 pub fn minify(html: &str) -> Vec<u8> {
     let mut cfg = minify_html::Cfg::new();
     cfg.keep_html_and_head_opening_tags = true;
