@@ -1,6 +1,6 @@
 //! The pipeline, stage by stage: config → load → annotate → graph → render → write.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -142,40 +142,74 @@ pub fn analyze(config: Config, options: AnalyzeOptions) -> Analysis {
         collect_text: options.suggest,
         render: !options.check_only,
     };
-    let articles: Vec<(load::ArticleSource, Annotated)> = content
-        .articles
+    let suggesters: Option<HashMap<&str, Suggester>> = options.suggest.then(|| {
+        config
+            .languages
+            .iter()
+            .map(|l| (l.as_str(), Suggester::new(&lexicon, l)))
+            .collect()
+    });
+    // One article (all its languages) at a time, in parallel: annotated, checked, and kept
+    // as documents without their source text, so the site's text is not held twice.
+    let mut by_key: BTreeMap<String, Vec<load::ArticleSource>> = BTreeMap::new();
+    for article in content.articles {
+        by_key.entry(article.key.clone()).or_default().push(article);
+    }
+    let analysed: Vec<(Vec<Arc<Document>>, Vec<Diagnostic>)> = by_key
+        .into_iter()
+        .collect::<Vec<_>>()
         .into_par_iter()
-        .map(|a| {
-            let annotated = annotator.annotate(&a.src, a.body_start, &a.lang);
-            (a, annotated)
+        .map(|(key, versions)| {
+            let versions: Vec<(load::ArticleSource, Annotated)> = versions
+                .into_iter()
+                .map(|a| {
+                    let annotated = annotator.annotate(&a.src, a.body_start, &a.lang);
+                    (a, annotated)
+                })
+                .collect();
+            let mut found: Vec<Diagnostic> = versions
+                .iter()
+                .flat_map(|(_, a)| a.problems.iter().cloned())
+                .collect();
+            found.extend(lint::lint_article(&config, &key, &versions));
+            for (article, annotated) in &versions {
+                if let Some(s) = suggesters
+                    .as_ref()
+                    .and_then(|s| s.get(article.lang.as_str()))
+                {
+                    found.extend(s.suggest(&article.src, &annotated.text_spans, None));
+                }
+            }
+            let documents = versions
+                .into_iter()
+                .map(|(source, annotated)| Arc::new(Document::new(source, annotated)))
+                .collect();
+            (documents, found)
         })
         .collect();
+    let mut documents = Vec::new();
+    for (docs, mut found) in analysed {
+        documents.extend(docs);
+        problems.append(&mut found);
+    }
+    documents.sort_by(|a: &Arc<Document>, b| a.source.cmp(&b.source));
+
     let mut prose = HashMap::new();
     for entity in &content.entities {
         for (lang, src) in &entity.prose {
-            prose.insert(
-                (entity.id.clone(), lang.clone()),
-                annotator.annotate(src, 0, lang),
-            );
+            let annotated = annotator.annotate(src, 0, lang);
+            problems.extend(annotated.problems.iter().cloned());
+            if let Some(s) = suggesters.as_ref().and_then(|s| s.get(lang.as_str())) {
+                problems.extend(s.suggest(src, &annotated.text_spans, Some(&entity.id)));
+            }
+            prose.insert((entity.id.clone(), lang.clone()), annotated);
         }
     }
-    for annotated in articles.iter().map(|(_, a)| a).chain(prose.values()) {
-        problems.extend(annotated.problems.iter().cloned());
-    }
-    problems.extend(lint::lint(&config, &articles, &content.entities));
-    if options.suggest {
-        problems.extend(suggestions(
-            &config,
-            &lexicon,
-            &articles,
-            &content.entities,
-            &prose,
-        ));
-    }
-    let documents: Vec<Arc<Document>> = articles
-        .into_iter()
-        .map(|(source, annotated)| Arc::new(Document::new(source, annotated)))
+    let mentioned: HashSet<&str> = documents
+        .iter()
+        .flat_map(|d| d.mentions.iter().map(|m| m.entity.as_str()))
         .collect();
+    problems.extend(lint::lint_entities(&content.entities, &mentioned));
     let prose: HashMap<(String, String), String> =
         prose.into_iter().map(|(k, a)| (k, a.html)).collect();
     let entities: Vec<Arc<EntitySource>> = content.entities.into_iter().map(Arc::new).collect();
@@ -204,38 +238,6 @@ pub fn analyze(config: Config, options: AnalyzeOptions) -> Analysis {
             prose,
         },
     }
-}
-
-fn suggestions(
-    config: &Config,
-    lexicon: &Lexicon,
-    articles: &[(load::ArticleSource, Annotated)],
-    entities: &[load::EntitySource],
-    prose: &HashMap<(String, String), Annotated>,
-) -> Vec<Diagnostic> {
-    let suggesters: HashMap<&str, Suggester> = config
-        .languages
-        .iter()
-        .map(|l| (l.as_str(), Suggester::new(lexicon, l)))
-        .collect();
-    let mut out = Vec::new();
-    for (article, annotated) in articles {
-        if let Some(s) = suggesters.get(article.lang.as_str()) {
-            out.extend(s.suggest(&article.src, &annotated.text_spans, None));
-        }
-    }
-    for entity in entities {
-        for (lang, src) in &entity.prose {
-            let (Some(s), Some(annotated)) = (
-                suggesters.get(lang.as_str()),
-                prose.get(&(entity.id.clone(), lang.clone())),
-            ) else {
-                continue;
-            };
-            out.extend(s.suggest(src, &annotated.text_spans, Some(&entity.id)));
-        }
-    }
-    out
 }
 
 /// Builds the site into its output directory. On any error the previous output is untouched.

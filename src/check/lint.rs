@@ -1,7 +1,7 @@
 //! Warnings about content that builds but deserves an editor's look: missing translations,
 //! annotation parity between translations, unused entities, missing facts, drafts.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashSet};
 
 use crate::annotate::Annotated;
 use crate::config::Config;
@@ -9,22 +9,18 @@ use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::load::{ArticleSource, EntityKind, EntitySource, Unverified};
 use crate::yaml;
 
-/// Every warning the content deserves. Runs on loaded and annotated documents, before the graph.
-pub fn lint(
+/// The warnings about one article, all its languages together (annotated, before the graph):
+/// missing translations, annotation parity, drafts.
+pub fn lint_article(
     config: &Config,
-    articles: &[(ArticleSource, Annotated)],
-    entities: &[EntitySource],
+    key: &str,
+    versions: &[(ArticleSource, Annotated)],
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let mut by_key: BTreeMap<&str, Vec<&(ArticleSource, Annotated)>> = BTreeMap::new();
-    for pair in articles {
-        by_key.entry(pair.0.key.as_str()).or_default().push(pair);
-    }
-    for (key, versions) in &by_key {
-        missing_translations(config, key, versions, &mut out);
-        parity(key, versions, &mut out);
-    }
-    for (article, _) in articles {
+    let versions: Vec<&(ArticleSource, Annotated)> = versions.iter().collect();
+    missing_translations(config, key, &versions, &mut out);
+    parity(key, &versions, &mut out);
+    for (article, _) in versions {
         if article.front.draft {
             out.push(
                 Diagnostic::at(
@@ -41,10 +37,13 @@ pub fn lint(
             );
         }
     }
-    let mentioned: HashSet<&str> = articles
-        .iter()
-        .flat_map(|(_, a)| a.mentions.iter().map(|m| m.entity.as_str()))
-        .collect();
+    out
+}
+
+/// The warnings about entities: unused ones (`mentioned` holds every id an article names) and
+/// missing facts.
+pub fn lint_entities(entities: &[EntitySource], mentioned: &HashSet<&str>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
     for entity in entities {
         entity_facts(entity, mentioned.contains(entity.id.as_str()), &mut out);
     }
