@@ -285,7 +285,10 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
     let report = staging.finish(&site.config, &pages).map_err(fail)?;
     stage("static+swap");
     Ok(Built {
-        pages: pages.iter().filter(|p| p.path.ends_with(".html")).count(),
+        pages: pages
+            .iter()
+            .filter(|(p, _)| p.path.ends_with(".html"))
+            .count(),
         config: site.config,
         report,
         warnings: site.warnings,

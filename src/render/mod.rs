@@ -166,26 +166,30 @@ impl<'a> Renderer<'a> {
 
     /// Renders every page and hands each to `sink` as soon as it exists, in parallel, so the
     /// whole site never sits in memory: `build` minifies and writes each page at once. The
-    /// pages come back without their content (for the sitemap's and the caller's bookkeeping).
-    pub fn render_streaming<E: Send>(
+    /// pages come back without their content (for the sitemap's and the caller's bookkeeping),
+    /// each with what `sink` returned for it.
+    pub fn render_streaming<T: Send, E: Send>(
         &self,
-        sink: impl Fn(&Page) -> Result<(), E> + Sync,
-    ) -> Result<Vec<Page>, StreamError<E>> {
-        let emit = |page: Page| -> Result<Page, StreamError<E>> {
-            sink(&page).map_err(StreamError::Sink)?;
-            Ok(Page {
-                content: String::new(),
-                ..page
-            })
+        sink: impl Fn(&Page) -> Result<T, E> + Sync,
+    ) -> Result<Vec<(Page, T)>, StreamError<E>> {
+        let emit = |page: Page| -> Result<(Page, T), StreamError<E>> {
+            let kept = sink(&page).map_err(StreamError::Sink)?;
+            Ok((
+                Page {
+                    content: String::new(),
+                    ..page
+                },
+                kept,
+            ))
         };
-        let mut pages: Vec<Page> = self
+        let mut pages: Vec<(Page, T)> = self
             .jobs(None)
             .par_iter()
             .map(|job| emit(self.render_job(job).map_err(StreamError::Render)?))
             .collect::<Result<_, _>>()?;
         pages.push(emit(self.not_found().map_err(StreamError::Render)?)?);
         let sitemap = self
-            .sitemap(&pages.iter().collect::<Vec<_>>())
+            .sitemap(&pages.iter().map(|(page, _)| page).collect::<Vec<_>>())
             .map_err(StreamError::Render)?;
         pages.push(emit(sitemap)?);
         for file in self.hosting_files() {

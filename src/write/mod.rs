@@ -3,14 +3,14 @@
 
 mod manifest;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use manifest::{Manifest, Record};
+use manifest::Manifest;
+pub use manifest::Record;
 use rayon::prelude::*;
 
 use crate::config::Config;
@@ -125,9 +125,8 @@ pub fn recover(out: &Path) -> Result<(), WriteError> {
 pub struct Staging {
     out: PathBuf,
     dir: PathBuf,
-    /// What the earlier builds wrote, and what this one has written so far.
+    /// What the earlier builds wrote.
     known: Manifest,
-    written: Mutex<HashMap<String, Record>>,
     bytes: AtomicU64,
 }
 
@@ -145,13 +144,13 @@ impl Staging {
             out,
             dir: s.staging,
             known: Manifest::load(&s.manifest),
-            written: Mutex::default(),
             bytes: AtomicU64::new(0),
         })
     }
 
-    /// Writes one page (minified when it is HTML). Safe to call from many threads.
-    pub fn write(&self, page: &Page) -> Result<(), WriteError> {
+    /// Writes one page (minified when it is HTML); returns what [`Staging::finish`] records
+    /// of it. Safe to call from many threads.
+    pub fn write(&self, page: &Page) -> Result<Record, WriteError> {
         let path = self.dir.join(&page.path);
         let hash = manifest::hash(page.content.as_bytes());
         let existing = fs::metadata(&path).ok();
@@ -161,8 +160,7 @@ impl Staging {
             && let Some(record) = self.known.find(&page.path, meta)
             && record.hash == hash
         {
-            self.keep(page, *record);
-            return Ok(());
+            return Ok(self.keep(*record));
         }
         let minified;
         let content = if page.path.ends_with(".html") {
@@ -180,24 +178,25 @@ impl Staging {
             }
             _ => write_file(&path, content)?,
         };
-        self.keep(page, Record::new(hash, &meta));
-        Ok(())
+        Ok(self.keep(Record::new(hash, &meta)))
     }
 
-    fn keep(&self, page: &Page, record: Record) {
+    fn keep(&self, record: Record) -> Record {
         self.bytes.fetch_add(record.len, Ordering::Relaxed);
-        if let Ok(mut written) = self.written.lock() {
-            written.insert(page.path.clone(), record);
-        }
+        record
     }
 
     /// Copies `static/`, removes what this build did not write, and swaps the folder in.
-    pub fn finish(self, config: &Config, pages: &[Page]) -> Result<Report, Diagnostic> {
-        let mut written: HashSet<PathBuf> = pages.iter().map(|p| self.dir.join(&p.path)).collect();
+    pub fn finish(self, config: &Config, pages: &[(Page, Record)]) -> Result<Report, Diagnostic> {
+        let mut written: HashSet<PathBuf> =
+            pages.iter().map(|(p, _)| self.dir.join(&p.path)).collect();
         let copied = copy_static(&config.root.join("static"), &self.dir, &mut written)?;
         prune(&self.dir, &written)?;
         let s = siblings(&self.out);
-        let records = self.written.into_inner().unwrap_or_default();
+        let records = pages
+            .iter()
+            .map(|(page, record)| (page.path.clone(), *record))
+            .collect();
         io("write", &s.manifest, self.known.save(&s.manifest, records))?;
         if s.old.exists() {
             io("remove", &s.old, fs::remove_dir_all(&s.old))?;
