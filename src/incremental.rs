@@ -155,7 +155,7 @@ impl Session {
                 "home.html" | "entities.html" => selection
                     .listing_languages
                     .extend(self.config.languages.iter().map(|l| (l.clone(), None))),
-                "404.html" | "sitemap.xml" => special.push(*name),
+                "404.html" | "sitemap.xml" | "sitemap_index.xml" => special.push(*name),
                 // The base layout, or a partial that any page may include.
                 _ => everything = true,
             }
@@ -170,9 +170,9 @@ impl Session {
             if special.contains(&"404.html") {
                 pages.push(renderer.not_found().map_err(|d| fail(vec![d]))?);
             }
-            if special.contains(&"sitemap.xml") {
+            if special.iter().any(|name| name.starts_with("sitemap")) {
                 let all: Vec<&Page> = self.pages.values().collect();
-                pages.push(renderer.sitemap(&all).map_err(|d| fail(vec![d]))?);
+                pages.extend(renderer.sitemaps(&all).map_err(|d| fail(vec![d]))?);
             }
             Ok(pages)
         }
@@ -313,29 +313,37 @@ fn apply(
 ) -> Result<Update, Diagnostic> {
     let rendered = renderer.render_selection(selection)?;
     let fresh_paths: HashSet<&str> = rendered.iter().map(|p| p.path.as_str()).collect();
-    let removed: Vec<String> = pages
+    let mut removed: Vec<String> = pages
         .keys()
         .filter(|p| owned_by(p, selection) && !fresh_paths.contains(p.as_str()))
         .cloned()
         .collect();
-    // The sitemap lists every page with its translations and date: it changes only when a
-    // page appears or goes, or a date moves. Rendering it for 30,000 pages is the cost of a
-    // whole incremental rebuild, so it is skipped otherwise.
+    // Sitemaps list every page with its translations and date: they change only when a page
+    // appears or goes, or a date moves. Rendering them for 30,000 pages is the cost of a
+    // whole incremental rebuild, so they are skipped otherwise.
     let mut sitemap_changed = !removed.is_empty();
     for page in &rendered {
         sitemap_changed |= pages
             .get(&page.path)
             .is_none_or(|old| old.lastmod != page.lastmod || old.alternates != page.alternates);
     }
-    let sitemap = if sitemap_changed {
+    let sitemaps = if sitemap_changed {
         let all: Vec<&Page> = pages
             .values()
             .filter(|p| !fresh_paths.contains(p.path.as_str()) && !removed.contains(&p.path))
             .chain(&rendered)
             .collect();
-        Some(renderer.sitemap(&all)?)
+        let sitemaps = renderer.sitemaps(&all)?;
+        // Fewer pages can mean fewer sitemap files.
+        removed.extend(
+            pages
+                .keys()
+                .filter(|p| p.starts_with("sitemaps/") && !sitemaps.iter().any(|s| &s.path == *p))
+                .cloned(),
+        );
+        sitemaps
     } else {
-        None
+        Vec::new()
     };
     for path in &removed {
         pages.remove(path);
@@ -344,7 +352,7 @@ fn apply(
         removed,
         ..Update::default()
     };
-    for page in rendered.into_iter().chain(sitemap) {
+    for page in rendered.into_iter().chain(sitemaps) {
         update.rendered.push(page.path.clone());
         pages.insert(page.path.clone(), page);
     }

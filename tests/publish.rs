@@ -124,3 +124,66 @@ fn cname_writes_a_cname_file() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("is not a domain name"));
 }
+
+#[test]
+fn large_sites_get_a_sitemap_index_listing_every_page_once() {
+    let site = TestSite::shipped();
+    let config = site.read("site.yaml");
+    site.write(
+        "site.yaml",
+        format!("{config}articles_per_page: 1\nbacklinks_per_page: 1\n"),
+    );
+    // About 5,600 language pages: more than one sitemap file holds.
+    for n in 1..=700 {
+        for lang in ["fr", "en"] {
+            site.write(
+                &format!("content/articles/note-{n}.{lang}.md"),
+                format!("---\ntitle: Note {n}\ndate: 2024-12-01\n---\n[[aleppo]] et [[hts]].\n"),
+            );
+        }
+    }
+    site.build_ok(&[]);
+    let base = "https://depeche.github.io/depeche/";
+
+    let index = site.public("sitemap.xml");
+    assert!(index.contains("<sitemapindex"), "{index}");
+    let parts: Vec<&str> = index
+        .split("<loc>")
+        .skip(1)
+        .filter_map(|s| s.split("</loc>").next())
+        .collect();
+    assert!(parts.len() >= 2, "{index}");
+    let mut listed = std::collections::BTreeSet::new();
+    for part in parts {
+        let rel = part.strip_prefix(base).expect("sitemap under the base URL");
+        let xml = site.public(rel);
+        let urls = xml.matches("<url>").count();
+        assert!((1..=5_000).contains(&urls), "{rel} lists {urls} URLs");
+        for loc in xml.split("<loc>").skip(1) {
+            let loc = loc.split("</loc>").next().unwrap_or_default().to_string();
+            assert!(listed.insert(loc.clone()), "{loc} is listed twice");
+        }
+    }
+
+    // Every page of every language, and nothing else.
+    let public = site.path("public");
+    let mut pages = std::collections::BTreeSet::new();
+    for lang in ["fr", "en"] {
+        for entry in walkdir::WalkDir::new(public.join(lang)) {
+            let entry = entry.unwrap();
+            if entry.file_name() == "index.html" {
+                let rel = entry
+                    .path()
+                    .strip_prefix(&public)
+                    .unwrap()
+                    .to_string_lossy();
+                pages.insert(format!("{base}{}", rel.trim_end_matches("index.html")));
+            }
+        }
+    }
+    assert!(pages.len() > 5_000, "only {} pages", pages.len());
+    assert!(
+        listed == pages,
+        "the sitemaps do not list exactly the site's pages"
+    );
+}

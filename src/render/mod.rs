@@ -154,12 +154,12 @@ impl<'a> Renderer<'a> {
         &self.theme.langs[index]
     }
 
-    /// Renders every page of the site, plus `404.html` and `sitemap.xml`.
+    /// Renders every page of the site, plus `404.html` and the sitemaps.
     pub fn render_all(&self) -> Result<Vec<Page>, Diagnostic> {
         let mut pages = self.render_jobs(self.jobs(None))?;
         pages.push(self.not_found()?);
-        let sitemap = self.sitemap(&pages.iter().collect::<Vec<_>>())?;
-        pages.push(sitemap);
+        let sitemaps = self.sitemaps(&pages.iter().collect::<Vec<_>>())?;
+        pages.extend(sitemaps);
         pages.extend(self.hosting_files());
         Ok(pages)
     }
@@ -188,17 +188,19 @@ impl<'a> Renderer<'a> {
             .map(|job| emit(self.render_job(job).map_err(StreamError::Render)?))
             .collect::<Result<_, _>>()?;
         pages.push(emit(self.not_found().map_err(StreamError::Render)?)?);
-        let sitemap = self
-            .sitemap(&pages.iter().map(|(page, _)| page).collect::<Vec<_>>())
+        let sitemaps = self
+            .sitemaps(&pages.iter().map(|(page, _)| page).collect::<Vec<_>>())
             .map_err(StreamError::Render)?;
-        pages.push(emit(sitemap)?);
+        for sitemap in sitemaps {
+            pages.push(emit(sitemap)?);
+        }
         for file in self.hosting_files() {
             pages.push(emit(file)?);
         }
         Ok(pages)
     }
 
-    /// Renders only the selected pages (the sitemap is left to the caller, who knows them all).
+    /// Renders only the selected pages (sitemaps are left to the caller, who knows them all).
     pub fn render_selection(&self, selection: &Selection) -> Result<Vec<Page>, Diagnostic> {
         self.render_jobs(self.jobs(Some(selection)))
     }

@@ -20,6 +20,10 @@ const BUILTIN: &[(&str, &str)] = &[
     ),
     ("404.html", include_str!("../../templates/404.html")),
     ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
+    (
+        "sitemap_index.xml",
+        include_str!("../../templates/sitemap_index.xml"),
+    ),
 ];
 
 pub fn builtin() -> &'static [(&'static str, &'static str)] {
