@@ -206,13 +206,13 @@ impl Session {
             return Err(fail(problems));
         }
         let drafts = self.options.drafts;
-        let replaced: Vec<Arc<Document>> = self
+        // The documents the edit replaces, and the site without them.
+        let (replaced, mut documents): (Vec<Arc<Document>>, Vec<Arc<Document>>) = self
             .parts
             .documents
             .iter()
-            .filter(|d| changed_files.contains(&d.source))
             .cloned()
-            .collect();
+            .partition(|d| changed_files.contains(&d.source));
         // Other pages link to articles by slug: a new, removed or renamed page means a full build.
         let published = |key: &str, lang: &str, slug: &str, draft: bool| {
             (drafts || !draft).then(|| (key.to_string(), lang.to_string(), slug.to_string()))
@@ -254,8 +254,6 @@ impl Session {
             .chain(&fresh)
             .map(|d| d.key.clone())
             .collect();
-        let mut documents = self.parts.documents.clone();
-        documents.retain(|d| !changed_files.contains(&d.source));
         for doc in &fresh {
             let at = documents
                 .binary_search_by(|d| d.source.cmp(&doc.source))

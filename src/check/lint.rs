@@ -17,9 +17,8 @@ pub fn lint_article(
     versions: &[(ArticleSource, Annotated)],
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let versions: Vec<&(ArticleSource, Annotated)> = versions.iter().collect();
-    missing_translations(config, key, &versions, &mut out);
-    parity(key, &versions, &mut out);
+    missing_translations(config, key, versions, &mut out);
+    parity(key, versions, &mut out);
     for (article, _) in versions {
         if article.front.draft {
             out.push(
@@ -61,7 +60,7 @@ fn front_matter_field(article: &ArticleSource, key: &str) -> Location {
 fn missing_translations(
     config: &Config,
     key: &str,
-    versions: &[&(ArticleSource, Annotated)],
+    versions: &[(ArticleSource, Annotated)],
     out: &mut Vec<Diagnostic>,
 ) {
     let Some((first, _)) = versions.first() else {
@@ -86,7 +85,7 @@ fn missing_translations(
 
 /// Translations should annotate the same entities: name each one present in a version and
 /// missing from another, at its first mention.
-fn parity(key: &str, versions: &[&(ArticleSource, Annotated)], out: &mut Vec<Diagnostic>) {
+fn parity(key: &str, versions: &[(ArticleSource, Annotated)], out: &mut Vec<Diagnostic>) {
     let sets: Vec<BTreeSet<&str>> = versions
         .iter()
         .map(|(_, a)| a.mentions.iter().map(|m| m.entity.as_str()).collect())

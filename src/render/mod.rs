@@ -72,6 +72,12 @@ pub struct Selection {
     pub listing_languages: BTreeMap<String, Option<BTreeSet<usize>>>,
 }
 
+/// Does a selection map (`None`: every page) ask for page `page` of `key`?
+fn wants(map: &BTreeMap<String, Option<BTreeSet<usize>>>, key: &str, page: usize) -> bool {
+    map.get(key)
+        .is_some_and(|pages| pages.as_ref().is_none_or(|p| p.contains(&page)))
+}
+
 /// One page to render; rendering them is independent, so it runs in parallel.
 enum Job<'g> {
     Home {
@@ -227,22 +233,11 @@ impl<'a> Renderer<'a> {
     fn jobs(&self, only: Option<&Selection>) -> Vec<Job<'a>> {
         let graph: &'a Graph = self.graph;
         let listing = |code: &str| only.is_none_or(|s| s.listing_languages.contains_key(code));
-        let home_wanted = |code: &str, page: usize| {
-            only.is_none_or(|s| {
-                s.listing_languages
-                    .get(code)
-                    .is_some_and(|pages| pages.as_ref().is_none_or(|p| p.contains(&page)))
-            })
-        };
+        let home_wanted =
+            |code: &str, page: usize| only.is_none_or(|s| wants(&s.listing_languages, code, page));
         let article_wanted = |key: &str| only.is_none_or(|s| s.articles.contains(key));
         let entity_wanted = |id: &str| only.is_none_or(|s| s.entities.contains_key(id));
-        let page_wanted = |id: &str, page: usize| {
-            only.is_none_or(|s| {
-                s.entities
-                    .get(id)
-                    .is_some_and(|pages| pages.as_ref().is_none_or(|p| p.contains(&page)))
-            })
-        };
+        let page_wanted = |id: &str, page: usize| only.is_none_or(|s| wants(&s.entities, id, page));
         let mut jobs = Vec::new();
         let default = self.config.default_language();
         if home_wanted(default, 1) {

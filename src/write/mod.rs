@@ -7,7 +7,6 @@ use std::collections::HashSet;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use manifest::Manifest;
 pub use manifest::Record;
@@ -127,7 +126,6 @@ pub struct Staging {
     dir: PathBuf,
     /// What the earlier builds wrote.
     known: Manifest,
-    bytes: AtomicU64,
 }
 
 impl Staging {
@@ -144,7 +142,6 @@ impl Staging {
             out,
             dir: s.staging,
             known: Manifest::load(&s.manifest),
-            bytes: AtomicU64::new(0),
         })
     }
 
@@ -160,7 +157,7 @@ impl Staging {
             && let Some(record) = self.known.find(&page.path, meta)
             && record.hash == hash
         {
-            return Ok(self.keep(*record));
+            return Ok(*record);
         }
         let minified;
         let content = if page.path.ends_with(".html") {
@@ -178,12 +175,7 @@ impl Staging {
             }
             _ => write_file(&path, content)?,
         };
-        Ok(self.keep(Record::new(hash, &meta)))
-    }
-
-    fn keep(&self, record: Record) -> Record {
-        self.bytes.fetch_add(record.len, Ordering::Relaxed);
-        record
+        Ok(Record::new(hash, &meta))
     }
 
     /// Copies `static/`, removes what this build did not write, and swaps the folder in.
@@ -211,7 +203,7 @@ impl Staging {
         )?;
         Ok(Report {
             files: pages.len() + copied.0,
-            bytes: self.bytes.into_inner() + copied.1,
+            bytes: pages.iter().map(|(_, record)| record.len).sum::<u64>() + copied.1,
         })
     }
 }
