@@ -12,8 +12,9 @@ use crate::check::lint;
 use crate::check::suggest::Suggester;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
-use crate::graph::{self, Document, Graph};
+use crate::graph::{Document, Graph};
 use crate::load::{self, ArticleSource, EntitySource};
+use crate::outputs::{self, Origin, Planned};
 use crate::render::{Renderer, StreamError, Theme};
 use crate::urls::Urls;
 use crate::write::{self, Report};
@@ -28,6 +29,9 @@ pub struct Options {
     pub output_dir: Option<PathBuf>,
     /// Include articles marked `draft: true`.
     pub drafts: bool,
+    /// Let the build replace an output folder that depeche did not write (never the site, its
+    /// sources, the home folder or the file system root).
+    pub force: bool,
 }
 
 /// Why a build stopped: every problem found, errors first.
@@ -52,6 +56,10 @@ pub struct Built {
 pub struct Site {
     pub config: Config,
     pub graph: Graph,
+    /// Every file a full build writes, pages and `static/` files, checked for collisions.
+    pub plan: Vec<Planned>,
+    /// The files of `static/`: (path in the output, file).
+    pub statics: Vec<(String, PathBuf)>,
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -75,12 +83,13 @@ pub struct AnalyzeOptions {
     pub check_only: bool,
 }
 
-/// The outcome of analysing a site: the graph when there was no error (and pages are wanted:
-/// `check_only` validates without linking), every diagnostic, and the parts a later rebuild
-/// can reuse.
+/// The outcome of analysing a site: the graph and the list of output files when the content
+/// links, every diagnostic, and the parts a later rebuild can reuse.
 pub struct Analysis {
     pub config: Config,
     pub graph: Option<Graph>,
+    pub plan: Vec<Planned>,
+    pub statics: Vec<(String, PathBuf)>,
     /// Sorted: errors first, then warnings, then suggestions; by file and position.
     pub diagnostics: Vec<Diagnostic>,
     pub parts: Parts,
@@ -119,6 +128,8 @@ impl Analysis {
             Some(graph) if !self.diagnostics.iter().any(Diagnostic::is_error) => Ok(Site {
                 config: self.config,
                 graph,
+                plan: self.plan,
+                statics: self.statics,
                 warnings: self.diagnostics,
             }),
             _ => Err(BuildError {
@@ -213,22 +224,31 @@ pub fn analyze(config: Config, options: AnalyzeOptions) -> Analysis {
     let prose: HashMap<(String, String), String> =
         prose.into_iter().map(|(k, a)| (k, a.html)).collect();
     let entities: Vec<Arc<EntitySource>> = content.entities.into_iter().map(Arc::new).collect();
-    let graph = if options.check_only {
-        problems.extend(graph::validate(&documents, &entities, options.drafts));
-        None
-    } else {
-        match Graph::build(&documents, &entities, &prose, options.drafts) {
-            Ok(graph) => Some(graph),
-            Err(mut errs) => {
-                problems.append(&mut errs);
-                None
-            }
+    // `check` links the graph too: the output paths, checked for collisions, depend on it.
+    let graph = match Graph::build(&documents, &entities, &prose, options.drafts) {
+        Ok(graph) => Some(graph),
+        Err(mut errs) => {
+            problems.append(&mut errs);
+            None
         }
     };
+    let (statics, mut unreadable) = outputs::static_files(&config.root);
+    problems.append(&mut unreadable);
+    let mut plan = Vec::new();
+    if let Some(graph) = &graph {
+        plan = outputs::pages(&config, graph);
+        plan.extend(statics.iter().map(|(path, file)| Planned {
+            path: path.clone(),
+            origin: Origin::Static(crate::source::display_path(&config.root, file)),
+        }));
+        problems.extend(outputs::collisions(&plan));
+    }
     sort(&mut problems);
     Analysis {
         config,
         graph,
+        plan,
+        statics,
         diagnostics: problems,
         parts: Parts {
             lexicon,
@@ -240,18 +260,16 @@ pub fn analyze(config: Config, options: AnalyzeOptions) -> Analysis {
     }
 }
 
-/// Builds the site into its output directory. On any error the previous output is untouched.
+/// Builds the site into its output directory. On any error the previous output is untouched
+/// and no staging folder is left behind.
 pub fn build(options: &Options) -> Result<Built, BuildError> {
     let start = Instant::now();
     let config = load_config(options)?;
-    write::check_output_dir(&config).map_err(|d| BuildError {
+    let one = |d: Diagnostic| BuildError {
         diagnostics: vec![d],
-    })?;
-    // An interrupted swap is repaired first, so that even a failing build leaves the
-    // previous output in place.
-    write::recover(&config.output_dir).map_err(|e| BuildError {
-        diagnostics: vec![e.into()],
-    })?;
+    };
+    // Before anything else: a folder depeche may not replace is refused before any work.
+    let output = write::Output::claim(&config, options.force).map_err(one)?;
     let mut stages = Vec::new();
     let mut lap = Instant::now();
     let mut stage = |name: &'static str| {
@@ -268,21 +286,21 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
     );
     let site = analysis.into_site()?;
     stage("load+annotate+link");
-    let fail = |d: Diagnostic| BuildError {
-        diagnostics: vec![d],
-    };
     let theme = Theme::load(&site.config).map_err(|diagnostics| BuildError { diagnostics })?;
-    let staging = write::Staging::open(&site.config).map_err(fail)?;
+    let staging = output.stage(&site.plan).map_err(one)?;
     // Each page is minified and written as soon as it is rendered: the site is never all in
     // memory at once.
     let pages = Renderer::new(&site.config, &site.graph, &theme)
         .render_streaming(|page| staging.write(page))
-        .map_err(|e| match e {
-            StreamError::Render(d) => fail(d),
-            StreamError::Sink(e) => fail(e.into()),
+        .map_err(|e| {
+            staging.abandon();
+            match e {
+                StreamError::Render(d) => one(d),
+                StreamError::Sink(e) => one(e.into()),
+            }
         })?;
     stage("render+minify+write");
-    let report = staging.finish(&site.config, &pages).map_err(fail)?;
+    let report = staging.finish(&site.statics, &pages).map_err(one)?;
     stage("static+swap");
     Ok(Built {
         pages: pages

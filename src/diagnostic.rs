@@ -77,6 +77,7 @@ codes! {
     Unreadable => "E0020", "unreadable-file", Error;
     Template => "E0021", "template-error", Error;
     BrokenLink => "E0022", "broken-link", Error;
+    OutputNotOwned => "E0023", "output-not-owned", Error;
     SymlinkOutsideSite => "W0001", "symlink-outside-site", Warning;
     MissingTranslation => "W0002", "missing-translation", Warning;
     AnnotationParity => "W0003", "annotation-parity", Warning;

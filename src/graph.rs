@@ -318,15 +318,6 @@ impl Placed {
     }
 }
 
-/// The problems [`Graph::build`] would stop on, without linking anything: all `check` needs.
-pub fn validate(
-    articles: &[Arc<Document>],
-    entities: &[Arc<EntitySource>],
-    include_drafts: bool,
-) -> Vec<Diagnostic> {
-    Placed::new(articles, entities, include_drafts).problems
-}
-
 fn newest(article: &Article) -> chrono::NaiveDate {
     article
         .versions

@@ -12,6 +12,7 @@ pub mod diagnostic;
 pub mod graph;
 pub mod incremental;
 pub mod load;
+pub mod outputs;
 pub mod render;
 pub mod report;
 pub mod scaffold;

@@ -69,6 +69,9 @@ fn cases() -> Vec<(Code, Breaker)> {
                 .replace("title: Jihadists", "title: Copy of jihadists");
             s.write("content/articles/aleppo-copy.en.md", copy);
         }),
+        (Code::UnsafeOutputDir, |s| {
+            s.edit("site.yaml", "output_dir: public", "output_dir: content")
+        }),
         (Code::InvalidConfig, |s| {
             s.edit("site.yaml", "languages: [fr, en]", "languages: [fr, EN]")
         }),
@@ -146,9 +149,9 @@ fn cases() -> Vec<(Code, Breaker)> {
     ]
 }
 
-/// Codes `check` cannot meet: the output directory only matters to `build`, and an
-/// unreadable file cannot be staged for a test run as root.
-const NOT_FROM_CHECK: &[Code] = &[Code::UnsafeOutputDir, Code::Unreadable];
+/// Codes `check` cannot meet: what the output folder holds only matters to `build` (see
+/// tests/safety.rs), and an unreadable file cannot be staged for a test run as root.
+const NOT_FROM_CHECK: &[Code] = &[Code::OutputNotOwned, Code::Unreadable];
 
 fn run(breaker: Breaker) -> Vec<Diagnostic> {
     let site = TestSite::nested();

@@ -268,7 +268,7 @@ fn bom_and_crlf_change_nothing() {
     }
     crlf.build_ok(&[]);
     assert!(
-        snapshot(&lf.path("public")) == snapshot(&crlf.path("public")),
+        published(&lf.path("public")) == published(&crlf.path("public")),
         "output differs"
     );
 
@@ -307,19 +307,20 @@ fn refuses_output_dirs_that_would_destroy_sources() {
 }
 
 #[test]
-fn leftovers_of_an_interrupted_build_are_cleared() {
-    let site = TestSite::shipped();
-    site.write(".public.depeche-staging/junk.html", "half-written");
-    site.write(".public.depeche-staging/fr/index.html", "half-written");
-    site.write(".public.depeche-old/index.html", "previous");
-    site.build_ok(&[]);
-    assert!(!site.path(".public.depeche-staging").exists());
-    assert!(
-        !site.path("public/junk.html").exists(),
-        "a stale file survived"
-    );
-    assert!(site.public("index.html").contains("Alep"));
-    assert!(site.public("fr/index.html").contains("Alep"));
+fn folders_named_like_depeches_own_but_not_written_by_it_are_refused() {
+    for dir in [".public.depeche-staging", ".public.depeche-old"] {
+        let site = TestSite::shipped();
+        site.write(&format!("{dir}/notes.txt"), "mine");
+        let out = site.depeche(&["build"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(
+            stderr.contains("error[E0023]") && stderr.contains(dir),
+            "{stderr}"
+        );
+        assert_eq!(site.read(&format!("{dir}/notes.txt")), "mine");
+        assert!(!site.path("public").exists());
+    }
 }
 
 #[test]
@@ -356,7 +357,7 @@ fn rebuilds_reuse_the_previous_output_without_leaving_stale_files() {
     let fresh = TestSite::shipped();
     fresh.edit(EN, "slug: aleppo-offensive-hts", "slug: aleppo-hts");
     fresh.build_ok(&[]);
-    assert!(snapshot(&fresh.path("public")) == snapshot(&site.path("public")));
+    assert!(published(&fresh.path("public")) == published(&site.path("public")));
 }
 
 #[test]

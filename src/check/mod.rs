@@ -27,7 +27,18 @@ pub fn run(root: &Path, base_url: Option<&str>, options: Options) -> Vec<Diagnos
         Ok(config) => config,
         Err(e) => return e.diagnostics,
     };
-    let setup = crate::render::check_setup(&config);
+    let mut setup = crate::render::check_setup(&config);
+    // Only `build` writes, but an output folder it would refuse is worth knowing early.
+    if let Err(mut refused) = crate::write::refuse_unsafe(&config.root, &config.output_dir) {
+        let file = config.root.join(crate::config::CONFIG_FILE);
+        if let Ok(src) = crate::source::read(&config.root, &file)
+            && let Some((start, end)) =
+                crate::yaml::find_key(&src.text, 0, src.text.len(), "output_dir")
+        {
+            refused.location = Some(Box::new(src.locate(start, end)));
+        }
+        setup.push(refused);
+    }
     let mut diagnostics = build::analyze(
         config,
         AnalyzeOptions {

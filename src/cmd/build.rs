@@ -15,6 +15,10 @@ pub struct Args {
     /// Include articles marked `draft: true`.
     #[arg(long)]
     drafts: bool,
+    /// Let depeche replace everything in an output folder it did not write (never the site,
+    /// its sources, the home folder or the file system root).
+    #[arg(long)]
+    force: bool,
 }
 
 pub fn run(root: &Path, args: Args) -> ExitCode {
@@ -23,6 +27,7 @@ pub fn run(root: &Path, args: Args) -> ExitCode {
         base_url: args.base_url,
         output_dir: args.output,
         drafts: args.drafts,
+        force: args.force,
     };
     match build::build(&options) {
         Ok(built) => {

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, NaiveDate};
 use serde::Deserialize;
+use unicode_normalization::UnicodeNormalization;
 
 use crate::diagnostic::{Code, Diagnostic, SourceText};
 use crate::yaml;
@@ -162,7 +163,11 @@ pub fn parse(src: &SourceText, split: Split, key: &str) -> Result<FrontMatter, V
         }
     };
 
-    let slug = raw.slug.unwrap_or_else(|| key.to_string());
+    // One spelling per word: macOS and Windows store names normalised, so an NFD slug and its
+    // NFC twin must be the same page.
+    let slug: String = raw
+        .slug
+        .map_or_else(|| key.to_string(), |s| s.nfc().collect());
     if let Err(why) = check_segment(&slug) {
         problems.push(
             Diagnostic::at(
@@ -197,6 +202,8 @@ pub fn parse(src: &SourceText, split: Split, key: &str) -> Result<FrontMatter, V
     }
 }
 
+const MAX_SEGMENT_BYTES: usize = 140;
+
 /// A URL path segment must stay a single segment: no separators, no dot segments, no spaces.
 pub fn check_segment(segment: &str) -> Result<(), &'static str> {
     if segment.is_empty() {
@@ -207,6 +214,10 @@ pub fn check_segment(segment: &str) -> Result<(), &'static str> {
     }
     if segment.starts_with('.') {
         return Err("starts with a dot");
+    }
+    // File systems cap a name at 255 bytes; some (eCryptfs) at 143.
+    if segment.len() > MAX_SEGMENT_BYTES {
+        return Err("is too long for a file name (at most 140 bytes)");
     }
     if !segment
         .chars()

@@ -3,6 +3,8 @@
 pub mod context;
 pub mod i18n;
 mod pages;
+
+pub use pages::SITEMAP_URLS;
 pub mod templates;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -100,6 +102,22 @@ enum Job<'g> {
     EntityIndex {
         lang: usize,
     },
+}
+
+/// How many pages list the articles of `lang` on its home.
+pub fn home_pages(config: &Config, graph: &Graph, lang: &str) -> usize {
+    let n = graph
+        .articles
+        .iter()
+        .filter(|a| a.versions.contains_key(lang))
+        .count();
+    n.div_ceil(config.articles_per_page).max(1)
+}
+
+/// How many pages list an entity's backlinks in `lang`.
+pub fn entity_pages(config: &Config, entity: &Entity, lang: &str) -> usize {
+    let n = entity.backlinks.get(lang).map_or(0, Vec::len);
+    n.div_ceil(config.backlinks_per_page).max(1)
 }
 
 /// Compiles the templates and reads every language's UI strings: what rendering needs and
@@ -310,18 +328,11 @@ impl<'a> Renderer<'a> {
 
     /// How many pages list the articles of `lang` on its home.
     pub fn home_pages(&self, lang: &str) -> usize {
-        let n = self
-            .graph
-            .articles
-            .iter()
-            .filter(|a| a.versions.contains_key(lang))
-            .count();
-        n.div_ceil(self.config.articles_per_page).max(1)
+        home_pages(self.config, self.graph, lang)
     }
 
     pub fn entity_pages(&self, entity: &Entity, lang: &str) -> usize {
-        let n = entity.backlinks.get(lang).map_or(0, Vec::len);
-        n.div_ceil(self.config.backlinks_per_page).max(1)
+        entity_pages(self.config, entity, lang)
     }
 
     fn absolute(&self, path: &str) -> String {

@@ -193,6 +193,7 @@ fn build_options(options: &Options) -> build::Options {
         base_url: options.base_url.clone(),
         output_dir: None,
         drafts: options.drafts,
+        force: false,
     }
 }
 

@@ -1,11 +1,11 @@
-//! What the last two builds wrote: for each output file, a hash of the page it was made from,
-//! with the file's size and modification time. A page rendered exactly as before, whose file
-//! is still the one written then, is neither minified nor written again: on a rebuild that is
-//! most of the site.
+//! Each output folder's manifest (`.depeche-manifest`, inside the folder): the list of every
+//! file depeche wrote there. It is depeche's mark of ownership, the only list pruning deletes
+//! from, and a cache: a page rendered exactly as before, whose file is still the one written
+//! then (same size and modification time), is neither minified nor written again.
 //!
-//! The record is a cache and nothing more: a file whose size or time does not match (edited by
-//! hand, written by another tool, or belonging to the other of the two output folders) is
-//! simply minified and compared again, and an unreadable manifest counts as empty.
+//! Before a build writes into a folder, the paths it is about to write are added to the folder's
+//! manifest without a record (pending), so that a build killed half-way leaves no file that
+//! depeche cannot recognise as its own.
 
 use std::collections::HashMap;
 use std::fs::Metadata;
@@ -13,9 +13,16 @@ use std::io;
 use std::path::Path;
 use std::time::UNIX_EPOCH;
 
-/// Changes whenever what a page's hash stands for changes (minification, file layout), so
-/// that records of an older depeche are ignored.
-const FORMAT: &str = concat!("depeche-manifest 1 ", env!("CARGO_PKG_VERSION"));
+/// The manifest's file name inside an output folder.
+pub const FILE: &str = ".depeche-manifest";
+/// The temporary name it is written under before being renamed into place.
+pub const TEMP_FILE: &str = ".depeche-manifest.tmp";
+
+/// The first line: changes whenever what a record's hash stands for changes (minification,
+/// file layout), so that records of an older depeche are not trusted as a cache. The paths of
+/// any format still prove ownership.
+const MAGIC: &str = "depeche-manifest";
+const FORMAT: &str = concat!("depeche-manifest 2 ", env!("CARGO_PKG_VERSION"));
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Record {
@@ -52,73 +59,95 @@ pub fn hash(content: &[u8]) -> u128 {
     xxhash_rust::xxh3::xxh3_128(content)
 }
 
-/// The records of the latest build and of the one before, whose output folders alternate.
-#[derive(Debug, Default)]
+/// Every file depeche wrote (or is about to write) in one folder, by `/`-separated relative path;
+/// `None` for a file whose record is unknown (pending, or from an older format).
+#[derive(Debug, Default, Clone)]
 pub struct Manifest {
-    pub latest: HashMap<String, Record>,
-    pub earlier: HashMap<String, Record>,
+    pub files: HashMap<String, Option<Record>>,
 }
 
 impl Manifest {
-    /// Reads a manifest; anything unreadable or from another format gives an empty one.
-    pub fn load(path: &Path) -> Manifest {
-        std::fs::read_to_string(path)
-            .ok()
-            .and_then(|text| Manifest::parse(&text))
-            .unwrap_or_default()
+    /// Reads the manifest of `dir`: `Ok(None)` when there is none (the folder is not depeche's).
+    pub fn read(dir: &Path) -> io::Result<Option<Manifest>> {
+        Manifest::read_file(&dir.join(FILE))
     }
 
+    /// Reads a manifest file: `Ok(None)` when it is absent or not a manifest.
+    pub fn read_file(path: &Path) -> io::Result<Option<Manifest>> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Ok(Manifest::parse(&text)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `None` unless the text is a manifest; records of another format are dropped, paths kept.
     fn parse(text: &str) -> Option<Manifest> {
         let mut lines = text.lines();
-        if lines.next()? != FORMAT {
+        let header = lines.next()?;
+        if header.split(' ').next() != Some(MAGIC) {
             return None;
         }
+        let trusted = header == FORMAT;
         let mut manifest = Manifest::default();
-        let mut section = &mut manifest.latest;
         for line in lines {
-            match line {
-                "[latest]" => section = &mut manifest.latest,
-                "[earlier]" => section = &mut manifest.earlier,
-                _ => {
-                    let mut fields = line.splitn(4, ' ');
-                    let hash = u128::from_str_radix(fields.next()?, 16).ok()?;
-                    let len = fields.next()?.parse().ok()?;
-                    let mtime = fields.next()?.parse().ok()?;
-                    let path = fields.next()?.to_string();
-                    section.insert(path, Record { hash, len, mtime });
-                }
+            if let Some(path) = line.strip_prefix("- ") {
+                manifest.files.insert(path.to_string(), None);
+                continue;
             }
+            let mut fields = line.splitn(4, ' ');
+            let (Some(hash), Some(len), Some(mtime), Some(path)) =
+                (fields.next(), fields.next(), fields.next(), fields.next())
+            else {
+                continue;
+            };
+            let record = (|| {
+                Some(Record {
+                    hash: u128::from_str_radix(hash, 16).ok()?,
+                    len: len.parse().ok()?,
+                    mtime: mtime.parse().ok()?,
+                })
+            })();
+            manifest
+                .files
+                .insert(path.to_string(), record.filter(|_| trusted));
         }
         Some(manifest)
     }
 
-    /// The record of the file at `path`, if one describes it as it is on disk now.
-    pub fn find(&self, path: &str, meta: &Metadata) -> Option<&Record> {
-        [&self.latest, &self.earlier]
-            .into_iter()
-            .filter_map(|records| records.get(path))
-            .find(|r| r.describes(meta))
+    pub fn contains(&self, path: &str) -> bool {
+        self.files.contains_key(path)
     }
 
-    /// Writes the manifest with `written` as the latest build; the latest so far becomes the
-    /// earlier one. Written beside and renamed, so a crash leaves the old one whole.
-    pub fn save(self, path: &Path, written: HashMap<String, Record>) -> io::Result<()> {
+    /// The record of the file at `path`, if one describes it as it is on disk now.
+    pub fn find(&self, path: &str, meta: &Metadata) -> Option<&Record> {
+        self.files.get(path)?.as_ref().filter(|r| r.describes(meta))
+    }
+
+    /// Writes the manifest into `dir`: beside, then renamed, so a crash leaves the old one whole.
+    pub fn save(&self, dir: &Path) -> io::Result<()> {
         use std::fmt::Write;
-        let mut text = String::with_capacity(64 * (written.len() + self.latest.len()));
+        let mut paths: Vec<&String> = self.files.keys().collect();
+        // Sorted, so that the same build writes the same manifest.
+        paths.sort_unstable();
+        let mut text = String::with_capacity(80 * (paths.len() + 1));
         text.push_str(FORMAT);
         text.push('\n');
-        for (name, records) in [("[latest]", &written), ("[earlier]", &self.latest)] {
-            text.push_str(name);
-            text.push('\n');
-            for (path, r) in records {
-                // Paths are relative, `/`-separated and never hold a newline (they come from
-                // slugs and entity ids).
-                let _ = writeln!(text, "{:032x} {} {} {path}", r.hash, r.len, r.mtime);
+        for path in paths {
+            // Paths are relative, `/`-separated and never hold a newline: they come from
+            // checked slugs, ids and `static/` names (see `outputs`).
+            match &self.files[path] {
+                Some(r) => {
+                    let _ = writeln!(text, "{:032x} {} {} {path}", r.hash, r.len, r.mtime);
+                }
+                None => {
+                    let _ = writeln!(text, "- {path}");
+                }
             }
         }
-        let tmp = path.with_extension("tmp");
+        let tmp = dir.join(TEMP_FILE);
         std::fs::write(&tmp, text)?;
-        std::fs::rename(&tmp, path)
+        std::fs::rename(&tmp, dir.join(FILE))
     }
 }
 
@@ -127,28 +156,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn round_trips_and_rejects_other_formats() {
+    fn round_trips_records_and_pending_paths() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("page.html");
         std::fs::write(&file, "<p>x</p>").unwrap();
         let meta = std::fs::metadata(&file).unwrap();
         let record = Record::new(hash(b"<p>x</p>"), &meta);
-        let manifest_path = dir.path().join("manifest");
-        let written = HashMap::from([("en/a b/index.html".to_string(), record)]);
-        Manifest::default().save(&manifest_path, written).unwrap();
+        let mut manifest = Manifest::default();
+        manifest
+            .files
+            .insert("en/a b/index.html".to_string(), Some(record));
+        manifest.files.insert("fr/new/index.html".to_string(), None);
+        manifest.save(dir.path()).unwrap();
 
-        let loaded = Manifest::load(&manifest_path);
+        let loaded = Manifest::read(dir.path()).unwrap().unwrap();
         assert_eq!(loaded.find("en/a b/index.html", &meta), Some(&record));
-        assert!(loaded.earlier.is_empty());
+        assert!(loaded.contains("fr/new/index.html"));
+        assert_eq!(loaded.find("fr/new/index.html", &meta), None);
+        assert!(!dir.path().join(TEMP_FILE).exists());
+    }
 
-        // A second save moves these records to the earlier build.
-        loaded.save(&manifest_path, HashMap::new()).unwrap();
-        let again = Manifest::load(&manifest_path);
-        assert!(again.latest.is_empty());
-        assert_eq!(again.find("en/a b/index.html", &meta), Some(&record));
-
-        std::fs::write(&manifest_path, "depeche-manifest 0\n[latest]\n").unwrap();
-        assert!(Manifest::load(&manifest_path).latest.is_empty());
+    #[test]
+    fn other_formats_prove_ownership_but_are_not_trusted_as_a_cache() {
+        let old = "depeche-manifest 1 0.0.1\n0000000000000000000000000000002a 8 1 a.html\n";
+        let m = Manifest::parse(old).unwrap();
+        assert_eq!(m.files.get("a.html"), Some(&None));
+        assert!(Manifest::parse("<!doctype html>\n").is_none());
+        assert!(Manifest::parse("").is_none());
     }
 
     #[test]
@@ -158,10 +192,8 @@ mod tests {
         std::fs::write(&file, "<p>x</p>").unwrap();
         let record = Record::new(1, &std::fs::metadata(&file).unwrap());
         std::fs::write(&file, "<p>longer</p>").unwrap();
-        let manifest = Manifest {
-            latest: HashMap::from([("page.html".to_string(), record)]),
-            earlier: HashMap::new(),
-        };
+        let mut manifest = Manifest::default();
+        manifest.files.insert("page.html".to_string(), Some(record));
         assert_eq!(
             manifest.find("page.html", &std::fs::metadata(&file).unwrap()),
             None

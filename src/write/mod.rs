@@ -1,19 +1,27 @@
-//! Stage 6: minify, write into a staging directory beside the output, then swap it in.
-//! A failed build never touches the previous output; an interrupted swap is repaired next time.
+//! Stage 6: minify, write into a staging folder beside the output, then swap it in.
+//!
+//! The output folder is depeche's only when it carries depeche's manifest (see [`guard`]); only
+//! files listed there are ever deleted. A failed build removes its staging folder and leaves the
+//! previous output byte for byte; a build killed at any moment leaves the whole previous site
+//! or the whole new one in place (the swap is one atomic exchange where the system has one).
 
-mod manifest;
+mod guard;
+pub mod manifest;
+mod swap;
 
 use std::collections::HashSet;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+pub use guard::{Layout, refuse_unsafe};
+use guard::{Owned, claim_folder};
 use manifest::Manifest;
 pub use manifest::Record;
-use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::outputs::Planned;
 use crate::render::Page;
 
 /// What a build wrote.
@@ -52,105 +60,159 @@ fn io<T>(action: &'static str, path: &Path, result: io::Result<T>) -> Result<T, 
     })
 }
 
-/// The absolute, lexically normalised form of a path that may not exist yet.
-fn normalize(path: &Path) -> PathBuf {
-    crate::source::normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
+/// The output folder and the two depeche keeps beside it, checked before anything is built.
+pub struct Output {
+    layout: Layout,
+    out: Option<Owned>,
+    old: Option<Owned>,
+    staging: Option<Owned>,
+    /// depeche 0.1 kept its manifest beside the output; removed once a build has replaced it.
+    legacy: bool,
 }
 
-/// Refuses output directories whose replacement would destroy the user's sources.
-pub fn check_output_dir(config: &Config) -> Result<(), Diagnostic> {
-    let root = normalize(&config.root);
-    let out = normalize(&config.output_dir);
-    let refuse = |why: String| {
-        Err(Diagnostic::new(
-            Code::UnsafeOutputDir,
-            format!("refusing to write the site to {}: {why}", out.display()),
-            Some(Location::file_only(crate::config::CONFIG_FILE)),
-        )
-        .with_help(
-            "set `output_dir` in site.yaml (or --output) to a dedicated folder such as `public`",
-        ))
-    };
-    if out.parent().is_none() {
-        return refuse("it is the file system root".into());
-    }
-    if root.starts_with(&out) {
-        return refuse("it is the site root or one of its parents".into());
-    }
-    for source_dir in ["content", "templates", "static"] {
-        if out.starts_with(root.join(source_dir)) {
-            return refuse(format!("it is inside the site's {source_dir}/ folder"));
+impl Output {
+    /// Refuses an output folder depeche must not replace (see [`guard`]), then repairs a swap
+    /// that an older depeche left half done. Nothing is moved or deleted before the checks pass.
+    pub fn claim(config: &Config, force: bool) -> Result<Output, Diagnostic> {
+        refuse_unsafe(&config.root, &config.output_dir)?;
+        let layout = Layout::new(&config.output_dir);
+        let legacy = Manifest::read_file(&layout.legacy_manifest).ok().flatten();
+        let out = claim_folder(
+            &config.root,
+            &layout.out,
+            &layout.out,
+            legacy.as_ref(),
+            force,
+        )?;
+        let old = claim_folder(
+            &config.root,
+            &layout.old,
+            &layout.out,
+            legacy.as_ref(),
+            force,
+        )?;
+        let staging = claim_folder(&config.root, &layout.staging, &layout.out, None, force)?;
+        let mut output = Output {
+            legacy: legacy.is_some(),
+            layout,
+            out,
+            old,
+            staging,
+        };
+        // Only a swap by two renames, killed between them, leaves the output missing.
+        if output.out.is_none() && output.old.is_some() {
+            io(
+                "restore",
+                &output.layout.old,
+                fs::rename(&output.layout.old, &output.layout.out),
+            )?;
+            output.out = output.old.take();
         }
+        Ok(output)
     }
-    if out.exists() && !out.is_dir() {
-        return refuse("it exists and is not a directory".into());
-    }
-    Ok(())
-}
 
-struct Sibling {
-    staging: PathBuf,
-    old: PathBuf,
-    manifest: PathBuf,
-}
-
-fn siblings(out: &Path) -> Sibling {
-    let parent = out.parent().unwrap_or(Path::new("."));
-    let name = out
-        .file_name()
-        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-    Sibling {
-        staging: parent.join(format!(".{name}.depeche-staging")),
-        old: parent.join(format!(".{name}.depeche-old")),
-        manifest: parent.join(format!(".{name}.depeche-manifest")),
+    pub fn dir(&self) -> &Path {
+        &self.layout.out
     }
-}
 
-/// Repairs an interrupted swap: the previous output parked aside goes back into place.
-pub fn recover(out: &Path) -> Result<(), WriteError> {
-    let s = siblings(out);
-    if !out.exists() && s.old.exists() {
-        io("restore", &s.old, fs::rename(&s.old, out))?;
+    /// Opens the staging folder and records there, before anything is written, every file the
+    /// build is about to write (`plan`).
+    pub fn stage(mut self, plan: &[Planned]) -> Result<Staging, Diagnostic> {
+        let layout = self.layout.clone();
+        // A folder adopted with --force keeps its new manifest, so that it stays depeche's.
+        if let Some(out) = &self.out
+            && Manifest::read(&layout.out).ok().flatten().is_none()
+            && !out.manifest.files.is_empty()
+        {
+            io("write", &layout.out, out.manifest.save(&layout.out))?;
+        }
+        let reused = match (self.staging.take(), self.old.take()) {
+            // An interrupted build's folder: everything in it is listed in its manifest.
+            (Some(staging), old) => {
+                if old.is_some() {
+                    io("remove", &layout.old, fs::remove_dir_all(&layout.old))?;
+                }
+                staging
+            }
+            (None, Some(old)) => {
+                io(
+                    "reuse",
+                    &layout.old,
+                    fs::rename(&layout.old, &layout.staging),
+                )?;
+                old
+            }
+            (None, None) => {
+                io(
+                    "create",
+                    &layout.staging,
+                    fs::create_dir_all(&layout.staging),
+                )?;
+                Owned {
+                    manifest: Manifest::default(),
+                    scan: guard::Scan::default(),
+                }
+            }
+        };
+        let Owned { mut manifest, scan } = reused;
+        let staging = Staging {
+            layout,
+            known: Manifest::default(),
+            planned: plan.iter().map(|p| p.path.clone()).collect(),
+            existing: scan.files,
+            legacy: self.legacy,
+        };
+        // Links and other special files (adopted with --force) are removed, never written through.
+        for path in &scan.foreign {
+            let path = staging.dir().join(path);
+            staging.fail_cleanly(io("remove", &path, fs::remove_file(&path)))?;
+        }
+        for planned in plan {
+            manifest.files.entry(planned.path.clone()).or_insert(None);
+        }
+        staging.fail_cleanly(io("write", staging.dir(), manifest.save(staging.dir())))?;
+        Ok(Staging {
+            known: manifest,
+            ..staging
+        })
     }
-    Ok(())
 }
 
 /// The folder a build writes into, beside the output, swapped in by [`Staging::finish`].
 ///
 /// The previous output is kept aside (`.<output>.depeche-old`) and becomes the next build's
 /// staging folder: overwriting files that exist is far cheaper than deleting a tree of
-/// thousands of files and creating it again. A half-written staging folder left by an
-/// interrupted build is reused the same way: every file is rewritten or pruned.
+/// thousands of files and creating it again.
 pub struct Staging {
-    out: PathBuf,
-    dir: PathBuf,
-    /// What the earlier builds wrote.
+    layout: Layout,
+    /// What depeche wrote in this folder before, and what this build is about to write.
     known: Manifest,
+    planned: HashSet<String>,
+    /// The files the folder held when it was opened (all listed in `known`).
+    existing: Vec<String>,
+    legacy: bool,
 }
 
 impl Staging {
-    pub fn open(config: &Config) -> Result<Staging, Diagnostic> {
-        check_output_dir(config)?;
-        let out = normalize(&config.output_dir);
-        recover(&out)?;
-        let s = siblings(&out);
-        if !s.staging.exists() && s.old.exists() {
-            io("reuse", &s.old, fs::rename(&s.old, &s.staging))?;
-        }
-        io("create", &s.staging, fs::create_dir_all(&s.staging))?;
-        Ok(Staging {
-            out,
-            dir: s.staging,
-            known: Manifest::load(&s.manifest),
-        })
+    fn dir(&self) -> &Path {
+        &self.layout.staging
     }
 
     /// Writes one page (minified when it is HTML); returns what [`Staging::finish`] records
     /// of it. Safe to call from many threads.
     pub fn write(&self, page: &Page) -> Result<Record, WriteError> {
-        let path = self.dir.join(&page.path);
+        let path = self.dir().join(&page.path);
+        if !self.planned.contains(&page.path) {
+            // Every file must be journaled before it is written, or a killed build could
+            // leave a file depeche would not recognise as its own.
+            return Err(WriteError {
+                action: "write unplanned file",
+                path,
+                source: io::Error::other("not in the build's plan"),
+            });
+        }
         let hash = manifest::hash(page.content.as_bytes());
-        let existing = fs::metadata(&path).ok();
+        let existing = fs::symlink_metadata(&path).ok();
         // The staging folder holds an earlier build: a file made from the same page is left
         // alone, neither minified nor written, which spares most of a rebuild's work.
         if let Some(meta) = &existing
@@ -168,7 +230,8 @@ impl Staging {
         };
         let meta = match existing {
             Some(meta)
-                if meta.len() == content.len() as u64
+                if meta.is_file()
+                    && meta.len() == content.len() as u64
                     && fs::read(&path).is_ok_and(|old| old == content) =>
             {
                 meta
@@ -178,32 +241,91 @@ impl Staging {
         Ok(Record::new(hash, &meta))
     }
 
-    /// Copies `static/`, removes what this build did not write, and swaps the folder in.
-    pub fn finish(self, config: &Config, pages: &[(Page, Record)]) -> Result<Report, Diagnostic> {
-        let mut written: HashSet<PathBuf> =
-            pages.iter().map(|(p, _)| self.dir.join(&p.path)).collect();
-        let copied = copy_static(&config.root.join("static"), &self.dir, &mut written)?;
-        prune(&self.dir, &written)?;
-        let s = siblings(&self.out);
-        let records = pages
-            .iter()
-            .map(|(page, record)| (page.path.clone(), *record))
-            .collect();
-        io("write", &s.manifest, self.known.save(&s.manifest, records))?;
-        if s.old.exists() {
-            io("remove", &s.old, fs::remove_dir_all(&s.old))?;
+    /// Copies `static/`, removes what this build did not write, and swaps the folder in. On
+    /// failure the staging folder is removed and the previous output stays as it was.
+    pub fn finish(
+        self,
+        statics: &[(String, PathBuf)],
+        pages: &[(Page, Record)],
+    ) -> Result<Report, Diagnostic> {
+        let result = self.complete(statics, pages);
+        self.fail_cleanly(result)
+    }
+
+    fn complete(
+        &self,
+        statics: &[(String, PathBuf)],
+        pages: &[(Page, Record)],
+    ) -> Result<Report, WriteError> {
+        let dir = self.dir();
+        let mut manifest = Manifest::default();
+        for (page, record) in pages {
+            manifest.files.insert(page.path.clone(), Some(*record));
         }
-        if self.out.exists() {
-            io("move aside", &self.out, fs::rename(&self.out, &s.old))?;
+        let mut bytes: u64 = pages.iter().map(|(_, record)| record.len).sum();
+        for (rel, from) in statics {
+            let target = dir.join(rel);
+            if !self.planned.contains(rel) {
+                return Err(WriteError {
+                    action: "copy unplanned file",
+                    path: from.clone(),
+                    source: io::Error::other("not in the build's plan"),
+                });
+            }
+            if let Some(parent) = target.parent() {
+                io("create", parent, fs::create_dir_all(parent))?;
+            }
+            bytes += io("copy", from, fs::copy(from, &target))?;
+            manifest.files.insert(rel.clone(), None);
         }
-        io(
-            "move into place",
-            &self.dir,
-            fs::rename(&self.dir, &self.out),
-        )?;
+        prune(dir, &self.existing, &manifest)?;
+        io("write", dir, manifest.save(dir))?;
+        let l = &self.layout;
+        if l.out.exists() {
+            if swap::exchange(&l.staging, &l.out).map_err(|e| WriteError {
+                action: "swap in",
+                path: l.out.clone(),
+                source: e,
+            })? {
+                io("keep aside", &l.staging, fs::rename(&l.staging, &l.old))?;
+            } else {
+                io("move aside", &l.out, fs::rename(&l.out, &l.old))?;
+                io(
+                    "move into place",
+                    &l.staging,
+                    fs::rename(&l.staging, &l.out),
+                )?;
+            }
+        } else {
+            io(
+                "move into place",
+                &l.staging,
+                fs::rename(&l.staging, &l.out),
+            )?;
+        }
+        if self.legacy {
+            let _ = fs::remove_file(&l.legacy_manifest);
+        }
         Ok(Report {
-            files: pages.len() + copied.0,
-            bytes: pages.iter().map(|(_, record)| record.len).sum::<u64>() + copied.1,
+            files: pages.len() + statics.len(),
+            bytes,
+        })
+    }
+
+    /// Gives up: removes the staging folder (every file in it is listed in its manifest), so
+    /// that nothing but the previous output remains.
+    pub fn abandon(&self) {
+        let _ = fs::remove_dir_all(self.dir());
+    }
+
+    /// Abandons the build when `result` is an error.
+    fn fail_cleanly<T>(&self, result: Result<T, WriteError>) -> Result<T, Diagnostic> {
+        result.map_err(|e| {
+            // Once swapped in, the folder is the output: nothing is left to abandon.
+            if self.layout.staging.exists() {
+                self.abandon();
+            }
+            e.into()
         })
     }
 }
@@ -224,38 +346,41 @@ fn write_file(path: &Path, content: &[u8]) -> Result<fs::Metadata, WriteError> {
     io("write", path, file.metadata())
 }
 
-/// Removes from the staging directory whatever this build did not write, and the folders
-/// left empty. Folders are read in parallel: at tens of thousands of pages (a folder each),
-/// the walk is mostly waiting on system calls.
-fn prune(dir: &Path, keep: &HashSet<PathBuf>) -> Result<(), WriteError> {
-    prune_folder(dir, keep).map(|_| ())
-}
-
-/// Prunes one folder; tells whether anything in it was kept.
-fn prune_folder(dir: &Path, keep: &HashSet<PathBuf>) -> Result<bool, WriteError> {
-    let entries: Vec<fs::DirEntry> = io("read", dir, fs::read_dir(dir))?
-        .filter_map(Result::ok)
-        .collect();
-    entries
-        .par_iter()
-        .map(|entry| {
-            let path = entry.path();
-            // Symbolic links are removed or kept like files, never followed.
-            if entry.file_type().is_ok_and(|t| t.is_dir()) {
-                let kept = prune_folder(&path, keep)?;
-                if !kept {
-                    // Refused if something appeared meanwhile: then it stays.
-                    let _ = fs::remove_dir(&path);
-                }
-                Ok(kept)
-            } else if keep.contains(&path) {
-                Ok(true)
-            } else {
-                io("remove", &path, fs::remove_file(&path))?;
-                Ok(false)
+/// Removes the files the folder held that this build did not write (all listed in the
+/// folder's manifest), then the folders left empty.
+fn prune(dir: &Path, existing: &[String], written: &Manifest) -> Result<(), WriteError> {
+    let mut emptied: HashSet<&str> = HashSet::new();
+    for rel in existing {
+        if written.contains(rel) || rel == manifest::FILE || rel == manifest::TEMP_FILE {
+            continue;
+        }
+        let path = dir.join(rel);
+        match fs::remove_file(&path) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                return Err(WriteError {
+                    action: "remove",
+                    path,
+                    source: e,
+                });
             }
-        })
-        .try_reduce(|| false, |a, b| Ok(a || b))
+            _ => {}
+        }
+        let mut folder = rel.as_str();
+        while let Some((parent, _)) = folder.rsplit_once('/') {
+            if !emptied.insert(parent) {
+                break;
+            }
+            folder = parent;
+        }
+    }
+    // Deepest first, so each folder is tried after everything in it; one still holding
+    // something is refused and stays.
+    let mut folders: Vec<&str> = emptied.into_iter().collect();
+    folders.sort_unstable_by_key(|f| std::cmp::Reverse(f.matches('/').count()));
+    for folder in folders {
+        let _ = fs::remove_dir(dir.join(folder));
+    }
+    Ok(())
 }
 
 /// Any change to what this produces must change the manifest's `FORMAT`, or rebuilds would
@@ -268,54 +393,19 @@ pub fn minify(html: &str) -> Vec<u8> {
     minify_html::minify(html.as_bytes(), &cfg)
 }
 
-/// Copies `static/` byte for byte. Symlinks are not followed, so nothing outside the site leaks in.
-fn copy_static(
-    from: &Path,
-    to: &Path,
-    written: &mut HashSet<PathBuf>,
-) -> Result<(usize, u64), WriteError> {
-    if !from.is_dir() {
-        return Ok((0, 0));
-    }
-    let (mut files, mut bytes) = (0, 0);
-    for entry in walkdir::WalkDir::new(from)
-        .follow_links(false)
-        .sort_by_file_name()
-    {
-        let entry = entry.map_err(|e| WriteError {
-            action: "read",
-            path: e
-                .path()
-                .map_or_else(|| from.to_path_buf(), Path::to_path_buf),
-            source: e
-                .into_io_error()
-                .unwrap_or_else(|| io::Error::other("walk error")),
-        })?;
-        let rel = entry.path().strip_prefix(from).unwrap_or(entry.path());
-        let target = to.join(rel);
-        if entry.file_type().is_dir() {
-            io("create", &target, fs::create_dir_all(&target))?;
-        } else if entry.file_type().is_file() {
-            bytes += io("copy", entry.path(), fs::copy(entry.path(), &target))?;
-            files += 1;
-            written.insert(target);
-        }
-    }
-    Ok((files, bytes))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::outputs::Origin;
 
-    fn config(root: &Path, out: &str) -> Config {
+    fn config(root: &Path) -> Config {
         Config {
             root: root.to_path_buf(),
             title: Default::default(),
             base_url: "https://x.org/".into(),
             base_path: "/".into(),
             languages: vec!["fr".into()],
-            output_dir: root.join(out),
+            output_dir: root.join("public"),
             allow_html: false,
             backlinks_per_page: 20,
             cname: None,
@@ -323,48 +413,129 @@ mod tests {
         }
     }
 
-    #[test]
-    fn refuses_dangerous_output_dirs() {
-        let root = Path::new("/srv/site");
-        for bad in [
-            ".",
-            "..",
-            "content",
-            "content/x",
-            "templates",
-            "static",
-            "/",
-            "../..",
-        ] {
-            let err = check_output_dir(&config(root, bad)).unwrap_err();
-            assert_eq!(err.code, Code::UnsafeOutputDir, "{bad}");
+    fn page(path: &str, content: &str) -> Page {
+        Page {
+            path: path.into(),
+            content: content.into(),
+            alternates: Vec::new(),
+            lastmod: None,
         }
-        assert!(check_output_dir(&config(root, "public")).is_ok());
-        assert!(check_output_dir(&config(root, "../site-public")).is_ok());
+    }
+
+    fn plan(paths: &[&str]) -> Vec<Planned> {
+        paths
+            .iter()
+            .map(|p| Planned {
+                path: p.to_string(),
+                origin: Origin::Site("test page"),
+            })
+            .collect()
+    }
+
+    fn build(
+        config: &Config,
+        pages: &[Page],
+        statics: &[(String, PathBuf)],
+    ) -> Result<Report, Diagnostic> {
+        let mut paths: Vec<&str> = pages.iter().map(|p| p.path.as_str()).collect();
+        paths.extend(statics.iter().map(|(p, _)| p.as_str()));
+        let staging = Output::claim(config, false)?.stage(&plan(&paths))?;
+        let written: Vec<(Page, Record)> = pages
+            .iter()
+            .map(|p| Ok((p.clone(), staging.write(p)?)))
+            .collect::<Result<_, WriteError>>()
+            .map_err(Diagnostic::from)?;
+        staging.finish(statics, &written)
+    }
+
+    fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+        let mut found: Vec<_> = walkdir::WalkDir::new(dir)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e
+                    .path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                (rel, fs::read(e.path()).unwrap())
+            })
+            .collect();
+        found.sort();
+        found
     }
 
     #[test]
-    fn recovers_an_interrupted_swap() {
+    fn a_failure_while_writing_removes_the_staging_folder_and_keeps_the_output() {
         let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("public");
-        let s = siblings(&out);
-        fs::create_dir_all(&s.old).unwrap();
-        fs::write(s.old.join("index.html"), "old").unwrap();
-        recover(&out).unwrap();
-        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "old");
-        assert!(!s.old.exists());
+        let config = config(tmp.path());
+        build(&config, &[page("index.html", "<p>one</p>")], &[]).unwrap();
+        build(&config, &[page("index.html", "<p>two</p>")], &[]).unwrap();
+        let before = files(&config.output_dir);
+        // The static file vanished after the plan was made: copying it fails.
+        let gone = vec![("gone.css".to_string(), tmp.path().join("static/gone.css"))];
+        let err = build(&config, &[page("index.html", "<p>three</p>")], &gone).unwrap_err();
+        assert!(err.message.contains("gone.css"), "{}", err.message);
+        assert_eq!(files(&config.output_dir), before);
+        let layout = Layout::new(&config.output_dir);
+        assert!(!layout.staging.exists());
+        // The next build starts afresh and succeeds.
+        build(&config, &[page("index.html", "<p>four</p>")], &[]).unwrap();
+        assert_eq!(
+            fs::read_to_string(config.output_dir.join("index.html")).unwrap(),
+            "<p>four</p>"
+        );
     }
 
     #[test]
-    fn staging_reuse_prunes_what_the_build_did_not_write() {
+    fn pruning_removes_what_the_build_no_longer_writes_and_the_emptied_folders() {
         let tmp = tempfile::tempdir().unwrap();
-        let dir = tmp.path().join("stage");
-        fs::create_dir_all(dir.join("fr/old-article")).unwrap();
-        fs::write(dir.join("fr/old-article/index.html"), "stale").unwrap();
-        fs::write(dir.join("keep.html"), "x").unwrap();
-        let keep: HashSet<PathBuf> = [dir.join("keep.html")].into_iter().collect();
-        prune(&dir, &keep).unwrap();
-        assert!(dir.join("keep.html").exists());
-        assert!(!dir.join("fr").exists());
+        let config = config(tmp.path());
+        let pages = [
+            page("fr/a/index.html", "a"),
+            page("fr/b/deep/index.html", "b"),
+        ];
+        build(&config, &pages, &[]).unwrap();
+        build(&config, &pages, &[]).unwrap();
+        build(&config, &pages[..1], &[]).unwrap();
+        build(&config, &pages[..1], &[]).unwrap();
+        for dir in [
+            config.output_dir.clone(),
+            Layout::new(&config.output_dir).old,
+        ] {
+            assert!(dir.join("fr/a/index.html").is_file());
+            assert!(!dir.join("fr/b").exists(), "{}", dir.display());
+        }
+    }
+
+    #[test]
+    fn an_output_of_depeche_0_1_is_taken_over() {
+        let tmp = tempfile::tempdir().unwrap();
+        let config = config(tmp.path());
+        let layout = Layout::new(&config.output_dir);
+        fs::create_dir_all(config.output_dir.join("fr")).unwrap();
+        fs::write(config.output_dir.join("fr/index.html"), "old").unwrap();
+        fs::write(
+            &layout.legacy_manifest,
+            "depeche-manifest 1 0.1.0\n[latest]\n0000000000000000000000000000002a 3 1 fr/index.html\n[earlier]\n",
+        )
+        .unwrap();
+        build(&config, &[page("index.html", "new")], &[]).unwrap();
+        assert!(!layout.legacy_manifest.exists());
+        assert!(!config.output_dir.join("fr").exists());
+    }
+
+    #[test]
+    fn an_unplanned_page_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let config = config(tmp.path());
+        let staging = Output::claim(&config, false)
+            .unwrap()
+            .stage(&plan(&["a.html"]))
+            .unwrap();
+        assert!(staging.write(&page("b.html", "x")).is_err());
+        staging.abandon();
     }
 }

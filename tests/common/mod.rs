@@ -150,6 +150,14 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     files
 }
 
+/// The files of a built site as published: without depeche's own manifest, whose records
+/// (file times) differ between two builds of the same site.
+pub fn published(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = snapshot(dir);
+    files.remove(".depeche-manifest");
+    files
+}
+
 pub fn select<'a>(doc: &'a Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
     let selector = Selector::parse(css).unwrap_or_else(|e| panic!("bad selector {css}: {e:?}"));
     doc.select(&selector).collect()

@@ -1,0 +1,329 @@
+//! Every file a build writes, known before anything is written. The list is checked for
+//! collisions (two sources for one file, a file where a folder must be, paths that differ only
+//! by case or Unicode normalisation, which case-insensitive and normalising file systems such as
+//! macOS's and Windows' merge) and journaled in the output folder's manifest before writing.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::config::Config;
+use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::graph::Graph;
+use crate::render::{self, SITEMAP_URLS};
+use crate::source;
+use crate::urls;
+use crate::write::manifest;
+
+/// Where a planned file comes from, for error messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// An article's page: its source file.
+    Article(PathBuf),
+    /// An entity's page: its id.
+    Entity(String),
+    /// A page depeche makes for the site (home, indexes, 404, sitemaps, hosting files).
+    Site(&'static str),
+    /// A file copied from `static/`: its path relative to the site root.
+    Static(PathBuf),
+}
+
+impl Origin {
+    fn location(&self) -> Option<Location> {
+        match self {
+            Origin::Article(file) | Origin::Static(file) => Some(Location::file_only(file)),
+            Origin::Entity(id) => Some(Location::file_only(format!("content/entities/{id}.yaml"))),
+            Origin::Site(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::Article(file) | Origin::Static(file) => write!(f, "{}", file.display()),
+            Origin::Entity(id) => write!(f, "the page of entity `{id}`"),
+            Origin::Site(what) => write!(f, "the site's {what}"),
+        }
+    }
+}
+
+/// One file of the output, by `/`-separated path relative to the output folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Planned {
+    pub path: String,
+    pub origin: Origin,
+}
+
+/// The pages a full render produces, in no particular order.
+pub fn pages(config: &Config, graph: &Graph) -> Vec<Planned> {
+    let mut plan = Vec::new();
+    let mut add = |path: String, origin: Origin| plan.push(Planned { path, origin });
+    add("index.html".into(), Origin::Site("home page"));
+    let mut listed = 0;
+    for lang in &config.languages {
+        let homes = render::home_pages(config, graph, lang);
+        for page in 1..=homes {
+            add(urls::home_page_path(lang, page), Origin::Site("home page"));
+        }
+        add(urls::entities_path(lang), Origin::Site("entity index"));
+        listed += homes + 1;
+        for article in &graph.articles {
+            if let Some(version) = article.versions.get(lang) {
+                add(
+                    version.path.clone(),
+                    Origin::Article(version.source.clone()),
+                );
+                listed += 1;
+            }
+        }
+        for entity in &graph.entities {
+            let pages = render::entity_pages(config, entity, lang);
+            for page in 1..=pages {
+                add(
+                    urls::entity_path(lang, entity.id(), page),
+                    Origin::Entity(entity.id().to_string()),
+                );
+            }
+            listed += pages;
+        }
+    }
+    add("404.html".into(), Origin::Site("404 page"));
+    add("sitemap.xml".into(), Origin::Site("sitemap"));
+    if listed > SITEMAP_URLS {
+        for n in 1..=listed.div_ceil(SITEMAP_URLS) {
+            add(format!("sitemaps/{n}.xml"), Origin::Site("sitemap"));
+        }
+    }
+    add(".nojekyll".into(), Origin::Site("GitHub Pages marker"));
+    if config.cname.is_some() {
+        add("CNAME".into(), Origin::Site("CNAME file"));
+    }
+    plan
+}
+
+/// Every regular file under `static/`, as (path in the output, file). Symbolic links are not
+/// followed: nothing outside the site is published.
+pub fn static_files(root: &Path) -> (Vec<(String, PathBuf)>, Vec<Diagnostic>) {
+    let dir = root.join("static");
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    if !dir.is_dir() {
+        return (files, problems);
+    }
+    for entry in walkdir::WalkDir::new(&dir)
+        .follow_links(false)
+        .sort_by_file_name()
+    {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let shown = e
+                    .path()
+                    .map_or_else(|| dir.clone(), |p| source::display_path(root, p));
+                problems.push(Diagnostic::at(
+                    Code::Unreadable,
+                    format!("cannot read {}: {e}", shown.display()),
+                    Location::file_only(shown),
+                ));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let shown = source::display_path(root, entry.path());
+        let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
+        let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
+        match parts {
+            Some(parts) if parts.iter().all(|p| !p.contains(char::is_control)) => {
+                files.push((parts.join("/"), entry.path().to_path_buf()));
+            }
+            _ => problems.push(
+                Diagnostic::at(
+                    Code::InvalidFileName,
+                    format!(
+                        "{}: the name is not valid UTF-8 or holds control characters",
+                        shown.display()
+                    ),
+                    Location::file_only(&shown),
+                )
+                .with_help("rename the file: published file names become URLs"),
+            ),
+        }
+    }
+    (files, problems)
+}
+
+/// The form under which case-insensitive, normalising file systems store a path.
+fn folded(path: &str) -> String {
+    path.nfc().collect::<String>().to_lowercase()
+}
+
+/// Finds every pair of planned files that would land on the same file, or where one needs a
+/// folder the other makes a file of, on any of the file systems a site is cloned onto.
+pub fn collisions(plan: &[Planned]) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    let mut by_name: HashMap<String, &Planned> = HashMap::with_capacity(plan.len());
+    for planned in plan {
+        if let Origin::Static(file) = &planned.origin
+            && [manifest::FILE, manifest::TEMP_FILE].contains(&planned.path.as_str())
+        {
+            problems.push(
+                Diagnostic::at(
+                    Code::DuplicateOutput,
+                    format!("{} is a name depeche keeps for its own use", file.display()),
+                    Location::file_only(file),
+                )
+                .with_help("rename or remove this file"),
+            );
+            continue;
+        }
+        match by_name.entry(folded(&planned.path)) {
+            std::collections::hash_map::Entry::Occupied(first) => {
+                problems.push(collision(first.get(), planned));
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(planned);
+            }
+        }
+    }
+    // A file where another file's folder must be.
+    let mut folders: HashMap<String, &Planned> = HashMap::new();
+    for planned in plan {
+        let name = folded(&planned.path);
+        let mut at = name.len();
+        while let Some(slash) = name[..at].rfind('/') {
+            if folders.insert(name[..slash].to_string(), planned).is_some() {
+                break;
+            }
+            at = slash;
+        }
+    }
+    let mut files: Vec<(&String, &&Planned)> = by_name.iter().collect();
+    files.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    for (name, file) in files {
+        if let Some(inside) = folders.get(name) {
+            problems.push(collision(file, inside));
+        }
+    }
+    problems
+}
+
+fn collision(first: &Planned, second: &Planned) -> Diagnostic {
+    let (primary, other) = match (&first.origin, &second.origin) {
+        (_, Origin::Static(_)) => (second, first),
+        _ => (first, second),
+    };
+    let message = if first.path == second.path {
+        format!(
+            "{} and {} would both be written to {}",
+            primary.origin, other.origin, primary.path
+        )
+    } else if folded(&first.path) == folded(&second.path) {
+        format!(
+            "{} ({}) and {} ({}) differ only by case or accents' encoding: file systems that ignore case or normalise names (macOS, Windows) would keep only one",
+            primary.path, primary.origin, other.path, other.origin
+        )
+    } else {
+        format!(
+            "{} ({}) is a file where {} ({}) needs a folder",
+            first.path, first.origin, second.path, second.origin
+        )
+    };
+    let help = match primary.origin {
+        Origin::Static(_) => "rename or move the file in static/: generated pages take precedence",
+        Origin::Article(_) => "give one of the articles a different `slug` in its front matter",
+        _ => "rename one of the two sources",
+    };
+    let mut locations = [&primary.origin, &other.origin]
+        .into_iter()
+        .filter_map(Origin::location);
+    let first_location = locations.next();
+    Diagnostic::new(Code::DuplicateOutput, message, first_location)
+        .with_related(locations.collect())
+        .with_help(help)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn planned(path: &str, origin: Origin) -> Planned {
+        Planned {
+            path: path.to_string(),
+            origin,
+        }
+    }
+
+    fn article(path: &str, file: &str) -> Planned {
+        planned(path, Origin::Article(file.into()))
+    }
+
+    #[test]
+    fn case_and_normalisation_collide_but_accents_do_not() {
+        let nfc = "fr/articles/caf\u{e9}/index.html";
+        let nfd = "fr/articles/cafe\u{301}/index.html";
+        let found = collisions(&[
+            article("fr/articles/Foo/index.html", "a.fr.md"),
+            article("fr/articles/foo/index.html", "b.fr.md"),
+            article(nfc, "c.fr.md"),
+            article(nfd, "d.fr.md"),
+            article("fr/articles/cafe/index.html", "e.fr.md"),
+        ]);
+        assert_eq!(found.len(), 2, "{found:#?}");
+        assert!(found.iter().all(|d| d.code == Code::DuplicateOutput));
+        assert!(found[0].message.contains("differ only by case"));
+        let files: Vec<_> = found
+            .iter()
+            .flat_map(|d| {
+                d.location
+                    .iter()
+                    .map(|l| l.file.clone())
+                    .chain(d.related.iter().map(|l| l.file.clone()))
+            })
+            .collect();
+        for f in ["a.fr.md", "b.fr.md", "c.fr.md", "d.fr.md"] {
+            assert!(files.contains(&PathBuf::from(f)), "{f}: {files:?}");
+        }
+    }
+
+    #[test]
+    fn static_files_cannot_replace_pages_or_their_folders() {
+        let found = collisions(&[
+            planned("404.html", Origin::Site("404 page")),
+            article("fr/articles/alep/index.html", "content/articles/alep.fr.md"),
+            planned("404.html", Origin::Static("static/404.html".into())),
+            planned(
+                "fr/articles/alep",
+                Origin::Static("static/fr/articles/alep".into()),
+            ),
+            planned(
+                "fr/articles/alep/photo.jpg",
+                Origin::Static("static/fr/articles/alep/photo.jpg".into()),
+            ),
+            planned(
+                manifest::FILE,
+                Origin::Static("static/.depeche-manifest".into()),
+            ),
+        ]);
+        assert_eq!(found.len(), 3, "{found:#?}");
+        assert!(
+            found[0]
+                .message
+                .contains("would both be written to 404.html")
+        );
+        assert_eq!(
+            found[0].location.as_ref().unwrap().file,
+            PathBuf::from("static/404.html")
+        );
+        assert!(found[1].message.contains("keeps for its own use"));
+        assert!(
+            found[2].message.contains("needs a folder"),
+            "{}",
+            found[2].message
+        );
+    }
+}

@@ -1,0 +1,412 @@
+//! Which folders a build may replace. depeche owns an output folder only when it carries
+//! depeche's manifest (or is empty or absent); it never writes through a symbolic link, never
+//! replaces the site, its sources, the home folder or the file system root, and never deletes a
+//! file it did not write: a folder holding one is refused before anything is moved.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::manifest::{self, Manifest};
+use crate::diagnostic::{Code, Diagnostic, Location};
+
+/// The output folder and the two folders depeche keeps beside it.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub out: PathBuf,
+    /// Where the next site is written before it is swapped in.
+    pub staging: PathBuf,
+    /// The previous site, kept to be overwritten by the next build (cheaper than a fresh tree).
+    pub old: PathBuf,
+    /// Where depeche 0.1 kept the manifest of both folders, beside the output.
+    pub legacy_manifest: PathBuf,
+}
+
+impl Layout {
+    pub fn new(out: &Path) -> Layout {
+        let out = absolute(out);
+        let parent = out.parent().unwrap_or(Path::new("/")).to_path_buf();
+        let name = out
+            .file_name()
+            .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+        Layout {
+            staging: parent.join(format!(".{name}.depeche-staging")),
+            old: parent.join(format!(".{name}.depeche-old")),
+            legacy_manifest: parent.join(format!(".{name}.depeche-manifest")),
+            out,
+        }
+    }
+}
+
+/// The absolute, lexically normalised form of a path that may not exist yet.
+pub fn absolute(path: &Path) -> PathBuf {
+    crate::source::normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
+}
+
+/// A folder as diagnostics show paths: relative to the site root when inside it.
+fn shown(root: &Path, path: &Path) -> String {
+    match path.strip_prefix(absolute(root)) {
+        Ok(rel) if !rel.as_os_str().is_empty() => rel.display().to_string(),
+        _ => path.display().to_string(),
+    }
+}
+
+/// The path with every symbolic link in its existing part resolved: where it really leads.
+fn resolved(path: &Path) -> PathBuf {
+    let mut existing = path.to_path_buf();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            return rest.iter().rev().fold(real, |p, part| p.join(part));
+        }
+        match (existing.file_name(), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_os_string());
+                existing = parent.to_path_buf();
+            }
+            _ => return path.to_path_buf(),
+        }
+    }
+}
+
+fn is_symlink(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+}
+
+fn refusal(root: &Path, out: &Path, code: Code, why: String, help: &str) -> Diagnostic {
+    // No location: the folder may come from site.yaml or from --output; the message names it.
+    Diagnostic::new(
+        code,
+        format!("refusing to write the site to {}: {why}", shown(root, out)),
+        None,
+    )
+    .with_help(help.to_string())
+}
+
+const DEDICATED: &str =
+    "set `output_dir` in site.yaml (or --output) to a folder of its own, such as `public`";
+
+/// Output folders no option can make acceptable: the file system root, the home folder, the
+/// site, the current folder or any of their parents, the site's sources; a symbolic link, or a
+/// path through one inside the site.
+pub fn refuse_unsafe(root: &Path, out: &Path) -> Result<(), Diagnostic> {
+    let refuse = |why: String| Err(refusal(root, out, Code::UnsafeOutputDir, why, DEDICATED));
+    let root = absolute(root);
+    let out = absolute(out);
+    let home = std::env::home_dir().map(|h| absolute(&h));
+    let cwd = std::env::current_dir().ok();
+    // Checked as written and as resolved, so that `..` and links cannot disguise a folder.
+    for (out, root) in [
+        (out.clone(), root.clone()),
+        (resolved(&out), resolved(&root)),
+    ] {
+        if out.parent().is_none() {
+            return refuse("it is the file system root".into());
+        }
+        if home.as_ref().is_some_and(|h| h.starts_with(&out)) {
+            return refuse("it is your home folder or one of its parents".into());
+        }
+        if root.starts_with(&out) {
+            return refuse("it is the site root or one of its parents".into());
+        }
+        if cwd.as_ref().is_some_and(|c| c.starts_with(&out)) {
+            return refuse("it is the current folder or one of its parents".into());
+        }
+        for source in ["content", "templates", "static", ".git"] {
+            if out.starts_with(root.join(source)) {
+                return refuse(format!("it is inside the site's {source}/ folder"));
+            }
+        }
+    }
+    if out.starts_with(&root) {
+        // Every folder on the way from the site to the output must be a real folder.
+        let mut path = root.clone();
+        for part in out.strip_prefix(&root).unwrap_or(&out).components() {
+            path.push(part);
+            if is_symlink(&path) {
+                return Err(refusal(
+                    &root,
+                    &out,
+                    Code::UnsafeOutputDir,
+                    format!("{} is a symbolic link", shown(&root, &path)),
+                    "depeche never writes through a symbolic link: point `output_dir` at a real folder",
+                ));
+            }
+        }
+    }
+    let layout = Layout::new(&out);
+    for path in [&layout.out, &layout.staging, &layout.old] {
+        if is_symlink(path) {
+            return Err(refusal(
+                &root,
+                &out,
+                Code::UnsafeOutputDir,
+                format!("{} is a symbolic link", shown(&root, path)),
+                "depeche never writes through a symbolic link: remove the link, or point `output_dir` at a real folder",
+            ));
+        }
+    }
+    if out.exists() && !out.is_dir() {
+        return refuse("it exists and is not a folder".into());
+    }
+    Ok(())
+}
+
+/// What a folder holds, by `/`-separated path relative to it.
+#[derive(Debug, Default)]
+pub struct Scan {
+    pub files: Vec<String>,
+    /// Symbolic links, devices, sockets, names that are not UTF-8: never depeche's.
+    pub foreign: Vec<String>,
+}
+
+/// Lists a folder, sub-folders in parallel (a large site is tens of thousands of folders).
+pub fn scan(dir: &Path) -> io::Result<Scan> {
+    fn walk(dir: &Path, rel: &str) -> io::Result<Scan> {
+        let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)?.collect::<io::Result<_>>()?;
+        let parts: Vec<Scan> = entries
+            .par_iter()
+            .map(|entry| {
+                let name = entry.file_name();
+                let name = name.to_string_lossy();
+                let path = if rel.is_empty() {
+                    name.to_string()
+                } else {
+                    format!("{rel}/{name}")
+                };
+                let kind = entry.file_type()?;
+                let utf8 = entry.file_name().to_str().is_some();
+                if kind.is_dir() && utf8 {
+                    walk(&entry.path(), &path)
+                } else if kind.is_file() && utf8 {
+                    Ok(Scan {
+                        files: vec![path],
+                        foreign: Vec::new(),
+                    })
+                } else {
+                    Ok(Scan {
+                        files: Vec::new(),
+                        foreign: vec![path],
+                    })
+                }
+            })
+            .collect::<io::Result<_>>()?;
+        let mut scan = Scan::default();
+        for mut part in parts {
+            scan.files.append(&mut part.files);
+            scan.foreign.append(&mut part.foreign);
+        }
+        Ok(scan)
+    }
+    walk(dir, "")
+}
+
+/// A folder of depeche's, as found before the build: its manifest and what it holds.
+#[derive(Debug)]
+pub struct Owned {
+    pub manifest: Manifest,
+    pub scan: Scan,
+}
+
+impl Owned {
+    /// Files in the folder that its manifest does not list (with symbolic links and the like).
+    pub fn strangers(&self) -> Vec<&str> {
+        let mut found: Vec<&str> = self
+            .scan
+            .files
+            .iter()
+            .filter(|f| {
+                *f != manifest::FILE && *f != manifest::TEMP_FILE && !self.manifest.contains(f)
+            })
+            .chain(&self.scan.foreign)
+            .map(String::as_str)
+            .collect();
+        found.sort_unstable();
+        found
+    }
+}
+
+/// Reads one of the output folders: `Ok(None)` when absent. A folder without a manifest counts
+/// as depeche's when it is empty, when depeche 0.1's manifest lies beside it, or with `force`
+/// (its files then count as written by depeche, to be replaced); otherwise it is refused.
+pub fn claim_folder(
+    root: &Path,
+    dir: &Path,
+    out: &Path,
+    legacy: Option<&Manifest>,
+    force: bool,
+) -> Result<Option<Owned>, Diagnostic> {
+    let meta = match std::fs::symlink_metadata(dir) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(unreadable(root, dir, e)),
+    };
+    if !meta.is_dir() {
+        return Err(refusal(
+            root,
+            out,
+            Code::UnsafeOutputDir,
+            format!("{} exists and is not a folder", shown(root, dir)),
+            "move it away: depeche keeps its own folders under that name",
+        ));
+    }
+    let scan = scan(dir).map_err(|e| unreadable(root, dir, e))?;
+    let manifest = match Manifest::read(dir) {
+        Ok(Some(m)) => m,
+        Ok(None) => match legacy {
+            Some(m) => m.clone(),
+            None if scan.files.is_empty() && scan.foreign.is_empty() => Manifest::default(),
+            None if force => Manifest::default(),
+            None => {
+                return Err(refusal(
+                    root,
+                    out,
+                    Code::OutputNotOwned,
+                    format!(
+                        "{} is not empty and was not written by depeche (it has no {} file)",
+                        shown(root, dir),
+                        manifest::FILE
+                    ),
+                    "depeche replaces the whole folder it builds into: choose a new or empty folder, or pass --force to let depeche replace everything in this one",
+                ));
+            }
+        },
+        Err(e) => return Err(unreadable(root, dir, e)),
+    };
+    let mut owned = Owned { manifest, scan };
+    let strangers: Vec<String> = owned.strangers().into_iter().map(String::from).collect();
+    if strangers.is_empty() {
+        return Ok(Some(owned));
+    }
+    if !force {
+        return Err(strangers_error(root, dir, out, &strangers));
+    }
+    // Adopted: from now on these files are depeche's to replace. Links and special files are
+    // never written through: they are removed when the folder is next rewritten.
+    for path in strangers {
+        owned.manifest.files.insert(path, None);
+    }
+    Ok(Some(owned))
+}
+
+fn strangers_error(root: &Path, dir: &Path, out: &Path, strangers: &[String]) -> Diagnostic {
+    const SHOWN: usize = 10;
+    let mut list: Vec<String> = strangers
+        .iter()
+        .take(SHOWN)
+        .map(|s| shown(root, &dir.join(s)))
+        .collect();
+    if strangers.len() > SHOWN {
+        list.push(format!("and {} more", strangers.len() - SHOWN));
+    }
+    refusal(
+        root,
+        out,
+        Code::OutputNotOwned,
+        format!(
+            "{} holds {} that depeche did not write: {}",
+            shown(root, dir),
+            if strangers.len() == 1 {
+                "a file".to_string()
+            } else {
+                format!("{} files", strangers.len())
+            },
+            list.join(", ")
+        ),
+        "depeche never deletes what it did not write, and each build replaces this folder: move these files into static/ to publish them with the site, or delete them; --force lets depeche replace them",
+    )
+}
+
+fn unreadable(root: &Path, dir: &Path, e: io::Error) -> Diagnostic {
+    Diagnostic::new(
+        Code::Unreadable,
+        format!("cannot read {}: {e}", shown(root, dir)),
+        Some(Location::file_only(dir)),
+    )
+    .with_help("check the permissions of the output folder")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_dangerous_output_dirs() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        for bad in [
+            ".",
+            "..",
+            "content",
+            "content/x",
+            "templates",
+            "static/out",
+            ".git",
+            "/",
+            "../..",
+        ] {
+            let err = refuse_unsafe(&root, &root.join(bad)).unwrap_err();
+            assert_eq!(err.code, Code::UnsafeOutputDir, "{bad}");
+        }
+        if let Some(home) = std::env::home_dir() {
+            assert!(refuse_unsafe(&root, &home).is_err());
+        }
+        assert!(refuse_unsafe(&root, &root.join("public")).is_ok());
+        assert!(refuse_unsafe(&root, &root.join("../site-public")).is_ok());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn refuses_symbolic_links_on_the_way() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        std::fs::create_dir_all(tmp.path().join("elsewhere")).unwrap();
+        std::os::unix::fs::symlink(root.join("content"), root.join("public")).unwrap();
+        std::os::unix::fs::symlink(tmp.path().join("elsewhere"), root.join("build")).unwrap();
+        for bad in ["public", "build/site", "content/../public"] {
+            let err = refuse_unsafe(&root, &root.join(bad)).unwrap_err();
+            assert_eq!(err.code, Code::UnsafeOutputDir, "{bad}");
+        }
+    }
+
+    #[test]
+    fn claims_only_folders_depeche_wrote() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        assert!(
+            claim_folder(tmp.path(), &out, &out, None, false)
+                .unwrap()
+                .is_none()
+        );
+        std::fs::create_dir_all(out.join("empty/folder")).unwrap();
+        assert!(
+            claim_folder(tmp.path(), &out, &out, None, false)
+                .unwrap()
+                .is_some()
+        );
+        std::fs::write(out.join("notes.txt"), "mine").unwrap();
+        let err = claim_folder(tmp.path(), &out, &out, None, false).unwrap_err();
+        assert_eq!(err.code, Code::OutputNotOwned);
+        let forced = claim_folder(tmp.path(), &out, &out, None, true)
+            .unwrap()
+            .unwrap();
+        assert!(forced.manifest.contains("notes.txt"));
+
+        let mut manifest = Manifest::default();
+        manifest.files.insert("index.html".into(), None);
+        manifest.save(&out).unwrap();
+        std::fs::write(out.join("index.html"), "x").unwrap();
+        let err = claim_folder(tmp.path(), &out, &out, None, false).unwrap_err();
+        assert!(err.message.contains("notes.txt"), "{}", err.message);
+        assert!(!err.message.contains("index.html"), "{}", err.message);
+        std::fs::remove_file(out.join("notes.txt")).unwrap();
+        assert!(
+            claim_folder(tmp.path(), &out, &out, None, false)
+                .unwrap()
+                .is_some()
+        );
+    }
+}

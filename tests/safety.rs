@@ -1,0 +1,338 @@
+//! The output folder: depeche replaces only what it wrote, never writes through a symbolic
+//! link, and leaves the previous site whole whatever stops a build (an error, a failure while
+//! rendering, SIGKILL at any moment).
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::*;
+
+const FR: &str = "content/articles/alep-offensive-hts.fr.md";
+
+fn refused(site: &TestSite, args: &[&str], code: &str) -> String {
+    let out = site.depeche(args);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{args:?} was accepted: {stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("error[{code}]")),
+        "{args:?}: {stderr}"
+    );
+    stderr
+}
+
+fn depeche_with_home(site: &TestSite, home: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_depeche"))
+        .args(args)
+        .current_dir(site.root())
+        .env("HOME", home)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_folder_depeche_did_not_write_is_refused_before_anything_moves() {
+    let site = TestSite::nested();
+    let documents = site.dir.path().join("documents");
+    std::fs::create_dir_all(documents.join("letters")).unwrap();
+    std::fs::write(documents.join("letters/a.txt"), "precious").unwrap();
+    let before = snapshot(&documents);
+    let out = documents.to_str().unwrap();
+    // By --output, by site.yaml, outside the site and inside it.
+    let stderr = refused(&site, &["build", "--output", out], "E0023");
+    assert!(stderr.contains("documents is not empty and was not written by depeche"));
+    assert!(stderr.contains("--force"), "{stderr}");
+    site.edit(
+        "site.yaml",
+        "output_dir: public",
+        "output_dir: ../documents",
+    );
+    refused(&site, &["build"], "E0023");
+    assert!(
+        before == snapshot(&documents),
+        "a refused build touched a file"
+    );
+    let beside: Vec<_> = std::fs::read_dir(site.dir.path()).unwrap().collect();
+    assert_eq!(beside.len(), 2, "a refused build made a folder");
+
+    site.edit(
+        "site.yaml",
+        "output_dir: ../documents",
+        "output_dir: public",
+    );
+    // A folder that was never built: refused as a whole.
+    site.write("public/notes.txt", "mine");
+    refused(&site, &["build"], "E0023");
+    std::fs::remove_file(site.path("public/notes.txt")).unwrap();
+    // An empty folder is taken; once built, a file a user adds is named.
+    site.build_ok(&[]);
+    site.write("public/notes.txt", "mine");
+    let stderr = refused(&site, &["build"], "E0023");
+    assert!(stderr.contains("public/notes.txt"), "{stderr}");
+    assert_eq!(site.read("public/notes.txt"), "mine");
+    assert!(!site.path(".public.depeche-staging").exists());
+    std::fs::remove_file(site.path("public/notes.txt")).unwrap();
+    site.build_ok(&[]);
+}
+
+#[test]
+fn force_replaces_a_foreign_folder_but_never_the_home_the_site_or_its_sources() {
+    let site = TestSite::nested();
+    let home = site.dir.path().join("home");
+    std::fs::create_dir_all(home.join("docs")).unwrap();
+    std::fs::write(home.join("docs/a.txt"), "precious").unwrap();
+    let before = snapshot(site.dir.path());
+    let parent = site.dir.path().to_str().unwrap().to_string();
+    let home_str = home.to_str().unwrap().to_string();
+    for out in [
+        home_str.as_str(),
+        parent.as_str(),
+        ".",
+        "content",
+        "static/x",
+        "/",
+    ] {
+        for force in [false, true] {
+            let mut args = vec!["build", "--output", out];
+            if force {
+                args.push("--force");
+            }
+            let result = depeche_with_home(&site, &home, &args);
+            let stderr = String::from_utf8_lossy(&result.stderr);
+            assert_eq!(result.status.code(), Some(1), "{args:?}: {stderr}");
+            assert!(stderr.contains("error[E0019]"), "{args:?}: {stderr}");
+        }
+    }
+    assert!(
+        before == snapshot(site.dir.path()),
+        "a refused build touched a file"
+    );
+
+    // A folder of the user's own, with --force: replaced by the site.
+    site.write("old-site/page.html", "old");
+    site.build_ok(&["--output", "old-site", "--force"]);
+    assert!(site.path("old-site/fr/index.html").is_file());
+    assert!(!site.path("old-site/page.html").exists());
+    // The adopted file stays in depeche's spare folder until the next build replaces it.
+    site.build_ok(&["--output", "old-site"]);
+    site.build_ok(&["--output", "old-site"]);
+    assert!(!site.path(".old-site.depeche-old/page.html").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn symbolic_links_are_never_written_through() {
+    let site = TestSite::nested();
+    let sources = snapshot(&site.path("content"));
+    std::os::unix::fs::symlink("content", site.path("public")).unwrap();
+    refused(&site, &["build"], "E0019");
+    std::fs::remove_file(site.path("public")).unwrap();
+
+    let elsewhere = site.dir.path().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, site.path("public")).unwrap();
+    let stderr = refused(&site, &["build"], "E0019");
+    assert!(stderr.contains("symbolic link"), "{stderr}");
+    std::fs::remove_file(site.path("public")).unwrap();
+
+    // A link on the way to the output, and depeche's own folders replaced by links.
+    std::os::unix::fs::symlink(&elsewhere, site.path("out")).unwrap();
+    refused(&site, &["build", "--output", "out/site"], "E0019");
+    std::fs::remove_file(site.path("out")).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, site.path(".public.depeche-old")).unwrap();
+    refused(&site, &["build"], "E0019");
+    std::fs::remove_file(site.path(".public.depeche-old")).unwrap();
+
+    // A link put inside the output is a file depeche did not write.
+    site.build_ok(&[]);
+    std::os::unix::fs::symlink(site.path("content"), site.path("public/fr/articles/x")).unwrap();
+    refused(&site, &["build"], "E0023");
+    assert!(std::fs::read_dir(&elsewhere).unwrap().next().is_none());
+    assert!(
+        sources == snapshot(&site.path("content")),
+        "sources changed"
+    );
+}
+
+#[test]
+fn a_failure_while_rendering_leaves_the_previous_output_and_no_staging_folder() {
+    let site = TestSite::shipped();
+    site.build_ok(&[]);
+    site.build_ok(&[]);
+    let before = snapshot(&site.path("public"));
+    // Compiles, but fails for the entity pages only, after other pages were written.
+    site.edit(
+        "templates/entity.html",
+        "{% block main %}",
+        "{% block main %}{{ no_such_variable.field }}",
+    );
+    let out = site.depeche(&["build"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("error[E0021]"), "{stderr}");
+    assert!(
+        before == snapshot(&site.path("public")),
+        "the output changed"
+    );
+    assert!(!site.path(".public.depeche-staging").exists());
+}
+
+/// A site big enough for a build to take a while, so kills land in every stage.
+fn large_site(articles: usize) -> TestSite {
+    let site = TestSite::shipped();
+    for i in 0..articles {
+        site.write(
+            &format!("content/articles/gen-{i}.fr.md"),
+            format!(
+                "---\ntitle: Dépêche {i}\ndate: 2024-11-{:02}\n---\nLes combats continuent à [[aleppo|Alep]] et à [[idlib|Idleb]], selon l'[[osdh|OSDH]] ({i}).\n",
+                1 + i % 28
+            ),
+        );
+    }
+    site
+}
+
+/// 64-bit LCG: enough randomness for kill times, with a seed printed for replay.
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n.max(1)
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn builds_killed_at_random_moments_leave_the_old_site_or_the_new_one() {
+    let site = large_site(150);
+    let titles = ["title:\n  fr: Version A", "title:\n  fr: Version B"];
+    let set_version = |v: usize| {
+        let text = site.read("site.yaml");
+        let text = text
+            .replace(titles[0], "title:\n  fr: Dépêches annotées")
+            .replace(titles[1], "title:\n  fr: Dépêches annotées");
+        site.write(
+            "site.yaml",
+            text.replacen("title:\n  fr: Dépêches annotées", titles[v], 1),
+        );
+    };
+    // The complete site of each version; then how long a rebuild takes.
+    let mut expected = Vec::new();
+    for v in 0..2 {
+        set_version(v);
+        site.build_ok(&[]);
+        expected.push(published(&site.path("public")));
+    }
+    assert!(expected[0] != expected[1]);
+    let mut rebuild = Duration::ZERO;
+    for v in [0, 1] {
+        set_version(v);
+        let started = Instant::now();
+        site.build_ok(&[]);
+        rebuild = rebuild.max(started.elapsed());
+    }
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64;
+    eprintln!("kill seed {seed}, rebuild time {rebuild:?}");
+    let mut rng = Lcg(seed);
+    let window = rebuild.as_micros() as u64;
+    let mut kills = 0;
+    let mut current = 1;
+    let mut round = 0;
+    while kills < 60 && round < 400 {
+        round += 1;
+        // Switch versions now and then, so kills hit rebuilds in both directions.
+        if round % 3 == 0 {
+            current = 1 - current;
+            set_version(current);
+        }
+        let mut child = Command::new(env!("CARGO_BIN_EXE_depeche"))
+            .arg("build")
+            .current_dir(site.root())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_micros(rng.below(window)));
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap();
+            kills += 1;
+        }
+        child.wait().unwrap();
+        let now = published(&site.path("public"));
+        assert!(
+            now == expected[0] || now == expected[1],
+            "round {round} (seed {seed}): the output is neither whole site"
+        );
+        assert!(site.path("public/.depeche-manifest").is_file());
+    }
+    assert!(kills >= 50, "only {kills} builds were killed (seed {seed})");
+    // The next build recovers and completes.
+    site.build_ok(&[]);
+    assert!(published(&site.path("public")) == expected[current]);
+    assert!(!site.path(".public.depeche-staging").exists());
+}
+
+#[test]
+fn pages_that_differ_only_by_case_or_normalisation_are_an_error() {
+    let site = TestSite::shipped();
+    let article =
+        |slug: &str| format!("---\ntitle: T\ndate: 2024-11-30\nslug: {slug}\n---\nTexte.\n");
+    site.write("content/articles/a.fr.md", article("Caf\u{e9}"));
+    site.write("content/articles/b.fr.md", article("cafe\u{301}"));
+    site.write("content/articles/c.fr.md", article("cafe"));
+    for command in ["check", "build"] {
+        let stderr = refused(&site, &[command], "E0013");
+        assert_eq!(stderr.matches("error[E0013]").count(), 1, "{stderr}");
+        let error = stderr.split("error[E0013]").nth(1).unwrap();
+        let error = error.split("warning[").next().unwrap();
+        assert!(error.contains("content/articles/a.fr.md"), "{stderr}");
+        assert!(error.contains("content/articles/b.fr.md"), "{stderr}");
+        assert!(!error.contains("c.fr.md"), "{stderr}");
+    }
+    // The same word in NFD and NFC is one page: slugs are written in NFC.
+    std::fs::remove_file(site.path("content/articles/a.fr.md")).unwrap();
+    site.build_ok(&[]);
+    assert!(
+        site.path("public/fr/articles/caf\u{e9}/index.html")
+            .is_file()
+    );
+}
+
+#[test]
+fn a_static_file_cannot_replace_a_generated_page() {
+    let site = TestSite::shipped();
+    site.build_ok(&[]);
+    let before = snapshot(&site.path("public"));
+    for (file, page) in [
+        ("static/404.html", "404.html"),
+        ("static/sitemap.xml", "sitemap.xml"),
+        ("static/FR/Index.html", "fr/index.html"),
+        (
+            "static/fr/articles/alep-offensive-hts",
+            "fr/articles/alep-offensive-hts",
+        ),
+    ] {
+        site.write(file, "mine");
+        for command in ["check", "build"] {
+            let stderr = refused(&site, &[command], "E0013");
+            assert!(stderr.contains(file), "{stderr}");
+            assert!(stderr.contains(page), "{stderr}");
+        }
+        std::fs::remove_file(site.path(file)).unwrap();
+    }
+    assert!(before == snapshot(&site.path("public")));
+    let _ = FR;
+}
