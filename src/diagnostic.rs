@@ -78,6 +78,9 @@ codes! {
     Template => "E0021", "template-error", Error;
     BrokenLink => "E0022", "broken-link", Error;
     OutputNotOwned => "E0023", "output-not-owned", Error;
+    TooManyErrors => "E0024", "too-many-errors", Error;
+    TooDeep => "E0025", "too-deep", Error;
+    UnsafeUrl => "E0026", "unsafe-url", Error;
     SymlinkOutsideSite => "W0001", "symlink-outside-site", Warning;
     MissingTranslation => "W0002", "missing-translation", Warning;
     AnnotationParity => "W0003", "annotation-parity", Warning;
@@ -96,7 +99,12 @@ pub struct Location {
     pub line: usize,
     pub col: usize,
     pub len: usize,
+    /// The part of the line shown under the location: the whole line when short, else about
+    /// 100 characters around the span with `...` where it was cut, so that a diagnostic on a
+    /// line of megabytes stays small.
     pub line_text: String,
+    /// The 1-based column, in `line_text`, where the span starts.
+    pub text_col: usize,
 }
 
 impl Location {
@@ -108,6 +116,26 @@ impl Location {
             col: 1,
             len: 0,
             line_text: String::new(),
+            text_col: 1,
+        }
+    }
+
+    /// A location on `line`, whose full text is `full_line`, at 1-based character column `col`.
+    pub fn on_line(
+        file: impl Into<PathBuf>,
+        line: usize,
+        col: usize,
+        len: usize,
+        full_line: &str,
+    ) -> Self {
+        let (line_text, text_col) = window(full_line, col.saturating_sub(1), len.max(1));
+        Location {
+            file: file.into(),
+            line,
+            col,
+            len,
+            line_text,
+            text_col: text_col + 1,
         }
     }
 }
@@ -250,7 +278,8 @@ fn render_snippet(out: &mut String, loc: &Location, st: &Styles) {
     if loc.line_text.is_empty() {
         return;
     }
-    let (shown, caret_at) = window(&loc.line_text, loc.col.saturating_sub(1), loc.len.max(1));
+    let shown = &loc.line_text;
+    let caret_at = loc.text_col.saturating_sub(1);
     let _ = writeln!(out, "{pad} {note}|{reset}");
     let _ = writeln!(out, "{note}{:>gutter$} |{reset} {shown}", loc.line);
     // Tabs keep their width so the caret lines up under the span.
@@ -263,25 +292,27 @@ fn render_snippet(out: &mut String, loc: &Location, st: &Styles) {
     let _ = writeln!(out, "{pad} {note}|{reset} {indent}{lead}{carets}{reset}");
 }
 
-/// Prose lines can be paragraphs long: show about 100 characters around the span, marking
-/// cuts with `...`. Returns the text shown and the span's character offset in it.
+/// Prose lines can be paragraphs long: keeps about 100 characters around the span, marking
+/// cuts with `...`. Returns the text kept and the span's character offset in it. Linear in the
+/// line, whatever its length.
 fn window(line: &str, start: usize, len: usize) -> (String, usize) {
     const BEFORE: usize = 40;
     const WIDTH: usize = 100;
-    let chars: Vec<char> = line.chars().collect();
-    if chars.len() <= WIDTH {
+    // Cheap test first: a short line is kept whole.
+    if line.len() <= WIDTH || line.chars().count() <= WIDTH {
         return (line.to_string(), start);
     }
-    let from = start.saturating_sub(BEFORE).min(chars.len());
-    let to = (from + WIDTH).max(start + len).min(chars.len());
+    let total = line.chars().count();
+    let from = start.saturating_sub(BEFORE).min(total);
+    let to = (from + WIDTH).max(start + len.min(WIDTH)).min(total);
     let mut shown = String::new();
     let mut caret = start - from;
     if from > 0 {
         shown.push_str("...");
         caret += 3;
     }
-    shown.extend(&chars[from..to]);
-    if to < chars.len() {
+    shown.extend(line.chars().skip(from).take(to - from));
+    if to < total {
         shown.push_str("...");
     }
     (shown, caret)
@@ -300,6 +331,9 @@ pub struct SourceText {
     pub path: PathBuf,
     /// The text with any byte-order mark removed; line endings untouched.
     pub text: String,
+    /// Byte offset of each line's start, computed on the first diagnostic: locating many
+    /// problems in a large file stays linear.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl SourceText {
@@ -307,12 +341,26 @@ impl SourceText {
         SourceText {
             path: path.into(),
             text,
+            line_starts: std::sync::OnceLock::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(memchr_newlines(&self.text).map(|i| i + 1))
+                .collect()
+        })
     }
 
     /// Location of the byte range `start..end` (clamped to the text).
     pub fn locate(&self, start: usize, end: usize) -> Location {
-        locate(&self.path, &self.text, start, end)
+        let text = &self.text;
+        let start = floor_char_boundary(text, start.min(text.len()));
+        let starts = self.line_starts();
+        let line = starts.partition_point(|&s| s <= start);
+        let line_start = starts[line - 1];
+        locate_in_line(&self.path, text, line, line_start, start, end)
     }
 
     /// Location of a 1-based line and column (as reported by a YAML parser, say).
@@ -322,37 +370,42 @@ impl SourceText {
             .lines()
             .nth(line.saturating_sub(1))
             .unwrap_or("")
-            .trim_end_matches('\r')
-            .to_string();
-        Location {
-            file: self.path.clone(),
-            line: line.max(1),
-            col: col.max(1),
-            len,
-            line_text,
-        }
+            .trim_end_matches('\r');
+        Location::on_line(self.path.clone(), line.max(1), col.max(1), len, line_text)
     }
+}
+
+fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
+    text.bytes()
+        .enumerate()
+        .filter(|&(_, b)| b == b'\n')
+        .map(|(i, _)| i)
 }
 
 /// Turns a byte range of `text` into a location. Columns count characters, as rustc does.
 pub fn locate(path: &Path, text: &str, start: usize, end: usize) -> Location {
     let start = floor_char_boundary(text, start.min(text.len()));
-    let end = floor_char_boundary(text, end.clamp(start, text.len()));
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[..start].bytes().filter(|&b| b == b'\n').count() + 1;
+    locate_in_line(path, text, line, line_start, start, end)
+}
+
+fn locate_in_line(
+    path: &Path,
+    text: &str,
+    line: usize,
+    line_start: usize,
+    start: usize,
+    end: usize,
+) -> Location {
+    let end = floor_char_boundary(text, end.clamp(start, text.len()));
     let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
     let line_text = text[line_start..line_end].trim_end_matches('\r');
-    let line = text[..start].bytes().filter(|&b| b == b'\n').count() + 1;
     let col = text[line_start..start].chars().count() + 1;
     // Underline at most to the end of the first line of the span.
     let span_end = end.min(line_start + line_text.len()).max(start);
     let len = text[start..span_end].chars().count();
-    Location {
-        file: path.to_path_buf(),
-        line,
-        col,
-        len,
-        line_text: line_text.to_string(),
-    }
+    Location::on_line(path, line, col, len, line_text)
 }
 
 fn floor_char_boundary(text: &str, mut i: usize) -> usize {

@@ -55,14 +55,13 @@ pub fn decode(shown: PathBuf, bytes: Vec<u8>) -> Result<SourceText, Diagnostic> 
                 .position(|&b| b == b'\n')
                 .map_or(bytes.len(), |i| valid + i);
             let lossy_line = String::from_utf8_lossy(&bytes[..line_end]).into_owned();
-            let mut location = locate(&shown, &prefix, valid, valid);
-            location.line_text = lossy_line
+            let location = locate(&shown, &prefix, valid, valid);
+            let full_line = lossy_line
                 .rsplit('\n')
                 .next()
                 .unwrap_or("")
-                .trim_end_matches('\r')
-                .to_string();
-            location.len = 1;
+                .trim_end_matches('\r');
+            let location = Location::on_line(&shown, location.line, location.col, 1, full_line);
             Err(Diagnostic::at(
                 Code::InvalidUtf8,
                 format!("{} is not valid UTF-8", shown.display()),

@@ -112,6 +112,18 @@ fn cases() -> Vec<(Code, Breaker)> {
                 "du pays. [Lire en anglais](alep-offensive.en.md)",
             )
         }),
+        (Code::TooManyErrors, |s| {
+            s.edit(FR, "du pays.", &"du pays. [[nulle-part]]".repeat(150))
+        }),
+        (Code::TooDeep, |s| {
+            let nested: String = (0..150)
+                .map(|i| format!("{}- x\n", "  ".repeat(i)))
+                .collect();
+            s.edit(FR, "du pays.", &format!("du pays.\n\n{nested}"))
+        }),
+        (Code::UnsafeUrl, |s| {
+            s.edit(FR, "du pays.", "du pays. [Voir](JavaScript:alert(1))")
+        }),
         (Code::SymlinkOutsideSite, |s| {
             let outside = s.path("../outside.fr.md");
             std::fs::write(&outside, "---\ntitle: x\ndate: 2024-11-30\n---\n").unwrap();

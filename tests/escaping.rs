@@ -26,7 +26,7 @@ fn evil_site() -> TestSite {
     site.edit(
         fr,
         "pour la première fois depuis 2016.",
-        "pour la première fois depuis 2016. <script>alert(4)</script> [x](javascript:alert(5)) <b onclick=x>b</b>",
+        "pour la première fois depuis 2016. <script>alert(4)</script> <b onclick=x>b</b>",
     );
     site.edit(
         "content/entities/aleppo.yaml",
@@ -80,4 +80,20 @@ fn front_matter_and_entity_values_are_escaped_everywhere() {
     );
     let entity = site.html("fr/entities/aleppo/index.html");
     assert!(text(&select(&entity, ".lead")[0]).starts_with("<iframe"));
+}
+
+#[test]
+fn script_urls_stop_the_build() {
+    let site = TestSite::shipped();
+    let fr = "content/articles/alep-offensive-hts.fr.md";
+    site.edit(fr, "depuis 2016.", "depuis 2016. [x](javascript:alert(5))");
+    let out = site.depeche(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("error[E0026]"));
+    assert!(!site.path("public").exists());
+    site.edit(fr, "[x](javascript:alert(5))", "");
+    site.edit(fr, "date: 2024-11-30", "date: 2024-11-30\nimage: ' JavaScript:alert(1)'");
+    let out = site.depeche(&["check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("error[E0026]") && stderr.contains(":4:"), "{stderr}");
 }

@@ -2,6 +2,7 @@
 //! entity pages, an anchor on every mention, and the sentence around each mention kept for
 //! backlinks. Each body is parsed once.
 
+pub mod brackets;
 pub mod lexicon;
 pub mod links;
 pub mod snippet;
@@ -15,7 +16,7 @@ pub use lexicon::Lexicon;
 pub use links::Targets;
 pub use snippet::Snippet;
 
-use crate::diagnostic::{Code, Diagnostic, SourceText};
+use crate::diagnostic::{Code, Diagnostic, Location, SourceText};
 use crate::urls::Urls;
 
 /// One mention of an entity in a document.
@@ -72,6 +73,50 @@ struct OpenMention {
     replaces_text: bool,
 }
 
+/// Markdown nested deeper than this is refused: browsers and HTML tools handle nesting by
+/// recursion, and no article needs a hundred levels of lists or quotes.
+pub const MAX_NESTING: usize = 100;
+
+/// Problems kept per file: a file with thousands of the same mistake reports the first ones
+/// and how many more, in bounded time and memory.
+pub const MAX_PROBLEMS: usize = 100;
+
+/// One file's problems, the first [`MAX_PROBLEMS`] kept and the rest counted.
+#[derive(Default)]
+struct Problems {
+    list: Vec<Diagnostic>,
+    more: usize,
+}
+
+impl Problems {
+    /// `make` runs only for a problem that is kept.
+    fn report(&mut self, make: impl FnOnce() -> Diagnostic) {
+        if self.list.len() < MAX_PROBLEMS {
+            self.list.push(make());
+        } else {
+            self.more += 1;
+        }
+    }
+
+    fn finish(mut self, src: &SourceText) -> Vec<Diagnostic> {
+        self.list
+            .sort_by_key(|d| d.location.as_ref().map(|l| (l.line, l.col)));
+        if self.more > 0 {
+            self.list.push(
+                Diagnostic::at(
+                    Code::TooManyErrors,
+                    format!("{} more error(s) in this file are not shown", self.more),
+                    Location::file_only(&src.path),
+                )
+                .with_help(format!(
+                    "fix the {MAX_PROBLEMS} shown above and check again"
+                )),
+            );
+        }
+        self.list
+    }
+}
+
 struct PendingSnippet {
     mention: usize,
     start: usize,
@@ -83,6 +128,7 @@ impl Annotator<'_> {
     pub fn annotate(&self, src: &SourceText, body_start: usize, lang: &str) -> Annotated {
         let body = &src.text[body_start..];
         let mut out = Annotated::default();
+        let mut problems = Problems::default();
         let mut events: Vec<Event> = Vec::new();
         let mut counts: HashMap<String, usize> = HashMap::new();
         let mut open: Option<OpenMention> = None;
@@ -93,9 +139,33 @@ impl Annotator<'_> {
         let mut code_depth = 0usize;
         // Inside a Markdown link or image: its text is not prose to suggest annotations in.
         let mut link_depth = 0usize;
+        // Elements open around the current event, Markdown's and raw HTML's.
+        let mut depth = 0usize;
+        let mut too_deep = false;
+        // Source ranges of prose, adjoining ones merged: where broken brackets are looked for.
+        let mut prose_runs: Vec<(usize, usize)> = Vec::new();
 
         for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
             let span = (body_start + range.start, body_start + range.end);
+            match &event {
+                Event::Start(_) => depth += 1,
+                Event::End(_) => depth = depth.saturating_sub(1),
+                Event::Html(html) | Event::InlineHtml(html) if self.allow_html => {
+                    depth = depth.saturating_add_signed(html_depth_change(html));
+                }
+                _ => {}
+            }
+            if depth > MAX_NESTING && !too_deep {
+                too_deep = true;
+                problems.report(|| {
+                    Diagnostic::at(
+                        Code::TooDeep,
+                        format!("the text is nested more than {MAX_NESTING} levels deep"),
+                        src.locate(span.0, span.1),
+                    )
+                    .with_help("flatten these lists, quotes or HTML elements: pages cannot nest them this deep")
+                });
+            }
             match event {
                 Event::Start(Tag::Link {
                     link_type: LinkType::WikiLink { has_pothole },
@@ -104,13 +174,13 @@ impl Annotator<'_> {
                 }) => {
                     let id = dest_url.trim();
                     if id.is_empty() {
-                        out.problems.push(
+                        problems.report(|| {
                             Diagnostic::at(Code::EmptyAnnotation, "empty annotation", src.locate(span.0, span.1))
-                                .with_help("write an entity id inside the brackets, e.g. `[[aleppo]]`, or remove them"),
-                        );
+                                .with_help("write an entity id inside the brackets, e.g. `[[aleppo]]`, or remove them")
+                        });
                         dropped_link = true;
                     } else if !self.lexicon.contains(id) {
-                        out.problems.push(self.unknown_entity(src, id, span));
+                        problems.report(|| self.unknown_entity(src, id, span));
                         dropped_link = true;
                     } else {
                         let n = counts.entry(id.to_string()).or_default();
@@ -162,8 +232,7 @@ impl Annotator<'_> {
                     id,
                 }) => {
                     link_depth += 1;
-                    let dest_url =
-                        self.link_destination(src, dest_url, span, lang, &mut out.problems);
+                    let dest_url = self.link_destination(src, dest_url, span, lang, &mut problems);
                     events.push(Event::Start(Tag::Link {
                         link_type,
                         dest_url,
@@ -178,9 +247,10 @@ impl Annotator<'_> {
                     id,
                 }) => {
                     link_depth += 1;
+                    let dest_url = checked_url(src, dest_url, span, &mut problems);
                     events.push(Event::Start(Tag::Image {
                         link_type,
-                        dest_url: safe_url(dest_url),
+                        dest_url,
                         title,
                         id,
                     }))
@@ -191,11 +261,14 @@ impl Annotator<'_> {
                 }
                 Event::Html(_) | Event::InlineHtml(_) if !self.allow_html => {}
                 Event::Text(text) => {
-                    if code_depth == 0 {
-                        self.check_brackets(src, span, &mut out.problems);
-                    }
                     let prose =
                         code_depth == 0 && link_depth == 0 && open.is_none() && !dropped_link;
+                    if code_depth == 0 {
+                        match prose_runs.last_mut() {
+                            Some(run) if run.1 == span.0 => run.1 = span.1,
+                            _ => prose_runs.push(span),
+                        }
+                    }
                     if self.collect_text && prose && src.text.get(span.0..span.1) == Some(&*text) {
                         out.text_spans.push(span);
                     }
@@ -235,39 +308,47 @@ impl Annotator<'_> {
             }
         }
         flush_block(&mut block, &mut pending, &mut out.mentions, self.render);
-        if self.render {
+        let broken = self.broken_brackets(src, &prose_runs, &mut problems);
+        if broken {
+            // Suggestions would only add brackets to broken ones.
+            out.text_spans.clear();
+        }
+        if self.render && !too_deep {
             // Every document's HTML stays in memory until its page is written: sized from the
             // source (annotations grow into links) and trimmed, rather than left to doubling.
             out.html.reserve(body.len() + body.len() / 2);
             pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
             out.html.shrink_to_fit();
         }
+        out.problems = problems.finish(src);
         out
     }
 
-    /// Rewrites links to content files to their pages; drops script URLs.
+    /// Rewrites links to content files to their pages; refuses script URLs.
     fn link_destination<'e>(
         &self,
         src: &SourceText,
         dest: CowStr<'e>,
         span: (usize, usize),
         lang: &str,
-        problems: &mut Vec<Diagnostic>,
+        problems: &mut Problems,
     ) -> CowStr<'e> {
         if !links::is_content_link(&dest) {
-            return safe_url(dest);
+            return checked_url(src, dest, span, problems);
         }
         match self.targets.resolve(self.urls, &src.path, &dest, lang) {
             links::Resolved::Url(url) => CowStr::from(url),
             links::Resolved::Missing(closest) => {
-                let d = Diagnostic::at(
-                    Code::BrokenLink,
-                    format!("link to `{dest}`, which is not an article or entity of this site"),
-                    src.locate(span.0, span.1),
-                );
-                problems.push(match closest {
-                    Some(name) => d.with_help(format!("did you mean `{name}`? links are relative to this file")),
-                    None => d.with_help("link to an article as `<key>.<lang>.md` or to an entity as `../entities/<id>.yaml`"),
+                problems.report(|| {
+                    let d = Diagnostic::at(
+                        Code::BrokenLink,
+                        format!("link to `{dest}`, which is not an article or entity of this site"),
+                        src.locate(span.0, span.1),
+                    );
+                    match closest {
+                        Some(name) => d.with_help(format!("did you mean `{name}`? links are relative to this file")),
+                        None => d.with_help("link to an article as `<key>.<lang>.md` or to an entity as `../entities/<id>.yaml`"),
+                    }
                 });
                 dest
             }
@@ -288,40 +369,41 @@ impl Annotator<'_> {
         }
     }
 
-    /// `[[` that pulldown-cmark did not turn into a wikilink is an unclosed or empty annotation.
-    fn check_brackets(
+    /// Reports every `[[` and `]]` left in the prose (see [`brackets`]); true if any.
+    fn broken_brackets(
         &self,
         src: &SourceText,
-        span: (usize, usize),
-        problems: &mut Vec<Diagnostic>,
-    ) {
-        let rest = &src.text[span.0..];
-        if !rest.starts_with("[[") {
-            return;
-        }
-        let line = rest.lines().next().unwrap_or("");
-        let closed = line.find("]]");
-        let inner = closed.map(|i| &line[2..i]);
-        let d = match inner {
-            Some(inner) if inner.trim().is_empty() || inner.trim_start().starts_with('|') => {
-                Diagnostic::at(
-                    Code::EmptyAnnotation,
-                    "annotation without an entity id",
-                    src.locate(span.0, span.0 + closed.unwrap_or(0) + 2),
-                )
-                .with_help(
-                    "write an entity id first, e.g. `[[aleppo|Alep]]`, or remove the brackets",
-                )
+        runs: &[(usize, usize)],
+        problems: &mut Problems,
+    ) -> bool {
+        let mut any = false;
+        for &(start, end) in runs {
+            for (at, broken) in brackets::scan(&src.text[start..end]) {
+                any = true;
+                let at = start + at;
+                problems.report(|| match broken {
+                    brackets::Broken::Empty { end } => Diagnostic::at(
+                        Code::EmptyAnnotation,
+                        "annotation without an entity id",
+                        src.locate(at, start + end),
+                    )
+                    .with_help("write an entity id first, e.g. `[[aleppo|Alep]]`, or remove the brackets"),
+                    brackets::Broken::Unclosed => Diagnostic::at(
+                        Code::UnclosedAnnotation,
+                        "unclosed annotation: this `[[` has no `]]` of its own",
+                        src.locate(at, at + 2),
+                    )
+                    .with_help("close it with `]]` on the same line, e.g. `[[aleppo|Alep]]`"),
+                    brackets::Broken::StrayClose => Diagnostic::at(
+                        Code::UnclosedAnnotation,
+                        "`]]` closes no annotation",
+                        src.locate(at, at + 2),
+                    )
+                    .with_help("open the annotation with `[[`, e.g. `[[aleppo|Alep]]`, or remove the brackets"),
+                });
             }
-            Some(_) => return,
-            None => Diagnostic::at(
-                Code::UnclosedAnnotation,
-                "unclosed annotation",
-                src.locate(span.0, span.0 + 2),
-            )
-            .with_help("close it with `]]` on the same line, e.g. `[[aleppo|Alep]]`"),
-        };
-        problems.push(d);
+        }
+        any
     }
 }
 
@@ -372,30 +454,79 @@ fn flush_block(
     mentions: &mut [Mention],
     render: bool,
 ) {
-    for p in pending.drain(..) {
-        if render {
-            mentions[p.mention].snippet = snippet::around(block, p.start, p.end);
+    if render && !pending.is_empty() {
+        let sentences = snippet::Sentences::new(block);
+        for p in pending.iter() {
+            mentions[p.mention].snippet = sentences.around(p.start, p.end);
         }
     }
+    pending.clear();
     block.clear();
 }
 
-/// Editors are trusted with text, not script: URLs that run code or embed data are dropped.
-fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
-    let scheme: String = url
+/// How much raw HTML opens (positive) or closes: start tags of elements that have an end tag,
+/// minus end tags.
+fn html_depth_change(html: &str) -> isize {
+    const VOID: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr",
+    ];
+    let mut change = 0isize;
+    for tag in html.split('<').skip(1) {
+        if let Some(rest) = tag.strip_prefix('/') {
+            if rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                change -= 1;
+            }
+            continue;
+        }
+        let name: String = tag
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let self_closing = tag.split('>').next().is_some_and(|t| t.ends_with('/'));
+        if !name.is_empty() && !self_closing && !VOID.contains(&name.as_str()) {
+            change += 1;
+        }
+    }
+    change
+}
+
+/// Is this a URL that runs code, embeds data or reads local files? Browsers ignore spaces and
+/// control characters around and inside the scheme, compare it in any case, and so do we, after
+/// undoing percent-encoding.
+pub fn is_unsafe_url(url: &str) -> bool {
+    let decoded = percent_encoding::percent_decode_str(url).decode_utf8_lossy();
+    let scheme: String = decoded
         .chars()
-        .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
+        .filter(|c| !c.is_whitespace() && !c.is_control())
         .take(11)
         .collect::<String>()
         .to_ascii_lowercase();
-    if ["javascript:", "vbscript:", "data:"]
+    ["javascript:", "vbscript:", "data:", "file:"]
         .iter()
         .any(|bad| scheme.starts_with(bad))
-    {
-        CowStr::Borrowed("")
-    } else {
-        url
+}
+
+/// The URL, or nothing with an error when it is unsafe: such URLs are never emitted.
+fn checked_url<'e>(
+    src: &SourceText,
+    url: CowStr<'e>,
+    span: (usize, usize),
+    problems: &mut Problems,
+) -> CowStr<'e> {
+    if !is_unsafe_url(&url) {
+        return url;
     }
+    problems.report(|| {
+        Diagnostic::at(
+            Code::UnsafeUrl,
+            "a `javascript:`, `vbscript:`, `data:` or `file:` URL",
+            src.locate(span.0, span.1),
+        )
+        .with_help("link to an `https://` address or to a file of the site; put images in static/")
+    });
+    CowStr::Borrowed("")
 }
 
 #[cfg(test)]

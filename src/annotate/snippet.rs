@@ -13,62 +13,100 @@ pub struct Snippet {
 /// Longest context kept on each side of the mention, in characters.
 const MAX_SIDE: usize = 240;
 
-/// Cuts the sentence of `block` that holds the byte range `start..end`.
-///
-/// A sentence ends after `.`, `!`, `?` or `…` (and any closing quotes or brackets) followed by
-/// white space. Scanning only around the mention keeps this linear in the snippet, not the
-/// paragraph, which matters with hundreds of thousands of mentions.
-pub fn around(block: &str, start: usize, end: usize) -> Snippet {
-    let sentence_start = block[..start]
-        .char_indices()
-        .rev()
-        .find(|&(i, c)| c.is_whitespace() && ends_sentence(&block[..i]))
-        .map_or(0, |(i, c)| i + c.len_utf8());
-    let sentence_end = block[end..]
-        .char_indices()
-        .find(|&(i, c)| c.is_whitespace() && ends_sentence(&block[..end + i]))
-        .map_or(block.len(), |(i, _)| {
-            // French closing guillemets follow a space: « c'est fini. »
-            let rest = &block[end + i..];
-            let closers =
-                rest.trim_start_matches(|c: char| c.is_whitespace() || CLOSERS.contains(&c));
-            end + i + (rest.len() - closers.len())
-        });
-    Snippet {
-        before: shorten_start(block[sentence_start..start].trim_start()),
-        mention: block[start..end].to_string(),
-        after: shorten_end(block[end..sentence_end].trim_end()),
-    }
-}
-
 /// Marks that close a quotation or aside (ASCII quotes open as often as they close).
 const CLOSERS: &[char] = &['»', '”', '’', ')', ']'];
 
-/// Does `text` end a sentence: a terminator, then maybe closing quotes, brackets or spaces?
-fn ends_sentence(text: &str) -> bool {
-    let trimmed = text.trim_end_matches(|c: char| {
-        c.is_whitespace() || CLOSERS.contains(&c) || c == '"' || c == '\''
-    });
-    trimmed.ends_with(['.', '!', '?', '…', '。', '！', '？'])
+/// Where the sentences of a block of text end, found in one pass so that any number of
+/// mentions in one block costs time linear in the block.
+///
+/// A sentence ends after `.`, `!`, `?` or `…` (and any closing quotes or brackets) followed by
+/// white space.
+pub struct Sentences<'b> {
+    block: &'b str,
+    /// For each sentence end: the white space after it, and where the next sentence starts
+    /// (French closing guillemets follow a space: « c'est fini. » belongs to the sentence).
+    ends: Vec<(usize, usize)>,
 }
 
+impl<'b> Sentences<'b> {
+    pub fn new(block: &'b str) -> Self {
+        let mut ends = Vec::new();
+        // Does the text so far end a sentence, closing marks and spaces aside?
+        let mut terminated = false;
+        let mut recorded = false;
+        let mut iter = block.char_indices().peekable();
+        while let Some((i, c)) = iter.next() {
+            if c.is_whitespace() {
+                if terminated && !recorded {
+                    // The next sentence starts after any spaces and closing marks.
+                    let mut next = i + c.len_utf8();
+                    while let Some(&(j, d)) = iter.peek() {
+                        if d.is_whitespace() || CLOSERS.contains(&d) {
+                            next = j + d.len_utf8();
+                            iter.next();
+                        } else {
+                            break;
+                        }
+                    }
+                    ends.push((i, next));
+                    recorded = true;
+                }
+            } else if CLOSERS.contains(&c) || c == '"' || c == '\'' {
+                // Closing marks keep the sentence's end where it was.
+            } else {
+                terminated = matches!(c, '.' | '!' | '?' | '…' | '。' | '！' | '？');
+                recorded = false;
+            }
+        }
+        Sentences { block, ends }
+    }
+
+    /// Cuts the sentence that holds the byte range `start..end`.
+    pub fn around(&self, start: usize, end: usize) -> Snippet {
+        let block = self.block;
+        // The last sentence end strictly before the mention starts it; the first at or
+        // after the mention's end closes it.
+        let before_ends = self.ends.partition_point(|&(space, _)| space < start);
+        let sentence_start = before_ends
+            .checked_sub(1)
+            .map_or(0, |k| self.ends[k].1.min(start));
+        let after = self.ends.partition_point(|&(space, _)| space < end);
+        let sentence_end = self.ends.get(after).map_or(block.len(), |&(_, next)| next);
+        Snippet {
+            before: shorten_start(block[sentence_start..start].trim_start()),
+            mention: block[start..end].to_string(),
+            after: shorten_end(block[end..sentence_end.max(end)].trim_end()),
+        }
+    }
+}
+
+/// Cuts the sentence of `block` that holds the byte range `start..end`.
+pub fn around(block: &str, start: usize, end: usize) -> Snippet {
+    Sentences::new(block).around(start, end)
+}
+
+/// The text's last [`MAX_SIDE`] characters, from a word start; reads only those.
 fn shorten_start(text: &str) -> String {
-    let count = text.chars().count();
-    if count <= MAX_SIDE {
-        return text.to_string();
+    match text.char_indices().rev().nth(MAX_SIDE) {
+        None => text.to_string(),
+        Some((i, c)) => {
+            let cut = &text[i + c.len_utf8()..];
+            let from_word = cut.find(' ').map_or(cut, |i| &cut[i + 1..]);
+            format!("…{from_word}")
+        }
     }
-    let cut: String = text.chars().skip(count - MAX_SIDE).collect();
-    let from_word = cut.find(' ').map_or(cut.as_str(), |i| &cut[i + 1..]);
-    format!("…{from_word}")
 }
 
+/// The text's first [`MAX_SIDE`] characters, to a word end; reads only those.
 fn shorten_end(text: &str) -> String {
-    if text.chars().count() <= MAX_SIDE {
-        return text.to_string();
+    match text.char_indices().nth(MAX_SIDE) {
+        None => text.to_string(),
+        Some((i, _)) => {
+            let cut = &text[..i];
+            let to_word = cut.rfind(' ').map_or(cut, |i| &cut[..i]);
+            format!("{to_word}…")
+        }
     }
-    let cut: String = text.chars().take(MAX_SIDE).collect();
-    let to_word = cut.rfind(' ').map_or(cut.as_str(), |i| &cut[..i]);
-    format!("{to_word}…")
 }
 
 #[cfg(test)]

@@ -138,6 +138,12 @@ fn raw_html_and_script_urls_are_dropped_by_default() {
     assert!(!out.html.to_lowercase().contains("javascript"));
     assert!(!out.html.contains("data:"));
     assert!(out.html.contains("href=\"https://example.org\""));
+    let unsafe_urls: Vec<_> = out
+        .problems
+        .iter()
+        .filter(|d| d.code == Code::UnsafeUrl)
+        .collect();
+    assert_eq!(unsafe_urls.len(), 2, "{:#?}", out.problems);
     let allowed = run("<b>b</b>\n", true);
     assert!(allowed.html.contains("<b>b</b>"));
 }
@@ -189,4 +195,95 @@ fn prose_spans_skip_code_links_and_annotations() {
         "{}",
         out.html
     );
+}
+
+#[test]
+fn every_encoding_of_a_script_url_is_refused() {
+    for url in [
+        "javascript:alert(1)",
+        "JAVASCRIPT:x",
+        " \tjava\nscript:x",
+        "java%73cript:x",
+        "%6A%61%76%61script:x",
+        "vbscript:x",
+        "Data:text/html,x",
+        "file:///etc/passwd",
+    ] {
+        assert!(is_unsafe_url(url), "{url}");
+    }
+    for url in [
+        "https://x.org/javascript:",
+        "/fr/",
+        "mailto:a@b.c",
+        "datafile.html",
+    ] {
+        assert!(!is_unsafe_url(url), "{url}");
+    }
+    let out = run("[a](&#106;avascript:x) ![b](FILE:///etc/passwd)\n", false);
+    assert_eq!(out.problems.len(), 2, "{:#?}", out.problems);
+    assert!(!out.html.contains("avascript") && !out.html.contains("etc/passwd"));
+}
+
+#[test]
+fn a_bracket_closed_by_another_annotation_is_an_error() {
+    let out = run("Les [[homs|Homs] et [[aleppo|Alep]] ; fin]] ici.\n", false);
+    let found: Vec<_> = out
+        .problems
+        .iter()
+        .map(|d| (d.code, d.location.as_ref().unwrap().col))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            (Code::UnclosedAnnotation, 5),
+            (Code::UnclosedAnnotation, 42)
+        ]
+    );
+    assert!(
+        out.text_spans.is_empty(),
+        "no suggestions around broken brackets"
+    );
+}
+
+#[test]
+fn nesting_beyond_the_limit_is_an_error_not_a_crash() {
+    let deep = |n: usize| {
+        (0..n)
+            .map(|i| format!("{}- x\n", "  ".repeat(i)))
+            .collect::<String>()
+    };
+    assert!(run(&deep(20), false).problems.is_empty());
+    let out = run(&deep(2000), false);
+    assert_eq!(out.problems.len(), 1, "{:#?}", out.problems);
+    assert_eq!(out.problems[0].code, Code::TooDeep);
+    let quotes = format!("{}x\n", "> ".repeat(2000));
+    assert_eq!(run(&quotes, false).problems[0].code, Code::TooDeep);
+    let html = "<div>".repeat(2000);
+    assert!(
+        run(&html, false).problems.is_empty(),
+        "dropped HTML does not nest"
+    );
+    assert_eq!(run(&html, true).problems[0].code, Code::TooDeep);
+}
+
+#[test]
+fn problems_per_file_are_capped() {
+    let body = "[[nope]] ".repeat(5000);
+    let out = run(&body, false);
+    assert_eq!(out.problems.len(), MAX_PROBLEMS + 1);
+    let last = out.problems.last().unwrap();
+    assert_eq!(last.code, Code::TooManyErrors);
+    assert!(last.message.starts_with("4900 more"), "{}", last.message);
+}
+
+#[test]
+fn many_mentions_in_one_sentence_get_their_sentence_in_linear_time() {
+    let body = format!("{}fin.\n", "[[aleppo]] ".repeat(20_000));
+    let started = std::time::Instant::now();
+    let out = run(&body, false);
+    assert_eq!(out.mentions.len(), 20_000);
+    assert!(out.mentions[19_999].snippet.after.ends_with("fin."));
+    assert!(out.mentions[10_000].snippet.before.starts_with('…'));
+    // Generous for a debug build; quadratic work took 24 s in release.
+    assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
 }

@@ -66,6 +66,7 @@ impl Suggester {
             return Vec::new();
         };
         let mut out = Vec::new();
+        let mut more = 0usize;
         for &(start, end) in spans {
             let text = &src.text[start..end];
             let (folded, origin) = fold(text);
@@ -77,6 +78,10 @@ impl Suggester {
                 }
                 let id = &self.ids[m.pattern().as_usize()];
                 if owner == Some(id.as_str()) {
+                    continue;
+                }
+                if out.len() == MAX_SUGGESTIONS {
+                    more += 1;
                     continue;
                 }
                 let (s, e) = (start + origin[m.start()], start + origin[m.end()]);
@@ -99,9 +104,22 @@ impl Suggester {
                 out.push(d);
             }
         }
+        if more > 0 {
+            out.push(
+                Diagnostic::at(
+                    Code::UnannotatedMention,
+                    format!("{more} more unannotated mention(s) in this file are not shown"),
+                    crate::diagnostic::Location::file_only(&src.path),
+                )
+                .with_help("apply these (`depeche annotate --write`), then check again"),
+            );
+        }
         out
     }
 }
+
+/// Suggestions kept per file; the rest are counted.
+pub const MAX_SUGGESTIONS: usize = 1000;
 
 #[cfg(test)]
 mod tests {

@@ -181,6 +181,19 @@ pub fn parse(src: &SourceText, split: Split, key: &str) -> Result<FrontMatter, V
         );
     }
 
+    if let Some(image) = raw.image.as_deref()
+        && crate::annotate::is_unsafe_url(image)
+    {
+        problems.push(
+            Diagnostic::at(
+                Code::UnsafeUrl,
+                "`image` is a `javascript:`, `vbscript:`, `data:` or `file:` URL",
+                field("image").unwrap_or_else(fence),
+            )
+            .with_help("give the path of an image under static/, or an `https://` address"),
+        );
+    }
+
     match date {
         Some(date) if problems.is_empty() => Ok(FrontMatter {
             title,

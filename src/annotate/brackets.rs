@@ -1,0 +1,99 @@
+//! Broken annotation brackets. pulldown-cmark turns every well-formed `[[id]]` and
+//! `[[id|text]]` into a wikilink; any `[[` or `]]` still left in the prose is a mistake: an
+//! annotation never closed, closed by another annotation's `]]`, without an id, or a stray `]]`.
+//! One pass over the text, whatever it holds.
+
+/// What is wrong at a place in the prose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Broken {
+    /// `[[` not closed by its own `]]`.
+    Unclosed,
+    /// `[[]]`, `[[ ]]` or `[[|text]]`: brackets without an entity id; `end` is after the `]]`.
+    Empty { end: usize },
+    /// `]]` that closes nothing.
+    StrayClose,
+}
+
+/// Every broken bracket in `text`, as (byte offset, what), in order. `text` is prose that
+/// pulldown-cmark did not turn into annotations.
+pub fn scan(text: &str) -> Vec<(usize, Broken)> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i + 1 < bytes.len() {
+        match (bytes[i], bytes[i + 1]) {
+            (b'[', b'[') => {
+                // `[[[` opens at its last two brackets, as pulldown-cmark reads it.
+                let mut open = i;
+                while bytes.get(open + 2) == Some(&b'[') {
+                    open += 1;
+                }
+                match empty_annotation(text, open + 2) {
+                    Some(end) => {
+                        found.push((open, Broken::Empty { end }));
+                        i = end;
+                    }
+                    None => {
+                        found.push((open, Broken::Unclosed));
+                        i = open + 2;
+                    }
+                }
+            }
+            (b']', b']') => {
+                found.push((i, Broken::StrayClose));
+                i += 2;
+            }
+            _ => i += 1,
+        }
+    }
+    found
+}
+
+/// After a `[[` at `after - 2`: the end of `]]` when only blanks, or a `|` and text, come before
+/// it on the same line. Stops at the first bracket or line end, so each byte is read once.
+fn empty_annotation(text: &str, after: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = after;
+    while matches!(bytes.get(i), Some(b' ' | b'\t')) {
+        i += 1;
+    }
+    if bytes.get(i) == Some(&b'|') {
+        while !matches!(bytes.get(i), None | Some(b'[' | b']' | b'\n')) {
+            i += 1;
+        }
+    }
+    (bytes.get(i) == Some(&b']') && bytes.get(i + 1) == Some(&b']')).then_some(i + 2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_each_kind_of_broken_bracket() {
+        assert_eq!(scan("texte sans crochets"), vec![]);
+        assert_eq!(scan("[[homs|Homs] puis "), vec![(0, Broken::Unclosed)]);
+        assert_eq!(scan("a [[]] b"), vec![(2, Broken::Empty { end: 6 })]);
+        assert_eq!(scan("[[ | x]]"), vec![(0, Broken::Empty { end: 8 })]);
+        assert_eq!(scan("fin]] ici"), vec![(3, Broken::StrayClose)]);
+        assert_eq!(
+            scan("[[[x"),
+            vec![(1, Broken::Unclosed)],
+            "the innermost pair opens"
+        );
+        assert_eq!(
+            scan("[[a\n]]"),
+            vec![(0, Broken::Unclosed), (4, Broken::StrayClose)]
+        );
+    }
+
+    #[test]
+    fn is_linear_on_a_flood_of_brackets() {
+        let started = std::time::Instant::now();
+        assert_eq!(scan(&"[[".repeat(50_000)).len(), 1);
+        assert_eq!(scan(&"[[ ".repeat(50_000)).len(), 50_000);
+        assert_eq!(scan(&"[[|".repeat(50_000)).len(), 50_000);
+        // Generous: a quadratic scan would take minutes.
+        assert!(started.elapsed().as_secs() < 5);
+    }
+}
