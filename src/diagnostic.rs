@@ -88,6 +88,7 @@ codes! {
     MissingWikidata => "W0005", "missing-wikidata", Warning;
     MissingCoordinates => "W0006", "missing-coordinates", Warning;
     Draft => "W0007", "draft", Warning;
+    EmptyBody => "W0008", "empty-body", Warning;
     UnannotatedMention => "S0001", "unannotated-mention", Suggestion;
 }
 

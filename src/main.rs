@@ -45,6 +45,9 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if !matches!(cli.command, Command::Serve(_)) {
+        quiet_on_closed_pipe();
+    }
     match cli.command {
         Command::Build(args) => cmd::build::run(&cli.root, args),
         Command::Serve(args) => cmd::serve::run(&cli.root, args),
@@ -52,6 +55,17 @@ fn main() -> ExitCode {
         Command::Annotate(args) => cmd::annotate::run(&cli.root, args),
         Command::New(what) => cmd::new::run(&cli.root, what),
         Command::Init(args) => cmd::init::run(args),
+    }
+}
+
+/// Like other command-line tools, stop quietly when the reader of our output goes away
+/// (`depeche check | head -1`): Rust ignores SIGPIPE, which turns the next write into a panic.
+/// `serve` keeps it ignored, as a server must, and never panics on a closed output.
+fn quiet_on_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of SIGPIPE, before any thread is started.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 

@@ -12,14 +12,62 @@ pub fn parse<T: DeserializeOwned>(
     end: usize,
 ) -> Result<T, Diagnostic> {
     let yaml = &src.text[start..end];
-    serde_yaml::from_str(yaml).map_err(|err| {
-        let location = match err.location() {
-            Some(at) => src.locate(start + at.index(), start + at.index() + 1),
-            None => src.locate(start, start),
-        };
-        Diagnostic::at(Code::YamlSyntax, message_without_position(&err), location)
-            .with_help("fix the YAML syntax here (check indentation, colons and quotes)")
-    })
+    // Maps deserialised into structs reject a repeated key, but maps of languages keep the
+    // last value silently: a generic parse first finds duplicates at any depth.
+    serde_yaml::from_str::<serde_yaml::Value>(yaml)
+        .and_then(|_| serde_yaml::from_str(yaml))
+        .map_err(|err| {
+            let at = err.location().map_or(start, |at| start + at.index());
+            let message = message_without_position(&err);
+            // serde reports a key given twice at the start of its mapping: point at the second one.
+            if let Some(key) = duplicate_key(&message)
+                && let Some((s, e)) = second_occurrence(&src.text, at, end, key)
+            {
+                return Diagnostic::at(Code::YamlSyntax, message.clone(), src.locate(s, e))
+                    .with_help(format!(
+                        "`{key}` is given twice: keep one of the two `{key}:` lines"
+                    ));
+            }
+            Diagnostic::at(Code::YamlSyntax, message, src.locate(at, at + 1))
+                .with_help("fix the YAML syntax here (check indentation, colons and quotes)")
+        })
+}
+
+/// The key of a "duplicate field `x`" or "duplicate entry with key \"x\"" message.
+fn duplicate_key(message: &str) -> Option<&str> {
+    for (lead, close) in [
+        ("duplicate field `", '`'),
+        ("duplicate entry with key \"", '"'),
+    ] {
+        if let Some(at) = message.find(lead) {
+            return message[at + lead.len()..].split(close).next();
+        }
+    }
+    None
+}
+
+/// Where `key:` is written the second time in the block mapping that starts at `from`, at the
+/// same indentation.
+fn second_occurrence(text: &str, from: usize, end: usize, key: &str) -> Option<(usize, usize)> {
+    let line_start = text[..from].rfind('\n').map_or(0, |i| i + 1);
+    let indent = from - line_start;
+    let mut offset = line_start;
+    let mut seen = 0;
+    for line in text[line_start..end].split_inclusive('\n') {
+        let (lead, rest) = line.split_at(line.len() - line.trim_start().len());
+        if lead.len() == indent
+            && let Some(after) = rest.strip_prefix(key)
+            && after.trim_start().starts_with(':')
+        {
+            seen += 1;
+            if seen == 2 {
+                let s = offset + lead.len();
+                return Some((s, s + key.len()));
+            }
+        }
+        offset += line.len();
+    }
+    None
 }
 
 /// serde_yaml appends " at line L column C" to its messages; we show the position ourselves.
@@ -87,6 +135,30 @@ mod tests {
         assert_eq!(err.code, Code::YamlSyntax);
         assert!(loc.line >= 3, "{loc}");
         assert!(!err.message.contains(" at line "));
+    }
+
+    #[test]
+    fn a_duplicate_key_is_reported_where_it_is_repeated() {
+        let text = "---\ntitle: A\ndate: 2024-11-30\ntitle: B\n---\n".to_string();
+        let src = SourceText::new("a.fr.md", text);
+        let err = parse::<std::collections::BTreeMap<String, String>>(&src, 4, 39).unwrap_err();
+        let loc = err.location.unwrap();
+        assert_eq!((loc.line, loc.col), (4, 1), "{}", err.message);
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Entity {
+            name: String,
+            wikidata: String,
+        }
+        let text = "name: x\nwikidata: Q1\nwikidata: Q2\n".to_string();
+        let nested = "name:\n  fr: a\n  en: b\n  fr: c\nwikidata: Q1\n".to_string();
+        let src = SourceText::new("e.yaml", nested);
+        let err = parse::<Entity>(&src, 0, src.text.len()).unwrap_err();
+        assert_eq!(err.location.unwrap().line, 4, "{}", err.message);
+        let src = SourceText::new("e.yaml", text);
+        let err = parse::<Entity>(&src, 0, src.text.len()).unwrap_err();
+        assert_eq!(err.location.unwrap().line, 3, "{}", err.message);
+        assert!(err.help.unwrap().contains("`wikidata` is given twice"));
     }
 
     #[test]

@@ -155,6 +155,12 @@ fn cases() -> Vec<(Code, Breaker)> {
         (Code::Draft, |s| {
             s.edit(EN, "date: 2024-11-30\n", "date: 2024-11-30\ndraft: true\n")
         }),
+        (Code::EmptyBody, |s| {
+            s.write(
+                "content/articles/note.fr.md",
+                "---\ntitle: Note\ndate: 2024-11-30\n---\n\n",
+            )
+        }),
         (Code::UnannotatedMention, |s| {
             s.edit(FR, "d'[[aleppo|Alep]] après", "d'Alep après")
         }),

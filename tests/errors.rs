@@ -469,3 +469,25 @@ fn template_rendering_error_points_into_the_template() {
         &["error[E0021]", "templates/article.html:7:"],
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_closed_output_stops_a_command_quietly() {
+    use std::os::unix::process::ExitStatusExt;
+    let site = TestSite::shipped();
+    site.edit(FR, "d'[[aleppo|Alep]] après", "d'[[alepo|Alep]] après");
+    for args in [&["check", "--format", "json"][..], &["build"], &["check"]] {
+        // Both outputs lead to a pipe nobody reads, as in `depeche check 2>&1 | head -0`.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_depeche"))
+            .args(args)
+            .current_dir(site.root())
+            .stdout(writer.try_clone().unwrap())
+            .stderr(writer)
+            .status()
+            .unwrap();
+        assert_ne!(out.code(), Some(101), "{args:?} panicked");
+        assert_eq!(out.signal(), Some(13), "{args:?}: {out:?}");
+    }
+}

@@ -92,8 +92,15 @@ fn script_urls_stop_the_build() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("error[E0026]"));
     assert!(!site.path("public").exists());
     site.edit(fr, "[x](javascript:alert(5))", "");
-    site.edit(fr, "date: 2024-11-30", "date: 2024-11-30\nimage: ' JavaScript:alert(1)'");
+    site.edit(
+        fr,
+        "date: 2024-11-30",
+        "date: 2024-11-30\nimage: ' JavaScript:alert(1)'",
+    );
     let out = site.depeche(&["check"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("error[E0026]") && stderr.contains(":4:"), "{stderr}");
+    assert!(
+        stderr.contains("error[E0026]") && stderr.contains(":4:"),
+        "{stderr}"
+    );
 }

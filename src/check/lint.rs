@@ -20,6 +20,24 @@ pub fn lint_article(
     missing_translations(config, key, versions, &mut out);
     parity(key, versions, &mut out);
     for (article, _) in versions {
+        if article.body().trim().is_empty() {
+            // Located on the closing fence, where the text should follow.
+            let text = &article.src.text;
+            let fence = text[..article.body_start.saturating_sub(1)]
+                .rfind('\n')
+                .map_or(0, |i| i + 1);
+            out.push(
+                Diagnostic::at(
+                    Code::EmptyBody,
+                    format!(
+                        "`{}` has a title but no text: it would be published as an empty page",
+                        article.src.path.display()
+                    ),
+                    article.src.locate(fence, article.body_start),
+                )
+                .with_help("write the article below the closing `---`, or mark it `draft: true`"),
+            );
+        }
         if article.front.draft {
             out.push(
                 Diagnostic::at(

@@ -21,6 +21,23 @@ use crate::incremental::Session;
 /// The files being served, by path relative to the site root (`fr/index.html`, `style.css`).
 pub type Files = HashMap<String, Arc<[u8]>>;
 
+/// Prints a line to the terminal, ignoring a closed stdout or stderr: the server keeps
+/// running when its output goes nowhere (`depeche serve | head`).
+macro_rules! say {
+    (out, $($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+    (err, $($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+    (err_raw, $($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 /// What the last rebuild did, for `/__depeche/report` (tests and curious editors).
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Report {
@@ -113,7 +130,8 @@ async fn serve(mut options: Options) -> Result<(), ServeError> {
         .map_err(|source| ServeError::Bind { addr, source })?;
     let local = listener.local_addr()?;
     if !options.bind.is_loopback() {
-        eprintln!(
+        say!(
+            err,
             "warning: serving on {} makes the preview reachable from other machines",
             options.bind
         );
@@ -128,7 +146,8 @@ async fn serve(mut options: Options) -> Result<(), ServeError> {
         allowed_hosts: http::allowed_hosts(options.bind),
     });
     let url = format!("http://{}{}", display_host(local), base_path);
-    println!(
+    say!(
+        out,
         "Serving {} pages at {url} (built in {} ms); watching for changes, Ctrl-C to stop",
         session.page_count(),
         started.elapsed().as_millis()
@@ -140,7 +159,7 @@ async fn serve(mut options: Options) -> Result<(), ServeError> {
     axum::serve(listener, http::router(Arc::clone(&state)))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
-            println!("\nStopped.");
+            say!(out, "\nStopped.");
         })
         .await?;
     Ok(())
@@ -271,8 +290,11 @@ fn rebuild(session: &mut Session, state: &State, changed: &BTreeSet<PathBuf>) ->
             }
             Err(err) => {
                 let text = render_diagnostics(&err.diagnostics);
-                eprint!("{text}");
-                eprintln!("error: the build failed; still serving the last good version");
+                say!(err_raw, "{text}");
+                say!(
+                    err,
+                    "error: the build failed; still serving the last good version"
+                );
                 if let Ok(mut error) = state.error.write() {
                     *error = Some(text.clone());
                 }
@@ -306,7 +328,8 @@ fn rebuild(session: &mut Session, state: &State, changed: &BTreeSet<PathBuf>) ->
         *error = None;
     }
     report.millis = started.elapsed().as_millis();
-    println!(
+    say!(
+        out,
         "Rebuilt {} pages{} in {} ms",
         report.rendered.len(),
         if report.full { " (full build)" } else { "" },
