@@ -81,6 +81,7 @@ codes! {
     TooManyErrors => "E0024", "too-many-errors", Error;
     TooDeep => "E0025", "too-deep", Error;
     UnsafeUrl => "E0026", "unsafe-url", Error;
+    LinkOutsideSite => "E0027", "link-outside-site", Error;
     SymlinkOutsideSite => "W0001", "symlink-outside-site", Warning;
     MissingTranslation => "W0002", "missing-translation", Warning;
     AnnotationParity => "W0003", "annotation-parity", Warning;

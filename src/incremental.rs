@@ -96,6 +96,13 @@ impl Session {
 
     /// Rebuilds after changes to `changed` (absolute paths). On error the session is unchanged.
     pub fn update(&mut self, changed: &[PathBuf]) -> Result<Update, BuildError> {
+        // A symbolic link is judged by the full build's walk, which skips links leaving the site.
+        let linked = changed
+            .iter()
+            .any(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink()));
+        if linked {
+            return self.rebuild_all();
+        }
         let templates_dir = self.config.root.join("templates");
         let only_templates = changed.iter().all(|p| {
             p.parent() == Some(templates_dir.as_path())

@@ -24,9 +24,31 @@ pub fn normalize(path: &Path) -> PathBuf {
     out
 }
 
+/// Does `path`, with every symbolic link resolved, stay inside the site at `root`?
+pub fn stays_inside(root: &Path, path: &Path) -> bool {
+    let Ok(root) = root.canonicalize() else {
+        return false;
+    };
+    path.canonicalize().is_ok_and(|real| real.starts_with(root))
+}
+
 /// Reads a text file. Invalid UTF-8 is reported at the line and column of the first bad byte.
+/// A file reached through a symbolic link that leaves the site is refused: nothing outside the
+/// site is ever read into a page, whenever the link appears.
 pub fn read(root: &Path, path: &Path) -> Result<SourceText, Diagnostic> {
     let shown = display_path(root, path);
+    let linked = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if linked && !stays_inside(root, path) {
+        return Err(Diagnostic::at(
+            Code::LinkOutsideSite,
+            format!(
+                "{} is a symbolic link to a file outside the site: it is not read",
+                shown.display()
+            ),
+            Location::file_only(&shown),
+        )
+        .with_help("copy the file into the site instead of linking to it"));
+    }
     let bytes = std::fs::read(path).map_err(|e| {
         Diagnostic::at(
             Code::Unreadable,

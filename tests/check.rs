@@ -130,6 +130,17 @@ fn cases() -> Vec<(Code, Breaker)> {
             #[cfg(unix)]
             std::os::unix::fs::symlink(&outside, s.path("content/articles/outside.fr.md")).unwrap();
         }),
+        (Code::LinkOutsideSite, |s| {
+            let outside = s.path("../outside.html");
+            std::fs::write(&outside, "{{ secret }}").unwrap();
+            #[cfg(unix)]
+            std::os::unix::fs::symlink(&outside, s.path("templates/article.html")).unwrap_or_else(
+                |_| {
+                    std::fs::remove_file(s.path("templates/article.html")).unwrap();
+                    std::os::unix::fs::symlink(&outside, s.path("templates/article.html")).unwrap();
+                },
+            );
+        }),
         (Code::MissingTranslation, |s| {
             std::fs::remove_file(s.path(EN)).unwrap()
         }),

@@ -375,3 +375,171 @@ fn a_template_change_rerenders_the_pages_that_use_it() {
     assert_eq!(next_event(&rx), "build-error");
     assert_eq!(get(server.port, "/depeche/en/entities/hts/").status, 200);
 }
+
+fn generation(port: u16) -> u64 {
+    report(port)["generation"].as_u64().unwrap()
+}
+
+/// Writes a file the way vim and `sed -i` do: a new file renamed over the old one.
+fn save_by_rename(site: &TestSite, rel: &str, text: &str) {
+    let tmp = site.path(&format!("{rel}.depeche-test-tmp"));
+    std::fs::write(&tmp, text).unwrap();
+    std::fs::rename(&tmp, site.path(rel)).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn links_made_while_serving_never_lead_out_of_the_site() {
+    let site = TestSite::nested();
+    let outside = site.dir.path().join("secret");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("passwd"), "root:SECRET").unwrap();
+    std::fs::write(
+        outside.join("leak.fr.md"),
+        "---\ntitle: SECRET\ndate: 2024-11-30\n---\nSECRET\n",
+    )
+    .unwrap();
+    let server = serve(&site, &[]);
+    let before = generation(server.port);
+    std::os::unix::fs::symlink(outside.join("passwd"), site.path("static/x.txt")).unwrap();
+    std::os::unix::fs::symlink(&outside, site.path("static/dir")).unwrap();
+    std::os::unix::fs::symlink(
+        outside.join("leak.fr.md"),
+        site.path("content/articles/leak.fr.md"),
+    )
+    .unwrap();
+    // A later save makes sure the links' events were seen.
+    site.write("static/probe.css", "p{}");
+    wait_until("the probe", || {
+        get(server.port, "/depeche/probe.css").status == 200
+    });
+    assert!(generation(server.port) > before);
+    for path in [
+        "/depeche/x.txt",
+        "/depeche/dir/passwd",
+        "/depeche/fr/articles/leak/",
+    ] {
+        let r = get(server.port, path);
+        assert_eq!(r.status, 404, "{path}");
+        assert!(!r.body.contains("SECRET"), "{path} leaked");
+    }
+    assert!(!get(server.port, "/depeche/fr/").body.contains("SECRET"));
+}
+
+#[test]
+fn absolute_form_targets_must_name_this_server() {
+    let site = TestSite::shipped();
+    let server = serve(&site, &[]);
+    let evil = get(server.port, "http://evil.example/depeche/style.css");
+    assert_eq!(evil.status, 403);
+    let sneaky = get(
+        server.port,
+        "http://localhost@evil.example/depeche/style.css",
+    );
+    assert_eq!(sneaky.status, 403);
+    let own = get(
+        server.port,
+        &format!("http://127.0.0.1:{}/depeche/style.css", server.port),
+    );
+    assert_eq!(own.status, 200);
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_at_once_with_tabs_listening() {
+    let site = TestSite::shipped();
+    let mut server = serve(&site, &[]);
+    let _tab = events(server.port);
+    let _other_tab = events(server.port);
+    let pid = server.child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let start = Instant::now();
+    while server.child.try_wait().unwrap().is_none() {
+        assert!(
+            start.elapsed() < Duration::from_secs(3),
+            "serve kept running with live-reload streams open"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn editor_temporary_files_trigger_nothing_and_bursts_rebuild_a_few_times() {
+    let site = TestSite::shipped();
+    let server = serve(&site, &[]);
+    let start = generation(server.port);
+    for temp in [
+        "content/articles/#alep.fr.md#",
+        "content/articles/.#alep.fr.md",
+        "content/articles/4913",
+        "content/articles/alep.fr.md~",
+        "content/articles/.alep.fr.md.swp",
+        "templates/sedAb12Cd",
+        "notes.txt",
+    ] {
+        site.write(temp, "temporary");
+    }
+    std::thread::sleep(Duration::from_millis(600));
+    assert_eq!(
+        generation(server.port),
+        start,
+        "a temporary file caused a rebuild"
+    );
+
+    let fr = "content/articles/alep-offensive-hts.fr.md";
+    let text = site.read(fr);
+    for i in 0..100 {
+        site.write(
+            fr,
+            text.replace("majeure partie", &format!("majeure partie ({i})")),
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    wait_until("the last save", || {
+        get(server.port, "/depeche/fr/articles/alep-offensive-hts/")
+            .body
+            .contains("majeure partie (99)")
+    });
+    std::thread::sleep(Duration::from_millis(500));
+    let rebuilds = generation(server.port) - start;
+    assert!(rebuilds <= 5, "{rebuilds} rebuilds for one burst of saves");
+}
+
+#[test]
+fn saves_by_rename_keep_being_seen() {
+    let site = TestSite::shipped();
+    let server = serve(&site, &[]);
+    let config = site.read("site.yaml");
+    let template = site.read("templates/entity.html");
+    for round in 0..3 {
+        save_by_rename(
+            &site,
+            "site.yaml",
+            &config.replace("Annotated dispatches", &format!("Dispatches {round}")),
+        );
+        wait_until("site.yaml", || {
+            get(server.port, "/depeche/en/")
+                .body
+                .contains(&format!("Dispatches {round}"))
+        });
+        save_by_rename(
+            &site,
+            "templates/entity.html",
+            &template.replace(
+                "<p class=\"kind\">",
+                &format!("<p class=\"kind r{round}\">"),
+            ),
+        );
+        wait_until("the template", || {
+            get(server.port, "/depeche/en/entities/hts/")
+                .body
+                .contains(&format!("kind r{round}"))
+        });
+    }
+}

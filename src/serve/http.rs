@@ -12,7 +12,7 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use tokio_stream::StreamExt;
-use tokio_stream::wrappers::BroadcastStream;
+use tokio_stream::wrappers::{BroadcastStream, WatchStream};
 
 use super::{Event, State};
 
@@ -65,7 +65,12 @@ async fn handle(Extract(state): Extract<Arc<State>>, request: Request) -> Respon
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .is_some_and(|h| state.allowed_hosts.iter().any(|a| a == host_name(h)));
-    if !host_ok {
+    // An absolute-form target (`GET http://host/path`) names its own authority, which
+    // HTTP/1.1 says takes precedence over Host: it must be ours too.
+    let authority_ok = request.uri().authority().is_none_or(|a| {
+        !a.as_str().contains('@') && state.allowed_hosts.iter().any(|h| h == a.host())
+    });
+    if !host_ok || !authority_ok {
         return status(StatusCode::FORBIDDEN, "forbidden: unexpected Host header\n");
     }
     if request.method() != Method::GET && request.method() != Method::HEAD {
@@ -209,15 +214,25 @@ fn events(state: &State, request: &Request) -> Response {
         .and_then(|e| e.clone())
         .map(Event::BuildError);
     let updates = BroadcastStream::new(state.events.subscribe()).filter_map(Result::ok);
-    let stream = tokio_stream::iter(current).chain(updates).map(|event| {
-        Ok::<_, Infallible>(match event {
-            Event::Reload => SseEvent::default().event("reload").data("reload"),
-            Event::Css => SseEvent::default().event("css").data("css"),
-            Event::BuildError(text) => SseEvent::default()
-                .event("build-error")
-                .data(serde_json::to_string(&text).unwrap_or_default()),
-        })
-    });
+    // The stream ends when the server stops, so that Ctrl-C does not wait for open tabs.
+    let closed = WatchStream::new(state.closing.clone())
+        .filter(|stop| *stop)
+        .map(|_| None);
+    let stream = tokio_stream::iter(current)
+        .chain(updates)
+        .map(Some)
+        .merge(closed)
+        .take_while(Option::is_some)
+        .filter_map(|event| event)
+        .map(|event| {
+            Ok::<_, Infallible>(match event {
+                Event::Reload => SseEvent::default().event("reload").data("reload"),
+                Event::Css => SseEvent::default().event("css").data("css"),
+                Event::BuildError(text) => SseEvent::default()
+                    .event("build-error")
+                    .data(serde_json::to_string(&text).unwrap_or_default()),
+            })
+        });
     let mut response = Sse::new(stream)
         .keep_alive(KeepAlive::default())
         .into_response();

@@ -11,7 +11,7 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use notify_debouncer_full::notify::{RecommendedWatcher, RecursiveMode};
-use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer_opt};
 use tokio::sync::broadcast;
 
 use crate::build::{self, BuildError};
@@ -95,6 +95,8 @@ pub struct State {
     pub events: broadcast::Sender<Event>,
     pub base_path: String,
     pub allowed_hosts: Vec<String>,
+    /// Turns true when the server stops: open event streams end.
+    pub closing: tokio::sync::watch::Receiver<bool>,
 }
 
 fn render_diagnostics(diagnostics: &[Diagnostic]) -> String {
@@ -137,6 +139,7 @@ async fn serve(mut options: Options) -> Result<(), ServeError> {
         );
     }
     let (events, _) = broadcast::channel(16);
+    let (close, closing) = tokio::sync::watch::channel(false);
     let state = Arc::new(State {
         files: RwLock::new(files),
         error: RwLock::new(None),
@@ -144,21 +147,24 @@ async fn serve(mut options: Options) -> Result<(), ServeError> {
         events,
         base_path: base_path.clone(),
         allowed_hosts: http::allowed_hosts(options.bind),
+        closing,
     });
     let url = format!("http://{}{}", display_host(local), base_path);
+    let pages = session.page_count();
+    // Watching first: a save made as soon as the line below appears is seen.
+    let _watcher = watch(&options.root, session, Arc::clone(&state))?;
     say!(
         out,
-        "Serving {} pages at {url} (built in {} ms); watching for changes, Ctrl-C to stop",
-        session.page_count(),
+        "Serving {pages} pages at {url} (built in {} ms); watching for changes, Ctrl-C to stop",
         started.elapsed().as_millis()
     );
-    let _watcher = watch(&options.root, session, Arc::clone(&state))?;
     if options.open {
         let _ = open::that(&url);
     }
     axum::serve(listener, http::router(Arc::clone(&state)))
-        .with_graceful_shutdown(async {
+        .with_graceful_shutdown(async move {
             let _ = tokio::signal::ctrl_c().await;
+            let _ = close.send(true);
             say!(out, "\nStopped.");
         })
         .await?;
@@ -172,18 +178,45 @@ fn display_host(addr: SocketAddr) -> String {
     }
 }
 
-/// Editors' and tools' temporary files (`.x.swp`, `x~`, sed's `sedXXXXXX`) are not content.
-fn relevant(path: &Path) -> bool {
+/// Is this save worth a rebuild? Sources are files of the kinds depeche reads; anything in
+/// `static/` is published; editors' and tools' temporary files never are (`.x.swp`, `x~`,
+/// `#x#` and `.#x` from Emacs, vim's `4913` write test, `sed -i`'s `sedXXXXXX`).
+fn relevant(root: &Path, path: &Path) -> bool {
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
         return false;
     };
     let temporary = name.starts_with('.')
         || name.ends_with('~')
-        || [".swp", ".swx", ".tmp"]
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name.bytes().all(|b| b.is_ascii_digit())
+        || (name.len() == 9 && name.starts_with("sed") && !name.contains('.'))
+        || [".swp", ".swo", ".swx", ".tmp", ".bak", ".orig"]
             .iter()
             .any(|ext| name.ends_with(ext));
-    // A path gone without an extension was a temporary file renamed over the real one.
-    !temporary && (path.exists() || path.extension().is_some())
+    if temporary {
+        return false;
+    }
+    if path.parent() == Some(root) {
+        return name == crate::config::CONFIG_FILE;
+    }
+    if path.starts_with(root.join("static")) {
+        return true;
+    }
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| matches!(e, "md" | "yaml" | "yml" | "html" | "xml"))
+}
+
+/// The bytes of a `static/` file, unless it is reached through a symbolic link (the site is
+/// canonicalised, so any link changes the path): a link made while serving is never followed,
+/// as `build` never copies one.
+fn read_static(path: &Path) -> Option<Vec<u8>> {
+    let real = path.canonicalize().ok()?;
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if real != path || !meta.is_file() {
+        return None;
+    }
+    std::fs::read(path).ok()
 }
 
 /// Every file of `static/`, read into memory (symbolic links are not followed).
@@ -216,14 +249,22 @@ fn build_options(options: &Options) -> build::Options {
     }
 }
 
+/// How long the watcher gathers events before passing them on.
+const DEBOUNCE: Duration = Duration::from_millis(20);
+/// How long the sources must stay quiet before a rebuild: a burst of saves (an editor writing a
+/// file in steps, a `git checkout`, a formatter over many files) makes one rebuild...
+const QUIET: Duration = Duration::from_millis(50);
+/// ...unless it goes on for longer than this: then the site is rebuilt while it lasts.
+const LONGEST_WAIT: Duration = Duration::from_millis(400);
+
 /// The paths whose changes matter, and a debounced watcher that rebuilds after bursts of saves.
 fn watch(
     root: &Path,
     mut session: Session,
     state: Arc<State>,
 ) -> Result<Debouncer<RecommendedWatcher, RecommendedCache>, ServeError> {
-    // Changes not yet built successfully: a fix elsewhere must not hide a file still broken.
-    let mut pending: BTreeSet<PathBuf> = BTreeSet::new();
+    let root_dir = root.to_path_buf();
+    let (saves, saved) = std::sync::mpsc::channel::<Vec<PathBuf>>();
     let handler = move |result: DebounceEventResult| {
         let Ok(events) = result else { return };
         // Reading files (as every rebuild does) is an event too: only changes count.
@@ -231,28 +272,58 @@ fn watch(
             .into_iter()
             .filter(|e| !e.kind.is_access() && !e.kind.is_other())
             .flat_map(|e| e.event.paths)
-            .filter(|p| relevant(p))
+            .filter(|p| relevant(&root_dir, p))
             .collect();
-        if changed.is_empty() {
-            return;
-        }
-        pending.extend(changed);
-        if rebuild(&mut session, &state, &pending) {
-            pending.clear();
+        if !changed.is_empty() {
+            let _ = saves.send(changed);
         }
     };
-    let mut debouncer =
-        new_debouncer(Duration::from_millis(30), None, handler).map_err(|e| ServeError::Watch {
-            path: root.to_path_buf(),
-            message: e.to_string(),
-        })?;
-    for entry in ["content", "templates", "static", crate::config::CONFIG_FILE] {
+    // Rebuilds run on their own thread, one burst of saves at a time. The thread ends when the
+    // watcher, and with it the sending side, is dropped.
+    std::thread::spawn(move || {
+        // Changes not yet built successfully: a fix elsewhere must not hide a file still broken.
+        let mut pending: BTreeSet<PathBuf> = BTreeSet::new();
+        while let Ok(first) = saved.recv() {
+            pending.extend(first);
+            let burst = Instant::now();
+            while burst.elapsed() < LONGEST_WAIT {
+                match saved.recv_timeout(QUIET) {
+                    Ok(more) => pending.extend(more),
+                    Err(_) => break,
+                }
+            }
+            if rebuild(&mut session, &state, &pending) {
+                pending.clear();
+            }
+        }
+    });
+    // Links are not followed: nothing outside the site is watched, read or served.
+    let config = notify_debouncer_full::notify::Config::default().with_follow_symlinks(false);
+    let mut debouncer = new_debouncer_opt::<_, RecommendedWatcher, RecommendedCache>(
+        DEBOUNCE,
+        None,
+        handler,
+        RecommendedCache::new(),
+        config,
+    )
+    .map_err(|e| ServeError::Watch {
+        path: root.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    // Folders, not files: editors save by writing a new file and renaming it over the old
+    // one, which ends a watch on the file itself. site.yaml is seen through the root folder.
+    for (entry, mode) in [
+        ("content", RecursiveMode::Recursive),
+        ("templates", RecursiveMode::Recursive),
+        ("static", RecursiveMode::Recursive),
+        ("", RecursiveMode::NonRecursive),
+    ] {
         let path = root.join(entry);
-        if !path.exists() {
+        if !path.is_dir() {
             continue;
         }
         debouncer
-            .watch(&path, RecursiveMode::Recursive)
+            .watch(&path, mode)
             .map_err(|e| ServeError::Watch {
                 path: path.clone(),
                 message: e.to_string(),
@@ -309,11 +380,11 @@ fn rebuild(session: &mut Session, state: &State, changed: &BTreeSet<PathBuf>) ->
                 continue;
             };
             let key = rel.to_string_lossy().replace('\\', "/");
-            match std::fs::read(path) {
-                Ok(bytes) if path.is_file() => {
+            match read_static(path) {
+                Some(bytes) => {
                     files.insert(key.clone(), Arc::from(bytes));
                 }
-                _ => {
+                None => {
                     files.remove(&key);
                 }
             }
