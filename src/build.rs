@@ -218,7 +218,7 @@ pub fn analyze(config: Config, options: AnalyzeOptions) -> Analysis {
     }
     let mentioned: HashSet<&str> = documents
         .iter()
-        .flat_map(|d| d.mentions.iter().map(|m| m.entity.as_str()))
+        .flat_map(|d| d.mentions.iter().map(|m| &*m.entity))
         .collect();
     problems.extend(lint::lint_entities(&content.entities, &mentioned));
     let prose: HashMap<(String, String), String> =

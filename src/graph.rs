@@ -22,12 +22,22 @@ pub struct Document {
     pub html: String,
     /// Plain text of the first paragraph, the teaser when there is no summary.
     pub excerpt: Option<String>,
+    /// The first mentions of each entity (see [`Annotated::mentions`]).
     pub mentions: Vec<Mention>,
+    /// How many times each entity is mentioned, sorted by id.
+    pub mention_counts: Vec<(Arc<str>, u32)>,
     /// Source file, relative to the site root.
     pub source: PathBuf,
 }
 
 impl Document {
+    /// How many times the document mentions `entity`.
+    pub fn mention_count(&self, entity: &str) -> usize {
+        self.mention_counts
+            .binary_search_by(|(id, _)| (**id).cmp(entity))
+            .map_or(0, |i| self.mention_counts[i].1 as usize)
+    }
+
     pub fn new(source: ArticleSource, annotated: Annotated) -> Self {
         Document {
             key: source.key,
@@ -36,6 +46,7 @@ impl Document {
             html: annotated.html,
             excerpt: annotated.excerpt,
             mentions: annotated.mentions,
+            mention_counts: annotated.mention_counts,
             source: source.src.path,
         }
     }
@@ -356,7 +367,7 @@ fn mentions_by_entity(
 ) -> BTreeMap<usize, Vec<usize>> {
     let mut per_entity: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (m, mention) in version.mentions.iter().enumerate() {
-        if let Some(&e) = index.get(&mention.entity) {
+        if let Some(&e) = index.get(&*mention.entity) {
             per_entity.entry(e).or_default().push(m);
         }
     }
@@ -369,7 +380,7 @@ fn article_entities(article: &Article, index: &HashMap<String, usize>) -> Vec<us
         .versions
         .values()
         .flat_map(|v| v.mentions.iter())
-        .filter_map(|m| index.get(&m.entity).copied())
+        .filter_map(|m| index.get(&*m.entity).copied())
         .collect();
     found.sort_unstable();
     found.dedup();

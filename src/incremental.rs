@@ -378,14 +378,14 @@ impl Footprint {
     fn measure(graph: &Graph, keys: &BTreeSet<String>, fresh: &[Arc<Document>]) -> Footprint {
         let mut ids: BTreeSet<&str> = fresh
             .iter()
-            .flat_map(|d| d.mentions.iter().map(|m| m.entity.as_str()))
+            .flat_map(|d| d.mentions.iter().map(|m| &*m.entity))
             .collect();
         let mut langs: BTreeSet<&str> = fresh.iter().map(|d| d.lang.as_str()).collect();
         let edited: Vec<&crate::graph::Article> =
             keys.iter().filter_map(|k| graph.article(k)).collect();
         for version in edited.iter().flat_map(|a| a.versions.values()) {
             langs.insert(&version.lang);
-            ids.extend(version.mentions.iter().map(|m| m.entity.as_str()));
+            ids.extend(version.mentions.iter().map(|m| &*m.entity));
         }
         let listings = langs
             .into_iter()

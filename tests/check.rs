@@ -124,6 +124,13 @@ fn cases() -> Vec<(Code, Breaker)> {
         (Code::UnsafeUrl, |s| {
             s.edit(FR, "du pays.", "du pays. [Voir](JavaScript:alert(1))")
         }),
+        (Code::TooLarge, |s| {
+            s.edit(
+                FR,
+                "du pays.",
+                &format!("du pays. {}", "mot ".repeat(300_000)),
+            )
+        }),
         (Code::SymlinkOutsideSite, |s| {
             let outside = s.path("../outside.fr.md");
             std::fs::write(&outside, "---\ntitle: x\ndate: 2024-11-30\n---\n").unwrap();

@@ -5,9 +5,11 @@
 pub mod brackets;
 pub mod lexicon;
 pub mod links;
+pub mod sections;
 pub mod snippet;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
@@ -22,13 +24,26 @@ use crate::urls::Urls;
 /// One mention of an entity in a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mention {
-    pub entity: String,
-    /// The `id` of the mention's `<a>` element, unique in the page.
-    pub anchor: String,
-    pub snippet: Snippet,
+    /// The entity's id, shared by every mention of it.
+    pub entity: Arc<str>,
+    /// 1 for the document's first mention of the entity, 2 for the second...
+    pub number: u32,
+    /// The sentence around the mention, kept for the first [`SENTENCES_PER_ENTITY`] mentions
+    /// of each entity: what its page quotes.
+    pub snippet: Option<Box<Snippet>>,
     /// Byte range of the annotation in the source file.
     pub span: (usize, usize),
 }
+
+impl Mention {
+    /// The `id` of the mention's `<a>` element, unique in the page.
+    pub fn anchor(&self) -> String {
+        format!("m-{}-{}", self.entity, self.number)
+    }
+}
+
+/// How many sentences an entity's page quotes from one article; the rest are counted.
+pub const SENTENCES_PER_ENTITY: u32 = 10;
 
 /// A Markdown body rendered to HTML, with its mentions and any problems found.
 #[derive(Debug, Clone, Default)]
@@ -36,7 +51,11 @@ pub struct Annotated {
     pub html: String,
     /// Plain text of the first paragraph.
     pub excerpt: Option<String>,
+    /// The first [`SENTENCES_PER_ENTITY`] mentions of each entity, in order: what backlinks
+    /// quote. A long article can hold hundreds of thousands; `mention_counts` counts them all.
     pub mentions: Vec<Mention>,
+    /// How many times each entity is mentioned, by id.
+    pub mention_counts: Vec<(Arc<str>, u32)>,
     pub problems: Vec<Diagnostic>,
     /// Byte ranges of plain prose (outside code, links and annotations), when asked for: where
     /// unannotated mentions are looked for.
@@ -64,8 +83,8 @@ fn options() -> Options {
 }
 
 struct OpenMention {
-    entity: String,
-    anchor: String,
+    entity: Arc<str>,
+    number: u32,
     /// Where the mention's visible text starts in the current block's text.
     block_start: usize,
     span: (usize, usize),
@@ -86,6 +105,8 @@ pub const MAX_PROBLEMS: usize = 100;
 struct Problems {
     list: Vec<Diagnostic>,
     more: usize,
+    /// Where checking stopped, in a long file with too many problems.
+    stopped_at: Option<usize>,
 }
 
 impl Problems {
@@ -98,10 +119,26 @@ impl Problems {
         }
     }
 
+    fn full(&self) -> bool {
+        self.list.len() >= MAX_PROBLEMS
+    }
+
     fn finish(mut self, src: &SourceText) -> Vec<Diagnostic> {
         self.list
             .sort_by_key(|d| d.location.as_ref().map(|l| (l.line, l.col)));
-        if self.more > 0 {
+        if let Some(at) = self.stopped_at {
+            let d = Diagnostic::at(
+                Code::TooManyErrors,
+                format!(
+                    "{} more error(s), and the file is not checked beyond this line",
+                    self.more
+                ),
+                src.locate(at, at),
+            );
+            self.list.push(d.with_help(format!(
+                "fix the {MAX_PROBLEMS} shown above and check again"
+            )));
+        } else if self.more > 0 {
             self.list.push(
                 Diagnostic::at(
                     Code::TooManyErrors,
@@ -123,205 +160,346 @@ struct PendingSnippet {
     end: usize,
 }
 
+/// Per entity id: the shared id, how many mentions so far, and (when rendering) the mention
+/// link's markup before and after its number.
+type Counted = (Arc<str>, u32, (String, String));
+
+/// The state of one document's pass over pulldown-cmark's events.
+struct Pass<'s> {
+    src: &'s SourceText,
+    lang: &'s str,
+    out: Annotated,
+    problems: Problems,
+    counts: HashMap<String, Counted>,
+    open: Option<OpenMention>,
+    /// Wikilinks we could not resolve render as their plain text.
+    dropped_link: bool,
+    /// The text of the current block, for the sentences around mentions.
+    block: String,
+    pending: Vec<PendingSnippet>,
+    code_depth: usize,
+    /// Inside a Markdown link or image: its text is not prose to suggest annotations in.
+    link_depth: usize,
+    /// Elements open around the current event, Markdown's and raw HTML's.
+    depth: usize,
+    too_deep: bool,
+    /// Source ranges of prose, adjoining ones merged: where broken brackets are looked for.
+    prose_runs: Vec<(usize, usize)>,
+}
+
 impl Annotator<'_> {
-    /// Renders `src.text[body_start..]` for a page in `lang`.
+    /// Renders `src.text[body_start..]` for a page in `lang`. The events stream from the
+    /// parser to the HTML: a long document is never held as a list of events.
     pub fn annotate(&self, src: &SourceText, body_start: usize, lang: &str) -> Annotated {
         let body = &src.text[body_start..];
-        let mut out = Annotated::default();
-        let mut problems = Problems::default();
-        let mut events: Vec<Event> = Vec::new();
-        let mut counts: HashMap<String, usize> = HashMap::new();
-        let mut open: Option<OpenMention> = None;
-        // Wikilinks we could not resolve render as their plain text.
-        let mut dropped_link = false;
-        let mut block = String::new();
-        let mut pending: Vec<PendingSnippet> = Vec::new();
-        let mut code_depth = 0usize;
-        // Inside a Markdown link or image: its text is not prose to suggest annotations in.
-        let mut link_depth = 0usize;
-        // Elements open around the current event, Markdown's and raw HTML's.
-        let mut depth = 0usize;
-        let mut too_deep = false;
-        // Source ranges of prose, adjoining ones merged: where broken brackets are looked for.
-        let mut prose_runs: Vec<(usize, usize)> = Vec::new();
-
-        for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
-            let span = (body_start + range.start, body_start + range.end);
-            match &event {
-                Event::Start(_) => depth += 1,
-                Event::End(_) => depth = depth.saturating_sub(1),
-                Event::Html(html) | Event::InlineHtml(html) if self.allow_html => {
-                    depth = depth.saturating_add_signed(html_depth_change(html));
-                }
-                _ => {}
-            }
-            if depth > MAX_NESTING && !too_deep {
-                too_deep = true;
-                problems.report(|| {
-                    Diagnostic::at(
-                        Code::TooDeep,
-                        format!("the text is nested more than {MAX_NESTING} levels deep"),
-                        src.locate(span.0, span.1),
-                    )
-                    .with_help("flatten these lists, quotes or HTML elements: pages cannot nest them this deep")
+        let mut pass = Pass {
+            src,
+            lang,
+            out: Annotated::default(),
+            problems: Problems::default(),
+            counts: HashMap::new(),
+            open: None,
+            dropped_link: false,
+            block: String::new(),
+            pending: Vec::new(),
+            code_depth: 0,
+            link_depth: 0,
+            depth: 0,
+            too_deep: false,
+            prose_runs: Vec::new(),
+        };
+        let mut html = String::new();
+        let sections = match sections::split(body) {
+            Ok(sections) => sections,
+            Err(why) => {
+                let kib = sections::SECTION_BYTES >> 10;
+                let (start, message, help) = match why {
+                    sections::Uncuttable::LongSection { start } => (
+                        start,
+                        format!(
+                            "this file is over {kib} KiB and has no paragraph break for over {kib} KiB from here"
+                        ),
+                        "split the text with blank lines followed by paragraphs, or into several articles",
+                    ),
+                    sections::Uncuttable::Definition { start } => (
+                        start,
+                        format!(
+                            "reference-style links and footnotes cannot be used in a file over {kib} KiB"
+                        ),
+                        "write the link inline, `[text](url)`, or split the text into several articles",
+                    ),
+                };
+                let at = body_start + start;
+                pass.problems.report(|| {
+                    Diagnostic::at(Code::TooLarge, message, src.locate(at, at)).with_help(help)
                 });
+                let mut out = pass.out;
+                out.problems = pass.problems.finish(src);
+                return out;
             }
-            match event {
-                Event::Start(Tag::Link {
-                    link_type: LinkType::WikiLink { has_pothole },
-                    dest_url,
-                    ..
-                }) => {
-                    let id = dest_url.trim();
-                    if id.is_empty() {
-                        problems.report(|| {
-                            Diagnostic::at(Code::EmptyAnnotation, "empty annotation", src.locate(span.0, span.1))
-                                .with_help("write an entity id inside the brackets, e.g. `[[aleppo]]`, or remove them")
-                        });
-                        dropped_link = true;
-                    } else if !self.lexicon.contains(id) {
-                        problems.report(|| self.unknown_entity(src, id, span));
-                        dropped_link = true;
-                    } else {
-                        let n = counts.entry(id.to_string()).or_default();
-                        *n += 1;
-                        let anchor = format!("m-{id}-{n}");
-                        events.push(Event::Html(CowStr::from(link_open(
-                            &anchor,
-                            &self.urls.entity(lang, id),
-                            id,
-                        ))));
-                        let replaces_text = !has_pothole;
-                        let block_start = block.len();
-                        if replaces_text {
-                            let name = self.lexicon.name(id, lang).unwrap_or(id);
-                            events.push(Event::Text(CowStr::from(name.to_string())));
-                            block.push_str(name);
-                        }
-                        open = Some(OpenMention {
-                            entity: id.to_string(),
-                            anchor,
-                            block_start,
-                            span,
-                            replaces_text,
-                        });
+        };
+        if self.render {
+            // Sized from the source, each annotation growing into a link, so that a long
+            // document's HTML is not copied as it grows; trimmed below.
+            let annotations = body.matches("[[").count();
+            html.reserve(body.len() + body.len() / 4 + annotations * 96);
+        }
+        let mut broken = false;
+        for (start, end) in sections {
+            let mut parser = Parser::new_ext(&body[start..end], options()).into_offset_iter();
+            let mut ready: VecDeque<Event> = VecDeque::new();
+            let pass = &mut pass;
+            let events = std::iter::from_fn(|| {
+                loop {
+                    if let Some(event) = ready.pop_front() {
+                        return Some(event);
+                    }
+                    let (event, range) = parser.next()?;
+                    let span = (
+                        body_start + start + range.start,
+                        body_start + start + range.end,
+                    );
+                    self.step(pass, event, span, &mut ready);
+                    // Too deep a text is an error: its page will not be written.
+                    if !self.render || pass.too_deep {
+                        ready.clear();
                     }
                 }
-                Event::End(TagEnd::Link) if open.is_some() || dropped_link => {
-                    if let Some(m) = open.take() {
-                        events.push(Event::Html(CowStr::Borrowed("</a>")));
-                        pending.push(PendingSnippet {
-                            mention: out.mentions.len(),
-                            start: m.block_start,
-                            end: block.len(),
-                        });
-                        out.mentions.push(Mention {
-                            entity: m.entity,
-                            anchor: m.anchor,
-                            snippet: Snippet::default(),
-                            span: m.span,
-                        });
-                    }
-                    dropped_link = false;
-                }
-                _ if open.as_ref().is_some_and(|m| m.replaces_text) => {}
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }) => {
-                    link_depth += 1;
-                    let dest_url = self.link_destination(src, dest_url, span, lang, &mut problems);
-                    events.push(Event::Start(Tag::Link {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    }))
-                }
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }) => {
-                    link_depth += 1;
-                    let dest_url = checked_url(src, dest_url, span, &mut problems);
-                    events.push(Event::Start(Tag::Image {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    }))
-                }
-                Event::End(end @ (TagEnd::Link | TagEnd::Image)) => {
-                    link_depth = link_depth.saturating_sub(1);
-                    events.push(Event::End(end));
-                }
-                Event::Html(_) | Event::InlineHtml(_) if !self.allow_html => {}
-                Event::Text(text) => {
-                    let prose =
-                        code_depth == 0 && link_depth == 0 && open.is_none() && !dropped_link;
-                    if code_depth == 0 {
-                        match prose_runs.last_mut() {
-                            Some(run) if run.1 == span.0 => run.1 = span.1,
-                            _ => prose_runs.push(span),
-                        }
-                    }
-                    if self.collect_text && prose && src.text.get(span.0..span.1) == Some(&*text) {
-                        out.text_spans.push(span);
-                    }
-                    block.push_str(&text);
-                    events.push(Event::Text(text));
-                }
-                Event::Code(code) => {
-                    block.push_str(&code);
-                    events.push(Event::Code(code));
-                }
-                Event::SoftBreak | Event::HardBreak => {
-                    block.push(' ');
-                    events.push(event);
-                }
-                Event::Start(tag) => {
-                    if is_block(&tag) {
-                        flush_block(&mut block, &mut pending, &mut out.mentions, self.render);
-                    }
-                    if matches!(tag, Tag::CodeBlock(_)) {
-                        code_depth += 1;
-                    }
-                    events.push(Event::Start(tag));
-                }
-                Event::End(tag) => {
-                    if tag == TagEnd::Paragraph && out.excerpt.is_none() {
-                        out.excerpt = Some(block.trim().to_string());
-                    }
-                    if matches!(tag, TagEnd::CodeBlock) {
-                        code_depth = code_depth.saturating_sub(1);
-                    }
-                    if is_block_end(tag) {
-                        flush_block(&mut block, &mut pending, &mut out.mentions, self.render);
-                    }
-                    events.push(Event::End(tag));
-                }
-                other => events.push(other),
+            });
+            // Sections end between paragraphs: rendered one after the other, they make the
+            // HTML of the whole.
+            if self.render {
+                pulldown_cmark::html::push_html(&mut html, events);
+            } else {
+                events.for_each(drop);
+            }
+            flush_block(
+                &mut pass.block,
+                &mut pass.pending,
+                &mut pass.out.mentions,
+                self.render,
+            );
+            broken |= self.broken_brackets(src, &pass.prose_runs, &mut pass.problems);
+            pass.prose_runs.clear();
+            if pass.problems.full() && end < body.len() {
+                // Enough to fix for now: the rest of a long file is not worth the time.
+                pass.problems.stopped_at = Some(body_start + end);
+                break;
             }
         }
-        flush_block(&mut block, &mut pending, &mut out.mentions, self.render);
-        let broken = self.broken_brackets(src, &prose_runs, &mut problems);
+        let mut out = pass.out;
+        out.mention_counts = pass
+            .counts
+            .into_values()
+            .map(|(id, n, _)| (id, n))
+            .collect();
+        out.mention_counts.sort_unstable();
         if broken {
             // Suggestions would only add brackets to broken ones.
             out.text_spans.clear();
         }
-        if self.render && !too_deep {
-            // Every document's HTML stays in memory until its page is written: sized from the
-            // source (annotations grow into links) and trimmed, rather than left to doubling.
-            out.html.reserve(body.len() + body.len() / 2);
-            pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
-            out.html.shrink_to_fit();
+        if self.render && !pass.too_deep {
+            html.shrink_to_fit();
+            out.html = html;
         }
-        out.problems = problems.finish(src);
+        out.problems = pass.problems.finish(src);
         out
+    }
+
+    /// Takes one parser event; pushes what the page shows for it onto `ready`.
+    fn step<'e>(
+        &self,
+        p: &mut Pass<'_>,
+        event: Event<'e>,
+        span: (usize, usize),
+        ready: &mut VecDeque<Event<'e>>,
+    ) {
+        let src = p.src;
+        match &event {
+            // A list level is one, not two (the list and its item); table parts likewise.
+            Event::Start(Tag::Item | Tag::TableHead | Tag::TableRow | Tag::TableCell)
+            | Event::End(TagEnd::Item | TagEnd::TableHead | TagEnd::TableRow | TagEnd::TableCell) =>
+                {}
+            Event::Start(_) => p.depth += 1,
+            Event::End(_) => p.depth = p.depth.saturating_sub(1),
+            Event::Html(html) | Event::InlineHtml(html) if self.allow_html => {
+                p.depth = p.depth.saturating_add_signed(html_depth_change(html));
+            }
+            _ => {}
+        }
+        if p.depth > MAX_NESTING && !p.too_deep {
+            p.too_deep = true;
+            p.problems.report(|| {
+                Diagnostic::at(
+                    Code::TooDeep,
+                    format!("the text is nested more than {MAX_NESTING} levels deep"),
+                    src.locate(span.0, span.1),
+                )
+                .with_help("flatten these lists, quotes or HTML elements: pages cannot nest them this deep")
+            });
+        }
+        match event {
+            Event::Start(Tag::Link {
+                link_type: LinkType::WikiLink { has_pothole },
+                dest_url,
+                ..
+            }) => {
+                let id = dest_url.trim();
+                if id.is_empty() {
+                    p.problems.report(|| {
+                        Diagnostic::at(Code::EmptyAnnotation, "empty annotation", src.locate(span.0, span.1))
+                            .with_help("write an entity id inside the brackets, e.g. `[[aleppo]]`, or remove them")
+                    });
+                    p.dropped_link = true;
+                } else if !self.lexicon.contains(id) {
+                    p.problems.report(|| self.unknown_entity(src, id, span));
+                    p.dropped_link = true;
+                } else {
+                    let (entity, n, markup) = p.counts.entry(id.to_string()).or_insert_with(|| {
+                        let markup = if self.render {
+                            link_open(id, &self.urls.entity(p.lang, id))
+                        } else {
+                            Default::default()
+                        };
+                        (Arc::from(id), 0, markup)
+                    });
+                    *n += 1;
+                    let (entity, number) = (Arc::clone(entity), *n);
+                    if self.render {
+                        use std::fmt::Write as _;
+                        let mut open = String::with_capacity(markup.0.len() + markup.1.len() + 10);
+                        open.push_str(&markup.0);
+                        let _ = write!(open, "{number}");
+                        open.push_str(&markup.1);
+                        ready.push_back(Event::Html(CowStr::from(open)));
+                    }
+                    let replaces_text = !has_pothole;
+                    let block_start = p.block.len();
+                    if replaces_text {
+                        let name = self.lexicon.name(id, p.lang).unwrap_or(id);
+                        ready.push_back(Event::Text(CowStr::from(name.to_string())));
+                        p.block.push_str(name);
+                    }
+                    p.open = Some(OpenMention {
+                        entity,
+                        number,
+                        block_start,
+                        span,
+                        replaces_text,
+                    });
+                }
+            }
+            Event::End(TagEnd::Link) if p.open.is_some() || p.dropped_link => {
+                if let Some(m) = p.open.take() {
+                    ready.push_back(Event::Html(CowStr::Borrowed("</a>")));
+                    if m.number <= SENTENCES_PER_ENTITY {
+                        p.pending.push(PendingSnippet {
+                            mention: p.out.mentions.len(),
+                            start: m.block_start,
+                            end: p.block.len(),
+                        });
+                        p.out.mentions.push(Mention {
+                            entity: m.entity,
+                            number: m.number,
+                            snippet: None,
+                            span: m.span,
+                        });
+                    }
+                }
+                p.dropped_link = false;
+            }
+            _ if p.open.as_ref().is_some_and(|m| m.replaces_text) => {}
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                p.link_depth += 1;
+                let dest_url = self.link_destination(src, dest_url, span, p.lang, &mut p.problems);
+                ready.push_back(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }))
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                p.link_depth += 1;
+                let dest_url = checked_url(src, dest_url, span, &mut p.problems);
+                ready.push_back(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }))
+            }
+            Event::End(end @ (TagEnd::Link | TagEnd::Image)) => {
+                p.link_depth = p.link_depth.saturating_sub(1);
+                ready.push_back(Event::End(end));
+            }
+            Event::Html(_) | Event::InlineHtml(_) if !self.allow_html => {}
+            Event::Text(text) => {
+                let prose =
+                    p.code_depth == 0 && p.link_depth == 0 && p.open.is_none() && !p.dropped_link;
+                if p.code_depth == 0 {
+                    match p.prose_runs.last_mut() {
+                        Some(run) if run.1 == span.0 => run.1 = span.1,
+                        _ => p.prose_runs.push(span),
+                    }
+                }
+                if self.collect_text && prose && src.text.get(span.0..span.1) == Some(&*text) {
+                    p.out.text_spans.push(span);
+                }
+                p.block.push_str(&text);
+                ready.push_back(Event::Text(text));
+            }
+            Event::Code(code) => {
+                p.block.push_str(&code);
+                ready.push_back(Event::Code(code));
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                p.block.push(' ');
+                ready.push_back(event);
+            }
+            Event::Start(tag) => {
+                if is_block(&tag) {
+                    flush_block(
+                        &mut p.block,
+                        &mut p.pending,
+                        &mut p.out.mentions,
+                        self.render,
+                    );
+                }
+                if matches!(tag, Tag::CodeBlock(_)) {
+                    p.code_depth += 1;
+                }
+                ready.push_back(Event::Start(tag));
+            }
+            Event::End(tag) => {
+                if tag == TagEnd::Paragraph && p.out.excerpt.is_none() {
+                    p.out.excerpt = Some(p.block.trim().to_string());
+                }
+                if matches!(tag, TagEnd::CodeBlock) {
+                    p.code_depth = p.code_depth.saturating_sub(1);
+                }
+                if is_block_end(tag) {
+                    flush_block(
+                        &mut p.block,
+                        &mut p.pending,
+                        &mut p.out.mentions,
+                        self.render,
+                    );
+                }
+                ready.push_back(Event::End(tag));
+            }
+            other => ready.push_back(other),
+        }
     }
 
     /// Rewrites links to content files to their pages; refuses script URLs.
@@ -407,16 +585,17 @@ impl Annotator<'_> {
     }
 }
 
-fn link_open(anchor: &str, href: &str, entity: &str) -> String {
-    let mut s = String::with_capacity(64 + href.len());
-    s.push_str("<a class=\"mention\" id=\"");
-    let _ = escape_html(&mut s, anchor);
-    s.push_str("\" href=\"");
-    let _ = escape_href(&mut s, href);
-    s.push_str("\" data-entity=\"");
-    let _ = escape_html(&mut s, entity);
-    s.push_str("\">");
-    s
+/// A mention link's opening tag, around the mention's number (`m-<id>-<number>`).
+fn link_open(entity: &str, href: &str) -> (String, String) {
+    let mut before = String::from("<a class=\"mention\" id=\"m-");
+    let _ = escape_html(&mut before, entity);
+    before.push('-');
+    let mut after = String::from("\" href=\"");
+    let _ = escape_href(&mut after, href);
+    after.push_str("\" data-entity=\"");
+    let _ = escape_html(&mut after, entity);
+    after.push_str("\">");
+    (before, after)
 }
 
 fn is_block(tag: &Tag) -> bool {
@@ -457,7 +636,7 @@ fn flush_block(
     if render && !pending.is_empty() {
         let sentences = snippet::Sentences::new(block);
         for p in pending.iter() {
-            mentions[p.mention].snippet = sentences.around(p.start, p.end);
+            mentions[p.mention].snippet = Some(Box::new(sentences.around(p.start, p.end)));
         }
     }
     pending.clear();

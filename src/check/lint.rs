@@ -106,7 +106,7 @@ fn missing_translations(
 fn parity(key: &str, versions: &[(ArticleSource, Annotated)], out: &mut Vec<Diagnostic>) {
     let sets: Vec<BTreeSet<&str>> = versions
         .iter()
-        .map(|(_, a)| a.mentions.iter().map(|m| m.entity.as_str()).collect())
+        .map(|(_, a)| a.mentions.iter().map(|m| &*m.entity).collect())
         .collect();
     for (i, (article, annotated)) in versions.iter().enumerate() {
         for (j, (other, _)) in versions.iter().enumerate() {
@@ -114,7 +114,7 @@ fn parity(key: &str, versions: &[(ArticleSource, Annotated)], out: &mut Vec<Diag
                 continue;
             }
             for id in sets[i].difference(&sets[j]) {
-                let Some(first) = annotated.mentions.iter().find(|m| m.entity == *id) else {
+                let Some(first) = annotated.mentions.iter().find(|m| &*m.entity == *id) else {
                     continue;
                 };
                 out.push(

@@ -133,6 +133,8 @@ pub struct BacklinkCtx<'a> {
     pub date: String,
     pub date_iso: &'a str,
     pub mentions: Vec<MentionCtx<'a>>,
+    /// Mentions in the article beyond the sentences quoted.
+    pub more_mentions: usize,
 }
 
 /// One entry of a pagination bar: a page, or (`gap`) the pages left out between two entries.

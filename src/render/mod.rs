@@ -400,10 +400,13 @@ impl<'a> Renderer<'a> {
         data: &T,
     ) -> Result<Page, Diagnostic> {
         let context = Context::from_serialize(data).map_err(|e| self.theme.templates.error(&e))?;
-        let content = lang
-            .tera
-            .render(template, &context)
+        // Pages are a few to a few hundred KiB: one allocation for most, instead of doublings.
+        let mut output = Vec::with_capacity(64 << 10);
+        lang.tera
+            .render_to(template, &context, &mut output)
             .map_err(|e| self.theme.templates.error(&e))?;
+        let content = String::from_utf8(output)
+            .map_err(|e| self.theme.templates.error(&tera::Error::from(e)))?;
         Ok(Page {
             path,
             content,

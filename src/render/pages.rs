@@ -105,11 +105,8 @@ impl Renderer<'_> {
                 })
             })
             .collect();
-        let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
-        for m in &v.mentions {
-            *counts.entry(m.entity.as_str()).or_default() += 1;
-        }
-        let mentioned = self.group_entities(lang, counts.into_iter(), false);
+        let counts = v.mention_counts.iter().map(|(id, n)| (&**id, *n as usize));
+        let mentioned = self.group_entities(lang, counts, false);
         let page = ArticlePage {
             json_ld: self.article_json_ld(lang, v, &counts_ids(&v.mentions)),
             common,
@@ -117,7 +114,9 @@ impl Renderer<'_> {
                 title: &v.front.title,
                 date: lang.strings.format_date(v.front.date.day),
                 date_iso: &v.front.date.raw,
-                html: &v.html,
+                // The body is put in after rendering: a long article is not copied into the
+                // template's context and through the template engine.
+                html: BODY_MARK,
                 credit: v.front.credit.as_deref(),
                 image: v.front.image.as_deref(),
                 tags: &v.front.tags,
@@ -127,6 +126,17 @@ impl Renderer<'_> {
         };
         let mut page =
             self.render_localized(lang, "article.html", v.path.clone(), &page, &versions)?;
+        let marks = page.content.matches(BODY_MARK).count();
+        if marks > 0 {
+            let mut content = String::with_capacity(page.content.len() + marks * v.html.len());
+            let mut parts = page.content.split(BODY_MARK);
+            content.push_str(parts.next().unwrap_or_default());
+            for part in parts {
+                content.push_str(&v.html);
+                content.push_str(part);
+            }
+            page.content = content;
+        }
         page.lastmod = Some(v.front.date.day.to_string());
         Ok(page)
     }
@@ -246,16 +256,21 @@ impl Renderer<'_> {
                     mentions: b
                         .mentions
                         .iter()
-                        .map(|&m| {
+                        .filter_map(|&m| {
                             let mention = &v.mentions[m];
-                            MentionCtx {
-                                before: &mention.snippet.before,
-                                mention: &mention.snippet.mention,
-                                after: &mention.snippet.after,
-                                href: format!("{url}#{}", mention.anchor),
-                            }
+                            let snippet = mention.snippet.as_deref()?;
+                            Some(MentionCtx {
+                                before: &snippet.before,
+                                mention: &snippet.mention,
+                                after: &snippet.after,
+                                href: format!("{url}#{}", mention.anchor()),
+                            })
                         })
                         .collect(),
+                    // Only the first sentences of each article are quoted.
+                    more_mentions: v
+                        .mention_count(entity.id())
+                        .saturating_sub(b.mentions.len()),
                     url,
                 })
             })
@@ -446,12 +461,16 @@ impl Renderer<'_> {
     }
 }
 
+/// Stands for an article's body in its page until the page is rendered. Text from content
+/// cannot produce it: `<` in text is escaped, and raw HTML is only ever inside the body.
+const BODY_MARK: &str = "<!--depeche:article-body-->";
+
 /// The most URLs a sitemap file lists. The protocol allows 50,000; smaller files also keep
 /// the memory one takes to render small (31,906 entries in one took 86 MiB).
 pub const SITEMAP_URLS: usize = 5_000;
 
 fn counts_ids(mentions: &[crate::annotate::Mention]) -> Vec<&str> {
-    let mut ids: Vec<&str> = mentions.iter().map(|m| m.entity.as_str()).collect();
+    let mut ids: Vec<&str> = mentions.iter().map(|m| &*m.entity).collect();
     ids.sort_unstable();
     ids.dedup();
     ids

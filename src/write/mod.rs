@@ -222,7 +222,7 @@ impl Staging {
             return Ok(*record);
         }
         let minified;
-        let content = if page.path.ends_with(".html") {
+        let content = if page.path.ends_with(".html") && page.content.len() <= MINIFY_UP_TO {
             minified = minify(&page.content);
             &minified[..]
         } else {
@@ -382,6 +382,10 @@ fn prune(dir: &Path, existing: &[String], written: &Manifest) -> Result<(), Writ
     }
     Ok(())
 }
+
+/// Pages larger than this are written as rendered: the minifier holds a tree of the whole
+/// page, several times its size, and saves little on the body of a huge article.
+pub const MINIFY_UP_TO: usize = 1 << 20;
 
 /// Any change to what this produces must change the manifest's `FORMAT`, or rebuilds would
 /// keep files minified the old way.

@@ -1,0 +1,228 @@
+//! Bounded time and memory on any input: each hostile article, as large as a plain one, is
+//! checked and built in about the time of the plain one and in memory proportional to its size.
+//!
+//! The default run uses 2 MB articles and generous margins. The benchmark of docs/safety.md
+//! runs the same cases at 20 MB on a release build and prints the table:
+//!
+//!     DEPECHE_HOSTILE_MB=20 cargo test --release --test limits -- --ignored --nocapture
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::*;
+
+/// One hostile article body of about `size` bytes, and whether it must fail to build.
+struct Case {
+    name: &'static str,
+    body: fn(usize) -> String,
+    fails: bool,
+}
+
+fn repeat_to(size: usize, unit: &str) -> String {
+    unit.repeat(size / unit.len().max(1))
+}
+
+/// Paragraphs of about 64 KiB made of `unit`, then a short paragraph: as hostile as can be
+/// within the size of a section (see docs/safety.md).
+fn paragraphs_of(size: usize, unit: &str) -> String {
+    let paragraph = format!("{}\n\nSuite.\n\n", repeat_to(64 << 10, unit));
+    repeat_to(size, &paragraph)
+}
+
+fn cases() -> Vec<Case> {
+    vec![
+        Case {
+            name: "plain article",
+            // The shipped dispatch's text, over and over: a real article's density of
+            // annotations, links and paragraphs.
+            body: |n| {
+                let dispatch = std::fs::read_to_string(
+                    repo().join("content/articles/alep-offensive-hts.fr.md"),
+                )
+                .unwrap();
+                let body = dispatch.splitn(3, "---\n").nth(2).unwrap().to_string();
+                repeat_to(n, &format!("{body}\n"))
+            },
+            fails: false,
+        },
+        Case {
+            name: "one paragraph of it all",
+            body: |n| repeat_to(n, "[[aleppo|Alep]] "),
+            fails: true,
+        },
+        Case {
+            name: "sentences of 4,000 annotations",
+            body: |n| paragraphs_of(n, "[[aleppo|Alep]] "),
+            fails: false,
+        },
+        Case {
+            name: "lines of [[",
+            body: |n| paragraphs_of(n, "[["),
+            fails: true,
+        },
+        Case {
+            name: "lines of [[ and spaces",
+            body: |n| paragraphs_of(n, "[[ x "),
+            fails: true,
+        },
+        Case {
+            name: "unknown annotations",
+            body: |n| paragraphs_of(n, "[[nulle-part]] "),
+            fails: true,
+        },
+        Case {
+            name: "lists 90 deep",
+            body: |n| {
+                let block: String = (0..90)
+                    .map(|i| format!("{}- x\n", "  ".repeat(i)))
+                    .collect::<String>()
+                    + "\nfin\n\n";
+                repeat_to(n, &block)
+            },
+            fails: false,
+        },
+        Case {
+            name: "quotes 5,000 deep",
+            body: |n| format!("{}x\n\nSuite.\n\n", "> ".repeat(5000)).repeat((n / 10_010).max(1)),
+            fails: true,
+        },
+        Case {
+            name: "lines without spaces",
+            body: |n| paragraphs_of(n, "a"),
+            fails: false,
+        },
+        Case {
+            name: "emphasis, links and code",
+            body: |n| paragraphs_of(n, "*a* **b** [c](https://example.org/) `d` "),
+            fails: false,
+        },
+        Case {
+            name: "script links",
+            body: |n| paragraphs_of(n, "[x](javascript:alert(1)) "),
+            fails: true,
+        },
+    ]
+}
+
+/// Wall time and peak resident memory (bytes) of one `depeche` run in `site`.
+#[cfg(unix)]
+fn measure(site: &TestSite, args: &[&str]) -> (bool, Duration, u64) {
+    use std::os::unix::process::ExitStatusExt;
+    let started = Instant::now();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_depeche"))
+        .args(args)
+        .current_dir(site.root())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is valid; wait4 fills it for this child only.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waits for our own child, whose pid we hold, writing into the locals above.
+    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    assert_eq!(pid, child.id() as i32);
+    let elapsed = started.elapsed();
+    let status = std::process::ExitStatus::from_raw(status);
+    (status.success(), elapsed, usage.ru_maxrss as u64 * 1024)
+}
+
+fn site_with(body: &str) -> TestSite {
+    let site = TestSite::shipped();
+    site.write(
+        "content/articles/big.fr.md",
+        format!("---\ntitle: Gros\ndate: 2024-11-30\n---\n{body}"),
+    );
+    site
+}
+
+struct Row {
+    name: &'static str,
+    bytes: usize,
+    check: Duration,
+    build: Duration,
+    rss: u64,
+}
+
+#[cfg(unix)]
+fn run_all(size: usize) -> (Vec<Row>, u64) {
+    let empty = site_with("Texte.\n");
+    let (_, _, base_rss) = measure(&empty, &["build"]);
+    let mut rows = Vec::new();
+    for case in cases() {
+        let body = (case.body)(size);
+        let site = site_with(&body);
+        let (checked, check, check_rss) = measure(&site, &["check"]);
+        let (built, build, build_rss) = measure(&site, &["build"]);
+        assert_eq!(checked, !case.fails, "{}: check", case.name);
+        assert_eq!(built, !case.fails, "{}: build", case.name);
+        rows.push(Row {
+            name: case.name,
+            bytes: body.len(),
+            check,
+            build,
+            rss: check_rss.max(build_rss),
+        });
+    }
+    (rows, base_rss)
+}
+
+#[cfg(unix)]
+fn assert_within(rows: &[Row], base_rss: u64, time_factor: f64, memory_factor: u64) {
+    let plain = &rows[0];
+    let slowest = plain.check.max(plain.build).as_secs_f64();
+    for row in rows {
+        let time = row.check.max(row.build).as_secs_f64();
+        assert!(
+            time <= time_factor * slowest + 0.5,
+            "{}: {time:.2} s against {slowest:.2} s for a plain article",
+            row.name
+        );
+        let budget = base_rss + memory_factor * row.bytes as u64;
+        assert!(
+            row.rss <= budget,
+            "{}: peak {} MiB over the budget of {} MiB",
+            row.name,
+            row.rss >> 20,
+            budget >> 20
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn hostile_articles_cost_about_what_a_plain_one_does() {
+    let (rows, base_rss) = run_all(2 << 20);
+    // Generous: a debug build on a shared machine, and sizes where fixed costs (a section's
+    // parse tree, the allocator's arenas) still weigh; the benchmark holds the targets.
+    assert_within(&rows, base_rss, 4.0, 40);
+}
+
+#[cfg(unix)]
+#[test]
+#[ignore = "benchmark: run by hand, see the module documentation"]
+fn hostile_articles_benchmark() {
+    let mb: usize = std::env::var("DEPECHE_HOSTILE_MB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20);
+    let (rows, base_rss) = run_all(mb << 20);
+    println!("| input ({mb} MB) | check | build | peak RSS | RSS / size |");
+    println!("| --- | --- | --- | --- | --- |");
+    for row in &rows {
+        println!(
+            "| {} | {:.2} s | {:.2} s | {} MiB | {:.1}x |",
+            row.name,
+            row.check.as_secs_f64(),
+            row.build.as_secs_f64(),
+            row.rss >> 20,
+            (row.rss.saturating_sub(base_rss)) as f64 / row.bytes as f64
+        );
+    }
+    println!(
+        "(a site without the article peaks at {} MiB)",
+        base_rss >> 20
+    );
+    assert_within(&rows, base_rss, 2.0, 20);
+}
