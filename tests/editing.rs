@@ -94,6 +94,29 @@ fn annotate_refuses_to_touch_a_site_with_errors() {
 }
 
 #[test]
+fn a_bracket_closed_by_another_annotation_is_an_error_that_annotate_never_touches() {
+    let site = TestSite::shipped();
+    strip(&site, FR, &["[[hama|Hama]]"]);
+    // One bracket missing, another annotation later on the line.
+    site.edit(FR, "[[aleppo|Alep]] après", "[[aleppo|Alep] après");
+    let before = site.read(FR);
+    let check = site.depeche(&["check"]);
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert_eq!(check.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("error[E0006]"), "{stderr}");
+    let out = site.depeche(&["annotate", "--write"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        site.read(FR),
+        before,
+        "annotate rewrote a file with broken brackets"
+    );
+    let build = site.depeche(&["build"]);
+    assert_eq!(build.status.code(), Some(1));
+    assert!(!site.path("public").exists());
+}
+
+#[test]
 fn new_article_creates_every_language_and_checks_clean() {
     let site = TestSite::shipped();
     let out = site.depeche(&["new", "article", "idlib-calm"]);

@@ -107,7 +107,10 @@ fn cases() -> Vec<Case> {
 
 /// Wall time and peak resident memory (bytes) of one `depeche` run in `site`.
 #[cfg(unix)]
-#[allow(clippy::zombie_processes, reason = "reaped by wait4, which also reports its memory")]
+#[allow(
+    clippy::zombie_processes,
+    reason = "reaped by wait4, which also reports its memory"
+)]
 fn measure(site: &TestSite, args: &[&str]) -> (bool, Duration, u64) {
     use std::os::unix::process::ExitStatusExt;
     let started = Instant::now();

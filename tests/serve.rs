@@ -310,34 +310,6 @@ fn a_port_in_use_is_a_clear_error() {
     );
 }
 
-#[cfg(unix)]
-#[test]
-fn ctrl_c_stops_cleanly() {
-    let site = TestSite::shipped();
-    let mut server = serve(&site, &[]);
-    assert_eq!(get(server.port, "/depeche/fr/").status, 200);
-    let pid = server.child.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-INT", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = server.child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "serve did not stop on Ctrl-C"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    assert!(status.success(), "{status:?}");
-}
-
 #[test]
 fn a_template_change_rerenders_the_pages_that_use_it() {
     let site = TestSite::shipped();
@@ -446,9 +418,10 @@ fn absolute_form_targets_must_name_this_server() {
 
 #[cfg(unix)]
 #[test]
-fn ctrl_c_stops_at_once_with_tabs_listening() {
+fn ctrl_c_stops_cleanly_and_at_once_with_tabs_listening() {
     let site = TestSite::shipped();
     let mut server = serve(&site, &[]);
+    assert_eq!(get(server.port, "/depeche/fr/").status, 200);
     let _tab = events(server.port);
     let _other_tab = events(server.port);
     let pid = server.child.id().to_string();
@@ -460,13 +433,17 @@ fn ctrl_c_stops_at_once_with_tabs_listening() {
             .success()
     );
     let start = Instant::now();
-    while server.child.try_wait().unwrap().is_none() {
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
         assert!(
             start.elapsed() < Duration::from_secs(3),
             "serve kept running with live-reload streams open"
         );
         std::thread::sleep(Duration::from_millis(20));
-    }
+    };
+    assert!(status.success(), "{status:?}");
 }
 
 #[test]

@@ -96,4 +96,37 @@ mod tests {
         // Generous: a quadratic scan would take minutes.
         assert!(started.elapsed().as_secs() < 5);
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn every_report_points_at_brackets_in_order(text in "[\\[\\]| a\n]{0,200}") {
+                let found = scan(&text);
+                let mut last = None;
+                for &(at, broken) in &found {
+                    prop_assert!(last.is_none_or(|l| l < at), "out of order: {found:?}");
+                    last = Some(at);
+                    match broken {
+                        Broken::Unclosed => prop_assert!(text[at..].starts_with("[[")),
+                        Broken::StrayClose => prop_assert!(text[at..].starts_with("]]")),
+                        Broken::Empty { end } => {
+                            prop_assert!(text[at..].starts_with("[["));
+                            prop_assert!(end > at + 2 && text[..end].ends_with("]]"));
+                            prop_assert!(!text[at..end].contains('\n'));
+                        }
+                    }
+                }
+                let pairs = text.matches("[[").count() + text.matches("]]").count();
+                prop_assert!(found.len() <= pairs);
+            }
+
+            #[test]
+            fn text_without_double_brackets_is_clean(text in "[^\\[\\]]{0,100}(\\[[a-z]{0,5}\\]|[a-z ]){0,10}") {
+                prop_assert!(scan(&text).is_empty());
+            }
+        }
+    }
 }

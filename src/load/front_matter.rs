@@ -309,4 +309,65 @@ mod tests {
         assert!(check_segment("a b").is_err());
         assert!(check_segment("").is_err());
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn line() -> impl Strategy<Value = String> {
+            // Lines of YAML-ish text, fences and near-fences among them.
+            prop_oneof![
+                "[a-z]{1,8}: [a-zé ]{0,12}",
+                Just("---".to_string()),
+                Just("--- ".to_string()),
+                Just("----".to_string()),
+                Just(String::new()),
+                "[^\n]{0,20}",
+            ]
+        }
+
+        proptest! {
+            #[test]
+            fn any_text_splits_or_fails_cleanly(text in "(?s).{0,200}") {
+                let src = src(&text);
+                if let Ok(split) = split(&src) {
+                    prop_assert!(split.yaml_start <= split.yaml_end);
+                    prop_assert!(split.yaml_end <= split.body_start);
+                    prop_assert!(split.body_start <= text.len());
+                    prop_assert!(text.is_char_boundary(split.yaml_end));
+                    prop_assert!(text.starts_with("---\n") || text.starts_with("---\r\n"));
+                }
+            }
+
+            #[test]
+            fn the_fences_are_found_where_they_are(
+                yaml in prop::collection::vec(line().prop_filter("no fence", |l| l.trim_end_matches('\r') != "---"), 0..8),
+                body in "(?s).{0,80}",
+                crlf in any::<bool>(),
+            ) {
+                let nl = if crlf { "\r\n" } else { "\n" };
+                let front: String = yaml.iter().map(|l| format!("{l}{nl}")).collect();
+                let text = format!("---{nl}{front}---{nl}{body}");
+                let split = split(&src(&text)).unwrap();
+                prop_assert_eq!(&text[split.yaml_start..split.yaml_end], front.as_str());
+                prop_assert_eq!(&text[split.body_start..], body.as_str());
+                // The closing fence is located on its own line number.
+                let fence_line = text[..split.yaml_end].matches('\n').count() + 1;
+                let at = src(&text).locate(split.yaml_end, split.yaml_end + 3);
+                prop_assert_eq!(at.line, fence_line);
+                prop_assert_eq!(at.col, 1);
+            }
+
+            #[test]
+            fn accepted_slugs_stay_one_short_path_segment(slug in "(?s).{0,160}") {
+                if check_segment(&slug).is_ok() {
+                    prop_assert!(!slug.is_empty() && slug.len() <= MAX_SEGMENT_BYTES);
+                    let path = crate::urls::article_path("fr", &slug);
+                    let parts: Vec<_> = std::path::Path::new(&path).components().collect();
+                    prop_assert_eq!(parts.len(), 4, "{}", path);
+                    prop_assert!(parts.iter().all(|c| matches!(c, std::path::Component::Normal(_))));
+                }
+            }
+        }
+    }
 }

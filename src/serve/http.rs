@@ -121,7 +121,7 @@ async fn handle(Extract(state): Extract<Arc<State>>, request: Request) -> Respon
 
 /// The file a decoded request path names, or None for anything that could leave the site:
 /// dot segments, backslashes, absolute or empty segments, NUL bytes.
-fn file_key(rest: &str) -> Option<String> {
+pub fn file_key(rest: &str) -> Option<String> {
     let decoded = percent_encoding::percent_decode_str(rest)
         .decode_utf8()
         .ok()?;
@@ -276,5 +276,24 @@ mod tests {
         assert_eq!(host_name("127.0.0.1"), "127.0.0.1");
         assert!(allowed_hosts("127.0.0.1".parse().unwrap()).contains(&"localhost".to_string()));
         assert!(allowed_hosts("0.0.0.0".parse().unwrap()).contains(&"0.0.0.0".to_string()));
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn keys_are_always_plain_relative_paths(path in "(%[0-9A-Fa-f]{2}|[./\\\\a-z%\\x00é])*") {
+                if let Some(key) = file_key(&path) {
+                    prop_assert!(!key.starts_with('/'));
+                    prop_assert!(!key.contains(['\\', '\0']));
+                    prop_assert!(key.split('/').all(|s| !s.is_empty() && s != "." && s != ".."));
+                    prop_assert!(std::path::Path::new(&key)
+                        .components()
+                        .all(|c| matches!(c, std::path::Component::Normal(_))));
+                }
+            }
+        }
     }
 }

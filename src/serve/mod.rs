@@ -4,6 +4,8 @@
 
 mod http;
 
+pub use http::file_key;
+
 use std::collections::{BTreeSet, HashMap};
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -250,7 +252,7 @@ fn build_options(options: &Options) -> build::Options {
 }
 
 /// How long the watcher gathers events before passing them on.
-const DEBOUNCE: Duration = Duration::from_millis(20);
+const DEBOUNCE: Duration = Duration::from_millis(10);
 /// How long the sources must stay quiet before a rebuild: a burst of saves (an editor writing a
 /// file in steps, a `git checkout`, a formatter over many files) makes one rebuild...
 const QUIET: Duration = Duration::from_millis(50);
