@@ -127,14 +127,13 @@ impl Problems {
         self.list
             .sort_by_key(|d| d.location.as_ref().map(|l| (l.line, l.col)));
         if let Some(at) = self.stopped_at {
-            let d = Diagnostic::at(
-                Code::TooManyErrors,
-                format!(
-                    "{} more error(s), and the file is not checked beyond this line",
-                    self.more
-                ),
-                src.locate(at, at),
-            );
+            let message = match self.more {
+                0 => "the file is not checked beyond this line".to_string(),
+                more => {
+                    format!("{more} more error(s), and the file is not checked beyond this line")
+                }
+            };
+            let d = Diagnostic::at(Code::TooManyErrors, message, src.locate(at, at));
             self.list.push(d.with_help(format!(
                 "fix the {MAX_PROBLEMS} shown above and check again"
             )));
@@ -281,7 +280,7 @@ impl Annotator<'_> {
             );
             broken |= self.broken_brackets(src, &pass.prose_runs, &mut pass.problems);
             pass.prose_runs.clear();
-            if pass.problems.full() && end < body.len() {
+            if (pass.problems.full() || pass.too_deep) && end < body.len() {
                 // Enough to fix for now: the rest of a long file is not worth the time.
                 pass.problems.stopped_at = Some(body_start + end);
                 break;
@@ -355,14 +354,17 @@ impl Annotator<'_> {
                     p.problems.report(|| self.unknown_entity(src, id, span));
                     p.dropped_link = true;
                 } else {
-                    let (entity, n, markup) = p.counts.entry(id.to_string()).or_insert_with(|| {
+                    if !p.counts.contains_key(id) {
                         let markup = if self.render {
                             link_open(id, &self.urls.entity(p.lang, id))
                         } else {
                             Default::default()
                         };
-                        (Arc::from(id), 0, markup)
-                    });
+                        p.counts.insert(id.to_string(), (Arc::from(id), 0, markup));
+                    }
+                    let Some((entity, n, markup)) = p.counts.get_mut(id) else {
+                        return;
+                    };
                     *n += 1;
                     let (entity, number) = (Arc::clone(entity), *n);
                     if self.render {
