@@ -224,8 +224,14 @@ pub fn analyze(config: Config, options: AnalyzeOptions) -> Analysis {
     let prose: HashMap<(String, String), String> =
         prose.into_iter().map(|(k, a)| (k, a.html)).collect();
     let entities: Vec<Arc<EntitySource>> = content.entities.into_iter().map(Arc::new).collect();
-    // `check` links the graph too: the output paths, checked for collisions, depend on it.
-    let graph = match Graph::build(&documents, &entities, &prose, options.drafts) {
+    // `check` links the graph too (without co-mentions): the output paths, checked for
+    // collisions, depend on it.
+    let linked = if options.check_only {
+        Graph::shape(&documents, &entities, options.drafts)
+    } else {
+        Graph::build(&documents, &entities, &prose, options.drafts)
+    };
+    let graph = match linked {
         Ok(graph) => Some(graph),
         Err(mut errs) => {
             problems.append(&mut errs);

@@ -132,6 +132,26 @@ impl Graph {
         prose: &HashMap<(String, String), String>,
         include_drafts: bool,
     ) -> Result<Graph, Vec<Diagnostic>> {
+        Graph::build_with(articles, entities, prose, include_drafts, true)
+    }
+
+    /// The graph without co-mentions: the site's shape (which pages exist), all `check`
+    /// needs, at a fraction of the cost.
+    pub fn shape(
+        articles: &[Arc<Document>],
+        entities: &[Arc<EntitySource>],
+        include_drafts: bool,
+    ) -> Result<Graph, Vec<Diagnostic>> {
+        Graph::build_with(articles, entities, &HashMap::new(), include_drafts, false)
+    }
+
+    fn build_with(
+        articles: &[Arc<Document>],
+        entities: &[Arc<EntitySource>],
+        prose: &HashMap<(String, String), String>,
+        include_drafts: bool,
+        co_mentions: bool,
+    ) -> Result<Graph, Vec<Diagnostic>> {
         let placed = Placed::new(articles, entities, include_drafts);
         if !placed.problems.is_empty() {
             return Err(placed.problems);
@@ -168,7 +188,7 @@ impl Graph {
                 }
             })
             .collect();
-        link_mentions(&articles, &mut entities, &entity_index);
+        link_mentions(&articles, &mut entities, &entity_index, co_mentions);
         let article_index = articles
             .iter()
             .enumerate()
@@ -339,7 +359,12 @@ fn newest(article: &Article) -> chrono::NaiveDate {
 }
 
 /// Fills backlinks (per language, in article order) and co-mention counts.
-fn link_mentions(articles: &[Article], entities: &mut [Entity], index: &HashMap<String, usize>) {
+fn link_mentions(
+    articles: &[Article],
+    entities: &mut [Entity],
+    index: &HashMap<String, usize>,
+    co_mentions: bool,
+) {
     for (a, article) in articles.iter().enumerate() {
         for version in article.versions.values() {
             for (e, mentions) in mentions_by_entity(version, index) {
@@ -353,7 +378,9 @@ fn link_mentions(articles: &[Article], entities: &mut [Entity], index: &HashMap<
                     });
             }
         }
-        count_co_mentions(entities, &article_entities(article, index), 1);
+        if co_mentions {
+            count_co_mentions(entities, &article_entities(article, index), 1);
+        }
     }
     for entity in entities.iter_mut() {
         entity.co_mentions = top_co_mentions(&entity.co_counts);

@@ -21,6 +21,14 @@ pub fn scan(text: &str) -> Vec<(usize, Broken)> {
     let mut found = Vec::new();
     let mut i = 0;
     while i + 1 < bytes.len() {
+        // Prose is mostly free of brackets: jump to the next one.
+        match memchr::memchr2(b'[', b']', &bytes[i..]) {
+            Some(next) => i += next,
+            None => break,
+        }
+        if i + 1 >= bytes.len() {
+            break;
+        }
         match (bytes[i], bytes[i + 1]) {
             (b'[', b'[') => {
                 // `[[[` opens at its last two brackets, as pulldown-cmark reads it.
