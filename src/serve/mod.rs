@@ -253,9 +253,14 @@ fn build_options(options: &Options) -> build::Options {
 
 /// How long the watcher gathers events before passing them on.
 const DEBOUNCE: Duration = Duration::from_millis(10);
-/// How long the sources must stay quiet before a rebuild: a burst of saves (an editor writing a
-/// file in steps, a `git checkout`, a formatter over many files) makes one rebuild...
+/// How long the sources must stay quiet before a rebuild: a save after a calm spell is built
+/// at once...
+const QUIET_FIRST: Duration = Duration::from_millis(10);
+/// ...while saves that follow a rebuild closely (an editor writing a file in steps, a
+/// `git checkout`, a formatter over many files) are gathered until the sources rest...
 const QUIET: Duration = Duration::from_millis(50);
+/// ...the calm spell being this long.
+const CALM: Duration = Duration::from_millis(200);
 /// ...unless it goes on for longer than this: then the site is rebuilt while it lasts.
 const LONGEST_WAIT: Duration = Duration::from_millis(400);
 
@@ -285,11 +290,16 @@ fn watch(
     std::thread::spawn(move || {
         // Changes not yet built successfully: a fix elsewhere must not hide a file still broken.
         let mut pending: BTreeSet<PathBuf> = BTreeSet::new();
+        let mut last_rebuild: Option<Instant> = None;
         while let Ok(first) = saved.recv() {
             pending.extend(first);
             let burst = Instant::now();
+            let quiet = match last_rebuild {
+                Some(at) if at.elapsed() < CALM => QUIET,
+                _ => QUIET_FIRST,
+            };
             while burst.elapsed() < LONGEST_WAIT {
-                match saved.recv_timeout(QUIET) {
+                match saved.recv_timeout(quiet) {
                     Ok(more) => pending.extend(more),
                     Err(_) => break,
                 }
@@ -297,6 +307,7 @@ fn watch(
             if rebuild(&mut session, &state, &pending) {
                 pending.clear();
             }
+            last_rebuild = Some(Instant::now());
         }
     });
     // Links are not followed: nothing outside the site is watched, read or served.
