@@ -22,7 +22,7 @@ pub const TEMP_FILE: &str = ".depeche-manifest.tmp";
 /// file layout), so that records of an older depeche are not trusted as a cache. The paths of
 /// any format still prove ownership.
 const MAGIC: &str = "depeche-manifest";
-const FORMAT: &str = concat!("depeche-manifest 2 ", env!("CARGO_PKG_VERSION"));
+const FORMAT: &str = concat!("depeche-manifest 3 ", env!("CARGO_PKG_VERSION"));
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Record {

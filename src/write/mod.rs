@@ -390,10 +390,10 @@ pub const MINIFY_UP_TO: usize = 1 << 20;
 /// Any change to what this produces must change the manifest's `FORMAT`, or rebuilds would
 /// keep files minified the old way.
 pub fn minify(html: &str) -> Vec<u8> {
-    let mut cfg = minify_html::Cfg::new();
+    // Spec-compliant: the doctype kept, unquoted attribute values valid HTML.
+    let mut cfg = minify_html::Cfg::spec_compliant();
     cfg.keep_html_and_head_opening_tags = true;
     cfg.keep_closing_tags = true;
-    cfg.minify_css = true;
     minify_html::minify(html.as_bytes(), &cfg)
 }
 

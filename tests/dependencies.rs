@@ -1,0 +1,78 @@
+//! The dependency tree stays lean: the minifier pulls in no proc-macro crate (`syn`, `quote`,
+//! `proc-macro2`), which would bring most of a compiler front end into every build.
+//! Reads Cargo.lock, offline.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+mod common;
+
+/// (name, version) → the entries of its `dependencies` list ("name" or "name version").
+fn packages(lock: &str) -> BTreeMap<(String, String), Vec<String>> {
+    let mut packages = BTreeMap::new();
+    for block in lock.split("[[package]]").skip(1) {
+        let field = |key: &str| {
+            block
+                .lines()
+                .find_map(|l| l.strip_prefix(&format!("{key} = \"")))
+                .map(|v| v.trim_end_matches('"').to_string())
+        };
+        let (Some(name), Some(version)) = (field("name"), field("version")) else {
+            continue;
+        };
+        let mut dependencies = Vec::new();
+        if let Some(list) = block.split("dependencies = [").nth(1) {
+            for line in list.lines() {
+                let line = line.trim();
+                if line.starts_with(']') {
+                    break;
+                }
+                let entry = line.trim_matches(|c| c == '"' || c == ',');
+                if !entry.is_empty() {
+                    // "name version (source)" or "name version" or "name".
+                    dependencies.push(entry.split(" (").next().unwrap_or(entry).to_string());
+                }
+            }
+        }
+        packages.insert((name, version), dependencies);
+    }
+    packages
+}
+
+/// Every package name reachable from `root` (any version of it).
+fn closure(packages: &BTreeMap<(String, String), Vec<String>>, root: &str) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    let mut todo: Vec<String> = vec![root.to_string()];
+    while let Some(entry) = todo.pop() {
+        let mut parts = entry.split(' ');
+        let name = parts.next().unwrap_or_default().to_string();
+        let version = parts.next();
+        for ((n, v), deps) in packages {
+            if *n == name && version.is_none_or(|want| want == v) && seen.insert(format!("{n} {v}"))
+            {
+                todo.extend(deps.iter().cloned());
+            }
+        }
+    }
+    seen.into_iter()
+        .map(|p| p.split(' ').next().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn the_minifier_brings_no_proc_macro_crate() {
+    let lock = std::fs::read_to_string(common::repo().join("Cargo.lock")).unwrap();
+    let packages = packages(&lock);
+    let minifier = closure(&packages, "minify-html");
+    assert!(
+        minifier.contains("minify-html") && minifier.contains("memchr"),
+        "{minifier:?}"
+    );
+    for macro_crate in ["syn", "quote", "proc-macro2"] {
+        assert!(
+            !minifier.contains(macro_crate),
+            "minify-html depends on {macro_crate} again: {minifier:?}"
+        );
+    }
+    // The check itself can see a proc-macro crate where there is one.
+    assert!(closure(&packages, "thiserror").contains("syn"));
+}
