@@ -123,6 +123,16 @@ fn force_replaces_a_foreign_folder_but_never_the_home_the_site_or_its_sources() 
     site.build_ok(&["--output", "old-site"]);
     site.build_ok(&["--output", "old-site"]);
     assert!(!site.path(".old-site.depeche-old/page.html").exists());
+
+    // A file added to a folder depeche built, adopted with --force, is replaced in turn.
+    site.write("old-site/notes.txt", "mine");
+    refused(&site, &["build", "--output", "old-site"], "E0023");
+    site.build_ok(&["--output", "old-site", "--force"]);
+    for _ in 0..3 {
+        site.build_ok(&["--output", "old-site"]);
+    }
+    assert!(!site.path("old-site/notes.txt").exists());
+    assert!(!site.path(".old-site.depeche-old/notes.txt").exists());
 }
 
 #[cfg(unix)]

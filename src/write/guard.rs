@@ -207,6 +207,8 @@ pub fn scan(dir: &Path) -> io::Result<Scan> {
 pub struct Owned {
     pub manifest: Manifest,
     pub scan: Scan,
+    /// Files were adopted with --force: the manifest must be written back to stay true.
+    pub adopted: bool,
 }
 
 impl Owned {
@@ -274,7 +276,11 @@ pub fn claim_folder(
         },
         Err(e) => return Err(unreadable(root, dir, e)),
     };
-    let mut owned = Owned { manifest, scan };
+    let mut owned = Owned {
+        manifest,
+        scan,
+        adopted: false,
+    };
     let strangers: Vec<String> = owned.strangers().into_iter().map(String::from).collect();
     if strangers.is_empty() {
         return Ok(Some(owned));
@@ -287,6 +293,7 @@ pub fn claim_folder(
     for path in strangers {
         owned.manifest.files.insert(path, None);
     }
+    owned.adopted = true;
     Ok(Some(owned))
 }
 

@@ -111,18 +111,13 @@ impl Output {
         Ok(output)
     }
 
-    pub fn dir(&self) -> &Path {
-        &self.layout.out
-    }
-
     /// Opens the staging folder and records there, before anything is written, every file the
     /// build is about to write (`plan`).
     pub fn stage(mut self, plan: &[Planned]) -> Result<Staging, Diagnostic> {
         let layout = self.layout.clone();
         // A folder adopted with --force keeps its new manifest, so that it stays depeche's.
         if let Some(out) = &self.out
-            && Manifest::read(&layout.out).ok().flatten().is_none()
-            && !out.manifest.files.is_empty()
+            && out.adopted
         {
             io("write", &layout.out, out.manifest.save(&layout.out))?;
         }
@@ -151,10 +146,13 @@ impl Output {
                 Owned {
                     manifest: Manifest::default(),
                     scan: guard::Scan::default(),
+                    adopted: false,
                 }
             }
         };
-        let Owned { mut manifest, scan } = reused;
+        let Owned {
+            mut manifest, scan, ..
+        } = reused;
         let staging = Staging {
             layout,
             known: Manifest::default(),
