@@ -110,8 +110,12 @@ async fn js(client: &Client, script: &str) -> serde_json::Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reader_journey_and_live_reload_in_chromium() {
     if !Path::new(CHROMIUM).exists() || !Path::new(CHROMEDRIVER).exists() {
-        eprintln!(
-            "skipping the browser test: {CHROMIUM} or {CHROMEDRIVER} is not installed (apt-get install chromium chromium-driver)"
+        // Written to the terminal directly: the test harness hides what `eprintln!` says in a
+        // passing test, and a skipped browser test must not pass unnoticed.
+        use std::io::Write as _;
+        let _ = writeln!(
+            std::io::stderr(),
+            "\nSKIPPED: the browser test did not run: {CHROMIUM} or {CHROMEDRIVER} is not installed (apt-get install chromium chromium-driver)\n"
         );
         return;
     }
