@@ -18,7 +18,7 @@ use clap::{Parser, Subcommand};
     version,
     about = "Builds a multilingual, cross-linked knowledge site from annotated dispatches"
 )]
-struct Cli {
+pub struct Cli {
     /// The site's root directory (where site.yaml is).
     #[arg(long, short = 'r', global = true, default_value = ".")]
     root: PathBuf,
@@ -41,6 +41,8 @@ enum Command {
     New(cmd::new::What),
     /// Create a new, working site in a new folder.
     Init(cmd::init::Args),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(cmd::completions::Args),
 }
 
 fn main() -> ExitCode {
@@ -55,6 +57,7 @@ fn main() -> ExitCode {
         Command::Annotate(args) => cmd::annotate::run(&cli.root, args),
         Command::New(what) => cmd::new::run(&cli.root, what),
         Command::Init(args) => cmd::init::run(args),
+        Command::Completions(args) => cmd::completions::run(args),
     }
 }
 

@@ -231,3 +231,23 @@ fn init_creates_a_site_that_builds_and_checks_clean() {
         .unwrap();
     assert_eq!(again.status.code(), Some(1));
 }
+
+#[test]
+fn completions_cover_every_command_in_each_shell() {
+    let site = TestSite::shipped();
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = site.depeche(&["completions", shell]);
+        assert!(out.status.success(), "{shell}");
+        let script = String::from_utf8_lossy(&out.stdout);
+        for command in ["build", "serve", "check", "annotate", "init", "force"] {
+            assert!(
+                script.contains(command),
+                "{shell} completions lack {command}"
+            );
+        }
+    }
+    assert_eq!(
+        site.depeche(&["completions", "tcsh"]).status.code(),
+        Some(2)
+    );
+}
