@@ -15,7 +15,7 @@ use clap::{Parser, Subcommand};
 #[derive(Parser)]
 #[command(
     name = "depeche",
-    version,
+    version = env!("DEPECHE_VERSION"),
     about = "Builds a multilingual, cross-linked knowledge site from annotated dispatches"
 )]
 pub struct Cli {

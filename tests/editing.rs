@@ -251,3 +251,20 @@ fn completions_cover_every_command_in_each_shell() {
         Some(2)
     );
 }
+
+#[test]
+fn version_names_the_commit_when_built_from_git() {
+    let out = TestSite::shipped().depeche(&["--version"]);
+    let version = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        version.starts_with(&format!("depeche {}", env!("CARGO_PKG_VERSION"))),
+        "{version}"
+    );
+    if repo().join(".git").exists() {
+        let hash = version.trim().rsplit(['(', ')']).nth(1).unwrap_or_default();
+        assert!(
+            hash.len() == 12 && hash.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{version}"
+        );
+    }
+}
