@@ -170,6 +170,27 @@ fn symbolic_links_are_never_written_through() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn two_builds_never_write_the_same_output_at_once() {
+    use std::os::fd::AsRawFd;
+    let site = TestSite::shipped();
+    site.build_ok(&[]);
+    // Another build holds the folder that holds the output.
+    let held = std::fs::File::open(site.root()).unwrap();
+    // SAFETY: flock on a file this test owns.
+    assert_eq!(
+        unsafe { libc::flock(held.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) },
+        0
+    );
+    let before = snapshot(&site.path("public"));
+    let stderr = refused(&site, &["build"], "E0023");
+    assert!(stderr.contains("another depeche build"), "{stderr}");
+    assert!(before == snapshot(&site.path("public")));
+    drop(held);
+    site.build_ok(&[]);
+}
+
 #[test]
 fn a_failure_while_rendering_leaves_the_previous_output_and_no_staging_folder() {
     let site = TestSite::shipped();

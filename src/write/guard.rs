@@ -334,6 +334,37 @@ fn unreadable(root: &Path, dir: &Path, e: io::Error) -> Diagnostic {
     .with_help("check the permissions of the output folder")
 }
 
+/// Locks the folder that holds the output and depeche's folders beside it, for the whole
+/// build, so that two builds never interleave there. Nothing is created: the lock is on the
+/// folder itself, released when the file is dropped or by the system when the process dies, so
+/// a killed build never leaves it taken.
+pub fn lock(root: &Path, layout: &Layout) -> Result<Option<std::fs::File>, Diagnostic> {
+    let Some(parent) = layout.out.parent() else {
+        return Ok(None);
+    };
+    if !parent.is_dir() {
+        // The first build creates it (and the output in it): nothing to race for yet.
+        return Ok(None);
+    }
+    let folder = std::fs::File::open(parent).map_err(|e| unreadable(root, parent, e))?;
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        // SAFETY: flock on a file descriptor this function owns.
+        let status = unsafe { libc::flock(folder.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+        if status != 0 {
+            return Err(refusal(
+                root,
+                &layout.out,
+                Code::OutputNotOwned,
+                "another depeche build is writing there".into(),
+                "wait for that build to end, then build again",
+            ));
+        }
+    }
+    Ok(Some(folder))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -68,6 +68,7 @@ pub struct Output {
     staging: Option<Owned>,
     /// depeche 0.1 kept its manifest beside the output; removed once a build has replaced it.
     legacy: bool,
+    lock: Option<fs::File>,
 }
 
 impl Output {
@@ -76,6 +77,7 @@ impl Output {
     pub fn claim(config: &Config, force: bool) -> Result<Output, Diagnostic> {
         refuse_unsafe(&config.root, &config.output_dir)?;
         let layout = Layout::new(&config.output_dir);
+        let lock = guard::lock(&config.root, &layout)?;
         let legacy = Manifest::read_file(&layout.legacy_manifest).ok().flatten();
         let out = claim_folder(
             &config.root,
@@ -93,6 +95,7 @@ impl Output {
         )?;
         let staging = claim_folder(&config.root, &layout.staging, &layout.out, None, force)?;
         let mut output = Output {
+            lock,
             legacy: legacy.is_some(),
             layout,
             out,
@@ -159,6 +162,7 @@ impl Output {
             planned: plan.iter().map(|p| p.path.clone()).collect(),
             existing: scan.files,
             legacy: self.legacy,
+            _lock: self.lock,
         };
         // Links and other special files (adopted with --force) are removed, never written through.
         for path in &scan.foreign {
@@ -189,6 +193,8 @@ pub struct Staging {
     /// The files the folder held when it was opened (all listed in `known`).
     existing: Vec<String>,
     legacy: bool,
+    /// The lock on the output's folder, held until the build is swapped in or abandoned.
+    _lock: Option<fs::File>,
 }
 
 impl Staging {
