@@ -351,7 +351,7 @@ impl SourceText {
     fn line_starts(&self) -> &[usize] {
         self.line_starts.get_or_init(|| {
             std::iter::once(0)
-                .chain(memchr_newlines(&self.text).map(|i| i + 1))
+                .chain(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1))
                 .collect()
         })
     }
@@ -376,13 +376,6 @@ impl SourceText {
             .trim_end_matches('\r');
         Location::on_line(self.path.clone(), line.max(1), col.max(1), len, line_text)
     }
-}
-
-fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
-    text.bytes()
-        .enumerate()
-        .filter(|&(_, b)| b == b'\n')
-        .map(|(i, _)| i)
 }
 
 /// Turns a byte range of `text` into a location. Columns count characters, as rustc does.

@@ -120,14 +120,7 @@ pub fn static_files(root: &Path) -> (Vec<(String, PathBuf)>, Vec<Diagnostic>) {
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
-                let shown = e
-                    .path()
-                    .map_or_else(|| dir.clone(), |p| source::display_path(root, p));
-                problems.push(Diagnostic::at(
-                    Code::Unreadable,
-                    format!("cannot read {}: {e}", shown.display()),
-                    Location::file_only(shown),
-                ));
+                problems.push(source::walk_error(root, &dir, &e));
                 continue;
             }
         };

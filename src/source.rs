@@ -24,6 +24,18 @@ pub fn normalize(path: &Path) -> PathBuf {
     out
 }
 
+/// A folder of the site that could not be walked, reported where the walk failed.
+pub fn walk_error(root: &Path, dir: &Path, err: &walkdir::Error) -> Diagnostic {
+    let shown = err
+        .path()
+        .map_or_else(|| dir.to_path_buf(), |p| display_path(root, p));
+    Diagnostic::at(
+        Code::Unreadable,
+        format!("cannot read {}: {err}", shown.display()),
+        Location::file_only(shown),
+    )
+}
+
 /// Does `path`, with every symbolic link resolved, stay inside the site at `root`?
 pub fn stays_inside(root: &Path, path: &Path) -> bool {
     let Ok(root) = root.canonicalize() else {

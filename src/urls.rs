@@ -88,6 +88,22 @@ pub fn entities_path(lang: &str) -> String {
     format!("{lang}/entities/index.html")
 }
 
+/// Is this a URL that runs code, embeds data or reads local files? Browsers ignore spaces and
+/// control characters around and inside the scheme, compare it in any case, and so do we, after
+/// undoing percent-encoding.
+pub fn is_unsafe(url: &str) -> bool {
+    let decoded = percent_encoding::percent_decode_str(url).decode_utf8_lossy();
+    let scheme: String = decoded
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .take(11)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    ["javascript:", "vbscript:", "data:", "file:"]
+        .iter()
+        .any(|bad| scheme.starts_with(bad))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

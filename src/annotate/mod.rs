@@ -134,9 +134,8 @@ impl Problems {
                 }
             };
             let d = Diagnostic::at(Code::TooManyErrors, message, src.locate(at, at));
-            self.list.push(d.with_help(format!(
-                "fix the {MAX_PROBLEMS} shown above and check again"
-            )));
+            self.list
+                .push(d.with_help("fix the errors shown above and check again"));
         } else if self.more > 0 {
             self.list.push(
                 Diagnostic::at(
@@ -240,7 +239,7 @@ impl Annotator<'_> {
         if self.render {
             // Sized from the source, each annotation growing into a link, so that a long
             // document's HTML is not copied as it grows; trimmed below.
-            let annotations = body.matches("[[").count();
+            let annotations = memchr::memmem::find_iter(body.as_bytes(), b"[[").count();
             html.reserve(body.len() + body.len() / 4 + annotations * 96);
         }
         let mut broken = false;
@@ -673,22 +672,6 @@ fn html_depth_change(html: &str) -> isize {
     change
 }
 
-/// Is this a URL that runs code, embeds data or reads local files? Browsers ignore spaces and
-/// control characters around and inside the scheme, compare it in any case, and so do we, after
-/// undoing percent-encoding.
-pub fn is_unsafe_url(url: &str) -> bool {
-    let decoded = percent_encoding::percent_decode_str(url).decode_utf8_lossy();
-    let scheme: String = decoded
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control())
-        .take(11)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    ["javascript:", "vbscript:", "data:", "file:"]
-        .iter()
-        .any(|bad| scheme.starts_with(bad))
-}
-
 /// The URL, or nothing with an error when it is unsafe: such URLs are never emitted.
 fn checked_url<'e>(
     src: &SourceText,
@@ -696,7 +679,7 @@ fn checked_url<'e>(
     span: (usize, usize),
     problems: &mut Problems,
 ) -> CowStr<'e> {
-    if !is_unsafe_url(&url) {
+    if !crate::urls::is_unsafe(&url) {
         return url;
     }
     problems.report(|| {

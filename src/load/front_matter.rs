@@ -182,7 +182,7 @@ pub fn parse(src: &SourceText, split: Split, key: &str) -> Result<FrontMatter, V
     }
 
     if let Some(image) = raw.image.as_deref()
-        && crate::annotate::is_unsafe_url(image)
+        && crate::urls::is_unsafe(image)
     {
         problems.push(
             Diagnostic::at(

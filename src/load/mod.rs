@@ -197,14 +197,7 @@ fn walk(root: &Path, dir: &Path, problems: &mut Vec<Diagnostic>) -> Vec<PathBuf>
         let entry = match entry {
             Ok(e) => e,
             Err(err) => {
-                let shown = err
-                    .path()
-                    .map_or_else(|| dir.to_path_buf(), |p| source::display_path(root, p));
-                problems.push(Diagnostic::at(
-                    Code::Unreadable,
-                    format!("cannot read {}: {err}", shown.display()),
-                    Location::file_only(shown),
-                ));
+                problems.push(source::walk_error(root, dir, &err));
                 continue;
             }
         };

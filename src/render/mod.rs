@@ -3,9 +3,9 @@
 pub mod context;
 pub mod i18n;
 mod pages;
+pub mod templates;
 
 pub use pages::SITEMAP_URLS;
-pub mod templates;
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -105,10 +105,12 @@ impl Renderer<'_> {
                 })
             })
             .collect();
+        // Sorted by id, one entry per entity.
+        let ids: Vec<&str> = v.mention_counts.iter().map(|(id, _)| &**id).collect();
         let counts = v.mention_counts.iter().map(|(id, n)| (&**id, *n as usize));
         let mentioned = self.group_entities(lang, counts, false);
         let page = ArticlePage {
-            json_ld: self.article_json_ld(lang, v, &counts_ids(&v.mentions)),
+            json_ld: self.article_json_ld(lang, v, &ids),
             common,
             article: ArticleCtx {
                 title: &v.front.title,
@@ -468,13 +470,6 @@ const BODY_MARK: &str = "<!--depeche:article-body-->";
 /// The most URLs a sitemap file lists. The protocol allows 50,000; smaller files also keep
 /// the memory one takes to render small (31,906 entries in one took 86 MiB).
 pub const SITEMAP_URLS: usize = 5_000;
-
-fn counts_ids(mentions: &[crate::annotate::Mention]) -> Vec<&str> {
-    let mut ids: Vec<&str> = mentions.iter().map(|m| &*m.entity).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    ids
-}
 
 /// Previous, next and every page of a paginated list.
 fn pagination(page: usize, pages: usize, url: impl Fn(usize) -> String) -> Pagination {

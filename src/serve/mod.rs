@@ -223,22 +223,12 @@ fn read_static(path: &Path) -> Option<Vec<u8>> {
 
 /// Every file of `static/`, read into memory (symbolic links are not followed).
 fn static_files(root: &Path) -> Files {
-    let dir = root.join("static");
-    let mut files = Files::new();
-    for entry in walkdir::WalkDir::new(&dir)
-        .follow_links(false)
+    // The same files `build` copies: links are not followed.
+    crate::outputs::static_files(root)
+        .0
         .into_iter()
-        .flatten()
-    {
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        if let (Ok(rel), Ok(bytes)) = (entry.path().strip_prefix(&dir), std::fs::read(entry.path()))
-        {
-            files.insert(rel.to_string_lossy().replace('\\', "/"), Arc::from(bytes));
-        }
-    }
-    files
+        .filter_map(|(rel, file)| Some((rel, Arc::from(std::fs::read(file).ok()?))))
+        .collect()
 }
 
 fn build_options(options: &Options) -> build::Options {
@@ -253,15 +243,13 @@ fn build_options(options: &Options) -> build::Options {
 
 /// How long the watcher gathers events before passing them on.
 const DEBOUNCE: Duration = Duration::from_millis(10);
-/// How long the sources must stay quiet before a rebuild: a save after a calm spell is built
-/// at once...
-const QUIET_FIRST: Duration = Duration::from_millis(10);
-/// ...while saves that follow a rebuild closely (an editor writing a file in steps, a
-/// `git checkout`, a formatter over many files) are gathered until the sources rest...
-const QUIET: Duration = Duration::from_millis(50);
-/// ...the calm spell being this long.
+/// A save after a calm spell (no rebuild for [`CALM`]) is built once the sources have been
+/// quiet for [`QUIET_FIRST`]; saves that follow a rebuild closely (an editor writing a file in
+/// steps, a `git checkout`, a formatter over many files) are gathered until the sources have
+/// been quiet for [`QUIET`], or for at most [`LONGEST_WAIT`] while the burst goes on.
 const CALM: Duration = Duration::from_millis(200);
-/// ...unless it goes on for longer than this: then the site is rebuilt while it lasts.
+const QUIET_FIRST: Duration = Duration::from_millis(10);
+const QUIET: Duration = Duration::from_millis(50);
 const LONGEST_WAIT: Duration = Duration::from_millis(400);
 
 /// The paths whose changes matter, and a debounced watcher that rebuilds after bursts of saves.

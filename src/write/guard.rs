@@ -46,10 +46,9 @@ pub fn absolute(path: &Path) -> PathBuf {
 
 /// A folder as diagnostics show paths: relative to the site root when inside it.
 fn shown(root: &Path, path: &Path) -> String {
-    match path.strip_prefix(absolute(root)) {
-        Ok(rel) if !rel.as_os_str().is_empty() => rel.display().to_string(),
-        _ => path.display().to_string(),
-    }
+    crate::source::display_path(&absolute(root), path)
+        .display()
+        .to_string()
 }
 
 /// The path with every symbolic link in its existing part resolved: where it really leads.

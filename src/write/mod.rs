@@ -156,9 +156,12 @@ impl Output {
         let Owned {
             mut manifest, scan, ..
         } = reused;
+        for planned in plan {
+            manifest.files.entry(planned.path.clone()).or_insert(None);
+        }
         let staging = Staging {
             layout,
-            known: Manifest::default(),
+            known: manifest,
             planned: plan.iter().map(|p| p.path.clone()).collect(),
             existing: scan.files,
             legacy: self.legacy,
@@ -169,14 +172,9 @@ impl Output {
             let path = staging.dir().join(path);
             staging.fail_cleanly(io("remove", &path, fs::remove_file(&path)))?;
         }
-        for planned in plan {
-            manifest.files.entry(planned.path.clone()).or_insert(None);
-        }
-        staging.fail_cleanly(io("write", staging.dir(), manifest.save(staging.dir())))?;
-        Ok(Staging {
-            known: manifest,
-            ..staging
-        })
+        let journal = staging.known.save(staging.dir());
+        staging.fail_cleanly(io("write", staging.dir(), journal))?;
+        Ok(staging)
     }
 }
 
