@@ -15,8 +15,15 @@ use common::server::serve;
 use common::*;
 use fantoccini::{Client, ClientBuilder, Locator};
 
-const CHROMIUM: &str = "/usr/bin/chromium";
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// Debian's Chromium and ChromeDriver, or others named by `DEPECHE_TEST_CHROMIUM` and
+/// `DEPECHE_TEST_CHROMEDRIVER` (GitHub's runners ship Google Chrome and its driver elsewhere).
+fn browser_paths() -> (String, String) {
+    let path = |var, default: &str| std::env::var(var).unwrap_or_else(|_| default.to_string());
+    (
+        path("DEPECHE_TEST_CHROMIUM", "/usr/bin/chromium"),
+        path("DEPECHE_TEST_CHROMEDRIVER", "/usr/bin/chromedriver"),
+    )
+}
 
 /// ChromeDriver, stopped when dropped (closing the session stops Chromium).
 struct Driver(Child);
@@ -37,9 +44,10 @@ fn free_port() -> u16 {
 }
 
 async fn connect(profile: &Path) -> (Driver, Client) {
+    let (chromium, chromedriver) = browser_paths();
     let port = free_port();
     let driver = Driver(
-        Command::new(CHROMEDRIVER)
+        Command::new(chromedriver)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -50,7 +58,7 @@ async fn connect(profile: &Path) -> (Driver, Client) {
     caps.insert(
         "goog:chromeOptions".into(),
         serde_json::json!({
-            "binary": CHROMIUM,
+            "binary": chromium,
             "args": [
                 "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -109,13 +117,14 @@ async fn js(client: &Client, script: &str) -> serde_json::Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reader_journey_and_live_reload_in_chromium() {
-    if !Path::new(CHROMIUM).exists() || !Path::new(CHROMEDRIVER).exists() {
+    let (chromium, chromedriver) = browser_paths();
+    if !Path::new(&chromium).exists() || !Path::new(&chromedriver).exists() {
         // Written to the terminal directly: the test harness hides what `eprintln!` says in a
         // passing test, and a skipped browser test must not pass unnoticed.
         use std::io::Write as _;
         let _ = writeln!(
             std::io::stderr(),
-            "\nSKIPPED: the browser test did not run: {CHROMIUM} or {CHROMEDRIVER} is not installed (apt-get install chromium chromium-driver)\n"
+            "\nSKIPPED: the browser test did not run: {chromium} or {chromedriver} is not installed (apt-get install chromium chromium-driver)\n"
         );
         return;
     }

@@ -196,15 +196,7 @@ fn new_entity_has_every_field_and_checks_clean() {
 fn init_creates_a_site_that_builds_and_checks_clean() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("newsroom");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_depeche"))
-        .args(["init", dir.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    init_site(&dir);
     for rel in [
         "site.yaml",
         "templates/base.html",

@@ -16,7 +16,7 @@ pub fn run(args: Args) -> ExitCode {
                 println!("created {}", p.display());
             }
             println!(
-                "\nA new site is ready. Next:\n  cd {}\n  depeche check\n  depeche build",
+                "\nA new site is ready. Next:\n  cd {}\n  depeche serve     # preview, reloading as you edit\n  depeche build\nTo publish it on GitHub Pages, push it to a GitHub repository and set Settings → Pages →\nSource to \"GitHub Actions\": .github/workflows/pages.yml checks every pull request and\npublishes the default branch.",
                 args.dir.display()
             );
             ExitCode::SUCCESS

@@ -345,23 +345,27 @@ pub fn lock(root: &Path, layout: &Layout) -> Result<Option<std::fs::File>, Diagn
         // The first build creates it (and the output in it): nothing to race for yet.
         return Ok(None);
     }
-    let folder = std::fs::File::open(parent).map_err(|e| unreadable(root, parent, e))?;
+    // Windows cannot open a folder as a file; builds there are not locked.
+    #[cfg(not(unix))]
+    {
+        let _ = root;
+        Ok(None)
+    }
     #[cfg(unix)]
     {
-        use std::os::fd::AsRawFd;
-        // SAFETY: flock on a file descriptor this function owns.
-        let status = unsafe { libc::flock(folder.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
-        if status != 0 {
-            return Err(refusal(
+        let folder = std::fs::File::open(parent).map_err(|e| unreadable(root, parent, e))?;
+        match folder.try_lock() {
+            Ok(()) => Ok(Some(folder)),
+            Err(std::fs::TryLockError::WouldBlock) => Err(refusal(
                 root,
                 &layout.out,
                 Code::OutputNotOwned,
                 "another depeche build is writing there".into(),
                 "wait for that build to end, then build again",
-            ));
+            )),
+            Err(std::fs::TryLockError::Error(e)) => Err(unreadable(root, parent, e)),
         }
     }
-    Ok(Some(folder))
 }
 
 #[cfg(test)]

@@ -14,6 +14,20 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Runs `depeche init dir` and asserts it succeeded.
+pub fn init_site(dir: &Path) {
+    let out = Command::new(env!("CARGO_BIN_EXE_depeche"))
+        .arg("init")
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// A throwaway copy of a site (the shipped one by default), built and inspected in isolation.
 pub struct TestSite {
     pub dir: tempfile::TempDir,

@@ -117,7 +117,7 @@ pub fn new_entity(config: &Config, id: &str, kind: EntityKind) -> Result<PathBuf
 
 macro_rules! embedded {
     ($($path:literal),* $(,)?) => {
-        &[$(($path, include_str!(concat!("../", $path))),)*]
+        &[$(($path, include_str!(concat!("../../", $path))),)*]
     };
 }
 
@@ -159,6 +159,18 @@ languages: [fr, en]
 output_dir: public
 ";
 
+/// The GitHub workflow of a new site: it checks pull requests and publishes the default branch
+/// to GitHub Pages with the released depeche of the version that wrote it.
+pub fn pages_workflow() -> String {
+    let repository = env!("CARGO_PKG_REPOSITORY");
+    let repository = repository
+        .strip_prefix("https://github.com/")
+        .unwrap_or(repository);
+    include_str!("pages.yml")
+        .replace("@DEPECHE_VERSION@", env!("CARGO_PKG_VERSION"))
+        .replace("@DEPECHE_REPOSITORY@", repository)
+}
+
 /// Creates a new, working site in `dir` (which must be absent or empty).
 pub fn init(dir: &Path) -> Result<Vec<PathBuf>, ScaffoldError> {
     if dir.exists() && fs::read_dir(dir).map_or(true, |mut d| d.next().is_some()) {
@@ -171,9 +183,10 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, ScaffoldError> {
             dir.join(".gitignore"),
             "/public\n/.public.depeche-*\n".to_string(),
         ),
+        (dir.join(".github/workflows/pages.yml"), pages_workflow()),
         (
             dir.join("static/style.css"),
-            include_str!("../static/style.css").to_string(),
+            include_str!("../../static/style.css").to_string(),
         ),
     ];
     for (name, text) in templates::builtin() {

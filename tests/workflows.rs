@@ -1,0 +1,440 @@
+//! The GitHub workflows: the project's own and the one `depeche init` writes into a new site.
+//! Each is validated against GitHub's workflow schema (SchemaStore's, vendored: offline), and
+//! the shell steps that matter are run here for real: the release workflow packages a binary,
+//! the new site's workflow downloads it, verifies its checksum, and checks and builds the site.
+
+#![cfg(unix)]
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use common::*;
+use serde_json::Value;
+
+const SCHEMA_ID: &str = "https://json.schemastore.org/github-workflow.json";
+
+fn parse(yaml: &str) -> Value {
+    let value: serde_yaml::Value = serde_yaml::from_str(yaml).expect("a workflow is YAML");
+    serde_json::to_value(value).expect("a workflow maps to JSON")
+}
+
+/// GitHub's workflow schema, compiled.
+fn workflow_schema() -> (boon::Schemas, boon::SchemaIndex) {
+    let schema: Value = serde_json::from_str(
+        &fs::read_to_string(repo().join("tests/data/schemas/github-workflow.json")).unwrap(),
+    )
+    .unwrap();
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    compiler.add_resource(SCHEMA_ID, schema).unwrap();
+    let index = compiler.compile(SCHEMA_ID, &mut schemas).unwrap();
+    (schemas, index)
+}
+
+fn validate(name: &str, workflow: &Value) {
+    let (schemas, index) = workflow_schema();
+    if let Err(e) = schemas.validate(workflow, index) {
+        panic!("{name} is not a valid GitHub workflow:\n{e:#}");
+    }
+}
+
+fn project_workflows() -> Vec<(String, String)> {
+    let mut found: Vec<(String, String)> = fs::read_dir(repo().join(".github/workflows"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, fs::read_to_string(&p).unwrap())
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// The new site's workflow, as `depeche init` writes it.
+fn init_workflow(dir: &Path) -> String {
+    init_site(dir);
+    fs::read_to_string(dir.join(".github/workflows/pages.yml")).unwrap()
+}
+
+#[test]
+fn every_workflow_is_valid_for_github() {
+    let workflows = project_workflows();
+    let names: Vec<&str> = workflows.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["ci.yml", "pages.yml", "release.yml"]);
+    for (name, text) in &workflows {
+        validate(name, &parse(text));
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    validate(
+        "the workflow of `depeche init`",
+        &parse(&init_workflow(&tmp.path().join("site"))),
+    );
+}
+
+#[test]
+fn the_schema_catches_a_broken_workflow() {
+    // Guards the guard: a misspelt key and a job without steps must both be refused.
+    let broken = parse("on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    step: []\n");
+    let (schemas, index) = workflow_schema();
+    assert!(schemas.validate(&broken, index).is_err());
+}
+
+/// Every `uses:` of a workflow, e.g. `actions/checkout@v7`.
+fn actions(workflow: &Value) -> Vec<String> {
+    let mut found = Vec::new();
+    for job in workflow["jobs"].as_object().unwrap().values() {
+        for step in job["steps"].as_array().into_iter().flatten() {
+            if let Some(uses) = step["uses"].as_str() {
+                found.push(uses.to_string());
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn the_workflows_agree_on_each_action_and_publish_on_pull_requests_too() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = parse(&init_workflow(&tmp.path().join("site")));
+    let mut every = actions(&site);
+    for (_, text) in project_workflows() {
+        every.extend(actions(&parse(&text)));
+    }
+    // One version of each action across every workflow, and only GitHub's own actions.
+    let mut versions = std::collections::BTreeMap::new();
+    for uses in &every {
+        let (action, version) = uses.split_once('@').unwrap();
+        assert!(
+            action.starts_with("actions/"),
+            "{uses}: a third-party action"
+        );
+        let seen = versions
+            .entry(action.to_string())
+            .or_insert(version.to_string());
+        assert_eq!(seen, version, "{action} is used at two versions");
+    }
+    for (name, workflow) in [
+        ("init", site),
+        (
+            "pages.yml",
+            parse(&fs::read_to_string(repo().join(".github/workflows/pages.yml")).unwrap()),
+        ),
+    ] {
+        let on = &workflow["on"];
+        assert!(
+            on.get("pull_request").is_some(),
+            "{name} checks pull requests"
+        );
+        assert!(on.get("push").is_some(), "{name} publishes on push");
+        let steps = workflow["jobs"]["build"]["steps"].as_array().unwrap();
+        let check = run_of(steps, "Check the content");
+        assert_eq!(
+            check.trim(),
+            "depeche check --format github --deny-warnings"
+        );
+        // Only the default branch is published; a pull request is checked and built only.
+        let publish = run_of(steps, "Publish?");
+        assert!(publish.contains("github.event_name != 'pull_request'"));
+        assert!(publish.contains("github.event.repository.default_branch"));
+        assert_eq!(
+            workflow["jobs"]["deploy"]["if"], "needs.build.outputs.publish == 'true'",
+            "{name}"
+        );
+    }
+}
+
+fn run_of<'a>(steps: &'a [Value], name: &str) -> &'a str {
+    steps
+        .iter()
+        .find(|s| s["name"] == name)
+        .unwrap_or_else(|| panic!("no step named {name}"))["run"]
+        .as_str()
+        .unwrap()
+}
+
+fn steps_of(workflow: &Value, job: &str) -> Vec<Value> {
+    workflow["jobs"][job]["steps"].as_array().unwrap().clone()
+}
+
+/// Runs a step's script as GitHub does (`bash -e`), in `dir`, with `env`.
+fn run_step(script: &str, dir: &Path, env: &[(&str, &str)]) -> Output {
+    assert!(
+        !script.contains("${{"),
+        "a step run here must take its inputs from the environment:\n{script}"
+    );
+    let mut command = Command::new("bash");
+    command
+        .args(["--noprofile", "--norc", "-eo", "pipefail", "-c", script])
+        .current_dir(dir);
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    command.output().unwrap()
+}
+
+fn have_tools() -> bool {
+    let ok = ["curl", "tar", "sha256sum"].iter().all(|tool| {
+        Command::new("sh")
+            .args(["-c", &format!("command -v {tool}")])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    });
+    if !ok {
+        use std::io::Write as _;
+        let _ = writeln!(
+            std::io::stderr(),
+            "\nSKIPPED: the release round trip needs curl, tar and sha256sum\n"
+        );
+    }
+    ok
+}
+
+fn make_executable(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(path, fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+fn target() -> String {
+    format!("{}-unknown-linux-gnu", std::env::consts::ARCH)
+}
+
+/// What the release workflow attaches for this machine: `releases/v<version>/<archive>` and its
+/// checksum, made by the release workflow's own Package step around the binary under test.
+fn release(tmp: &Path) -> (PathBuf, String) {
+    let version = env!("CARGO_PKG_VERSION");
+    let checkout = tmp.join("checkout");
+    let binary_dir = checkout.join("target").join(target()).join("release");
+    fs::create_dir_all(&binary_dir).unwrap();
+    // A launcher for the binary under test rather than a copy: the debug binary is over 100 MB
+    // and compressing it would take most of this test's time without testing anything more.
+    let launcher = binary_dir.join("depeche");
+    fs::write(
+        &launcher,
+        format!(
+            "#!/bin/sh\nexec '{}' \"$@\"\n",
+            env!("CARGO_BIN_EXE_depeche")
+        ),
+    )
+    .unwrap();
+    make_executable(&launcher);
+    for file in ["README.md", "LICENSE"] {
+        fs::copy(repo().join(file), checkout.join(file)).unwrap();
+    }
+    let workflow =
+        parse(&fs::read_to_string(repo().join(".github/workflows/release.yml")).unwrap());
+    let outputs = tmp.join("github-output");
+    let out = run_step(
+        run_of(&steps_of(&workflow, "build"), "Package"),
+        &checkout,
+        &[
+            ("TARGET", &target()),
+            ("GITHUB_REF_NAME", &format!("v{version}")),
+            ("GITHUB_OUTPUT", outputs.to_str().unwrap()),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let name = format!("depeche-{version}-{}", target());
+    assert_eq!(
+        fs::read_to_string(&outputs).unwrap().trim(),
+        format!("files=dist/{name}.tar.gz dist/{name}.tar.gz.sha256")
+    );
+    let releases = tmp.join("releases");
+    let tagged = releases.join(format!("v{version}"));
+    fs::create_dir_all(&tagged).unwrap();
+    for file in [format!("{name}.tar.gz"), format!("{name}.tar.gz.sha256")] {
+        fs::rename(checkout.join("dist").join(&file), tagged.join(&file)).unwrap();
+    }
+    (releases, name)
+}
+
+/// Runs the new site's "Install depeche" step with releases served from `releases`.
+fn install(site_workflow: &Value, releases: &Path, tmp: &Path, path: &str) -> (Output, String) {
+    let runner_temp = tmp.join("runner-temp");
+    fs::create_dir_all(&runner_temp).unwrap();
+    let github_path = tmp.join("github-path");
+    fs::write(&github_path, "").unwrap();
+    let env = site_workflow["env"].as_object().unwrap();
+    let out = run_step(
+        run_of(&steps_of(site_workflow, "build"), "Install depeche"),
+        tmp,
+        &[
+            ("DEPECHE_VERSION", env["DEPECHE_VERSION"].as_str().unwrap()),
+            (
+                "DEPECHE_REPOSITORY",
+                env["DEPECHE_REPOSITORY"].as_str().unwrap(),
+            ),
+            (
+                "DEPECHE_DOWNLOAD_URL",
+                &format!("file://{}", releases.display()),
+            ),
+            ("RUNNER_TEMP", runner_temp.to_str().unwrap()),
+            ("GITHUB_PATH", github_path.to_str().unwrap()),
+            ("PATH", path),
+        ],
+    );
+    (out, fs::read_to_string(&github_path).unwrap())
+}
+
+#[test]
+fn a_new_site_installs_the_released_binary_then_checks_and_builds() {
+    if !have_tools() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    let workflow = parse(&init_workflow(&site));
+    assert_eq!(
+        workflow["env"]["DEPECHE_VERSION"],
+        env!("CARGO_PKG_VERSION")
+    );
+    assert_eq!(workflow["env"]["DEPECHE_REPOSITORY"], "depeche/depeche");
+    let (releases, name) = release(tmp.path());
+
+    let system_path = std::env::var("PATH").unwrap();
+    let (out, added) = install(&workflow, &releases, tmp.path(), &system_path);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bin_dir = PathBuf::from(added.trim());
+    assert!(bin_dir.ends_with(&name), "{added}");
+    let version = Command::new(bin_dir.join("depeche"))
+        .arg("--version")
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&version.stdout)
+            .starts_with(&format!("depeche {}", env!("CARGO_PKG_VERSION"))),
+        "{version:?}"
+    );
+    for file in ["README.md", "LICENSE"] {
+        assert!(bin_dir.join(file).is_file(), "the archive carries {file}");
+    }
+
+    // The next steps, with the installed depeche first on PATH, as GitHub puts it there.
+    let path = format!("{}:{system_path}", bin_dir.display());
+    let steps = steps_of(&workflow, "build");
+    let check = run_step(
+        run_of(&steps, "Check the content"),
+        &site,
+        &[("PATH", &path)],
+    );
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    let build = run_of(&steps, "Build the site");
+    let base = "https://user.github.io/aleppo";
+    let out = run_step(build, &site, &[("PATH", &path), ("BASE_URL", base)]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let home = fs::read_to_string(site.join("public/index.html")).unwrap();
+    assert!(
+        home.contains("https://user.github.io/aleppo/"),
+        "the Pages base URL is used"
+    );
+    let uploaded = workflow["jobs"]["build"]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "Upload the site")
+        .unwrap()["with"]["path"]
+        .clone();
+    assert!(
+        site.join(uploaded.as_str().unwrap())
+            .join("index.html")
+            .is_file()
+    );
+    // On a pull request there is no Pages URL: the site builds with its own base_url.
+    let out = run_step(build, &site, &[("PATH", &path), ("BASE_URL", "")]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_tampered_archive_stops_the_workflow() {
+    if !have_tools() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let workflow = parse(&init_workflow(&tmp.path().join("site")));
+    let (releases, name) = release(tmp.path());
+    let archive = releases
+        .join(format!("v{}", env!("CARGO_PKG_VERSION")))
+        .join(format!("{name}.tar.gz"));
+    // A well-formed archive of the same name whose binary is not the released one.
+    let rogue = tmp.path().join("rogue");
+    fs::create_dir_all(rogue.join(&name)).unwrap();
+    fs::write(rogue.join(&name).join("depeche"), "#!/bin/sh\necho rogue\n").unwrap();
+    make_executable(&rogue.join(&name).join("depeche"));
+    let tar = Command::new("tar")
+        .arg("-czf")
+        .arg(&archive)
+        .arg(&name)
+        .current_dir(&rogue)
+        .status()
+        .unwrap();
+    assert!(tar.success());
+    let (out, added) = install(
+        &workflow,
+        &releases,
+        tmp.path(),
+        &std::env::var("PATH").unwrap(),
+    );
+    assert!(!out.status.success(), "a wrong checksum must fail the step");
+    assert_eq!(added, "", "nothing is put on PATH");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("FAILED"));
+}
+
+#[test]
+fn without_a_released_archive_depeche_is_built_from_the_tagged_source() {
+    if !have_tools() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let workflow = parse(&init_workflow(&tmp.path().join("site")));
+    let empty = tmp.path().join("no-releases");
+    fs::create_dir_all(&empty).unwrap();
+    // A stand-in `cargo` that records how it was called.
+    let bin = tmp.path().join("bin");
+    fs::create_dir_all(&bin).unwrap();
+    let calls = tmp.path().join("cargo-calls");
+    fs::write(
+        bin.join("cargo"),
+        format!("#!/bin/sh\necho \"$@\" >> '{}'\n", calls.display()),
+    )
+    .unwrap();
+    make_executable(&bin.join("cargo"));
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    let (out, added) = install(&workflow, &empty, tmp.path(), &path);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(added, "");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("::warning::"));
+    assert_eq!(
+        fs::read_to_string(calls).unwrap().trim(),
+        format!(
+            "install --locked --git https://github.com/depeche/depeche --tag v{} depeche",
+            env!("CARGO_PKG_VERSION")
+        )
+    );
+}
