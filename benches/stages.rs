@@ -28,14 +28,7 @@ fn stages(c: &mut Criterion) {
         ..Default::default()
     };
     let config = build::load_config(&options).expect("site.yaml");
-    let analysis = build::analyze(
-        config,
-        AnalyzeOptions {
-            drafts: false,
-            suggest: false,
-            check_only: false,
-        },
-    );
+    let analysis = build::analyze(config, AnalyzeOptions::default());
     assert!(!analysis.has_errors(), "the shipped site has errors");
     let config = &analysis.config;
     let parts = &analysis.parts;
@@ -59,7 +52,8 @@ fn stages(c: &mut Criterion) {
         targets: &parts.targets,
         allow_html: config.allow_html,
         collect_text: false,
-        render: true,
+        html: true,
+        snippets: true,
     };
     group.bench_function("annotate_markdown", |b| {
         b.iter(|| annotator.annotate(black_box(&src), split.body_start, "fr"))
@@ -73,7 +67,8 @@ fn stages(c: &mut Criterion) {
 
     let graph = analysis.graph.as_ref().expect("graph");
     let theme = Theme::load(config).expect("templates");
-    let renderer = Renderer::new(config, graph, &theme);
+    let bodies = build::Bodies::new(config, parts);
+    let renderer = Renderer::new(config, graph, &theme, &bodies);
     let article = Selection {
         articles: [KEY.to_string()].into(),
         ..Selection::default()

@@ -11,11 +11,11 @@ use crate::annotate::{Annotated, Annotator, Lexicon, Targets};
 use crate::check::lint;
 use crate::check::suggest::Suggester;
 use crate::config::Config;
-use crate::diagnostic::Diagnostic;
-use crate::graph::{Document, Graph};
+use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::graph::{self, Document, Graph};
 use crate::load::{self, ArticleSource, EntitySource};
 use crate::outputs::{self, Origin, Planned};
-use crate::render::{Renderer, StreamError, Theme};
+use crate::render::{ArticleBodies, Renderer, StreamError, Theme};
 use crate::urls::Urls;
 use crate::write::{self, Report};
 
@@ -56,6 +56,7 @@ pub struct Built {
 pub struct Site {
     pub config: Config,
     pub graph: Graph,
+    pub bodies: Bodies,
     /// Every file a full build writes, pages and `static/` files, checked for collisions.
     pub plan: Vec<Planned>,
     /// The files of `static/`: (path in the output, file).
@@ -97,8 +98,8 @@ pub struct Analysis {
 
 /// Everything loaded and annotated, shared so that a rebuild re-reads only what changed.
 pub struct Parts {
-    pub lexicon: Lexicon,
-    pub targets: Targets,
+    pub lexicon: Arc<Lexicon>,
+    pub targets: Arc<Targets>,
     pub documents: Vec<Arc<Document>>,
     pub entities: Vec<Arc<EntitySource>>,
     /// Annotated entity prose, by (entity id, language).
@@ -126,6 +127,7 @@ impl Analysis {
     pub fn into_site(self) -> Result<Site, BuildError> {
         match self.graph {
             Some(graph) if !self.diagnostics.iter().any(Diagnostic::is_error) => Ok(Site {
+                bodies: Bodies::new(&self.config, &self.parts),
                 config: self.config,
                 graph,
                 plan: self.plan,
@@ -142,16 +144,28 @@ impl Analysis {
 /// Loads, annotates, checks and links the whole site, collecting every problem.
 pub fn analyze(config: Config, options: AnalyzeOptions) -> Analysis {
     let (content, mut problems) = load::load(&config);
-    let lexicon = Lexicon::new(&content.entities, &content.broken_entity_ids);
+    let lexicon = Arc::new(Lexicon::new(&content.entities, &content.broken_entity_ids));
     let urls = Urls::new(&config.base_path);
-    let targets = targets(&content.articles, &content.entities, options.drafts);
+    let targets = Arc::new(targets(
+        &content.articles,
+        &content.entities,
+        options.drafts,
+    ));
+    // Articles keep the sentences their backlinks quote, not their HTML (made again when
+    // their pages are rendered); entity prose is short and keeps its HTML.
     let annotator = Annotator {
         lexicon: &lexicon,
         urls: &urls,
         targets: &targets,
         allow_html: config.allow_html,
         collect_text: options.suggest,
-        render: !options.check_only,
+        html: false,
+        snippets: !options.check_only,
+    };
+    let prose_annotator = Annotator {
+        html: !options.check_only,
+        snippets: false,
+        ..annotator
     };
     let suggesters: Option<HashMap<&str, Suggester>> = options.suggest.then(|| {
         config
@@ -208,7 +222,7 @@ pub fn analyze(config: Config, options: AnalyzeOptions) -> Analysis {
     let mut prose = HashMap::new();
     for entity in &content.entities {
         for (lang, src) in &entity.prose {
-            let annotated = annotator.annotate(src, 0, lang);
+            let annotated = prose_annotator.annotate(src, 0, lang);
             problems.extend(annotated.problems.iter().cloned());
             if let Some(s) = suggesters.as_ref().and_then(|s| s.get(lang.as_str())) {
                 problems.extend(s.suggest(src, &annotated.text_spans, Some(&entity.id)));
@@ -296,7 +310,7 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
     let staging = output.stage(&site.plan).map_err(one)?;
     // Each page is minified and written as soon as it is rendered: the site is never all in
     // memory at once.
-    let pages = Renderer::new(&site.config, &site.graph, &theme)
+    let pages = Renderer::new(&site.config, &site.graph, &theme, &site.bodies)
         .render_streaming(|page| staging.write(page))
         .map_err(|e| {
             staging.abandon();
@@ -319,6 +333,56 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
         elapsed: start.elapsed(),
         stages,
     })
+}
+
+/// Makes an article's body again, from its file, when its page is rendered: the file is read
+/// and annotated a second time rather than keeping the HTML of every article in memory.
+pub struct Bodies {
+    root: PathBuf,
+    lexicon: Arc<Lexicon>,
+    targets: Arc<Targets>,
+    urls: Urls,
+    allow_html: bool,
+}
+
+impl Bodies {
+    pub fn new(config: &Config, parts: &Parts) -> Self {
+        Bodies {
+            root: config.root.clone(),
+            lexicon: Arc::clone(&parts.lexicon),
+            targets: Arc::clone(&parts.targets),
+            urls: Urls::new(&config.base_path),
+            allow_html: config.allow_html,
+        }
+    }
+}
+
+impl ArticleBodies for Bodies {
+    fn html(&self, doc: &Document) -> Result<String, Diagnostic> {
+        let src = crate::source::read(&self.root, &self.root.join(&doc.source))?;
+        if graph::digest(&src.text) != doc.digest {
+            // Its mentions, backlinks and listings were made from the earlier text.
+            return Err(Diagnostic::at(
+                Code::ChangedDuringBuild,
+                format!(
+                    "{} changed while the site was being built",
+                    doc.source.display()
+                ),
+                Location::file_only(&doc.source),
+            )
+            .with_help("build again; the previous output is kept as it was"));
+        }
+        let annotator = Annotator {
+            lexicon: &self.lexicon,
+            urls: &self.urls,
+            targets: &self.targets,
+            allow_html: self.allow_html,
+            collect_text: false,
+            html: true,
+            snippets: false,
+        };
+        Ok(annotator.annotate(&src, doc.body_start, &doc.lang).html)
+    }
 }
 
 /// Errors, then warnings, then suggestions; each by file and position, so output is stable.

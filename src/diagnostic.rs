@@ -83,6 +83,7 @@ codes! {
     UnsafeUrl => "E0026", "unsafe-url", Error;
     LinkOutsideSite => "E0027", "link-outside-site", Error;
     TooLarge => "E0028", "too-large", Error;
+    ChangedDuringBuild => "E0029", "changed-during-build", Error;
     SymlinkOutsideSite => "W0001", "symlink-outside-site", Warning;
     MissingTranslation => "W0002", "missing-translation", Warning;
     AnnotationParity => "W0003", "annotation-parity", Warning;

@@ -14,12 +14,19 @@ use crate::urls;
 
 /// One language version of an article, annotated: what the graph links and pages show.
 /// Shared (`Arc`) so that a rebuild after one edit reuses every other document as is.
+///
+/// It holds no HTML: the body of an article is made again from its file when its page is
+/// rendered (see `render::ArticleBodies`), so that a build never holds the HTML of every
+/// article at once, which would be most of its memory.
 #[derive(Debug)]
 pub struct Document {
     pub key: String,
     pub lang: String,
     pub front: FrontMatter,
-    pub html: String,
+    /// Byte offset where the Markdown body starts in the file.
+    pub body_start: usize,
+    /// Hash of the file as annotated: the body is made again from exactly that text.
+    pub digest: u64,
     /// Plain text of the first paragraph, the teaser when there is no summary.
     pub excerpt: Option<String>,
     /// The first mentions of each entity (see [`Annotated::mentions`]).
@@ -43,13 +50,19 @@ impl Document {
             key: source.key,
             lang: source.lang,
             front: source.front,
-            html: annotated.html,
+            body_start: source.body_start,
+            digest: digest(&source.src.text),
             excerpt: annotated.excerpt,
             mentions: annotated.mentions,
             mention_counts: annotated.mention_counts,
             source: source.src.path,
         }
     }
+}
+
+/// The hash a document's file must still have when its body is made again.
+pub fn digest(text: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(text.as_bytes())
 }
 
 /// A document placed in the site.

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::annotate::Annotator;
-use crate::build::{self, AnalyzeOptions, BuildError, Parts};
+use crate::build::{self, AnalyzeOptions, Bodies, BuildError, Parts};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::graph::{Document, Graph};
@@ -64,7 +64,8 @@ impl Session {
             None => return Err(fail(analysis.diagnostics)),
         };
         let theme = Theme::load(&config).map_err(fail)?;
-        let pages = Renderer::new(&config, &graph, &theme)
+        let bodies = Bodies::new(&config, &parts);
+        let pages = Renderer::new(&config, &graph, &theme, &bodies)
             .render_all()
             .map_err(|d| fail(vec![d]))?;
         Ok(Session {
@@ -167,7 +168,8 @@ impl Session {
                 _ => everything = true,
             }
         }
-        let renderer = Renderer::new(&self.config, graph, &theme);
+        let bodies = Bodies::new(&self.config, &self.parts);
+        let renderer = Renderer::new(&self.config, graph, &theme, &bodies);
         let rendered = if everything {
             renderer.render_all()
         } else {
@@ -243,7 +245,8 @@ impl Session {
             targets: &self.parts.targets,
             allow_html: config.allow_html,
             collect_text: false,
-            render: true,
+            html: false,
+            snippets: true,
         };
         let mut fresh = Vec::new();
         for source in sources {
@@ -291,7 +294,8 @@ impl Session {
             config.backlinks_per_page,
             config.articles_per_page,
         );
-        let renderer = Renderer::new(config, graph, &self.theme);
+        let bodies = Bodies::new(config, &self.parts);
+        let renderer = Renderer::new(config, graph, &self.theme, &bodies);
         let update = match apply(&renderer, &selection, &mut self.pages) {
             Ok(update) => update,
             Err(d) => {

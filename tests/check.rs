@@ -187,7 +187,11 @@ fn cases() -> Vec<(Code, Breaker)> {
 
 /// Codes `check` cannot meet: what the output folder holds only matters to `build` (see
 /// tests/safety.rs), and an unreadable file cannot be staged for a test run as root.
-const NOT_FROM_CHECK: &[Code] = &[Code::OutputNotOwned, Code::Unreadable];
+const NOT_FROM_CHECK: &[Code] = &[
+    Code::OutputNotOwned,
+    Code::Unreadable,
+    Code::ChangedDuringBuild,
+];
 
 fn run(breaker: Breaker) -> Vec<Diagnostic> {
     let site = TestSite::nested();

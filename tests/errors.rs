@@ -491,3 +491,32 @@ fn a_closed_output_stops_a_command_quietly() {
         assert_eq!(out.signal(), Some(13), "{args:?}: {out:?}");
     }
 }
+
+/// An article's body is made again from its file when its page is rendered; if the file
+/// changed since it was analysed, the page would not match its backlinks and listings, so the
+/// build stops with E0029 rather than mixing the two versions.
+#[test]
+fn an_article_edited_during_the_build_stops_it() {
+    use depeche::build::{self, AnalyzeOptions, Options};
+    use depeche::render::ArticleBodies;
+    let site = TestSite::shipped();
+    let options = Options {
+        root: site.root().to_path_buf(),
+        ..Default::default()
+    };
+    let config = build::load_config(&options).unwrap();
+    let analysis = build::analyze(config, AnalyzeOptions::default());
+    let site_model = analysis.into_site().unwrap();
+    let article = &site_model.graph.articles[0];
+    let doc = &article.versions.values().next().unwrap().doc;
+    let html = site_model.bodies.html(doc).unwrap();
+    assert!(html.contains("class=\"mention\""), "{html}");
+
+    site.edit(&doc.source.to_string_lossy(), "Alep", "Aleppo");
+    let e = site_model.bodies.html(doc).unwrap_err();
+    assert_eq!(e.code.id(), "E0029");
+    assert!(
+        e.render()
+            .contains("changed while the site was being built")
+    );
+}

@@ -36,7 +36,8 @@ fuzz_target!(|body: &str| {
             targets: &targets,
             allow_html,
             collect_text: true,
-            render: true,
+            html: true,
+            snippets: true,
         };
         let src = SourceText::new("content/articles/a.fr.md", body.to_string());
         let out = annotator.annotate(&src, 0, "fr");

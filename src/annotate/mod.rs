@@ -70,8 +70,10 @@ pub struct Annotator<'a> {
     pub allow_html: bool,
     /// Record [`Annotated::text_spans`] (for `check --suggest`).
     pub collect_text: bool,
-    /// Produce HTML and backlink sentences; `check` only needs the mentions and problems.
-    pub render: bool,
+    /// Produce the HTML: a page's body, made when the page is rendered.
+    pub html: bool,
+    /// Keep the sentence around each mention: what the backlinks of entity pages quote.
+    pub snippets: bool,
 }
 
 fn options() -> Options {
@@ -236,7 +238,7 @@ impl Annotator<'_> {
                 return out;
             }
         };
-        if self.render {
+        if self.html {
             // Sized from the source, each annotation growing into a link, so that a long
             // document's HTML is not copied as it grows; trimmed below.
             let annotations = memchr::memmem::find_iter(body.as_bytes(), b"[[").count();
@@ -259,14 +261,14 @@ impl Annotator<'_> {
                     );
                     self.step(pass, event, span, &mut ready);
                     // Too deep a text is an error: its page will not be written.
-                    if !self.render || pass.too_deep {
+                    if !self.html || pass.too_deep {
                         ready.clear();
                     }
                 }
             });
             // Sections end between paragraphs: rendered one after the other, they make the
             // HTML of the whole.
-            if self.render {
+            if self.html {
                 pulldown_cmark::html::push_html(&mut html, events);
             } else {
                 events.for_each(drop);
@@ -275,7 +277,7 @@ impl Annotator<'_> {
                 &mut pass.block,
                 &mut pass.pending,
                 &mut pass.out.mentions,
-                self.render,
+                self.snippets,
             );
             broken |= self.broken_brackets(src, &pass.prose_runs, &mut pass.problems);
             pass.prose_runs.clear();
@@ -296,7 +298,7 @@ impl Annotator<'_> {
             // Suggestions would only add brackets to broken ones.
             out.text_spans.clear();
         }
-        if self.render && !pass.too_deep {
+        if self.html && !pass.too_deep {
             html.shrink_to_fit();
             out.html = html;
         }
@@ -354,7 +356,7 @@ impl Annotator<'_> {
                     p.dropped_link = true;
                 } else {
                     if !p.counts.contains_key(id) {
-                        let markup = if self.render {
+                        let markup = if self.html {
                             link_open(id, &self.urls.entity(p.lang, id))
                         } else {
                             Default::default()
@@ -366,7 +368,7 @@ impl Annotator<'_> {
                     };
                     *n += 1;
                     let (entity, number) = (Arc::clone(entity), *n);
-                    if self.render {
+                    if self.html {
                         use std::fmt::Write as _;
                         let mut open = String::with_capacity(markup.0.len() + markup.1.len() + 10);
                         open.push_str(&markup.0);
@@ -474,7 +476,7 @@ impl Annotator<'_> {
                         &mut p.block,
                         &mut p.pending,
                         &mut p.out.mentions,
-                        self.render,
+                        self.snippets,
                     );
                 }
                 if matches!(tag, Tag::CodeBlock(_)) {
@@ -494,7 +496,7 @@ impl Annotator<'_> {
                         &mut p.block,
                         &mut p.pending,
                         &mut p.out.mentions,
-                        self.render,
+                        self.snippets,
                     );
                 }
                 ready.push_back(Event::End(tag));
@@ -632,9 +634,9 @@ fn flush_block(
     block: &mut String,
     pending: &mut Vec<PendingSnippet>,
     mentions: &mut [Mention],
-    render: bool,
+    snippets: bool,
 ) {
-    if render && !pending.is_empty() {
+    if snippets && !pending.is_empty() {
         let sentences = snippet::Sentences::new(block);
         for p in pending.iter() {
             mentions[p.mention].snippet = Some(Box::new(sentences.around(p.start, p.end)));

@@ -31,7 +31,8 @@ fn run(body: &str, allow_html: bool) -> Annotated {
         targets: &targets,
         allow_html,
         collect_text: true,
-        render: true,
+        html: true,
+        snippets: true,
     };
     let text = format!("---\ntitle: t\n---\n{body}");
     let src = SourceText::new("content/articles/a.fr.md", text);

@@ -15,7 +15,7 @@ use tera::Context;
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
-use crate::graph::{Article, ArticleVersion, Entity, Graph};
+use crate::graph::{Article, ArticleVersion, Document, Entity, Graph};
 use crate::urls::Urls;
 use context::*;
 use i18n::Strings;
@@ -53,7 +53,13 @@ pub struct Renderer<'a> {
     config: &'a Config,
     graph: &'a Graph,
     theme: &'a Theme,
+    bodies: &'a dyn ArticleBodies,
     urls: Urls,
+}
+
+/// Makes the HTML of an article's body when its page is rendered (documents keep none).
+pub trait ArticleBodies: Sync {
+    fn html(&self, doc: &Document) -> Result<String, Diagnostic>;
 }
 
 /// Why streaming stopped: a page failed to render, or the sink failed to take it.
@@ -165,11 +171,17 @@ impl Theme {
 }
 
 impl<'a> Renderer<'a> {
-    pub fn new(config: &'a Config, graph: &'a Graph, theme: &'a Theme) -> Self {
+    pub fn new(
+        config: &'a Config,
+        graph: &'a Graph,
+        theme: &'a Theme,
+        bodies: &'a dyn ArticleBodies,
+    ) -> Self {
         Renderer {
             config,
             graph,
             theme,
+            bodies,
             urls: Urls::new(&config.base_path),
         }
     }

@@ -130,11 +130,12 @@ impl Renderer<'_> {
             self.render_localized(lang, "article.html", v.path.clone(), &page, &versions)?;
         let marks = page.content.matches(BODY_MARK).count();
         if marks > 0 {
-            let mut content = String::with_capacity(page.content.len() + marks * v.html.len());
+            let html = self.bodies.html(&v.doc)?;
+            let mut content = String::with_capacity(page.content.len() + marks * html.len());
             let mut parts = page.content.split(BODY_MARK);
             content.push_str(parts.next().unwrap_or_default());
             for part in parts {
-                content.push_str(&v.html);
+                content.push_str(&html);
                 content.push_str(part);
             }
             page.content = content;
