@@ -1,8 +1,6 @@
 //! Nothing assumes two languages: a fixture with French, English and right-to-left Arabic.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 fn built() -> TestSite {
     let site = TestSite::fixture("trilingual");

@@ -1,9 +1,7 @@
 //! Every kind of bad input stops the build with a located, actionable message, a non-zero exit,
 //! and the previous output left exactly as it was.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 const FR: &str = "content/articles/alep-offensive-hts.fr.md";
 const EN: &str = "content/articles/alep-offensive-hts.en.md";

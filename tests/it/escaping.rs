@@ -1,8 +1,6 @@
 //! Editors are trusted with text, not with script: every value is escaped where it lands.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 const EVIL_TITLE: &str = "Alep </title></script><script>alert(1)</script> \"q\" & 'a'";
 

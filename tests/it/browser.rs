@@ -4,15 +4,13 @@
 //! update by itself. Skipped, saying so, where Chromium or ChromeDriver is not installed;
 //! `.ci/run` installs both.
 
-mod common;
-
 use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::server::serve;
-use common::*;
+use crate::common::server::serve;
+use crate::common::*;
 use fantoccini::{Client, ClientBuilder, Locator};
 
 /// Debian's Chromium and ChromeDriver, or others named by `DEPECHE_TEST_CHROMIUM` and
@@ -231,7 +229,7 @@ async fn reader_journey_and_live_reload_in_chromium() {
 
 /// Edit-to-visible latency on a large site, measured in Chromium. Run by hand on a corpus made
 /// by `examples/gen_corpus.rs` (see docs/benchmarks.md):
-/// `DEPECHE_BENCH_SITE=/tmp/corpus cargo test --release --test browser -- --ignored --nocapture`
+/// `DEPECHE_BENCH_SITE=/tmp/corpus cargo test --release --test it browser:: -- --ignored --nocapture`
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "benchmark: needs DEPECHE_BENCH_SITE"]
 async fn edit_to_visible_latency_on_a_large_site() {

@@ -1,16 +1,14 @@
 //! `depeche serve` over real HTTP: pages under the sub-path, live reload after edits with only
 //! the touched pages rebuilt, the error overlay, and the defences of a development server.
 
-mod common;
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::Command;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use common::server::serve;
-use common::*;
+use crate::common::server::serve;
+use crate::common::*;
 
 struct Response {
     status: u16,
@@ -200,7 +198,7 @@ fn an_edit_reloads_tabs_and_rebuilds_only_what_it_touches() {
         "date: 2024-11-26",
     );
     assert_eq!(next_event(&rx), "reload");
-    let later = crate::report(server.port);
+    let later = crate::serve::report(server.port);
     let rendered = rendered_pages(&later);
     assert!(rendered.contains(&"sitemap.xml"), "{rendered:?}");
     assert!(

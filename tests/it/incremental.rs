@@ -1,11 +1,9 @@
 //! The rebuild `serve` runs after an edit must give exactly the site a full build gives:
 //! after each edit below, every page of the session is compared with a fresh build.
 
-mod common;
-
 use std::collections::BTreeMap;
 
-use common::TestSite;
+use crate::common::TestSite;
 use depeche::build::Options;
 use depeche::incremental::{Session, Update};
 

@@ -3,9 +3,7 @@
 
 #![cfg(unix)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 fn workflow() -> serde_yaml::Value {
     let text = std::fs::read_to_string(repo().join(".github/workflows/pages.yml")).unwrap();

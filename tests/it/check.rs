@@ -1,9 +1,7 @@
 //! `depeche check`: one fixture per diagnostic, snapshotted in all three formats, plus the
 //! command's exit status and options.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use depeche::check;
 use depeche::diagnostic::{Code, Diagnostic};
 use depeche::report::{self, Format};

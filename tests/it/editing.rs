@@ -1,8 +1,6 @@
 //! The editor's tools: `annotate` (diff and --write), `new article`, `new entity`, `init`.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 const FR: &str = "content/articles/alep-offensive-hts.fr.md";
 const EN: &str = "content/articles/alep-offensive-hts.en.md";

@@ -1,10 +1,8 @@
 //! Builds the shipped site into a temp dir and checks the HTML it writes.
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 
-use common::*;
+use crate::common::*;
 use scraper::Html;
 
 const BASE: &str = "https://user.github.io/aleppo/";

@@ -5,13 +5,11 @@
 
 #![cfg(unix)]
 
-mod common;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 const SCHEMA_ID: &str = "https://json.schemastore.org/github-workflow.json";

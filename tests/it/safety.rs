@@ -2,13 +2,11 @@
 //! link, and leaves the previous site whole whatever stops a build (an error, a failure while
 //! rendering, SIGKILL at any moment).
 
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 
 const FR: &str = "content/articles/alep-offensive-hts.fr.md";
 

@@ -4,8 +4,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-mod common;
-
 /// (name, version) → the entries of its `dependencies` list ("name" or "name version").
 fn packages(lock: &str) -> BTreeMap<(String, String), Vec<String>> {
     let mut packages = BTreeMap::new();
@@ -60,7 +58,7 @@ fn closure(packages: &BTreeMap<(String, String), Vec<String>>, root: &str) -> BT
 
 #[test]
 fn the_minifier_brings_no_proc_macro_crate() {
-    let lock = std::fs::read_to_string(common::repo().join("Cargo.lock")).unwrap();
+    let lock = std::fs::read_to_string(crate::common::repo().join("Cargo.lock")).unwrap();
     let packages = packages(&lock);
     let minifier = closure(&packages, "minify-html");
     assert!(

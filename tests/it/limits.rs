@@ -4,13 +4,11 @@
 //! The default run uses 2 MB articles and generous margins. The benchmark of docs/safety.md
 //! runs the same cases at 20 MB on a release build and prints the table:
 //!
-//!     DEPECHE_HOSTILE_MB=20 cargo test --release --test limits -- --ignored --nocapture
-
-mod common;
+//!     DEPECHE_HOSTILE_MB=20 cargo test --release --test it limits:: -- --ignored --nocapture
 
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 
 /// One hostile article body of about `size` bytes, and whether it must fail to build.
 struct Case {

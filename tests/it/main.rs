@@ -1,0 +1,17 @@
+//! Every integration test, in one binary: one link instead of one per file.
+
+mod browser;
+mod check;
+mod common;
+mod dependencies;
+mod editing;
+mod errors;
+mod escaping;
+mod incremental;
+mod limits;
+mod multilingual;
+mod publish;
+mod safety;
+mod serve;
+mod site;
+mod workflows;
