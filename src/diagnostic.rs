@@ -84,6 +84,8 @@ codes! {
     LinkOutsideSite => "E0027", "link-outside-site", Error;
     TooLarge => "E0028", "too-large", Error;
     ChangedDuringBuild => "E0029", "changed-during-build", Error;
+    WriteFailed => "E0030", "write-failed", Error;
+    DuplicateEntity => "E0031", "duplicate-entity", Error;
     SymlinkOutsideSite => "W0001", "symlink-outside-site", Warning;
     MissingTranslation => "W0002", "missing-translation", Warning;
     AnnotationParity => "W0003", "annotation-parity", Warning;

@@ -453,7 +453,7 @@ fn check_duplicate_entities(sorted: &[Arc<EntitySource>], problems: &mut Vec<Dia
         if pair[0].id == pair[1].id {
             problems.push(
                 Diagnostic::new(
-                    Code::DuplicateOutput,
+                    Code::DuplicateEntity,
                     format!("entity `{}` is defined twice", pair[0].id),
                     Some(Location::file_only(&pair[0].src.path)),
                 )

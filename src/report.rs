@@ -5,9 +5,9 @@ use serde_json::json;
 use crate::diagnostic::{Diagnostic, Location, Severity};
 
 /// How `check` (and the other commands) print diagnostics.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Format {
-    /// rustc-style, coloured on a terminal.
+    /// Like rustc's, coloured on a terminal.
     #[default]
     Human,
     /// One JSON object per line, with stable field names.

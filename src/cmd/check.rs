@@ -4,19 +4,11 @@ use std::process::ExitCode;
 use depeche::check;
 use depeche::report::{self, Format};
 
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum FormatArg {
-    Human,
-    Json,
-    Github,
-}
-
 #[derive(clap::Args)]
 pub struct Args {
-    /// How to print diagnostics: human (rustc-style), json (one object per line) or github
-    /// (workflow commands shown inline on pull requests).
+    /// How to print diagnostics.
     #[arg(long, value_enum, default_value = "human")]
-    format: FormatArg,
+    format: Format,
     /// Treat warnings as errors.
     #[arg(long)]
     deny_warnings: bool,
@@ -32,11 +24,7 @@ pub struct Args {
 }
 
 pub fn run(root: &Path, args: Args) -> ExitCode {
-    let format = match args.format {
-        FormatArg::Human => Format::Human,
-        FormatArg::Json => Format::Json,
-        FormatArg::Github => Format::Github,
-    };
+    let format = args.format;
     let options = check::Options {
         drafts: args.drafts,
         suggest: args.suggest,

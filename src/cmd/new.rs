@@ -17,18 +17,10 @@ pub enum What {
     Entity {
         /// Lowercase letters, digits and hyphens, e.g. `aleppo`.
         id: String,
+        /// What the entity is.
         #[arg(long = "type", value_enum)]
-        kind: KindArg,
+        kind: EntityKind,
     },
-}
-
-#[derive(Clone, Copy, clap::ValueEnum)]
-pub enum KindArg {
-    Organization,
-    Person,
-    Place,
-    Event,
-    Other,
 }
 
 pub fn run(root: &Path, what: What) -> ExitCode {
@@ -45,16 +37,7 @@ pub fn run(root: &Path, what: What) -> ExitCode {
     };
     let written = match what {
         What::Article { key } => scaffold::new_article(&config, &key, &scaffold::today()),
-        What::Entity { id, kind } => {
-            let kind = match kind {
-                KindArg::Organization => EntityKind::Organization,
-                KindArg::Person => EntityKind::Person,
-                KindArg::Place => EntityKind::Place,
-                KindArg::Event => EntityKind::Event,
-                KindArg::Other => EntityKind::Other,
-            };
-            scaffold::new_entity(&config, &id, kind).map(|p| vec![p])
-        }
+        What::Entity { id, kind } => scaffold::new_entity(&config, &id, kind).map(|p| vec![p]),
     };
     match written {
         Ok(paths) => {

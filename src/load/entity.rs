@@ -7,8 +7,21 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostic::{Code, Diagnostic, SourceText};
 use crate::yaml;
 
-/// What an entity is. The order is the order of groups on pages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+/// What an entity is. The order is the order of groups on pages; the names are those of the
+/// `type:` field and of `depeche new entity --type`.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Deserialize,
+    Serialize,
+    clap::ValueEnum,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum EntityKind {
     Organization,
@@ -26,6 +39,17 @@ impl EntityKind {
             EntityKind::Place => "place",
             EntityKind::Event => "event",
             EntityKind::Other => "other",
+        }
+    }
+
+    /// The schema.org type of pages' structured data.
+    pub fn schema_org_type(self) -> &'static str {
+        match self {
+            EntityKind::Organization => "Organization",
+            EntityKind::Person => "Person",
+            EntityKind::Place => "Place",
+            EntityKind::Event => "Event",
+            EntityKind::Other => "Thing",
         }
     }
 }

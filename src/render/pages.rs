@@ -151,7 +151,7 @@ impl Renderer<'_> {
             .filter_map(|id| self.graph.entity(id))
             .map(|e| {
                 let mut thing = serde_json::json!({
-                    "@type": schema_type(e.source.kind),
+                    "@type": e.source.kind.schema_org_type(),
                     "name": name_in(e, &lang.code),
                     "url": self.absolute(&urls::entity_path(&lang.code, e.id(), 1)),
                 });
@@ -529,16 +529,6 @@ fn name_in<'e>(entity: &'e Entity, lang: &str) -> &'e str {
         .name
         .get(lang)
         .map_or(entity.id(), String::as_str)
-}
-
-fn schema_type(kind: EntityKind) -> &'static str {
-    match kind {
-        EntityKind::Organization => "Organization",
-        EntityKind::Person => "Person",
-        EntityKind::Place => "Place",
-        EntityKind::Event => "Event",
-        EntityKind::Other => "Thing",
-    }
 }
 
 fn coordinates(lat: f64, lon: f64) -> Coordinates {

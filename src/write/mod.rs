@@ -44,7 +44,7 @@ pub struct WriteError {
 impl From<WriteError> for Diagnostic {
     fn from(e: WriteError) -> Self {
         Diagnostic::new(
-            Code::Unreadable,
+            Code::WriteFailed,
             e.to_string(),
             Some(Location::file_only(&e.path)),
         )
@@ -484,6 +484,7 @@ mod tests {
         let gone = vec![("gone.css".to_string(), tmp.path().join("static/gone.css"))];
         let err = build(&config, &[page("index.html", "<p>three</p>")], &gone).unwrap_err();
         assert!(err.message.contains("gone.css"), "{}", err.message);
+        assert_eq!(err.code, Code::WriteFailed);
         assert_eq!(files(&config.output_dir), before);
         let layout = Layout::new(&config.output_dir);
         assert!(!layout.staging.exists());

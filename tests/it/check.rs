@@ -67,6 +67,10 @@ fn cases() -> Vec<(Code, Breaker)> {
                 .replace("title: Jihadists", "title: Copy of jihadists");
             s.write("content/articles/aleppo-copy.en.md", copy);
         }),
+        (Code::DuplicateEntity, |s| {
+            let hama = s.read("content/entities/hama.yaml");
+            s.write("content/entities/hama.yml", hama);
+        }),
         (Code::UnsafeOutputDir, |s| {
             s.edit("site.yaml", "output_dir: public", "output_dir: content")
         }),
@@ -189,6 +193,7 @@ const NOT_FROM_CHECK: &[Code] = &[
     Code::OutputNotOwned,
     Code::Unreadable,
     Code::ChangedDuringBuild,
+    Code::WriteFailed,
 ];
 
 fn run(breaker: Breaker) -> Vec<Diagnostic> {
