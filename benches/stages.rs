@@ -10,8 +10,9 @@ use std::hint::black_box;
 use std::path::PathBuf;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use depeche::analyze::{self, AnalyzeOptions};
 use depeche::annotate::Annotator;
-use depeche::build::{self, AnalyzeOptions};
+use depeche::build;
 use depeche::diagnostic::SourceText;
 use depeche::graph::Graph;
 use depeche::load::front_matter;
@@ -28,7 +29,7 @@ fn stages(c: &mut Criterion) {
         ..Default::default()
     };
     let config = build::load_config(&options).expect("site.yaml");
-    let analysis = build::analyze(config, AnalyzeOptions::default());
+    let analysis = analyze::analyze(config, AnalyzeOptions::default());
     assert!(!analysis.has_errors(), "the shipped site has errors");
     let config = &analysis.config;
     let parts = &analysis.parts;
@@ -67,7 +68,7 @@ fn stages(c: &mut Criterion) {
 
     let graph = analysis.graph.as_ref().expect("graph");
     let theme = Theme::load(config).expect("templates");
-    let bodies = build::Bodies::new(config, parts);
+    let bodies = analyze::Bodies::new(config, parts);
     let renderer = Renderer::new(config, graph, &theme, &bodies);
     let article = Selection {
         articles: [KEY.to_string()].into(),

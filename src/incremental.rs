@@ -10,8 +10,9 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use crate::analyze::{self, AnalyzeOptions, Bodies, Parts};
 use crate::annotate::Annotator;
-use crate::build::{self, AnalyzeOptions, Bodies, BuildError, Parts};
+use crate::build::{self, BuildError};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::graph::{Document, Graph};
@@ -48,7 +49,7 @@ impl Session {
     /// A full build into memory.
     pub fn start(options: &build::Options) -> Result<Session, BuildError> {
         let config = build::load_config(options)?;
-        let analysis = build::analyze(
+        let analysis = analyze::analyze(
             config,
             AnalyzeOptions {
                 drafts: options.drafts,
@@ -255,7 +256,7 @@ impl Session {
             fresh.push(Arc::new(Document::new(source, annotated)));
         }
         if !problems.is_empty() {
-            build::sort(&mut problems);
+            analyze::sort(&mut problems);
             return Err(fail(problems));
         }
 

@@ -4,6 +4,7 @@
 //! [`config`] → [`load`] → [`annotate`] → [`graph`] → [`render`] → [`write`],
 //! driven by [`build`].
 
+pub mod analyze;
 pub mod annotate;
 pub mod build;
 pub mod check;

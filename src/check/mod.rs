@@ -2,12 +2,11 @@
 //! output, and the annotations it suggests, applied in place on request.
 
 pub mod apply;
-pub mod lint;
-pub mod suggest;
 
 use std::path::Path;
 
-use crate::build::{self, AnalyzeOptions};
+use crate::analyze::{self, AnalyzeOptions};
+use crate::build;
 use crate::diagnostic::{Diagnostic, Severity};
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -39,7 +38,7 @@ pub fn run(root: &Path, base_url: Option<&str>, options: Options) -> Vec<Diagnos
         }
         setup.push(refused);
     }
-    let mut diagnostics = build::analyze(
+    let mut diagnostics = analyze::analyze(
         config,
         AnalyzeOptions {
             drafts: options.drafts,

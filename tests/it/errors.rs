@@ -495,7 +495,8 @@ fn a_closed_output_stops_a_command_quietly() {
 /// build stops with E0029 rather than mixing the two versions.
 #[test]
 fn an_article_edited_during_the_build_stops_it() {
-    use depeche::build::{self, AnalyzeOptions, Options};
+    use depeche::analyze::{self, AnalyzeOptions};
+    use depeche::build::{self, Options};
     use depeche::render::ArticleBodies;
     let site = TestSite::shipped();
     let options = Options {
@@ -503,7 +504,7 @@ fn an_article_edited_during_the_build_stops_it() {
         ..Default::default()
     };
     let config = build::load_config(&options).unwrap();
-    let analysis = build::analyze(config, AnalyzeOptions::default());
+    let analysis = analyze::analyze(config, AnalyzeOptions::default());
     let site_model = analysis.into_site().unwrap();
     let article = &site_model.graph.articles[0];
     let doc = &article.versions.values().next().unwrap().doc;

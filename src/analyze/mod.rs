@@ -1,0 +1,302 @@
+//! Load, annotate and link, as one step: the content is read, annotated, checked by the lint
+//! and suggestion rules, and linked into the graph.
+//! What `build`, `check` and `serve` all start from.
+
+pub mod lint;
+pub mod suggest;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::annotate::{Annotated, Annotator, Lexicon, Targets};
+use crate::build::BuildError;
+use crate::config::Config;
+use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::graph::{self, Document, Graph};
+use crate::load::{self, ArticleSource, EntitySource};
+use crate::outputs::{self, Origin, Planned};
+use crate::render::ArticleBodies;
+use crate::urls::Urls;
+use suggest::Suggester;
+
+/// A validated site, ready to render: what `build`, `check` and `serve` share.
+pub struct Site {
+    pub config: Config,
+    pub graph: Graph,
+    pub bodies: Bodies,
+    /// Every file a full build writes, pages and `static/` files, checked for collisions.
+    pub plan: Vec<Planned>,
+    /// The files of `static/`: (path in the output, file).
+    pub statics: Vec<(String, PathBuf)>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// What to analyse beyond the defaults.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AnalyzeOptions {
+    /// Include articles marked `draft: true`.
+    pub drafts: bool,
+    /// Look for unannotated mentions of known entities.
+    pub suggest: bool,
+    /// Validate only: skip the HTML and backlink sentences that pages need.
+    pub check_only: bool,
+}
+
+/// The outcome of analysing a site: the graph and the list of output files when the content
+/// links, every diagnostic, and the parts a later rebuild can reuse.
+pub struct Analysis {
+    pub config: Config,
+    pub graph: Option<Graph>,
+    pub plan: Vec<Planned>,
+    pub statics: Vec<(String, PathBuf)>,
+    /// Sorted: errors first, then warnings, then suggestions; by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+    pub parts: Parts,
+}
+
+/// Everything loaded and annotated, shared so that a rebuild re-reads only what changed.
+pub struct Parts {
+    pub lexicon: Arc<Lexicon>,
+    pub targets: Arc<Targets>,
+    pub documents: Vec<Arc<Document>>,
+    pub entities: Vec<Arc<EntitySource>>,
+    /// Annotated entity prose, by (entity id, language).
+    pub prose: HashMap<(String, String), String>,
+}
+
+/// Where content links can point: every published article's slug, every entity.
+pub fn targets(articles: &[ArticleSource], entities: &[EntitySource], drafts: bool) -> Targets {
+    Targets {
+        articles: articles
+            .iter()
+            .filter(|a| drafts || !a.front.draft)
+            .map(|a| ((a.key.clone(), a.lang.clone()), a.front.slug.clone()))
+            .collect(),
+        entities: entities.iter().map(|e| e.id.clone()).collect(),
+    }
+}
+
+impl Analysis {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// The site ready to render, or every problem when there is an error.
+    pub fn into_site(self) -> Result<Site, BuildError> {
+        match self.graph {
+            Some(graph) if !self.diagnostics.iter().any(Diagnostic::is_error) => Ok(Site {
+                bodies: Bodies::new(&self.config, &self.parts),
+                config: self.config,
+                graph,
+                plan: self.plan,
+                statics: self.statics,
+                warnings: self.diagnostics,
+            }),
+            _ => Err(BuildError {
+                diagnostics: self.diagnostics,
+            }),
+        }
+    }
+}
+
+/// Loads, annotates, checks and links the whole site, collecting every problem.
+pub fn analyze(config: Config, options: AnalyzeOptions) -> Analysis {
+    let (content, mut problems) = load::load(&config);
+    let lexicon = Arc::new(Lexicon::new(&content.entities, &content.broken_entity_ids));
+    let urls = Urls::new(&config.base_path);
+    let targets = Arc::new(targets(
+        &content.articles,
+        &content.entities,
+        options.drafts,
+    ));
+    // Articles keep the sentences their backlinks quote, not their HTML (made again when
+    // their pages are rendered); entity prose is short and keeps its HTML.
+    let annotator = Annotator {
+        lexicon: &lexicon,
+        urls: &urls,
+        targets: &targets,
+        allow_html: config.allow_html,
+        collect_text: options.suggest,
+        html: false,
+        snippets: !options.check_only,
+    };
+    let prose_annotator = Annotator {
+        html: !options.check_only,
+        snippets: false,
+        ..annotator
+    };
+    let suggesters: Option<HashMap<&str, Suggester>> = options.suggest.then(|| {
+        config
+            .languages
+            .iter()
+            .map(|l| (l.as_str(), Suggester::new(&lexicon, l)))
+            .collect()
+    });
+    // One article (all its languages) at a time, in parallel: annotated, checked, and kept
+    // as documents without their source text, so the site's text is not held twice.
+    let mut by_key: BTreeMap<String, Vec<load::ArticleSource>> = BTreeMap::new();
+    for article in content.articles {
+        by_key.entry(article.key.clone()).or_default().push(article);
+    }
+    let analysed: Vec<(Vec<Arc<Document>>, Vec<Diagnostic>)> = by_key
+        .into_iter()
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|(key, versions)| {
+            let versions: Vec<(load::ArticleSource, Annotated)> = versions
+                .into_iter()
+                .map(|a| {
+                    let annotated = annotator.annotate(&a.src, a.body_start, &a.lang);
+                    (a, annotated)
+                })
+                .collect();
+            let mut found: Vec<Diagnostic> = versions
+                .iter()
+                .flat_map(|(_, a)| a.problems.iter().cloned())
+                .collect();
+            found.extend(lint::lint_article(&config, &key, &versions));
+            for (article, annotated) in &versions {
+                if let Some(s) = suggesters
+                    .as_ref()
+                    .and_then(|s| s.get(article.lang.as_str()))
+                {
+                    found.extend(s.suggest(&article.src, &annotated.text_spans, None));
+                }
+            }
+            let documents = versions
+                .into_iter()
+                .map(|(source, annotated)| Arc::new(Document::new(source, annotated)))
+                .collect();
+            (documents, found)
+        })
+        .collect();
+    let mut documents = Vec::new();
+    for (docs, mut found) in analysed {
+        documents.extend(docs);
+        problems.append(&mut found);
+    }
+    documents.sort_by(|a: &Arc<Document>, b| a.source.cmp(&b.source));
+
+    let mut prose = HashMap::new();
+    for entity in &content.entities {
+        for (lang, src) in &entity.prose {
+            let annotated = prose_annotator.annotate(src, 0, lang);
+            problems.extend(annotated.problems.iter().cloned());
+            if let Some(s) = suggesters.as_ref().and_then(|s| s.get(lang.as_str())) {
+                problems.extend(s.suggest(src, &annotated.text_spans, Some(&entity.id)));
+            }
+            prose.insert((entity.id.clone(), lang.clone()), annotated);
+        }
+    }
+    let mentioned: HashSet<&str> = documents
+        .iter()
+        .flat_map(|d| d.mentions.iter().map(|m| &*m.entity))
+        .collect();
+    problems.extend(lint::lint_entities(&content.entities, &mentioned));
+    let prose: HashMap<(String, String), String> =
+        prose.into_iter().map(|(k, a)| (k, a.html)).collect();
+    let entities: Vec<Arc<EntitySource>> = content.entities.into_iter().map(Arc::new).collect();
+    // `check` links the graph too (without co-mentions): the output paths, checked for
+    // collisions, depend on it.
+    let linked = if options.check_only {
+        Graph::shape(&documents, &entities, options.drafts)
+    } else {
+        Graph::build(&documents, &entities, &prose, options.drafts)
+    };
+    let graph = match linked {
+        Ok(graph) => Some(graph),
+        Err(mut errs) => {
+            problems.append(&mut errs);
+            None
+        }
+    };
+    let (statics, mut unreadable) = outputs::static_files(&config.root);
+    problems.append(&mut unreadable);
+    let mut plan = Vec::new();
+    if let Some(graph) = &graph {
+        plan = outputs::pages(&config, graph);
+        plan.extend(statics.iter().map(|(path, file)| Planned {
+            path: path.clone(),
+            origin: Origin::Static(crate::source::display_path(&config.root, file)),
+        }));
+        problems.extend(outputs::collisions(&plan));
+    }
+    sort(&mut problems);
+    Analysis {
+        config,
+        graph,
+        plan,
+        statics,
+        diagnostics: problems,
+        parts: Parts {
+            lexicon,
+            targets,
+            documents,
+            entities,
+            prose,
+        },
+    }
+}
+
+/// Makes an article's body again, from its file, when its page is rendered: the file is read
+/// and annotated a second time rather than keeping the HTML of every article in memory.
+pub struct Bodies {
+    root: PathBuf,
+    lexicon: Arc<Lexicon>,
+    targets: Arc<Targets>,
+    urls: Urls,
+    allow_html: bool,
+}
+
+impl Bodies {
+    pub fn new(config: &Config, parts: &Parts) -> Self {
+        Bodies {
+            root: config.root.clone(),
+            lexicon: Arc::clone(&parts.lexicon),
+            targets: Arc::clone(&parts.targets),
+            urls: Urls::new(&config.base_path),
+            allow_html: config.allow_html,
+        }
+    }
+}
+
+impl ArticleBodies for Bodies {
+    fn html(&self, doc: &Document) -> Result<String, Diagnostic> {
+        let src = crate::source::read(&self.root, &self.root.join(&doc.source))?;
+        if graph::digest(&src.text) != doc.digest {
+            // Its mentions, backlinks and listings were made from the earlier text.
+            return Err(Diagnostic::at(
+                Code::ChangedDuringBuild,
+                format!(
+                    "{} changed while the site was being built",
+                    doc.source.display()
+                ),
+                Location::file_only(&doc.source),
+            )
+            .with_help("build again; the previous output is kept as it was"));
+        }
+        let annotator = Annotator {
+            lexicon: &self.lexicon,
+            urls: &self.urls,
+            targets: &self.targets,
+            allow_html: self.allow_html,
+            collect_text: false,
+            html: true,
+            snippets: false,
+        };
+        Ok(annotator.annotate(&src, doc.body_start, &doc.lang).html)
+    }
+}
+
+/// Errors, then warnings, then suggestions; each by file and position, so output is stable.
+pub fn sort(problems: &mut [Diagnostic]) {
+    problems.sort_by(|a, b| {
+        let key = |d: &Diagnostic| d.location.as_ref().map(|l| (l.file.clone(), l.line, l.col));
+        a.severity
+            .cmp(&b.severity)
+            .then_with(|| key(a).cmp(&key(b)))
+    });
+}
