@@ -91,6 +91,19 @@ impl Session {
         self.pages.get(path)
     }
 
+    /// Hands over the content of a page, leaving it empty here: `serve` keeps the one copy it
+    /// serves, and the session needs only each page's path, alternates and date to go on.
+    pub fn take_content(&mut self, path: &str) -> Option<String> {
+        self.pages
+            .get_mut(path)
+            .map(|page| std::mem::take(&mut page.content))
+    }
+
+    /// The paths of every page.
+    pub fn paths(&self) -> Vec<String> {
+        self.pages.keys().cloned().collect()
+    }
+
     /// Number of HTML pages.
     pub fn page_count(&self) -> usize {
         self.pages.keys().filter(|p| p.ends_with(".html")).count()

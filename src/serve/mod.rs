@@ -122,11 +122,13 @@ async fn serve(mut options: Options) -> Result<(), ServeError> {
     options.root = options.root.canonicalize()?;
     let build_options = build_options(&options);
     let started = Instant::now();
-    let session = Session::start(&build_options)?;
+    let mut session = Session::start(&build_options)?;
     let base_path = session.config().base_path.clone();
     let mut files = static_files(&options.root);
-    for page in session.pages() {
-        files.insert(page.path.clone(), Arc::from(page.content.as_bytes()));
+    for path in session.paths() {
+        if let Some(content) = session.take_content(&path) {
+            files.insert(path, Arc::from(content.into_bytes()));
+        }
     }
     let addr = SocketAddr::new(options.bind, options.port);
     let listener = tokio::net::TcpListener::bind(addr)
@@ -351,8 +353,8 @@ fn rebuild(session: &mut Session, state: &State, changed: &BTreeSet<PathBuf>) ->
                         files.remove(path);
                     }
                     for path in &update.rendered {
-                        if let Some(page) = session.page(path) {
-                            files.insert(path.clone(), Arc::from(page.content.as_bytes()));
+                        if let Some(content) = session.take_content(path) {
+                            files.insert(path.clone(), Arc::from(content.into_bytes()));
                         }
                     }
                 }
