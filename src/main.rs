@@ -41,6 +41,9 @@ enum Command {
     New(cmd::new::What),
     /// Create a new, working site in a new folder.
     Init(cmd::init::Args),
+    /// List the built-in templates, or copy one into the site to override it.
+    #[command(subcommand)]
+    Templates(cmd::templates::What),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(cmd::completions::Args),
 }
@@ -57,6 +60,7 @@ fn main() -> ExitCode {
         Command::Annotate(args) => cmd::annotate::run(&cli.root, args),
         Command::New(what) => cmd::new::run(&cli.root, what),
         Command::Init(args) => cmd::init::run(args),
+        Command::Templates(what) => cmd::templates::run(&cli.root, what),
         Command::Completions(args) => cmd::completions::run(args),
     }
 }

@@ -7,6 +7,7 @@ pub mod completions;
 pub mod init;
 pub mod new;
 pub mod serve;
+pub mod templates;
 
 use std::io::Write;
 

@@ -16,6 +16,8 @@ pub enum ScaffoldError {
     Exists(PathBuf),
     #[error("{} exists and is not empty; choose a new folder", .0.display())]
     NotEmpty(PathBuf),
+    #[error("there is no built-in template `{0}`; the built-in ones are: {1}")]
+    UnknownTemplate(String, String),
     #[error("cannot write {}: {source}", path.display())]
     Io {
         path: PathBuf,
@@ -189,21 +191,42 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, ScaffoldError> {
             include_str!("../../static/style.css").to_string(),
         ),
     ];
-    for (name, text) in templates::builtin() {
-        files.push((dir.join("templates").join(name), text.to_string()));
-    }
-    for lang in ["fr", "en"] {
-        if let Some(text) = i18n::builtin(lang) {
-            files.push((
-                dir.join(i18n::I18N_DIR).join(format!("{lang}.yaml")),
-                text.to_string(),
-            ));
-        }
-    }
+    // No templates: the built-in ones apply, with their fixes and new fields, until the site
+    // overrides one on purpose (`depeche templates eject`).
     for (path, text) in SAMPLE_CONTENT {
         files.push((dir.join(path), text.to_string()));
     }
     write_new(files)
+}
+
+/// What `depeche templates eject` can copy into a site: every built-in template, then the
+/// built-in UI strings, by their path under `templates/`.
+pub fn builtin_templates() -> Vec<(String, &'static str)> {
+    let mut all: Vec<(String, &'static str)> = templates::builtin()
+        .iter()
+        .map(|(name, text)| (name.to_string(), *text))
+        .collect();
+    for lang in ["fr", "en"] {
+        if let Some(text) = i18n::builtin(lang) {
+            all.push((format!("i18n/{lang}.yaml"), text));
+        }
+    }
+    all
+}
+
+/// Copies one built-in template (or UI strings file) into the site's `templates/`, to be
+/// changed there; never over an existing file.
+pub fn eject(root: &Path, name: &str) -> Result<PathBuf, ScaffoldError> {
+    let all = builtin_templates();
+    let Some((_, text)) = all.iter().find(|(n, _)| n == name) else {
+        let names: Vec<&str> = all.iter().map(|(n, _)| n.as_str()).collect();
+        return Err(ScaffoldError::UnknownTemplate(
+            name.to_string(),
+            names.join(", "),
+        ));
+    };
+    let path = root.join("templates").join(name);
+    write_new(vec![(path.clone(), text.to_string())]).map(|_| path)
 }
 
 #[cfg(test)]

@@ -197,14 +197,16 @@ fn init_creates_a_site_that_builds_and_checks_clean() {
     init_site(&dir);
     for rel in [
         "site.yaml",
-        "templates/base.html",
-        "templates/i18n/fr.yaml",
         "static/style.css",
+        ".github/workflows/pages.yml",
         FR,
         EN,
     ] {
         assert!(dir.join(rel).is_file(), "init did not write {rel}");
     }
+    // The built-in templates apply until the site overrides one on purpose: a copy would
+    // never receive their fixes.
+    assert!(!dir.join("templates").exists());
     let site = TestSite::at(&dir);
     let check = site.depeche(&["check", "--deny-warnings"]);
     assert!(
@@ -220,6 +222,48 @@ fn init_creates_a_site_that_builds_and_checks_clean() {
         .output()
         .unwrap();
     assert_eq!(again.status.code(), Some(1));
+}
+
+#[test]
+fn a_template_is_ejected_on_purpose_then_overrides_the_built_in_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("newsroom");
+    init_site(&dir);
+    let site = TestSite::at(&dir);
+    let listed = site.depeche(&["templates", "list"]);
+    let listed = String::from_utf8_lossy(&listed.stdout).to_string();
+    for name in ["base.html", "article.html", "sitemap.xml", "i18n/fr.yaml"] {
+        assert!(listed.lines().any(|l| l == name), "{listed}");
+    }
+
+    let out = site.depeche(&["templates", "eject", "base.html"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        site.read("templates/base.html"),
+        std::fs::read_to_string(repo().join("templates/base.html")).unwrap(),
+        "the ejected copy is the built-in template"
+    );
+    let listed = site.depeche(&["templates", "list"]);
+    assert!(
+        String::from_utf8_lossy(&listed.stdout).contains("base.html  (overridden by the site)")
+    );
+    // Never over an existing file, and only names that exist.
+    site.edit("templates/base.html", "<body", "<body data-ejected=\"yes\"");
+    let again = site.depeche(&["templates", "eject", "base.html"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(site.read("templates/base.html").contains("data-ejected"));
+    let unknown = site.depeche(&["templates", "eject", "bsae.html"]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("base.html, home.html"));
+
+    // The changed copy is what pages use; the other templates are still the built-in ones.
+    site.build_ok(&[]);
+    let home = site.public("fr/index.html");
+    assert!(home.contains("data-ejected=yes"), "{home}");
 }
 
 #[test]
