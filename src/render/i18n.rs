@@ -107,6 +107,32 @@ impl Strings {
             .replace("{year}", &day.year().to_string())
     }
 
+    /// Coordinates the way this language writes them, e.g. `36.2° N, 37.16° E` or
+    /// `36,2° N, 37,16° E`: the decimal mark and the compass letters come from the strings.
+    pub fn format_coordinates(&self, lat: f64, lon: f64) -> String {
+        let decimal = self.get(&["number", "decimal"]).unwrap_or(".");
+        let number = |x: f64| x.abs().to_string().replace('.', decimal);
+        let letter = |key: &str, fallback: &'static str| {
+            self.get(&["compass", key]).unwrap_or(fallback).to_string()
+        };
+        let ns = if lat >= 0.0 {
+            letter("north", "N")
+        } else {
+            letter("south", "S")
+        };
+        let ew = if lon >= 0.0 {
+            letter("east", "E")
+        } else {
+            letter("west", "W")
+        };
+        self.get(&["coordinates_format"])
+            .unwrap_or("{lat}° {ns}, {lon}° {ew}")
+            .replace("{lat}", &number(lat))
+            .replace("{ns}", &ns)
+            .replace("{lon}", &number(lon))
+            .replace("{ew}", &ew)
+    }
+
     /// The label of a relation type, or the type itself when the file has none.
     pub fn relation<'a>(&'a self, kind: &'a str) -> &'a str {
         self.get(&["relations", kind]).unwrap_or(kind)
@@ -130,6 +156,46 @@ fn merge(base: &mut Value, over: Value) {
     }
 }
 
+/// The `plural` filter of one language: `{{ t.ui.articles | plural(n=count) }}` picks, from a
+/// map of forms (`zero`, `one`, `two`, `few`, `many`, `other`), the one that CLDR's plural
+/// rules give for `n` in this language ("0 dépêche" in French, "0 articles" in English, six
+/// forms in Arabic), falling back to `other` when the language's strings lack that form.
+pub fn plural_filter(
+    lang: &str,
+) -> impl Fn(&tera::Value, tera::Kwargs, &tera::State) -> tera::TeraResult<String> + Send + Sync + 'static
+{
+    use icu_plurals::{PluralCategory, PluralRules};
+    let rules = lang
+        .parse::<icu_locale_core::Locale>()
+        .ok()
+        .and_then(|locale| PluralRules::try_new_cardinal((&locale).into()).ok());
+    move |forms, kwargs, _| {
+        let n: u64 = kwargs.must_get("n")?;
+        let Some(map) = forms.as_map() else {
+            // A plain string has one form for every count.
+            return Ok(forms.as_str().unwrap_or_default().to_string());
+        };
+        let category = match rules.as_ref().map(|r| r.category_for(n)) {
+            Some(PluralCategory::Zero) => "zero",
+            Some(PluralCategory::One) => "one",
+            Some(PluralCategory::Two) => "two",
+            Some(PluralCategory::Few) => "few",
+            Some(PluralCategory::Many) => "many",
+            Some(PluralCategory::Other) | None => "other",
+        };
+        let form = |name: &'static str| {
+            map.get(&tera::value::Key::Str(name))
+                .and_then(|v| v.as_str())
+        };
+        form(category)
+            .or_else(|| form("other"))
+            .map(str::to_string)
+            .ok_or_else(|| {
+                tera::Error::message("a counted UI string needs at least an `other` form")
+            })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,6 +203,67 @@ mod tests {
 
     fn strings(lang: &str) -> Strings {
         Strings::load(Path::new("/nonexistent"), lang).unwrap()
+    }
+
+    /// `count` and `forms` rendered through the `plural` filter of `lang`.
+    fn counted(lang: &str, count: u64, forms: serde_json::Value) -> String {
+        let mut tera = tera::Tera::new();
+        tera.register_filter("plural", plural_filter(lang));
+        let mut context = tera::Context::new();
+        context.insert("n", &count);
+        context.insert("forms", &forms);
+        tera.render_str("{{ n }} {{ forms | plural(n=n) }}", &context, false)
+            .unwrap()
+    }
+
+    #[test]
+    fn counted_nouns_follow_each_languages_plural_rules() {
+        let fr = serde_json::json!({"one": "dépêche", "other": "dépêches"});
+        // French counts zero as singular; English does not.
+        assert_eq!(counted("fr", 0, fr.clone()), "0 dépêche");
+        assert_eq!(counted("fr", 1, fr.clone()), "1 dépêche");
+        assert_eq!(counted("fr", 2, fr), "2 dépêches");
+        let en = serde_json::json!({"one": "dispatch", "other": "dispatches"});
+        assert_eq!(counted("en", 0, en.clone()), "0 dispatches");
+        assert_eq!(counted("en", 1, en), "1 dispatch");
+        // Arabic has six categories; a form missing from the strings falls back to `other`.
+        let ar = serde_json::json!({
+            "zero": "zero", "one": "one", "two": "two", "few": "few", "many": "many", "other": "other"
+        });
+        for (n, form) in [
+            (0, "zero"),
+            (1, "one"),
+            (2, "two"),
+            (3, "few"),
+            (11, "many"),
+            (100, "other"),
+        ] {
+            assert_eq!(counted("ar", n, ar.clone()), format!("{n} {form}"));
+        }
+        let partial = serde_json::json!({"one": "one", "other": "other"});
+        assert_eq!(counted("ar", 3, partial), "3 other");
+        // A plain string has one form for every count.
+        assert_eq!(counted("fr", 5, serde_json::json!("fois")), "5 fois");
+    }
+
+    #[test]
+    fn coordinates_in_each_language() {
+        assert_eq!(
+            strings("en").format_coordinates(36.2, 37.16),
+            "36.2° N, 37.16° E"
+        );
+        assert_eq!(
+            strings("fr").format_coordinates(36.2, 37.16),
+            "36,2° N, 37,16° E"
+        );
+        assert_eq!(
+            strings("fr").format_coordinates(-33.9, -18.4),
+            "33,9° S, 18,4° O"
+        );
+        assert_eq!(
+            strings("en").format_coordinates(-33.9, -18.4),
+            "33.9° S, 18.4° W"
+        );
     }
 
     #[test]

@@ -161,6 +161,8 @@ impl Theme {
             Ok(templates) if problems.is_empty() => {
                 for lang in &mut langs {
                     lang.tera = templates.tera.clone();
+                    lang.tera
+                        .register_filter("plural", i18n::plural_filter(&lang.code));
                     lang.tera.global_context().insert("t", &lang.strings.tree);
                 }
                 Ok(Theme { templates, langs })

@@ -316,7 +316,9 @@ impl Renderer<'_> {
                     .wikidata
                     .as_ref()
                     .map(|q| format!("https://www.wikidata.org/wiki/{q}")),
-                coordinates: src.coordinates.map(|(lat, lon)| coordinates(lat, lon)),
+                coordinates: src
+                    .coordinates
+                    .map(|(lat, lon)| coordinates(&lang.strings, lat, lon)),
                 relations: src
                     .relations
                     .iter()
@@ -531,13 +533,11 @@ fn name_in<'e>(entity: &'e Entity, lang: &str) -> &'e str {
         .map_or(entity.id(), String::as_str)
 }
 
-fn coordinates(lat: f64, lon: f64) -> Coordinates {
-    let ns = if lat >= 0.0 { 'N' } else { 'S' };
-    let ew = if lon >= 0.0 { 'E' } else { 'W' };
+fn coordinates(strings: &super::i18n::Strings, lat: f64, lon: f64) -> Coordinates {
     Coordinates {
         lat,
         lon,
-        text: format!("{}° {ns}, {}° {ew}", lat.abs(), lon.abs()),
+        text: strings.format_coordinates(lat, lon),
         map_url: format!("https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=10/{lat}/{lon}"),
     }
 }

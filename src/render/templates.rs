@@ -77,6 +77,10 @@ pub fn load(root: &Path) -> Result<Templates, Diagnostic> {
         .iter()
         .map(|(n, t, _)| (n.clone(), t.clone()))
         .collect();
+    // Filters are checked when templates compile; each language registers its own afterwards.
+    templates
+        .tera
+        .register_filter("plural", super::i18n::plural_filter("en"));
     if let Err(e) = templates.tera.add_raw_templates(pairs) {
         return Err(templates.error(&e));
     }

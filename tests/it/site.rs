@@ -255,6 +255,10 @@ fn entity_pages_show_facts_relations_and_co_mentions() {
     ] {
         assert!(info.contains(fact), "infobox lacks {fact}: {info}");
     }
+    // French writes a decimal comma (and O for west).
+    let fr = site.html("fr/entities/aleppo/index.html");
+    let info_fr = text(&select(&fr, ".infobox")[0]);
+    assert!(info_fr.contains("36,2° N, 37,16° E"), "{info_fr}");
     let wikidata = select(&doc, ".infobox a[href^='https://www.wikidata.org/wiki/']");
     assert_eq!(
         attr(&wikidata[0], "href"),
