@@ -26,7 +26,8 @@ pub fn run(root: &Path, base_url: Option<&str>, options: Options) -> Vec<Diagnos
         Ok(config) => config,
         Err(e) => return e.diagnostics,
     };
-    let mut setup = crate::render::check_setup(&config);
+    let theme = crate::render::Theme::load(&config);
+    let mut setup = theme.as_ref().err().cloned().unwrap_or_default();
     // Only `build` writes, but an output folder it would refuse is worth knowing early.
     if let Err(mut refused) = crate::write::refuse_unsafe(&config.root, &config.output_dir) {
         let file = config.root.join(crate::config::CONFIG_FILE);
@@ -38,17 +39,51 @@ pub fn run(root: &Path, base_url: Option<&str>, options: Options) -> Vec<Diagnos
         }
         setup.push(refused);
     }
-    let mut diagnostics = analyze::analyze(
+    // A template can compile and still fail on some page (an undefined variable, a misspelt
+    // `t.ui.x`): the site's own templates and UI strings are rendered, every page, into
+    // nothing. The built-in ones are tested with depeche itself.
+    let render = has_own_templates(&config.root) && setup.is_empty();
+    let analysis = analyze::analyze(
         config,
         AnalyzeOptions {
             drafts: options.drafts,
             suggest: options.suggest,
-            check_only: true,
+            check_only: !render,
         },
-    )
-    .diagnostics;
+    );
+    let mut diagnostics = match (render, theme) {
+        (true, Ok(theme)) if !analysis.has_errors() => render_into_nothing(analysis, &theme),
+        _ => analysis.diagnostics,
+    };
     // Setup errors (templates, UI strings) come first, as rendering would meet them first.
     diagnostics.splice(0..0, setup);
+    diagnostics
+}
+
+/// Whether the site has templates or UI strings of its own in `templates/`.
+fn has_own_templates(root: &Path) -> bool {
+    walkdir::WalkDir::new(root.join("templates"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .any(|e| e.file_type().is_file())
+}
+
+/// Renders every page and keeps none; the first page that fails is reported.
+fn render_into_nothing(
+    analysis: analyze::Analysis,
+    theme: &crate::render::Theme,
+) -> Vec<Diagnostic> {
+    let site = match analysis.into_site() {
+        Ok(site) => site,
+        Err(e) => return e.diagnostics,
+    };
+    let renderer = crate::render::Renderer::new(&site.config, &site.graph, theme, &site.bodies);
+    let mut diagnostics = site.warnings;
+    if let Err(crate::render::StreamError::Render(d)) =
+        renderer.render_streaming(|_| Ok::<(), std::convert::Infallible>(()))
+    {
+        diagnostics.insert(0, d);
+    }
     diagnostics
 }
 

@@ -126,13 +126,8 @@ pub fn entity_pages(config: &Config, entity: &Entity, lang: &str) -> usize {
     n.div_ceil(config.backlinks_per_page).max(1)
 }
 
-/// Compiles the templates and reads every language's UI strings: what rendering needs and
-/// `check` verifies without rendering.
-pub fn check_setup(config: &Config) -> Vec<Diagnostic> {
-    Theme::load(config).err().unwrap_or_default()
-}
-
 impl Theme {
+    /// Compiles the templates and reads every language's UI strings.
     pub fn load(config: &Config) -> Result<Theme, Vec<Diagnostic>> {
         let templates = templates::load(&config.root);
         let urls = Urls::new(&config.base_path);

@@ -209,6 +209,25 @@ fn run(breaker: Breaker) -> Vec<Diagnostic> {
     )
 }
 
+/// A template that compiles but fails on a page is found by `check`, which renders a site's
+/// own templates into nothing, with the template's file and line.
+#[test]
+fn check_renders_the_sites_own_templates() {
+    let site = TestSite::shipped();
+    site.write(
+        "templates/entity.html",
+        "{% extends \"base.html\" %}{% block main %}\n{% if entity.coordinates %}{{ entity.coordinates.txt }}{% endif %}{% endblock main %}",
+    );
+    let out = site.depeche(&["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("error[E0021]"), "{stderr}");
+    assert!(stderr.contains("--> templates/entity.html:2:"), "{stderr}");
+    assert!(stderr.contains("txt"), "{stderr}");
+    // Nothing was written.
+    assert!(!site.path("public").exists());
+}
+
 #[test]
 fn every_diagnostic_has_a_case() {
     let covered: Vec<Code> = cases().into_iter().map(|(c, _)| c).collect();
