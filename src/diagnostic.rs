@@ -368,17 +368,6 @@ impl SourceText {
         let line_start = starts[line - 1];
         locate_in_line(&self.path, text, line, line_start, start, end)
     }
-
-    /// Location of a 1-based line and column (as reported by a YAML parser, say).
-    pub fn locate_line_col(&self, line: usize, col: usize, len: usize) -> Location {
-        let line_text = self
-            .text
-            .lines()
-            .nth(line.saturating_sub(1))
-            .unwrap_or("")
-            .trim_end_matches('\r');
-        Location::on_line(self.path.clone(), line.max(1), col.max(1), len, line_text)
-    }
 }
 
 /// Turns a byte range of `text` into a location. Columns count characters, as rustc does.

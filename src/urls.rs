@@ -14,20 +14,12 @@ impl Urls {
         }
     }
 
-    pub fn base_path(&self) -> &str {
-        &self.base_path
-    }
-
     /// The URL of an output path relative to the site root (`fr/index.html` → `/base/fr/`).
     pub fn of(&self, output_path: &str) -> String {
         let dir = output_path
             .strip_suffix("index.html")
             .unwrap_or(output_path);
         format!("{}{dir}", self.base_path)
-    }
-
-    pub fn root(&self) -> String {
-        self.base_path.clone()
     }
 
     pub fn home(&self, lang: &str) -> String {

@@ -41,5 +41,4 @@
   events.addEventListener("build-error", function (e) {
     if (e.data) { showOverlay(JSON.parse(e.data)); }
   });
-  events.addEventListener("ok", hideOverlay);
 })();
