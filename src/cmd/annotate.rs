@@ -6,7 +6,7 @@ use depeche::diagnostic::{Diagnostic, Severity};
 use depeche::report::Format;
 
 #[derive(clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Write the annotations into the files (otherwise print a diff).
     #[arg(long)]
     write: bool,
@@ -14,7 +14,7 @@ pub struct Args {
     files: Vec<PathBuf>,
 }
 
-pub fn run(root: &Path, args: Args) -> ExitCode {
+pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
     let options = check::Options {
         drafts: true,
         suggest: true,

@@ -5,7 +5,7 @@ use depeche::build;
 use depeche::report::Format;
 
 #[derive(clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Base URL to use instead of site.yaml's (e.g. https://user.github.io/repo/).
     #[arg(long)]
     base_url: Option<String>,
@@ -21,7 +21,7 @@ pub struct Args {
     force: bool,
 }
 
-pub fn run(root: &Path, args: Args) -> ExitCode {
+pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
     let options = build::Options {
         root: root.to_path_buf(),
         base_url: args.base_url,

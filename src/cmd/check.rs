@@ -5,7 +5,7 @@ use depeche::check;
 use depeche::report::{self, Format};
 
 #[derive(clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// How to print diagnostics.
     #[arg(long, value_enum, default_value = "human")]
     format: Format,
@@ -23,7 +23,7 @@ pub struct Args {
     base_url: Option<String>,
 }
 
-pub fn run(root: &Path, args: Args) -> ExitCode {
+pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
     let format = args.format;
     let options = check::Options {
         drafts: args.drafts,

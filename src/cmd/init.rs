@@ -4,12 +4,12 @@ use std::process::ExitCode;
 use depeche::scaffold;
 
 #[derive(clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// The folder to create (it must not exist, or be empty).
     dir: PathBuf,
 }
 
-pub fn run(args: Args) -> ExitCode {
+pub(crate) fn run(args: Args) -> ExitCode {
     match scaffold::init(&args.dir) {
         Ok(paths) => {
             for p in &paths {

@@ -1,13 +1,13 @@
 //! One module per subcommand: its arguments and its `run`.
 
-pub mod annotate;
-pub mod build;
-pub mod check;
-pub mod completions;
-pub mod init;
-pub mod new;
-pub mod serve;
-pub mod templates;
+pub(crate) mod annotate;
+pub(crate) mod build;
+pub(crate) mod check;
+pub(crate) mod completions;
+pub(crate) mod init;
+pub(crate) mod new;
+pub(crate) mod serve;
+pub(crate) mod templates;
 
 use std::io::Write;
 
@@ -15,7 +15,7 @@ use depeche::diagnostic::Diagnostic;
 use depeche::report::{self, Format};
 
 /// Prints diagnostics: human text on stderr (coloured on a terminal), machine formats on stdout.
-pub fn print(diagnostics: &[Diagnostic], format: Format) {
+pub(crate) fn print(diagnostics: &[Diagnostic], format: Format) {
     let text: String = diagnostics
         .iter()
         .map(|d| report::render(d, format))

@@ -7,7 +7,7 @@ use depeche::report::Format;
 use depeche::scaffold;
 
 #[derive(clap::Subcommand)]
-pub enum What {
+pub(crate) enum What {
     /// content/articles/<key>.<lang>.md for every configured language, as a draft dated today.
     Article {
         /// Lowercase letters, digits and hyphens, e.g. `alep-offensive`.
@@ -23,7 +23,7 @@ pub enum What {
     },
 }
 
-pub fn run(root: &Path, what: What) -> ExitCode {
+pub(crate) fn run(root: &Path, what: What) -> ExitCode {
     let options = build::Options {
         root: root.to_path_buf(),
         ..Default::default()

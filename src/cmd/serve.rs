@@ -6,7 +6,7 @@ use depeche::report::Format;
 use depeche::serve::{self, ServeError};
 
 #[derive(clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Port to listen on (0 picks a free one and prints it).
     #[arg(long, default_value_t = 1111)]
     port: u16,
@@ -24,7 +24,7 @@ pub struct Args {
     base_url: Option<String>,
 }
 
-pub fn run(root: &Path, args: Args) -> ExitCode {
+pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
     let options = serve::Options {
         root: root.to_path_buf(),
         bind: args.bind,

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use depeche::scaffold;
 
 #[derive(clap::Subcommand)]
-pub enum What {
+pub(crate) enum What {
     /// List the built-in templates and UI strings files.
     List,
     /// Copy a built-in template (or UI strings file) into the site's templates/ to change it
@@ -15,7 +15,7 @@ pub enum What {
     },
 }
 
-pub fn run(root: &Path, what: What) -> ExitCode {
+pub(crate) fn run(root: &Path, what: What) -> ExitCode {
     match what {
         What::List => {
             for (name, _) in scaffold::builtin_templates() {

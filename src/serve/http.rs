@@ -19,12 +19,12 @@ use super::{Event, State};
 const RELOAD_JS: &str = include_str!("reload.js");
 const INTERNAL: &str = "__depeche/";
 
-pub fn router(state: Arc<State>) -> Router {
+pub(super) fn router(state: Arc<State>) -> Router {
     Router::new().fallback(handle).with_state(state)
 }
 
 /// Host names a request may carry: anything else is refused (DNS rebinding).
-pub fn allowed_hosts(bind: IpAddr) -> Vec<String> {
+pub(super) fn allowed_hosts(bind: IpAddr) -> Vec<String> {
     let mut hosts = vec![
         "localhost".to_string(),
         "127.0.0.1".to_string(),

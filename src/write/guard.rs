@@ -40,7 +40,7 @@ impl Layout {
 }
 
 /// The absolute, lexically normalised form of a path that may not exist yet.
-pub fn absolute(path: &Path) -> PathBuf {
+pub(super) fn absolute(path: &Path) -> PathBuf {
     crate::source::normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
 }
 
@@ -154,14 +154,14 @@ pub fn refuse_unsafe(root: &Path, out: &Path) -> Result<(), Diagnostic> {
 
 /// What a folder holds, by `/`-separated path relative to it.
 #[derive(Debug, Default)]
-pub struct Scan {
+pub(super) struct Scan {
     pub files: Vec<String>,
     /// Symbolic links, devices, sockets, names that are not UTF-8: never depeche's.
     pub foreign: Vec<String>,
 }
 
 /// Lists a folder, sub-folders in parallel (a large site is tens of thousands of folders).
-pub fn scan(dir: &Path) -> io::Result<Scan> {
+pub(super) fn scan(dir: &Path) -> io::Result<Scan> {
     fn walk(dir: &Path, rel: &str) -> io::Result<Scan> {
         let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)?.collect::<io::Result<_>>()?;
         let parts: Vec<Scan> = entries
@@ -203,7 +203,7 @@ pub fn scan(dir: &Path) -> io::Result<Scan> {
 
 /// A folder of depeche's, as found before the build: its manifest and what it holds.
 #[derive(Debug)]
-pub struct Owned {
+pub(super) struct Owned {
     pub manifest: Manifest,
     pub scan: Scan,
     /// Files were adopted with --force: the manifest must be written back to stay true.
@@ -212,7 +212,7 @@ pub struct Owned {
 
 impl Owned {
     /// Files in the folder that its manifest does not list (with symbolic links and the like).
-    pub fn strangers(&self) -> Vec<&str> {
+    pub(super) fn strangers(&self) -> Vec<&str> {
         let mut found: Vec<&str> = self
             .scan
             .files
@@ -231,7 +231,7 @@ impl Owned {
 /// Reads one of the output folders: `Ok(None)` when absent. A folder without a manifest counts
 /// as depeche's when it is empty, when depeche 0.1's manifest lies beside it, or with `force`
 /// (its files then count as written by depeche, to be replaced); otherwise it is refused.
-pub fn claim_folder(
+pub(super) fn claim_folder(
     root: &Path,
     dir: &Path,
     out: &Path,
@@ -337,7 +337,7 @@ fn unreadable(root: &Path, dir: &Path, e: io::Error) -> Diagnostic {
 /// build, so that two builds never interleave there. Nothing is created: the lock is on the
 /// folder itself, released when the file is dropped or by the system when the process dies, so
 /// a killed build never leaves it taken.
-pub fn lock(root: &Path, layout: &Layout) -> Result<Option<std::fs::File>, Diagnostic> {
+pub(super) fn lock(root: &Path, layout: &Layout) -> Result<Option<std::fs::File>, Diagnostic> {
     let Some(parent) = layout.out.parent() else {
         return Ok(None);
     };

@@ -6,7 +6,7 @@ use std::path::Path;
 
 /// Exchanges two existing folders atomically. `Ok(false)` when the system or file system cannot
 /// (then nothing was changed and the caller falls back to two renames).
-pub fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
+pub(super) fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
     imp::exchange(a, b)
 }
 
@@ -17,7 +17,7 @@ mod imp {
     use std::os::unix::ffi::OsStrExt;
     use std::path::Path;
 
-    pub fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
+    pub(super) fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
         let a = CString::new(a.as_os_str().as_bytes())?;
         let b = CString::new(b.as_os_str().as_bytes())?;
         // SAFETY: both paths are NUL-terminated C strings that outlive the call.

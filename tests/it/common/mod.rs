@@ -1,7 +1,7 @@
 //! Helpers shared by the integration tests: temp copies of sites, builds, HTML parsing.
 #![allow(dead_code)]
 
-pub mod server;
+pub(crate) mod server;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -10,12 +10,12 @@ use std::process::{Command, Output};
 
 use scraper::{Html, Selector};
 
-pub fn repo() -> PathBuf {
+pub(crate) fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// Runs `depeche init dir` and asserts it succeeded.
-pub fn init_site(dir: &Path) {
+pub(crate) fn init_site(dir: &Path) {
     let out = Command::new(env!("CARGO_BIN_EXE_depeche"))
         .arg("init")
         .arg(dir)
@@ -29,7 +29,7 @@ pub fn init_site(dir: &Path) {
 }
 
 /// A throwaway copy of a site (the shipped one by default), built and inspected in isolation.
-pub struct TestSite {
+pub(crate) struct TestSite {
     pub dir: tempfile::TempDir,
     /// The site's root inside `dir` (`dir` itself unless made with [`TestSite::nested`]).
     pub root: PathBuf,
@@ -37,7 +37,7 @@ pub struct TestSite {
 
 impl TestSite {
     /// A copy of the shipped site in `<tmp>/site`, so that `../` is still a throwaway folder.
-    pub fn nested() -> Self {
+    pub(crate) fn nested() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let root = dir.path().join("site");
         for entry in ["site.yaml", "content", "templates", "static"] {
@@ -47,7 +47,7 @@ impl TestSite {
     }
 
     /// An existing folder (kept by the caller), for sites made by `depeche init`.
-    pub fn at(root: &Path) -> Self {
+    pub(crate) fn at(root: &Path) -> Self {
         TestSite {
             dir: tempfile::tempdir().expect("temp dir"),
             root: root.to_path_buf(),
@@ -55,12 +55,12 @@ impl TestSite {
     }
 
     /// A copy of the site shipped in this repository.
-    pub fn shipped() -> Self {
+    pub(crate) fn shipped() -> Self {
         Self::copy_of(&repo(), &["site.yaml", "content", "templates", "static"])
     }
 
     /// A copy of a fixture site under tests/fixtures/.
-    pub fn fixture(name: &str) -> Self {
+    pub(crate) fn fixture(name: &str) -> Self {
         let root = repo().join("tests/fixtures").join(name);
         Self::copy_of(&root, &["site.yaml", "content", "templates", "static"])
     }
@@ -77,33 +77,33 @@ impl TestSite {
         TestSite { dir, root }
     }
 
-    pub fn root(&self) -> &Path {
+    pub(crate) fn root(&self) -> &Path {
         &self.root
     }
 
-    pub fn path(&self, rel: &str) -> PathBuf {
+    pub(crate) fn path(&self, rel: &str) -> PathBuf {
         self.root().join(rel)
     }
 
-    pub fn write(&self, rel: &str, content: impl AsRef<[u8]>) {
+    pub(crate) fn write(&self, rel: &str, content: impl AsRef<[u8]>) {
         let path = self.path(rel);
         fs::create_dir_all(path.parent().unwrap()).unwrap();
         fs::write(path, content).unwrap();
     }
 
-    pub fn read(&self, rel: &str) -> String {
+    pub(crate) fn read(&self, rel: &str) -> String {
         fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
     }
 
     /// Replaces the first occurrence of `from` in a file; panics if absent so tests stay honest.
-    pub fn edit(&self, rel: &str, from: &str, to: &str) {
+    pub(crate) fn edit(&self, rel: &str, from: &str, to: &str) {
         let text = self.read(rel);
         assert!(text.contains(from), "{rel} does not contain {from:?}");
         self.write(rel, text.replacen(from, to, 1));
     }
 
     /// Runs the real binary in the site's root.
-    pub fn depeche(&self, args: &[&str]) -> Output {
+    pub(crate) fn depeche(&self, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_depeche"))
             .args(args)
             .current_dir(self.root())
@@ -112,7 +112,7 @@ impl TestSite {
     }
 
     /// Builds and asserts success; returns stdout.
-    pub fn build_ok(&self, args: &[&str]) -> String {
+    pub(crate) fn build_ok(&self, args: &[&str]) -> String {
         let mut all = vec!["build"];
         all.extend_from_slice(args);
         let out = self.depeche(&all);
@@ -124,16 +124,16 @@ impl TestSite {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
-    pub fn public(&self, rel: &str) -> String {
+    pub(crate) fn public(&self, rel: &str) -> String {
         self.read(&format!("public/{rel}"))
     }
 
-    pub fn html(&self, rel: &str) -> Html {
+    pub(crate) fn html(&self, rel: &str) -> Html {
         Html::parse_document(&self.public(rel))
     }
 }
 
-pub fn copy_tree(from: &Path, to: &Path) {
+pub(crate) fn copy_tree(from: &Path, to: &Path) {
     if from.is_dir() {
         fs::create_dir_all(to).unwrap();
         for entry in fs::read_dir(from).unwrap() {
@@ -147,7 +147,7 @@ pub fn copy_tree(from: &Path, to: &Path) {
 }
 
 /// Every file under `dir` with its bytes, keyed by relative path.
-pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+pub(crate) fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut files = BTreeMap::new();
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.unwrap();
@@ -166,21 +166,21 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 
 /// The files of a built site as published: without depeche's own manifest, whose records
 /// (file times) differ between two builds of the same site.
-pub fn published(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+pub(crate) fn published(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut files = snapshot(dir);
     files.remove(".depeche-manifest");
     files
 }
 
-pub fn select<'a>(doc: &'a Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
+pub(crate) fn select<'a>(doc: &'a Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
     let selector = Selector::parse(css).unwrap_or_else(|e| panic!("bad selector {css}: {e:?}"));
     doc.select(&selector).collect()
 }
 
-pub fn text(el: &scraper::ElementRef) -> String {
+pub(crate) fn text(el: &scraper::ElementRef) -> String {
     el.text().collect::<String>()
 }
 
-pub fn attr(el: &scraper::ElementRef, name: &str) -> String {
+pub(crate) fn attr(el: &scraper::ElementRef, name: &str) -> String {
     el.value().attr(name).unwrap_or_default().to_string()
 }

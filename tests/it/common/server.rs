@@ -6,7 +6,7 @@ use std::process::{Child, Command, Stdio};
 use super::TestSite;
 
 /// A running `depeche serve`, stopped when dropped.
-pub struct Server {
+pub(crate) struct Server {
     pub child: Child,
     pub port: u16,
 }
@@ -18,7 +18,7 @@ impl Drop for Server {
     }
 }
 
-pub fn serve(site: &TestSite, extra: &[&str]) -> Server {
+pub(crate) fn serve(site: &TestSite, extra: &[&str]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_depeche"))
         .args(["serve", "--port", "0"])
         .args(extra)
