@@ -1,5 +1,8 @@
 //! Every integration test, in one binary: one link instead of one per file.
 
+// A test that meets an unexpected value should stop there, loudly.
+#![allow(clippy::unwrap_used)]
+
 mod browser;
 mod check;
 mod common;
