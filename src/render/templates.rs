@@ -19,6 +19,10 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../templates/entities.html"),
     ),
     ("404.html", include_str!("../../templates/404.html")),
+    (
+        "components.html",
+        include_str!("../../templates/components.html"),
+    ),
     ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
     (
         "sitemap_index.xml",

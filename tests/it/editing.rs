@@ -266,6 +266,40 @@ fn a_template_is_ejected_on_purpose_then_overrides_the_built_in_one() {
     assert!(home.contains("data-ejected=yes"), "{home}");
 }
 
+/// The pagination bar is one component: a site that changes it changes every list.
+#[test]
+fn one_ejected_component_changes_every_pagination_bar() {
+    let site = TestSite::shipped();
+    site.edit(
+        "site.yaml",
+        "output_dir: public",
+        "output_dir: public\narticles_per_page: 1\nbacklinks_per_page: 1",
+    );
+    for lang in ["fr", "en"] {
+        site.write(
+            &format!("content/articles/note.{lang}.md"),
+            "---\ntitle: Note\ndate: 2024-12-01\n---\n[[aleppo]].\n",
+        );
+    }
+    std::fs::remove_dir_all(site.path("templates")).unwrap();
+    let out = site.depeche(&["templates", "eject", "components.html"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    site.edit(
+        "templates/components.html",
+        "<nav class=\"pagination\"",
+        "<nav class=\"pagination pager\"",
+    );
+    site.build_ok(&[]);
+    for page in ["fr/index.html", "fr/entities/aleppo/index.html"] {
+        let doc = site.html(page);
+        assert_eq!(select(&doc, "nav.pagination.pager").len(), 1, "{page}");
+    }
+}
+
 #[test]
 fn completions_cover_every_command_in_each_shell() {
     let site = TestSite::shipped();
