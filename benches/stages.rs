@@ -13,10 +13,10 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use depeche::analyze::{self, AnalyzeOptions};
 use depeche::annotate::Annotator;
 use depeche::build;
-use depeche::diagnostic::SourceText;
 use depeche::graph::Graph;
 use depeche::load::front_matter;
 use depeche::render::{Renderer, Selection, Theme};
+use depeche::source::SourceText;
 use depeche::urls::Urls;
 use depeche::write;
 

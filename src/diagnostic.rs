@@ -330,46 +330,6 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// A source file's text, able to turn byte offsets into line/column locations.
-#[derive(Debug, Clone)]
-pub struct SourceText {
-    /// Path relative to the site root, as shown to users.
-    pub path: PathBuf,
-    /// The text with any byte-order mark removed; line endings untouched.
-    pub text: String,
-    /// Byte offset of each line's start, computed on the first diagnostic: locating many
-    /// problems in a large file stays linear.
-    line_starts: std::sync::OnceLock<Vec<usize>>,
-}
-
-impl SourceText {
-    pub fn new(path: impl Into<PathBuf>, text: String) -> Self {
-        SourceText {
-            path: path.into(),
-            text,
-            line_starts: std::sync::OnceLock::new(),
-        }
-    }
-
-    fn line_starts(&self) -> &[usize] {
-        self.line_starts.get_or_init(|| {
-            std::iter::once(0)
-                .chain(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1))
-                .collect()
-        })
-    }
-
-    /// Location of the byte range `start..end` (clamped to the text).
-    pub fn locate(&self, start: usize, end: usize) -> Location {
-        let text = &self.text;
-        let start = floor_char_boundary(text, start.min(text.len()));
-        let starts = self.line_starts();
-        let line = starts.partition_point(|&s| s <= start);
-        let line_start = starts[line - 1];
-        locate_in_line(&self.path, text, line, line_start, start, end)
-    }
-}
-
 /// Turns a byte range of `text` into a location. Columns count characters, as rustc does.
 pub fn locate(path: &Path, text: &str, start: usize, end: usize) -> Location {
     let start = floor_char_boundary(text, start.min(text.len()));
@@ -378,7 +338,7 @@ pub fn locate(path: &Path, text: &str, start: usize, end: usize) -> Location {
     locate_in_line(path, text, line, line_start, start, end)
 }
 
-fn locate_in_line(
+pub(crate) fn locate_in_line(
     path: &Path,
     text: &str,
     line: usize,
@@ -396,7 +356,7 @@ fn locate_in_line(
     Location::on_line(path, line, col, len, line_text)
 }
 
-fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+pub(crate) fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     while i > 0 && !text.is_char_boundary(i) {
         i -= 1;
     }

@@ -2,7 +2,47 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::{Code, Diagnostic, Location, SourceText, locate};
+use crate::diagnostic::{Code, Diagnostic, Location, floor_char_boundary, locate, locate_in_line};
+
+/// A source file's text, able to turn byte offsets into line/column locations.
+#[derive(Debug, Clone)]
+pub struct SourceText {
+    /// Path relative to the site root, as shown to users.
+    pub path: PathBuf,
+    /// The text with any byte-order mark removed; line endings untouched.
+    pub text: String,
+    /// Byte offset of each line's start, computed on the first diagnostic: locating many
+    /// problems in a large file stays linear.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
+}
+
+impl SourceText {
+    pub fn new(path: impl Into<PathBuf>, text: String) -> Self {
+        SourceText {
+            path: path.into(),
+            text,
+            line_starts: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1))
+                .collect()
+        })
+    }
+
+    /// Location of the byte range `start..end` (clamped to the text).
+    pub fn locate(&self, start: usize, end: usize) -> Location {
+        let text = &self.text;
+        let start = floor_char_boundary(text, start.min(text.len()));
+        let starts = self.line_starts();
+        let line = starts.partition_point(|&s| s <= start);
+        let line_start = starts[line - 1];
+        locate_in_line(&self.path, text, line, line_start, start, end)
+    }
+}
 
 /// The path users see: relative to the site root when possible.
 pub fn display_path(root: &Path, path: &Path) -> PathBuf {

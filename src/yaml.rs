@@ -2,7 +2,8 @@
 
 use serde::de::DeserializeOwned;
 
-use crate::diagnostic::{Code, Diagnostic, SourceText};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::SourceText;
 
 /// Parses `src.text[start..end]` as YAML. Errors carry the location in the whole file, so a
 /// mistake on the third line of front matter is reported on line 4 of the article.

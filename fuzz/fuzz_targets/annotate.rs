@@ -4,7 +4,7 @@
 use std::sync::OnceLock;
 
 use depeche::annotate::{Annotator, Lexicon, MAX_PROBLEMS, Targets};
-use depeche::diagnostic::SourceText;
+use depeche::source::SourceText;
 use depeche::load::entity;
 use depeche::urls::Urls;
 use libfuzzer_sys::fuzz_target;

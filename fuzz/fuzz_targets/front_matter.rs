@@ -2,7 +2,7 @@
 //! character boundaries, locations inside the file.
 #![no_main]
 
-use depeche::diagnostic::SourceText;
+use depeche::source::SourceText;
 use depeche::load::front_matter;
 use libfuzzer_sys::fuzz_target;
 

@@ -7,7 +7,8 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
 use crate::annotate::Lexicon;
-use crate::diagnostic::{Code, Diagnostic, Replacement, SourceText};
+use crate::diagnostic::{Code, Diagnostic, Replacement};
+use crate::source::SourceText;
 
 /// Finds unannotated names in the prose of one language.
 pub struct Suggester {

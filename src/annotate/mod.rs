@@ -18,7 +18,8 @@ pub use lexicon::Lexicon;
 pub use links::Targets;
 pub use snippet::Snippet;
 
-use crate::diagnostic::{Code, Diagnostic, Location, SourceText};
+use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::source::SourceText;
 use crate::urls::Urls;
 
 /// One mention of an entity in a document.

@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::{Code, Diagnostic, SourceText};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::SourceText;
 use crate::yaml;
 
 /// What an entity is. The order is the order of groups on pages; the names are those of the

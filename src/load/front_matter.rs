@@ -4,7 +4,8 @@ use chrono::{DateTime, NaiveDate};
 use serde::Deserialize;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::diagnostic::{Code, Diagnostic, SourceText};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::SourceText;
 use crate::yaml;
 
 /// A publication date as the editor wrote it, and the calendar day it names.

@@ -13,8 +13,9 @@ pub use entity::{EntityKind, EntitySource, Relation, Unverified};
 pub use front_matter::{FrontMatter, PublishDate};
 
 use crate::config::Config;
-use crate::diagnostic::{Code, Diagnostic, Location, SourceText};
+use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::source;
+use crate::source::SourceText;
 
 /// One language version of an article, read but not yet annotated.
 #[derive(Debug, Clone)]
