@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use crate::analyze::{AnalyzeOptions, analyze};
 use crate::config::Config;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::render::{Renderer, StreamError, Theme};
 use crate::write::{self, Report};
 
@@ -31,6 +31,28 @@ pub struct BuildError {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl From<Diagnostic> for BuildError {
+    fn from(d: Diagnostic) -> Self {
+        BuildError {
+            diagnostics: vec![d],
+        }
+    }
+}
+
+impl From<Diagnostics> for BuildError {
+    fn from(all: Diagnostics) -> Self {
+        BuildError {
+            diagnostics: all.into(),
+        }
+    }
+}
+
+impl From<Vec<Diagnostic>> for BuildError {
+    fn from(diagnostics: Vec<Diagnostic>) -> Self {
+        BuildError { diagnostics }
+    }
+}
+
 #[derive(Debug)]
 pub struct Built {
     pub config: Config,
@@ -43,8 +65,8 @@ pub struct Built {
 }
 
 pub fn load_config(options: &Options) -> Result<Config, BuildError> {
-    let mut config = Config::load(&options.root, options.base_url.as_deref())
-        .map_err(|diagnostics| BuildError { diagnostics })?;
+    let mut config =
+        Config::load(&options.root, options.base_url.as_deref()).map_err(BuildError::from)?;
     if let Some(out) = &options.output_dir {
         config.output_dir = std::path::absolute(out).unwrap_or_else(|_| out.clone());
     }
@@ -56,11 +78,8 @@ pub fn load_config(options: &Options) -> Result<Config, BuildError> {
 pub fn build(options: &Options) -> Result<Built, BuildError> {
     let start = Instant::now();
     let config = load_config(options)?;
-    let one = |d: Diagnostic| BuildError {
-        diagnostics: vec![d],
-    };
     // Before anything else: a folder depeche may not replace is refused before any work.
-    let output = write::Output::claim(&config, options.force).map_err(one)?;
+    let output = write::Output::claim(&config, options.force)?;
     let mut stages = Vec::new();
     let mut lap = Instant::now();
     let mut stage = |name: &'static str| {
@@ -77,8 +96,8 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
     );
     let site = analysis.into_site()?;
     stage("load+annotate+link");
-    let theme = Theme::load(&site.config).map_err(|diagnostics| BuildError { diagnostics })?;
-    let staging = output.stage(&site.plan).map_err(one)?;
+    let theme = Theme::load(&site.config)?;
+    let staging = output.stage(&site.plan)?;
     // Each page is minified and written as soon as it is rendered: the site is never all in
     // memory at once.
     let pages = Renderer::new(&site.config, &site.graph, &theme, &site.bodies)
@@ -86,12 +105,12 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
         .map_err(|e| {
             staging.abandon();
             match e {
-                StreamError::Render(d) => one(d),
-                StreamError::Sink(e) => one(e.into()),
+                StreamError::Render(d) => BuildError::from(d),
+                StreamError::Sink(e) => BuildError::from(Diagnostic::from(e)),
             }
         })?;
     stage("render+minify+write");
-    let report = staging.finish(&site.statics, &pages).map_err(one)?;
+    let report = staging.finish(&site.statics, &pages)?;
     stage("static+swap");
     Ok(Built {
         pages: pages

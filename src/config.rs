@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Location};
 use crate::source;
 use crate::yaml;
 
@@ -59,10 +59,10 @@ impl Config {
     }
 
     /// Loads and validates `<root>/site.yaml`; `base_url` overrides the configured one.
-    pub fn load(root: &Path, base_url: Option<&str>) -> Result<Config, Vec<Diagnostic>> {
+    pub fn load(root: &Path, base_url: Option<&str>) -> Result<Config, Diagnostics> {
         let path = root.join(CONFIG_FILE);
-        let src = source::read(root, &path).map_err(|d| vec![d])?;
-        let raw: RawConfig = yaml::parse(&src, 0, src.text.len()).map_err(|d| vec![d])?;
+        let src = source::read(root, &path)?;
+        let raw: RawConfig = yaml::parse(&src, 0, src.text.len())?;
         let mut problems = Vec::new();
         let at_key = |key: &str| {
             yaml::find_key(&src.text, 0, src.text.len(), key)
@@ -169,7 +169,7 @@ impl Config {
                 cname: raw.cname,
                 articles_per_page: raw.articles_per_page.unwrap_or(50),
             }),
-            _ => Err(problems),
+            _ => Err(problems.into()),
         }
     }
 }

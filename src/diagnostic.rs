@@ -152,11 +152,56 @@ impl fmt::Display for Location {
     }
 }
 
+/// Every problem a step found, in order. One diagnostic converts into it, so `?` carries a
+/// single problem out of a function that reports many.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl From<Diagnostic> for Diagnostics {
+    fn from(d: Diagnostic) -> Self {
+        Diagnostics(vec![d])
+    }
+}
+
+impl From<Vec<Diagnostic>> for Diagnostics {
+    fn from(all: Vec<Diagnostic>) -> Self {
+        Diagnostics(all)
+    }
+}
+
+impl From<Diagnostics> for Vec<Diagnostic> {
+    fn from(all: Diagnostics) -> Self {
+        all.0
+    }
+}
+
+impl std::ops::Deref for Diagnostics {
+    type Target = Vec<Diagnostic>;
+
+    fn deref(&self) -> &Vec<Diagnostic> {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Diagnostics {
+    fn deref_mut(&mut self) -> &mut Vec<Diagnostic> {
+        &mut self.0
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
 /// One problem found in the site, with where it is and how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub code: Code,
-    pub severity: Severity,
     pub message: String,
     pub location: Option<Box<Location>>,
     pub help: Option<String>,
@@ -179,7 +224,6 @@ impl Diagnostic {
     pub fn new(code: Code, message: impl Into<String>, location: Option<Location>) -> Self {
         Diagnostic {
             code,
-            severity: code.severity(),
             message: message.into(),
             location: location.map(Box::new),
             help: None,
@@ -202,8 +246,13 @@ impl Diagnostic {
         self
     }
 
+    /// Errors, warnings and suggestions are told apart by their code alone.
+    pub fn severity(&self) -> Severity {
+        self.code.severity()
+    }
+
     pub fn is_error(&self) -> bool {
-        self.severity == Severity::Error
+        self.severity() == Severity::Error
     }
 
     /// Renders the diagnostic the way rustc does: header, location arrow, source line, caret,
@@ -214,7 +263,7 @@ impl Diagnostic {
 
     /// The same, with ANSI colours (`anstream` strips them when not on a terminal).
     pub fn render_styled(&self) -> String {
-        self.render_with(&Styles::colour(self.severity))
+        self.render_with(&Styles::colour(self.severity()))
     }
 
     fn render_with(&self, st: &Styles) -> String {
@@ -223,7 +272,7 @@ impl Diagnostic {
         let _ = writeln!(
             out,
             "{lead}{}[{}]{reset}{bold}: {} ({}){reset}",
-            self.severity.label(),
+            self.severity().label(),
             self.code.id(),
             self.message,
             self.code.name()

@@ -41,10 +41,6 @@ pub struct Update {
     pub full: bool,
 }
 
-fn fail(diagnostics: Vec<Diagnostic>) -> BuildError {
-    BuildError { diagnostics }
-}
-
 impl Session {
     /// A full build into memory.
     pub fn start(options: &build::Options) -> Result<Session, BuildError> {
@@ -58,17 +54,15 @@ impl Session {
             },
         );
         if analysis.has_errors() {
-            return Err(fail(analysis.diagnostics));
+            return Err(analysis.diagnostics.into());
         }
         let (config, graph, parts) = match analysis.graph {
             Some(graph) => (analysis.config, graph, analysis.parts),
-            None => return Err(fail(analysis.diagnostics)),
+            None => return Err(analysis.diagnostics.into()),
         };
-        let theme = Theme::load(&config).map_err(fail)?;
+        let theme = Theme::load(&config).map_err(BuildError::from)?;
         let bodies = Bodies::new(&config, &parts);
-        let pages = Renderer::new(&config, &graph, &theme, &bodies)
-            .render_all()
-            .map_err(|d| fail(vec![d]))?;
+        let pages = Renderer::new(&config, &graph, &theme, &bodies).render_all()?;
         Ok(Session {
             options: options.clone(),
             pages: pages.into_iter().map(|p| (p.path.clone(), p)).collect(),
@@ -157,7 +151,7 @@ impl Session {
 
     /// A template changed: recompile them all, render again the pages that use it.
     fn update_templates(&mut self, changed: &[PathBuf]) -> Result<Update, BuildError> {
-        let theme = Theme::load(&self.config).map_err(fail)?;
+        let theme = Theme::load(&self.config).map_err(BuildError::from)?;
         let names: BTreeSet<&str> = changed
             .iter()
             .filter_map(|p| p.file_name().and_then(|n| n.to_str()))
@@ -187,19 +181,16 @@ impl Session {
         let rendered = if everything {
             renderer.render_all()
         } else {
-            let mut pages = renderer
-                .render_selection(&selection)
-                .map_err(|d| fail(vec![d]))?;
+            let mut pages = renderer.render_selection(&selection)?;
             if special.contains(&"404.html") {
-                pages.push(renderer.not_found().map_err(|d| fail(vec![d]))?);
+                pages.push(renderer.not_found()?);
             }
             if special.iter().any(|name| name.starts_with("sitemap")) {
                 let all: Vec<&Page> = self.pages.values().collect();
-                pages.extend(renderer.sitemaps(&all).map_err(|d| fail(vec![d]))?);
+                pages.extend(renderer.sitemaps(&all)?);
             }
             Ok(pages)
-        }
-        .map_err(|d| fail(vec![d]))?;
+        }?;
         let mut update = Update::default();
         for page in rendered {
             update.rendered.push(page.path.clone());
@@ -226,7 +217,7 @@ impl Session {
             }
         }
         if !problems.is_empty() {
-            return Err(fail(problems));
+            return Err(problems.into());
         }
         let drafts = self.options.drafts;
         // The documents the edit replaces, and the site without them.
@@ -270,7 +261,7 @@ impl Session {
         }
         if !problems.is_empty() {
             analyze::sort(&mut problems);
-            return Err(fail(problems));
+            return Err(problems.into());
         }
 
         let keys: BTreeSet<String> = replaced
@@ -299,7 +290,7 @@ impl Session {
             None
         } else {
             let graph = Graph::build(&documents, &self.parts.entities, &self.parts.prose, drafts)
-                .map_err(fail)?;
+                .map_err(BuildError::from)?;
             Some(graph)
         };
         let graph = rebuilt.as_ref().unwrap_or(&self.graph);
@@ -316,7 +307,7 @@ impl Session {
                 if rebuilt.is_none() {
                     self.graph.replace_documents(&shown(&replaced));
                 }
-                return Err(fail(vec![d]));
+                return Err(d.into());
             }
         };
         self.parts.documents = documents;

@@ -38,7 +38,7 @@ fn location_json(loc: &Location) -> serde_json::Value {
 /// help, related (locations), replacement (for suggestions: the exact text to write).
 pub fn json(d: &Diagnostic) -> serde_json::Value {
     let mut value = json!({
-        "severity": d.severity.label(),
+        "severity": d.severity().label(),
         "code": d.code.id(),
         "name": d.code.name(),
         "message": d.message,
@@ -60,7 +60,7 @@ pub fn json(d: &Diagnostic) -> serde_json::Value {
 
 /// `::error file=…,line=…,col=…,endColumn=…,title=…::message` (see GitHub's "workflow commands").
 pub fn github(d: &Diagnostic) -> String {
-    let command = match d.severity {
+    let command = match d.severity() {
         Severity::Error => "error",
         Severity::Warning => "warning",
         Severity::Suggestion => "notice",
@@ -99,7 +99,7 @@ fn escape_property(s: &str) -> String {
 
 /// "2 errors, 1 warning" (empty parts left out).
 pub fn summary(diagnostics: &[Diagnostic]) -> String {
-    let count = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();
+    let count = |s: Severity| diagnostics.iter().filter(|d| d.severity() == s).count();
     let parts: Vec<String> = [
         (count(Severity::Error), "error", "errors"),
         (count(Severity::Warning), "warning", "warnings"),
@@ -156,8 +156,7 @@ mod tests {
 
     #[test]
     fn summaries() {
-        let mut w = sample();
-        w.severity = Severity::Warning;
+        let w = Diagnostic::new(Code::Draft, "a draft", None);
         assert_eq!(summary(&[sample(), sample(), w]), "2 errors, 1 warning");
         assert_eq!(summary(&[]), "");
     }

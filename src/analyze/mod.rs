@@ -295,8 +295,8 @@ impl ArticleBodies for Bodies {
 pub fn sort(problems: &mut [Diagnostic]) {
     problems.sort_by(|a, b| {
         let key = |d: &Diagnostic| d.location.as_ref().map(|l| (l.file.clone(), l.line, l.col));
-        a.severity
-            .cmp(&b.severity)
+        a.severity()
+            .cmp(&b.severity())
             .then_with(|| key(a).cmp(&key(b)))
     });
 }

@@ -89,7 +89,7 @@ fn render_into_nothing(
 
 /// `check`'s verdict: failure on any error, or on any warning with `--deny-warnings`.
 pub fn fails(diagnostics: &[Diagnostic], deny_warnings: bool) -> bool {
-    diagnostics.iter().any(|d| match d.severity {
+    diagnostics.iter().any(|d| match d.severity() {
         Severity::Error => true,
         Severity::Warning => deny_warnings,
         Severity::Suggestion => false,

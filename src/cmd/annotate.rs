@@ -22,7 +22,7 @@ pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
     let diagnostics = check::run(root, None, options);
     let (suggestions, problems): (Vec<Diagnostic>, Vec<Diagnostic>) = diagnostics
         .into_iter()
-        .partition(|d| d.severity == Severity::Suggestion);
+        .partition(|d| d.severity() == Severity::Suggestion);
     let errors: Vec<Diagnostic> = problems.into_iter().filter(Diagnostic::is_error).collect();
     if !errors.is_empty() {
         super::print(&errors, Format::Human);

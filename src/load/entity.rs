@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::source::SourceText;
 use crate::yaml;
 
@@ -117,12 +117,8 @@ impl EntitySource {
     }
 }
 
-pub fn parse(
-    id: &str,
-    src: SourceText,
-    languages: &[String],
-) -> Result<EntitySource, Vec<Diagnostic>> {
-    let raw: RawEntity = yaml::parse(&src, 0, src.text.len()).map_err(|d| vec![d])?;
+pub fn parse(id: &str, src: SourceText, languages: &[String]) -> Result<EntitySource, Diagnostics> {
+    let raw: RawEntity = yaml::parse(&src, 0, src.text.len())?;
     let mut problems = Vec::new();
     let text = &src.text;
     let at_key = |key: &str| {
@@ -195,7 +191,7 @@ pub fn parse(
             prose: BTreeMap::new(),
             src,
         }),
-        _ => Err(problems),
+        _ => Err(problems.into()),
     }
 }
 

@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate};
 use serde::Deserialize;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::source::SourceText;
 use crate::yaml;
 
@@ -105,9 +105,8 @@ pub fn split(src: &SourceText) -> Result<Split, Diagnostic> {
 }
 
 /// Parses and validates the front matter; `key` is the default slug.
-pub fn parse(src: &SourceText, split: Split, key: &str) -> Result<FrontMatter, Vec<Diagnostic>> {
-    let raw: RawFrontMatter =
-        yaml::parse(src, split.yaml_start, split.yaml_end).map_err(|d| vec![d])?;
+pub fn parse(src: &SourceText, split: Split, key: &str) -> Result<FrontMatter, Diagnostics> {
+    let raw: RawFrontMatter = yaml::parse(src, split.yaml_start, split.yaml_end)?;
     let mut problems = Vec::new();
     let field = |name: &str| {
         yaml::find_key(&src.text, split.yaml_start, split.yaml_end, name)
@@ -212,7 +211,7 @@ pub fn parse(src: &SourceText, split: Split, key: &str) -> Result<FrontMatter, V
                 .filter(|s| !s.is_empty()),
             tags: raw.tags,
         }),
-        _ => Err(problems),
+        _ => Err(problems.into()),
     }
 }
 

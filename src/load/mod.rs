@@ -13,7 +13,7 @@ pub use entity::{EntityKind, EntitySource, Relation, Unverified};
 pub use front_matter::{FrontMatter, PublishDate};
 
 use crate::config::Config;
-use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Location};
 use crate::source;
 use crate::source::SourceText;
 
@@ -99,22 +99,22 @@ pub fn load(config: &Config) -> (Content, Vec<Diagnostic>) {
 }
 
 /// Reads one article file, as `load` does for each: name, UTF-8, front matter.
-pub fn load_article(config: &Config, path: &Path) -> Result<ArticleSource, Vec<Diagnostic>> {
+pub fn load_article(config: &Config, path: &Path) -> Result<ArticleSource, Diagnostics> {
     let shown = source::display_path(&config.root, path);
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or_default();
-    let (key, lang) = parse_name(name, "md", config, &shown).map_err(|d| vec![d])?;
+    let (key, lang) = parse_name(name, "md", config, &shown)?;
     read_article(&config.root, path, key, lang)
 }
 
 /// What one file of `content/` turned out to be.
 enum Loaded {
-    Article(Result<ArticleSource, Vec<Diagnostic>>),
-    Entity(String, Result<EntitySource, Vec<Diagnostic>>),
+    Article(Result<ArticleSource, Diagnostics>),
+    Entity(String, Result<EntitySource, Diagnostics>),
     Prose(String, String, SourceText),
-    Problems(Vec<Diagnostic>),
+    Problems(Diagnostics),
     /// Not a page (images, notes): `static/` is where assets go.
     Skipped,
 }
@@ -124,7 +124,7 @@ fn load_one(config: &Config, content_dir: &Path, path: &Path) -> Loaded {
     let rel = path.strip_prefix(content_dir).unwrap_or(path);
     let shown = source::display_path(root, path);
     let Some(file_name) = path.file_name().and_then(|n| n.to_str()) else {
-        return Loaded::Problems(vec![bad_name(&shown, "the file name is not valid UTF-8")]);
+        return Loaded::Problems(bad_name(&shown, "the file name is not valid UTF-8").into());
     };
     let section = rel.components().next().and_then(|c| c.as_os_str().to_str());
     let nested = rel.components().count() > 2;
@@ -132,7 +132,7 @@ fn load_one(config: &Config, content_dir: &Path, path: &Path) -> Loaded {
         (Some("articles"), Some("md")) if !nested => {
             match parse_name(file_name, "md", config, &shown) {
                 Ok((key, lang)) => Loaded::Article(read_article(root, path, key, lang)),
-                Err(d) => Loaded::Problems(vec![d]),
+                Err(d) => Loaded::Problems(d.into()),
             }
         }
         (Some("entities"), Some("yaml" | "yml")) if !nested => {
@@ -140,13 +140,12 @@ fn load_one(config: &Config, content_dir: &Path, path: &Path) -> Loaded {
                 .rsplit_once('.')
                 .map_or(file_name, |(stem, _)| stem);
             if let Err(why) = check_id(id) {
-                return Loaded::Problems(vec![bad_name(
-                    &shown,
-                    &format!("entity id `{id}` {why}"),
-                )]);
+                return Loaded::Problems(
+                    bad_name(&shown, &format!("entity id `{id}` {why}")).into(),
+                );
             }
             let parsed = source::read(root, path)
-                .map_err(|d| vec![d])
+                .map_err(Diagnostics::from)
                 .and_then(|src| entity::parse(id, src, &config.languages));
             Loaded::Entity(id.to_string(), parsed)
         }
@@ -154,15 +153,14 @@ fn load_one(config: &Config, content_dir: &Path, path: &Path) -> Loaded {
             match parse_name(file_name, "md", config, &shown) {
                 Ok((id, lang)) => match source::read(root, path) {
                     Ok(src) => Loaded::Prose(id, lang, src),
-                    Err(d) => Loaded::Problems(vec![d]),
+                    Err(d) => Loaded::Problems(d.into()),
                 },
-                Err(d) => Loaded::Problems(vec![d]),
+                Err(d) => Loaded::Problems(d.into()),
             }
         }
-        (_, Some("md" | "yaml" | "yml")) => Loaded::Problems(vec![bad_name(
-            &shown,
-            "depeche does not know what to do with this file",
-        )]),
+        (_, Some("md" | "yaml" | "yml")) => Loaded::Problems(
+            bad_name(&shown, "depeche does not know what to do with this file").into(),
+        ),
         _ => Loaded::Skipped,
     }
 }
@@ -172,9 +170,9 @@ fn read_article(
     path: &Path,
     key: String,
     lang: String,
-) -> Result<ArticleSource, Vec<Diagnostic>> {
-    let src = source::read(root, path).map_err(|d| vec![d])?;
-    let split = front_matter::split(&src).map_err(|d| vec![d])?;
+) -> Result<ArticleSource, Diagnostics> {
+    let src = source::read(root, path)?;
+    let split = front_matter::split(&src)?;
     let front = front_matter::parse(&src, split, &key)?;
     Ok(ArticleSource {
         key,
