@@ -1,9 +1,11 @@
 //! The site's URL layout, in one place: every page's link and output file derive from here.
 
-/// Builds root-relative URLs under the site's base path (e.g. `/aleppo/fr/articles/x/`).
+/// Builds root-relative URLs under the site's base path (e.g. `/aleppo/fr/articles/x/`), and
+/// absolute ones under its base URL for what leaves the site (canonical links, sitemaps).
 #[derive(Debug, Clone)]
 pub struct Urls {
     base_path: String,
+    base_url: String,
 }
 
 impl Urls {
@@ -11,7 +13,22 @@ impl Urls {
     pub fn new(base_path: &str) -> Self {
         Urls {
             base_path: base_path.to_string(),
+            base_url: String::new(),
         }
+    }
+
+    /// The same layout with absolute URLs under `base_url` (which ends with `/`).
+    pub fn with_base_url(mut self, base_url: &str) -> Self {
+        self.base_url = base_url.to_string();
+        self
+    }
+
+    /// The absolute URL of an output path (`fr/index.html` → `https://host/base/fr/`).
+    pub fn absolute(&self, output_path: &str) -> String {
+        let dir = output_path
+            .strip_suffix("index.html")
+            .unwrap_or(output_path);
+        format!("{}{dir}", self.base_url)
     }
 
     /// The URL of an output path relative to the site root (`fr/index.html` → `/base/fr/`).
@@ -99,6 +116,19 @@ pub fn is_unsafe(url: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn absolute_urls_carry_the_base_url() {
+        let urls = Urls::new("/aleppo/").with_base_url("https://user.github.io/aleppo/");
+        assert_eq!(
+            urls.absolute("fr/articles/alep/index.html"),
+            "https://user.github.io/aleppo/fr/articles/alep/"
+        );
+        assert_eq!(
+            urls.absolute("sitemaps/1.xml"),
+            "https://user.github.io/aleppo/sitemaps/1.xml"
+        );
+    }
 
     #[test]
     fn urls_carry_the_base_path() {

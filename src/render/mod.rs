@@ -179,7 +179,7 @@ impl<'a> Renderer<'a> {
             graph,
             theme,
             bodies,
-            urls: Urls::new(&config.base_path),
+            urls: Urls::new(&config.base_path).with_base_url(&config.base_url),
         }
     }
 
@@ -344,11 +344,6 @@ impl<'a> Renderer<'a> {
         entity_pages(self.config, entity, lang)
     }
 
-    fn absolute(&self, path: &str) -> String {
-        let dir = path.strip_suffix("index.html").unwrap_or(path);
-        format!("{}{dir}", self.config.base_url)
-    }
-
     /// Head links and the language switcher, from the page's versions in each language.
     fn common<'s>(
         &'s self,
@@ -362,15 +357,15 @@ impl<'a> Renderer<'a> {
             .iter()
             .map(|(l, p)| Alternate {
                 lang: l.to_string(),
-                absolute: self.absolute(p),
+                absolute: self.urls.absolute(p),
             })
             .collect();
         let default_version = versions
             .iter()
             .find(|(l, _)| *l == self.config.default_language());
         let x_default = x_default
-            .or_else(|| default_version.map(|(_, p)| self.absolute(p)))
-            .unwrap_or_else(|| self.absolute(path));
+            .or_else(|| default_version.map(|(_, p)| self.urls.absolute(p)))
+            .unwrap_or_else(|| self.urls.absolute(path));
         let switcher = self
             .theme
             .langs
@@ -393,7 +388,7 @@ impl<'a> Renderer<'a> {
             dir: lang.strings.dir(),
             site: &lang.site,
             nav: &lang.nav,
-            canonical: self.absolute(path),
+            canonical: self.urls.absolute(path),
             alternates,
             x_default,
             switcher,

@@ -153,7 +153,7 @@ impl Renderer<'_> {
                 let mut thing = serde_json::json!({
                     "@type": e.source.kind.schema_org_type(),
                     "name": name_in(e, &lang.code),
-                    "url": self.absolute(&urls::entity_path(&lang.code, e.id(), 1)),
+                    "url": self.urls.absolute(&urls::entity_path(&lang.code, e.id(), 1)),
                 });
                 if let Some(q) = &e.source.wikidata {
                     thing["sameAs"] = format!("http://www.wikidata.org/entity/{q}").into();
@@ -167,7 +167,7 @@ impl Renderer<'_> {
             "headline": v.front.title,
             "datePublished": v.front.date.raw,
             "inLanguage": lang.code,
-            "url": self.absolute(&v.path),
+            "url": self.urls.absolute(&v.path),
             "mentions": mentions,
         });
         // `<` only occurs inside JSON strings, where `\u003c` means the same and cannot close
@@ -415,7 +415,7 @@ impl Renderer<'_> {
         let mut sitemaps = Vec::new();
         for (i, chunk) in listed.chunks(SITEMAP_URLS).enumerate() {
             let path = format!("sitemaps/{}.xml", i + 1);
-            sitemaps.push(self.absolute(&path));
+            sitemaps.push(self.urls.absolute(&path));
             files.push(self.urlset(chunk, path)?);
         }
         let index = self.render(
@@ -443,15 +443,15 @@ impl Renderer<'_> {
                     .find(|(l, _)| l == default_lang)
                     .map_or(&page.path, |(_, p)| p);
                 SitemapEntry {
-                    loc: self.absolute(&page.path),
+                    loc: self.urls.absolute(&page.path),
                     lastmod: page.lastmod.clone(),
-                    x_default: self.absolute(x_default),
+                    x_default: self.urls.absolute(x_default),
                     alternates: page
                         .alternates
                         .iter()
                         .map(|(lang, p)| Alternate {
                             lang: lang.clone(),
-                            absolute: self.absolute(p),
+                            absolute: self.urls.absolute(p),
                         })
                         .collect(),
                 }
