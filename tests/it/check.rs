@@ -143,6 +143,7 @@ fn cases() -> Vec<(Code, Breaker)> {
             let outside = s.path("../outside.html");
             std::fs::write(&outside, "{{ secret }}").unwrap();
             #[cfg(unix)]
+            std::fs::create_dir_all(s.path("templates")).unwrap();
             std::os::unix::fs::symlink(&outside, s.path("templates/article.html")).unwrap_or_else(
                 |_| {
                     std::fs::remove_file(s.path("templates/article.html")).unwrap();

@@ -16,7 +16,7 @@ fn strip(site: &TestSite, rel: &str, annotations: &[&str]) {
 
 #[test]
 fn annotate_write_restores_stripped_annotations_byte_for_byte() {
-    let site = TestSite::shipped();
+    let site = TestSite::frozen();
     let original = std::fs::read(site.path(EN)).unwrap();
     strip(
         &site,
@@ -49,7 +49,7 @@ fn annotate_write_restores_stripped_annotations_byte_for_byte() {
 
 #[test]
 fn annotate_keeps_crlf_and_bom() {
-    let site = TestSite::shipped();
+    let site = TestSite::frozen();
     let crlf = site.read(FR).replace('\n', "\r\n");
     let original = [b"\xEF\xBB\xBF".as_slice(), crlf.as_bytes()].concat();
     site.write(FR, &original);
@@ -64,7 +64,7 @@ fn annotate_keeps_crlf_and_bom() {
 
 #[test]
 fn annotate_without_write_shows_a_diff_and_changes_nothing() {
-    let site = TestSite::shipped();
+    let site = TestSite::frozen();
     strip(&site, FR, &["[[hama|Hama]]"]);
     let before = site.read(FR);
     let out = site.depeche(&["annotate"]);
@@ -81,7 +81,7 @@ fn annotate_without_write_shows_a_diff_and_changes_nothing() {
 
 #[test]
 fn annotate_refuses_to_touch_a_site_with_errors() {
-    let site = TestSite::shipped();
+    let site = TestSite::frozen();
     strip(&site, FR, &["[[hama|Hama]]"]);
     site.edit(EN, "date: 2024-11-30", "date: 2024-11-31");
     let before = site.read(FR);
@@ -93,7 +93,7 @@ fn annotate_refuses_to_touch_a_site_with_errors() {
 
 #[test]
 fn a_bracket_closed_by_another_annotation_is_an_error_that_annotate_never_touches() {
-    let site = TestSite::shipped();
+    let site = TestSite::frozen();
     strip(&site, FR, &["[[hama|Hama]]"]);
     // One bracket missing, another annotation later on the line.
     site.edit(FR, "[[aleppo|Alep]] après", "[[aleppo|Alep] après");
@@ -116,7 +116,7 @@ fn a_bracket_closed_by_another_annotation_is_an_error_that_annotate_never_touche
 
 #[test]
 fn new_article_creates_every_language_and_checks_clean() {
-    let site = TestSite::shipped();
+    let site = TestSite::frozen();
     let out = site.depeche(&["new", "article", "idlib-calm"]);
     assert!(
         out.status.success(),
@@ -152,7 +152,7 @@ fn new_article_creates_every_language_and_checks_clean() {
 
 #[test]
 fn new_entity_has_every_field_and_checks_clean() {
-    let site = TestSite::shipped();
+    let site = TestSite::frozen();
     let out = site.depeche(&["new", "entity", "damascus", "--type", "place"]);
     assert!(
         out.status.success(),
@@ -269,7 +269,7 @@ fn a_template_is_ejected_on_purpose_then_overrides_the_built_in_one() {
 /// The pagination bar is one component: a site that changes it changes every list.
 #[test]
 fn one_ejected_component_changes_every_pagination_bar() {
-    let site = TestSite::shipped();
+    let site = TestSite::frozen();
     site.edit(
         "site.yaml",
         "output_dir: public",
@@ -281,7 +281,6 @@ fn one_ejected_component_changes_every_pagination_bar() {
             "---\ntitle: Note\ndate: 2024-12-01\n---\n[[aleppo]].\n",
         );
     }
-    std::fs::remove_dir_all(site.path("templates")).unwrap();
     let out = site.depeche(&["templates", "eject", "components.html"]);
     assert!(
         out.status.success(),
@@ -302,7 +301,7 @@ fn one_ejected_component_changes_every_pagination_bar() {
 
 #[test]
 fn completions_cover_every_command_in_each_shell() {
-    let site = TestSite::shipped();
+    let site = TestSite::frozen();
     for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
         let out = site.depeche(&["completions", shell]);
         assert!(out.status.success(), "{shell}");
@@ -322,7 +321,7 @@ fn completions_cover_every_command_in_each_shell() {
 
 #[test]
 fn version_names_the_commit_when_built_from_git() {
-    let out = TestSite::shipped().depeche(&["--version"]);
+    let out = TestSite::frozen().depeche(&["--version"]);
     let version = String::from_utf8_lossy(&out.stdout);
     assert!(
         version.starts_with(&format!("depeche {}", env!("CARGO_PKG_VERSION"))),

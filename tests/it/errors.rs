@@ -9,7 +9,7 @@ const EN: &str = "content/articles/alep-offensive-hts.en.md";
 /// Builds the good site, applies `break_it`, and checks that the build fails with messages
 /// containing every `expected` string while `public/` stays byte-identical.
 fn fails_keeping_output(break_it: impl FnOnce(&TestSite), expected: &[&str]) -> String {
-    let site = TestSite::shipped();
+    let site = TestSite::frozen();
     site.build_ok(&[]);
     let before = snapshot(&site.path("public"));
     assert!(before.len() > 30);
@@ -252,9 +252,9 @@ fn every_problem_is_reported_in_one_run() {
 
 #[test]
 fn bom_and_crlf_change_nothing() {
-    let lf = TestSite::shipped();
+    let lf = TestSite::frozen();
     lf.build_ok(&[]);
-    let crlf = TestSite::shipped();
+    let crlf = TestSite::frozen();
     for rel in [
         FR,
         EN,
@@ -282,7 +282,7 @@ fn bom_and_crlf_change_nothing() {
 
 #[test]
 fn refuses_output_dirs_that_would_destroy_sources() {
-    let site = TestSite::shipped();
+    let site = TestSite::frozen();
     let before = snapshot(site.root());
     for out in [
         ".",
@@ -307,7 +307,7 @@ fn refuses_output_dirs_that_would_destroy_sources() {
 #[test]
 fn folders_named_like_depeches_own_but_not_written_by_it_are_refused() {
     for dir in [".public.depeche-staging", ".public.depeche-old"] {
-        let site = TestSite::shipped();
+        let site = TestSite::frozen();
         site.write(&format!("{dir}/notes.txt"), "mine");
         let out = site.depeche(&["build"]);
         let stderr = String::from_utf8_lossy(&out.stderr);
@@ -323,7 +323,7 @@ fn folders_named_like_depeches_own_but_not_written_by_it_are_refused() {
 
 #[test]
 fn an_interrupted_swap_puts_the_previous_output_back() {
-    let site = TestSite::shipped();
+    let site = TestSite::frozen();
     site.build_ok(&[]);
     let built = snapshot(&site.path("public"));
     // The swap stopped after moving the output aside: only the parked copy remains.
@@ -338,7 +338,7 @@ fn an_interrupted_swap_puts_the_previous_output_back() {
 
 #[test]
 fn rebuilds_reuse_the_previous_output_without_leaving_stale_files() {
-    let site = TestSite::shipped();
+    let site = TestSite::frozen();
     site.build_ok(&[]);
     site.edit(EN, "slug: aleppo-offensive-hts", "slug: aleppo-hts");
     site.build_ok(&[]);
@@ -352,7 +352,7 @@ fn rebuilds_reuse_the_previous_output_without_leaving_stale_files() {
             .path("public/en/articles/aleppo-offensive-hts")
             .exists()
     );
-    let fresh = TestSite::shipped();
+    let fresh = TestSite::frozen();
     fresh.edit(EN, "slug: aleppo-offensive-hts", "slug: aleppo-hts");
     fresh.build_ok(&[]);
     assert!(published(&fresh.path("public")) == published(&site.path("public")));
@@ -360,7 +360,7 @@ fn rebuilds_reuse_the_previous_output_without_leaving_stale_files() {
 
 #[test]
 fn rebuilds_leave_pages_rendered_as_before_and_redo_files_changed_since() {
-    let site = TestSite::shipped();
+    let site = TestSite::frozen();
     let page = "public/fr/articles/alep-offensive-hts/index.html";
     let modified = |site: &TestSite| {
         std::fs::metadata(site.path(page))
@@ -404,7 +404,7 @@ fn rebuilds_leave_pages_rendered_as_before_and_redo_files_changed_since() {
 
 #[test]
 fn symlinks_out_of_the_site_are_not_followed() {
-    let site = TestSite::shipped();
+    let site = TestSite::frozen();
     let outside = tempfile::tempdir().unwrap();
     std::fs::write(
         outside.path().join("secret.fr.md"),
@@ -458,7 +458,7 @@ fn malformed_title() {
 fn template_rendering_error_points_into_the_template() {
     fails_keeping_output(
         |s| {
-            let base = s.read("templates/article.html");
+            let base = std::fs::read_to_string(repo().join("templates/article.html")).unwrap();
             s.write(
                 "templates/article.html",
                 base.replace("{{ article.title }}</h1>", "{{ article.headline }}</h1>"),
@@ -472,7 +472,7 @@ fn template_rendering_error_points_into_the_template() {
 #[test]
 fn a_closed_output_stops_a_command_quietly() {
     use std::os::unix::process::ExitStatusExt;
-    let site = TestSite::shipped();
+    let site = TestSite::frozen();
     site.edit(FR, "d'[[aleppo|Alep]] après", "d'[[alepo|Alep]] après");
     for args in [&["check", "--format", "json"][..], &["build"], &["check"]] {
         // Both outputs lead to a pipe nobody reads, as in `depeche check 2>&1 | head -0`.
@@ -498,7 +498,7 @@ fn an_article_edited_during_the_build_stops_it() {
     use depeche::analyze::{self, AnalyzeOptions};
     use depeche::build::{self, Options};
     use depeche::render::ArticleBodies;
-    let site = TestSite::shipped();
+    let site = TestSite::frozen();
     let options = Options {
         root: site.root().to_path_buf(),
         ..Default::default()

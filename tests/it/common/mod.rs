@@ -36,14 +36,23 @@ pub(crate) struct TestSite {
 }
 
 impl TestSite {
-    /// A copy of the shipped site in `<tmp>/site`, so that `../` is still a throwaway folder.
+    /// A copy of the frozen dispatch site in `<tmp>/site`, so that `../` is still a throwaway
+    /// folder.
     pub(crate) fn nested() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let root = dir.path().join("site");
-        for entry in ["site.yaml", "content", "templates", "static"] {
-            copy_tree(&repo().join(entry), &root.join(entry));
+        let frozen = repo().join("tests/fixtures/dispatch");
+        for entry in ["site.yaml", "content", "static"] {
+            copy_tree(&frozen.join(entry), &root.join(entry));
         }
         TestSite { dir, root }
+    }
+
+    /// A copy of `tests/fixtures/dispatch`: the shipped dispatch as it was when the diagnostic
+    /// and editing tests were written, on the built-in templates. Editing the shipped content
+    /// does not move the lines and columns these tests expect.
+    pub(crate) fn frozen() -> Self {
+        Self::fixture("dispatch")
     }
 
     /// An existing folder (kept by the caller), for sites made by `depeche init`.
