@@ -2,6 +2,10 @@
 
 use serde::Serialize;
 
+use super::pages::{coordinates, name_in};
+use super::{Lang, Renderer};
+use crate::graph::Entity;
+
 #[derive(Debug, Clone, Serialize)]
 pub struct SiteCtx {
     pub title: String,
@@ -171,4 +175,112 @@ pub struct NotFoundLang<'a> {
     pub dir: &'a str,
     pub t: &'a serde_yaml::Value,
     pub home: String,
+}
+
+/// What entity pages show, built from the graph for one language.
+impl Renderer<'_> {
+    /// The entity itself: names, facts, relations.
+    pub(super) fn entity_ctx<'e>(&self, lang: &Lang, entity: &'e Entity) -> EntityCtx<'e> {
+        let code = lang.code.as_str();
+        let src = &entity.source;
+        EntityCtx {
+            id: entity.id(),
+            name: name_in(entity, code),
+            type_label: lang
+                .strings
+                .get(&["types", src.kind.as_str()])
+                .unwrap_or(src.kind.as_str())
+                .to_string(),
+            description: src.description.get(code).map(String::as_str),
+            prose: entity.prose_html.get(code).map(String::as_str),
+            aliases: src
+                .aliases
+                .get(code)
+                .into_iter()
+                .flatten()
+                .map(String::as_str)
+                .collect(),
+            wikidata: src.wikidata.as_deref(),
+            wikidata_url: src
+                .wikidata
+                .as_ref()
+                .map(|q| format!("https://www.wikidata.org/wiki/{q}")),
+            coordinates: src
+                .coordinates
+                .map(|(lat, lon)| coordinates(&lang.strings, lat, lon)),
+            relations: src
+                .relations
+                .iter()
+                .filter_map(|r| {
+                    let target = self.graph.entity(&r.target)?;
+                    Some(RelationCtx {
+                        label: lang.strings.relation(&r.kind).to_string(),
+                        name: name_in(target, code).to_string(),
+                        url: self.urls.entity(code, &r.target),
+                    })
+                })
+                .collect(),
+        }
+    }
+
+    /// The entities most often named in the same articles.
+    pub(super) fn co_mentions_ctx(&self, code: &str, entity: &Entity) -> Vec<EntityLink> {
+        entity
+            .co_mentions
+            .iter()
+            .map(|&(other, count)| {
+                let e = &self.graph.entities[other];
+                EntityLink {
+                    name: name_in(e, code).to_string(),
+                    url: self.urls.entity(code, e.id()),
+                    count,
+                    description: None,
+                }
+            })
+            .collect()
+    }
+
+    /// One page of the articles that mention the entity, with the sentences they say it in.
+    pub(super) fn backlinks_ctx(
+        &self,
+        lang: &Lang,
+        entity: &Entity,
+        page: usize,
+    ) -> Vec<BacklinkCtx<'_>> {
+        let code = lang.code.as_str();
+        let all = entity.backlinks.get(code).map_or(&[][..], Vec::as_slice);
+        let per_page = self.config.backlinks_per_page;
+        all.iter()
+            .skip((page - 1) * per_page)
+            .take(per_page)
+            .filter_map(|b| {
+                let v = self.graph.articles[b.article].versions.get(code)?;
+                let url = self.urls.of(&v.path);
+                Some(BacklinkCtx {
+                    title: &v.front.title,
+                    date: lang.strings.format_date(v.front.date.day),
+                    date_iso: &v.front.date.raw,
+                    mentions: b
+                        .mentions
+                        .iter()
+                        .filter_map(|&m| {
+                            let mention = &v.mentions[m];
+                            let snippet = mention.snippet.as_deref()?;
+                            Some(MentionCtx {
+                                before: &snippet.before,
+                                mention: &snippet.mention,
+                                after: &snippet.after,
+                                href: format!("{url}#{}", mention.anchor()),
+                            })
+                        })
+                        .collect(),
+                    // Only the first sentences of each article are quoted.
+                    more_mentions: v
+                        .mention_count(entity.id())
+                        .saturating_sub(b.mentions.len()),
+                    url,
+                })
+            })
+            .collect()
+    }
 }

@@ -240,101 +240,16 @@ impl Renderer<'_> {
             .filter(|l| page <= self.entity_pages(entity, &l.code))
             .map(|l| (l.code.as_str(), urls::entity_path(&l.code, id, page)))
             .collect();
-        let src = &entity.source;
-        let description = src.description.get(code).cloned();
+        let description = entity.source.description.get(code).cloned();
         let common = self.common(lang, &path, &versions, None, description);
-        let all = entity.backlinks.get(code).map_or(&[][..], Vec::as_slice);
-        let per_page = self.config.backlinks_per_page;
-        let backlinks = all
-            .iter()
-            .skip((page - 1) * per_page)
-            .take(per_page)
-            .filter_map(|b| {
-                let v = self.graph.articles[b.article].versions.get(code)?;
-                let url = self.urls.of(&v.path);
-                Some(BacklinkCtx {
-                    title: &v.front.title,
-                    date: lang.strings.format_date(v.front.date.day),
-                    date_iso: &v.front.date.raw,
-                    mentions: b
-                        .mentions
-                        .iter()
-                        .filter_map(|&m| {
-                            let mention = &v.mentions[m];
-                            let snippet = mention.snippet.as_deref()?;
-                            Some(MentionCtx {
-                                before: &snippet.before,
-                                mention: &snippet.mention,
-                                after: &snippet.after,
-                                href: format!("{url}#{}", mention.anchor()),
-                            })
-                        })
-                        .collect(),
-                    // Only the first sentences of each article are quoted.
-                    more_mentions: v
-                        .mention_count(entity.id())
-                        .saturating_sub(b.mentions.len()),
-                    url,
-                })
-            })
-            .collect();
-        let co_mentions = entity
-            .co_mentions
-            .iter()
-            .map(|&(other, count)| {
-                let e = &self.graph.entities[other];
-                EntityLink {
-                    name: name_in(e, code).to_string(),
-                    url: self.urls.entity(code, e.id()),
-                    count,
-                    description: None,
-                }
-            })
-            .collect();
+        let all = entity.backlinks.get(code).map_or(0, Vec::len);
         let page_url = |n: usize| self.urls.entity_page(code, id, n);
         let data = EntityPage {
             common,
-            entity: EntityCtx {
-                id,
-                name: name_in(entity, code),
-                type_label: lang
-                    .strings
-                    .get(&["types", src.kind.as_str()])
-                    .unwrap_or(src.kind.as_str())
-                    .to_string(),
-                description: src.description.get(code).map(String::as_str),
-                prose: entity.prose_html.get(code).map(String::as_str),
-                aliases: src
-                    .aliases
-                    .get(code)
-                    .into_iter()
-                    .flatten()
-                    .map(String::as_str)
-                    .collect(),
-                wikidata: src.wikidata.as_deref(),
-                wikidata_url: src
-                    .wikidata
-                    .as_ref()
-                    .map(|q| format!("https://www.wikidata.org/wiki/{q}")),
-                coordinates: src
-                    .coordinates
-                    .map(|(lat, lon)| coordinates(&lang.strings, lat, lon)),
-                relations: src
-                    .relations
-                    .iter()
-                    .filter_map(|r| {
-                        let target = self.graph.entity(&r.target)?;
-                        Some(RelationCtx {
-                            label: lang.strings.relation(&r.kind).to_string(),
-                            name: name_in(target, code).to_string(),
-                            url: self.urls.entity(code, &r.target),
-                        })
-                    })
-                    .collect(),
-            },
-            co_mentions,
-            backlinks,
-            backlink_total: all.len(),
+            entity: self.entity_ctx(lang, entity),
+            co_mentions: self.co_mentions_ctx(code, entity),
+            backlinks: self.backlinks_ctx(lang, entity, page),
+            backlink_total: all,
             pagination: pagination(page, pages, page_url),
         };
         self.render_localized(lang, "entity.html", path, &data, &versions)
@@ -525,7 +440,7 @@ fn page_bar(page: usize, pages: usize) -> Vec<Option<usize>> {
     bar
 }
 
-fn name_in<'e>(entity: &'e Entity, lang: &str) -> &'e str {
+pub(super) fn name_in<'e>(entity: &'e Entity, lang: &str) -> &'e str {
     entity
         .source
         .name
@@ -533,7 +448,7 @@ fn name_in<'e>(entity: &'e Entity, lang: &str) -> &'e str {
         .map_or(entity.id(), String::as_str)
 }
 
-fn coordinates(strings: &super::i18n::Strings, lat: f64, lon: f64) -> Coordinates {
+pub(super) fn coordinates(strings: &super::i18n::Strings, lat: f64, lon: f64) -> Coordinates {
     Coordinates {
         lat,
         lon,
