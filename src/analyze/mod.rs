@@ -135,10 +135,63 @@ pub fn analyze(config: Config, options: AnalyzeOptions) -> Analysis {
             .map(|l| (l.as_str(), Suggester::new(&lexicon, l)))
             .collect()
     });
-    // One article (all its languages) at a time, in parallel: annotated, checked, and kept
-    // as documents without their source text, so the site's text is not held twice.
-    let mut by_key: BTreeMap<String, Vec<load::ArticleSource>> = BTreeMap::new();
-    for article in content.articles {
+    let documents = annotate_articles(
+        &config,
+        content.articles,
+        &annotator,
+        suggesters.as_ref(),
+        &mut problems,
+    );
+    let prose = annotate_prose(
+        &content.entities,
+        &prose_annotator,
+        suggesters.as_ref(),
+        &mut problems,
+    );
+    let mentioned: HashSet<&str> = documents
+        .iter()
+        .flat_map(|d| d.mentions.iter().map(|m| &*m.entity))
+        .collect();
+    problems.extend(lint::lint_entities(&content.entities, &mentioned));
+    let entities: Vec<Arc<EntitySource>> = content.entities.into_iter().map(Arc::new).collect();
+    let graph = link(&documents, &entities, &prose, options, &mut problems);
+    let (statics, mut unreadable) = outputs::static_files(&config.root);
+    problems.append(&mut unreadable);
+    let plan = graph
+        .as_ref()
+        .map(|graph| plan_outputs(&config, graph, &statics, &mut problems))
+        .unwrap_or_default();
+    sort(&mut problems);
+    Analysis {
+        config,
+        graph,
+        plan,
+        statics,
+        diagnostics: problems,
+        parts: Parts {
+            lexicon,
+            targets,
+            documents,
+            entities,
+            prose,
+        },
+    }
+}
+
+/// The suggestion finder of each language, when suggestions are asked for.
+type Suggesters<'a> = HashMap<&'a str, Suggester>;
+
+/// One article (all its languages) at a time, in parallel: annotated, checked, and kept as
+/// documents without their source text, so the site's text is not held twice.
+fn annotate_articles(
+    config: &Config,
+    articles: Vec<ArticleSource>,
+    annotator: &Annotator,
+    suggesters: Option<&Suggesters>,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<Arc<Document>> {
+    let mut by_key: BTreeMap<String, Vec<ArticleSource>> = BTreeMap::new();
+    for article in articles {
         by_key.entry(article.key.clone()).or_default().push(article);
     }
     let analysed: Vec<(Vec<Arc<Document>>, Vec<Diagnostic>)> = by_key
@@ -146,7 +199,7 @@ pub fn analyze(config: Config, options: AnalyzeOptions) -> Analysis {
         .collect::<Vec<_>>()
         .into_par_iter()
         .map(|(key, versions)| {
-            let versions: Vec<(load::ArticleSource, Annotated)> = versions
+            let versions: Vec<(ArticleSource, Annotated)> = versions
                 .into_iter()
                 .map(|a| {
                     let annotated = annotator.annotate(&a.src, a.body_start, &a.lang);
@@ -157,12 +210,9 @@ pub fn analyze(config: Config, options: AnalyzeOptions) -> Analysis {
                 .iter()
                 .flat_map(|(_, a)| a.problems.iter().cloned())
                 .collect();
-            found.extend(lint::lint_article(&config, &key, &versions));
+            found.extend(lint::lint_article(config, &key, &versions));
             for (article, annotated) in &versions {
-                if let Some(s) = suggesters
-                    .as_ref()
-                    .and_then(|s| s.get(article.lang.as_str()))
-                {
+                if let Some(s) = suggesters.and_then(|s| s.get(article.lang.as_str())) {
                     found.extend(s.suggest(&article.src, &annotated.text_spans, None));
                 }
             }
@@ -179,66 +229,61 @@ pub fn analyze(config: Config, options: AnalyzeOptions) -> Analysis {
         problems.append(&mut found);
     }
     documents.sort_by(|a: &Arc<Document>, b| a.source.cmp(&b.source));
+    documents
+}
 
+/// The HTML of each entity's prose, by (entity id, language).
+fn annotate_prose(
+    entities: &[EntitySource],
+    annotator: &Annotator,
+    suggesters: Option<&Suggesters>,
+    problems: &mut Vec<Diagnostic>,
+) -> HashMap<(String, String), String> {
     let mut prose = HashMap::new();
-    for entity in &content.entities {
+    for entity in entities {
         for (lang, src) in &entity.prose {
-            let annotated = prose_annotator.annotate(src, 0, lang);
+            let annotated = annotator.annotate(src, 0, lang);
             problems.extend(annotated.problems.iter().cloned());
-            if let Some(s) = suggesters.as_ref().and_then(|s| s.get(lang.as_str())) {
+            if let Some(s) = suggesters.and_then(|s| s.get(lang.as_str())) {
                 problems.extend(s.suggest(src, &annotated.text_spans, Some(&entity.id)));
             }
-            prose.insert((entity.id.clone(), lang.clone()), annotated);
+            prose.insert((entity.id.clone(), lang.clone()), annotated.html);
         }
     }
-    let mentioned: HashSet<&str> = documents
-        .iter()
-        .flat_map(|d| d.mentions.iter().map(|m| &*m.entity))
-        .collect();
-    problems.extend(lint::lint_entities(&content.entities, &mentioned));
-    let prose: HashMap<(String, String), String> =
-        prose.into_iter().map(|(k, a)| (k, a.html)).collect();
-    let entities: Vec<Arc<EntitySource>> = content.entities.into_iter().map(Arc::new).collect();
-    // `check` links the graph too (without co-mentions): the output paths, checked for
-    // collisions, depend on it.
+    prose
+}
+
+/// The graph, or the problems that keep the content from linking. `check` links it too
+/// (without co-mentions): the output paths, checked for collisions, depend on it.
+fn link(
+    documents: &[Arc<Document>],
+    entities: &[Arc<EntitySource>],
+    prose: &HashMap<(String, String), String>,
+    options: AnalyzeOptions,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Graph> {
     let linked = if options.check_only {
-        Graph::shape(&documents, &entities, options.drafts)
+        Graph::shape(documents, entities, options.drafts)
     } else {
-        Graph::build(&documents, &entities, &prose, options.drafts)
+        Graph::build(documents, entities, prose, options.drafts)
     };
-    let graph = match linked {
-        Ok(graph) => Some(graph),
-        Err(mut errs) => {
-            problems.append(&mut errs);
-            None
-        }
-    };
-    let (statics, mut unreadable) = outputs::static_files(&config.root);
-    problems.append(&mut unreadable);
-    let mut plan = Vec::new();
-    if let Some(graph) = &graph {
-        plan = outputs::pages(&config, graph);
-        plan.extend(statics.iter().map(|(path, file)| Planned {
-            path: path.clone(),
-            origin: Origin::Static(crate::source::display_path(&config.root, file)),
-        }));
-        problems.extend(outputs::collisions(&plan));
-    }
-    sort(&mut problems);
-    Analysis {
-        config,
-        graph,
-        plan,
-        statics,
-        diagnostics: problems,
-        parts: Parts {
-            lexicon,
-            targets,
-            documents,
-            entities,
-            prose,
-        },
-    }
+    linked.map_err(|mut errs| problems.append(&mut errs)).ok()
+}
+
+/// Every file a full build writes, pages then `static/`, with the collisions among them.
+fn plan_outputs(
+    config: &Config,
+    graph: &Graph,
+    statics: &[(String, PathBuf)],
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<Planned> {
+    let mut plan = outputs::pages(config, graph);
+    plan.extend(statics.iter().map(|(path, file)| Planned {
+        path: path.clone(),
+        origin: Origin::Static(crate::source::display_path(&config.root, file)),
+    }));
+    problems.extend(outputs::collisions(&plan));
+    plan
 }
 
 /// Makes an article's body again, from its file, when its page is rendered: the file is read
