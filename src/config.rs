@@ -69,46 +69,7 @@ impl Config {
                 .map_or_else(|| src.locate(0, 0), |(s, e)| src.locate(s, e))
         };
 
-        if raw.languages.is_empty() {
-            problems.push(
-                Diagnostic::at(
-                    Code::InvalidConfig,
-                    "no language configured",
-                    at_key("languages"),
-                )
-                .with_help("list at least one language code, e.g. `languages: [fr, en]`"),
-            );
-        }
-        let mut seen = Vec::new();
-        for lang in &raw.languages {
-            if !is_language_code(lang) {
-                problems.push(
-                    Diagnostic::at(
-                        Code::InvalidConfig,
-                        format!("`{lang}` is not a language code"),
-                        at_key("languages"),
-                    )
-                    .with_help("use lowercase BCP 47 codes such as `fr`, `en` or `ar`"),
-                );
-            } else if seen.contains(&lang) {
-                problems.push(Diagnostic::at(
-                    Code::InvalidConfig,
-                    format!("language `{lang}` is listed twice"),
-                    at_key("languages"),
-                ));
-            }
-            seen.push(lang);
-            if is_language_code(lang) && !raw.title.contains_key(lang) {
-                problems.push(
-                    Diagnostic::at(
-                        Code::InvalidConfig,
-                        format!("the site has no title in `{lang}`"),
-                        at_key("title"),
-                    )
-                    .with_help(format!("add `{lang}: ...` under `title`")),
-                );
-            }
-        }
+        check_languages(&raw, &at_key, &mut problems);
 
         let base_url_value = base_url.unwrap_or(&raw.base_url);
         let base = match parse_base_url(base_url_value) {
@@ -130,32 +91,7 @@ impl Config {
                 None
             }
         };
-        if let Some(domain) = raw.cname.as_deref()
-            && !is_domain(domain)
-        {
-            problems.push(
-                Diagnostic::at(
-                    Code::InvalidConfig,
-                    format!("`{domain}` is not a domain name"),
-                    at_key("cname"),
-                )
-                .with_help("write the bare domain, e.g. `cname: depeches.example.org` (no scheme, no path)"),
-            );
-        }
-        if raw.articles_per_page == Some(0) {
-            problems.push(Diagnostic::at(
-                Code::InvalidConfig,
-                "articles_per_page must be at least 1",
-                at_key("articles_per_page"),
-            ));
-        }
-        if raw.backlinks_per_page == Some(0) {
-            problems.push(Diagnostic::at(
-                Code::InvalidConfig,
-                "backlinks_per_page must be at least 1",
-                at_key("backlinks_per_page"),
-            ));
-        }
+        check_publishing(&raw, &at_key, &mut problems);
         match base {
             Some((base_url, base_path)) if problems.is_empty() => Ok(Config {
                 root: root.to_path_buf(),
@@ -171,6 +107,90 @@ impl Config {
             }),
             _ => Err(problems.into()),
         }
+    }
+}
+
+/// The languages: at least one, each a language code listed once, each with a site title.
+fn check_languages(
+    raw: &RawConfig,
+    at_key: &dyn Fn(&str) -> Location,
+    problems: &mut Vec<Diagnostic>,
+) {
+    if raw.languages.is_empty() {
+        problems.push(
+            Diagnostic::at(
+                Code::InvalidConfig,
+                "no language configured",
+                at_key("languages"),
+            )
+            .with_help("list at least one language code, e.g. `languages: [fr, en]`"),
+        );
+    }
+    let mut seen = Vec::new();
+    for lang in &raw.languages {
+        if !is_language_code(lang) {
+            problems.push(
+                Diagnostic::at(
+                    Code::InvalidConfig,
+                    format!("`{lang}` is not a language code"),
+                    at_key("languages"),
+                )
+                .with_help("use lowercase BCP 47 codes such as `fr`, `en` or `ar`"),
+            );
+        } else if seen.contains(&lang) {
+            problems.push(Diagnostic::at(
+                Code::InvalidConfig,
+                format!("language `{lang}` is listed twice"),
+                at_key("languages"),
+            ));
+        }
+        seen.push(lang);
+        if is_language_code(lang) && !raw.title.contains_key(lang) {
+            problems.push(
+                Diagnostic::at(
+                    Code::InvalidConfig,
+                    format!("the site has no title in `{lang}`"),
+                    at_key("title"),
+                )
+                .with_help(format!("add `{lang}: ...` under `title`")),
+            );
+        }
+    }
+}
+
+/// The custom domain and the page sizes.
+fn check_publishing(
+    raw: &RawConfig,
+    at_key: &dyn Fn(&str) -> Location,
+    problems: &mut Vec<Diagnostic>,
+) {
+    if let Some(domain) = raw.cname.as_deref()
+        && !is_domain(domain)
+    {
+        problems.push(
+            Diagnostic::at(
+                Code::InvalidConfig,
+                format!("`{domain}` is not a domain name"),
+                at_key("cname"),
+            )
+            .with_help(
+                "write the bare domain, e.g. `cname: depeches.example.org` (no scheme, no path)",
+            ),
+        );
+    }
+    if raw.articles_per_page == Some(0) {
+        problems.push(Diagnostic::at(
+            Code::InvalidConfig,
+            "articles_per_page must be at least 1",
+            at_key("articles_per_page"),
+        ));
+    }
+    if raw.backlinks_per_page == Some(0) {
+        problems.push(Diagnostic::at(
+            Code::InvalidConfig,
+            "backlinks_per_page must be at least 1",
+            at_key("backlinks_per_page"),
+        ));
     }
 }
 
