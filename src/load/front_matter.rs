@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate};
 use serde::Deserialize;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Location};
 use crate::source::SourceText;
 use crate::yaml;
 
@@ -114,54 +114,8 @@ pub fn parse(src: &SourceText, split: Split, key: &str) -> Result<FrontMatter, D
     };
     let fence = || src.locate(0, 3);
 
-    let title = match raw.title.as_deref().map(str::trim) {
-        Some(t) if !t.is_empty() => t.to_string(),
-        Some(_) => {
-            problems.push(
-                Diagnostic::at(
-                    Code::MissingField,
-                    "the title is empty",
-                    field("title").unwrap_or_else(fence),
-                )
-                .with_help("write the article's headline after `title:`"),
-            );
-            String::new()
-        }
-        None => {
-            problems.push(
-                Diagnostic::at(
-                    Code::MissingField,
-                    "missing required field `title`",
-                    fence(),
-                )
-                .with_help("add a `title:` line to the front matter"),
-            );
-            String::new()
-        }
-    };
-
-    let date = match raw.date.as_deref() {
-        Some(value) => PublishDate::parse(value).or_else(|| {
-            problems.push(
-                Diagnostic::at(
-                    Code::InvalidDate,
-                    format!("`{value}` is not a valid date"),
-                    field("date").unwrap_or_else(fence),
-                )
-                .with_help(
-                    "write the date as YYYY-MM-DD (e.g. 2024-11-30) or as an RFC 3339 timestamp",
-                ),
-            );
-            None
-        }),
-        None => {
-            problems.push(
-                Diagnostic::at(Code::MissingField, "missing required field `date`", fence())
-                    .with_help("add a line such as `date: 2024-11-30` to the front matter"),
-            );
-            None
-        }
-    };
+    let title = title_of(raw.title.as_deref(), &field, &fence, &mut problems);
+    let date = date_of(raw.date.as_deref(), &field, &fence, &mut problems);
 
     // One spelling per word: macOS and Windows store names normalised, so an NFD slug and its
     // NFC twin must be the same page.
@@ -212,6 +166,71 @@ pub fn parse(src: &SourceText, split: Split, key: &str) -> Result<FrontMatter, D
             tags: raw.tags,
         }),
         _ => Err(problems.into()),
+    }
+}
+
+/// The title, required and not empty.
+fn title_of(
+    title: Option<&str>,
+    field: &dyn Fn(&str) -> Option<Location>,
+    fence: &dyn Fn() -> Location,
+    problems: &mut Vec<Diagnostic>,
+) -> String {
+    match title.map(str::trim) {
+        Some(t) if !t.is_empty() => t.to_string(),
+        Some(_) => {
+            problems.push(
+                Diagnostic::at(
+                    Code::MissingField,
+                    "the title is empty",
+                    field("title").unwrap_or_else(fence),
+                )
+                .with_help("write the article's headline after `title:`"),
+            );
+            String::new()
+        }
+        None => {
+            problems.push(
+                Diagnostic::at(
+                    Code::MissingField,
+                    "missing required field `title`",
+                    fence(),
+                )
+                .with_help("add a `title:` line to the front matter"),
+            );
+            String::new()
+        }
+    }
+}
+
+/// The publication date, required.
+fn date_of(
+    date: Option<&str>,
+    field: &dyn Fn(&str) -> Option<Location>,
+    fence: &dyn Fn() -> Location,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<PublishDate> {
+    match date {
+        Some(value) => PublishDate::parse(value).or_else(|| {
+            problems.push(
+                Diagnostic::at(
+                    Code::InvalidDate,
+                    format!("`{value}` is not a valid date"),
+                    field("date").unwrap_or_else(fence),
+                )
+                .with_help(
+                    "write the date as YYYY-MM-DD (e.g. 2024-11-30) or as an RFC 3339 timestamp",
+                ),
+            );
+            None
+        }),
+        None => {
+            problems.push(
+                Diagnostic::at(Code::MissingField, "missing required field `date`", fence())
+                    .with_help("add a line such as `date: 2024-11-30` to the front matter"),
+            );
+            None
+        }
     }
 }
 
