@@ -335,6 +335,30 @@ fn watch(
     Ok(debouncer)
 }
 
+/// Serves `static/` files as they are now (a deleted one is no longer served); returns their
+/// paths in the site.
+fn refresh_assets(state: &State, static_dir: &Path, assets: &[PathBuf]) -> Vec<String> {
+    let mut refreshed = Vec::new();
+    if let Ok(mut files) = state.files.write() {
+        for path in assets {
+            let Ok(rel) = path.strip_prefix(static_dir) else {
+                continue;
+            };
+            let key = rel.to_string_lossy().replace('\\', "/");
+            match read_static(path) {
+                Some(bytes) => {
+                    files.insert(key.clone(), Arc::from(bytes));
+                }
+                None => {
+                    files.remove(&key);
+                }
+            }
+            refreshed.push(key);
+        }
+    }
+    refreshed
+}
+
 /// Rebuilds after changes; true when the site is up to date. A failed build keeps the last
 /// good site and reports the problems to the terminal and the open tabs.
 fn rebuild(session: &mut Session, state: &State, changed: &BTreeSet<PathBuf>) -> bool {
@@ -377,23 +401,7 @@ fn rebuild(session: &mut Session, state: &State, changed: &BTreeSet<PathBuf>) ->
             }
         }
     }
-    if let Ok(mut files) = state.files.write() {
-        for path in &assets {
-            let Ok(rel) = path.strip_prefix(&static_dir) else {
-                continue;
-            };
-            let key = rel.to_string_lossy().replace('\\', "/");
-            match read_static(path) {
-                Some(bytes) => {
-                    files.insert(key.clone(), Arc::from(bytes));
-                }
-                None => {
-                    files.remove(&key);
-                }
-            }
-            report.static_files.push(key);
-        }
-    }
+    report.static_files = refresh_assets(state, &static_dir, &assets);
     let css_only = sources.is_empty()
         && assets
             .iter()
