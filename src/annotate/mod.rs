@@ -315,102 +315,16 @@ impl Annotator<'_> {
         span: (usize, usize),
         ready: &mut VecDeque<Event<'e>>,
     ) {
+        self.track_depth(p, &event, span);
         let src = p.src;
-        match &event {
-            // A list level is one, not two (the list and its item); table parts likewise.
-            Event::Start(Tag::Item | Tag::TableHead | Tag::TableRow | Tag::TableCell)
-            | Event::End(TagEnd::Item | TagEnd::TableHead | TagEnd::TableRow | TagEnd::TableCell) =>
-                {}
-            Event::Start(_) => p.depth += 1,
-            Event::End(_) => p.depth = p.depth.saturating_sub(1),
-            Event::Html(html) | Event::InlineHtml(html) if self.allow_html => {
-                p.depth = p.depth.saturating_add_signed(html_depth_change(html));
-            }
-            _ => {}
-        }
-        if p.depth > MAX_NESTING && !p.too_deep {
-            p.too_deep = true;
-            p.problems.report(|| {
-                Diagnostic::at(
-                    Code::TooDeep,
-                    format!("the text is nested more than {MAX_NESTING} levels deep"),
-                    src.locate(span.0, span.1),
-                )
-                .with_help("flatten these lists, quotes or HTML elements: pages cannot nest them this deep")
-            });
-        }
         match event {
             Event::Start(Tag::Link {
                 link_type: LinkType::WikiLink { has_pothole },
                 dest_url,
                 ..
-            }) => {
-                let id = dest_url.trim();
-                if id.is_empty() {
-                    p.problems.report(|| {
-                        Diagnostic::at(Code::EmptyAnnotation, "empty annotation", src.locate(span.0, span.1))
-                            .with_help("write an entity id inside the brackets, e.g. `[[aleppo]]`, or remove them")
-                    });
-                    p.dropped_link = true;
-                } else if !self.lexicon.contains(id) {
-                    p.problems.report(|| self.unknown_entity(src, id, span));
-                    p.dropped_link = true;
-                } else {
-                    if !p.counts.contains_key(id) {
-                        let markup = if self.html {
-                            link_open(id, &self.urls.entity(p.lang, id))
-                        } else {
-                            Default::default()
-                        };
-                        p.counts.insert(id.to_string(), (Arc::from(id), 0, markup));
-                    }
-                    let Some((entity, n, markup)) = p.counts.get_mut(id) else {
-                        return;
-                    };
-                    *n += 1;
-                    let (entity, number) = (Arc::clone(entity), *n);
-                    if self.html {
-                        use std::fmt::Write as _;
-                        let mut open = String::with_capacity(markup.0.len() + markup.1.len() + 10);
-                        open.push_str(&markup.0);
-                        let _ = write!(open, "{number}");
-                        open.push_str(&markup.1);
-                        ready.push_back(Event::Html(CowStr::from(open)));
-                    }
-                    let replaces_text = !has_pothole;
-                    let block_start = p.block.len();
-                    if replaces_text {
-                        let name = self.lexicon.name(id, p.lang).unwrap_or(id);
-                        ready.push_back(Event::Text(CowStr::from(name.to_string())));
-                        p.block.push_str(name);
-                    }
-                    p.open = Some(OpenMention {
-                        entity,
-                        number,
-                        block_start,
-                        span,
-                        replaces_text,
-                    });
-                }
-            }
+            }) => self.open_annotation(p, has_pothole, &dest_url, span, ready),
             Event::End(TagEnd::Link) if p.open.is_some() || p.dropped_link => {
-                if let Some(m) = p.open.take() {
-                    ready.push_back(Event::Html(CowStr::Borrowed("</a>")));
-                    if m.number <= SENTENCES_PER_ENTITY {
-                        p.pending.push(PendingSnippet {
-                            mention: p.out.mentions.len(),
-                            start: m.block_start,
-                            end: p.block.len(),
-                        });
-                        p.out.mentions.push(Mention {
-                            entity: m.entity,
-                            number: m.number,
-                            snippet: None,
-                            span: m.span,
-                        });
-                    }
-                }
-                p.dropped_link = false;
+                close_annotation(p, ready)
             }
             _ if p.open.as_ref().is_some_and(|m| m.replaces_text) => {}
             Event::Start(Tag::Link {
@@ -448,21 +362,7 @@ impl Annotator<'_> {
                 ready.push_back(Event::End(end));
             }
             Event::Html(_) | Event::InlineHtml(_) if !self.allow_html => {}
-            Event::Text(text) => {
-                let prose =
-                    p.code_depth == 0 && p.link_depth == 0 && p.open.is_none() && !p.dropped_link;
-                if p.code_depth == 0 {
-                    match p.prose_runs.last_mut() {
-                        Some(run) if run.1 == span.0 => run.1 = span.1,
-                        _ => p.prose_runs.push(span),
-                    }
-                }
-                if self.collect_text && prose && src.text.get(span.0..span.1) == Some(&*text) {
-                    p.out.text_spans.push(span);
-                }
-                p.block.push_str(&text);
-                ready.push_back(Event::Text(text));
-            }
+            Event::Text(text) => self.text(p, text, span, ready),
             Event::Code(code) => {
                 p.block.push_str(&code);
                 ready.push_back(Event::Code(code));
@@ -504,6 +404,123 @@ impl Annotator<'_> {
             }
             other => ready.push_back(other),
         }
+    }
+
+    /// Counts nesting (a list and its item are one level), and reports text nested too deep.
+    fn track_depth(&self, p: &mut Pass<'_>, event: &Event<'_>, span: (usize, usize)) {
+        let src = p.src;
+        match event {
+            // A list level is one, not two (the list and its item); table parts likewise.
+            Event::Start(Tag::Item | Tag::TableHead | Tag::TableRow | Tag::TableCell)
+            | Event::End(TagEnd::Item | TagEnd::TableHead | TagEnd::TableRow | TagEnd::TableCell) =>
+                {}
+            Event::Start(_) => p.depth += 1,
+            Event::End(_) => p.depth = p.depth.saturating_sub(1),
+            Event::Html(html) | Event::InlineHtml(html) if self.allow_html => {
+                p.depth = p.depth.saturating_add_signed(html_depth_change(html));
+            }
+            _ => {}
+        }
+        if p.depth > MAX_NESTING && !p.too_deep {
+            p.too_deep = true;
+            p.problems.report(|| {
+                Diagnostic::at(
+                    Code::TooDeep,
+                    format!("the text is nested more than {MAX_NESTING} levels deep"),
+                    src.locate(span.0, span.1),
+                )
+                .with_help("flatten these lists, quotes or HTML elements: pages cannot nest them this deep")
+            });
+        }
+    }
+
+    /// `[[id]]` or `[[id|words]]`: a link to the entity's page, numbered, its name written
+    /// when the annotation gives none; unknown or empty ids are reported and left as text.
+    fn open_annotation<'e>(
+        &self,
+        p: &mut Pass<'_>,
+        has_pothole: bool,
+        dest_url: &str,
+        span: (usize, usize),
+        ready: &mut VecDeque<Event<'e>>,
+    ) {
+        let src = p.src;
+        let id = dest_url.trim();
+        if id.is_empty() {
+            p.problems.report(|| {
+                Diagnostic::at(
+                    Code::EmptyAnnotation,
+                    "empty annotation",
+                    src.locate(span.0, span.1),
+                )
+                .with_help(
+                    "write an entity id inside the brackets, e.g. `[[aleppo]]`, or remove them",
+                )
+            });
+            p.dropped_link = true;
+        } else if !self.lexicon.contains(id) {
+            p.problems.report(|| self.unknown_entity(src, id, span));
+            p.dropped_link = true;
+        } else {
+            if !p.counts.contains_key(id) {
+                let markup = if self.html {
+                    link_open(id, &self.urls.entity(p.lang, id))
+                } else {
+                    Default::default()
+                };
+                p.counts.insert(id.to_string(), (Arc::from(id), 0, markup));
+            }
+            let Some((entity, n, markup)) = p.counts.get_mut(id) else {
+                return;
+            };
+            *n += 1;
+            let (entity, number) = (Arc::clone(entity), *n);
+            if self.html {
+                use std::fmt::Write as _;
+                let mut open = String::with_capacity(markup.0.len() + markup.1.len() + 10);
+                open.push_str(&markup.0);
+                let _ = write!(open, "{number}");
+                open.push_str(&markup.1);
+                ready.push_back(Event::Html(CowStr::from(open)));
+            }
+            let replaces_text = !has_pothole;
+            let block_start = p.block.len();
+            if replaces_text {
+                let name = self.lexicon.name(id, p.lang).unwrap_or(id);
+                ready.push_back(Event::Text(CowStr::from(name.to_string())));
+                p.block.push_str(name);
+            }
+            p.open = Some(OpenMention {
+                entity,
+                number,
+                block_start,
+                span,
+                replaces_text,
+            });
+        }
+    }
+
+    /// Prose: recorded for the sentence around mentions and for suggestions, passed through.
+    fn text<'e>(
+        &self,
+        p: &mut Pass<'_>,
+        text: CowStr<'e>,
+        span: (usize, usize),
+        ready: &mut VecDeque<Event<'e>>,
+    ) {
+        let src = p.src;
+        let prose = p.code_depth == 0 && p.link_depth == 0 && p.open.is_none() && !p.dropped_link;
+        if p.code_depth == 0 {
+            match p.prose_runs.last_mut() {
+                Some(run) if run.1 == span.0 => run.1 = span.1,
+                _ => p.prose_runs.push(span),
+            }
+        }
+        if self.collect_text && prose && src.text.get(span.0..span.1) == Some(&*text) {
+            p.out.text_spans.push(span);
+        }
+        p.block.push_str(&text);
+        ready.push_back(Event::Text(text));
     }
 
     /// Rewrites links to content files to their pages; refuses script URLs.
@@ -628,6 +645,27 @@ fn is_block_end(tag: TagEnd) -> bool {
             | TagEnd::FootnoteDefinition
             | TagEnd::List(_)
     )
+}
+
+/// The end of an annotation: its mention is kept, with its sentence to come when the block ends.
+fn close_annotation(p: &mut Pass<'_>, ready: &mut VecDeque<Event<'_>>) {
+    if let Some(m) = p.open.take() {
+        ready.push_back(Event::Html(CowStr::Borrowed("</a>")));
+        if m.number <= SENTENCES_PER_ENTITY {
+            p.pending.push(PendingSnippet {
+                mention: p.out.mentions.len(),
+                start: m.block_start,
+                end: p.block.len(),
+            });
+            p.out.mentions.push(Mention {
+                entity: m.entity,
+                number: m.number,
+                snippet: None,
+                span: m.span,
+            });
+        }
+    }
+    p.dropped_link = false;
 }
 
 /// Closes the current block of text: every mention in it gets its sentence.
