@@ -371,39 +371,45 @@ impl Annotator<'_> {
                 p.block.push(' ');
                 ready.push_back(event);
             }
-            Event::Start(tag) => {
-                if is_block(&tag) {
-                    flush_block(
-                        &mut p.block,
-                        &mut p.pending,
-                        &mut p.out.mentions,
-                        self.snippets,
-                    );
-                }
-                if matches!(tag, Tag::CodeBlock(_)) {
-                    p.code_depth += 1;
-                }
-                ready.push_back(Event::Start(tag));
-            }
-            Event::End(tag) => {
-                if tag == TagEnd::Paragraph && p.out.excerpt.is_none() {
-                    p.out.excerpt = Some(p.block.trim().to_string());
-                }
-                if matches!(tag, TagEnd::CodeBlock) {
-                    p.code_depth = p.code_depth.saturating_sub(1);
-                }
-                if is_block_end(tag) {
-                    flush_block(
-                        &mut p.block,
-                        &mut p.pending,
-                        &mut p.out.mentions,
-                        self.snippets,
-                    );
-                }
-                ready.push_back(Event::End(tag));
-            }
+            Event::Start(tag) => self.start_tag(p, tag, ready),
+            Event::End(tag) => self.end_tag(p, tag, ready),
             other => ready.push_back(other),
         }
+    }
+
+    /// A block closes the sentence of the mentions before it; code is not prose.
+    fn start_tag<'e>(&self, p: &mut Pass<'_>, tag: Tag<'e>, ready: &mut VecDeque<Event<'e>>) {
+        if is_block(&tag) {
+            flush_block(
+                &mut p.block,
+                &mut p.pending,
+                &mut p.out.mentions,
+                self.snippets,
+            );
+        }
+        if matches!(tag, Tag::CodeBlock(_)) {
+            p.code_depth += 1;
+        }
+        ready.push_back(Event::Start(tag));
+    }
+
+    /// The end of the first paragraph is the excerpt; a block's end closes its sentences.
+    fn end_tag<'e>(&self, p: &mut Pass<'_>, tag: TagEnd, ready: &mut VecDeque<Event<'e>>) {
+        if tag == TagEnd::Paragraph && p.out.excerpt.is_none() {
+            p.out.excerpt = Some(p.block.trim().to_string());
+        }
+        if matches!(tag, TagEnd::CodeBlock) {
+            p.code_depth = p.code_depth.saturating_sub(1);
+        }
+        if is_block_end(tag) {
+            flush_block(
+                &mut p.block,
+                &mut p.pending,
+                &mut p.out.mentions,
+                self.snippets,
+            );
+        }
+        ready.push_back(Event::End(tag));
     }
 
     /// Counts nesting (a list and its item are one level), and reports text nested too deep.
