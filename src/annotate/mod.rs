@@ -193,47 +193,12 @@ impl Annotator<'_> {
     /// parser to the HTML: a long document is never held as a list of events.
     pub fn annotate(&self, src: &SourceText, body_start: usize, lang: &str) -> Annotated {
         let body = &src.text[body_start..];
-        let mut pass = Pass {
-            src,
-            lang,
-            out: Annotated::default(),
-            problems: Problems::default(),
-            counts: HashMap::new(),
-            open: None,
-            dropped_link: false,
-            block: String::new(),
-            pending: Vec::new(),
-            code_depth: 0,
-            link_depth: 0,
-            depth: 0,
-            too_deep: false,
-            prose_runs: Vec::new(),
-        };
+        let mut pass = Pass::new(src, lang);
         let mut html = String::new();
         let sections = match sections::split(body) {
             Ok(sections) => sections,
             Err(why) => {
-                let kib = sections::SECTION_BYTES >> 10;
-                let (start, message, help) = match why {
-                    sections::Uncuttable::LongSection { start } => (
-                        start,
-                        format!(
-                            "this file is over {kib} KiB and has no paragraph break for over {kib} KiB from here"
-                        ),
-                        "split the text with blank lines followed by paragraphs, or into several articles",
-                    ),
-                    sections::Uncuttable::Definition { start } => (
-                        start,
-                        format!(
-                            "reference-style links and footnotes cannot be used in a file over {kib} KiB"
-                        ),
-                        "write the link inline, `[text](url)`, or split the text into several articles",
-                    ),
-                };
-                let at = body_start + start;
-                pass.problems.report(|| {
-                    Diagnostic::at(Code::TooLarge, message, src.locate(at, at)).with_help(help)
-                });
+                pass.problems.report(|| too_large(src, body_start, why));
                 let mut out = pass.out;
                 out.problems = pass.problems.finish(src);
                 return out;
@@ -672,6 +637,48 @@ fn close_annotation(p: &mut Pass<'_>, ready: &mut VecDeque<Event<'_>>) {
         }
     }
     p.dropped_link = false;
+}
+
+/// A file too large to parse in sections: where, and what to do.
+fn too_large(src: &SourceText, body_start: usize, why: sections::Uncuttable) -> Diagnostic {
+    let kib = sections::SECTION_BYTES >> 10;
+    let (start, message, help) = match why {
+        sections::Uncuttable::LongSection { start } => (
+            start,
+            format!(
+                "this file is over {kib} KiB and has no paragraph break for over {kib} KiB from here"
+            ),
+            "split the text with blank lines followed by paragraphs, or into several articles",
+        ),
+        sections::Uncuttable::Definition { start } => (
+            start,
+            format!("reference-style links and footnotes cannot be used in a file over {kib} KiB"),
+            "write the link inline, `[text](url)`, or split the text into several articles",
+        ),
+    };
+    let at = body_start + start;
+    Diagnostic::at(Code::TooLarge, message, src.locate(at, at)).with_help(help)
+}
+
+impl<'a> Pass<'a> {
+    fn new(src: &'a SourceText, lang: &'a str) -> Self {
+        Pass {
+            src,
+            lang,
+            out: Annotated::default(),
+            problems: Problems::default(),
+            counts: HashMap::new(),
+            open: None,
+            dropped_link: false,
+            block: String::new(),
+            pending: Vec::new(),
+            code_depth: 0,
+            link_depth: 0,
+            depth: 0,
+            too_deep: false,
+            prose_runs: Vec::new(),
+        }
+    }
 }
 
 /// Closes the current block of text: every mention in it gets its sentence.
