@@ -208,17 +208,7 @@ impl Session {
             .iter()
             .map(|p| crate::source::display_path(root, p))
             .collect();
-        let mut sources = Vec::new();
-        let mut problems = Vec::new();
-        for path in changed.iter().filter(|p| p.is_file()) {
-            match load::load_article(config, path) {
-                Ok(source) => sources.push(source),
-                Err(mut errs) => problems.append(&mut errs),
-            }
-        }
-        if !problems.is_empty() {
-            return Err(problems.into());
-        }
+        let sources = read_articles(config, changed)?;
         let drafts = self.options.drafts;
         // The documents the edit replaces, and the site without them.
         let (replaced, mut documents): (Vec<Arc<Document>>, Vec<Arc<Document>>) = self
@@ -228,41 +218,11 @@ impl Session {
             .cloned()
             .partition(|d| changed_files.contains(&d.source));
         // Other pages link to articles by slug: a new, removed or renamed page means a full build.
-        let published = |key: &str, lang: &str, slug: &str, draft: bool| {
-            (drafts || !draft).then(|| (key.to_string(), lang.to_string(), slug.to_string()))
-        };
-        let before: BTreeSet<_> = replaced
-            .iter()
-            .filter_map(|d| published(&d.key, &d.lang, &d.front.slug, d.front.draft))
-            .collect();
-        let after: BTreeSet<_> = sources
-            .iter()
-            .filter_map(|s| published(&s.key, &s.lang, &s.front.slug, s.front.draft))
-            .collect();
-        if before != after {
+        if !same_pages(&replaced, &sources, drafts) {
             return Ok(None);
         }
 
-        let urls = Urls::new(&config.base_path);
-        let annotator = Annotator {
-            lexicon: &self.parts.lexicon,
-            urls: &urls,
-            targets: &self.parts.targets,
-            allow_html: config.allow_html,
-            collect_text: false,
-            html: false,
-            snippets: true,
-        };
-        let mut fresh = Vec::new();
-        for source in sources {
-            let annotated = annotator.annotate(&source.src, source.body_start, &source.lang);
-            problems.extend(annotated.problems.iter().filter(|d| d.is_error()).cloned());
-            fresh.push(Arc::new(Document::new(source, annotated)));
-        }
-        if !problems.is_empty() {
-            analyze::sort(&mut problems);
-            return Err(problems.into());
-        }
+        let fresh = self.annotate(sources)?;
 
         let keys: BTreeSet<String> = replaced
             .iter()
@@ -316,6 +276,74 @@ impl Session {
         }
         Ok(Some(update))
     }
+}
+
+impl Session {
+    /// The edited articles, annotated alone against the site's entities and articles; any
+    /// error stops the rebuild.
+    fn annotate(
+        &self,
+        sources: Vec<load::ArticleSource>,
+    ) -> Result<Vec<Arc<Document>>, BuildError> {
+        let urls = Urls::new(&self.config.base_path);
+        let annotator = Annotator {
+            lexicon: &self.parts.lexicon,
+            urls: &urls,
+            targets: &self.parts.targets,
+            allow_html: self.config.allow_html,
+            collect_text: false,
+            html: false,
+            snippets: true,
+        };
+        let mut problems = Vec::new();
+        let mut fresh = Vec::new();
+        for source in sources {
+            let annotated = annotator.annotate(&source.src, source.body_start, &source.lang);
+            problems.extend(annotated.problems.iter().filter(|d| d.is_error()).cloned());
+            fresh.push(Arc::new(Document::new(source, annotated)));
+        }
+        if !problems.is_empty() {
+            analyze::sort(&mut problems);
+            return Err(problems.into());
+        }
+        Ok(fresh)
+    }
+}
+
+/// The changed article files that still exist, read and split; any error stops the rebuild.
+fn read_articles(
+    config: &Config,
+    changed: &[PathBuf],
+) -> Result<Vec<load::ArticleSource>, BuildError> {
+    let mut sources = Vec::new();
+    let mut problems = Vec::new();
+    for path in changed.iter().filter(|p| p.is_file()) {
+        match load::load_article(config, path) {
+            Ok(source) => sources.push(source),
+            Err(mut errs) => problems.append(&mut errs),
+        }
+    }
+    if problems.is_empty() {
+        Ok(sources)
+    } else {
+        Err(problems.into())
+    }
+}
+
+/// Whether the edit keeps the same published pages (key, language and slug of each).
+fn same_pages(replaced: &[Arc<Document>], sources: &[load::ArticleSource], drafts: bool) -> bool {
+    let published = |key: &str, lang: &str, slug: &str, draft: bool| {
+        (drafts || !draft).then(|| (key.to_string(), lang.to_string(), slug.to_string()))
+    };
+    let before: BTreeSet<_> = replaced
+        .iter()
+        .filter_map(|d| published(&d.key, &d.lang, &d.front.slug, d.front.draft))
+        .collect();
+    let after: BTreeSet<_> = sources
+        .iter()
+        .filter_map(|s| published(&s.key, &s.lang, &s.front.slug, s.front.draft))
+        .collect();
+    before == after
 }
 
 /// Renders the selected pages into `pages`, removing those that are gone. `pages` is left
