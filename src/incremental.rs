@@ -81,10 +81,6 @@ impl Session {
         self.pages.values()
     }
 
-    pub fn page(&self, path: &str) -> Option<&Page> {
-        self.pages.get(path)
-    }
-
     /// Hands over the content of a page, leaving it empty here: `serve` keeps the one copy it
     /// serves, and the session needs only each page's path, alternates and date to go on.
     pub fn take_content(&mut self, path: &str) -> Option<String> {

@@ -436,3 +436,86 @@ fn without_a_released_archive_depeche_is_built_from_the_tagged_source() {
         )
     );
 }
+
+/// The shipped site's own Pages workflow.
+fn project_pages() -> Value {
+    parse(&fs::read_to_string(repo().join(".github/workflows/pages.yml")).unwrap())
+}
+
+/// Runs a step of that workflow's build job in the site, with the depeche under test on PATH
+/// and `BASE_URL` set as the workflow sets it from `actions/configure-pages`.
+fn run_project_step(site: &TestSite, name: &str, base_url: &str) -> Output {
+    let bin = Path::new(env!("CARGO_BIN_EXE_depeche")).parent().unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    let steps = steps_of(&project_pages(), "build");
+    run_step(
+        run_of(&steps, name),
+        site.root(),
+        &[("PATH", &path), ("BASE_URL", base_url)],
+    )
+}
+
+#[test]
+fn workflow_deploys_with_the_official_actions() {
+    let yaml = project_pages();
+    let uses = |job: &str| -> Vec<String> {
+        steps_of(&yaml, job)
+            .iter()
+            .filter_map(|s| s["uses"].as_str().map(str::to_string))
+            .collect()
+    };
+    let (build, deploy) = (uses("build"), uses("deploy"));
+    for action in ["actions/configure-pages@", "actions/upload-pages-artifact@"] {
+        assert!(
+            build.iter().any(|u| u.starts_with(action)),
+            "{action} in {build:?}"
+        );
+    }
+    assert!(
+        deploy
+            .iter()
+            .any(|u| u.starts_with("actions/deploy-pages@"))
+    );
+    // Only the deploy job may publish; the workflow as a whole reads the repository only.
+    assert_eq!(yaml["permissions"]["contents"], "read");
+    assert_eq!(yaml["jobs"]["deploy"]["permissions"]["pages"], "write");
+    assert_eq!(yaml["jobs"]["deploy"]["permissions"]["id-token"], "write");
+    assert_eq!(yaml["jobs"]["build"]["permissions"]["pages"], "read");
+}
+
+#[test]
+fn workflow_check_and_build_steps_work_on_the_shipped_site() {
+    let site = TestSite::shipped();
+    let out = run_project_step(&site, "Check the content", "");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = run_project_step(&site, "Build the site", "https://user.github.io/aleppo");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = site.html("fr/index.html");
+    let css = &select(&doc, "link[rel=stylesheet]")[0];
+    assert_eq!(attr(css, "href"), "/aleppo/style.css");
+    assert!(site.path("public/.nojekyll").is_file());
+}
+
+#[test]
+fn a_broken_article_fails_the_check_step_with_inline_annotations() {
+    let site = TestSite::shipped();
+    site.edit(
+        "content/articles/alep-offensive-hts.fr.md",
+        "[[aleppo|Alep]] après",
+        "[[alepo|Alep]] après",
+    );
+    let out = run_project_step(&site, "Check the content", "");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .starts_with("::error file=content/articles/alep-offensive-hts.fr.md,line=6,col=64")
+    );
+}

@@ -42,9 +42,10 @@ impl TestSite {
         let dir = tempfile::tempdir().expect("temp dir");
         let root = dir.path().join("site");
         let frozen = repo().join("tests/fixtures/dispatch");
-        for entry in ["site.yaml", "content", "static"] {
+        for entry in ["site.yaml", "content"] {
             copy_tree(&frozen.join(entry), &root.join(entry));
         }
+        copy_tree(&repo().join("static"), &root.join("static"));
         TestSite { dir, root }
     }
 
@@ -52,7 +53,10 @@ impl TestSite {
     /// and editing tests were written, on the built-in templates. Editing the shipped content
     /// does not move the lines and columns these tests expect.
     pub(crate) fn frozen() -> Self {
-        Self::fixture("dispatch")
+        let site = Self::fixture("dispatch");
+        // The stylesheet is the shipped one: nothing in these tests depends on it.
+        copy_tree(&repo().join("static"), &site.path("static"));
+        site
     }
 
     /// An existing folder (kept by the caller), for sites made by `depeche init`.
