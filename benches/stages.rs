@@ -10,12 +10,11 @@ use std::hint::black_box;
 use std::path::PathBuf;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use depeche::analyze::{self, AnalyzeOptions};
 use depeche::annotate::Annotator;
-use depeche::build;
 use depeche::graph::Graph;
 use depeche::load::front_matter;
-use depeche::render::{Renderer, Selection, Theme};
+use depeche::render::Page;
+use depeche::site::{Options, Purpose, Site};
 use depeche::source::SourceText;
 use depeche::urls::Urls;
 use depeche::write;
@@ -24,15 +23,13 @@ const ARTICLE: &str = "content/articles/alep-offensive-hts.fr.md";
 const KEY: &str = "alep-offensive-hts";
 
 fn stages(c: &mut Criterion) {
-    let options = build::Options {
+    let options = Options {
         root: PathBuf::from(env!("CARGO_MANIFEST_DIR")),
         ..Default::default()
     };
-    let config = build::load_config(&options).expect("site.yaml");
-    let analysis = analyze::analyze(config, AnalyzeOptions::default());
-    assert!(!analysis.has_errors(), "the shipped site has errors");
-    let config = &analysis.config;
-    let parts = &analysis.parts;
+    let site = Site::load(&options, Purpose::Render).expect("the shipped site builds");
+    let config = &site.config;
+    let parts = &site.parts;
     let text = std::fs::read_to_string(config.root.join(ARTICLE)).expect("the dispatch");
     let src = SourceText::new(ARTICLE, text);
     let split = front_matter::split(&src).expect("front matter");
@@ -66,38 +63,29 @@ fn stages(c: &mut Criterion) {
         b.iter(|| Graph::build(&parts.documents, &parts.entities, &parts.prose, false))
     });
 
-    let graph = analysis.graph.as_ref().expect("graph");
-    let theme = Theme::load(config).expect("templates");
-    let bodies = analyze::Bodies::new(config, parts);
-    let renderer = Renderer::new(config, graph, &theme, &bodies);
-    let article = Selection {
-        articles: [KEY.to_string()].into(),
-        ..Selection::default()
+    let render = |paths: &[&str]| -> Vec<Page> {
+        paths
+            .iter()
+            .map(|path| site.render(path).expect("planned").expect("render"))
+            .collect()
     };
-    let entity = Selection {
-        entities: [("aleppo".to_string(), None)].into(),
-        ..Selection::default()
-    };
+    let article = [
+        "fr/articles/alep-offensive-hts/index.html",
+        "en/articles/aleppo-offensive-hts/index.html",
+    ];
+    let entity = [
+        "fr/entities/aleppo/index.html",
+        "en/entities/aleppo/index.html",
+    ];
     group.bench_function("render_article_pages", |b| {
-        b.iter(|| {
-            renderer
-                .render_selection(black_box(&article))
-                .expect("render")
-        })
+        b.iter(|| render(black_box(&article)))
     });
     group.bench_function("render_entity_pages", |b| {
-        b.iter(|| {
-            renderer
-                .render_selection(black_box(&entity))
-                .expect("render")
-        })
+        b.iter(|| render(black_box(&entity)))
     });
 
-    let pages = renderer.render_selection(&article).expect("render");
-    let page = pages
-        .iter()
-        .find(|p| p.path.starts_with("fr/"))
-        .expect("the French article page");
+    let pages = render(&article);
+    let page = &pages[0];
     group.finish();
 
     let mut group = c.benchmark_group("write");

@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Parser;
-use depeche::build;
 use depeche::incremental::Session;
+use depeche::site;
 
 #[derive(Parser)]
 struct Args {
@@ -24,7 +24,7 @@ struct Args {
 fn main() {
     let args = Args::parse();
     let root = args.site.canonicalize().expect("site folder");
-    let options = build::Options {
+    let options = site::Options {
         root: root.clone(),
         ..Default::default()
     };

@@ -1,57 +1,12 @@
 //! The pipeline, stage by stage: config → load → annotate → graph → render → write.
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use crate::analyze::{AnalyzeOptions, analyze};
 use crate::config::Config;
-use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::render::{Renderer, StreamError, Theme};
+use crate::diagnostic::Diagnostic;
+use crate::render::StreamError;
+use crate::site::{BuildError, Options, Purpose, Site, load_config};
 use crate::write::{self, Report};
-
-#[derive(Debug, Clone, Default)]
-pub struct Options {
-    /// The site's root directory (holding `site.yaml`).
-    pub root: PathBuf,
-    /// Overrides `base_url` from site.yaml.
-    pub base_url: Option<String>,
-    /// Overrides `output_dir` from site.yaml (relative to the current directory).
-    pub output_dir: Option<PathBuf>,
-    /// Include articles marked `draft: true`.
-    pub drafts: bool,
-    /// Let the build replace an output folder that depeche did not write (never the site, its
-    /// sources, the home folder or the file system root).
-    pub force: bool,
-}
-
-/// Why a build stopped: every problem found, errors first.
-#[derive(Debug, thiserror::Error)]
-#[error("the build stopped: {} error(s)", diagnostics.iter().filter(|d| d.is_error()).count())]
-pub struct BuildError {
-    pub diagnostics: Vec<Diagnostic>,
-}
-
-impl From<Diagnostic> for BuildError {
-    fn from(d: Diagnostic) -> Self {
-        BuildError {
-            diagnostics: vec![d],
-        }
-    }
-}
-
-impl From<Diagnostics> for BuildError {
-    fn from(all: Diagnostics) -> Self {
-        BuildError {
-            diagnostics: all.into(),
-        }
-    }
-}
-
-impl From<Vec<Diagnostic>> for BuildError {
-    fn from(diagnostics: Vec<Diagnostic>) -> Self {
-        BuildError { diagnostics }
-    }
-}
 
 #[derive(Debug)]
 pub struct Built {
@@ -62,15 +17,6 @@ pub struct Built {
     pub elapsed: Duration,
     /// Time spent in each stage, in order.
     pub stages: Vec<(&'static str, Duration)>,
-}
-
-pub fn load_config(options: &Options) -> Result<Config, BuildError> {
-    let mut config =
-        Config::load(&options.root, options.base_url.as_deref()).map_err(BuildError::from)?;
-    if let Some(out) = &options.output_dir {
-        config.output_dir = std::path::absolute(out).unwrap_or_else(|_| out.clone());
-    }
-    Ok(config)
 }
 
 /// Builds the site into its output directory. On any error the previous output is untouched
@@ -86,22 +32,14 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
         stages.push((name, lap.elapsed()));
         lap = Instant::now();
     };
-    let analysis = analyze(
-        config,
-        AnalyzeOptions {
-            drafts: options.drafts,
-            suggest: false,
-            check_only: false,
-        },
-    );
-    let site = analysis.into_site()?;
+    let site = Site::from_config(config, options.drafts, Purpose::Render)?;
     stage("load+annotate+link");
-    let theme = Theme::load(&site.config)?;
     let staging = output.stage(&site.plan)?;
     // Each page is minified and written as soon as it is rendered: the site is never all in
     // memory at once.
-    let pages = Renderer::new(&site.config, &site.graph, &theme, &site.bodies)
-        .render_streaming(|page| staging.write(page))
+    let pages = site
+        .renderer()
+        .render_streaming(&site.plan, |page| staging.write(page))
         .map_err(|e| {
             staging.abandon();
             match e {

@@ -10,23 +10,21 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::analyze::{self, AnalyzeOptions, Bodies, Parts};
+use crate::analyze;
 use crate::annotate::Annotator;
-use crate::build::{self, BuildError};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::graph::{Document, Graph};
 use crate::load;
-use crate::render::{Page, Renderer, Selection, Theme};
+use crate::outputs::{self, Output, Source, Stage};
+use crate::render::{Page, Theme};
+use crate::site::{BuildError, Options, Purpose, Site};
 use crate::urls::Urls;
 
 /// A built site kept in memory with everything needed to rebuild part of it.
 pub struct Session {
-    options: build::Options,
-    config: Config,
-    theme: Theme,
-    parts: Parts,
-    graph: Graph,
+    options: Options,
+    site: Site,
     pages: BTreeMap<String, Page>,
 }
 
@@ -43,38 +41,18 @@ pub struct Update {
 
 impl Session {
     /// A full build into memory.
-    pub fn start(options: &build::Options) -> Result<Session, BuildError> {
-        let config = build::load_config(options)?;
-        let analysis = analyze::analyze(
-            config,
-            AnalyzeOptions {
-                drafts: options.drafts,
-                suggest: false,
-                check_only: false,
-            },
-        );
-        if analysis.has_errors() {
-            return Err(analysis.diagnostics.into());
-        }
-        let (config, graph, parts) = match analysis.graph {
-            Some(graph) => (analysis.config, graph, analysis.parts),
-            None => return Err(analysis.diagnostics.into()),
-        };
-        let theme = Theme::load(&config).map_err(BuildError::from)?;
-        let bodies = Bodies::new(&config, &parts);
-        let pages = Renderer::new(&config, &graph, &theme, &bodies).render_all()?;
+    pub fn start(options: &Options) -> Result<Session, BuildError> {
+        let site = Site::load(options, Purpose::Render)?;
+        let pages = site.renderer().render_site(&site.plan)?;
         Ok(Session {
             options: options.clone(),
             pages: pages.into_iter().map(|p| (p.path.clone(), p)).collect(),
-            config,
-            theme,
-            parts,
-            graph,
+            site,
         })
     }
 
     pub fn config(&self) -> &Config {
-        &self.config
+        &self.site.config
     }
 
     pub fn pages(&self) -> impl Iterator<Item = &Page> {
@@ -108,7 +86,8 @@ impl Session {
         if linked {
             return self.rebuild_all();
         }
-        let templates_dir = self.config.root.join("templates");
+        let root = &self.site.config.root;
+        let templates_dir = root.join("templates");
         let only_templates = changed.iter().all(|p| {
             p.parent() == Some(templates_dir.as_path())
                 && p.extension().is_some_and(|e| e == "html" || e == "xml")
@@ -116,7 +95,7 @@ impl Session {
         if only_templates {
             return self.update_templates(changed);
         }
-        let articles_dir = self.config.root.join("content").join("articles");
+        let articles_dir = root.join("content").join("articles");
         let only_articles = changed.iter().all(|p| {
             p.parent() == Some(articles_dir.as_path()) && p.extension().is_some_and(|e| e == "md")
         });
@@ -145,60 +124,34 @@ impl Session {
         })
     }
 
-    /// A template changed: recompile them all, render again the pages that use it.
+    /// Templates changed: recompile them all, render again the outputs that use them (every
+    /// output, when one is a layout or a partial that no kind of output names).
     fn update_templates(&mut self, changed: &[PathBuf]) -> Result<Update, BuildError> {
-        let theme = Theme::load(&self.config).map_err(BuildError::from)?;
+        let theme = Theme::load(&self.site.config)?;
         let names: BTreeSet<&str> = changed
             .iter()
             .filter_map(|p| p.file_name().and_then(|n| n.to_str()))
             .collect();
-        let graph = &self.graph;
-        let mut selection = Selection::default();
-        let mut special = Vec::new();
-        let mut everything = false;
-        for name in &names {
-            match *name {
-                "article.html" => selection
-                    .articles
-                    .extend(graph.articles.iter().map(|a| a.key.clone())),
-                "entity.html" => selection
-                    .entities
-                    .extend(graph.entities.iter().map(|e| (e.id().to_string(), None))),
-                "home.html" | "entities.html" => selection
-                    .listing_languages
-                    .extend(self.config.languages.iter().map(|l| (l.clone(), None))),
-                "404.html" | "sitemap.xml" | "sitemap_index.xml" => special.push(*name),
-                // The base layout, or a partial that any page may include.
-                _ => everything = true,
+        let plan = &self.site.plan;
+        let everything = names
+            .iter()
+            .any(|name| !plan.iter().any(|o| o.kind.templates().contains(name)));
+        let uses = |output: &Output| {
+            everything || output.kind.templates().iter().any(|t| names.contains(t))
+        };
+        let old = std::mem::replace(&mut self.site.theme, theme);
+        match apply(&self.site, &mut self.pages, &uses, None) {
+            Ok(update) => Ok(update),
+            Err(d) => {
+                self.site.theme = old;
+                Err(d.into())
             }
         }
-        let bodies = Bodies::new(&self.config, &self.parts);
-        let renderer = Renderer::new(&self.config, graph, &theme, &bodies);
-        let rendered = if everything {
-            renderer.render_all()
-        } else {
-            let mut pages = renderer.render_selection(&selection)?;
-            if special.contains(&"404.html") {
-                pages.push(renderer.not_found()?);
-            }
-            if special.iter().any(|name| name.starts_with("sitemap")) {
-                let all: Vec<&Page> = self.pages.values().collect();
-                pages.extend(renderer.sitemaps(&all)?);
-            }
-            Ok(pages)
-        }?;
-        let mut update = Update::default();
-        for page in rendered {
-            update.rendered.push(page.path.clone());
-            self.pages.insert(page.path.clone(), page);
-        }
-        self.theme = theme;
-        Ok(update)
     }
 
     /// The incremental path; `None` when the edit changes what other pages link to.
     fn update_articles(&mut self, changed: &[PathBuf]) -> Result<Option<Update>, BuildError> {
-        let config = &self.config;
+        let config = &self.site.config;
         let root = &config.root;
         let changed_files: HashSet<PathBuf> = changed
             .iter()
@@ -208,6 +161,7 @@ impl Session {
         let drafts = self.options.drafts;
         // The documents the edit replaces, and the site without them.
         let (replaced, mut documents): (Vec<Arc<Document>>, Vec<Arc<Document>>) = self
+            .site
             .parts
             .documents
             .iter()
@@ -233,7 +187,7 @@ impl Session {
         }
 
         let footprint = |graph: &Graph| Footprint::measure(graph, &keys, &fresh);
-        let old = footprint(&self.graph);
+        let before = footprint(&self.site.graph);
         let shown = |docs: &[Arc<Document>]| -> Vec<Arc<Document>> {
             docs.iter()
                 .filter(|d| drafts || !d.front.draft)
@@ -242,35 +196,38 @@ impl Session {
         };
         // Relinking the edited articles alone is the common case; a date that reorders the
         // articles renumbers every backlink, so that takes a new graph.
-        let rebuilt = if self.graph.replace_documents(&shown(&fresh)) {
+        let site = &mut self.site;
+        let replaced_graph = if site.graph.replace_documents(&shown(&fresh)) {
             None
         } else {
-            let graph = Graph::build(&documents, &self.parts.entities, &self.parts.prose, drafts)
-                .map_err(BuildError::from)?;
-            Some(graph)
+            let parts = &site.parts;
+            let graph = Graph::build(&documents, &parts.entities, &parts.prose, drafts)?;
+            Some(std::mem::replace(&mut site.graph, graph))
         };
-        let graph = rebuilt.as_ref().unwrap_or(&self.graph);
-        let selection = old.selection(
-            &footprint(graph),
-            config.backlinks_per_page,
-            config.articles_per_page,
+        let plan = outputs::plan(&site.config, &site.graph, &site.statics);
+        let old_plan = std::mem::replace(&mut site.plan, plan);
+        let selection = before.selection(
+            &footprint(&site.graph),
+            site.config.backlinks_per_page,
+            site.config.articles_per_page,
         );
-        let bodies = Bodies::new(config, &self.parts);
-        let renderer = Renderer::new(config, graph, &self.theme, &bodies);
-        let update = match apply(&renderer, &selection, &mut self.pages) {
-            Ok(update) => update,
-            Err(d) => {
-                if rebuilt.is_none() {
-                    self.graph.replace_documents(&shown(&replaced));
-                }
-                return Err(d.into());
+        let touched = |output: &Output| selection.wants(output.source(&site.config, &site.graph));
+        match apply(site, &mut self.pages, &touched, Some(&old_plan)) {
+            Ok(update) => {
+                site.parts.documents = documents;
+                Ok(Some(update))
             }
-        };
-        self.parts.documents = documents;
-        if let Some(graph) = rebuilt {
-            self.graph = graph;
+            Err(d) => {
+                site.plan = old_plan;
+                match replaced_graph {
+                    Some(graph) => site.graph = graph,
+                    None => {
+                        site.graph.replace_documents(&shown(&replaced));
+                    }
+                }
+                Err(d.into())
+            }
         }
-        Ok(Some(update))
     }
 }
 
@@ -281,12 +238,14 @@ impl Session {
         &self,
         sources: Vec<load::ArticleSource>,
     ) -> Result<Vec<Arc<Document>>, BuildError> {
-        let urls = Urls::new(&self.config.base_path);
+        let config = &self.site.config;
+        let parts = &self.site.parts;
+        let urls = Urls::new(&config.base_path);
         let annotator = Annotator {
-            lexicon: &self.parts.lexicon,
+            lexicon: &parts.lexicon,
             urls: &urls,
-            targets: &self.parts.targets,
-            allow_html: self.config.allow_html,
+            targets: &parts.targets,
+            allow_html: config.allow_html,
             collect_text: false,
             html: false,
             snippets: true,
@@ -342,44 +301,49 @@ fn same_pages(replaced: &[Arc<Document>], sources: &[load::ArticleSource], draft
     before == after
 }
 
-/// Renders the selected pages into `pages`, removing those that are gone. `pages` is left
-/// as it was when rendering fails.
+/// Renders the outputs `wanted` into `pages`, removes the pages the plan no longer has
+/// (`old_plan`: the plan before the edit, when it may have changed) and renders the summaries
+/// again when they are wanted or a page's path, languages or date changed. `pages` is left as
+/// it was when rendering fails.
 fn apply(
-    renderer: &Renderer,
-    selection: &Selection,
+    site: &Site,
     pages: &mut BTreeMap<String, Page>,
+    wanted: &dyn Fn(&Output) -> bool,
+    old_plan: Option<&[Output]>,
 ) -> Result<Update, Diagnostic> {
-    let rendered = renderer.render_selection(selection)?;
+    let renderer = site.renderer();
+    let selected: Vec<&Output> = site.plan.iter().filter(|o| wanted(o)).collect();
+    let rendered = renderer.render_pages(&selected)?;
+    let same_paths = |old: &[Output]| {
+        old.len() == site.plan.len() && old.iter().zip(&site.plan).all(|(a, b)| a.path == b.path)
+    };
+    let mut removed: Vec<String> = match old_plan {
+        Some(old) if !same_paths(old) => {
+            let planned: HashSet<&str> = site.plan.iter().map(|o| o.path.as_str()).collect();
+            let gone = old.iter().filter(|o| !planned.contains(o.path.as_str()));
+            gone.map(|o| o.path.clone()).collect()
+        }
+        _ => Vec::new(),
+    };
+    removed.retain(|path| pages.contains_key(path));
     let fresh_paths: HashSet<&str> = rendered.iter().map(|p| p.path.as_str()).collect();
-    let mut removed: Vec<String> = pages
-        .keys()
-        .filter(|p| owned_by(p, selection) && !fresh_paths.contains(p.as_str()))
-        .cloned()
-        .collect();
-    // Sitemaps list every page with its translations and date: they change only when a page
+    // Summaries list every page with its translations and date: they change only when a page
     // appears or goes, or a date moves. Rendering them for 30,000 pages is the cost of a
     // whole incremental rebuild, so they are skipped otherwise.
-    let mut sitemap_changed = !removed.is_empty();
+    let mut summaries_changed =
+        !removed.is_empty() || selected.iter().any(|o| o.kind.stage() == Stage::Summary);
     for page in &rendered {
-        sitemap_changed |= pages
+        summaries_changed |= pages
             .get(&page.path)
             .is_none_or(|old| old.lastmod != page.lastmod || old.alternates != page.alternates);
     }
-    let sitemaps = if sitemap_changed {
+    let summaries = if summaries_changed {
         let all: Vec<&Page> = pages
             .values()
             .filter(|p| !fresh_paths.contains(p.path.as_str()) && !removed.contains(&p.path))
             .chain(&rendered)
             .collect();
-        let sitemaps = renderer.sitemaps(&all)?;
-        // Fewer pages can mean fewer sitemap files.
-        removed.extend(
-            pages
-                .keys()
-                .filter(|p| p.starts_with("sitemaps/") && !sitemaps.iter().any(|s| &s.path == *p))
-                .cloned(),
-        );
-        sitemaps
+        renderer.summaries(&all)?
     } else {
         Vec::new()
     };
@@ -390,11 +354,40 @@ fn apply(
         removed,
         ..Update::default()
     };
-    for page in rendered.into_iter().chain(sitemaps) {
+    for page in rendered.into_iter().chain(summaries) {
         update.rendered.push(page.path.clone());
         pages.insert(page.path.clone(), page);
     }
     Ok(update)
+}
+
+/// The outputs an edit of some articles touches: those articles' pages, some or all pages of
+/// these entities (`None`: all), some or all listings of these languages.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Selection {
+    articles: BTreeSet<String>,
+    entities: BTreeMap<String, Option<BTreeSet<usize>>>,
+    listing_languages: BTreeMap<String, Option<BTreeSet<usize>>>,
+}
+
+impl Selection {
+    fn wants(&self, source: Source) -> bool {
+        let page_of = |map: &BTreeMap<String, Option<BTreeSet<usize>>>, key: &str, page| {
+            map.get(key)
+                .is_some_and(|pages| pages.as_ref().is_none_or(|p| p.contains(&page)))
+        };
+        match source {
+            Source::Article(key) => self.articles.contains(key),
+            Source::Entity { id, page } => page_of(&self.entities, id, page),
+            Source::Listing {
+                lang,
+                page: Some(page),
+            } => page_of(&self.listing_languages, lang, page),
+            Source::Listing { lang, page: None } => self.listing_languages.contains_key(lang),
+            // Summaries follow from the pages; the rest does not depend on articles.
+            Source::Pages | Source::Site | Source::Static => false,
+        }
+    }
 }
 
 /// What an edit to the articles `keys` can change, measured on the graph before and after
@@ -518,19 +511,5 @@ fn entity_shape(graph: &Graph, entity: &crate::graph::Entity, keys: &BTreeSet<St
             .iter()
             .map(|&(e, n)| (graph.entities[e].id().to_string(), n))
             .collect(),
-    }
-}
-
-/// An entity selected with all its pages has them all rendered again, so one that is not
-/// (fewer backlinks, fewer pages) is gone. Article paths never vanish on this path: a removed
-/// or renamed article takes the full build.
-fn owned_by(path: &str, selection: &Selection) -> bool {
-    let mut parts = path.splitn(4, '/');
-    match (parts.next(), parts.next(), parts.next()) {
-        (Some(_), Some("entities"), Some(id)) => matches!(selection.entities.get(id), Some(None)),
-        (Some(lang), Some("page"), Some(_)) => {
-            matches!(selection.listing_languages.get(lang), Some(None))
-        }
-        _ => false,
     }
 }

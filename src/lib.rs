@@ -18,6 +18,7 @@ pub mod render;
 pub mod report;
 pub mod scaffold;
 pub mod serve;
+pub mod site;
 pub mod source;
 pub mod urls;
 pub mod write;

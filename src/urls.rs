@@ -97,6 +97,11 @@ pub fn entities_path(lang: &str) -> String {
     format!("{lang}/entities/index.html")
 }
 
+/// A part of the sitemap, when it is too long for one file (`sitemap.xml` is then their index).
+pub fn sitemap_path(part: usize) -> String {
+    format!("sitemaps/{part}.xml")
+}
+
 /// Is this a URL that runs code, embeds data or reads local files? Browsers ignore spaces and
 /// control characters around and inside the scheme, compare it in any case, and so do we, after
 /// undoing percent-encoding.

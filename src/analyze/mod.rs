@@ -12,27 +12,14 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::annotate::{Annotated, Annotator, Lexicon, Targets};
-use crate::build::BuildError;
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::graph::{self, Document, Graph};
 use crate::load::{self, ArticleSource, EntitySource};
-use crate::outputs::{self, Origin, Planned};
+use crate::outputs::{self, Output};
 use crate::render::ArticleBodies;
 use crate::urls::Urls;
 use suggest::Suggester;
-
-/// A validated site, ready to render: what `build`, `check` and `serve` share.
-pub struct Site {
-    pub config: Config,
-    pub graph: Graph,
-    pub bodies: Bodies,
-    /// Every file a full build writes, pages and `static/` files, checked for collisions.
-    pub plan: Vec<Planned>,
-    /// The files of `static/`: (path in the output, file).
-    pub statics: Vec<(String, PathBuf)>,
-    pub warnings: Vec<Diagnostic>,
-}
 
 /// What to analyse beyond the defaults.
 #[derive(Debug, Clone, Copy, Default)]
@@ -50,7 +37,8 @@ pub struct AnalyzeOptions {
 pub struct Analysis {
     pub config: Config,
     pub graph: Option<Graph>,
-    pub plan: Vec<Planned>,
+    /// Every file a full build writes (empty when the content does not link).
+    pub(crate) plan: Vec<Output>,
     pub statics: Vec<(String, PathBuf)>,
     /// Sorted: errors first, then warnings, then suggestions; by file and position.
     pub diagnostics: Vec<Diagnostic>,
@@ -82,23 +70,6 @@ pub fn targets(articles: &[ArticleSource], entities: &[EntitySource], drafts: bo
 impl Analysis {
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
-    }
-
-    /// The site ready to render, or every problem when there is an error.
-    pub fn into_site(self) -> Result<Site, BuildError> {
-        match self.graph {
-            Some(graph) if !self.diagnostics.iter().any(Diagnostic::is_error) => Ok(Site {
-                bodies: Bodies::new(&self.config, &self.parts),
-                config: self.config,
-                graph,
-                plan: self.plan,
-                statics: self.statics,
-                warnings: self.diagnostics,
-            }),
-            _ => Err(BuildError {
-                diagnostics: self.diagnostics,
-            }),
-        }
     }
 }
 
@@ -270,19 +241,15 @@ fn link(
     linked.map_err(|mut errs| problems.append(&mut errs)).ok()
 }
 
-/// Every file a full build writes, pages then `static/`, with the collisions among them.
+/// Every file a full build writes, with the collisions among them.
 fn plan_outputs(
     config: &Config,
     graph: &Graph,
     statics: &[(String, PathBuf)],
     problems: &mut Vec<Diagnostic>,
-) -> Vec<Planned> {
-    let mut plan = outputs::pages(config, graph);
-    plan.extend(statics.iter().map(|(path, file)| Planned {
-        path: path.clone(),
-        origin: Origin::Static(crate::source::display_path(&config.root, file)),
-    }));
-    problems.extend(outputs::collisions(&plan));
+) -> Vec<Output> {
+    let plan = outputs::plan(config, graph, statics);
+    problems.extend(outputs::collisions(&plan, graph));
     plan
 }
 

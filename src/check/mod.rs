@@ -5,9 +5,9 @@ pub mod apply;
 
 use std::path::Path;
 
-use crate::analyze::{self, AnalyzeOptions};
-use crate::build;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::render::StreamError;
+use crate::site::{self, Purpose, Site};
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options {
@@ -17,47 +17,47 @@ pub struct Options {
 
 /// Every diagnostic for the site at `root`: errors, warnings and (if asked) suggestions.
 pub fn run(root: &Path, base_url: Option<&str>, options: Options) -> Vec<Diagnostic> {
-    let build_options = build::Options {
+    let site_options = site::Options {
         root: root.to_path_buf(),
         base_url: base_url.map(str::to_string),
+        drafts: options.drafts,
         ..Default::default()
     };
-    let config = match build::load_config(&build_options) {
+    let config = match site::load_config(&site_options) {
         Ok(config) => config,
         Err(e) => return e.diagnostics,
     };
-    let theme = crate::render::Theme::load(&config);
-    let mut setup = theme.as_ref().err().cloned().unwrap_or_default();
     // Only `build` writes, but an output folder it would refuse is worth knowing early.
-    if let Err(mut refused) = crate::write::refuse_unsafe(&config.root, &config.output_dir) {
-        let file = config.root.join(crate::config::CONFIG_FILE);
-        if let Ok(src) = crate::source::read(&config.root, &file)
-            && let Some((start, end)) =
-                crate::yaml::find_key(&src.text, 0, src.text.len(), "output_dir")
-        {
-            refused.location = Some(Box::new(src.locate(start, end)));
-        }
-        setup.push(refused);
-    }
+    let refused = crate::write::refuse_unsafe(&config.root, &config.output_dir)
+        .err()
+        .map(|refused| at_output_dir(&config, refused));
     // A template can compile and still fail on some page (an undefined variable, a misspelt
     // `t.ui.x`): the site's own templates and UI strings are rendered, every page, into
     // nothing. The built-in ones are tested with depeche itself.
-    let render = has_own_templates(&config.root) && setup.is_empty();
-    let analysis = analyze::analyze(
-        config,
-        AnalyzeOptions {
-            drafts: options.drafts,
-            suggest: options.suggest,
-            check_only: !render,
-        },
-    );
-    let mut diagnostics = match (render, theme) {
-        (true, Ok(theme)) if !analysis.has_errors() => render_into_nothing(analysis, &theme),
-        _ => analysis.diagnostics,
+    let render = has_own_templates(&config.root) && refused.is_none();
+    let purpose = Purpose::Check {
+        suggest: options.suggest,
+        render,
     };
-    // Setup errors (templates, UI strings) come first, as rendering would meet them first.
-    diagnostics.splice(0..0, setup);
+    let mut diagnostics = match Site::from_config(config, options.drafts, purpose) {
+        Ok(site) if render => render_into_nothing(site),
+        Ok(site) => site.warnings,
+        Err(e) => e.diagnostics,
+    };
+    diagnostics.splice(0..0, refused);
     diagnostics
+}
+
+/// The refusal of the output folder, pointed at its line in site.yaml.
+fn at_output_dir(config: &crate::config::Config, mut refused: Diagnostic) -> Diagnostic {
+    let file = config.root.join(crate::config::CONFIG_FILE);
+    if let Ok(src) = crate::source::read(&config.root, &file)
+        && let Some((start, end)) =
+            crate::yaml::find_key(&src.text, 0, src.text.len(), "output_dir")
+    {
+        refused.location = Some(Box::new(src.locate(start, end)));
+    }
+    refused
 }
 
 /// Whether the site has templates or UI strings of its own in `templates/`.
@@ -69,18 +69,11 @@ fn has_own_templates(root: &Path) -> bool {
 }
 
 /// Renders every page and keeps none; the first page that fails is reported.
-fn render_into_nothing(
-    analysis: analyze::Analysis,
-    theme: &crate::render::Theme,
-) -> Vec<Diagnostic> {
-    let site = match analysis.into_site() {
-        Ok(site) => site,
-        Err(e) => return e.diagnostics,
-    };
-    let renderer = crate::render::Renderer::new(&site.config, &site.graph, theme, &site.bodies);
-    let mut diagnostics = site.warnings;
-    if let Err(crate::render::StreamError::Render(d)) =
-        renderer.render_streaming(|_| Ok::<(), std::convert::Infallible>(()))
+fn render_into_nothing(site: Site) -> Vec<Diagnostic> {
+    let mut diagnostics = site.warnings.clone();
+    if let Err(StreamError::Render(d)) = site
+        .renderer()
+        .render_streaming(&site.plan, |_| Ok::<(), std::convert::Infallible>(()))
     {
         diagnostics.insert(0, d);
     }

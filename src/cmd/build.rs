@@ -22,7 +22,7 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
-    let options = build::Options {
+    let options = depeche::site::Options {
         root: root.to_path_buf(),
         base_url: args.base_url,
         output_dir: args.output,

@@ -1,10 +1,10 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use depeche::build;
 use depeche::load::EntityKind;
 use depeche::report::Format;
 use depeche::scaffold;
+use depeche::site;
 
 #[derive(clap::Subcommand)]
 pub(crate) enum What {
@@ -24,11 +24,11 @@ pub(crate) enum What {
 }
 
 pub(crate) fn run(root: &Path, what: What) -> ExitCode {
-    let options = build::Options {
+    let options = site::Options {
         root: root.to_path_buf(),
         ..Default::default()
     };
-    let config = match build::load_config(&options) {
+    let config = match site::load_config(&options) {
         Ok(config) => config,
         Err(e) => {
             super::print(&e.diagnostics, Format::Human);

@@ -5,17 +5,14 @@ pub mod i18n;
 mod pages;
 pub mod templates;
 
-pub use pages::SITEMAP_URLS;
-
-use std::collections::{BTreeMap, BTreeSet};
-
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
-use crate::graph::{Article, ArticleVersion, Document, Entity, Graph};
+use crate::graph::{Document, Entity, Graph};
+use crate::outputs::{self, Kind, Output};
 use crate::urls::Urls;
 use context::*;
 use i18n::Strings;
@@ -62,68 +59,23 @@ pub trait ArticleBodies: Sync {
     fn html(&self, doc: &Document) -> Result<String, Diagnostic>;
 }
 
+impl Page {
+    /// A file that is not in any language (no alternates, no date).
+    fn plain(path: String, content: String) -> Page {
+        Page {
+            path,
+            content,
+            alternates: Vec::new(),
+            lastmod: None,
+        }
+    }
+}
+
 /// Why streaming stopped: a page failed to render, or the sink failed to take it.
 #[derive(Debug)]
 pub enum StreamError<E> {
     Render(Diagnostic),
     Sink(E),
-}
-
-/// Which pages to render: the pages of these articles and entities, and the listings
-/// (home pages, entity indexes) of these languages.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Selection {
-    pub articles: BTreeSet<String>,
-    /// Entities, with the backlink pages to render (`None`: all of them).
-    pub entities: BTreeMap<String, Option<BTreeSet<usize>>>,
-    /// Languages whose entity index and home pages to render (`None`: every home page).
-    pub listing_languages: BTreeMap<String, Option<BTreeSet<usize>>>,
-}
-
-/// Does a selection map (`None`: every page) ask for page `page` of `key`?
-fn wants(map: &BTreeMap<String, Option<BTreeSet<usize>>>, key: &str, page: usize) -> bool {
-    map.get(key)
-        .is_some_and(|pages| pages.as_ref().is_none_or(|p| p.contains(&page)))
-}
-
-/// One page to render; rendering them is independent, so it runs in parallel.
-enum Job<'g> {
-    Home {
-        lang: usize,
-        root: bool,
-        page: usize,
-        pages: usize,
-    },
-    Article {
-        lang: usize,
-        article: &'g Article,
-        version: &'g ArticleVersion,
-    },
-    Entity {
-        lang: usize,
-        entity: &'g Entity,
-        page: usize,
-        pages: usize,
-    },
-    EntityIndex {
-        lang: usize,
-    },
-}
-
-/// How many pages list the articles of `lang` on its home.
-pub fn home_pages(config: &Config, graph: &Graph, lang: &str) -> usize {
-    let n = graph
-        .articles
-        .iter()
-        .filter(|a| a.versions.contains_key(lang))
-        .count();
-    n.div_ceil(config.articles_per_page).max(1)
-}
-
-/// How many pages list an entity's backlinks in `lang`.
-pub fn entity_pages(config: &Config, entity: &Entity, lang: &str) -> usize {
-    let n = entity.backlinks.get(lang).map_or(0, Vec::len);
-    n.div_ceil(config.backlinks_per_page).max(1)
 }
 
 impl Theme {
@@ -187,22 +139,14 @@ impl<'a> Renderer<'a> {
         &self.theme.langs[index]
     }
 
-    /// Renders every page of the site, plus `404.html` and the sitemaps.
-    pub fn render_all(&self) -> Result<Vec<Page>, Diagnostic> {
-        let mut pages = self.render_jobs(self.jobs(None))?;
-        pages.push(self.not_found()?);
-        let sitemaps = self.sitemaps(&pages.iter().collect::<Vec<_>>())?;
-        pages.extend(sitemaps);
-        pages.extend(self.hosting_files());
-        Ok(pages)
-    }
-
-    /// Renders every page and hands each to `sink` as soon as it exists, in parallel, so the
-    /// whole site never sits in memory: `build` minifies and writes each page at once. The
-    /// pages come back without their content (for the sitemap's and the caller's bookkeeping),
-    /// each with what `sink` returned for it.
-    pub fn render_streaming<T: Send, E: Send>(
+    /// Renders every output of `plan` and hands each page to `sink` as soon as it exists, in
+    /// parallel, so the whole site never sits in memory: `build` minifies and writes each page
+    /// at once. The pages come back without their content (for the sitemap's and the caller's
+    /// bookkeeping), each with what `sink` returned for it. Summaries (the sitemaps) are
+    /// rendered last, from every page.
+    pub(crate) fn render_streaming<T: Send, E: Send>(
         &self,
+        plan: &[Output],
         sink: impl Fn(&Page) -> Result<T, E> + Sync,
     ) -> Result<Vec<(Page, T)>, StreamError<E>> {
         let emit = |page: Page| -> Result<(Page, T), StreamError<E>> {
@@ -215,133 +159,72 @@ impl<'a> Renderer<'a> {
                 kept,
             ))
         };
-        let mut pages: Vec<(Page, T)> = self
-            .jobs(None)
+        let mut pages: Vec<(Page, T)> = plan
             .par_iter()
-            .map(|job| emit(self.render_job(job).map_err(StreamError::Render)?))
+            .filter_map(|output| self.render_page(output))
+            .map(|page| emit(page.map_err(StreamError::Render)?))
             .collect::<Result<_, _>>()?;
-        pages.push(emit(self.not_found().map_err(StreamError::Render)?)?);
-        let sitemaps = self
-            .sitemaps(&pages.iter().map(|(page, _)| page).collect::<Vec<_>>())
+        let summaries = self
+            .summaries(&pages.iter().map(|(page, _)| page).collect::<Vec<_>>())
             .map_err(StreamError::Render)?;
-        for sitemap in sitemaps {
-            pages.push(emit(sitemap)?);
-        }
-        for file in self.hosting_files() {
-            pages.push(emit(file)?);
+        for summary in summaries {
+            pages.push(emit(summary)?);
         }
         Ok(pages)
     }
 
-    /// Renders only the selected pages (sitemaps are left to the caller, who knows them all).
-    pub fn render_selection(&self, selection: &Selection) -> Result<Vec<Page>, Diagnostic> {
-        self.render_jobs(self.jobs(Some(selection)))
+    /// Renders every output of `plan` into memory.
+    pub(crate) fn render_site(&self, plan: &[Output]) -> Result<Vec<Page>, Diagnostic> {
+        let mut pages = self.render_pages(&plan.iter().collect::<Vec<_>>())?;
+        let summaries = self.summaries(&pages.iter().collect::<Vec<_>>())?;
+        pages.extend(summaries);
+        Ok(pages)
     }
 
-    fn render_jobs(&self, jobs: Vec<Job>) -> Result<Vec<Page>, Diagnostic> {
-        jobs.par_iter().map(|job| self.render_job(job)).collect()
+    /// Renders these outputs, each on its own (in parallel); summaries are left to
+    /// [`Renderer::summaries`], which needs every page.
+    pub(crate) fn render_pages(&self, outputs: &[&Output]) -> Result<Vec<Page>, Diagnostic> {
+        outputs
+            .par_iter()
+            .filter_map(|output| self.render_page(output))
+            .collect()
     }
 
-    /// `.nojekyll` (GitHub Pages serves the site as is) and `CNAME` for a custom domain.
-    fn hosting_files(&self) -> Vec<Page> {
-        let file = |path: &str, content: String| Page {
-            path: path.to_string(),
-            content,
-            alternates: Vec::new(),
-            lastmod: None,
-        };
-        let mut files = vec![file(".nojekyll", String::new())];
-        if let Some(domain) = &self.config.cname {
-            files.push(file("CNAME", format!("{domain}\n")));
-        }
-        files
-    }
-
-    fn jobs(&self, only: Option<&Selection>) -> Vec<Job<'a>> {
-        let graph: &'a Graph = self.graph;
-        let listing = |code: &str| only.is_none_or(|s| s.listing_languages.contains_key(code));
-        let home_wanted =
-            |code: &str, page: usize| only.is_none_or(|s| wants(&s.listing_languages, code, page));
-        let article_wanted = |key: &str| only.is_none_or(|s| s.articles.contains(key));
-        let entity_wanted = |id: &str| only.is_none_or(|s| s.entities.contains_key(id));
-        let page_wanted = |id: &str, page: usize| only.is_none_or(|s| wants(&s.entities, id, page));
-        let mut jobs = Vec::new();
-        let default = self.config.default_language();
-        if home_wanted(default, 1) {
-            jobs.push(Job::Home {
-                lang: 0,
-                root: true,
-                page: 1,
-                pages: self.home_pages(default),
-            });
-        }
-        for (l, lang) in self.theme.langs.iter().enumerate() {
-            if listing(&lang.code) {
-                jobs.push(Job::EntityIndex { lang: l });
+    /// Renders one output of the [`Stage::Page`] stage; `None` for the other stages.
+    pub(crate) fn render_page(&self, output: &Output) -> Option<Result<Page, Diagnostic>> {
+        let path = output.path.clone();
+        Some(match output.kind {
+            Kind::Home { lang, page, root } => self.home(self.lang(lang), root, page, path),
+            Kind::EntityIndex { lang } => self.entity_index(self.lang(lang), path),
+            Kind::Article { lang, article } => {
+                let article = &self.graph.articles[article];
+                let version = article.versions.get(&self.lang(lang).code)?;
+                self.article(self.lang(lang), article, version)
             }
-            let pages = self.home_pages(&lang.code);
-            for page in (1..=pages).filter(|&p| home_wanted(&lang.code, p)) {
-                jobs.push(Job::Home {
-                    lang: l,
-                    root: false,
-                    page,
-                    pages,
-                });
+            Kind::Entity { lang, entity, page } => {
+                self.entity(self.lang(lang), &self.graph.entities[entity], page, path)
             }
-            for article in graph.articles.iter().filter(|a| article_wanted(&a.key)) {
-                if let Some(version) = article.versions.get(&lang.code) {
-                    jobs.push(Job::Article {
-                        lang: l,
-                        article,
-                        version,
-                    });
-                }
+            Kind::NotFound => self.not_found(path),
+            Kind::NoJekyll => Ok(Page::plain(path, String::new())),
+            Kind::Cname => {
+                let domain = self.config.cname.as_deref().unwrap_or_default();
+                Ok(Page::plain(path, format!("{domain}\n")))
             }
-            for entity in graph.entities.iter().filter(|e| entity_wanted(e.id())) {
-                let pages = self.entity_pages(entity, &lang.code);
-                for page in (1..=pages).filter(|&p| page_wanted(entity.id(), p)) {
-                    jobs.push(Job::Entity {
-                        lang: l,
-                        entity,
-                        page,
-                        pages,
-                    });
-                }
-            }
-        }
-        jobs
+            Kind::Sitemap { .. } | Kind::Static(_) => return None,
+        })
     }
 
-    fn render_job(&self, job: &Job) -> Result<Page, Diagnostic> {
-        match *job {
-            Job::Home {
-                lang,
-                root,
-                page,
-                pages,
-            } => self.home(self.lang(lang), root, page, pages),
-            Job::Article {
-                lang,
-                article,
-                version,
-            } => self.article(self.lang(lang), article, version),
-            Job::Entity {
-                lang,
-                entity,
-                page,
-                pages,
-            } => self.entity(self.lang(lang), entity, page, pages),
-            Job::EntityIndex { lang } => self.entity_index(self.lang(lang)),
-        }
+    /// The outputs made from every page: the sitemaps.
+    pub(crate) fn summaries(&self, pages: &[&Page]) -> Result<Vec<Page>, Diagnostic> {
+        self.sitemaps(pages)
     }
 
-    /// How many pages list the articles of `lang` on its home.
-    pub fn home_pages(&self, lang: &str) -> usize {
-        home_pages(self.config, self.graph, lang)
+    pub(crate) fn home_pages(&self, lang: &str) -> usize {
+        outputs::home_pages(self.config, self.graph, lang)
     }
 
-    pub fn entity_pages(&self, entity: &Entity, lang: &str) -> usize {
-        entity_pages(self.config, entity, lang)
+    pub(crate) fn entity_pages(&self, entity: &Entity, lang: &str) -> usize {
+        outputs::entity_pages(self.config, entity, lang)
     }
 
     /// Head links and the language switcher, from the page's versions in each language.

@@ -7,6 +7,7 @@ use super::{Lang, Page, Renderer};
 use crate::diagnostic::Diagnostic;
 use crate::graph::{Article, ArticleVersion, Entity};
 use crate::load::EntityKind;
+use crate::outputs::SITEMAP_URLS;
 use crate::urls;
 
 impl Renderer<'_> {
@@ -15,7 +16,7 @@ impl Renderer<'_> {
         lang: &Lang,
         root: bool,
         page: usize,
-        pages: usize,
+        path: String,
     ) -> Result<Page, Diagnostic> {
         #[derive(Serialize)]
         struct Home<'a> {
@@ -25,7 +26,7 @@ impl Renderer<'_> {
             is_root: bool,
             pagination: Pagination,
         }
-        let path = urls::home_page_path(&lang.code, page);
+        let pages = self.home_pages(&lang.code);
         let versions: Vec<(&str, String)> = self
             .theme
             .langs
@@ -34,7 +35,9 @@ impl Renderer<'_> {
             .map(|l| (l.code.as_str(), urls::home_page_path(&l.code, page)))
             .collect();
         let x_default = (page == 1).then(|| self.config.base_url.clone());
-        let common = self.common(lang, &path, &versions, x_default, None);
+        // The root's copy of the first page has the canonical URL of the language's.
+        let canonical = urls::home_page_path(&lang.code, page);
+        let common = self.common(lang, &canonical, &versions, x_default, None);
         let per_page = self.config.articles_per_page;
         let articles = self
             .graph
@@ -52,7 +55,7 @@ impl Renderer<'_> {
             pagination: pagination(page, pages, |n| self.urls.home_page(&lang.code, n)),
         };
         if root {
-            self.render(lang, "home.html", "index.html".into(), &data)
+            self.render(lang, "home.html", path, &data)
         } else {
             self.render_localized(lang, "home.html", path, &data, &versions)
         }
@@ -218,7 +221,7 @@ impl Renderer<'_> {
         lang: &Lang,
         entity: &Entity,
         page: usize,
-        pages: usize,
+        path: String,
     ) -> Result<Page, Diagnostic> {
         #[derive(Serialize)]
         struct EntityPage<'a> {
@@ -232,7 +235,7 @@ impl Renderer<'_> {
         }
         let code = lang.code.as_str();
         let id = entity.id();
-        let path = urls::entity_path(code, id, page);
+        let pages = self.entity_pages(entity, code);
         let versions: Vec<(&str, String)> = self
             .theme
             .langs
@@ -255,14 +258,13 @@ impl Renderer<'_> {
         self.render_localized(lang, "entity.html", path, &data, &versions)
     }
 
-    pub(super) fn entity_index(&self, lang: &Lang) -> Result<Page, Diagnostic> {
+    pub(super) fn entity_index(&self, lang: &Lang, path: String) -> Result<Page, Diagnostic> {
         #[derive(Serialize)]
         struct Index<'a> {
             #[serde(flatten)]
             common: Common<'a>,
             groups: Vec<EntityGroup>,
         }
-        let path = urls::entities_path(&lang.code);
         let versions = self.every_language(urls::entities_path);
         let common = self.common(lang, &path, &versions, None, None);
         let counts = self.graph.entities.iter().map(|e| {
@@ -279,7 +281,7 @@ impl Renderer<'_> {
         )
     }
 
-    pub fn not_found(&self) -> Result<Page, Diagnostic> {
+    pub(super) fn not_found(&self, path: String) -> Result<Page, Diagnostic> {
         #[derive(Serialize)]
         struct NotFound<'a> {
             lang: &'a str,
@@ -306,12 +308,12 @@ impl Renderer<'_> {
                 })
                 .collect(),
         };
-        self.render(default, "404.html", "404.html".into(), &data)
+        self.render(default, "404.html", path, &data)
     }
 
     /// Every language page, with its translations as hreflang alternates: `sitemap.xml`, or,
     /// beyond [`SITEMAP_URLS`] pages, `sitemap.xml` as the index of `sitemaps/<n>.xml` files.
-    pub fn sitemaps(&self, pages: &[&Page]) -> Result<Vec<Page>, Diagnostic> {
+    pub(super) fn sitemaps(&self, pages: &[&Page]) -> Result<Vec<Page>, Diagnostic> {
         // Sorted, so sitemaps rendered after an edit are the ones a full build writes.
         let mut listed: Vec<&Page> = pages
             .iter()
@@ -329,7 +331,7 @@ impl Renderer<'_> {
         let mut files = Vec::new();
         let mut sitemaps = Vec::new();
         for (i, chunk) in listed.chunks(SITEMAP_URLS).enumerate() {
-            let path = format!("sitemaps/{}.xml", i + 1);
+            let path = urls::sitemap_path(i + 1);
             sitemaps.push(self.urls.absolute(&path));
             files.push(self.urlset(chunk, path)?);
         }
@@ -384,10 +386,6 @@ impl Renderer<'_> {
 /// Stands for an article's body in its page until the page is rendered. Text from content
 /// cannot produce it: `<` in text is escaped, and raw HTML is only ever inside the body.
 const BODY_MARK: &str = "<!--depeche:article-body-->";
-
-/// The most URLs a sitemap file lists. The protocol allows 50,000; smaller files also keep
-/// the memory one takes to render small (31,906 entries in one took 86 MiB).
-pub const SITEMAP_URLS: usize = 5_000;
 
 /// Previous, next and every page of a paginated list.
 fn pagination(page: usize, pages: usize, url: impl Fn(usize) -> String) -> Pagination {

@@ -16,9 +16,9 @@ use notify_debouncer_full::notify::{RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer_opt};
 use tokio::sync::broadcast;
 
-use crate::build::{self, BuildError};
 use crate::diagnostic::Diagnostic;
 use crate::incremental::Session;
+use crate::site::{self, BuildError};
 
 /// The files being served, by path relative to the site root (`fr/index.html`, `style.css`).
 pub type Files = HashMap<String, Arc<[u8]>>;
@@ -233,8 +233,8 @@ fn static_files(root: &Path) -> Files {
         .collect()
 }
 
-fn build_options(options: &Options) -> build::Options {
-    build::Options {
+fn build_options(options: &Options) -> site::Options {
+    site::Options {
         root: options.root.clone(),
         base_url: options.base_url.clone(),
         output_dir: None,

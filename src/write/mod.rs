@@ -21,7 +21,7 @@ pub use manifest::Record;
 
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic, Location};
-use crate::outputs::Planned;
+use crate::outputs;
 use crate::render::Page;
 
 /// What a build wrote.
@@ -116,7 +116,7 @@ impl Output {
 
     /// Opens the staging folder and records there, before anything is written, every file the
     /// build is about to write (`plan`).
-    pub fn stage(mut self, plan: &[Planned]) -> Result<Staging, Diagnostic> {
+    pub(crate) fn stage(mut self, plan: &[outputs::Output]) -> Result<Staging, Diagnostic> {
         let layout = self.layout.clone();
         // A folder adopted with --force keeps its new manifest, so that it stays depeche's.
         if let Some(out) = &self.out
@@ -402,7 +402,7 @@ pub fn minify(html: &str) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::outputs::Origin;
+    use crate::outputs::{self, Kind};
 
     fn config(root: &Path) -> Config {
         Config {
@@ -428,12 +428,12 @@ mod tests {
         }
     }
 
-    fn plan(paths: &[&str]) -> Vec<Planned> {
+    fn plan(paths: &[&str]) -> Vec<outputs::Output> {
         paths
             .iter()
-            .map(|p| Planned {
+            .map(|p| outputs::Output {
                 path: p.to_string(),
-                origin: Origin::Site("test page"),
+                kind: Kind::NotFound,
             })
             .collect()
     }

@@ -495,17 +495,14 @@ fn a_closed_output_stops_a_command_quietly() {
 /// build stops with E0029 rather than mixing the two versions.
 #[test]
 fn an_article_edited_during_the_build_stops_it() {
-    use depeche::analyze::{self, AnalyzeOptions};
-    use depeche::build::{self, Options};
     use depeche::render::ArticleBodies;
+    use depeche::site::{Options, Purpose, Site};
     let site = TestSite::frozen();
     let options = Options {
         root: site.root().to_path_buf(),
         ..Default::default()
     };
-    let config = build::load_config(&options).unwrap();
-    let analysis = analyze::analyze(config, AnalyzeOptions::default());
-    let site_model = analysis.into_site().unwrap();
+    let site_model = Site::load(&options, Purpose::Render).unwrap();
     let article = &site_model.graph.articles[0];
     let doc = &article.versions.values().next().unwrap().doc;
     let html = site_model.bodies.html(doc).unwrap();

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use crate::common::TestSite;
-use depeche::build::Options;
 use depeche::incremental::{Session, Update};
+use depeche::site::Options;
 
 const ENTITIES: [&str; 6] = ["aleppo", "hts", "idlib", "osdh", "russia", "turkey"];
 

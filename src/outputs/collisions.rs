@@ -1,34 +1,16 @@
-//! Every file a build writes, known before anything is written. The list is checked for
-//! collisions (two sources for one file, a file where a folder must be, paths that differ only
-//! by case or Unicode normalisation, which case-insensitive and normalising file systems such as
-//! macOS's and Windows' merge) and journaled in the output folder's manifest before writing.
+//! Files of the plan that would land on one another: two sources for one file, a file where a
+//! folder must be, paths that differ only by case or Unicode normalisation (which
+//! case-insensitive and normalising file systems such as macOS's and Windows' merge).
 
 use std::collections::HashMap;
 use std::fmt;
-use std::path::{Path, PathBuf};
 
 use unicode_normalization::UnicodeNormalization;
 
-use crate::config::Config;
+use super::{Origin, Output};
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::graph::Graph;
-use crate::render::{self, SITEMAP_URLS};
-use crate::source;
-use crate::urls;
 use crate::write::manifest;
-
-/// Where a planned file comes from, for error messages.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Origin {
-    /// An article's page: its source file.
-    Article(PathBuf),
-    /// An entity's page: its id.
-    Entity(String),
-    /// A page depeche makes for the site (home, indexes, 404, sitemaps, hosting files).
-    Site(&'static str),
-    /// A file copied from `static/`: its path relative to the site root.
-    Static(PathBuf),
-}
 
 impl Origin {
     fn location(&self) -> Option<Location> {
@@ -50,104 +32,11 @@ impl fmt::Display for Origin {
     }
 }
 
-/// One file of the output, by `/`-separated path relative to the output folder.
+/// A planned file and where it comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Planned {
-    pub path: String,
-    pub origin: Origin,
-}
-
-/// The pages a full render produces, in no particular order.
-pub fn pages(config: &Config, graph: &Graph) -> Vec<Planned> {
-    let mut plan = Vec::new();
-    let mut add = |path: String, origin: Origin| plan.push(Planned { path, origin });
-    add("index.html".into(), Origin::Site("home page"));
-    let mut listed = 0;
-    for lang in &config.languages {
-        let homes = render::home_pages(config, graph, lang);
-        for page in 1..=homes {
-            add(urls::home_page_path(lang, page), Origin::Site("home page"));
-        }
-        add(urls::entities_path(lang), Origin::Site("entity index"));
-        listed += homes + 1;
-        for article in &graph.articles {
-            if let Some(version) = article.versions.get(lang) {
-                add(
-                    version.path.clone(),
-                    Origin::Article(version.source.clone()),
-                );
-                listed += 1;
-            }
-        }
-        for entity in &graph.entities {
-            let pages = render::entity_pages(config, entity, lang);
-            for page in 1..=pages {
-                add(
-                    urls::entity_path(lang, entity.id(), page),
-                    Origin::Entity(entity.id().to_string()),
-                );
-            }
-            listed += pages;
-        }
-    }
-    add("404.html".into(), Origin::Site("404 page"));
-    add("sitemap.xml".into(), Origin::Site("sitemap"));
-    if listed > SITEMAP_URLS {
-        for n in 1..=listed.div_ceil(SITEMAP_URLS) {
-            add(format!("sitemaps/{n}.xml"), Origin::Site("sitemap"));
-        }
-    }
-    add(".nojekyll".into(), Origin::Site("GitHub Pages marker"));
-    if config.cname.is_some() {
-        add("CNAME".into(), Origin::Site("CNAME file"));
-    }
-    plan
-}
-
-/// Every regular file under `static/`, as (path in the output, file). Symbolic links are not
-/// followed: nothing outside the site is published.
-pub fn static_files(root: &Path) -> (Vec<(String, PathBuf)>, Vec<Diagnostic>) {
-    let dir = root.join("static");
-    let mut files = Vec::new();
-    let mut problems = Vec::new();
-    if !dir.is_dir() {
-        return (files, problems);
-    }
-    for entry in walkdir::WalkDir::new(&dir)
-        .follow_links(false)
-        .sort_by_file_name()
-    {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(e) => {
-                problems.push(source::walk_error(root, &dir, &e));
-                continue;
-            }
-        };
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let shown = source::display_path(root, entry.path());
-        let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
-        let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
-        match parts {
-            Some(parts) if parts.iter().all(|p| !p.contains(char::is_control)) => {
-                files.push((parts.join("/"), entry.path().to_path_buf()));
-            }
-            _ => problems.push(
-                Diagnostic::at(
-                    Code::InvalidFileName,
-                    format!(
-                        "{}: the name is not valid UTF-8 or holds control characters",
-                        shown.display()
-                    ),
-                    Location::file_only(&shown),
-                )
-                .with_help("rename the file: published file names become URLs"),
-            ),
-        }
-    }
-    (files, problems)
+struct Planned {
+    path: String,
+    origin: Origin,
 }
 
 /// The form under which case-insensitive, normalising file systems store a path.
@@ -157,7 +46,18 @@ fn folded(path: &str) -> String {
 
 /// Finds every pair of planned files that would land on the same file, or where one needs a
 /// folder the other makes a file of, on any of the file systems a site is cloned onto.
-pub fn collisions(plan: &[Planned]) -> Vec<Diagnostic> {
+pub(crate) fn collisions(plan: &[Output], graph: &Graph) -> Vec<Diagnostic> {
+    let planned: Vec<Planned> = plan
+        .iter()
+        .map(|output| Planned {
+            path: output.path.clone(),
+            origin: output.origin(graph),
+        })
+        .collect();
+    collisions_among(&planned)
+}
+
+fn collisions_among(plan: &[Planned]) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     let mut by_name: HashMap<String, &Planned> = HashMap::with_capacity(plan.len());
     for planned in plan {
@@ -243,6 +143,7 @@ fn collision(first: &Planned, second: &Planned) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::PathBuf;
 
     fn planned(path: &str, origin: Origin) -> Planned {
         Planned {
@@ -259,7 +160,7 @@ mod tests {
     fn case_and_normalisation_collide_but_accents_do_not() {
         let nfc = "fr/articles/caf\u{e9}/index.html";
         let nfd = "fr/articles/cafe\u{301}/index.html";
-        let found = collisions(&[
+        let found = collisions_among(&[
             article("fr/articles/Foo/index.html", "a.fr.md"),
             article("fr/articles/foo/index.html", "b.fr.md"),
             article(nfc, "c.fr.md"),
@@ -285,7 +186,7 @@ mod tests {
 
     #[test]
     fn static_files_cannot_replace_pages_or_their_folders() {
-        let found = collisions(&[
+        let found = collisions_among(&[
             planned("404.html", Origin::Site("404 page")),
             article("fr/articles/alep/index.html", "content/articles/alep.fr.md"),
             planned("404.html", Origin::Static("static/404.html".into())),

@@ -1,0 +1,296 @@
+//! Every file the site produces, as one list: the registry of output kinds and the plan of a
+//! site's outputs, known before anything is rendered or written.
+//!
+//! Each [`Kind`] declares its templates ([`Kind::templates`]), what it is made from
+//! ([`Output::source`], which tells a rebuild which edits change it) and its path (through
+//! [`crate::urls`]). The build journals the plan before writing, `serve` re-renders from it,
+//! and [`collisions`] checks it for files that would land on one another.
+
+mod collisions;
+
+pub(crate) use collisions::collisions;
+
+use std::path::{Path, PathBuf};
+
+use crate::config::Config;
+use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::graph::{Entity, Graph};
+use crate::source;
+use crate::urls;
+
+/// The most URLs a sitemap file lists. The protocol allows 50,000; smaller files also keep
+/// the memory one takes to render small (31,906 entries in one took 86 MiB).
+pub(crate) const SITEMAP_URLS: usize = 5_000;
+
+/// One kind of output. Languages, articles and entities are indexes into the configuration's
+/// languages and the graph's articles and entities.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// A page of a language's home, listing its articles; `root` for the copy of the default
+    /// language's first page at the site root.
+    Home {
+        lang: usize,
+        page: usize,
+        root: bool,
+    },
+    /// The entities of a language, by type.
+    EntityIndex { lang: usize },
+    /// An article in one language.
+    Article { lang: usize, article: usize },
+    /// A page of an entity's backlinks in one language.
+    Entity {
+        lang: usize,
+        entity: usize,
+        page: usize,
+    },
+    /// `404.html`, in every language.
+    NotFound,
+    /// The sitemap (`part` 0: `sitemap.xml`, the urlset or the index of the parts).
+    Sitemap { part: usize },
+    /// `.nojekyll`: GitHub Pages serves the site as is.
+    NoJekyll,
+    /// `CNAME`, for a custom domain.
+    Cname,
+    /// A file copied from `static/`.
+    Static(PathBuf),
+}
+
+/// One file of the output: its `/`-separated path relative to the output folder and its kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Output {
+    pub path: String,
+    pub kind: Kind,
+}
+
+/// What an output is made from: a rebuild renders again the outputs whose source an edit
+/// touches. Every output also depends on the configuration and its templates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Source<'a> {
+    /// One article (all its languages).
+    Article(&'a str),
+    /// One page of an entity's backlinks.
+    Entity { id: &'a str, page: usize },
+    /// A language's listings: one home page, or (`None`) a listing of every article.
+    Listing { lang: &'a str, page: Option<usize> },
+    /// Every page's path, languages and date.
+    Pages,
+    /// Only the configuration and the templates.
+    Site,
+    /// A file of `static/`.
+    Static,
+}
+
+/// When an output is rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stage {
+    /// On its own, in parallel with the others.
+    Page,
+    /// After every page, from their paths, languages and dates.
+    Summary,
+    /// Copied, not rendered.
+    Copy,
+}
+
+impl Kind {
+    /// The templates it is rendered with (a change to any other template, a partial or the
+    /// base layout, renders everything again).
+    pub(crate) fn templates(&self) -> &'static [&'static str] {
+        match self {
+            Kind::Home { .. } => &["home.html"],
+            Kind::EntityIndex { .. } => &["entities.html"],
+            Kind::Article { .. } => &["article.html"],
+            Kind::Entity { .. } => &["entity.html"],
+            Kind::NotFound => &["404.html"],
+            Kind::Sitemap { .. } => &["sitemap.xml", "sitemap_index.xml"],
+            Kind::NoJekyll | Kind::Cname | Kind::Static(_) => &[],
+        }
+    }
+
+    pub(crate) fn stage(&self) -> Stage {
+        match self {
+            Kind::Sitemap { .. } => Stage::Summary,
+            Kind::Static(_) => Stage::Copy,
+            _ => Stage::Page,
+        }
+    }
+}
+
+impl Output {
+    /// What it is made from, looked up in the graph it was planned from.
+    pub(crate) fn source<'g>(&self, config: &'g Config, graph: &'g Graph) -> Source<'g> {
+        let lang = |l: usize| config.languages[l].as_str();
+        match self.kind {
+            Kind::Home { lang: l, page, .. } => Source::Listing {
+                lang: lang(l),
+                page: Some(page),
+            },
+            Kind::EntityIndex { lang: l } => Source::Listing {
+                lang: lang(l),
+                page: None,
+            },
+            Kind::Article { article, .. } => Source::Article(&graph.articles[article].key),
+            Kind::Entity { entity, page, .. } => Source::Entity {
+                id: graph.entities[entity].id(),
+                page,
+            },
+            Kind::Sitemap { .. } => Source::Pages,
+            Kind::NotFound | Kind::NoJekyll | Kind::Cname => Source::Site,
+            Kind::Static(_) => Source::Static,
+        }
+    }
+
+    /// Where it comes from, for error messages.
+    pub(crate) fn origin(&self, graph: &Graph) -> Origin {
+        match &self.kind {
+            Kind::Article { lang: _, article } => {
+                let version = graph.articles[*article]
+                    .versions
+                    .values()
+                    .find(|v| v.path == self.path);
+                Origin::Article(version.map(|v| v.doc.source.clone()).unwrap_or_default())
+            }
+            Kind::Entity { entity, .. } => Origin::Entity(graph.entities[*entity].id().to_string()),
+            Kind::Home { .. } => Origin::Site("home page"),
+            Kind::EntityIndex { .. } => Origin::Site("entity index"),
+            Kind::NotFound => Origin::Site("404 page"),
+            Kind::Sitemap { .. } => Origin::Site("sitemap"),
+            Kind::NoJekyll => Origin::Site("GitHub Pages marker"),
+            Kind::Cname => Origin::Site("CNAME file"),
+            Kind::Static(file) => Origin::Static(file.clone()),
+        }
+    }
+}
+
+/// Where a planned file comes from, for error messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Origin {
+    /// An article's page: its source file.
+    Article(PathBuf),
+    /// An entity's page: its id.
+    Entity(String),
+    /// A page depeche makes for the site (home, indexes, 404, sitemaps, hosting files).
+    Site(&'static str),
+    /// A file copied from `static/`: its path relative to the site root.
+    Static(PathBuf),
+}
+
+/// How many pages list the articles of `lang` on its home.
+pub(crate) fn home_pages(config: &Config, graph: &Graph, lang: &str) -> usize {
+    let n = graph
+        .articles
+        .iter()
+        .filter(|a| a.versions.contains_key(lang))
+        .count();
+    n.div_ceil(config.articles_per_page).max(1)
+}
+
+/// How many pages list an entity's backlinks in `lang`.
+pub(crate) fn entity_pages(config: &Config, entity: &Entity, lang: &str) -> usize {
+    let n = entity.backlinks.get(lang).map_or(0, Vec::len);
+    n.div_ceil(config.backlinks_per_page).max(1)
+}
+
+/// Every file a full build writes: the pages in the order they are rendered, then the
+/// summaries, the hosting files and `static/`.
+pub(crate) fn plan(config: &Config, graph: &Graph, statics: &[(String, PathBuf)]) -> Vec<Output> {
+    let mut plan = Vec::new();
+    let mut add = |path: String, kind: Kind| plan.push(Output { path, kind });
+    add(
+        "index.html".into(),
+        Kind::Home {
+            lang: 0,
+            page: 1,
+            root: true,
+        },
+    );
+    // Pages with a version in each language, which the sitemap lists.
+    let mut listed = 0;
+    for (lang, code) in config.languages.iter().enumerate() {
+        add(urls::entities_path(code), Kind::EntityIndex { lang });
+        let homes = home_pages(config, graph, code);
+        for page in 1..=homes {
+            let root = false;
+            add(
+                urls::home_page_path(code, page),
+                Kind::Home { lang, page, root },
+            );
+        }
+        listed += homes + 1;
+        for (article, a) in graph.articles.iter().enumerate() {
+            if let Some(version) = a.versions.get(code) {
+                add(version.path.clone(), Kind::Article { lang, article });
+                listed += 1;
+            }
+        }
+        for (entity, e) in graph.entities.iter().enumerate() {
+            let pages = entity_pages(config, e, code);
+            for page in 1..=pages {
+                let path = urls::entity_path(code, e.id(), page);
+                add(path, Kind::Entity { lang, entity, page });
+            }
+            listed += pages;
+        }
+    }
+    add("404.html".into(), Kind::NotFound);
+    add("sitemap.xml".into(), Kind::Sitemap { part: 0 });
+    if listed > SITEMAP_URLS {
+        for part in 1..=listed.div_ceil(SITEMAP_URLS) {
+            add(urls::sitemap_path(part), Kind::Sitemap { part });
+        }
+    }
+    add(".nojekyll".into(), Kind::NoJekyll);
+    if config.cname.is_some() {
+        add("CNAME".into(), Kind::Cname);
+    }
+    for (path, file) in statics {
+        let shown = source::display_path(&config.root, file);
+        add(path.clone(), Kind::Static(shown));
+    }
+    plan
+}
+
+/// Every regular file under `static/`, as (path in the output, file). Symbolic links are not
+/// followed: nothing outside the site is published.
+pub(crate) fn static_files(root: &Path) -> (Vec<(String, PathBuf)>, Vec<Diagnostic>) {
+    let dir = root.join("static");
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    if !dir.is_dir() {
+        return (files, problems);
+    }
+    for entry in walkdir::WalkDir::new(&dir)
+        .follow_links(false)
+        .sort_by_file_name()
+    {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                problems.push(source::walk_error(root, &dir, &e));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let shown = source::display_path(root, entry.path());
+        let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
+        let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
+        match parts {
+            Some(parts) if parts.iter().all(|p| !p.contains(char::is_control)) => {
+                files.push((parts.join("/"), entry.path().to_path_buf()));
+            }
+            _ => problems.push(
+                Diagnostic::at(
+                    Code::InvalidFileName,
+                    format!(
+                        "{}: the name is not valid UTF-8 or holds control characters",
+                        shown.display()
+                    ),
+                    Location::file_only(&shown),
+                )
+                .with_help("rename the file: published file names become URLs"),
+            ),
+        }
+    }
+    (files, problems)
+}

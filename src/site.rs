@@ -1,0 +1,153 @@
+//! The site, loaded one way for `build`, `check` and `serve`: its configuration, its theme
+//! (templates and UI strings), its analysed content and the plan of every output.
+
+use std::path::PathBuf;
+
+use crate::analyze::{self, AnalyzeOptions, Bodies, Parts};
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::graph::Graph;
+use crate::outputs::Output;
+use crate::render::{Page, Renderer, Theme};
+
+/// Where the site is and how to read it, from the command line.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The site's root directory (holding `site.yaml`).
+    pub root: PathBuf,
+    /// Overrides `base_url` from site.yaml.
+    pub base_url: Option<String>,
+    /// Overrides `output_dir` from site.yaml (relative to the current directory).
+    pub output_dir: Option<PathBuf>,
+    /// Include articles marked `draft: true`.
+    pub drafts: bool,
+    /// Let the build replace an output folder that depeche did not write (never the site, its
+    /// sources, the home folder or the file system root).
+    pub force: bool,
+}
+
+/// What the site is loaded for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Rendering pages (`build`, `serve`).
+    Render,
+    /// Diagnostics (`check`, `annotate`): `suggest` looks for unannotated mentions; without
+    /// `render`, what only pages need (their sentences, co-mentions) is skipped.
+    Check { suggest: bool, render: bool },
+}
+
+/// Why the site cannot be built: every problem found, errors first.
+#[derive(Debug, thiserror::Error)]
+#[error("the build stopped: {} error(s)", diagnostics.iter().filter(|d| d.is_error()).count())]
+pub struct BuildError {
+    /// Errors, then warnings and suggestions.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl From<Diagnostic> for BuildError {
+    fn from(d: Diagnostic) -> Self {
+        BuildError {
+            diagnostics: vec![d],
+        }
+    }
+}
+
+impl From<Diagnostics> for BuildError {
+    fn from(all: Diagnostics) -> Self {
+        BuildError {
+            diagnostics: all.into(),
+        }
+    }
+}
+
+impl From<Vec<Diagnostic>> for BuildError {
+    fn from(diagnostics: Vec<Diagnostic>) -> Self {
+        BuildError { diagnostics }
+    }
+}
+
+/// A site with no error, ready to render.
+pub struct Site {
+    /// The configuration, with the command line's overrides.
+    pub config: Config,
+    pub(crate) theme: Theme,
+    /// The linked content.
+    pub graph: Graph,
+    /// Everything loaded and annotated.
+    pub parts: Parts,
+    /// Every file a full build writes, in the order they are rendered.
+    pub(crate) plan: Vec<Output>,
+    /// The files of `static/`: (path in the output, file).
+    pub(crate) statics: Vec<(String, PathBuf)>,
+    /// Makes articles' bodies when their pages are rendered.
+    pub bodies: Bodies,
+    /// Warnings and suggestions, sorted.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The configuration in `options.root`, with the command line's overrides.
+pub fn load_config(options: &Options) -> Result<Config, BuildError> {
+    let mut config = Config::load(&options.root, options.base_url.as_deref())?;
+    if let Some(out) = &options.output_dir {
+        config.output_dir = std::path::absolute(out).unwrap_or_else(|_| out.clone());
+    }
+    Ok(config)
+}
+
+impl Site {
+    /// Reads, checks and links the site at `options.root`; fails with every problem found.
+    pub fn load(options: &Options, purpose: Purpose) -> Result<Site, BuildError> {
+        let config = load_config(options)?;
+        Site::from_config(config, options.drafts, purpose)
+    }
+
+    /// [`Site::load`] with the configuration already read. Theme problems come first: they
+    /// are the site's setup, and rendering would meet them first.
+    pub fn from_config(config: Config, drafts: bool, purpose: Purpose) -> Result<Site, BuildError> {
+        let theme = Theme::load(&config);
+        let (suggest, render) = match purpose {
+            Purpose::Render => (false, true),
+            Purpose::Check { suggest, render } => (suggest, render),
+        };
+        let analysis = analyze::analyze(
+            config,
+            AnalyzeOptions {
+                drafts,
+                suggest,
+                check_only: !render,
+            },
+        );
+        let theme = match theme {
+            Ok(theme) => theme,
+            Err(mut problems) => {
+                problems.extend(analysis.diagnostics);
+                return Err(problems.into());
+            }
+        };
+        match analysis.graph {
+            Some(graph) if !analysis.diagnostics.iter().any(Diagnostic::is_error) => Ok(Site {
+                bodies: Bodies::new(&analysis.config, &analysis.parts),
+                config: analysis.config,
+                theme,
+                graph,
+                parts: analysis.parts,
+                plan: analysis.plan,
+                statics: analysis.statics,
+                warnings: analysis.diagnostics,
+            }),
+            _ => Err(analysis.diagnostics.into()),
+        }
+    }
+
+    /// Renders the site's pages from its current state.
+    pub fn renderer(&self) -> Renderer<'_> {
+        Renderer::new(&self.config, &self.graph, &self.theme, &self.bodies)
+    }
+
+    /// Renders the page planned at `path` (relative to the output folder); `None` when the
+    /// site has no page there.
+    pub fn render(&self, path: &str) -> Option<Result<Page, Diagnostic>> {
+        let output = self.plan.iter().find(|o| o.path == path)?;
+        self.renderer().render_page(output)
+    }
+}
