@@ -29,7 +29,7 @@ fn main() {
         ..Default::default()
     };
     let start = Instant::now();
-    let mut session = match Session::start(&options) {
+    let mut session = match Session::start(&options, usize::MAX) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("{e}");

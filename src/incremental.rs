@@ -6,9 +6,9 @@
 //! new or renamed article) falls back to a full build; a template change re-renders the pages
 //! that use it.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use crate::analyze;
 use crate::annotate::Annotator;
@@ -17,15 +17,19 @@ use crate::diagnostic::Diagnostic;
 use crate::graph::{Document, Graph};
 use crate::load;
 use crate::outputs::{self, Output, Source, Stage};
-use crate::render::{Page, Theme};
+use crate::render::{Page, StreamError, Theme};
 use crate::site::{BuildError, Options, Purpose, Site};
 use crate::urls::Urls;
 
-/// A built site kept in memory with everything needed to rebuild part of it.
+/// A built site kept in memory with everything needed to rebuild part of it. Pages are
+/// rendered when asked for and kept within a budget of bytes: a site of 30,000 pages is not
+/// held whole.
 pub struct Session {
     options: Options,
     site: Site,
+    /// Every page's path, languages and date (what summaries are made from), without content.
     pages: BTreeMap<String, Page>,
+    cache: Mutex<PageCache>,
 }
 
 /// What a rebuild changed.
@@ -40,14 +44,28 @@ pub struct Update {
 }
 
 impl Session {
-    /// A full build into memory.
-    pub fn start(options: &Options) -> Result<Session, BuildError> {
+    /// A full build into memory, keeping at most `cache_bytes` of rendered pages. Every page
+    /// is rendered once, so that a page that fails is reported now.
+    pub fn start(options: &Options, cache_bytes: usize) -> Result<Session, BuildError> {
         let site = Site::load(options, Purpose::Render)?;
-        let pages = site.renderer().render_site(&site.plan)?;
+        let cache = Mutex::new(PageCache::new(cache_bytes));
+        let keep = |page: &Page| {
+            lock(&cache).insert(&page.path, &page.content);
+            Ok::<(), std::convert::Infallible>(())
+        };
+        let pages = match site.renderer().render_streaming(&site.plan, keep) {
+            Ok(pages) => pages,
+            Err(StreamError::Render(d)) => return Err(d.into()),
+            Err(StreamError::Sink(never)) => match never {},
+        };
         Ok(Session {
             options: options.clone(),
-            pages: pages.into_iter().map(|p| (p.path.clone(), p)).collect(),
+            pages: pages
+                .into_iter()
+                .map(|(p, ())| (p.path.clone(), p))
+                .collect(),
             site,
+            cache,
         })
     }
 
@@ -55,16 +73,42 @@ impl Session {
         &self.site.config
     }
 
-    pub fn pages(&self) -> impl Iterator<Item = &Page> {
-        self.pages.values()
+    /// How the session was started, to start a fresh one.
+    pub fn options(&self) -> &Options {
+        &self.options
     }
 
-    /// Hands over the content of a page, leaving it empty here: `serve` keeps the one copy it
-    /// serves, and the session needs only each page's path, alternates and date to go on.
-    pub fn take_content(&mut self, path: &str) -> Option<String> {
-        self.pages
-            .get_mut(path)
-            .map(|page| std::mem::take(&mut page.content))
+    /// The content of the page at `path` (relative to the output folder), rendered now if it
+    /// is not kept; `None` when the site has no such page.
+    pub fn page(&self, path: &str) -> Option<Result<Arc<[u8]>, Diagnostic>> {
+        if let Some(content) = lock(&self.cache).get(path) {
+            return Some(Ok(content));
+        }
+        if !self.pages.contains_key(path) {
+            return None;
+        }
+        let rendered = match self.site.render(path) {
+            Some(rendered) => rendered,
+            None => self.summary(path)?,
+        };
+        match rendered {
+            Ok(page) => Some(Ok(lock(&self.cache).insert(path, &page.content))),
+            Err(d) => Some(Err(d)),
+        }
+    }
+
+    /// A summary (a sitemap), made again from every page's path, languages and date.
+    fn summary(&self, path: &str) -> Option<Result<Page, Diagnostic>> {
+        let all: Vec<&Page> = self.pages.values().collect();
+        match self.site.renderer().summaries(&all) {
+            Ok(summaries) => summaries.into_iter().find(|s| s.path == path).map(Ok),
+            Err(d) => Some(Err(d)),
+        }
+    }
+
+    /// Whether the site has a page at `path`.
+    pub fn has_page(&self, path: &str) -> bool {
+        self.pages.contains_key(path)
     }
 
     /// The paths of every page.
@@ -79,12 +123,25 @@ impl Session {
 
     /// Rebuilds after changes to `changed` (absolute paths). On error the session is unchanged.
     pub fn update(&mut self, changed: &[PathBuf]) -> Result<Update, BuildError> {
+        match self.try_update(changed)? {
+            Some(update) => Ok(update),
+            None => {
+                let fresh = Session::start(&self.options, lock(&self.cache).budget)?;
+                Ok(self.replace(fresh))
+            }
+        }
+    }
+
+    /// Rebuilds after changes to `changed` (absolute paths), unless they need a full build
+    /// (`None`): `serve` makes that one aside and swaps it in with [`Session::replace`], so
+    /// that the last good site is served meanwhile. On error the session is unchanged.
+    pub fn try_update(&mut self, changed: &[PathBuf]) -> Result<Option<Update>, BuildError> {
         // A symbolic link is judged by the full build's walk, which skips links leaving the site.
         let linked = changed
             .iter()
             .any(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink()));
         if linked {
-            return self.rebuild_all();
+            return Ok(None);
         }
         let root = &self.site.config.root;
         let templates_dir = root.join("templates");
@@ -93,23 +150,20 @@ impl Session {
                 && p.extension().is_some_and(|e| e == "html" || e == "xml")
         });
         if only_templates {
-            return self.update_templates(changed);
+            return self.update_templates(changed).map(Some);
         }
         let articles_dir = root.join("content").join("articles");
         let only_articles = changed.iter().all(|p| {
             p.parent() == Some(articles_dir.as_path()) && p.extension().is_some_and(|e| e == "md")
         });
         if !only_articles {
-            return self.rebuild_all();
+            return Ok(None);
         }
-        match self.update_articles(changed)? {
-            Some(update) => Ok(update),
-            None => self.rebuild_all(),
-        }
+        self.update_articles(changed)
     }
 
-    fn rebuild_all(&mut self) -> Result<Update, BuildError> {
-        let fresh = Session::start(&self.options)?;
+    /// Takes the place of this session by a fresh full build of the same site.
+    pub fn replace(&mut self, fresh: Session) -> Update {
         let removed = self
             .pages
             .keys()
@@ -117,11 +171,11 @@ impl Session {
             .cloned()
             .collect();
         *self = fresh;
-        Ok(Update {
+        Update {
             rendered: self.pages.keys().cloned().collect(),
             removed,
             full: true,
-        })
+        }
     }
 
     /// Templates changed: recompile them all, render again the outputs that use them (every
@@ -140,7 +194,7 @@ impl Session {
             everything || output.kind.templates().iter().any(|t| names.contains(t))
         };
         let old = std::mem::replace(&mut self.site.theme, theme);
-        match apply(&self.site, &mut self.pages, &uses, None) {
+        match apply(&self.site, &mut self.pages, &self.cache, &uses, None) {
             Ok(update) => Ok(update),
             Err(d) => {
                 self.site.theme = old;
@@ -212,7 +266,13 @@ impl Session {
             site.config.articles_per_page,
         );
         let touched = |output: &Output| selection.wants(output.source(&site.config, &site.graph));
-        match apply(site, &mut self.pages, &touched, Some(&old_plan)) {
+        match apply(
+            site,
+            &mut self.pages,
+            &self.cache,
+            &touched,
+            Some(&old_plan),
+        ) {
             Ok(update) => {
                 site.parts.documents = documents;
                 Ok(Some(update))
@@ -308,6 +368,7 @@ fn same_pages(replaced: &[Arc<Document>], sources: &[load::ArticleSource], draft
 fn apply(
     site: &Site,
     pages: &mut BTreeMap<String, Page>,
+    cache: &Mutex<PageCache>,
     wanted: &dyn Fn(&Output) -> bool,
     old_plan: Option<&[Output]>,
 ) -> Result<Update, Diagnostic> {
@@ -347,18 +408,87 @@ fn apply(
     } else {
         Vec::new()
     };
+    let mut cache = lock(cache);
     for path in &removed {
         pages.remove(path);
+        cache.remove(path);
     }
     let mut update = Update {
         removed,
         ..Update::default()
     };
-    for page in rendered.into_iter().chain(summaries) {
+    for mut page in rendered.into_iter().chain(summaries) {
         update.rendered.push(page.path.clone());
+        cache.insert(&page.path, &std::mem::take(&mut page.content));
         pages.insert(page.path.clone(), page);
     }
     Ok(update)
+}
+
+/// The cache, even if a thread panicked while holding it (it is then only incomplete).
+fn lock(cache: &Mutex<PageCache>) -> std::sync::MutexGuard<'_, PageCache> {
+    cache
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Rendered pages kept for serving again; beyond its budget of bytes, the pages kept longest
+/// are dropped first (they are rendered again when asked for).
+struct PageCache {
+    budget: usize,
+    bytes: usize,
+    pages: HashMap<String, Arc<[u8]>>,
+    /// Paths in the order they were kept; some may have been removed since.
+    order: VecDeque<String>,
+}
+
+impl PageCache {
+    fn new(budget: usize) -> Self {
+        PageCache {
+            budget,
+            bytes: 0,
+            pages: HashMap::new(),
+            order: VecDeque::new(),
+        }
+    }
+
+    fn get(&self, path: &str) -> Option<Arc<[u8]>> {
+        self.pages.get(path).cloned()
+    }
+
+    /// Keeps `content` as the page at `path` if it fits the budget, and returns it shared.
+    fn insert(&mut self, path: &str, content: &str) -> Arc<[u8]> {
+        let content: Arc<[u8]> = Arc::from(content.as_bytes());
+        if content.len() > self.budget {
+            self.remove(path);
+            return content;
+        }
+        match self.pages.insert(path.to_string(), Arc::clone(&content)) {
+            Some(old) => self.bytes -= old.len(),
+            None => self.order.push_back(path.to_string()),
+        }
+        self.bytes += content.len();
+        while self.bytes > self.budget {
+            let Some(oldest) = self.order.pop_front() else {
+                break;
+            };
+            self.remove(&oldest);
+        }
+        // Paths removed since they were kept linger in `order`: drop them now and then.
+        if self.order.len() > 2 * self.pages.len() + 64 {
+            let mut seen = HashSet::new();
+            let pages = &self.pages;
+            self.order
+                .retain(|p| pages.contains_key(p) && seen.insert(p.clone()));
+        }
+        content
+    }
+
+    fn remove(&mut self, path: &str) {
+        if let Some(old) = self.pages.remove(path) {
+            self.bytes -= old.len();
+        }
+    }
 }
 
 /// The outputs an edit of some articles touches: those articles' pages, some or all pages of

@@ -173,14 +173,6 @@ impl<'a> Renderer<'a> {
         Ok(pages)
     }
 
-    /// Renders every output of `plan` into memory.
-    pub(crate) fn render_site(&self, plan: &[Output]) -> Result<Vec<Page>, Diagnostic> {
-        let mut pages = self.render_pages(&plan.iter().collect::<Vec<_>>())?;
-        let summaries = self.summaries(&pages.iter().collect::<Vec<_>>())?;
-        pages.extend(summaries);
-        Ok(pages)
-    }
-
     /// Renders these outputs, each on its own (in parallel); summaries are left to
     /// [`Renderer::summaries`], which needs every page.
     pub(crate) fn render_pages(&self, outputs: &[&Output]) -> Result<Vec<Page>, Diagnostic> {

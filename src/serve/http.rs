@@ -3,7 +3,7 @@
 
 use std::convert::Infallible;
 use std::net::IpAddr;
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError};
 
 use axum::Router;
 use axum::body::Body;
@@ -82,7 +82,7 @@ async fn handle(Extract(state): Extract<Arc<State>>, request: Request) -> Respon
         return redirect(base);
     }
     let Some(rest) = path.strip_prefix(base) else {
-        return not_found(&state);
+        return not_found(&state).await;
     };
     if rest == format!("{INTERNAL}reload.js") {
         let mut response = (
@@ -103,20 +103,54 @@ async fn handle(Extract(state): Extract<Arc<State>>, request: Request) -> Respon
         return response;
     }
     let Some(key) = file_key(rest) else {
-        return not_found(&state);
+        return not_found(&state).await;
     };
-    let (found, is_dir) = match state.files.read() {
-        Ok(files) => (
-            files.get(&key).cloned(),
-            files.contains_key(&format!("{key}/index.html")),
-        ),
-        Err(_) => return status(StatusCode::INTERNAL_SERVER_ERROR, "server state poisoned\n"),
-    };
-    match found {
-        Some(bytes) => file(&state, &key, &bytes, StatusCode::OK),
-        None if is_dir && !key.ends_with("index.html") => redirect(&format!("{path}/")),
-        None => not_found(&state),
+    match fetch(&state, key.clone()).await {
+        Fetched::File(bytes) => file(&state, &key, &bytes, StatusCode::OK),
+        Fetched::Folder if !key.ends_with("index.html") => redirect(&format!("{path}/")),
+        Fetched::Folder | Fetched::Missing => not_found(&state).await,
+        Fetched::Failed(text) => failed(text),
     }
+}
+
+/// What a request path leads to.
+enum Fetched {
+    File(Arc<[u8]>),
+    /// A folder with an index page: the path needs its final `/`.
+    Folder,
+    Missing,
+    /// The page failed to render (its source changed since the last build, which the
+    /// watcher is about to rebuild): the diagnostics.
+    Failed(String),
+}
+
+/// A page of the site (rendered on a blocking thread if it is not kept) or a file of `static/`.
+async fn fetch(state: &Arc<State>, key: String) -> Fetched {
+    let state = Arc::clone(state);
+    let work = tokio::task::spawn_blocking(move || {
+        let session = state.session.read().unwrap_or_else(PoisonError::into_inner);
+        match session.page(&key) {
+            Some(Ok(bytes)) => return Fetched::File(bytes),
+            Some(Err(d)) => return Fetched::Failed(d.render()),
+            None => {}
+        }
+        let folder = session.has_page(&format!("{key}/index.html"));
+        drop(session);
+        let files = state.files.read().unwrap_or_else(PoisonError::into_inner);
+        match files.get(&key) {
+            Some(bytes) => Fetched::File(Arc::clone(bytes)),
+            None if folder => Fetched::Folder,
+            None => Fetched::Missing,
+        }
+    });
+    work.await
+        .unwrap_or_else(|e| Fetched::Failed(format!("the page could not be made: {e}\n")))
+}
+
+fn failed(text: String) -> Response {
+    let mut response = (StatusCode::SERVICE_UNAVAILABLE, text).into_response();
+    no_store(&mut response);
+    response
 }
 
 /// The file a decoded request path names, or None for anything that could leave the site:
@@ -151,15 +185,10 @@ fn redirect(to: &str) -> Response {
     response
 }
 
-fn not_found(state: &State) -> Response {
-    let page = state
-        .files
-        .read()
-        .ok()
-        .and_then(|files| files.get("404.html").cloned());
-    match page {
-        Some(bytes) => file(state, "404.html", &bytes, StatusCode::NOT_FOUND),
-        None => status(StatusCode::NOT_FOUND, "not found\n"),
+async fn not_found(state: &Arc<State>) -> Response {
+    match fetch(state, "404.html".to_string()).await {
+        Fetched::File(bytes) => file(state, "404.html", &bytes, StatusCode::NOT_FOUND),
+        _ => status(StatusCode::NOT_FOUND, "not found\n"),
     }
 }
 

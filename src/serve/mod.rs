@@ -9,7 +9,7 @@ pub use http::file_key;
 use std::collections::{BTreeSet, HashMap};
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
 use notify_debouncer_full::notify::{RecommendedWatcher, RecursiveMode};
@@ -20,8 +20,12 @@ use crate::diagnostic::Diagnostic;
 use crate::incremental::Session;
 use crate::site::{self, BuildError};
 
-/// The files being served, by path relative to the site root (`fr/index.html`, `style.css`).
+/// The files of `static/` being served, by path relative to the site root (`style.css`).
 pub type Files = HashMap<String, Arc<[u8]>>;
+
+/// How many bytes of rendered pages `serve` keeps; the others are rendered when asked for.
+/// Pages are 10–100 KiB: this keeps the pages an editor moves between, not a site of 30,000.
+const CACHE_BYTES: usize = 64 << 20;
 
 /// Prints a line to the terminal, ignoring a closed stdout or stderr: the server keeps
 /// running when its output goes nowhere (`depeche serve | head`).
@@ -91,6 +95,9 @@ pub enum Event {
 
 /// The site being served and the problems of the last build, shared with the HTTP handlers.
 pub struct State {
+    /// The pages, rendered on request from the last good build.
+    pub session: RwLock<Session>,
+    /// The files of `static/`.
     pub files: RwLock<Files>,
     pub error: RwLock<Option<String>>,
     pub report: RwLock<Report>,
@@ -122,14 +129,10 @@ async fn serve(mut options: Options) -> Result<(), ServeError> {
     options.root = options.root.canonicalize()?;
     let build_options = build_options(&options);
     let started = Instant::now();
-    let mut session = Session::start(&build_options)?;
+    let session = Session::start(&build_options, CACHE_BYTES)?;
     let base_path = session.config().base_path.clone();
-    let mut files = static_files(&options.root);
-    for path in session.paths() {
-        if let Some(content) = session.take_content(&path) {
-            files.insert(path, Arc::from(content.into_bytes()));
-        }
-    }
+    let pages = session.page_count();
+    let files = static_files(&options.root);
     let addr = SocketAddr::new(options.bind, options.port);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -145,6 +148,7 @@ async fn serve(mut options: Options) -> Result<(), ServeError> {
     let (events, _) = broadcast::channel(16);
     let (close, closing) = tokio::sync::watch::channel(false);
     let state = Arc::new(State {
+        session: RwLock::new(session),
         files: RwLock::new(files),
         error: RwLock::new(None),
         report: RwLock::new(Report::default()),
@@ -154,9 +158,8 @@ async fn serve(mut options: Options) -> Result<(), ServeError> {
         closing,
     });
     let url = format!("http://{}{}", display_host(local), base_path);
-    let pages = session.page_count();
     // Watching first: a save made as soon as the line below appears is seen.
-    let _watcher = watch(&options.root, session, Arc::clone(&state))?;
+    let _watcher = watch(&options.root, Arc::clone(&state))?;
     say!(
         out,
         "Serving {pages} pages at {url} (built in {} ms); watching for changes, Ctrl-C to stop",
@@ -257,7 +260,6 @@ const LONGEST_WAIT: Duration = Duration::from_millis(400);
 /// The paths whose changes matter, and a debounced watcher that rebuilds after bursts of saves.
 fn watch(
     root: &Path,
-    mut session: Session,
     state: Arc<State>,
 ) -> Result<Debouncer<RecommendedWatcher, RecommendedCache>, ServeError> {
     let root_dir = root.to_path_buf();
@@ -294,7 +296,7 @@ fn watch(
                     Err(_) => break,
                 }
             }
-            if rebuild(&mut session, &state, &pending) {
+            if rebuild(&state, &pending) {
                 pending.clear();
             }
             last_rebuild = Some(Instant::now());
@@ -359,29 +361,45 @@ fn refresh_assets(state: &State, static_dir: &Path, assets: &[PathBuf]) -> Vec<S
     refreshed
 }
 
+/// The session, even if a thread panicked while holding it: every update leaves it whole.
+fn read(state: &State) -> std::sync::RwLockReadGuard<'_, Session> {
+    state.session.read().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn write(state: &State) -> std::sync::RwLockWriteGuard<'_, Session> {
+    state
+        .session
+        .write()
+        .unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Applies changes to the session. A full build is made aside, while the last good site is
+/// still served, and swapped in when done.
+fn update(state: &State, sources: &[PathBuf]) -> Result<crate::incremental::Update, BuildError> {
+    let attempt = write(state).try_update(sources)?;
+    match attempt {
+        Some(update) => Ok(update),
+        None => {
+            let options = read(state).options().clone();
+            let fresh = Session::start(&options, CACHE_BYTES)?;
+            Ok(write(state).replace(fresh))
+        }
+    }
+}
+
 /// Rebuilds after changes; true when the site is up to date. A failed build keeps the last
 /// good site and reports the problems to the terminal and the open tabs.
-fn rebuild(session: &mut Session, state: &State, changed: &BTreeSet<PathBuf>) -> bool {
+fn rebuild(state: &State, changed: &BTreeSet<PathBuf>) -> bool {
     let started = Instant::now();
-    let static_dir = session.config().root.join("static");
+    let static_dir = read(state).config().root.join("static");
     let (assets, sources): (Vec<PathBuf>, Vec<PathBuf>) = changed
         .iter()
         .cloned()
         .partition(|p| p.starts_with(&static_dir));
     let mut report = Report::default();
     if !sources.is_empty() {
-        match session.update(&sources) {
+        match update(state, &sources) {
             Ok(update) => {
-                if let Ok(mut files) = state.files.write() {
-                    for path in &update.removed {
-                        files.remove(path);
-                    }
-                    for path in &update.rendered {
-                        if let Some(content) = session.take_content(path) {
-                            files.insert(path.clone(), Arc::from(content.into_bytes()));
-                        }
-                    }
-                }
                 report.full = update.full;
                 report.rendered = update.rendered;
                 report.removed = update.removed;

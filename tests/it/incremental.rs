@@ -52,13 +52,8 @@ fn options(site: &TestSite) -> Options {
 /// Fails with the first differing page, and the place where it differs, when the session's
 /// site is not the one a full build makes from the same files.
 fn assert_same_as_full_build(session: &Session, site: &TestSite, step: &str) {
-    let full = Session::start(&options(site)).expect("full build");
-    let pages = |s: &Session| -> BTreeMap<String, String> {
-        s.pages()
-            .map(|p| (p.path.clone(), p.content.clone()))
-            .collect()
-    };
-    let (got, want) = (pages(session), pages(&full));
+    let full = Session::start(&options(site), KEEP_ALL).expect("full build");
+    let (got, want) = (contents(session), contents(&full));
     assert_eq!(
         got.keys().collect::<Vec<_>>(),
         want.keys().collect::<Vec<_>>(),
@@ -85,6 +80,23 @@ fn assert_same_as_full_build(session: &Session, site: &TestSite, step: &str) {
     }
 }
 
+/// Every page is kept once rendered, so a page a rebuild failed to render again would be
+/// served stale, and found here.
+const KEEP_ALL: usize = usize::MAX;
+
+/// Every page of the session, as it would serve it.
+fn contents(session: &Session) -> BTreeMap<String, String> {
+    session
+        .paths()
+        .into_iter()
+        .map(|path| {
+            let bytes = session.page(&path).expect("listed").expect("renders");
+            let text = String::from_utf8(bytes.to_vec()).expect("UTF-8");
+            (path, text)
+        })
+        .collect()
+}
+
 /// A file, a text in it, and what replaces that text.
 type Edit = (String, &'static str, &'static str);
 
@@ -96,7 +108,7 @@ fn update(session: &mut Session, site: &TestSite, files: &[&str]) -> Update {
 #[test]
 fn every_incremental_rebuild_matches_a_full_build() {
     let site = site();
-    let mut session = Session::start(&options(&site)).expect("first build");
+    let mut session = Session::start(&options(&site), KEEP_ALL).expect("first build");
     let total = session.page_count();
     let note = |n: usize, lang: &str| format!("content/articles/note-{n}.{lang}.md");
 
@@ -152,9 +164,9 @@ fn every_incremental_rebuild_matches_a_full_build() {
 
     // A broken edit leaves the session as it was; fixing it rebuilds.
     site.edit(&note(7, "en"), "encore.", "encore, [[nowhere]].");
-    let before: Vec<String> = session.pages().map(|p| p.content.clone()).collect();
+    let before = contents(&session);
     assert!(session.update(&[site.path(&note(7, "en"))]).is_err());
-    let after: Vec<String> = session.pages().map(|p| p.content.clone()).collect();
+    let after = contents(&session);
     assert!(before == after, "a failed rebuild changed the session");
     site.edit(&note(7, "en"), ", [[nowhere]]", " [[osdh]]");
     update(&mut session, &site, &[&note(7, "en")]);
@@ -165,4 +177,21 @@ fn every_incremental_rebuild_matches_a_full_build() {
     let done = update(&mut session, &site, &[&note(8, "en")]);
     assert!(done.full);
     assert_same_as_full_build(&session, &site, "an article made a draft");
+}
+
+/// `serve` keeps a budget of pages and renders the others when asked: a session that keeps
+/// none serves the same site, before and after an edit.
+#[test]
+fn pages_rendered_on_request_are_the_pages_kept() {
+    let site = site();
+    let mut lazy = Session::start(&options(&site), 0).expect("first build");
+    assert_eq!(
+        contents(&lazy),
+        contents(&Session::start(&options(&site), KEEP_ALL).unwrap())
+    );
+    let note = "content/articles/note-3.fr.md";
+    site.edit(note, "Texte de la note", "Nouveau texte, sur [[homs]],");
+    update(&mut lazy, &site, &[note]);
+    assert_same_as_full_build(&lazy, &site, "an edit to a session that keeps no page");
+    assert!(lazy.page("fr/nowhere/index.html").is_none());
 }
