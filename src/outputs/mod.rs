@@ -108,9 +108,15 @@ impl Kind {
 
     pub(crate) fn stage(&self) -> Stage {
         match self {
+            Kind::Home { .. }
+            | Kind::EntityIndex { .. }
+            | Kind::Article { .. }
+            | Kind::Entity { .. }
+            | Kind::NotFound
+            | Kind::NoJekyll
+            | Kind::Cname => Stage::Page,
             Kind::Sitemap { .. } => Stage::Summary,
             Kind::Static(_) => Stage::Copy,
-            _ => Stage::Page,
         }
     }
 }

@@ -1,6 +1,6 @@
-//! `depeche serve`: builds the site into memory, serves it under the base path exactly as
-//! GitHub Pages would, watches the sources and reloads open tabs after each rebuild.
-//! The user's output directory is never touched.
+//! `depeche serve`: loads the site, renders its pages on request (keeping the recent ones) and
+//! serves them under the base path exactly as GitHub Pages would; watches the sources and
+//! reloads open tabs after each rebuild. The user's output directory is never touched.
 
 mod http;
 
