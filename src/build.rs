@@ -8,12 +8,18 @@ use crate::render::StreamError;
 use crate::site::{BuildError, Options, Purpose, Site, load_config};
 use crate::write::{self, Report};
 
+/// What a build did.
 #[derive(Debug)]
 pub struct Built {
+    /// The configuration it built with.
     pub config: Config,
+    /// The files written.
     pub report: Report,
+    /// How many HTML pages.
     pub pages: usize,
+    /// Warnings and suggestions found.
     pub warnings: Vec<Diagnostic>,
+    /// How long it took.
     pub elapsed: Duration,
     /// Time spent in each stage, in order.
     pub stages: Vec<(&'static str, Duration)>,

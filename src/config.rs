@@ -9,6 +9,7 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics, Location};
 use crate::source;
 use crate::yaml;
 
+/// The configuration file, at the site's root.
 pub const CONFIG_FILE: &str = "site.yaml";
 
 #[derive(Debug, Deserialize)]
@@ -34,6 +35,7 @@ struct RawConfig {
 pub struct Config {
     /// The site's root directory (where `site.yaml` lives).
     pub root: PathBuf,
+    /// The site's title per language.
     pub title: BTreeMap<String, String>,
     /// Absolute base URL, always ending with `/`.
     pub base_url: String,
@@ -54,6 +56,7 @@ pub struct Config {
 }
 
 impl Config {
+    /// The first language: the site's root shows it.
     pub fn default_language(&self) -> &str {
         &self.languages[0]
     }

@@ -6,12 +6,16 @@ use std::path::{Path, PathBuf};
 /// How bad a problem is. Errors stop a build; warnings do not; suggestions are offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
+    /// Stops the build.
     Error,
+    /// Worth fixing; `check --deny-warnings` fails on it.
     Warning,
+    /// An offer, such as an annotation `depeche annotate` can add.
     Suggestion,
 }
 
 impl Severity {
+    /// The word shown before the message.
     pub fn label(self) -> &'static str {
         match self {
             Severity::Error => "error",
@@ -27,24 +31,28 @@ macro_rules! codes {
         /// scripts match on them.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Code {
-            $($variant,)*
+            $(#[doc = concat!("`", $id, "` `", $name, "`")] $variant,)*
         }
 
         impl Code {
+            /// Every code, in order.
             pub const ALL: &[Code] = &[$(Code::$variant,)*];
 
+            /// The stable id (`E0001`).
             pub fn id(self) -> &'static str {
                 match self {
                     $(Code::$variant => $id,)*
                 }
             }
 
+            /// The stable name (`invalid-utf8`).
             pub fn name(self) -> &'static str {
                 match self {
                     $(Code::$variant => $name,)*
                 }
             }
 
+            /// Errors, warnings and suggestions are told apart by their code.
             pub fn severity(self) -> Severity {
                 match self {
                     $(Code::$variant => Severity::$severity,)*
@@ -101,9 +109,13 @@ codes! {
 /// so the caret can underline it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
+    /// The file, relative to the site's root.
     pub file: PathBuf,
+    /// 1-based line.
     pub line: usize,
+    /// 1-based column, in characters.
     pub col: usize,
+    /// How many characters the span covers.
     pub len: usize,
     /// The part of the line shown under the location: the whole line when short, else about
     /// 100 characters around the span with `...` where it was cut, so that a diagnostic on a
@@ -201,9 +213,13 @@ impl IntoIterator for Diagnostics {
 /// One problem found in the site, with where it is and how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// What kind of problem it is.
     pub code: Code,
+    /// What is wrong, in a sentence.
     pub message: String,
+    /// Where, when the problem is in a file.
     pub location: Option<Box<Location>>,
+    /// What to do about it.
     pub help: Option<String>,
     /// Other places involved (e.g. every file that writes the same output path).
     pub related: Vec<Location>,
@@ -214,13 +230,18 @@ pub struct Diagnostic {
 /// A machine-applicable fix: replace bytes `start..end` of `file` with `text`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Replacement {
+    /// The file to edit.
     pub file: PathBuf,
+    /// First byte replaced.
     pub start: usize,
+    /// Byte after the last one replaced.
     pub end: usize,
+    /// What replaces them.
     pub text: String,
 }
 
 impl Diagnostic {
+    /// A problem, perhaps in a file.
     pub fn new(code: Code, message: impl Into<String>, location: Option<Location>) -> Self {
         Diagnostic {
             code,
@@ -232,15 +253,18 @@ impl Diagnostic {
         }
     }
 
+    /// A problem at a place in a file.
     pub fn at(code: Code, message: impl Into<String>, location: Location) -> Self {
         Self::new(code, message, Some(location))
     }
 
+    /// Adds what to do about it.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
 
+    /// Adds the other places involved.
     pub fn with_related(mut self, related: Vec<Location>) -> Self {
         self.related = related;
         self
@@ -251,6 +275,7 @@ impl Diagnostic {
         self.code.severity()
     }
 
+    /// Whether it stops the build.
     pub fn is_error(&self) -> bool {
         self.severity() == Severity::Error
     }

@@ -20,8 +20,11 @@ use crate::urls;
 /// article at once, which would be most of its memory.
 #[derive(Debug)]
 pub struct Document {
+    /// The article it is a version of.
     pub key: String,
+    /// Its language.
     pub lang: String,
+    /// Its front matter.
     pub front: FrontMatter,
     /// Byte offset where the Markdown body starts in the file.
     pub body_start: usize,
@@ -45,6 +48,7 @@ impl Document {
             .map_or(0, |i| self.mention_counts[i].1 as usize)
     }
 
+    /// A document from its file and what annotating it found.
     pub fn new(source: ArticleSource, annotated: Annotated) -> Self {
         Document {
             key: source.key,
@@ -68,6 +72,7 @@ pub fn digest(text: &str) -> u64 {
 /// A document placed in the site.
 #[derive(Debug, Clone)]
 pub struct ArticleVersion {
+    /// The document.
     pub doc: Arc<Document>,
     /// Output file, relative to the output directory.
     pub path: String,
@@ -84,7 +89,9 @@ impl Deref for ArticleVersion {
 /// An article in all the languages it exists in, paired by key.
 #[derive(Debug)]
 pub struct Article {
+    /// The file name without language and extension, shared by its versions.
     pub key: String,
+    /// Its versions, by language.
     pub versions: BTreeMap<String, ArticleVersion>,
 }
 
@@ -92,13 +99,18 @@ pub struct Article {
 /// the indices of their mentions of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Backlink {
+    /// The article, by index into [`Graph::articles`].
     pub article: usize,
+    /// Its mentions of the entity, by index into the version's mentions.
     pub mentions: Vec<usize>,
 }
 
+/// An entity with everything the site links to it.
 #[derive(Debug)]
 pub struct Entity {
+    /// What its file says.
     pub source: Arc<EntitySource>,
+    /// Its long-form prose, as HTML, by language.
     pub prose_html: BTreeMap<String, String>,
     /// Per language, newest article first.
     pub backlinks: BTreeMap<String, Vec<Backlink>>,
@@ -109,18 +121,20 @@ pub struct Entity {
 }
 
 impl Entity {
+    /// Its id: its file name, and what `[[id]]` mentions name.
     pub fn id(&self) -> &str {
         &self.source.id
     }
 }
 
+/// The linked content: articles paired by translation, entities with their backlinks.
 #[derive(Debug)]
 pub struct Graph {
     /// Newest first; ties broken by key so output is deterministic.
     pub articles: Vec<Article>,
     /// Sorted by id.
     pub entities: Vec<Entity>,
-    pub entity_index: HashMap<String, usize>,
+    entity_index: HashMap<String, usize>,
     /// Article key to index into `articles`.
     article_index: HashMap<String, usize>,
 }
@@ -129,10 +143,12 @@ pub struct Graph {
 const CO_MENTIONS_SHOWN: usize = 10;
 
 impl Graph {
+    /// The article with this key.
     pub fn article(&self, key: &str) -> Option<&Article> {
         self.article_index.get(key).map(|&i| &self.articles[i])
     }
 
+    /// The entity with this id.
     pub fn entity(&self, id: &str) -> Option<&Entity> {
         self.entity_index.get(id).map(|&i| &self.entities[i])
     }

@@ -69,6 +69,7 @@ impl Session {
         })
     }
 
+    /// The configuration of the site.
     pub fn config(&self) -> &Config {
         &self.site.config
     }

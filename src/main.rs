@@ -18,6 +18,7 @@ use clap::{Parser, Subcommand};
     version = env!("DEPECHE_VERSION"),
     about = "Builds a multilingual, cross-linked knowledge site from annotated dispatches"
 )]
+/// The command line.
 pub struct Cli {
     /// The site's root directory (where site.yaml is).
     #[arg(long, short = 'r', global = true, default_value = ".")]

@@ -31,9 +31,14 @@ pub struct Options {
 pub enum Purpose {
     /// Rendering pages (`build`, `serve`).
     Render,
-    /// Diagnostics (`check`, `annotate`): `suggest` looks for unannotated mentions; without
-    /// `render`, what only pages need (their sentences, co-mentions) is skipped.
-    Check { suggest: bool, render: bool },
+    /// Diagnostics (`check`, `annotate`); without `render`, what only pages need (their
+    /// sentences, co-mentions) is skipped.
+    Check {
+        /// Look for unannotated mentions of known entities.
+        suggest: bool,
+        /// Render every page too (into nothing), to find templates that fail on some page.
+        render: bool,
+    },
 }
 
 /// Why the site cannot be built: every problem found, errors first.
@@ -140,7 +145,7 @@ impl Site {
     }
 
     /// Renders the site's pages from its current state.
-    pub fn renderer(&self) -> Renderer<'_> {
+    pub(crate) fn renderer(&self) -> Renderer<'_> {
         Renderer::new(&self.config, &self.graph, &self.theme, &self.bodies)
     }
 

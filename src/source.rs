@@ -17,6 +17,7 @@ pub struct SourceText {
 }
 
 impl SourceText {
+    /// The text of `path` (relative to the site root).
     pub fn new(path: impl Into<PathBuf>, text: String) -> Self {
         SourceText {
             path: path.into(),

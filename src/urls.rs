@@ -39,26 +39,32 @@ impl Urls {
         format!("{}{dir}", self.base_path)
     }
 
+    /// A language's home.
     pub fn home(&self, lang: &str) -> String {
         self.of(&home_path(lang))
     }
 
+    /// A page of a language's home.
     pub fn home_page(&self, lang: &str, page: usize) -> String {
         self.of(&home_page_path(lang, page))
     }
 
+    /// An article in one language.
     pub fn article(&self, lang: &str, slug: &str) -> String {
         self.of(&article_path(lang, slug))
     }
 
+    /// An entity's page.
     pub fn entity(&self, lang: &str, id: &str) -> String {
         self.of(&entity_path(lang, id, 1))
     }
 
+    /// A page of an entity's backlinks.
     pub fn entity_page(&self, lang: &str, id: &str, page: usize) -> String {
         self.of(&entity_path(lang, id, page))
     }
 
+    /// The entity index of a language.
     pub fn entities(&self, lang: &str) -> String {
         self.of(&entities_path(lang))
     }
@@ -69,10 +75,12 @@ impl Urls {
     }
 }
 
+/// The output file of a language's home.
 pub fn home_path(lang: &str) -> String {
     format!("{lang}/index.html")
 }
 
+/// The output file of a page of a language's home.
 pub fn home_page_path(lang: &str, page: usize) -> String {
     if page <= 1 {
         home_path(lang)
@@ -81,10 +89,12 @@ pub fn home_page_path(lang: &str, page: usize) -> String {
     }
 }
 
+/// The output file of an article in one language.
 pub fn article_path(lang: &str, slug: &str) -> String {
     format!("{lang}/articles/{slug}/index.html")
 }
 
+/// The output file of a page of an entity.
 pub fn entity_path(lang: &str, id: &str, page: usize) -> String {
     if page <= 1 {
         format!("{lang}/entities/{id}/index.html")
@@ -93,6 +103,7 @@ pub fn entity_path(lang: &str, id: &str, page: usize) -> String {
     }
 }
 
+/// The output file of a language's entity index.
 pub fn entities_path(lang: &str) -> String {
     format!("{lang}/entities/index.html")
 }

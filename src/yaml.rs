@@ -7,7 +7,7 @@ use crate::source::SourceText;
 
 /// Parses `src.text[start..end]` as YAML. Errors carry the location in the whole file, so a
 /// mistake on the third line of front matter is reported on line 4 of the article.
-pub fn parse<T: DeserializeOwned>(
+pub(crate) fn parse<T: DeserializeOwned>(
     src: &SourceText,
     start: usize,
     end: usize,
@@ -82,7 +82,7 @@ fn message_without_position(err: &serde_yaml::Error) -> String {
 
 /// Finds where a top-level `key:` is written, for diagnostics about a field's value.
 /// Returns the byte range of the value (or of the key when the value is empty).
-pub fn find_key(text: &str, start: usize, end: usize, key: &str) -> Option<(usize, usize)> {
+pub(crate) fn find_key(text: &str, start: usize, end: usize, key: &str) -> Option<(usize, usize)> {
     let mut offset = start;
     for line in text[start..end].split_inclusive('\n') {
         let bare = line.trim_end_matches(['\n', '\r']);
@@ -101,7 +101,7 @@ pub fn find_key(text: &str, start: usize, end: usize, key: &str) -> Option<(usiz
 
 /// Finds the first occurrence of `needle` as a YAML scalar after `key:` anywhere (nested keys
 /// included): used to point at one relation's target or one alias.
-pub fn find_value(
+pub(crate) fn find_value(
     text: &str,
     start: usize,
     end: usize,

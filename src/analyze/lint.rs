@@ -11,7 +11,7 @@ use crate::yaml;
 
 /// The warnings about one article, all its languages together (annotated, before the graph):
 /// missing translations, annotation parity, drafts.
-pub fn lint_article(
+pub(crate) fn lint_article(
     config: &Config,
     key: &str,
     versions: &[(ArticleSource, Annotated)],
@@ -59,7 +59,10 @@ pub fn lint_article(
 
 /// The warnings about entities: unused ones (`mentioned` holds every id an article names) and
 /// missing facts.
-pub fn lint_entities(entities: &[EntitySource], mentioned: &HashSet<&str>) -> Vec<Diagnostic> {
+pub(crate) fn lint_entities(
+    entities: &[EntitySource],
+    mentioned: &HashSet<&str>,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for entity in entities {
         entity_facts(entity, mentioned.contains(entity.id.as_str()), &mut out);

@@ -2,8 +2,8 @@
 //! and suggestion rules, and linked into the graph.
 //! What `build`, `check` and `serve` all start from.
 
-pub mod lint;
-pub mod suggest;
+pub(crate) mod lint;
+pub(crate) mod suggest;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
@@ -23,7 +23,7 @@ use suggest::Suggester;
 
 /// What to analyse beyond the defaults.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct AnalyzeOptions {
+pub(crate) struct AnalyzeOptions {
     /// Include articles marked `draft: true`.
     pub drafts: bool,
     /// Look for unannotated mentions of known entities.
@@ -34,7 +34,7 @@ pub struct AnalyzeOptions {
 
 /// The outcome of analysing a site: the graph and the list of output files when the content
 /// links, every diagnostic, and the parts a later rebuild can reuse.
-pub struct Analysis {
+pub(crate) struct Analysis {
     pub config: Config,
     pub graph: Option<Graph>,
     /// Every file a full build writes (empty when the content does not link).
@@ -47,9 +47,13 @@ pub struct Analysis {
 
 /// Everything loaded and annotated, shared so that a rebuild re-reads only what changed.
 pub struct Parts {
+    /// Entity ids and names, for annotating.
     pub lexicon: Arc<Lexicon>,
+    /// What content links can point to.
     pub targets: Arc<Targets>,
+    /// Every annotated article version, drafts included, by file.
     pub documents: Vec<Arc<Document>>,
+    /// Every entity.
     pub entities: Vec<Arc<EntitySource>>,
     /// Annotated entity prose, by (entity id, language).
     pub prose: HashMap<(String, String), String>,
@@ -67,14 +71,8 @@ pub fn targets(articles: &[ArticleSource], entities: &[EntitySource], drafts: bo
     }
 }
 
-impl Analysis {
-    pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(Diagnostic::is_error)
-    }
-}
-
 /// Loads, annotates, checks and links the whole site, collecting every problem.
-pub fn analyze(config: Config, options: AnalyzeOptions) -> Analysis {
+pub(crate) fn analyze(config: Config, options: AnalyzeOptions) -> Analysis {
     let (content, mut problems) = load::load(&config);
     let lexicon = Arc::new(Lexicon::new(&content.entities, &content.broken_entity_ids));
     let urls = Urls::new(&config.base_path);
@@ -264,6 +262,7 @@ pub struct Bodies {
 }
 
 impl Bodies {
+    /// Bodies of the site's articles, annotated against its entities.
     pub fn new(config: &Config, parts: &Parts) -> Self {
         Bodies {
             root: config.root.clone(),

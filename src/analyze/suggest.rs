@@ -11,7 +11,7 @@ use crate::diagnostic::{Code, Diagnostic, Replacement};
 use crate::source::SourceText;
 
 /// Finds unannotated names in the prose of one language.
-pub struct Suggester {
+pub(crate) struct Suggester {
     matcher: Option<AhoCorasick>,
     ids: Vec<String>,
 }
@@ -38,7 +38,7 @@ fn is_word_char(c: Option<char>) -> bool {
 }
 
 impl Suggester {
-    pub fn new(lexicon: &Lexicon, lang: &str) -> Self {
+    pub(crate) fn new(lexicon: &Lexicon, lang: &str) -> Self {
         let mut patterns = Vec::new();
         let mut ids = Vec::new();
         for (form, id) in lexicon.forms(lang) {
@@ -57,7 +57,7 @@ impl Suggester {
 
     /// Suggestions for the prose spans of `src`. `owner` is the entity whose own prose this
     /// is, if any: an entity page does not need to link to itself.
-    pub fn suggest(
+    pub(crate) fn suggest(
         &self,
         src: &SourceText,
         spans: &[(usize, usize)],
@@ -120,7 +120,7 @@ impl Suggester {
 }
 
 /// Suggestions kept per file; the rest are counted.
-pub const MAX_SUGGESTIONS: usize = 1000;
+pub(crate) const MAX_SUGGESTIONS: usize = 1000;
 
 #[cfg(test)]
 mod tests {

@@ -8,8 +8,11 @@
 pub enum Broken {
     /// `[[` not closed by its own `]]`.
     Unclosed,
-    /// `[[]]`, `[[ ]]` or `[[|text]]`: brackets without an entity id; `end` is after the `]]`.
-    Empty { end: usize },
+    /// `[[]]`, `[[ ]]` or `[[|text]]`: brackets without an entity id.
+    Empty {
+        /// The byte after the `]]`.
+        end: usize,
+    },
     /// `]]` that closes nothing.
     StrayClose,
 }

@@ -47,10 +47,12 @@ impl Lexicon {
         self.forms_by_lang.get(lang).map_or(&[], Vec::as_slice)
     }
 
+    /// Whether an entity has this id.
     pub fn contains(&self, id: &str) -> bool {
         self.names.contains_key(id)
     }
 
+    /// The entity's name in `lang`.
     pub fn name(&self, id: &str, lang: &str) -> Option<&str> {
         self.names.get(id)?.get(lang).map(String::as_str)
     }

@@ -9,12 +9,14 @@ use crate::urls::Urls;
 /// What a content link can point to: articles by (key, language) → slug, and entity ids.
 #[derive(Debug, Default)]
 pub struct Targets {
+    /// Published articles' slugs, by (key, language).
     pub articles: HashMap<(String, String), String>,
+    /// Entity ids.
     pub entities: Vec<String>,
 }
 
 /// Is this destination a link to a content file (rather than a URL or an anchor)?
-pub fn is_content_link(dest: &str) -> bool {
+pub(super) fn is_content_link(dest: &str) -> bool {
     let path = dest.split(['#', '?']).next().unwrap_or("");
     let has_scheme = path
         .split_once(':')

@@ -3,10 +3,10 @@
 //! backlinks. Each body is parsed once.
 
 pub mod brackets;
-pub mod lexicon;
-pub mod links;
-pub mod sections;
-pub mod snippet;
+mod lexicon;
+mod links;
+mod sections;
+mod snippet;
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
@@ -49,6 +49,7 @@ pub const SENTENCES_PER_ENTITY: u32 = 10;
 /// A Markdown body rendered to HTML, with its mentions and any problems found.
 #[derive(Debug, Clone, Default)]
 pub struct Annotated {
+    /// The body as HTML, when asked for.
     pub html: String,
     /// Plain text of the first paragraph.
     pub excerpt: Option<String>,
@@ -57,6 +58,7 @@ pub struct Annotated {
     pub mentions: Vec<Mention>,
     /// How many times each entity is mentioned, by id.
     pub mention_counts: Vec<(Arc<str>, u32)>,
+    /// Problems found, located in the file.
     pub problems: Vec<Diagnostic>,
     /// Byte ranges of plain prose (outside code, links and annotations), when asked for: where
     /// unannotated mentions are looked for.
@@ -65,9 +67,13 @@ pub struct Annotated {
 
 /// Settings shared by every document of a build.
 pub struct Annotator<'a> {
+    /// The entities mentions can name.
     pub lexicon: &'a Lexicon,
+    /// The URL layout, for links to entities and articles.
     pub urls: &'a Urls,
+    /// What content links can point to.
     pub targets: &'a Targets,
+    /// Keep raw HTML (`allow_html` in site.yaml); else it is dropped.
     pub allow_html: bool,
     /// Record [`Annotated::text_spans`] (for `check --suggest`).
     pub collect_text: bool,

@@ -9,11 +9,11 @@
 //! definitions and footnotes join distant parts of a text: a long document may not use them.
 
 /// Documents up to this size are parsed whole; longer ones by sections of up to this size.
-pub const SECTION_BYTES: usize = 256 << 10;
+pub(super) const SECTION_BYTES: usize = 256 << 10;
 
 /// Why a long document cannot be cut into sections.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Uncuttable {
+pub(super) enum Uncuttable {
     /// No safe cut within [`SECTION_BYTES`] from this offset.
     LongSection { start: usize },
     /// A reference-style definition (`[x]: url`) or footnote (`[^1]: text`) at this offset.
@@ -21,7 +21,7 @@ pub enum Uncuttable {
 }
 
 /// The sections of `body`, as byte ranges covering it in order; one when it is short.
-pub fn split(body: &str) -> Result<Vec<(usize, usize)>, Uncuttable> {
+pub(super) fn split(body: &str) -> Result<Vec<(usize, usize)>, Uncuttable> {
     if body.len() <= SECTION_BYTES {
         return Ok(vec![(0, body.len())]);
     }

@@ -5,8 +5,11 @@ use serde::Serialize;
 /// A sentence split around a mention: `before` + `mention` + `after`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Snippet {
+    /// Text before the mention, cut at a word.
     pub before: String,
+    /// The mention's text.
     pub mention: String,
+    /// Text after the mention, cut at a word.
     pub after: String,
 }
 
@@ -21,7 +24,7 @@ const CLOSERS: &[char] = &['»', '”', '’', ')', ']'];
 ///
 /// A sentence ends after `.`, `!`, `?` or `…` (and any closing quotes or brackets) followed by
 /// white space.
-pub struct Sentences<'b> {
+pub(super) struct Sentences<'b> {
     block: &'b str,
     /// For each sentence end: the white space after it, and where the next sentence starts
     /// (French closing guillemets follow a space: « c'est fini. » belongs to the sentence).
@@ -29,7 +32,7 @@ pub struct Sentences<'b> {
 }
 
 impl<'b> Sentences<'b> {
-    pub fn new(block: &'b str) -> Self {
+    pub(super) fn new(block: &'b str) -> Self {
         let mut ends = Vec::new();
         // Does the text so far end a sentence, closing marks and spaces aside?
         let mut terminated = false;
@@ -62,7 +65,7 @@ impl<'b> Sentences<'b> {
     }
 
     /// Cuts the sentence that holds the byte range `start..end`.
-    pub fn around(&self, start: usize, end: usize) -> Snippet {
+    pub(super) fn around(&self, start: usize, end: usize) -> Snippet {
         let block = self.block;
         // The last sentence end strictly before the mention starts it; the first at or
         // after the mention's end closes it.
@@ -78,11 +81,6 @@ impl<'b> Sentences<'b> {
             after: shorten_end(block[end..sentence_end.max(end)].trim_end()),
         }
     }
-}
-
-/// Cuts the sentence of `block` that holds the byte range `start..end`.
-pub fn around(block: &str, start: usize, end: usize) -> Snippet {
-    Sentences::new(block).around(start, end)
 }
 
 /// The text's last [`MAX_SIDE`] characters, from a word start; reads only those.
@@ -112,6 +110,11 @@ fn shorten_end(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Cuts the sentence of `block` that holds the byte range `start..end`.
+    fn around(block: &str, start: usize, end: usize) -> Snippet {
+        Sentences::new(block).around(start, end)
+    }
 
     #[test]
     fn keeps_only_the_sentence_of_the_mention() {

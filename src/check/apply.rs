@@ -9,8 +9,11 @@ use crate::diagnostic::{Diagnostic, Replacement};
 pub struct FileChange {
     /// Path relative to the site root.
     pub path: PathBuf,
+    /// The text before.
     pub before: String,
+    /// The text after.
     pub after: String,
+    /// The replacements made.
     pub applied: Vec<Replacement>,
 }
 

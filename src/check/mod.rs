@@ -9,9 +9,12 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::render::StreamError;
 use crate::site::{self, Purpose, Site};
 
+/// What `check` looks at.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options {
+    /// Include articles marked `draft: true`.
     pub drafts: bool,
+    /// Look for unannotated mentions of known entities.
     pub suggest: bool,
 }
 

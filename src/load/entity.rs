@@ -25,14 +25,20 @@ use crate::yaml;
 )]
 #[serde(rename_all = "lowercase")]
 pub enum EntityKind {
+    /// An armed group, a party, an agency, a government.
     Organization,
+    /// A person.
     Person,
+    /// A city, a region, a country.
     Place,
+    /// A battle, a ceasefire, a war.
     Event,
+    /// Anything else.
     Other,
 }
 
 impl EntityKind {
+    /// The name written in entity files (`type: place`).
     pub fn as_str(self) -> &'static str {
         match self {
             EntityKind::Organization => "organization",
@@ -60,15 +66,20 @@ impl EntityKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Unverified {
+    /// Its Wikidata id.
     Wikidata,
+    /// Its coordinates.
     Coordinates,
 }
 
+/// A typed link to another entity (`member_of: hts`).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Relation {
+    /// The relation, as written.
     #[serde(rename = "type")]
     pub kind: String,
+    /// The other entity's id.
     pub target: String,
 }
 
@@ -94,15 +105,25 @@ struct RawEntity {
 /// An entity as its file describes it (relations not yet checked against other entities).
 #[derive(Debug, Clone)]
 pub struct EntitySource {
+    /// The file name without `.yaml`: what `[[id]]` mentions name.
     pub id: String,
+    /// The file's text, for diagnostics.
     pub src: SourceText,
+    /// Its type.
     pub kind: EntityKind,
+    /// Its name per language.
     pub name: BTreeMap<String, String>,
+    /// One sentence per language.
     pub description: BTreeMap<String, String>,
+    /// Other names per language, for suggestions.
     pub aliases: BTreeMap<String, Vec<String>>,
+    /// Its Wikidata id (`Q1234`).
     pub wikidata: Option<String>,
+    /// Latitude and longitude, for places.
     pub coordinates: Option<(f64, f64)>,
+    /// Its links to other entities.
     pub relations: Vec<Relation>,
+    /// Facts left out on purpose.
     pub unverified: Vec<Unverified>,
     /// Long-form prose per language, from `<id>.<lang>.md`.
     pub prose: BTreeMap<String, SourceText>,
@@ -117,6 +138,7 @@ impl EntitySource {
     }
 }
 
+/// Reads an entity file's YAML, with every problem located in it.
 pub fn parse(id: &str, src: SourceText, languages: &[String]) -> Result<EntitySource, Diagnostics> {
     let raw: RawEntity = yaml::parse(&src, 0, src.text.len())?;
     let mut problems = Vec::new();

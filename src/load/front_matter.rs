@@ -11,12 +11,14 @@ use crate::yaml;
 /// A publication date as the editor wrote it, and the calendar day it names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublishDate {
+    /// The calendar day.
     pub day: NaiveDate,
     /// The original value (`2024-11-30` or an RFC 3339 timestamp), for `<time datetime>`.
     pub raw: String,
 }
 
 impl PublishDate {
+    /// A day (`2024-11-30`) or an RFC 3339 timestamp.
     pub fn parse(value: &str) -> Option<PublishDate> {
         let value = value.trim();
         let day = NaiveDate::parse_from_str(value, "%Y-%m-%d")
@@ -37,14 +39,21 @@ impl PublishDate {
 /// An article's validated front matter.
 #[derive(Debug, Clone)]
 pub struct FrontMatter {
+    /// The headline.
     pub title: String,
+    /// When it was published.
     pub date: PublishDate,
+    /// A summary for listings and descriptions (else the first paragraph).
     pub summary: Option<String>,
     /// The URL segment for this language (defaults to the article key).
     pub slug: String,
+    /// Left out of the site unless `--drafts`.
     pub draft: bool,
+    /// An image of the article.
     pub image: Option<String>,
+    /// Who to credit for the image.
     pub credit: Option<String>,
+    /// Free-form tags.
     pub tags: Vec<String>,
 }
 
@@ -66,8 +75,11 @@ struct RawFrontMatter {
 /// Byte ranges of the front matter YAML and of the body within a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Split {
+    /// First byte of the YAML.
     pub yaml_start: usize,
+    /// Byte after the YAML (the closing fence starts there).
     pub yaml_end: usize,
+    /// First byte of the body, after the closing fence.
     pub body_start: usize,
 }
 

@@ -20,15 +20,20 @@ use crate::source::SourceText;
 /// One language version of an article, read but not yet annotated.
 #[derive(Debug, Clone)]
 pub struct ArticleSource {
+    /// The file name without language and extension: one article in every language.
     pub key: String,
+    /// The language of this version.
     pub lang: String,
+    /// The file's text.
     pub src: SourceText,
+    /// Its validated front matter.
     pub front: FrontMatter,
     /// Byte offset where the Markdown body starts in `src.text`.
     pub body_start: usize,
 }
 
 impl ArticleSource {
+    /// The Markdown after the front matter.
     pub fn body(&self) -> &str {
         &self.src.text[self.body_start..]
     }
@@ -37,7 +42,9 @@ impl ArticleSource {
 /// Everything under `content/`, in sorted order.
 #[derive(Debug, Default)]
 pub struct Content {
+    /// Every version of every article.
     pub articles: Vec<ArticleSource>,
+    /// Every entity.
     pub entities: Vec<EntitySource>,
     /// Ids of entity files that exist but could not be read: mentions of them are not
     /// reported as unknown on top of the file's own errors.

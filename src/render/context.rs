@@ -7,20 +7,20 @@ use super::{Lang, Renderer};
 use crate::graph::Entity;
 
 #[derive(Debug, Clone, Serialize)]
-pub struct SiteCtx {
+pub(super) struct SiteCtx {
     pub title: String,
     pub base_path: String,
     pub base_url: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Alternate {
+pub(super) struct Alternate {
     pub lang: String,
     pub absolute: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct SwitchLink {
+pub(super) struct SwitchLink {
     pub lang: String,
     pub name: String,
     pub dir: String,
@@ -30,14 +30,14 @@ pub struct SwitchLink {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Nav {
+pub(super) struct Nav {
     pub home: String,
     pub entities: String,
 }
 
 /// What every page template gets.
 #[derive(Debug, Clone, Serialize)]
-pub struct Common<'a> {
+pub(super) struct Common<'a> {
     pub lang: &'a str,
     pub dir: &'a str,
     pub site: &'a SiteCtx,
@@ -50,7 +50,7 @@ pub struct Common<'a> {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Teaser {
+pub(super) struct Teaser {
     pub title: String,
     pub url: String,
     pub date: String,
@@ -59,7 +59,7 @@ pub struct Teaser {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct ArticleCtx<'a> {
+pub(super) struct ArticleCtx<'a> {
     pub title: &'a str,
     pub date: String,
     pub date_iso: &'a str,
@@ -70,7 +70,7 @@ pub struct ArticleCtx<'a> {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct EntityLink {
+pub(super) struct EntityLink {
     pub name: String,
     pub url: String,
     pub count: usize,
@@ -78,14 +78,14 @@ pub struct EntityLink {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct EntityGroup {
+pub(super) struct EntityGroup {
     pub kind: &'static str,
     pub label: String,
     pub entities: Vec<EntityLink>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Translation {
+pub(super) struct Translation {
     pub lang: String,
     pub name: String,
     pub dir: String,
@@ -94,14 +94,14 @@ pub struct Translation {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct RelationCtx {
+pub(super) struct RelationCtx {
     pub label: String,
     pub name: String,
     pub url: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Coordinates {
+pub(super) struct Coordinates {
     pub lat: f64,
     pub lon: f64,
     pub text: String,
@@ -109,7 +109,7 @@ pub struct Coordinates {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct EntityCtx<'a> {
+pub(super) struct EntityCtx<'a> {
     pub id: &'a str,
     pub name: &'a str,
     pub type_label: String,
@@ -123,7 +123,7 @@ pub struct EntityCtx<'a> {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct MentionCtx<'a> {
+pub(super) struct MentionCtx<'a> {
     pub before: &'a str,
     pub mention: &'a str,
     pub after: &'a str,
@@ -131,7 +131,7 @@ pub struct MentionCtx<'a> {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct BacklinkCtx<'a> {
+pub(super) struct BacklinkCtx<'a> {
     pub title: &'a str,
     pub url: String,
     pub date: String,
@@ -143,7 +143,7 @@ pub struct BacklinkCtx<'a> {
 
 /// One entry of a pagination bar: a page, or (`gap`) the pages left out between two entries.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PageLink {
+pub(super) struct PageLink {
     pub number: usize,
     pub url: String,
     pub current: bool,
@@ -151,7 +151,7 @@ pub struct PageLink {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Pagination {
+pub(super) struct Pagination {
     pub current: usize,
     pub total: usize,
     pub previous: Option<String>,
@@ -162,7 +162,7 @@ pub struct Pagination {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct SitemapEntry {
+pub(super) struct SitemapEntry {
     pub loc: String,
     pub lastmod: Option<String>,
     pub alternates: Vec<Alternate>,
@@ -170,7 +170,7 @@ pub struct SitemapEntry {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct NotFoundLang<'a> {
+pub(super) struct NotFoundLang<'a> {
     pub lang: &'a str,
     pub dir: &'a str,
     pub t: &'a serde_yaml::Value,

@@ -12,10 +12,10 @@ use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::source;
 use crate::yaml;
 
-pub const I18N_DIR: &str = "templates/i18n";
+pub(crate) const I18N_DIR: &str = "templates/i18n";
 
 /// The built-in UI strings of `fr` and `en`.
-pub fn builtin(lang: &str) -> Option<&'static str> {
+pub(crate) fn builtin(lang: &str) -> Option<&'static str> {
     match lang {
         "fr" => Some(include_str!("../../templates/i18n/fr.yaml")),
         "en" => Some(include_str!("../../templates/i18n/en.yaml")),
@@ -25,14 +25,14 @@ pub fn builtin(lang: &str) -> Option<&'static str> {
 
 /// One language's strings.
 #[derive(Debug, Clone)]
-pub struct Strings {
+pub(crate) struct Strings {
     pub lang: String,
     /// The merged YAML tree, handed to templates as `t`.
     pub tree: Value,
 }
 
 impl Strings {
-    pub fn load(root: &Path, lang: &str) -> Result<Strings, Diagnostic> {
+    pub(crate) fn load(root: &Path, lang: &str) -> Result<Strings, Diagnostic> {
         let parse_builtin = |text: &str| serde_yaml::from_str::<Value>(text).unwrap_or(Value::Null);
         let path = root.join(I18N_DIR).join(format!("{lang}.yaml"));
         let site = if path.is_file() {
@@ -67,7 +67,7 @@ impl Strings {
         })
     }
 
-    pub fn get(&self, path: &[&str]) -> Option<&str> {
+    pub(crate) fn get(&self, path: &[&str]) -> Option<&str> {
         let mut node = &self.tree;
         for key in path {
             node = node.get(*key)?;
@@ -76,12 +76,12 @@ impl Strings {
     }
 
     /// The language's own name for itself (e.g. `Français`), or its code.
-    pub fn language_name(&self) -> &str {
+    pub(crate) fn language_name(&self) -> &str {
         self.get(&["language_name"]).unwrap_or(&self.lang)
     }
 
     /// `ltr` or `rtl`.
-    pub fn dir(&self) -> &str {
+    pub(crate) fn dir(&self) -> &str {
         match self.get(&["dir"]) {
             Some("rtl") => "rtl",
             _ => "ltr",
@@ -89,7 +89,7 @@ impl Strings {
     }
 
     /// A date the way this language writes it, e.g. `30 novembre 2024`.
-    pub fn format_date(&self, day: chrono::NaiveDate) -> String {
+    pub(crate) fn format_date(&self, day: chrono::NaiveDate) -> String {
         let month = self
             .tree
             .get("months")
@@ -109,7 +109,7 @@ impl Strings {
 
     /// Coordinates the way this language writes them, e.g. `36.2° N, 37.16° E` or
     /// `36,2° N, 37,16° E`: the decimal mark and the compass letters come from the strings.
-    pub fn format_coordinates(&self, lat: f64, lon: f64) -> String {
+    pub(crate) fn format_coordinates(&self, lat: f64, lon: f64) -> String {
         let decimal = self.get(&["number", "decimal"]).unwrap_or(".");
         let number = |x: f64| x.abs().to_string().replace('.', decimal);
         let letter = |key: &str, fallback: &'static str| {
@@ -134,7 +134,7 @@ impl Strings {
     }
 
     /// The label of a relation type, or the type itself when the file has none.
-    pub fn relation<'a>(&'a self, kind: &'a str) -> &'a str {
+    pub(crate) fn relation<'a>(&'a self, kind: &'a str) -> &'a str {
         self.get(&["relations", kind]).unwrap_or(kind)
     }
 }
@@ -160,7 +160,7 @@ fn merge(base: &mut Value, over: Value) {
 /// map of forms (`zero`, `one`, `two`, `few`, `many`, `other`), the one that CLDR's plural
 /// rules give for `n` in this language ("0 dépêche" in French, "0 articles" in English, six
 /// forms in Arabic), falling back to `other` when the language's strings lack that form.
-pub fn plural_filter(
+pub(crate) fn plural_filter(
     lang: &str,
 ) -> impl Fn(&tera::Value, tera::Kwargs, &tera::State) -> tera::TeraResult<String> + Send + Sync + 'static
 {

@@ -1,9 +1,9 @@
 //! Stage 5: pages from the graph, through the templates, once per language.
 
-pub mod context;
-pub mod i18n;
+mod context;
+pub(crate) mod i18n;
 mod pages;
-pub mod templates;
+pub(crate) mod templates;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -20,7 +20,9 @@ use i18n::Strings;
 /// A rendered file: its path relative to the output directory and its content.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Page {
+    /// Where it goes, relative to the output folder.
     pub path: String,
+    /// Its text.
     pub content: String,
     /// The same page in every language it exists in (language, path), for the sitemap.
     pub alternates: Vec<(String, String)>,
@@ -46,7 +48,7 @@ pub struct Theme {
     langs: Vec<Lang>,
 }
 
-pub struct Renderer<'a> {
+pub(crate) struct Renderer<'a> {
     config: &'a Config,
     graph: &'a Graph,
     theme: &'a Theme,
@@ -56,6 +58,7 @@ pub struct Renderer<'a> {
 
 /// Makes the HTML of an article's body when its page is rendered (documents keep none).
 pub trait ArticleBodies: Sync {
+    /// The body of `doc` as HTML.
     fn html(&self, doc: &Document) -> Result<String, Diagnostic>;
 }
 
@@ -73,7 +76,7 @@ impl Page {
 
 /// Why streaming stopped: a page failed to render, or the sink failed to take it.
 #[derive(Debug)]
-pub enum StreamError<E> {
+pub(crate) enum StreamError<E> {
     Render(Diagnostic),
     Sink(E),
 }
@@ -120,7 +123,7 @@ impl Theme {
 }
 
 impl<'a> Renderer<'a> {
-    pub fn new(
+    pub(crate) fn new(
         config: &'a Config,
         graph: &'a Graph,
         theme: &'a Theme,

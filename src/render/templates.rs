@@ -30,19 +30,19 @@ const BUILTIN: &[(&str, &str)] = &[
     ),
 ];
 
-pub fn builtin() -> &'static [(&'static str, &'static str)] {
+pub(crate) fn builtin() -> &'static [(&'static str, &'static str)] {
     BUILTIN
 }
 
 /// The compiled templates and their sources, to locate errors.
-pub struct Templates {
+pub(crate) struct Templates {
     pub tera: Tera,
     /// (name, text, whether it comes from the site's `templates/` rather than the built-ins)
     sources: Vec<(String, String, bool)>,
 }
 
 /// Compiles the template set once for the whole build.
-pub fn load(root: &Path) -> Result<Templates, Diagnostic> {
+pub(crate) fn load(root: &Path) -> Result<Templates, Diagnostic> {
     let dir = root.join("templates");
     let mut sources: Vec<(String, String, bool)> = BUILTIN
         .iter()
@@ -93,7 +93,7 @@ pub fn load(root: &Path) -> Result<Templates, Diagnostic> {
 
 impl Templates {
     /// A template that fails to compile or render, located in the template's source.
-    pub fn error(&self, err: &tera::Error) -> Diagnostic {
+    pub(crate) fn error(&self, err: &tera::Error) -> Diagnostic {
         let report = match err.kind() {
             tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
             _ => None,

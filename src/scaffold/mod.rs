@@ -8,19 +8,27 @@ use crate::config::Config;
 use crate::load::{EntityKind, check_id};
 use crate::render::{i18n, templates};
 
+/// Why a file to start from was not made.
 #[derive(Debug, thiserror::Error)]
 pub enum ScaffoldError {
+    /// The key or id cannot name a file and a URL.
     #[error("`{0}` is not a valid key or id: it {1}")]
     InvalidId(String, &'static str),
+    /// The file exists.
     #[error("{} already exists; depeche never overwrites files", .0.display())]
     Exists(PathBuf),
+    /// The folder for a new site is not empty.
     #[error("{} exists and is not empty; choose a new folder", .0.display())]
     NotEmpty(PathBuf),
+    /// No built-in template has this name.
     #[error("there is no built-in template `{0}`; the built-in ones are: {1}")]
     UnknownTemplate(String, String),
+    /// A file cannot be written.
     #[error("cannot write {}: {source}", path.display())]
     Io {
+        /// The file.
         path: PathBuf,
+        /// Why.
         #[source]
         source: io::Error,
     },

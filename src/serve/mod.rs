@@ -21,7 +21,7 @@ use crate::incremental::Session;
 use crate::site::{self, BuildError};
 
 /// The files of `static/` being served, by path relative to the site root (`style.css`).
-pub type Files = HashMap<String, Arc<[u8]>>;
+pub(crate) type Files = HashMap<String, Arc<[u8]>>;
 
 /// How many bytes of rendered pages `serve` keeps; the others are rendered when asked for.
 /// Pages are 10–100 KiB: this keeps the pages an editor moves between, not a site of 30,000.
@@ -46,45 +46,63 @@ macro_rules! say {
 
 /// What the last rebuild did, for `/__depeche/report` (tests and curious editors).
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct Report {
-    pub generation: u64,
-    pub full: bool,
-    pub rendered: Vec<String>,
-    pub removed: Vec<String>,
-    pub static_files: Vec<String>,
-    pub millis: u128,
+pub(crate) struct Report {
+    generation: u64,
+    full: bool,
+    rendered: Vec<String>,
+    removed: Vec<String>,
+    static_files: Vec<String>,
+    millis: u128,
 }
 
+/// How to serve.
 #[derive(Debug, Clone)]
 pub struct Options {
+    /// The site's root directory.
     pub root: PathBuf,
+    /// The address to listen on.
     pub bind: IpAddr,
     /// 0 picks a free port.
     pub port: u16,
+    /// Overrides `base_url` from site.yaml.
     pub base_url: Option<String>,
+    /// Include articles marked `draft: true`.
     pub drafts: bool,
+    /// Open the site in a browser.
     pub open: bool,
 }
 
+/// Why `serve` stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
+    /// The port is taken or not allowed.
     #[error("cannot listen on {addr}: {source} (is another server using the port? try --port 0)")]
     Bind {
+        /// The address asked for.
         addr: SocketAddr,
+        /// Why it failed.
         #[source]
         source: std::io::Error,
     },
+    /// A folder cannot be watched.
     #[error("cannot watch {}: {message}", path.display())]
-    Watch { path: PathBuf, message: String },
+    Watch {
+        /// The folder.
+        path: PathBuf,
+        /// Why.
+        message: String,
+    },
+    /// The site does not build at start.
     #[error("the site does not build")]
     Build(#[from] BuildError),
+    /// Anything else.
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }
 
 /// What open tabs are told.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Event {
+pub(crate) enum Event {
     /// The site was rebuilt: reload the page.
     Reload,
     /// Only stylesheets changed: refresh them in place.
@@ -94,18 +112,18 @@ pub enum Event {
 }
 
 /// The site being served and the problems of the last build, shared with the HTTP handlers.
-pub struct State {
+pub(crate) struct State {
     /// The pages, rendered on request from the last good build.
-    pub session: RwLock<Session>,
+    pub(crate) session: RwLock<Session>,
     /// The files of `static/`.
-    pub files: RwLock<Files>,
-    pub error: RwLock<Option<String>>,
-    pub report: RwLock<Report>,
-    pub events: broadcast::Sender<Event>,
-    pub base_path: String,
-    pub allowed_hosts: Vec<String>,
+    pub(crate) files: RwLock<Files>,
+    pub(crate) error: RwLock<Option<String>>,
+    pub(crate) report: RwLock<Report>,
+    pub(crate) events: broadcast::Sender<Event>,
+    pub(crate) base_path: String,
+    pub(crate) allowed_hosts: Vec<String>,
     /// Turns true when the server stops: open event streams end.
-    pub closing: tokio::sync::watch::Receiver<bool>,
+    pub(crate) closing: tokio::sync::watch::Receiver<bool>,
 }
 
 fn render_diagnostics(diagnostics: &[Diagnostic]) -> String {

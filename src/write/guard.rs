@@ -13,7 +13,7 @@ use crate::diagnostic::{Code, Diagnostic, Location};
 
 /// The output folder and the two folders depeche keeps beside it.
 #[derive(Debug, Clone)]
-pub struct Layout {
+pub(crate) struct Layout {
     pub out: PathBuf,
     /// Where the next site is written before it is swapped in.
     pub staging: PathBuf,
@@ -24,7 +24,7 @@ pub struct Layout {
 }
 
 impl Layout {
-    pub fn new(out: &Path) -> Layout {
+    pub(crate) fn new(out: &Path) -> Layout {
         let out = absolute(out);
         let parent = out.parent().unwrap_or(Path::new("/")).to_path_buf();
         let name = out

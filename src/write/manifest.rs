@@ -14,9 +14,9 @@ use std::path::Path;
 use std::time::UNIX_EPOCH;
 
 /// The manifest's file name inside an output folder.
-pub const FILE: &str = ".depeche-manifest";
+pub(crate) const FILE: &str = ".depeche-manifest";
 /// The temporary name it is written under before being renamed into place.
-pub const TEMP_FILE: &str = ".depeche-manifest.tmp";
+pub(crate) const TEMP_FILE: &str = ".depeche-manifest.tmp";
 
 /// The first line: changes whenever what a record's hash stands for changes (minification,
 /// file layout), so that records of an older depeche are not trusted as a cache. The paths of
@@ -25,7 +25,7 @@ const MAGIC: &str = "depeche-manifest";
 const FORMAT: &str = concat!("depeche-manifest 3 ", env!("CARGO_PKG_VERSION"));
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Record {
+pub(crate) struct Record {
     /// xxh3-128 of the page as rendered, before minification.
     pub hash: u128,
     /// Size of the file written.
@@ -35,7 +35,7 @@ pub struct Record {
 }
 
 impl Record {
-    pub fn new(hash: u128, meta: &Metadata) -> Record {
+    pub(crate) fn new(hash: u128, meta: &Metadata) -> Record {
         Record {
             hash,
             len: meta.len(),
@@ -55,25 +55,25 @@ fn mtime(meta: &Metadata) -> u128 {
         .map_or(0, |d| d.as_nanos())
 }
 
-pub fn hash(content: &[u8]) -> u128 {
+pub(crate) fn hash(content: &[u8]) -> u128 {
     xxhash_rust::xxh3::xxh3_128(content)
 }
 
 /// Every file depeche wrote (or is about to write) in one folder, by `/`-separated relative path;
 /// `None` for a file whose record is unknown (pending, or from an older format).
 #[derive(Debug, Default, Clone)]
-pub struct Manifest {
+pub(crate) struct Manifest {
     pub files: HashMap<String, Option<Record>>,
 }
 
 impl Manifest {
     /// Reads the manifest of `dir`: `Ok(None)` when there is none (the folder is not depeche's).
-    pub fn read(dir: &Path) -> io::Result<Option<Manifest>> {
+    pub(crate) fn read(dir: &Path) -> io::Result<Option<Manifest>> {
         Manifest::read_file(&dir.join(FILE))
     }
 
     /// Reads a manifest file: `Ok(None)` when it is absent or not a manifest.
-    pub fn read_file(path: &Path) -> io::Result<Option<Manifest>> {
+    pub(crate) fn read_file(path: &Path) -> io::Result<Option<Manifest>> {
         match std::fs::read_to_string(path) {
             Ok(text) => Ok(Manifest::parse(&text)),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
@@ -115,17 +115,17 @@ impl Manifest {
         Some(manifest)
     }
 
-    pub fn contains(&self, path: &str) -> bool {
+    pub(crate) fn contains(&self, path: &str) -> bool {
         self.files.contains_key(path)
     }
 
     /// The record of the file at `path`, if one describes it as it is on disk now.
-    pub fn find(&self, path: &str, meta: &Metadata) -> Option<&Record> {
+    pub(crate) fn find(&self, path: &str, meta: &Metadata) -> Option<&Record> {
         self.files.get(path)?.as_ref().filter(|r| r.describes(meta))
     }
 
     /// Writes the manifest into `dir`: beside, then renamed, so a crash leaves the old one whole.
-    pub fn save(&self, dir: &Path) -> io::Result<()> {
+    pub(crate) fn save(&self, dir: &Path) -> io::Result<()> {
         use std::fmt::Write;
         let mut paths: Vec<&String> = self.files.keys().collect();
         // Sorted, so that the same build writes the same manifest.

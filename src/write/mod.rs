@@ -6,7 +6,7 @@
 //! or the whole new one in place (the swap is one atomic exchange where the system has one).
 
 mod guard;
-pub mod manifest;
+pub(crate) mod manifest;
 mod swap;
 
 use std::collections::HashSet;
@@ -14,10 +14,11 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-pub use guard::{Layout, refuse_unsafe};
+pub(crate) use guard::Layout;
+pub use guard::refuse_unsafe;
 use guard::{Owned, claim_folder};
 use manifest::Manifest;
-pub use manifest::Record;
+pub(crate) use manifest::Record;
 
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic, Location};
@@ -27,14 +28,16 @@ use crate::render::Page;
 /// What a build wrote.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Report {
+    /// Files written or copied.
     pub files: usize,
+    /// Their size.
     pub bytes: u64,
 }
 
 /// Typed I/O failure naming the path involved.
 #[derive(Debug, thiserror::Error)]
 #[error("cannot {action} {}: {source}", path.display())]
-pub struct WriteError {
+pub(crate) struct WriteError {
     pub action: &'static str,
     pub path: PathBuf,
     #[source]
@@ -183,7 +186,7 @@ impl Output {
 /// The previous output is kept aside (`.<output>.depeche-old`) and becomes the next build's
 /// staging folder: overwriting files that exist is far cheaper than deleting a tree of
 /// thousands of files and creating it again.
-pub struct Staging {
+pub(crate) struct Staging {
     layout: Layout,
     /// What depeche wrote in this folder before, and what this build is about to write.
     known: Manifest,
@@ -202,7 +205,7 @@ impl Staging {
 
     /// Writes one page (minified when it is HTML); returns what [`Staging::finish`] records
     /// of it. Safe to call from many threads.
-    pub fn write(&self, page: &Page) -> Result<Record, WriteError> {
+    pub(crate) fn write(&self, page: &Page) -> Result<Record, WriteError> {
         let path = self.dir().join(&page.path);
         if !self.planned.contains(&page.path) {
             // Every file must be journaled before it is written, or a killed build could
@@ -245,7 +248,7 @@ impl Staging {
 
     /// Copies `static/`, removes what this build did not write, and swaps the folder in. On
     /// failure the staging folder is removed and the previous output stays as it was.
-    pub fn finish(
+    pub(crate) fn finish(
         self,
         statics: &[(String, PathBuf)],
         pages: &[(Page, Record)],
@@ -316,7 +319,7 @@ impl Staging {
 
     /// Gives up: removes the staging folder (every file in it is listed in its manifest), so
     /// that nothing but the previous output remains.
-    pub fn abandon(&self) {
+    pub(crate) fn abandon(&self) {
         let _ = fs::remove_dir_all(self.dir());
     }
 
