@@ -206,42 +206,11 @@ impl Session {
 
     /// The incremental path; `None` when the edit changes what other pages link to.
     fn update_articles(&mut self, changed: &[PathBuf]) -> Result<Option<Update>, BuildError> {
-        let config = &self.site.config;
-        let root = &config.root;
-        let changed_files: HashSet<PathBuf> = changed
-            .iter()
-            .map(|p| crate::source::display_path(root, p))
-            .collect();
-        let sources = read_articles(config, changed)?;
-        let drafts = self.options.drafts;
-        // The documents the edit replaces, and the site without them.
-        let (replaced, mut documents): (Vec<Arc<Document>>, Vec<Arc<Document>>) = self
-            .site
-            .parts
-            .documents
-            .iter()
-            .cloned()
-            .partition(|d| changed_files.contains(&d.source));
-        // Other pages link to articles by slug: a new, removed or renamed page means a full build.
-        if !same_pages(&replaced, &sources, drafts) {
+        let Some(edit) = self.edit(changed)? else {
             return Ok(None);
-        }
-
-        let fresh = self.annotate(sources)?;
-
-        let keys: BTreeSet<String> = replaced
-            .iter()
-            .chain(&fresh)
-            .map(|d| d.key.clone())
-            .collect();
-        for doc in &fresh {
-            let at = documents
-                .binary_search_by(|d| d.source.cmp(&doc.source))
-                .unwrap_or_else(|at| at);
-            documents.insert(at, Arc::clone(doc));
-        }
-
-        let footprint = |graph: &Graph| Footprint::measure(graph, &keys, &fresh);
+        };
+        let drafts = self.options.drafts;
+        let footprint = |graph: &Graph| Footprint::measure(graph, &edit.keys, &edit.fresh);
         let before = footprint(&self.site.graph);
         let shown = |docs: &[Arc<Document>]| -> Vec<Arc<Document>> {
             docs.iter()
@@ -252,11 +221,11 @@ impl Session {
         // Relinking the edited articles alone is the common case; a date that reorders the
         // articles renumbers every backlink, so that takes a new graph.
         let site = &mut self.site;
-        let replaced_graph = if site.graph.replace_documents(&shown(&fresh)) {
+        let replaced_graph = if site.graph.replace_documents(&shown(&edit.fresh)) {
             None
         } else {
             let parts = &site.parts;
-            let graph = Graph::build(&documents, &parts.entities, &parts.prose, drafts)?;
+            let graph = Graph::build(&edit.documents, &parts.entities, &parts.prose, drafts)?;
             Some(std::mem::replace(&mut site.graph, graph))
         };
         let plan = outputs::plan(&site.config, &site.graph, &site.statics);
@@ -267,15 +236,10 @@ impl Session {
             site.config.articles_per_page,
         );
         let touched = |output: &Output| selection.wants(output.source(&site.config, &site.graph));
-        match apply(
-            site,
-            &mut self.pages,
-            &self.cache,
-            &touched,
-            Some(&old_plan),
-        ) {
+        let plans = Some(old_plan.as_slice());
+        match apply(site, &mut self.pages, &self.cache, &touched, plans) {
             Ok(update) => {
-                site.parts.documents = documents;
+                site.parts.documents = edit.documents;
                 Ok(Some(update))
             }
             Err(d) => {
@@ -283,13 +247,65 @@ impl Session {
                 match replaced_graph {
                     Some(graph) => site.graph = graph,
                     None => {
-                        site.graph.replace_documents(&shown(&replaced));
+                        site.graph.replace_documents(&shown(&edit.replaced));
                     }
                 }
                 Err(d.into())
             }
         }
     }
+
+    /// The edited articles read and annotated again, or `None` when the edit adds, removes or
+    /// renames a page: other pages link to articles by slug, so that takes a full build.
+    fn edit(&self, changed: &[PathBuf]) -> Result<Option<Edit>, BuildError> {
+        let config = &self.site.config;
+        let changed_files: HashSet<PathBuf> = changed
+            .iter()
+            .map(|p| crate::source::display_path(&config.root, p))
+            .collect();
+        let sources = read_articles(config, changed)?;
+        // The documents the edit replaces, and the site without them.
+        let (replaced, mut documents): (Vec<Arc<Document>>, Vec<Arc<Document>>) = self
+            .site
+            .parts
+            .documents
+            .iter()
+            .cloned()
+            .partition(|d| changed_files.contains(&d.source));
+        if !same_pages(&replaced, &sources, self.options.drafts) {
+            return Ok(None);
+        }
+        let fresh = self.annotate(sources)?;
+        let keys = replaced
+            .iter()
+            .chain(&fresh)
+            .map(|d| d.key.clone())
+            .collect();
+        for doc in &fresh {
+            let at = documents
+                .binary_search_by(|d| d.source.cmp(&doc.source))
+                .unwrap_or_else(|at| at);
+            documents.insert(at, Arc::clone(doc));
+        }
+        Ok(Some(Edit {
+            keys,
+            replaced,
+            fresh,
+            documents,
+        }))
+    }
+}
+
+/// Articles edited, before and after.
+struct Edit {
+    /// The keys of the articles edited.
+    keys: BTreeSet<String>,
+    /// Their documents before the edit.
+    replaced: Vec<Arc<Document>>,
+    /// Their documents now.
+    fresh: Vec<Arc<Document>>,
+    /// Every document of the site after the edit, by file.
+    documents: Vec<Arc<Document>>,
 }
 
 impl Session {
