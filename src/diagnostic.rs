@@ -94,6 +94,8 @@ codes! {
     ChangedDuringBuild => "E0029", "changed-during-build", Error;
     WriteFailed => "E0030", "write-failed", Error;
     DuplicateEntity => "E0031", "duplicate-entity", Error;
+    UnknownField => "E0032", "unknown-field", Error;
+    InvalidValue => "E0033", "invalid-value", Error;
     SymlinkOutsideSite => "W0001", "symlink-outside-site", Warning;
     MissingTranslation => "W0002", "missing-translation", Warning;
     AnnotationParity => "W0003", "annotation-parity", Warning;
@@ -102,6 +104,7 @@ codes! {
     MissingCoordinates => "W0006", "missing-coordinates", Warning;
     Draft => "W0007", "draft", Warning;
     EmptyBody => "W0008", "empty-body", Warning;
+    CommentInValue => "W0009", "comment-in-value", Warning;
     UnannotatedMention => "S0001", "unannotated-mention", Suggestion;
 }
 
@@ -261,6 +264,23 @@ impl Diagnostic {
     /// Adds what to do about it.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Adds a machine-applicable fix.
+    pub fn with_replacement(
+        mut self,
+        file: impl Into<PathBuf>,
+        start: usize,
+        end: usize,
+        text: impl Into<String>,
+    ) -> Self {
+        self.replacement = Some(Box::new(Replacement {
+            file: file.into(),
+            start,
+            end,
+            text: text.into(),
+        }));
         self
     }
 

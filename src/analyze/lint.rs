@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashSet};
 use crate::annotate::Annotated;
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic, Location};
-use crate::load::{ArticleSource, EntityKind, EntitySource, Unverified};
+use crate::load::{ArticleSource, EntityKind, EntitySource, Unverified, front_matter};
 use crate::yaml;
 
 /// The warnings about one article, all its languages together (annotated, before the graph):
@@ -20,6 +20,14 @@ pub(crate) fn lint_article(
     missing_translations(config, key, versions, &mut out);
     parity(key, versions, &mut out);
     for (article, _) in versions {
+        if let Ok(split) = front_matter::split(&article.src) {
+            out.extend(yaml::values_cut_by_comments(
+                &article.src,
+                split.yaml_start,
+                split.yaml_end,
+                &["title", "summary", "credit"],
+            ));
+        }
         if article.body().trim().is_empty() {
             // Located on the closing fence, where the text should follow.
             let text = &article.src.text;
@@ -66,6 +74,13 @@ pub(crate) fn lint_entities(
     let mut out = Vec::new();
     for entity in entities {
         entity_facts(entity, mentioned.contains(entity.id.as_str()), &mut out);
+        let text = &entity.src.text;
+        out.extend(yaml::values_cut_by_comments(
+            &entity.src,
+            0,
+            text.len(),
+            &["name", "description", "aliases"],
+        ));
     }
     out
 }
@@ -88,7 +103,12 @@ fn missing_translations(
         return;
     };
     for lang in &config.languages {
-        if versions.iter().any(|(a, _)| &a.lang == lang) {
+        // A version whose file exists but does not load has its own error.
+        let file = config
+            .root
+            .join(&first.src.path)
+            .with_file_name(format!("{key}.{lang}.md"));
+        if versions.iter().any(|(a, _)| &a.lang == lang) || file.exists() {
             continue;
         }
         out.push(

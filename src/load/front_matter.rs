@@ -89,12 +89,7 @@ pub fn split(src: &SourceText) -> Result<Split, Diagnostic> {
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or("");
     if first.trim_end_matches(['\n', '\r']) != "---" {
-        return Err(Diagnostic::at(
-            Code::MissingFrontMatter,
-            "the file does not start with front matter",
-            src.locate(0, first.trim_end().len()),
-        )
-        .with_help("start the file with a `---` line, then `title:` and `date:`, then a closing `---` line"));
+        return Err(not_front_matter(src));
     }
     let yaml_start = first.len();
     let mut offset = yaml_start;
@@ -114,6 +109,42 @@ pub fn split(src: &SourceText) -> Result<Split, Diagnostic> {
         src.locate(0, 3),
     )
     .with_help("add a line with only `---` after the last front matter field"))
+}
+
+/// Why a file does not start with front matter: blank lines before the fence, or none at all.
+fn not_front_matter(src: &SourceText) -> Diagnostic {
+    let text = &src.text;
+    let blank: usize = text
+        .split_inclusive('\n')
+        .take_while(|l| l.trim().is_empty())
+        .map(str::len)
+        .sum();
+    if blank > 0 && text[blank..].starts_with("---") {
+        let lines = text[..blank].matches('\n').count();
+        return Diagnostic::at(
+            Code::MissingFrontMatter,
+            format!(
+                "{lines} blank line{} before the opening `---`: front matter starts on the first line",
+                if lines == 1 { "" } else { "s" }
+            ),
+            src.locate(blank, blank + 3),
+        )
+        .with_help("delete the blank lines above `---`")
+        .with_replacement(&src.path, 0, blank, "");
+    }
+    // The first word, not the whole line: a line can be a paragraph long.
+    let first_word = text
+        .find(|c: char| c.is_whitespace())
+        .unwrap_or(text.len())
+        .min(40);
+    Diagnostic::at(
+        Code::MissingFrontMatter,
+        "the file does not start with front matter",
+        src.locate(0, crate::diagnostic::floor_char_boundary(text, first_word)),
+    )
+    .with_help(
+        "start the file with a `---` line, then `title:` and `date:`, then a closing `---` line",
+    )
 }
 
 /// Parses and validates the front matter; `key` is the default slug.
@@ -190,7 +221,8 @@ fn title_of(
 ) -> String {
     match title.map(str::trim) {
         Some(t) if !t.is_empty() => t.to_string(),
-        Some(_) => {
+        // `title: ""`, or `title:` with nothing after it.
+        Some(_) | None if field("title").is_some() => {
             problems.push(
                 Diagnostic::at(
                     Code::MissingField,
@@ -231,15 +263,19 @@ fn date_of(
                     field("date").unwrap_or_else(fence),
                 )
                 .with_help(
-                    "write the date as YYYY-MM-DD (e.g. 2024-11-30) or as an RFC 3339 timestamp",
+                    "write the day as `2024-12-07`, or the day and time as `2024-12-07T14:30:00+01:00`",
                 ),
             );
             None
         }),
         None => {
+            let (message, at) = match field("date") {
+                Some(at) => ("the date is empty", at),
+                None => ("missing required field `date`", fence()),
+            };
             problems.push(
-                Diagnostic::at(Code::MissingField, "missing required field `date`", fence())
-                    .with_help("add a line such as `date: 2024-11-30` to the front matter"),
+                Diagnostic::at(Code::MissingField, message, at)
+                    .with_help("write the day it was published, e.g. `date: 2024-11-30`"),
             );
             None
         }

@@ -62,7 +62,7 @@ fn malformed_date() {
             "error[E0005]",
             "`2024-11-31` is not a valid date",
             &format!("{EN}:3:7"),
-            "YYYY-MM-DD",
+            "`2024-12-07T14:30:00+01:00`",
         ],
     );
 }
@@ -447,8 +447,8 @@ fn malformed_title() {
             )
         },
         &[
-            "error[E0002]",
-            "invalid type: sequence, expected a string",
+            "error[E0033]",
+            "`title` is text, not a list",
             &format!("{EN}:3:"),
         ],
     );

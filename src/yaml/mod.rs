@@ -1,4 +1,7 @@
-//! YAML parsing with diagnostics that point into the enclosing file.
+//! YAML parsing with diagnostics that point into the enclosing file: the one place that
+//! reads YAML and locates its fields.
+
+mod explain;
 
 use serde::de::DeserializeOwned;
 
@@ -6,7 +9,8 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::source::SourceText;
 
 /// Parses `src.text[start..end]` as YAML. Errors carry the location in the whole file, so a
-/// mistake on the third line of front matter is reported on line 4 of the article.
+/// mistake on the third line of front matter is reported on line 4 of the article, and say
+/// what the mistake is when it is a known one ([`explain`]).
 pub(crate) fn parse<T: DeserializeOwned>(
     src: &SourceText,
     start: usize,
@@ -15,23 +19,104 @@ pub(crate) fn parse<T: DeserializeOwned>(
     let yaml = &src.text[start..end];
     // Maps deserialised into structs reject a repeated key, but maps of languages keep the
     // last value silently: a generic parse first finds duplicates at any depth.
-    serde_yaml::from_str::<serde_yaml::Value>(yaml)
-        .and_then(|_| serde_yaml::from_str(yaml))
-        .map_err(|err| {
-            let at = err.location().map_or(start, |at| start + at.index());
-            let message = message_without_position(&err);
-            // serde reports a key given twice at the start of its mapping: point at the second one.
-            if let Some(key) = duplicate_key(&message)
-                && let Some((s, e)) = second_occurrence(&src.text, at, end, key)
-            {
-                return Diagnostic::at(Code::YamlSyntax, message.clone(), src.locate(s, e))
-                    .with_help(format!(
-                        "`{key}` is given twice: keep one of the two `{key}:` lines"
-                    ));
-            }
-            Diagnostic::at(Code::YamlSyntax, message, src.locate(at, at + 1))
-                .with_help("fix the YAML syntax here (check indentation, colons and quotes)")
-        })
+    if let Err(err) = serde_yaml::from_str::<serde_yaml::Value>(yaml) {
+        return Err(duplicate(src, start, end, &err)
+            .or_else(|| explain::syntax(src, start, end, &err))
+            .unwrap_or_else(|| unexplained(src, start, &err)));
+    }
+    serde_yaml::from_str(yaml).map_err(|err| {
+        duplicate(src, start, end, &err)
+            .or_else(|| explain::schema(src, start, end, &err))
+            .unwrap_or_else(|| unexplained(src, start, &err))
+    })
+}
+
+/// serde reports a key given twice at the start of its mapping: point at the second one.
+fn duplicate(
+    src: &SourceText,
+    start: usize,
+    end: usize,
+    err: &serde_yaml::Error,
+) -> Option<Diagnostic> {
+    let at = err.location().map_or(start, |at| start + at.index());
+    let message = message_without_position(err);
+    let key = duplicate_key(&message)?;
+    let (s, e) = second_occurrence(&src.text, at, end, key)?;
+    Some(
+        Diagnostic::at(Code::YamlSyntax, message.clone(), src.locate(s, e)).with_help(format!(
+            "`{key}` is given twice: keep one of the two `{key}:` lines"
+        )),
+    )
+}
+
+/// A mistake none of the known ones: the parser's own words, at the place it stopped.
+fn unexplained(src: &SourceText, start: usize, err: &serde_yaml::Error) -> Diagnostic {
+    let at = err.location().map_or(start, |at| start + at.index());
+    Diagnostic::at(
+        Code::YamlSyntax,
+        message_without_position(err),
+        src.locate(at, at + 1),
+    )
+    .with_help("fix the YAML here; a value with `: `, `#` or quotes in it goes in quotes")
+}
+
+/// Text values cut short by a comment: in YAML, ` #` outside quotes starts a comment, so
+/// `title: Homs encerclée #Syrie` publishes "Homs encerclée". `keys` are the top-level fields to
+/// look at, with the fields nested under them (`name:` → `  fr: …`).
+pub(crate) fn values_cut_by_comments(
+    src: &SourceText,
+    start: usize,
+    end: usize,
+    keys: &[&str],
+) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    let mut parent = "";
+    let mut offset = start;
+    for raw in src.text[start..end].split_inclusive('\n') {
+        let line = raw.trim_end_matches(['\n', '\r']);
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        let line_start = offset;
+        offset += raw.len();
+        let Some((key, value)) = trimmed.split_once(':') else {
+            continue;
+        };
+        if indent == 0 {
+            parent = key;
+        }
+        let value_start = value.len() - value.trim_start().len();
+        let value = value.trim();
+        if !keys.contains(&parent)
+            || value.starts_with(['"', '\'', '#', '|', '>'])
+            || !value.contains(" #")
+        {
+            continue;
+        }
+        let at = line_start + indent + key.len() + 1 + value_start;
+        let cut = value.find(" #").unwrap_or(value.len());
+        let field = if indent == 0 {
+            key.to_string()
+        } else {
+            format!("{parent}.{key}")
+        };
+        let fixed = format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""));
+        found.push(
+            Diagnostic::at(
+                Code::CommentInValue,
+                format!(
+                    "`{field}` stops at ` #`: YAML reads `{}` as a comment",
+                    &value[cut + 1..]
+                ),
+                src.locate(at + cut + 1, at + value.len()),
+            )
+            .with_help(format!(
+                "put the value in quotes: `{}: {fixed}`",
+                trimmed.split_once(':').map_or(key, |k| k.0)
+            ))
+            .with_replacement(&src.path, at, at + value.len(), fixed),
+        );
+    }
+    found
 }
 
 /// The key of a "duplicate field `x`" or "duplicate entry with key \"x\"" message.
