@@ -222,7 +222,7 @@ fn title_of(
     match title.map(str::trim) {
         Some(t) if !t.is_empty() => t.to_string(),
         // `title: ""`, or `title:` with nothing after it.
-        Some(_) | None if field("title").is_some() => {
+        _ if field("title").is_some() => {
             problems.push(
                 Diagnostic::at(
                     Code::MissingField,
@@ -233,7 +233,7 @@ fn title_of(
             );
             String::new()
         }
-        None => {
+        _ => {
             problems.push(
                 Diagnostic::at(
                     Code::MissingField,
