@@ -64,6 +64,16 @@ impl Config {
     /// Loads and validates `<root>/site.yaml`; `base_url` overrides the configured one.
     pub fn load(root: &Path, base_url: Option<&str>) -> Result<Config, Diagnostics> {
         let path = root.join(CONFIG_FILE);
+        if !path.exists() {
+            let folder = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+            return Err(Diagnostic::new(
+                Code::Unreadable,
+                format!("no {CONFIG_FILE} in {}", folder.display()),
+                None,
+            )
+            .with_help("give the folder of a site with `--root`, or start one with `depeche init <folder>`")
+            .into());
+        }
         let src = source::read(root, &path)?;
         let raw: RawConfig = yaml::parse(&src, 0, src.text.len())?;
         let mut problems = Vec::new();

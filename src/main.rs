@@ -7,7 +7,7 @@ mod cmd;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -20,9 +20,10 @@ use clap::{Parser, Subcommand};
 )]
 /// The command line.
 pub struct Cli {
-    /// The site's root directory (where site.yaml is).
-    #[arg(long, short = 'r', global = true, default_value = ".")]
-    root: PathBuf,
+    /// The site's root directory (where site.yaml is); by default the nearest folder, from
+    /// the current one up, that holds site.yaml.
+    #[arg(long, short = 'r', global = true)]
+    root: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -54,16 +55,24 @@ fn main() -> ExitCode {
     if !matches!(cli.command, Command::Serve(_)) {
         quiet_on_closed_pipe();
     }
-    match cli.command {
-        Command::Build(args) => cmd::build::run(&cli.root, args),
-        Command::Serve(args) => cmd::serve::run(&cli.root, args),
-        Command::Check(args) => cmd::check::run(&cli.root, args),
-        Command::Annotate(args) => cmd::annotate::run(&cli.root, args),
-        Command::New(what) => cmd::new::run(&cli.root, what),
-        Command::Init(args) => cmd::init::run(args),
-        Command::Templates(what) => cmd::templates::run(&cli.root, what),
-        Command::Completions(args) => cmd::completions::run(args),
-    }
+    let root = || match &cli.root {
+        Some(root) => Ok(root.clone()),
+        None => depeche::site::find_root(Path::new(".")).map_err(|d| {
+            cmd::print(&[d], depeche::report::Format::Human);
+            ExitCode::FAILURE
+        }),
+    };
+    let ran = match cli.command {
+        Command::Init(args) => return cmd::init::run(args),
+        Command::Completions(args) => return cmd::completions::run(args),
+        Command::Build(args) => root().map(|r| cmd::build::run(&r, args)),
+        Command::Serve(args) => root().map(|r| cmd::serve::run(&r, args)),
+        Command::Check(args) => root().map(|r| cmd::check::run(&r, args)),
+        Command::Annotate(args) => root().map(|r| cmd::annotate::run(&r, args)),
+        Command::New(what) => root().map(|r| cmd::new::run(&r, what)),
+        Command::Templates(what) => root().map(|r| cmd::templates::run(&r, what)),
+    };
+    ran.unwrap_or_else(|failed| failed)
 }
 
 /// Like other command-line tools, stop quietly when the reader of our output goes away

@@ -1,11 +1,11 @@
 //! The site, loaded one way for `build`, `check` and `serve`: its configuration, its theme
 //! (templates and UI strings), its analysed content and the plan of every output.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::analyze::{self, AnalyzeOptions, Bodies, Parts};
-use crate::config::Config;
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::config::{CONFIG_FILE, Config};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::graph::Graph;
 use crate::outputs::Output;
 use crate::render::{Page, Renderer, Theme};
@@ -88,6 +88,26 @@ pub struct Site {
     pub bodies: Bodies,
     /// Warnings and suggestions, sorted.
     pub warnings: Vec<Diagnostic>,
+}
+
+/// The site that `from` is in: the nearest folder, `from` or above it, that holds site.yaml,
+/// as git finds a repository from any folder inside it.
+pub fn find_root(from: &Path) -> Result<PathBuf, Diagnostic> {
+    let from = std::path::absolute(from).unwrap_or_else(|_| from.to_path_buf());
+    from.ancestors()
+        .find(|dir| dir.join(CONFIG_FILE).is_file())
+        .map(Path::to_path_buf)
+        .ok_or_else(|| {
+            Diagnostic::new(
+                Code::Unreadable,
+                format!(
+                    "no {CONFIG_FILE} in {} or any folder above it",
+                    from.display()
+                ),
+                None,
+            )
+            .with_help("run depeche inside a site, pass `--root <folder>`, or start one with `depeche init <folder>`")
+        })
 }
 
 /// The configuration in `options.root`, with the command line's overrides.

@@ -516,3 +516,41 @@ fn an_article_edited_during_the_build_stops_it() {
             .contains("changed while the site was being built")
     );
 }
+
+/// Like git, depeche finds its site from any folder inside it; outside one, it names the
+/// folder it searched from.
+#[test]
+fn the_site_is_found_from_any_folder_inside_it() {
+    let run = |dir: &std::path::Path, args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_depeche"))
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .unwrap()
+    };
+    let site = TestSite::frozen();
+    let inside = run(&site.path("content/articles"), &["check"]);
+    assert!(
+        inside.status.success(),
+        "{}",
+        String::from_utf8_lossy(&inside.stderr)
+    );
+    let elsewhere = tempfile::tempdir().unwrap();
+    let outside = run(elsewhere.path(), &["check"]);
+    assert_eq!(outside.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&outside.stderr);
+    let searched = std::path::absolute(elsewhere.path()).unwrap();
+    assert!(
+        stderr.contains(&format!(
+            "no site.yaml in {} or any folder above it",
+            searched.display()
+        )),
+        "{stderr}"
+    );
+    assert!(stderr.contains("depeche init"), "{stderr}");
+    let named = run(&site.path("content"), &["--root", ".", "check"]);
+    let stderr = String::from_utf8_lossy(&named.stderr);
+    assert_eq!(named.status.code(), Some(1));
+    assert!(stderr.contains("no site.yaml in "), "{stderr}");
+    assert!(stderr.contains("content"), "{stderr}");
+}
