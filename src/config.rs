@@ -53,6 +53,8 @@ pub struct Config {
     pub cname: Option<String>,
     /// How many articles a home page lists before paginating.
     pub articles_per_page: usize,
+    /// Publish articles dated after today (`--future`); otherwise they wait for their date.
+    pub publish_future: bool,
 }
 
 impl Config {
@@ -117,6 +119,7 @@ impl Config {
                 backlinks_per_page: raw.backlinks_per_page.unwrap_or(20),
                 cname: raw.cname,
                 articles_per_page: raw.articles_per_page.unwrap_or(50),
+                publish_future: false,
             }),
             _ => Err(problems.into()),
         }

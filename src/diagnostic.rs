@@ -105,6 +105,14 @@ codes! {
     Draft => "W0007", "draft", Warning;
     EmptyBody => "W0008", "empty-body", Warning;
     CommentInValue => "W0009", "comment-in-value", Warning;
+    Placeholder => "W0010", "placeholder", Warning;
+    HtmlDropped => "W0011", "html-dropped", Warning;
+    DateMismatch => "W0012", "date-mismatch", Warning;
+    FutureDate => "W0013", "future-date", Warning;
+    CnameMismatch => "W0014", "cname-mismatch", Warning;
+    UnknownUiString => "W0015", "unknown-ui-string", Warning;
+    FrontMatterInProse => "W0016", "front-matter-in-prose", Warning;
+    UnreadFile => "W0017", "unread-file", Warning;
     UnannotatedMention => "S0001", "unannotated-mention", Suggestion;
 }
 

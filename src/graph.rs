@@ -356,7 +356,7 @@ impl Placed {
 
         let mut by_key: BTreeMap<String, BTreeMap<String, ArticleVersion>> = BTreeMap::new();
         for doc in articles {
-            if doc.front.draft && !include_drafts {
+            if doc.front.unpublished() && !include_drafts {
                 continue;
             }
             let path = urls::article_path(&doc.lang, &doc.front.slug);

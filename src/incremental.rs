@@ -154,9 +154,9 @@ impl Session {
             return self.update_templates(changed).map(Some);
         }
         let articles_dir = root.join("content").join("articles");
-        let only_articles = changed.iter().all(|p| {
-            p.parent() == Some(articles_dir.as_path()) && p.extension().is_some_and(|e| e == "md")
-        });
+        let only_articles = changed
+            .iter()
+            .all(|p| p.starts_with(&articles_dir) && p.extension().is_some_and(|e| e == "md"));
         if !only_articles {
             return Ok(None);
         }
@@ -214,7 +214,7 @@ impl Session {
         let before = footprint(&self.site.graph);
         let shown = |docs: &[Arc<Document>]| -> Vec<Arc<Document>> {
             docs.iter()
-                .filter(|d| drafts || !d.front.draft)
+                .filter(|d| drafts || !d.front.unpublished())
                 .cloned()
                 .collect()
         };
@@ -369,11 +369,11 @@ fn same_pages(replaced: &[Arc<Document>], sources: &[load::ArticleSource], draft
     };
     let before: BTreeSet<_> = replaced
         .iter()
-        .filter_map(|d| published(&d.key, &d.lang, &d.front.slug, d.front.draft))
+        .filter_map(|d| published(&d.key, &d.lang, &d.front.slug, d.front.unpublished()))
         .collect();
     let after: BTreeSet<_> = sources
         .iter()
-        .filter_map(|s| published(&s.key, &s.lang, &s.front.slug, s.front.draft))
+        .filter_map(|s| published(&s.key, &s.lang, &s.front.slug, s.front.unpublished()))
         .collect();
     before == after
 }

@@ -21,6 +21,8 @@ pub struct Options {
     pub output_dir: Option<PathBuf>,
     /// Include articles marked `draft: true`.
     pub drafts: bool,
+    /// Include articles dated after today.
+    pub future: bool,
     /// Let the build replace an output folder that depeche did not write (never the site, its
     /// sources, the home folder or the file system root).
     pub force: bool,
@@ -113,6 +115,7 @@ pub fn find_root(from: &Path) -> Result<PathBuf, Diagnostic> {
 /// The configuration in `options.root`, with the command line's overrides.
 pub fn load_config(options: &Options) -> Result<Config, BuildError> {
     let mut config = Config::load(&options.root, options.base_url.as_deref())?;
+    config.publish_future = options.future;
     if let Some(out) = &options.output_dir {
         config.output_dir = std::path::absolute(out).unwrap_or_else(|_| out.clone());
     }

@@ -4,10 +4,14 @@
 use std::collections::{BTreeSet, HashSet};
 
 use crate::annotate::Annotated;
+use crate::config::CONFIG_FILE;
 use crate::config::Config;
+use crate::diagnostic::did_you_mean;
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::load::{ArticleSource, EntityKind, EntitySource, Unverified, front_matter};
+use crate::render::i18n::{self, I18N_DIR};
 use crate::yaml;
+use serde_yaml::Value;
 
 /// The warnings about one article, all its languages together (annotated, before the graph):
 /// missing translations, annotation parity, drafts.
@@ -19,6 +23,7 @@ pub(crate) fn lint_article(
     let mut out = Vec::new();
     missing_translations(config, key, versions, &mut out);
     parity(key, versions, &mut out);
+    dates(config, key, versions, &mut out);
     for (article, _) in versions {
         if let Ok(split) = front_matter::split(&article.src) {
             out.extend(yaml::values_cut_by_comments(
@@ -28,7 +33,20 @@ pub(crate) fn lint_article(
                 &["title", "summary", "credit"],
             ));
         }
-        if article.body().trim().is_empty() {
+        if article.front.title.starts_with("TODO") {
+            out.push(
+                Diagnostic::at(
+                    Code::Placeholder,
+                    format!(
+                        "the title of `{}` is still the placeholder `depeche new` wrote",
+                        article.src.path.display()
+                    ),
+                    front_matter_field(article, "title"),
+                )
+                .with_help("write the headline after `title:`"),
+            );
+        }
+        if !has_text(article.body()) {
             // Located on the closing fence, where the text should follow.
             let text = &article.src.text;
             let fence = text[..article.body_start.saturating_sub(1)]
@@ -38,7 +56,7 @@ pub(crate) fn lint_article(
                 Diagnostic::at(
                     Code::EmptyBody,
                     format!(
-                        "`{}` has a title but no text: it would be published as an empty page",
+                        "`{}` has a title but no text (comments are not shown): it would be published as an empty page",
                         article.src.path.display()
                     ),
                     article.src.locate(fence, article.body_start),
@@ -47,11 +65,24 @@ pub(crate) fn lint_article(
             );
         }
         if article.front.draft {
+            // A translation published without its original, or the other way round.
+            let published: Vec<&str> = versions
+                .iter()
+                .filter(|(other, _)| !other.front.draft)
+                .map(|(other, _)| other.lang.as_str())
+                .collect();
+            let others = match published.as_slice() {
+                [] => String::new(),
+                langs => format!(
+                    "; the `{}` version is published without it",
+                    langs.join("`, `")
+                ),
+            };
             out.push(
                 Diagnostic::at(
                     Code::Draft,
                     format!(
-                        "`{}` is a draft and is left out of the site",
+                        "`{}` is a draft and is left out of the site{others}",
                         article.src.path.display()
                     ),
                     front_matter_field(article, "draft"),
@@ -65,6 +96,92 @@ pub(crate) fn lint_article(
     out
 }
 
+/// The warnings about the site's own settings: a custom domain the base URL does not use,
+/// and keys of the site's UI strings that are misspellings of built-in ones (a template would
+/// silently get the built-in text instead).
+pub(crate) fn lint_site(config: &Config) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let config_file = config.root.join(CONFIG_FILE);
+    if let Some(domain) = &config.cname
+        && let Ok(src) = crate::source::read(&config.root, &config_file)
+    {
+        let host = url::Url::parse(&config.base_url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or_default();
+        if !host.eq_ignore_ascii_case(domain) {
+            let at = yaml::find_key(&src.text, 0, src.text.len(), "cname")
+                .map_or_else(|| src.locate(0, 0), |(s, e)| src.locate(s, e));
+            out.push(
+                Diagnostic::at(
+                    Code::CnameMismatch,
+                    format!("`cname` is `{domain}` but base_url is on `{host}`: links, canonical URLs and the sitemap would name the wrong host"),
+                    at,
+                )
+                .with_help(format!("set `base_url: https://{domain}/`, or remove `cname` if the site is not on that domain")),
+            );
+        }
+    }
+    for lang in &config.languages {
+        ui_strings(config, lang, &mut out);
+    }
+    out
+}
+
+/// Keys of `templates/i18n/<lang>.yaml` that are a letter or two away from a built-in key.
+fn ui_strings(config: &Config, lang: &str, out: &mut Vec<Diagnostic>) {
+    let path = config.root.join(I18N_DIR).join(format!("{lang}.yaml"));
+    let Ok(src) = crate::source::read(&config.root, &path) else {
+        return;
+    };
+    let Ok(site) = serde_yaml::from_str::<Value>(&src.text) else {
+        // The theme reports it.
+        return;
+    };
+    let known = |text: Option<&str>| text.and_then(|t| serde_yaml::from_str::<Value>(t).ok());
+    let builtins = [known(i18n::builtin("en")), known(i18n::builtin(lang))];
+    let mut stack: Vec<(Vec<&str>, &Value)> = vec![(Vec::new(), &site)];
+    while let Some((at, node)) = stack.pop() {
+        let Value::Mapping(map) = node else { continue };
+        let siblings: Vec<&str> = builtins
+            .iter()
+            .flatten()
+            .filter_map(|b| at.iter().try_fold(b, |n, k| n.get(*k)))
+            .filter_map(Value::as_mapping)
+            .flat_map(|m| m.keys().filter_map(Value::as_str))
+            .collect();
+        for (key, value) in map {
+            let Some(key) = key.as_str() else { continue };
+            if siblings.contains(&key) {
+                let mut path = at.clone();
+                path.push(key);
+                stack.push((path, value));
+                continue;
+            }
+            let Some(meant) = did_you_mean(key, siblings.iter().copied()) else {
+                continue;
+            };
+            let (s, e) = yaml::find_nested_key(&src.text, key).unwrap_or((0, 0));
+            let dotted = |k: &str| at.iter().copied().chain([k]).collect::<Vec<_>>().join(".");
+            out.push(
+                Diagnostic::at(
+                    Code::UnknownUiString,
+                    format!(
+                        "`{}` is not a UI string: templates read `{}`",
+                        dotted(key),
+                        dotted(meant)
+                    ),
+                    src.locate(s, e),
+                )
+                .with_help(format!(
+                    "rename it `{meant}`, or the built-in text is shown instead"
+                ))
+                .with_replacement(&src.path, s, e, meant),
+            );
+        }
+    }
+}
+
 /// The warnings about entities: unused ones (`mentioned` holds every id an article names) and
 /// missing facts.
 pub(crate) fn lint_entities(
@@ -74,6 +191,7 @@ pub(crate) fn lint_entities(
     let mut out = Vec::new();
     for entity in entities {
         entity_facts(entity, mentioned.contains(entity.id.as_str()), &mut out);
+        prose_front_matter(entity, &mut out);
         let text = &entity.src.text;
         out.extend(yaml::values_cut_by_comments(
             &entity.src,
@@ -83,6 +201,73 @@ pub(crate) fn lint_entities(
         ));
     }
     out
+}
+
+/// Versions of one article dated differently, and articles dated after today.
+fn dates(
+    config: &Config,
+    key: &str,
+    versions: &[(ArticleSource, Annotated)],
+    out: &mut Vec<Diagnostic>,
+) {
+    // Translations are compared with the version in the site's first language.
+    let Some((first, _)) = versions
+        .iter()
+        .find(|(a, _)| a.lang == config.default_language())
+        .or(versions.first())
+    else {
+        return;
+    };
+    for (article, _) in versions {
+        if article.front.date.day != first.front.date.day {
+            out.push(
+                Diagnostic::at(
+                    Code::DateMismatch,
+                    format!(
+                        "the `{}` version of `{key}` is dated {}, the `{}` version {}",
+                        article.lang, article.front.date.day, first.lang, first.front.date.day
+                    ),
+                    front_matter_field(article, "date"),
+                )
+                .with_related(vec![front_matter_field(first, "date")])
+                .with_help(
+                    "translations carry the date of the original dispatch: give both the same date",
+                ),
+            );
+        }
+    }
+    for (article, _) in versions {
+        if article.front.scheduled && !article.front.draft {
+            out.push(
+                Diagnostic::at(
+                    Code::FutureDate,
+                    format!(
+                        "`{}` is dated {}, after today: it is left out of the site until then",
+                        article.src.path.display(),
+                        article.front.date.day
+                    ),
+                    front_matter_field(article, "date"),
+                )
+                .with_help("correct the date if it is wrong; `--future` publishes it now"),
+            );
+        }
+    }
+}
+
+/// Whether a body has anything a reader sees: HTML comments (the note `depeche new` leaves)
+/// are not shown.
+fn has_text(body: &str) -> bool {
+    let mut rest = body;
+    while let Some(start) = rest.find("<!--") {
+        if !rest[..start].trim().is_empty() {
+            return true;
+        }
+        match rest[start..].find("-->") {
+            Some(end) => rest = &rest[start + end + 3..],
+            None => return false,
+        }
+    }
+    !rest.trim().is_empty()
 }
 
 fn front_matter_field(article: &ArticleSource, key: &str) -> Location {
@@ -133,7 +318,8 @@ fn parity(key: &str, versions: &[(ArticleSource, Annotated)], out: &mut Vec<Diag
         .collect();
     for (i, (article, annotated)) in versions.iter().enumerate() {
         for (j, (other, _)) in versions.iter().enumerate() {
-            if i == j {
+            // An empty version has its own warning, not one per entity of the other.
+            if i == j || !has_text(other.body()) {
                 continue;
             }
             for id in sets[i].difference(&sets[j]) {
@@ -156,6 +342,30 @@ fn parity(key: &str, versions: &[(ArticleSource, Annotated)], out: &mut Vec<Diag
                 );
             }
         }
+    }
+}
+
+/// Entity prose is Markdown only: a front matter block there would be shown as text.
+fn prose_front_matter(entity: &EntitySource, out: &mut Vec<Diagnostic>) {
+    for src in entity.prose.values() {
+        let Ok(split) = front_matter::split(src) else {
+            continue;
+        };
+        out.push(
+            Diagnostic::at(
+                Code::FrontMatterInProse,
+                format!(
+                    "{} starts with a front matter block, which would be shown as text",
+                    src.path.display()
+                ),
+                src.locate(0, 3),
+            )
+            .with_help(format!(
+                "remove the lines from `---` to `---`: the name and description of `{}` are in its .yaml file",
+                entity.id
+            ))
+            .with_replacement(&src.path, 0, split.body_start, ""),
+        );
     }
 }
 

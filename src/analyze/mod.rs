@@ -64,7 +64,7 @@ pub fn targets(articles: &[ArticleSource], entities: &[EntitySource], drafts: bo
     Targets {
         articles: articles
             .iter()
-            .filter(|a| drafts || !a.front.draft)
+            .filter(|a| drafts || !a.front.unpublished())
             .map(|a| ((a.key.clone(), a.lang.clone()), a.front.slug.clone()))
             .collect(),
         entities: entities.iter().map(|e| e.id.clone()).collect(),
@@ -122,6 +122,7 @@ pub(crate) fn analyze(config: Config, options: AnalyzeOptions) -> Analysis {
         .flat_map(|d| d.mentions.iter().map(|m| &*m.entity))
         .collect();
     problems.extend(lint::lint_entities(&content.entities, &mentioned));
+    problems.extend(lint::lint_site(&config));
     let entities: Vec<Arc<EntitySource>> = content.entities.into_iter().map(Arc::new).collect();
     let graph = link(&documents, &entities, &prose, options, &mut problems);
     let (statics, mut unreadable) = outputs::static_files(&config.root);

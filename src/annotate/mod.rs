@@ -192,6 +192,8 @@ struct Pass<'s> {
     too_deep: bool,
     /// Source ranges of prose, adjoining ones merged: where broken brackets are looked for.
     prose_runs: Vec<(usize, usize)>,
+    /// The first raw HTML element left out of the page, and how many were.
+    dropped_html: Option<((usize, usize), usize)>,
 }
 
 impl Annotator<'_> {
@@ -274,6 +276,9 @@ impl Annotator<'_> {
             html.shrink_to_fit();
             out.html = html;
         }
+        if let Some((span, count)) = pass.dropped_html {
+            pass.problems.report(|| html_dropped(src, span, count));
+        }
         out.problems = pass.problems.finish(src);
         out
     }
@@ -332,7 +337,15 @@ impl Annotator<'_> {
                 p.link_depth = p.link_depth.saturating_sub(1);
                 ready.push_back(Event::End(end));
             }
-            Event::Html(_) | Event::InlineHtml(_) if !self.allow_html => {}
+            Event::Html(html) | Event::InlineHtml(html) if !self.allow_html => {
+                // Comments are the editor's notes; elements were meant to be seen.
+                let tag = html.trim_start();
+                if tag.starts_with('<') && !tag.starts_with("<!--") && !tag.starts_with("</") {
+                    let first = p.dropped_html.map_or(span, |(first, _)| first);
+                    let count = p.dropped_html.map_or(0, |(_, n)| n);
+                    p.dropped_html = Some((first, count + 1));
+                }
+            }
             Event::Text(text) => self.text(p, text, span, ready),
             Event::Code(code) => {
                 p.block.push_str(&code);
@@ -683,8 +696,26 @@ impl<'a> Pass<'a> {
             depth: 0,
             too_deep: false,
             prose_runs: Vec::new(),
+            dropped_html: None,
         }
     }
+}
+
+/// Raw HTML was left out of a page: say so once per file, at the first element.
+fn html_dropped(src: &SourceText, span: (usize, usize), count: usize) -> Diagnostic {
+    let line_end = src.text[span.0..span.1]
+        .find('\n')
+        .map_or(span.1, |i| span.0 + i);
+    let more = match count {
+        1 => String::new(),
+        n => format!(" (and {} more in this file)", n - 1),
+    };
+    Diagnostic::at(
+        Code::HtmlDropped,
+        format!("raw HTML is left out of the page{more}"),
+        src.locate(span.0, line_end),
+    )
+    .with_help("pages show Markdown only; if this HTML is yours and trusted, set `allow_html: true` in site.yaml to keep it")
 }
 
 /// Closes the current block of text: every mention in it gets its sentence.

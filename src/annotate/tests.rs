@@ -263,9 +263,10 @@ fn nesting_beyond_the_limit_is_an_error_not_a_crash() {
     let quotes = format!("{}x\n", "> ".repeat(2000));
     assert_eq!(run(&quotes, false).problems[0].code, Code::TooDeep);
     let html = "<div>".repeat(2000);
+    let dropped = run(&html, false).problems;
     assert!(
-        run(&html, false).problems.is_empty(),
-        "dropped HTML does not nest"
+        dropped.iter().all(|d| d.code == Code::HtmlDropped),
+        "dropped HTML does not nest: {dropped:#?}"
     );
     assert_eq!(run(&html, true).problems[0].code, Code::TooDeep);
 }
@@ -301,4 +302,33 @@ fn many_mentions_in_one_sentence_get_their_sentence_in_linear_time() {
     assert!(out.html.contains("id=\"m-aleppo-20000\""));
     // Generous for a debug build; quadratic work took 24 s in release.
     assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
+}
+
+#[test]
+fn dropped_html_is_reported_once_per_file_and_comments_are_not() {
+    let out = run(
+        "Texte.\n\n<iframe src=\"https://x.org\"></iframe>\n\n<!-- note -->\n\n<video></video>\n",
+        false,
+    );
+    let dropped: Vec<_> = out
+        .problems
+        .iter()
+        .filter(|d| d.code == Code::HtmlDropped)
+        .collect();
+    assert_eq!(dropped.len(), 1, "{:#?}", out.problems);
+    assert!(
+        dropped[0].message.contains("and 1 more"),
+        "{}",
+        dropped[0].message
+    );
+    assert!(
+        dropped[0]
+            .location
+            .as_ref()
+            .unwrap()
+            .line_text
+            .contains("<iframe")
+    );
+    assert!(run("<!-- only a note -->\n", false).problems.is_empty());
+    assert!(run("<iframe></iframe>\n", true).problems.is_empty());
 }

@@ -14,6 +14,8 @@ use crate::site::{self, Purpose, Site};
 pub struct Options {
     /// Include articles marked `draft: true`.
     pub drafts: bool,
+    /// Include articles dated after today.
+    pub future: bool,
     /// Look for unannotated mentions of known entities.
     pub suggest: bool,
 }
@@ -24,6 +26,7 @@ pub fn run(root: &Path, base_url: Option<&str>, options: Options) -> Vec<Diagnos
         root: root.to_path_buf(),
         base_url: base_url.map(str::to_string),
         drafts: options.drafts,
+        future: options.future,
         ..Default::default()
     };
     let config = match site::load_config(&site_options) {

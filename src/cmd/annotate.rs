@@ -15,8 +15,10 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
+    // Unpublished articles are annotated too: they will be published.
     let options = check::Options {
         drafts: true,
+        future: true,
         suggest: true,
     };
     let diagnostics = check::run(root, None, options);

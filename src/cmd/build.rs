@@ -15,6 +15,9 @@ pub(crate) struct Args {
     /// Include articles marked `draft: true`.
     #[arg(long)]
     drafts: bool,
+    /// Include articles dated after today (left out until their date otherwise).
+    #[arg(long)]
+    future: bool,
     /// Let depeche replace everything in an output folder it did not write (never the site,
     /// its sources, the home folder or the file system root).
     #[arg(long)]
@@ -27,6 +30,7 @@ pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
         base_url: args.base_url,
         output_dir: args.output,
         drafts: args.drafts,
+        future: args.future,
         force: args.force,
     };
     match build::build(&options) {

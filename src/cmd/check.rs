@@ -18,6 +18,9 @@ pub(crate) struct Args {
     /// Check drafts as if they were published.
     #[arg(long)]
     drafts: bool,
+    /// Include articles dated after today (left out until their date otherwise).
+    #[arg(long)]
+    future: bool,
     /// Base URL to check with instead of site.yaml's.
     #[arg(long)]
     base_url: Option<String>,
@@ -27,6 +30,7 @@ pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
     let format = args.format;
     let options = check::Options {
         drafts: args.drafts,
+        future: args.future,
         suggest: args.suggest,
     };
     let diagnostics = check::run(root, args.base_url.as_deref(), options);

@@ -19,6 +19,9 @@ pub(crate) struct Args {
     /// Include articles marked `draft: true`.
     #[arg(long)]
     drafts: bool,
+    /// Include articles dated after today (left out until their date otherwise).
+    #[arg(long)]
+    future: bool,
     /// Base URL to serve under instead of site.yaml's (its path is honoured locally).
     #[arg(long)]
     base_url: Option<String>,
@@ -31,6 +34,7 @@ pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
         port: args.port,
         base_url: args.base_url,
         drafts: args.drafts,
+        future: args.future,
         open: args.open,
     };
     match serve::run(options) {

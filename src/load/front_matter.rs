@@ -49,6 +49,8 @@ pub struct FrontMatter {
     pub slug: String,
     /// Left out of the site unless `--drafts`.
     pub draft: bool,
+    /// Dated after today: left out of the site until its date, unless `--future`.
+    pub scheduled: bool,
     /// An image of the article.
     pub image: Option<String>,
     /// Who to credit for the image.
@@ -70,6 +72,13 @@ struct RawFrontMatter {
     credit: Option<String>,
     #[serde(default)]
     tags: Vec<String>,
+}
+
+impl FrontMatter {
+    /// Drafts and articles dated after today wait: `--drafts` shows them.
+    pub fn unpublished(&self) -> bool {
+        self.draft || self.scheduled
+    }
 }
 
 /// Byte ranges of the front matter YAML and of the body within a file.
@@ -201,6 +210,7 @@ pub fn parse(src: &SourceText, split: Split, key: &str) -> Result<FrontMatter, D
                 .filter(|s| !s.is_empty()),
             slug,
             draft: raw.draft,
+            scheduled: false,
             image: raw.image,
             credit: raw
                 .credit

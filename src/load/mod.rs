@@ -77,10 +77,10 @@ pub fn load(config: &Config) -> (Content, Vec<Diagnostic>) {
             Loaded::Article(Err(mut errs)) | Loaded::Problems(mut errs) => {
                 problems.append(&mut errs)
             }
-            Loaded::Skipped => {}
         }
     }
 
+    problems.extend(same_article_twice(&content.articles));
     let mut by_id: BTreeMap<String, usize> = BTreeMap::new();
     for (i, e) in content.entities.iter().enumerate() {
         by_id.insert(e.id.clone(), i);
@@ -105,6 +105,36 @@ pub fn load(config: &Config) -> (Content, Vec<Diagnostic>) {
     (content, problems)
 }
 
+/// Two files in different folders that are the same version of one article: keys (file
+/// names) are the article's identity, whatever folder it is kept in.
+fn same_article_twice(articles: &[ArticleSource]) -> Vec<Diagnostic> {
+    let mut seen: BTreeMap<(&str, &str), &ArticleSource> = BTreeMap::new();
+    let mut problems = Vec::new();
+    for article in articles {
+        match seen.entry((&article.key, &article.lang)) {
+            std::collections::btree_map::Entry::Vacant(slot) => {
+                slot.insert(article);
+            }
+            std::collections::btree_map::Entry::Occupied(first) => problems.push(
+                Diagnostic::at(
+                    Code::DuplicateOutput,
+                    format!(
+                        "{} and {} are both the `{}` version of article `{}`",
+                        first.get().src.path.display(),
+                        article.src.path.display(),
+                        article.lang,
+                        article.key
+                    ),
+                    Location::file_only(&article.src.path),
+                )
+                .with_related(vec![Location::file_only(&first.get().src.path)])
+                .with_help("rename one of the two files: an article's key is its file name, in whatever folder"),
+            ),
+        }
+    }
+    problems
+}
+
 /// Reads one article file, as `load` does for each: name, UTF-8, front matter.
 pub fn load_article(config: &Config, path: &Path) -> Result<ArticleSource, Diagnostics> {
     let shown = source::display_path(&config.root, path);
@@ -113,7 +143,7 @@ pub fn load_article(config: &Config, path: &Path) -> Result<ArticleSource, Diagn
         .and_then(|n| n.to_str())
         .unwrap_or_default();
     let (key, lang) = parse_name(name, "md", config, &shown)?;
-    read_article(&config.root, path, key, lang)
+    read_article(config, path, key, lang)
 }
 
 /// What one file of `content/` turned out to be.
@@ -122,8 +152,6 @@ enum Loaded {
     Entity(String, Result<EntitySource, Diagnostics>),
     Prose(String, String, SourceText),
     Problems(Diagnostics),
-    /// Not a page (images, notes): `static/` is where assets go.
-    Skipped,
 }
 
 fn load_one(config: &Config, content_dir: &Path, path: &Path) -> Loaded {
@@ -136,12 +164,11 @@ fn load_one(config: &Config, content_dir: &Path, path: &Path) -> Loaded {
     let section = rel.components().next().and_then(|c| c.as_os_str().to_str());
     let nested = rel.components().count() > 2;
     match (section, file_extension(file_name)) {
-        (Some("articles"), Some("md")) if !nested => {
-            match parse_name(file_name, "md", config, &shown) {
-                Ok((key, lang)) => Loaded::Article(read_article(root, path, key, lang)),
-                Err(d) => Loaded::Problems(d.into()),
-            }
-        }
+        // Wire archives are kept by date (`articles/2024/12/`): the folders are the editor's.
+        (Some("articles"), Some("md")) => match parse_name(file_name, "md", config, &shown) {
+            Ok((key, lang)) => Loaded::Article(read_article(config, path, key, lang)),
+            Err(d) => Loaded::Problems(d.into()),
+        },
         (Some("entities"), Some("yaml" | "yml")) if !nested => {
             let id = file_name
                 .rsplit_once('.')
@@ -168,19 +195,36 @@ fn load_one(config: &Config, content_dir: &Path, path: &Path) -> Loaded {
         (_, Some("md" | "yaml" | "yml")) => Loaded::Problems(
             bad_name(&shown, "depeche does not know what to do with this file").into(),
         ),
-        _ => Loaded::Skipped,
+        (_, ext) => Loaded::Problems(unread(&shown, ext).into()),
     }
 }
 
+/// A file in `content/` that depeche does not read, and so does not publish.
+fn unread(shown: &Path, ext: Option<&str>) -> Diagnostic {
+    let help = match ext.map(str::to_lowercase).as_deref() {
+        Some("markdown" | "mdown" | "mkd" | "txt" | "text") => {
+            "articles are Markdown files ending in `.md`: rename it `<key>.<lang>.md`"
+        }
+        _ => "images and other files a page shows go in static/, which is published as is",
+    };
+    Diagnostic::at(
+        Code::UnreadFile,
+        format!("{} is not read: it will not be published", shown.display()),
+        Location::file_only(shown),
+    )
+    .with_help(help)
+}
+
 fn read_article(
-    root: &Path,
+    config: &Config,
     path: &Path,
     key: String,
     lang: String,
 ) -> Result<ArticleSource, Diagnostics> {
-    let src = source::read(root, path)?;
+    let src = source::read(&config.root, path)?;
     let split = front_matter::split(&src)?;
-    let front = front_matter::parse(&src, split, &key)?;
+    let mut front = front_matter::parse(&src, split, &key)?;
+    front.scheduled = !config.publish_future && front.date.day > today();
     Ok(ArticleSource {
         key,
         lang,
@@ -264,6 +308,16 @@ fn parse_name(
     }
     check_id(key).map_err(|why| bad_name(shown, &format!("key `{key}` {why}")))?;
     Ok((key.to_string(), lang.to_string()))
+}
+
+/// Today in UTC: articles dated later wait for their day.
+pub fn today() -> chrono::NaiveDate {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    chrono::DateTime::from_timestamp(secs, 0)
+        .map(|t| t.date_naive())
+        .unwrap_or_default()
 }
 
 /// Article keys and entity ids: lowercase ASCII letters, digits and hyphens.

@@ -36,12 +36,7 @@ pub enum ScaffoldError {
 
 /// Today's date in UTC, as YYYY-MM-DD.
 pub fn today() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
-    chrono::DateTime::from_timestamp(secs, 0)
-        .map(|t| t.date_naive().to_string())
-        .unwrap_or_default()
+    crate::load::today().to_string()
 }
 
 /// Writes every file, or none: all targets are checked before the first is written.

@@ -68,6 +68,8 @@ pub struct Options {
     pub base_url: Option<String>,
     /// Include articles marked `draft: true`.
     pub drafts: bool,
+    /// Include articles dated after today.
+    pub future: bool,
     /// Open the site in a browser.
     pub open: bool,
 }
@@ -260,6 +262,7 @@ fn build_options(options: &Options) -> site::Options {
         base_url: options.base_url.clone(),
         output_dir: None,
         drafts: options.drafts,
+        future: options.future,
         force: false,
     }
 }

@@ -419,6 +419,7 @@ mod tests {
             backlinks_per_page: 20,
             cname: None,
             articles_per_page: 50,
+            publish_future: false,
         }
     }
 

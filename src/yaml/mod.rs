@@ -184,6 +184,23 @@ pub(crate) fn find_key(text: &str, start: usize, end: usize, key: &str) -> Optio
     None
 }
 
+/// Where `key:` is first written as a key, at any depth: the key's byte range.
+pub(crate) fn find_nested_key(text: &str, key: &str) -> Option<(usize, usize)> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if trimmed
+            .strip_prefix(key)
+            .is_some_and(|rest| rest.starts_with(':'))
+        {
+            let s = offset + line.len() - trimmed.len();
+            return Some((s, s + key.len()));
+        }
+        offset += line.len();
+    }
+    None
+}
+
 /// Finds the first occurrence of `needle` as a YAML scalar after `key:` anywhere (nested keys
 /// included): used to point at one relation's target or one alias.
 pub(crate) fn find_value(

@@ -202,6 +202,48 @@ fn cases() -> Vec<(Code, Breaker)> {
                 "majeure partie d'Alep #Syrie\n",
             )
         }),
+        (Code::Placeholder, |s| {
+            s.write(
+                "content/articles/note.fr.md",
+                "---\ntitle: \"TODO: fr title of note\"\ndate: 2024-11-30\n---\nTexte.\n",
+            )
+        }),
+        (Code::HtmlDropped, |s| {
+            s.edit(
+                FR,
+                "du pays.",
+                "du pays.\n\n<iframe src=\"https://video.example/alep\"></iframe>\n",
+            )
+        }),
+        (Code::DateMismatch, |s| {
+            s.edit(EN, "date: 2024-11-30", "date: 2024-12-01")
+        }),
+        (Code::FutureDate, |s| {
+            s.write(
+                "content/articles/later.fr.md",
+                "---\ntitle: Plus tard\ndate: 2099-01-01\n---\nTexte.\n",
+            )
+        }),
+        (Code::CnameMismatch, |s| {
+            let config = s.read("site.yaml");
+            s.write("site.yaml", format!("{config}cname: news.example.org\n"));
+        }),
+        (Code::UnknownUiString, |s| {
+            s.write(
+                "templates/i18n/en.yaml",
+                "ui:\n  mentons:\n    one: mention\n    other: mentions\n",
+            )
+        }),
+        (Code::FrontMatterInProse, |s| {
+            let prose = s.read("content/entities/aleppo.fr.md");
+            s.write(
+                "content/entities/aleppo.fr.md",
+                format!("---\ntitle: Alep\n---\n{prose}"),
+            );
+        }),
+        (Code::UnreadFile, |s| {
+            s.write("content/articles/alep-notes.fr.markdown", "Notes.\n")
+        }),
     ]
 }
 
@@ -356,8 +398,8 @@ fn run(breaker: Breaker) -> Vec<Diagnostic> {
         site.root(),
         None,
         check::Options {
-            drafts: false,
             suggest: true,
+            ..Default::default()
         },
     )
 }

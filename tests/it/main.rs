@@ -6,6 +6,7 @@
 mod browser;
 mod check;
 mod common;
+mod content;
 mod dependencies;
 mod editing;
 mod errors;

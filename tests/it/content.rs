@@ -1,0 +1,174 @@
+//! How the content folder is read: articles kept in dated subfolders, files depeche does not
+//! read, articles that wait for their date, versions that do not agree.
+
+use crate::common::*;
+use depeche::check;
+use depeche::diagnostic::{Code, Diagnostic};
+use depeche::incremental::Session;
+use depeche::site::Options;
+
+const FR: &str = "content/articles/alep-offensive-hts.fr.md";
+const EN: &str = "content/articles/alep-offensive-hts.en.md";
+
+fn diagnostics(site: &TestSite) -> Vec<Diagnostic> {
+    check::run(site.root(), None, check::Options::default())
+}
+
+fn codes(found: &[Diagnostic]) -> Vec<Code> {
+    found.iter().map(|d| d.code).collect()
+}
+
+/// Wire archives are kept by date: articles in subfolders of content/articles/ are published
+/// like any other, under their key; `serve` rebuilds them incrementally.
+#[test]
+fn articles_can_be_kept_in_dated_subfolders() {
+    let site = TestSite::frozen();
+    let note = "---\ntitle: Note\ndate: 2024-12-01\n---\nTexte sur [[aleppo|Alep]].\n";
+    site.write("content/articles/2024/12/note.fr.md", note);
+    site.write(
+        "content/articles/2024/12/note.en.md",
+        note.replace("Texte sur [[aleppo|Alep]]", "Text on [[aleppo|Aleppo]]"),
+    );
+    let found = diagnostics(&site);
+    assert!(!found.iter().any(Diagnostic::is_error), "{found:#?}");
+    site.build_ok(&[]);
+    assert!(
+        site.public("fr/articles/note/index.html")
+            .contains("Texte sur")
+    );
+    assert!(
+        site.public("fr/entities/aleppo/index.html")
+            .contains("/fr/articles/note/")
+    );
+
+    let options = Options {
+        root: site.root().to_path_buf(),
+        ..Options::default()
+    };
+    let mut session = Session::start(&options, usize::MAX).unwrap();
+    site.edit(
+        "content/articles/2024/12/note.fr.md",
+        "Texte sur",
+        "Nouveau texte sur",
+    );
+    let update = session
+        .update(&[site.path("content/articles/2024/12/note.fr.md")])
+        .unwrap();
+    assert!(!update.full, "an edit in a subfolder took a full build");
+    let page = session
+        .page("fr/articles/note/index.html")
+        .unwrap()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&page).contains("Nouveau texte sur"));
+}
+
+/// A key is the article's identity whatever folder it is in: the same version twice is an error.
+#[test]
+fn the_same_article_in_two_folders_is_an_error() {
+    let site = TestSite::frozen();
+    let text = site.read(FR);
+    site.write("content/articles/2024/alep-offensive-hts.fr.md", &text);
+    let found = diagnostics(&site);
+    let twice: Vec<&Diagnostic> = found
+        .iter()
+        .filter(|d| d.code == Code::DuplicateOutput)
+        .collect();
+    assert_eq!(twice.len(), 1, "{found:#?}");
+    assert!(
+        twice[0].message.contains("both the `fr` version"),
+        "{}",
+        twice[0].message
+    );
+    assert_eq!(twice[0].related.len(), 1);
+}
+
+/// Every file in content/ is either read or reported: nothing is dropped in silence.
+#[test]
+fn files_depeche_does_not_read_are_reported() {
+    let site = TestSite::frozen();
+    site.write("content/articles/alep.fr.markdown", "Texte.\n");
+    site.write("content/articles/notes.txt", "Notes.\n");
+    site.write("content/articles/photo.jpg", [0xFF, 0xD8, 0xFF]);
+    let found = diagnostics(&site);
+    let unread: Vec<&Diagnostic> = found
+        .iter()
+        .filter(|d| d.code == Code::UnreadFile)
+        .collect();
+    assert_eq!(unread.len(), 3, "{found:#?}");
+    let help = |name: &str| {
+        unread
+            .iter()
+            .find(|d| d.message.contains(name))
+            .and_then(|d| d.help.clone())
+            .unwrap_or_default()
+    };
+    assert!(help("alep.fr.markdown").contains("`.md`"));
+    assert!(help("photo.jpg").contains("static/"));
+    // Warnings: the site still builds, and fails under --deny-warnings.
+    site.build_ok(&[]);
+    let denied = site.depeche(&["check", "--deny-warnings"]);
+    assert_eq!(denied.status.code(), Some(1));
+}
+
+/// An article dated after today waits for its day, as in Hugo; `--future` publishes it now.
+#[test]
+fn articles_dated_after_today_wait_for_their_day() {
+    let site = TestSite::frozen();
+    site.write(
+        "content/articles/later.fr.md",
+        "---\ntitle: Plus tard\ndate: 2099-01-01\n---\nTexte.\n",
+    );
+    let found = diagnostics(&site);
+    assert!(codes(&found).contains(&Code::FutureDate), "{found:#?}");
+    site.build_ok(&[]);
+    assert!(!site.path("public/fr/articles/later").exists());
+    site.build_ok(&["--future"]);
+    assert!(site.path("public/fr/articles/later/index.html").exists());
+    site.build_ok(&["--drafts"]);
+    assert!(site.path("public/fr/articles/later/index.html").exists());
+}
+
+/// A version with no text gets one warning, not one per entity its translation annotates; a
+/// scaffold's comment is not text.
+#[test]
+fn an_empty_version_is_one_warning() {
+    let site = TestSite::frozen();
+    let text = site.read(EN);
+    let fence = text.find("\n---\n").unwrap() + 5;
+    site.write(
+        EN,
+        format!("{}<!-- Write the text here. -->\n", &text[..fence]),
+    );
+    let found = diagnostics(&site);
+    let about_en: Vec<Code> = found
+        .iter()
+        .filter(|d| {
+            d.location
+                .as_ref()
+                .is_some_and(|l| l.file.to_string_lossy().contains(".en.md"))
+                || d.message.contains("`en` version")
+        })
+        .map(|d| d.code)
+        .collect();
+    assert_eq!(about_en, vec![Code::EmptyBody], "{found:#?}");
+    assert!(
+        !codes(&found).contains(&Code::AnnotationParity),
+        "{found:#?}"
+    );
+}
+
+/// A draft in one language says that the other is published without it.
+#[test]
+fn a_draft_in_one_language_names_the_version_published_alone() {
+    let site = TestSite::frozen();
+    site.edit(EN, "date: 2024-11-30\n", "date: 2024-11-30\ndraft: true\n");
+    let found = diagnostics(&site);
+    let draft = found.iter().find(|d| d.code == Code::Draft).unwrap();
+    assert!(
+        draft
+            .message
+            .contains("the `fr` version is published without it"),
+        "{}",
+        draft.message
+    );
+}
