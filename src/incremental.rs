@@ -336,6 +336,7 @@ impl Session {
         }
         if !problems.is_empty() {
             analyze::sort(&mut problems);
+            analyze::group_unknown_entities(&mut problems);
             return Err(problems.into());
         }
         Ok(fresh)

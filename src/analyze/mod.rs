@@ -132,6 +132,7 @@ pub(crate) fn analyze(config: Config, options: AnalyzeOptions) -> Analysis {
         .map(|graph| plan_outputs(&config, graph, &statics, &mut problems))
         .unwrap_or_default();
     sort(&mut problems);
+    group_unknown_entities(&mut problems);
     Analysis {
         config,
         graph,
@@ -301,6 +302,36 @@ impl ArticleBodies for Bodies {
         };
         Ok(annotator.annotate(&src, doc.body_start, &doc.lang).html)
     }
+}
+
+/// One error per unknown id, however often it is used: the first use, with every other one
+/// as a related location (the fix, creating the entity or correcting a typo, is one).
+pub(crate) fn group_unknown_entities(problems: &mut Vec<Diagnostic>) {
+    let mut first: HashMap<String, usize> = HashMap::new();
+    let mut kept = Vec::with_capacity(problems.len());
+    for d in problems.drain(..) {
+        if d.code != Code::UnknownEntity {
+            kept.push(d);
+            continue;
+        }
+        match first.get(&d.message) {
+            Some(&at) => {
+                let same: &mut Diagnostic = &mut kept[at];
+                same.related.extend(d.location.map(|l| *l));
+            }
+            None => {
+                first.insert(d.message.clone(), kept.len());
+                kept.push(d);
+            }
+        }
+    }
+    for &at in first.values() {
+        let d = &mut kept[at];
+        if !d.related.is_empty() {
+            d.message = format!("{} (used {} times)", d.message, d.related.len() + 1);
+        }
+    }
+    *problems = kept;
 }
 
 /// Errors, then warnings, then suggestions; each by file and position, so output is stable.

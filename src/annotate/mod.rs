@@ -553,7 +553,7 @@ impl Annotator<'_> {
         match self.lexicon.suggest(id) {
             Some(known) => d.with_help(format!("did you mean `{known}`? write `[[{known}|...]]`")),
             None => d.with_help(format!(
-                "create content/entities/{id}.yaml, or fix the id inside the brackets"
+                "create it with `depeche new entity {id} --type <organization|person|place|event|other>`, or fix the id inside the brackets"
             )),
         }
     }

@@ -531,3 +531,30 @@ fn build_refuses_what_check_rejects() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("error[E0022]"));
     assert!(!site.path("public").exists());
 }
+
+/// An id used in several places that names no entity is one error, at its first use, with the
+/// others as related locations and the command that creates the entity.
+#[test]
+fn an_unknown_id_is_one_error_with_every_use() {
+    let site = TestSite::nested();
+    site.edit(FR, "du pays.", "du pays, vers [[homs|Homs]].");
+    site.edit(FR, "d'[[aleppo|Alep]] après", "d'[[aleppo|Alep]] et de [[homs|Homs]] après");
+    site.edit(EN, "[[hama|Hama]]", "[[homs|Homs]]");
+    let found = check::run(site.root(), None, check::Options::default());
+    let unknown: Vec<&Diagnostic> = found
+        .iter()
+        .filter(|d| d.code == Code::UnknownEntity)
+        .collect();
+    assert_eq!(unknown.len(), 1, "{found:#?}");
+    let d = unknown[0];
+    assert_eq!(d.related.len(), 2, "{d:#?}");
+    assert!(d.message.contains("used 3 times"), "{}", d.message);
+    assert!(
+        d.help
+            .as_deref()
+            .unwrap()
+            .contains("depeche new entity homs --type"),
+        "{:?}",
+        d.help
+    );
+}
