@@ -38,6 +38,10 @@ enum Command {
     Check(cmd::check::Args),
     /// Annotate unannotated mentions of known entities (a diff, or in place with --write).
     Annotate(cmd::annotate::Args),
+    /// List the entities with their names and how often articles mention them.
+    Entities(cmd::entities::Args),
+    /// Rename an entity: its files, every annotation and relation that names it.
+    RenameEntity(cmd::rename::Args),
     /// Create a new article (in every language) or entity.
     #[command(subcommand)]
     New(cmd::new::What),
@@ -70,6 +74,8 @@ fn main() -> ExitCode {
         Command::Check(args) => root().map(|r| cmd::check::run(&r, args)),
         Command::Annotate(args) => root().map(|r| cmd::annotate::run(&r, args)),
         Command::New(what) => root().map(|r| cmd::new::run(&r, what)),
+        Command::Entities(args) => root().map(|r| cmd::entities::run(&r, args)),
+        Command::RenameEntity(args) => root().map(|r| cmd::rename::run(&r, args)),
         Command::Templates(what) => root().map(|r| cmd::templates::run(&r, what)),
     };
     ran.unwrap_or_else(|failed| failed)

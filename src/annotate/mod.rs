@@ -91,6 +91,30 @@ fn options() -> Options {
         | Options::ENABLE_STRIKETHROUGH
 }
 
+/// Where each annotation naming `id` writes it: the byte range of the id inside `[[…]]`, in
+/// `text[body_start..]` parsed as a page body is (annotations in code are not annotations).
+pub(crate) fn id_spans(text: &str, body_start: usize, id: &str) -> Vec<(usize, usize)> {
+    let body = &text[body_start..];
+    Parser::new_ext(body, options())
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::Link {
+                link_type: LinkType::WikiLink { .. },
+                dest_url,
+                ..
+            }) if dest_url.trim() == id => {
+                let inside = body[range.start..].strip_prefix("[[")?;
+                let lead = inside.len() - inside.trim_start().len();
+                let start = body_start + range.start + 2 + lead;
+                text[start..]
+                    .starts_with(id)
+                    .then_some((start, start + id.len()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 struct OpenMention {
     entity: Arc<str>,
     number: u32,

@@ -99,7 +99,11 @@ fn unknown_entity_suggests_by_id_name_or_alias() {
     assert_eq!(got[0].1, 4);
     assert!(got[0].2.contains("`aleppo`"), "{}", got[0].2);
     assert!(got[1].2.contains("`aleppo`"), "{}", got[1].2);
-    assert!(got[2].2.contains("depeche new entity zzz --type"), "{}", got[2].2);
+    assert!(
+        got[2].2.contains("depeche new entity zzz --type"),
+        "{}",
+        got[2].2
+    );
     assert_eq!(out.problems[0].location.as_ref().unwrap().line, 4);
 }
 

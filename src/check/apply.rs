@@ -69,14 +69,54 @@ pub fn changes(
     Ok(out)
 }
 
-/// A unified diff of one change, for review before `--write`.
+/// A unified diff of one change, for review before `--write`, with ANSI styles: removed
+/// lines red, added ones green, and within them the words that changed in reverse video.
+/// Printed through `anstream`, the styles are dropped when the output is not a terminal.
 pub fn diff(change: &FileChange) -> String {
+    use anstyle::{AnsiColor, Effects, Style};
+    use similar::ChangeTag;
     let name = change.path.display().to_string();
-    similar::TextDiff::from_lines(&change.before, &change.after)
-        .unified_diff()
-        .context_radius(1)
-        .header(&format!("a/{name}"), &format!("b/{name}"))
-        .to_string()
+    let bold = Style::new().effects(Effects::BOLD);
+    let hunk = Style::new().fg_color(Some(AnsiColor::Cyan.into()));
+    let diff = similar::TextDiff::from_lines(&change.before, &change.after);
+    let mut out = format!("{bold}--- a/{name}\n+++ b/{name}{bold:#}\n");
+    for group in diff.grouped_ops(1) {
+        let (Some(first), Some(last)) = (group.first(), group.last()) else {
+            continue;
+        };
+        let old = first.old_range().start..last.old_range().end;
+        let new = first.new_range().start..last.new_range().end;
+        out.push_str(&format!(
+            "{hunk}@@ -{},{} +{},{} @@{hunk:#}\n",
+            old.start + 1,
+            old.len(),
+            new.start + 1,
+            new.len()
+        ));
+        for op in &group {
+            for line in diff.iter_inline_changes(op) {
+                let (sign, style) = match line.tag() {
+                    ChangeTag::Delete => ('-', Style::new().fg_color(Some(AnsiColor::Red.into()))),
+                    ChangeTag::Insert => {
+                        ('+', Style::new().fg_color(Some(AnsiColor::Green.into())))
+                    }
+                    ChangeTag::Equal => (' ', Style::new()),
+                };
+                let word = style.effects(Effects::INVERT);
+                out.push_str(&format!("{style}{sign}"));
+                for (changed, text) in line.iter_strings_lossy() {
+                    let text = text.trim_end_matches('\n');
+                    if changed {
+                        out.push_str(&format!("{word}{text}{word:#}{style}"));
+                    } else {
+                        out.push_str(text);
+                    }
+                }
+                out.push_str(&format!("{style:#}\n"));
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]

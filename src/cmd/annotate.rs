@@ -52,7 +52,7 @@ pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
     let count: usize = changes.iter().map(|c| c.applied.len()).sum();
     for change in &changes {
         if !args.write {
-            print!("{}", apply::diff(change));
+            super::print_diff(&apply::diff(change));
             continue;
         }
         if let Err(e) = std::fs::write(root.join(&change.path), &change.after) {

@@ -4,8 +4,10 @@ pub(crate) mod annotate;
 pub(crate) mod build;
 pub(crate) mod check;
 pub(crate) mod completions;
+pub(crate) mod entities;
 pub(crate) mod init;
 pub(crate) mod new;
+pub(crate) mod rename;
 pub(crate) mod serve;
 pub(crate) mod templates;
 
@@ -24,4 +26,10 @@ pub(crate) fn print(diagnostics: &[Diagnostic], format: Format) {
         Format::Human => anstream::stderr().write_all(text.as_bytes()),
         Format::Json | Format::Github => anstream::stdout().write_all(text.as_bytes()),
     };
+}
+
+/// Prints a unified diff: coloured by line, and by word within changed lines, on a terminal;
+/// plain when piped.
+pub(crate) fn print_diff(diff: &str) {
+    let _ = anstream::stdout().write_all(diff.as_bytes());
 }

@@ -538,7 +538,11 @@ fn build_refuses_what_check_rejects() {
 fn an_unknown_id_is_one_error_with_every_use() {
     let site = TestSite::nested();
     site.edit(FR, "du pays.", "du pays, vers [[homs|Homs]].");
-    site.edit(FR, "d'[[aleppo|Alep]] après", "d'[[aleppo|Alep]] et de [[homs|Homs]] après");
+    site.edit(
+        FR,
+        "d'[[aleppo|Alep]] après",
+        "d'[[aleppo|Alep]] et de [[homs|Homs]] après",
+    );
     site.edit(EN, "[[hama|Hama]]", "[[homs|Homs]]");
     let found = check::run(site.root(), None, check::Options::default());
     let unknown: Vec<&Diagnostic> = found

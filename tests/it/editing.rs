@@ -335,3 +335,137 @@ fn version_names_the_commit_when_built_from_git() {
         );
     }
 }
+
+/// Every file of the content tree, by path, for before/after comparisons.
+fn content_files(site: &TestSite) -> std::collections::BTreeMap<String, String> {
+    walkdir::WalkDir::new(site.path("content"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(site.root()).unwrap();
+            (
+                rel.to_string_lossy().into_owned(),
+                std::fs::read_to_string(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// `rename-entity` shows what it would change, then changes exactly that: the entity's files
+/// and every annotation and relation naming it, no other byte.
+#[test]
+fn rename_entity_changes_every_reference_and_nothing_else() {
+    let site = TestSite::frozen();
+    let before = content_files(&site);
+    let preview = site.depeche(&["rename-entity", "idlib", "idleb"]);
+    assert!(preview.status.success());
+    let shown = String::from_utf8_lossy(&preview.stdout);
+    assert!(shown.contains("+++ b/content/entities/hts.yaml"), "{shown}");
+    assert!(shown.contains("rename content/entities/idlib.yaml → content/entities/idleb.yaml"));
+    assert!(!shown.contains('\u{1b}'), "piped output is plain: {shown}");
+    assert_eq!(content_files(&site), before, "the preview changed files");
+
+    let out = site.depeche(&["rename-entity", "idlib", "idleb", "--write"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let after = content_files(&site);
+    let renamed = |path: &str| path.replace("entities/idlib.", "entities/idleb.");
+    let expected: std::collections::BTreeMap<String, String> = before
+        .iter()
+        .map(|(path, text)| {
+            let text = text
+                .replace("[[idlib|", "[[idleb|")
+                .replace("[[idlib]]", "[[idleb]]")
+                .replace("target: idlib}", "target: idleb}");
+            (renamed(path), text)
+        })
+        .collect();
+    assert_eq!(after, expected);
+    let check = site.depeche(&["check", "--deny-warnings"]);
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    site.build_ok(&[]);
+    assert!(
+        site.public("fr/entities/idleb/index.html")
+            .contains("Idleb")
+    );
+
+    // Refused, changing nothing: a taken id, an unknown one, an invalid one.
+    let now = content_files(&site);
+    for args in [
+        ["hts", "idleb"],
+        ["nowhere", "somewhere"],
+        ["hts", "Bad Id"],
+    ] {
+        let out = site.depeche(&["rename-entity", args[0], args[1], "--write"]);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert_eq!(content_files(&site), now, "{args:?} changed files");
+    }
+}
+
+/// `entities` lists every entity with its names and mentions; `--unused` the ones no article
+/// mentions; `--format json` one record per line.
+#[test]
+fn entities_are_listed_with_their_mentions() {
+    let site = TestSite::frozen();
+    site.write(
+        "content/entities/homs.yaml",
+        "type: place\nname:\n  fr: Homs\n  en: Homs\nunverified: [wikidata, coordinates]\n",
+    );
+    let out = site.depeche(&["entities"]);
+    assert!(out.status.success());
+    let table = String::from_utf8_lossy(&out.stdout);
+    let aleppo = table.lines().find(|l| l.starts_with("aleppo ")).unwrap();
+    assert!(aleppo.contains("place") && aleppo.contains("Alep") && aleppo.contains("Aleppo"));
+    assert!(table.contains("homs "), "{table}");
+
+    let unused =
+        String::from_utf8_lossy(&site.depeche(&["entities", "--unused"]).stdout).into_owned();
+    let ids: Vec<&str> = unused
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|id| !id.chars().next().unwrap().is_ascii_digit())
+        .collect();
+    assert_eq!(ids, vec!["homs"], "{unused}");
+
+    let json = String::from_utf8_lossy(&site.depeche(&["entities", "--format", "json"]).stdout)
+        .into_owned();
+    let records: Vec<serde_json::Value> = json
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let aleppo = records.iter().find(|r| r["id"] == "aleppo").unwrap();
+    assert_eq!(aleppo["type"], "place");
+    assert_eq!(aleppo["name"]["fr"], "Alep");
+    assert_eq!(aleppo["mentions"]["fr"], 5);
+    assert_eq!(aleppo["articles"]["en"], 1);
+}
+
+/// `annotate` colours its diff on a terminal, words that change highlighted, and prints it
+/// plain when piped.
+#[test]
+fn annotate_colours_its_diff_only_on_a_terminal() {
+    let site = TestSite::frozen();
+    strip(&site, EN, &["[[hama|Hama]]"]);
+    let plain = site.depeche(&["annotate"]);
+    let plain = String::from_utf8_lossy(&plain.stdout);
+    assert!(plain.contains("+") && !plain.contains('\u{1b}'), "{plain}");
+    let coloured = std::process::Command::new(env!("CARGO_BIN_EXE_depeche"))
+        .arg("annotate")
+        .env("CLICOLOR_FORCE", "1")
+        .current_dir(site.root())
+        .output()
+        .unwrap();
+    let coloured = String::from_utf8_lossy(&coloured.stdout);
+    // The changed words in reverse video, inside a green added line.
+    assert!(coloured.contains("\u{1b}[7m"), "{coloured:?}");
+    assert!(coloured.contains("[[hama|Hama]]"), "{coloured}");
+}

@@ -1,0 +1,101 @@
+use std::path::Path;
+use std::process::ExitCode;
+
+use depeche::inventory::{self, EntityRow};
+use depeche::report::Format;
+use depeche::site::{self, Purpose, Site};
+
+#[derive(clap::Args)]
+pub(crate) struct Args {
+    /// Only the entities no published article mentions.
+    #[arg(long)]
+    unused: bool,
+    /// A table, or one JSON record per line.
+    #[arg(long, value_enum, default_value = "human")]
+    format: ListFormat,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ListFormat {
+    Human,
+    Json,
+}
+
+pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
+    let options = site::Options {
+        root: root.to_path_buf(),
+        ..Default::default()
+    };
+    let purpose = Purpose::Check {
+        suggest: false,
+        render: false,
+    };
+    let site = match Site::load(&options, purpose) {
+        Ok(site) => site,
+        Err(e) => {
+            super::print(&e.diagnostics, Format::Human);
+            eprintln!("error: fix these errors first (`depeche check` lists them)");
+            return ExitCode::FAILURE;
+        }
+    };
+    let rows: Vec<EntityRow> = inventory::entities(&site)
+        .into_iter()
+        .filter(|row| !args.unused || row.unused())
+        .collect();
+    match args.format {
+        ListFormat::Json => {
+            for row in &rows {
+                println!("{}", serde_json::to_string(row).unwrap_or_default());
+            }
+        }
+        ListFormat::Human => print!("{}", table(&site.config.languages, &rows)),
+    }
+    ExitCode::SUCCESS
+}
+
+/// Columns: id, type, the name in each language, mentions per language (articles).
+fn table(languages: &[String], rows: &[EntityRow]) -> String {
+    let mut header = vec!["id".to_string(), "type".to_string()];
+    header.extend(languages.iter().cloned());
+    header.extend(languages.iter().map(|l| format!("mentions {l}")));
+    let mut lines = vec![header];
+    for row in rows {
+        let mut cells = vec![row.id.clone(), row.kind.as_str().to_string()];
+        cells.extend(
+            languages
+                .iter()
+                .map(|l| row.name.get(l).cloned().unwrap_or_default()),
+        );
+        cells.extend(languages.iter().map(|l| {
+            let mentions = row.mentions.get(l).copied().unwrap_or(0);
+            let articles = row.articles.get(l).copied().unwrap_or(0);
+            format!("{mentions} ({articles})")
+        }));
+        lines.push(cells);
+    }
+    let widths: Vec<usize> = (0..lines[0].len())
+        .map(|c| {
+            lines
+                .iter()
+                .map(|l| l[c].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for line in &lines {
+        let cells: Vec<String> = line
+            .iter()
+            .zip(&widths)
+            .map(|(cell, &w)| format!("{cell}{}", " ".repeat(w - cell.chars().count())))
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    out.push_str(&format!(
+        "{} entit{}; mentions (articles) in published articles\n",
+        rows.len(),
+        if rows.len() == 1 { "y" } else { "ies" }
+    ));
+    out
+}

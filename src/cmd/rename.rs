@@ -1,0 +1,66 @@
+use std::path::Path;
+use std::process::ExitCode;
+
+use depeche::check::apply;
+use depeche::report::Format;
+use depeche::{rename, site};
+
+#[derive(clap::Args)]
+pub(crate) struct Args {
+    /// The entity's id now.
+    old: String,
+    /// Its new id: lowercase letters, digits and hyphens.
+    new: String,
+    /// Change the files (without it, print what would change).
+    #[arg(long)]
+    write: bool,
+}
+
+pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
+    let options = site::Options {
+        root: root.to_path_buf(),
+        ..Default::default()
+    };
+    let config = match site::load_config(&options) {
+        Ok(config) => config,
+        Err(e) => {
+            super::print(&e.diagnostics, Format::Human);
+            return ExitCode::FAILURE;
+        }
+    };
+    let plan = match rename::plan(&config, &args.old, &args.new) {
+        Ok(plan) => plan,
+        Err(d) => {
+            super::print(&[d], Format::Human);
+            return ExitCode::FAILURE;
+        }
+    };
+    let mentions: usize = plan.edits.iter().map(|e| e.applied.len()).sum();
+    if !args.write {
+        for edit in &plan.edits {
+            super::print_diff(&apply::diff(edit));
+        }
+        for (from, to) in &plan.moves {
+            println!("rename {} → {}", from.display(), to.display());
+        }
+        eprintln!(
+            "rename-entity: would change {mentions} id(s) in {} file(s) and rename {} file(s); run again with --write",
+            plan.edits.len(),
+            plan.moves.len()
+        );
+        return ExitCode::SUCCESS;
+    }
+    if let Err(d) = rename::apply(root, &plan) {
+        super::print(&[d], Format::Human);
+        return ExitCode::FAILURE;
+    }
+    for (from, to) in &plan.moves {
+        println!("renamed {} → {}", from.display(), to.display());
+    }
+    eprintln!(
+        "rename-entity: changed {mentions} id(s) in {} file(s) and renamed {} file(s)",
+        plan.edits.len(),
+        plan.moves.len()
+    );
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,237 @@
+//! `depeche rename-entity OLD NEW`: an entity's files get the new id, and so does every
+//! annotation and relation that names it. No other byte changes; either every file is
+//! changed or none is.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::annotate;
+use crate::check::apply::FileChange;
+use crate::config::Config;
+use crate::diagnostic::{Code, Diagnostic, Location, Replacement};
+use crate::load::{check_id, front_matter};
+use crate::source::{self, SourceText};
+
+/// What a rename changes: file contents, then file names.
+#[derive(Debug, Clone, Default)]
+pub struct Rename {
+    /// Files whose text changes (paths relative to the site root).
+    pub edits: Vec<FileChange>,
+    /// Files renamed: (from, to), relative to the site root.
+    pub moves: Vec<(PathBuf, PathBuf)>,
+}
+
+/// Works out the rename of entity `old` to `new`, changing nothing yet.
+pub fn plan(config: &Config, old: &str, new: &str) -> Result<Rename, Diagnostic> {
+    let root = &config.root;
+    let entities = Path::new("content/entities");
+    check_id(new).map_err(|why| refuse(format!("`{new}` cannot be an entity id: it {why}")))?;
+    let file = ["yaml", "yml"]
+        .iter()
+        .map(|ext| entities.join(format!("{old}.{ext}")))
+        .find(|f| root.join(f).is_file())
+        .ok_or_else(|| {
+            refuse(format!(
+                "there is no entity `{old}` (no content/entities/{old}.yaml)"
+            ))
+        })?;
+    let mut moves = vec![(
+        file.clone(),
+        file.with_file_name(format!("{new}.{}", extension(&file))),
+    )];
+    for lang in &config.languages {
+        let prose = entities.join(format!("{old}.{lang}.md"));
+        if root.join(&prose).is_file() {
+            moves.push((prose, entities.join(format!("{new}.{lang}.md"))));
+        }
+    }
+    let taken = ["yaml", "yml"]
+        .iter()
+        .map(|ext| entities.join(format!("{new}.{ext}")))
+        .chain(moves.iter().map(|(_, to)| to.clone()))
+        .find(|f| root.join(f).exists());
+    if let Some(taken) = taken {
+        return Err(refuse(format!(
+            "{} exists: entity `{new}` is already taken",
+            taken.display()
+        )));
+    }
+    let mut edits = Vec::new();
+    for path in files(root) {
+        let rel = source::display_path(root, &path);
+        let bytes = fs::read(&path).map_err(|e| io_error(&rel, &e))?;
+        let Ok(stored) = String::from_utf8(bytes) else {
+            // `check` reports it; a file that is not text names no entity.
+            continue;
+        };
+        let bom = if stored.starts_with('\u{feff}') {
+            "\u{feff}"
+        } else {
+            ""
+        };
+        let text = &stored[bom.len()..];
+        let spans = if extension(&path) == "md" {
+            markdown_spans(&rel, text, old)
+        } else {
+            relation_spans(text, old)
+        };
+        if spans.is_empty() {
+            continue;
+        }
+        let replacements: Vec<Replacement> = spans
+            .into_iter()
+            .map(|(start, end)| Replacement {
+                file: rel.clone(),
+                start,
+                end,
+                text: new.to_string(),
+            })
+            .collect();
+        let (after, applied) = crate::check::apply::apply(text, &replacements);
+        edits.push(FileChange {
+            path: rel,
+            before: stored.clone(),
+            after: format!("{bom}{after}"),
+            applied,
+        });
+    }
+    Ok(Rename { edits, moves })
+}
+
+/// Applies a rename: every file or none. New contents are written beside their files first;
+/// only when all are written do they replace the files, and a failure then puts back what
+/// was already changed.
+pub fn apply(root: &Path, rename: &Rename) -> Result<(), Diagnostic> {
+    let staged: Vec<(PathBuf, PathBuf)> = rename
+        .edits
+        .iter()
+        .map(|e| {
+            let target = root.join(&e.path);
+            let mut name = target.file_name().unwrap_or_default().to_os_string();
+            name.push(".depeche-rename");
+            (target.with_file_name(name), target)
+        })
+        .collect();
+    for ((temp, _), edit) in staged.iter().zip(&rename.edits) {
+        if let Err(e) = fs::write(temp, &edit.after) {
+            for (temp, _) in &staged {
+                let _ = fs::remove_file(temp);
+            }
+            return Err(io_error(&edit.path, &e));
+        }
+    }
+    let mut done: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let steps = staged.iter().cloned().chain(
+        rename
+            .moves
+            .iter()
+            .map(|(from, to)| (root.join(from), root.join(to))),
+    );
+    for (from, to) in steps {
+        if let Err(e) = fs::rename(&from, &to) {
+            undo(root, rename, &done);
+            for (temp, _) in &staged {
+                let _ = fs::remove_file(temp);
+            }
+            return Err(io_error(&source::display_path(root, &from), &e));
+        }
+        done.push((from, to));
+    }
+    Ok(())
+}
+
+/// Puts back the files a failed rename had already changed or moved.
+fn undo(root: &Path, rename: &Rename, done: &[(PathBuf, PathBuf)]) {
+    for (from, to) in done.iter().rev() {
+        match rename.edits.iter().find(|e| &root.join(&e.path) == to) {
+            Some(edit) => {
+                let _ = fs::write(to, &edit.before);
+            }
+            None => {
+                let _ = fs::rename(to, from);
+            }
+        }
+    }
+}
+
+/// Every Markdown and YAML file of `content/`, where annotations and relations are written.
+fn files(root: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(root.join("content"))
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(walkdir::DirEntry::into_path)
+        .filter(|p| matches!(extension(p), "md" | "yaml" | "yml"))
+        .collect()
+}
+
+fn extension(path: &Path) -> &str {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default()
+}
+
+/// The ids in annotations of a Markdown file: articles' bodies after their front matter,
+/// entity prose whole.
+fn markdown_spans(rel: &Path, text: &str, old: &str) -> Vec<(usize, usize)> {
+    let src = SourceText::new(rel, text.to_string());
+    let body_start = if rel.starts_with("content/articles") {
+        front_matter::split(&src).map_or(0, |s| s.body_start)
+    } else {
+        0
+    };
+    annotate::id_spans(text, body_start, old)
+}
+
+/// The ids in relation targets of an entity file (`target: old`, quoted or in `{…}`).
+fn relation_spans(text: &str, old: &str) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let mut from = 0;
+    while let Some(at) = text[from..].find("target:") {
+        let value = from + at + "target:".len();
+        let rest = &text[value..];
+        let skip = rest.len() - rest.trim_start_matches([' ', '\t', '"', '\'']).len();
+        let start = value + skip;
+        let end = start + old.len();
+        let boundary = text[end.min(text.len())..]
+            .chars()
+            .next()
+            .is_none_or(|c| !(c.is_alphanumeric() || c == '-' || c == '_'));
+        if text[start..].starts_with(old) && boundary {
+            spans.push((start, end));
+        }
+        from = value;
+    }
+    spans
+}
+
+fn refuse(message: String) -> Diagnostic {
+    Diagnostic::new(Code::InvalidFileName, message, None)
+        .with_help("`depeche entities` lists the entities and their ids")
+}
+
+fn io_error(path: &Path, e: &std::io::Error) -> Diagnostic {
+    Diagnostic::at(
+        Code::WriteFailed,
+        format!("cannot change {}: {e}", path.display()),
+        Location::file_only(path),
+    )
+    .with_help("nothing was renamed; fix the file's permissions and run the command again")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relation_targets_are_found_in_every_form() {
+        let text = "relations:\n  - {type: part_of, target: idlib}\n  - type: x\n    target: \"idlib\"\n  - {type: y, target: idlib-province}\n";
+        let spans = relation_spans(text, "idlib");
+        assert_eq!(spans.len(), 2, "{spans:?}");
+        for (s, e) in spans {
+            assert_eq!(&text[s..e], "idlib");
+        }
+    }
+}
