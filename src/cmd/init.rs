@@ -7,10 +7,13 @@ use depeche::scaffold;
 pub(crate) struct Args {
     /// The folder to create (it must not exist, or be empty).
     dir: PathBuf,
+    /// Without the sample dispatch and its entities.
+    #[arg(long)]
+    empty: bool,
 }
 
 pub(crate) fn run(args: Args) -> ExitCode {
-    match scaffold::init(&args.dir) {
+    match scaffold::init(&args.dir, !args.empty) {
         Ok(paths) => {
             for p in &paths {
                 println!("created {}", p.display());

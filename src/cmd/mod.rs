@@ -33,3 +33,17 @@ pub(crate) fn print(diagnostics: &[Diagnostic], format: Format) {
 pub(crate) fn print_diff(diff: &str) {
     let _ = anstream::stdout().write_all(diff.as_bytes());
 }
+
+/// The site's configuration, or the exit status after printing why it cannot be read.
+pub(crate) fn config(
+    root: &std::path::Path,
+) -> Result<depeche::config::Config, std::process::ExitCode> {
+    let options = depeche::site::Options {
+        root: root.to_path_buf(),
+        ..Default::default()
+    };
+    depeche::site::load_config(&options).map_err(|e| {
+        print(&e.diagnostics, Format::Human);
+        std::process::ExitCode::FAILURE
+    })
+}

@@ -2,9 +2,9 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use depeche::load::EntityKind;
-use depeche::report::Format;
-use depeche::scaffold;
-use depeche::site;
+use std::collections::BTreeMap;
+
+use depeche::scaffold::{self, ScaffoldError};
 
 #[derive(clap::Subcommand)]
 pub(crate) enum What {
@@ -12,6 +12,10 @@ pub(crate) enum What {
     Article {
         /// Lowercase letters, digits and hyphens, e.g. `alep-offensive`.
         key: String,
+        /// The title: `--title "…"` for every language, or per language,
+        /// `--title fr="…" --title en="…"`.
+        #[arg(long = "title", value_name = "[LANG=]TITLE")]
+        titles: Vec<String>,
     },
     /// content/entities/<id>.yaml with every per-language field.
     Entity {
@@ -20,24 +24,23 @@ pub(crate) enum What {
         /// What the entity is.
         #[arg(long = "type", value_enum)]
         kind: EntityKind,
+        /// Its name: `--name "…"` for every language, or per language,
+        /// `--name fr=Alep --name en=Aleppo`.
+        #[arg(long = "name", value_name = "[LANG=]NAME")]
+        names: Vec<String>,
     },
 }
 
 pub(crate) fn run(root: &Path, what: What) -> ExitCode {
-    let options = site::Options {
-        root: root.to_path_buf(),
-        ..Default::default()
-    };
-    let config = match site::load_config(&options) {
+    let config = match super::config(root) {
         Ok(config) => config,
-        Err(e) => {
-            super::print(&e.diagnostics, Format::Human);
-            return ExitCode::FAILURE;
-        }
+        Err(status) => return status,
     };
     let written = match what {
-        What::Article { key } => scaffold::new_article(&config, &key, &scaffold::today()),
-        What::Entity { id, kind } => scaffold::new_entity(&config, &id, kind).map(|p| vec![p]),
+        What::Article { key, titles } => per_language(&config.languages, &titles)
+            .and_then(|titles| scaffold::new_article(&config, &key, &scaffold::today(), &titles)),
+        What::Entity { id, kind, names } => per_language(&config.languages, &names)
+            .and_then(|names| scaffold::new_entity(&config, &id, kind, &names).map(|p| vec![p])),
     };
     match written {
         Ok(paths) => {
@@ -51,4 +54,34 @@ pub(crate) fn run(root: &Path, what: What) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `["Titre"]` for every language, or `["fr=Titre", "en=Title"]` one by one.
+fn per_language(
+    languages: &[String],
+    values: &[String],
+) -> Result<BTreeMap<String, String>, ScaffoldError> {
+    let mut out = BTreeMap::new();
+    for value in values {
+        let tagged = value.split_once('=').filter(|(lang, _)| {
+            !lang.is_empty() && lang.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+        });
+        match tagged {
+            Some((lang, text)) if languages.iter().any(|l| l == lang) => {
+                out.insert(lang.to_string(), text.trim().to_string());
+            }
+            Some((lang, _)) => {
+                return Err(ScaffoldError::UnknownLanguage(
+                    lang.to_string(),
+                    languages.join(", "),
+                ));
+            }
+            None => {
+                for lang in languages {
+                    out.insert(lang.clone(), value.trim().to_string());
+                }
+            }
+        }
+    }
+    Ok(out)
 }

@@ -2,8 +2,8 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use depeche::check::apply;
+use depeche::rename;
 use depeche::report::Format;
-use depeche::{rename, site};
 
 #[derive(clap::Args)]
 pub(crate) struct Args {
@@ -17,16 +17,9 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
-    let options = site::Options {
-        root: root.to_path_buf(),
-        ..Default::default()
-    };
-    let config = match site::load_config(&options) {
+    let config = match super::config(root) {
         Ok(config) => config,
-        Err(e) => {
-            super::print(&e.diagnostics, Format::Human);
-            return ExitCode::FAILURE;
-        }
+        Err(status) => return status,
     };
     let plan = match rename::plan(&config, &args.old, &args.new) {
         Ok(plan) => plan,

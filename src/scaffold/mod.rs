@@ -1,5 +1,6 @@
 //! `depeche new` and `depeche init`: correct files to start from, never overwriting anything.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -20,6 +21,9 @@ pub enum ScaffoldError {
     /// The folder for a new site is not empty.
     #[error("{} exists and is not empty; choose a new folder", .0.display())]
     NotEmpty(PathBuf),
+    /// A value is given for a language the site does not have.
+    #[error("language `{0}` is not configured in site.yaml (the languages are {1})")]
+    UnknownLanguage(String, String),
     /// No built-in template has this name.
     #[error("there is no built-in template `{0}`; the built-in ones are: {1}")]
     UnknownTemplate(String, String),
@@ -63,16 +67,30 @@ fn valid(id: &str) -> Result<(), ScaffoldError> {
     check_id(id).map_err(|why| ScaffoldError::InvalidId(id.to_string(), why))
 }
 
-/// `content/articles/<key>.<lang>.md` for every configured language, as a draft dated today.
-pub fn new_article(config: &Config, key: &str, date: &str) -> Result<Vec<PathBuf>, ScaffoldError> {
+/// A value in YAML double quotes: any title or name can be written so.
+fn quoted(value: &str) -> String {
+    format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// `content/articles/<key>.<lang>.md` for every configured language, as a draft dated today,
+/// with the given titles (by language; a placeholder for the others).
+pub fn new_article(
+    config: &Config,
+    key: &str,
+    date: &str,
+    titles: &BTreeMap<String, String>,
+) -> Result<Vec<PathBuf>, ScaffoldError> {
     valid(key)?;
     let files = config
         .languages
         .iter()
         .map(|lang| {
             let path = config.root.join("content/articles").join(format!("{key}.{lang}.md"));
+            let title = titles
+                .get(lang)
+                .map_or_else(|| quoted(&format!("TODO: {lang} title of {key}")), |t| quoted(t));
             let text = format!(
-                "---\ntitle: \"TODO: {lang} title of {key}\"\ndate: {date}\ndraft: true\n# summary: one or two sentences for the home page\n# credit: photo caption and credit\n---\n<!-- Write the text here. Annotate mentions as [[entity-id]] or [[entity-id|words as written]]. -->\n"
+                "---\ntitle: {title}\ndate: {date}\ndraft: true\n# summary: one or two sentences for the home page\n# credit: photo caption and credit\n---\n<!-- Write the text here. Annotate mentions as [[entity-id]] or [[entity-id|words as written]]. -->\n"
             );
             (path, text)
         })
@@ -80,8 +98,14 @@ pub fn new_article(config: &Config, key: &str, date: &str) -> Result<Vec<PathBuf
     write_new(files)
 }
 
-/// `content/entities/<id>.yaml` with every per-language field present.
-pub fn new_entity(config: &Config, id: &str, kind: EntityKind) -> Result<PathBuf, ScaffoldError> {
+/// `content/entities/<id>.yaml` with every per-language field present, named as given (by
+/// language; from the id for the others).
+pub fn new_entity(
+    config: &Config,
+    id: &str,
+    kind: EntityKind,
+    names: &BTreeMap<String, String>,
+) -> Result<PathBuf, ScaffoldError> {
     valid(id)?;
     let placeholder: String = id
         .split('-')
@@ -92,19 +116,20 @@ pub fn new_entity(config: &Config, id: &str, kind: EntityKind) -> Result<PathBuf
         })
         .collect::<Vec<_>>()
         .join(" ");
-    let per_lang = |value: &str| -> String {
+    let per_lang = |value: &dyn Fn(&str) -> String| -> String {
         config
             .languages
             .iter()
-            .map(|l| format!("  {l}: {value}\n"))
+            .map(|l| format!("  {l}: {}\n", value(l)))
             .collect()
     };
+    let name = |lang: &str| quoted(names.get(lang).map_or(placeholder.as_str(), String::as_str));
     let mut text = format!(
         "type: {}\nname:\n{}description:\n{}aliases:\n{}",
         kind.as_str(),
-        per_lang(&format!("\"{placeholder}\"")),
-        per_lang("\"\""),
-        per_lang("[]"),
+        per_lang(&name),
+        per_lang(&|_| "\"\"".to_string()),
+        per_lang(&|_| "[]".to_string()),
     );
     text.push_str(
         "# wikidata: Q…            # the item id from wikidata.org; leave out when unsure\n",
@@ -177,7 +202,7 @@ pub fn pages_workflow() -> String {
 }
 
 /// Creates a new, working site in `dir` (which must be absent or empty).
-pub fn init(dir: &Path) -> Result<Vec<PathBuf>, ScaffoldError> {
+pub fn init(dir: &Path, sample: bool) -> Result<Vec<PathBuf>, ScaffoldError> {
     if dir.exists() && fs::read_dir(dir).map_or(true, |mut d| d.next().is_some()) {
         return Err(ScaffoldError::NotEmpty(dir.to_path_buf()));
     }
@@ -196,8 +221,15 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, ScaffoldError> {
     ];
     // No templates: the built-in ones apply, with their fixes and new fields, until the site
     // overrides one on purpose (`depeche templates eject`).
-    for (path, text) in SAMPLE_CONTENT {
-        files.push((dir.join(path), text.to_string()));
+    if sample {
+        for (path, text) in SAMPLE_CONTENT {
+            files.push((dir.join(path), text.to_string()));
+        }
+    } else {
+        // Git keeps no empty folder: these say where content goes.
+        for folder in ["content/articles", "content/entities"] {
+            files.push((dir.join(folder).join(".gitkeep"), String::new()));
+        }
     }
     write_new(files)
 }

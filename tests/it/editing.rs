@@ -469,3 +469,86 @@ fn annotate_colours_its_diff_only_on_a_terminal() {
     assert!(coloured.contains("\u{1b}[7m"), "{coloured:?}");
     assert!(coloured.contains("[[hama|Hama]]"), "{coloured}");
 }
+
+/// Titles and names given on the command line are written quoted, so French typography
+/// (`Syrie : …`, `L'offensive`) is valid YAML; one value fills every language, `lang=` one.
+#[test]
+fn new_takes_titles_and_names_per_language() {
+    let site = TestSite::frozen();
+    let out = site.depeche(&[
+        "new",
+        "article",
+        "homs-siege",
+        "--title",
+        "fr=Syrie : l'offensive \"Aube\" vers Homs",
+        "--title",
+        "en=Syria: the \"Dawn\" offensive towards Homs",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let fr = site.read("content/articles/homs-siege.fr.md");
+    assert!(
+        fr.contains("title: \"Syrie : l'offensive \\\"Aube\\\" vers Homs\"\n"),
+        "{fr}"
+    );
+    let out = site.depeche(&["new", "entity", "homs", "--type", "place", "--name", "Homs"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let yaml = site.read("content/entities/homs.yaml");
+    assert!(
+        yaml.contains("name:\n  fr: \"Homs\"\n  en: \"Homs\"\n"),
+        "{yaml}"
+    );
+    site.build_ok(&["--drafts"]);
+    assert!(
+        site.public("fr/articles/homs-siege/index.html")
+            .contains("<h1>Syrie : l'offensive \"Aube\" vers Homs</h1>")
+    );
+    let unknown = site.depeche(&["new", "article", "x", "--title", "de=Hallo"]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("language `de` is not configured"));
+    assert!(!site.path("content/articles/x.fr.md").exists());
+}
+
+/// `init --empty` makes a site without the sample dispatch that checks clean and builds.
+#[test]
+fn init_empty_makes_a_clean_site_without_the_sample() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("newsroom");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_depeche"))
+        .args(["init", "--empty"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(dir.join("content/articles").is_dir());
+    assert!(
+        !dir.join("content/articles/alep-offensive-hts.fr.md")
+            .exists()
+    );
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_depeche"))
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .unwrap()
+    };
+    let check = run(&["check", "--deny-warnings"]);
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    assert!(run(&["build"]).status.success());
+    assert!(dir.join("public/fr/index.html").is_file());
+}
