@@ -69,6 +69,16 @@ impl Urls {
         self.of(&entities_path(lang))
     }
 
+    /// An address written in content: a root-relative one (`/images/photo.jpg`) is a file
+    /// of the site, under its base path; any other is kept as written.
+    pub fn site_file(&self, address: &str) -> String {
+        if address.starts_with('/') && !address.starts_with("//") {
+            self.asset(address)
+        } else {
+            address.to_string()
+        }
+    }
+
     /// A file copied from `static/`, or another file at the output root.
     pub fn asset(&self, path: &str) -> String {
         format!("{}{}", self.base_path, path.trim_start_matches('/'))

@@ -42,24 +42,24 @@ impl Targets {
             None => (dest, None),
         };
         let joined = crate::source::normalize(&from.parent().unwrap_or(Path::new("")).join(path));
-        let section = joined
-            .parent()
-            .and_then(Path::file_name)
-            .and_then(|s| s.to_str());
-        let under_content = joined
-            .parent()
-            .and_then(Path::parent)
-            .is_some_and(|p| p == Path::new("content"));
+        // Articles may be in subfolders of content/articles/; entities are not.
+        let section = if joined.starts_with("content/articles") {
+            Some("articles")
+        } else if joined.parent() == Some(Path::new("content/entities")) {
+            Some("entities")
+        } else {
+            None
+        };
         let name = joined.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        let url = match (under_content, section) {
-            (true, Some("articles")) => name
+        let url = match section {
+            Some("articles") => name
                 .strip_suffix(".md")
                 .and_then(|stem| stem.rsplit_once('.'))
                 .and_then(|(key, l)| {
                     let slug = self.articles.get(&(key.to_string(), l.to_string()))?;
                     Some(urls.article(l, slug))
                 }),
-            (true, Some("entities")) => {
+            Some("entities") => {
                 let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
                 let (id, l) = match stem.rsplit_once('.') {
                     Some((id, l)) if name.ends_with(".md") => (id, l),

@@ -349,7 +349,8 @@ impl Annotator<'_> {
                 id,
             }) => {
                 p.link_depth += 1;
-                let dest_url = checked_url(src, dest_url, span, &mut p.problems);
+                let dest_url =
+                    self.under_base_path(checked_url(src, dest_url, span, &mut p.problems));
                 ready.push_back(Event::Start(Tag::Image {
                     link_type,
                     dest_url,
@@ -547,7 +548,7 @@ impl Annotator<'_> {
         problems: &mut Problems,
     ) -> CowStr<'e> {
         if !links::is_content_link(&dest) {
-            return checked_url(src, dest, span, problems);
+            return self.under_base_path(checked_url(src, dest, span, problems));
         }
         match self.targets.resolve(self.urls, &src.path, &dest, lang) {
             links::Resolved::Url(url) => CowStr::from(url),
@@ -565,6 +566,16 @@ impl Annotator<'_> {
                 });
                 dest
             }
+        }
+    }
+
+    /// A root-relative address (`/images/photo.jpg`) names a file of the site: it goes under
+    /// the site's base path, as GitHub Pages serves a project under `/<repository>/`.
+    fn under_base_path<'e>(&self, url: CowStr<'e>) -> CowStr<'e> {
+        if url.starts_with('/') && !url.starts_with("//") {
+            CowStr::from(self.urls.site_file(&url))
+        } else {
+            url
         }
     }
 

@@ -55,6 +55,9 @@ pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
 
 /// Columns: id, type, the name in each language, mentions per language (articles).
 fn table(languages: &[String], rows: &[EntityRow]) -> String {
+    if rows.is_empty() {
+        return "no entities\n".to_string();
+    }
     let mut header = vec!["id".to_string(), "type".to_string()];
     header.extend(languages.iter().cloned());
     header.extend(languages.iter().map(|l| format!("mentions {l}")));

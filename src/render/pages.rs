@@ -123,7 +123,11 @@ impl Renderer<'_> {
                 // template's context and through the template engine.
                 html: BODY_MARK,
                 credit: v.front.credit.as_deref(),
-                image: v.front.image.as_deref(),
+                image: v
+                    .front
+                    .image
+                    .as_deref()
+                    .map(|image| self.urls.site_file(image)),
                 tags: &v.front.tags,
             },
             mentioned,

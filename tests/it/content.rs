@@ -172,3 +172,38 @@ fn a_draft_in_one_language_names_the_version_published_alone() {
         draft.message
     );
 }
+
+/// Images go in static/ and are written from the site's root (`/images/photo.jpg`): pages
+/// reach them under the base path of a GitHub Pages project; links between articles in
+/// subfolders resolve as the others do.
+#[test]
+fn images_and_links_reach_their_files_under_the_sub_path() {
+    let site = TestSite::frozen();
+    site.write("static/images/alep.jpg", [0xFF, 0xD8, 0xFF]);
+    site.write(
+        "content/articles/2024/12/note.fr.md",
+        "---\ntitle: Note\ndate: 2024-12-01\nimage: /images/alep.jpg\n---\n![La citadelle](/images/alep.jpg)\n\nVoir [la version anglaise](note.en.md) et [la dépêche](../../alep-offensive-hts.fr.md).\n",
+    );
+    site.write(
+        "content/articles/2024/12/note.en.md",
+        "---\ntitle: Note\ndate: 2024-12-01\n---\nText.\n",
+    );
+    site.build_ok(&[]);
+    let page = site.public("fr/articles/note/index.html");
+    // Minified: attribute values without quotes.
+    assert_eq!(
+        page.matches("src=/depeche/images/alep.jpg").count(),
+        2,
+        "{page}"
+    );
+    assert!(!page.contains("src=/images/"), "{page}");
+    assert!(
+        page.contains("<a href=/depeche/en/articles/note/>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<a href=/depeche/fr/articles/alep-offensive-hts/>"),
+        "{page}"
+    );
+    assert!(site.path("public/images/alep.jpg").is_file());
+}

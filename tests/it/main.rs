@@ -8,6 +8,7 @@ mod check;
 mod common;
 mod content;
 mod dependencies;
+mod docs;
 mod editing;
 mod errors;
 mod escaping;

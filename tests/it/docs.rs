@@ -1,0 +1,315 @@
+//! Every command the guides in docs/ show is run here, on the site of this repository, and
+//! the output they show must be the output it gives: the docs cannot drift from the tool.
+//!
+//! A `console` block is a list of `$ command` lines, each followed by the output it prints
+//! (`stdout`, then `stderr`). Times in milliseconds and port numbers may differ; nothing
+//! else. A command shown without output must succeed. A block that needs the site in some
+//! state first (an editor's typo) gets it from [`setup`], keyed by its first command.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use crate::common::*;
+
+const FR: &str = "content/articles/alep-offensive-hts.fr.md";
+const EN: &str = "content/articles/alep-offensive-hts.en.md";
+
+/// A `console` block of a guide.
+struct Block {
+    place: String,
+    /// Each command, with the output shown under it.
+    steps: Vec<(String, Vec<String>)>,
+}
+
+fn blocks() -> Vec<Block> {
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&docs)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    files.sort();
+    let mut blocks = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        let mut current: Option<(Block, usize)> = None;
+        for (n, line) in text.lines().enumerate() {
+            let trimmed = line.trim_start();
+            match current.as_mut() {
+                None if trimmed == "```console" => {
+                    let indent = line.len() - trimmed.len();
+                    let place = format!("docs/{name}:{}", n + 1);
+                    current = Some((
+                        Block {
+                            place,
+                            steps: Vec::new(),
+                        },
+                        indent,
+                    ));
+                }
+                None => {}
+                Some(_) if trimmed == "```" => blocks.push(current.take().unwrap().0),
+                Some((block, indent)) => {
+                    let line = line.get(*indent..).unwrap_or(trimmed);
+                    match line.strip_prefix("$ ") {
+                        Some(command) => block.steps.push((command.to_string(), Vec::new())),
+                        None => block.steps.last_mut().unwrap().1.push(line.to_string()),
+                    }
+                }
+            }
+        }
+    }
+    blocks
+}
+
+/// The state a block's commands start from, by the guide and the block's first command.
+fn setup(guide: &str, first: &str) -> Option<fn(&TestSite)> {
+    let typos: fn(&TestSite) = |s| {
+        s.edit(FR, "d'[[aleppo|Alep]] après", "d'[[alep|Alep]] après");
+        s.edit(FR, "[[hama|Hama]]", "Hama");
+        s.edit(EN, "[[al-qaida|Al-Qaeda]]", "Al-Qaeda");
+    };
+    let unannotated: fn(&TestSite) = |s| {
+        s.edit(FR, "[[hama|Hama]]", "Hama");
+        s.edit(EN, "[[al-qaida|Al-Qaeda]]", "Al-Qaeda");
+    };
+    let nothing: fn(&TestSite) = |_| {};
+    // This repository's templates/ holds the built-in templates; a site has none until it
+    // ejects one.
+    let own_templates_only: fn(&TestSite) =
+        |s| std::fs::remove_dir_all(s.path("templates")).unwrap();
+    Some(match (guide, first) {
+        ("authoring.md", "depeche check" | "depeche check --format github") => typos,
+        ("authoring.md", "depeche annotate --write") => unannotated,
+        ("content.md", "depeche templates list") => own_templates_only,
+        ("templates.md", "depeche templates eject entity.html") => own_templates_only,
+        ("publishing.md", "depeche check") => nothing,
+        (_, first) => match first {
+            "depeche new article idlib-calm"
+            | "depeche new entity damascus --type place"
+            | "depeche serve"
+            | "depeche init newsroom"
+            | "depeche init aleppo"
+            | "git init -b main"
+            | "depeche rename-entity idlib idleb --write"
+            | "depeche entities"
+            | "depeche init --empty newsroom" => nothing,
+            _ => return None,
+        },
+    })
+}
+
+/// Commands shown for the reader to run elsewhere: they are not depeche's.
+fn not_depeche(command: &str) -> bool {
+    command.starts_with("git ")
+}
+
+/// Splits a command line as a shell would (quotes, `#` comments); no expansions.
+fn words(command: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut quote: Option<char> = None;
+    let mut started = false;
+    for c in command.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => word.push(c),
+            (None, '"' | '\'') => {
+                quote = Some(c);
+                started = true;
+            }
+            (None, '#') if !started => break,
+            (None, c) if c.is_whitespace() => {
+                if started {
+                    words.push(std::mem::take(&mut word));
+                    started = false;
+                }
+            }
+            (None, c) => {
+                word.push(c);
+                started = true;
+            }
+        }
+    }
+    if started {
+        words.push(word);
+    }
+    words
+}
+
+/// Times and ports change from run to run: the digits of `N ms` and of `127.0.0.1:N`.
+fn free_numbers(line: &str) -> String {
+    let mut out = String::new();
+    let mut rest = line;
+    while let Some(at) = rest.find(|c: char| c.is_ascii_digit()) {
+        let digits = rest[at..]
+            .find(|c: char| !c.is_ascii_digit())
+            .map_or(rest.len(), |n| at + n);
+        out.push_str(&rest[..at]);
+        let free = rest[digits..].starts_with(" ms") || out.ends_with("127.0.0.1:");
+        out.push_str(if free { "N" } else { &rest[at..digits] });
+        rest = &rest[digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Runs `depeche serve` until it says it is serving, and returns that line.
+fn serve_line(dir: &Path, args: &[String]) -> String {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_depeche"))
+        .args(args)
+        .args(["--port", "0"])
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    line
+}
+
+#[test]
+fn every_command_in_the_guides_runs_and_prints_what_they_show() {
+    let blocks = blocks();
+    assert!(
+        blocks.len() >= 8,
+        "the guides' console blocks were not found"
+    );
+    for block in blocks {
+        let first = &block.steps[0].0;
+        let guide = block
+            .place
+            .trim_start_matches("docs/")
+            .split(':')
+            .next()
+            .unwrap();
+        let prepare = setup(guide, first)
+            .unwrap_or_else(|| panic!("{}: no setup for a block starting `{first}`", block.place));
+        let site = TestSite::shipped();
+        prepare(&site);
+        let mut dir = site.root().to_path_buf();
+        for (command, shown) in &block.steps {
+            let mut output = String::new();
+            let mut all_ok = true;
+            for part in command.split("&&").map(str::trim) {
+                if not_depeche(part) {
+                    continue;
+                }
+                let args = words(part);
+                match args.first().map(String::as_str) {
+                    Some("cd") => dir = dir.join(&args[1]),
+                    Some("depeche") if args.get(1).is_some_and(|a| a == "serve") => {
+                        output.push_str(&serve_line(&dir, &args[1..]));
+                    }
+                    Some("depeche") => {
+                        let out = Command::new(env!("CARGO_BIN_EXE_depeche"))
+                            .args(&args[1..])
+                            .current_dir(&dir)
+                            .output()
+                            .unwrap();
+                        all_ok &= out.status.success();
+                        output.push_str(&String::from_utf8_lossy(&out.stdout));
+                        output.push_str(&String::from_utf8_lossy(&out.stderr));
+                    }
+                    _ => panic!(
+                        "{}: `{part}` is not a command the guides may show",
+                        block.place
+                    ),
+                }
+            }
+            if shown.is_empty() {
+                assert!(all_ok, "{}: `{command}` failed:\n{output}", block.place);
+                continue;
+            }
+            let got: Vec<String> = output.lines().map(free_numbers).collect();
+            let want: Vec<String> = shown.iter().map(|l| free_numbers(l)).collect();
+            assert_eq!(
+                got.join("\n"),
+                want.join("\n"),
+                "{}: `{command}` prints something else than the guide shows",
+                block.place
+            );
+        }
+    }
+}
+
+/// The keys a page's template receives, from Tera's dump of its whole context.
+fn context_keys(dump: &str) -> std::collections::BTreeSet<String> {
+    dump.split('"')
+        .collect::<Vec<_>>()
+        .windows(2)
+        .filter(|pair| pair[1].starts_with(": ") || pair[1].starts_with(":&"))
+        .map(|pair| pair[0].to_string())
+        .filter(|k| !k.is_empty() && k.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+        .collect()
+}
+
+/// The variables docs/templates.md lists for each template are the ones it receives.
+#[test]
+fn the_templates_guide_lists_variables_the_templates_receive() {
+    let site = TestSite::shipped();
+    std::fs::remove_dir_all(site.path("templates")).unwrap();
+    for name in ["home", "article", "entity", "entities", "404"] {
+        site.write(
+            &format!("templates/{name}.html"),
+            "{{ __tera_context | safe }}",
+        );
+    }
+    site.write("templates/sitemap.xml", "{{ __tera_context | safe }}");
+    site.build_ok(&[]);
+    let page = |path: &str| context_keys(&site.public(path));
+    let home = page("fr/index.html");
+    let pages = [
+        ("Every page", home.clone()),
+        ("`home.html`", home),
+        (
+            "`article.html`",
+            page("fr/articles/alep-offensive-hts/index.html"),
+        ),
+        ("`entity.html`", page("fr/entities/aleppo/index.html")),
+        ("`entities.html`", page("fr/entities/index.html")),
+        ("`404.html`", page("404.html")),
+        ("`sitemap.xml`", page("sitemap.xml")),
+    ];
+    let guide =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/templates.md"))
+            .unwrap();
+    let mut checked = 0;
+    for section in guide.split("\n### ").skip(1) {
+        let (title, body) = section.split_once('\n').unwrap();
+        let keys = &pages
+            .iter()
+            .find(|(name, _)| title.starts_with(name))
+            .unwrap_or_else(|| panic!("no page for the section `{title}`"))
+            .1;
+        for row in body.lines().filter(|l| l.starts_with("| `")) {
+            // `sitemaps` only exists beyond 5,000 pages.
+            if row.starts_with("| `sitemaps`") {
+                continue;
+            }
+            let names = row
+                .split('`')
+                .skip(1)
+                .step_by(2)
+                .filter(|code| !code.ends_with(".html") && !code.ends_with(".xml"))
+                .flat_map(|code| code.split('.'))
+                .filter(|w| w.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+                .filter(|w| !["ltr", "rtl"].contains(w));
+            for name in names {
+                assert!(
+                    keys.contains(name),
+                    "docs/templates.md, {title}: `{name}` is not a variable of the page ({keys:?})"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 60, "only {checked} variables checked");
+}
