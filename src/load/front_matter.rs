@@ -341,6 +341,24 @@ mod tests {
     }
 
     #[test]
+    fn a_file_without_front_matter_is_shown_by_its_first_word() {
+        let paragraph =
+            "Les djihadistes et leurs alliés ont pris la majeure partie d'Alep ".repeat(5);
+        let err = split(&src(&paragraph)).unwrap_err();
+        let at = err.location.unwrap();
+        assert_eq!((at.line, at.col, at.len), (1, 1, 3));
+        assert!(at.line_text.chars().count() < 120, "{}", at.line_text);
+        let err = split(&src("\n\n---\ntitle: T\n---\n")).unwrap_err();
+        assert!(
+            err.message.starts_with("2 blank lines before"),
+            "{}",
+            err.message
+        );
+        assert_eq!(err.location.unwrap().line, 3);
+        assert_eq!(err.replacement.unwrap().end, 2);
+    }
+
+    #[test]
     fn reads_fields_and_defaults_slug() {
         let s = src("---\ntitle: Alep\ndate: 2024-11-30\ncredit: AP\n---\n");
         let fm = parse(&s, split(&s).unwrap(), "alep").unwrap();

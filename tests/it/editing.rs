@@ -552,3 +552,17 @@ fn init_empty_makes_a_clean_site_without_the_sample() {
     assert!(run(&["build"]).status.success());
     assert!(dir.join("public/fr/index.html").is_file());
 }
+
+/// A rename that cannot write one file changes none: here a folder stands where the new
+/// text of one article would be staged.
+#[test]
+fn a_rename_that_fails_changes_nothing() {
+    let site = TestSite::frozen();
+    let before = content_files(&site);
+    std::fs::create_dir(site.path(&format!("{FR}.depeche-rename"))).unwrap();
+    let out = site.depeche(&["rename-entity", "idlib", "idleb", "--write"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing was renamed"));
+    std::fs::remove_dir(site.path(&format!("{FR}.depeche-rename"))).unwrap();
+    assert_eq!(content_files(&site), before);
+}
