@@ -277,7 +277,9 @@ fn main() -> std::io::Result<()> {
         let mentions: Vec<usize> = (0..12).map(|_| rng.zipf(entities, harmonic)).collect();
         let day = 1 + a % 28;
         let month = 1 + (a / 28) % 12;
-        let year = 2000 + a / (28 * 12);
+        // Backwards from 2024: every article is in the past, so that both tools publish all
+        // of them (Hugo, like depeche, holds back an article dated after today).
+        let year = 2024 - a / (28 * 12);
         for lang in ["fr", "en"] {
             let title = if lang == "fr" {
                 format!("Dépêche {a}")
