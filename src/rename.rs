@@ -182,7 +182,15 @@ fn markdown_spans(rel: &Path, text: &str, old: &str) -> Vec<(usize, usize)> {
     } else {
         0
     };
-    annotate::id_spans(text, body_start, old)
+    let mut spans = annotate::id_spans(text, body_start, old);
+    let in_entities = rel.starts_with("content/entities");
+    spans.extend(annotate::entity_file_spans(
+        text,
+        body_start,
+        old,
+        in_entities,
+    ));
+    spans
 }
 
 /// The ids in relation targets of an entity file (`target: old`, quoted or in `{…}`).

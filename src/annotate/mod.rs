@@ -115,6 +115,45 @@ pub(crate) fn id_spans(text: &str, body_start: usize, id: &str) -> Vec<(usize, u
         .collect()
 }
 
+/// Where each Markdown link to one of entity `id`'s files (`../entities/id.yaml`, or
+/// `id.fr.md` from another entity's prose, `in_entities`) writes the id: the byte ranges of
+/// the file name's stem, in `text[body_start..]`.
+pub(crate) fn entity_file_spans(
+    text: &str,
+    body_start: usize,
+    id: &str,
+    in_entities: bool,
+) -> Vec<(usize, usize)> {
+    let body = &text[body_start..];
+    let names_entity = |dest: &str| {
+        let path = dest.split(['#', '?']).next().unwrap_or(dest);
+        let (folder, name) = path.rsplit_once('/').unwrap_or(("", path));
+        let entities = match folder {
+            "" => in_entities,
+            folder => folder == "entities" || folder.ends_with("/entities"),
+        };
+        entities && name.split('.').next() == Some(id) && links::is_content_link(path)
+    };
+    Parser::new_ext(body, options())
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::Link {
+                link_type: LinkType::Inline,
+                dest_url,
+                ..
+            }) if names_entity(&dest_url) => {
+                // The destination is written after `](`, once, at the end of the link.
+                let source = &body[range.clone()];
+                let at = source.rfind(&*dest_url)?;
+                let name_at = at + dest_url.rfind('/').map_or(0, |i| i + 1);
+                let start = body_start + range.start + name_at;
+                Some((start, start + id.len()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 struct OpenMention {
     entity: Arc<str>,
     number: u32,

@@ -357,6 +357,12 @@ fn content_files(site: &TestSite) -> std::collections::BTreeMap<String, String> 
 #[test]
 fn rename_entity_changes_every_reference_and_nothing_else() {
     let site = TestSite::frozen();
+    // Links to the entity's files name it too; code does not.
+    site.edit(
+        FR,
+        "du pays.",
+        "du pays ([fiche](../entities/idlib.yaml), [récit](../entities/idlib.fr.md#histoire), `[[idlib]]`).",
+    );
     let before = content_files(&site);
     let preview = site.depeche(&["rename-entity", "idlib", "idleb"]);
     assert!(preview.status.success());
@@ -380,7 +386,9 @@ fn rename_entity_changes_every_reference_and_nothing_else() {
             let text = text
                 .replace("[[idlib|", "[[idleb|")
                 .replace("[[idlib]]", "[[idleb]]")
-                .replace("target: idlib}", "target: idleb}");
+                .replace("target: idlib}", "target: idleb}")
+                .replace("entities/idlib.", "entities/idleb.")
+                .replace("`[[idleb]]`", "`[[idlib]]`");
             (renamed(path), text)
         })
         .collect();
