@@ -57,6 +57,37 @@ pub struct FrontMatter {
     pub credit: Option<String>,
     /// Free-form tags.
     pub tags: Vec<String>,
+    /// What the image shows, for readers who cannot see it.
+    pub alt: Option<String>,
+    /// The agency or outlet that filed it: an entity id, or a name.
+    pub source: Option<String>,
+    /// Where and when it was filed, as the dispatch says (`Beyrouth, 30 nov 2024`).
+    pub dateline: Option<String>,
+    /// Who wrote it.
+    pub byline: Option<String>,
+    /// The language it was filed in; a version in another language is a translation.
+    pub original_language: Option<String>,
+    /// When it was last changed.
+    pub updated: Option<PublishDate>,
+    /// Its corrections and updates, oldest first.
+    pub updates: Vec<Correction>,
+}
+
+/// One entry of an article's corrections and updates log.
+#[derive(Debug, Clone)]
+pub struct Correction {
+    /// When it was made.
+    pub date: PublishDate,
+    /// What changed, per language.
+    pub note: std::collections::BTreeMap<String, String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCorrection {
+    date: String,
+    #[serde(default)]
+    note: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -72,6 +103,14 @@ struct RawFrontMatter {
     credit: Option<String>,
     #[serde(default)]
     tags: Vec<String>,
+    alt: Option<String>,
+    source: Option<String>,
+    dateline: Option<String>,
+    byline: Option<String>,
+    original_language: Option<String>,
+    updated: Option<String>,
+    #[serde(default)]
+    updates: Vec<RawCorrection>,
 }
 
 impl FrontMatter {
@@ -200,8 +239,40 @@ pub fn parse(src: &SourceText, split: Split, key: &str) -> Result<FrontMatter, D
         );
     }
 
+    let updated = later_date(raw.updated.as_deref(), "updated", date.as_ref(), &field, &fence, &mut problems);
+    let updates = raw
+        .updates
+        .iter()
+        .filter_map(|u| {
+            let date = later_date(Some(&u.date), "updates", date.as_ref(), &field, &fence, &mut problems)?;
+            Some(Correction {
+                date,
+                note: u.note.clone(),
+            })
+        })
+        .collect();
+    if let Some(lang) = raw.original_language.as_deref()
+        && !is_language_code(lang)
+    {
+        problems.push(
+            Diagnostic::at(
+                Code::InvalidValue,
+                format!("`{lang}` is not a language code"),
+                field("original_language").unwrap_or_else(fence),
+            )
+            .with_help("write the code of the language the dispatch was filed in, e.g. `fr` or `en`"),
+        );
+    }
+    let text = |value: Option<String>| value.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     match date {
         Some(date) if problems.is_empty() => Ok(FrontMatter {
+            alt: text(raw.alt),
+            source: text(raw.source),
+            dateline: text(raw.dateline),
+            byline: text(raw.byline),
+            original_language: raw.original_language,
+            updated,
+            updates,
             title,
             date,
             summary: raw
@@ -255,6 +326,47 @@ fn title_of(
             String::new()
         }
     }
+}
+
+/// A lowercase language code (`fr`, `pt-br`).
+fn is_language_code(code: &str) -> bool {
+    !code.is_empty()
+        && code.len() <= 12
+        && code.split('-').all(|part| {
+            !part.is_empty() && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+}
+
+/// A date that cannot come before the publication (`updated`, a correction's date).
+fn later_date(
+    value: Option<&str>,
+    key: &str,
+    published: Option<&PublishDate>,
+    field: &dyn Fn(&str) -> Option<Location>,
+    fence: &dyn Fn() -> Location,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<PublishDate> {
+    let value = value?;
+    let at = || field(key).unwrap_or_else(fence);
+    let Some(date) = PublishDate::parse(value) else {
+        problems.push(
+            Diagnostic::at(Code::InvalidDate, format!("`{value}` is not a valid date"), at())
+                .with_help("write the day as `2024-12-07`, or the day and time as `2024-12-07T14:30:00+01:00`"),
+        );
+        return None;
+    };
+    if published.is_some_and(|p| date.day < p.day) {
+        problems.push(
+            Diagnostic::at(
+                Code::InvalidDate,
+                format!("`{key}` ({value}) comes before the article's date"),
+                at(),
+            )
+            .with_help("an update is made after the article is published: check both dates"),
+        );
+        return None;
+    }
+    Some(date)
 }
 
 /// The publication date, required.

@@ -65,6 +65,7 @@ pub(super) struct ArticleCtx<'a> {
     pub date_iso: &'a str,
     pub html: &'a str,
     pub credit: Option<&'a str>,
+    pub alt: Option<&'a str>,
     pub image: Option<String>,
     pub tags: &'a [String],
 }

@@ -3,6 +3,7 @@
 mod context;
 pub(crate) mod i18n;
 mod pages;
+mod provenance;
 pub(crate) mod templates;
 
 use rayon::prelude::*;

@@ -84,6 +84,7 @@ impl Renderer<'_> {
             article: ArticleCtx<'a>,
             mentioned: Vec<EntityGroup>,
             translations: Vec<Translation>,
+            provenance: super::provenance::ProvenanceCtx,
             json_ld: String,
         }
         let versions: Vec<(&str, String)> = article
@@ -108,12 +109,11 @@ impl Renderer<'_> {
                 })
             })
             .collect();
-        // Sorted by id, one entry per entity.
-        let ids: Vec<&str> = v.mention_counts.iter().map(|(id, _)| &**id).collect();
         let counts = v.mention_counts.iter().map(|(id, n)| (&**id, *n as usize));
         let mentioned = self.group_entities(lang, counts, false);
         let page = ArticlePage {
-            json_ld: self.article_json_ld(lang, v, &ids),
+            json_ld: self.article_json_ld(lang, article, v),
+            provenance: self.provenance(lang, article, v),
             common,
             article: ArticleCtx {
                 title: &v.front.title,
@@ -123,6 +123,7 @@ impl Renderer<'_> {
                 // template's context and through the template engine.
                 html: BODY_MARK,
                 credit: v.front.credit.as_deref(),
+                alt: v.front.alt.as_deref(),
                 image: v
                     .front
                     .image
@@ -149,37 +150,6 @@ impl Renderer<'_> {
         }
         page.lastmod = Some(v.front.date.day.to_string());
         Ok(page)
-    }
-
-    /// schema.org `NewsArticle` with its mentions tied to Wikidata, as Wikipedia does.
-    fn article_json_ld(&self, lang: &Lang, v: &ArticleVersion, ids: &[&str]) -> String {
-        let mentions: Vec<serde_json::Value> = ids
-            .iter()
-            .filter_map(|id| self.graph.entity(id))
-            .map(|e| {
-                let mut thing = serde_json::json!({
-                    "@type": e.source.kind.schema_org_type(),
-                    "name": name_in(e, &lang.code),
-                    "url": self.urls.absolute(&urls::entity_path(&lang.code, e.id(), 1)),
-                });
-                if let Some(q) = &e.source.wikidata {
-                    thing["sameAs"] = format!("http://www.wikidata.org/entity/{q}").into();
-                }
-                thing
-            })
-            .collect();
-        let doc = serde_json::json!({
-            "@context": "https://schema.org",
-            "@type": "NewsArticle",
-            "headline": v.front.title,
-            "datePublished": v.front.date.raw,
-            "inLanguage": lang.code,
-            "url": self.urls.absolute(&v.path),
-            "mentions": mentions,
-        });
-        // `<` only occurs inside JSON strings, where `\u003c` means the same and cannot close
-        // the script element.
-        doc.to_string().replace('<', "\\u003c")
     }
 
     fn group_entities<'e>(
@@ -236,6 +206,7 @@ impl Renderer<'_> {
             backlinks: Vec<BacklinkCtx<'a>>,
             backlink_total: usize,
             pagination: Pagination,
+            json_ld: String,
         }
         let code = lang.code.as_str();
         let id = entity.id();
@@ -258,6 +229,7 @@ impl Renderer<'_> {
             backlinks: self.backlinks_ctx(lang, entity, page),
             backlink_total: all,
             pagination: pagination(page, pages, page_url),
+            json_ld: self.entity_json_ld(lang, entity),
         };
         self.render_localized(lang, "entity.html", path, &data, &versions)
     }

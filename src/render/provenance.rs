@@ -1,0 +1,204 @@
+//! Where an article comes from and when it changed (source, dateline, translation, updates),
+//! and the schema.org data pages carry for search engines and other tools.
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::pages::name_in;
+use super::{Lang, Renderer};
+use crate::graph::{Article, ArticleVersion, Entity};
+use crate::urls;
+
+/// A name that links to its entity's page when the site has one.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct NamedCtx {
+    pub name: String,
+    pub url: Option<String>,
+}
+
+/// The version a translation was made from.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct OriginalCtx {
+    pub lang: String,
+    pub name: String,
+    pub dir: String,
+    pub url: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct UpdateCtx {
+    pub date: String,
+    pub date_iso: String,
+    pub note: Option<String>,
+}
+
+/// What an article page says of its provenance.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct ProvenanceCtx {
+    pub source: Option<NamedCtx>,
+    pub dateline: Option<String>,
+    pub byline: Option<String>,
+    /// The time of publication (`14:30`), when the date carries one.
+    pub time: Option<String>,
+    /// Set on a translation: the original version.
+    pub original: Option<OriginalCtx>,
+    pub updated: Option<String>,
+    pub updated_iso: Option<String>,
+    pub updates: Vec<UpdateCtx>,
+}
+
+/// `14:30` from `2024-11-30T14:30:00+01:00`: the time as the dispatch gives it.
+fn time_of(raw: &str) -> Option<String> {
+    let (_, time) = raw.split_once('T')?;
+    Some(time.get(..5)?.to_string())
+}
+
+impl Renderer<'_> {
+    pub(super) fn provenance(&self, lang: &Lang, article: &Article, v: &ArticleVersion) -> ProvenanceCtx {
+        let front = &v.front;
+        let original = front
+            .original_language
+            .as_deref()
+            .filter(|orig| *orig != lang.code)
+            .and_then(|orig| {
+                let version = article.versions.get(orig)?;
+                let other = self.theme.langs.iter().find(|l| l.code == orig)?;
+                Some(OriginalCtx {
+                    lang: orig.to_string(),
+                    name: other.strings.language_name().to_string(),
+                    dir: other.strings.dir().to_string(),
+                    url: self.urls.of(&version.path),
+                    title: version.front.title.clone(),
+                })
+            });
+        ProvenanceCtx {
+            source: front.source.as_deref().map(|s| self.named(lang, s)),
+            dateline: front.dateline.clone(),
+            byline: front.byline.clone(),
+            time: time_of(&front.date.raw),
+            original,
+            updated: front.updated.as_ref().map(|u| lang.strings.format_date(u.day)),
+            updated_iso: front.updated.as_ref().map(|u| u.raw.clone()),
+            updates: front
+                .updates
+                .iter()
+                .map(|u| UpdateCtx {
+                    date: lang.strings.format_date(u.date.day),
+                    date_iso: u.date.raw.clone(),
+                    note: u.note.get(&lang.code).cloned(),
+                })
+                .collect(),
+        }
+    }
+
+    /// An entity id, shown by its name and linked; anything else, as written.
+    fn named(&self, lang: &Lang, value: &str) -> NamedCtx {
+        match self.graph.entity(value) {
+            Some(e) => NamedCtx {
+                name: name_in(e, &lang.code).to_string(),
+                url: Some(self.urls.entity(&lang.code, e.id())),
+            },
+            None => NamedCtx {
+                name: value.to_string(),
+                url: None,
+            },
+        }
+    }
+
+    /// An entity as schema.org describes it: its type, page, Wikidata item and, for a place,
+    /// its coordinates.
+    fn thing(&self, lang: &Lang, e: &Entity) -> Value {
+        let mut thing = json!({
+            "@type": e.source.kind.schema_org_type(),
+            "name": name_in(e, &lang.code),
+            "url": self.urls.absolute(&urls::entity_path(&lang.code, e.id(), 1)),
+        });
+        if let Some(q) = &e.source.wikidata {
+            thing["sameAs"] = format!("http://www.wikidata.org/entity/{q}").into();
+        }
+        thing
+    }
+
+    /// schema.org `NewsArticle`: its publisher, source, dates, language, the versions it
+    /// translates or is translated into, and the entities it is about and mentions, tied to
+    /// Wikidata as Wikipedia does.
+    pub(super) fn article_json_ld(&self, lang: &Lang, article: &Article, v: &ArticleVersion) -> String {
+        let front = &v.front;
+        let entities: Vec<(&Entity, usize)> = v
+            .mention_counts
+            .iter()
+            .filter_map(|(id, n)| Some((self.graph.entity(id)?, *n as usize)))
+            .collect();
+        let most = entities.iter().map(|(_, n)| *n).max().unwrap_or(0);
+        let mut doc = json!({
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": front.title,
+            "datePublished": front.date.raw,
+            "inLanguage": lang.code,
+            "url": self.urls.absolute(&v.path),
+            "publisher": {
+                "@type": "Organization",
+                "name": lang.site.title,
+                "url": self.urls.absolute(&urls::home_path(&lang.code)),
+            },
+            "about": entities.iter().filter(|(_, n)| *n == most).map(|(e, _)| self.thing(lang, e)).collect::<Vec<_>>(),
+            "mentions": entities.iter().map(|(e, _)| self.thing(lang, e)).collect::<Vec<_>>(),
+        });
+        let modified = front.updated.as_ref().or(front.updates.last().map(|u| &u.date));
+        if let Some(modified) = modified {
+            doc["dateModified"] = modified.raw.clone().into();
+        }
+        if let Some(source) = &front.source {
+            doc["sourceOrganization"] = match self.graph.entity(source) {
+                Some(e) => self.thing(lang, e),
+                None => json!({"@type": "Organization", "name": source}),
+            };
+        }
+        let version_url = |l: &str| article.versions.get(l).map(|x| json!({"@id": self.urls.absolute(&x.path)}));
+        match front.original_language.as_deref() {
+            Some(orig) if orig != lang.code => {
+                if let Some(original) = version_url(orig) {
+                    doc["translationOfWork"] = original;
+                }
+            }
+            Some(_) => {
+                let translations: Vec<Value> = article
+                    .versions
+                    .keys()
+                    .filter(|l| **l != lang.code)
+                    .filter_map(|l| version_url(l))
+                    .collect();
+                if !translations.is_empty() {
+                    doc["workTranslation"] = translations.into();
+                }
+            }
+            None => {}
+        }
+        script_safe(&doc)
+    }
+
+    /// schema.org data for an entity's page: `Organization`, `Place` with its `geo`, `Person`,
+    /// `Event`, tied to its Wikidata item.
+    pub(super) fn entity_json_ld(&self, lang: &Lang, e: &Entity) -> String {
+        let mut doc = self.thing(lang, e);
+        doc["@context"] = "https://schema.org".into();
+        if let Some(description) = e.source.description.get(&lang.code) {
+            doc["description"] = description.clone().into();
+        }
+        if let Some(aliases) = e.source.aliases.get(&lang.code).filter(|a| !a.is_empty()) {
+            doc["alternateName"] = aliases.clone().into();
+        }
+        if let Some((lat, lon)) = e.source.coordinates {
+            doc["geo"] = json!({"@type": "GeoCoordinates", "latitude": lat, "longitude": lon});
+        }
+        script_safe(&doc)
+    }
+}
+
+/// JSON for a `<script>` element: `<` only occurs inside JSON strings, where `\u003c` means
+/// the same and cannot close the element.
+fn script_safe(doc: &Value) -> String {
+    doc.to_string().replace('<', "\\u003c")
+}
