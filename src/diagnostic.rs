@@ -96,6 +96,7 @@ codes! {
     DuplicateEntity => "E0031", "duplicate-entity", Error;
     UnknownField => "E0032", "unknown-field", Error;
     InvalidValue => "E0033", "invalid-value", Error;
+    MissingImage => "E0034", "missing-image", Error;
     SymlinkOutsideSite => "W0001", "symlink-outside-site", Warning;
     MissingTranslation => "W0002", "missing-translation", Warning;
     AnnotationParity => "W0003", "annotation-parity", Warning;
@@ -113,6 +114,7 @@ codes! {
     UnknownUiString => "W0015", "unknown-ui-string", Warning;
     FrontMatterInProse => "W0016", "front-matter-in-prose", Warning;
     UnreadFile => "W0017", "unread-file", Warning;
+    MissingAlt => "W0018", "missing-alt", Warning;
     UnannotatedMention => "S0001", "unannotated-mention", Suggestion;
 }
 

@@ -24,6 +24,7 @@ pub(crate) fn lint_article(
     missing_translations(config, key, versions, &mut out);
     parity(key, versions, &mut out);
     dates(config, key, versions, &mut out);
+    images(config, versions, &mut out);
     for (article, _) in versions {
         if let Ok(split) = front_matter::split(&article.src) {
             out.extend(yaml::values_cut_by_comments(
@@ -254,6 +255,78 @@ fn dates(
             );
         }
     }
+}
+
+/// The site's images an article shows must be in static/; the article's own has its `alt`.
+fn images(config: &Config, versions: &[(ArticleSource, Annotated)], out: &mut Vec<Diagnostic>) {
+    let missing = |address: &str| missing_image(&config.root, address);
+    for (article, annotated) in versions {
+        if let Some(image) = article.front.image.as_deref()
+            && !image.contains("://")
+            && !image.starts_with("//")
+        {
+            if missing(image) {
+                out.push(
+                    Diagnostic::at(
+                        Code::MissingImage,
+                        format!("`image` is `{image}`, which is not a file of static/"),
+                        front_matter_field(article, "image"),
+                    )
+                    .with_help(image_help(image)),
+                );
+            }
+        }
+        if article.front.image.is_some() && article.front.alt.is_none() {
+            out.push(
+                Diagnostic::at(
+                    Code::MissingAlt,
+                    format!("the image of `{}` has no `alt`", article.src.path.display()),
+                    front_matter_field(article, "image"),
+                )
+                .with_help("add `alt:` saying what the image shows, for readers who cannot see it (a credit is not a description)"),
+            );
+        }
+        out.extend(missing_images(
+            &config.root,
+            &article.src,
+            &annotated.local_images,
+        ));
+    }
+}
+
+/// Whether the site's root-relative `address` names no file of static/.
+fn missing_image(root: &std::path::Path, address: &str) -> bool {
+    let path = address.split(['?', '#']).next().unwrap_or(address);
+    let path =
+        percent_encoding::percent_decode_str(path.trim_start_matches('/')).decode_utf8_lossy();
+    !root.join("static").join(path.as_ref()).is_file()
+}
+
+fn image_help(address: &str) -> String {
+    format!(
+        "put the file at static/{} (static/ is published at the site's root), or correct the address",
+        address.trim_start_matches('/')
+    )
+}
+
+/// The images a text shows that static/ does not have.
+pub(crate) fn missing_images(
+    root: &std::path::Path,
+    src: &crate::source::SourceText,
+    images: &[(String, (usize, usize))],
+) -> Vec<Diagnostic> {
+    images
+        .iter()
+        .filter(|(address, _)| missing_image(root, address))
+        .map(|(address, span)| {
+            Diagnostic::at(
+                Code::MissingImage,
+                format!("`{address}` is not a file of static/"),
+                src.locate(span.0, span.1),
+            )
+            .with_help(image_help(address))
+        })
+        .collect()
 }
 
 /// Whether a body has anything a reader sees: HTML comments (the note `depeche new` leaves)

@@ -112,6 +112,7 @@ pub(crate) fn analyze(config: Config, options: AnalyzeOptions) -> Analysis {
         &mut problems,
     );
     let prose = annotate_prose(
+        &config.root,
         &content.entities,
         &prose_annotator,
         suggesters.as_ref(),
@@ -205,6 +206,7 @@ fn annotate_articles(
 
 /// The HTML of each entity's prose, by (entity id, language).
 fn annotate_prose(
+    root: &std::path::Path,
     entities: &[EntitySource],
     annotator: &Annotator,
     suggesters: Option<&Suggesters>,
@@ -215,6 +217,7 @@ fn annotate_prose(
         for (lang, src) in &entity.prose {
             let annotated = annotator.annotate(src, 0, lang);
             problems.extend(annotated.problems.iter().cloned());
+            problems.extend(lint::missing_images(root, src, &annotated.local_images));
             if let Some(s) = suggesters.and_then(|s| s.get(lang.as_str())) {
                 problems.extend(s.suggest(src, &annotated.text_spans, Some(&entity.id)));
             }

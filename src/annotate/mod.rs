@@ -63,6 +63,9 @@ pub struct Annotated {
     /// Byte ranges of plain prose (outside code, links and annotations), when asked for: where
     /// unannotated mentions are looked for.
     pub text_spans: Vec<(usize, usize)>,
+    /// Images of the site the text shows (`/images/photo.jpg`), with where each is written:
+    /// they must be in static/.
+    pub local_images: Vec<(String, (usize, usize))>,
 }
 
 /// Settings shared by every document of a build.
@@ -388,6 +391,9 @@ impl Annotator<'_> {
                 id,
             }) => {
                 p.link_depth += 1;
+                if dest_url.starts_with('/') && !dest_url.starts_with("//") {
+                    p.out.local_images.push((dest_url.to_string(), span));
+                }
                 let dest_url =
                     self.under_base_path(checked_url(src, dest_url, span, &mut p.problems));
                 ready.push_back(Event::Start(Tag::Image {

@@ -239,12 +239,26 @@ pub fn parse(src: &SourceText, split: Split, key: &str) -> Result<FrontMatter, D
         );
     }
 
-    let updated = later_date(raw.updated.as_deref(), "updated", date.as_ref(), &field, &fence, &mut problems);
+    let updated = later_date(
+        raw.updated.as_deref(),
+        "updated",
+        date.as_ref(),
+        &field,
+        &fence,
+        &mut problems,
+    );
     let updates = raw
         .updates
         .iter()
         .filter_map(|u| {
-            let date = later_date(Some(&u.date), "updates", date.as_ref(), &field, &fence, &mut problems)?;
+            let date = later_date(
+                Some(&u.date),
+                "updates",
+                date.as_ref(),
+                &field,
+                &fence,
+                &mut problems,
+            )?;
             Some(Correction {
                 date,
                 note: u.note.clone(),
@@ -260,10 +274,16 @@ pub fn parse(src: &SourceText, split: Split, key: &str) -> Result<FrontMatter, D
                 format!("`{lang}` is not a language code"),
                 field("original_language").unwrap_or_else(fence),
             )
-            .with_help("write the code of the language the dispatch was filed in, e.g. `fr` or `en`"),
+            .with_help(
+                "write the code of the language the dispatch was filed in, e.g. `fr` or `en`",
+            ),
         );
     }
-    let text = |value: Option<String>| value.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let text = |value: Option<String>| {
+        value
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+    };
     match date {
         Some(date) if problems.is_empty() => Ok(FrontMatter {
             alt: text(raw.alt),
@@ -333,7 +353,10 @@ fn is_language_code(code: &str) -> bool {
     !code.is_empty()
         && code.len() <= 12
         && code.split('-').all(|part| {
-            !part.is_empty() && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
         })
 }
 
@@ -350,8 +373,14 @@ fn later_date(
     let at = || field(key).unwrap_or_else(fence);
     let Some(date) = PublishDate::parse(value) else {
         problems.push(
-            Diagnostic::at(Code::InvalidDate, format!("`{value}` is not a valid date"), at())
-                .with_help("write the day as `2024-12-07`, or the day and time as `2024-12-07T14:30:00+01:00`"),
+            Diagnostic::at(
+                Code::InvalidDate,
+                format!("`{value}` is not a valid date"),
+                at(),
+            )
+            .with_help(
+                "write the day as `2024-12-07`, or the day and time as `2024-12-07T14:30:00+01:00`",
+            ),
         );
         return None;
     };

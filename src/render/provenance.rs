@@ -55,7 +55,12 @@ fn time_of(raw: &str) -> Option<String> {
 }
 
 impl Renderer<'_> {
-    pub(super) fn provenance(&self, lang: &Lang, article: &Article, v: &ArticleVersion) -> ProvenanceCtx {
+    pub(super) fn provenance(
+        &self,
+        lang: &Lang,
+        article: &Article,
+        v: &ArticleVersion,
+    ) -> ProvenanceCtx {
         let front = &v.front;
         let original = front
             .original_language
@@ -78,7 +83,10 @@ impl Renderer<'_> {
             byline: front.byline.clone(),
             time: time_of(&front.date.raw),
             original,
-            updated: front.updated.as_ref().map(|u| lang.strings.format_date(u.day)),
+            updated: front
+                .updated
+                .as_ref()
+                .map(|u| lang.strings.format_date(u.day)),
             updated_iso: front.updated.as_ref().map(|u| u.raw.clone()),
             updates: front
                 .updates
@@ -123,7 +131,12 @@ impl Renderer<'_> {
     /// schema.org `NewsArticle`: its publisher, source, dates, language, the versions it
     /// translates or is translated into, and the entities it is about and mentions, tied to
     /// Wikidata as Wikipedia does.
-    pub(super) fn article_json_ld(&self, lang: &Lang, article: &Article, v: &ArticleVersion) -> String {
+    pub(super) fn article_json_ld(
+        &self,
+        lang: &Lang,
+        article: &Article,
+        v: &ArticleVersion,
+    ) -> String {
         let front = &v.front;
         let entities: Vec<(&Entity, usize)> = v
             .mention_counts
@@ -146,7 +159,10 @@ impl Renderer<'_> {
             "about": entities.iter().filter(|(_, n)| *n == most).map(|(e, _)| self.thing(lang, e)).collect::<Vec<_>>(),
             "mentions": entities.iter().map(|(e, _)| self.thing(lang, e)).collect::<Vec<_>>(),
         });
-        let modified = front.updated.as_ref().or(front.updates.last().map(|u| &u.date));
+        let modified = front
+            .updated
+            .as_ref()
+            .or(front.updates.last().map(|u| &u.date));
         if let Some(modified) = modified {
             doc["dateModified"] = modified.raw.clone().into();
         }
@@ -156,7 +172,12 @@ impl Renderer<'_> {
                 None => json!({"@type": "Organization", "name": source}),
             };
         }
-        let version_url = |l: &str| article.versions.get(l).map(|x| json!({"@id": self.urls.absolute(&x.path)}));
+        let version_url = |l: &str| {
+            article
+                .versions
+                .get(l)
+                .map(|x| json!({"@id": self.urls.absolute(&x.path)}))
+        };
         match front.original_language.as_deref() {
             Some(orig) if orig != lang.code => {
                 if let Some(original) = version_url(orig) {

@@ -241,6 +241,17 @@ fn cases() -> Vec<(Code, Breaker)> {
                 format!("---\ntitle: Alep\n---\n{prose}"),
             );
         }),
+        (Code::MissingImage, |s| {
+            s.edit(FR, "du pays.", "du pays.\n\n![Alep](/images/nowhere.jpg)\n")
+        }),
+        (Code::MissingAlt, |s| {
+            s.write("static/images/alep.jpg", [0xFF, 0xD8, 0xFF]);
+            s.edit(
+                FR,
+                "date: 2024-11-30\n",
+                "date: 2024-11-30\nimage: /images/alep.jpg\n",
+            );
+        }),
         (Code::UnreadFile, |s| {
             s.write("content/articles/alep-notes.fr.markdown", "Notes.\n")
         }),
