@@ -264,17 +264,16 @@ fn images(config: &Config, versions: &[(ArticleSource, Annotated)], out: &mut Ve
         if let Some(image) = article.front.image.as_deref()
             && !image.contains("://")
             && !image.starts_with("//")
+            && missing(image)
         {
-            if missing(image) {
-                out.push(
-                    Diagnostic::at(
-                        Code::MissingImage,
-                        format!("`image` is `{image}`, which is not a file of static/"),
-                        front_matter_field(article, "image"),
-                    )
-                    .with_help(image_help(image)),
-                );
-            }
+            out.push(
+                Diagnostic::at(
+                    Code::MissingImage,
+                    format!("`image` is `{image}`, which is not a file of static/"),
+                    front_matter_field(article, "image"),
+                )
+                .with_help(image_help(image)),
+            );
         }
         if article.front.image.is_some() && article.front.alt.is_none() {
             out.push(
