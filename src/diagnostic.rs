@@ -97,6 +97,7 @@ codes! {
     UnknownField => "E0032", "unknown-field", Error;
     InvalidValue => "E0033", "invalid-value", Error;
     MissingImage => "E0034", "missing-image", Error;
+    UnknownReference => "E0035", "unknown-reference", Error;
     SymlinkOutsideSite => "W0001", "symlink-outside-site", Warning;
     MissingTranslation => "W0002", "missing-translation", Warning;
     AnnotationParity => "W0003", "annotation-parity", Warning;
@@ -115,6 +116,8 @@ codes! {
     FrontMatterInProse => "W0016", "front-matter-in-prose", Warning;
     UnreadFile => "W0017", "unread-file", Warning;
     MissingAlt => "W0018", "missing-alt", Warning;
+    Undated => "W0019", "undated", Warning;
+    Unsourced => "W0020", "unsourced", Warning;
     UnannotatedMention => "S0001", "unannotated-mention", Suggestion;
 }
 

@@ -276,6 +276,19 @@ impl Session {
             return Ok(None);
         }
         let fresh = self.annotate(sources)?;
+        // A figure's source lists it on its own page: a change of figures relinks everything.
+        let figures =
+            |docs: &[Arc<Document>]| -> Vec<(String, String, Vec<crate::load::facts::Fact>)> {
+                let mut all: Vec<_> = docs
+                    .iter()
+                    .map(|d| (d.key.clone(), d.lang.clone(), d.front.figures.clone()))
+                    .collect();
+                all.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+                all
+            };
+        if figures(&replaced) != figures(&fresh) {
+            return Ok(None);
+        }
         let keys = replaced
             .iter()
             .chain(&fresh)

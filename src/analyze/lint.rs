@@ -8,6 +8,7 @@ use crate::config::CONFIG_FILE;
 use crate::config::Config;
 use crate::diagnostic::did_you_mean;
 use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::load::facts::{FactValue, SourceRef};
 use crate::load::{ArticleSource, EntityKind, EntitySource, Unverified, front_matter};
 use crate::render::i18n::{self, I18N_DIR};
 use crate::yaml;
@@ -451,7 +452,10 @@ fn entity_facts(entity: &EntitySource, mentioned: bool, out: &mut Vec<Diagnostic
         out.push(
             Diagnostic::at(
                 Code::UnusedEntity,
-                format!("no article mentions `{}`", entity.id),
+                format!(
+                    "no article mentions `{}` and no entity relates to it",
+                    entity.id
+                ),
                 at_top(),
             )
             .with_help(format!(
@@ -475,4 +479,111 @@ fn entity_facts(entity: &EntitySource, mentioned: bool, out: &mut Vec<Diagnostic
                 .with_help("add `coordinates: [latitude, longitude]`, or `unverified: [coordinates]` until someone has checked them"),
         );
     }
+}
+
+/// Every statement says where it comes from and when it held: descriptions and facts of
+/// entities, figures of articles. A source or a fact's entity names something of the site.
+pub(crate) fn lint_sources(
+    entities: &[EntitySource],
+    articles: &[ArticleSource],
+    languages: &[String],
+) -> Vec<Diagnostic> {
+    let ids: HashSet<&str> = entities.iter().map(|e| e.id.as_str()).collect();
+    let keys: HashSet<&str> = articles.iter().map(|a| a.key.as_str()).collect();
+    let known = |name: &str| ids.contains(name) || keys.contains(name);
+    let mut out = Vec::new();
+    let unknown = |name: &str, at: Location| {
+        Diagnostic::at(
+            Code::UnknownReference,
+            format!("`{name}` is neither an entity nor an article of this site"),
+            at,
+        )
+        .with_help("name an entity by its id or an article by its key, or give a web source as `{url: https://…, title: …}`")
+    };
+    for entity in entities {
+        let at = |key: &str| entity.locate_value(key, "");
+        if !entity.description.is_empty() {
+            if entity.as_of.is_none() {
+                out.push(undated(
+                    format!("the description of `{}` has no date", entity.id),
+                    at("description"),
+                ));
+            }
+            if entity.source.is_none() {
+                out.push(unsourced(
+                    format!("the description of `{}` has no source", entity.id),
+                    at("description"),
+                ));
+            }
+        }
+        let sources = entity
+            .source
+            .iter()
+            .chain(entity.facts.iter().filter_map(|f| f.source.as_ref()));
+        for source in sources {
+            if let SourceRef::Named(name) = source
+                && !known(name)
+            {
+                out.push(unknown(name, entity.locate_value("source", name)));
+            }
+        }
+        for fact in &entity.facts {
+            let label = fact.label.values().next().cloned().unwrap_or_default();
+            if let FactValue::Entity(id) = &fact.value
+                && !ids.contains(id.as_str())
+            {
+                out.push(unknown(id, entity.locate_value("entity", id)));
+            }
+            if fact.as_of.is_none() {
+                out.push(undated(
+                    format!("the fact `{label}` of `{}` has no `as_of` date", entity.id),
+                    entity.locate_value("label", &label),
+                ));
+            }
+            if fact.source.is_none() {
+                out.push(unsourced(
+                    format!("the fact `{label}` of `{}` has no source", entity.id),
+                    entity.locate_value("label", &label),
+                ));
+            }
+        }
+    }
+    for article in articles {
+        for figure in &article.front.figures {
+            let at = front_matter_field(article, "figures");
+            for lang in languages {
+                if !figure.label.contains_key(lang) {
+                    out.push(
+                        Diagnostic::at(
+                            Code::MissingField,
+                            format!("a figure has no label in `{lang}`"),
+                            at.clone(),
+                        )
+                        .with_help(format!("add `{lang}: …` under the figure's `label`")),
+                    );
+                }
+            }
+            match &figure.source {
+                None => out.push(unsourced(
+                    format!("a figure of `{}` has no source", article.src.path.display()),
+                    at,
+                )),
+                Some(SourceRef::Named(name)) if !known(name) => out.push(unknown(name, at)),
+                Some(_) => {}
+            }
+        }
+    }
+    out
+}
+
+fn undated(message: String, at: Location) -> Diagnostic {
+    Diagnostic::at(Code::Undated, message, at).with_help(
+        "add `as_of: YYYY-MM-DD`, the day it was true at: what holds today may not hold tomorrow",
+    )
+}
+
+fn unsourced(message: String, at: Location) -> Diagnostic {
+    Diagnostic::at(Code::Unsourced, message, at).with_help(
+        "add `source:` with the id of the entity it comes from (`osdh`), the key of an article, or `{url: https://…, title: …}`",
+    )
 }

@@ -104,6 +104,11 @@ pub(crate) fn analyze(config: Config, options: AnalyzeOptions) -> Analysis {
             .map(|l| (l.as_str(), Suggester::new(&lexicon, l)))
             .collect()
     });
+    problems.extend(lint::lint_sources(
+        &content.entities,
+        &content.articles,
+        &config.languages,
+    ));
     let documents = annotate_articles(
         &config,
         content.articles,
@@ -118,9 +123,17 @@ pub(crate) fn analyze(config: Config, options: AnalyzeOptions) -> Analysis {
         suggesters.as_ref(),
         &mut problems,
     );
+    // An entity is in use when an article mentions it or another entity relates to it: the
+    // country a mentioned capital is the capital of belongs in the graph.
     let mentioned: HashSet<&str> = documents
         .iter()
         .flat_map(|d| d.mentions.iter().map(|m| &*m.entity))
+        .chain(
+            content
+                .entities
+                .iter()
+                .flat_map(|e| e.relations.iter().map(|r| r.target.as_str())),
+        )
         .collect();
     problems.extend(lint::lint_entities(&content.entities, &mentioned));
     problems.extend(lint::lint_site(&config));

@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::facts::{self, Fact, RawFact, RawSource, SourceRef};
+use super::front_matter::PublishDate;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::source::SourceText;
 use crate::yaml;
@@ -100,6 +102,10 @@ struct RawEntity {
     relations: Vec<Relation>,
     #[serde(default)]
     unverified: Vec<Unverified>,
+    as_of: Option<String>,
+    source: Option<RawSource>,
+    #[serde(default)]
+    facts: Vec<RawFact>,
 }
 
 /// An entity as its file describes it (relations not yet checked against other entities).
@@ -125,6 +131,12 @@ pub struct EntitySource {
     pub relations: Vec<Relation>,
     /// Facts left out on purpose.
     pub unverified: Vec<Unverified>,
+    /// The day its description was true at.
+    pub as_of: Option<PublishDate>,
+    /// Where its description comes from.
+    pub source: Option<SourceRef>,
+    /// Dated, sourced statements about it.
+    pub facts: Vec<Fact>,
     /// Long-form prose per language, from `<id>.<lang>.md`.
     pub prose: BTreeMap<String, SourceText>,
 }
@@ -199,8 +211,22 @@ pub fn parse(id: &str, src: SourceText, languages: &[String]) -> Result<EntitySo
             None
         }
     };
+    let as_of = facts::as_of(raw.as_of.as_deref(), &|| at_key("as_of"), &mut problems);
+    let source = raw.source.and_then(|s| {
+        s.checked(&|| at_key("source"))
+            .map_err(|d| problems.push(d))
+            .ok()
+    });
+    let facts: Vec<Fact> = raw
+        .facts
+        .into_iter()
+        .filter_map(|f| f.checked(languages, &|| at_key("facts"), &mut problems))
+        .collect();
     match raw.kind {
         Some(kind) if problems.is_empty() => Ok(EntitySource {
+            as_of,
+            source,
+            facts,
             id: id.to_string(),
             kind,
             name: trimmed(raw.name),

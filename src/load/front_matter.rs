@@ -71,6 +71,8 @@ pub struct FrontMatter {
     pub updated: Option<PublishDate>,
     /// Its corrections and updates, oldest first.
     pub updates: Vec<Correction>,
+    /// The figures it reports, each with its source and date.
+    pub figures: Vec<super::facts::Fact>,
 }
 
 /// One entry of an article's corrections and updates log.
@@ -111,6 +113,8 @@ struct RawFrontMatter {
     updated: Option<String>,
     #[serde(default)]
     updates: Vec<RawCorrection>,
+    #[serde(default)]
+    figures: Vec<super::facts::RawFact>,
 }
 
 impl FrontMatter {
@@ -279,6 +283,18 @@ pub fn parse(src: &SourceText, split: Split, key: &str) -> Result<FrontMatter, D
             ),
         );
     }
+    // Labels are checked against the site's languages with the rest of the article.
+    let figures = raw
+        .figures
+        .into_iter()
+        .filter_map(|f| {
+            f.checked(
+                &[],
+                &|| field("figures").unwrap_or_else(fence),
+                &mut problems,
+            )
+        })
+        .collect();
     let text = |value: Option<String>| {
         value
             .map(|s| s.trim().to_string())
@@ -293,6 +309,7 @@ pub fn parse(src: &SourceText, split: Split, key: &str) -> Result<FrontMatter, D
             original_language: raw.original_language,
             updated,
             updates,
+            figures,
             title,
             date,
             summary: raw

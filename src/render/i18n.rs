@@ -107,6 +107,27 @@ impl Strings {
             .replace("{year}", &day.year().to_string())
     }
 
+    /// A number the way this language writes it: `2,5` in French, with its digits grouped
+    /// (`number.group`: a narrow space in French, a comma in English).
+    pub(crate) fn format_number(&self, n: f64) -> String {
+        let decimal = self.get(&["number", "decimal"]).unwrap_or(".");
+        let group = self.get(&["number", "group"]).unwrap_or("");
+        let text = n.abs().to_string();
+        let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+        let mut grouped = String::new();
+        for (i, digit) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i) % 3 == 0 && whole.len() > 4 {
+                grouped.push_str(group);
+            }
+            grouped.push(digit);
+        }
+        let sign = if n < 0.0 { "-" } else { "" };
+        match fraction {
+            "" => format!("{sign}{grouped}"),
+            f => format!("{sign}{grouped}{decimal}{f}"),
+        }
+    }
+
     /// Coordinates the way this language writes them, e.g. `36.2° N, 37.16° E` or
     /// `36,2° N, 37,16° E`: the decimal mark and the compass letters come from the strings.
     pub(crate) fn format_coordinates(&self, lat: f64, lon: f64) -> String {

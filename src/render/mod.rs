@@ -1,6 +1,7 @@
 //! Stage 5: pages from the graph, through the templates, once per language.
 
 mod context;
+mod facts;
 pub(crate) mod i18n;
 mod pages;
 mod provenance;

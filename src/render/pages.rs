@@ -85,6 +85,7 @@ impl Renderer<'_> {
             mentioned: Vec<EntityGroup>,
             translations: Vec<Translation>,
             provenance: super::provenance::ProvenanceCtx,
+            figures: Vec<super::facts::FactCtx>,
             json_ld: String,
         }
         let versions: Vec<(&str, String)> = article
@@ -114,6 +115,7 @@ impl Renderer<'_> {
         let page = ArticlePage {
             json_ld: self.article_json_ld(lang, article, v),
             provenance: self.provenance(lang, article, v),
+            figures: self.figures_ctx(lang, v),
             common,
             article: ArticleCtx {
                 title: &v.front.title,
@@ -206,6 +208,9 @@ impl Renderer<'_> {
             backlinks: Vec<BacklinkCtx<'a>>,
             backlink_total: usize,
             pagination: Pagination,
+            described: super::facts::DescribedCtx,
+            facts: Vec<super::facts::FactCtx>,
+            reported: Vec<super::facts::ReportedCtx>,
             json_ld: String,
         }
         let code = lang.code.as_str();
@@ -230,6 +235,9 @@ impl Renderer<'_> {
             backlink_total: all,
             pagination: pagination(page, pages, page_url),
             json_ld: self.entity_json_ld(lang, entity),
+            described: self.described_ctx(lang, entity),
+            facts: self.facts_ctx(lang, entity),
+            reported: self.reported_ctx(lang, entity),
         };
         self.render_localized(lang, "entity.html", path, &data, &versions)
     }

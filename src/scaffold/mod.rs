@@ -157,6 +157,7 @@ pub const SAMPLE_CONTENT: &[(&str, &str)] = embedded![
     "content/articles/alep-offensive-hts.en.md",
     "content/entities/al-qaida.yaml",
     "content/entities/aleppo.yaml",
+    "content/entities/ankara.yaml",
     "content/entities/aleppo.fr.md",
     "content/entities/aleppo.en.md",
     "content/entities/hama.yaml",
@@ -168,6 +169,7 @@ pub const SAMPLE_CONTENT: &[(&str, &str)] = embedded![
     "content/entities/idlib.en.md",
     "content/entities/iran.yaml",
     "content/entities/latakia.yaml",
+    "content/entities/moscow.yaml",
     "content/entities/osdh.yaml",
     "content/entities/osdh.fr.md",
     "content/entities/osdh.en.md",
@@ -175,6 +177,7 @@ pub const SAMPLE_CONTENT: &[(&str, &str)] = embedded![
     "content/entities/syria.yaml",
     "content/entities/syrian-civil-war.yaml",
     "content/entities/syrian-government.yaml",
+    "content/entities/syrian-state-media.yaml",
     "content/entities/turkey.yaml",
     "content/entities/united-kingdom.yaml",
 ];

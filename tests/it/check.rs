@@ -252,6 +252,23 @@ fn cases() -> Vec<(Code, Breaker)> {
                 "date: 2024-11-30\nimage: /images/alep.jpg\n",
             );
         }),
+        (Code::UnknownReference, |s| {
+            s.edit(
+                "content/entities/aleppo.yaml",
+                "source: alep-offensive-hts",
+                "source: afp",
+            )
+        }),
+        (Code::Undated, |s| {
+            s.edit("content/entities/aleppo.yaml", "as_of: 2024-11-30\n", "")
+        }),
+        (Code::Unsourced, |s| {
+            s.edit(
+                "content/entities/aleppo.yaml",
+                "source: alep-offensive-hts\n",
+                "",
+            )
+        }),
         (Code::UnreadFile, |s| {
             s.write("content/articles/alep-notes.fr.markdown", "Notes.\n")
         }),
@@ -502,7 +519,7 @@ fn exit_status_follows_errors_and_deny_warnings() {
 
 #[test]
 fn machine_formats_go_to_stdout_one_record_per_line() {
-    let site = TestSite::shipped();
+    let site = TestSite::frozen();
     site.edit(FR, "d'[[aleppo|Alep]] après", "d'[[alepo|Alep]] après");
     site.edit(EN, "[[al-qaida|Al-Qaeda]]", "Al-Qaeda");
     let json = site.depeche(&["check", "--format", "json"]);

@@ -506,7 +506,7 @@ fn workflow_check_and_build_steps_work_on_the_shipped_site() {
 
 #[test]
 fn a_broken_article_fails_the_check_step_with_inline_annotations() {
-    let site = TestSite::shipped();
+    let site = TestSite::frozen();
     site.edit(
         "content/articles/alep-offensive-hts.fr.md",
         "[[aleppo|Alep]] après",

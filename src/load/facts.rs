@@ -1,0 +1,186 @@
+//! Statements with their source and the date they were true at: an entity's facts, the
+//! figures an article reports. A knowledge site built from wire copy says where each statement
+//! comes from and when it held.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use super::front_matter::PublishDate;
+use crate::diagnostic::{Code, Diagnostic, Location};
+
+/// Where a statement comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceRef {
+    /// An entity (`osdh`) or an article (`alep-offensive-hts`) of the site, by id or key.
+    Named(String),
+    /// A page elsewhere.
+    Link {
+        /// Its address.
+        url: String,
+        /// Its title, as the site shows the link.
+        title: String,
+    },
+}
+
+/// What a fact says.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FactValue {
+    /// A number, as written (`311`, `2.5`).
+    Number(f64),
+    /// A day.
+    Date(PublishDate),
+    /// Text, per language (one text for every language when written once).
+    Text(BTreeMap<String, String>),
+    /// Another entity, by id.
+    Entity(String),
+}
+
+/// A statement about an entity, or a figure an article reports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fact {
+    /// What it is, per language (`Fondation` / `Founded`).
+    pub label: BTreeMap<String, String>,
+    /// Its value.
+    pub value: FactValue,
+    /// The day it was true at.
+    pub as_of: Option<PublishDate>,
+    /// Where it comes from.
+    pub source: Option<SourceRef>,
+}
+
+/// A source as written: an id or key, or a link.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum RawSource {
+    Named(String),
+    Link { url: String, title: String },
+}
+
+/// A fact as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawFact {
+    #[serde(default)]
+    label: BTreeMap<String, String>,
+    value: Option<serde_yaml::Value>,
+    entity: Option<String>,
+    as_of: Option<String>,
+    source: Option<RawSource>,
+}
+
+impl RawSource {
+    pub(crate) fn checked(self, at: &dyn Fn() -> Location) -> Result<SourceRef, Diagnostic> {
+        match self {
+            RawSource::Named(name) => Ok(SourceRef::Named(name.trim().to_string())),
+            RawSource::Link { url, title } => {
+                if !(url.starts_with("https://") || url.starts_with("http://")) {
+                    return Err(Diagnostic::at(
+                        Code::InvalidValue,
+                        format!("the source `{url}` is not a web address"),
+                        at(),
+                    )
+                    .with_help("give an `https://` address, or the id of an entity or the key of an article of the site"));
+                }
+                Ok(SourceRef::Link { url, title })
+            }
+        }
+    }
+}
+
+/// A day written as a fact's or a description's `as_of`.
+pub(crate) fn as_of(
+    value: Option<&str>,
+    at: &dyn Fn() -> Location,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<PublishDate> {
+    let value = value?;
+    let date = PublishDate::parse(value);
+    if date.is_none() {
+        problems.push(
+            Diagnostic::at(
+                Code::InvalidDate,
+                format!("`{value}` is not a valid date"),
+                at(),
+            )
+            .with_help("write the day the statement was true at, e.g. `as_of: 2024-11-30`"),
+        );
+    }
+    date
+}
+
+impl RawFact {
+    /// The fact, or the problems that keep it from being one. `at` locates the list of facts.
+    pub(crate) fn checked(
+        self,
+        languages: &[String],
+        at: &dyn Fn() -> Location,
+        problems: &mut Vec<Diagnostic>,
+    ) -> Option<Fact> {
+        let start = problems.len();
+        for lang in languages {
+            if self.label.get(lang).is_none_or(|l| l.trim().is_empty()) {
+                problems.push(
+                    Diagnostic::at(
+                        Code::MissingField,
+                        format!("a fact has no label in `{lang}`"),
+                        at(),
+                    )
+                    .with_help(format!("add `{lang}: …` under the fact's `label`")),
+                );
+            }
+        }
+        let value = match (self.value, self.entity) {
+            (Some(value), None) => value_of(value, languages),
+            (None, Some(id)) => Some(FactValue::Entity(id.trim().to_string())),
+            _ => None,
+        };
+        if value.is_none() {
+            problems.push(
+                Diagnostic::at(
+                    Code::InvalidValue,
+                    "a fact needs one `value` (a number, a date, text) or one `entity`",
+                    at(),
+                )
+                .with_help("e.g. `value: 2017-01-28`, `value: {fr: …, en: …}` or `entity: hts`"),
+            );
+        }
+        let as_of = as_of(self.as_of.as_deref(), at, problems);
+        let source = self
+            .source
+            .and_then(|s| s.checked(at).map_err(|d| problems.push(d)).ok());
+        let label = self
+            .label
+            .into_iter()
+            .map(|(l, t)| (l, t.trim().to_string()))
+            .collect();
+        (problems.len() == start).then_some(Fact {
+            label,
+            value: value?,
+            as_of,
+            source,
+        })
+    }
+}
+
+/// A number, a day (`2017-01-28`), text for every language, or text per language.
+fn value_of(value: serde_yaml::Value, languages: &[String]) -> Option<FactValue> {
+    use serde_yaml::Value;
+    match value {
+        Value::Number(n) => n.as_f64().map(FactValue::Number),
+        Value::String(s) => Some(match PublishDate::parse(&s) {
+            Some(day) if s.len() == 10 => FactValue::Date(day),
+            _ => FactValue::Text(languages.iter().map(|l| (l.clone(), s.clone())).collect()),
+        }),
+        Value::Mapping(map) => {
+            let texts: BTreeMap<String, String> = map
+                .into_iter()
+                .filter_map(|(k, v)| {
+                    Some((k.as_str()?.to_string(), v.as_str()?.trim().to_string()))
+                })
+                .collect();
+            (!texts.is_empty()).then_some(FactValue::Text(texts))
+        }
+        _ => None,
+    }
+}

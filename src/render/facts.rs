@@ -1,0 +1,165 @@
+//! Dated, sourced statements on pages: an entity's facts and the date of its description, the
+//! figures an article reports, and on a source's page the figures it reported.
+
+use serde::Serialize;
+
+use super::pages::name_in;
+use super::provenance::NamedCtx;
+use super::{Lang, Renderer};
+use crate::graph::{ArticleVersion, Entity};
+use crate::load::facts::{Fact, FactValue, SourceRef};
+use crate::load::front_matter::PublishDate;
+
+/// A statement as a page shows it.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct FactCtx {
+    pub label: String,
+    pub value: String,
+    /// Set when the value is an entity of the site.
+    pub value_url: Option<String>,
+    pub as_of: Option<String>,
+    pub as_of_iso: Option<String>,
+    pub source: Option<NamedCtx>,
+}
+
+/// The figures one article reports from a source.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct ReportedCtx {
+    pub title: String,
+    pub url: String,
+    pub date: String,
+    pub date_iso: String,
+    pub figures: Vec<FactCtx>,
+}
+
+/// When an entity's description was true, and where it comes from.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct DescribedCtx {
+    pub as_of: Option<String>,
+    pub as_of_iso: Option<String>,
+    pub source: Option<NamedCtx>,
+}
+
+impl Renderer<'_> {
+    /// Where a statement comes from: an entity or an article of the site, linked; a web page.
+    pub(super) fn source_ctx(&self, lang: &Lang, source: &SourceRef) -> NamedCtx {
+        match source {
+            SourceRef::Link { url, title } => NamedCtx {
+                name: title.clone(),
+                url: Some(url.clone()),
+            },
+            SourceRef::Named(name) => {
+                if let Some(e) = self.graph.entity(name) {
+                    return NamedCtx {
+                        name: name_in(e, &lang.code).to_string(),
+                        url: Some(self.urls.entity(&lang.code, e.id())),
+                    };
+                }
+                let version = self.graph.article(name).and_then(|a| {
+                    a.versions
+                        .get(&lang.code)
+                        .or_else(|| a.versions.values().next())
+                });
+                match version {
+                    Some(v) => NamedCtx {
+                        name: v.front.title.clone(),
+                        url: Some(self.urls.of(&v.path)),
+                    },
+                    None => NamedCtx {
+                        name: name.clone(),
+                        url: None,
+                    },
+                }
+            }
+        }
+    }
+
+    pub(super) fn fact_ctx(
+        &self,
+        lang: &Lang,
+        fact: &Fact,
+        default_as_of: Option<&PublishDate>,
+    ) -> FactCtx {
+        let code = lang.code.as_str();
+        let (value, value_url) = match &fact.value {
+            FactValue::Number(n) => (lang.strings.format_number(*n), None),
+            FactValue::Date(day) => (lang.strings.format_date(day.day), None),
+            FactValue::Text(texts) => (
+                texts
+                    .get(code)
+                    .or_else(|| texts.values().next())
+                    .cloned()
+                    .unwrap_or_default(),
+                None,
+            ),
+            FactValue::Entity(id) => match self.graph.entity(id) {
+                Some(e) => (
+                    name_in(e, code).to_string(),
+                    Some(self.urls.entity(code, id)),
+                ),
+                None => (id.clone(), None),
+            },
+        };
+        let as_of = fact.as_of.as_ref().or(default_as_of);
+        FactCtx {
+            label: fact.label.get(code).cloned().unwrap_or_default(),
+            value,
+            value_url,
+            as_of: as_of.map(|d| lang.strings.format_date(d.day)),
+            as_of_iso: as_of.map(|d| d.raw.clone()),
+            source: fact.source.as_ref().map(|s| self.source_ctx(lang, s)),
+        }
+    }
+
+    /// The figures an article version reports, each as of the article's date unless it says.
+    pub(super) fn figures_ctx(&self, lang: &Lang, v: &ArticleVersion) -> Vec<FactCtx> {
+        v.front
+            .figures
+            .iter()
+            .map(|f| self.fact_ctx(lang, f, Some(&v.front.date)))
+            .collect()
+    }
+
+    pub(super) fn described_ctx(&self, lang: &Lang, entity: &Entity) -> DescribedCtx {
+        let src = &entity.source;
+        DescribedCtx {
+            as_of: src.as_of.as_ref().map(|d| lang.strings.format_date(d.day)),
+            as_of_iso: src.as_of.as_ref().map(|d| d.raw.clone()),
+            source: src.source.as_ref().map(|s| self.source_ctx(lang, s)),
+        }
+    }
+
+    pub(super) fn facts_ctx(&self, lang: &Lang, entity: &Entity) -> Vec<FactCtx> {
+        entity
+            .source
+            .facts
+            .iter()
+            .map(|f| self.fact_ctx(lang, f, None))
+            .collect()
+    }
+
+    /// The figures articles in this language report from `entity`, newest article first.
+    pub(super) fn reported_ctx(&self, lang: &Lang, entity: &Entity) -> Vec<ReportedCtx> {
+        let by_entity =
+            |f: &&Fact| matches!(&f.source, Some(SourceRef::Named(n)) if n == entity.id());
+        self.graph
+            .articles
+            .iter()
+            .filter_map(|a| a.versions.get(&lang.code))
+            .filter(|v| v.front.figures.iter().any(|f| by_entity(&f)))
+            .map(|v| ReportedCtx {
+                title: v.front.title.clone(),
+                url: self.urls.of(&v.path),
+                date: lang.strings.format_date(v.front.date.day),
+                date_iso: v.front.date.raw.clone(),
+                figures: v
+                    .front
+                    .figures
+                    .iter()
+                    .filter(by_entity)
+                    .map(|f| self.fact_ctx(lang, f, Some(&v.front.date)))
+                    .collect(),
+            })
+            .collect()
+    }
+}
