@@ -407,3 +407,131 @@ fn drafts_are_left_out_unless_asked_for() {
             .contains("Brouillon")
     );
 }
+
+/// The schema.org data of a page, parsed.
+fn json_ld(site: &TestSite, rel: &str) -> serde_json::Value {
+    let doc = site.html(rel);
+    let scripts = select(&doc, "script[type=\"application/ld+json\"]");
+    assert_eq!(scripts.len(), 1, "{rel}");
+    serde_json::from_str(&scripts[0].inner_html()).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+/// Every article and entity page describes itself to search engines: a NewsArticle with its
+/// publisher, dates, language, the versions it translates or is translated into, and the
+/// entities it is about and mentions, tied to Wikidata; an entity by its type, with its place.
+#[test]
+fn every_page_carries_structured_data_that_links_the_graph() {
+    let site = TestSite::shipped();
+    site.edit(
+        "content/articles/alep-offensive-hts.fr.md",
+        "original_language: fr\n",
+        "original_language: fr\nsource: osdh\n",
+    );
+    site.build_ok(&["--base-url", BASE]);
+    let fr = json_ld(&site, "fr/articles/alep-offensive-hts/index.html");
+    let en = json_ld(&site, "en/articles/aleppo-offensive-hts/index.html");
+    let fr_url = format!("{BASE}fr/articles/alep-offensive-hts/");
+    let en_url = format!("{BASE}en/articles/aleppo-offensive-hts/");
+    for (doc, lang, url) in [(&fr, "fr", &fr_url), (&en, "en", &en_url)] {
+        assert_eq!(doc["@type"], "NewsArticle");
+        assert_eq!(doc["inLanguage"], lang);
+        assert_eq!(doc["url"], url.as_str());
+        assert_eq!(doc["datePublished"], "2024-11-30");
+        assert_eq!(doc["publisher"]["@type"], "Organization");
+        assert!(doc["headline"].as_str().is_some_and(|h| h.contains("Alep")));
+        let mentions = doc["mentions"].as_array().unwrap();
+        assert!(mentions.len() >= 12);
+        for m in mentions {
+            assert!(
+                m["url"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with(&format!("{BASE}{lang}/entities/"))
+            );
+        }
+        let aleppo = mentions
+            .iter()
+            .find(|m| m["url"].as_str().unwrap().ends_with("/entities/aleppo/"))
+            .unwrap();
+        assert_eq!(aleppo["sameAs"], "http://www.wikidata.org/entity/Q41183");
+        assert!(!doc["about"].as_array().unwrap().is_empty());
+    }
+    assert_eq!(en["translationOfWork"]["@id"], fr_url.as_str());
+    assert_eq!(fr["workTranslation"][0]["@id"], en_url.as_str());
+    assert_eq!(en["dateModified"], "2026-11-26");
+    assert_eq!(
+        fr["sourceOrganization"]["url"],
+        format!("{BASE}fr/entities/osdh/")
+    );
+
+    let aleppo = json_ld(&site, "en/entities/aleppo/index.html");
+    assert_eq!(aleppo["@type"], "Place");
+    assert_eq!(aleppo["sameAs"], "http://www.wikidata.org/entity/Q41183");
+    assert_eq!(aleppo["geo"]["latitude"], 36.2);
+    assert_eq!(aleppo["geo"]["longitude"], 37.16);
+    let osdh = json_ld(&site, "fr/entities/osdh/index.html");
+    assert_eq!(osdh["@type"], "Organization");
+    assert_eq!(osdh["url"], format!("{BASE}fr/entities/osdh/"));
+    assert!(osdh["description"].as_str().is_some());
+}
+
+/// A translation says so, in its own language, and links to the original; the figures the
+/// dispatch reports are shown with their source, and listed on the source's page.
+#[test]
+fn provenance_and_figures_are_shown_and_attributed() {
+    let site = built();
+    let en = site.html("en/articles/aleppo-offensive-hts/index.html");
+    let note = text(&select(&en, ".translation-note")[0]);
+    assert!(note.starts_with("Translation of the original:"), "{note}");
+    let link = &select(&en, ".translation-note a")[0];
+    assert_eq!(
+        attr(link, "href"),
+        format!("{PREFIX}fr/articles/alep-offensive-hts/")
+    );
+    assert_eq!(attr(link, "lang"), "fr");
+    assert!(
+        select(
+            &site.html("fr/articles/alep-offensive-hts/index.html"),
+            ".translation-note"
+        )
+        .is_empty()
+    );
+    let figures: Vec<String> = select(&en, ".figures li").iter().map(text).collect();
+    assert_eq!(figures.len(), 5, "{figures:?}");
+    assert!(
+        figures[0].starts_with(
+            "311 dead in the offensive (according to Syrian Observatory for Human Rights"
+        ),
+        "{figures:?}"
+    );
+    assert!(
+        figures[4].contains("according to Syrian government media"),
+        "{figures:?}"
+    );
+    assert!(text(&select(&en, ".credit")[0]).starts_with("Photo (not reproduced):"));
+    let osdh = site.html("fr/entities/osdh/index.html");
+    let reported: Vec<String> = select(&osdh, ".reported li").iter().map(text).collect();
+    assert_eq!(reported.len(), 4, "{reported:?}");
+    assert!(
+        reported.iter().any(|r| r.starts_with("311")),
+        "{reported:?}"
+    );
+    // No statement about designations that held at one time and not at another.
+    for lang in ["fr", "en"] {
+        let hts = site.public(&format!("{lang}/entities/hts/index.html"));
+        assert!(!hts.contains("terroris"), "{lang}: the HTS page speaks of designations");
+    }
+    // Every entity page dates its description.
+    for entry in std::fs::read_dir(site.path("public/en/entities")).unwrap() {
+        let page = entry.unwrap().path().join("index.html");
+        if page.is_file() {
+            let doc = Html::parse_document(&std::fs::read_to_string(&page).unwrap());
+            let as_of = select(&doc, ".as-of time");
+            assert!(
+                !as_of.is_empty(),
+                "{} has no date on its description",
+                page.display()
+            );
+        }
+    }
+}
