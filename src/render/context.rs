@@ -124,11 +124,67 @@ pub(super) struct EntityCtx<'a> {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub(super) struct MentionCtx<'a> {
-    pub before: &'a str,
-    pub mention: &'a str,
-    pub after: &'a str,
+pub(super) struct MentionCtx {
+    /// The sentence, in pieces: the mentions of the entity are `mark`ed.
+    pub parts: Vec<PartCtx>,
+    /// The first of these mentions in the article.
     pub href: String,
+}
+
+/// A piece of a quoted sentence.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct PartCtx {
+    pub text: String,
+    pub mark: bool,
+}
+
+/// The sentences of an article's mentions of an entity, each sentence once: mentions in the
+/// same sentence (the same text around them) are marked together, so "Hayat Tahrir al-Sham
+/// (HTS)" is quoted once with two marks.
+fn quoted(v: &crate::graph::ArticleVersion, mentions: &[usize], url: &str) -> Vec<MentionCtx> {
+    let mut quotes: Vec<(String, Vec<(usize, usize)>, String)> = Vec::new();
+    for &m in mentions {
+        let mention = &v.mentions[m];
+        let Some(snippet) = mention.snippet.as_deref() else {
+            continue;
+        };
+        let sentence = format!("{}{}{}", snippet.before, snippet.mention, snippet.after);
+        let mark = (
+            snippet.before.len(),
+            snippet.before.len() + snippet.mention.len(),
+        );
+        match quotes.last_mut() {
+            Some((last, marks, _)) if *last == sentence => marks.push(mark),
+            _ => quotes.push((sentence, vec![mark], format!("{url}#{}", mention.anchor()))),
+        }
+    }
+    quotes
+        .into_iter()
+        .map(|(sentence, marks, href)| {
+            let mut parts = Vec::new();
+            let mut at = 0;
+            for (start, end) in marks {
+                if start < at {
+                    continue;
+                }
+                parts.push(PartCtx {
+                    text: sentence[at..start].to_string(),
+                    mark: false,
+                });
+                parts.push(PartCtx {
+                    text: sentence[start..end].to_string(),
+                    mark: true,
+                });
+                at = end;
+            }
+            parts.push(PartCtx {
+                text: sentence[at..].to_string(),
+                mark: false,
+            });
+            parts.retain(|p| !p.text.is_empty());
+            MentionCtx { parts, href }
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -137,7 +193,7 @@ pub(super) struct BacklinkCtx<'a> {
     pub url: String,
     pub date: String,
     pub date_iso: &'a str,
-    pub mentions: Vec<MentionCtx<'a>>,
+    pub mentions: Vec<MentionCtx>,
     /// Mentions in the article beyond the sentences quoted.
     pub more_mentions: usize,
 }
@@ -224,9 +280,10 @@ impl Renderer<'_> {
         }
     }
 
-    /// The entities most often named in the same articles.
+    /// The entities most often named in the same articles: by count, then by name in the
+    /// page's language.
     pub(super) fn co_mentions_ctx(&self, code: &str, entity: &Entity) -> Vec<EntityLink> {
-        entity
+        let mut links: Vec<EntityLink> = entity
             .co_mentions
             .iter()
             .map(|&(other, count)| {
@@ -238,7 +295,13 @@ impl Renderer<'_> {
                     description: None,
                 }
             })
-            .collect()
+            .collect();
+        links.sort_by(|a, b| {
+            b.count
+                .cmp(&a.count)
+                .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+        });
+        links
     }
 
     /// One page of the articles that mention the entity, with the sentences they say it in.
@@ -261,20 +324,7 @@ impl Renderer<'_> {
                     title: &v.front.title,
                     date: lang.strings.format_date(v.front.date.day),
                     date_iso: &v.front.date.raw,
-                    mentions: b
-                        .mentions
-                        .iter()
-                        .filter_map(|&m| {
-                            let mention = &v.mentions[m];
-                            let snippet = mention.snippet.as_deref()?;
-                            Some(MentionCtx {
-                                before: &snippet.before,
-                                mention: &snippet.mention,
-                                after: &snippet.after,
-                                href: format!("{url}#{}", mention.anchor()),
-                            })
-                        })
-                        .collect(),
+                    mentions: quoted(v, &b.mentions, &url),
                     // Only the first sentences of each article are quoted.
                     more_mentions: v
                         .mention_count(entity.id())
