@@ -142,7 +142,9 @@ pub(super) struct PartCtx {
 /// same sentence (the same text around them) are marked together, so "Hayat Tahrir al-Sham
 /// (HTS)" is quoted once with two marks.
 fn quoted(v: &crate::graph::ArticleVersion, mentions: &[usize], url: &str) -> Vec<MentionCtx> {
-    let mut quotes: Vec<(String, Vec<(usize, usize)>, String)> = Vec::new();
+    // Each sentence, the byte ranges of the mentions in it, the link to the first.
+    type Quote = (String, Vec<(usize, usize)>, String);
+    let mut quotes: Vec<Quote> = Vec::new();
     for &m in mentions {
         let mention = &v.mentions[m];
         let Some(snippet) = mention.snippet.as_deref() else {
