@@ -49,6 +49,7 @@ fn stages(c: &mut Criterion) {
         urls: &urls,
         targets: &parts.targets,
         allow_html: config.allow_html,
+        link_every_mention: config.link_every_mention,
         collect_text: false,
         html: true,
         snippets: true,

@@ -23,6 +23,8 @@ struct RawConfig {
     #[serde(default)]
     allow_html: bool,
     #[serde(default)]
+    link_every_mention: bool,
+    #[serde(default)]
     backlinks_per_page: Option<usize>,
     #[serde(default)]
     cname: Option<String>,
@@ -47,6 +49,8 @@ pub struct Config {
     pub output_dir: PathBuf,
     /// Emit raw HTML written in Markdown (off by default: editors are trusted with text only).
     pub allow_html: bool,
+    /// Link every mention of an entity, instead of the first in each section of a text.
+    pub link_every_mention: bool,
     /// How many articles an entity page lists before paginating its backlinks.
     pub backlinks_per_page: usize,
     /// Custom domain for GitHub Pages, written to a `CNAME` file.
@@ -116,6 +120,7 @@ impl Config {
                 languages: raw.languages,
                 output_dir: root.join(raw.output_dir.unwrap_or_else(|| PathBuf::from("public"))),
                 allow_html: raw.allow_html,
+                link_every_mention: raw.link_every_mention,
                 backlinks_per_page: raw.backlinks_per_page.unwrap_or(20),
                 cname: raw.cname,
                 articles_per_page: raw.articles_per_page.unwrap_or(50),

@@ -336,6 +336,7 @@ impl Session {
             urls: &urls,
             targets: &parts.targets,
             allow_html: config.allow_html,
+            link_every_mention: config.link_every_mention,
             collect_text: false,
             html: false,
             snippets: true,

@@ -35,6 +35,7 @@ fuzz_target!(|body: &str| {
             urls: &urls,
             targets: &targets,
             allow_html,
+            link_every_mention: allow_html,
             collect_text: true,
             html: true,
             snippets: true,

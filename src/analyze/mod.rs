@@ -88,6 +88,7 @@ pub(crate) fn analyze(config: Config, options: AnalyzeOptions) -> Analysis {
         urls: &urls,
         targets: &targets,
         allow_html: config.allow_html,
+        link_every_mention: config.link_every_mention,
         collect_text: options.suggest,
         html: false,
         snippets: !options.check_only,
@@ -277,6 +278,7 @@ pub struct Bodies {
     targets: Arc<Targets>,
     urls: Urls,
     allow_html: bool,
+    link_every_mention: bool,
 }
 
 impl Bodies {
@@ -288,6 +290,7 @@ impl Bodies {
             targets: Arc::clone(&parts.targets),
             urls: Urls::new(&config.base_path),
             allow_html: config.allow_html,
+            link_every_mention: config.link_every_mention,
         }
     }
 }
@@ -312,6 +315,7 @@ impl ArticleBodies for Bodies {
             urls: &self.urls,
             targets: &self.targets,
             allow_html: self.allow_html,
+            link_every_mention: self.link_every_mention,
             collect_text: false,
             html: true,
             snippets: false,

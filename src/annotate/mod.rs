@@ -8,7 +8,7 @@ mod links;
 mod sections;
 mod snippet;
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
@@ -78,6 +78,9 @@ pub struct Annotator<'a> {
     pub targets: &'a Targets,
     /// Keep raw HTML (`allow_html` in site.yaml); else it is dropped.
     pub allow_html: bool,
+    /// Link every mention (`link_every_mention` in site.yaml); else the first of each entity
+    /// in each section, the others keeping their anchor for backlinks.
+    pub link_every_mention: bool,
     /// Record [`Annotated::text_spans`] (for `check --suggest`).
     pub collect_text: bool,
     /// Produce the HTML: a page's body, made when the page is rendered.
@@ -159,6 +162,8 @@ pub(crate) fn entity_file_spans(
 
 struct OpenMention {
     entity: Arc<str>,
+    /// A link, or (`false`) a span that only carries the anchor.
+    linked: bool,
     number: u32,
     /// Where the mention's visible text starts in the current block's text.
     block_start: usize,
@@ -260,6 +265,8 @@ struct Pass<'s> {
     prose_runs: Vec<(usize, usize)>,
     /// The first raw HTML element left out of the page, and how many were.
     dropped_html: Option<((usize, usize), usize)>,
+    /// Entities already linked in the current section (a heading starts a new one).
+    linked: HashSet<Arc<str>>,
 }
 
 impl Annotator<'_> {
@@ -444,6 +451,10 @@ impl Annotator<'_> {
         if matches!(tag, Tag::CodeBlock(_)) {
             p.code_depth += 1;
         }
+        // A heading starts a section: its first mention of each entity is a link again.
+        if matches!(tag, Tag::Heading { .. }) {
+            p.linked.clear();
+        }
         ready.push_back(Event::Start(tag));
     }
 
@@ -535,12 +546,26 @@ impl Annotator<'_> {
             };
             *n += 1;
             let (entity, number) = (Arc::clone(entity), *n);
+            // One link per entity and section is enough to reach its page; the other mentions
+            // keep their anchor, which backlinks point at.
+            let linked = self.link_every_mention || p.linked.insert(Arc::clone(&entity));
             if self.html {
                 use std::fmt::Write as _;
-                let mut open = String::with_capacity(markup.0.len() + markup.1.len() + 10);
-                open.push_str(&markup.0);
-                let _ = write!(open, "{number}");
-                open.push_str(&markup.1);
+                let mut open = String::with_capacity(markup.0.len() + markup.1.len() + 64);
+                if linked {
+                    open.push_str(&markup.0);
+                    let _ = write!(open, "{number}");
+                    open.push_str(&markup.1);
+                    let name = self.lexicon.name(id, p.lang).unwrap_or(id);
+                    open.push_str(&accessible_name(&src.text[span.0..span.1], name));
+                    open.push('>');
+                } else {
+                    open.push_str("<span class=\"mention\" id=\"m-");
+                    let _ = escape_html(&mut open, id);
+                    let _ = write!(open, "-{number}\" data-entity=\"");
+                    let _ = escape_html(&mut open, id);
+                    open.push_str("\">");
+                }
                 ready.push_back(Event::Html(CowStr::from(open)));
             }
             let replaces_text = !has_pothole;
@@ -552,6 +577,7 @@ impl Annotator<'_> {
             }
             p.open = Some(OpenMention {
                 entity,
+                linked,
                 number,
                 block_start,
                 span,
@@ -685,8 +711,28 @@ fn link_open(entity: &str, href: &str) -> (String, String) {
     let _ = escape_href(&mut after, href);
     after.push_str("\" data-entity=\"");
     let _ = escape_html(&mut after, entity);
-    after.push_str("\">");
+    after.push('"');
     (before, after)
+}
+
+/// ` aria-label="ONG (Observatoire syrien des droits de l'homme)"` when the words of the
+/// annotation (`[[osdh|ONG]]`) do not say which entity the link leads to; nothing otherwise.
+/// The label starts with the visible words, as a link's accessible name should.
+fn accessible_name(annotation: &str, name: &str) -> String {
+    let words = annotation
+        .trim_start_matches("[[")
+        .trim_end_matches("]]")
+        .split_once('|')
+        .map(|(_, words)| words.replace(['*', '_', '`'], ""))
+        .unwrap_or_default();
+    let words = words.trim();
+    if words.is_empty() || words.to_lowercase() == name.to_lowercase() {
+        return String::new();
+    }
+    let mut attr = String::from(" aria-label=\"");
+    let _ = escape_html(&mut attr, &format!("{words} ({name})"));
+    attr.push('"');
+    attr
 }
 
 fn is_block(tag: &Tag) -> bool {
@@ -720,7 +766,8 @@ fn is_block_end(tag: TagEnd) -> bool {
 /// The end of an annotation: its mention is kept, with its sentence to come when the block ends.
 fn close_annotation(p: &mut Pass<'_>, ready: &mut VecDeque<Event<'_>>) {
     if let Some(m) = p.open.take() {
-        ready.push_back(Event::Html(CowStr::Borrowed("</a>")));
+        let close = if m.linked { "</a>" } else { "</span>" };
+        ready.push_back(Event::Html(CowStr::Borrowed(close)));
         if m.number <= SENTENCES_PER_ENTITY {
             p.pending.push(PendingSnippet {
                 mention: p.out.mentions.len(),
@@ -777,6 +824,7 @@ impl<'a> Pass<'a> {
             too_deep: false,
             prose_runs: Vec::new(),
             dropped_html: None,
+            linked: HashSet::new(),
         }
     }
 }

@@ -30,6 +30,7 @@ fn run(body: &str, allow_html: bool) -> Annotated {
         urls: &urls,
         targets: &targets,
         allow_html,
+        link_every_mention: false,
         collect_text: true,
         html: true,
         snippets: true,

@@ -416,6 +416,7 @@ mod tests {
             languages: vec!["fr".into()],
             output_dir: root.join("public"),
             allow_html: false,
+            link_every_mention: false,
             backlinks_per_page: 20,
             cname: None,
             articles_per_page: 50,

@@ -165,7 +165,7 @@ fn english_translation_keeps_every_figure_and_the_same_annotations() {
     );
     let mentioned = |doc: &Html| -> Vec<(String, usize)> {
         let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-        for a in select(doc, "a.mention") {
+        for a in select(doc, ".mention") {
             *counts.entry(attr(&a, "data-entity")).or_default() += 1;
         }
         counts.into_iter().collect()
@@ -178,13 +178,33 @@ fn english_translation_keeps_every_figure_and_the_same_annotations() {
 fn annotations_link_to_entity_pages_in_the_same_language() {
     let site = built();
     let doc = site.html("fr/articles/alep-offensive-hts/index.html");
-    let mentions = select(&doc, "a.mention");
+    let mentions = select(&doc, ".mention");
     assert!(mentions.len() > 30);
-    for a in &mentions {
-        let id = attr(a, "data-entity");
-        assert_eq!(attr(a, "href"), format!("{PREFIX}fr/entities/{id}/"));
-        assert!(attr(a, "id").starts_with(&format!("m-{id}-")));
+    // The first mention of each entity links to its page; every one keeps its anchor.
+    let mut linked = BTreeSet::new();
+    for m in &mentions {
+        let id = attr(m, "data-entity");
+        assert!(attr(m, "id").starts_with(&format!("m-{id}-")));
+        let is_link = m.value().name() == "a";
+        assert_eq!(
+            is_link,
+            linked.insert(id.clone()),
+            "{id}: only its first mention is a link"
+        );
+        if is_link {
+            assert_eq!(attr(m, "href"), format!("{PREFIX}fr/entities/{id}/"));
+        }
     }
+    assert_eq!(select(&doc, "a.mention").len(), linked.len());
+    // A link whose words do not name the entity says which it is.
+    let ong = select(&doc, "a.mention[data-entity=osdh]");
+    assert_eq!(text(&ong[0]), "ONG");
+    assert_eq!(
+        attr(&ong[0], "aria-label"),
+        "ONG (Observatoire syrien des droits de l'homme)"
+    );
+    let aleppo = select(&doc, "a.mention[data-entity=aleppo]");
+    assert_eq!(attr(&aleppo[0], "aria-label"), "");
     // Entities mentioned, grouped by type.
     let groups: Vec<String> = select(&doc, "aside.mentioned h3")
         .iter()
@@ -204,7 +224,7 @@ fn backlinks_quote_the_sentence_and_point_at_the_mention() {
         let article = site.html(&format!("{lang}/articles/{slug}/index.html"));
         let article_text = body_paragraphs(&article).join(" ");
         let items = select(&doc, ".backlink li:not(.more)");
-        let in_article = select(&article, &format!("a.mention[data-entity={id}]"));
+        let in_article = select(&article, &format!(".mention[data-entity={id}]"));
         // Every mention is marked once, in order; a sentence with two is quoted once.
         let mut n = 0;
         for item in &items {
@@ -545,4 +565,19 @@ fn provenance_and_figures_are_shown_and_attributed() {
             );
         }
     }
+}
+
+/// `link_every_mention: true` makes every mention a link, as before sections were counted.
+#[test]
+fn every_mention_can_be_a_link() {
+    let site = TestSite::shipped();
+    let config = site.read("site.yaml");
+    site.write("site.yaml", format!("{config}link_every_mention: true\n"));
+    site.build_ok(&[]);
+    let doc = site.html("fr/articles/alep-offensive-hts/index.html");
+    assert_eq!(
+        select(&doc, "a.mention").len(),
+        select(&doc, ".mention").len()
+    );
+    assert!(select(&doc, "span.mention").is_empty());
 }
