@@ -581,3 +581,43 @@ fn every_mention_can_be_a_link() {
     );
     assert!(select(&doc, "span.mention").is_empty());
 }
+
+/// French typography in the site's own French (not the dispatch, which stays as filed): a
+/// non-breaking space before `:` and a narrow one before `;`, `!` and `?`, and inside « ».
+#[test]
+fn our_french_follows_french_typography() {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut texts: Vec<(String, String)> = Vec::new();
+    let strings = std::fs::read_to_string(repo.join("templates/i18n/fr.yaml")).unwrap();
+    let strings: serde_yaml::Value = serde_yaml::from_str(&strings).unwrap();
+    let mut stack = vec![("templates/i18n/fr.yaml".to_string(), &strings)];
+    while let Some((at, node)) = stack.pop() {
+        match node {
+            serde_yaml::Value::String(s) => texts.push((at, s.clone())),
+            serde_yaml::Value::Mapping(m) => stack.extend(m.values().map(|v| (at.clone(), v))),
+            serde_yaml::Value::Sequence(v) => stack.extend(v.iter().map(|v| (at.clone(), v))),
+            _ => {}
+        }
+    }
+    for entry in std::fs::read_dir(repo.join("content/entities")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(&path).unwrap();
+        if name.ends_with(".fr.md") {
+            texts.push((name, text));
+        } else if name.ends_with(".yaml") {
+            let value: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+            if let Some(fr) = value["description"]["fr"].as_str() {
+                texts.push((name, fr.to_string()));
+            }
+        }
+    }
+    for (file, text) in texts {
+        for bad in [" :", " ;", " !", " ?", "« ", " »"] {
+            assert!(
+                !text.contains(bad),
+                "{file}: `{bad}` with a breaking space in {text:?}"
+            );
+        }
+    }
+}
