@@ -260,7 +260,7 @@ fn main() -> std::io::Result<()> {
             }
         }
         let mut yaml = format!(
-            "type: {kind}\nname: {{fr: \"{fr}\", en: \"{en}\"}}\naliases: {{fr: [\"{fr} alias\"], en: [\"{en} alias\"]}}\ndescription: {{fr: \"Description de {fr}.\", en: \"Description of {en}.\"}}\nunverified: [wikidata, coordinates]\n"
+            "type: {kind}\nname: {{fr: \"{fr}\", en: \"{en}\"}}\naliases: {{fr: [\"{fr} alias\"], en: [\"{en} alias\"]}}\ndescription: {{fr: \"Description de {fr}.\", en: \"Description of {en}.\"}}\nunverified: [wikidata, coordinates]\nas_of: 2024-11-30\nsource: {{url: \"https://example.org/{fr}\", title: \"{fr}\"}}\n"
         );
         if i > 0 {
             let _ = write!(

@@ -142,10 +142,27 @@ impl Renderer<'_> {
     pub(super) fn reported_ctx(&self, lang: &Lang, entity: &Entity) -> Vec<ReportedCtx> {
         let by_entity =
             |f: &&Fact| matches!(&f.source, Some(SourceRef::Named(n)) if n == entity.id());
-        self.graph
-            .articles
+        let reporting = self.reporting.get_or_init(|| {
+            let mut index: std::collections::HashMap<&str, Vec<usize>> = Default::default();
+            for (a, article) in self.graph.articles.iter().enumerate() {
+                let figures = article.versions.values().flat_map(|v| &v.front.figures);
+                for figure in figures {
+                    if let Some(SourceRef::Named(name)) = &figure.source {
+                        let list = index.entry(name.as_str()).or_default();
+                        if list.last() != Some(&a) {
+                            list.push(a);
+                        }
+                    }
+                }
+            }
+            index
+        });
+        let Some(articles) = reporting.get(entity.id()) else {
+            return Vec::new();
+        };
+        articles
             .iter()
-            .filter_map(|a| a.versions.get(&lang.code))
+            .filter_map(|&a| self.graph.articles[a].versions.get(&lang.code))
             .filter(|v| v.front.figures.iter().any(|f| by_entity(&f)))
             .map(|v| ReportedCtx {
                 title: v.front.title.clone(),

@@ -56,6 +56,9 @@ pub(crate) struct Renderer<'a> {
     theme: &'a Theme,
     bodies: &'a dyn ArticleBodies,
     urls: Urls,
+    /// The articles that report figures from each source, found on first use: a scan of every
+    /// article per entity page would cost more than the rest of the page.
+    reporting: std::sync::OnceLock<std::collections::HashMap<&'a str, Vec<usize>>>,
 }
 
 /// Makes the HTML of an article's body when its page is rendered (documents keep none).
@@ -137,6 +140,7 @@ impl<'a> Renderer<'a> {
             theme,
             bodies,
             urls: Urls::new(&config.base_path).with_base_url(&config.base_url),
+            reporting: std::sync::OnceLock::new(),
         }
     }
 
