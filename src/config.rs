@@ -30,6 +30,7 @@ struct RawConfig {
     cname: Option<String>,
     #[serde(default)]
     articles_per_page: Option<usize>,
+    time_zone: Option<String>,
 }
 
 /// The validated site configuration.
@@ -57,6 +58,8 @@ pub struct Config {
     pub cname: Option<String>,
     /// How many articles a home page lists before paginating.
     pub articles_per_page: usize,
+    /// The UTC offset the site's dates are in (`+01:00`), for the times feeds give.
+    pub time_zone: String,
     /// Publish articles dated after today (`--future`); otherwise they wait for their date.
     pub publish_future: bool,
 }
@@ -125,6 +128,10 @@ impl Config {
                 cname: raw.cname,
                 articles_per_page: raw.articles_per_page.unwrap_or(50),
                 publish_future: false,
+                time_zone: raw
+                    .time_zone
+                    .clone()
+                    .unwrap_or_else(|| "+00:00".to_string()),
             }),
             _ => Err(problems.into()),
         }
@@ -180,6 +187,16 @@ fn check_languages(
 }
 
 /// The custom domain and the page sizes.
+/// `+01:00`, `-05:30`, `+00:00`.
+fn is_utc_offset(zone: &str) -> bool {
+    let bytes = zone.as_bytes();
+    bytes.len() == 6
+        && matches!(bytes[0], b'+' | b'-')
+        && bytes[3] == b':'
+        && zone[1..3].parse::<u8>().is_ok_and(|h| h <= 14)
+        && zone[4..6].parse::<u8>().is_ok_and(|m| m < 60)
+}
+
 fn check_publishing(
     raw: &RawConfig,
     at_key: &dyn Fn(&str) -> Location,
@@ -196,6 +213,20 @@ fn check_publishing(
             )
             .with_help(
                 "write the bare domain, e.g. `cname: depeches.example.org` (no scheme, no path)",
+            ),
+        );
+    }
+    if let Some(zone) = raw.time_zone.as_deref()
+        && !is_utc_offset(zone)
+    {
+        problems.push(
+            Diagnostic::at(
+                Code::InvalidConfig,
+                format!("`{zone}` is not a UTC offset"),
+                at_key("time_zone"),
+            )
+            .with_help(
+                "write the offset of the newsroom's dates from UTC, e.g. `time_zone: \"+01:00\"`",
             ),
         );
     }

@@ -30,6 +30,8 @@ pub struct Document {
     pub body_start: usize,
     /// Hash of the file as annotated: the body is made again from exactly that text.
     pub digest: u64,
+    /// Bytes of Markdown in the body: its HTML is at least as long.
+    pub body_len: usize,
     /// Plain text of the first paragraph, the teaser when there is no summary.
     pub excerpt: Option<String>,
     /// The first mentions of each entity (see [`Annotated::mentions`]).
@@ -56,6 +58,7 @@ impl Document {
             front: source.front,
             body_start: source.body_start,
             digest: digest(&source.src.text),
+            body_len: source.src.text.len().saturating_sub(source.body_start),
             excerpt: annotated.excerpt,
             mentions: annotated.mentions,
             mention_counts: annotated.mention_counts,

@@ -541,6 +541,7 @@ impl Selection {
         match source {
             Source::Article(key) => self.articles.contains(key),
             Source::Entity { id, page } => page_of(&self.entities, id, page),
+            Source::EntityBacklinks(id) => self.entities.contains_key(id),
             Source::Listing {
                 lang,
                 page: Some(page),

@@ -69,6 +69,16 @@ impl Urls {
         self.of(&entities_path(lang))
     }
 
+    /// A language's Atom feed.
+    pub fn feed(&self, lang: &str) -> String {
+        self.of(&feed_path(lang))
+    }
+
+    /// The Atom feed of an entity's mentions in one language.
+    pub fn entity_feed(&self, lang: &str, id: &str) -> String {
+        self.of(&entity_feed_path(lang, id))
+    }
+
     /// An address written in content: a root-relative one (`/images/photo.jpg`) is a file
     /// of the site, under its base path; any other is kept as written.
     pub fn site_file(&self, address: &str) -> String {
@@ -116,6 +126,16 @@ pub fn entity_path(lang: &str, id: &str, page: usize) -> String {
 /// The output file of a language's entity index.
 pub fn entities_path(lang: &str) -> String {
     format!("{lang}/entities/index.html")
+}
+
+/// The output file of a language's Atom feed.
+pub fn feed_path(lang: &str) -> String {
+    format!("{lang}/atom.xml")
+}
+
+/// The output file of the Atom feed of an entity's mentions in one language.
+pub fn entity_feed_path(lang: &str, id: &str) -> String {
+    format!("{lang}/entities/{id}/atom.xml")
 }
 
 /// A part of the sitemap, when it is too long for one file (`sitemap.xml` is then their index).

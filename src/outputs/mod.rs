@@ -43,6 +43,10 @@ pub(crate) enum Kind {
         entity: usize,
         page: usize,
     },
+    /// The Atom feed of a language's latest articles.
+    Feed { lang: usize },
+    /// The Atom feed of the latest articles that mention an entity, in one language.
+    EntityFeed { lang: usize, entity: usize },
     /// `404.html`, in every language.
     NotFound,
     /// The sitemap (`part` 0: `sitemap.xml`, the urlset or the index of the parts).
@@ -70,6 +74,8 @@ pub(crate) enum Source<'a> {
     Article(&'a str),
     /// One page of an entity's backlinks.
     Entity { id: &'a str, page: usize },
+    /// Everything about an entity's backlinks (its feed lists the newest, on any page).
+    EntityBacklinks(&'a str),
     /// A language's listings: one home page, or (`None`) a listing of every article.
     Listing { lang: &'a str, page: Option<usize> },
     /// Every page's path, languages and date.
@@ -100,6 +106,7 @@ impl Kind {
             Kind::EntityIndex { .. } => &["entities.html"],
             Kind::Article { .. } => &["article.html"],
             Kind::Entity { .. } => &["entity.html"],
+            Kind::Feed { .. } | Kind::EntityFeed { .. } => &["atom.xml"],
             Kind::NotFound => &["404.html"],
             Kind::Sitemap { .. } => &["sitemap.xml", "sitemap_index.xml"],
             Kind::NoJekyll | Kind::Cname | Kind::Static(_) => &[],
@@ -112,6 +119,8 @@ impl Kind {
             | Kind::EntityIndex { .. }
             | Kind::Article { .. }
             | Kind::Entity { .. }
+            | Kind::Feed { .. }
+            | Kind::EntityFeed { .. }
             | Kind::NotFound
             | Kind::NoJekyll
             | Kind::Cname => Stage::Page,
@@ -139,6 +148,11 @@ impl Output {
                 id: graph.entities[entity].id(),
                 page,
             },
+            Kind::Feed { lang: l } => Source::Listing {
+                lang: lang(l),
+                page: None,
+            },
+            Kind::EntityFeed { entity, .. } => Source::EntityBacklinks(graph.entities[entity].id()),
             Kind::Sitemap { .. } => Source::Pages,
             Kind::NotFound | Kind::NoJekyll | Kind::Cname => Source::Site,
             Kind::Static(_) => Source::Static,
@@ -158,6 +172,10 @@ impl Output {
             Kind::Entity { entity, .. } => Origin::Entity(graph.entities[*entity].id().to_string()),
             Kind::Home { .. } => Origin::Site("home page"),
             Kind::EntityIndex { .. } => Origin::Site("entity index"),
+            Kind::Feed { .. } => Origin::Site("feed"),
+            Kind::EntityFeed { entity, .. } => {
+                Origin::Entity(graph.entities[*entity].id().to_string())
+            }
             Kind::NotFound => Origin::Site("404 page"),
             Kind::Sitemap { .. } => Origin::Site("sitemap"),
             Kind::NoJekyll => Origin::Site("GitHub Pages marker"),
@@ -213,6 +231,7 @@ pub(crate) fn plan(config: &Config, graph: &Graph, statics: &[(String, PathBuf)]
     let mut listed = 0;
     for (lang, code) in config.languages.iter().enumerate() {
         add(urls::entities_path(code), Kind::EntityIndex { lang });
+        add(urls::feed_path(code), Kind::Feed { lang });
         let homes = home_pages(config, graph, code);
         for page in 1..=homes {
             let root = false;
@@ -234,6 +253,10 @@ pub(crate) fn plan(config: &Config, graph: &Graph, statics: &[(String, PathBuf)]
                 let path = urls::entity_path(code, e.id(), page);
                 add(path, Kind::Entity { lang, entity, page });
             }
+            add(
+                urls::entity_feed_path(code, e.id()),
+                Kind::EntityFeed { lang, entity },
+            );
             listed += pages;
         }
     }

@@ -33,6 +33,8 @@ pub(super) struct SwitchLink {
 pub(super) struct Nav {
     pub home: String,
     pub entities: String,
+    /// The language's Atom feed.
+    pub feed: String,
 }
 
 /// What every page template gets.

@@ -2,6 +2,7 @@
 
 mod context;
 mod facts;
+mod feeds;
 pub(crate) mod i18n;
 mod pages;
 mod provenance;
@@ -105,6 +106,7 @@ impl Theme {
                     nav: Nav {
                         home: urls.home(code),
                         entities: urls.entities(code),
+                        feed: urls.feed(code),
                     },
                     strings,
                     tera: tera::Tera::new(),
@@ -204,6 +206,10 @@ impl<'a> Renderer<'a> {
             }
             Kind::Entity { lang, entity, page } => {
                 self.entity(self.lang(lang), &self.graph.entities[entity], page, path)
+            }
+            Kind::Feed { lang } => self.feed(self.lang(lang), None, path),
+            Kind::EntityFeed { lang, entity } => {
+                self.feed(self.lang(lang), Some(&self.graph.entities[entity]), path)
             }
             Kind::NotFound => self.not_found(path),
             Kind::NoJekyll => Ok(Page::plain(path, String::new())),

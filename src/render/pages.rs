@@ -212,6 +212,7 @@ impl Renderer<'_> {
             facts: Vec<super::facts::FactCtx>,
             reported: Vec<super::facts::ReportedCtx>,
             json_ld: String,
+            feed: String,
         }
         let code = lang.code.as_str();
         let id = entity.id();
@@ -238,6 +239,7 @@ impl Renderer<'_> {
             described: self.described_ctx(lang, entity),
             facts: self.facts_ctx(lang, entity),
             reported: self.reported_ctx(lang, entity),
+            feed: self.urls.entity_feed(code, id),
         };
         self.render_localized(lang, "entity.html", path, &data, &versions)
     }

@@ -23,6 +23,7 @@ const BUILTIN: &[(&str, &str)] = &[
         "components.html",
         include_str!("../../templates/components.html"),
     ),
+    ("atom.xml", include_str!("../../templates/atom.xml")),
     ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
     (
         "sitemap_index.xml",

@@ -421,6 +421,7 @@ mod tests {
             cname: None,
             articles_per_page: 50,
             publish_future: false,
+            time_zone: "+00:00".into(),
         }
     }
 

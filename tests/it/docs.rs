@@ -260,15 +260,22 @@ fn every_command_in_the_guides_runs_and_prints_what_they_show() {
     }
 }
 
-/// The keys a page's template receives, from Tera's dump of its whole context.
+/// The keys a page's template receives, from Tera's dump of its whole context: every
+/// `"name": ` in it (text around, such as an article's body, may hold quotes of its own).
 fn context_keys(dump: &str) -> std::collections::BTreeSet<String> {
-    dump.split('"')
-        .collect::<Vec<_>>()
-        .windows(2)
-        .filter(|pair| pair[1].starts_with(": ") || pair[1].starts_with(":&"))
-        .map(|pair| pair[0].to_string())
-        .filter(|k| !k.is_empty() && k.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
-        .collect()
+    let mut keys = std::collections::BTreeSet::new();
+    for (at, _) in dump.match_indices('"') {
+        let rest = &dump[at + 1..];
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+            .collect();
+        let after = &rest[name.len()..];
+        if !name.is_empty() && (after.starts_with("\": ") || after.starts_with("\":&")) {
+            keys.insert(name);
+        }
+    }
+    keys
 }
 
 /// The variables docs/templates.md lists for each template are the ones it receives.
@@ -283,20 +290,30 @@ fn the_templates_guide_lists_variables_the_templates_receive() {
         );
     }
     site.write("templates/sitemap.xml", "{{ __tera_context | safe }}");
+    site.write("templates/atom.xml", "{{ __tera_context | safe }}");
     site.build_ok(&[]);
     let page = |path: &str| context_keys(&site.public(path));
     let home = page("fr/index.html");
     let pages = [
         ("Every page", home.clone()),
         ("`home.html`", home),
+        // The English version is a translation, with a corrections log.
         (
             "`article.html`",
-            page("fr/articles/alep-offensive-hts/index.html"),
+            page("en/articles/aleppo-offensive-hts/index.html"),
         ),
-        ("`entity.html`", page("fr/entities/aleppo/index.html")),
+        // A place (coordinates) and a source of figures (what it reported).
+        (
+            "`entity.html`",
+            page("fr/entities/aleppo/index.html")
+                .union(&page("fr/entities/osdh/index.html"))
+                .cloned()
+                .collect(),
+        ),
         ("`entities.html`", page("fr/entities/index.html")),
         ("`404.html`", page("404.html")),
         ("`sitemap.xml`", page("sitemap.xml")),
+        ("`atom.xml`", page("fr/entities/hts/atom.xml")),
     ];
     let guide =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/templates.md"))

@@ -12,6 +12,7 @@ mod docs;
 mod editing;
 mod errors;
 mod escaping;
+mod feeds;
 mod incremental;
 mod limits;
 mod multilingual;

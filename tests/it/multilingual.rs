@@ -32,7 +32,7 @@ fn arabic_pages_are_right_to_left_with_their_own_strings() {
 fn switcher_and_hreflang_cover_every_language() {
     let site = built();
     let doc = site.html("fr/articles/note-1/index.html");
-    let hreflangs: Vec<String> = select(&doc, "link[rel=alternate]")
+    let hreflangs: Vec<String> = select(&doc, "link[rel=alternate][hreflang]")
         .iter()
         .map(|l| attr(l, "hreflang"))
         .collect();
@@ -60,7 +60,7 @@ fn switcher_and_hreflang_cover_every_language() {
     let doc = site.html("fr/articles/note-2/index.html");
     let ar = &select(&doc, ".lang-switch a[lang=ar]")[0];
     assert_eq!(attr(ar, "href"), "/veille/ar/");
-    let hreflangs: Vec<String> = select(&doc, "link[rel=alternate]")
+    let hreflangs: Vec<String> = select(&doc, "link[rel=alternate][hreflang]")
         .iter()
         .map(|l| attr(l, "hreflang"))
         .collect();
@@ -140,7 +140,7 @@ fn home_pages_are_paginated() {
     );
     // Arabic has one article: one page, and no alternate for page 2.
     assert!(!site.path("public/ar/page/2").exists());
-    let hreflangs: Vec<String> = select(&second, "link[rel=alternate]")
+    let hreflangs: Vec<String> = select(&second, "link[rel=alternate][hreflang]")
         .iter()
         .map(|l| attr(l, "hreflang"))
         .collect();

@@ -309,7 +309,7 @@ fn entity_pages_show_facts_relations_and_co_mentions() {
 fn every_page_declares_its_translations() {
     let site = built();
     let doc = site.html("en/articles/aleppo-offensive-hts/index.html");
-    let alternates: Vec<(String, String)> = select(&doc, "link[rel=alternate]")
+    let alternates: Vec<(String, String)> = select(&doc, "link[rel=alternate][hreflang]")
         .iter()
         .map(|l| (attr(l, "hreflang"), attr(l, "href")))
         .collect();

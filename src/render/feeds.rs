@@ -1,0 +1,134 @@
+//! Atom feeds: a language's latest articles, and the latest that mention an entity ("follow
+//! HTS"). Each entry carries the summary and the whole article.
+
+use serde::Serialize;
+
+use super::pages::name_in;
+use super::{Lang, Page, Renderer};
+use crate::diagnostic::Diagnostic;
+use crate::graph::{ArticleVersion, Entity};
+use crate::load::front_matter::PublishDate;
+use crate::urls;
+
+/// How many articles a language's feed carries.
+const SITE_ENTRIES: usize = 20;
+/// How many articles an entity's feed carries: each is rendered whole.
+const ENTITY_ENTRIES: usize = 10;
+/// The longest article a feed entry carries whole; a longer one is given by its summary and
+/// link, so that a feed stays a few hundred KiB however long the articles it lists.
+const CONTENT_BYTES: usize = 256 << 10;
+
+#[derive(Serialize)]
+struct FeedCtx<'a> {
+    lang: &'a str,
+    title: String,
+    /// The feed's own address, also its Atom id.
+    id: String,
+    /// The page it follows.
+    alternate: String,
+    updated: String,
+    site_title: &'a str,
+}
+
+#[derive(Serialize)]
+struct EntryCtx {
+    title: String,
+    url: String,
+    published: String,
+    updated: String,
+    summary: Option<String>,
+    content: Option<String>,
+}
+
+impl Renderer<'_> {
+    /// An RFC 3339 time: as written when the date has one, else midnight in the site's zone.
+    fn rfc3339(&self, date: &PublishDate) -> String {
+        if date.raw.contains('T') {
+            date.raw.clone()
+        } else {
+            format!("{}T00:00:00{}", date.day, self.config.time_zone)
+        }
+    }
+
+    /// The feed of `lang`'s latest articles, or of the latest that mention `entity`.
+    pub(super) fn feed(
+        &self,
+        lang: &Lang,
+        entity: Option<&Entity>,
+        path: String,
+    ) -> Result<Page, Diagnostic> {
+        #[derive(Serialize)]
+        struct Feed<'a> {
+            feed: FeedCtx<'a>,
+            entries: Vec<EntryCtx>,
+        }
+        let code = lang.code.as_str();
+        let versions: Vec<&ArticleVersion> = match entity {
+            None => self
+                .graph
+                .articles
+                .iter()
+                .filter_map(|a| a.versions.get(code))
+                .take(SITE_ENTRIES)
+                .collect(),
+            Some(e) => e
+                .backlinks
+                .get(code)
+                .map_or(&[][..], Vec::as_slice)
+                .iter()
+                .filter_map(|b| self.graph.articles[b.article].versions.get(code))
+                .take(ENTITY_ENTRIES)
+                .collect(),
+        };
+        let entries = versions
+            .iter()
+            .map(|v| self.entry(v))
+            .collect::<Result<Vec<_>, _>>()?;
+        let (title, alternate) = match entity {
+            None => (lang.site.title.clone(), urls::home_path(code)),
+            Some(e) => (
+                format!("{} · {}", name_in(e, code), lang.site.title),
+                urls::entity_path(code, e.id(), 1),
+            ),
+        };
+        let updated = entries
+            .iter()
+            .map(|e| e.updated.clone())
+            .max()
+            .unwrap_or_else(|| format!("1970-01-01T00:00:00{}", self.config.time_zone));
+        let data = Feed {
+            feed: FeedCtx {
+                lang: code,
+                title,
+                id: self.urls.absolute(&path),
+                alternate: self.urls.absolute(&alternate),
+                updated,
+                site_title: &lang.site.title,
+            },
+            entries,
+        };
+        self.render(lang, "atom.xml", path, &data)
+    }
+
+    fn entry(&self, v: &ArticleVersion) -> Result<EntryCtx, Diagnostic> {
+        let front = &v.front;
+        let updated = front
+            .updated
+            .as_ref()
+            .or(front.updates.last().map(|u| &u.date))
+            .unwrap_or(&front.date);
+        Ok(EntryCtx {
+            title: front.title.clone(),
+            url: self.urls.absolute(&v.path),
+            published: self.rfc3339(&front.date),
+            updated: self.rfc3339(updated),
+            summary: front.summary.clone().or_else(|| v.excerpt.clone()),
+            // The HTML is at least as long as the Markdown: a long article is not rendered.
+            content: if v.body_len <= CONTENT_BYTES {
+                Some(self.bodies.html(&v.doc)?).filter(|html| html.len() <= CONTENT_BYTES)
+            } else {
+                None
+            },
+        })
+    }
+}
