@@ -51,6 +51,10 @@ pub(crate) enum Kind {
     NotFound,
     /// The sitemap (`part` 0: `sitemap.xml`, the urlset or the index of the parts).
     Sitemap { part: usize },
+    /// `robots.txt`, naming the sitemap.
+    Robots,
+    /// `site.webmanifest`: the site's name and icon for browsers that install it.
+    Manifest,
     /// `.nojekyll`: GitHub Pages serves the site as is.
     NoJekyll,
     /// `CNAME`, for a custom domain.
@@ -109,7 +113,7 @@ impl Kind {
             Kind::Feed { .. } | Kind::EntityFeed { .. } => &["atom.xml"],
             Kind::NotFound => &["404.html"],
             Kind::Sitemap { .. } => &["sitemap.xml", "sitemap_index.xml"],
-            Kind::NoJekyll | Kind::Cname | Kind::Static(_) => &[],
+            Kind::Robots | Kind::Manifest | Kind::NoJekyll | Kind::Cname | Kind::Static(_) => &[],
         }
     }
 
@@ -122,6 +126,8 @@ impl Kind {
             | Kind::Feed { .. }
             | Kind::EntityFeed { .. }
             | Kind::NotFound
+            | Kind::Robots
+            | Kind::Manifest
             | Kind::NoJekyll
             | Kind::Cname => Stage::Page,
             Kind::Sitemap { .. } => Stage::Summary,
@@ -154,7 +160,9 @@ impl Output {
             },
             Kind::EntityFeed { entity, .. } => Source::EntityBacklinks(graph.entities[entity].id()),
             Kind::Sitemap { .. } => Source::Pages,
-            Kind::NotFound | Kind::NoJekyll | Kind::Cname => Source::Site,
+            Kind::NotFound | Kind::Robots | Kind::Manifest | Kind::NoJekyll | Kind::Cname => {
+                Source::Site
+            }
             Kind::Static(_) => Source::Static,
         }
     }
@@ -179,6 +187,8 @@ impl Output {
             Kind::NotFound => Origin::Site("404 page"),
             Kind::Sitemap { .. } => Origin::Site("sitemap"),
             Kind::NoJekyll => Origin::Site("GitHub Pages marker"),
+            Kind::Robots => Origin::Site("robots.txt"),
+            Kind::Manifest => Origin::Site("web app manifest"),
             Kind::Cname => Origin::Site("CNAME file"),
             Kind::Static(file) => Origin::Static(file.clone()),
         }
@@ -267,6 +277,8 @@ pub(crate) fn plan(config: &Config, graph: &Graph, statics: &[(String, PathBuf)]
             add(urls::sitemap_path(part), Kind::Sitemap { part });
         }
     }
+    add("robots.txt".into(), Kind::Robots);
+    add("site.webmanifest".into(), Kind::Manifest);
     add(".nojekyll".into(), Kind::NoJekyll);
     if config.cname.is_some() {
         add("CNAME".into(), Kind::Cname);

@@ -27,6 +27,8 @@ pub(super) struct SwitchLink {
     pub href: String,
     /// False when the page has no translation in that language (the link goes to its home).
     pub available: bool,
+    /// Its Open Graph locale (`en_US`).
+    pub og_locale: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -49,6 +51,8 @@ pub(super) struct Common<'a> {
     pub x_default: String,
     pub switcher: Vec<SwitchLink>,
     pub description: Option<String>,
+    /// The page's Open Graph locale (`fr_FR`).
+    pub og_locale: &'a str,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -69,6 +73,8 @@ pub(super) struct ArticleCtx<'a> {
     pub credit: Option<&'a str>,
     pub alt: Option<&'a str>,
     pub image: Option<String>,
+    /// The image's absolute address, for link previews.
+    pub image_url: Option<String>,
     pub tags: &'a [String],
 }
 

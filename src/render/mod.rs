@@ -68,6 +68,21 @@ pub trait ArticleBodies: Sync {
     fn html(&self, doc: &Document) -> Result<String, Diagnostic>;
 }
 
+/// How long a page's description may be: search engines show about 160 characters.
+const DESCRIPTION_CHARS: usize = 160;
+
+/// A description cut at a word boundary to at most [`DESCRIPTION_CHARS`] characters.
+fn short_description(text: &str) -> String {
+    let text = text.trim();
+    if text.chars().count() <= DESCRIPTION_CHARS {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(DESCRIPTION_CHARS - 1).collect();
+    let at = cut.rfind(char::is_whitespace).unwrap_or(cut.len());
+    let kept = cut[..at].trim_end_matches([',', ';', ':', '(', ' ', '\u{a0}', '\u{202f}']);
+    format!("{kept}…")
+}
+
 impl Page {
     /// A file that is not in any language (no alternates, no date).
     fn plain(path: String, content: String) -> Page {
@@ -213,12 +228,37 @@ impl<'a> Renderer<'a> {
             }
             Kind::NotFound => self.not_found(path),
             Kind::NoJekyll => Ok(Page::plain(path, String::new())),
+            Kind::Robots => Ok(Page::plain(
+                path,
+                format!(
+                    "User-agent: *\nAllow: /\nSitemap: {}\n",
+                    self.urls.absolute("sitemap.xml")
+                ),
+            )),
+            Kind::Manifest => Ok(Page::plain(path, self.manifest())),
             Kind::Cname => {
                 let domain = self.config.cname.as_deref().unwrap_or_default();
                 Ok(Page::plain(path, format!("{domain}\n")))
             }
             Kind::Sitemap { .. } | Kind::Static(_) => return None,
         })
+    }
+
+    /// The web app manifest: the site's name in its first language, its start page and icon,
+    /// all under the base path.
+    fn manifest(&self) -> String {
+        let lang = &self.theme.langs[0];
+        let base = &self.config.base_path;
+        serde_json::json!({
+            "name": lang.site.title,
+            "short_name": lang.site.title,
+            "lang": lang.code,
+            "start_url": self.urls.home(&lang.code),
+            "scope": base,
+            "display": "browser",
+            "icons": [{"src": self.urls.asset("favicon.svg"), "type": "image/svg+xml", "sizes": "any"}],
+        })
+        .to_string()
     }
 
     /// The outputs made from every page: the sitemaps.
@@ -240,7 +280,6 @@ impl<'a> Renderer<'a> {
         lang: &'s Lang,
         path: &str,
         versions: &[(&str, String)],
-        x_default: Option<String>,
         description: Option<String>,
     ) -> Common<'s> {
         let alternates = versions
@@ -253,8 +292,10 @@ impl<'a> Renderer<'a> {
         let default_version = versions
             .iter()
             .find(|(l, _)| *l == self.config.default_language());
-        let x_default = x_default
-            .or_else(|| default_version.map(|(_, p)| self.urls.absolute(p)))
+        // The default language's version, as in the sitemap: the root's copy of its home says
+        // that its canonical address is the language's.
+        let x_default = default_version
+            .map(|(_, p)| self.urls.absolute(p))
             .unwrap_or_else(|| self.urls.absolute(path));
         let switcher = self
             .theme
@@ -270,6 +311,11 @@ impl<'a> Renderer<'a> {
                     href: version
                         .map_or_else(|| self.urls.home(&other.code), |(_, p)| self.urls.of(p)),
                     available: version.is_some(),
+                    og_locale: other
+                        .strings
+                        .get(&["og_locale"])
+                        .unwrap_or(&other.code)
+                        .to_string(),
                 }
             })
             .collect();
@@ -282,7 +328,8 @@ impl<'a> Renderer<'a> {
             alternates,
             x_default,
             switcher,
-            description,
+            description: description.map(|d| short_description(&d)),
+            og_locale: lang.strings.get(&["og_locale"]).unwrap_or(&lang.code),
         }
     }
 

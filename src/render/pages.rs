@@ -34,10 +34,13 @@ impl Renderer<'_> {
             .filter(|l| page <= self.home_pages(&l.code))
             .map(|l| (l.code.as_str(), urls::home_page_path(&l.code, page)))
             .collect();
-        let x_default = (page == 1).then(|| self.config.base_url.clone());
         // The root's copy of the first page has the canonical URL of the language's.
         let canonical = urls::home_page_path(&lang.code, page);
-        let common = self.common(lang, &canonical, &versions, x_default, None);
+        let description = lang
+            .strings
+            .get(&["ui", "home_description"])
+            .map(str::to_string);
+        let common = self.common(lang, &canonical, &versions, description);
         let per_page = self.config.articles_per_page;
         let articles = self
             .graph
@@ -54,11 +57,20 @@ impl Renderer<'_> {
             is_root: root,
             pagination: pagination(page, pages, |n| self.urls.home_page(&lang.code, n)),
         };
-        if root {
+        let mut rendered = if root {
             self.render(lang, "home.html", path, &data)
         } else {
             self.render_localized(lang, "home.html", path, &data, &versions)
-        }
+        }?;
+        // As new as the newest article it lists.
+        rendered.lastmod = self
+            .graph
+            .articles
+            .iter()
+            .filter_map(|a| a.versions.get(&lang.code))
+            .nth((page - 1) * per_page)
+            .map(|v| v.front.date.day.to_string());
+        Ok(rendered)
     }
 
     fn teaser(&self, lang: &Lang, v: &ArticleVersion) -> Teaser {
@@ -94,7 +106,7 @@ impl Renderer<'_> {
             .map(|x| (x.lang.as_str(), x.path.clone()))
             .collect();
         let description = v.front.summary.clone().or_else(|| v.excerpt.clone());
-        let common = self.common(lang, &v.path, &versions, None, description);
+        let common = self.common(lang, &v.path, &versions, description);
         let translations = article
             .versions
             .values()
@@ -126,6 +138,13 @@ impl Renderer<'_> {
                 html: BODY_MARK,
                 credit: v.front.credit.as_deref(),
                 alt: v.front.alt.as_deref(),
+                image_url: v.front.image.as_deref().map(|image| {
+                    let local = self.urls.site_file(image);
+                    match local.strip_prefix(&self.config.base_path) {
+                        Some(rest) if local.starts_with('/') => self.urls.absolute(rest),
+                        _ => local,
+                    }
+                }),
                 image: v
                     .front
                     .image
@@ -225,7 +244,7 @@ impl Renderer<'_> {
             .map(|l| (l.code.as_str(), urls::entity_path(&l.code, id, page)))
             .collect();
         let description = entity.source.description.get(code).cloned();
-        let common = self.common(lang, &path, &versions, None, description);
+        let common = self.common(lang, &path, &versions, description);
         let all = entity.backlinks.get(code).map_or(0, Vec::len);
         let page_url = |n: usize| self.urls.entity_page(code, id, n);
         let data = EntityPage {
@@ -241,7 +260,17 @@ impl Renderer<'_> {
             reported: self.reported_ctx(lang, entity),
             feed: self.urls.entity_feed(code, id),
         };
-        self.render_localized(lang, "entity.html", path, &data, &versions)
+        let mut rendered = self.render_localized(lang, "entity.html", path, &data, &versions)?;
+        // As new as the newest article this page quotes, or the date of its description.
+        rendered.lastmod = entity
+            .backlinks
+            .get(code)
+            .and_then(|all| all.get((page - 1) * self.config.backlinks_per_page))
+            .and_then(|b| self.graph.articles[b.article].versions.get(code))
+            .map(|v| v.front.date.day)
+            .or(entity.source.as_of.as_ref().map(|d| d.day))
+            .map(|day| day.to_string());
+        Ok(rendered)
     }
 
     pub(super) fn entity_index(&self, lang: &Lang, path: String) -> Result<Page, Diagnostic> {
@@ -252,19 +281,31 @@ impl Renderer<'_> {
             groups: Vec<EntityGroup>,
         }
         let versions = self.every_language(urls::entities_path);
-        let common = self.common(lang, &path, &versions, None, None);
+        let description = lang
+            .strings
+            .get(&["ui", "entity_index_intro"])
+            .map(str::to_string);
+        let common = self.common(lang, &path, &versions, description);
         let counts = self.graph.entities.iter().map(|e| {
             let n = e.backlinks.get(&lang.code).map_or(0, Vec::len);
             (e.id(), n)
         });
         let groups = self.group_entities(lang, counts, true);
-        self.render_localized(
+        let mut page = self.render_localized(
             lang,
             "entities.html",
             path,
             &Index { common, groups },
             &versions,
-        )
+        )?;
+        // As new as the language's newest article.
+        page.lastmod = self
+            .graph
+            .articles
+            .iter()
+            .find_map(|a| a.versions.get(&lang.code))
+            .map(|v| v.front.date.day.to_string());
+        Ok(page)
     }
 
     pub(super) fn not_found(&self, path: String) -> Result<Page, Diagnostic> {

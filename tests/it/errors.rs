@@ -456,15 +456,20 @@ fn malformed_title() {
 
 #[test]
 fn template_rendering_error_points_into_the_template() {
+    let base = std::fs::read_to_string(repo().join("templates/article.html")).unwrap();
+    let line = base
+        .lines()
+        .position(|l| l.contains("{{ article.title }}</h1>"))
+        .unwrap()
+        + 1;
     fails_keeping_output(
         |s| {
-            let base = std::fs::read_to_string(repo().join("templates/article.html")).unwrap();
             s.write(
                 "templates/article.html",
                 base.replace("{{ article.title }}</h1>", "{{ article.headline }}</h1>"),
             );
         },
-        &["error[E0021]", "templates/article.html:7:"],
+        &["error[E0021]", &format!("templates/article.html:{line}:")],
     );
 }
 

@@ -621,3 +621,69 @@ fn our_french_follows_french_typography() {
         }
     }
 }
+
+/// What link previews and search engines read: a description of at most 160 characters on
+/// every page kind, Open Graph and Twitter card tags, an x-default that agrees with the
+/// canonical addresses, a date for every sitemap address, robots.txt, an icon and a manifest
+/// under the sub-path.
+#[test]
+fn every_page_describes_itself_for_sharing_and_search() {
+    let site = built();
+    for rel in [
+        "index.html",
+        "fr/index.html",
+        "en/entities/index.html",
+        "fr/articles/alep-offensive-hts/index.html",
+        "en/entities/hts/index.html",
+    ] {
+        let doc = site.html(rel);
+        let meta = |css: &str| select(&doc, css).first().map(|m| attr(m, "content"));
+        let description =
+            meta("meta[name=description]").unwrap_or_else(|| panic!("{rel}: no description"));
+        assert!(description.chars().count() <= 160, "{rel}: {description}");
+        assert_eq!(
+            meta("meta[property=\"og:description\"]").as_deref(),
+            Some(description.as_str())
+        );
+        let canonical = attr(&select(&doc, "link[rel=canonical]")[0], "href");
+        assert_eq!(meta("meta[property=\"og:url\"]"), Some(canonical));
+        assert!(meta("meta[property=\"og:title\"]").is_some_and(|t| !t.is_empty()));
+        assert!(meta("meta[property=\"og:locale\"]").is_some_and(|l| l == "fr_FR" || l == "en_GB"));
+        assert!(meta("meta[name=\"twitter:card\"]").is_some());
+        assert_eq!(
+            attr(&select(&doc, "link[rel=icon]")[0], "href"),
+            format!("{PREFIX}favicon.svg")
+        );
+        assert_eq!(
+            attr(&select(&doc, "link[rel=manifest]")[0], "href"),
+            format!("{PREFIX}site.webmanifest")
+        );
+    }
+    let article = site.html("fr/articles/alep-offensive-hts/index.html");
+    let long = select(&article, "meta[name=description]");
+    assert!(
+        attr(&long[0], "content").ends_with('…'),
+        "cut at a word, marked"
+    );
+    let root = site.html("index.html");
+    let x_default = &select(&root, "link[hreflang=x-default]")[0];
+    assert_eq!(attr(x_default, "href"), format!("{BASE}fr/"));
+    assert_eq!(
+        attr(&select(&root, "link[rel=canonical]")[0], "href"),
+        format!("{BASE}fr/")
+    );
+    let sitemap = site.public("sitemap.xml");
+    assert_eq!(
+        sitemap.matches("<url>").count(),
+        sitemap.matches("<lastmod>").count()
+    );
+    assert_eq!(
+        site.public("robots.txt"),
+        format!("User-agent: *\nAllow: /\nSitemap: {BASE}sitemap.xml\n")
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_str(&site.public("site.webmanifest")).unwrap();
+    assert_eq!(manifest["start_url"], format!("{PREFIX}fr/"));
+    assert_eq!(manifest["icons"][0]["src"], format!("{PREFIX}favicon.svg"));
+    assert!(site.path("public/favicon.svg").is_file());
+}
