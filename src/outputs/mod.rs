@@ -141,9 +141,10 @@ impl Output {
     pub(crate) fn source<'g>(&self, config: &'g Config, graph: &'g Graph) -> Source<'g> {
         let lang = |l: usize| config.languages[l].as_str();
         match self.kind {
+            // The first page also names the entities most mentioned: any edit may change it.
             Kind::Home { lang: l, page, .. } => Source::Listing {
                 lang: lang(l),
-                page: Some(page),
+                page: (page > 1).then_some(page),
             },
             Kind::EntityIndex { lang: l } => Source::Listing {
                 lang: lang(l),

@@ -25,6 +25,8 @@ impl Renderer<'_> {
             articles: Vec<Teaser>,
             is_root: bool,
             pagination: Pagination,
+            /// On the first page: what the site is about, by type, most mentioned first.
+            about: Vec<EntityGroup>,
         }
         let pages = self.home_pages(&lang.code);
         let versions: Vec<(&str, String)> = self
@@ -55,6 +57,11 @@ impl Renderer<'_> {
             common,
             articles,
             is_root: root,
+            about: if page == 1 {
+                self.about(lang)
+            } else {
+                Vec::new()
+            },
             pagination: pagination(page, pages, |n| self.urls.home_page(&lang.code, n)),
         };
         let mut rendered = if root {
@@ -71,6 +78,35 @@ impl Renderer<'_> {
             .nth((page - 1) * per_page)
             .map(|v| v.front.date.day.to_string());
         Ok(rendered)
+    }
+
+    /// The entities the articles of `lang` mention most, by type: at most
+    /// [`ABOUT_PER_TYPE`] of each, each with how many times it is mentioned.
+    fn about(&self, lang: &Lang) -> Vec<EntityGroup> {
+        let code = lang.code.as_str();
+        let mentions = |e: &Entity| -> usize {
+            e.backlinks
+                .get(code)
+                .map_or(&[][..], Vec::as_slice)
+                .iter()
+                .filter_map(|b| self.graph.articles[b.article].versions.get(code))
+                .map(|v| v.mention_count(e.id()))
+                .sum()
+        };
+        let counts = self
+            .graph
+            .entities
+            .iter()
+            .map(|e| (e.id(), mentions(e)))
+            .filter(|(_, n)| *n > 0);
+        let mut groups = self.group_entities(lang, counts, false);
+        for group in &mut groups {
+            group
+                .entities
+                .sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+            group.entities.truncate(ABOUT_PER_TYPE);
+        }
+        groups
     }
 
     fn teaser(&self, lang: &Lang, v: &ArticleVersion) -> Teaser {
@@ -409,6 +445,9 @@ impl Renderer<'_> {
         )
     }
 }
+
+/// How many entities of each type the home page names.
+const ABOUT_PER_TYPE: usize = 8;
 
 /// Stands for an article's body in its page until the page is rendered. Text from content
 /// cannot produce it: `<` in text is escaped, and raw HTML is only ever inside the body.
