@@ -128,6 +128,11 @@ pub fn entities_path(lang: &str) -> String {
     format!("{lang}/entities/index.html")
 }
 
+/// The output file of the data of a language's entity preview cards.
+pub fn previews_path(lang: &str) -> String {
+    format!("{lang}/previews.json")
+}
+
 /// The output file of a language's Atom feed.
 pub fn feed_path(lang: &str) -> String {
     format!("{lang}/atom.xml")

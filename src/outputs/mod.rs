@@ -51,6 +51,8 @@ pub(crate) enum Kind {
     NotFound,
     /// The sitemap (`part` 0: `sitemap.xml`, the urlset or the index of the parts).
     Sitemap { part: usize },
+    /// What the preview cards of a language's entity mentions show (`<lang>/previews.json`).
+    Previews { lang: usize },
     /// `robots.txt`, naming the sitemap.
     Robots,
     /// `site.webmanifest`: the site's name and icon for browsers that install it.
@@ -113,7 +115,12 @@ impl Kind {
             Kind::Feed { .. } | Kind::EntityFeed { .. } => &["atom.xml"],
             Kind::NotFound => &["404.html"],
             Kind::Sitemap { .. } => &["sitemap.xml", "sitemap_index.xml"],
-            Kind::Robots | Kind::Manifest | Kind::NoJekyll | Kind::Cname | Kind::Static(_) => &[],
+            Kind::Previews { .. }
+            | Kind::Robots
+            | Kind::Manifest
+            | Kind::NoJekyll
+            | Kind::Cname
+            | Kind::Static(_) => &[],
         }
     }
 
@@ -126,6 +133,7 @@ impl Kind {
             | Kind::Feed { .. }
             | Kind::EntityFeed { .. }
             | Kind::NotFound
+            | Kind::Previews { .. }
             | Kind::Robots
             | Kind::Manifest
             | Kind::NoJekyll
@@ -161,9 +169,13 @@ impl Output {
             },
             Kind::EntityFeed { entity, .. } => Source::EntityBacklinks(graph.entities[entity].id()),
             Kind::Sitemap { .. } => Source::Pages,
-            Kind::NotFound | Kind::Robots | Kind::Manifest | Kind::NoJekyll | Kind::Cname => {
-                Source::Site
-            }
+            // Made of entities only: an entity's edit rebuilds the site.
+            Kind::NotFound
+            | Kind::Previews { .. }
+            | Kind::Robots
+            | Kind::Manifest
+            | Kind::NoJekyll
+            | Kind::Cname => Source::Site,
             Kind::Static(_) => Source::Static,
         }
     }
@@ -189,6 +201,7 @@ impl Output {
             Kind::Sitemap { .. } => Origin::Site("sitemap"),
             Kind::NoJekyll => Origin::Site("GitHub Pages marker"),
             Kind::Robots => Origin::Site("robots.txt"),
+            Kind::Previews { .. } => Origin::Site("entity previews"),
             Kind::Manifest => Origin::Site("web app manifest"),
             Kind::Cname => Origin::Site("CNAME file"),
             Kind::Static(file) => Origin::Static(file.clone()),
@@ -243,6 +256,7 @@ pub(crate) fn plan(config: &Config, graph: &Graph, statics: &[(String, PathBuf)]
     for (lang, code) in config.languages.iter().enumerate() {
         add(urls::entities_path(code), Kind::EntityIndex { lang });
         add(urls::feed_path(code), Kind::Feed { lang });
+        add(urls::previews_path(code), Kind::Previews { lang });
         let homes = home_pages(config, graph, code);
         for page in 1..=homes {
             let root = false;

@@ -236,6 +236,7 @@ impl<'a> Renderer<'a> {
                 ),
             )),
             Kind::Manifest => Ok(Page::plain(path, self.manifest())),
+            Kind::Previews { lang } => Ok(Page::plain(path, self.previews(self.lang(lang)))),
             Kind::Cname => {
                 let domain = self.config.cname.as_deref().unwrap_or_default();
                 Ok(Page::plain(path, format!("{domain}\n")))
@@ -259,6 +260,33 @@ impl<'a> Renderer<'a> {
             "icons": [{"src": self.urls.asset("favicon.svg"), "type": "image/svg+xml", "sizes": "any"}],
         })
         .to_string()
+    }
+
+    /// What a preview card shows of each entity, in one language: name, type, description
+    /// with its date, page. Read by `previews.js` when a reader first points at a mention.
+    fn previews(&self, lang: &Lang) -> String {
+        let code = lang.code.as_str();
+        let cards: serde_json::Map<String, serde_json::Value> = self
+            .graph
+            .entities
+            .iter()
+            .map(|e| {
+                let kind = e.source.kind.as_str();
+                let as_of = e.source.as_of.as_ref().map(|d| {
+                    let as_of = lang.strings.get(&["ui", "as_of"]).unwrap_or("");
+                    format!("{as_of} {}", lang.strings.format_date(d.day))
+                });
+                let card = serde_json::json!({
+                    "name": pages::name_in(e, code),
+                    "type": lang.strings.get(&["types", kind]).unwrap_or(kind),
+                    "description": e.source.description.get(code),
+                    "as_of": as_of,
+                    "url": self.urls.entity(code, e.id()),
+                });
+                (e.id().to_string(), card)
+            })
+            .collect();
+        serde_json::Value::Object(cards).to_string()
     }
 
     /// The outputs made from every page: the sitemaps.

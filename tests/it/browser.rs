@@ -145,6 +145,70 @@ async fn reader_journey_and_live_reload_in_chromium() {
     )
     .await;
 
+    // Focusing a mention opens its entity's card, from data under the sub-path; Escape closes
+    // it; pointing at another opens that one's.
+    let card_state = "const c = document.getElementById('entity-preview'); return c ? [c.hidden, c.textContent, document.activeElement.getAttribute('aria-describedby')] : null";
+    js(
+        &client,
+        "document.querySelector('a.mention[data-entity=hts]').focus()",
+    )
+    .await;
+    let start = Instant::now();
+    loop {
+        let v = js(&client, card_state).await;
+        if v[0] == false {
+            assert!(
+                v[1].as_str().unwrap().starts_with("Hayat Tahrir al-Sham"),
+                "{v}"
+            );
+            assert!(
+                v[1].as_str().unwrap().contains("au 30 novembre 2024"),
+                "{v}"
+            );
+            assert_eq!(v[2], "entity-preview");
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "no preview card: {v}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    js(
+        &client,
+        "document.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape'}))",
+    )
+    .await;
+    assert_eq!(
+        js(&client, card_state).await[0],
+        true,
+        "Escape closes the card"
+    );
+    js(&client, "document.querySelector('a.mention[data-entity=osdh]').dispatchEvent(new PointerEvent('pointerenter', {pointerType: 'mouse'}))").await;
+    let start = Instant::now();
+    while !js(&client, card_state).await[1]
+        .as_str()
+        .unwrap_or("")
+        .starts_with("Observatoire")
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "pointing opens no card"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let requests = js(
+        &client,
+        "return performance.getEntriesByType('resource').map(e => e.name)",
+    )
+    .await;
+    for url in requests.as_array().unwrap() {
+        assert!(
+            url.as_str().unwrap().starts_with(&base),
+            "a request left the site: {url}"
+        );
+    }
+
     // An annotation leads to its entity page.
     follow(
         &client,

@@ -1,0 +1,112 @@
+// Entity preview cards: pointing at or focusing a mention shows the entity's name, type and
+// description with its date, from data built with the site (<lang>/previews.json, under the
+// site's own path). Escape closes the card; on a touch screen the first tap opens it and the
+// second follows the link. Without JavaScript, mentions are plain links.
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var source = script && script.getAttribute("data-previews");
+  if (!source || !window.fetch) return;
+  var cards = null;
+  var loading = null;
+  var card = document.createElement("div");
+  card.id = "entity-preview";
+  card.className = "preview-card";
+  card.setAttribute("role", "tooltip");
+  card.hidden = true;
+  document.body.appendChild(card);
+  var current = null;
+  var hideTimer = 0;
+
+  function load() {
+    if (!loading) {
+      loading = fetch(source).then(function (r) { return r.json(); }).then(function (data) {
+        cards = data;
+      }, function () { cards = {}; });
+    }
+    return loading;
+  }
+
+  function fill(data) {
+    card.textContent = "";
+    var name = document.createElement("strong");
+    name.textContent = data.name;
+    var kind = document.createElement("span");
+    kind.className = "preview-type";
+    kind.textContent = data.type;
+    card.appendChild(name);
+    card.appendChild(document.createTextNode(" "));
+    card.appendChild(kind);
+    if (data.description) {
+      var text = document.createElement("p");
+      text.textContent = data.description;
+      card.appendChild(text);
+    }
+    if (data.as_of) {
+      var date = document.createElement("p");
+      date.className = "preview-date";
+      date.textContent = data.as_of;
+      card.appendChild(date);
+    }
+  }
+
+  function place(link) {
+    var box = link.getBoundingClientRect();
+    var rtl = getComputedStyle(link).direction === "rtl";
+    card.style.top = (window.scrollY + box.bottom + 6) + "px";
+    var width = Math.min(320, document.documentElement.clientWidth - 16);
+    var left = rtl ? box.right - width : box.left;
+    left = Math.max(8, Math.min(left, document.documentElement.clientWidth - width - 8));
+    card.style.left = (window.scrollX + left) + "px";
+    card.style.width = width + "px";
+  }
+
+  function show(link) {
+    clearTimeout(hideTimer);
+    load().then(function () {
+      var data = cards && cards[link.getAttribute("data-entity")];
+      if (!data) return;
+      fill(data);
+      place(link);
+      card.hidden = false;
+      if (current && current !== link) current.removeAttribute("aria-describedby");
+      current = link;
+      link.setAttribute("aria-describedby", card.id);
+    });
+  }
+
+  function hide() {
+    card.hidden = true;
+    if (current) current.removeAttribute("aria-describedby");
+    current = null;
+  }
+
+  function later() {
+    clearTimeout(hideTimer);
+    hideTimer = setTimeout(hide, 200);
+  }
+
+  var links = document.querySelectorAll("a.mention[data-entity]");
+  for (var i = 0; i < links.length; i++) {
+    (function (link) {
+      link.addEventListener("pointerenter", function (e) { if (e.pointerType !== "touch") show(link); });
+      link.addEventListener("pointerleave", function (e) { if (e.pointerType !== "touch") later(); });
+      link.addEventListener("focus", function () { show(link); });
+      link.addEventListener("blur", later);
+      link.addEventListener("click", function (e) {
+        // A tap opens the card first; a second tap on the same link follows it.
+        if (e.pointerType === "touch" || (window.matchMedia && matchMedia("(hover: none)").matches)) {
+          if (current !== link || card.hidden) {
+            e.preventDefault();
+            show(link);
+          }
+        }
+      });
+    })(links[i]);
+  }
+  card.addEventListener("pointerenter", function () { clearTimeout(hideTimer); });
+  card.addEventListener("pointerleave", later);
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "Escape" && !card.hidden) hide();
+  });
+})();
