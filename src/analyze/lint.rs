@@ -69,32 +69,7 @@ pub(crate) fn lint_article(
             );
         }
         if article.front.draft {
-            // A translation published without its original, or the other way round.
-            let published: Vec<&str> = versions
-                .iter()
-                .filter(|(other, _)| !other.front.draft)
-                .map(|(other, _)| other.lang.as_str())
-                .collect();
-            let others = match published.as_slice() {
-                [] => String::new(),
-                langs => format!(
-                    "; the `{}` version is published without it",
-                    langs.join("`, `")
-                ),
-            };
-            out.push(
-                Diagnostic::at(
-                    Code::Draft,
-                    format!(
-                        "`{}` is a draft and is left out of the site{others}",
-                        article.src.path.display()
-                    ),
-                    front_matter_field(article, "draft"),
-                )
-                .with_help(
-                    "remove `draft: true` to publish it; `depeche build --drafts` previews it",
-                ),
-            );
+            out.push(draft(article, versions));
         }
     }
     out
@@ -329,6 +304,32 @@ pub(crate) fn missing_images(
         .collect()
 }
 
+/// A draft, and the versions of the article published without it.
+fn draft(article: &ArticleSource, versions: &[(ArticleSource, Annotated)]) -> Diagnostic {
+    // A translation published without its original, or the other way round.
+    let published: Vec<&str> = versions
+        .iter()
+        .filter(|(other, _)| !other.front.draft)
+        .map(|(other, _)| other.lang.as_str())
+        .collect();
+    let others = match published.as_slice() {
+        [] => String::new(),
+        langs => format!(
+            "; the `{}` version is published without it",
+            langs.join("`, `")
+        ),
+    };
+    Diagnostic::at(
+        Code::Draft,
+        format!(
+            "`{}` is a draft and is left out of the site{others}",
+            article.src.path.display()
+        ),
+        front_matter_field(article, "draft"),
+    )
+    .with_help("remove `draft: true` to publish it; `depeche build --drafts` previews it")
+}
+
 /// Whether a body has anything a reader sees: HTML comments (the note `depeche new` leaves)
 /// are not shown.
 fn has_text(body: &str) -> bool {
@@ -492,14 +493,6 @@ pub(crate) fn lint_sources(
     let keys: HashSet<&str> = articles.iter().map(|a| a.key.as_str()).collect();
     let known = |name: &str| ids.contains(name) || keys.contains(name);
     let mut out = Vec::new();
-    let unknown = |name: &str, at: Location| {
-        Diagnostic::at(
-            Code::UnknownReference,
-            format!("`{name}` is neither an entity nor an article of this site"),
-            at,
-        )
-        .with_help("name an entity by its id or an article by its key, or give a web source as `{url: https://…, title: …}`")
-    };
     for entity in entities {
         let at = |key: &str| entity.locate_value(key, "");
         if !entity.description.is_empty() {
@@ -524,7 +517,7 @@ pub(crate) fn lint_sources(
             if let SourceRef::Named(name) = source
                 && !known(name)
             {
-                out.push(unknown(name, entity.locate_value("source", name)));
+                out.push(unknown_reference(name, entity.locate_value("source", name)));
             }
         }
         for fact in &entity.facts {
@@ -532,7 +525,7 @@ pub(crate) fn lint_sources(
             if let FactValue::Entity(id) = &fact.value
                 && !ids.contains(id.as_str())
             {
-                out.push(unknown(id, entity.locate_value("entity", id)));
+                out.push(unknown_reference(id, entity.locate_value("entity", id)));
             }
             if fact.as_of.is_none() {
                 out.push(undated(
@@ -548,6 +541,17 @@ pub(crate) fn lint_sources(
             }
         }
     }
+    out.extend(figure_sources(articles, languages, &known));
+    out
+}
+
+/// Figures are labelled in every language and attributed to something of the site.
+fn figure_sources(
+    articles: &[ArticleSource],
+    languages: &[String],
+    known: &dyn Fn(&str) -> bool,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
     for article in articles {
         for figure in &article.front.figures {
             let at = front_matter_field(article, "figures");
@@ -568,12 +572,23 @@ pub(crate) fn lint_sources(
                     format!("a figure of `{}` has no source", article.src.path.display()),
                     at,
                 )),
-                Some(SourceRef::Named(name)) if !known(name) => out.push(unknown(name, at)),
+                Some(SourceRef::Named(name)) if !known(name) => {
+                    out.push(unknown_reference(name, at))
+                }
                 Some(_) => {}
             }
         }
     }
     out
+}
+
+fn unknown_reference(name: &str, at: Location) -> Diagnostic {
+    Diagnostic::at(
+        Code::UnknownReference,
+        format!("`{name}` is neither an entity nor an article of this site"),
+        at,
+    )
+    .with_help("name an entity by its id or an article by its key, or give a web source as `{url: https://…, title: …}`")
 }
 
 fn undated(message: String, at: Location) -> Diagnostic {

@@ -98,13 +98,7 @@ pub(crate) fn analyze(config: Config, options: AnalyzeOptions) -> Analysis {
         snippets: false,
         ..annotator
     };
-    let suggesters: Option<HashMap<&str, Suggester>> = options.suggest.then(|| {
-        config
-            .languages
-            .iter()
-            .map(|l| (l.as_str(), Suggester::new(&lexicon, l)))
-            .collect()
-    });
+    let suggesters = options.suggest.then(|| suggesters(&config, &lexicon));
     problems.extend(lint::lint_sources(
         &content.entities,
         &content.articles,
@@ -124,20 +118,11 @@ pub(crate) fn analyze(config: Config, options: AnalyzeOptions) -> Analysis {
         suggesters.as_ref(),
         &mut problems,
     );
-    // An entity is in use when an article mentions it or another entity relates to it: the
-    // country a mentioned capital is the capital of belongs in the graph.
-    let mentioned: HashSet<&str> = documents
-        .iter()
-        .flat_map(|d| d.mentions.iter().map(|m| &*m.entity))
-        .chain(
-            content
-                .entities
-                .iter()
-                .flat_map(|e| e.relations.iter().map(|r| r.target.as_str())),
-        )
-        .collect();
-    problems.extend(lint::lint_entities(&content.entities, &mentioned));
-    problems.extend(lint::lint_site(&config));
+    problems.extend(lint_site_and_entities(
+        &config,
+        &documents,
+        &content.entities,
+    ));
     let entities: Vec<Arc<EntitySource>> = content.entities.into_iter().map(Arc::new).collect();
     let graph = link(&documents, &entities, &prose, options, &mut problems);
     let (statics, mut unreadable) = outputs::static_files(&config.root);
@@ -164,8 +149,38 @@ pub(crate) fn analyze(config: Config, options: AnalyzeOptions) -> Analysis {
     }
 }
 
+/// The warnings about the site's settings and its entities. An entity is in use when an
+/// article mentions it or another entity relates to it: the country a mentioned capital is the
+/// capital of belongs in the graph.
+fn lint_site_and_entities(
+    config: &Config,
+    documents: &[Arc<Document>],
+    entities: &[EntitySource],
+) -> Vec<Diagnostic> {
+    let mentioned: HashSet<&str> = documents
+        .iter()
+        .flat_map(|d| d.mentions.iter().map(|m| &*m.entity))
+        .chain(
+            entities
+                .iter()
+                .flat_map(|e| e.relations.iter().map(|r| r.target.as_str())),
+        )
+        .collect();
+    let mut found = lint::lint_entities(entities, &mentioned);
+    found.extend(lint::lint_site(config));
+    found
+}
+
 /// The suggestion finder of each language, when suggestions are asked for.
 type Suggesters<'a> = HashMap<&'a str, Suggester>;
+
+fn suggesters<'a>(config: &'a Config, lexicon: &Lexicon) -> Suggesters<'a> {
+    config
+        .languages
+        .iter()
+        .map(|l| (l.as_str(), Suggester::new(lexicon, l)))
+        .collect()
+}
 
 /// One article (all its languages) at a time, in parallel: annotated, checked, and kept as
 /// documents without their source text, so the site's text is not held twice.

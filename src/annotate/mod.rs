@@ -334,26 +334,8 @@ impl Annotator<'_> {
                 break;
             }
         }
-        let mut out = pass.out;
-        out.mention_counts = pass
-            .counts
-            .into_values()
-            .map(|(id, n, _)| (id, n))
-            .collect();
-        out.mention_counts.sort_unstable();
-        if broken {
-            // Suggestions would only add brackets to broken ones.
-            out.text_spans.clear();
-        }
-        if self.html && !pass.too_deep {
-            html.shrink_to_fit();
-            out.html = html;
-        }
-        if let Some((span, count)) = pass.dropped_html {
-            pass.problems.report(|| html_dropped(src, span, count));
-        }
-        out.problems = pass.problems.finish(src);
-        out
+        let html = (self.html && !pass.too_deep).then_some(html);
+        pass.finish(html, broken)
     }
 
     /// Takes one parser event; pushes what the page shows for it onto `ready`.
@@ -826,6 +808,33 @@ impl<'a> Pass<'a> {
             dropped_html: None,
             linked: HashSet::new(),
         }
+    }
+}
+
+impl Pass<'_> {
+    /// What annotating found: counts sorted by id, the HTML when it was made, the problems.
+    fn finish(mut self, html: Option<String>, broken: bool) -> Annotated {
+        let src = self.src;
+        let mut out = self.out;
+        out.mention_counts = self
+            .counts
+            .into_values()
+            .map(|(id, n, _)| (id, n))
+            .collect();
+        out.mention_counts.sort_unstable();
+        if broken {
+            // Suggestions would only add brackets to broken ones.
+            out.text_spans.clear();
+        }
+        if let Some(mut html) = html {
+            html.shrink_to_fit();
+            out.html = html;
+        }
+        if let Some((span, count)) = self.dropped_html {
+            self.problems.report(|| html_dropped(src, span, count));
+        }
+        out.problems = self.problems.finish(src);
+        out
     }
 }
 

@@ -194,23 +194,11 @@ pub fn parse(id: &str, src: SourceText, languages: &[String]) -> Result<EntitySo
             .with_help("use the item's Q-id as shown on wikidata.org, e.g. `Q41183`; leave the field out if unsure"),
         );
     }
-    let coordinates = match raw.coordinates.as_deref() {
-        None => None,
-        Some(&[lat, lon]) if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) => {
-            Some((lat, lon))
-        }
-        Some(_) => {
-            problems.push(
-                Diagnostic::at(
-                    Code::InvalidCoordinates,
-                    "coordinates must be [latitude, longitude] in degrees",
-                    at_key("coordinates"),
-                )
-                .with_help("latitude between -90 and 90, longitude between -180 and 180, e.g. `[36.2, 37.16]`"),
-            );
-            None
-        }
-    };
+    let coordinates = coordinates_of(
+        raw.coordinates.as_deref(),
+        &|| at_key("coordinates"),
+        &mut problems,
+    );
     let as_of = facts::as_of(raw.as_of.as_deref(), &|| at_key("as_of"), &mut problems);
     let source = raw.source.and_then(|s| {
         s.checked(&|| at_key("source"))
@@ -240,6 +228,30 @@ pub fn parse(id: &str, src: SourceText, languages: &[String]) -> Result<EntitySo
             src,
         }),
         _ => Err(problems.into()),
+    }
+}
+
+/// `[latitude, longitude]` in degrees, within their ranges.
+fn coordinates_of(
+    value: Option<&[f64]>,
+    at: &dyn Fn() -> crate::diagnostic::Location,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<(f64, f64)> {
+    match value? {
+        &[lat, lon] if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) => {
+            Some((lat, lon))
+        }
+        _ => {
+            problems.push(
+                Diagnostic::at(
+                    Code::InvalidCoordinates,
+                    "coordinates must be [latitude, longitude] in degrees",
+                    at(),
+                )
+                .with_help("latitude between -90 and 90, longitude between -180 and 180, e.g. `[36.2, 37.16]`"),
+            );
+            None
+        }
     }
 }
 

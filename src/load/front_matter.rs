@@ -212,77 +212,9 @@ pub fn parse(src: &SourceText, split: Split, key: &str) -> Result<FrontMatter, D
     let title = title_of(raw.title.as_deref(), &field, &fence, &mut problems);
     let date = date_of(raw.date.as_deref(), &field, &fence, &mut problems);
 
-    // One spelling per word: macOS and Windows store names normalised, so an NFD slug and its
-    // NFC twin must be the same page.
-    let slug: String = raw
-        .slug
-        .map_or_else(|| key.to_string(), |s| s.nfc().collect());
-    if let Err(why) = check_segment(&slug) {
-        problems.push(
-            Diagnostic::at(
-                Code::InvalidSlug,
-                format!("slug `{slug}` {why}"),
-                field("slug").unwrap_or_else(fence),
-            )
-            .with_help(
-                "use a single URL segment of letters, digits and hyphens, e.g. `alep-offensive`",
-            ),
-        );
-    }
-
-    if let Some(image) = raw.image.as_deref()
-        && crate::urls::is_unsafe(image)
-    {
-        problems.push(
-            Diagnostic::at(
-                Code::UnsafeUrl,
-                "`image` is a `javascript:`, `vbscript:`, `data:` or `file:` URL",
-                field("image").unwrap_or_else(fence),
-            )
-            .with_help("give the path of an image under static/, or an `https://` address"),
-        );
-    }
-
-    let updated = later_date(
-        raw.updated.as_deref(),
-        "updated",
-        date.as_ref(),
-        &field,
-        &fence,
-        &mut problems,
-    );
-    let updates = raw
-        .updates
-        .iter()
-        .filter_map(|u| {
-            let date = later_date(
-                Some(&u.date),
-                "updates",
-                date.as_ref(),
-                &field,
-                &fence,
-                &mut problems,
-            )?;
-            Some(Correction {
-                date,
-                note: u.note.clone(),
-            })
-        })
-        .collect();
-    if let Some(lang) = raw.original_language.as_deref()
-        && !is_language_code(lang)
-    {
-        problems.push(
-            Diagnostic::at(
-                Code::InvalidValue,
-                format!("`{lang}` is not a language code"),
-                field("original_language").unwrap_or_else(fence),
-            )
-            .with_help(
-                "write the code of the language the dispatch was filed in, e.g. `fr` or `en`",
-            ),
-        );
-    }
+    let slug = slug_of(raw.slug.as_deref(), key, &field, &fence, &mut problems);
+    check_addresses(&raw, &field, &fence, &mut problems);
+    let (updated, updates) = history(&raw, date.as_ref(), &field, &fence, &mut problems);
     // Labels are checked against the site's languages with the rest of the article.
     let figures = raw
         .figures
@@ -328,6 +260,96 @@ pub fn parse(src: &SourceText, split: Split, key: &str) -> Result<FrontMatter, D
         }),
         _ => Err(problems.into()),
     }
+}
+
+/// The URL segment of the page: `slug`, or the key. One spelling per word: macOS and Windows
+/// store names normalised, so an NFD slug and its NFC twin must be the same page.
+fn slug_of(
+    slug: Option<&str>,
+    key: &str,
+    field: &dyn Fn(&str) -> Option<Location>,
+    fence: &dyn Fn() -> Location,
+    problems: &mut Vec<Diagnostic>,
+) -> String {
+    let slug: String = slug.map_or_else(|| key.to_string(), |s| s.nfc().collect());
+    if let Err(why) = check_segment(&slug) {
+        problems.push(
+            Diagnostic::at(
+                Code::InvalidSlug,
+                format!("slug `{slug}` {why}"),
+                field("slug").unwrap_or_else(fence),
+            )
+            .with_help(
+                "use a single URL segment of letters, digits and hyphens, e.g. `alep-offensive`",
+            ),
+        );
+    }
+    slug
+}
+
+/// The image's address is not a script, and the language of filing is a language code.
+fn check_addresses(
+    raw: &RawFrontMatter,
+    field: &dyn Fn(&str) -> Option<Location>,
+    fence: &dyn Fn() -> Location,
+    problems: &mut Vec<Diagnostic>,
+) {
+    if let Some(image) = raw.image.as_deref()
+        && crate::urls::is_unsafe(image)
+    {
+        problems.push(
+            Diagnostic::at(
+                Code::UnsafeUrl,
+                "`image` is a `javascript:`, `vbscript:`, `data:` or `file:` URL",
+                field("image").unwrap_or_else(fence),
+            )
+            .with_help("give the path of an image under static/, or an `https://` address"),
+        );
+    }
+    if let Some(lang) = raw.original_language.as_deref()
+        && !is_language_code(lang)
+    {
+        problems.push(
+            Diagnostic::at(
+                Code::InvalidValue,
+                format!("`{lang}` is not a language code"),
+                field("original_language").unwrap_or_else(fence),
+            )
+            .with_help(
+                "write the code of the language the dispatch was filed in, e.g. `fr` or `en`",
+            ),
+        );
+    }
+}
+
+/// When the article last changed, and its corrections log: none before its date.
+fn history(
+    raw: &RawFrontMatter,
+    published: Option<&PublishDate>,
+    field: &dyn Fn(&str) -> Option<Location>,
+    fence: &dyn Fn() -> Location,
+    problems: &mut Vec<Diagnostic>,
+) -> (Option<PublishDate>, Vec<Correction>) {
+    let updated = later_date(
+        raw.updated.as_deref(),
+        "updated",
+        published,
+        field,
+        fence,
+        problems,
+    );
+    let updates = raw
+        .updates
+        .iter()
+        .filter_map(|u| {
+            let date = later_date(Some(&u.date), "updates", published, field, fence, problems)?;
+            Some(Correction {
+                date,
+                note: u.note.clone(),
+            })
+        })
+        .collect();
+    (updated, updates)
 }
 
 /// The title, required and not empty.

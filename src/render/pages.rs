@@ -109,6 +109,25 @@ impl Renderer<'_> {
         groups
     }
 
+    /// The article in the other languages it exists in.
+    fn translations(&self, lang: &Lang, article: &Article) -> Vec<Translation> {
+        article
+            .versions
+            .values()
+            .filter(|x| x.lang != lang.code)
+            .filter_map(|x| {
+                let other = self.theme.langs.iter().find(|l| l.code == x.lang)?;
+                Some(Translation {
+                    lang: x.lang.clone(),
+                    name: other.strings.language_name().to_string(),
+                    dir: other.strings.dir().to_string(),
+                    url: self.urls.of(&x.path),
+                    title: x.front.title.clone(),
+                })
+            })
+            .collect()
+    }
+
     fn teaser(&self, lang: &Lang, v: &ArticleVersion) -> Teaser {
         Teaser {
             title: v.front.title.clone(),
@@ -143,21 +162,7 @@ impl Renderer<'_> {
             .collect();
         let description = v.front.summary.clone().or_else(|| v.excerpt.clone());
         let common = self.common(lang, &v.path, &versions, description);
-        let translations = article
-            .versions
-            .values()
-            .filter(|x| x.lang != lang.code)
-            .filter_map(|x| {
-                let other = self.theme.langs.iter().find(|l| l.code == x.lang)?;
-                Some(Translation {
-                    lang: x.lang.clone(),
-                    name: other.strings.language_name().to_string(),
-                    dir: other.strings.dir().to_string(),
-                    url: self.urls.of(&x.path),
-                    title: x.front.title.clone(),
-                })
-            })
-            .collect();
+        let translations = self.translations(lang, article);
         let counts = v.mention_counts.iter().map(|(id, n)| (&**id, *n as usize));
         let mentioned = self.group_entities(lang, counts, false);
         let page = ArticlePage {

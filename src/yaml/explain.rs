@@ -247,23 +247,8 @@ fn value(src: &SourceText, line: Line) -> Option<Diagnostic> {
             single_quoted(value),
         ));
     }
-    for (open, close) in [('[', ']'), ('{', '}')] {
-        if value.starts_with(open) && !value.contains(close) {
-            let at = line.start + value_at;
-            let end = line.start + line.text.trim_end().len();
-            return Some(
-                Diagnostic::at(
-                    Code::YamlSyntax,
-                    format!("this `{open}` is never closed"),
-                    src.locate(at, at + 1),
-                )
-                .with_help(format!(
-                    "close it at the end of the line: `{}{close}`, or remove it",
-                    line.text.trim()
-                ))
-                .with_replacement(&src.path, end, end, close.to_string()),
-            );
-        }
+    if let Some(found) = unclosed_bracket(src, line, value_at, value) {
+        return Some(found);
     }
     let plain = !value.starts_with(['[', '{', '|', '>', '&', '*', '!', '#']);
     if plain && (value.contains(": ") || value.ends_with(':')) {
@@ -278,6 +263,32 @@ fn value(src: &SourceText, line: Line) -> Option<Diagnostic> {
         ));
     }
     None
+}
+
+/// A flow list or mapping (`[…`, `{…`) opened and never closed on its line.
+fn unclosed_bracket(
+    src: &SourceText,
+    line: Line,
+    value_at: usize,
+    value: &str,
+) -> Option<Diagnostic> {
+    let (open, close) = [('[', ']'), ('{', '}')]
+        .into_iter()
+        .find(|(open, close)| value.starts_with(*open) && !value.contains(*close))?;
+    let at = line.start + value_at;
+    let end = line.start + line.text.trim_end().len();
+    Some(
+        Diagnostic::at(
+            Code::YamlSyntax,
+            format!("this `{open}` is never closed"),
+            src.locate(at, at + 1),
+        )
+        .with_help(format!(
+            "close it at the end of the line: `{}{close}`, or remove it",
+            line.text.trim()
+        ))
+        .with_replacement(&src.path, end, end, close.to_string()),
+    )
 }
 
 /// The byte index of the `'` that closes a single-quoted value (`''` is an escaped quote).
