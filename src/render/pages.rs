@@ -167,7 +167,7 @@ impl Renderer<'_> {
         let mentioned = self.group_entities(lang, counts, false);
         let page = ArticlePage {
             json_ld: self.article_json_ld(lang, article, v),
-            provenance: self.provenance(lang, article, v),
+            provenance: self.provenance(lang, v, &translations),
             figures: self.figures_ctx(lang, v),
             common,
             article: ArticleCtx {
@@ -356,6 +356,7 @@ impl Renderer<'_> {
             dir: &'a str,
             t: &'a serde_yaml::Value,
             site: &'a SiteCtx,
+            nav: &'a Nav,
             languages: Vec<NotFoundLang<'a>>,
         }
         let default = &self.theme.langs[0];
@@ -364,6 +365,7 @@ impl Renderer<'_> {
             dir: default.strings.dir(),
             t: &default.strings.tree,
             site: &default.site,
+            nav: &default.nav,
             languages: self
                 .theme
                 .langs

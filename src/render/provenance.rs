@@ -4,9 +4,11 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use super::context::Translation;
 use super::pages::name_in;
 use super::{Lang, Renderer};
 use crate::graph::{Article, ArticleVersion, Entity};
+use crate::load::facts::SourceRef;
 use crate::urls;
 
 /// A name that links to its entity's page when the site has one.
@@ -14,16 +16,6 @@ use crate::urls;
 pub(super) struct NamedCtx {
     pub name: String,
     pub url: Option<String>,
-}
-
-/// The version a translation was made from.
-#[derive(Debug, Clone, Serialize)]
-pub(super) struct OriginalCtx {
-    pub lang: String,
-    pub name: String,
-    pub dir: String,
-    pub url: String,
-    pub title: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -42,7 +34,7 @@ pub(super) struct ProvenanceCtx {
     /// The time of publication (`14:30`), when the date carries one.
     pub time: Option<String>,
     /// Set on a translation: the original version.
-    pub original: Option<OriginalCtx>,
+    pub original: Option<Translation>,
     pub updated: Option<String>,
     pub updated_iso: Option<String>,
     pub updates: Vec<UpdateCtx>,
@@ -55,30 +47,24 @@ fn time_of(raw: &str) -> Option<String> {
 }
 
 impl Renderer<'_> {
+    /// `translations` are the article's other versions: a translation's original is among them.
     pub(super) fn provenance(
         &self,
         lang: &Lang,
-        article: &Article,
         v: &ArticleVersion,
+        translations: &[Translation],
     ) -> ProvenanceCtx {
         let front = &v.front;
         let original = front
             .original_language
             .as_deref()
-            .filter(|orig| *orig != lang.code)
-            .and_then(|orig| {
-                let version = article.versions.get(orig)?;
-                let other = self.theme.langs.iter().find(|l| l.code == orig)?;
-                Some(OriginalCtx {
-                    lang: orig.to_string(),
-                    name: other.strings.language_name().to_string(),
-                    dir: other.strings.dir().to_string(),
-                    url: self.urls.of(&version.path),
-                    title: version.front.title.clone(),
-                })
-            });
+            .and_then(|orig| translations.iter().find(|t| t.lang == orig))
+            .cloned();
         ProvenanceCtx {
-            source: front.source.as_deref().map(|s| self.named(lang, s)),
+            source: front
+                .source
+                .as_ref()
+                .map(|s| self.source_ctx(lang, &SourceRef::Named(s.clone()))),
             dateline: front.dateline.clone(),
             byline: front.byline.clone(),
             time: time_of(&front.date.raw),
@@ -97,20 +83,6 @@ impl Renderer<'_> {
                     note: u.note.get(&lang.code).cloned(),
                 })
                 .collect(),
-        }
-    }
-
-    /// An entity id, shown by its name and linked; anything else, as written.
-    fn named(&self, lang: &Lang, value: &str) -> NamedCtx {
-        match self.graph.entity(value) {
-            Some(e) => NamedCtx {
-                name: name_in(e, &lang.code).to_string(),
-                url: Some(self.urls.entity(&lang.code, e.id())),
-            },
-            None => NamedCtx {
-                name: value.to_string(),
-                url: None,
-            },
         }
     }
 

@@ -529,28 +529,13 @@ fn new_takes_titles_and_names_per_language() {
 fn init_empty_makes_a_clean_site_without_the_sample() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("newsroom");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_depeche"))
-        .args(["init", "--empty"])
-        .arg(&dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    init_site_with(&dir, &["--empty"]);
     assert!(dir.join("content/articles").is_dir());
     assert!(
         !dir.join("content/articles/alep-offensive-hts.fr.md")
             .exists()
     );
-    let run = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_depeche"))
-            .args(args)
-            .current_dir(&dir)
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| depeche_in(&dir, args);
     let check = run(&["check", "--deny-warnings"]);
     assert!(
         check.status.success(),

@@ -526,13 +526,7 @@ fn an_article_edited_during_the_build_stops_it() {
 /// folder it searched from.
 #[test]
 fn the_site_is_found_from_any_folder_inside_it() {
-    let run = |dir: &std::path::Path, args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_depeche"))
-            .args(args)
-            .current_dir(dir)
-            .output()
-            .unwrap()
-    };
+    let run = |dir: &std::path::Path, args: &[&str]| depeche_in(dir, args);
     let site = TestSite::frozen();
     let inside = run(&site.path("content/articles"), &["check"]);
     assert!(

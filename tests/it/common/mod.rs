@@ -14,10 +14,20 @@ pub(crate) fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Runs `depeche init dir` and asserts it succeeded.
-pub(crate) fn init_site(dir: &Path) {
+/// Runs the real binary in `dir`.
+pub(crate) fn depeche_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_depeche"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run depeche")
+}
+
+/// `depeche init <dir>` with `options` (`--empty`), which must succeed.
+pub(crate) fn init_site_with(dir: &Path, options: &[&str]) {
     let out = Command::new(env!("CARGO_BIN_EXE_depeche"))
         .arg("init")
+        .args(options)
         .arg(dir)
         .output()
         .unwrap();
@@ -26,6 +36,11 @@ pub(crate) fn init_site(dir: &Path) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// `depeche init <dir>`, which must succeed.
+pub(crate) fn init_site(dir: &Path) {
+    init_site_with(dir, &[]);
 }
 
 /// A throwaway copy of a site (the shipped one by default), built and inspected in isolation.
@@ -117,11 +132,7 @@ impl TestSite {
 
     /// Runs the real binary in the site's root.
     pub(crate) fn depeche(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_depeche"))
-            .args(args)
-            .current_dir(self.root())
-            .output()
-            .expect("run depeche")
+        depeche_in(self.root(), args)
     }
 
     /// Builds and asserts success; returns stdout.
