@@ -53,6 +53,7 @@ fn stages(c: &mut Criterion) {
         collect_text: false,
         html: true,
         snippets: true,
+        text_limit: 0,
     };
     group.bench_function("annotate_markdown", |b| {
         b.iter(|| annotator.annotate(black_box(&src), split.body_start, "fr"))

@@ -3,7 +3,7 @@
 use std::time::{Duration, Instant};
 
 use crate::config::Config;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::render::StreamError;
 use crate::site::{BuildError, Options, Purpose, Site, load_config};
 use crate::write::{self, Report};
@@ -40,19 +40,33 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
     };
     let site = Site::from_config(config, options.drafts, Purpose::Render)?;
     stage("load+annotate+link");
-    let staging = output.stage(&site.plan)?;
-    // Each page is minified and written as soon as it is rendered: the site is never all in
-    // memory at once.
-    let pages = site
-        .renderer()
-        .render_streaming(&site.plan, |page| staging.write(page))
-        .map_err(|e| {
-            staging.abandon();
-            match e {
-                StreamError::Render(d) => BuildError::from(d),
-                StreamError::Sink(e) => BuildError::from(Diagnostic::from(e)),
-            }
-        })?;
+    let mut staging = output.stage(&site.plan)?;
+    // The search index is made from the content on its own threads while the pages render.
+    let (rendered, bundles) = std::thread::scope(|scope| {
+        let index = scope.spawn(|| crate::search::index(&site.config, &site.graph, &site.bodies));
+        let rendered = site
+            .renderer()
+            .render_streaming(&site.plan, |page| staging.write(page));
+        let bundles = index
+            .join()
+            .unwrap_or_else(|_| Err(Diagnostic::new(Code::WriteFailed, "the search index failed", None)));
+        (rendered, bundles)
+    });
+    let mut pages = rendered.map_err(|e| {
+        staging.abandon();
+        match e {
+            StreamError::Render(d) => BuildError::from(d),
+            StreamError::Sink(e) => BuildError::from(Diagnostic::from(e)),
+        }
+    })?;
+    let bundles = bundles.inspect_err(|_| staging.abandon())?;
+    let folders: Vec<String> = site
+        .config
+        .languages
+        .iter()
+        .map(|code| crate::search::bundle_dir(code))
+        .collect();
+    pages.extend(staging.write_unnamed(&folders, &bundles)?);
     stage("render+minify+write");
     let report = staging.finish(&site.statics, &pages)?;
     stage("static+swap");

@@ -31,7 +31,14 @@ struct RawConfig {
     #[serde(default)]
     articles_per_page: Option<usize>,
     time_zone: Option<String>,
+    #[serde(default)]
+    search_text_chars: Option<usize>,
 }
+
+/// How much of an article's text the search index holds unless site.yaml says otherwise: the
+/// lead paragraphs of a dispatch, where wire copy puts who, what, where and when (and the
+/// whole of a short one). Every entity an article mentions is indexed whatever its place.
+pub const DEFAULT_SEARCH_TEXT_CHARS: usize = 1_500;
 
 /// The validated site configuration.
 #[derive(Debug, Clone)]
@@ -60,6 +67,9 @@ pub struct Config {
     pub articles_per_page: usize,
     /// The UTC offset the site's dates are in (`+01:00`), for the times feeds give.
     pub time_zone: String,
+    /// How much of each article's text (and entity's prose) the search index holds, in bytes
+    /// of text, whole paragraphs at a time; 0 for all of it.
+    pub search_text_chars: usize,
     /// Publish articles dated after today (`--future`); otherwise they wait for their date.
     pub publish_future: bool,
 }
@@ -128,6 +138,11 @@ impl Config {
                 cname: raw.cname,
                 articles_per_page: raw.articles_per_page.unwrap_or(50),
                 publish_future: false,
+                search_text_chars: match raw.search_text_chars {
+                    Some(0) => usize::MAX,
+                    Some(n) => n,
+                    None => DEFAULT_SEARCH_TEXT_CHARS,
+                },
                 time_zone: raw
                     .time_zone
                     .clone()

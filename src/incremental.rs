@@ -19,6 +19,7 @@ use crate::load;
 use crate::outputs::{self, Output, Source, Stage};
 use crate::render::{Page, StreamError, Theme};
 use crate::site::{BuildError, Options, Purpose, Site};
+use crate::search::{self, Indexer};
 use crate::urls::Urls;
 
 /// A built site kept in memory with everything needed to rebuild part of it. Pages are
@@ -30,6 +31,8 @@ pub struct Session {
     /// Every page's path, languages and date (what summaries are made from), without content.
     pages: BTreeMap<String, Page>,
     cache: Mutex<PageCache>,
+    /// The search index, kept to take edited articles' records.
+    search: Indexer,
 }
 
 /// What a rebuild changed.
@@ -53,12 +56,25 @@ impl Session {
             lock(&cache).insert(&page.path, &page.content);
             Ok::<(), std::convert::Infallible>(())
         };
-        let pages = match site.renderer().render_streaming(&site.plan, keep) {
+        let search = Indexer::start(&site.config.languages);
+        let (rendered, indexed) = std::thread::scope(|scope| {
+            let indexed = scope.spawn(|| {
+                search::add_all(&search, &site.config, &site.graph, &site.bodies)?;
+                search.publish()
+            });
+            let rendered = site.renderer().render_streaming(&site.plan, keep);
+            (rendered, indexed.join())
+        });
+        let pages = match rendered {
             Ok(pages) => pages,
             Err(StreamError::Render(d)) => return Err(d.into()),
             Err(StreamError::Sink(never)) => match never {},
         };
+        if let Ok(Err(d)) = indexed {
+            return Err(d.into());
+        }
         Ok(Session {
+            search,
             options: options.clone(),
             pages: pages
                 .into_iter()
@@ -85,6 +101,9 @@ impl Session {
         if let Some(content) = lock(&self.cache).get(path) {
             return Some(Ok(content));
         }
+        if let Some(file) = self.search_file(path) {
+            return Some(Ok(file));
+        }
         if !self.pages.contains_key(path) {
             return None;
         }
@@ -96,6 +115,13 @@ impl Session {
             Ok(page) => Some(Ok(lock(&self.cache).insert(path, &page.content))),
             Err(d) => Some(Err(d)),
         }
+    }
+
+    /// A file of a search bundle, as last published.
+    fn search_file(&self, path: &str) -> Option<Arc<[u8]>> {
+        let files = self.search.files();
+        let files = files.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        files.get(path).cloned()
     }
 
     /// A summary (a sitemap), made again from every page's path, languages and date.
@@ -240,6 +266,7 @@ impl Session {
         match apply(site, &mut self.pages, &self.cache, &touched, plans) {
             Ok(update) => {
                 site.parts.documents = edit.documents;
+                reindex(&self.search, site, &edit.keys);
                 Ok(Some(update))
             }
             Err(d) => {
@@ -340,6 +367,7 @@ impl Session {
             collect_text: false,
             html: false,
             snippets: true,
+            text_limit: 0,
         };
         let mut problems = Vec::new();
         let mut fresh = Vec::new();
@@ -523,6 +551,29 @@ impl PageCache {
     }
 }
 
+/// Gives the search index the edited articles' new records and has it publish its bundles
+/// again in the background: pages are served at once, the search a moment later (about a
+/// second on a site of 10,000 articles; see docs/benchmarks.md).
+fn reindex(search: &Indexer, site: &Site, keys: &BTreeSet<String>) {
+    let config = &site.config;
+    let urls = Urls::new(&config.base_path);
+    for article in keys.iter().filter_map(|key| site.graph.article(key)) {
+        for (lang, code) in config.languages.iter().enumerate() {
+            let Some(version) = article.versions.get(code) else {
+                continue;
+            };
+            let limit = config.search_text_chars;
+            // A file that changed again since is indexed by the rebuild that follows.
+            if let Ok(record) =
+                search::article_record(&site.graph, &site.bodies, &urls, limit, lang, version)
+            {
+                search.add(record);
+            }
+        }
+    }
+    search.publish_later();
+}
+
 /// The outputs an edit of some articles touches: those articles' pages, some or all pages of
 /// these entities (`None`: all), some or all listings of these languages.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -547,8 +598,9 @@ impl Selection {
                 page: Some(page),
             } => page_of(&self.listing_languages, lang, page),
             Source::Listing { lang, page: None } => self.listing_languages.contains_key(lang),
-            // Summaries follow from the pages; the rest does not depend on articles.
-            Source::Pages | Source::Site | Source::Static => false,
+            // Summaries follow from the pages, and the search index is made again apart from
+            // them (see `Session::reindex`); the rest does not depend on articles.
+            Source::Pages | Source::Content | Source::Site | Source::Static => false,
         }
     }
 }

@@ -19,6 +19,7 @@ pub mod rename;
 pub mod render;
 pub mod report;
 pub mod scaffold;
+mod search;
 pub mod serve;
 pub mod site;
 pub mod source;

@@ -64,7 +64,12 @@ impl Urls {
         self.of(&entity_path(lang, id, page))
     }
 
-    /// The entity index of a language.
+    /// A language's search page.
+    pub fn search(&self, lang: &str) -> String {
+        self.of(&search_path(lang))
+    }
+
+    /// A language's entity index.
     pub fn entities(&self, lang: &str) -> String {
         self.of(&entities_path(lang))
     }
@@ -131,6 +136,11 @@ pub fn entities_path(lang: &str) -> String {
 /// The output file of the data of a language's entity preview cards.
 pub fn previews_path(lang: &str) -> String {
     format!("{lang}/previews.json")
+}
+
+/// The output file of a language's search page.
+pub fn search_path(lang: &str) -> String {
+    format!("{lang}/search/index.html")
 }
 
 /// The output file of a language's Atom feed.

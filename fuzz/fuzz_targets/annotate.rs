@@ -39,6 +39,7 @@ fuzz_target!(|body: &str| {
             collect_text: true,
             html: true,
             snippets: true,
+            text_limit: 0,
         };
         let src = SourceText::new("content/articles/a.fr.md", body.to_string());
         let out = annotator.annotate(&src, 0, "fr");

@@ -92,6 +92,7 @@ pub(crate) fn analyze(config: Config, options: AnalyzeOptions) -> Analysis {
         collect_text: options.suggest,
         html: false,
         snippets: !options.check_only,
+        text_limit: 0,
     };
     let prose_annotator = Annotator {
         html: !options.check_only,
@@ -310,8 +311,9 @@ impl Bodies {
     }
 }
 
-impl ArticleBodies for Bodies {
-    fn html(&self, doc: &Document) -> Result<String, Diagnostic> {
+impl Bodies {
+    /// Annotates `doc` again from its file, which must not have changed since it was loaded.
+    fn annotate(&self, doc: &Document, html: bool, text_limit: usize) -> Result<Annotated, Diagnostic> {
         let src = crate::source::read(&self.root, &self.root.join(&doc.source))?;
         if graph::digest(&src.text) != doc.digest {
             // Its mentions, backlinks and listings were made from the earlier text.
@@ -325,17 +327,39 @@ impl ArticleBodies for Bodies {
             )
             .with_help("build again; the previous output is kept as it was"));
         }
-        let annotator = Annotator {
+        Ok(self
+            .annotator(html, text_limit)
+            .annotate(&src, doc.body_start, &doc.lang))
+    }
+
+    fn annotator(&self, html: bool, text_limit: usize) -> Annotator<'_> {
+        Annotator {
             lexicon: &self.lexicon,
             urls: &self.urls,
             targets: &self.targets,
             allow_html: self.allow_html,
             link_every_mention: self.link_every_mention,
             collect_text: false,
-            html: true,
+            html,
             snippets: false,
-        };
-        Ok(annotator.annotate(&src, doc.body_start, &doc.lang).html)
+            text_limit,
+        }
+    }
+
+    /// The text of an article's body, block by block, up to about `limit` bytes.
+    pub fn text(&self, doc: &Document, limit: usize) -> Result<String, Diagnostic> {
+        Ok(self.annotate(doc, false, limit)?.text)
+    }
+
+    /// The text of an entity's prose in one language, up to about `limit` bytes.
+    pub fn prose_text(&self, src: &crate::source::SourceText, lang: &str, limit: usize) -> String {
+        self.annotator(false, limit).annotate(src, 0, lang).text
+    }
+}
+
+impl ArticleBodies for Bodies {
+    fn html(&self, doc: &Document) -> Result<String, Diagnostic> {
+        Ok(self.annotate(doc, true, 0)?.html)
     }
 }
 

@@ -60,6 +60,9 @@ pub struct Annotated {
     pub mention_counts: Vec<(Arc<str>, u32)>,
     /// Problems found, located in the file.
     pub problems: Vec<Diagnostic>,
+    /// The text, block by block, up to [`Annotator::text_limit`] bytes (a block is never cut):
+    /// what the search index holds.
+    pub text: String,
     /// Byte ranges of plain prose (outside code, links and annotations), when asked for: where
     /// unannotated mentions are looked for.
     pub text_spans: Vec<(usize, usize)>,
@@ -87,6 +90,8 @@ pub struct Annotator<'a> {
     pub html: bool,
     /// Keep the sentence around each mention: what the backlinks of entity pages quote.
     pub snippets: bool,
+    /// Keep the text, up to about this many bytes, in [`Annotated::text`] (0: none).
+    pub text_limit: usize,
 }
 
 fn options() -> Options {
@@ -320,12 +325,7 @@ impl Annotator<'_> {
             } else {
                 events.for_each(drop);
             }
-            flush_block(
-                &mut pass.block,
-                &mut pass.pending,
-                &mut pass.out.mentions,
-                self.snippets,
-            );
+            pass.flush_block(self.snippets, self.text_limit);
             broken |= self.broken_brackets(src, &pass.prose_runs, &mut pass.problems);
             pass.prose_runs.clear();
             if (pass.problems.full() || pass.too_deep) && end < body.len() {
@@ -423,12 +423,7 @@ impl Annotator<'_> {
     /// A block closes the sentence of the mentions before it; code is not prose.
     fn start_tag<'e>(&self, p: &mut Pass<'_>, tag: Tag<'e>, ready: &mut VecDeque<Event<'e>>) {
         if is_block(&tag) {
-            flush_block(
-                &mut p.block,
-                &mut p.pending,
-                &mut p.out.mentions,
-                self.snippets,
-            );
+            p.flush_block(self.snippets, self.text_limit);
         }
         if matches!(tag, Tag::CodeBlock(_)) {
             p.code_depth += 1;
@@ -449,12 +444,7 @@ impl Annotator<'_> {
             p.code_depth = p.code_depth.saturating_sub(1);
         }
         if is_block_end(tag) {
-            flush_block(
-                &mut p.block,
-                &mut p.pending,
-                &mut p.out.mentions,
-                self.snippets,
-            );
+            p.flush_block(self.snippets, self.text_limit);
         }
         ready.push_back(Event::End(tag));
     }
@@ -855,21 +845,27 @@ fn html_dropped(src: &SourceText, span: (usize, usize), count: usize) -> Diagnos
     .with_help("pages show Markdown only; if this HTML is yours and trusted, set `allow_html: true` in site.yaml to keep it")
 }
 
-/// Closes the current block of text: every mention in it gets its sentence.
-fn flush_block(
-    block: &mut String,
-    pending: &mut Vec<PendingSnippet>,
-    mentions: &mut [Mention],
-    snippets: bool,
-) {
-    if snippets && !pending.is_empty() {
-        let sentences = snippet::Sentences::new(block);
-        for p in pending.iter() {
-            mentions[p.mention].snippet = Some(Box::new(sentences.around(p.start, p.end)));
+impl Pass<'_> {
+    /// Closes the current block of text: every mention in it gets its sentence, and the text
+    /// is kept while [`Annotated::text`] holds less than `text_limit` bytes.
+    fn flush_block(&mut self, snippets: bool, text_limit: usize) {
+        if snippets && !self.pending.is_empty() {
+            let sentences = snippet::Sentences::new(&self.block);
+            for p in &self.pending {
+                self.out.mentions[p.mention].snippet =
+                    Some(Box::new(sentences.around(p.start, p.end)));
+            }
         }
+        let block = self.block.trim();
+        if self.out.text.len() < text_limit && !block.is_empty() {
+            if !self.out.text.is_empty() {
+                self.out.text.push('\n');
+            }
+            self.out.text.push_str(block);
+        }
+        self.pending.clear();
+        self.block.clear();
     }
-    pending.clear();
-    block.clear();
 }
 
 /// How much raw HTML opens (positive) or closes: start tags of elements that have an end tag,

@@ -34,6 +34,7 @@ fn run(body: &str, allow_html: bool) -> Annotated {
         collect_text: true,
         html: true,
         snippets: true,
+        text_limit: 0,
     };
     let text = format!("---\ntitle: t\n---\n{body}");
     let src = SourceText::new("content/articles/a.fr.md", text);

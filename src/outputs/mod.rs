@@ -53,6 +53,11 @@ pub(crate) enum Kind {
     Sitemap { part: usize },
     /// What the preview cards of a language's entity mentions show (`<lang>/previews.json`).
     Previews { lang: usize },
+    /// A language's search page.
+    Search { lang: usize },
+    /// A language's search index, a folder of files named after their content; the plan
+    /// lists the one file whose name is fixed, [`crate::search::ENTRY_FILE`].
+    SearchIndex { lang: usize },
     /// `robots.txt`, naming the sitemap.
     Robots,
     /// `site.webmanifest`: the site's name and icon for browsers that install it.
@@ -63,6 +68,8 @@ pub(crate) enum Kind {
     Cname,
     /// A file copied from `static/`.
     Static(PathBuf),
+    /// A built-in file (the style sheet, scripts, icon) the site's `static/` does not replace.
+    Asset(usize),
 }
 
 /// One file of the output: its `/`-separated path relative to the output folder and its kind.
@@ -86,6 +93,8 @@ pub(crate) enum Source<'a> {
     Listing { lang: &'a str, page: Option<usize> },
     /// Every page's path, languages and date.
     Pages,
+    /// The text of every article and entity.
+    Content,
     /// Only the configuration and the templates.
     Site,
     /// A file of `static/`.
@@ -99,6 +108,8 @@ pub(crate) enum Stage {
     Page,
     /// After every page, from their paths, languages and dates.
     Summary,
+    /// Beside the pages, from every article's and entity's text.
+    Index,
     /// Copied, not rendered.
     Copy,
 }
@@ -114,12 +125,15 @@ impl Kind {
             Kind::Entity { .. } => &["entity.html"],
             Kind::Feed { .. } | Kind::EntityFeed { .. } => &["atom.xml"],
             Kind::NotFound => &["404.html"],
+            Kind::Search { .. } => &["search.html"],
             Kind::Sitemap { .. } => &["sitemap.xml", "sitemap_index.xml"],
             Kind::Previews { .. }
+            | Kind::SearchIndex { .. }
             | Kind::Robots
             | Kind::Manifest
             | Kind::NoJekyll
             | Kind::Cname
+            | Kind::Asset(_)
             | Kind::Static(_) => &[],
         }
     }
@@ -134,11 +148,14 @@ impl Kind {
             | Kind::EntityFeed { .. }
             | Kind::NotFound
             | Kind::Previews { .. }
+            | Kind::Search { .. }
             | Kind::Robots
             | Kind::Manifest
             | Kind::NoJekyll
+            | Kind::Asset(_)
             | Kind::Cname => Stage::Page,
             Kind::Sitemap { .. } => Stage::Summary,
+            Kind::SearchIndex { .. } => Stage::Index,
             Kind::Static(_) => Stage::Copy,
         }
     }
@@ -169,13 +186,16 @@ impl Output {
             },
             Kind::EntityFeed { entity, .. } => Source::EntityBacklinks(graph.entities[entity].id()),
             Kind::Sitemap { .. } => Source::Pages,
+            Kind::SearchIndex { .. } => Source::Content,
             // Made of entities only: an entity's edit rebuilds the site.
             Kind::NotFound
             | Kind::Previews { .. }
+            | Kind::Search { .. }
             | Kind::Robots
             | Kind::Manifest
             | Kind::NoJekyll
             | Kind::Cname => Source::Site,
+            Kind::Asset(_) => Source::Static,
             Kind::Static(_) => Source::Static,
         }
     }
@@ -202,9 +222,12 @@ impl Output {
             Kind::NoJekyll => Origin::Site("GitHub Pages marker"),
             Kind::Robots => Origin::Site("robots.txt"),
             Kind::Previews { .. } => Origin::Site("entity previews"),
+            Kind::Search { .. } => Origin::Site("search page"),
+            Kind::SearchIndex { .. } => Origin::Site("search index"),
             Kind::Manifest => Origin::Site("web app manifest"),
             Kind::Cname => Origin::Site("CNAME file"),
             Kind::Static(file) => Origin::Static(file.clone()),
+            Kind::Asset(_) => Origin::Site("built-in asset"),
         }
     }
 }
@@ -257,6 +280,9 @@ pub(crate) fn plan(config: &Config, graph: &Graph, statics: &[(String, PathBuf)]
         add(urls::entities_path(code), Kind::EntityIndex { lang });
         add(urls::feed_path(code), Kind::Feed { lang });
         add(urls::previews_path(code), Kind::Previews { lang });
+        add(urls::search_path(code), Kind::Search { lang });
+        let index = crate::search::bundle_dir(code) + crate::search::ENTRY_FILE;
+        add(index, Kind::SearchIndex { lang });
         let homes = home_pages(config, graph, code);
         for page in 1..=homes {
             let root = false;
@@ -301,6 +327,11 @@ pub(crate) fn plan(config: &Config, graph: &Graph, statics: &[(String, PathBuf)]
     for (path, file) in statics {
         let shown = source::display_path(&config.root, file);
         add(path.clone(), Kind::Static(shown));
+    }
+    for (asset, (path, _)) in crate::render::ASSETS.iter().enumerate() {
+        if !statics.iter().any(|(p, _)| p == path) {
+            add(path.to_string(), Kind::Asset(asset));
+        }
     }
     plan
 }

@@ -75,6 +75,22 @@ impl Strings {
         node.as_str()
     }
 
+    /// The plural forms of a string (`one: …`, `other: …`), in the order the file gives them.
+    pub(crate) fn forms(&self, path: &[&str]) -> Vec<(String, String)> {
+        let mut node = &self.tree;
+        for key in path {
+            match node.get(*key) {
+                Some(next) => node = next,
+                None => return Vec::new(),
+            }
+        }
+        node.as_mapping()
+            .into_iter()
+            .flatten()
+            .filter_map(|(k, v)| Some((k.as_str()?.to_string(), v.as_str()?.to_string())))
+            .collect()
+    }
+
     /// The language's own name for itself (e.g. `Français`), or its code.
     pub(crate) fn language_name(&self) -> &str {
         self.get(&["language_name"]).unwrap_or(&self.lang)

@@ -8,6 +8,8 @@ mod pages;
 mod provenance;
 pub(crate) mod templates;
 
+pub(crate) use templates::ASSETS;
+
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
@@ -121,6 +123,7 @@ impl Theme {
                     nav: Nav {
                         home: urls.home(code),
                         entities: urls.entities(code),
+                        search: urls.search(code),
                         feed: urls.feed(code),
                     },
                     strings,
@@ -241,7 +244,9 @@ impl<'a> Renderer<'a> {
                 let domain = self.config.cname.as_deref().unwrap_or_default();
                 Ok(Page::plain(path, format!("{domain}\n")))
             }
-            Kind::Sitemap { .. } | Kind::Static(_) => return None,
+            Kind::Search { lang } => self.search_page(self.lang(lang), path),
+            Kind::Asset(asset) => Ok(Page::plain(path, templates::ASSETS[asset].1.to_string())),
+            Kind::Sitemap { .. } | Kind::SearchIndex { .. } | Kind::Static(_) => return None,
         })
     }
 

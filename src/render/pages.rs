@@ -349,6 +349,41 @@ impl Renderer<'_> {
         Ok(page)
     }
 
+    /// The search page: a form that searches the language's index with JavaScript and, without
+    /// it, leads to the entity index.
+    pub(super) fn search_page(&self, lang: &Lang, path: String) -> Result<Page, Diagnostic> {
+        #[derive(Serialize)]
+        struct Search<'a> {
+            #[serde(flatten)]
+            common: Common<'a>,
+            /// The bundle's script, under the base path.
+            pagefind: String,
+            /// Where the form goes without JavaScript.
+            entities: String,
+            /// The count of results in each plural form the language has, in the order of its
+            /// translation file (the template engine's maps have none).
+            result_counts: Vec<(String, String)>,
+        }
+        let versions = self.every_language(urls::search_path);
+        let description = lang
+            .strings
+            .get(&["ui", "search_intro"])
+            .map(str::to_string);
+        let common = self.common(lang, &path, &versions, description);
+        let data = Search {
+            common,
+            pagefind: self
+                .urls
+                .of(&(crate::search::bundle_dir(&lang.code) + "pagefind.js")),
+            entities: self.urls.entities(&lang.code),
+            result_counts: lang.strings.forms(&["ui", "search_results"]),
+        };
+        let mut page = self.render_localized(lang, "search.html", path, &data, &versions)?;
+        // A search page has nothing of its own for search engines.
+        page.alternates.clear();
+        Ok(page)
+    }
+
     pub(super) fn not_found(&self, path: String) -> Result<Page, Diagnostic> {
         #[derive(Serialize)]
         struct NotFound<'a> {

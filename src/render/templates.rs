@@ -19,6 +19,7 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../templates/entities.html"),
     ),
     ("404.html", include_str!("../../templates/404.html")),
+    ("search.html", include_str!("../../templates/search.html")),
     (
         "components.html",
         include_str!("../../templates/components.html"),
@@ -34,6 +35,15 @@ const BUILTIN: &[(&str, &str)] = &[
 pub(crate) fn builtin() -> &'static [(&'static str, &'static str)] {
     BUILTIN
 }
+
+/// The files every page may ask for, published at the site's root unless the site's `static/`
+/// has its own of the same name.
+pub(crate) const ASSETS: &[(&str, &str)] = &[
+    ("style.css", include_str!("../../static/style.css")),
+    ("previews.js", include_str!("../../static/previews.js")),
+    ("search.js", include_str!("../../static/search.js")),
+    ("favicon.svg", include_str!("../../static/favicon.svg")),
+];
 
 /// The compiled templates and their sources, to locate errors.
 pub(crate) struct Templates {

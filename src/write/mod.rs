@@ -24,6 +24,7 @@ use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::outputs;
 use crate::render::Page;
+use rayon::prelude::*;
 
 /// What a build wrote.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -206,8 +207,12 @@ impl Staging {
     /// Writes one page (minified when it is HTML); returns what [`Staging::finish`] records
     /// of it. Safe to call from many threads.
     pub(crate) fn write(&self, page: &Page) -> Result<Record, WriteError> {
-        let path = self.dir().join(&page.path);
-        if !self.planned.contains(&page.path) {
+        self.write_bytes(&page.path, page.content.as_bytes())
+    }
+
+    fn write_bytes(&self, rel: &str, bytes: &[u8]) -> Result<Record, WriteError> {
+        let path = self.dir().join(rel);
+        if !self.planned.contains(rel) {
             // Every file must be journaled before it is written, or a killed build could
             // leave a file depeche would not recognise as its own.
             return Err(WriteError {
@@ -216,22 +221,22 @@ impl Staging {
                 source: io::Error::other("not in the build's plan"),
             });
         }
-        let hash = manifest::hash(page.content.as_bytes());
+        let hash = manifest::hash(bytes);
         let existing = fs::symlink_metadata(&path).ok();
         // The staging folder holds an earlier build: a file made from the same page is left
         // alone, neither minified nor written, which spares most of a rebuild's work.
         if let Some(meta) = &existing
-            && let Some(record) = self.known.find(&page.path, meta)
+            && let Some(record) = self.known.find(rel, meta)
             && record.hash == hash
         {
             return Ok(*record);
         }
         let minified;
-        let content = if page.path.ends_with(".html") && page.content.len() <= MINIFY_UP_TO {
-            minified = minify(&page.content);
+        let content = if rel.ends_with(".html") && bytes.len() <= MINIFY_UP_TO {
+            minified = minify(std::str::from_utf8(bytes).unwrap_or_default());
             &minified[..]
         } else {
-            page.content.as_bytes()
+            bytes
         };
         let meta = match existing {
             Some(meta)
@@ -244,6 +249,47 @@ impl Staging {
             _ => write_file(&path, content)?,
         };
         Ok(Record::new(hash, &meta))
+    }
+
+    /// Writes files whose names were not known when the build was planned (the search
+    /// bundles, named after their content), each inside the folder of a planned file of
+    /// `folders`. They are journaled before any is written, as the plan was.
+    pub(crate) fn write_unnamed(
+        &mut self,
+        folders: &[String],
+        files: &[(String, Vec<u8>)],
+    ) -> Result<Vec<(Page, Record)>, Diagnostic> {
+        for (rel, _) in files {
+            let inside = folders
+                .iter()
+                .any(|folder| rel.starts_with(folder) && !rel[folder.len()..].contains(".."));
+            if !inside {
+                let path = self.dir().join(rel);
+                return self.fail_cleanly(Err(WriteError {
+                    action: "write unplanned file",
+                    path,
+                    source: io::Error::other("outside the folders planned for it"),
+                }));
+            }
+            self.known.files.entry(rel.clone()).or_insert(None);
+            self.planned.insert(rel.clone());
+        }
+        let journal = self.known.save(self.dir());
+        self.fail_cleanly(io("write", self.dir(), journal))?;
+        let written = files
+            .par_iter()
+            .map(|(rel, bytes)| {
+                let record = self.write_bytes(rel, bytes)?;
+                let page = Page {
+                    path: rel.clone(),
+                    content: String::new(),
+                    alternates: Vec::new(),
+                    lastmod: None,
+                };
+                Ok((page, record))
+            })
+            .collect();
+        self.fail_cleanly(written)
     }
 
     /// Copies `static/`, removes what this build did not write, and swaps the folder in. On
@@ -421,6 +467,7 @@ mod tests {
             cname: None,
             articles_per_page: 50,
             publish_future: false,
+            search_text_chars: 0,
             time_zone: "+00:00".into(),
         }
     }

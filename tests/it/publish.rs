@@ -69,7 +69,9 @@ fn large_sites_get_a_sitemap_index_listing_every_page_once() {
     for lang in ["fr", "en"] {
         for entry in walkdir::WalkDir::new(public.join(lang)) {
             let entry = entry.unwrap();
-            if entry.file_name() == "index.html" {
+            // Search pages are for readers only (noindex), not in the sitemap.
+            let search = entry.path().parent().is_some_and(|p| p.ends_with("search"));
+            if entry.file_name() == "index.html" && !search {
                 let rel = entry
                     .path()
                     .strip_prefix(&public)

@@ -391,15 +391,18 @@ fn pages_are_minified_self_contained_and_reproducible() {
                     .unwrap_or_default();
                 assert!(url.starts_with(PREFIX), "{rel} loads {url} from elsewhere");
             }
-            // Structured data, and one deferred script of the site's own that adds preview
-            // cards to mentions, which are plain links without it.
+            // Structured data, and deferred scripts of the site's own: one that adds preview
+            // cards to mentions, which are plain links without it, and on search pages the
+            // one that searches (the form leads to the entity index without it).
+            let own = |s: &scraper::ElementRef, name: &str| {
+                attr(s, "src") == format!("{PREFIX}{name}") && s.value().attr("defer").is_some()
+            };
+            let search_page = rel.ends_with("/search/index.html");
             let scripts = select(&doc, "script");
             assert!(
-                scripts
-                    .iter()
-                    .all(|s| attr(s, "type") == "application/ld+json"
-                        || (attr(s, "src") == format!("{PREFIX}previews.js")
-                            && s.value().attr("defer").is_some())),
+                scripts.iter().all(|s| attr(s, "type") == "application/ld+json"
+                    || own(s, "previews.js")
+                    || (search_page && own(s, "search.js"))),
                 "{rel} runs a script"
             );
         }
