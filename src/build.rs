@@ -47,9 +47,13 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
         let rendered = site
             .renderer()
             .render_streaming(&site.plan, |page| staging.write(page));
-        let bundles = index
-            .join()
-            .unwrap_or_else(|_| Err(Diagnostic::new(Code::WriteFailed, "the search index failed", None)));
+        let bundles = index.join().unwrap_or_else(|_| {
+            Err(Diagnostic::new(
+                Code::WriteFailed,
+                "the search index failed",
+                None,
+            ))
+        });
         (rendered, bundles)
     });
     let mut pages = rendered.map_err(|e| {

@@ -33,12 +33,14 @@ struct RawConfig {
     time_zone: Option<String>,
     #[serde(default)]
     search_text_chars: Option<usize>,
+    #[serde(default)]
+    build_search_index: Option<bool>,
 }
 
 /// How much of an article's text the search index holds unless site.yaml says otherwise: the
 /// lead paragraphs of a dispatch, where wire copy puts who, what, where and when (and the
 /// whole of a short one). Every entity an article mentions is indexed whatever its place.
-pub const DEFAULT_SEARCH_TEXT_CHARS: usize = 1_500;
+pub const DEFAULT_SEARCH_TEXT_CHARS: usize = 600;
 
 /// The validated site configuration.
 #[derive(Debug, Clone)]
@@ -67,6 +69,9 @@ pub struct Config {
     pub articles_per_page: usize,
     /// The UTC offset the site's dates are in (`+01:00`), for the times feeds give.
     pub time_zone: String,
+    /// Build the search index and search pages (on by default; see docs/benchmarks.md for
+    /// what it costs a large site).
+    pub build_search_index: bool,
     /// How much of each article's text (and entity's prose) the search index holds, in bytes
     /// of text, whole paragraphs at a time; 0 for all of it.
     pub search_text_chars: usize,
@@ -138,6 +143,7 @@ impl Config {
                 cname: raw.cname,
                 articles_per_page: raw.articles_per_page.unwrap_or(50),
                 publish_future: false,
+                build_search_index: raw.build_search_index.unwrap_or(true),
                 search_text_chars: match raw.search_text_chars {
                     Some(0) => usize::MAX,
                     Some(n) => n,

@@ -18,8 +18,8 @@ use crate::graph::{Document, Graph};
 use crate::load;
 use crate::outputs::{self, Output, Source, Stage};
 use crate::render::{Page, StreamError, Theme};
-use crate::site::{BuildError, Options, Purpose, Site};
 use crate::search::{self, Indexer};
+use crate::site::{BuildError, Options, Purpose, Site};
 use crate::urls::Urls;
 
 /// A built site kept in memory with everything needed to rebuild part of it. Pages are
@@ -56,7 +56,7 @@ impl Session {
             lock(&cache).insert(&page.path, &page.content);
             Ok::<(), std::convert::Infallible>(())
         };
-        let search = Indexer::start(&site.config.languages);
+        let search = Indexer::start(&site.config);
         let (rendered, indexed) = std::thread::scope(|scope| {
             let indexed = scope.spawn(|| {
                 search::add_all(&search, &site.config, &site.graph, &site.bodies)?;
@@ -120,7 +120,9 @@ impl Session {
     /// A file of a search bundle, as last published.
     fn search_file(&self, path: &str) -> Option<Arc<[u8]>> {
         let files = self.search.files();
-        let files = files.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let files = files
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         files.get(path).cloned()
     }
 
@@ -555,6 +557,9 @@ impl PageCache {
 /// again in the background: pages are served at once, the search a moment later (about a
 /// second on a site of 10,000 articles; see docs/benchmarks.md).
 fn reindex(search: &Indexer, site: &Site, keys: &BTreeSet<String>) {
+    if !search.is_active() {
+        return;
+    }
     let config = &site.config;
     let urls = Urls::new(&config.base_path);
     for article in keys.iter().filter_map(|key| site.graph.article(key)) {

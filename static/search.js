@@ -11,9 +11,12 @@
   const lang = document.documentElement.lang;
   const data = form.dataset;
   const plurals = new Intl.PluralRules(lang);
-  const shown = 20;
+  // Results are shown ten at a time: each one loads its excerpt.
+  const step = 10;
+  const more = document.querySelector(".search-more");
   let pagefind = null;
   let latest = 0;
+  let pending = [];
 
   const load = () => {
     if (!pagefind) {
@@ -78,20 +81,34 @@
     history.replaceState(null, "", url);
     if (!query.trim()) {
       list.replaceChildren();
+      pending = [];
+      more.hidden = true;
       status.textContent = "";
       return;
     }
     try {
       const module = await load();
       const found = await module.search(query);
-      const results = await Promise.all(found.results.slice(0, shown).map((r) => r.data()));
       if (mine !== latest) return;
-      list.replaceChildren(...results.map(item));
+      list.replaceChildren();
+      pending = found.results;
+      await showMore(mine);
       announce(found.results.length);
     } catch (error) {
       if (mine === latest) status.textContent = data.failed;
     }
   };
+
+  const showMore = async (mine) => {
+    const next = pending.slice(0, step);
+    pending = pending.slice(step);
+    const results = await Promise.all(next.map((r) => r.data()));
+    if (mine !== latest) return;
+    list.append(...results.map(item));
+    more.hidden = pending.length === 0;
+  };
+
+  more.addEventListener("click", () => showMore(latest));
 
   let timer = 0;
   input.addEventListener("input", () => {

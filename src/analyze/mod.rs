@@ -313,7 +313,12 @@ impl Bodies {
 
 impl Bodies {
     /// Annotates `doc` again from its file, which must not have changed since it was loaded.
-    fn annotate(&self, doc: &Document, html: bool, text_limit: usize) -> Result<Annotated, Diagnostic> {
+    fn annotate(
+        &self,
+        doc: &Document,
+        html: bool,
+        text_limit: usize,
+    ) -> Result<Annotated, Diagnostic> {
         let src = crate::source::read(&self.root, &self.root.join(&doc.source))?;
         if graph::digest(&src.text) != doc.digest {
             // Its mentions, backlinks and listings were made from the earlier text.

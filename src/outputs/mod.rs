@@ -280,9 +280,11 @@ pub(crate) fn plan(config: &Config, graph: &Graph, statics: &[(String, PathBuf)]
         add(urls::entities_path(code), Kind::EntityIndex { lang });
         add(urls::feed_path(code), Kind::Feed { lang });
         add(urls::previews_path(code), Kind::Previews { lang });
-        add(urls::search_path(code), Kind::Search { lang });
-        let index = crate::search::bundle_dir(code) + crate::search::ENTRY_FILE;
-        add(index, Kind::SearchIndex { lang });
+        if config.build_search_index {
+            add(urls::search_path(code), Kind::Search { lang });
+            let index = crate::search::bundle_dir(code) + crate::search::ENTRY_FILE;
+            add(index, Kind::SearchIndex { lang });
+        }
         let homes = home_pages(config, graph, code);
         for page in 1..=homes {
             let root = false;

@@ -35,8 +35,8 @@ pub(super) struct SwitchLink {
 pub(super) struct Nav {
     pub home: String,
     pub entities: String,
-    /// The language's search page.
-    pub search: String,
+    /// The language's search page, when the site has one.
+    pub search: Option<String>,
     /// The language's Atom feed.
     pub feed: String,
 }

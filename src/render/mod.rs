@@ -123,7 +123,7 @@ impl Theme {
                     nav: Nav {
                         home: urls.home(code),
                         entities: urls.entities(code),
-                        search: urls.search(code),
+                        search: config.build_search_index.then(|| urls.search(code)),
                         feed: urls.feed(code),
                     },
                     strings,

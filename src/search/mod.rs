@@ -30,6 +30,11 @@ pub(crate) fn bundle_dir(lang: &str) -> String {
 /// after their content.
 pub(crate) const ENTRY_FILE: &str = "pagefind-entry.json";
 
+/// Beyond this many pages in a language, Pagefind bundles the pages' fragments (what a result
+/// shows) into this many files: 11,000 pages make 2,000 files of 6 rather than 11,000 of one,
+/// which a deployment uploads much faster, for a few kilobytes more per result shown.
+const MAX_FRAGMENT_FILES: u32 = 2_000;
+
 /// Weights Pagefind gives words (a heading's words weigh 7 by default, the text 1).
 const NAME_WEIGHT: u8 = 10;
 const ALIAS_WEIGHT: u8 = 8;
@@ -52,7 +57,7 @@ pub(crate) fn index(
     graph: &Graph,
     bodies: &Bodies,
 ) -> Result<Vec<BundleFile>, Diagnostic> {
-    let indexer = Indexer::start(&config.languages);
+    let indexer = Indexer::start(config);
     let added = add_all(&indexer, config, graph, bodies);
     let bundles = indexer.finish();
     added.and(bundles)
@@ -65,13 +70,20 @@ pub(crate) fn add_all(
     graph: &Graph,
     bodies: &Bodies,
 ) -> Result<(), Diagnostic> {
+    if !indexer.is_active() {
+        return Ok(());
+    }
     // Made in parallel, a chunk at a time, and added in order: Pagefind numbers pages in the
     // order they come, and the same site must give the same files.
     let urls = Urls::new(&config.base_path);
     let limit = config.search_text_chars;
     let make = |source: &Source| match *source {
-        Source::Article(lang, version) => article_record(graph, bodies, &urls, limit, lang, version),
-        Source::Entity(lang, code, entity) => Ok(entity_record(bodies, &urls, limit, lang, code, entity)),
+        Source::Article(lang, version) => {
+            article_record(graph, bodies, &urls, limit, lang, version)
+        }
+        Source::Entity(lang, code, entity) => {
+            Ok(entity_record(bodies, &urls, limit, lang, code, entity))
+        }
     };
     for chunk in sources(config, graph).chunks(256) {
         let made: Vec<Result<Record, Diagnostic>> = chunk.par_iter().map(make).collect();
@@ -92,7 +104,8 @@ enum Source<'a> {
 fn sources<'a>(config: &'a Config, graph: &'a Graph) -> Vec<Source<'a>> {
     let languages = || config.languages.iter().enumerate();
     let articles = graph.articles.iter().flat_map(|article| {
-        languages().filter_map(|(lang, code)| Some(Source::Article(lang, article.versions.get(code)?)))
+        languages()
+            .filter_map(|(lang, code)| Some(Source::Article(lang, article.versions.get(code)?)))
     });
     let entities = graph.entities.iter().flat_map(|entity| {
         languages().map(move |(lang, code)| Source::Entity(lang, code.as_str(), entity))
@@ -121,11 +134,13 @@ pub(crate) fn article_record(
     if let Some(summary) = &front.summary {
         html.text(summary, None);
     }
+    // The names the entities go by in this language: an article is found by a name even where
+    // its text says "the NGO" or "the jihadists".
     let mentioned: Vec<&str> = version
         .mention_counts
         .iter()
         .filter_map(|(id, _)| graph.entity(id))
-        .flat_map(all_names)
+        .flat_map(|entity| names_in(entity, &version.lang))
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
@@ -153,7 +168,10 @@ pub(crate) fn entity_record(
     html.meta("kind", source.kind.as_str());
     html.heading(name);
     let others: BTreeSet<&str> = all_names(entity).filter(|n| *n != name).collect();
-    html.text(&others.into_iter().collect::<Vec<_>>().join(" · "), Some(ALIAS_WEIGHT));
+    html.text(
+        &others.into_iter().collect::<Vec<_>>().join(" · "),
+        Some(ALIAS_WEIGHT),
+    );
     if let Some(description) = source.description.get(code) {
         html.text(description, None);
     }
@@ -165,6 +183,18 @@ pub(crate) fn entity_record(
         url: urls.entity(code, entity.id()),
         html: html.finish(),
     }
+}
+
+/// An entity's name and aliases in one language.
+fn names_in<'e>(entity: &'e Entity, lang: &str) -> impl Iterator<Item = &'e str> {
+    let source = &entity.source;
+    let aliases = source.aliases.get(lang).into_iter().flatten();
+    source
+        .name
+        .get(lang)
+        .into_iter()
+        .chain(aliases)
+        .map(String::as_str)
 }
 
 /// An entity's names and aliases in every language.
@@ -251,9 +281,14 @@ struct Lane {
 }
 
 impl Indexer {
-    /// One index per language of the site.
-    pub(crate) fn start(languages: &[String]) -> Indexer {
+    /// One index per language of the site; none when the site builds no search index.
+    pub(crate) fn start(config: &Config) -> Indexer {
         let files: Bundles = Arc::default();
+        let languages = if config.build_search_index {
+            config.languages.as_slice()
+        } else {
+            &[]
+        };
         let lanes = languages
             .iter()
             .map(|code| {
@@ -269,6 +304,11 @@ impl Indexer {
             })
             .collect();
         Indexer { lanes, files }
+    }
+
+    /// Whether there is an index to keep.
+    pub(crate) fn is_active(&self) -> bool {
+        !self.lanes.is_empty()
     }
 
     /// Hands a record to its language's index.
@@ -335,7 +375,9 @@ impl Indexer {
 }
 
 fn write(files: &Bundles) -> std::sync::RwLockWriteGuard<'_, BTreeMap<String, Arc<[u8]>>> {
-    files.write().unwrap_or_else(std::sync::PoisonError::into_inner)
+    files
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// One language's index: adds what it receives, publishes when asked, until its commands end.
@@ -346,6 +388,7 @@ fn serve_lane(lang: &str, commands: mpsc::Receiver<Command>, published: &Bundles
     let runtime = tokio::runtime::Builder::new_current_thread().build();
     let options = PagefindServiceConfig::builder()
         .force_language(lang.to_string())
+        .max_fragments(MAX_FRAGMENT_FILES)
         .build();
     let index = PagefindIndex::new(Some(options));
     let (runtime, mut index) = match (runtime, index) {
@@ -368,7 +411,8 @@ fn serve_lane(lang: &str, commands: mpsc::Receiver<Command>, published: &Bundles
     for command in commands {
         match command {
             Command::Add(record) => {
-                let added = runtime.block_on(index.add_html_file(None, Some(record.url), record.html));
+                let added =
+                    runtime.block_on(index.add_html_file(None, Some(record.url), record.html));
                 if let Err(e) = added {
                     failed.get_or_insert(e.to_string());
                 }

@@ -468,6 +468,7 @@ mod tests {
             articles_per_page: 50,
             publish_future: false,
             search_text_chars: 0,
+            build_search_index: false,
             time_zone: "+00:00".into(),
         }
     }

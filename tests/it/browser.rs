@@ -113,8 +113,8 @@ async fn js(client: &Client, script: &str) -> serde_json::Value {
     client.execute(script, vec![]).await.unwrap()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn reader_journey_and_live_reload_in_chromium() {
+/// Whether Chromium and ChromeDriver are installed; says so on the terminal when they are not.
+fn browser_installed() -> bool {
     let (chromium, chromedriver) = browser_paths();
     if !Path::new(&chromium).exists() || !Path::new(&chromedriver).exists() {
         // Written to the terminal directly: the test harness hides what `eprintln!` says in a
@@ -124,22 +124,153 @@ async fn reader_journey_and_live_reload_in_chromium() {
             std::io::stderr(),
             "\nSKIPPED: the browser test did not run: {chromium} or {chromedriver} is not installed (apt-get install chromium chromium-driver)\n"
         );
-        return;
+        return false;
     }
-    let site = TestSite::shipped();
-    let server = serve(&site, &[]);
-    let profile = tempfile::tempdir().unwrap();
-    let (_driver, client) = connect(profile.path()).await;
-    let base = format!("http://127.0.0.1:{}/depeche/", server.port);
+    true
+}
+
+/// Chromium on the shipped site, served under its sub-path; `None` (said on the terminal)
+/// where Chromium is not installed.
+struct Session {
+    site: TestSite,
+    _server: crate::common::server::Server,
+    _profile: tempfile::TempDir,
+    _driver: Driver,
+    client: Client,
+    base: String,
+}
+
+impl Session {
+    async fn shipped() -> Option<Session> {
+        if !browser_installed() {
+            return None;
+        }
+        let site = TestSite::shipped();
+        let server = serve(&site, &[]);
+        let profile = tempfile::tempdir().unwrap();
+        let (driver, client) = connect(profile.path()).await;
+        let base = format!("http://127.0.0.1:{}/depeche/", server.port);
+        Some(Session {
+            site,
+            _server: server,
+            _profile: profile,
+            _driver: driver,
+            client,
+            base,
+        })
+    }
+}
+
+/// Every resource the page loaded came from under the site's sub-path.
+async fn assert_no_request_left(client: &Client, base: &str) {
+    let requests = js(
+        client,
+        "return performance.getEntriesByType('resource').map(e => e.name)",
+    )
+    .await;
+    for url in requests.as_array().unwrap() {
+        assert!(
+            url.as_str().unwrap().starts_with(base),
+            "a request left the site: {url}"
+        );
+    }
+}
+
+/// The search page's results once they are shown: (title, url, kind) of each.
+async fn search_results(client: &Client, url: &str) -> Vec<(String, String, String)> {
+    client.goto(url).await.unwrap();
+    let probe = "return [document.querySelector('.search-status').textContent, [...document.querySelectorAll('.search-results li')].map(li => [li.querySelector('a').textContent, li.querySelector('a').getAttribute('href'), li.querySelector('.result-kind').textContent])]";
+    let start = Instant::now();
+    loop {
+        let v = js(client, probe).await;
+        if !v[0].as_str().unwrap_or("").is_empty() {
+            return serde_json::from_value(v[1].clone()).unwrap();
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "no search results at {url}: {v}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_finds_entities_by_any_name_in_chromium() {
+    let Some(session) = Session::shipped().await else {
+        return;
+    };
+    let (client, base) = (&session.client, &session.base);
+
+    // The French spelling finds the place on the English site, entity first.
+    let found = search_results(client, &format!("{base}en/search/?q=idleb")).await;
+    assert_eq!(
+        found[0],
+        (
+            "Idlib".into(),
+            "/depeche/en/entities/idlib/".into(),
+            "Place".into()
+        ),
+        "{found:?}"
+    );
+    // An acronym lists its entity first, then the dispatches that mention it.
+    let found = search_results(client, &format!("{base}fr/search/?q=HTS")).await;
+    assert_eq!(found[0].1, "/depeche/fr/entities/hts/", "{found:?}");
+    assert!(
+        found
+            .iter()
+            .any(|r| r.1 == "/depeche/fr/articles/alep-offensive-hts/" && r.2 == "Dépêche"),
+        "{found:?}"
+    );
+    // Aliases in the other language, and no accents needed.
+    let found = search_results(client, &format!("{base}fr/search/?q=SOHR")).await;
+    assert_eq!(found[0].1, "/depeche/fr/entities/osdh/", "{found:?}");
+    let found = search_results(client, &format!("{base}fr/search/?q=alep+etudiants")).await;
+    assert_eq!(
+        found[0].1, "/depeche/fr/articles/alep-offensive-hts/",
+        "{found:?}"
+    );
+    // Each language searches its own pages, and nothing leaves the sub-path.
+    assert!(
+        found.iter().all(|r| r.1.starts_with("/depeche/fr/")),
+        "{found:?}"
+    );
+    assert_no_request_left(client, base).await;
+    // Typing searches as the reader goes, and the count is announced.
+    js(client, "const q = document.getElementById('search-q'); q.value = 'Aleppo'; q.dispatchEvent(new Event('input'))").await;
+    let start = Instant::now();
+    while !js(
+        client,
+        "return document.querySelector('.search-status').textContent",
+    )
+    .await
+    .as_str()
+    .unwrap_or("")
+    .contains("résultat")
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "typing finds nothing"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    client.clone().close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reader_journey_and_live_reload_in_chromium() {
+    let Some(session) = Session::shipped().await else {
+        return;
+    };
+    let (site, client, base) = (&session.site, &session.client, &session.base);
 
     // Home page under the sub-path, then the article.
-    client.goto(&base).await.unwrap();
+    client.goto(base).await.unwrap();
     assert_eq!(
-        js(&client, "return document.documentElement.lang").await,
+        js(client, "return document.documentElement.lang").await,
         "fr"
     );
     follow(
-        &client,
+        client,
         ".teaser h2 a",
         "/depeche/fr/articles/alep-offensive-hts/",
     )
@@ -149,13 +280,13 @@ async fn reader_journey_and_live_reload_in_chromium() {
     // it; pointing at another opens that one's.
     let card_state = "const c = document.getElementById('entity-preview'); return c ? [c.hidden, c.textContent, document.activeElement.getAttribute('aria-describedby')] : null";
     js(
-        &client,
+        client,
         "document.querySelector('a.mention[data-entity=hts]').focus()",
     )
     .await;
     let start = Instant::now();
     loop {
-        let v = js(&client, card_state).await;
+        let v = js(client, card_state).await;
         if v[0] == false {
             assert!(
                 v[1].as_str().unwrap().starts_with("Hayat Tahrir al-Sham"),
@@ -175,18 +306,18 @@ async fn reader_journey_and_live_reload_in_chromium() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     js(
-        &client,
+        client,
         "document.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape'}))",
     )
     .await;
     assert_eq!(
-        js(&client, card_state).await[0],
+        js(client, card_state).await[0],
         true,
         "Escape closes the card"
     );
-    js(&client, "document.querySelector('a.mention[data-entity=osdh]').dispatchEvent(new PointerEvent('pointerenter', {pointerType: 'mouse'}))").await;
+    js(client, "document.querySelector('a.mention[data-entity=osdh]').dispatchEvent(new PointerEvent('pointerenter', {pointerType: 'mouse'}))").await;
     let start = Instant::now();
-    while !js(&client, card_state).await[1]
+    while !js(client, card_state).await[1]
         .as_str()
         .unwrap_or("")
         .starts_with("Observatoire")
@@ -197,26 +328,16 @@ async fn reader_journey_and_live_reload_in_chromium() {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let requests = js(
-        &client,
-        "return performance.getEntriesByType('resource').map(e => e.name)",
-    )
-    .await;
-    for url in requests.as_array().unwrap() {
-        assert!(
-            url.as_str().unwrap().starts_with(&base),
-            "a request left the site: {url}"
-        );
-    }
+    assert_no_request_left(client, base).await;
 
     // An annotation leads to its entity page.
     follow(
-        &client,
+        client,
         "a.mention[data-entity=aleppo]",
         "/depeche/fr/entities/aleppo/",
     )
     .await;
-    assert_eq!(text(&client, "h1").await, "Alep");
+    assert_eq!(text(client, "h1").await, "Alep");
 
     // A backlink leads to the exact mention in the article, scrolled into view.
     client
@@ -230,13 +351,13 @@ async fn reader_journey_and_live_reload_in_chromium() {
     assert_eq!(url.path(), "/depeche/fr/articles/alep-offensive-hts/");
     assert_eq!(url.fragment(), Some("m-aleppo-2"));
     assert_eq!(
-        js(&client, "return document.querySelector(':target').id").await,
+        js(client, "return document.querySelector(':target').id").await,
         "m-aleppo-2"
     );
     let probe = "const r = document.querySelector(':target').getBoundingClientRect(); return [r.top, r.bottom, innerHeight, scrollY]";
     let start = Instant::now();
     loop {
-        let v = js(&client, probe).await;
+        let v = js(client, probe).await;
         let n = |i: usize| v[i].as_f64().unwrap_or(-1.0);
         // Within a pixel: browsers place a scrolled-to inline element at fractional offsets.
         if n(0) >= -1.0 && n(1) <= n(2) + 1.0 && n(3) > 0.0 {
@@ -251,13 +372,13 @@ async fn reader_journey_and_live_reload_in_chromium() {
 
     // Switch language: the same article in English.
     follow(
-        &client,
+        client,
         ".lang-switch a[lang=en]",
         "/depeche/en/articles/aleppo-offensive-hts/",
     )
     .await;
     assert_eq!(
-        js(&client, "return document.documentElement.lang").await,
+        js(client, "return document.documentElement.lang").await,
         "en"
     );
     // Let the live-reload connection open before editing.
@@ -272,7 +393,7 @@ async fn reader_journey_and_live_reload_in_chromium() {
     );
     loop {
         let title = js(
-            &client,
+            client,
             "return document.querySelector('h1') ? document.querySelector('h1').textContent : ''",
         )
         .await;
@@ -289,7 +410,7 @@ async fn reader_journey_and_live_reload_in_chromium() {
         "edit-to-visible in Chromium: {} ms",
         saved.elapsed().as_millis()
     );
-    client.close().await.unwrap();
+    client.clone().close().await.unwrap();
 }
 
 /// Edit-to-visible latency on a large site, measured in Chromium. Run by hand on a corpus made
@@ -346,5 +467,5 @@ async fn edit_to_visible_latency_on_a_large_site() {
         samples[0],
         samples[samples.len() - 1]
     );
-    client.close().await.unwrap();
+    client.clone().close().await.unwrap();
 }

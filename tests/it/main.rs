@@ -18,6 +18,7 @@ mod limits;
 mod multilingual;
 mod publish;
 mod safety;
+mod search;
 mod serve;
 mod site;
 mod workflows;

@@ -400,9 +400,11 @@ fn pages_are_minified_self_contained_and_reproducible() {
             let search_page = rel.ends_with("/search/index.html");
             let scripts = select(&doc, "script");
             assert!(
-                scripts.iter().all(|s| attr(s, "type") == "application/ld+json"
-                    || own(s, "previews.js")
-                    || (search_page && own(s, "search.js"))),
+                scripts
+                    .iter()
+                    .all(|s| attr(s, "type") == "application/ld+json"
+                        || own(s, "previews.js")
+                        || (search_page && own(s, "search.js"))),
                 "{rel} runs a script"
             );
         }
