@@ -70,7 +70,15 @@
         : day.toLocaleDateString(lang, { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
       li.append(" ", time);
     }
-    li.append(excerpt(result.excerpt));
+    // The page's own summary reads better than words around a match, which may be a list of
+    // the names an article is found by.
+    if (result.meta.description) {
+      const p = document.createElement("p");
+      p.textContent = result.meta.description;
+      li.append(p);
+    } else {
+      li.append(excerpt(result.excerpt));
+    }
     return li;
   };
 

@@ -74,7 +74,7 @@ pub trait ArticleBodies: Sync {
 const DESCRIPTION_CHARS: usize = 160;
 
 /// A description cut at a word boundary to at most [`DESCRIPTION_CHARS`] characters.
-fn short_description(text: &str) -> String {
+pub(crate) fn short_description(text: &str) -> String {
     let text = text.trim();
     if text.chars().count() <= DESCRIPTION_CHARS {
         return text.to_string();

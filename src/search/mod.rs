@@ -127,6 +127,12 @@ pub(crate) fn article_record(
     let mut html = Document::new(&version.lang);
     html.meta("date", &front.date.raw);
     html.meta("kind", "article");
+    if let Some(description) = front.summary.as_ref().or(version.excerpt.as_ref()) {
+        html.meta(
+            "description",
+            &crate::render::short_description(description),
+        );
+    }
     html.heading(&front.title);
     if let Some(dateline) = &front.dateline {
         html.text(dateline, None);
@@ -166,6 +172,12 @@ pub(crate) fn entity_record(
     let name = source.name.get(code).map_or(entity.id(), String::as_str);
     let mut html = Document::new(code);
     html.meta("kind", source.kind.as_str());
+    if let Some(description) = source.description.get(code) {
+        html.meta(
+            "description",
+            &crate::render::short_description(description),
+        );
+    }
     html.heading(name);
     let others: BTreeSet<&str> = all_names(entity).filter(|n| *n != name).collect();
     html.text(

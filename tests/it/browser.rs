@@ -469,3 +469,155 @@ async fn edit_to_visible_latency_on_a_large_site() {
     );
     client.clone().close().await.unwrap();
 }
+
+/// A Chrome DevTools command, sent through ChromeDriver: how the test asks for dark mode and
+/// a phone's viewport.
+#[derive(Debug)]
+struct Cdp {
+    cmd: &'static str,
+    params: serde_json::Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = serde_json::json!({"cmd": self.cmd, "params": self.params});
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
+async fn cdp(client: &Client, cmd: &'static str, params: serde_json::Value) {
+    client.issue_cmd(Cdp { cmd, params }).await.unwrap();
+}
+
+/// axe-core's script, from its npm package (`.ci/run` installs it under `target/axe`, or
+/// `DEPECHE_TEST_AXE` names it).
+fn axe_script() -> Option<String> {
+    let path = std::env::var("DEPECHE_TEST_AXE").map_or_else(
+        |_| repo().join("target/axe/node_modules/axe-core/axe.min.js"),
+        std::path::PathBuf::from,
+    );
+    let script = std::fs::read_to_string(&path).ok();
+    if script.is_none() {
+        use std::io::Write as _;
+        let _ = writeln!(
+            std::io::stderr(),
+            "\nSKIPPED: the accessibility test did not run: no {} (npm install --prefix target/axe axe-core)\n",
+            path.display()
+        );
+    }
+    script
+}
+
+/// Every kind of page, in light and dark, on a desktop and a 375 px phone: axe-core finds no
+/// violation of any impact. Screenshots of each are written to `target/screenshots/` for
+/// review.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_kind_of_page_passes_axe_in_light_and_dark_on_desktop_and_phone() {
+    let Some(axe) = axe_script() else {
+        return;
+    };
+    let Some(session) = Session::shipped().await else {
+        return;
+    };
+    let (client, base) = (&session.client, &session.base);
+    let shots = repo().join("target/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let pages = [
+        ("home", "fr/"),
+        ("article", "fr/articles/alep-offensive-hts/"),
+        ("translation", "en/articles/aleppo-offensive-hts/"),
+        ("entity", "fr/entities/hts/"),
+        ("place", "en/entities/aleppo/"),
+        ("entity-index", "fr/entities/"),
+        ("search", "fr/search/?q=HTS"),
+        ("404", "fr/no-such-page/"),
+    ];
+    let mut found = Vec::new();
+    for (scheme, mobile) in [
+        ("light", false),
+        ("dark", false),
+        ("light", true),
+        ("dark", true),
+    ] {
+        let media =
+            serde_json::json!({"features": [{"name": "prefers-color-scheme", "value": scheme}]});
+        cdp(client, "Emulation.setEmulatedMedia", media).await;
+        let (width, height) = if mobile { (375, 812) } else { (1280, 900) };
+        let metrics = serde_json::json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile});
+        cdp(client, "Emulation.setDeviceMetricsOverride", metrics).await;
+        for (name, path) in pages {
+            client.goto(&format!("{base}{path}")).await.unwrap();
+            if name == "search" {
+                search_results_shown(client).await;
+            }
+            client.execute(&axe, vec![]).await.unwrap();
+            let report = client
+                .execute_async(
+                    "const done = arguments[arguments.length - 1];
+                     axe.run(document).then(r => done([r.passes.length, r.violations.map(v =>
+                       [v.id, v.impact, v.nodes.map(n => n.target.join(' ')).join(', ')])]));",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            let device = if mobile { "phone" } else { "desktop" };
+            assert!(
+                report[0].as_u64().unwrap() > 10,
+                "axe did not run on {name}: {report}"
+            );
+            for v in report[1].as_array().unwrap() {
+                found.push(format!("{name} ({scheme}, {device}): {v}"));
+            }
+            // No horizontal scroll on a phone.
+            let overflow = js(
+                client,
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth",
+            )
+            .await;
+            if overflow.as_i64().unwrap_or(0) > 0 {
+                found.push(format!(
+                    "{name} ({scheme}, {device}): scrolls sideways by {overflow} px"
+                ));
+            }
+            let png = client.screenshot().await.unwrap();
+            std::fs::write(shots.join(format!("{name}-{scheme}-{device}.png")), png).unwrap();
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "accessibility violations:\n{}",
+        found.join("\n")
+    );
+    client.clone().close().await.unwrap();
+}
+
+/// Waits until the search page on screen has shown its results.
+async fn search_results_shown(client: &Client) {
+    let start = Instant::now();
+    while js(
+        client,
+        "return document.querySelectorAll('.search-results li').length",
+    )
+    .await
+    .as_u64()
+    .unwrap_or(0)
+        == 0
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "no search results"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
