@@ -35,6 +35,8 @@ struct RawConfig {
     search_text_chars: Option<usize>,
     #[serde(default)]
     build_search_index: Option<bool>,
+    #[serde(default)]
+    share_image: Option<String>,
 }
 
 /// How much of an article's text the search index holds unless site.yaml says otherwise: the
@@ -69,6 +71,8 @@ pub struct Config {
     pub articles_per_page: usize,
     /// The UTC offset the site's dates are in (`+01:00`), for the times feeds give.
     pub time_zone: String,
+    /// A file of `static/` that link previews show for pages without an image of their own.
+    pub share_image: Option<String>,
     /// Build the search index and search pages (on by default; see docs/benchmarks.md for
     /// what it costs a large site).
     pub build_search_index: bool,
@@ -129,6 +133,7 @@ impl Config {
             }
         };
         check_publishing(&raw, &at_key, &mut problems);
+        check_share_image(root, &raw, &at_key, &mut problems);
         match base {
             Some((base_url, base_path)) if problems.is_empty() => Ok(Config {
                 root: root.to_path_buf(),
@@ -144,6 +149,9 @@ impl Config {
                 articles_per_page: raw.articles_per_page.unwrap_or(50),
                 publish_future: false,
                 build_search_index: raw.build_search_index.unwrap_or(true),
+                share_image: raw
+                    .share_image
+                    .map(|f| f.trim_start_matches('/').to_string()),
                 search_text_chars: match raw.search_text_chars {
                     Some(0) => usize::MAX,
                     Some(n) => n,
@@ -216,6 +224,30 @@ fn is_utc_offset(zone: &str) -> bool {
         && bytes[3] == b':'
         && zone[1..3].parse::<u8>().is_ok_and(|h| h <= 14)
         && zone[4..6].parse::<u8>().is_ok_and(|m| m < 60)
+}
+
+/// The share image must be a file of `static/`, published with the site.
+fn check_share_image(
+    root: &Path,
+    raw: &RawConfig,
+    at_key: &dyn Fn(&str) -> Location,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let Some(file) = raw.share_image.as_deref() else {
+        return;
+    };
+    let rel = file.trim_start_matches('/');
+    let inside = !rel.split('/').any(|part| part == ".." || part.is_empty());
+    if !inside || !root.join("static").join(rel).is_file() {
+        problems.push(
+            Diagnostic::at(
+                Code::InvalidConfig,
+                format!("share_image `{file}` is not a file in static/"),
+                at_key("share_image"),
+            )
+            .with_help("put the image (a PNG or JPEG of 1200 × 630 pixels) in static/ and give its path there, e.g. `share_image: share.png`"),
+        );
+    }
 }
 
 fn check_publishing(

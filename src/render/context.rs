@@ -11,6 +11,8 @@ pub(super) struct SiteCtx {
     pub title: String,
     pub base_path: String,
     pub base_url: String,
+    /// The absolute URL of the image link previews show for pages without their own.
+    pub share_image: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -108,7 +108,7 @@ impl Theme {
     /// Compiles the templates and reads every language's UI strings.
     pub fn load(config: &Config) -> Result<Theme, Vec<Diagnostic>> {
         let templates = templates::load(&config.root);
-        let urls = Urls::new(&config.base_path);
+        let urls = Urls::new(&config.base_path).with_base_url(&config.base_url);
         let mut langs = Vec::new();
         let mut problems: Vec<Diagnostic> = templates.as_ref().err().cloned().into_iter().collect();
         for code in &config.languages {
@@ -119,6 +119,7 @@ impl Theme {
                         title: config.title.get(code).cloned().unwrap_or_default(),
                         base_path: config.base_path.clone(),
                         base_url: config.base_url.clone(),
+                        share_image: config.share_image.as_deref().map(|f| urls.absolute(f)),
                     },
                     nav: Nav {
                         home: urls.home(code),

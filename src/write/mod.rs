@@ -469,6 +469,7 @@ mod tests {
             publish_future: false,
             search_text_chars: 0,
             build_search_index: false,
+            share_image: None,
             time_zone: "+00:00".into(),
         }
     }

@@ -579,6 +579,18 @@ async fn every_kind_of_page_passes_axe_in_light_and_dark_on_desktop_and_phone() 
             for v in report[1].as_array().unwrap() {
                 found.push(format!("{name} ({scheme}, {device}): {v}"));
             }
+            // The language's feed is discoverable from the head of every page.
+            let feed = js(
+                client,
+                "const l = document.head.querySelector('link[rel=alternate][type=\"application/atom+xml\"]'); return l ? l.href : ''",
+            )
+            .await;
+            if !feed
+                .as_str()
+                .is_some_and(|f| f.starts_with(base.as_str()) && f.ends_with("atom.xml"))
+            {
+                found.push(format!("{name}: no feed in the head ({feed})"));
+            }
             // No horizontal scroll on a phone.
             let overflow = js(
                 client,

@@ -658,7 +658,17 @@ fn every_page_describes_itself_for_sharing_and_search() {
         assert_eq!(meta("meta[property=\"og:url\"]"), Some(canonical));
         assert!(meta("meta[property=\"og:title\"]").is_some_and(|t| !t.is_empty()));
         assert!(meta("meta[property=\"og:locale\"]").is_some_and(|l| l == "fr_FR" || l == "en_GB"));
-        assert!(meta("meta[name=\"twitter:card\"]").is_some());
+        // The article has no photo of its own: every page shows the site's image.
+        assert_eq!(
+            meta("meta[property=\"og:image\"]").as_deref(),
+            Some(format!("{BASE}share.png").as_str()),
+            "{rel}"
+        );
+        assert!(meta("meta[property=\"og:image:alt\"]").is_some_and(|a| !a.is_empty()));
+        assert_eq!(
+            meta("meta[name=\"twitter:card\"]").as_deref(),
+            Some("summary_large_image")
+        );
         assert_eq!(
             attr(&select(&doc, "link[rel=icon]")[0], "href"),
             format!("{PREFIX}favicon.svg")
@@ -695,4 +705,24 @@ fn every_page_describes_itself_for_sharing_and_search() {
     assert_eq!(manifest["start_url"], format!("{PREFIX}fr/"));
     assert_eq!(manifest["icons"][0]["src"], format!("{PREFIX}favicon.svg"));
     assert!(site.path("public/favicon.svg").is_file());
+    assert!(site.path("public/share.png").is_file());
+}
+
+/// The share image must be a file the site publishes.
+#[test]
+fn a_share_image_that_is_not_in_static_is_refused_where_it_is_named() {
+    let site = TestSite::shipped();
+    let config = site.read("site.yaml");
+    site.write(
+        "site.yaml",
+        config.replace("share_image: share.png", "share_image: card.png"),
+    );
+    let out = site.depeche(&["build"]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("share_image `card.png` is not a file in static/"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("site.yaml:8:"), "{stderr}");
 }
