@@ -99,12 +99,27 @@
       const found = await module.search(query);
       if (mine !== latest) return;
       list.replaceChildren();
-      pending = found.results;
+      pending = await namedFirst(query, found.results);
       await showMore(mine);
       announce(found.results.length);
     } catch (error) {
       if (mine === latest) status.textContent = data.failed;
     }
+  };
+
+  // Case and accents aside, as the index compares words.
+  const fold = (text) => text.normalize("NFD").replace(/\p{M}/gu, "").toLocaleLowerCase(lang).trim();
+
+  // A query that is an entity's name or alias lists that entity first, however often the
+  // articles repeat it. Only the first results are looked at: their data is loaded anyway.
+  const namedFirst = async (query, results) => {
+    const wanted = fold(query);
+    const head = results.slice(0, step);
+    const data = await Promise.all(head.map((r) => r.data()));
+    const named = head.findIndex((_, i) =>
+      (data[i].meta.names || "").split("|").some((name) => fold(name) === wanted));
+    if (named <= 0) return results;
+    return [results[named], ...results.slice(0, named), ...results.slice(named + 1)];
   };
 
   const showMore = async (mine) => {

@@ -30,13 +30,9 @@ pub(crate) fn bundle_dir(lang: &str) -> String {
 /// after their content.
 pub(crate) const ENTRY_FILE: &str = "pagefind-entry.json";
 
-/// Beyond this many pages in a language, Pagefind bundles the pages' fragments (what a result
-/// shows) into this many files: 11,000 pages make 2,000 files of 6 rather than 11,000 of one,
-/// which a deployment uploads much faster, for a few kilobytes more per result shown.
-const MAX_FRAGMENT_FILES: u32 = 2_000;
-
 /// Weights Pagefind gives words (a heading's words weigh 7 by default, the text 1).
 const NAME_WEIGHT: u8 = 10;
+const TITLE_WEIGHT: u8 = 6;
 const ALIAS_WEIGHT: u8 = 8;
 const MENTION_WEIGHT: u8 = 2;
 
@@ -133,7 +129,7 @@ pub(crate) fn article_record(
             &crate::render::short_description(description),
         );
     }
-    html.heading(&front.title);
+    html.heading(&front.title, TITLE_WEIGHT);
     if let Some(dateline) = &front.dateline {
         html.text(dateline, None);
     }
@@ -178,8 +174,14 @@ pub(crate) fn entity_record(
             &crate::render::short_description(description),
         );
     }
-    html.heading(name);
-    let others: BTreeSet<&str> = all_names(entity).filter(|n| *n != name).collect();
+    html.heading(name, NAME_WEIGHT);
+    let names: BTreeSet<&str> = all_names(entity).collect();
+    // What the search page compares a query with, to list the entity it names first.
+    html.meta(
+        "names",
+        &names.iter().copied().collect::<Vec<_>>().join("|"),
+    );
+    let others: BTreeSet<&str> = names.into_iter().filter(|n| *n != name).collect();
     html.text(
         &others.into_iter().collect::<Vec<_>>().join(" · "),
         Some(ALIAS_WEIGHT),
@@ -239,9 +241,9 @@ impl Document {
         self.html.push_str("\"></span>");
     }
 
-    fn heading(&mut self, title: &str) {
+    fn heading(&mut self, title: &str, weight: u8) {
         self.html.push_str("<h1 data-pagefind-weight=\"");
-        self.html.push_str(&NAME_WEIGHT.to_string());
+        self.html.push_str(&weight.to_string());
         self.html.push_str("\">");
         let _ = escape_html_body_text(&mut self.html, title);
         self.html.push_str("</h1>");
@@ -400,7 +402,6 @@ fn serve_lane(lang: &str, commands: mpsc::Receiver<Command>, published: &Bundles
     let runtime = tokio::runtime::Builder::new_current_thread().build();
     let options = PagefindServiceConfig::builder()
         .force_language(lang.to_string())
-        .max_fragments(MAX_FRAGMENT_FILES)
         .build();
     let index = PagefindIndex::new(Some(options));
     let (runtime, mut index) = match (runtime, index) {
