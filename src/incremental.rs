@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::analyze;
 use crate::annotate::Annotator;
@@ -31,8 +31,10 @@ pub struct Session {
     /// Every page's path, languages and date (what summaries are made from), without content.
     pages: BTreeMap<String, Page>,
     cache: Mutex<PageCache>,
-    /// The search index, kept to take edited articles' records.
-    search: Indexer,
+    /// The search index, made when first asked for (a preview is rarely searched, and the
+    /// index of a large site takes seconds and hundreds of MiB), then kept to take edited
+    /// articles' records.
+    search: OnceLock<Indexer>,
 }
 
 /// What a rebuild changed.
@@ -56,25 +58,13 @@ impl Session {
             lock(&cache).insert(&page.path, &page.content);
             Ok::<(), std::convert::Infallible>(())
         };
-        let search = Indexer::start(&site.config);
-        let (rendered, indexed) = std::thread::scope(|scope| {
-            let indexed = scope.spawn(|| {
-                search::add_all(&search, &site.config, &site.graph, &site.bodies)?;
-                search.publish()
-            });
-            let rendered = site.renderer().render_streaming(&site.plan, keep);
-            (rendered, indexed.join())
-        });
-        let pages = match rendered {
+        let pages = match site.renderer().render_streaming(&site.plan, keep) {
             Ok(pages) => pages,
             Err(StreamError::Render(d)) => return Err(d.into()),
             Err(StreamError::Sink(never)) => match never {},
         };
-        if let Ok(Err(d)) = indexed {
-            return Err(d.into());
-        }
         Ok(Session {
-            search,
+            search: OnceLock::new(),
             options: options.clone(),
             pages: pages
                 .into_iter()
@@ -117,9 +107,26 @@ impl Session {
         }
     }
 
-    /// A file of a search bundle, as last published.
+    /// A file of a search bundle, as last published; the first one asked for has the index
+    /// made.
     fn search_file(&self, path: &str) -> Option<Arc<[u8]>> {
-        let files = self.search.files();
+        let config = &self.site.config;
+        let bundle = config
+            .languages
+            .iter()
+            .any(|code| path.starts_with(&search::bundle_dir(code)));
+        if !bundle || !config.build_search_index {
+            return None;
+        }
+        let search = self.search.get_or_init(|| {
+            let site = &self.site;
+            let search = Indexer::start(config);
+            // A page that fails to index is reported by the page itself when it is rendered.
+            let _ = search::add_all(&search, config, &site.graph, &site.bodies)
+                .and_then(|()| search.publish());
+            search
+        });
+        let files = search.files();
         let files = files
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -268,7 +275,9 @@ impl Session {
         match apply(site, &mut self.pages, &self.cache, &touched, plans) {
             Ok(update) => {
                 site.parts.documents = edit.documents;
-                reindex(&self.search, site, &edit.keys);
+                if let Some(search) = self.search.get() {
+                    reindex(search, site, &edit.keys);
+                }
                 Ok(Some(update))
             }
             Err(d) => {
@@ -554,8 +563,8 @@ impl PageCache {
 }
 
 /// Gives the search index the edited articles' new records and has it publish its bundles
-/// again in the background: pages are served at once, the search a moment later (about a
-/// second on a site of 10,000 articles; see docs/benchmarks.md).
+/// again in the background: pages are served at once, the search a moment later (2 to 3 s
+/// on a site of 10,000 articles; see benches/README.md).
 fn reindex(search: &Indexer, site: &Site, keys: &BTreeSet<String>) {
     if !search.is_active() {
         return;
