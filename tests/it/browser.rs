@@ -659,3 +659,60 @@ async fn search_results_shown(client: &Client) {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+/// On a touch screen, a first tap on a mention opens its card and stays on the page; a second
+/// tap follows the link.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tap_opens_the_preview_and_a_second_tap_follows_the_mention() {
+    let Some(session) = Session::shipped().await else {
+        return;
+    };
+    let (client, base) = (&session.client, &session.base);
+    let touch = serde_json::json!({"enabled": true, "maxTouchPoints": 1});
+    cdp(client, "Emulation.setTouchEmulationEnabled", touch).await;
+    let article = format!("{base}en/articles/aleppo-offensive-hts/");
+    client.goto(&article).await.unwrap();
+    let tap = || async {
+        let at = js(
+            client,
+            "const a = document.querySelector('a.mention[data-entity=osdh]'); a.scrollIntoView({block: 'center'}); const r = a.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]",
+        )
+        .await;
+        let point = serde_json::json!([{"x": at[0], "y": at[1]}]);
+        let start = serde_json::json!({"type": "touchStart", "touchPoints": point});
+        cdp(client, "Input.dispatchTouchEvent", start).await;
+        let end = serde_json::json!({"type": "touchEnd", "touchPoints": []});
+        cdp(client, "Input.dispatchTouchEvent", end).await;
+    };
+    tap().await;
+    let start = Instant::now();
+    loop {
+        let card = js(
+            client,
+            "const c = document.getElementById('entity-preview'); return c && !c.hidden ? c.textContent : ''",
+        )
+        .await;
+        if card
+            .as_str()
+            .is_some_and(|t| t.starts_with("Syrian Observatory"))
+        {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "a tap opens no card: {card}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(client.current_url().await.unwrap().as_str(), article);
+    tap().await;
+    let start = Instant::now();
+    while client.current_url().await.unwrap().path() != "/depeche/en/entities/osdh/" {
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "a second tap does not follow the link"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    client.clone().close().await.unwrap();
+}
