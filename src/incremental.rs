@@ -612,9 +612,11 @@ impl Selection {
                 page: Some(page),
             } => page_of(&self.listing_languages, lang, page),
             Source::Listing { lang, page: None } => self.listing_languages.contains_key(lang),
-            // Summaries follow from the pages, and the search index is made again apart from
-            // them (see `Session::reindex`); the rest does not depend on articles.
-            Source::Pages | Source::Content | Source::Site | Source::Static => false,
+            // The open data holds every article; the search index among these outputs is made
+            // again apart from them (see `reindex`).
+            Source::Content => !self.articles.is_empty(),
+            // Summaries follow from the pages; the rest does not depend on articles.
+            Source::Pages | Source::Site | Source::Static => false,
         }
     }
 }

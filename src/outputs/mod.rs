@@ -70,6 +70,28 @@ pub(crate) enum Kind {
     Static(PathBuf),
     /// A built-in file (the style sheet, scripts, icon) the site's `static/` does not replace.
     Asset(usize),
+    /// The knowledge graph, or the reported figures, as open data.
+    Data(DataFile),
+}
+
+/// The files of open data under `data/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DataFile {
+    /// `data/graph.json`.
+    Graph,
+    /// `data/graph.jsonld`.
+    JsonLd,
+    /// `data/figures.csv`.
+    Figures,
+}
+
+impl DataFile {
+    /// Every one, with its path in the output.
+    pub(crate) const ALL: [(DataFile, &'static str); 3] = [
+        (DataFile::Graph, "data/graph.json"),
+        (DataFile::JsonLd, "data/graph.jsonld"),
+        (DataFile::Figures, "data/figures.csv"),
+    ];
 }
 
 /// One file of the output: its `/`-separated path relative to the output folder and its kind.
@@ -134,6 +156,7 @@ impl Kind {
             | Kind::NoJekyll
             | Kind::Cname
             | Kind::Asset(_)
+            | Kind::Data(_)
             | Kind::Static(_) => &[],
         }
     }
@@ -153,6 +176,7 @@ impl Kind {
             | Kind::Manifest
             | Kind::NoJekyll
             | Kind::Asset(_)
+            | Kind::Data(_)
             | Kind::Cname => Stage::Page,
             Kind::Sitemap { .. } => Stage::Summary,
             Kind::SearchIndex { .. } => Stage::Index,
@@ -186,7 +210,7 @@ impl Output {
             },
             Kind::EntityFeed { entity, .. } => Source::EntityBacklinks(graph.entities[entity].id()),
             Kind::Sitemap { .. } => Source::Pages,
-            Kind::SearchIndex { .. } => Source::Content,
+            Kind::SearchIndex { .. } | Kind::Data(_) => Source::Content,
             // Made of entities only: an entity's edit rebuilds the site.
             Kind::NotFound
             | Kind::Previews { .. }
@@ -228,6 +252,7 @@ impl Output {
             Kind::Cname => Origin::Site("CNAME file"),
             Kind::Static(file) => Origin::Static(file.clone()),
             Kind::Asset(_) => Origin::Site("built-in asset"),
+            Kind::Data(_) => Origin::Site("open data"),
         }
     }
 }
@@ -319,6 +344,9 @@ pub(crate) fn plan(config: &Config, graph: &Graph, statics: &[(String, PathBuf)]
         for part in 1..=listed.div_ceil(SITEMAP_URLS) {
             add(urls::sitemap_path(part), Kind::Sitemap { part });
         }
+    }
+    for (file, path) in DataFile::ALL {
+        add(path.into(), Kind::Data(file));
     }
     add("robots.txt".into(), Kind::Robots);
     add("site.webmanifest".into(), Kind::Manifest);

@@ -1,6 +1,7 @@
 //! Stage 5: pages from the graph, through the templates, once per language.
 
 mod context;
+mod data;
 mod facts;
 mod feeds;
 pub(crate) mod i18n;
@@ -15,9 +16,9 @@ use serde::Serialize;
 use tera::Context;
 
 use crate::config::Config;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::graph::{Document, Entity, Graph};
-use crate::outputs::{self, Kind, Output};
+use crate::outputs::{self, DataFile, Kind, Output};
 use crate::urls::Urls;
 use context::*;
 use i18n::Strings;
@@ -246,9 +247,21 @@ impl<'a> Renderer<'a> {
                 Ok(Page::plain(path, format!("{domain}\n")))
             }
             Kind::Search { lang } => self.search_page(self.lang(lang), path),
+            Kind::Data(file) => self.data(file).map(|text| Page::plain(path, text)),
             Kind::Asset(asset) => Ok(Page::plain(path, templates::ASSETS[asset].1.to_string())),
             Kind::Sitemap { .. } | Kind::SearchIndex { .. } | Kind::Static(_) => return None,
         })
+    }
+
+    /// A file of open data.
+    fn data(&self, file: DataFile) -> Result<String, Diagnostic> {
+        match file {
+            DataFile::Graph => Ok(self.graph_json()),
+            DataFile::JsonLd => Ok(self.graph_json_ld()),
+            DataFile::Figures => self.figures_csv().map_err(|e| {
+                Diagnostic::new(Code::WriteFailed, format!("data/figures.csv: {e}"), None)
+            }),
+        }
     }
 
     /// The web app manifest: the site's name in its first language, its start page and icon,

@@ -7,6 +7,7 @@ mod browser;
 mod check;
 mod common;
 mod content;
+mod data;
 mod dependencies;
 mod docs;
 mod editing;

@@ -1,0 +1,302 @@
+//! Open data: the whole knowledge graph as JSON (`data/graph.json`, described by
+//! `docs/schema/graph.schema.json`) and as schema.org JSON-LD (`data/graph.jsonld`), and the
+//! figures articles report as CSV (`data/figures.csv`), for notebooks, spreadsheets and other
+//! sites.
+
+use serde_json::{Map, Value, json};
+
+use super::Renderer;
+use crate::graph::{ArticleVersion, Entity};
+use crate::load::facts::{Fact, FactValue, SourceRef};
+
+/// The version of `graph.json`'s layout; it changes only when a field changes meaning or goes.
+const GRAPH_VERSION: u32 = 1;
+
+impl Renderer<'_> {
+    /// `data/graph.json`: every entity with its names, facts and relations, every article
+    /// with its versions and what they mention.
+    pub(super) fn graph_json(&self) -> String {
+        let entities: Vec<Value> = self
+            .graph
+            .entities
+            .iter()
+            .map(|e| self.entity_data(e))
+            .collect();
+        let articles: Vec<Value> = self
+            .graph
+            .articles
+            .iter()
+            .map(|a| {
+                let versions: Vec<Value> =
+                    a.versions.values().map(|v| self.version_data(v)).collect();
+                json!({"key": a.key, "versions": versions})
+            })
+            .collect();
+        let doc = json!({
+            "version": GRAPH_VERSION,
+            "site": {
+                "title": self.config.title,
+                "base_url": self.config.base_url,
+                "languages": self.config.languages,
+            },
+            "entities": entities,
+            "articles": articles,
+        });
+        pretty(&doc)
+    }
+
+    fn entity_data(&self, e: &Entity) -> Value {
+        let source = &e.source;
+        let mut data = json!({
+            "id": e.id(),
+            "type": source.kind.as_str(),
+            "name": source.name,
+            "aliases": source.aliases,
+            "description": source.description,
+            "wikidata": source.wikidata,
+            "coordinates": source.coordinates.map(|(lat, lon)| json!({"lat": lat, "lon": lon})),
+            "relations": source.relations.iter().map(|r| json!({"type": r.kind, "target": r.target})).collect::<Vec<_>>(),
+            "as_of": source.as_of.as_ref().map(|d| &d.raw),
+            "source": source.source.as_ref().map(|s| self.source_data(s)),
+            "facts": source.facts.iter().map(|f| self.fact_data(f)).collect::<Vec<_>>(),
+        });
+        let mut urls = Map::new();
+        let mut mentioned_in = Map::new();
+        for code in &self.config.languages {
+            urls.insert(
+                code.clone(),
+                self.urls
+                    .absolute(&crate::urls::entity_path(code, e.id(), 1))
+                    .into(),
+            );
+            let n = e.backlinks.get(code).map_or(0, Vec::len);
+            mentioned_in.insert(code.clone(), n.into());
+        }
+        data["urls"] = urls.into();
+        data["articles_mentioning"] = mentioned_in.into();
+        data
+    }
+
+    fn version_data(&self, v: &ArticleVersion) -> Value {
+        let front = &v.front;
+        json!({
+            "lang": v.lang,
+            "title": front.title,
+            "date": front.date.raw,
+            "url": self.urls.absolute(&v.path),
+            "summary": front.summary.as_ref().or(v.excerpt.as_ref()),
+            "dateline": front.dateline,
+            "byline": front.byline,
+            "source": front.source.as_ref().map(|s| self.source_data(&SourceRef::Named(s.clone()))),
+            "original_language": front.original_language,
+            "updated": front.updated.as_ref().map(|d| &d.raw),
+            "mentions": v.mention_counts.iter().map(|(id, n)| json!({"entity": &**id, "count": n})).collect::<Vec<_>>(),
+            "figures": front.figures.iter().map(|f| {
+                // A figure holds on the day of the article unless it says otherwise.
+                let mut data = self.fact_data(f);
+                data["as_of"] = f.as_of.as_ref().unwrap_or(&front.date).raw.clone().into();
+                data
+            }).collect::<Vec<_>>(),
+        })
+    }
+
+    fn fact_data(&self, fact: &Fact) -> Value {
+        let value = match &fact.value {
+            FactValue::Number(n) => json!({"number": number(*n)}),
+            FactValue::Date(d) => json!({"date": d.raw}),
+            FactValue::Text(text) => json!({"text": text}),
+            FactValue::Entity(id) => json!({"entity": id}),
+        };
+        json!({
+            "label": fact.label,
+            "value": value,
+            "as_of": fact.as_of.as_ref().map(|d| &d.raw),
+            "source": fact.source.as_ref().map(|s| self.source_data(s)),
+        })
+    }
+
+    /// A source as the data names it: an entity or article of the site, or a link.
+    fn source_data(&self, source: &SourceRef) -> Value {
+        match source {
+            SourceRef::Link { url, title } => json!({"url": url, "title": title}),
+            SourceRef::Named(name) if self.graph.entity(name).is_some() => json!({"entity": name}),
+            SourceRef::Named(name) if self.graph.article(name).is_some() => {
+                json!({"article": name})
+            }
+            SourceRef::Named(name) => json!({"name": name}),
+        }
+    }
+
+    /// `data/graph.jsonld`: the entities and articles as schema.org things, each entity tied
+    /// to its Wikidata item, names and descriptions tagged with their language.
+    pub(super) fn graph_json_ld(&self) -> String {
+        let mut things: Vec<Value> = self
+            .graph
+            .entities
+            .iter()
+            .map(|e| self.entity_ld(e))
+            .collect();
+        for article in &self.graph.articles {
+            for v in article.versions.values() {
+                let front = &v.front;
+                let mut doc = json!({
+                    "@id": self.urls.absolute(&v.path),
+                    "@type": "NewsArticle",
+                    "headline": front.title,
+                    "datePublished": front.date.raw,
+                    "inLanguage": v.lang,
+                    "mentions": v.mention_counts.iter().filter_map(|(id, _)| self.graph.entity(id)).map(|e| json!({"@id": self.entity_id(e)})).collect::<Vec<_>>(),
+                });
+                let original = front.original_language.as_deref().filter(|o| *o != v.lang);
+                if let Some(original) = original.and_then(|o| article.versions.get(o)) {
+                    doc["translationOfWork"] = json!({"@id": self.urls.absolute(&original.path)});
+                }
+                things.push(doc);
+            }
+        }
+        pretty(&json!({"@context": "https://schema.org", "@graph": things}))
+    }
+
+    /// An entity's identifier in the dump: its page in the site's first language.
+    fn entity_id(&self, e: &Entity) -> String {
+        let lang = self.config.default_language();
+        self.urls
+            .absolute(&crate::urls::entity_path(lang, e.id(), 1))
+    }
+
+    fn entity_ld(&self, e: &Entity) -> Value {
+        let source = &e.source;
+        let tagged = |values: &mut dyn Iterator<Item = (&String, &String)>| -> Vec<Value> {
+            values
+                .map(|(lang, text)| json!({"@value": text, "@language": lang}))
+                .collect()
+        };
+        let kind = match source.kind.as_str() {
+            "organization" => "Organization",
+            "person" => "Person",
+            "place" => "Place",
+            "event" => "Event",
+            _ => "Thing",
+        };
+        let mut doc = json!({
+            "@id": self.entity_id(e),
+            "@type": kind,
+            "identifier": e.id(),
+            "name": tagged(&mut source.name.iter()),
+            "description": tagged(&mut source.description.iter()),
+        });
+        let aliases = tagged(
+            &mut source
+                .aliases
+                .iter()
+                .flat_map(|(lang, names)| names.iter().map(move |n| (lang, n))),
+        );
+        if !aliases.is_empty() {
+            doc["alternateName"] = aliases.into();
+        }
+        if let Some(q) = &source.wikidata {
+            doc["sameAs"] = format!("https://www.wikidata.org/wiki/{q}").into();
+        }
+        if let Some((lat, lon)) = source.coordinates {
+            doc["geo"] = json!({"@type": "GeoCoordinates", "latitude": lat, "longitude": lon});
+        }
+        // The relations schema.org names without stretching them; the others are in graph.json.
+        for relation in &source.relations {
+            let Some(target) = self.graph.entity(&relation.target) else {
+                continue;
+            };
+            let both =
+                |a: &str, b: &str| source.kind.as_str() == a && target.source.kind.as_str() == b;
+            let property = match relation.kind.as_str() {
+                "located_in" if both("place", "place") => "containedInPlace",
+                "member_of" => "memberOf",
+                "part_of" if both("organization", "organization") => "parentOrganization",
+                "based_in" if both("organization", "place") => "location",
+                _ => continue,
+            };
+            let link = json!({"@id": self.entity_id(target)});
+            match doc.get_mut(property).and_then(Value::as_array_mut) {
+                Some(list) => list.push(link),
+                None => doc[property] = json!([link]),
+            }
+        }
+        doc
+    }
+
+    /// `data/figures.csv`: every figure every article version reports, a row each, with its
+    /// label in the version's language and where it comes from.
+    pub(super) fn figures_csv(&self) -> Result<String, csv::Error> {
+        let mut out = csv::Writer::from_writer(Vec::new());
+        out.write_record([
+            "article",
+            "lang",
+            "title",
+            "url",
+            "date",
+            "value",
+            "label",
+            "as_of",
+            "source",
+            "source_url",
+        ])?;
+        for article in &self.graph.articles {
+            for v in article.versions.values() {
+                for figure in &v.front.figures {
+                    let value = match &figure.value {
+                        FactValue::Number(n) => number(*n).to_string(),
+                        FactValue::Date(d) => d.raw.clone(),
+                        FactValue::Text(text) => text
+                            .get(&v.lang)
+                            .or(text.values().next())
+                            .cloned()
+                            .unwrap_or_default(),
+                        FactValue::Entity(id) => id.clone(),
+                    };
+                    let label = figure.label.get(&v.lang).or(figure.label.values().next());
+                    let (source, source_url) = match &figure.source {
+                        Some(SourceRef::Link { url, title }) => (title.clone(), url.clone()),
+                        Some(SourceRef::Named(name)) => {
+                            let page = self.graph.entity(name).map(|e| {
+                                self.urls
+                                    .absolute(&crate::urls::entity_path(&v.lang, e.id(), 1))
+                            });
+                            (name.clone(), page.unwrap_or_default())
+                        }
+                        None => (String::new(), String::new()),
+                    };
+                    out.write_record([
+                        article.key.as_str(),
+                        &v.lang,
+                        &v.front.title,
+                        &self.urls.absolute(&v.path),
+                        &v.front.date.raw,
+                        &value,
+                        label.map_or("", String::as_str),
+                        &figure.as_of.as_ref().unwrap_or(&v.front.date).raw,
+                        &source,
+                        &source_url,
+                    ])?;
+                }
+            }
+        }
+        let bytes = out
+            .into_inner()
+            .map_err(|e| csv::Error::from(e.into_error()))?;
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+}
+
+/// A number as its writer wrote it: `311`, not `311.0`.
+fn number(n: f64) -> Value {
+    if n.fract() == 0.0 && n.abs() < 9e15 {
+        (n as i64).into()
+    } else {
+        n.into()
+    }
+}
+
+fn pretty(doc: &Value) -> String {
+    let mut text = serde_json::to_string_pretty(doc).unwrap_or_default();
+    text.push('\n');
+    text
+}

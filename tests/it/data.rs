@@ -1,0 +1,180 @@
+//! Open data: `data/graph.json` validates against the schema committed in `docs/schema/`, and
+//! says what the content says; the JSON-LD dump ties entities to Wikidata; the figures CSV
+//! parses, a row per figure and version.
+
+use serde_json::Value;
+
+use crate::common::*;
+
+/// What the schema says of `graph`: nothing, or why it does not follow it.
+fn check(graph: &Value) -> Result<(), String> {
+    let path = repo().join("docs/schema/graph.schema.json");
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let id = "https://depeche.github.io/depeche/schema/graph.schema.json";
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    compiler.add_resource(id, schema).unwrap();
+    let index = compiler.compile(id, &mut schemas).unwrap();
+    schemas.validate(graph, index).map_err(|e| format!("{e:#}"))
+}
+
+#[test]
+fn the_graph_follows_its_schema_and_says_what_the_content_says() {
+    let site = TestSite::shipped();
+    site.build_ok(&[]);
+    let graph: Value = serde_json::from_str(&site.public("data/graph.json")).unwrap();
+    if let Err(why) = check(&graph) {
+        panic!("data/graph.json does not follow its schema:\n{why}");
+    }
+    let entity = |id: &str| {
+        graph["entities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["id"] == id)
+            .unwrap_or_else(|| panic!("no {id}"))
+            .clone()
+    };
+    let idlib = entity("idlib");
+    assert_eq!(idlib["name"]["fr"], "Idleb");
+    assert_eq!(idlib["wikidata"], "Q233218");
+    assert_eq!(idlib["coordinates"]["lat"], 35.7);
+    assert_eq!(idlib["type"], "place");
+    let hts = entity("hts");
+    assert!(
+        hts["relations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["type"] == "led_by" && r["target"] == "abu-mohammed-al-jolani")
+    );
+    assert_eq!(hts["source"]["article"], "alep-offensive-hts");
+    assert_eq!(
+        hts["urls"]["en"],
+        "https://depeche.github.io/depeche/en/entities/hts/"
+    );
+    assert_eq!(hts["articles_mentioning"]["fr"], 1);
+    // Every entity, every article.
+    let entities = std::fs::read_dir(site.path("content/entities"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "yaml")
+        })
+        .count();
+    assert_eq!(graph["entities"].as_array().unwrap().len(), entities);
+    let article = &graph["articles"][0];
+    assert_eq!(article["key"], "alep-offensive-hts");
+    let fr = article["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["lang"] == "fr")
+        .unwrap();
+    let figure = &fr["figures"][0];
+    assert_eq!(figure["value"]["number"], 311);
+    assert_eq!(figure["source"]["entity"], "osdh");
+    assert_eq!(figure["as_of"], "2024-11-30");
+    assert!(
+        fr["mentions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["entity"] == "hts" && m["count"].as_u64() > Some(1))
+    );
+}
+
+#[test]
+fn the_schema_rejects_what_the_graph_must_not_hold() {
+    let site = TestSite::shipped();
+    site.build_ok(&[]);
+    let good: Value = serde_json::from_str(&site.public("data/graph.json")).unwrap();
+    let mut bad = good.clone();
+    bad["entities"][0]["wikidata"] = "233218".into();
+    assert!(check(&bad).is_err(), "a Wikidata id without its Q passed");
+    let mut bad = good.clone();
+    bad["articles"][0]["versions"][0]["mentions"][0]["count"] = 0.into();
+    assert!(check(&bad).is_err(), "a mention counted 0 times passed");
+    assert_eq!(check(&good), Ok(()));
+}
+
+#[test]
+fn the_json_ld_ties_entities_to_wikidata_and_articles_to_what_they_mention() {
+    let site = TestSite::shipped();
+    site.build_ok(&[]);
+    let dump: Value = serde_json::from_str(&site.public("data/graph.jsonld")).unwrap();
+    assert_eq!(dump["@context"], "https://schema.org");
+    let things = dump["@graph"].as_array().unwrap();
+    let idlib = things.iter().find(|t| t["identifier"] == "idlib").unwrap();
+    assert_eq!(idlib["@type"], "Place");
+    assert_eq!(idlib["sameAs"], "https://www.wikidata.org/wiki/Q233218");
+    assert!(
+        idlib["name"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["@value"] == "Idleb" && n["@language"] == "fr")
+    );
+    assert_eq!(idlib["geo"]["latitude"], 35.7);
+    let article = things
+        .iter()
+        .find(|t| t["@type"] == "NewsArticle" && t["inLanguage"] == "en")
+        .unwrap();
+    assert_eq!(
+        article["translationOfWork"]["@id"],
+        "https://depeche.github.io/depeche/fr/articles/alep-offensive-hts/"
+    );
+    // Every entity it mentions is a thing of the dump.
+    for mention in article["mentions"].as_array().unwrap() {
+        assert!(
+            things.iter().any(|t| t["@id"] == mention["@id"]),
+            "{mention}"
+        );
+    }
+}
+
+#[test]
+fn the_figures_are_a_csv_row_each_with_their_source() {
+    let site = TestSite::shipped();
+    site.build_ok(&[]);
+    let csv = site.public("data/figures.csv");
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        header,
+        [
+            "article",
+            "lang",
+            "title",
+            "url",
+            "date",
+            "value",
+            "label",
+            "as_of",
+            "source",
+            "source_url"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    // Five figures, in each of the two versions.
+    assert_eq!(rows.len(), 10);
+    let fr = rows
+        .iter()
+        .find(|r| &r[1] == "fr" && &r[5] == "311")
+        .unwrap();
+    assert_eq!(&fr[6], "morts dans l'offensive");
+    assert_eq!(&fr[8], "osdh");
+    assert_eq!(
+        &fr[9],
+        "https://depeche.github.io/depeche/fr/entities/osdh/"
+    );
+    assert!(
+        rows.iter()
+            .any(|r| &r[5] == "4" && &r[8] == "syrian-state-media")
+    );
+    // A title with a comma stays one field.
+    assert!(rows.iter().all(|r| r.len() == 10));
+}
