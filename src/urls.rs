@@ -69,6 +69,11 @@ impl Urls {
         self.of(&search_path(lang))
     }
 
+    /// A language's timeline.
+    pub fn timeline(&self, lang: &str) -> String {
+        self.of(&timeline_path(lang))
+    }
+
     /// A language's entity index.
     pub fn entities(&self, lang: &str) -> String {
         self.of(&entities_path(lang))
@@ -141,6 +146,11 @@ pub fn previews_path(lang: &str) -> String {
 /// The output file of a language's search page.
 pub fn search_path(lang: &str) -> String {
     format!("{lang}/search/index.html")
+}
+
+/// The output file of a language's timeline.
+pub fn timeline_path(lang: &str) -> String {
+    format!("{lang}/timeline/index.html")
 }
 
 /// The output file of a language's Atom feed.

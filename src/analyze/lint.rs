@@ -542,6 +542,58 @@ pub(crate) fn lint_sources(
         }
     }
     out.extend(figure_sources(articles, languages, &known));
+    out.extend(event_references(
+        entities, articles, languages, &ids, &known,
+    ));
+    out
+}
+
+/// Events are labelled in every language, and name entities and sources of the site.
+fn event_references(
+    entities: &[EntitySource],
+    articles: &[ArticleSource],
+    languages: &[String],
+    ids: &HashSet<&str>,
+    known: &dyn Fn(&str) -> bool,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let of_entities = entities
+        .iter()
+        .map(|e| (&e.events, e.locate_value("events", "")));
+    let of_articles = articles
+        .iter()
+        .map(|a| (&a.front.events, front_matter_field(a, "events")));
+    for (events, at) in of_entities.chain(of_articles) {
+        for event in events {
+            for lang in languages {
+                if event.label.get(lang).is_none_or(|l| l.is_empty()) {
+                    out.push(
+                        Diagnostic::at(
+                            Code::MissingField,
+                            format!(
+                                "an event of {} has no label in `{lang}`",
+                                event.when.start.iso()
+                            ),
+                            at.clone(),
+                        )
+                        .with_help(format!("add `{lang}: …` under the event's `label`")),
+                    );
+                }
+            }
+            for id in event
+                .entities
+                .iter()
+                .filter(|id| !ids.contains(id.as_str()))
+            {
+                out.push(unknown_reference(id, at.clone()));
+            }
+            if let Some(SourceRef::Named(name)) = &event.source
+                && !known(name)
+            {
+                out.push(unknown_reference(name, at.clone()));
+            }
+        }
+    }
     out
 }
 

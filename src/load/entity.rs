@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::facts::{self, Fact, RawFact, RawSource, SourceRef};
 use super::front_matter::PublishDate;
-use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Location};
 use crate::source::SourceText;
 use crate::yaml;
 
@@ -106,6 +106,8 @@ struct RawEntity {
     source: Option<RawSource>,
     #[serde(default)]
     facts: Vec<RawFact>,
+    #[serde(default)]
+    events: Vec<super::events::RawEvent>,
 }
 
 /// An entity as its file describes it (relations not yet checked against other entities).
@@ -137,6 +139,8 @@ pub struct EntitySource {
     pub source: Option<SourceRef>,
     /// Dated, sourced statements about it.
     pub facts: Vec<Fact>,
+    /// What happened, dated and sourced (an event entity's own timeline).
+    pub events: Vec<super::events::Event>,
     /// Long-form prose per language, from `<id>.<lang>.md`.
     pub prose: BTreeMap<String, SourceText>,
 }
@@ -170,18 +174,7 @@ pub fn parse(id: &str, src: SourceText, languages: &[String]) -> Result<EntitySo
             .with_help("add `type:` with one of organization, person, place, event, other"),
         );
     }
-    for lang in languages {
-        if raw.name.get(lang).is_none_or(|n| n.trim().is_empty()) {
-            problems.push(
-                Diagnostic::at(
-                    Code::MissingName,
-                    format!("entity `{id}` has no name in `{lang}`"),
-                    at_key("name"),
-                )
-                .with_help(format!("add `{lang}: ...` under `name`")),
-            );
-        }
-    }
+    check_names(id, &raw, languages, &at_key("name"), &mut problems);
     if let Some(q) = &raw.wikidata
         && !is_wikidata_id(q)
     {
@@ -210,11 +203,17 @@ pub fn parse(id: &str, src: SourceText, languages: &[String]) -> Result<EntitySo
         .into_iter()
         .filter_map(|f| f.checked(languages, &|| at_key("facts"), &mut problems))
         .collect();
+    let events = raw
+        .events
+        .into_iter()
+        .filter_map(|e| e.checked(&|| at_key("events"), &mut problems))
+        .collect();
     match raw.kind {
         Some(kind) if problems.is_empty() => Ok(EntitySource {
             as_of,
             source,
             facts,
+            events,
             id: id.to_string(),
             kind,
             name: trimmed(raw.name),
@@ -228,6 +227,28 @@ pub fn parse(id: &str, src: SourceText, languages: &[String]) -> Result<EntitySo
             src,
         }),
         _ => Err(problems.into()),
+    }
+}
+
+/// A name in every language of the site.
+fn check_names(
+    id: &str,
+    raw: &RawEntity,
+    languages: &[String],
+    at: &Location,
+    problems: &mut Vec<Diagnostic>,
+) {
+    for lang in languages {
+        if raw.name.get(lang).is_none_or(|n| n.trim().is_empty()) {
+            problems.push(
+                Diagnostic::at(
+                    Code::MissingName,
+                    format!("entity `{id}` has no name in `{lang}`"),
+                    at.clone(),
+                )
+                .with_help(format!("add `{lang}: ...` under `name`")),
+            );
+        }
     }
 }
 

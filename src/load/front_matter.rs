@@ -73,6 +73,9 @@ pub struct FrontMatter {
     pub updates: Vec<Correction>,
     /// The figures it reports, each with its source and date.
     pub figures: Vec<super::facts::Fact>,
+    /// The dated events it reports, for the timeline; their source is the article unless
+    /// they name another.
+    pub events: Vec<super::events::Event>,
 }
 
 /// One entry of an article's corrections and updates log.
@@ -115,6 +118,8 @@ struct RawFrontMatter {
     updates: Vec<RawCorrection>,
     #[serde(default)]
     figures: Vec<super::facts::RawFact>,
+    #[serde(default)]
+    events: Vec<super::events::RawEvent>,
 }
 
 impl FrontMatter {
@@ -227,6 +232,11 @@ pub fn parse(src: &SourceText, split: Split, key: &str) -> Result<FrontMatter, D
             )
         })
         .collect();
+    let events = raw
+        .events
+        .into_iter()
+        .filter_map(|e| e.checked(&|| field("events").unwrap_or_else(fence), &mut problems))
+        .collect();
     let text = |value: Option<String>| {
         value
             .map(|s| s.trim().to_string())
@@ -242,6 +252,7 @@ pub fn parse(src: &SourceText, split: Split, key: &str) -> Result<FrontMatter, D
             updated,
             updates,
             figures,
+            events,
             title,
             date,
             summary: raw

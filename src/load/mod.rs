@@ -1,6 +1,7 @@
 //! Stage 2: walk `content/`, read every article and entity file, split front matter.
 
 pub mod entity;
+pub mod events;
 pub mod facts;
 pub mod front_matter;
 

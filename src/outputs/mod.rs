@@ -55,6 +55,8 @@ pub(crate) enum Kind {
     Previews { lang: usize },
     /// A language's search page.
     Search { lang: usize },
+    /// A language's timeline: events and articles in time.
+    Timeline { lang: usize },
     /// A language's search index, a folder of files named after their content; the plan
     /// lists the one file whose name is fixed, [`crate::search::ENTRY_FILE`].
     SearchIndex { lang: usize },
@@ -148,6 +150,7 @@ impl Kind {
             Kind::Feed { .. } | Kind::EntityFeed { .. } => &["atom.xml"],
             Kind::NotFound => &["404.html"],
             Kind::Search { .. } => &["search.html"],
+            Kind::Timeline { .. } => &["timeline.html"],
             Kind::Sitemap { .. } => &["sitemap.xml", "sitemap_index.xml"],
             Kind::Previews { .. }
             | Kind::SearchIndex { .. }
@@ -172,6 +175,7 @@ impl Kind {
             | Kind::NotFound
             | Kind::Previews { .. }
             | Kind::Search { .. }
+            | Kind::Timeline { .. }
             | Kind::Robots
             | Kind::Manifest
             | Kind::NoJekyll
@@ -210,7 +214,7 @@ impl Output {
             },
             Kind::EntityFeed { entity, .. } => Source::EntityBacklinks(graph.entities[entity].id()),
             Kind::Sitemap { .. } => Source::Pages,
-            Kind::SearchIndex { .. } | Kind::Data(_) => Source::Content,
+            Kind::SearchIndex { .. } | Kind::Data(_) | Kind::Timeline { .. } => Source::Content,
             // Made of entities only: an entity's edit rebuilds the site.
             Kind::NotFound
             | Kind::Previews { .. }
@@ -247,6 +251,7 @@ impl Output {
             Kind::Robots => Origin::Site("robots.txt"),
             Kind::Previews { .. } => Origin::Site("entity previews"),
             Kind::Search { .. } => Origin::Site("search page"),
+            Kind::Timeline { .. } => Origin::Site("timeline"),
             Kind::SearchIndex { .. } => Origin::Site("search index"),
             Kind::Manifest => Origin::Site("web app manifest"),
             Kind::Cname => Origin::Site("CNAME file"),
@@ -305,6 +310,7 @@ pub(crate) fn plan(config: &Config, graph: &Graph, statics: &[(String, PathBuf)]
         add(urls::entities_path(code), Kind::EntityIndex { lang });
         add(urls::feed_path(code), Kind::Feed { lang });
         add(urls::previews_path(code), Kind::Previews { lang });
+        add(urls::timeline_path(code), Kind::Timeline { lang });
         if config.build_search_index {
             add(urls::search_path(code), Kind::Search { lang });
             let index = crate::search::bundle_dir(code) + crate::search::ENTRY_FILE;
@@ -318,7 +324,7 @@ pub(crate) fn plan(config: &Config, graph: &Graph, statics: &[(String, PathBuf)]
                 Kind::Home { lang, page, root },
             );
         }
-        listed += homes + 1;
+        listed += homes + 2;
         for (article, a) in graph.articles.iter().enumerate() {
             if let Some(version) = a.versions.get(code) {
                 add(version.path.clone(), Kind::Article { lang, article });

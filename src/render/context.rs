@@ -37,6 +37,8 @@ pub(super) struct SwitchLink {
 pub(super) struct Nav {
     pub home: String,
     pub entities: String,
+    /// The language's timeline.
+    pub timeline: String,
     /// The language's search page, when the site has one.
     pub search: Option<String>,
     /// The language's Atom feed.

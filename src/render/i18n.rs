@@ -123,6 +123,29 @@ impl Strings {
             .replace("{year}", &day.year().to_string())
     }
 
+    /// A year, a month or a day, as precise as it is: `2011`, `mars 2020`, `27 novembre 2024`.
+    pub(crate) fn format_day(&self, day: &crate::load::events::Day) -> String {
+        match (day.month, day.day) {
+            (Some(m), Some(d)) => match chrono::NaiveDate::from_ymd_opt(day.year, m, d) {
+                Some(date) => self.format_date(date),
+                None => day.iso(),
+            },
+            (Some(m), None) => {
+                let month = self
+                    .tree
+                    .get("months")
+                    .and_then(|all| all.get(m as usize - 1))
+                    .and_then(Value::as_str)
+                    .map_or_else(|| m.to_string(), str::to_string);
+                self.get(&["month_format"])
+                    .unwrap_or("{month} {year}")
+                    .replace("{month}", &month)
+                    .replace("{year}", &day.year.to_string())
+            }
+            _ => day.year.to_string(),
+        }
+    }
+
     /// A number the way this language writes it: `2,5` in French, with its digits grouped
     /// (`number.group`: a narrow space in French, a comma in English).
     pub(crate) fn format_number(&self, n: f64) -> String {

@@ -8,6 +8,7 @@ pub(crate) mod i18n;
 mod pages;
 mod provenance;
 pub(crate) mod templates;
+mod timeline;
 
 pub(crate) use templates::ASSETS;
 
@@ -126,6 +127,7 @@ impl Theme {
                         home: urls.home(code),
                         entities: urls.entities(code),
                         search: config.build_search_index.then(|| urls.search(code)),
+                        timeline: urls.timeline(code),
                         feed: urls.feed(code),
                     },
                     strings,
@@ -247,6 +249,7 @@ impl<'a> Renderer<'a> {
                 Ok(Page::plain(path, format!("{domain}\n")))
             }
             Kind::Search { lang } => self.search_page(self.lang(lang), path),
+            Kind::Timeline { lang } => self.timeline_page(self.lang(lang), path),
             Kind::Data(file) => self.data(file).map(|text| Page::plain(path, text)),
             Kind::Asset(asset) => Ok(Page::plain(path, templates::ASSETS[asset].1.to_string())),
             Kind::Sitemap { .. } | Kind::SearchIndex { .. } | Kind::Static(_) => return None,

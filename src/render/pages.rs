@@ -273,6 +273,8 @@ impl Renderer<'_> {
             reported: Vec<super::facts::ReportedCtx>,
             json_ld: String,
             feed: String,
+            /// Its events and newest articles in time, on its first page.
+            timeline: Vec<super::timeline::YearCtx>,
         }
         let code = lang.code.as_str();
         let id = entity.id();
@@ -300,6 +302,12 @@ impl Renderer<'_> {
             facts: self.facts_ctx(lang, entity),
             reported: self.reported_ctx(lang, entity),
             feed: self.urls.entity_feed(code, id),
+            timeline: if page == 1 {
+                let shown = super::timeline::ENTITY_ARTICLES_SHOWN;
+                super::timeline::by_year(self.timeline(lang, Some(entity), shown).0)
+            } else {
+                Vec::new()
+            },
         };
         let mut rendered = self.render_localized(lang, "entity.html", path, &data, &versions)?;
         // As new as the newest article this page quotes, or the date of its description.

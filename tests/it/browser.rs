@@ -542,6 +542,8 @@ async fn every_kind_of_page_passes_axe_in_light_and_dark_on_desktop_and_phone() 
         ("place", "en/entities/aleppo/"),
         ("entity-index", "fr/entities/"),
         ("search", "fr/search/?q=HTS"),
+        ("timeline", "fr/timeline/"),
+        ("timeline-en", "en/timeline/"),
         ("404", "fr/no-such-page/"),
     ];
     let mut found = audit(&session, &axe, &pages).await;
@@ -635,6 +637,23 @@ async fn audit(session: &Session, axe: &str, pages: &[(&str, &str)]) -> Vec<Stri
             }
             let png = client.screenshot().await.unwrap();
             std::fs::write(shots.join(format!("{name}-{scheme}-{device}.png")), png).unwrap();
+        }
+    }
+    // The narrowest phones: nothing scrolls sideways at 320 px either.
+    let metrics =
+        serde_json::json!({"width": 320, "height": 640, "deviceScaleFactor": 1, "mobile": true});
+    cdp(client, "Emulation.setDeviceMetricsOverride", metrics).await;
+    for &(name, path) in pages {
+        client.goto(&format!("{base}{path}")).await.unwrap();
+        let overflow = js(
+            client,
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth",
+        )
+        .await;
+        if overflow.as_i64().unwrap_or(0) > 0 {
+            found.push(format!(
+                "{name} (320 px): scrolls sideways by {overflow} px"
+            ));
         }
     }
     found

@@ -283,7 +283,9 @@ fn context_keys(dump: &str) -> std::collections::BTreeSet<String> {
 fn the_templates_guide_lists_variables_the_templates_receive() {
     let site = TestSite::shipped();
     std::fs::remove_dir_all(site.path("templates")).unwrap();
-    for name in ["home", "article", "entity", "entities", "search", "404"] {
+    for name in [
+        "home", "article", "entity", "entities", "search", "timeline", "404",
+    ] {
         site.write(
             &format!("templates/{name}.html"),
             "{{ __tera_context | safe }}",
@@ -312,6 +314,7 @@ fn the_templates_guide_lists_variables_the_templates_receive() {
         ),
         ("`entities.html`", page("fr/entities/index.html")),
         ("`search.html`", page("fr/search/index.html")),
+        ("`timeline.html`", page("fr/timeline/index.html")),
         ("`404.html`", page("404.html")),
         ("`sitemap.xml`", page("sitemap.xml")),
         ("`atom.xml`", page("fr/entities/hts/atom.xml")),

@@ -22,4 +22,5 @@ mod safety;
 mod search;
 mod serve;
 mod site;
+mod timeline;
 mod workflows;

@@ -1,0 +1,221 @@
+//! Timelines: the site's, a page per language, and each entity's, on its page. Events come
+//! from articles (in the page's language) and from event entities, each attributed to its
+//! source; articles come in at their own date.
+
+use chrono::Datelike;
+use serde::Serialize;
+
+use super::pages::name_in;
+use super::provenance::NamedCtx;
+use super::{Common, Lang, Page, Renderer};
+use crate::diagnostic::Diagnostic;
+use crate::graph::{Article, Entity};
+use crate::load::events::{Day, Event, When};
+use crate::load::facts::SourceRef;
+use crate::urls;
+
+/// How many of the newest articles the site's timeline shows beside its events: the home
+/// pages list them all.
+const ARTICLES_SHOWN: usize = 100;
+
+/// How many an entity's timeline shows: its backlinks list them all.
+pub(super) const ENTITY_ARTICLES_SHOWN: usize = 10;
+
+/// One entry of a timeline.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct EntryCtx {
+    /// As the language writes it: `2011`, `mars 2020`, `27 novembre 2024`.
+    pub date: String,
+    /// `2011`, `2020-03`, `2024-11-27` (the start of a span).
+    pub date_iso: String,
+    /// `event` or `article`.
+    pub kind: &'static str,
+    pub label: String,
+    /// The article's page, for an article.
+    pub url: Option<String>,
+    /// The entities it involves.
+    pub entities: Vec<NamedCtx>,
+    /// Who reports it.
+    pub source: Option<NamedCtx>,
+}
+
+/// The entries of one year.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct YearCtx {
+    pub year: i32,
+    pub entries: Vec<EntryCtx>,
+}
+
+impl Renderer<'_> {
+    /// A language's timeline page.
+    pub(super) fn timeline_page(&self, lang: &Lang, path: String) -> Result<Page, Diagnostic> {
+        #[derive(Serialize)]
+        struct Timeline<'a> {
+            #[serde(flatten)]
+            common: Common<'a>,
+            years: Vec<YearCtx>,
+            /// Articles left out (the oldest), beyond [`ARTICLES_SHOWN`].
+            articles_left_out: usize,
+        }
+        let versions = self.every_language(urls::timeline_path);
+        let description = lang
+            .strings
+            .get(&["ui", "timeline_intro"])
+            .map(str::to_string);
+        let common = self.common(lang, &path, &versions, description);
+        let (entries, articles_left_out) = self.timeline(lang, None, ARTICLES_SHOWN);
+        let years = by_year(entries);
+        let mut page = self.render_localized(
+            lang,
+            "timeline.html",
+            path,
+            &Timeline {
+                common,
+                years,
+                articles_left_out,
+            },
+            &versions,
+        )?;
+        // As new as the language's newest article.
+        page.lastmod = self
+            .graph
+            .articles
+            .iter()
+            .find_map(|a| a.versions.get(&lang.code))
+            .map(|v| v.front.date.day.to_string());
+        Ok(page)
+    }
+
+    /// The timeline of the site, or of one entity: its events and the newest articles, oldest
+    /// first; and how many articles were left out.
+    pub(super) fn timeline(
+        &self,
+        lang: &Lang,
+        of: Option<&Entity>,
+        shown: usize,
+    ) -> (Vec<EntryCtx>, usize) {
+        let code = lang.code.as_str();
+        let involved =
+            |event: &Event| of.is_none_or(|e| event.entities.iter().any(|id| id == e.id()));
+        let mut dated: Vec<(When, u8, EntryCtx)> = Vec::new();
+        for article in &self.graph.articles {
+            let Some(version) = article.versions.get(code) else {
+                continue;
+            };
+            for event in version.front.events.iter().filter(|e| involved(e)) {
+                let source = event
+                    .source
+                    .clone()
+                    .unwrap_or(SourceRef::Named(article.key.clone()));
+                dated.push((event.when, 0, self.event_entry(lang, event, &source)));
+            }
+        }
+        for entity in &self.graph.entities {
+            for event in &entity.source.events {
+                let own = of.is_some_and(|e| e.id() == entity.id());
+                if own || involved(event) {
+                    let source = event
+                        .source
+                        .clone()
+                        .unwrap_or(SourceRef::Named(entity.id().to_string()));
+                    dated.push((event.when, 0, self.event_entry(lang, event, &source)));
+                }
+            }
+        }
+        let mentioning: Vec<&Article> = match of {
+            Some(entity) => entity
+                .backlinks
+                .get(code)
+                .into_iter()
+                .flatten()
+                .map(|b| &self.graph.articles[b.article])
+                .collect(),
+            None => self.graph.articles.iter().collect(),
+        };
+        // Articles are kept newest first: the first ones are the ones shown.
+        let mut articles: Vec<(When, EntryCtx)> = mentioning
+            .iter()
+            .filter_map(|a| Some((a, a.versions.get(code)?)))
+            .map(|(_, v)| {
+                let day = v.front.date.day;
+                let start = Day {
+                    year: day.year(),
+                    month: Some(day.month()),
+                    day: Some(day.day()),
+                };
+                let when = When { start, end: None };
+                let entry = EntryCtx {
+                    date: lang.strings.format_date(day),
+                    date_iso: day.to_string(),
+                    kind: "article",
+                    label: v.front.title.clone(),
+                    url: Some(self.urls.of(&v.path)),
+                    entities: Vec::new(),
+                    source: None,
+                };
+                (when, entry)
+            })
+            .collect();
+        articles.sort_by_key(|a| std::cmp::Reverse(a.0));
+        let left_out = articles.len().saturating_sub(shown);
+        dated.extend(articles.into_iter().take(shown).map(|(w, e)| (w, 1, e)));
+        dated.sort_by(|a, b| (a.0, a.1, &a.2.label).cmp(&(b.0, b.1, &b.2.label)));
+        (dated.into_iter().map(|(_, _, e)| e).collect(), left_out)
+    }
+
+    fn event_entry(&self, lang: &Lang, event: &Event, source: &SourceRef) -> EntryCtx {
+        let code = lang.code.as_str();
+        let entities = event
+            .entities
+            .iter()
+            .filter_map(|id| self.graph.entity(id))
+            .map(|e| NamedCtx {
+                name: name_in(e, code).to_string(),
+                url: Some(self.urls.entity(code, e.id())),
+            })
+            .collect();
+        let date = match event.when.end {
+            Some(end) => lang
+                .strings
+                .get(&["span_format"])
+                .unwrap_or("{start} – {end}")
+                .replace("{start}", &lang.strings.format_day(&event.when.start))
+                .replace("{end}", &lang.strings.format_day(&end)),
+            None => lang.strings.format_day(&event.when.start),
+        };
+        EntryCtx {
+            date,
+            date_iso: event.when.start.iso(),
+            kind: "event",
+            label: event
+                .label
+                .get(code)
+                .or(event.label.values().next())
+                .cloned()
+                .unwrap_or_default(),
+            url: None,
+            entities,
+            source: Some(self.source_ctx(lang, source)),
+        }
+    }
+}
+
+/// Entries grouped by the year they begin in, in order.
+pub(super) fn by_year(entries: Vec<EntryCtx>) -> Vec<YearCtx> {
+    let mut years: Vec<YearCtx> = Vec::new();
+    for entry in entries {
+        let year: i32 = entry
+            .date_iso
+            .get(..4)
+            .and_then(|y| y.parse().ok())
+            .unwrap_or_default();
+        match years.last_mut() {
+            Some(last) if last.year == year => last.entries.push(entry),
+            _ => years.push(YearCtx {
+                year,
+                entries: vec![entry],
+            }),
+        }
+    }
+    years
+}

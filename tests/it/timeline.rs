@@ -1,0 +1,127 @@
+//! The timeline: what the dispatch dates, in order, in both languages, each event attributed
+//! to its source; an entity's own timeline on its page; and events checked like figures.
+
+use crate::common::*;
+
+/// (date as written, label, source) of each entry of a timeline page.
+fn entries(site: &TestSite, rel: &str) -> Vec<(String, String, String)> {
+    let doc = site.html(rel);
+    select(&doc, "ol.timeline li")
+        .iter()
+        .map(|li| {
+            let part = |css: &str| {
+                let selector = scraper::Selector::parse(css).unwrap();
+                li.select(&selector)
+                    .next()
+                    .map(|e| text(&e))
+                    .unwrap_or_default()
+            };
+            (part("time"), part(".timeline-label"), part(".fact-meta"))
+        })
+        .collect()
+}
+
+#[test]
+fn the_timeline_shows_what_the_dispatch_dates_in_order_with_its_sources() {
+    let site = TestSite::shipped();
+    site.build_ok(&[]);
+    let fr = entries(&site, "fr/timeline/index.html");
+    let dates: Vec<&str> = fr.iter().map(|e| e.0.as_str()).collect();
+    assert_eq!(
+        dates,
+        [
+            "2011",
+            "2015",
+            "2016",
+            "mars 2020",
+            "27 novembre 2024",
+            "29 novembre 2024",
+            "30 novembre 2024",
+            "30 novembre 2024",
+            "30 novembre 2024",
+        ]
+    );
+    assert_eq!(fr[0].1, "La guerre civile éclate en Syrie");
+    assert!(fr[3].1.contains("Moscou et Ankara"), "{:?}", fr[3]);
+    // The dispatch's own statements, then the OSDH's, which it quotes.
+    assert!(fr[4].2.contains("Djihadistes et rebelles"), "{:?}", fr[4]);
+    assert!(
+        fr[6]
+            .2
+            .contains("Observatoire syrien des droits de l'homme"),
+        "{:?}",
+        fr[6]
+    );
+    assert!(fr[7].1.contains("depuis 2016"), "{:?}", fr[7]);
+    // The article itself, at its date, after the day's events.
+    assert_eq!(
+        fr[8].1,
+        "Djihadistes et rebelles ont pris le contrôle de la majeure partie d'Alep"
+    );
+
+    let en = entries(&site, "en/timeline/index.html");
+    let dates: Vec<&str> = en.iter().map(|e| e.0.as_str()).collect();
+    assert_eq!(
+        &dates[..5],
+        ["2011", "2015", "2016", "March 2020", "27 November 2024"]
+    );
+    assert_eq!(
+        en[5].1,
+        "The jihadist fighters and their allies enter Aleppo"
+    );
+    assert!(
+        en[6].2.contains("Syrian Observatory for Human Rights"),
+        "{:?}",
+        en[6]
+    );
+    // Every page links to the timeline.
+    let home = site.html("en/index.html");
+    assert!(
+        select(&home, ".site-nav a")
+            .iter()
+            .any(|a| attr(a, "href") == "/depeche/en/timeline/")
+    );
+}
+
+#[test]
+fn an_entity_page_shows_the_events_that_involve_it() {
+    let site = TestSite::shipped();
+    site.build_ok(&[]);
+    let aleppo = entries(&site, "en/entities/aleppo/index.html");
+    let labels: Vec<&str> = aleppo.iter().map(|e| e.1.as_str()).collect();
+    assert!(labels.contains(&"Last Russian air strikes on Aleppo before those of November 2024"));
+    assert!(labels.contains(&"The jihadist fighters and their allies enter Aleppo"));
+    assert!(
+        !labels.iter().any(|l| l.contains("ceasefire")),
+        "{labels:?}"
+    );
+    // Moscow is in the 2020 ceasefire only.
+    let moscow = entries(&site, "fr/entities/moscow/index.html");
+    assert_eq!(moscow[0].0, "mars 2020");
+}
+
+#[test]
+fn an_event_names_entities_of_the_site_and_has_a_date() {
+    let site = TestSite::shipped();
+    let article = "content/articles/alep-offensive-hts.fr.md";
+    site.edit(
+        article,
+        "entities: [hts, aleppo]\n    source: osdh",
+        "entities: [hts, alepo]\n    source: osdh",
+    );
+    let out = site.depeche(&["check"]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("`alepo` is neither an entity nor an article of this site"),
+        "{stderr}"
+    );
+    site.edit(article, "  - date: 2016\n", "  - date: 2016-13\n");
+    let out = site.depeche(&["check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("an event's date `2016-13` is not a year, a month or a day"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("alep-offensive-hts.fr.md:21:1"), "{stderr}");
+}
