@@ -423,6 +423,15 @@ impl<'a> Renderer<'a> {
         Ok(page)
     }
 
+    /// The date of the language's newest article: when a page listing them all last changed.
+    fn newest_article_date(&self, lang: &Lang) -> Option<String> {
+        self.graph
+            .articles
+            .iter()
+            .find_map(|a| a.versions.get(&lang.code))
+            .map(|v| v.front.date.day.to_string())
+    }
+
     fn every_language(&self, path_of: impl Fn(&str) -> String) -> Vec<(&str, String)> {
         self.theme
             .langs

@@ -347,13 +347,7 @@ impl Renderer<'_> {
             &Index { common, groups },
             &versions,
         )?;
-        // As new as the language's newest article.
-        page.lastmod = self
-            .graph
-            .articles
-            .iter()
-            .find_map(|a| a.versions.get(&lang.code))
-            .map(|v| v.front.date.day.to_string());
+        page.lastmod = self.newest_article_date(lang);
         Ok(page)
     }
 

@@ -625,12 +625,8 @@ async fn audit(session: &Session, axe: &str, pages: &[(&str, &str)]) -> Vec<Stri
                 found.push(format!("{name}: no feed in the head ({feed})"));
             }
             // No horizontal scroll on a phone.
-            let overflow = js(
-                client,
-                "return document.documentElement.scrollWidth - document.documentElement.clientWidth",
-            )
-            .await;
-            if overflow.as_i64().unwrap_or(0) > 0 {
+            let overflow = sideways(client).await;
+            if overflow > 0 {
                 found.push(format!(
                     "{name} ({scheme}, {device}): scrolls sideways by {overflow} px"
                 ));
@@ -645,18 +641,25 @@ async fn audit(session: &Session, axe: &str, pages: &[(&str, &str)]) -> Vec<Stri
     cdp(client, "Emulation.setDeviceMetricsOverride", metrics).await;
     for &(name, path) in pages {
         client.goto(&format!("{base}{path}")).await.unwrap();
-        let overflow = js(
-            client,
-            "return document.documentElement.scrollWidth - document.documentElement.clientWidth",
-        )
-        .await;
-        if overflow.as_i64().unwrap_or(0) > 0 {
+        let overflow = sideways(client).await;
+        if overflow > 0 {
             found.push(format!(
                 "{name} (320 px): scrolls sideways by {overflow} px"
             ));
         }
     }
     found
+}
+
+/// How many pixels the page on screen scrolls sideways.
+async fn sideways(client: &Client) -> i64 {
+    js(
+        client,
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth",
+    )
+    .await
+    .as_i64()
+    .unwrap_or(0)
 }
 
 /// Waits until the search page on screen has shown its results.
