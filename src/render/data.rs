@@ -42,7 +42,7 @@ impl Renderer<'_> {
             "entities": entities,
             "articles": articles,
         });
-        pretty(&doc)
+        compact(&doc)
     }
 
     fn entity_data(&self, e: &Entity) -> Value {
@@ -154,7 +154,7 @@ impl Renderer<'_> {
                 things.push(doc);
             }
         }
-        pretty(&json!({"@context": "https://schema.org", "@graph": things}))
+        compact(&json!({"@context": "https://schema.org", "@graph": things}))
     }
 
     /// An entity's identifier in the dump: its page in the site's first language.
@@ -295,8 +295,10 @@ fn number(n: f64) -> Value {
     }
 }
 
-fn pretty(doc: &Value) -> String {
-    let mut text = serde_json::to_string_pretty(doc).unwrap_or_default();
+/// One line: the files are for programs (`jq .` shows them indented), and a site of 10,000
+/// articles makes a graph of tens of megabytes.
+fn compact(doc: &Value) -> String {
+    let mut text = doc.to_string();
     text.push('\n');
     text
 }
