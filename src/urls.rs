@@ -69,6 +69,11 @@ impl Urls {
         self.of(&search_path(lang))
     }
 
+    /// A language's map.
+    pub fn map(&self, lang: &str) -> String {
+        self.of(&map_path(lang))
+    }
+
     /// A language's timeline.
     pub fn timeline(&self, lang: &str) -> String {
         self.of(&timeline_path(lang))
@@ -146,6 +151,11 @@ pub fn previews_path(lang: &str) -> String {
 /// The output file of a language's search page.
 pub fn search_path(lang: &str) -> String {
     format!("{lang}/search/index.html")
+}
+
+/// The output file of a language's map.
+pub fn map_path(lang: &str) -> String {
+    format!("{lang}/map/index.html")
 }
 
 /// The output file of a language's timeline.

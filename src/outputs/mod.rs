@@ -57,6 +57,10 @@ pub(crate) enum Kind {
     Search { lang: usize },
     /// A language's timeline: events and articles in time.
     Timeline { lang: usize },
+    /// A language's map of the places with coordinates.
+    Map { lang: usize },
+    /// `map.svg`: the countries' outlines every map draws.
+    MapOutlines,
     /// A language's search index, a folder of files named after their content; the plan
     /// lists the one file whose name is fixed, [`crate::search::ENTRY_FILE`].
     SearchIndex { lang: usize },
@@ -151,6 +155,7 @@ impl Kind {
             Kind::NotFound => &["404.html"],
             Kind::Search { .. } => &["search.html"],
             Kind::Timeline { .. } => &["timeline.html"],
+            Kind::Map { .. } => &["map.html"],
             Kind::Sitemap { .. } => &["sitemap.xml", "sitemap_index.xml"],
             Kind::Previews { .. }
             | Kind::SearchIndex { .. }
@@ -160,6 +165,7 @@ impl Kind {
             | Kind::Cname
             | Kind::Asset(_)
             | Kind::Data(_)
+            | Kind::MapOutlines
             | Kind::Static(_) => &[],
         }
     }
@@ -176,6 +182,8 @@ impl Kind {
             | Kind::Previews { .. }
             | Kind::Search { .. }
             | Kind::Timeline { .. }
+            | Kind::Map { .. }
+            | Kind::MapOutlines
             | Kind::Robots
             | Kind::Manifest
             | Kind::NoJekyll
@@ -223,7 +231,9 @@ impl Output {
             | Kind::Manifest
             | Kind::NoJekyll
             | Kind::Cname => Source::Site,
-            Kind::Asset(_) => Source::Static,
+            Kind::Asset(_) | Kind::MapOutlines => Source::Static,
+            // Made of entities only: an entity's edit rebuilds the site.
+            Kind::Map { .. } => Source::Site,
             Kind::Static(_) => Source::Static,
         }
     }
@@ -252,6 +262,8 @@ impl Output {
             Kind::Previews { .. } => Origin::Site("entity previews"),
             Kind::Search { .. } => Origin::Site("search page"),
             Kind::Timeline { .. } => Origin::Site("timeline"),
+            Kind::Map { .. } => Origin::Site("map"),
+            Kind::MapOutlines => Origin::Site("map outlines"),
             Kind::SearchIndex { .. } => Origin::Site("search index"),
             Kind::Manifest => Origin::Site("web app manifest"),
             Kind::Cname => Origin::Site("CNAME file"),
@@ -311,6 +323,7 @@ pub(crate) fn plan(config: &Config, graph: &Graph, statics: &[(String, PathBuf)]
         add(urls::feed_path(code), Kind::Feed { lang });
         add(urls::previews_path(code), Kind::Previews { lang });
         add(urls::timeline_path(code), Kind::Timeline { lang });
+        add(urls::map_path(code), Kind::Map { lang });
         if config.build_search_index {
             add(urls::search_path(code), Kind::Search { lang });
             let index = crate::search::bundle_dir(code) + crate::search::ENTRY_FILE;
@@ -324,7 +337,7 @@ pub(crate) fn plan(config: &Config, graph: &Graph, statics: &[(String, PathBuf)]
                 Kind::Home { lang, page, root },
             );
         }
-        listed += homes + 2;
+        listed += homes + 3;
         for (article, a) in graph.articles.iter().enumerate() {
             if let Some(version) = a.versions.get(code) {
                 add(version.path.clone(), Kind::Article { lang, article });
@@ -351,6 +364,7 @@ pub(crate) fn plan(config: &Config, graph: &Graph, statics: &[(String, PathBuf)]
             add(urls::sitemap_path(part), Kind::Sitemap { part });
         }
     }
+    add("map.svg".into(), Kind::MapOutlines);
     for (file, path) in DataFile::ALL {
         add(path.into(), Kind::Data(file));
     }

@@ -39,6 +39,8 @@ pub(super) struct Nav {
     pub entities: String,
     /// The language's timeline.
     pub timeline: String,
+    /// The language's map.
+    pub map: String,
     /// The language's search page, when the site has one.
     pub search: Option<String>,
     /// The language's Atom feed.

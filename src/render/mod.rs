@@ -5,6 +5,7 @@ mod data;
 mod facts;
 mod feeds;
 pub(crate) mod i18n;
+mod map;
 mod pages;
 mod provenance;
 pub(crate) mod templates;
@@ -128,6 +129,7 @@ impl Theme {
                         entities: urls.entities(code),
                         search: config.build_search_index.then(|| urls.search(code)),
                         timeline: urls.timeline(code),
+                        map: urls.map(code),
                         feed: urls.feed(code),
                     },
                     strings,
@@ -250,6 +252,8 @@ impl<'a> Renderer<'a> {
             }
             Kind::Search { lang } => self.search_page(self.lang(lang), path),
             Kind::Timeline { lang } => self.timeline_page(self.lang(lang), path),
+            Kind::Map { lang } => self.map_page(self.lang(lang), path),
+            Kind::MapOutlines => Ok(Page::plain(path, map::base_svg())),
             Kind::Data(file) => self.data(file).map(|text| Page::plain(path, text)),
             Kind::Asset(asset) => Ok(Page::plain(path, templates::ASSETS[asset].1.to_string())),
             Kind::Sitemap { .. } | Kind::SearchIndex { .. } | Kind::Static(_) => return None,

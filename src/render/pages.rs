@@ -275,6 +275,8 @@ impl Renderer<'_> {
             feed: String,
             /// Its events and newest articles in time, on its first page.
             timeline: Vec<super::timeline::YearCtx>,
+            /// Where it is, for a place with coordinates, on its first page.
+            map: Option<super::map::MapCtx>,
         }
         let code = lang.code.as_str();
         let id = entity.id();
@@ -302,6 +304,7 @@ impl Renderer<'_> {
             facts: self.facts_ctx(lang, entity),
             reported: self.reported_ctx(lang, entity),
             feed: self.urls.entity_feed(code, id),
+            map: (page == 1).then(|| self.place_map(lang, entity)).flatten(),
             timeline: if page == 1 {
                 let shown = super::timeline::ENTITY_ARTICLES_SHOWN;
                 super::timeline::by_year(self.timeline(lang, Some(entity), shown).0)

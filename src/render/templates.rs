@@ -24,6 +24,7 @@ const BUILTIN: &[(&str, &str)] = &[
         "timeline.html",
         include_str!("../../templates/timeline.html"),
     ),
+    ("map.html", include_str!("../../templates/map.html")),
     (
         "components.html",
         include_str!("../../templates/components.html"),

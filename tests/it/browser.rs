@@ -239,6 +239,15 @@ async fn search_finds_entities_by_any_name_in_chromium() {
         "{found:?}"
     );
     assert_no_request_left(client, base).await;
+    // The map's marker for Aleppo leads to its page.
+    client.goto(&format!("{base}en/map/")).await.unwrap();
+    follow(
+        client,
+        "svg a.map-place[href$='/entities/aleppo/']",
+        "/depeche/en/entities/aleppo/",
+    )
+    .await;
+    client.goto(&format!("{base}fr/search/")).await.unwrap();
     // Typing searches as the reader goes, and the count is announced.
     js(client, "const q = document.getElementById('search-q'); q.value = 'Aleppo'; q.dispatchEvent(new Event('input'))").await;
     let start = Instant::now();
@@ -544,6 +553,7 @@ async fn every_kind_of_page_passes_axe_in_light_and_dark_on_desktop_and_phone() 
         ("search", "fr/search/?q=HTS"),
         ("timeline", "fr/timeline/"),
         ("timeline-en", "en/timeline/"),
+        ("map", "fr/map/"),
         ("404", "fr/no-such-page/"),
     ];
     let mut found = audit(&session, &axe, &pages).await;
@@ -557,6 +567,7 @@ async fn every_kind_of_page_passes_axe_in_light_and_dark_on_desktop_and_phone() 
         ("rtl-article", "ar/articles/note-1/"),
         ("rtl-entity", "ar/entities/aleppo/"),
         ("rtl-search", "ar/search/?q=%D8%AD%D9%84%D8%A8"),
+        ("rtl-map", "ar/map/"),
     ];
     found.extend(audit(&rtl, &axe, &pages).await);
     // A name finds its entity first in Arabic too.

@@ -284,7 +284,7 @@ fn the_templates_guide_lists_variables_the_templates_receive() {
     let site = TestSite::shipped();
     std::fs::remove_dir_all(site.path("templates")).unwrap();
     for name in [
-        "home", "article", "entity", "entities", "search", "timeline", "404",
+        "home", "article", "entity", "entities", "search", "timeline", "map", "404",
     ] {
         site.write(
             &format!("templates/{name}.html"),
@@ -315,6 +315,7 @@ fn the_templates_guide_lists_variables_the_templates_receive() {
         ("`entities.html`", page("fr/entities/index.html")),
         ("`search.html`", page("fr/search/index.html")),
         ("`timeline.html`", page("fr/timeline/index.html")),
+        ("`map.html`", page("fr/map/index.html")),
         ("`404.html`", page("404.html")),
         ("`sitemap.xml`", page("sitemap.xml")),
         ("`atom.xml`", page("fr/entities/hts/atom.xml")),

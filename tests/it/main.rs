@@ -16,6 +16,7 @@ mod escaping;
 mod feeds;
 mod incremental;
 mod limits;
+mod map;
 mod multilingual;
 mod publish;
 mod safety;
