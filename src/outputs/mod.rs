@@ -232,8 +232,8 @@ impl Output {
             | Kind::NoJekyll
             | Kind::Cname => Source::Site,
             Kind::Asset(_) | Kind::MapOutlines => Source::Static,
-            // Made of entities only: an entity's edit rebuilds the site.
-            Kind::Map { .. } => Source::Site,
+            // Made of entities, and dated like the pages that list the articles.
+            Kind::Map { .. } => Source::Content,
             Kind::Static(_) => Source::Static,
         }
     }

@@ -6,6 +6,7 @@ mod facts;
 mod feeds;
 pub(crate) mod i18n;
 mod map;
+mod neighbourhood;
 mod pages;
 mod provenance;
 pub(crate) mod templates;

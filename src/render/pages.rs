@@ -277,6 +277,8 @@ impl Renderer<'_> {
             timeline: Vec<super::timeline::YearCtx>,
             /// Where it is, for a place with coordinates, on its first page.
             map: Option<super::map::MapCtx>,
+            /// Its neighbourhood, on its first page.
+            graph: Option<super::neighbourhood::GraphCtx>,
         }
         let code = lang.code.as_str();
         let id = entity.id();
@@ -305,6 +307,9 @@ impl Renderer<'_> {
             reported: self.reported_ctx(lang, entity),
             feed: self.urls.entity_feed(code, id),
             map: (page == 1).then(|| self.place_map(lang, entity)).flatten(),
+            graph: (page == 1)
+                .then(|| self.neighbourhood(lang, entity))
+                .flatten(),
             timeline: if page == 1 {
                 let shown = super::timeline::ENTITY_ARTICLES_SHOWN;
                 super::timeline::by_year(self.timeline(lang, Some(entity), shown).0)

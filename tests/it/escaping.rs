@@ -64,10 +64,10 @@ fn front_matter_and_entity_values_are_escaped_everywhere() {
             select(&doc, "[onerror], [onload], [onclick], iframe").is_empty(),
             "{rel}: injected element"
         );
-        // The only SVG is a place's map, drawn by the site.
+        // The only SVG are a place's map and an entity's graph, drawn by the site.
         assert_eq!(
             select(&doc, "svg").len(),
-            select(&doc, "figure.map > svg").len(),
+            select(&doc, "figure.map > svg, figure.graph > svg").len(),
             "{rel}: injected SVG"
         );
         assert!(select(&doc, "a[href^='javascript']").is_empty(), "{rel}");

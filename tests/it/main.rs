@@ -14,6 +14,7 @@ mod editing;
 mod errors;
 mod escaping;
 mod feeds;
+mod graph;
 mod incremental;
 mod limits;
 mod map;

@@ -1,0 +1,77 @@
+//! An entity's neighbourhood on its page: each neighbour a link, relations labelled in the
+//! page's language, a title and a description for assistive technology, at most twelve
+//! neighbours with the rest counted.
+
+use crate::common::*;
+
+#[test]
+fn the_hts_graph_links_its_relations_and_what_it_is_mentioned_with() {
+    let site = TestSite::shipped();
+    site.build_ok(&[]);
+    for (lang, predecessor) in [("fr", "Prédécesseur"), ("en", "Predecessor")] {
+        let doc = site.html(&format!("{lang}/entities/hts/index.html"));
+        let svg = &select(&doc, "figure.graph svg")[0];
+        assert_eq!(attr(svg, "role"), "group");
+        assert!(!text(&select(&doc, "figure.graph svg title")[0]).is_empty());
+        assert!(
+            text(&select(&doc, "figure.graph svg desc")[0]).contains("al-Jolani") || lang == "fr"
+        );
+        let links: Vec<(String, String)> = select(&doc, "svg a.graph-node")
+            .iter()
+            .map(|a| (attr(a, "href"), text(a)))
+            .collect();
+        let al_qaida = format!("/depeche/{lang}/entities/al-qaida/");
+        assert!(links.iter().any(|l| l.0 == al_qaida), "{lang}: {links:?}");
+        let nusra = links
+            .iter()
+            .find(|l| l.0.ends_with("/entities/al-nusra-front/"))
+            .unwrap_or_else(|| panic!("{lang}: {links:?}"));
+        assert!(nusra.1.contains(predecessor), "{nusra:?}");
+        // Twelve at most; the shipped HTS page has more neighbours, counted under the graph.
+        assert!(links.len() <= 12);
+        let hidden = select(&doc, "figure.graph figcaption");
+        assert_eq!(hidden.is_empty(), links.len() < 12, "{lang}");
+    }
+}
+
+#[test]
+fn a_hub_shows_twelve_neighbours_relations_first_and_counts_the_rest() {
+    let site = TestSite::shipped();
+    let ids: Vec<String> = (1..=15).map(|n| format!("town-{n:02}")).collect();
+    for id in &ids {
+        site.write(
+            &format!("content/entities/{id}.yaml"),
+            format!(
+                "type: place\nname: {{fr: {id}, en: {id}}}\nunverified: [wikidata, coordinates]\n"
+            ),
+        );
+    }
+    let mentions: String = ids.iter().map(|id| format!("[[{id}]] ")).collect();
+    for lang in ["fr", "en"] {
+        site.write(
+            &format!("content/articles/towns.{lang}.md"),
+            format!("---\ntitle: Towns\ndate: 2024-12-01\n---\n[[hts]] {mentions}\n"),
+        );
+    }
+    site.build_ok(&[]);
+    let doc = site.html("en/entities/hts/index.html");
+    let links: Vec<String> = select(&doc, "svg a.graph-node")
+        .iter()
+        .map(|a| attr(a, "href"))
+        .collect();
+    assert_eq!(links.len(), 12);
+    // Its four relations come first, from the top, clockwise.
+    assert!(
+        links[..4]
+            .iter()
+            .any(|l| l.ends_with("/entities/al-nusra-front/")),
+        "{links:?}"
+    );
+    let caption = text(&select(&doc, "figure.graph figcaption")[0]);
+    assert!(caption.starts_with(char::is_numeric), "{caption}");
+    // Labels of neighbours never leave the drawing.
+    for t in select(&doc, "svg a.graph-node text") {
+        let x: f64 = attr(&t, "x").parse().unwrap();
+        assert!((0.0..=820.0).contains(&x), "{x}");
+    }
+}
