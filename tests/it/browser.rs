@@ -247,6 +247,39 @@ async fn search_finds_entities_by_any_name_in_chromium() {
         "/depeche/en/entities/aleppo/",
     )
     .await;
+    // The timeline lists the dispatch's dates in order, in both languages.
+    for (lang, first, march) in [("fr", "2011", "mars 2020"), ("en", "2011", "March 2020")] {
+        client
+            .goto(&format!("{base}{lang}/timeline/"))
+            .await
+            .unwrap();
+        let dates = js(
+            client,
+            "return [...document.querySelectorAll('ol.timeline time')].map(t => t.getAttribute('datetime'))",
+        )
+        .await;
+        let dates: Vec<String> = serde_json::from_value(dates).unwrap();
+        let mut sorted = dates.clone();
+        sorted.sort();
+        assert_eq!(dates, sorted, "{lang}: not in order");
+        assert_eq!(text(client, "ol.timeline time").await, first);
+        let shown = js(client, "return document.querySelector('ol.timeline li:nth-child(1) time') && [...document.querySelectorAll('ol.timeline time')].map(t => t.textContent)").await;
+        assert!(
+            shown.as_array().unwrap().iter().any(|t| t == march),
+            "{lang}: {shown}"
+        );
+    }
+    // The graph on the HTS page links to Al-Qaeda's page.
+    client
+        .goto(&format!("{base}en/entities/hts/"))
+        .await
+        .unwrap();
+    follow(
+        client,
+        "svg a.graph-node[href$='/entities/al-qaida/']",
+        "/depeche/en/entities/al-qaida/",
+    )
+    .await;
     client.goto(&format!("{base}fr/search/")).await.unwrap();
     // Typing searches as the reader goes, and the count is announced.
     js(client, "const q = document.getElementById('search-q'); q.value = 'Aleppo'; q.dispatchEvent(new Event('input'))").await;
