@@ -69,6 +69,11 @@ impl Urls {
         self.of(&search_path(lang))
     }
 
+    /// A language's graph of entities.
+    pub fn graph(&self, lang: &str) -> String {
+        self.of(&graph_path(lang))
+    }
+
     /// A language's map.
     pub fn map(&self, lang: &str) -> String {
         self.of(&map_path(lang))
@@ -151,6 +156,11 @@ pub fn previews_path(lang: &str) -> String {
 /// The output file of a language's search page.
 pub fn search_path(lang: &str) -> String {
     format!("{lang}/search/index.html")
+}
+
+/// The output file of a language's graph of entities.
+pub fn graph_path(lang: &str) -> String {
+    format!("{lang}/graph/index.html")
 }
 
 /// The output file of a language's map.

@@ -59,6 +59,8 @@ pub(crate) enum Kind {
     Timeline { lang: usize },
     /// A language's map of the places with coordinates.
     Map { lang: usize },
+    /// A language's graph of the most mentioned entities and what links them.
+    Graph { lang: usize },
     /// `map.svg`: the countries' outlines every map draws.
     MapOutlines,
     /// A language's search index, a folder of files named after their content; the plan
@@ -156,6 +158,7 @@ impl Kind {
             Kind::Search { .. } => &["search.html"],
             Kind::Timeline { .. } => &["timeline.html"],
             Kind::Map { .. } => &["map.html"],
+            Kind::Graph { .. } => &["graph.html"],
             Kind::Sitemap { .. } => &["sitemap.xml", "sitemap_index.xml"],
             Kind::Previews { .. }
             | Kind::SearchIndex { .. }
@@ -183,6 +186,7 @@ impl Kind {
             | Kind::Search { .. }
             | Kind::Timeline { .. }
             | Kind::Map { .. }
+            | Kind::Graph { .. }
             | Kind::MapOutlines
             | Kind::Robots
             | Kind::Manifest
@@ -233,7 +237,7 @@ impl Output {
             | Kind::Cname => Source::Site,
             Kind::Asset(_) | Kind::MapOutlines => Source::Static,
             // Made of entities, and dated like the pages that list the articles.
-            Kind::Map { .. } => Source::Content,
+            Kind::Map { .. } | Kind::Graph { .. } => Source::Content,
             Kind::Static(_) => Source::Static,
         }
     }
@@ -263,6 +267,7 @@ impl Output {
             Kind::Search { .. } => Origin::Site("search page"),
             Kind::Timeline { .. } => Origin::Site("timeline"),
             Kind::Map { .. } => Origin::Site("map"),
+            Kind::Graph { .. } => Origin::Site("graph"),
             Kind::MapOutlines => Origin::Site("map outlines"),
             Kind::SearchIndex { .. } => Origin::Site("search index"),
             Kind::Manifest => Origin::Site("web app manifest"),
@@ -303,6 +308,24 @@ pub(crate) fn entity_pages(config: &Config, entity: &Entity, lang: &str) -> usiz
     n.div_ceil(config.backlinks_per_page).max(1)
 }
 
+/// The pages a language has once: its entity index, feed, previews, views and search.
+fn language_pages(config: &Config, lang: usize, code: &str) -> Vec<(String, Kind)> {
+    let mut pages = vec![
+        (urls::entities_path(code), Kind::EntityIndex { lang }),
+        (urls::feed_path(code), Kind::Feed { lang }),
+        (urls::previews_path(code), Kind::Previews { lang }),
+        (urls::timeline_path(code), Kind::Timeline { lang }),
+        (urls::map_path(code), Kind::Map { lang }),
+        (urls::graph_path(code), Kind::Graph { lang }),
+    ];
+    if config.build_search_index {
+        pages.push((urls::search_path(code), Kind::Search { lang }));
+        let index = crate::search::bundle_dir(code) + crate::search::ENTRY_FILE;
+        pages.push((index, Kind::SearchIndex { lang }));
+    }
+    pages
+}
+
 /// Every file a full build writes: the pages in the order they are rendered, then the
 /// summaries, the hosting files and `static/`.
 pub(crate) fn plan(config: &Config, graph: &Graph, statics: &[(String, PathBuf)]) -> Vec<Output> {
@@ -319,15 +342,8 @@ pub(crate) fn plan(config: &Config, graph: &Graph, statics: &[(String, PathBuf)]
     // Pages with a version in each language, which the sitemap lists.
     let mut listed = 0;
     for (lang, code) in config.languages.iter().enumerate() {
-        add(urls::entities_path(code), Kind::EntityIndex { lang });
-        add(urls::feed_path(code), Kind::Feed { lang });
-        add(urls::previews_path(code), Kind::Previews { lang });
-        add(urls::timeline_path(code), Kind::Timeline { lang });
-        add(urls::map_path(code), Kind::Map { lang });
-        if config.build_search_index {
-            add(urls::search_path(code), Kind::Search { lang });
-            let index = crate::search::bundle_dir(code) + crate::search::ENTRY_FILE;
-            add(index, Kind::SearchIndex { lang });
+        for (path, kind) in language_pages(config, lang, code) {
+            add(path, kind);
         }
         let homes = home_pages(config, graph, code);
         for page in 1..=homes {
@@ -337,7 +353,8 @@ pub(crate) fn plan(config: &Config, graph: &Graph, statics: &[(String, PathBuf)]
                 Kind::Home { lang, page, root },
             );
         }
-        listed += homes + 3;
+        // The home pages, the entity index, the timeline, the map and the graph.
+        listed += homes + 4;
         for (article, a) in graph.articles.iter().enumerate() {
             if let Some(version) = a.versions.get(code) {
                 add(version.path.clone(), Kind::Article { lang, article });

@@ -41,6 +41,8 @@ pub(super) struct Nav {
     pub timeline: String,
     /// The language's map.
     pub map: String,
+    /// The language's graph of entities.
+    pub graph: String,
     /// The language's search page, when the site has one.
     pub search: Option<String>,
     /// The language's Atom feed.

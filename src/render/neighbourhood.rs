@@ -6,7 +6,7 @@
 //! without their iterations or their dependence on a seed. Neighbours are placed clockwise
 //! from the top in a fixed order (relations first, then the most co-mentioned, then by name),
 //! so the same content gives the same SVG byte for byte. Labels sit outside the circle,
-//! anchored away from it, so that at most [`SHOWN`] neighbours they do not overlap.
+//! anchored away from it: with at most 16 around a circle, neighbours' labels do not overlap.
 
 use std::collections::BTreeMap;
 
@@ -19,11 +19,30 @@ use crate::graph::Entity;
 /// How many neighbours a graph shows; the others are counted.
 const SHOWN: usize = 12;
 /// The drawing's size and the circle the neighbours sit on.
-const WIDTH: f64 = 820.0;
-const HEIGHT: f64 = 460.0;
-const RADIUS: f64 = 150.0;
+const EGO: Frame = Frame {
+    width: 820.0,
+    height: 460.0,
+    radius: 150.0,
+};
+/// How many entities the site's graph shows, the most mentioned, and how many of the lines
+/// between them that stand for dispatches in common.
+const SITE_SHOWN: usize = 16;
+const SITE_LINES: usize = 40;
+const SITE: Frame = Frame {
+    width: 960.0,
+    height: 620.0,
+    radius: 210.0,
+};
+
+/// A drawing's size, and the circle its entities sit on, around its middle.
+#[derive(Clone, Copy)]
+struct Frame {
+    width: f64,
+    height: f64,
+    radius: f64,
+}
 /// The longest label shown whole; longer names are cut (and whole in the link's title).
-const LABEL_CHARS: usize = 26;
+const LABEL_CHARS: usize = 24;
 
 /// A neighbour on the drawing.
 #[derive(Debug, Clone, Serialize)]
@@ -48,16 +67,38 @@ pub(super) struct NodeCtx {
     pub related: bool,
 }
 
+/// A line between two entities.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct EdgeCtx {
+    pub x1: f64,
+    pub y1: f64,
+    pub x2: f64,
+    pub y2: f64,
+    pub weight: f64,
+    /// A typed relation (solid) rather than dispatches in common only (dashed).
+    pub related: bool,
+}
+
+/// The entity a neighbourhood is drawn around.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct CentreCtx {
+    pub x: f64,
+    pub y: f64,
+    pub name: String,
+}
+
 /// What the graph template needs.
 #[derive(Debug, Clone, Serialize)]
 pub(super) struct GraphCtx {
     pub width: f64,
     pub height: f64,
-    pub cx: f64,
-    pub cy: f64,
+    /// What the drawing shows, for its title.
     pub name: String,
+    /// The entity in the middle, for a neighbourhood.
+    pub centre: Option<CentreCtx>,
     pub nodes: Vec<NodeCtx>,
-    /// Neighbours left out beyond [`SHOWN`].
+    pub edges: Vec<EdgeCtx>,
+    /// Entities left out beyond those drawn.
     pub hidden: usize,
 }
 
@@ -72,29 +113,7 @@ impl Renderer<'_> {
     /// The entity's neighbourhood, or `None` when it has none.
     pub(super) fn neighbourhood(&self, lang: &Lang, entity: &Entity) -> Option<GraphCtx> {
         let code = lang.code.as_str();
-        let mut ties: BTreeMap<usize, Tie> = BTreeMap::new();
-        let index_of = |id: &str| self.graph.entities.iter().position(|e| e.id() == id);
-        for r in &entity.source.relations {
-            if let Some(i) = index_of(&r.target) {
-                let label = relation(lang, &r.kind).to_string();
-                ties.entry(i).or_default().relations.push(label);
-            }
-        }
-        // Relations other entities state about this one, labelled from their side.
-        for (i, other) in self.graph.entities.iter().enumerate() {
-            for r in other
-                .source
-                .relations
-                .iter()
-                .filter(|r| r.target == entity.id())
-            {
-                let label = format!("← {}", relation(lang, &r.kind));
-                ties.entry(i).or_default().relations.push(label);
-            }
-        }
-        for &(i, shared) in &entity.co_mentions {
-            ties.entry(i).or_default().shared = shared;
-        }
+        let mut ties = self.ties(lang, entity);
         ties.retain(|&i, _| self.graph.entities[i].id() != entity.id());
         if ties.is_empty() {
             return None;
@@ -122,31 +141,83 @@ impl Renderer<'_> {
             .unwrap_or(0)
             .max(1);
         let n = ranked.len();
-        let nodes = ranked
+        let nodes: Vec<NodeCtx> = ranked
             .into_iter()
             .enumerate()
             .map(|(k, (i, tie))| {
                 let other = &self.graph.entities[i];
-                let angle =
-                    -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * k as f64 / n as f64;
-                self.node(lang, other, angle, &tie, most)
+                self.node(lang, other, EGO, angle(k, n), &tie, most)
             })
             .collect();
+        let (cx, cy) = (EGO.width / 2.0, EGO.height / 2.0);
+        let edges = nodes
+            .iter()
+            .map(|node| EdgeCtx {
+                x1: cx,
+                y1: cy,
+                x2: node.x,
+                y2: node.y,
+                weight: node.weight,
+                related: node.related,
+            })
+            .collect();
+        let name = name_in(entity, code).to_string();
         Some(GraphCtx {
-            width: WIDTH,
-            height: HEIGHT,
-            cx: WIDTH / 2.0,
-            cy: HEIGHT / 2.0,
-            name: name_in(entity, code).to_string(),
+            width: EGO.width,
+            height: EGO.height,
+            centre: Some(CentreCtx {
+                x: cx,
+                y: cy,
+                name: name.clone(),
+            }),
+            name,
             nodes,
+            edges,
             hidden,
         })
     }
 
-    fn node(&self, lang: &Lang, other: &Entity, angle: f64, tie: &Tie, most: usize) -> NodeCtx {
+    /// What links each other entity to this one: relations either way, dispatches in common.
+    fn ties(&self, lang: &Lang, entity: &Entity) -> BTreeMap<usize, Tie> {
+        let mut ties: BTreeMap<usize, Tie> = BTreeMap::new();
+        let index_of = |id: &str| self.graph.entities.iter().position(|e| e.id() == id);
+        for r in &entity.source.relations {
+            if let Some(i) = index_of(&r.target) {
+                let label = relation(lang, &r.kind).to_string();
+                ties.entry(i).or_default().relations.push(label);
+            }
+        }
+        // Relations other entities state about this one, labelled from their side.
+        for (i, other) in self.graph.entities.iter().enumerate() {
+            for r in other
+                .source
+                .relations
+                .iter()
+                .filter(|r| r.target == entity.id())
+            {
+                let label = format!("← {}", relation(lang, &r.kind));
+                ties.entry(i).or_default().relations.push(label);
+            }
+        }
+        for &(i, shared) in &entity.co_mentions {
+            ties.entry(i).or_default().shared = shared;
+        }
+        ties
+    }
+
+    fn node(
+        &self,
+        lang: &Lang,
+        other: &Entity,
+        frame: Frame,
+        angle: f64,
+        tie: &Tie,
+        most: usize,
+    ) -> NodeCtx {
         let code = lang.code.as_str();
         let (cos, sin) = (angle.cos(), angle.sin());
-        let (x, y) = (WIDTH / 2.0 + RADIUS * cos, HEIGHT / 2.0 + RADIUS * sin);
+        let x = frame.width / 2.0 + frame.radius * cos;
+        let y = frame.height / 2.0 + frame.radius * sin;
         let anchor = if cos > 0.3 {
             "start"
         } else if cos < -0.3 {
@@ -189,6 +260,144 @@ fn relation<'a>(lang: &'a Lang, kind: &'a str) -> &'a str {
     lang.strings
         .relation(kind)
         .trim_end_matches([':', ' ', '\u{a0}', '\u{202f}'])
+}
+
+impl Renderer<'_> {
+    /// A language's graph page.
+    pub(super) fn graph_page(
+        &self,
+        lang: &Lang,
+        path: String,
+    ) -> Result<super::Page, crate::diagnostic::Diagnostic> {
+        #[derive(Serialize)]
+        struct GraphPage<'a> {
+            #[serde(flatten)]
+            common: super::Common<'a>,
+            graph: GraphCtx,
+        }
+        let versions = self.every_language(crate::urls::graph_path);
+        let description = lang
+            .strings
+            .get(&["ui", "site_graph_intro"])
+            .map(str::to_string);
+        let common = self.common(lang, &path, &versions, description);
+        let graph = self.site_graph(lang);
+        let mut page = self.render_localized(
+            lang,
+            "graph.html",
+            path,
+            &GraphPage { common, graph },
+            &versions,
+        )?;
+        page.lastmod = self.newest_article_date(lang);
+        Ok(page)
+    }
+
+    /// The site's graph in one language: its most mentioned entities around a circle, lines
+    /// for their relations and for the dispatches they share most.
+    pub(super) fn site_graph(&self, lang: &Lang) -> GraphCtx {
+        let code = lang.code.as_str();
+        let mentioned = |e: &Entity| e.backlinks.get(code).map_or(0, Vec::len);
+        let mut ranked: Vec<usize> = (0..self.graph.entities.len()).collect();
+        ranked.sort_by_key(|&i| {
+            let e = &self.graph.entities[i];
+            (
+                std::cmp::Reverse(mentioned(e)),
+                name_in(e, code).to_lowercase(),
+            )
+        });
+        let hidden = ranked.len().saturating_sub(SITE_SHOWN);
+        ranked.truncate(SITE_SHOWN);
+        let most = ranked
+            .iter()
+            .map(|&i| mentioned(&self.graph.entities[i]))
+            .max()
+            .unwrap_or(0)
+            .max(1);
+        let n = ranked.len();
+        let nodes: Vec<NodeCtx> = ranked
+            .iter()
+            .enumerate()
+            .map(|(k, &i)| {
+                let e = &self.graph.entities[i];
+                let tie = Tie {
+                    relations: Vec::new(),
+                    shared: mentioned(e),
+                };
+                self.node(lang, e, SITE, angle(k, n), &tie, most)
+            })
+            .collect();
+        let place: BTreeMap<usize, &NodeCtx> = ranked.iter().copied().zip(&nodes).collect();
+        let edges = self.site_edges(&place);
+        GraphCtx {
+            width: SITE.width,
+            height: SITE.height,
+            name: lang
+                .strings
+                .get(&["ui", "site_graph"])
+                .unwrap_or_default()
+                .to_string(),
+            centre: None,
+            nodes: nodes
+                .into_iter()
+                .map(|n| NodeCtx {
+                    relation: String::new(),
+                    ..n
+                })
+                .collect(),
+            edges,
+            hidden,
+        }
+    }
+    /// The lines between the entities drawn: their relations, and the dispatches the pairs
+    /// that share the most have in common.
+    fn site_edges(&self, place: &BTreeMap<usize, &NodeCtx>) -> Vec<EdgeCtx> {
+        let line = |a: &NodeCtx, b: &NodeCtx, weight: f64, related: bool| EdgeCtx {
+            x1: a.x,
+            y1: a.y,
+            x2: b.x,
+            y2: b.y,
+            weight: round(weight),
+            related,
+        };
+        let mut edges = Vec::new();
+        for (&i, a) in place {
+            for r in &self.graph.entities[i].source.relations {
+                let target = self.graph.entities.iter().position(|e| e.id() == r.target);
+                if let Some(b) = target.and_then(|j| place.get(&j)) {
+                    edges.push(line(a, b, 2.0, true));
+                }
+            }
+        }
+        let mut shared: Vec<(usize, usize, usize)> = place
+            .keys()
+            .flat_map(|&i| {
+                let e = &self.graph.entities[i];
+                e.co_mentions
+                    .iter()
+                    .filter(move |(j, _)| i < *j)
+                    .map(move |&(j, c)| (i, j, c))
+            })
+            .filter(|(_, j, _)| place.contains_key(j))
+            .collect();
+        shared.sort_by_key(|&(i, j, c)| (std::cmp::Reverse(c), i, j));
+        shared.truncate(SITE_LINES);
+        let strongest = shared.first().map_or(1, |s| s.2).max(1);
+        for (i, j, c) in shared {
+            edges.push(line(
+                place[&i],
+                place[&j],
+                1.0 + 3.0 * c as f64 / strongest as f64,
+                false,
+            ));
+        }
+        edges
+    }
+}
+
+/// The `k`th of `n` places on a circle, clockwise from the top.
+fn angle(k: usize, n: usize) -> f64 {
+    -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * k as f64 / n.max(1) as f64
 }
 
 fn round(x: f64) -> f64 {

@@ -25,6 +25,7 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../templates/timeline.html"),
     ),
     ("map.html", include_str!("../../templates/map.html")),
+    ("graph.html", include_str!("../../templates/graph.html")),
     (
         "components.html",
         include_str!("../../templates/components.html"),

@@ -587,6 +587,7 @@ async fn every_kind_of_page_passes_axe_in_light_and_dark_on_desktop_and_phone() 
         ("timeline", "fr/timeline/"),
         ("timeline-en", "en/timeline/"),
         ("map", "fr/map/"),
+        ("graph", "fr/graph/"),
         ("404", "fr/no-such-page/"),
     ];
     let mut found = audit(&session, &axe, &pages).await;

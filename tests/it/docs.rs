@@ -284,7 +284,7 @@ fn the_templates_guide_lists_variables_the_templates_receive() {
     let site = TestSite::shipped();
     std::fs::remove_dir_all(site.path("templates")).unwrap();
     for name in [
-        "home", "article", "entity", "entities", "search", "timeline", "map", "404",
+        "home", "article", "entity", "entities", "search", "timeline", "map", "graph", "404",
     ] {
         site.write(
             &format!("templates/{name}.html"),
@@ -316,6 +316,7 @@ fn the_templates_guide_lists_variables_the_templates_receive() {
         ("`search.html`", page("fr/search/index.html")),
         ("`timeline.html`", page("fr/timeline/index.html")),
         ("`map.html`", page("fr/map/index.html")),
+        ("`graph.html`", page("fr/graph/index.html")),
         ("`404.html`", page("404.html")),
         ("`sitemap.xml`", page("sitemap.xml")),
         ("`atom.xml`", page("fr/entities/hts/atom.xml")),

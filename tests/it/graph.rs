@@ -75,3 +75,40 @@ fn a_hub_shows_twelve_neighbours_relations_first_and_counts_the_rest() {
         assert!((0.0..=820.0).contains(&x), "{x}");
     }
 }
+
+#[test]
+fn the_site_graph_draws_the_most_mentioned_entities_as_links() {
+    let site = TestSite::shipped();
+    site.build_ok(&[]);
+    for lang in ["fr", "en"] {
+        let doc = site.html(&format!("{lang}/graph/index.html"));
+        let links: Vec<String> = select(&doc, "svg a.graph-node")
+            .iter()
+            .map(|a| attr(a, "href"))
+            .collect();
+        assert_eq!(links.len(), 16, "{lang}");
+        assert!(
+            links
+                .iter()
+                .all(|l| l.starts_with(&format!("/depeche/{lang}/entities/")))
+        );
+        assert!(
+            links.iter().any(|l| l.ends_with("/entities/hts/")),
+            "{links:?}"
+        );
+        // Relations between them are solid lines, dispatches in common dashed.
+        assert!(!select(&doc, "line.graph-edge:not(.co)").is_empty());
+        assert!(!select(&doc, "line.graph-edge.co").is_empty());
+        for t in select(&doc, "svg a.graph-node text") {
+            let x: f64 = attr(&t, "x").parse().unwrap();
+            assert!((0.0..=960.0).contains(&x), "{x}");
+        }
+        // The entity index leads to it.
+        let index = site.html(&format!("{lang}/entities/index.html"));
+        assert!(
+            select(&index, "main a")
+                .iter()
+                .any(|a| attr(a, "href") == format!("/depeche/{lang}/graph/"))
+        );
+    }
+}
