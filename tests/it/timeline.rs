@@ -125,3 +125,31 @@ fn an_event_names_entities_of_the_site_and_has_a_date() {
     );
     assert!(stderr.contains("alep-offensive-hts.fr.md:21:1"), "{stderr}");
 }
+
+#[test]
+fn an_event_entity_brings_its_own_events_with_itself_as_their_source() {
+    let site = TestSite::shipped();
+    let file = "content/entities/ceasefire-2020.yaml";
+    let text = site.read(file);
+    site.write(
+        file,
+        format!("{text}events:\n  - date: {{from: 2020-03-05, to: 2020-03-06}}\n    label: {{fr: Entrée en vigueur du cessez-le-feu, en: The ceasefire takes effect}}\n    entities: [idlib]\n"),
+    );
+    site.build_ok(&[]);
+    let en = entries(&site, "en/timeline/index.html");
+    let own = en
+        .iter()
+        .find(|e| e.1 == "The ceasefire takes effect")
+        .unwrap_or_else(|| panic!("{en:?}"));
+    assert_eq!(own.0, "5 March 2020 – 6 March 2020");
+    assert!(own.2.contains("March 2020 ceasefire"), "{own:?}");
+    // On the page of the entity it involves, and its own.
+    let idlib = entries(&site, "en/entities/idlib/index.html");
+    assert!(idlib.iter().any(|e| e.1 == "The ceasefire takes effect"));
+    let ceasefire = entries(&site, "fr/entities/ceasefire-2020/index.html");
+    assert!(
+        ceasefire
+            .iter()
+            .any(|e| e.1 == "Entrée en vigueur du cessez-le-feu")
+    );
+}
