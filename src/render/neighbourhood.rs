@@ -215,22 +215,13 @@ impl Renderer<'_> {
         most: usize,
     ) -> NodeCtx {
         let code = lang.code.as_str();
-        let (cos, sin) = (angle.cos(), angle.sin());
-        let x = frame.width / 2.0 + frame.radius * cos;
-        let y = frame.height / 2.0 + frame.radius * sin;
-        let anchor = if cos > 0.3 {
-            "start"
-        } else if cos < -0.3 {
-            "end"
-        } else {
-            "middle"
-        };
-        // Above the top node, below the bottom one, beside the others.
-        let (label_x, label_y) = match anchor {
-            "middle" if sin < 0.0 => (x, y - 26.0),
-            "middle" => (x, y + 24.0),
-            _ => (x + 12.0 * cos.signum(), y + 5.0),
-        };
+        let Spot {
+            x,
+            y,
+            label_x,
+            label_y,
+            anchor,
+        } = spot(frame, angle);
         let name = name_in(other, code).to_string();
         let label = if name.chars().count() > LABEL_CHARS {
             let cut: String = name.chars().take(LABEL_CHARS - 1).collect();
@@ -395,6 +386,42 @@ impl Renderer<'_> {
     }
 }
 
+/// Where a node and its label go.
+struct Spot {
+    x: f64,
+    y: f64,
+    label_x: f64,
+    label_y: f64,
+    anchor: &'static str,
+}
+
+/// The node at `angle` on the frame's circle, and its label: above the top node, below the
+/// bottom one, running away from the circle beside the others.
+fn spot(frame: Frame, angle: f64) -> Spot {
+    let (cos, sin) = (angle.cos(), angle.sin());
+    let x = frame.width / 2.0 + frame.radius * cos;
+    let y = frame.height / 2.0 + frame.radius * sin;
+    let anchor = if cos > 0.1 {
+        "start"
+    } else if cos < -0.1 {
+        "end"
+    } else {
+        "middle"
+    };
+    let (label_x, label_y) = match anchor {
+        "middle" if sin < 0.0 => (x, y - 26.0),
+        "middle" => (x, y + 24.0),
+        _ => (x + 12.0 * cos.signum(), y + 5.0),
+    };
+    Spot {
+        x,
+        y,
+        label_x,
+        label_y,
+        anchor,
+    }
+}
+
 /// The `k`th of `n` places on a circle, clockwise from the top.
 fn angle(k: usize, n: usize) -> f64 {
     -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * k as f64 / n.max(1) as f64
@@ -402,4 +429,46 @@ fn angle(k: usize, n: usize) -> f64 {
 
 fn round(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A label's box: two lines (name, then relation or count) of [`LABEL_CHARS`] characters
+    /// at most, about 9 px a character in the 15 px bold of the style sheet.
+    fn label_box(spot: &Spot) -> (f64, f64, f64, f64) {
+        let width = LABEL_CHARS as f64 * 9.0;
+        let left = match spot.anchor {
+            "start" => spot.label_x,
+            "end" => spot.label_x - width,
+            _ => spot.label_x - width / 2.0,
+        };
+        (left, spot.label_y - 15.0, left + width, spot.label_y + 17.0)
+    }
+
+    #[test]
+    fn labels_stay_apart_and_inside_the_drawing() {
+        for (frame, most) in [(EGO, SHOWN), (SITE, SITE_SHOWN)] {
+            for n in 1..=most {
+                let boxes: Vec<_> = (0..n)
+                    .map(|k| label_box(&spot(frame, angle(k, n))))
+                    .collect();
+                for (i, a) in boxes.iter().enumerate() {
+                    assert!(
+                        a.0 >= 0.0 && a.2 <= frame.width,
+                        "{n} nodes: label {i} leaves the drawing: {a:?}"
+                    );
+                    assert!(
+                        a.1 >= 0.0 && a.3 <= frame.height,
+                        "{n} nodes: label {i}: {a:?}"
+                    );
+                    for (j, b) in boxes.iter().enumerate().skip(i + 1) {
+                        let apart = a.2 <= b.0 || b.2 <= a.0 || a.3 <= b.1 || b.3 <= a.1;
+                        assert!(apart, "{n} nodes: labels {i} and {j} overlap: {a:?} {b:?}");
+                    }
+                }
+            }
+        }
+    }
 }
