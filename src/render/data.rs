@@ -47,6 +47,11 @@ impl Renderer<'_> {
 
     fn entity_data(&self, e: &Entity) -> Value {
         let source = &e.source;
+        let relations: Vec<Value> = source
+            .relations
+            .iter()
+            .map(|r| json!({"type": r.kind, "target": r.target}))
+            .collect();
         let mut data = json!({
             "id": e.id(),
             "type": source.kind.as_str(),
@@ -55,7 +60,7 @@ impl Renderer<'_> {
             "description": source.description,
             "wikidata": source.wikidata,
             "coordinates": source.coordinates.map(|(lat, lon)| json!({"lat": lat, "lon": lon})),
-            "relations": source.relations.iter().map(|r| json!({"type": r.kind, "target": r.target})).collect::<Vec<_>>(),
+            "relations": relations,
             "as_of": source.as_of.as_ref().map(|d| &d.raw),
             "source": source.source.as_ref().map(|s| self.source_data(s)),
             "facts": source.facts.iter().map(|f| self.fact_data(f)).collect::<Vec<_>>(),
@@ -79,6 +84,15 @@ impl Renderer<'_> {
 
     fn version_data(&self, v: &ArticleVersion) -> Value {
         let front = &v.front;
+        let mentions: Vec<Value> = v
+            .mention_counts
+            .iter()
+            .map(|(id, n)| json!({"entity": &**id, "count": n}))
+            .collect();
+        let source = front
+            .source
+            .as_ref()
+            .map(|s| self.source_data(&SourceRef::Named(s.clone())));
         json!({
             "lang": v.lang,
             "title": front.title,
@@ -87,10 +101,10 @@ impl Renderer<'_> {
             "summary": front.summary.as_ref().or(v.excerpt.as_ref()),
             "dateline": front.dateline,
             "byline": front.byline,
-            "source": front.source.as_ref().map(|s| self.source_data(&SourceRef::Named(s.clone()))),
+            "source": source,
             "original_language": front.original_language,
             "updated": front.updated.as_ref().map(|d| &d.raw),
-            "mentions": v.mention_counts.iter().map(|(id, n)| json!({"entity": &**id, "count": n})).collect::<Vec<_>>(),
+            "mentions": mentions,
             "figures": front.figures.iter().map(|f| {
                 // A figure holds on the day of the article unless it says otherwise.
                 let mut data = self.fact_data(f);
@@ -139,13 +153,19 @@ impl Renderer<'_> {
         for article in &self.graph.articles {
             for v in article.versions.values() {
                 let front = &v.front;
+                let mentions: Vec<Value> = v
+                    .mention_counts
+                    .iter()
+                    .filter_map(|(id, _)| self.graph.entity(id))
+                    .map(|e| json!({"@id": self.entity_id(e)}))
+                    .collect();
                 let mut doc = json!({
                     "@id": self.urls.absolute(&v.path),
                     "@type": "NewsArticle",
                     "headline": front.title,
                     "datePublished": front.date.raw,
                     "inLanguage": v.lang,
-                    "mentions": v.mention_counts.iter().filter_map(|(id, _)| self.graph.entity(id)).map(|e| json!({"@id": self.entity_id(e)})).collect::<Vec<_>>(),
+                    "mentions": mentions,
                 });
                 let original = front.original_language.as_deref().filter(|o| *o != v.lang);
                 if let Some(original) = original.and_then(|o| article.versions.get(o)) {
