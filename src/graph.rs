@@ -156,6 +156,11 @@ impl Graph {
         self.entity_index.get(id).map(|&i| &self.entities[i])
     }
 
+    /// Where the entity `id` is in [`Graph::entities`].
+    pub(crate) fn index_of(&self, id: &str) -> Option<usize> {
+        self.entity_index.get(id).copied()
+    }
+
     /// Builds the model from annotated documents; `prose` maps (entity id, language) to the
     /// annotated prose.
     pub fn build(

@@ -66,6 +66,12 @@ pub(crate) struct Renderer<'a> {
     /// The articles that report figures from each source, found on first use: a scan of every
     /// article per entity page would cost more than the rest of the page.
     reporting: std::sync::OnceLock<std::collections::HashMap<&'a str, Vec<usize>>>,
+    /// The relations each entity is the target of, as (entity stating it, relation), found on
+    /// first use for the same reason.
+    incoming: std::sync::OnceLock<std::collections::HashMap<usize, Vec<(usize, &'a str)>>>,
+    /// Every event of each language, with its source, found on first use: the timeline page
+    /// and every entity's first page read them, and only events are few.
+    events: std::sync::OnceLock<Vec<Vec<timeline::Dated<'a>>>>,
 }
 
 /// Makes the HTML of an article's body when its page is rendered (documents keep none).
@@ -169,6 +175,8 @@ impl<'a> Renderer<'a> {
             bodies,
             urls: Urls::new(&config.base_path).with_base_url(&config.base_url),
             reporting: std::sync::OnceLock::new(),
+            incoming: std::sync::OnceLock::new(),
+            events: std::sync::OnceLock::new(),
         }
     }
 

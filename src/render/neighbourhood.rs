@@ -8,7 +8,7 @@
 //! so the same content gives the same SVG byte for byte. Labels sit outside the circle,
 //! anchored away from it: with at most 16 around a circle, neighbours' labels do not overlap.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
@@ -180,24 +180,28 @@ impl Renderer<'_> {
     /// What links each other entity to this one: relations either way, dispatches in common.
     fn ties(&self, lang: &Lang, entity: &Entity) -> BTreeMap<usize, Tie> {
         let mut ties: BTreeMap<usize, Tie> = BTreeMap::new();
-        let index_of = |id: &str| self.graph.entities.iter().position(|e| e.id() == id);
         for r in &entity.source.relations {
-            if let Some(i) = index_of(&r.target) {
+            if let Some(i) = self.graph.index_of(&r.target) {
                 let label = relation(lang, &r.kind).to_string();
                 ties.entry(i).or_default().relations.push(label);
             }
         }
         // Relations other entities state about this one, labelled from their side.
-        for (i, other) in self.graph.entities.iter().enumerate() {
-            for r in other
-                .source
-                .relations
-                .iter()
-                .filter(|r| r.target == entity.id())
-            {
-                let label = format!("← {}", relation(lang, &r.kind));
-                ties.entry(i).or_default().relations.push(label);
+        let incoming = self.incoming.get_or_init(|| {
+            let mut incoming: HashMap<usize, Vec<(usize, &str)>> = HashMap::new();
+            for (i, other) in self.graph.entities.iter().enumerate() {
+                for r in &other.source.relations {
+                    if let Some(target) = self.graph.index_of(&r.target) {
+                        incoming.entry(target).or_default().push((i, &r.kind));
+                    }
+                }
             }
+            incoming
+        });
+        let this = self.graph.index_of(entity.id());
+        for &(i, kind) in this.and_then(|t| incoming.get(&t)).into_iter().flatten() {
+            let label = format!("← {}", relation(lang, kind));
+            ties.entry(i).or_default().relations.push(label);
         }
         for &(i, shared) in &entity.co_mentions {
             ties.entry(i).or_default().shared = shared;
@@ -354,7 +358,7 @@ impl Renderer<'_> {
         let mut edges = Vec::new();
         for (&i, a) in place {
             for r in &self.graph.entities[i].source.relations {
-                let target = self.graph.entities.iter().position(|e| e.id() == r.target);
+                let target = self.graph.index_of(&r.target);
                 if let Some(b) = target.and_then(|j| place.get(&j)) {
                     edges.push(line(a, b, 2.0, true));
                 }

@@ -39,6 +39,13 @@ pub(super) struct EntryCtx {
     pub source: Option<NamedCtx>,
 }
 
+/// An event with its source, and the entity whose file holds it, if one does.
+pub(super) struct Dated<'a> {
+    event: &'a Event,
+    source: SourceRef,
+    holder: Option<&'a str>,
+}
+
 /// The entries of one year.
 #[derive(Debug, Clone, Serialize)]
 pub(super) struct YearCtx {
@@ -89,33 +96,17 @@ impl Renderer<'_> {
         shown: usize,
     ) -> (Vec<EntryCtx>, usize) {
         let code = lang.code.as_str();
-        let involved =
-            |event: &Event| of.is_none_or(|e| event.entities.iter().any(|id| id == e.id()));
-        let mut dated: Vec<(When, u8, EntryCtx)> = Vec::new();
-        for article in &self.graph.articles {
-            let Some(version) = article.versions.get(code) else {
-                continue;
-            };
-            for event in version.front.events.iter().filter(|e| involved(e)) {
-                let source = event
-                    .source
-                    .clone()
-                    .unwrap_or(SourceRef::Named(article.key.clone()));
-                dated.push((event.when, 0, self.event_entry(lang, event, &source)));
-            }
-        }
-        for entity in &self.graph.entities {
-            for event in &entity.source.events {
-                let own = of.is_some_and(|e| e.id() == entity.id());
-                if own || involved(event) {
-                    let source = event
-                        .source
-                        .clone()
-                        .unwrap_or(SourceRef::Named(entity.id().to_string()));
-                    dated.push((event.when, 0, self.event_entry(lang, event, &source)));
-                }
-            }
-        }
+        let involved = |dated: &Dated| {
+            of.is_none_or(|e| {
+                dated.holder == Some(e.id()) || dated.event.entities.iter().any(|id| id == e.id())
+            })
+        };
+        let mut dated: Vec<(When, u8, EntryCtx)> = self
+            .events_of(lang)
+            .iter()
+            .filter(|d| involved(d))
+            .map(|d| (d.event.when, 0, self.event_entry(lang, d.event, &d.source)))
+            .collect();
         let mentioning: Vec<&Article> = match of {
             Some(entity) => entity
                 .backlinks
@@ -155,6 +146,43 @@ impl Renderer<'_> {
         dated.extend(articles.into_iter().take(shown).map(|(w, e)| (w, 1, e)));
         dated.sort_by(|a, b| (a.0, a.1, &a.2.label).cmp(&(b.0, b.1, &b.2.label)));
         (dated.into_iter().map(|(_, _, e)| e).collect(), left_out)
+    }
+
+    /// Every event of the language (from its articles' versions, and from entities), with its
+    /// source, gathered once per build.
+    fn events_of(&self, lang: &Lang) -> &[Dated<'_>] {
+        let all = self.events.get_or_init(|| {
+            self.theme
+                .langs
+                .iter()
+                .map(|l| {
+                    let from_articles = self.graph.articles.iter().flat_map(|article| {
+                        let events = article.versions.get(&l.code).map(|v| &v.front.events);
+                        events.into_iter().flatten().map(|event| Dated {
+                            event,
+                            source: event
+                                .source
+                                .clone()
+                                .unwrap_or_else(|| SourceRef::Named(article.key.clone())),
+                            holder: None,
+                        })
+                    });
+                    let from_entities = self.graph.entities.iter().flat_map(|entity| {
+                        entity.source.events.iter().map(|event| Dated {
+                            event,
+                            source: event
+                                .source
+                                .clone()
+                                .unwrap_or_else(|| SourceRef::Named(entity.id().to_string())),
+                            holder: Some(entity.id()),
+                        })
+                    });
+                    from_articles.chain(from_entities).collect()
+                })
+                .collect()
+        });
+        let index = self.theme.langs.iter().position(|l| l.code == lang.code);
+        index.map_or(&[], |i| &all[i])
     }
 
     fn event_entry(&self, lang: &Lang, event: &Event, source: &SourceRef) -> EntryCtx {

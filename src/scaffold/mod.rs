@@ -222,13 +222,10 @@ pub fn init(dir: &Path, sample: bool) -> Result<Vec<PathBuf>, ScaffoldError> {
             "/public\n/.public.depeche-*\n".to_string(),
         ),
         (dir.join(".github/workflows/pages.yml"), pages_workflow()),
-        (
-            dir.join("static/style.css"),
-            include_str!("../../static/style.css").to_string(),
-        ),
     ];
-    // No templates: the built-in ones apply, with their fixes and new fields, until the site
-    // overrides one on purpose (`depeche templates eject`).
+    // No templates and no stylesheet: the built-in ones apply, with their fixes and new
+    // fields and classes, until the site overrides one on purpose (`depeche templates
+    // eject`, or its own `static/style.css`).
     if sample {
         for (path, text) in SAMPLE_CONTENT {
             files.push((dir.join(path), text.to_string()));

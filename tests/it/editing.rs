@@ -195,18 +195,13 @@ fn init_creates_a_site_that_builds_and_checks_clean() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("newsroom");
     init_site(&dir);
-    for rel in [
-        "site.yaml",
-        "static/style.css",
-        ".github/workflows/pages.yml",
-        FR,
-        EN,
-    ] {
+    for rel in ["site.yaml", ".github/workflows/pages.yml", FR, EN] {
         assert!(dir.join(rel).is_file(), "init did not write {rel}");
     }
-    // The built-in templates apply until the site overrides one on purpose: a copy would
-    // never receive their fixes.
+    // The built-in templates and stylesheet apply until the site overrides one on purpose: a
+    // copy would never receive their fixes.
     assert!(!dir.join("templates").exists());
+    assert!(!dir.join("static").exists());
     let site = TestSite::at(&dir);
     let check = site.depeche(&["check", "--deny-warnings"]);
     assert!(
@@ -216,6 +211,18 @@ fn init_creates_a_site_that_builds_and_checks_clean() {
     );
     site.build_ok(&[]);
     assert!(site.path("public/fr/entities/aleppo/index.html").is_file());
+    for asset in [
+        "style.css",
+        "previews.js",
+        "search.js",
+        "favicon.svg",
+        "map.svg",
+    ] {
+        assert!(
+            site.path(&format!("public/{asset}")).is_file(),
+            "no {asset}"
+        );
+    }
     // Refuses a folder that is not empty.
     let again = std::process::Command::new(env!("CARGO_BIN_EXE_depeche"))
         .args(["init", dir.to_str().unwrap()])
