@@ -100,19 +100,16 @@ impl Renderer<'_> {
         path: String,
     ) -> Result<super::Page, crate::diagnostic::Diagnostic> {
         #[derive(Serialize)]
-        struct MapPage<'a> {
-            #[serde(flatten)]
-            common: super::Common<'a>,
+        struct MapPage {
             map: MapCtx,
         }
-        let versions = self.every_language(crate::urls::map_path);
-        let description = lang.strings.get(&["ui", "map_intro"]).map(str::to_string);
-        let common = self.common(lang, &path, &versions, description);
         let map = self.map_ctx(lang, None);
-        let mut page =
-            self.render_localized(lang, "map.html", path, &MapPage { common, map }, &versions)?;
-        page.lastmod = self.newest_article_date(lang);
-        Ok(page)
+        self.site_view(
+            lang,
+            path,
+            ("map.html", crate::urls::map_path, "map_intro"),
+            MapPage { map },
+        )
     }
 
     /// The map of a place's page: `None` for an entity without coordinates in the frame.

@@ -438,6 +438,32 @@ impl<'a> Renderer<'a> {
         Ok(page)
     }
 
+    /// A page a language has once, about the whole site (the entity index, the timeline, the
+    /// map, the graph, search): the same page in every language, described by the UI string
+    /// `intro`, as new as the language's newest article; `data` joins the common variables.
+    fn site_view<T: Serialize>(
+        &self,
+        lang: &Lang,
+        path: String,
+        (template, path_of, intro): (&str, fn(&str) -> String, &str),
+        data: T,
+    ) -> Result<Page, Diagnostic> {
+        #[derive(Serialize)]
+        struct View<'a, T> {
+            #[serde(flatten)]
+            common: Common<'a>,
+            #[serde(flatten)]
+            data: T,
+        }
+        let versions = self.every_language(path_of);
+        let description = lang.strings.get(&["ui", intro]).map(str::to_string);
+        let common = self.common(lang, &path, &versions, description);
+        let view = View { common, data };
+        let mut page = self.render_localized(lang, template, path, &view, &versions)?;
+        page.lastmod = self.newest_article_date(lang);
+        Ok(page)
+    }
+
     /// The date of the language's newest article: when a page listing them all last changed.
     fn newest_article_date(&self, lang: &Lang) -> Option<String> {
         self.graph

@@ -265,27 +265,16 @@ impl Renderer<'_> {
         path: String,
     ) -> Result<super::Page, crate::diagnostic::Diagnostic> {
         #[derive(Serialize)]
-        struct GraphPage<'a> {
-            #[serde(flatten)]
-            common: super::Common<'a>,
+        struct GraphPage {
             graph: GraphCtx,
         }
-        let versions = self.every_language(crate::urls::graph_path);
-        let description = lang
-            .strings
-            .get(&["ui", "site_graph_intro"])
-            .map(str::to_string);
-        let common = self.common(lang, &path, &versions, description);
         let graph = self.site_graph(lang);
-        let mut page = self.render_localized(
+        self.site_view(
             lang,
-            "graph.html",
             path,
-            &GraphPage { common, graph },
-            &versions,
-        )?;
-        page.lastmod = self.newest_article_date(lang);
-        Ok(page)
+            ("graph.html", crate::urls::graph_path, "site_graph_intro"),
+            GraphPage { graph },
+        )
     }
 
     /// The site's graph in one language: its most mentioned entities around a circle, lines

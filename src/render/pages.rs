@@ -332,40 +332,27 @@ impl Renderer<'_> {
 
     pub(super) fn entity_index(&self, lang: &Lang, path: String) -> Result<Page, Diagnostic> {
         #[derive(Serialize)]
-        struct Index<'a> {
-            #[serde(flatten)]
-            common: Common<'a>,
+        struct Index {
             groups: Vec<EntityGroup>,
         }
-        let versions = self.every_language(urls::entities_path);
-        let description = lang
-            .strings
-            .get(&["ui", "entity_index_intro"])
-            .map(str::to_string);
-        let common = self.common(lang, &path, &versions, description);
         let counts = self.graph.entities.iter().map(|e| {
             let n = e.backlinks.get(&lang.code).map_or(0, Vec::len);
             (e.id(), n)
         });
         let groups = self.group_entities(lang, counts, true);
-        let mut page = self.render_localized(
+        self.site_view(
             lang,
-            "entities.html",
             path,
-            &Index { common, groups },
-            &versions,
-        )?;
-        page.lastmod = self.newest_article_date(lang);
-        Ok(page)
+            ("entities.html", urls::entities_path, "entity_index_intro"),
+            Index { groups },
+        )
     }
 
     /// The search page: a form that searches the language's index with JavaScript and, without
     /// it, leads to the entity index.
     pub(super) fn search_page(&self, lang: &Lang, path: String) -> Result<Page, Diagnostic> {
         #[derive(Serialize)]
-        struct Search<'a> {
-            #[serde(flatten)]
-            common: Common<'a>,
+        struct Search {
             /// The bundle's script, under the base path.
             pagefind: String,
             /// Where the form goes without JavaScript.
@@ -374,21 +361,19 @@ impl Renderer<'_> {
             /// translation file (the template engine's maps have none).
             result_counts: Vec<(String, String)>,
         }
-        let versions = self.every_language(urls::search_path);
-        let description = lang
-            .strings
-            .get(&["ui", "search_intro"])
-            .map(str::to_string);
-        let common = self.common(lang, &path, &versions, description);
         let data = Search {
-            common,
             pagefind: self
                 .urls
                 .of(&(crate::search::bundle_dir(&lang.code) + "pagefind.js")),
             entities: self.urls.entities(&lang.code),
             result_counts: lang.strings.forms(&["ui", "search_results"]),
         };
-        let mut page = self.render_localized(lang, "search.html", path, &data, &versions)?;
+        let mut page = self.site_view(
+            lang,
+            path,
+            ("search.html", urls::search_path, "search_intro"),
+            data,
+        )?;
         // A search page has nothing of its own for search engines.
         page.alternates.clear();
         Ok(page)

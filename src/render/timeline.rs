@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::pages::name_in;
 use super::provenance::NamedCtx;
-use super::{Common, Lang, Page, Renderer};
+use super::{Lang, Page, Renderer};
 use crate::diagnostic::Diagnostic;
 use crate::graph::{Article, Entity};
 use crate::load::events::{Day, Event, When};
@@ -57,34 +57,22 @@ impl Renderer<'_> {
     /// A language's timeline page.
     pub(super) fn timeline_page(&self, lang: &Lang, path: String) -> Result<Page, Diagnostic> {
         #[derive(Serialize)]
-        struct Timeline<'a> {
-            #[serde(flatten)]
-            common: Common<'a>,
+        struct Timeline {
             years: Vec<YearCtx>,
             /// Articles left out (the oldest), beyond [`ARTICLES_SHOWN`].
             articles_left_out: usize,
         }
-        let versions = self.every_language(urls::timeline_path);
-        let description = lang
-            .strings
-            .get(&["ui", "timeline_intro"])
-            .map(str::to_string);
-        let common = self.common(lang, &path, &versions, description);
         let (entries, articles_left_out) = self.timeline(lang, None, ARTICLES_SHOWN);
-        let years = by_year(entries);
-        let mut page = self.render_localized(
+        let data = Timeline {
+            years: by_year(entries),
+            articles_left_out,
+        };
+        self.site_view(
             lang,
-            "timeline.html",
             path,
-            &Timeline {
-                common,
-                years,
-                articles_left_out,
-            },
-            &versions,
-        )?;
-        page.lastmod = self.newest_article_date(lang);
-        Ok(page)
+            ("timeline.html", urls::timeline_path, "timeline_intro"),
+            data,
+        )
     }
 
     /// The timeline of the site, or of one entity: its events and the newest articles, oldest
