@@ -8,14 +8,17 @@ use crate::common::*;
 fn the_hts_graph_links_its_relations_and_what_it_is_mentioned_with() {
     let site = TestSite::shipped();
     site.build_ok(&[]);
-    for (lang, predecessor) in [("fr", "Prédécesseur"), ("en", "Predecessor")] {
+    for (lang, predecessor, leader) in [
+        ("fr", "Prédécesseur", "Abou Mohammed al-Joulani"),
+        ("en", "Predecessor", "Abu Mohammed al-Jolani"),
+    ] {
         let doc = site.html(&format!("{lang}/entities/hts/index.html"));
         let svg = &select(&doc, "figure.graph svg")[0];
         assert_eq!(attr(svg, "role"), "group");
         assert!(!text(&select(&doc, "figure.graph svg title")[0]).is_empty());
-        assert!(
-            text(&select(&doc, "figure.graph svg desc")[0]).contains("al-Jolani") || lang == "fr"
-        );
+        // The description names each neighbour in the page's language.
+        let desc = text(&select(&doc, "figure.graph svg desc")[0]);
+        assert!(desc.contains(leader), "{lang}: {desc}");
         let links: Vec<(String, String)> = select(&doc, "svg a.graph-node")
             .iter()
             .map(|a| (attr(a, "href"), text(a)))
