@@ -3,9 +3,11 @@
 use std::time::{Duration, Instant};
 
 use crate::config::Config;
-use crate::diagnostic::{Code, Diagnostic};
-use crate::render::StreamError;
+use crate::diagnostic::Diagnostic;
+use crate::render::{Page, StreamError};
+use crate::search::Collector;
 use crate::site::{BuildError, Options, Purpose, Site, load_config};
+use crate::write::Record;
 use crate::write::{self, Report};
 
 /// What a build did.
@@ -40,22 +42,16 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
     };
     let site = Site::from_config(config, options.drafts, Purpose::Render)?;
     stage("load+annotate+link");
-    let mut staging = output.stage(&site.plan)?;
-    // The search index is made from the content on its own threads while the pages render.
-    let (rendered, bundles) = std::thread::scope(|scope| {
-        let index = scope.spawn(|| crate::search::index(&site.config, &site.graph, &site.bodies));
-        let rendered = site
-            .renderer()
-            .render_streaming(&site.plan, |page| staging.write(page));
-        let bundles = index.join().unwrap_or_else(|_| {
-            Err(Diagnostic::new(
-                Code::WriteFailed,
-                "the search index failed",
-                None,
-            ))
-        });
-        (rendered, bundles)
-    });
+    let staging = output.stage(&site.plan)?;
+    let write = |page: &Page| staging.write(page);
+    let emit = |page: Page| -> Result<(Page, Record), Diagnostic> {
+        let record = staging.write(&page)?;
+        Ok((page.without_content(), record))
+    };
+    // The search index reads each article's text from its page as it is rendered.
+    let indexes = Collector::new(&site.config, &site.graph, &site.plan, &emit);
+    let renderer = site.renderer().with_text_sink(&indexes);
+    let rendered = renderer.render_streaming(&site.plan, write);
     let mut pages = rendered.map_err(|e| {
         staging.abandon();
         match e {
@@ -63,14 +59,11 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
             StreamError::Sink(e) => BuildError::from(Diagnostic::from(e)),
         }
     })?;
-    let bundles = bundles.inspect_err(|_| staging.abandon())?;
-    let folders: Vec<String> = site
-        .config
-        .languages
-        .iter()
-        .map(|code| crate::search::bundle_dir(code))
-        .collect();
-    pages.extend(staging.write_unnamed(&folders, &bundles)?);
+    pages.extend(
+        indexes
+            .finish(&renderer)
+            .inspect_err(|_| staging.abandon())?,
+    );
     stage("render+minify+write");
     let report = staging.finish(&site.statics, &pages)?;
     stage("static+swap");

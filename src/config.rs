@@ -32,17 +32,10 @@ struct RawConfig {
     articles_per_page: Option<usize>,
     time_zone: Option<String>,
     #[serde(default)]
-    search_text_chars: Option<usize>,
-    #[serde(default)]
     build_search_index: Option<bool>,
     #[serde(default)]
     share_image: Option<String>,
 }
-
-/// How much of an article's text the search index holds unless site.yaml says otherwise: the
-/// lead paragraphs of a dispatch, where wire copy puts who, what, where and when (and the
-/// whole of a short one). Every entity an article mentions is indexed whatever its place.
-pub const DEFAULT_SEARCH_TEXT_CHARS: usize = 600;
 
 /// The validated site configuration.
 #[derive(Debug, Clone)]
@@ -76,9 +69,6 @@ pub struct Config {
     /// Build the search index and search pages (on by default; see docs/benchmarks.md for
     /// what it costs a large site).
     pub build_search_index: bool,
-    /// How much of each article's text (and entity's prose) the search index holds, in bytes
-    /// of text, whole paragraphs at a time; 0 for all of it.
-    pub search_text_chars: usize,
     /// Publish articles dated after today (`--future`); otherwise they wait for their date.
     pub publish_future: bool,
 }
@@ -152,11 +142,6 @@ impl Config {
                 share_image: raw
                     .share_image
                     .map(|f| f.trim_start_matches('/').to_string()),
-                search_text_chars: match raw.search_text_chars {
-                    Some(0) => usize::MAX,
-                    Some(n) => n,
-                    None => DEFAULT_SEARCH_TEXT_CHARS,
-                },
                 time_zone: raw
                     .time_zone
                     .clone()

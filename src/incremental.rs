@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 
 use crate::analyze;
 use crate::annotate::Annotator;
@@ -18,7 +18,7 @@ use crate::graph::{Document, Graph};
 use crate::load;
 use crate::outputs::{self, Output, Source, Stage};
 use crate::render::{Page, StreamError, Theme};
-use crate::search::{self, Indexer};
+use crate::search::Live;
 use crate::site::{BuildError, Options, Purpose, Site};
 use crate::urls::Urls;
 
@@ -32,9 +32,9 @@ pub struct Session {
     pages: BTreeMap<String, Page>,
     cache: Mutex<PageCache>,
     /// The search index, made when first asked for (a preview is rarely searched, and the
-    /// index of a large site takes seconds and hundreds of MiB), then kept to take edited
-    /// articles' records.
-    search: OnceLock<Indexer>,
+    /// index of a large site takes seconds and hundreds of MiB), then kept and updated after
+    /// each edit of articles.
+    search: Mutex<Option<Live>>,
 }
 
 /// What a rebuild changed.
@@ -64,7 +64,7 @@ impl Session {
             Err(StreamError::Sink(never)) => match never {},
         };
         Ok(Session {
-            search: OnceLock::new(),
+            search: Mutex::new(None),
             options: options.clone(),
             pages: pages
                 .into_iter()
@@ -91,8 +91,8 @@ impl Session {
         if let Some(content) = lock(&self.cache).get(path) {
             return Some(Ok(content));
         }
-        if let Some(file) = self.search_file(path) {
-            return Some(Ok(file));
+        if let Some(file) = self.index_file(path) {
+            return Some(file);
         }
         if !self.pages.contains_key(path) {
             return None;
@@ -107,30 +107,22 @@ impl Session {
         }
     }
 
-    /// A file of a search bundle, as last published; the first one asked for has the index
-    /// made.
-    fn search_file(&self, path: &str) -> Option<Arc<[u8]>> {
-        let config = &self.site.config;
-        let bundle = config
-            .languages
-            .iter()
-            .any(|code| path.starts_with(&search::bundle_dir(code)));
-        if !bundle || !config.build_search_index {
+    /// A file of an output of the index stage (the search index), made when one is first
+    /// asked for.
+    fn index_file(&self, path: &str) -> Option<Result<Arc<[u8]>, Diagnostic>> {
+        let indexed = |o: &Output| o.kind.stage() == Stage::Index && o.makes(path);
+        if !self.site.plan.iter().any(indexed) {
             return None;
         }
-        let search = self.search.get_or_init(|| {
-            let site = &self.site;
-            let search = Indexer::start(config);
-            // A page that fails to index is reported by the page itself when it is rendered.
-            let _ = search::add_all(&search, config, &site.graph, &site.bodies)
-                .and_then(|()| search.publish());
-            search
-        });
-        let files = search.files();
-        let files = files
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        files.get(path).cloned()
+        let mut search = lock(&self.search);
+        if search.is_none() {
+            match Live::new(&self.site.renderer()) {
+                Ok(live) => *search = Some(live),
+                Err(d) => return Some(Err(d)),
+            }
+        }
+        let file = search.as_ref()?.file(path)?;
+        Some(Ok(Arc::from(file.as_bytes())))
     }
 
     /// A summary (a sitemap), made again from every page's path, languages and date.
@@ -273,10 +265,15 @@ impl Session {
         let touched = |output: &Output| selection.wants(output.source(&site.config, &site.graph));
         let plans = Some(old_plan.as_slice());
         match apply(site, &mut self.pages, &self.cache, &touched, plans) {
-            Ok(update) => {
+            Ok(mut update) => {
                 site.parts.documents = edit.documents;
-                if let Some(search) = self.search.get() {
-                    reindex(search, site, &edit.keys);
+                let mut search = lock(&self.search);
+                if let Some(live) = search.as_mut() {
+                    match live.update(&site.renderer(), &edit.keys) {
+                        Ok(files) => update.rendered.extend(files),
+                        // Made again when next asked for.
+                        Err(_) => *search = None,
+                    }
                 }
                 Ok(Some(update))
             }
@@ -496,10 +493,10 @@ fn apply(
     Ok(update)
 }
 
-/// The cache, even if a thread panicked while holding it (it is then only incomplete).
-fn lock(cache: &Mutex<PageCache>) -> std::sync::MutexGuard<'_, PageCache> {
-    cache
-        .lock()
+/// The cache or the index, even if a thread panicked while holding it (it is then only
+/// incomplete).
+fn lock<T>(held: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    held.lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
@@ -562,32 +559,6 @@ impl PageCache {
     }
 }
 
-/// Gives the search index the edited articles' new records and has it publish its bundles
-/// again in the background: pages are served at once, the search a moment later (2 to 3 s
-/// on a site of 10,000 articles; see benches/README.md).
-fn reindex(search: &Indexer, site: &Site, keys: &BTreeSet<String>) {
-    if !search.is_active() {
-        return;
-    }
-    let config = &site.config;
-    let urls = Urls::new(&config.base_path);
-    for article in keys.iter().filter_map(|key| site.graph.article(key)) {
-        for (lang, code) in config.languages.iter().enumerate() {
-            let Some(version) = article.versions.get(code) else {
-                continue;
-            };
-            let limit = config.search_text_chars;
-            // A file that changed again since is indexed by the rebuild that follows.
-            if let Ok(record) =
-                search::article_record(&site.graph, &site.bodies, &urls, limit, lang, version)
-            {
-                search.add(record);
-            }
-        }
-    }
-    search.publish_later();
-}
-
 /// The outputs an edit of some articles touches: those articles' pages, some or all pages of
 /// these entities (`None`: all), some or all listings of these languages.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -612,8 +583,8 @@ impl Selection {
                 page: Some(page),
             } => page_of(&self.listing_languages, lang, page),
             Source::Listing { lang, page: None } => self.listing_languages.contains_key(lang),
-            // The open data holds every article; the search index among these outputs is made
-            // again apart from them (see `reindex`).
+            // The open data holds every article; the search index, among these outputs, is
+            // updated apart from them, page by page (see `search::Live`).
             Source::Content => !self.articles.is_empty(),
             // Summaries follow from the pages; the rest does not depend on articles.
             Source::Pages | Source::Site | Source::Static => false,

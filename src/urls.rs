@@ -69,6 +69,11 @@ impl Urls {
         self.of(&search_path(lang))
     }
 
+    /// The root file of a language's search index.
+    pub fn search_root(&self, lang: &str) -> String {
+        self.of(&search_root_path(lang))
+    }
+
     /// A language's graph of entities.
     pub fn graph(&self, lang: &str) -> String {
         self.of(&graph_path(lang))
@@ -156,6 +161,33 @@ pub fn previews_path(lang: &str) -> String {
 /// The output file of a language's search page.
 pub fn search_path(lang: &str) -> String {
     format!("{lang}/search/index.html")
+}
+
+/// The folder of a language's search index: its root file, its term shards and its
+/// records, which `search.js` finds from the root's address and the patterns it lists.
+pub fn search_index_dir(lang: &str) -> String {
+    format!("{lang}/search/index/")
+}
+
+/// The root file of a language's search index, fetched first by every search.
+pub fn search_root_path(lang: &str) -> String {
+    format!("{}{SEARCH_ROOT}", search_index_dir(lang))
+}
+
+/// The root file's name in its folder.
+pub const SEARCH_ROOT: &str = "root.json";
+
+/// Where, relative to the root file, a shard of terms is (`{}`: the hexadecimal UTF-8 of its
+/// first term), an article's record (`{}`: its number) and a group of entity records.
+pub const SEARCH_SHARD: &str = "t/{}.json";
+/// See [`SEARCH_SHARD`].
+pub const SEARCH_ARTICLE: &str = "a/{}.json";
+/// See [`SEARCH_SHARD`].
+pub const SEARCH_ENTITIES: &str = "e/{}.json";
+
+/// A file of a language's search index, from one of the patterns above.
+pub fn search_file_path(lang: &str, pattern: &str, name: &str) -> String {
+    format!("{}{}", search_index_dir(lang), pattern.replace("{}", name))
 }
 
 /// The output file of a language's graph of entities.

@@ -1,33 +1,338 @@
-// Searches the language's Pagefind index from the search page's form. Without this script the
-// form leads to the entity index. The page's text comes from its data attributes (the site's
-// translation files); plural forms are chosen by the browser's own rules (Intl.PluralRules).
+// Searches the language's index (static files that depeche builds: docs/search.md) from the
+// search page's form; without this script the form leads to the entity index. It loads the
+// index's root, then the shards of the query's words, then the records of the ten best
+// results: at most three requests in a row. Words are folded as src/search/tokens.rs folds
+// them, and a change to one is a change to the other. The page's text comes from its data
+// attributes (the site's translation files).
 (() => {
   "use strict";
-  const form = document.querySelector("form.search[data-pagefind]");
+  const form = document.querySelector("form.search[data-index]");
   if (!form) return;
   const input = form.querySelector("input[type=search]");
   const status = document.querySelector(".search-status");
   const list = document.querySelector(".search-results");
+  const more = document.querySelector(".search-more");
   const lang = document.documentElement.lang;
   const data = form.dataset;
   const plurals = new Intl.PluralRules(lang);
-  // Results are shown ten at a time: each one loads its excerpt.
-  const step = 10;
-  const more = document.querySelector(".search-more");
-  let pagefind = null;
-  let latest = 0;
-  let pending = [];
+  const rootUrl = new URL(data.index, location.href);
+  const STEP = 10;
+  const FORMAT = 1;
+  const MAX_TERM_BYTES = 48;
+  // A prefix stands for at most this many of the words it starts, the most frequent.
+  const EXPANSIONS = 40;
 
-  const load = () => {
-    if (!pagefind) {
-      pagefind = import(data.pagefind).then(async (module) => {
-        // Results carry their full path, base path included.
-        await module.options({ baseUrl: "/", excerptLength: 24 });
-        module.init();
-        return module;
+  // Words, as the index sees them.
+  const ELISIONS = new Set(["l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu"]);
+  const APOSTROPHE = /['\u2019\u02BC]/;
+  const MARK = /\p{M}/u;
+  const HYPHENS = new Set(["-", "\u2010", "\u2011"]);
+  const SPELT = { "\u0671": "\u0627", "\u0649": "\u064A", "\u0629": "\u0647", "œ": "oe", "æ": "ae", "ß": "ss" };
+  const fold = (word) => {
+    let out = "";
+    for (const c of word.normalize("NFKD")) {
+      if (MARK.test(c) || APOSTROPHE.test(c) || c === "\u0640" || /\s/.test(c)) continue;
+      for (const lower of c.toLowerCase()) out += SPELT[lower] ?? lower;
+    }
+    return out;
+  };
+  const segmenter = typeof Intl.Segmenter === "function" ? new Intl.Segmenter(lang, { granularity: "word" }) : null;
+  const segments = (text) => segmenter
+    ? Array.from(segmenter.segment(text)).filter((s) => s.isWordLike).map((s) => [s.index, s.segment])
+    : Array.from(text.matchAll(/[\p{L}\p{N}][\p{L}\p{N}\p{M}]*(?:['\u2019\u02BC.:][\p{L}\p{N}][\p{L}\p{N}\p{M}]*)*/gu), (m) => [m.index, m[0]]);
+  const stripClitics = (word) => {
+    const found = APOSTROPHE.exec(word);
+    if (!found) return word;
+    const head = word.slice(0, found.index);
+    const tail = word.slice(found.index + 1);
+    if (tail && ELISIONS.has(head.toLowerCase())) return stripClitics(tail);
+    if (tail === "s" || tail === "S") return head;
+    return word;
+  };
+  // Each word with where it is ([start, end) in `text`), then each hyphenated compound whole.
+  const words = (text) => {
+    const out = [];
+    let parts = [];
+    const close = () => {
+      if (parts.length > 1) {
+        out.push({ word: parts.map((p) => p.word).join(""), start: parts[0].start, end: parts[parts.length - 1].end, compound: true });
+      }
+      parts = [];
+    };
+    let lastEnd = 0;
+    for (const [start, segment] of segments(text)) {
+      if (!(parts.length && HYPHENS.has(text.slice(lastEnd, start)))) close();
+      const word = stripClitics(segment);
+      const at = start + segment.indexOf(word);
+      const part = { word, start: at, end: at + word.length, compound: false };
+      out.push(part);
+      parts.push(part);
+      lastEnd = start + segment.length;
+    }
+    close();
+    return out;
+  };
+  const bytes = new TextEncoder();
+  const hex = (word) => Array.from(bytes.encode(word), (b) => b.toString(16).padStart(2, "0")).join("");
+
+  // The query: its words (a compound instead of its parts), the last one a prefix while the
+  // reader types, and the key an entity's name would have.
+  const parse = (query, typing) => {
+    const all = words(query);
+    const inCompound = new Set();
+    for (const w of all) if (w.compound) for (const p of all) if (!p.compound && p.start >= w.start && p.end <= w.end) inCompound.add(p);
+    const terms = [];
+    for (const w of all) {
+      if (inCompound.has(w)) continue;
+      const term = fold(w.word);
+      if (!term || bytes.encode(term).length > MAX_TERM_BYTES || terms.some((t) => t.term === term)) continue;
+      terms.push({ term, prefix: false, end: w.end });
+    }
+    terms.sort((a, b) => a.end - b.end);
+    const last = terms[terms.length - 1];
+    if (typing && last && last.end === query.trimEnd().length && !/\s$/.test(query)) last.prefix = true;
+    const key = all.filter((w) => !w.compound).map((w) => fold(w.word)).join(" ");
+    return { terms, key };
+  };
+
+  // Files, each fetched once per generation of the index.
+  const fetched = new Map();
+  const json = (url, options) => {
+    if (!fetched.has(url)) {
+      fetched.set(url, fetch(url, options).then((r) => {
+        if (!r.ok) throw new Error(r.status);
+        return r.json();
+      }).catch((e) => {
+        fetched.delete(url);
+        throw e;
+      }));
+    }
+    return fetched.get(url);
+  };
+  // The root is asked again (the server answers "not modified" when it is) once it is two
+  // seconds old, so an index rebuilt meanwhile is seen by the next query.
+  let root = null;
+  let rootTime = 0;
+  const loadRoot = async () => {
+    if (!root || Date.now() - rootTime > 2000) {
+      root = fetch(rootUrl, { cache: "no-cache" }).then((r) => {
+        if (!r.ok) throw new Error(r.status);
+        return r.json();
+      }).then((index) => {
+        if (index.format !== FORMAT) throw new Error("format " + index.format);
+        return index;
+      });
+      rootTime = Date.now();
+      root.catch(() => { root = null; });
+    }
+    return root;
+  };
+  const file = (index, pattern, name) => new URL(pattern.replace("{}", name) + "?v=" + index.v, rootUrl).href;
+
+  // The shard holding `word`: the last whose first word is not after it.
+  const shardOf = (index, word) => {
+    let lo = 0;
+    let hi = index.shards.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (index.shards[mid] <= word) lo = mid + 1; else hi = mid;
+    }
+    return Math.max(lo - 1, 0);
+  };
+  // The shards a term needs: its own, and for a prefix the next one where its words go on.
+  const shardsFor = (index, t) => {
+    const first = shardOf(index, t.term);
+    const needed = [first];
+    if (t.prefix && first + 1 < index.shards.length && index.shards[first + 1].startsWith(t.term)) needed.push(first + 1);
+    return needed;
+  };
+  const loadShard = async (index, n) => {
+    const shard = await json(file(index, index.shard, hex(index.shards[n])));
+    if (!shard.at) {
+      shard.at = new Map(shard.w.map((w, i) => [w, i]));
+      shard.names = new Map(shard.n || []);
+    }
+    return shard;
+  };
+
+  const DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  const VALUE = Object.fromEntries(Array.from(DIGITS, (c, i) => [c, i]));
+  // Postings: page numbers as gaps, each followed by a score of 1 to 63.
+  const decode = (text) => {
+    const out = [];
+    let next = 0;
+    for (let i = 0; i < text.length;) {
+      let gap = 0;
+      let scale = 1;
+      let digit;
+      do {
+        digit = VALUE[text[i++]];
+        gap += (digit & 31) * scale;
+        scale *= 32;
+      } while (digit >= 32);
+      const page = next + gap;
+      out.push([page, VALUE[text[i++]]]);
+      next = page + 1;
+    }
+    return out;
+  };
+
+  // What one query term finds: its groups' pages with their scores (BM25: the page's score
+  // times the group's rarity), whether that list is whole, and the words it stands for.
+  const lookUp = (index, shards, t) => {
+    const total = index.articles + index.entities;
+    const groups = new Map();
+    const wordsOf = new Set();
+    for (const shard of shards) {
+      const take = (i, exact) => {
+        wordsOf.add(shard.w[i]);
+        const g = shard.p[shard.g[i]];
+        const key = g[1] + "|" + g[3];
+        const weight = exact ? 1 : 0.8;
+        if (!groups.has(key) || groups.get(key).weight < weight) groups.set(key, { g, weight });
+      };
+      if (t.prefix) {
+        let lo = 0;
+        let hi = shard.w.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (shard.w[mid] < t.term) lo = mid + 1; else hi = mid;
+        }
+        for (let i = lo; i < shard.w.length && shard.w[i].startsWith(t.term); i++) take(i, shard.w[i] === t.term);
+      } else if (shard.at.has(t.term)) {
+        take(shard.at.get(t.term), true);
+      }
+    }
+    const chosen = [...groups.values()].sort((a, b) => (b.g[0] + b.g[2]) - (a.g[0] + a.g[2])).slice(0, EXPANSIONS);
+    const pages = new Map();
+    let whole = true;
+    let count = 0;
+    for (const { g, weight } of chosen) {
+      const df = g[0] + g[2];
+      count += df;
+      const idf = Math.log(1 + (total - df + 0.5) / (df + 0.5));
+      [["a", g[0], g[1]], ["e", g[2], g[3]]].forEach(([kind, n, postings]) => {
+        const decoded = decode(postings);
+        if (decoded.length < n) whole = false;
+        for (const [page, score] of decoded) {
+          const key = kind + page;
+          const value = (idf * score * weight) / 63;
+          if (!(pages.get(key) >= value)) pages.set(key, value);
+        }
       });
     }
-    return pagefind;
+    // Groups left out of a short prefix make the list partial too.
+    if (groups.size > chosen.length) whole = false;
+    return { pages, whole, count, words: wordsOf, term: t };
+  };
+
+  // Pages holding every word of the query, best first. A word on more pages than the index
+  // lists (its best pages only) cannot exclude a page: it only ranks those it lists.
+  const rank = (index, found, named) => {
+    let required = found.filter((f) => f.whole);
+    if (!required.length && found.length) required = [found.reduce((a, b) => (a.count <= b.count ? a : b))];
+    if (found.some((f) => f.pages.size === 0 && f.whole)) return [];
+    let candidates = null;
+    for (const f of required) {
+      const keys = [...f.pages.keys()];
+      candidates = candidates ? new Set(keys.filter((k) => candidates.has(k))) : new Set(keys);
+    }
+    const scored = [...(candidates || [])].map((key) => {
+      let score = 0;
+      let matched = 0;
+      for (const f of found) {
+        if (f.pages.has(key)) {
+          score += f.pages.get(key);
+          matched += 1;
+        }
+      }
+      return { key, score, matched };
+    });
+    scored.sort((a, b) => b.matched - a.matched || b.score - a.score || (a.key < b.key ? -1 : 1));
+    const keys = scored.map((s) => s.key);
+    // An entity the query names lists first, however often the articles repeat its name.
+    for (const page of named.slice().reverse()) {
+      const key = "e" + page;
+      const at = keys.indexOf(key);
+      if (at >= 0) keys.splice(at, 1);
+      keys.unshift(key);
+    }
+    return keys;
+  };
+
+  const record = async (index, key) => {
+    const page = Number(key.slice(1));
+    if (key[0] === "a") return json(file(index, index.article, String(page)));
+    const group = await json(file(index, index.entity, String(Math.floor(page / index.entities_per_file))));
+    return group[page % index.entities_per_file];
+  };
+
+  // `text` with the query's words marked.
+  const marked = (text, found) => {
+    const out = document.createDocumentFragment();
+    let at = 0;
+    for (const w of words(text)) {
+      if (w.start < at || !matches(fold(w.word), found)) continue;
+      out.append(text.slice(at, w.start));
+      const mark = document.createElement("mark");
+      mark.textContent = text.slice(w.start, w.end);
+      out.append(mark);
+      at = w.end;
+    }
+    out.append(text.slice(at));
+    return out;
+  };
+  const matches = (word, found) => found.some((f) => f.words.has(word) || (f.term.prefix && word.startsWith(f.term.term)));
+
+  // The passage holding the most of the query's words (the first passage when none does),
+  // cut to about 240 characters around its first match.
+  const passage = (passages, found) => {
+    let best = 0;
+    let bestCount = 0;
+    passages.forEach((p, i) => {
+      const seen = new Set();
+      for (const w of words(p)) {
+        const folded = fold(w.word);
+        found.forEach((f, n) => { if (matches(folded, [f])) seen.add(n); });
+      }
+      if (seen.size > bestCount) {
+        best = i;
+        bestCount = seen.size;
+      }
+    });
+    const text = passages[best] || "";
+    if (text.length <= 240) return text;
+    const first = words(text).find((w) => matches(fold(w.word), found));
+    let start = first ? Math.max(0, first.start - 80) : 0;
+    if (start > 0) start = text.indexOf(" ", start) + 1;
+    let end = Math.min(text.length, start + 240);
+    if (end < text.length) end = Math.max(text.lastIndexOf(" ", end), start + 1);
+    return (start > 0 ? "… " : "") + text.slice(start, end).trim() + (end < text.length ? " …" : "");
+  };
+
+  const item = (rec, found) => {
+    const li = document.createElement("li");
+    const link = document.createElement("a");
+    link.href = rec.u;
+    link.append(marked(rec.t, found));
+    const kind = document.createElement("span");
+    kind.className = "result-kind";
+    const label = "kind" + rec.k.replace(/^./, (c) => c.toUpperCase());
+    kind.textContent = data[label] || data.kindOther || "";
+    li.append(link, " ", kind);
+    if (rec.d) {
+      const time = document.createElement(rec.dt ? "time" : "span");
+      if (rec.dt) time.dateTime = rec.dt;
+      time.textContent = rec.d;
+      li.append(" ", time);
+    }
+    const text = passage(rec.p || [], found);
+    if (text) {
+      const p = document.createElement("p");
+      p.append(marked(text, found));
+      li.append(p);
+    }
+    return li;
   };
 
   const announce = (count) => {
@@ -36,58 +341,16 @@
     status.textContent = count ? text.replace("{n}", count.toLocaleString(lang)) : data.none;
   };
 
-  // The excerpt is HTML with <mark>ed words: only its text and marks are kept.
-  const excerpt = (html) => {
-    const p = document.createElement("p");
-    const parsed = new DOMParser().parseFromString(html, "text/html").body;
-    for (const node of parsed.childNodes) {
-      if (node.nodeName === "MARK") {
-        const mark = document.createElement("mark");
-        mark.textContent = node.textContent;
-        p.append(mark);
-      } else {
-        p.append(node.textContent);
-      }
-    }
-    return p;
-  };
-
-  const item = (result) => {
-    const li = document.createElement("li");
-    const link = document.createElement("a");
-    link.href = result.url;
-    link.textContent = result.meta.title || result.url;
-    const kind = document.createElement("span");
-    kind.className = "result-kind";
-    const key = "kind" + (result.meta.kind || "").replace(/^./, (c) => c.toUpperCase());
-    kind.textContent = data[key] || "";
-    li.append(link, " ", kind);
-    if (result.meta.date) {
-      const time = document.createElement("time");
-      time.dateTime = result.meta.date;
-      const day = new Date(result.meta.date + "T12:00:00Z");
-      time.textContent = isNaN(day) ? result.meta.date
-        : day.toLocaleDateString(lang, { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
-      li.append(" ", time);
-    }
-    // The page's own summary reads better than words around a match, which may be a list of
-    // the names an article is found by.
-    if (result.meta.description) {
-      const p = document.createElement("p");
-      p.textContent = result.meta.description;
-      li.append(p);
-    } else {
-      li.append(excerpt(result.excerpt));
-    }
-    return li;
-  };
-
-  const search = async (query) => {
+  let latest = 0;
+  let pending = [];
+  let shown = null;
+  const search = async (query, typing) => {
     const mine = ++latest;
     const url = new URL(location.href);
-    if (query) url.searchParams.set("q", query); else url.searchParams.delete("q");
+    if (query.trim()) url.searchParams.set("q", query); else url.searchParams.delete("q");
     history.replaceState(null, "", url);
-    if (!query.trim()) {
+    const { terms, key } = parse(query, typing);
+    if (!terms.length) {
       list.replaceChildren();
       pending = [];
       more.hidden = true;
@@ -95,57 +358,49 @@
       return;
     }
     try {
-      const module = await load();
-      const found = await module.search(query);
+      const index = await loadRoot();
+      const named = { term: key.split(" ")[0], prefix: false };
+      const needed = [...new Set([...terms, named].flatMap((t) => shardsFor(index, t)))];
+      const shards = new Map(await Promise.all(needed.map(async (n) => [n, await loadShard(index, n)])));
+      const found = terms.map((t) => lookUp(index, shardsFor(index, t).map((n) => shards.get(n)), t));
+      const first = shards.get(shardsFor(index, named)[0]);
+      const keys = rank(index, found, (first && first.names.get(key)) || []);
       if (mine !== latest) return;
+      pending = keys;
+      shown = { index, found, mine };
       list.replaceChildren();
-      pending = await namedFirst(query, found.results);
-      await showMore(mine);
-      announce(found.results.length);
+      await showMore();
+      announce(keys.length);
     } catch (error) {
       if (mine === latest) status.textContent = data.failed;
     }
   };
 
-  // Case and accents aside, as the index compares words.
-  const fold = (text) => text.normalize("NFD").replace(/\p{M}/gu, "").toLocaleLowerCase(lang).trim();
-
-  // A query that is an entity's name or alias lists that entity first, however often the
-  // articles repeat it. Only the first results are looked at: their data is loaded anyway.
-  const namedFirst = async (query, results) => {
-    const wanted = fold(query);
-    const head = results.slice(0, step);
-    const data = await Promise.all(head.map((r) => r.data()));
-    const named = head.findIndex((_, i) =>
-      (data[i].meta.names || "").split("|").some((name) => fold(name) === wanted));
-    if (named <= 0) return results;
-    return [results[named], ...results.slice(0, named), ...results.slice(named + 1)];
-  };
-
-  const showMore = async (mine) => {
-    const next = pending.slice(0, step);
-    pending = pending.slice(step);
-    const results = await Promise.all(next.map((r) => r.data()));
+  const showMore = async () => {
+    if (!shown) return;
+    const { index, found, mine } = shown;
+    const next = pending.slice(0, STEP);
+    pending = pending.slice(STEP);
+    const records = await Promise.all(next.map((key) => record(index, key)));
     if (mine !== latest) return;
-    list.append(...results.map(item));
+    list.append(...records.filter(Boolean).map((rec) => item(rec, found)));
     more.hidden = pending.length === 0;
   };
 
-  more.addEventListener("click", () => showMore(latest));
-
+  more.addEventListener("click", () => showMore());
   let timer = 0;
   input.addEventListener("input", () => {
     clearTimeout(timer);
-    timer = setTimeout(() => search(input.value), 150);
+    timer = setTimeout(() => search(input.value, true), 120);
   });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     clearTimeout(timer);
-    search(input.value);
+    search(input.value, false);
   });
   const query = new URL(location.href).searchParams.get("q");
   if (query) {
     input.value = query;
-    search(query);
+    search(query, false);
   }
 })();

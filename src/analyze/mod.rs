@@ -350,21 +350,33 @@ impl Bodies {
             text_limit,
         }
     }
-
-    /// The text of an article's body, block by block, up to about `limit` bytes.
-    pub fn text(&self, doc: &Document, limit: usize) -> Result<String, Diagnostic> {
-        Ok(self.annotate(doc, false, limit)?.text)
-    }
-
-    /// The text of an entity's prose in one language, up to about `limit` bytes.
-    pub fn prose_text(&self, src: &crate::source::SourceText, lang: &str, limit: usize) -> String {
-        self.annotator(false, limit).annotate(src, 0, lang).text
-    }
 }
 
 impl ArticleBodies for Bodies {
     fn html(&self, doc: &Document) -> Result<String, Diagnostic> {
         Ok(self.annotate(doc, true, 0)?.html)
+    }
+
+    fn text(&self, doc: &Document) -> Result<String, Diagnostic> {
+        Ok(self.annotate(doc, false, usize::MAX)?.text)
+    }
+
+    fn html_and_text(&self, doc: &Document) -> Result<(String, String), Diagnostic> {
+        let annotated = self.annotate(doc, true, usize::MAX)?;
+        Ok((annotated.html, annotated.text))
+    }
+
+    fn prose_text(&self, entity: &crate::graph::Entity, lang: &str) -> String {
+        entity
+            .source
+            .prose
+            .get(lang)
+            .map(|src| {
+                self.annotator(false, usize::MAX)
+                    .annotate(src, 0, lang)
+                    .text
+            })
+            .unwrap_or_default()
     }
 }
 

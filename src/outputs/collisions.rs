@@ -37,6 +37,8 @@ impl fmt::Display for Origin {
 struct Planned {
     path: String,
     origin: Origin,
+    /// The folder it makes every file of, if any.
+    folder: Option<String>,
 }
 
 /// The form under which case-insensitive, normalising file systems store a path.
@@ -52,6 +54,7 @@ pub(crate) fn collisions(plan: &[Output], graph: &Graph) -> Vec<Diagnostic> {
         .map(|output| Planned {
             path: output.path.clone(),
             origin: output.origin(graph),
+            folder: output.folder().map(str::to_string),
         })
         .collect();
     collisions_among(&planned)
@@ -97,9 +100,32 @@ fn collisions_among(plan: &[Planned]) -> Vec<Diagnostic> {
     }
     let mut files: Vec<(&String, &&Planned)> = by_name.iter().collect();
     files.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    for (name, file) in files {
-        if let Some(inside) = folders.get(name) {
+    for (name, file) in &files {
+        if let Some(inside) = folders.get(*name) {
             problems.push(collision(file, inside));
+        }
+    }
+    // A file inside a folder that an output makes whole.
+    for owner in plan {
+        let Some(folder) = owner.folder.as_deref().map(folded) else {
+            continue;
+        };
+        for (name, file) in &files {
+            if name.starts_with(&folder) && file.path != owner.path {
+                problems.push(
+                    Diagnostic::new(
+                        Code::DuplicateOutput,
+                        format!(
+                            "{} ({}) is inside {folder}, which {} makes whole",
+                            file.path, file.origin, owner.origin
+                        ),
+                        file.origin.location(),
+                    )
+                    .with_help(
+                        "move or rename the file: depeche writes this folder's files itself",
+                    ),
+                );
+            }
         }
     }
     problems
@@ -149,7 +175,34 @@ mod tests {
         Planned {
             path: path.to_string(),
             origin,
+            folder: None,
         }
+    }
+
+    #[test]
+    fn nothing_may_be_written_into_the_search_index_folder() {
+        let index = Planned {
+            folder: Some("fr/search/index/".into()),
+            ..planned("fr/search/index/root.json", Origin::Site("search index"))
+        };
+        let found = collisions_among(&[
+            index,
+            planned("fr/search/index.html", Origin::Site("search page")),
+            planned(
+                "fr/search/index/t/616c6570.json",
+                Origin::Static("static/fr/search/index/t/616c6570.json".into()),
+            ),
+        ]);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(
+            found[0].message.contains("inside fr/search/index/"),
+            "{}",
+            found[0].message
+        );
+        assert_eq!(
+            found[0].location.as_ref().unwrap().file,
+            PathBuf::from("static/fr/search/index/t/616c6570.json")
+        );
     }
 
     fn article(path: &str, file: &str) -> Planned {

@@ -63,8 +63,8 @@ pub(crate) enum Kind {
     Graph { lang: usize },
     /// `map.svg`: the countries' outlines every map draws.
     MapOutlines,
-    /// A language's search index, a folder of files named after their content; the plan
-    /// lists the one file whose name is fixed, [`crate::search::ENTRY_FILE`].
+    /// A language's search index: its root file, and beside it, in the folder the plan
+    /// reserves for it, its shards and records (see [`Output::folder`]).
     SearchIndex { lang: usize },
     /// `robots.txt`, naming the sitemap.
     Robots,
@@ -202,6 +202,23 @@ impl Kind {
 }
 
 impl Output {
+    /// The folder it makes every file of, for an output of more files than one (named when
+    /// it is made): the folder of its planned file, which no other output may write into.
+    pub(crate) fn folder(&self) -> Option<&str> {
+        match self.kind {
+            Kind::SearchIndex { .. } => self.path.rfind('/').map(|at| &self.path[..=at]),
+            _ => None,
+        }
+    }
+
+    /// Whether it makes the file at `path` (relative to the output folder).
+    pub(crate) fn makes(&self, path: &str) -> bool {
+        self.path == path
+            || self.folder().is_some_and(|folder| {
+                path.starts_with(folder) && !path[folder.len()..].contains("..")
+            })
+    }
+
     /// What it is made from, looked up in the graph it was planned from.
     pub(crate) fn source<'g>(&self, config: &'g Config, graph: &'g Graph) -> Source<'g> {
         let lang = |l: usize| config.languages[l].as_str();
@@ -320,8 +337,7 @@ fn language_pages(config: &Config, lang: usize, code: &str) -> Vec<(String, Kind
     ];
     if config.build_search_index {
         pages.push((urls::search_path(code), Kind::Search { lang }));
-        let index = crate::search::bundle_dir(code) + crate::search::ENTRY_FILE;
-        pages.push((index, Kind::SearchIndex { lang }));
+        pages.push((urls::search_root_path(code), Kind::SearchIndex { lang }));
     }
     pages
 }

@@ -63,6 +63,8 @@ pub(crate) struct Renderer<'a> {
     theme: &'a Theme,
     bodies: &'a dyn ArticleBodies,
     urls: Urls,
+    /// Told each article's text as its page is rendered.
+    text_sink: Option<&'a dyn TextSink>,
     /// The articles that report figures from each source, found on first use: a scan of every
     /// article per entity page would cost more than the rest of the page.
     reporting: std::sync::OnceLock<std::collections::HashMap<&'a str, Vec<usize>>>,
@@ -74,10 +76,33 @@ pub(crate) struct Renderer<'a> {
     events: std::sync::OnceLock<Vec<Vec<timeline::Dated<'a>>>>,
 }
 
-/// Makes the HTML of an article's body when its page is rendered (documents keep none).
+/// Makes the HTML of an article's body when its page is rendered (documents keep none), and
+/// the text the search index holds.
 pub trait ArticleBodies: Sync {
     /// The body of `doc` as HTML.
     fn html(&self, doc: &Document) -> Result<String, Diagnostic>;
+    /// The body of `doc` as text, block by block (one per line).
+    fn text(&self, doc: &Document) -> Result<String, Diagnostic>;
+    /// An entity's prose in `lang` as text, block by block.
+    fn prose_text(&self, entity: &Entity, lang: &str) -> String;
+    /// The body of `doc` as HTML and as text, read once.
+    fn html_and_text(&self, doc: &Document) -> Result<(String, String), Diagnostic> {
+        Ok((self.html(doc)?, self.text(doc)?))
+    }
+}
+
+/// Told the text of each article as its page is rendered, for an output made from every
+/// article's text (the search index), which would otherwise read every article again.
+pub(crate) trait TextSink: Sync {
+    /// The text of the version in `lang` (an index into the languages) of `article` (an
+    /// index into the graph's articles), block by block.
+    fn article_text(
+        &self,
+        renderer: &Renderer,
+        lang: usize,
+        article: usize,
+        text: &str,
+    ) -> Result<(), Diagnostic>;
 }
 
 /// How long a page's description may be: search engines show about 160 characters.
@@ -96,8 +121,16 @@ pub(crate) fn short_description(text: &str) -> String {
 }
 
 impl Page {
+    /// The page without its content, kept for bookkeeping once it is written.
+    pub(crate) fn without_content(self) -> Page {
+        Page {
+            content: String::new(),
+            ..self
+        }
+    }
+
     /// A file that is not in any language (no alternates, no date).
-    fn plain(path: String, content: String) -> Page {
+    pub(crate) fn plain(path: String, content: String) -> Page {
         Page {
             path,
             content,
@@ -174,6 +207,7 @@ impl<'a> Renderer<'a> {
             theme,
             bodies,
             urls: Urls::new(&config.base_path).with_base_url(&config.base_url),
+            text_sink: None,
             reporting: std::sync::OnceLock::new(),
             incoming: std::sync::OnceLock::new(),
             events: std::sync::OnceLock::new(),
@@ -182,6 +216,52 @@ impl<'a> Renderer<'a> {
 
     fn lang(&self, index: usize) -> &'a Lang {
         &self.theme.langs[index]
+    }
+
+    /// The same renderer, telling `sink` each article's text as its page is rendered.
+    pub(crate) fn with_text_sink(mut self, sink: &'a dyn TextSink) -> Self {
+        self.text_sink = Some(sink);
+        self
+    }
+
+    /// The configuration it renders with.
+    pub(crate) fn config(&self) -> &'a Config {
+        self.config
+    }
+
+    /// The content it renders.
+    pub(crate) fn graph(&self) -> &'a Graph {
+        self.graph
+    }
+
+    /// The site's addresses.
+    pub(crate) fn urls(&self) -> &Urls {
+        &self.urls
+    }
+
+    /// A day as the language writes it.
+    pub(crate) fn date(&self, lang: usize, day: chrono::NaiveDate) -> String {
+        self.lang(lang).strings.format_date(day)
+    }
+
+    /// The day an entity's description was true at, as the language writes it ("as of 30
+    /// November 2024"), when its file says.
+    pub(crate) fn as_of(&self, lang: usize, entity: &Entity) -> Option<String> {
+        let strings = &self.lang(lang).strings;
+        entity.source.as_of.as_ref().map(|d| {
+            let as_of = strings.get(&["ui", "as_of"]).unwrap_or("");
+            format!("{as_of} {}", strings.format_date(d.day))
+        })
+    }
+
+    /// An article's text, block by block, as the search index holds it.
+    pub(crate) fn article_text(&self, doc: &Document) -> Result<String, Diagnostic> {
+        self.bodies.text(doc)
+    }
+
+    /// An entity's prose in `lang` as text, block by block.
+    pub(crate) fn prose_text(&self, entity: &Entity, lang: &str) -> String {
+        self.bodies.prose_text(entity, lang)
     }
 
     /// Renders every output of `plan` and hands each page to `sink` as soon as it exists, in
@@ -234,9 +314,10 @@ impl<'a> Renderer<'a> {
             Kind::Home { lang, page, root } => self.home(self.lang(lang), root, page, path),
             Kind::EntityIndex { lang } => self.entity_index(self.lang(lang), path),
             Kind::Article { lang, article } => {
-                let article = &self.graph.articles[article];
-                let version = article.versions.get(&self.lang(lang).code)?;
-                self.article(self.lang(lang), article, version)
+                let version = self.graph.articles[article]
+                    .versions
+                    .get(&self.lang(lang).code)?;
+                self.article((lang, article), version)
             }
             Kind::Entity { lang, entity, page } => {
                 self.entity(self.lang(lang), &self.graph.entities[entity], page, path)
@@ -255,7 +336,7 @@ impl<'a> Renderer<'a> {
                 ),
             )),
             Kind::Manifest => Ok(Page::plain(path, self.manifest())),
-            Kind::Previews { lang } => Ok(Page::plain(path, self.previews(self.lang(lang)))),
+            Kind::Previews { lang } => Ok(Page::plain(path, self.previews(lang))),
             Kind::Cname => {
                 let domain = self.config.cname.as_deref().unwrap_or_default();
                 Ok(Page::plain(path, format!("{domain}\n")))
@@ -301,7 +382,8 @@ impl<'a> Renderer<'a> {
 
     /// What a preview card shows of each entity, in one language: name, type, description
     /// with its date, page. Read by `previews.js` when a reader first points at a mention.
-    fn previews(&self, lang: &Lang) -> String {
+    fn previews(&self, lang_index: usize) -> String {
+        let lang = self.lang(lang_index);
         let code = lang.code.as_str();
         let cards: serde_json::Map<String, serde_json::Value> = self
             .graph
@@ -309,10 +391,7 @@ impl<'a> Renderer<'a> {
             .iter()
             .map(|e| {
                 let kind = e.source.kind.as_str();
-                let as_of = e.source.as_of.as_ref().map(|d| {
-                    let as_of = lang.strings.get(&["ui", "as_of"]).unwrap_or("");
-                    format!("{as_of} {}", lang.strings.format_date(d.day))
-                });
+                let as_of = self.as_of(lang_index, e);
                 let card = serde_json::json!({
                     "name": pages::name_in(e, code),
                     "type": lang.strings.get(&["types", kind]).unwrap_or(kind),

@@ -138,12 +138,15 @@ impl Renderer<'_> {
         }
     }
 
+    /// An article's version (`lang` and `article` are indexes into the languages and the
+    /// graph's articles).
     pub(super) fn article(
         &self,
-        lang: &Lang,
-        article: &Article,
+        (lang_index, article_index): (usize, usize),
         v: &ArticleVersion,
     ) -> Result<Page, Diagnostic> {
+        let lang = self.lang(lang_index);
+        let article = &self.graph.articles[article_index];
         #[derive(Serialize)]
         struct ArticlePage<'a> {
             #[serde(flatten)]
@@ -200,7 +203,14 @@ impl Renderer<'_> {
             self.render_localized(lang, "article.html", v.path.clone(), &page, &versions)?;
         let marks = page.content.matches(BODY_MARK).count();
         if marks > 0 {
-            let html = self.bodies.html(&v.doc)?;
+            let html = match self.text_sink {
+                Some(sink) => {
+                    let (html, text) = self.bodies.html_and_text(&v.doc)?;
+                    sink.article_text(self, lang_index, article_index, &text)?;
+                    html
+                }
+                None => self.bodies.html(&v.doc)?,
+            };
             let mut content = String::with_capacity(page.content.len() + marks * html.len());
             let mut parts = page.content.split(BODY_MARK);
             content.push_str(parts.next().unwrap_or_default());
@@ -353,8 +363,8 @@ impl Renderer<'_> {
     pub(super) fn search_page(&self, lang: &Lang, path: String) -> Result<Page, Diagnostic> {
         #[derive(Serialize)]
         struct Search {
-            /// The bundle's script, under the base path.
-            pagefind: String,
+            /// The root file of the language's index, under the base path.
+            index: String,
             /// Where the form goes without JavaScript.
             entities: String,
             /// The count of results in each plural form the language has, in the order of its
@@ -362,9 +372,7 @@ impl Renderer<'_> {
             result_counts: Vec<(String, String)>,
         }
         let data = Search {
-            pagefind: self
-                .urls
-                .of(&(crate::search::bundle_dir(&lang.code) + "pagefind.js")),
+            index: self.urls.search_root(&lang.code),
             entities: self.urls.entities(&lang.code),
             result_counts: lang.strings.forms(&["ui", "search_results"]),
         };

@@ -1,464 +1,306 @@
-//! The search index: one Pagefind bundle per language (`<lang>/pagefind/`), so that each
-//! language searches its own pages and a reader's browser loads only the fragments a query
-//! needs.
+//! The search index: depeche's own, one per language, static files that `search.js` reads.
 //!
-//! Records are made from the content, not from the rendered pages: an article gives its title,
-//! dateline, summary, the names (and aliases, in every language) of the entities it mentions
-//! and its text, up to `search_text_chars`; an entity gives its names and aliases in every
-//! language, weighted so that a search for a name lists the entity first, its description and
-//! its prose. Each language is indexed on its own thread while the pages render.
+//! Every article version and entity of a language is a page of its index. Its words are
+//! segmented, folded and stemmed ([`tokens`]), scored field by field ([`score`]), gathered by
+//! stem ([`index`]) and written ([`encode`]) as:
+//!
+//! - a small root file listing where each shard of the dictionary starts, and the index's
+//!   generation (the hash of all its files: the search page asks for every other file with
+//!   it, so a browser never mixes files of two builds);
+//! - shards of the sorted dictionary, with each word's group and each group's postings (the
+//!   best [`index::CAP`] pages per kind with their scores, and how many pages hold it);
+//! - one record per article (`a/<n>.json`) and one per [`ENTITIES_PER_FILE`] entities
+//!   (`e/<n>.json`): what a result shows, with the page's text in passages, so the search
+//!   page can show the passage that matched.
+//!
+//! A query loads the root, the shards of its words and the records of its ten best results.
+//! Articles are numbered oldest first and entities by id, each kind on its own, so that the
+//! next article is numbered last and renumbers nothing. Scores depend on their page alone, and
+//! shards are cut where the dictionary's content says: an edit rewrites the files of the
+//! words it touches, and `serve`'s index after an edit is byte for byte a build's.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::sync::{Arc, RwLock, mpsc};
-use std::thread::JoinHandle;
+mod collect;
+mod doc;
+mod encode;
+mod index;
+mod live;
+mod score;
+mod tokens;
 
-use pulldown_cmark_escape::{escape_html, escape_html_body_text};
+pub(crate) use collect::Collector;
+pub(crate) use live::Live;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use rayon::prelude::*;
 
-use crate::analyze::Bodies;
-use crate::config::Config;
-use crate::diagnostic::{Code, Diagnostic};
-use crate::graph::{ArticleVersion, Entity, Graph};
-use crate::urls::Urls;
+use crate::diagnostic::Diagnostic;
+use crate::graph::Graph;
+use crate::render::Renderer;
+use crate::urls;
+use doc::{Doc, DocKind};
+use encode::Shard;
+use index::Index;
 
-/// The folder of a language's bundle, relative to the output folder.
-pub(crate) fn bundle_dir(lang: &str) -> String {
-    format!("{lang}/pagefind/")
+/// How many entities' records share a file: an entity's record is short.
+pub(crate) const ENTITIES_PER_FILE: usize = 16;
+
+/// The version of the files' format, in the root file: `search.js` refuses another.
+const FORMAT: u32 = 1;
+
+/// Pages analysed on one thread at a time, with one analyser (its cache of words).
+const CHUNK: usize = 128;
+
+/// The pages of a language's index in their numbering.
+struct Numbering {
+    /// The articles with a version in the language, oldest first, by index into the graph.
+    articles: Vec<usize>,
+    /// How many entities (numbered as in the graph, by id).
+    entities: usize,
 }
 
-/// The file every bundle has, which the plan lists for it; the others are named by Pagefind
-/// after their content.
-pub(crate) const ENTRY_FILE: &str = "pagefind-entry.json";
-
-/// Weights Pagefind gives words (a heading's words weigh 7 by default, the text 1).
-const NAME_WEIGHT: u8 = 10;
-const TITLE_WEIGHT: u8 = 6;
-const ALIAS_WEIGHT: u8 = 8;
-const MENTION_WEIGHT: u8 = 2;
-
-/// One page of the index: its address and a small HTML document of what it is found by.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Record {
-    pub lang: usize,
-    pub url: String,
-    pub html: String,
-}
-
-/// A file of a bundle: its path relative to the output folder and its bytes.
-pub(crate) type BundleFile = (String, Vec<u8>);
-
-/// Indexes the whole site: every bundle's files, relative to the output folder.
-pub(crate) fn index(
-    config: &Config,
-    graph: &Graph,
-    bodies: &Bodies,
-) -> Result<Vec<BundleFile>, Diagnostic> {
-    let indexer = Indexer::start(config);
-    let added = add_all(&indexer, config, graph, bodies);
-    let bundles = indexer.finish();
-    added.and(bundles)
-}
-
-/// Hands every record of the site to `indexer`.
-pub(crate) fn add_all(
-    indexer: &Indexer,
-    config: &Config,
-    graph: &Graph,
-    bodies: &Bodies,
-) -> Result<(), Diagnostic> {
-    if !indexer.is_active() {
-        return Ok(());
+impl Numbering {
+    fn of(graph: &Graph, code: &str) -> Numbering {
+        Numbering {
+            articles: (0..graph.articles.len())
+                .rev()
+                .filter(|&a| graph.articles[a].versions.contains_key(code))
+                .collect(),
+            entities: graph.entities.len(),
+        }
     }
-    // Made in parallel, a chunk at a time, and added in order: Pagefind numbers pages in the
-    // order they come, and the same site must give the same files.
-    let urls = Urls::new(&config.base_path);
-    let limit = config.search_text_chars;
-    let make = |source: &Source| match *source {
-        Source::Article(lang, version) => {
-            article_record(graph, bodies, &urls, limit, lang, version)
+}
+
+/// A file of the index: its path relative to the output folder, and its text.
+type File = (String, String);
+
+/// The record file of an article.
+fn article_file(code: &str, number: usize) -> String {
+    urls::search_file_path(code, urls::SEARCH_ARTICLE, &number.to_string())
+}
+
+/// The record file of a group of entities.
+fn entities_file(code: &str, group: usize) -> String {
+    urls::search_file_path(code, urls::SEARCH_ENTITIES, &group.to_string())
+}
+
+/// Makes the page numbered `number` of `kind` and hands it to `with`; returns what `with`
+/// made of it, and its record. An article's `text` is read from its file unless given.
+fn page<T>(
+    r: &Renderer,
+    lang: usize,
+    kind: DocKind,
+    number: usize,
+    numbering: &Numbering,
+    text: Option<&str>,
+    with: impl FnOnce(&Doc) -> T,
+) -> Result<(T, String), Diagnostic> {
+    let graph = r.graph();
+    let code = r.config().languages[lang].as_str();
+    let doc = match kind {
+        DocKind::Article => {
+            let version = &graph.articles[numbering.articles[number]].versions[code];
+            let read;
+            let text = match text {
+                Some(text) => text,
+                None => {
+                    read = r.article_text(version)?;
+                    &read
+                }
+            };
+            let date = r.date(lang, version.front.date.day);
+            let url = r.urls().article(code, &version.front.slug);
+            let doc = doc::article(graph, version, text, &date, &url);
+            return Ok((with(&doc), doc.record));
         }
-        Source::Entity(lang, code, entity) => {
-            Ok(entity_record(bodies, &urls, limit, lang, code, entity))
-        }
+        DocKind::Entity => &graph.entities[number],
     };
-    for chunk in sources(config, graph).chunks(256) {
-        let made: Vec<Result<Record, Diagnostic>> = chunk.par_iter().map(make).collect();
-        for record in made {
-            indexer.add(record?);
+    let prose = r.prose_text(doc, code);
+    let as_of = r.as_of(lang, doc);
+    let iso = doc.source.as_of.as_ref().map(|d| d.day.to_string());
+    let as_of = as_of.as_deref().zip(iso.as_deref());
+    let url = r.urls().entity(code, doc.id());
+    let doc = doc::entity(doc, code, &prose, as_of, &url);
+    Ok((with(&doc), doc.record))
+}
+
+/// What [`analyse_all`] does with each page.
+struct Pages<'a, W, T, X> {
+    /// Every article, or only those this says (by number).
+    articles: &'a (dyn Fn(usize) -> bool + Sync),
+    /// Each thread's working state, made once per thread (so each word is stemmed once) and
+    /// kept in a pool.
+    pool: &'a Mutex<Vec<W>>,
+    work: &'a (dyn Fn() -> W + Sync),
+    /// What to make of a page.
+    each: &'a (dyn Fn(&mut W, DocKind, u32, &Doc) -> T + Sync),
+    /// Told each record file as soon as it exists.
+    file: &'a (dyn Fn(File) -> Result<(), X> + Sync),
+}
+
+/// Every page of a language (every entity, the articles `pages.articles` says), `CHUNK` at a
+/// time in parallel: `take` receives what `pages.each` made of each, with its number, in
+/// order.
+fn analyse_all<W: Send, T: Send, X: Send + From<Diagnostic>>(
+    r: &Renderer,
+    lang: usize,
+    numbering: &Numbering,
+    pages: &Pages<'_, W, T, X>,
+    mut take: impl FnMut(DocKind, u32, T),
+) -> Result<(), X> {
+    let code = r.config().languages[lang].as_str();
+    let (each, file) = (pages.each, pages.file);
+    let pooled = || Pooled::take(pages.pool, pages.work);
+    let numbers: Vec<usize> = (0..numbering.articles.len())
+        .filter(|&n| (pages.articles)(n))
+        .collect();
+    for chunk in numbers.chunks(CHUNK) {
+        let done: Vec<Result<T, X>> = chunk
+            .par_iter()
+            .map_init(pooled, |w, &n| {
+                let with = |doc: &Doc| each(w, DocKind::Article, n as u32, doc);
+                let (made, record) = page(r, lang, DocKind::Article, n, numbering, None, with)?;
+                file((article_file(code, n), record))?;
+                Ok(made)
+            })
+            .collect();
+        for (&n, made) in chunk.iter().zip(done) {
+            take(DocKind::Article, n as u32, made?);
+        }
+    }
+    let groups: Vec<usize> = (0..numbering.entities.div_ceil(ENTITIES_PER_FILE)).collect();
+    for chunk in groups.chunks(CHUNK / ENTITIES_PER_FILE) {
+        let done: Vec<Result<Vec<T>, X>> = chunk
+            .par_iter()
+            .map_init(pooled, |w, &g| {
+                let last = numbering.entities.min((g + 1) * ENTITIES_PER_FILE);
+                let mut records = Vec::new();
+                let mut made = Vec::new();
+                for n in g * ENTITIES_PER_FILE..last {
+                    let with = |doc: &Doc| each(w, DocKind::Entity, n as u32, doc);
+                    let (m, record) = page(r, lang, DocKind::Entity, n, numbering, None, with)?;
+                    made.push(m);
+                    records.push(record);
+                }
+                file((entities_file(code, g), format!("[{}]", records.join(","))))?;
+                Ok(made)
+            })
+            .collect();
+        for (&g, made) in chunk.iter().zip(done) {
+            for (i, m) in made?.into_iter().enumerate() {
+                take(DocKind::Entity, (g * ENTITIES_PER_FILE + i) as u32, m);
+            }
         }
     }
     Ok(())
 }
 
-/// What a record is made from.
-enum Source<'a> {
-    Article(usize, &'a ArticleVersion),
-    Entity(usize, &'a str, &'a Entity),
+/// A thread's working state, taken from a pool (or made) and given back when dropped.
+struct Pooled<'p, W> {
+    work: Option<W>,
+    pool: &'p Mutex<Vec<W>>,
 }
 
-/// Every record of the site, in order: articles, then entities, each in every language.
-fn sources<'a>(config: &'a Config, graph: &'a Graph) -> Vec<Source<'a>> {
-    let languages = || config.languages.iter().enumerate();
-    let articles = graph.articles.iter().flat_map(|article| {
-        languages()
-            .filter_map(|(lang, code)| Some(Source::Article(lang, article.versions.get(code)?)))
-    });
-    let entities = graph.entities.iter().flat_map(|entity| {
-        languages().map(move |(lang, code)| Source::Entity(lang, code.as_str(), entity))
-    });
-    articles.chain(entities).collect()
+impl<'p, W> Pooled<'p, W> {
+    fn take(pool: &'p Mutex<Vec<W>>, make: impl Fn() -> W) -> Pooled<'p, W> {
+        let work = lock(pool).pop().unwrap_or_else(make);
+        Pooled {
+            work: Some(work),
+            pool,
+        }
+    }
 }
 
-/// The record of one article's version.
-pub(crate) fn article_record(
-    graph: &Graph,
-    bodies: &Bodies,
-    urls: &Urls,
-    limit: usize,
-    lang: usize,
-    version: &ArticleVersion,
-) -> Result<Record, Diagnostic> {
-    let text = bodies.text(version, limit)?;
-    let front = &version.front;
-    let mut html = Document::new(&version.lang);
-    html.meta("date", &front.date.raw);
-    html.meta("kind", "article");
-    if let Some(description) = front.summary.as_ref().or(version.excerpt.as_ref()) {
-        html.meta(
-            "description",
-            &crate::render::short_description(description),
-        );
+impl<W> Drop for Pooled<'_, W> {
+    fn drop(&mut self) {
+        if let Some(work) = self.work.take() {
+            lock(self.pool).push(work);
+        }
     }
-    html.heading(&front.title, TITLE_WEIGHT);
-    if let Some(dateline) = &front.dateline {
-        html.text(dateline, None);
+}
+
+impl<W> std::ops::Deref for Pooled<'_, W> {
+    type Target = W;
+
+    fn deref(&self) -> &W {
+        self.work.as_ref().expect("taken until dropped")
     }
-    if let Some(summary) = &front.summary {
-        html.text(summary, None);
+}
+
+impl<W> std::ops::DerefMut for Pooled<'_, W> {
+    fn deref_mut(&mut self) -> &mut W {
+        self.work.as_mut().expect("taken until dropped")
     }
-    // The names the entities go by in this language: an article is found by a name even where
-    // its text says "the NGO" or "the jihadists".
-    let mentioned: Vec<&str> = version
-        .mention_counts
-        .iter()
-        .filter_map(|(id, _)| graph.entity(id))
-        .flat_map(|entity| names_in(entity, &version.lang))
-        .collect::<BTreeSet<_>>()
+}
+
+/// The shards of an index, from its runs, each encoded once per group.
+fn shards(index: &Index) -> Vec<Shard> {
+    let words = encode::sorted_words(index);
+    let mut cache = HashMap::new();
+    encode::runs(&words)
         .into_iter()
-        .collect();
-    html.text(&mentioned.join(" · "), Some(MENTION_WEIGHT));
-    html.text(&text, None);
-    Ok(Record {
-        lang,
-        url: urls.article(&version.lang, &front.slug),
-        html: html.finish(),
-    })
+        .flat_map(|run| encode::encode_run(index, &words[run], &mut cache))
+        .collect()
 }
 
-/// The record of an entity in one language.
-pub(crate) fn entity_record(
-    bodies: &Bodies,
-    urls: &Urls,
-    limit: usize,
-    lang: usize,
+/// The shard files and the root file of an index, given the hash of every record file.
+fn finish(
     code: &str,
-    entity: &Entity,
-) -> Record {
-    let source = &entity.source;
-    let name = source.name.get(code).map_or(entity.id(), String::as_str);
-    let mut html = Document::new(code);
-    html.meta("kind", source.kind.as_str());
-    if let Some(description) = source.description.get(code) {
-        html.meta(
-            "description",
-            &crate::render::short_description(description),
-        );
-    }
-    html.heading(name, NAME_WEIGHT);
-    let names: BTreeSet<&str> = all_names(entity).collect();
-    // What the search page compares a query with, to list the entity it names first.
-    html.meta(
-        "names",
-        &names.iter().copied().collect::<Vec<_>>().join("|"),
-    );
-    let others: BTreeSet<&str> = names.into_iter().filter(|n| *n != name).collect();
-    html.text(
-        &others.into_iter().collect::<Vec<_>>().join(" · "),
-        Some(ALIAS_WEIGHT),
-    );
-    if let Some(description) = source.description.get(code) {
-        html.text(description, None);
-    }
-    if let Some(prose) = source.prose.get(code) {
-        html.text(&bodies.prose_text(prose, code, limit), None);
-    }
-    Record {
-        lang,
-        url: urls.entity(code, entity.id()),
-        html: html.finish(),
-    }
+    numbering: &Numbering,
+    index: &Index,
+    shards: &[Shard],
+    mut hashes: Vec<(String, u64)>,
+) -> (Vec<File>, File) {
+    let firsts: Vec<Arc<str>> = shards.iter().map(|s| Arc::clone(&s.first)).collect();
+    let names = encode::names_by_shard(&index.names, &firsts);
+    let files: Vec<File> = shards
+        .iter()
+        .zip(&names)
+        .map(|(shard, names)| {
+            let name = encode::shard_name(&shard.first);
+            let path = urls::search_file_path(code, urls::SEARCH_SHARD, &name);
+            (path, shard.json(names))
+        })
+        .collect();
+    hashes.extend(files.iter().map(|(p, text)| (p.clone(), hash(text))));
+    let root = root(numbering, &firsts, generation(hashes));
+    (files, (urls::search_root_path(code), root))
 }
 
-/// An entity's name and aliases in one language.
-fn names_in<'e>(entity: &'e Entity, lang: &str) -> impl Iterator<Item = &'e str> {
-    let source = &entity.source;
-    let aliases = source.aliases.get(lang).into_iter().flatten();
-    source
-        .name
-        .get(lang)
-        .into_iter()
-        .chain(aliases)
-        .map(String::as_str)
+fn hash(text: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(text.as_bytes())
 }
 
-/// An entity's names and aliases in every language.
-fn all_names(entity: &Entity) -> impl Iterator<Item = &str> {
-    let source = &entity.source;
-    source
-        .name
-        .values()
-        .chain(source.aliases.values().flatten())
-        .map(String::as_str)
+/// The hash of every file of an index but its root.
+fn generation(mut hashes: Vec<(String, u64)>) -> u64 {
+    hashes.sort_unstable();
+    let mut all = Vec::with_capacity(hashes.len() * 48);
+    for (path, hash) in hashes {
+        all.extend_from_slice(path.as_bytes());
+        all.push(0);
+        all.extend_from_slice(&hash.to_le_bytes());
+    }
+    xxhash_rust::xxh3::xxh3_64(&all)
 }
 
-/// The HTML Pagefind reads a record from: its language, a heading that is the result's title,
-/// weighted paragraphs, and metadata the search page shows.
-struct Document {
-    html: String,
+/// The root file: what the search page needs to find every other file.
+fn root(numbering: &Numbering, firsts: &[Arc<str>], generation: u64) -> String {
+    let firsts: Vec<&str> = firsts.iter().map(|f| &**f).collect();
+    serde_json::json!({
+        "format": FORMAT,
+        "v": format!("{generation:016x}"),
+        "articles": numbering.articles.len(),
+        "entities": numbering.entities,
+        "entities_per_file": ENTITIES_PER_FILE,
+        "shard": urls::SEARCH_SHARD,
+        "article": urls::SEARCH_ARTICLE,
+        "entity": urls::SEARCH_ENTITIES,
+        "shards": firsts,
+    })
+    .to_string()
 }
 
-impl Document {
-    fn new(lang: &str) -> Document {
-        let mut html = String::from("<html lang=\"");
-        let _ = escape_html(&mut html, lang);
-        html.push_str("\"><body>");
-        Document { html }
-    }
-
-    fn meta(&mut self, key: &str, value: &str) {
-        self.html.push_str("<span data-pagefind-meta=\"");
-        let _ = escape_html(&mut self.html, &format!("{key}:{value}"));
-        self.html.push_str("\"></span>");
-    }
-
-    fn heading(&mut self, title: &str, weight: u8) {
-        self.html.push_str("<h1 data-pagefind-weight=\"");
-        self.html.push_str(&weight.to_string());
-        self.html.push_str("\">");
-        let _ = escape_html_body_text(&mut self.html, title);
-        self.html.push_str("</h1>");
-    }
-
-    fn text(&mut self, text: &str, weight: Option<u8>) {
-        if text.trim().is_empty() {
-            return;
-        }
-        match weight {
-            Some(weight) => {
-                self.html.push_str("<p data-pagefind-weight=\"");
-                self.html.push_str(&weight.to_string());
-                self.html.push_str("\">");
-            }
-            None => self.html.push_str("<p>"),
-        }
-        let _ = escape_html_body_text(&mut self.html, text);
-        self.html.push_str("</p>");
-    }
-
-    fn finish(mut self) -> String {
-        self.html.push_str("</body></html>");
-        self.html
-    }
-}
-
-/// Each language's index, on its own thread, which takes records as they come and publishes
-/// its bundle when asked. `serve` keeps one alive: an edited article's record replaces the
-/// old one (Pagefind keeps one record per address) and the bundle is made again from every
-/// record, without reading the others again.
-pub(crate) struct Indexer {
-    lanes: Vec<Lane>,
-    files: Bundles,
-}
-
-/// The files of every published bundle, by path relative to the output folder.
-pub(crate) type Bundles = Arc<RwLock<BTreeMap<String, Arc<[u8]>>>>;
-
-enum Command {
-    Add(Record),
-    Publish(mpsc::Sender<Result<(), String>>),
-}
-
-struct Lane {
-    code: String,
-    commands: mpsc::Sender<Command>,
-    thread: JoinHandle<()>,
-}
-
-impl Indexer {
-    /// One index per language of the site; none when the site builds no search index.
-    pub(crate) fn start(config: &Config) -> Indexer {
-        let files: Bundles = Arc::default();
-        let languages = if config.build_search_index {
-            config.languages.as_slice()
-        } else {
-            &[]
-        };
-        let lanes = languages
-            .iter()
-            .map(|code| {
-                let (commands, received) = mpsc::channel();
-                let lang = code.clone();
-                let published = Arc::clone(&files);
-                let thread = std::thread::spawn(move || serve_lane(&lang, received, &published));
-                Lane {
-                    code: code.clone(),
-                    commands,
-                    thread,
-                }
-            })
-            .collect();
-        Indexer { lanes, files }
-    }
-
-    /// Whether there is an index to keep.
-    pub(crate) fn is_active(&self) -> bool {
-        !self.lanes.is_empty()
-    }
-
-    /// Hands a record to its language's index.
-    pub(crate) fn add(&self, record: Record) {
-        if let Some(lane) = self.lanes.get(record.lang) {
-            // A lane that stopped says so when asked to publish.
-            let _ = lane.commands.send(Command::Add(record));
-        }
-    }
-
-    /// Makes every bundle from the records added so far and waits until they are published.
-    pub(crate) fn publish(&self) -> Result<(), Diagnostic> {
-        let replies: Vec<_> = self
-            .lanes
-            .iter()
-            .map(|lane| {
-                let (reply, done) = mpsc::channel();
-                let _ = lane.commands.send(Command::Publish(reply));
-                (lane, done)
-            })
-            .collect();
-        for (lane, done) in replies {
-            let result = done
-                .recv()
-                .unwrap_or_else(|_| Err("the indexing thread stopped".into()));
-            result.map_err(|why| {
-                Diagnostic::new(
-                    Code::WriteFailed,
-                    format!("the search index of `{}` failed: {why}", lane.code),
-                    None,
-                )
-            })?;
-        }
-        Ok(())
-    }
-
-    /// Has every bundle made again, without waiting: the old ones are served meanwhile.
-    pub(crate) fn publish_later(&self) {
-        for lane in &self.lanes {
-            let (reply, _) = mpsc::channel();
-            let _ = lane.commands.send(Command::Publish(reply));
-        }
-    }
-
-    /// The published files, shared with the threads that publish them again.
-    pub(crate) fn files(&self) -> Bundles {
-        Arc::clone(&self.files)
-    }
-
-    /// Publishes, stops the threads, and returns every bundle's files.
-    pub(crate) fn finish(self) -> Result<Vec<BundleFile>, Diagnostic> {
-        let published = self.publish();
-        for lane in self.lanes {
-            drop(lane.commands);
-            let _ = lane.thread.join();
-        }
-        published?;
-        let files = std::mem::take(&mut *write(&self.files));
-        Ok(files
-            .into_iter()
-            .map(|(path, bytes)| (path, bytes.to_vec()))
-            .collect())
-    }
-}
-
-fn write(files: &Bundles) -> std::sync::RwLockWriteGuard<'_, BTreeMap<String, Arc<[u8]>>> {
-    files
-        .write()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-/// One language's index: adds what it receives, publishes when asked, until its commands end.
-fn serve_lane(lang: &str, commands: mpsc::Receiver<Command>, published: &Bundles) {
-    use pagefind::api::PagefindIndex;
-    use pagefind::options::PagefindServiceConfig;
-
-    let runtime = tokio::runtime::Builder::new_current_thread().build();
-    let options = PagefindServiceConfig::builder()
-        .force_language(lang.to_string())
-        .build();
-    let index = PagefindIndex::new(Some(options));
-    let (runtime, mut index) = match (runtime, index) {
-        (Ok(runtime), Ok(index)) => (runtime, index),
-        (runtime, index) => {
-            let why = runtime
-                .err()
-                .map(|e| e.to_string())
-                .or_else(|| index.err().map(|e| e.to_string()))
-                .unwrap_or_default();
-            for command in commands {
-                if let Command::Publish(reply) = command {
-                    let _ = reply.send(Err(why.clone()));
-                }
-            }
-            return;
-        }
-    };
-    let mut failed: Option<String> = None;
-    for command in commands {
-        match command {
-            Command::Add(record) => {
-                let added =
-                    runtime.block_on(index.add_html_file(None, Some(record.url), record.html));
-                if let Err(e) = added {
-                    failed.get_or_insert(e.to_string());
-                }
-            }
-            Command::Publish(reply) => {
-                let result = match failed.take() {
-                    Some(why) => Err(why),
-                    None => runtime
-                        .block_on(index.get_files())
-                        .map(|files| replace_bundle(published, lang, files))
-                        .map_err(|e| e.to_string()),
-                };
-                let _ = reply.send(result);
-            }
-        }
-    }
-}
-
-/// Puts a language's new bundle in place of its old one. Pagefind's own user interfaces are
-/// left out: the site has its own.
-fn replace_bundle(published: &Bundles, lang: &str, files: Vec<pagefind::api::SyntheticFile>) {
-    let dir = bundle_dir(lang);
-    let mut all = write(published);
-    all.retain(|path, _| !path.starts_with(&dir));
-    for file in files {
-        let Some(name) = file.filename.to_str().map(|n| n.replace('\\', "/")) else {
-            continue;
-        };
-        let unused = name.contains("-ui.")
-            || name.starts_with("pagefind-highlight")
-            || name.starts_with("playground/");
-        if !unused {
-            all.insert(format!("{dir}{name}"), file.contents.into());
-        }
-    }
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }

@@ -64,6 +64,9 @@ pub(crate) fn hash(content: &[u8]) -> u128 {
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Manifest {
     pub files: HashMap<String, Option<Record>>,
+    /// Folders a build is about to fill with files named as they are made (`fr/search/index/`):
+    /// everything in them is depeche's. Written as pending paths ending with `/`.
+    pub folders: Vec<String>,
 }
 
 impl Manifest {
@@ -92,7 +95,11 @@ impl Manifest {
         let mut manifest = Manifest::default();
         for line in lines {
             if let Some(path) = line.strip_prefix("- ") {
-                manifest.files.insert(path.to_string(), None);
+                if path.ends_with('/') {
+                    manifest.folders.push(path.to_string());
+                } else {
+                    manifest.files.insert(path.to_string(), None);
+                }
                 continue;
             }
             let mut fields = line.splitn(4, ' ');
@@ -115,8 +122,13 @@ impl Manifest {
         Some(manifest)
     }
 
+    /// Whether depeche wrote (or is about to write) the file at `path`.
     pub(crate) fn contains(&self, path: &str) -> bool {
         self.files.contains_key(path)
+            || self
+                .folders
+                .iter()
+                .any(|folder| path.starts_with(folder.as_str()))
     }
 
     /// The record of the file at `path`, if one describes it as it is on disk now.
@@ -127,7 +139,7 @@ impl Manifest {
     /// Writes the manifest into `dir`: beside, then renamed, so a crash leaves the old one whole.
     pub(crate) fn save(&self, dir: &Path) -> io::Result<()> {
         use std::fmt::Write;
-        let mut paths: Vec<&String> = self.files.keys().collect();
+        let mut paths: Vec<&String> = self.files.keys().chain(&self.folders).collect();
         // Sorted, so that the same build writes the same manifest.
         paths.sort_unstable();
         let mut text = String::with_capacity(80 * (paths.len() + 1));
@@ -136,7 +148,7 @@ impl Manifest {
         for path in paths {
             // Paths are relative, `/`-separated and never hold a newline: they come from
             // checked slugs, ids and `static/` names (see `outputs`).
-            match &self.files[path] {
+            match self.files.get(path).copied().flatten() {
                 Some(r) => {
                     let _ = writeln!(text, "{:032x} {} {} {path}", r.hash, r.len, r.mtime);
                 }
@@ -167,12 +179,15 @@ mod tests {
             .files
             .insert("en/a b/index.html".to_string(), Some(record));
         manifest.files.insert("fr/new/index.html".to_string(), None);
+        manifest.folders.push("fr/search/index/".to_string());
         manifest.save(dir.path()).unwrap();
 
         let loaded = Manifest::read(dir.path()).unwrap().unwrap();
         assert_eq!(loaded.find("en/a b/index.html", &meta), Some(&record));
         assert!(loaded.contains("fr/new/index.html"));
         assert_eq!(loaded.find("fr/new/index.html", &meta), None);
+        assert!(loaded.contains("fr/search/index/t/616c6570.json"));
+        assert!(!loaded.contains("fr/search/other.json"));
         assert!(!dir.path().join(TEMP_FILE).exists());
     }
 

@@ -24,7 +24,6 @@ use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::outputs;
 use crate::render::Page;
-use rayon::prelude::*;
 
 /// What a build wrote.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -163,10 +162,20 @@ impl Output {
         for planned in plan {
             manifest.files.entry(planned.path.clone()).or_insert(None);
         }
+        let folders: Vec<String> = plan
+            .iter()
+            .filter_map(|p| p.folder().map(str::to_string))
+            .collect();
+        for folder in &folders {
+            if !manifest.folders.contains(folder) {
+                manifest.folders.push(folder.clone());
+            }
+        }
         let staging = Staging {
             layout,
             known: manifest,
             planned: plan.iter().map(|p| p.path.clone()).collect(),
+            folders,
             existing: scan.files,
             legacy: self.legacy,
             _lock: self.lock,
@@ -192,6 +201,8 @@ pub(crate) struct Staging {
     /// What depeche wrote in this folder before, and what this build is about to write.
     known: Manifest,
     planned: HashSet<String>,
+    /// Folders of the plan whose files are named as they are made.
+    folders: Vec<String>,
     /// The files the folder held when it was opened (all listed in `known`).
     existing: Vec<String>,
     legacy: bool,
@@ -212,7 +223,12 @@ impl Staging {
 
     fn write_bytes(&self, rel: &str, bytes: &[u8]) -> Result<Record, WriteError> {
         let path = self.dir().join(rel);
-        if !self.planned.contains(rel) {
+        let in_folder = || {
+            self.folders
+                .iter()
+                .any(|f| rel.starts_with(f.as_str()) && !rel[f.len()..].contains(".."))
+        };
+        if !self.planned.contains(rel) && !in_folder() {
             // Every file must be journaled before it is written, or a killed build could
             // leave a file depeche would not recognise as its own.
             return Err(WriteError {
@@ -249,47 +265,6 @@ impl Staging {
             _ => write_file(&path, content)?,
         };
         Ok(Record::new(hash, &meta))
-    }
-
-    /// Writes files whose names were not known when the build was planned (the search
-    /// bundles, named after their content), each inside the folder of a planned file of
-    /// `folders`. They are journaled before any is written, as the plan was.
-    pub(crate) fn write_unnamed(
-        &mut self,
-        folders: &[String],
-        files: &[(String, Vec<u8>)],
-    ) -> Result<Vec<(Page, Record)>, Diagnostic> {
-        for (rel, _) in files {
-            let inside = folders
-                .iter()
-                .any(|folder| rel.starts_with(folder) && !rel[folder.len()..].contains(".."));
-            if !inside {
-                let path = self.dir().join(rel);
-                return self.fail_cleanly(Err(WriteError {
-                    action: "write unplanned file",
-                    path,
-                    source: io::Error::other("outside the folders planned for it"),
-                }));
-            }
-            self.known.files.entry(rel.clone()).or_insert(None);
-            self.planned.insert(rel.clone());
-        }
-        let journal = self.known.save(self.dir());
-        self.fail_cleanly(io("write", self.dir(), journal))?;
-        let written = files
-            .par_iter()
-            .map(|(rel, bytes)| {
-                let record = self.write_bytes(rel, bytes)?;
-                let page = Page {
-                    path: rel.clone(),
-                    content: String::new(),
-                    alternates: Vec::new(),
-                    lastmod: None,
-                };
-                Ok((page, record))
-            })
-            .collect();
-        self.fail_cleanly(written)
     }
 
     /// Copies `static/`, removes what this build did not write, and swaps the folder in. On
@@ -467,7 +442,6 @@ mod tests {
             cname: None,
             articles_per_page: 50,
             publish_future: false,
-            search_text_chars: 0,
             build_search_index: false,
             share_image: None,
             time_zone: "+00:00".into(),

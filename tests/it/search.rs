@@ -1,43 +1,95 @@
-//! The search index and pages: one Pagefind bundle per language under the sub-path, a search
-//! page whose form leads to the entity index without JavaScript, kept current by `serve`,
-//! and none of it for a site that turns it off. (Queries run in Chromium: `browser.rs`.)
+//! The search index and pages: depeche's own index per language under the sub-path (a root
+//! file, shards of the dictionary, records), a search page whose form leads to the entity
+//! index without JavaScript, kept current by `serve` file by file, and none of it for a site
+//! that turns it off. (Queries run in Chromium: `browser.rs`.)
 
-use std::time::{Duration, Instant};
+use std::collections::BTreeMap;
 
 use crate::common::*;
 use depeche::incremental::Session;
 use depeche::site::Options;
+
+/// A language's index as a build wrote it: every file under its folder, by path relative to
+/// the output.
+fn index_files(site: &TestSite, lang: &str) -> BTreeMap<String, String> {
+    published(&site.path("public"))
+        .into_iter()
+        .filter(|(path, _)| path.starts_with(&format!("{lang}/search/index/")))
+        .map(|(path, bytes)| (path, String::from_utf8(bytes).unwrap()))
+        .collect()
+}
+
+fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
+}
+
+/// A shard's file name: its first word's UTF-8 in hexadecimal.
+fn hex(word: &str) -> String {
+    word.bytes().map(|b| format!("{b:02x}")).collect()
+}
 
 #[test]
 fn each_language_has_its_own_index_and_a_search_page_that_works_without_javascript() {
     let site = TestSite::shipped();
     site.build_ok(&[]);
     for (lang, other) in [("fr", "en"), ("en", "fr")] {
-        let entry: serde_json::Value =
-            serde_json::from_str(&site.public(&format!("{lang}/pagefind/pagefind-entry.json")))
-                .unwrap();
-        let languages = entry["languages"].as_object().unwrap();
-        assert_eq!(
-            languages.keys().collect::<Vec<_>>(),
-            [lang],
-            "{lang}: {entry}"
-        );
-        // Every article and entity of the language (both articles, 22 entities).
-        let pages = languages[lang]["page_count"].as_u64().unwrap();
+        let files = index_files(&site, lang);
+        let dir = format!("{lang}/search/index/");
+        let root = json(&files[&format!("{dir}root.json")]);
+        assert_eq!(root["format"], 1);
+        // Every article and entity of the language: one article, 22 entities.
         let entities = std::fs::read_dir(site.path(&format!("public/{lang}/entities")))
             .unwrap()
             .filter(|e| e.as_ref().unwrap().path().is_dir())
             .count() as u64;
-        assert_eq!(pages, entities + 1, "{lang}: {entry}");
+        assert_eq!(root["articles"], 1, "{root}");
+        assert_eq!(root["entities"].as_u64(), Some(entities), "{root}");
+        // Each shard the root lists is there, starts with the word it is listed by, and its
+        // words are in order; nothing else is in the folder.
+        let shards: Vec<&str> = root["shards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap())
+            .collect();
+        assert!(shards.windows(2).all(|w| w[0] < w[1]), "{shards:?}");
+        let per_file = root["entities_per_file"].as_u64().unwrap();
+        let mut expected: Vec<String> = shards
+            .iter()
+            .map(|first| format!("{dir}t/{}.json", hex(first)))
+            .chain([format!("{dir}root.json"), format!("{dir}a/0.json")])
+            .chain((0..entities.div_ceil(per_file)).map(|n| format!("{dir}e/{n}.json")))
+            .collect();
+        expected.sort();
+        assert_eq!(files.keys().cloned().collect::<Vec<_>>(), expected);
+        for first in &shards {
+            let shard = json(&files[&format!("{dir}t/{}.json", hex(first))]);
+            let words: Vec<&str> = shard["w"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|w| w.as_str().unwrap())
+                .collect();
+            assert_eq!(words[0], *first);
+            assert!(words.windows(2).all(|w| w[0] < w[1]));
+        }
+        // The article's record shows its title, page, date and text, in its language.
+        let record = json(&files[&format!("{dir}a/0.json")]);
+        assert_eq!(record["k"], "article");
+        let url = record["u"].as_str().unwrap();
+        let page = url.strip_prefix("/depeche/").unwrap();
+        assert!(page.starts_with(&format!("{lang}/articles/")), "{url}");
         assert!(
-            site.path(&format!("public/{lang}/pagefind/pagefind.js"))
-                .is_file()
+            site.path(&format!("public/{page}index.html")).is_file(),
+            "{url}"
         );
-        // Pagefind's own interfaces are not published: the site has its own.
-        assert!(
-            !site
-                .path(&format!("public/{lang}/pagefind/pagefind-ui.js"))
-                .exists()
+        assert_eq!(record["dt"], "2024-11-30");
+        let passages = record["p"].as_array().unwrap();
+        assert!(passages.len() > 5, "{record}");
+        let first_entities = json(&files[&format!("{dir}e/0.json")]);
+        assert_eq!(
+            first_entities.as_array().unwrap().len() as u64,
+            per_file.min(entities)
         );
 
         let page = site.html(&format!("{lang}/search/index.html"));
@@ -46,8 +98,8 @@ fn each_language_has_its_own_index_and_a_search_page_that_works_without_javascri
         // GET, the default (which the minifier leaves out).
         assert!(["", "get"].contains(&attr(form, "method").as_str()));
         assert_eq!(
-            attr(form, "data-pagefind"),
-            format!("/depeche/{lang}/pagefind/pagefind.js")
+            attr(form, "data-index"),
+            format!("/depeche/{lang}/search/index/root.json")
         );
         let label = &select(&page, "label[for=search-q]")[0];
         assert!(!text(label).is_empty());
@@ -75,11 +127,27 @@ fn each_language_has_its_own_index_and_a_search_page_that_works_without_javascri
         assert!(
             !site
                 .public(&format!("{lang}/search/index.html"))
-                .contains(&format!("/{other}/pagefind/"))
+                .contains(&format!("/{other}/search/index/"))
         );
     }
     // Not for search engines.
     assert!(!site.public("sitemap.xml").contains("/search/"));
+}
+
+#[test]
+fn the_same_site_gives_the_same_index_byte_for_byte() {
+    let site = TestSite::shipped();
+    site.build_ok(&[]);
+    let first = (index_files(&site, "fr"), index_files(&site, "en"));
+    site.build_ok(&["--output", "again"]);
+    let again = |lang: &str| -> BTreeMap<String, String> {
+        published(&site.path("again"))
+            .into_iter()
+            .filter(|(p, _)| p.starts_with(&format!("{lang}/search/index/")))
+            .map(|(p, b)| (p, String::from_utf8(b).unwrap()))
+            .collect()
+    };
+    assert_eq!(first, (again("fr"), again("en")));
 }
 
 #[test]
@@ -89,7 +157,6 @@ fn a_site_can_go_without_search() {
     site.write("site.yaml", format!("{config}build_search_index: false\n"));
     site.build_ok(&[]);
     for lang in ["fr", "en"] {
-        assert!(!site.path(&format!("public/{lang}/pagefind")).exists());
         assert!(!site.path(&format!("public/{lang}/search")).exists());
         let home = site.public(&format!("{lang}/index.html"));
         assert!(
@@ -100,24 +167,96 @@ fn a_site_can_go_without_search() {
 }
 
 #[test]
-fn serve_publishes_the_index_again_after_an_edit_as_a_full_build_makes_it() {
+fn nothing_from_static_lands_in_the_index_folder() {
     let site = TestSite::shipped();
+    site.write("static/fr/search/index/root.json", "{}");
+    let out = site.depeche(&["check"]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("static/fr/search/index/root.json") && stderr.contains("search index"),
+        "{stderr}"
+    );
+}
+
+/// Every file of `lang`'s index as `serve` has it.
+fn served_index(session: &Session, lang: &str) -> BTreeMap<String, String> {
+    let root = format!("{lang}/search/index/root.json");
+    let read =
+        |path: &str| String::from_utf8(session.page(path).unwrap().unwrap().to_vec()).unwrap();
+    let root_text = read(&root);
+    let index = json(&root_text);
+    let dir = format!("{lang}/search/index/");
+    let mut files = BTreeMap::from([(root, root_text)]);
+    for first in index["shards"].as_array().unwrap() {
+        let path = format!("{dir}t/{}.json", hex(first.as_str().unwrap()));
+        files.insert(path.clone(), read(&path));
+    }
+    for n in 0..index["articles"].as_u64().unwrap() {
+        let path = format!("{dir}a/{n}.json");
+        files.insert(path.clone(), read(&path));
+    }
+    let per_file = index["entities_per_file"].as_u64().unwrap();
+    for n in 0..index["entities"].as_u64().unwrap().div_ceil(per_file) {
+        let path = format!("{dir}e/{n}.json");
+        files.insert(path.clone(), read(&path));
+    }
+    files
+}
+
+/// The shipped site with `n` more articles in French and English, each with its own words
+/// (drawn from a vocabulary of a few thousand made-up ones), so the index has many shards.
+fn with_articles(n: usize) -> TestSite {
+    let site = TestSite::shipped();
+    let syllables = [
+        "ka", "ri", "mal", "dar", "sa", "lim", "nour", "ha", "bib", "za", "yed", "fa", "rou", "qa",
+        "ta", "mer", "an", "ous", "ja", "mil",
+    ];
+    let word = |i: usize| {
+        let n = syllables.len();
+        format!(
+            "{}{}{}",
+            syllables[i % n],
+            syllables[i / n % n],
+            syllables[i / (n * n) % n]
+        )
+    };
+    let mut seed = 7u64;
+    let mut next = move || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as usize
+    };
+    for i in 0..n {
+        for lang in ["fr", "en"] {
+            let title: Vec<String> = (0..5).map(|_| word(next() % 4000)).collect();
+            let body: Vec<String> = (0..80).map(|_| word(next() % 4000)).collect();
+            site.write(
+                &format!("content/articles/gen-{i}.{lang}.md"),
+                format!(
+                    "---\ntitle: {}\ndate: 2023-{:02}-{:02}\n---\n\n{}.\n",
+                    title.join(" "),
+                    i % 12 + 1,
+                    i % 28 + 1,
+                    body.join(" ")
+                ),
+            );
+        }
+    }
+    site
+}
+
+#[test]
+fn serve_rewrites_only_the_files_an_edit_touches_and_ends_with_a_builds_index() {
+    let site = with_articles(150);
     let options = Options {
         root: site.root().to_path_buf(),
         ..Options::default()
     };
     let mut session = Session::start(&options, usize::MAX).unwrap();
-    let entry = |session: &Session| {
-        String::from_utf8(
-            session
-                .page("en/pagefind/pagefind-entry.json")
-                .unwrap()
-                .unwrap()
-                .to_vec(),
-        )
-        .unwrap()
-    };
-    let before = entry(&session);
+    let before = served_index(&session, "en");
+    let french = served_index(&session, "fr");
     site.edit(
         "content/articles/alep-offensive-hts.en.md",
         "title: Jihadists and rebels have taken control of most of Aleppo",
@@ -126,26 +265,34 @@ fn serve_publishes_the_index_again_after_an_edit_as_a_full_build_makes_it() {
     let update = session
         .update(&[site.path("content/articles/alep-offensive-hts.en.md")])
         .unwrap();
+    let record = "en/search/index/a/150.json";
     assert!(!update.full, "an edited article is rebuilt alone");
-    // Published in the background: pages are served at once, the index a moment later.
-    let start = Instant::now();
-    while entry(&session) == before {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "the index was not published again"
-        );
-        std::thread::sleep(Duration::from_millis(20));
+    let after = served_index(&session, "en");
+    // The article's record, the root and the shards of the words it gained; not the rest.
+    let rewritten: Vec<&String> = update
+        .rendered
+        .iter()
+        .filter(|p| p.starts_with("en/search/index/"))
+        .collect();
+    assert!(rewritten.contains(&&record.to_string()), "{rewritten:?}");
+    assert!(rewritten.contains(&&"en/search/index/root.json".to_string()));
+    let shards_before = before.keys().filter(|p| p.contains("/t/")).count();
+    let shards_rewritten = rewritten.iter().filter(|p| p.contains("/t/")).count();
+    assert!(
+        (1..shards_before / 2).contains(&shards_rewritten),
+        "{shards_rewritten} of {shards_before} shards rewritten: {rewritten:?}"
+    );
+    for (path, text) in &after {
+        let changed = before.get(path) != Some(text);
+        assert_eq!(changed, rewritten.contains(&path), "{path}");
     }
-    // The same index a full build makes from the edited site.
-    let full = Session::start(&options, usize::MAX).unwrap();
-    assert_eq!(entry(&session), entry(&full));
-    let fresh: serde_json::Value = serde_json::from_str(&entry(&full)).unwrap();
-    let meta = format!(
-        "en/pagefind/pagefind.{}.pf_meta",
-        fresh["languages"]["en"]["hash"].as_str().unwrap()
-    );
     assert_eq!(
-        session.page(&meta).unwrap().unwrap(),
-        full.page(&meta).unwrap().unwrap()
+        served_index(&session, "fr"),
+        french,
+        "the other language's index changed"
     );
+    // Byte for byte what a build of the edited site writes.
+    site.build_ok(&[]);
+    assert_eq!(after, index_files(&site, "en"));
+    assert!(after[record].contains("says a monitor"));
 }

@@ -1,0 +1,233 @@
+//! What the index holds of each page of a language: the text it is found by, field by field,
+//! and the record a result shows (kind, title, address, date, passages).
+
+use std::borrow::Cow;
+
+use serde::Serialize;
+
+use crate::graph::{ArticleVersion, Entity, Graph};
+
+/// A part of a page's text, weighted: a word in a title says more about the page than the
+/// same word in its body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Field {
+    /// An article's title.
+    Title,
+    /// An article's summary and dateline.
+    Summary,
+    /// The names and aliases, in the page's language, of the entities an article mentions.
+    Mentioned,
+    /// An article's text.
+    Body,
+    /// An entity's name in the page's language.
+    Name,
+    /// An entity's other names and aliases, in every language.
+    Aliases,
+    /// An entity's description.
+    Description,
+    /// An entity's prose.
+    Prose,
+}
+
+impl Field {
+    /// How much an occurrence weighs (BM25F's field weight).
+    pub(crate) fn weight(self) -> f32 {
+        match self {
+            Field::Name => 10.0,
+            Field::Aliases => 8.0,
+            Field::Title => 6.0,
+            Field::Summary | Field::Mentioned | Field::Description => 2.0,
+            Field::Body | Field::Prose => 1.0,
+        }
+    }
+
+    /// The length, in words, that a field of this kind is expected to have. BM25 divides by
+    /// the corpus's average length; a fixed one keeps each page's scores its own, so that an
+    /// edit changes the scores of the edited page only.
+    pub(crate) fn usual_words(self) -> f32 {
+        match self {
+            Field::Name => 3.0,
+            Field::Aliases => 10.0,
+            Field::Title => 10.0,
+            Field::Summary => 35.0,
+            Field::Mentioned => 25.0,
+            Field::Description => 20.0,
+            Field::Body => 500.0,
+            Field::Prose => 200.0,
+        }
+    }
+
+    /// How much a longer field dilutes its words (BM25's `b`): fully for text, a little for
+    /// names and titles.
+    pub(crate) fn length_effect(self) -> f32 {
+        match self {
+            Field::Body | Field::Prose | Field::Summary | Field::Description => 0.75,
+            Field::Title | Field::Mentioned | Field::Aliases | Field::Name => 0.3,
+        }
+    }
+}
+
+/// Which numbering a page has in its language's index: articles and entities are numbered
+/// apart, so that a new article (the newest, numbered last) renumbers nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum DocKind {
+    Article,
+    Entity,
+}
+
+/// One page of the index.
+#[derive(Debug)]
+pub(crate) struct Doc<'a> {
+    /// Its text, field by field.
+    pub fields: Vec<(Field, Cow<'a, str>)>,
+    /// The names a reader may type to mean this entity (every language's names and aliases);
+    /// none for an article.
+    pub names: Vec<&'a str>,
+    /// What a result shows, as JSON.
+    pub record: String,
+}
+
+/// What a result shows: the kind (`article` or the entity's type), title, address, the date
+/// as the site writes it with its ISO form, and passages, the first of which is shown when
+/// none holds the query's words.
+#[derive(Serialize)]
+struct Record<'a> {
+    k: &'a str,
+    t: &'a str,
+    u: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    d: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dt: Option<&'a str>,
+    p: Vec<&'a str>,
+}
+
+fn record(
+    kind: &str,
+    title: &str,
+    url: &str,
+    date: Option<(&str, &str)>,
+    passages: Vec<&str>,
+) -> String {
+    let record = Record {
+        k: kind,
+        t: title,
+        u: url,
+        d: date.map(|(shown, _)| shown),
+        dt: date.map(|(_, iso)| iso),
+        p: passages,
+    };
+    let size: usize = record.p.iter().map(|p| p.len() + 4).sum::<usize>() + 256;
+    let mut json = Vec::with_capacity(size);
+    // Serialising strings into memory cannot fail.
+    let _ = serde_json::to_writer(&mut json, &record);
+    String::from_utf8(json).unwrap_or_default()
+}
+
+/// The passages of a text made block by block (one per line), blank ones left out.
+fn passages(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().map(str::trim).filter(|l| !l.is_empty())
+}
+
+/// An article's version: `text` is its body's text, block by block; `date` the day as the
+/// site writes it; `url` its address.
+pub(crate) fn article<'a>(
+    graph: &'a Graph,
+    version: &'a ArticleVersion,
+    text: &'a str,
+    date: &str,
+    url: &str,
+) -> Doc<'a> {
+    let front = &version.front;
+    let lang = version.lang.as_str();
+    let mut summary = String::new();
+    for part in [&front.dateline, &front.summary].into_iter().flatten() {
+        summary.push_str(part);
+        summary.push('\n');
+    }
+    // The names its entities go by in its language: an article is found by a name even where
+    // its text says "the NGO" or "the jihadists".
+    let mut mentioned: Vec<&str> = version
+        .mention_counts
+        .iter()
+        .filter_map(|(id, _)| graph.entity(id))
+        .flat_map(|entity| names_in(entity, lang))
+        .collect();
+    mentioned.sort_unstable();
+    mentioned.dedup();
+    let lede = front.summary.as_deref();
+    let record = record(
+        "article",
+        &front.title,
+        url,
+        Some((date, &front.date.day.to_string())),
+        lede.into_iter().chain(passages(text)).collect(),
+    );
+    Doc {
+        fields: vec![
+            (Field::Title, Cow::Borrowed(front.title.as_str())),
+            (Field::Summary, Cow::Owned(summary)),
+            (Field::Mentioned, Cow::Owned(mentioned.join("\n"))),
+            (Field::Body, Cow::Borrowed(text)),
+        ],
+        names: Vec::new(),
+        record,
+    }
+}
+
+/// An entity in one language: `prose` its prose's text, block by block; `as_of` the day its
+/// description was true at, as the site writes it ("as of 30 November 2024").
+pub(crate) fn entity<'a>(
+    entity: &'a Entity,
+    lang: &str,
+    prose: &'a str,
+    as_of: Option<(&str, &str)>,
+    url: &str,
+) -> Doc<'a> {
+    let source = &entity.source;
+    let name = source.name.get(lang).map_or(entity.id(), String::as_str);
+    let mut names: Vec<&str> = all_names(entity).collect();
+    names.sort_unstable();
+    names.dedup();
+    let others: Vec<&str> = names.iter().copied().filter(|n| *n != name).collect();
+    let description = source.description.get(lang).map(String::as_str);
+    let record = record(
+        source.kind.as_str(),
+        name,
+        url,
+        as_of,
+        description.into_iter().chain(passages(prose)).collect(),
+    );
+    Doc {
+        fields: vec![
+            (Field::Name, Cow::Borrowed(name)),
+            (Field::Aliases, Cow::Owned(others.join("\n"))),
+            (Field::Description, Cow::Borrowed(description.unwrap_or(""))),
+            (Field::Prose, Cow::Borrowed(prose)),
+        ],
+        names,
+        record,
+    }
+}
+
+/// An entity's name and aliases in one language.
+fn names_in<'e>(entity: &'e Entity, lang: &str) -> impl Iterator<Item = &'e str> {
+    let source = &entity.source;
+    let aliases = source.aliases.get(lang).into_iter().flatten();
+    source
+        .name
+        .get(lang)
+        .into_iter()
+        .chain(aliases)
+        .map(String::as_str)
+}
+
+/// An entity's names and aliases in every language.
+fn all_names(entity: &Entity) -> impl Iterator<Item = &str> {
+    let source = &entity.source;
+    source
+        .name
+        .values()
+        .chain(source.aliases.values().flatten())
+        .map(String::as_str)
+}

@@ -1,0 +1,379 @@
+//! A language's inverted index: for each group of words (a stem), the pages holding it with
+//! their scores; for each word, its group; for each entity name, the entity.
+//!
+//! A build adds pages in order and keeps at most [`CAP`] postings per group and kind, the
+//! best scored: a word found on most pages ("the", "Aleppo" in a newsroom about Syria) would
+//! otherwise make a megabyte shard that every query with it downloads. `serve` keeps every
+//! posting, so that an edited page can be taken out and put back; both publish the same
+//! [`CAP`] best, and so the same files.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use super::doc::{Doc, DocKind};
+use super::score::{self, Analysed, Numbered, Scratch};
+use super::tokens::{Analyzer, Hasher, hasher};
+
+/// The most postings a group publishes for each kind of page.
+pub(crate) const CAP: usize = 1000;
+
+/// The pages of one kind that hold a group: page numbers ascending, with scores.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Postings {
+    pub pages: Vec<(u32, u8)>,
+    /// How many pages hold it, including those past the cap.
+    pub count: u32,
+}
+
+impl Postings {
+    /// Adds a page numbered after every page it holds; with `bounded`, drops all but the
+    /// [`CAP`] best once it holds twice as many.
+    pub(crate) fn push(&mut self, page: u32, score: u8, bounded: bool) {
+        self.pages.push((page, score));
+        self.count += 1;
+        if bounded && self.pages.len() >= 2 * CAP {
+            self.pages = best(&self.pages);
+        }
+    }
+
+    fn insert(&mut self, page: u32, score: u8) {
+        let at = self.pages.partition_point(|(p, _)| *p < page);
+        self.pages.insert(at, (page, score));
+        self.count += 1;
+    }
+
+    fn remove(&mut self, page: u32) {
+        if let Ok(at) = self.pages.binary_search_by_key(&page, |(p, _)| *p) {
+            self.pages.remove(at);
+            self.count -= 1;
+        }
+    }
+}
+
+/// The [`CAP`] best postings (score first, then the lower page number), by page number.
+pub(crate) fn best(pages: &[(u32, u8)]) -> Vec<(u32, u8)> {
+    if pages.len() <= CAP {
+        let mut all = pages.to_vec();
+        all.sort_unstable_by_key(|(p, _)| *p);
+        return all;
+    }
+    let mut kept = pages.to_vec();
+    kept.select_nth_unstable_by(CAP - 1, |a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    kept.truncate(CAP);
+    kept.sort_unstable_by_key(|(p, _)| *p);
+    kept
+}
+
+/// A group's postings for articles and for entities.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Group {
+    pub articles: Postings,
+    pub entities: Postings,
+}
+
+impl Group {
+    fn of(&mut self, kind: DocKind) -> &mut Postings {
+        match kind {
+            DocKind::Article => &mut self.articles,
+            DocKind::Entity => &mut self.entities,
+        }
+    }
+}
+
+/// A language's index.
+#[derive(Debug)]
+pub(crate) struct Index {
+    /// Keep only the best postings (a build); `serve` keeps them all.
+    bounded: bool,
+    /// Each word of the dictionary, with its group.
+    pub words: HashMap<Arc<str>, Arc<str>, Hasher>,
+    /// How many pages hold each word, kept by an index that pages are taken out of.
+    word_pages: HashMap<Arc<str>, u32, Hasher>,
+    pub groups: HashMap<Arc<str>, Group, Hasher>,
+    /// Entity name keys and the entities going by each name.
+    pub names: BTreeMap<String, Vec<u32>>,
+}
+
+impl Index {
+    fn new(bounded: bool) -> Index {
+        Index {
+            bounded,
+            words: HashMap::with_hasher(hasher()),
+            word_pages: HashMap::with_hasher(hasher()),
+            groups: HashMap::with_hasher(hasher()),
+            names: BTreeMap::new(),
+        }
+    }
+
+    /// An index that keeps every posting, so pages can be taken out (for `serve`).
+    pub(crate) fn complete() -> Index {
+        Index::new(false)
+    }
+
+    /// The index a build publishes, from what each thread gathered: every group's best
+    /// postings, and every word.
+    pub(crate) fn merge(parts: Vec<Part>) -> Index {
+        let mut index = Index::new(true);
+        for part in parts {
+            let Part {
+                analyzer,
+                groups,
+                names,
+                ..
+            } = part;
+            for (number, group) in groups.into_iter().enumerate() {
+                let stem = analyzer.group(number as u32);
+                let merged = index.groups.entry(Arc::clone(stem)).or_default();
+                for (into, from) in [
+                    (&mut merged.articles, group.articles),
+                    (&mut merged.entities, group.entities),
+                ] {
+                    into.count += from.count;
+                    into.pages.extend(from.pages);
+                    if into.pages.len() >= 2 * CAP {
+                        into.pages = best(&into.pages);
+                    }
+                }
+            }
+            // Every term a part's analyser numbered is in one of its pages.
+            for number in 0..analyzer.terms() {
+                let (term, _) = analyzer.term(number as u32);
+                index
+                    .words
+                    .entry(Arc::clone(&term.text))
+                    .or_insert_with(|| Arc::clone(&term.group));
+            }
+            for (name, page) in names {
+                index.names.entry(name).or_default().push(page);
+            }
+        }
+        for group in index.groups.values_mut() {
+            for postings in [&mut group.articles, &mut group.entities] {
+                postings.pages = best(&postings.pages);
+            }
+        }
+        for pages in index.names.values_mut() {
+            pages.sort_unstable();
+        }
+        index
+    }
+
+    /// Adds a page numbered after every page of its kind added so far.
+    pub(crate) fn append(&mut self, kind: DocKind, page: u32, analysed: &Analysed) {
+        let bounded = self.bounded;
+        self.add_words(kind, page, analysed, |postings, score| {
+            postings.push(page, score, bounded);
+        });
+    }
+
+    /// Adds a page anywhere in the numbering (of an index that keeps every posting).
+    pub(crate) fn insert(&mut self, kind: DocKind, page: u32, analysed: &Analysed) {
+        debug_assert!(!self.bounded);
+        self.add_words(kind, page, analysed, |postings, score| {
+            postings.insert(page, score);
+        });
+    }
+
+    fn add_words(
+        &mut self,
+        kind: DocKind,
+        page: u32,
+        analysed: &Analysed,
+        mut add: impl FnMut(&mut Postings, u8),
+    ) {
+        for (group, score) in &analysed.groups {
+            match self.groups.get_mut(group) {
+                Some(g) => add(g.of(kind), *score),
+                None => {
+                    let mut g = Group::default();
+                    add(g.of(kind), *score);
+                    self.groups.insert(Arc::clone(group), g);
+                }
+            }
+        }
+        for term in &analysed.terms {
+            match self.word_pages.get_mut(&term.text) {
+                Some(pages) => *pages += 1,
+                None => {
+                    self.word_pages.insert(Arc::clone(&term.text), 1);
+                    let group = Arc::clone(&term.group);
+                    self.words.insert(Arc::clone(&term.text), group);
+                }
+            }
+        }
+        if kind == DocKind::Entity {
+            for name in &analysed.names {
+                let pages = self.names.entry(name.clone()).or_default();
+                let at = pages.partition_point(|p| *p < page);
+                pages.insert(at, page);
+            }
+        }
+    }
+
+    /// Takes out a page, as it was added.
+    pub(crate) fn remove(&mut self, kind: DocKind, page: u32, analysed: &Analysed) {
+        debug_assert!(!self.bounded);
+        for (group, _) in &analysed.groups {
+            if let Some(g) = self.groups.get_mut(group) {
+                g.of(kind).remove(page);
+                if g.articles.count == 0 && g.entities.count == 0 {
+                    self.groups.remove(group);
+                }
+            }
+        }
+        for term in &analysed.terms {
+            if let Some(pages) = self.word_pages.get_mut(&term.text) {
+                *pages -= 1;
+                if *pages == 0 {
+                    self.word_pages.remove(&term.text);
+                    self.words.remove(&term.text);
+                }
+            }
+        }
+        if kind == DocKind::Entity {
+            for name in &analysed.names {
+                if let Some(pages) = self.names.get_mut(name) {
+                    pages.retain(|p| *p != page);
+                    if pages.is_empty() {
+                        self.names.remove(name);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// What one thread gathers of a language's pages for a build, by its analyser's numbers:
+/// merged into the [`Index`] once every page is read, so that no page's words are looked up
+/// by their text.
+pub(crate) struct Part {
+    pub analyzer: Analyzer,
+    scratch: Scratch,
+    numbered: Numbered,
+    /// By group number.
+    groups: Vec<Group>,
+    names: Vec<(String, u32)>,
+}
+
+impl Part {
+    pub(crate) fn new(lang: &str) -> Part {
+        Part {
+            analyzer: Analyzer::new(lang),
+            scratch: Scratch::default(),
+            numbered: Numbered::default(),
+            groups: Vec::new(),
+            names: Vec::new(),
+        }
+    }
+
+    /// Adds a page, in any order: the best postings do not depend on it.
+    pub(crate) fn add(&mut self, kind: DocKind, page: u32, doc: &Doc) {
+        score::analyse_numbered(
+            doc,
+            &mut self.analyzer,
+            &mut self.scratch,
+            &mut self.numbered,
+            false,
+        );
+        if self.groups.len() < self.analyzer.groups() {
+            self.groups
+                .resize_with(self.analyzer.groups(), Group::default);
+        }
+        for &(group, score) in &self.numbered.groups {
+            self.groups[group as usize].of(kind).push(page, score, true);
+        }
+        if kind == DocKind::Entity {
+            for name in score::name_keys(doc) {
+                self.names.push((name, page));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::tokens::Term;
+
+    fn analysed(groups: &[(&str, u8)]) -> Analysed {
+        Analysed {
+            groups: groups.iter().map(|(g, s)| (Arc::from(*g), *s)).collect(),
+            terms: groups
+                .iter()
+                .map(|(g, _)| Term {
+                    text: Arc::from(*g),
+                    group: Arc::from(*g),
+                })
+                .collect(),
+            names: vec![],
+        }
+    }
+
+    #[test]
+    fn bounded_postings_keep_the_best_whatever_the_order_pages_come_in() {
+        let mut bounded = Postings::default();
+        let mut complete = Postings::default();
+        // Pages in a scrambled order, as threads hand them over.
+        for i in 0..5000u32 {
+            let page = i * 7919 % 5000;
+            let score = (page * 31 % 63 + 1) as u8;
+            bounded.push(page, score, true);
+            complete.push(page, score, false);
+        }
+        assert_eq!(bounded.count, 5000);
+        assert_eq!(complete.pages.len(), 5000);
+        assert!(bounded.pages.len() < 2 * CAP);
+        let kept = best(&complete.pages);
+        assert_eq!(best(&bounded.pages), kept);
+        assert_eq!(kept.len(), CAP);
+        assert!(kept.windows(2).all(|w| w[0].0 < w[1].0));
+        let lowest_kept = kept.iter().map(|(_, s)| *s).min().unwrap();
+        let dropped = complete.pages.iter().filter(|p| !kept.contains(p));
+        assert!(dropped.map(|(_, s)| *s).all(|s| s <= lowest_kept));
+    }
+
+    #[test]
+    fn pages_gathered_by_threads_merge_into_the_index_of_one_reader() {
+        use std::borrow::Cow;
+        let doc = |text: &'static str| Doc {
+            fields: vec![(crate::search::doc::Field::Body, Cow::Borrowed(text))],
+            names: vec![],
+            record: String::new(),
+        };
+        let texts = ["Alep et Idleb", "les combats à Alep", "Idleb, Hama", "Alep"];
+        let mut one = Part::new("fr");
+        let (mut a, mut b) = (Part::new("fr"), Part::new("fr"));
+        let mut complete = Index::complete();
+        let (mut analyzer, mut scratch) = (Analyzer::new("fr"), Scratch::default());
+        for (page, text) in texts.iter().enumerate() {
+            one.add(DocKind::Article, page as u32, &doc(text));
+            let part = if page % 2 == 0 { &mut a } else { &mut b };
+            part.add(DocKind::Article, page as u32, &doc(text));
+            let analysed = score::analyse(&doc(text), &mut analyzer, &mut scratch);
+            complete.append(DocKind::Article, page as u32, &analysed);
+        }
+        let merged = Index::merge(vec![a, b]);
+        let single = Index::merge(vec![one]);
+        assert_eq!(merged.groups, single.groups);
+        assert_eq!(merged.words, single.words);
+        assert_eq!(merged.groups, complete.groups);
+        assert_eq!(merged.words, complete.words);
+        assert_eq!(merged.groups["alep"].articles.pages.len(), 3);
+    }
+
+    #[test]
+    fn a_page_taken_out_leaves_the_index_as_if_never_added() {
+        let mut index = Index::complete();
+        index.append(DocKind::Article, 0, &analysed(&[("alep", 10), ("hts", 5)]));
+        index.append(DocKind::Article, 2, &analysed(&[("alep", 20)]));
+        let before = (index.words.clone(), index.groups.clone());
+        let edited = analysed(&[("alep", 30), ("idlib", 3)]);
+        index.insert(DocKind::Article, 1, &edited);
+        assert_eq!(
+            index.groups["alep"].articles.pages,
+            [(0, 10), (1, 30), (2, 20)]
+        );
+        index.remove(DocKind::Article, 1, &edited);
+        assert_eq!((index.words.clone(), index.groups.clone()), before);
+    }
+}
