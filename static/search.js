@@ -21,6 +21,7 @@
   const MAX_TERM_BYTES = 48;
   // A prefix stands for at most this many of the words it starts, the most frequent.
   const EXPANSIONS = 40;
+  const RARITY_FLOOR = 0.5;
 
   // Words, as the index sees them.
   const ELISIONS = new Set(["l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu"]);
@@ -139,12 +140,22 @@
     }
     return Math.max(lo - 1, 0);
   };
-  // The shards a term needs: its own, and for a prefix the next one where its words go on.
+  // The shards a term needs: its own, and for a prefix those where its words go on (a few:
+  // past them, the words it begins are not all looked at).
+  const PREFIX_SHARDS = 3;
   const shardsFor = (index, t) => {
-    const first = shardOf(index, t.term);
-    const needed = [first];
-    if (t.prefix && first + 1 < index.shards.length && index.shards[first + 1].startsWith(t.term)) needed.push(first + 1);
+    const needed = [shardOf(index, t.term)];
+    while (t.prefix && needed.length < PREFIX_SHARDS) {
+      const next = needed[needed.length - 1] + 1;
+      if (next >= index.shards.length || !index.shards[next].startsWith(t.term)) break;
+      needed.push(next);
+    }
     return needed;
+  };
+  // Whether a prefix's words go on past the shards loaded for it.
+  const truncated = (index, t, needed) => {
+    const next = needed[needed.length - 1] + 1;
+    return t.prefix && next < index.shards.length && index.shards[next].startsWith(t.term);
   };
   const loadShard = async (index, n) => {
     const shard = await json(file(index, index.shard, hex(index.shards[n])));
@@ -188,7 +199,8 @@
         wordsOf.add(shard.w[i]);
         const g = shard.p[shard.g[i]];
         const key = g[1] + "|" + g[3];
-        const weight = exact ? 1 : 0.8;
+        // A word begun counts as much as it was typed: "c" says little of "ceasefire".
+        const weight = exact ? 1 : (0.9 * t.term.length) / shard.w[i].length;
         if (!groups.has(key) || groups.get(key).weight < weight) groups.set(key, { g, weight });
       };
       if (t.prefix) {
@@ -207,13 +219,23 @@
     const pages = new Map();
     let whole = true;
     let count = 0;
+    // What a page the lists leave out may hold of the word, at most: some pages have it,
+    // with a score below the lowest listed.
+    let missing = 0;
     for (const { g, weight } of chosen) {
       const df = g[0] + g[2];
       count += df;
-      const idf = Math.log(1 + (total - df + 0.5) / (df + 0.5));
+      // BM25's rarity, plus a constant: a word every page holds still counts where a page has
+      // it in its headline.
+      const idf = Math.log(1 + (total - df + 0.5) / (df + 0.5)) + RARITY_FLOOR;
       [["a", g[0], g[1]], ["e", g[2], g[3]]].forEach(([kind, n, postings]) => {
         const decoded = decode(postings);
-        if (decoded.length < n) whole = false;
+        if (decoded.length < n) {
+          whole = false;
+          const lowest = Math.min(...decoded.map(([, score]) => score));
+          const chance = (n - decoded.length) / Math.max(1, total - decoded.length);
+          missing = Math.max(missing, (idf * lowest * weight * chance) / 126);
+        }
         for (const [page, score] of decoded) {
           const key = kind + page;
           const value = (idf * score * weight) / 63;
@@ -223,7 +245,7 @@
     }
     // Groups left out of a short prefix make the list partial too.
     if (groups.size > chosen.length) whole = false;
-    return { pages, whole, count, words: wordsOf, term: t };
+    return { pages, whole, count, missing, words: wordsOf, term: t };
   };
 
   // Pages holding every word of the query, best first. A word on more pages than the index
@@ -237,18 +259,14 @@
       const keys = [...f.pages.keys()];
       candidates = candidates ? new Set(keys.filter((k) => candidates.has(k))) : new Set(keys);
     }
+    // Scored by every word: what its lists say of the page, or for a word on more pages
+    // than they list, what the page may hold of it.
     const scored = [...(candidates || [])].map((key) => {
       let score = 0;
-      let matched = 0;
-      for (const f of found) {
-        if (f.pages.has(key)) {
-          score += f.pages.get(key);
-          matched += 1;
-        }
-      }
-      return { key, score, matched };
+      for (const f of found) score += f.pages.get(key) ?? f.missing;
+      return { key, score };
     });
-    scored.sort((a, b) => b.matched - a.matched || b.score - a.score || (a.key < b.key ? -1 : 1));
+    scored.sort((a, b) => b.score - a.score || (a.key < b.key ? -1 : 1));
     const keys = scored.map((s) => s.key);
     // An entity the query names lists first, however often the articles repeat its name.
     for (const page of named.slice().reverse()) {
@@ -341,6 +359,32 @@
     status.textContent = count ? text.replace("{n}", count.toLocaleString(lang)) : data.none;
   };
 
+  // The pages a query finds, best first, with what its words found (to mark them).
+  const find = async (terms, key) => {
+    const index = await loadRoot();
+    const named = { term: key.split(" ")[0], prefix: false };
+    const needed = [...new Set([...terms, named].flatMap((t) => shardsFor(index, t)))];
+    const shards = new Map(await Promise.all(needed.map(async (n) => [n, await loadShard(index, n)])));
+    const found = terms.map((t) => {
+      const mine = shardsFor(index, t);
+      const f = lookUp(index, mine.map((n) => shards.get(n)), t);
+      if (truncated(index, t, mine)) f.whole = false;
+      return f;
+    });
+    const first = shards.get(shardsFor(index, named)[0]);
+    return { index, found, keys: rank(index, found, (first && first.names.get(key)) || []) };
+  };
+
+  // The same search for scripts (a site's own search page, tests, benchmarks): how many
+  // pages `query` finds and the records of the first `limit` (kind `k`, title `t`, address
+  // `u`, date `d`, passages `p`).
+  window.depecheSearch = async (query, { typing = false, limit = STEP } = {}) => {
+    const { terms, key } = parse(query, typing);
+    if (!terms.length) return { count: 0, results: [] };
+    const { index, keys } = await find(terms, key);
+    return { count: keys.length, results: await Promise.all(keys.slice(0, limit).map((k) => record(index, k))) };
+  };
+
   let latest = 0;
   let pending = [];
   let shown = null;
@@ -358,13 +402,7 @@
       return;
     }
     try {
-      const index = await loadRoot();
-      const named = { term: key.split(" ")[0], prefix: false };
-      const needed = [...new Set([...terms, named].flatMap((t) => shardsFor(index, t)))];
-      const shards = new Map(await Promise.all(needed.map(async (n) => [n, await loadShard(index, n)])));
-      const found = terms.map((t) => lookUp(index, shardsFor(index, t).map((n) => shards.get(n)), t));
-      const first = shards.get(shardsFor(index, named)[0]);
-      const keys = rank(index, found, (first && first.names.get(key)) || []);
+      const { index, found, keys } = await find(terms, key);
       if (mine !== latest) return;
       pending = keys;
       shown = { index, found, mine };

@@ -33,9 +33,9 @@ impl Field {
     /// How much an occurrence weighs (BM25F's field weight).
     pub(crate) fn weight(self) -> f32 {
         match self {
-            Field::Name => 10.0,
-            Field::Aliases => 8.0,
-            Field::Title => 6.0,
+            Field::Name => 20.0,
+            Field::Aliases => 14.0,
+            Field::Title => 12.0,
             Field::Summary | Field::Mentioned | Field::Description => 2.0,
             Field::Body | Field::Prose => 1.0,
         }
@@ -55,6 +55,11 @@ impl Field {
             Field::Body => 500.0,
             Field::Prose => 200.0,
         }
+    }
+
+    /// Whether it names the page (its title, an entity's names): see `score::HEADLINE_SCORE`.
+    pub(crate) fn is_headline(self) -> bool {
+        matches!(self, Field::Title | Field::Name | Field::Aliases)
     }
 
     /// How much a longer field dilutes its words (BM25's `b`): fully for text, a little for

@@ -11,11 +11,16 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use super::doc::{Doc, DocKind};
-use super::score::{self, Analysed, Numbered, Scratch};
+use super::score::{self, Analysed, HEADLINE_SCORE, Numbered, Scratch};
 use super::tokens::{Analyzer, Hasher, hasher};
 
-/// The most postings a group publishes for each kind of page.
+/// The most postings a group publishes for each kind of page, unless more pages have it in
+/// their headline: then up to [`HEADLINE_CAP`] of those. A word that begins the headlines of
+/// a sixth of a newsroom's dispatches (the city it covers) still finds each by its headline.
 pub(crate) const CAP: usize = 1000;
+
+/// See [`CAP`].
+pub(crate) const HEADLINE_CAP: usize = 4000;
 
 /// The pages of one kind that hold a group: page numbers ascending, with scores.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -23,16 +28,22 @@ pub(crate) struct Postings {
     pub pages: Vec<(u32, u8)>,
     /// How many pages hold it, including those past the cap.
     pub count: u32,
+    /// How many postings the last pruning kept (a bounded list is pruned again at twice as
+    /// many).
+    kept: usize,
 }
 
 impl Postings {
-    /// Adds a page numbered after every page it holds; with `bounded`, drops all but the
-    /// [`CAP`] best once it holds twice as many.
+    /// Adds a page, in any order; with `bounded`, drops all but the best (see [`best`]) once
+    /// it holds twice as many as it kept: what it drops is never among the best of all it is
+    /// given, since only pages with the word in their headline raise the number kept, and
+    /// they rank above every other.
     pub(crate) fn push(&mut self, page: u32, score: u8, bounded: bool) {
         self.pages.push((page, score));
         self.count += 1;
-        if bounded && self.pages.len() >= 2 * CAP {
+        if bounded && self.pages.len() >= 2 * self.kept.max(CAP) {
             self.pages = best(&self.pages);
+            self.kept = self.pages.len();
         }
     }
 
@@ -50,16 +61,17 @@ impl Postings {
     }
 }
 
-/// The [`CAP`] best postings (score first, then the lower page number), by page number.
+/// The postings a list publishes: the [`CAP`] best, or as many as have the word in their
+/// headline up to [`HEADLINE_CAP`] (score first, then the newer page: the higher number), by
+/// page number.
 pub(crate) fn best(pages: &[(u32, u8)]) -> Vec<(u32, u8)> {
-    if pages.len() <= CAP {
-        let mut all = pages.to_vec();
-        all.sort_unstable_by_key(|(p, _)| *p);
-        return all;
-    }
+    let headline = pages.iter().filter(|(_, s)| *s >= HEADLINE_SCORE).count();
+    let limit = CAP.max(headline.min(HEADLINE_CAP));
     let mut kept = pages.to_vec();
-    kept.select_nth_unstable_by(CAP - 1, |a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    kept.truncate(CAP);
+    if kept.len() > limit {
+        kept.select_nth_unstable_by(limit - 1, |a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
+        kept.truncate(limit);
+    }
     kept.sort_unstable_by_key(|(p, _)| *p);
     kept
 }
@@ -130,7 +142,7 @@ impl Index {
                 ] {
                     into.count += from.count;
                     into.pages.extend(from.pages);
-                    if into.pages.len() >= 2 * CAP {
+                    if into.pages.len() >= 2 * HEADLINE_CAP {
                         into.pages = best(&into.pages);
                     }
                 }
@@ -316,7 +328,7 @@ mod tests {
         // Pages in a scrambled order, as threads hand them over.
         for i in 0..5000u32 {
             let page = i * 7919 % 5000;
-            let score = (page * 31 % 63 + 1) as u8;
+            let score = (page * 31 % 39 + 1) as u8;
             bounded.push(page, score, true);
             complete.push(page, score, false);
         }
@@ -330,6 +342,31 @@ mod tests {
         let lowest_kept = kept.iter().map(|(_, s)| *s).min().unwrap();
         let dropped = complete.pages.iter().filter(|p| !kept.contains(p));
         assert!(dropped.map(|(_, s)| *s).all(|s| s <= lowest_kept));
+    }
+
+    #[test]
+    fn every_page_with_the_word_in_its_headline_is_kept_up_to_its_own_cap() {
+        // Pages with the word in their headline come late, among many with it in their text:
+        // those kept early make room for them.
+        for headlines in [1500u32, 3000, 6000] {
+            let mut bounded = Postings::default();
+            let mut complete = Postings::default();
+            for page in 0..10_000u32 {
+                let headline = page >= 10_000 - headlines;
+                let score = if headline {
+                    HEADLINE_SCORE + (page % 5) as u8
+                } else {
+                    (page % 39 + 1) as u8
+                };
+                bounded.push(page, score, true);
+                complete.push(page, score, false);
+            }
+            let kept = best(&complete.pages);
+            assert_eq!(best(&bounded.pages), kept, "{headlines}");
+            assert_eq!(kept.len(), (headlines as usize).clamp(CAP, HEADLINE_CAP));
+            let kept_headlines = kept.iter().filter(|(_, s)| *s >= HEADLINE_SCORE).count();
+            assert_eq!(kept_headlines, (headlines as usize).min(HEADLINE_CAP));
+        }
     }
 
     #[test]

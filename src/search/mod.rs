@@ -304,3 +304,100 @@ fn root(numbering: &Numbering, firsts: &[Arc<str>], generation: u64) -> String {
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+    use std::collections::BTreeMap;
+
+    use super::doc::Field;
+    use super::index::Part;
+    use super::tokens::{fold, words};
+    use super::*;
+
+    /// Postings as the shards write them, read back.
+    fn decode(text: &str) -> Vec<(u32, u8)> {
+        let digits = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        let value = |c: u8| digits.iter().position(|d| *d == c).unwrap() as u32;
+        let bytes = text.as_bytes();
+        let (mut out, mut next, mut i) = (Vec::new(), 0, 0);
+        while i < bytes.len() {
+            let (mut gap, mut scale) = (0, 1);
+            loop {
+                let digit = value(bytes[i]);
+                i += 1;
+                gap += (digit & 31) * scale;
+                scale *= 32;
+                if digit < 32 {
+                    break;
+                }
+            }
+            out.push((next + gap, value(bytes[i]) as u8));
+            i += 1;
+            next += gap + 1;
+        }
+        out
+    }
+
+    /// The index of `texts` (articles numbered in order) as its shard files, read back:
+    /// each word with its articles.
+    fn published(texts: &[String]) -> BTreeMap<String, Vec<u32>> {
+        let mut part = Part::new("fr");
+        for (n, text) in texts.iter().enumerate() {
+            let doc = Doc {
+                fields: vec![(Field::Body, Cow::Borrowed(text.as_str()))],
+                names: vec![],
+                record: String::new(),
+            };
+            part.add(DocKind::Article, n as u32, &doc);
+        }
+        let index = Index::merge(vec![part]);
+        let numbering = Numbering {
+            articles: (0..texts.len()).collect(),
+            entities: 0,
+        };
+        let (files, (_, root)) = finish("fr", &numbering, &index, &shards(&index), vec![]);
+        let root: serde_json::Value = serde_json::from_str(&root).unwrap();
+        let mut found = BTreeMap::new();
+        for first in root["shards"].as_array().unwrap() {
+            let name = encode::shard_name(first.as_str().unwrap());
+            let path = urls::search_file_path("fr", urls::SEARCH_SHARD, &name);
+            let text = &files.iter().find(|(p, _)| *p == path).unwrap().1;
+            let shard: serde_json::Value = serde_json::from_str(text).unwrap();
+            for (i, word) in shard["w"].as_array().unwrap().iter().enumerate() {
+                let group = &shard["p"][shard["g"][i].as_u64().unwrap() as usize];
+                let pages = decode(group[1].as_str().unwrap());
+                found.insert(
+                    word.as_str().unwrap().to_string(),
+                    pages.iter().map(|p| p.0).collect(),
+                );
+            }
+        }
+        found
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Every word of every page, folded as the search page folds a query, is in the
+        /// published dictionary, and its group lists the page.
+        #[test]
+        fn every_word_of_a_page_finds_the_page(
+            texts in proptest::collection::vec(
+                "([A-Za-zéÉàçœ]{1,8}(['’-][a-zé]{1,6})?[ ,.;:()«»]{1,3}|[0-9]{1,4} |حَلَب |al-Sham ){1,40}",
+                1..12,
+            )
+        ) {
+            let index = published(&texts);
+            for (n, text) in texts.iter().enumerate() {
+                words(text, |word, _| {
+                    let term = fold(word);
+                    if term.is_empty() || term.len() > tokens::MAX_TERM_BYTES {
+                        return;
+                    }
+                    let pages = index.get(&term);
+                    assert!(pages.is_some_and(|p| p.contains(&(n as u32))), "{word:?} ({term}) does not find page {n}: {pages:?}");
+                });
+            }
+        }
+    }
+}

@@ -9,7 +9,7 @@ use super::doc::Doc;
 use super::tokens::{Analyzer, Term, Token, fold_into, words};
 
 /// BM25's saturation: how fast more occurrences stop adding to a score.
-const K1: f32 = 1.2;
+const K1: f32 = 1.5;
 
 /// The highest quantised score (scores are 1 to 63: one character of the shards' alphabet).
 pub(crate) const MAX_SCORE: u8 = 63;
@@ -43,6 +43,8 @@ pub(crate) struct Scratch {
     field_groups: Vec<u32>,
     /// Weighted occurrences of each group in the page.
     weighted: Vec<f32>,
+    /// Whether each group is in a headline field of the page.
+    headline: Vec<bool>,
     /// Whether each term was met in the page.
     met: Vec<bool>,
 }
@@ -95,6 +97,7 @@ pub(crate) fn analyse_numbered(
         let weight = field.weight() / norm;
         if scratch.weighted.len() < scratch.field.len() {
             scratch.weighted.resize(scratch.field.len(), 0.0);
+            scratch.headline.resize(scratch.field.len(), false);
         }
         for &group in &scratch.field_groups {
             let group = group as usize;
@@ -102,6 +105,7 @@ pub(crate) fn analyse_numbered(
                 touched.push(group as u32);
             }
             scratch.weighted[group] += weight * scratch.field[group] as f32;
+            scratch.headline[group] |= field.is_headline();
             scratch.field[group] = 0;
         }
         scratch.field_groups.clear();
@@ -111,7 +115,8 @@ pub(crate) fn analyse_numbered(
     }
     for group in touched {
         let tf = std::mem::take(&mut scratch.weighted[group as usize]);
-        out.groups.push((group, quantise(tf / (K1 + tf))));
+        let headline = std::mem::take(&mut scratch.headline[group as usize]);
+        out.groups.push((group, quantise(tf / (K1 + tf), headline)));
     }
 }
 
@@ -147,10 +152,22 @@ pub(crate) fn analyse(doc: &Doc, analyzer: &mut Analyzer, scratch: &mut Scratch)
     }
 }
 
-/// A saturated score in [0, 1) as 1 to [`MAX_SCORE`].
-fn quantise(score: f32) -> u8 {
-    let scaled = (score * f32::from(MAX_SCORE)).ceil();
-    scaled.clamp(1.0, f32::from(MAX_SCORE)) as u8
+/// The lowest score of a word in a headline (a title, an entity's names): 40 to 63, above
+/// every word found only in the text (1 to 39). A word in a page's headline says more of the
+/// page than any number of occurrences in its text, and when a word is on more pages than
+/// the index lists, the pages it keeps are those that have it in their headline.
+pub(crate) const HEADLINE_SCORE: u8 = 40;
+
+/// A saturated score in [0, 1) as 1 to [`HEADLINE_SCORE`] − 1, or [`HEADLINE_SCORE`] to
+/// [`MAX_SCORE`] for a word in a headline.
+fn quantise(score: f32, headline: bool) -> u8 {
+    let (low, high) = if headline {
+        (HEADLINE_SCORE, MAX_SCORE)
+    } else {
+        (1, HEADLINE_SCORE - 1)
+    };
+    let span = f32::from(high - low);
+    (f32::from(low) + (score * span).round()).clamp(f32::from(low), f32::from(high)) as u8
 }
 
 /// What a name is compared as: its folded words (compounds aside) joined by spaces. The

@@ -302,6 +302,145 @@ async fn search_finds_entities_by_any_name_in_chromium() {
     client.clone().close().await.unwrap();
 }
 
+/// The results on screen: (title, url, the marked words of each result's title and passage).
+async fn shown_results(client: &Client) -> Vec<(String, String, Vec<String>)> {
+    let probe = "return [...document.querySelectorAll('.search-results li')].map(li => [li.querySelector('a').textContent, li.querySelector('a').getAttribute('href'), [...li.querySelectorAll('mark')].map(m => m.textContent)])";
+    serde_json::from_value(js(client, probe).await).unwrap()
+}
+
+/// Types `query` into the search page as a reader does, then waits until results for it are
+/// shown.
+async fn type_query(client: &Client, query: &str) -> Vec<(String, String, Vec<String>)> {
+    let script = format!(
+        "const q = document.getElementById('search-q'); q.value = {}; q.dispatchEvent(new Event('input'))",
+        serde_json::to_string(query).unwrap()
+    );
+    js(client, &script).await;
+    let start = Instant::now();
+    loop {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let found = shown_results(client).await;
+        let query_in_url = js(
+            client,
+            "return new URL(location.href).searchParams.get('q')",
+        )
+        .await;
+        if !found.is_empty() && query_in_url == query {
+            return found;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "nothing found for {query:?}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_finds_the_words_of_the_last_paragraph_as_the_reader_types_and_marks_them() {
+    let Some(session) = Session::shipped().await else {
+        return;
+    };
+    let (site, client, base) = (&session.site, &session.client, &session.base);
+    for (lang, phrase, article) in [
+        (
+            "fr",
+            "calme précaire",
+            "/depeche/fr/articles/alep-offensive-hts/",
+        ),
+        (
+            "en",
+            "precarious calm",
+            "/depeche/en/articles/aleppo-offensive-hts/",
+        ),
+        (
+            "en",
+            "student residence",
+            "/depeche/en/articles/aleppo-offensive-hts/",
+        ),
+    ] {
+        client.goto(&format!("{base}{lang}/search/")).await.unwrap();
+        // Half a word, as typed: a prefix of the last word. (The entities whose prose tells
+        // of the same events are found too, and may come first.)
+        let typed = &phrase[..phrase.len() - 3];
+        let found = type_query(client, typed).await;
+        assert!(
+            found.iter().take(3).any(|r| r.1 == article),
+            "{lang} {typed:?}: {found:?}"
+        );
+        let found = type_query(client, phrase).await;
+        let Some(result) = found.iter().take(3).find(|r| r.1 == article) else {
+            panic!("{lang} {phrase:?}: {found:?}");
+        };
+        // The passage shown is the one holding the phrase, with its words marked.
+        let marked: Vec<String> = result.2.iter().map(|m| m.to_lowercase()).collect();
+        for word in phrase.split(' ') {
+            assert!(
+                marked.contains(&word.to_string()),
+                "{lang}: {word} not marked in {found:?}"
+            );
+        }
+    }
+    // Accents are optional, and an accent typed where the text has none still finds it.
+    client.goto(&format!("{base}fr/search/")).await.unwrap();
+    let found = type_query(client, "calme precaire ").await;
+    assert!(
+        found
+            .iter()
+            .any(|r| r.1 == "/depeche/fr/articles/alep-offensive-hts/"),
+        "{found:?}"
+    );
+    assert_no_request_left(client, base).await;
+
+    // An edit is found by the next query: serve rebuilds the index's files it touches.
+    site.edit(
+        "content/articles/alep-offensive-hts.en.md",
+        "had brought a precarious calm",
+        "had brought a precarious and zanzibarian calm",
+    );
+    // Once serve has rebuilt the page (which may take a while on a busy machine), the next
+    // query finds the word.
+    let start = Instant::now();
+    loop {
+        client
+            .goto(&format!("{base}en/articles/aleppo-offensive-hts/"))
+            .await
+            .unwrap();
+        if js(
+            client,
+            "return document.body.textContent.includes('zanzibarian')",
+        )
+        .await
+            == true
+        {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the edit was not rebuilt"
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    client.goto(&format!("{base}en/search/")).await.unwrap();
+    let start = Instant::now();
+    loop {
+        let script = "const q = document.getElementById('search-q'); q.value = 'zanzibarian'; q.form.requestSubmit()";
+        js(client, script).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let found = shown_results(client).await;
+        if found
+            .iter()
+            .any(|r| r.1 == "/depeche/en/articles/aleppo-offensive-hts/")
+        {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the edited article is not found: {found:?}"
+        );
+    }
+    client.clone().close().await.unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reader_journey_and_live_reload_in_chromium() {
     let Some(session) = Session::shipped().await else {

@@ -74,3 +74,63 @@ fn the_minifier_brings_no_proc_macro_crate() {
     // The check itself can see a proc-macro crate where there is one.
     assert!(closure(&packages, "thiserror").contains("syn"));
 }
+
+#[test]
+fn pagefind_and_what_only_it_needed_stay_out() {
+    let lock = std::fs::read_to_string(crate::common::repo().join("Cargo.lock")).unwrap();
+    let packages = packages(&lock);
+    // Pagefind and the crates that came with it alone: the search index is depeche's own.
+    for gone in [
+        "pagefind",
+        "lol_html",
+        "twelf",
+        "wax",
+        "minifier",
+        "pagefind_stem",
+        "charabia",
+    ] {
+        assert!(
+            !packages.keys().any(|(name, _)| name == gone),
+            "{gone} is back in Cargo.lock"
+        );
+    }
+}
+
+/// Every package the binary is built from: `cargo tree` over the normal and build
+/// dependencies, offline, from Cargo.lock.
+#[test]
+fn the_dependency_graph_stays_small() {
+    let out = std::process::Command::new(env!("CARGO"))
+        .args([
+            "tree",
+            "--locked",
+            "--offline",
+            "-e",
+            "normal,build",
+            "--prefix",
+            "none",
+        ])
+        .current_dir(crate::common::repo())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let listed = String::from_utf8(out.stdout).unwrap();
+    let unique: BTreeSet<String> = listed
+        .lines()
+        .filter_map(|l| {
+            let mut parts = l.split_whitespace();
+            Some(format!("{} {}", parts.next()?, parts.next()?))
+        })
+        .collect();
+    // 157 when Pagefind left (256 with it): a new dependency raises this on purpose.
+    assert!(
+        unique.len() <= 160,
+        "{} packages: {unique:#?}",
+        unique.len()
+    );
+    assert!(unique.iter().any(|p| p.starts_with("rust-stemmers ")));
+}

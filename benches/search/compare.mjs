@@ -1,0 +1,145 @@
+// Search on a built site, in headless Chromium: depeche's own index (window.depecheSearch,
+// from search.js) against Pagefind's (run by benches/search/run.sh over the same pages), on
+// judged queries; and what a search transfers. Not a test: run by hand (benches/search/run.sh).
+//
+//   node compare.mjs relevance SITE_DIR BASE_PATH QUERIES.tsv...   (one JSON line per query)
+//   node compare.mjs transfer SITE_DIR BASE_PATH LANG QUERY...    (one JSON line per query)
+//
+// SITE_DIR is the output folder, served at BASE_PATH (e.g. /depeche/) by a small server here.
+// Sizes are as GitHub Pages serves them: text files gzipped (level 6), the rest as they are.
+import http from "node:http";
+import fs from "node:fs";
+import path from "node:path";
+import zlib from "node:zlib";
+import { createRequire } from "node:module";
+
+// playwright-core, installed by run.sh under target/ (an ES module finds no NODE_PATH).
+const require = createRequire(path.resolve(process.env.BENCH_NODE || "target/bench-node") + "/");
+const { chromium } = require("playwright-core");
+
+const [mode, siteDir, base, ...rest] = process.argv.slice(2);
+const TYPES = {
+  ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".json": "application/json",
+  ".css": "text/css", ".svg": "image/svg+xml", ".xml": "application/xml", ".wasm": "application/wasm",
+};
+const TEXT = new Set(["text/html", "text/javascript", "application/json", "text/css", "image/svg+xml", "application/xml"]);
+
+const server = http.createServer((req, res) => {
+  const url = new URL(req.url, "http://localhost");
+  if (!url.pathname.startsWith(base)) {
+    res.writeHead(404).end();
+    return;
+  }
+  let file = path.join(siteDir, decodeURIComponent(url.pathname.slice(base.length)));
+  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "index.html");
+  if (!fs.existsSync(file)) {
+    res.writeHead(404).end();
+    return;
+  }
+  const type = TYPES[path.extname(file)] || "application/octet-stream";
+  res.writeHead(200, { "content-type": type, "cache-control": "max-age=600" });
+  res.end(fs.readFileSync(file));
+});
+await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+const origin = `http://127.0.0.1:${server.address().port}`;
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+});
+
+// A page's path relative to the site, as the query files write them.
+const relative = (url) => {
+  let p = new URL(url, origin).pathname;
+  if (p.startsWith(base)) p = p.slice(base.length);
+  p = p.replace(/^\//, "").replace(/index\.html$/, "");
+  return p.endsWith("/") || p === "" ? p : p + "/";
+};
+
+async function relevance(files) {
+  const queries = files.flatMap((f) => fs.readFileSync(f, "utf8").split("\n")
+    .filter((l) => l && !l.startsWith("#")).map((l) => l.split("\t")));
+  const pages = {};
+  for (const lang of new Set(queries.map((q) => q[0]))) {
+    const page = await browser.newPage();
+    await page.goto(`${origin}${base}${lang}/search/`);
+    pages[lang] = page;
+  }
+  const pagefind = process.env.PAGEFIND !== "0" && fs.existsSync(path.join(siteDir, "pagefind", "pagefind.js"));
+  for (const [lang, kind, query, wanted] of queries) {
+    const page = pages[lang];
+    const typing = kind === "prefix";
+    const ours = await page.evaluate(async ([q, typing]) =>
+      (await window.depecheSearch(q, { typing, limit: 10 })).results.map((r) => r.u), [query, typing]);
+    let theirs = null;
+    if (pagefind) {
+      theirs = await page.evaluate(async ([q, base]) => {
+        window.pf ??= await import(base + "pagefind/pagefind.js");
+        const found = await window.pf.search(q);
+        const data = await Promise.all(found.results.slice(0, 10).map((r) => r.data()));
+        return data.map((d) => d.url);
+      }, [query, base]);
+    }
+    const rank = (urls) => (urls ? urls.map(relative).indexOf(wanted) + 1 : null);
+    console.log(JSON.stringify({ lang, kind, query, wanted, depeche: rank(ours), pagefind: rank(theirs),
+      depeche_top: ours.slice(0, 3).map(relative), pagefind_top: theirs && theirs.slice(0, 3).map(relative) }));
+  }
+}
+
+// Each query typed into a fresh search page, one after the other in one browser (its cache
+// kept, as a reader's): the requests and bytes each query made, the script's included for
+// the first.
+async function transfer(lang, queries) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  let log = [];
+  page.on("requestfinished", async (request) => {
+    const response = await request.response();
+    if (!response) return;
+    const timing = request.timing();
+    const entry = { url: request.url(), status: response.status(), start: timing.startTime, end: timing.startTime + timing.responseEnd };
+    log.push(entry);
+    const body = response.status() === 200 ? await response.body().catch(() => Buffer.alloc(0)) : Buffer.alloc(0);
+    const type = (response.headers()["content-type"] || "").split(";")[0];
+    entry.bytes = TEXT.has(type) ? zlib.gzipSync(body, { level: 6 }).length : body.length;
+    entry.fromCache = response.fromServiceWorker() || (response.status() === 200 && body.length === 0);
+  });
+  await page.goto(`${origin}${base}${lang}/search/`);
+  await page.waitForLoadState("networkidle");
+  const pageLoad = log.filter((e) => !e.url.includes("/search.js"));
+  log = log.filter((e) => e.url.includes("/search.js"));
+  for (const query of queries) {
+    await page.fill("#search-q", query);
+    await page.press("#search-q", "Enter");
+    await page.waitForFunction(() => document.querySelector(".search-status").textContent !== "");
+    await page.waitForLoadState("networkidle");
+    await page.waitForTimeout(300);
+    // What the search asked for (the page's icon aside), and in how many rounds: a request
+    // starts a new round when it starts after a request of the search has ended.
+    const requests = log.filter((e) => e.status !== 304 && !e.url.endsWith("favicon.svg"));
+    const bytes = requests.reduce((n, e) => n + e.bytes, 0);
+    const files = requests.map((e) => new URL(e.url).pathname.replace(/.*\/search\//, ""));
+    const searched = log.filter((e) => !e.url.endsWith("favicon.svg")).sort((a, b) => a.start - b.start);
+    let rounds = 0;
+    let roundEnd = -Infinity;
+    for (const e of searched) {
+      if (e.start >= roundEnd) {
+        rounds += 1;
+        roundEnd = Math.max(...searched.filter((x) => x.start <= e.start).map((x) => x.end));
+      }
+    }
+    console.log(JSON.stringify({ lang, query, requests: requests.length, rounds, revalidated: log.length - requests.length, bytes, files }));
+    await page.evaluate(() => { document.querySelector(".search-status").textContent = ""; });
+    log = [];
+  }
+  void pageLoad;
+  await context.close();
+}
+
+try {
+  if (mode === "relevance") await relevance(rest);
+  else if (mode === "transfer") await transfer(rest[0], rest.slice(1));
+  else throw new Error("mode: relevance or transfer");
+} finally {
+  await browser.close();
+  server.close();
+}
