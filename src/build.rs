@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
-use crate::render::{Page, StreamError};
+use crate::render::{Made, Page, StreamError};
 use crate::search::Collector;
 use crate::site::{BuildError, Options, Purpose, Site, load_config};
 use crate::write::Record;
@@ -40,10 +40,11 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
         stages.push((name, lap.elapsed()));
         lap = Instant::now();
     };
-    let site = Site::from_config(config, options.drafts, Purpose::Render)?;
+    let mut site = Site::from_config(config, options.drafts, Purpose::Render)?;
+    site.graph.forget_relinking();
     stage("load+annotate+link");
     let staging = output.stage(&site.plan)?;
-    let write = |page: &Page| staging.write(page);
+    let write = |made: Made<'_>| staging.write_made(made);
     let emit = |page: Page| -> Result<(Page, Record), Diagnostic> {
         let record = staging.write(&page)?;
         Ok((page.without_content(), record))

@@ -32,7 +32,7 @@ pub struct Document {
     pub digest: u64,
     /// Bytes of Markdown in the body: its HTML is at least as long.
     pub body_len: usize,
-    /// Plain text of the first paragraph, the teaser when there is no summary.
+    /// Plain text of the first paragraph: the teaser, kept only when there is no summary.
     pub excerpt: Option<String>,
     /// The first mentions of each entity (see [`Annotated::mentions`]).
     pub mentions: Vec<Mention>,
@@ -52,6 +52,7 @@ impl Document {
 
     /// A document from its file and what annotating it found.
     pub fn new(source: ArticleSource, annotated: Annotated) -> Self {
+        let excerpt = annotated.excerpt.filter(|_| source.front.summary.is_none());
         Document {
             key: source.key,
             lang: source.lang,
@@ -59,7 +60,7 @@ impl Document {
             body_start: source.body_start,
             digest: digest(&source.src.text),
             body_len: source.src.text.len().saturating_sub(source.body_start),
-            excerpt: annotated.excerpt,
+            excerpt,
             mentions: annotated.mentions,
             mention_counts: annotated.mention_counts,
             source: source.src.path,
@@ -98,14 +99,13 @@ pub struct Article {
     pub versions: BTreeMap<String, ArticleVersion>,
 }
 
-/// Articles (by index into [`Graph::articles`]) that mention an entity in one language, with
-/// the indices of their mentions of it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An article (by index into [`Graph::articles`]) that mentions an entity in one language;
+/// its mentions of the entity are those of the version's mentions that name it (a hub entity
+/// has hundreds of thousands of backlinks: each holds no more than its article).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Backlink {
     /// The article, by index into [`Graph::articles`].
     pub article: usize,
-    /// Its mentions of the entity, by index into the version's mentions.
-    pub mentions: Vec<usize>,
 }
 
 /// An entity with everything the site links to it.
@@ -283,7 +283,7 @@ impl Graph {
     fn unlink(&mut self, a: usize) {
         let article = &self.articles[a];
         for version in article.versions.values() {
-            for e in mentions_by_entity(version, &self.entity_index).into_keys() {
+            for e in entities_named(version, &self.entity_index) {
                 let backlinks = &mut self.entities[e].backlinks;
                 if let Some(list) = backlinks.get_mut(&version.lang) {
                     if let Ok(at) = list.binary_search_by_key(&a, |b| b.article) {
@@ -304,7 +304,7 @@ impl Graph {
     fn link(&mut self, a: usize) {
         let article = &self.articles[a];
         for version in article.versions.values() {
-            for (e, mentions) in mentions_by_entity(version, &self.entity_index) {
+            for e in entities_named(version, &self.entity_index) {
                 let list = self.entities[e]
                     .backlinks
                     .entry(version.lang.clone())
@@ -312,18 +312,20 @@ impl Graph {
                 let at = list
                     .binary_search_by_key(&a, |b| b.article)
                     .unwrap_or_else(|at| at);
-                list.insert(
-                    at,
-                    Backlink {
-                        article: a,
-                        mentions,
-                    },
-                );
+                list.insert(at, Backlink { article: a });
             }
         }
         let named = article_entities(article, &self.entity_index);
         count_co_mentions(&mut self.entities, &named, 1);
         self.refresh_co_mentions(&named);
+    }
+
+    /// Forgets what only relinking an article needs (how often each pair of entities is named
+    /// together): a build never relinks, and a hub entity is named with thousands of others.
+    pub fn forget_relinking(&mut self) {
+        for entity in &mut self.entities {
+            entity.co_counts = HashMap::new();
+        }
     }
 
     fn refresh_co_mentions(&mut self, changed: &[usize]) {
@@ -404,15 +406,12 @@ fn link_mentions(
 ) {
     for (a, article) in articles.iter().enumerate() {
         for version in article.versions.values() {
-            for (e, mentions) in mentions_by_entity(version, index) {
+            for e in entities_named(version, index) {
                 entities[e]
                     .backlinks
                     .entry(version.lang.clone())
                     .or_default()
-                    .push(Backlink {
-                        article: a,
-                        mentions,
-                    });
+                    .push(Backlink { article: a });
             }
         }
         if co_mentions {
@@ -424,18 +423,16 @@ fn link_mentions(
     }
 }
 
-/// The indices of a version's mentions, grouped by the entity they name.
-fn mentions_by_entity(
-    version: &ArticleVersion,
-    index: &HashMap<String, usize>,
-) -> BTreeMap<usize, Vec<usize>> {
-    let mut per_entity: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for (m, mention) in version.mentions.iter().enumerate() {
-        if let Some(&e) = index.get(&*mention.entity) {
-            per_entity.entry(e).or_default().push(m);
-        }
-    }
-    per_entity
+/// The entities a version names, each once, in order.
+fn entities_named(version: &ArticleVersion, index: &HashMap<String, usize>) -> Vec<usize> {
+    let mut named: Vec<usize> = version
+        .mentions
+        .iter()
+        .filter_map(|m| index.get(&*m.entity).copied())
+        .collect();
+    named.sort_unstable();
+    named.dedup();
+    named
 }
 
 /// Every entity an article names, in any language, sorted.
@@ -469,6 +466,8 @@ fn top_co_mentions(counts: &HashMap<usize, usize>) -> Vec<(usize, usize)> {
     let mut list: Vec<(usize, usize)> = counts.iter().map(|(&e, &n)| (e, n)).collect();
     list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     list.truncate(CO_MENTIONS_SHOWN);
+    // Kept for the life of the site: a hub entity is named with thousands of others.
+    list.shrink_to_fit();
     list
 }
 

@@ -17,7 +17,7 @@ use crate::diagnostic::Diagnostic;
 use crate::graph::{Document, Graph};
 use crate::load;
 use crate::outputs::{self, Output, Source, Stage};
-use crate::render::{Page, StreamError, Theme};
+use crate::render::{Made, Page, StreamError, Theme};
 use crate::search::Live;
 use crate::site::{BuildError, Options, Purpose, Site};
 use crate::urls::Urls;
@@ -54,14 +54,21 @@ impl Session {
     pub fn start(options: &Options, cache_bytes: usize) -> Result<Session, BuildError> {
         let site = Site::load(options, Purpose::Render)?;
         let cache = Mutex::new(PageCache::new(cache_bytes));
-        let keep = |page: &Page| {
-            lock(&cache).insert(&page.path, &page.content);
-            Ok::<(), std::convert::Infallible>(())
+        let keep = |made: Made<'_>| -> Result<(), Diagnostic> {
+            let path = made.path().to_string();
+            let content = made.into_bytes().map_err(|e| {
+                Diagnostic::new(
+                    crate::diagnostic::Code::WriteFailed,
+                    format!("{path}: {e}"),
+                    None,
+                )
+            })?;
+            lock(&cache).insert(&path, &String::from_utf8_lossy(&content));
+            Ok(())
         };
         let pages = match site.renderer().render_streaming(&site.plan, keep) {
             Ok(pages) => pages,
-            Err(StreamError::Render(d)) => return Err(d.into()),
-            Err(StreamError::Sink(never)) => match never {},
+            Err(StreamError::Render(d) | StreamError::Sink(d)) => return Err(d.into()),
         };
         Ok(Session {
             search: Mutex::new(None),

@@ -31,7 +31,7 @@ pub struct Mention {
     pub number: u32,
     /// The sentence around the mention, kept for the first [`SENTENCES_PER_ENTITY`] mentions
     /// of each entity: what its page quotes.
-    pub snippet: Option<Box<Snippet>>,
+    pub snippet: Option<Snippet>,
     /// Byte range of the annotation in the source file.
     pub span: (usize, usize),
 }
@@ -852,8 +852,7 @@ impl Pass<'_> {
         if snippets && !self.pending.is_empty() {
             let sentences = snippet::Sentences::new(&self.block);
             for p in &self.pending {
-                self.out.mentions[p.mention].snippet =
-                    Some(Box::new(sentences.around(p.start, p.end)));
+                self.out.mentions[p.mention].snippet = Some(sentences.around(p.start, p.end));
             }
         }
         let block = self.block.trim();

@@ -48,9 +48,9 @@ fn bare_annotation_renders_the_name_in_the_page_language() {
         out.html,
         "<p>La ville d'<a class=\"mention\" id=\"m-aleppo-1\" href=\"/base/fr/entities/aleppo/\" data-entity=\"aleppo\">Alep</a> est prise.</p>\n"
     );
-    assert_eq!(out.mentions[0].snippet.as_ref().unwrap().mention, "Alep");
+    assert_eq!(out.mentions[0].snippet.as_ref().unwrap().mention(), "Alep");
     assert_eq!(
-        out.mentions[0].snippet.as_ref().unwrap().before,
+        out.mentions[0].snippet.as_ref().unwrap().before(),
         "La ville d'"
     );
 }
@@ -68,8 +68,11 @@ fn piped_annotation_keeps_the_writers_words_and_formatting() {
     );
     let anchors: Vec<_> = out.mentions.iter().map(|m| m.anchor()).collect();
     assert_eq!(anchors, ["m-hts-1", "m-hts-2"]);
-    assert_eq!(out.mentions[1].snippet.as_ref().unwrap().before, "Puis ");
-    assert_eq!(out.mentions[1].snippet.as_ref().unwrap().after, " encore.");
+    assert_eq!(out.mentions[1].snippet.as_ref().unwrap().before(), "Puis ");
+    assert_eq!(
+        out.mentions[1].snippet.as_ref().unwrap().after(),
+        " encore."
+    );
     assert!(out.problems.is_empty());
 }
 
@@ -297,7 +300,7 @@ fn many_mentions_in_one_sentence_get_their_sentence_in_linear_time() {
             .snippet
             .as_ref()
             .unwrap()
-            .after
+            .after()
             .ends_with('…')
     );
     // Only the first mentions of each entity are kept, with their sentence: what its page

@@ -140,6 +140,8 @@ pub(crate) enum Stage {
     Summary,
     /// Beside the pages, from every article's and entity's text.
     Index,
+    /// Written as it is made, never held whole: a file that grows with the site.
+    Stream,
     /// Copied, not rendered.
     Copy,
 }
@@ -192,8 +194,8 @@ impl Kind {
             | Kind::Manifest
             | Kind::NoJekyll
             | Kind::Asset(_)
-            | Kind::Data(_)
             | Kind::Cname => Stage::Page,
+            Kind::Data(_) => Stage::Stream,
             Kind::Sitemap { .. } => Stage::Summary,
             Kind::SearchIndex { .. } => Stage::Index,
             Kind::Static(_) => Stage::Copy,

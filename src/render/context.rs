@@ -159,20 +159,17 @@ pub(super) struct PartCtx {
 /// The sentences of an article's mentions of an entity, each sentence once: mentions in the
 /// same sentence (the same text around them) are marked together, so "Hayat Tahrir al-Sham
 /// (HTS)" is quoted once with two marks.
-fn quoted(v: &crate::graph::ArticleVersion, mentions: &[usize], url: &str) -> Vec<MentionCtx> {
+fn quoted(v: &crate::graph::ArticleVersion, entity: &str, url: &str) -> Vec<MentionCtx> {
     // Each sentence, the byte ranges of the mentions in it, the link to the first.
     type Quote = (String, Vec<(usize, usize)>, String);
     let mut quotes: Vec<Quote> = Vec::new();
-    for &m in mentions {
-        let mention = &v.mentions[m];
-        let Some(snippet) = mention.snippet.as_deref() else {
+    for mention in v.mentions.iter().filter(|m| &*m.entity == entity) {
+        let Some(snippet) = mention.snippet.as_ref() else {
             continue;
         };
-        let sentence = format!("{}{}{}", snippet.before, snippet.mention, snippet.after);
-        let mark = (
-            snippet.before.len(),
-            snippet.before.len() + snippet.mention.len(),
-        );
+        let sentence = snippet.sentence().to_string();
+        let range = snippet.mention_range();
+        let mark = (range.start, range.end);
         match quotes.last_mut() {
             Some((last, marks, _)) if *last == sentence => marks.push(mark),
             _ => quotes.push((sentence, vec![mark], format!("{url}#{}", mention.anchor()))),
@@ -344,11 +341,14 @@ impl Renderer<'_> {
                     title: &v.front.title,
                     date: lang.strings.format_date(v.front.date.day),
                     date_iso: &v.front.date.raw,
-                    mentions: quoted(v, &b.mentions, &url),
+                    mentions: quoted(v, entity.id(), &url),
                     // Only the first sentences of each article are quoted.
-                    more_mentions: v
-                        .mention_count(entity.id())
-                        .saturating_sub(b.mentions.len()),
+                    more_mentions: v.mention_count(entity.id()).saturating_sub(
+                        v.mentions
+                            .iter()
+                            .filter(|m| &*m.entity == entity.id())
+                            .count(),
+                    ),
                     url,
                 })
             })

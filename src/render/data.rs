@@ -3,6 +3,8 @@
 //! figures articles report as CSV (`data/figures.csv`), for notebooks, spreadsheets and other
 //! sites.
 
+use std::io::{self, Write};
+
 use serde_json::{Map, Value, json};
 
 use super::Renderer;
@@ -14,35 +16,28 @@ const GRAPH_VERSION: u32 = 1;
 
 impl Renderer<'_> {
     /// `data/graph.json`: every entity with its names, facts and relations, every article
-    /// with its versions and what they mention.
-    pub(super) fn graph_json(&self) -> String {
-        let entities: Vec<Value> = self
-            .graph
-            .entities
-            .iter()
-            .map(|e| self.entity_data(e))
-            .collect();
-        let articles: Vec<Value> = self
-            .graph
-            .articles
-            .iter()
-            .map(|a| {
-                let versions: Vec<Value> =
-                    a.versions.values().map(|v| self.version_data(v)).collect();
-                json!({"key": a.key, "versions": versions})
-            })
-            .collect();
-        let doc = json!({
-            "version": GRAPH_VERSION,
-            "site": {
-                "title": self.config.title,
-                "base_url": self.config.base_url,
-                "languages": self.config.languages,
-            },
-            "entities": entities,
-            "articles": articles,
+    /// with its versions and what they mention. Written thing by thing (a site of 100,000
+    /// articles makes hundreds of megabytes), keys in order as serde_json orders them.
+    pub(super) fn write_graph_json(&self, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(b"{\"articles\":[")?;
+        for (i, a) in self.graph.articles.iter().enumerate() {
+            let versions: Vec<Value> = a.versions.values().map(|v| self.version_data(v)).collect();
+            separate(out, i)?;
+            serde_json::to_writer(&mut *out, &json!({"key": a.key, "versions": versions}))?;
+        }
+        out.write_all(b"],\"entities\":[")?;
+        for (i, e) in self.graph.entities.iter().enumerate() {
+            separate(out, i)?;
+            serde_json::to_writer(&mut *out, &self.entity_data(e))?;
+        }
+        out.write_all(b"],\"site\":")?;
+        let site = json!({
+            "title": self.config.title,
+            "base_url": self.config.base_url,
+            "languages": self.config.languages,
         });
-        compact(&doc)
+        serde_json::to_writer(&mut *out, &site)?;
+        writeln!(out, ",\"version\":{GRAPH_VERSION}}}")
     }
 
     fn entity_data(&self, e: &Entity) -> Value {
@@ -142,14 +137,16 @@ impl Renderer<'_> {
     }
 
     /// `data/graph.jsonld`: the entities and articles as schema.org things, each entity tied
-    /// to its Wikidata item, names and descriptions tagged with their language.
-    pub(super) fn graph_json_ld(&self) -> String {
-        let mut things: Vec<Value> = self
-            .graph
-            .entities
-            .iter()
-            .map(|e| self.entity_ld(e))
-            .collect();
+    /// to its Wikidata item, names and descriptions tagged with their language. Written thing
+    /// by thing.
+    pub(super) fn write_graph_json_ld(&self, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(b"{\"@context\":\"https://schema.org\",\"@graph\":[")?;
+        let mut written = 0;
+        for e in &self.graph.entities {
+            separate(out, written)?;
+            serde_json::to_writer(&mut *out, &self.entity_ld(e))?;
+            written += 1;
+        }
         for article in &self.graph.articles {
             for v in article.versions.values() {
                 let front = &v.front;
@@ -171,10 +168,12 @@ impl Renderer<'_> {
                 if let Some(original) = original.and_then(|o| article.versions.get(o)) {
                     doc["translationOfWork"] = json!({"@id": self.urls.absolute(&original.path)});
                 }
-                things.push(doc);
+                separate(out, written)?;
+                serde_json::to_writer(&mut *out, &doc)?;
+                written += 1;
             }
         }
-        compact(&json!({"@context": "https://schema.org", "@graph": things}))
+        out.write_all(b"]}\n")
     }
 
     /// An entity's identifier in the dump: its page in the site's first language.
@@ -245,8 +244,8 @@ impl Renderer<'_> {
 
     /// `data/figures.csv`: every figure every article version reports, a row each, with its
     /// label in the version's language and where it comes from.
-    pub(super) fn figures_csv(&self) -> Result<String, csv::Error> {
-        let mut out = csv::Writer::from_writer(Vec::new());
+    pub(super) fn write_figures_csv(&self, out: &mut dyn Write) -> Result<(), csv::Error> {
+        let mut out = csv::Writer::from_writer(out);
         out.write_record([
             "article",
             "lang",
@@ -299,10 +298,8 @@ impl Renderer<'_> {
                 }
             }
         }
-        let bytes = out
-            .into_inner()
-            .map_err(|e| csv::Error::from(e.into_error()))?;
-        Ok(String::from_utf8_lossy(&bytes).into_owned())
+        out.flush()?;
+        Ok(())
     }
 }
 
@@ -315,10 +312,12 @@ fn number(n: f64) -> Value {
     }
 }
 
-/// One line: the files are for programs (`jq .` shows them indented), and a site of 10,000
-/// articles makes a graph of tens of megabytes.
-fn compact(doc: &Value) -> String {
-    let mut text = doc.to_string();
-    text.push('\n');
-    text
+/// The comma before every element of a list but the first. The files are one line: they are
+/// for programs (`jq .` shows them indented), and a site of 10,000 articles makes a graph of
+/// tens of megabytes.
+fn separate(out: &mut dyn Write, index: usize) -> io::Result<()> {
+    if index > 0 {
+        out.write_all(b",")?;
+    }
+    Ok(())
 }

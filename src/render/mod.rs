@@ -21,7 +21,7 @@ use tera::Context;
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::graph::{Document, Entity, Graph};
-use crate::outputs::{self, DataFile, Kind, Output};
+use crate::outputs::{self, DataFile, Kind, Output, Stage};
 use crate::urls::Urls;
 use context::*;
 use i18n::Strings;
@@ -136,6 +136,38 @@ impl Page {
             content,
             alternates: Vec::new(),
             lastmod: None,
+        }
+    }
+}
+
+/// What streaming hands its sink: a rendered page, or a file too big to hold whole, which
+/// `write` writes into what it is given.
+pub(crate) enum Made<'a> {
+    Page(&'a Page),
+    Stream {
+        path: &'a str,
+        write: &'a (dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()> + Sync),
+    },
+}
+
+impl Made<'_> {
+    /// The content of what was made, whole.
+    pub(crate) fn into_bytes(self) -> std::io::Result<Vec<u8>> {
+        match self {
+            Made::Page(page) => Ok(page.content.as_bytes().to_vec()),
+            Made::Stream { write, .. } => {
+                let mut bytes = Vec::new();
+                write(&mut bytes)?;
+                Ok(bytes)
+            }
+        }
+    }
+
+    /// Where it goes, relative to the output folder.
+    pub(crate) fn path(&self) -> &str {
+        match self {
+            Made::Page(page) => &page.path,
+            Made::Stream { path, .. } => path,
         }
     }
 }
@@ -266,28 +298,36 @@ impl<'a> Renderer<'a> {
 
     /// Renders every output of `plan` and hands each page to `sink` as soon as it exists, in
     /// parallel, so the whole site never sits in memory: `build` minifies and writes each page
-    /// at once. The pages come back without their content (for the sitemap's and the caller's
-    /// bookkeeping), each with what `sink` returned for it. Summaries (the sitemaps) are
-    /// rendered last, from every page.
+    /// at once, and writes the outputs of the stream stage (the open data, which grows with the
+    /// site) as they are made. The pages come back without their content (for the sitemap's
+    /// and the caller's bookkeeping), each with what `sink` returned for it. Summaries (the
+    /// sitemaps) are rendered last, from every page.
     pub(crate) fn render_streaming<T: Send, E: Send>(
         &self,
         plan: &[Output],
-        sink: impl Fn(&Page) -> Result<T, E> + Sync,
+        sink: impl Fn(Made<'_>) -> Result<T, E> + Sync,
     ) -> Result<Vec<(Page, T)>, StreamError<E>> {
         let emit = |page: Page| -> Result<(Page, T), StreamError<E>> {
-            let kept = sink(&page).map_err(StreamError::Sink)?;
-            Ok((
-                Page {
-                    content: String::new(),
-                    ..page
-                },
-                kept,
-            ))
+            let kept = sink(Made::Page(&page)).map_err(StreamError::Sink)?;
+            Ok((page.without_content(), kept))
         };
         let mut pages: Vec<(Page, T)> = plan
             .par_iter()
-            .filter_map(|output| self.render_page(output))
-            .map(|page| emit(page.map_err(StreamError::Render)?))
+            .filter_map(|output| {
+                if output.kind.stage() == Stage::Stream {
+                    let write = |out: &mut dyn std::io::Write| self.write_stream(output, out);
+                    let made = Made::Stream {
+                        path: &output.path,
+                        write: &write,
+                    };
+                    let kept = sink(made).map_err(StreamError::Sink);
+                    return Some(
+                        kept.map(|kept| (Page::plain(output.path.clone(), String::new()), kept)),
+                    );
+                }
+                self.render_page(output)
+                    .map(|page| emit(page.map_err(StreamError::Render)?))
+            })
             .collect::<Result<_, _>>()?;
         let summaries = self
             .summaries(&pages.iter().map(|(page, _)| page).collect::<Vec<_>>())
@@ -296,6 +336,18 @@ impl<'a> Renderer<'a> {
             pages.push(emit(summary)?);
         }
         Ok(pages)
+    }
+
+    /// Writes an output of the stream stage into `out`.
+    fn write_stream(&self, output: &Output, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        match output.kind {
+            Kind::Data(DataFile::Graph) => self.write_graph_json(out),
+            Kind::Data(DataFile::JsonLd) => self.write_graph_json_ld(out),
+            Kind::Data(DataFile::Figures) => self
+                .write_figures_csv(out)
+                .map_err(|e| std::io::Error::other(e.to_string())),
+            _ => Ok(()),
+        }
     }
 
     /// Renders these outputs, each on its own (in parallel); summaries are left to
@@ -346,21 +398,20 @@ impl<'a> Renderer<'a> {
             Kind::Map { lang } => self.map_page(self.lang(lang), path),
             Kind::Graph { lang } => self.graph_page(self.lang(lang), path),
             Kind::MapOutlines => Ok(Page::plain(path, map::base_svg())),
-            Kind::Data(file) => self.data(file).map(|text| Page::plain(path, text)),
+            Kind::Data(_) => self.streamed(output),
             Kind::Asset(asset) => Ok(Page::plain(path, templates::ASSETS[asset].1.to_string())),
             Kind::Sitemap { .. } | Kind::SearchIndex { .. } | Kind::Static(_) => return None,
         })
     }
 
-    /// A file of open data.
-    fn data(&self, file: DataFile) -> Result<String, Diagnostic> {
-        match file {
-            DataFile::Graph => Ok(self.graph_json()),
-            DataFile::JsonLd => Ok(self.graph_json_ld()),
-            DataFile::Figures => self.figures_csv().map_err(|e| {
-                Diagnostic::new(Code::WriteFailed, format!("data/figures.csv: {e}"), None)
-            }),
-        }
+    /// An output of the stream stage, whole in memory (for `serve` and tests).
+    fn streamed(&self, output: &Output) -> Result<Page, Diagnostic> {
+        let mut content = Vec::new();
+        self.write_stream(output, &mut content).map_err(|e| {
+            Diagnostic::new(Code::WriteFailed, format!("{}: {e}", output.path), None)
+        })?;
+        let content = String::from_utf8_lossy(&content).into_owned();
+        Ok(Page::plain(output.path.clone(), content))
     }
 
     /// The web app manifest: the site's name in its first language, its start page and icon,

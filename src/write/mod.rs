@@ -23,7 +23,7 @@ pub(crate) use manifest::Record;
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::outputs;
-use crate::render::Page;
+use crate::render::{Made, Page};
 
 /// What a build wrote.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -221,6 +221,53 @@ impl Staging {
         self.write_bytes(&page.path, page.content.as_bytes())
     }
 
+    /// Writes what rendering made: a page, or a file written as it is made.
+    pub(crate) fn write_made(&self, made: Made<'_>) -> Result<Record, WriteError> {
+        match made {
+            Made::Page(page) => self.write(page),
+            Made::Stream { path, write } => self.write_stream(path, write),
+        }
+    }
+
+    /// Writes a file as `write` makes it, hashing it on the way, never holding it whole.
+    fn write_stream(
+        &self,
+        rel: &str,
+        write: &dyn Fn(&mut dyn Write) -> io::Result<()>,
+    ) -> Result<Record, WriteError> {
+        let path = self.dir().join(rel);
+        if !self.planned.contains(rel) {
+            return Err(WriteError {
+                action: "write unplanned file",
+                path,
+                source: io::Error::other("not in the build's plan"),
+            });
+        }
+        let file = match fs::File::create(&path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                if let Some(parent) = path.parent() {
+                    io("create", parent, fs::create_dir_all(parent))?;
+                }
+                io("write", &path, fs::File::create(&path))?
+            }
+            file => io("write", &path, file)?,
+        };
+        let mut out = Hashing {
+            inner: io::BufWriter::with_capacity(1 << 16, file),
+            hasher: xxhash_rust::xxh3::Xxh3::new(),
+        };
+        io("write", &path, write(&mut out))?;
+        io("write", &path, out.inner.flush())?;
+        let hash = out.hasher.digest128();
+        let file = io(
+            "write",
+            &path,
+            out.inner.into_inner().map_err(|e| e.into_error()),
+        )?;
+        let meta = io("write", &path, file.metadata())?;
+        Ok(Record::new(hash, &meta))
+    }
+
     fn write_bytes(&self, rel: &str, bytes: &[u8]) -> Result<Record, WriteError> {
         let path = self.dir().join(rel);
         let in_folder = || {
@@ -353,6 +400,24 @@ impl Staging {
             }
             e.into()
         })
+    }
+}
+
+/// A writer that hashes what goes through it (xxh3-128, as [`manifest::hash`]).
+struct Hashing<W> {
+    inner: W,
+    hasher: xxhash_rust::xxh3::Xxh3,
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
     }
 }
 
