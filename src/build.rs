@@ -1,5 +1,6 @@
 //! The pipeline, stage by stage: config → load → annotate → graph → render → write.
 
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use crate::config::Config;
@@ -43,6 +44,7 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
     let mut site = Site::from_config(config, options.drafts, Purpose::Render)?;
     site.graph.forget_relinking();
     stage("load+annotate+link");
+    let cache = output.cache_dir().map(Path::to_path_buf);
     let staging = output.stage(&site.plan)?;
     let write = |made: Made<'_>| staging.write_made(made);
     let emit = |page: Page| -> Result<(Page, Record), Diagnostic> {
@@ -50,7 +52,13 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
         Ok((page.without_content(), record))
     };
     // The search index reads each article's text from its page as it is rendered.
-    let indexes = Collector::new(&site.config, &site.graph, &site.plan, &emit);
+    let indexes = Collector::new(
+        &site.config,
+        &site.graph,
+        &site.plan,
+        &emit,
+        cache.as_deref(),
+    );
     let renderer = site.renderer().with_text_sink(&indexes);
     let rendered = renderer.render_streaming(&site.plan, write);
     let mut pages = rendered.map_err(|e| {

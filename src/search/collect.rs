@@ -6,9 +6,11 @@
 //! keeping the best postings only: pages can come in any order, and the index holds no more
 //! than it publishes.
 
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
+use super::cache::{self, Cache, SegmentWriter};
 use super::doc::{self, DocKind};
 use super::index::{Index, Part};
 use super::{
@@ -24,6 +26,8 @@ use crate::render::{Page, Renderer, TextSink};
 pub(crate) struct Collector<'e, R> {
     langs: Vec<Lang<R>>,
     emit: &'e (dyn Fn(Page) -> Result<R, Diagnostic> + Sync),
+    /// The folder of the cache, where there is one.
+    cache: Option<PathBuf>,
 }
 
 /// One language's index being gathered.
@@ -38,17 +42,25 @@ struct Lang<R> {
     parts: Mutex<Vec<Part>>,
     /// The record files written so far: path, hash of the content, what `emit` returned.
     written: Mutex<Vec<(String, u64, R)>>,
+    /// What the last build found in each page's words.
+    cache: Cache,
+    /// How many segments of the cache its parts have begun.
+    segments: AtomicUsize,
 }
 
 impl<'e, R: Send> Collector<'e, R> {
     /// Gathers the indexes of every output of the index stage in `plan`, handing each file to
     /// `emit` as soon as it exists.
+    /// `cache` is the folder where each build leaves what it found in each page's words for the
+    /// next (none: every page is read).
     pub(crate) fn new(
         config: &Config,
         graph: &Graph,
         plan: &[Output],
         emit: &'e (dyn Fn(Page) -> Result<R, Diagnostic> + Sync),
+        cache: Option<&Path>,
     ) -> Collector<'e, R> {
+        let cache = cache.and_then(cache::folder).map(Path::to_path_buf);
         let langs = plan
             .iter()
             .filter_map(|output| match output.kind {
@@ -74,10 +86,23 @@ impl<'e, R: Send> Collector<'e, R> {
                     numbers,
                     parts: Mutex::new(Vec::new()),
                     written: Mutex::new(Vec::new()),
+                    cache: cache.as_deref().map_or_else(Cache::default, |dir| {
+                        Cache::open(dir, &config.languages[lang])
+                    }),
+                    segments: AtomicUsize::new(0),
                 }
             })
             .collect();
-        Collector { langs, emit }
+        Collector { langs, emit, cache }
+    }
+
+    /// A part for one of a language's threads, writing a segment of the cache.
+    fn part(&self, lang: &Lang<R>) -> Part {
+        let writer = self.cache.as_deref().and_then(|dir| {
+            let n = lang.segments.fetch_add(1, Ordering::Relaxed);
+            SegmentWriter::create(dir.join(format!("search-{}-{n}.cache", lang.code))).ok()
+        });
+        Part::writing(&lang.code, writer)
     }
 
     fn write(&self, lang: &Lang<R>, (path, text): File) -> Result<(), Diagnostic> {
@@ -96,12 +121,19 @@ impl<'e, R: Send> Collector<'e, R> {
             let pages = Pages {
                 articles: &|n| !lang.gathered[n].load(Ordering::Relaxed),
                 pool: &lang.parts,
-                work: &|| Part::new(code),
-                each: &|part: &mut Part, kind, n, doc: &doc::Doc| part.add(kind, n, doc),
+                work: &|| self.part(lang),
+                each: &|part: &mut Part, kind, n, doc: &doc::Doc| {
+                    part.add(kind, n, doc, Some(&lang.cache))
+                },
                 file: &|file| self.write(lang, file),
             };
             analyse_all(r, lang.lang, &lang.numbering, &pages, |_, _, ()| {})?;
-            let parts = std::mem::take(&mut *lock(&lang.parts));
+            let mut parts = std::mem::take(&mut *lock(&lang.parts));
+            if let Some(dir) = &self.cache {
+                let finished: Option<Vec<_>> = parts.iter_mut().map(Part::finish_cache).collect();
+                // A segment that failed leaves the cache out: the next build reads every page.
+                let _ = cache::replace(dir, code, finished.unwrap_or_default());
+            }
             let index = Index::merge(parts);
             let shards = shards(&index);
             let written = std::mem::take(&mut *lock(&lang.written));
@@ -136,8 +168,8 @@ impl<R: Send> TextSink for Collector<'_, R> {
         }
         let code = lang.code.as_str();
         let with = |doc: &doc::Doc| {
-            let mut part = Pooled::take(&lang.parts, || Part::new(code));
-            part.add(DocKind::Article, n, doc);
+            let mut part = Pooled::take(&lang.parts, || self.part(lang));
+            part.add(DocKind::Article, n, doc, Some(&lang.cache));
         };
         let ((), record) = page(
             r,

@@ -152,14 +152,16 @@ pub(crate) fn article<'a>(
     }
     // The names its entities go by in its language: an article is found by a name even where
     // its text says "the NGO" or "the jihadists".
-    let mut mentioned: Vec<&str> = version
+    let mut mentioned = String::new();
+    for name in version
         .mention_counts
         .iter()
         .filter_map(|(id, _)| graph.entity(id))
         .flat_map(|entity| names_in(entity, lang))
-        .collect();
-    mentioned.sort_unstable();
-    mentioned.dedup();
+    {
+        mentioned.push_str(name);
+        mentioned.push('\n');
+    }
     let lede = front.summary.as_deref();
     let record = record(
         "article",
@@ -172,7 +174,7 @@ pub(crate) fn article<'a>(
         fields: vec![
             (Field::Title, Cow::Borrowed(front.title.as_str())),
             (Field::Summary, Cow::Owned(summary)),
-            (Field::Mentioned, Cow::Owned(mentioned.join("\n"))),
+            (Field::Mentioned, Cow::Owned(mentioned)),
             (Field::Body, Cow::Borrowed(text)),
         ],
         names: Vec::new(),

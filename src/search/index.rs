@@ -10,6 +10,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use super::cache::{self, Cache, Entry, SegmentWriter};
 use super::doc::{Doc, DocKind};
 use super::score::{self, Analysed, HEADLINE_SCORE, Numbered, Scratch};
 use super::tokens::{Analyzer, Hasher, hasher};
@@ -265,6 +266,10 @@ pub(crate) struct Part {
     /// By group number.
     groups: Vec<Group>,
     names: Vec<(String, u32)>,
+    /// Where it writes what it finds for the next build, if anywhere.
+    writer: Option<SegmentWriter>,
+    /// For each segment of the cache met, its numbers' numbers here (`u32::MAX`: not yet).
+    translated: HashMap<usize, (Vec<u32>, Vec<u32>)>,
 }
 
 impl Part {
@@ -275,18 +280,40 @@ impl Part {
             numbered: Numbered::default(),
             groups: Vec::new(),
             names: Vec::new(),
+            writer: None,
+            translated: HashMap::new(),
         }
     }
 
-    /// Adds a page, in any order: the best postings do not depend on it.
-    pub(crate) fn add(&mut self, kind: DocKind, page: u32, doc: &Doc) {
-        score::analyse_numbered(
-            doc,
-            &mut self.analyzer,
-            &mut self.scratch,
-            &mut self.numbered,
-            false,
-        );
+    /// A part that writes what it finds into a segment of the cache.
+    pub(crate) fn writing(lang: &str, writer: Option<SegmentWriter>) -> Part {
+        Part {
+            writer,
+            ..Part::new(lang)
+        }
+    }
+
+    /// Adds a page, in any order: the best postings do not depend on it. A page the cache
+    /// knows (by its fields) is not read word by word again.
+    pub(crate) fn add(&mut self, kind: DocKind, page: u32, doc: &Doc, cache: Option<&Cache>) {
+        let keyed = cache.is_some() || self.writer.is_some();
+        let key = if keyed { cache::key(doc) } else { 0 };
+        match cache.and_then(|c| c.get(key)) {
+            Some(entry) => self.translate(&entry),
+            None => score::analyse_numbered(
+                doc,
+                &mut self.analyzer,
+                &mut self.scratch,
+                &mut self.numbered,
+                self.writer.is_some(),
+            ),
+        }
+        if let Some(writer) = &mut self.writer
+            && writer.entry(key, &self.numbered).is_err()
+        {
+            // No cache for the next build rather than a wrong one.
+            self.writer = None;
+        }
         if self.groups.len() < self.analyzer.groups() {
             self.groups
                 .resize_with(self.analyzer.groups(), Group::default);
@@ -299,6 +326,45 @@ impl Part {
                 self.names.push((name, page));
             }
         }
+    }
+
+    /// A cached page's groups and terms, by this part's numbers.
+    fn translate(&mut self, entry: &Entry) {
+        let (terms, groups) = self.translated.entry(entry.segment).or_default();
+        terms.resize(entry.table.terms.len(), u32::MAX);
+        groups.resize(entry.table.groups.len(), u32::MAX);
+        self.numbered.groups.clear();
+        self.numbered.terms.clear();
+        for &term in &entry.numbered.terms {
+            let Some((text, group)) = entry.table.terms.get(term as usize) else {
+                continue;
+            };
+            let Some(stem) = entry.table.groups.get(*group as usize) else {
+                continue;
+            };
+            if terms[term as usize] == u32::MAX {
+                let number = self.analyzer.intern(text, stem);
+                terms[term as usize] = number;
+                groups[*group as usize] = self.analyzer.term(number).1;
+            }
+            self.numbered.terms.push(terms[term as usize]);
+        }
+        for &(group, score) in &entry.numbered.groups {
+            if let Some(&number) = groups.get(group as usize).filter(|n| **n != u32::MAX) {
+                self.numbered.groups.push((number, score));
+            }
+        }
+    }
+
+    /// Finishes its segment of the cache: where it was written and where it goes.
+    pub(crate) fn finish_cache(&mut self) -> Option<(std::path::PathBuf, std::path::PathBuf)> {
+        let writer = self.writer.take()?;
+        let terms = (0..self.analyzer.terms() as u32).map(|n| {
+            let (term, group) = self.analyzer.term(n);
+            (Arc::clone(&term.text), *group)
+        });
+        let groups = (0..self.analyzer.groups() as u32).map(|n| Arc::clone(self.analyzer.group(n)));
+        writer.finish(terms, groups).ok()
     }
 }
 
@@ -383,9 +449,9 @@ mod tests {
         let mut complete = Index::complete();
         let (mut analyzer, mut scratch) = (Analyzer::new("fr"), Scratch::default());
         for (page, text) in texts.iter().enumerate() {
-            one.add(DocKind::Article, page as u32, &doc(text));
+            one.add(DocKind::Article, page as u32, &doc(text), None);
             let part = if page % 2 == 0 { &mut a } else { &mut b };
-            part.add(DocKind::Article, page as u32, &doc(text));
+            part.add(DocKind::Article, page as u32, &doc(text), None);
             let analysed = score::analyse(&doc(text), &mut analyzer, &mut scratch);
             complete.append(DocKind::Article, page as u32, &analysed);
         }
@@ -396,6 +462,45 @@ mod tests {
         assert_eq!(merged.groups, complete.groups);
         assert_eq!(merged.words, complete.words);
         assert_eq!(merged.groups["alep"].articles.pages.len(), 3);
+    }
+
+    #[test]
+    fn a_page_the_cache_knows_is_not_read_again() {
+        use std::borrow::Cow;
+        let dir = tempfile::tempdir().unwrap();
+        let doc = |text: &'static str| Doc {
+            fields: vec![
+                (crate::search::doc::Field::Title, Cow::Borrowed("Alep")),
+                (crate::search::doc::Field::Body, Cow::Borrowed(text)),
+            ],
+            names: vec![],
+            record: String::new(),
+        };
+        let texts = [
+            "Alep et Idleb, l'offensive",
+            "les combats à Alep",
+            "Idleb, Hama",
+        ];
+        let writer = SegmentWriter::create(dir.path().join("search-fr-0.cache")).unwrap();
+        let mut first = Part::writing("fr", Some(writer));
+        for (page, text) in texts.iter().enumerate() {
+            first.add(DocKind::Article, page as u32, &doc(text), None);
+        }
+        let finished = first.finish_cache().unwrap();
+        cache::replace(dir.path(), "fr", vec![finished]).unwrap();
+        let cache = Cache::open(dir.path(), "fr");
+        // The second build's part reads no word of the pages the cache knows...
+        let mut second = Part::new("fr");
+        for (page, text) in texts.iter().enumerate() {
+            second.add(DocKind::Article, page as u32, &doc(text), Some(&cache));
+        }
+        assert_eq!(second.analyzer.words_read(), 0);
+        // ...and ends with the same index; a changed page is read.
+        let (a, b) = (Index::merge(vec![first]), Index::merge(vec![second]));
+        assert_eq!((&a.groups, &a.words), (&b.groups, &b.words));
+        let mut third = Part::new("fr");
+        third.add(DocKind::Article, 0, &doc("une autre dépêche"), Some(&cache));
+        assert!(third.analyzer.words_read() > 0);
     }
 
     #[test]

@@ -19,6 +19,7 @@
 //! shards are cut where the dictionary's content says: an edit rewrites the files of the
 //! words it touches, and `serve`'s index after an edit is byte for byte a build's.
 
+mod cache;
 mod collect;
 mod doc;
 mod encode;
@@ -349,7 +350,7 @@ mod tests {
                 names: vec![],
                 record: String::new(),
             };
-            part.add(DocKind::Article, n as u32, &doc);
+            part.add(DocKind::Article, n as u32, &doc, None);
         }
         let index = Index::merge(vec![part]);
         let numbering = Numbering {

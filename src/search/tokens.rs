@@ -299,6 +299,33 @@ impl Analyzer {
         &self.tokens
     }
 
+    /// Numbers a term found before (by this analyser or another, with this group): the
+    /// number it has here.
+    pub(crate) fn intern(&mut self, text: &Arc<str>, group: &Arc<str>) -> u32 {
+        if let Some(&number) = self.numbers.get(text) {
+            return number;
+        }
+        let next = self.groups.len() as u32;
+        let group_number = *self.group_numbers.entry(Arc::clone(group)).or_insert(next);
+        if group_number == next {
+            self.groups.push(Arc::clone(group));
+        }
+        let number = self.terms.len() as u32;
+        self.numbers.insert(Arc::clone(text), number);
+        let term = Term {
+            text: Arc::clone(text),
+            group: Arc::clone(&self.groups[group_number as usize]),
+        };
+        self.terms.push((term, group_number));
+        number
+    }
+
+    /// How many different words (as written) it has read.
+    #[cfg(test)]
+    pub(crate) fn words_read(&self) -> usize {
+        self.seen.len()
+    }
+
     /// A term by number, with its group's number.
     pub(crate) fn term(&self, number: u32) -> &(Term, u32) {
         &self.terms[number as usize]

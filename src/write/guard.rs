@@ -21,6 +21,9 @@ pub(crate) struct Layout {
     pub old: PathBuf,
     /// Where depeche 0.1 kept the manifest of both folders, beside the output.
     pub legacy_manifest: PathBuf,
+    /// What a build keeps for the next (the search index's analysis of each page): never
+    /// published, and safe to delete.
+    pub cache: PathBuf,
 }
 
 impl Layout {
@@ -34,6 +37,7 @@ impl Layout {
             staging: parent.join(format!(".{name}.depeche-staging")),
             old: parent.join(format!(".{name}.depeche-old")),
             legacy_manifest: parent.join(format!(".{name}.depeche-manifest")),
+            cache: parent.join(format!(".{name}.depeche-cache")),
             out,
         }
     }

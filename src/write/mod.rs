@@ -117,6 +117,13 @@ impl Output {
         Ok(output)
     }
 
+    /// The folder beside the output where a build keeps what the next can reuse, for a build
+    /// that replaces an earlier one: a site built once is built again, while a first build (a
+    /// CI runner's, which keeps nothing) would spend time on a cache no build reads.
+    pub(crate) fn cache_dir(&self) -> Option<&Path> {
+        (self.out.is_some() || self.old.is_some()).then_some(self.layout.cache.as_path())
+    }
+
     /// Opens the staging folder and records there, before anything is written, every file the
     /// build is about to write (`plan`).
     pub(crate) fn stage(mut self, plan: &[outputs::Output]) -> Result<Staging, Diagnostic> {

@@ -296,3 +296,37 @@ fn serve_rewrites_only_the_files_an_edit_touches_and_ends_with_a_builds_index() 
     assert_eq!(after, index_files(&site, "en"));
     assert!(after[record].contains("says a monitor"));
 }
+
+#[test]
+fn a_build_after_an_edit_reuses_what_the_last_one_found_and_writes_the_same_index() {
+    let site = with_articles(40);
+    site.build_ok(&[]);
+    // A first build keeps no cache (a CI runner would throw it away); the next one does,
+    // beside the output, never in it.
+    assert!(!site.path(".public.depeche-cache").exists());
+    site.build_ok(&[]);
+    assert!(site.path(".public.depeche-cache").is_dir());
+    assert!(
+        !published(&site.path("public"))
+            .keys()
+            .any(|p| p.contains("cache"))
+    );
+    site.edit(
+        "content/articles/alep-offensive-hts.en.md",
+        "had brought a precarious calm",
+        "had brought a precarious and zanzibarian calm",
+    );
+    site.build_ok(&[]);
+    let warm = (index_files(&site, "fr"), index_files(&site, "en"));
+    assert!(warm.1.values().any(|text| text.contains("zanzibarian")));
+    // A build with no cache (a new output folder) writes the same files.
+    site.build_ok(&["--output", "cold"]);
+    let cold = |lang: &str| -> BTreeMap<String, String> {
+        published(&site.path("cold"))
+            .into_iter()
+            .filter(|(p, _)| p.starts_with(&format!("{lang}/search/index/")))
+            .map(|(p, b)| (p, String::from_utf8(b).unwrap()))
+            .collect()
+    };
+    assert_eq!(warm, (cold("fr"), cold("en")));
+}

@@ -1,0 +1,345 @@
+//! What the last build found in each page's words, kept beside the output folder, so that a
+//! page whose searchable text did not change is not read word by word again.
+//!
+//! Each thread of a build writes a segment of its own as it analyses pages: every page's
+//! groups (with their scores) and terms by the thread's numbers, keyed by a hash of the
+//! page's fields, then the table of those numbers' words. The next build reads the tables and
+//! where each page's entry is, and reads an entry only when it meets its page again. A cache
+//! that cannot be read is no cache: the pages are analysed as if it were not there.
+
+use std::collections::HashMap;
+use std::fs::{self, File};
+use std::io::{self, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::doc::Doc;
+use super::score::Numbered;
+
+/// The first line of a segment: changes with anything that changes what a page's words are
+/// analysed into (the tokeniser, the stemmers, the scores), since depeche's version does.
+const MAGIC: &[u8] = concat!("depeche-search-cache 2 ", env!("CARGO_PKG_VERSION"), "\n").as_bytes();
+const END: &[u8; 4] = b"END!";
+
+/// The key of a page's entry: a hash of its fields, which are all its words are made of.
+pub(crate) fn key(doc: &Doc) -> u128 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    for (field, text) in &doc.fields {
+        hasher.update(&[*field as u8]);
+        hasher.update(&(text.len() as u64).to_le_bytes());
+        hasher.update(text.as_bytes());
+    }
+    hasher.digest128()
+}
+
+/// A segment's words: its terms (with their group's number) and its groups, by number.
+pub(crate) struct Table {
+    pub terms: Vec<(Arc<str>, u32)>,
+    pub groups: Vec<Arc<str>>,
+}
+
+struct Segment {
+    file: File,
+    table: Arc<Table>,
+}
+
+/// The last build's segments for one language.
+#[derive(Default)]
+pub(crate) struct Cache {
+    segments: Vec<Segment>,
+    /// Each page's entry: its segment and where it starts.
+    entries: HashMap<u128, (usize, u64)>,
+}
+
+/// A page's entry, read back: its groups and terms by its segment's numbers.
+pub(crate) struct Entry {
+    pub numbered: Numbered,
+    pub table: Arc<Table>,
+    /// Which segment it is from (numbers differ from segment to segment).
+    pub segment: usize,
+}
+
+/// The files of a language's segments in `dir`.
+fn segments(dir: &Path, lang: &str) -> Vec<PathBuf> {
+    let prefix = format!("search-{lang}-");
+    let mut found: Vec<PathBuf> = fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".cache"))
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+impl Cache {
+    /// The segments a build of `lang` left in `dir`; none where they cannot be read.
+    pub(crate) fn open(dir: &Path, lang: &str) -> Cache {
+        let mut cache = Cache::default();
+        for path in segments(dir, lang) {
+            if let Ok((segment, entries)) = read_segment(&path) {
+                let at = cache.segments.len();
+                cache.segments.push(segment);
+                for (key, offset) in entries {
+                    cache.entries.insert(key, (at, offset));
+                }
+            }
+        }
+        cache
+    }
+
+    /// The entry of the page whose fields hash to `key`.
+    pub(crate) fn get(&self, key: u128) -> Option<Entry> {
+        let &(at, offset) = self.entries.get(&key)?;
+        let segment = &self.segments[at];
+        let numbered = read_entry(&segment.file, offset).ok()?;
+        Some(Entry {
+            numbered,
+            table: Arc::clone(&segment.table),
+            segment: at,
+        })
+    }
+}
+
+fn read_u32(bytes: &[u8], at: &mut usize) -> io::Result<u32> {
+    let slice = bytes
+        .get(*at..*at + 4)
+        .ok_or_else(|| io::Error::other("truncated"))?;
+    *at += 4;
+    Ok(u32::from_le_bytes(
+        slice.try_into().map_err(io::Error::other)?,
+    ))
+}
+
+fn read_str(bytes: &[u8], at: &mut usize) -> io::Result<Arc<str>> {
+    let len = bytes
+        .get(*at..*at + 2)
+        .map(|b| u16::from_le_bytes([b[0], b[1]]) as usize)
+        .ok_or_else(|| io::Error::other("truncated"))?;
+    *at += 2;
+    let text = bytes
+        .get(*at..*at + len)
+        .ok_or_else(|| io::Error::other("truncated"))?;
+    *at += len;
+    Ok(Arc::from(
+        std::str::from_utf8(text).map_err(io::Error::other)?,
+    ))
+}
+
+/// A segment: its table, and each entry's key and offset.
+fn read_segment(path: &Path) -> io::Result<(Segment, Vec<(u128, u64)>)> {
+    let mut file = File::open(path)?;
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)?;
+    let footer = bytes
+        .len()
+        .checked_sub(12)
+        .filter(|&f| bytes.starts_with(MAGIC) && &bytes[f + 8..] == END)
+        .ok_or_else(|| io::Error::other("not a segment"))?;
+    let table_at = u64::from_le_bytes(
+        bytes[footer..footer + 8]
+            .try_into()
+            .map_err(io::Error::other)?,
+    ) as usize;
+    let mut at = table_at;
+    let terms = read_u32(&bytes, &mut at)?;
+    let mut table = Table {
+        terms: Vec::with_capacity(terms as usize),
+        groups: Vec::new(),
+    };
+    for _ in 0..terms {
+        let text = read_str(&bytes, &mut at)?;
+        table.terms.push((text, read_u32(&bytes, &mut at)?));
+    }
+    for _ in 0..read_u32(&bytes, &mut at)? {
+        table.groups.push(read_str(&bytes, &mut at)?);
+    }
+    let mut entries = Vec::new();
+    let mut at = MAGIC.len();
+    while at < table_at {
+        let key = bytes
+            .get(at..at + 16)
+            .ok_or_else(|| io::Error::other("truncated"))?;
+        entries.push((
+            u128::from_le_bytes(key.try_into().map_err(io::Error::other)?),
+            at as u64,
+        ));
+        at += 16;
+        let len = read_u32(&bytes, &mut at)? as usize;
+        at += len;
+    }
+    let table = Arc::new(table);
+    Ok((Segment { file, table }, entries))
+}
+
+fn read_entry(file: &File, offset: u64) -> io::Result<Numbered> {
+    use std::os::unix::fs::FileExt;
+    let mut head = [0u8; 20];
+    file.read_exact_at(&mut head, offset)?;
+    let len = u32::from_le_bytes([head[16], head[17], head[18], head[19]]) as usize;
+    let mut body = vec![0u8; len];
+    file.read_exact_at(&mut body, offset + 20)?;
+    let mut at = 0;
+    let mut numbered = Numbered::default();
+    let mut last = 0;
+    for _ in 0..read_leb128(&body, &mut at)? {
+        last += read_leb128(&body, &mut at)?;
+        let score = *body.get(at).ok_or_else(|| io::Error::other("truncated"))?;
+        at += 1;
+        numbered.groups.push((last, score));
+    }
+    let mut last = 0;
+    for _ in 0..read_leb128(&body, &mut at)? {
+        last += read_leb128(&body, &mut at)?;
+        numbered.terms.push(last);
+    }
+    Ok(numbered)
+}
+
+fn leb128(out: &mut Vec<u8>, mut n: u32) {
+    loop {
+        let byte = (n & 0x7f) as u8;
+        n >>= 7;
+        if n == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+fn read_leb128(bytes: &[u8], at: &mut usize) -> io::Result<u32> {
+    let mut n = 0u32;
+    for shift in (0..35).step_by(7) {
+        let byte = *bytes
+            .get(*at)
+            .ok_or_else(|| io::Error::other("truncated"))?;
+        *at += 1;
+        n |= u32::from(byte & 0x7f).checked_shl(shift).unwrap_or(0);
+        if byte < 0x80 {
+            return Ok(n);
+        }
+    }
+    Err(io::Error::other("overlong number"))
+}
+
+/// A segment being written by one thread: entries as pages are analysed, then its table.
+pub(crate) struct SegmentWriter {
+    out: BufWriter<File>,
+    written: u64,
+    path: PathBuf,
+    body: Vec<u8>,
+}
+
+impl SegmentWriter {
+    /// A new segment at `path` (renamed into place by [`SegmentWriter::finish`]).
+    pub(crate) fn create(path: PathBuf) -> io::Result<SegmentWriter> {
+        let mut out = BufWriter::with_capacity(1 << 16, File::create(temporary(&path))?);
+        out.write_all(MAGIC)?;
+        Ok(SegmentWriter {
+            out,
+            written: MAGIC.len() as u64,
+            path,
+            body: Vec::new(),
+        })
+    }
+
+    /// A page's entry, by the writing thread's numbers: its key, its length, then its groups
+    /// and terms, each list sorted and written as gaps in LEB128.
+    pub(crate) fn entry(&mut self, key: u128, numbered: &Numbered) -> io::Result<()> {
+        let body = &mut self.body;
+        body.clear();
+        let mut groups = numbered.groups.clone();
+        groups.sort_unstable();
+        leb128(body, groups.len() as u32);
+        let mut last = 0;
+        for (group, score) in groups {
+            leb128(body, group - last);
+            body.push(score);
+            last = group;
+        }
+        let mut terms = numbered.terms.clone();
+        terms.sort_unstable();
+        leb128(body, terms.len() as u32);
+        let mut last = 0;
+        for term in terms {
+            leb128(body, term - last);
+            last = term;
+        }
+        self.out.write_all(&key.to_le_bytes())?;
+        self.out.write_all(&(body.len() as u32).to_le_bytes())?;
+        self.out.write_all(body)?;
+        self.written += 20 + body.len() as u64;
+        Ok(())
+    }
+
+    /// Writes the table of the thread's numbers and leaves the segment ready to be put in
+    /// place; returns where it is and where it goes.
+    pub(crate) fn finish(
+        mut self,
+        terms: impl ExactSizeIterator<Item = (Arc<str>, u32)>,
+        groups: impl ExactSizeIterator<Item = Arc<str>>,
+    ) -> io::Result<(PathBuf, PathBuf)> {
+        let table = self.written;
+        self.out.write_all(&(terms.len() as u32).to_le_bytes())?;
+        for (text, group) in terms {
+            write_str(&mut self.out, &text)?;
+            self.out.write_all(&group.to_le_bytes())?;
+        }
+        self.out.write_all(&(groups.len() as u32).to_le_bytes())?;
+        for text in groups {
+            write_str(&mut self.out, &text)?;
+        }
+        self.out.write_all(&table.to_le_bytes())?;
+        self.out.write_all(END)?;
+        self.out.flush()?;
+        Ok((temporary(&self.path), self.path))
+    }
+}
+
+fn write_str(out: &mut impl Write, text: &str) -> io::Result<()> {
+    // Terms are at most 48 bytes (`tokens::MAX_TERM_BYTES`), stems shorter.
+    let bytes = &text.as_bytes()[..text.len().min(u16::MAX as usize)];
+    out.write_all(&(bytes.len() as u16).to_le_bytes())?;
+    out.write_all(bytes)
+}
+
+fn temporary(path: &Path) -> PathBuf {
+    path.with_extension("cache.tmp")
+}
+
+/// Puts a build's finished segments of `lang` in place of the last build's, and removes any
+/// left by a build that did not finish.
+pub(crate) fn replace(dir: &Path, lang: &str, finished: Vec<(PathBuf, PathBuf)>) -> io::Result<()> {
+    for old in segments(dir, lang) {
+        fs::remove_file(old)?;
+    }
+    for (from, to) in finished {
+        fs::rename(from, to)?;
+    }
+    let prefix = format!("search-{lang}-");
+    for entry in fs::read_dir(dir)?.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(&prefix) && name.ends_with(".cache.tmp") {
+            fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(())
+}
+
+/// The folder the cache is kept in, made if missing; `None` where it cannot be (the cache is
+/// then left out) or where it is not a plain folder.
+pub(crate) fn folder(dir: &Path) -> Option<&Path> {
+    match fs::symlink_metadata(dir) {
+        Ok(meta) if meta.is_dir() => Some(dir),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => fs::create_dir(dir).ok().map(|()| dir),
+        _ => None,
+    }
+}
