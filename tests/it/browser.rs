@@ -335,6 +335,66 @@ async fn type_query(client: &Client, query: &str) -> Vec<(String, String, Vec<St
     }
 }
 
+/// Every judged query of `benches/search/queries/<name>.tsv` finds its page among the first
+/// ten results, as a reader types it (prefixes) or submits it: the words search.js folds in the
+/// browser are the words the index holds.
+async fn judged_queries_find_their_pages(session: &Session, name: &str) {
+    let path = repo().join(format!("benches/search/queries/{name}.tsv"));
+    let queries = std::fs::read_to_string(path).unwrap();
+    let mut missed = Vec::new();
+    let mut current = String::new();
+    for line in queries
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+    {
+        let [lang, kind, query, wanted] = line.split('\t').collect::<Vec<_>>()[..] else {
+            panic!("{name}: {line}");
+        };
+        if current != lang {
+            session
+                .client
+                .goto(&format!("{}{lang}/search/", session.base))
+                .await
+                .unwrap();
+            current = lang.to_string();
+        }
+        let script = format!(
+            "return window.depecheSearch({}, {{typing: {}}}).then(r => r.results.map(x => x.u))",
+            serde_json::to_string(query).unwrap(),
+            kind == "prefix"
+        );
+        let found: Vec<String> =
+            serde_json::from_value(js(&session.client, &script).await).unwrap();
+        let base_path = session
+            .base
+            .trim_start_matches("http://")
+            .split_once('/')
+            .map(|(_, path)| path)
+            .unwrap_or("");
+        if !found
+            .iter()
+            .any(|u| u.trim_start_matches('/').strip_prefix(base_path) == Some(wanted))
+        {
+            missed.push(format!("{lang} {query:?} → {wanted}: {found:?}"));
+        }
+    }
+    assert!(missed.is_empty(), "{name}: {missed:#?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_judged_query_finds_its_page_in_chromium() {
+    let Some(session) = Session::shipped().await else {
+        return;
+    };
+    judged_queries_find_their_pages(&session, "shipped").await;
+    session.client.clone().close().await.unwrap();
+    let Some(session) = Session::open(TestSite::fixture("trilingual"), "/veille/").await else {
+        return;
+    };
+    judged_queries_find_their_pages(&session, "trilingual").await;
+    session.client.clone().close().await.unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn search_finds_the_words_of_the_last_paragraph_as_the_reader_types_and_marks_them() {
     let Some(session) = Session::shipped().await else {
