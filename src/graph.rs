@@ -493,7 +493,7 @@ fn check_relations(
     problems: &mut Vec<Diagnostic>,
 ) {
     for e in entities {
-        for rel in &e.relations {
+        for (i, rel) in e.relations.iter().enumerate() {
             if index.contains_key(&rel.target) {
                 continue;
             }
@@ -503,7 +503,7 @@ fn check_relations(
                     "relation `{}` points to unknown entity `{}`",
                     rel.kind, rel.target
                 ),
-                e.locate_value("target", &rel.target),
+                e.locate(&format!("relations[{i}].target")),
             );
             problems.push(
                 match did_you_mean(&rel.target, entities.iter().map(|x| x.id.as_str())) {

@@ -15,7 +15,7 @@ use crate::annotate::Annotator;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::graph::{Document, Graph};
-use crate::load;
+use crate::load::{self, references};
 use crate::outputs::{self, Output, Source, Stage};
 use crate::render::{Made, Page, StreamError, Theme};
 use crate::search::Live;
@@ -606,6 +606,9 @@ struct Footprint {
     /// Per language: how many articles its listing shows, and where the edited ones sit.
     listings: BTreeMap<String, (usize, Vec<usize>)>,
     entities: BTreeMap<String, Option<Shape>>,
+    /// Entities the edited articles name in their fields (a figure's source, an event's
+    /// participants): their pages show those figures and events.
+    named: BTreeSet<String>,
 }
 
 impl Footprint {
@@ -618,6 +621,18 @@ impl Footprint {
         let mut langs: BTreeSet<&str> = fresh.iter().map(|d| d.lang.as_str()).collect();
         let edited: Vec<&crate::graph::Article> =
             keys.iter().filter_map(|k| graph.article(k)).collect();
+        let mut named = BTreeSet::new();
+        for doc in fresh.iter().map(|d| &**d).chain(
+            edited
+                .iter()
+                .flat_map(|a| a.versions.values().map(|v| &*v.doc)),
+        ) {
+            named.extend(
+                references::of_article(&doc.front)
+                    .into_iter()
+                    .map(|(_, name, _)| name.to_string()),
+            );
+        }
         for version in edited.iter().flat_map(|a| a.versions.values()) {
             langs.insert(&version.lang);
             ids.extend(version.mentions.iter().map(|m| &*m.entity));
@@ -651,6 +666,7 @@ impl Footprint {
             keys: keys.clone(),
             listings,
             entities,
+            named,
         }
     }
 
@@ -681,6 +697,9 @@ impl Footprint {
                 _ => None,
             };
             selection.entities.insert(id.clone(), pages);
+        }
+        for id in self.named.iter().chain(&after.named) {
+            selection.entities.insert(id.clone(), None);
         }
         selection
     }

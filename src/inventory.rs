@@ -1,11 +1,11 @@
 //! What the site holds, for editors: every entity with its type, names and how often the
 //! published articles mention it (`depeche entities`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
-use crate::load::EntityKind;
+use crate::load::{EntityKind, references};
 use crate::site::Site;
 
 /// One entity, as `depeche entities` lists it.
@@ -22,20 +22,37 @@ pub struct EntityRow {
     pub mentions: BTreeMap<String, usize>,
     /// Published articles that mention it, per language.
     pub articles: BTreeMap<String, usize>,
+    /// Fields of other files that name it (sources, relations, events, facts): an entity
+    /// nothing mentions is still used when one of them names it.
+    pub named_by: usize,
     /// The file that defines it.
     pub file: String,
 }
 
 impl EntityRow {
-    /// Whether no published article mentions it.
+    /// Whether no published article mentions it and no file names it: what can be deleted
+    /// without breaking the site.
     pub fn unused(&self) -> bool {
-        self.mentions.values().all(|&n| n == 0)
+        self.mentions.values().all(|&n| n == 0) && self.named_by == 0
     }
 }
 
 /// Every entity of the site, by id.
 pub fn entities(site: &Site) -> Vec<EntityRow> {
     let graph = &site.graph;
+    let mut named: HashMap<&str, usize> = HashMap::new();
+    let fronts = graph
+        .articles
+        .iter()
+        .flat_map(|a| a.versions.values())
+        .flat_map(|v| references::of_article(&v.front));
+    let files = graph
+        .entities
+        .iter()
+        .flat_map(|e| references::of_entity(&e.source));
+    for (_, name, _) in fronts.chain(files) {
+        *named.entry(name).or_default() += 1;
+    }
     graph
         .entities
         .iter()
@@ -58,6 +75,7 @@ pub fn entities(site: &Site) -> Vec<EntityRow> {
                 name: entity.source.name.clone(),
                 mentions,
                 articles,
+                named_by: named.get(entity.id()).copied().unwrap_or_default(),
                 file: entity.source.src.path.display().to_string(),
             }
         })

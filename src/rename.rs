@@ -9,6 +9,7 @@ use crate::annotate;
 use crate::check::apply::FileChange;
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic, Location, Replacement};
+use crate::load::references::{self, Names};
 use crate::load::{check_id, front_matter};
 use crate::source::{self, SourceText};
 
@@ -72,8 +73,10 @@ pub fn plan(config: &Config, old: &str, new: &str) -> Result<Rename, Diagnostic>
         let text = &stored[bom.len()..];
         let spans = if extension(&path) == "md" {
             markdown_spans(&rel, text, old)
+        } else if rel.starts_with("content/entities") {
+            field_spans(references::ENTITY, text, 0, text.len(), old)
         } else {
-            relation_spans(text, old)
+            Vec::new()
         };
         if spans.is_empty() {
             continue;
@@ -173,16 +176,25 @@ fn extension(path: &Path) -> &str {
         .unwrap_or_default()
 }
 
-/// The ids in annotations of a Markdown file: articles' bodies after their front matter,
-/// entity prose whole.
+/// The ids in a Markdown file: an article's front matter fields, and the annotations of its
+/// body or of an entity's prose.
 fn markdown_spans(rel: &Path, text: &str, old: &str) -> Vec<(usize, usize)> {
     let src = SourceText::new(rel, text.to_string());
-    let body_start = if rel.starts_with("content/articles") {
-        front_matter::split(&src).map_or(0, |s| s.body_start)
-    } else {
-        0
-    };
-    let mut spans = annotate::id_spans(text, body_start, old);
+    let mut spans = Vec::new();
+    let mut body_start = 0;
+    if rel.starts_with("content/articles")
+        && let Ok(split) = front_matter::split(&src)
+    {
+        body_start = split.body_start;
+        spans = field_spans(
+            references::ARTICLE,
+            text,
+            split.yaml_start,
+            split.yaml_end,
+            old,
+        );
+    }
+    spans.extend(annotate::id_spans(text, body_start, old));
     let in_entities = rel.starts_with("content/entities");
     spans.extend(annotate::entity_file_spans(
         text,
@@ -193,26 +205,19 @@ fn markdown_spans(rel: &Path, text: &str, old: &str) -> Vec<(usize, usize)> {
     spans
 }
 
-/// The ids in relation targets of an entity file (`target: old`, quoted or in `{…}`).
-fn relation_spans(text: &str, old: &str) -> Vec<(usize, usize)> {
-    let mut spans = Vec::new();
-    let mut from = 0;
-    while let Some(at) = text[from..].find("target:") {
-        let value = from + at + "target:".len();
-        let rest = &text[value..];
-        let skip = rest.len() - rest.trim_start_matches([' ', '\t', '"', '\'']).len();
-        let start = value + skip;
-        let end = start + old.len();
-        let boundary = text[end.min(text.len())..]
-            .chars()
-            .next()
-            .is_none_or(|c| !(c.is_alphanumeric() || c == '-' || c == '_'));
-        if text[start..].starts_with(old) && boundary {
-            spans.push((start, end));
-        }
-        from = value;
-    }
-    spans
+/// The ids in the fields of a YAML document that name entities (`load::references`).
+fn field_spans(
+    schema: &[(&str, Names)],
+    text: &str,
+    start: usize,
+    end: usize,
+    old: &str,
+) -> Vec<(usize, usize)> {
+    references::in_text(schema, text, start, end)
+        .into_iter()
+        .filter(|w| w.name == old && text.get(w.start..w.end) == Some(old))
+        .map(|w| (w.start, w.end))
+        .collect()
 }
 
 fn refuse(message: String) -> Diagnostic {
@@ -234,12 +239,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn relation_targets_are_found_in_every_form() {
-        let text = "relations:\n  - {type: part_of, target: idlib}\n  - type: x\n    target: \"idlib\"\n  - {type: y, target: idlib-province}\n";
-        let spans = relation_spans(text, "idlib");
-        assert_eq!(spans.len(), 2, "{spans:?}");
-        for (s, e) in spans {
-            assert_eq!(&text[s..e], "idlib");
-        }
+    fn every_field_that_names_the_entity_is_renamed_and_no_other() {
+        let text = "type: organization\nname: {fr: idlib, en: idlib}\nsource: idlib\nrelations:\n  - {type: part_of, target: idlib}\n  - type: x\n    target: \"idlib\"\n  - {type: y, target: idlib-province}\nfacts:\n  - label: {fr: a, en: a}\n    entity: 'idlib'\n    source: osdh\nevents:\n  - date: 2024\n    label: {fr: idlib, en: idlib}\n    entities: [hts, idlib]\n    source: idlib\n";
+        let spans = field_spans(references::ENTITY, text, 0, text.len(), "idlib");
+        let lines: Vec<usize> = spans
+            .iter()
+            .map(|&(s, e)| {
+                assert_eq!(&text[s..e], "idlib");
+                text[..s].lines().count()
+            })
+            .collect();
+        assert_eq!(lines, [3, 5, 7, 11, 16, 17], "{spans:?}");
     }
 }

@@ -25,22 +25,44 @@
 
   // Words, as the index sees them.
   const ELISIONS = new Set(["l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu"]);
-  const APOSTROPHE = /['\u2019\u02BC]/;
+  const APOSTROPHE = /['\u2019\u2018\u02BC\uFF07]/;
+  // Invisible characters pasted copy leaves inside words: a word is the same without them.
+  const INVISIBLE = /[\u00AD\u200B-\u200F\u202A-\u202E\u2060-\u2064\uFEFF]/;
   const MARK = /\p{M}/u;
   const HYPHENS = new Set(["-", "\u2010", "\u2011"]);
   const SPELT = { "\u0671": "\u0627", "\u0649": "\u064A", "\u0629": "\u0647", "œ": "oe", "æ": "ae", "ß": "ss" };
   const fold = (word) => {
     let out = "";
     for (const c of word.normalize("NFKD")) {
-      if (MARK.test(c) || APOSTROPHE.test(c) || c === "\u0640" || /\s/.test(c)) continue;
+      if (MARK.test(c) || APOSTROPHE.test(c) || INVISIBLE.test(c) || c === "\u0640" || /\s/.test(c)) continue;
       for (const lower of c.toLowerCase()) out += SPELT[lower] ?? lower;
+    }
+    return cut(out);
+  };
+  // A word longer than the index keeps is cut as the index cuts it, on a character.
+  const cut = (word) => {
+    if (bytes.encode(word).length <= MAX_TERM_BYTES) return word;
+    let out = "";
+    let size = 0;
+    for (const c of word) {
+      size += bytes.encode(c).length;
+      if (size > MAX_TERM_BYTES) break;
+      out += c;
     }
     return out;
   };
+  const bytes = new TextEncoder();
   const segmenter = typeof Intl.Segmenter === "function" ? new Intl.Segmenter(lang, { granularity: "word" }) : null;
-  const segments = (text) => segmenter
+  // The index reads words by Unicode's rules, where each ideograph and each hiragana is a
+  // word; browsers' segmenters join them by dictionary, so they are split again here.
+  const IDEOGRAPHIC = /[\p{Script=Han}\p{Script=Hiragana}]/u;
+  const ideographs = ([at, segment]) => IDEOGRAPHIC.test(segment)
+    ? Array.from(segment.matchAll(/[\p{Script=Han}\p{Script=Hiragana}]|[^\p{Script=Han}\p{Script=Hiragana}]+/gu), (m) => [at + m.index, m[0]])
+    : [[at, segment]];
+  const segments = (text) => (segmenter
     ? Array.from(segmenter.segment(text)).filter((s) => s.isWordLike).map((s) => [s.index, s.segment])
-    : Array.from(text.matchAll(/[\p{L}\p{N}][\p{L}\p{N}\p{M}]*(?:['\u2019\u02BC.:][\p{L}\p{N}][\p{L}\p{N}\p{M}]*)*/gu), (m) => [m.index, m[0]]);
+    : Array.from(text.matchAll(/[\p{L}\p{N}][\p{L}\p{N}\p{M}]*(?:['\u2019\u2018\u02BC\uFF07.:][\p{L}\p{N}][\p{L}\p{N}\p{M}]*)*/gu), (m) => [m.index, m[0]]))
+    .flatMap(ideographs);
   const stripClitics = (word) => {
     const found = APOSTROPHE.exec(word);
     if (!found) return word;
@@ -73,7 +95,6 @@
     close();
     return out;
   };
-  const bytes = new TextEncoder();
   const hex = (word) => Array.from(bytes.encode(word), (b) => b.toString(16).padStart(2, "0")).join("");
 
   // The query: its words (a compound instead of its parts), the last one a prefix while the
@@ -86,7 +107,7 @@
     for (const w of all) {
       if (inCompound.has(w)) continue;
       const term = fold(w.word);
-      if (!term || bytes.encode(term).length > MAX_TERM_BYTES || terms.some((t) => t.term === term)) continue;
+      if (!term || terms.some((t) => t.term === term)) continue;
       terms.push({ term, prefix: false, end: w.end });
     }
     terms.sort((a, b) => a.end - b.end);
@@ -194,15 +215,15 @@
     const total = index.articles + index.entities;
     const groups = new Map();
     const wordsOf = new Set();
+    const take = (shard, i, exact) => {
+      wordsOf.add(shard.w[i]);
+      const g = shard.p[shard.g[i]];
+      const key = g[1] + "|" + g[3];
+      // A word begun counts as much as it was typed: "c" says little of "ceasefire".
+      const weight = exact ? 1 : (0.9 * Math.min(t.term.length, shard.w[i].length)) / Math.max(t.term.length, shard.w[i].length);
+      if (!groups.has(key) || groups.get(key).weight < weight) groups.set(key, { g, weight });
+    };
     for (const shard of shards) {
-      const take = (i, exact) => {
-        wordsOf.add(shard.w[i]);
-        const g = shard.p[shard.g[i]];
-        const key = g[1] + "|" + g[3];
-        // A word begun counts as much as it was typed: "c" says little of "ceasefire".
-        const weight = exact ? 1 : (0.9 * t.term.length) / shard.w[i].length;
-        if (!groups.has(key) || groups.get(key).weight < weight) groups.set(key, { g, weight });
-      };
       if (t.prefix) {
         let lo = 0;
         let hi = shard.w.length;
@@ -210,9 +231,19 @@
           const mid = (lo + hi) >> 1;
           if (shard.w[mid] < t.term) lo = mid + 1; else hi = mid;
         }
-        for (let i = lo; i < shard.w.length && shard.w[i].startsWith(t.term); i++) take(i, shard.w[i] === t.term);
+        for (let i = lo; i < shard.w.length && shard.w[i].startsWith(t.term); i++) take(shard, i, shard.w[i] === t.term);
       } else if (shard.at.has(t.term)) {
-        take(shard.at.get(t.term), true);
+        take(shard, shard.at.get(t.term), true);
+      }
+    }
+    // A form of a word that no page has ("offensives", "fighter") finds the forms pages have
+    // ("offensive", "fighters"): the index groups words by stem, and a word that differs from
+    // one of the dictionary's by an inflection's ending reads that word's group.
+    if (!t.prefix && !groups.size) {
+      for (const shard of shards) {
+        shard.w.forEach((w, i) => {
+          if (inflected(w, t.term)) take(shard, i, false);
+        });
       }
     }
     const chosen = [...groups.values()].sort((a, b) => (b.g[0] + b.g[2]) - (a.g[0] + a.g[2])).slice(0, EXPANSIONS);
@@ -246,6 +277,12 @@
     // Groups left out of a short prefix make the list partial too.
     if (groups.size > chosen.length) whole = false;
     return { pages, whole, count, missing, words: wordsOf, term: t };
+  };
+
+  const ENDINGS = new Set(["s", "x", "e", "es", "d", "ed", "ing", "er", "ers", "ee", "ees"]);
+  const inflected = (a, b) => {
+    const [short, long] = a.length < b.length ? [a, b] : [b, a];
+    return short.length >= 4 && long.startsWith(short) && ENDINGS.has(long.slice(short.length));
   };
 
   // Pages holding every word of the query, best first. A word on more pages than the index
@@ -322,7 +359,11 @@
     if (text.length <= 240) return text;
     const first = words(text).find((w) => matches(fold(w.word), found));
     let start = first ? Math.max(0, first.start - 80) : 0;
-    if (start > 0) start = text.indexOf(" ", start) + 1;
+    // Start after a space before the match; a match with none before it starts the cut.
+    if (start > 0) {
+      const space = text.indexOf(" ", start);
+      start = space >= 0 && space < first.start ? space + 1 : first.start;
+    }
     let end = Math.min(text.length, start + 240);
     if (end < text.length) end = Math.max(text.lastIndexOf(" ", end), start + 1);
     return (start > 0 ? "… " : "") + text.slice(start, end).trim() + (end < text.length ? " …" : "");
@@ -375,14 +416,18 @@
     return { index, found, keys: rank(index, found, (first && first.names.get(key)) || []) };
   };
 
+  // How many pages hold the query: those ranked, or, for one word on more pages than its
+  // lists hold, every page the index counted for it.
+  const count = (found, keys) => (found.length === 1 && !found[0].term.prefix ? Math.max(keys.length, found[0].count) : keys.length);
+
   // The same search for scripts (a site's own search page, tests, benchmarks): how many
   // pages `query` finds and the records of the first `limit` (kind `k`, title `t`, address
   // `u`, date `d`, passages `p`).
   window.depecheSearch = async (query, { typing = false, limit = STEP } = {}) => {
     const { terms, key } = parse(query, typing);
     if (!terms.length) return { count: 0, results: [] };
-    const { index, keys } = await find(terms, key);
-    return { count: keys.length, results: await Promise.all(keys.slice(0, limit).map((k) => record(index, k))) };
+    const { index, found, keys } = await find(terms, key);
+    return { count: count(found, keys), results: await Promise.all(keys.slice(0, limit).map((k) => record(index, k))) };
   };
 
   let latest = 0;
@@ -408,7 +453,8 @@
       shown = { index, found, mine };
       list.replaceChildren();
       await showMore();
-      announce(keys.length);
+      if (mine !== latest) return;
+      announce(count(found, keys));
     } catch (error) {
       if (mine === latest) status.textContent = data.failed;
     }
@@ -431,14 +477,16 @@
     clearTimeout(timer);
     timer = setTimeout(() => search(input.value, true), 120);
   });
+  // Submitted, typed or opened from an address (`?q=`), a query finds the same pages: the
+  // address the page keeps shows what the reader saw.
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     clearTimeout(timer);
-    search(input.value, false);
+    search(input.value, true);
   });
   const query = new URL(location.href).searchParams.get("q");
   if (query) {
     input.value = query;
-    search(query, false);
+    search(query, true);
   }
 })();

@@ -8,10 +8,12 @@ use crate::config::CONFIG_FILE;
 use crate::config::Config;
 use crate::diagnostic::did_you_mean;
 use crate::diagnostic::{Code, Diagnostic, Location};
-use crate::load::facts::{FactValue, SourceRef};
+use crate::load::events::Event;
+use crate::load::references::{self, Names};
 use crate::load::{ArticleSource, EntityKind, EntitySource, Unverified, front_matter};
 use crate::render::i18n::{self, I18N_DIR};
 use crate::yaml;
+use crate::yaml::spans::Places;
 use serde_yaml::Value;
 
 /// The warnings about one article, all its languages together (annotated, before the graph):
@@ -483,164 +485,169 @@ fn entity_facts(entity: &EntitySource, mentioned: bool, out: &mut Vec<Diagnostic
 }
 
 /// Every statement says where it comes from and when it held: descriptions and facts of
-/// entities, figures of articles. A source or a fact's entity names something of the site.
+/// entities, figures of articles. Every field that names an entity or a source
+/// (`load::references`) names something of the site.
 pub(crate) fn lint_sources(
     entities: &[EntitySource],
+    broken: &[String],
     articles: &[ArticleSource],
     languages: &[String],
 ) -> Vec<Diagnostic> {
-    let ids: HashSet<&str> = entities.iter().map(|e| e.id.as_str()).collect();
+    // An entity whose file has errors is reported there, not at every place that names it.
+    let ids: HashSet<&str> = entities
+        .iter()
+        .map(|e| e.id.as_str())
+        .chain(broken.iter().map(String::as_str))
+        .collect();
     let keys: HashSet<&str> = articles.iter().map(|a| a.key.as_str()).collect();
-    let known = |name: &str| ids.contains(name) || keys.contains(name);
     let mut out = Vec::new();
+    let mut unknown = |names: Names, name: &str, at: &dyn Fn() -> Location| {
+        let known = match names {
+            Names::Entity => ids.contains(name),
+            Names::Source => ids.contains(name) || keys.contains(name),
+            Names::EntityOrText | Names::Nothing => true,
+        };
+        if !known {
+            let mut d = unknown_reference(names, name, at());
+            if let Some(meant) = did_you_mean(name, ids.iter().copied()) {
+                d = d.with_help(format!("did you mean `{meant}`?"));
+            }
+            out.push(d);
+        }
+    };
     for entity in entities {
-        let at = |key: &str| entity.locate_value(key, "");
-        if !entity.description.is_empty() {
-            if entity.as_of.is_none() {
-                out.push(undated(
-                    format!("the description of `{}` has no date", entity.id),
-                    at("description"),
-                ));
-            }
-            if entity.source.is_none() {
-                out.push(unsourced(
-                    format!("the description of `{}` has no source", entity.id),
-                    at("description"),
-                ));
-            }
-        }
-        let sources = entity
-            .source
-            .iter()
-            .chain(entity.facts.iter().filter_map(|f| f.source.as_ref()));
-        for source in sources {
-            if let SourceRef::Named(name) = source
-                && !known(name)
-            {
-                out.push(unknown_reference(name, entity.locate_value("source", name)));
-            }
-        }
-        for fact in &entity.facts {
-            let label = fact.label.values().next().cloned().unwrap_or_default();
-            if let FactValue::Entity(id) = &fact.value
-                && !ids.contains(id.as_str())
-            {
-                out.push(unknown_reference(id, entity.locate_value("entity", id)));
-            }
-            if fact.as_of.is_none() {
-                out.push(undated(
-                    format!("the fact `{label}` of `{}` has no `as_of` date", entity.id),
-                    entity.locate_value("label", &label),
-                ));
-            }
-            if fact.source.is_none() {
-                out.push(unsourced(
-                    format!("the fact `{label}` of `{}` has no source", entity.id),
-                    entity.locate_value("label", &label),
-                ));
+        for (path, name, names) in references::of_entity(entity) {
+            // Relations are checked with the graph, which suggests the id meant.
+            if !path.starts_with("relations") {
+                unknown(names, name, &|| entity.locate(&path));
             }
         }
     }
-    out.extend(figure_sources(articles, languages, &known));
-    out.extend(event_references(
-        entities, articles, languages, &ids, &known,
-    ));
-    out
-}
-
-/// Events are labelled in every language, and name entities and sources of the site.
-fn event_references(
-    entities: &[EntitySource],
-    articles: &[ArticleSource],
-    languages: &[String],
-    ids: &HashSet<&str>,
-    known: &dyn Fn(&str) -> bool,
-) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    let of_entities = entities
-        .iter()
-        .map(|e| (&e.events, e.locate_value("events", "")));
-    let of_articles = articles
-        .iter()
-        .map(|a| (&a.front.events, front_matter_field(a, "events")));
-    for (events, at) in of_entities.chain(of_articles) {
-        for event in events {
-            for lang in languages {
-                if event.label.get(lang).is_none_or(|l| l.is_empty()) {
-                    out.push(
-                        Diagnostic::at(
-                            Code::MissingField,
-                            format!(
-                                "an event of {} has no label in `{lang}`",
-                                event.when.start.iso()
-                            ),
-                            at.clone(),
-                        )
-                        .with_help(format!("add `{lang}: …` under the event's `label`")),
-                    );
-                }
-            }
-            for id in event
-                .entities
-                .iter()
-                .filter(|id| !ids.contains(id.as_str()))
-            {
-                out.push(unknown_reference(id, at.clone()));
-            }
-            if let Some(SourceRef::Named(name)) = &event.source
-                && !known(name)
-            {
-                out.push(unknown_reference(name, at.clone()));
-            }
-        }
-    }
-    out
-}
-
-/// Figures are labelled in every language and attributed to something of the site.
-fn figure_sources(
-    articles: &[ArticleSource],
-    languages: &[String],
-    known: &dyn Fn(&str) -> bool,
-) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
     for article in articles {
-        for figure in &article.front.figures {
-            let at = front_matter_field(article, "figures");
-            for lang in languages {
-                if !figure.label.contains_key(lang) {
-                    out.push(
-                        Diagnostic::at(
-                            Code::MissingField,
-                            format!("a figure has no label in `{lang}`"),
-                            at.clone(),
-                        )
-                        .with_help(format!("add `{lang}: …` under the figure's `label`")),
-                    );
-                }
-            }
-            match &figure.source {
-                None => out.push(unsourced(
-                    format!("a figure of `{}` has no source", article.src.path.display()),
-                    at,
-                )),
-                Some(SourceRef::Named(name)) if !known(name) => {
-                    out.push(unknown_reference(name, at))
-                }
-                Some(_) => {}
-            }
+        let places = front_matter_places(article);
+        for (path, name, names) in references::of_article(&article.front) {
+            unknown(names, name, &|| places.locate(&path));
+        }
+    }
+    for entity in entities {
+        undated_or_unsourced(entity, &mut out);
+    }
+    for article in articles {
+        out.extend(unlabelled(article, languages));
+    }
+    for entity in entities {
+        for (i, event) in entity.events.iter().enumerate() {
+            let at = || entity.locate(&format!("events[{i}].label"));
+            out.extend(event_labels(event, languages, &at));
         }
     }
     out
 }
 
-fn unknown_reference(name: &str, at: Location) -> Diagnostic {
-    Diagnostic::at(
-        Code::UnknownReference,
-        format!("`{name}` is neither an entity nor an article of this site"),
-        at,
-    )
-    .with_help("name an entity by its id or an article by its key, or give a web source as `{url: https://…, title: …}`")
+/// An entity's description and facts have a date and a source.
+fn undated_or_unsourced(entity: &EntitySource, out: &mut Vec<Diagnostic>) {
+    if !entity.description.is_empty() {
+        if entity.as_of.is_none() {
+            out.push(undated(
+                format!("the description of `{}` has no date", entity.id),
+                entity.locate("description"),
+            ));
+        }
+        if entity.source.is_none() {
+            out.push(unsourced(
+                format!("the description of `{}` has no source", entity.id),
+                entity.locate("description"),
+            ));
+        }
+    }
+    for (i, fact) in entity.facts.iter().enumerate() {
+        let label = fact.label.values().next().cloned().unwrap_or_default();
+        if fact.as_of.is_none() {
+            out.push(undated(
+                format!("the fact `{label}` of `{}` has no `as_of` date", entity.id),
+                entity.locate(&format!("facts[{i}]")),
+            ));
+        }
+        if fact.source.is_none() {
+            out.push(unsourced(
+                format!("the fact `{label}` of `{}` has no source", entity.id),
+                entity.locate(&format!("facts[{i}]")),
+            ));
+        }
+    }
+}
+
+/// An article's figures and events are labelled in every language; its figures have a source.
+fn unlabelled(article: &ArticleSource, languages: &[String]) -> Vec<Diagnostic> {
+    let places = front_matter_places(article);
+    let mut out = Vec::new();
+    for (i, figure) in article.front.figures.iter().enumerate() {
+        for lang in languages {
+            if !figure.label.contains_key(lang) {
+                out.push(
+                    Diagnostic::at(
+                        Code::MissingField,
+                        format!("a figure has no label in `{lang}`"),
+                        places.locate(&format!("figures[{i}].label")),
+                    )
+                    .with_help(format!("add `{lang}: …` under the figure's `label`")),
+                );
+            }
+        }
+        if figure.source.is_none() {
+            out.push(unsourced(
+                format!("a figure of `{}` has no source", article.src.path.display()),
+                places.locate(&format!("figures[{i}]")),
+            ));
+        }
+    }
+    for (i, event) in article.front.events.iter().enumerate() {
+        let at = || places.locate(&format!("events[{i}].label"));
+        out.extend(event_labels(event, languages, &at));
+    }
+    out
+}
+
+fn event_labels(event: &Event, languages: &[String], at: &dyn Fn() -> Location) -> Vec<Diagnostic> {
+    languages
+        .iter()
+        .filter(|lang| event.label.get(*lang).is_none_or(|l| l.is_empty()))
+        .map(|lang| {
+            Diagnostic::at(
+                Code::MissingField,
+                format!(
+                    "an event of {} has no label in `{lang}`",
+                    event.when.start.iso()
+                ),
+                at(),
+            )
+            .with_help(format!("add `{lang}: …` under the event's `label`"))
+        })
+        .collect()
+}
+
+/// The places of an article's front matter, read when a diagnostic asks.
+fn front_matter_places(article: &ArticleSource) -> Places<'_> {
+    let (start, end) =
+        front_matter::split(&article.src).map_or((0, 0), |s| (s.yaml_start, s.yaml_end));
+    Places::new(&article.src, start, end)
+}
+
+fn unknown_reference(names: Names, name: &str, at: Location) -> Diagnostic {
+    match names {
+        Names::Entity => Diagnostic::at(
+            Code::UnknownReference,
+            format!("`{name}` is not an entity of this site"),
+            at,
+        )
+        .with_help(format!("create content/entities/{name}.yaml or fix the id (`depeche entities` lists them)")),
+        _ => Diagnostic::at(
+            Code::UnknownReference,
+            format!("`{name}` is neither an entity nor an article of this site"),
+            at,
+        )
+        .with_help("name an entity by its id or an article by its key, or give a web source as `{url: https://…, title: …}`"),
+    }
 }
 
 fn undated(message: String, at: Location) -> Diagnostic {

@@ -15,7 +15,7 @@ use crate::annotate::{Annotated, Annotator, Lexicon, Targets};
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::graph::{self, Document, Graph};
-use crate::load::{self, ArticleSource, EntitySource};
+use crate::load::{self, ArticleSource, EntitySource, references};
 use crate::outputs::{self, Output};
 use crate::render::ArticleBodies;
 use crate::urls::Urls;
@@ -102,6 +102,7 @@ pub(crate) fn analyze(config: Config, options: AnalyzeOptions) -> Analysis {
     let suggesters = options.suggest.then(|| suggesters(&config, &lexicon));
     problems.extend(lint::lint_sources(
         &content.entities,
+        &content.broken_entity_ids,
         &content.articles,
         &config.languages,
     ));
@@ -151,20 +152,27 @@ pub(crate) fn analyze(config: Config, options: AnalyzeOptions) -> Analysis {
 }
 
 /// The warnings about the site's settings and its entities. An entity is in use when an
-/// article mentions it or another entity relates to it: the country a mentioned capital is the
-/// capital of belongs in the graph.
+/// article mentions it or any file names it (a relation, a source, an event): the country a
+/// mentioned capital is the capital of belongs in the graph.
 fn lint_site_and_entities(
     config: &Config,
     documents: &[Arc<Document>],
     entities: &[EntitySource],
 ) -> Vec<Diagnostic> {
+    // Named in any field that can name an entity (`load::references`): a source, a relation,
+    // an event's participants.
     let mentioned: HashSet<&str> = documents
         .iter()
-        .flat_map(|d| d.mentions.iter().map(|m| &*m.entity))
+        .flat_map(|d| {
+            d.mentions
+                .iter()
+                .map(|m| &*m.entity)
+                .chain(references::of_article(&d.front).into_iter().map(|r| r.1))
+        })
         .chain(
             entities
                 .iter()
-                .flat_map(|e| e.relations.iter().map(|r| r.target.as_str())),
+                .flat_map(|e| references::of_entity(e).into_iter().map(|r| r.1)),
         )
         .collect();
     let mut found = lint::lint_entities(entities, &mentioned);
@@ -411,11 +419,17 @@ pub(crate) fn group_unknown_entities(problems: &mut Vec<Diagnostic>) {
 }
 
 /// Errors, then warnings, then suggestions; each by file and position, so output is stable.
-pub fn sort(problems: &mut [Diagnostic]) {
+/// A problem found twice at one place (by two passes over the same value) is reported once.
+pub fn sort(problems: &mut Vec<Diagnostic>) {
     problems.sort_by(|a, b| {
         let key = |d: &Diagnostic| d.location.as_ref().map(|l| (l.file.clone(), l.line, l.col));
         a.severity()
             .cmp(&b.severity())
             .then_with(|| key(a).cmp(&key(b)))
+    });
+    let mut seen = HashSet::new();
+    problems.retain(|d| {
+        let place = d.location.as_ref().map(|l| (l.file.clone(), l.line, l.col));
+        seen.insert((d.code, d.message.clone(), place))
     });
 }

@@ -7,7 +7,8 @@ use depeche::site::{self, Purpose, Site};
 
 #[derive(clap::Args)]
 pub(crate) struct Args {
-    /// Only the entities no published article mentions.
+    /// Only the entities no published article mentions and no file names (as a source, a
+    /// relation's target, an event's participant…): those that can be deleted.
     #[arg(long)]
     unused: bool,
     /// A table, or one JSON record per line.
@@ -53,7 +54,8 @@ pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// Columns: id, type, the name in each language, mentions per language (articles).
+/// Columns: id, type, the name in each language, mentions per language (articles), and how
+/// many fields of other files name it.
 fn table(languages: &[String], rows: &[EntityRow]) -> String {
     if rows.is_empty() {
         return "no entities\n".to_string();
@@ -61,6 +63,7 @@ fn table(languages: &[String], rows: &[EntityRow]) -> String {
     let mut header = vec!["id".to_string(), "type".to_string()];
     header.extend(languages.iter().cloned());
     header.extend(languages.iter().map(|l| format!("mentions {l}")));
+    header.push("named by".to_string());
     let mut lines = vec![header];
     for row in rows {
         let mut cells = vec![row.id.clone(), row.kind.as_str().to_string()];
@@ -74,6 +77,7 @@ fn table(languages: &[String], rows: &[EntityRow]) -> String {
             let articles = row.articles.get(l).copied().unwrap_or(0);
             format!("{mentions} ({articles})")
         }));
+        cells.push(row.named_by.to_string());
         lines.push(cells);
     }
     let widths: Vec<usize> = (0..lines[0].len())
@@ -96,7 +100,7 @@ fn table(languages: &[String], rows: &[EntityRow]) -> String {
         out.push('\n');
     }
     out.push_str(&format!(
-        "{} entit{}; mentions (articles) in published articles\n",
+        "{} entit{}; mentions (articles) in published articles; fields of other files that name it\n",
         rows.len(),
         if rows.len() == 1 { "y" } else { "ies" }
     ));

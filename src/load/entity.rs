@@ -9,6 +9,7 @@ use super::front_matter::PublishDate;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Location};
 use crate::source::SourceText;
 use crate::yaml;
+use crate::yaml::spans::{Places, join};
 
 /// What an entity is. The order is the order of groups on pages; the names are those of the
 /// `type:` field and of `depeche new entity --type`.
@@ -87,7 +88,7 @@ pub struct Relation {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawEntity {
+pub(crate) struct RawEntity {
     #[serde(rename = "type")]
     kind: Option<EntityKind>,
     #[serde(default)]
@@ -147,10 +148,10 @@ pub struct EntitySource {
 
 impl EntitySource {
     /// Where `key: ... needle` is written in the file, for diagnostics.
-    pub fn locate_value(&self, key: &str, needle: &str) -> crate::diagnostic::Location {
-        let text = &self.src.text;
-        yaml::find_value(text, 0, text.len(), key, needle)
-            .map_or_else(|| self.src.locate(0, 0), |(s, e)| self.src.locate(s, e))
+    /// Where the value at `path` (`facts[1].source`) is written, or the nearest value
+    /// that holds it.
+    pub fn locate(&self, path: &str) -> crate::diagnostic::Location {
+        Places::new(&self.src, 0, self.src.text.len()).locate(path)
     }
 }
 
@@ -198,16 +199,26 @@ pub fn parse(id: &str, src: SourceText, languages: &[String]) -> Result<EntitySo
             .map_err(|d| problems.push(d))
             .ok()
     });
+    let places = Places::new(&src, 0, src.text.len());
     let facts: Vec<Fact> = raw
         .facts
         .into_iter()
-        .filter_map(|f| f.checked(languages, &|| at_key("facts"), &mut problems))
+        .enumerate()
+        .filter_map(|(i, f)| {
+            let at = |field: &str| places.locate(&join(&format!("facts[{i}]"), field));
+            f.checked(languages, &at, &mut problems)
+        })
         .collect();
     let events = raw
         .events
         .into_iter()
-        .filter_map(|e| e.checked(&|| at_key("events"), &mut problems))
+        .enumerate()
+        .filter_map(|(i, e)| {
+            let at = |field: &str| places.locate(&join(&format!("events[{i}]"), field));
+            e.checked(&at, &mut problems)
+        })
         .collect();
+    drop(places);
     match raw.kind {
         Some(kind) if problems.is_empty() => Ok(EntitySource {
             as_of,

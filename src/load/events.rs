@@ -89,10 +89,11 @@ pub(crate) struct RawEvent {
 }
 
 impl RawEvent {
-    /// The event, or the problems that keep it from being one; `at` locates the list.
+    /// The event, or the problems that keep it from being one; `at` locates a field of it
+    /// (`""`: the event itself).
     pub(crate) fn checked(
         self,
-        at: &dyn Fn() -> Location,
+        at: &dyn Fn(&str) -> Location,
         problems: &mut Vec<Diagnostic>,
     ) -> Option<Event> {
         let when = self.date.as_ref().and_then(when_of);
@@ -106,20 +107,22 @@ impl RawEvent {
                 Diagnostic::at(
                     Code::InvalidDate,
                     format!("an event's date `{}` is not a year, a month or a day", written.trim()),
-                    at(),
+                    at("date"),
                 )
                 .with_help("write `date: 2011`, `date: 2020-03`, `date: 2024-11-27`, or a span `date: {from: 2024-11-27, to: 2024-11-30}`"),
             );
         }
         if self.label.values().all(|l| l.trim().is_empty()) {
             problems.push(
-                Diagnostic::at(Code::MissingField, "an event has no label", at())
+                Diagnostic::at(Code::MissingField, "an event has no label", at(""))
                     .with_help("add `label: {fr: …, en: …}`: what happened, in each language"),
             );
         }
-        let source = self
-            .source
-            .and_then(|s| s.checked(at).map_err(|d| problems.push(d)).ok());
+        let source = self.source.and_then(|s| {
+            s.checked(&|| at("source"))
+                .map_err(|d| problems.push(d))
+                .ok()
+        });
         Some(Event {
             when: when?,
             label: self

@@ -110,11 +110,12 @@ pub(crate) fn as_of(
 }
 
 impl RawFact {
-    /// The fact, or the problems that keep it from being one. `at` locates the list of facts.
+    /// The fact, or the problems that keep it from being one. `at` locates a field of it
+    /// (`""`: the fact itself).
     pub(crate) fn checked(
         self,
         languages: &[String],
-        at: &dyn Fn() -> Location,
+        at: &dyn Fn(&str) -> Location,
         problems: &mut Vec<Diagnostic>,
     ) -> Option<Fact> {
         let start = problems.len();
@@ -124,7 +125,7 @@ impl RawFact {
                     Diagnostic::at(
                         Code::MissingField,
                         format!("a fact has no label in `{lang}`"),
-                        at(),
+                        at("label"),
                     )
                     .with_help(format!("add `{lang}: …` under the fact's `label`")),
                 );
@@ -140,15 +141,17 @@ impl RawFact {
                 Diagnostic::at(
                     Code::InvalidValue,
                     "a fact needs one `value` (a number, a date, text) or one `entity`",
-                    at(),
+                    at(""),
                 )
                 .with_help("e.g. `value: 2017-01-28`, `value: {fr: …, en: …}` or `entity: hts`"),
             );
         }
-        let as_of = as_of(self.as_of.as_deref(), at, problems);
-        let source = self
-            .source
-            .and_then(|s| s.checked(at).map_err(|d| problems.push(d)).ok());
+        let as_of = as_of(self.as_of.as_deref(), &|| at("as_of"), problems);
+        let source = self.source.and_then(|s| {
+            s.checked(&|| at("source"))
+                .map_err(|d| problems.push(d))
+                .ok()
+        });
         let label = self
             .label
             .into_iter()

@@ -7,6 +7,7 @@ use unicode_normalization::UnicodeNormalization;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Location};
 use crate::source::SourceText;
 use crate::yaml;
+use crate::yaml::spans::{Places, join};
 
 /// A publication date as the editor wrote it, and the calendar day it names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,7 +90,7 @@ pub struct Correction {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawCorrection {
+pub(crate) struct RawCorrection {
     date: String,
     #[serde(default)]
     note: std::collections::BTreeMap<String, String>,
@@ -97,7 +98,7 @@ struct RawCorrection {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawFrontMatter {
+pub(crate) struct RawFrontMatter {
     title: Option<String>,
     date: Option<String>,
     summary: Option<String>,
@@ -221,21 +222,24 @@ pub fn parse(src: &SourceText, split: Split, key: &str) -> Result<FrontMatter, D
     check_addresses(&raw, &field, &fence, &mut problems);
     let (updated, updates) = history(&raw, date.as_ref(), &field, &fence, &mut problems);
     // Labels are checked against the site's languages with the rest of the article.
+    let places = Places::new(src, split.yaml_start, split.yaml_end);
     let figures = raw
         .figures
         .into_iter()
-        .filter_map(|f| {
-            f.checked(
-                &[],
-                &|| field("figures").unwrap_or_else(fence),
-                &mut problems,
-            )
+        .enumerate()
+        .filter_map(|(i, f)| {
+            let at = |field: &str| places.locate(&join(&format!("figures[{i}]"), field));
+            f.checked(&[], &at, &mut problems)
         })
         .collect();
     let events = raw
         .events
         .into_iter()
-        .filter_map(|e| e.checked(&|| field("events").unwrap_or_else(fence), &mut problems))
+        .enumerate()
+        .filter_map(|(i, e)| {
+            let at = |field: &str| places.locate(&join(&format!("events[{i}]"), field));
+            e.checked(&at, &mut problems)
+        })
         .collect();
     let text = |value: Option<String>| {
         value

@@ -4,6 +4,7 @@ pub mod entity;
 pub mod events;
 pub mod facts;
 pub mod front_matter;
+pub(crate) mod references;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -92,6 +93,8 @@ pub fn load(config: &Config) -> (Content, Vec<Diagnostic>) {
             Some(&i) => {
                 content.entities[i].prose.insert(lang, src);
             }
+            // An entity file with errors has its own; its prose is not a second problem.
+            None if content.broken_entity_ids.contains(&id) => {}
             None => problems.push(
                 Diagnostic::at(
                     Code::InvalidFileName,

@@ -414,7 +414,9 @@ pub(crate) fn plan(config: &Config, graph: &Graph, statics: &[(String, PathBuf)]
         add(path.clone(), Kind::Static(shown));
     }
     for (asset, (path, _)) in crate::render::ASSETS.iter().enumerate() {
-        if !statics.iter().any(|(p, _)| p == path) {
+        // The search page's script is no use to a site without one.
+        let unused = *path == "search.js" && !config.build_search_index;
+        if !unused && !statics.iter().any(|(p, _)| p == path) {
             add(path.to_string(), Kind::Asset(asset));
         }
     }

@@ -18,7 +18,7 @@ use super::score::Numbered;
 
 /// The first line of a segment: changes with anything that changes what a page's words are
 /// analysed into (the tokeniser, the stemmers, the scores), since depeche's version does.
-const MAGIC: &[u8] = concat!("depeche-search-cache 2 ", env!("CARGO_PKG_VERSION"), "\n").as_bytes();
+const MAGIC: &[u8] = concat!("depeche-search-cache 3 ", env!("CARGO_PKG_VERSION"), "\n").as_bytes();
 const END: &[u8; 4] = b"END!";
 
 /// The key of a page's entry: a hash of its fields, which are all its words are made of.
@@ -137,11 +137,14 @@ fn read_segment(path: &Path) -> io::Result<(Segment, Vec<(u128, u64)>)> {
     let mut file = File::open(path)?;
     let mut bytes = Vec::new();
     file.read_to_end(&mut bytes)?;
+    // The footer: where the table starts, a hash of everything before the footer, `END!`. A
+    // segment changed by anything but a build (a disk error, a hand) is not read.
     let footer = bytes
         .len()
-        .checked_sub(12)
-        .filter(|&f| bytes.starts_with(MAGIC) && &bytes[f + 8..] == END)
-        .ok_or_else(|| io::Error::other("not a segment"))?;
+        .checked_sub(20)
+        .filter(|&f| bytes.starts_with(MAGIC) && &bytes[f + 16..] == END)
+        .filter(|&f| bytes[f + 8..f + 16] == xxhash_rust::xxh3::xxh3_64(&bytes[..f]).to_le_bytes())
+        .ok_or_else(|| io::Error::other("not a segment, or changed since it was written"))?;
     let table_at = u64::from_le_bytes(
         bytes[footer..footer + 8]
             .try_into()
@@ -231,7 +234,7 @@ fn read_leb128(bytes: &[u8], at: &mut usize) -> io::Result<u32> {
 
 /// A segment being written by one thread: entries as pages are analysed, then its table.
 pub(crate) struct SegmentWriter {
-    out: BufWriter<File>,
+    out: Hashed,
     written: u64,
     path: PathBuf,
     body: Vec<u8>,
@@ -240,7 +243,10 @@ pub(crate) struct SegmentWriter {
 impl SegmentWriter {
     /// A new segment at `path` (renamed into place by [`SegmentWriter::finish`]).
     pub(crate) fn create(path: PathBuf) -> io::Result<SegmentWriter> {
-        let mut out = BufWriter::with_capacity(1 << 16, File::create(temporary(&path))?);
+        let mut out = Hashed {
+            out: BufWriter::with_capacity(1 << 16, File::create(temporary(&path))?),
+            hasher: xxhash_rust::xxh3::Xxh3::new(),
+        };
         out.write_all(MAGIC)?;
         Ok(SegmentWriter {
             out,
@@ -296,10 +302,30 @@ impl SegmentWriter {
         for text in groups {
             write_str(&mut self.out, &text)?;
         }
+        let digest = self.out.hasher.digest();
         self.out.write_all(&table.to_le_bytes())?;
+        self.out.write_all(&digest.to_le_bytes())?;
         self.out.write_all(END)?;
         self.out.flush()?;
         Ok((temporary(&self.path), self.path))
+    }
+}
+
+/// A segment's file, hashed as it is written.
+struct Hashed {
+    out: BufWriter<File>,
+    hasher: xxhash_rust::xxh3::Xxh3,
+}
+
+impl Write for Hashed {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let written = self.out.write(buf)?;
+        self.hasher.update(&buf[..written]);
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
     }
 }
 

@@ -107,13 +107,34 @@ struct Record<'a> {
     p: Vec<&'a str>,
 }
 
+/// The text a record keeps, at most: the passages a result shows come from it; a longer
+/// article is still found by all its words, and shows a passage from its first 32 KB.
+const RECORD_TEXT_BYTES: usize = 32 * 1024;
+
 fn record(
     kind: &str,
     title: &str,
     url: &str,
     date: Option<(&str, &str)>,
-    passages: Vec<&str>,
+    mut passages: Vec<&str>,
 ) -> String {
+    let mut budget = RECORD_TEXT_BYTES;
+    let mut kept = 0;
+    for passage in &mut passages {
+        if budget == 0 {
+            break;
+        }
+        if passage.len() > budget {
+            let mut cut = budget;
+            while !passage.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            *passage = &passage[..cut];
+        }
+        budget -= passage.len();
+        kept += 1;
+    }
+    passages.truncate(kept);
     let record = Record {
         k: kind,
         t: title,
@@ -237,4 +258,27 @@ fn all_names(entity: &Entity) -> impl Iterator<Item = &str> {
         .values()
         .chain(source.aliases.values().flatten())
         .map(String::as_str)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_keeps_the_first_32_kb_of_text() {
+        let long = "é".repeat(RECORD_TEXT_BYTES);
+        let json = record("article", "t", "/u/", None, vec!["lede", &long, "last"]);
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let kept: Vec<&str> = value["p"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_str().unwrap())
+            .collect();
+        assert_eq!(kept.len(), 2, "the passage past the limit is left out");
+        assert_eq!(kept[0], "lede");
+        assert_eq!(kept[1].len(), RECORD_TEXT_BYTES - 4);
+        let short = record("article", "t", "/u/", None, vec!["a", "b"]);
+        assert!(short.contains(r#""p":["a","b"]"#), "{short}");
+    }
 }

@@ -15,7 +15,8 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 use unicode_segmentation::UnicodeSegmentation;
 
-/// Longer words are not indexed (an address, a hash): no reader types them.
+/// Longer words are indexed by their first 48 bytes (an address, a German compound): the
+/// query's word is cut the same way, so it still finds them.
 pub(crate) const MAX_TERM_BYTES: usize = 48;
 
 /// French elided articles and conjunctions, dropped with their apostrophe (`l'offensive`).
@@ -23,9 +24,17 @@ const ELISIONS: [&str; 13] = [
     "l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu",
 ];
 
-/// The apostrophes a word may hold (typewriter, typographic, modifier letter).
+/// The apostrophes a word may hold (typewriter, typographic right and left, modifier
+/// letter, fullwidth).
 fn is_apostrophe(c: char) -> bool {
-    matches!(c, '\'' | '\u{2019}' | '\u{02BC}')
+    matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{FF07}')
+}
+
+/// Invisible characters that pasted copy leaves inside words (soft hyphen, zero-width
+/// space, joiners, direction marks, word joiner, byte order mark): a word is the same
+/// without them.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}')
 }
 
 /// The hyphens that join a compound (`al-Sham`, `cessez-le-feu`).
@@ -46,7 +55,12 @@ pub(crate) fn fold_into(word: &str, out: &mut String) {
         return;
     }
     for c in word.nfkd() {
-        if is_combining_mark(c) || is_apostrophe(c) || c == '\u{0640}' || c.is_whitespace() {
+        if is_combining_mark(c)
+            || is_apostrophe(c)
+            || is_invisible(c)
+            || c == '\u{0640}'
+            || c.is_whitespace()
+        {
             continue;
         }
         for lower in c.to_lowercase() {
@@ -73,8 +87,11 @@ pub(crate) fn fold(word: &str) -> String {
 
 /// `word` without a French elision before its first apostrophe or an English possessive.
 fn strip_clitics(word: &str) -> &str {
-    // U+2019 and U+02BC start with these bytes in UTF-8.
-    if !word.bytes().any(|b| b == b'\'' || b == 0xE2 || b == 0xCA) {
+    // U+2018, U+2019, U+02BC and U+FF07 start with these bytes in UTF-8.
+    if !word
+        .bytes()
+        .any(|b| b == b'\'' || b == 0xE2 || b == 0xCA || b == 0xEF)
+    {
         return word;
     }
     let Some((at, apostrophe)) = word.char_indices().find(|(_, c)| is_apostrophe(*c)) else {
@@ -349,7 +366,14 @@ impl Analyzer {
     fn analyze(&mut self, word: &str) -> Option<u32> {
         self.scratch.clear();
         fold_into(word, &mut self.scratch);
-        if self.scratch.is_empty() || self.scratch.len() > MAX_TERM_BYTES {
+        if self.scratch.len() > MAX_TERM_BYTES {
+            let mut cut = MAX_TERM_BYTES;
+            while !self.scratch.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            self.scratch.truncate(cut);
+        }
+        if self.scratch.is_empty() {
             return None;
         }
         if let Some(number) = self.numbers.get(self.scratch.as_str()) {
@@ -529,9 +553,30 @@ mod tests {
     }
 
     #[test]
-    fn overlong_words_are_not_indexed() {
+    fn overlong_words_are_indexed_by_their_first_bytes() {
         let mut en = Analyzer::new("en");
-        assert!(en.number(&"a".repeat(MAX_TERM_BYTES + 1)).is_none());
-        assert!(en.number(&"a".repeat(MAX_TERM_BYTES)).is_some());
+        let long = en.number(&"a".repeat(MAX_TERM_BYTES + 7));
+        assert!(long.is_some());
+        assert_eq!(long, en.number(&"a".repeat(MAX_TERM_BYTES)));
+        // Cut on a character, never inside one.
+        let mut fr = Analyzer::new("fr");
+        assert!(fr.number(&"é".repeat(MAX_TERM_BYTES)).is_some());
+    }
+
+    #[test]
+    fn invisible_characters_and_every_apostrophe_leave_the_word_as_it_is() {
+        for written in [
+            "xylo\u{00AD}phone",
+            "xylo\u{200D}phone",
+            "xylo\u{200C}phone",
+            "xylo\u{2060}phone",
+            "\u{FEFF}xylophone",
+        ] {
+            assert_eq!(fold(written), "xylophone", "{written:?}");
+        }
+        assert_eq!(
+            all("d\u{2018}Alep et l\u{FF07}armée"),
+            ["alep", "et", "armee"]
+        );
     }
 }

@@ -2,6 +2,7 @@
 //! reads YAML and locates its fields.
 
 mod explain;
+pub(crate) mod spans;
 
 use serde::de::DeserializeOwned;
 
@@ -172,7 +173,11 @@ pub(crate) fn find_key(text: &str, start: usize, end: usize, key: &str) -> Optio
     for line in text[start..end].split_inclusive('\n') {
         let bare = line.trim_end_matches(['\n', '\r']);
         if let Some(rest) = bare.strip_prefix(key).and_then(|r| r.strip_prefix(':')) {
-            let value = rest.trim();
+            let mut value = rest.trim();
+            // A comment after a plain value is not part of it.
+            if !value.starts_with(['"', '\'']) {
+                value = value.split(" #").next().unwrap_or(value).trim_end();
+            }
             if value.is_empty() {
                 return Some((offset, offset + key.len()));
             }
@@ -195,29 +200,6 @@ pub(crate) fn find_nested_key(text: &str, key: &str) -> Option<(usize, usize)> {
         {
             let s = offset + line.len() - trimmed.len();
             return Some((s, s + key.len()));
-        }
-        offset += line.len();
-    }
-    None
-}
-
-/// Finds the first occurrence of `needle` as a YAML scalar after `key:` anywhere (nested keys
-/// included): used to point at one relation's target or one alias.
-pub(crate) fn find_value(
-    text: &str,
-    start: usize,
-    end: usize,
-    key: &str,
-    needle: &str,
-) -> Option<(usize, usize)> {
-    let mut offset = start;
-    for line in text[start..end].split_inclusive('\n') {
-        if let Some(k) = line.find(&format!("{key}:")) {
-            let after = k + key.len() + 1;
-            if let Some(v) = line[after..].find(needle) {
-                let s = offset + after + v;
-                return Some((s, s + needle.len()));
-            }
         }
         offset += line.len();
     }
@@ -265,12 +247,10 @@ mod tests {
     }
 
     #[test]
-    fn finds_keys_and_values() {
-        let text = "type: place\nwikidata:  Q41\nrelations:\n  - {type: part_of, target: syria}\n";
+    fn finds_keys() {
+        let text = "type: place\nwikidata:  Q41  # Aleppo\nrelations:\n  - {type: part_of, target: syria}\n";
         let (s, e) = find_key(text, 0, text.len(), "wikidata").unwrap();
         assert_eq!(&text[s..e], "Q41");
-        let (s, e) = find_value(text, 0, text.len(), "target", "syria").unwrap();
-        assert_eq!(&text[s..e], "syria");
         assert!(find_key(text, 0, text.len(), "name").is_none());
     }
 }

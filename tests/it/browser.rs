@@ -395,6 +395,88 @@ async fn every_judged_query_finds_its_page_in_chromium() {
     session.client.clone().close().await.unwrap();
 }
 
+/// Forms of a word no page has find the forms pages have; a page opened from the address a
+/// typed query left finds what the reader saw; invisible characters, left quotes and
+/// overlong words in copy do not hide a word.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_finds_other_forms_and_words_as_pasted_and_an_address_shows_what_was_seen() {
+    let site = TestSite::shipped();
+    site.write(
+        "content/articles/pasted.en.md",
+        "---\ntitle: Pasted copy\ndate: 2024-11-29\n---\nThe xylo\u{00AD}phone and the inter\u{200D}national d\u{2018}Ouagadougouville \
+         Donaudampfschifffahrtsgesellschaftskapitaenswitwenrente.\n",
+    );
+    site.write(
+        "content/articles/pasted.fr.md",
+        "---\ntitle: Copie collée\ndate: 2024-11-29\n---\nTexte.\n",
+    );
+    let Some(session) = Session::open(site, "/depeche/").await else {
+        return;
+    };
+    let (client, base) = (&session.client, &session.base);
+    let search = |lang: &'static str, query: &'static str| {
+        let script = format!(
+            "return window.depecheSearch({}).then(r => [r.count, r.results.map(x => x.u)])",
+            serde_json::to_string(query).unwrap()
+        );
+        async move {
+            client.goto(&format!("{base}{lang}/search/")).await.unwrap();
+            let found: (usize, Vec<String>) =
+                serde_json::from_value(js(client, &script).await).unwrap();
+            found
+        }
+    };
+    for (lang, query, wanted) in [
+        (
+            "en",
+            "offensives",
+            "/depeche/en/articles/aleppo-offensive-hts/",
+        ),
+        (
+            "en",
+            "fighter",
+            "/depeche/en/articles/aleppo-offensive-hts/",
+        ),
+        ("en", "xylophone", "/depeche/en/articles/pasted/"),
+        ("en", "international", "/depeche/en/articles/pasted/"),
+        ("en", "ouagadougouville", "/depeche/en/articles/pasted/"),
+        (
+            "en",
+            "Donaudampfschifffahrtsgesellschaftskapitaenswitwenrente",
+            "/depeche/en/articles/pasted/",
+        ),
+    ] {
+        let (_, found) = search(lang, query).await;
+        assert!(
+            found.iter().any(|u| u == wanted),
+            "{lang} {query:?}: {found:?}"
+        );
+    }
+    // A word still unknown in any form finds nothing, and says so.
+    let (count, _) = search("en", "zanzibarians").await;
+    assert_eq!(count, 0);
+
+    // Typed, then opened again from the address the page kept: the same results.
+    client.goto(&format!("{base}fr/search/")).await.unwrap();
+    let typed = type_query(client, "Idl").await;
+    let address = js(client, "return location.href").await;
+    client.goto(address.as_str().unwrap()).await.unwrap();
+    let start = Instant::now();
+    loop {
+        let shown = shown_results(client).await;
+        if !shown.is_empty() {
+            assert_eq!(shown, typed);
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "nothing shown at {address}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    session.client.clone().close().await.unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn search_finds_the_words_of_the_last_paragraph_as_the_reader_types_and_marks_them() {
     let Some(session) = Session::shipped().await else {

@@ -566,3 +566,80 @@ fn a_rename_that_fails_changes_nothing() {
     std::fs::remove_dir(site.path(&format!("{FR}.depeche-rename"))).unwrap();
     assert_eq!(content_files(&site), before);
 }
+
+/// The problems `check` reports, without the entity's old and new ids: what a rename must
+/// leave as it was.
+fn problems_after(site: &TestSite, old: &str, new: &str) -> Vec<String> {
+    let out = site.depeche(&["check", "--format", "json"]);
+    let mut found: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| {
+            let d: serde_json::Value = serde_json::from_str(l).unwrap();
+            format!("{} {} {}", d["code"], d["file"], d["message"])
+                .replace(&format!("`{new}`"), "`ID`")
+                .replace(&format!("`{old}`"), "`ID`")
+                .replace(&format!("/{new}."), "/ID.")
+                .replace(&format!("/{old}."), "/ID.")
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// Whatever entity is renamed, to whatever free id, the site checks as it did before: every
+/// field that can name an entity (annotations, relations, sources, figures, events, facts, in
+/// every language) follows the rename.
+#[test]
+fn renaming_any_entity_leaves_a_site_that_checks_as_before() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+    for (site_name, make) in [
+        ("shipped", TestSite::shipped as fn() -> TestSite),
+        ("trilingual", || TestSite::fixture("trilingual")),
+    ] {
+        let pristine = make();
+        let ids: Vec<String> = std::fs::read_dir(pristine.path("content/entities"))
+            .unwrap()
+            .filter_map(|e| {
+                let name = e.unwrap().file_name().into_string().unwrap();
+                name.strip_suffix(".yaml").map(str::to_string)
+            })
+            .collect();
+        let before = problems_after(&pristine, "", "\u{0}");
+        if site_name == "shipped" {
+            assert!(before.is_empty(), "{before:?}");
+        }
+        let mut runner = TestRunner::new(Config {
+            cases: 12,
+            failure_persistence: None,
+            ..Config::default()
+        });
+        let strategy = (0..ids.len(), "[a-z][a-z0-9]{0,6}(-[a-z0-9]{1,4})?");
+        runner
+            .run(&strategy, |(pick, new)| {
+                let old = &ids[pick];
+                prop_assume!(!ids.contains(&new));
+                let site = make();
+                let out = site.depeche(&["rename-entity", old, &new, "--write"]);
+                prop_assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                prop_assert_eq!(
+                    problems_after(&site, old, &new),
+                    problems_after(&pristine, old, &new),
+                    "{}: {} → {}",
+                    site_name,
+                    old,
+                    new
+                );
+                if site_name == "shipped" {
+                    let check = site.depeche(&["check", "--deny-warnings"]);
+                    prop_assert!(check.status.success(), "{old} → {new}");
+                }
+                Ok(())
+            })
+            .unwrap_or_else(|e| panic!("{site_name}: {e}"));
+    }
+}

@@ -553,3 +553,80 @@ fn the_site_is_found_from_any_folder_inside_it() {
     assert!(stderr.contains("no site.yaml in "), "{stderr}");
     assert!(stderr.contains("content"), "{stderr}");
 }
+
+/// Every diagnostic about a value inside a list or a map points at that value, in an article's
+/// front matter and in an entity's file, and a place is reported once.
+#[test]
+fn nested_values_are_reported_where_they_are_written_and_once() {
+    let site = TestSite::frozen();
+    let figures = "figures:\n  - label: {fr: morts, en: dead}\n    value: 311\n    as_of: 2024-11-30\n    source: osdh\n  - label: {fr: civils, en: civilians}\n    value: 28\n    as_of: 2024-11-30\n    source: osdhh\nevents:\n  - date: 2024-11-27\n    label: {fr: Début, en: Start}\n    entities: [hts, htss]\n    source: osdh\ndate: 2024-11-30";
+    site.edit(EN, "date: 2024-11-30", figures);
+    site.edit(
+        "content/entities/hts.yaml",
+        "type: organization",
+        "type: organization\nfacts:\n  - label: {fr: Chef, en: Leader}\n    entity: jolanii\n    as_of: 2024-11-30\n    source: osdh\n  - label: {fr: Fondation, en: Founded}\n    value: 2017-01-28\n    as_of: 30/11/2024\n    source: osdh",
+    );
+    let out = site.depeche(&["check", "--format", "json"]);
+    let found: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let text_of = |file: &str| site.read(file);
+    // The line and column where `needle` is written after `after` in `file`.
+    let place = |file: &str, after: &str, needle: &str| {
+        let text = text_of(file);
+        let at = text.find(after).unwrap() + after.len();
+        let at = at + text[at..].find(needle).unwrap();
+        let line = text[..at].matches('\n').count() + 1;
+        let col = at - text[..at].rfind('\n').map_or(0, |i| i + 1) + 1;
+        (line as u64, col as u64)
+    };
+    let at = |d: &serde_json::Value| {
+        (
+            d["file"].as_str().unwrap().to_string(),
+            d["line"].as_u64().unwrap(),
+            d["column"].as_u64().unwrap(),
+        )
+    };
+    let find = |message: &str| {
+        let hits: Vec<&serde_json::Value> = found
+            .iter()
+            .filter(|d| d["message"].as_str().unwrap().contains(message))
+            .collect();
+        assert_eq!(hits.len(), 1, "{message}: {found:#?}");
+        at(hits[0])
+    };
+    let hts = "content/entities/hts.yaml";
+    for (message, file, after, needle) in [
+        ("`osdhh`", EN, "civilians", "osdhh"),
+        ("`htss`", EN, "entities: [hts, ", "htss"),
+        ("`30/11/2024`", hts, "Founded", "30/11/2024"),
+    ] {
+        let (line, col) = place(file, after, needle);
+        assert_eq!(find(message), (file.to_string(), line, col), "{message}");
+    }
+    // An entity whose file has errors is not also "unknown" where it is named.
+    assert_eq!(found.len(), 3, "{found:#?}");
+
+    // Once its file loads, a fact's entity that names nothing is found where it is written.
+    site.edit(hts, "30/11/2024", "2024-11-30");
+    let out = site.depeche(&["check", "--format", "json"]);
+    let found: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let jolanii = found
+        .iter()
+        .find(|d| d["message"].as_str().unwrap().contains("`jolanii`"))
+        .unwrap_or_else(|| panic!("{found:#?}"));
+    let (line, col) = place(hts, "facts:", "jolanii");
+    assert_eq!(at(jolanii), (hts.to_string(), line, col));
+    let mut places: Vec<_> = found
+        .iter()
+        .map(|d| (at(d), d["message"].clone()))
+        .collect();
+    let all = places.len();
+    places.sort_by(|a, b| a.0.cmp(&b.0));
+    places.dedup();
+    assert_eq!(places.len(), all, "a problem reported twice: {found:#?}");
+}

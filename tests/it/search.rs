@@ -155,7 +155,10 @@ fn a_site_can_go_without_search() {
     let site = TestSite::shipped();
     let config = site.read("site.yaml");
     site.write("site.yaml", format!("{config}build_search_index: false\n"));
+    // The built-in script, not the site's own copy: it has no page to serve.
+    std::fs::remove_file(site.path("static/search.js")).unwrap();
     site.build_ok(&[]);
+    assert!(!site.path("public/search.js").exists());
     for lang in ["fr", "en"] {
         assert!(!site.path(&format!("public/{lang}/search")).exists());
         let home = site.public(&format!("{lang}/index.html"));
@@ -329,4 +332,19 @@ fn a_build_after_an_edit_reuses_what_the_last_one_found_and_writes_the_same_inde
             .collect()
     };
     assert_eq!(warm, (cold("fr"), cold("en")));
+
+    // A cache changed by anything but a build is not read: the index is as a cold build's.
+    for entry in std::fs::read_dir(site.path(".public.depeche-cache")).unwrap() {
+        let path = entry.unwrap().path();
+        let mut bytes = std::fs::read(&path).unwrap();
+        if let Some(at) = bytes.windows(9).position(|w| w == b"offensive") {
+            bytes[at + 8] = b'X';
+            std::fs::write(&path, bytes).unwrap();
+        }
+    }
+    site.build_ok(&[]);
+    assert_eq!(
+        (index_files(&site, "fr"), index_files(&site, "en")),
+        (cold("fr"), cold("en"))
+    );
 }

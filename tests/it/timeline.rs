@@ -113,7 +113,8 @@ fn an_event_names_entities_of_the_site_and_has_a_date() {
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("`alepo` is neither an entity nor an article of this site"),
+        stderr.contains("`alepo` is not an entity of this site")
+            && stderr.contains("did you mean `aleppo`?"),
         "{stderr}"
     );
     site.edit(article, "  - date: 2016\n", "  - date: 2016-13\n");
@@ -123,7 +124,11 @@ fn an_event_names_entities_of_the_site_and_has_a_date() {
         stderr.contains("an event's date `2016-13` is not a year, a month or a day"),
         "{stderr}"
     );
-    assert!(stderr.contains("alep-offensive-hts.fr.md:21:1"), "{stderr}");
+    // At the value itself, not at the `events:` key.
+    assert!(
+        stderr.contains("alep-offensive-hts.fr.md:28:11"),
+        "{stderr}"
+    );
 }
 
 #[test]
