@@ -202,6 +202,26 @@ fn check_languages(
 
 /// The custom domain and the page sizes.
 /// `+01:00`, `-05:30`, `+00:00`.
+impl Config {
+    /// Today in the site's time zone: an article dated later waits for its day, and a new
+    /// one is dated today, as the newsroom's calendar says.
+    pub fn today(&self) -> chrono::NaiveDate {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        let now = chrono::DateTime::from_timestamp(secs, 0).unwrap_or_default();
+        today_at(&self.time_zone, now)
+    }
+}
+
+/// The calendar day at `now` in the zone `offset` (`+01:00`; UTC when it is not one).
+fn today_at(offset: &str, now: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
+    match offset.parse::<chrono::FixedOffset>() {
+        Ok(zone) => now.with_timezone(&zone).date_naive(),
+        Err(_) => now.date_naive(),
+    }
+}
+
 fn is_utc_offset(zone: &str) -> bool {
     let bytes = zone.as_bytes();
     bytes.len() == 6
@@ -327,6 +347,18 @@ fn parse_base_url(value: &str) -> Result<(String, String), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn today_is_the_day_in_the_sites_time_zone() {
+        let now = chrono::DateTime::parse_from_rfc3339("2024-11-30T23:30:00Z")
+            .unwrap()
+            .to_utc();
+        let day = |zone| today_at(zone, now).to_string();
+        assert_eq!(day("+00:00"), "2024-11-30");
+        assert_eq!(day("+01:00"), "2024-12-01");
+        assert_eq!(day("-05:00"), "2024-11-30");
+        assert_eq!(day("nowhere"), "2024-11-30");
+    }
 
     #[test]
     fn base_url_keeps_its_sub_path() {

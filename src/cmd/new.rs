@@ -37,8 +37,11 @@ pub(crate) fn run(root: &Path, what: What) -> ExitCode {
         Err(status) => return status,
     };
     let written = match what {
-        What::Article { key, titles } => per_language(&config.languages, &titles)
-            .and_then(|titles| scaffold::new_article(&config, &key, &scaffold::today(), &titles)),
+        What::Article { key, titles } => {
+            per_language(&config.languages, &titles).and_then(|titles| {
+                scaffold::new_article(&config, &key, &config.today().to_string(), &titles)
+            })
+        }
         What::Entity { id, kind, names } => per_language(&config.languages, &names)
             .and_then(|names| scaffold::new_entity(&config, &id, kind, &names).map(|p| vec![p])),
     };

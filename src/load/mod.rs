@@ -229,7 +229,7 @@ fn read_article(
     let src = source::read(&config.root, path)?;
     let split = front_matter::split(&src)?;
     let mut front = front_matter::parse(&src, split, &key)?;
-    front.scheduled = !config.publish_future && front.date.day > today();
+    front.scheduled = !config.publish_future && front.date.day > config.today();
     Ok(ArticleSource {
         key,
         lang,
@@ -313,16 +313,6 @@ fn parse_name(
     }
     check_id(key).map_err(|why| bad_name(shown, &format!("key `{key}` {why}")))?;
     Ok((key.to_string(), lang.to_string()))
-}
-
-/// Today in UTC: articles dated later wait for their day.
-pub fn today() -> chrono::NaiveDate {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
-    chrono::DateTime::from_timestamp(secs, 0)
-        .map(|t| t.date_naive())
-        .unwrap_or_default()
 }
 
 /// Article keys and entity ids: lowercase ASCII letters, digits and hyphens.

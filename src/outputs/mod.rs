@@ -147,6 +147,35 @@ pub(crate) enum Stage {
 }
 
 impl Kind {
+    /// Whether the sitemap lists it: a page of a language that search engines should find
+    /// (not the root's copy of the home, a search page, a feed or a file).
+    pub(crate) fn in_sitemap(&self) -> bool {
+        match self {
+            Kind::Home { root, .. } => !root,
+            Kind::EntityIndex { .. }
+            | Kind::Article { .. }
+            | Kind::Entity { .. }
+            | Kind::Timeline { .. }
+            | Kind::Map { .. }
+            | Kind::Graph { .. } => true,
+            Kind::Feed { .. }
+            | Kind::EntityFeed { .. }
+            | Kind::NotFound
+            | Kind::Search { .. }
+            | Kind::SearchIndex { .. }
+            | Kind::Sitemap { .. }
+            | Kind::Robots
+            | Kind::Manifest
+            | Kind::NoJekyll
+            | Kind::Cname
+            | Kind::Previews { .. }
+            | Kind::MapOutlines
+            | Kind::Data(_)
+            | Kind::Asset(_)
+            | Kind::Static(_) => false,
+        }
+    }
+
     /// The templates it is rendered with (a change to any other template, a partial or the
     /// base layout, renders everything again).
     pub(crate) fn templates(&self) -> &'static [&'static str] {
@@ -357,8 +386,6 @@ pub(crate) fn plan(config: &Config, graph: &Graph, statics: &[(String, PathBuf)]
             root: true,
         },
     );
-    // Pages with a version in each language, which the sitemap lists.
-    let mut listed = 0;
     for (lang, code) in config.languages.iter().enumerate() {
         for (path, kind) in language_pages(config, lang, code) {
             add(path, kind);
@@ -371,12 +398,9 @@ pub(crate) fn plan(config: &Config, graph: &Graph, statics: &[(String, PathBuf)]
                 Kind::Home { lang, page, root },
             );
         }
-        // The home pages, the entity index, the timeline, the map and the graph.
-        listed += homes + 4;
         for (article, a) in graph.articles.iter().enumerate() {
             if let Some(version) = a.versions.get(code) {
                 add(version.path.clone(), Kind::Article { lang, article });
-                listed += 1;
             }
         }
         for (entity, e) in graph.entities.iter().enumerate() {
@@ -389,10 +413,11 @@ pub(crate) fn plan(config: &Config, graph: &Graph, statics: &[(String, PathBuf)]
                 urls::entity_feed_path(code, e.id()),
                 Kind::EntityFeed { lang, entity },
             );
-            listed += pages;
         }
     }
     add("404.html".into(), Kind::NotFound);
+    let listed = plan.iter().filter(|o| o.kind.in_sitemap()).count();
+    let mut add = |path: String, kind: Kind| plan.push(Output { path, kind });
     add("sitemap.xml".into(), Kind::Sitemap { part: 0 });
     if listed > SITEMAP_URLS {
         for part in 1..=listed.div_ceil(SITEMAP_URLS) {

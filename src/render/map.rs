@@ -223,8 +223,34 @@ mod tests {
     }
 
     #[test]
-    fn the_outlines_are_the_same_svg_every_time() {
-        assert_eq!(base_svg(), base_svg());
-        assert!(base_svg().contains("class=\"focus\""));
+    fn every_country_is_one_path_and_syria_the_focus_drawn_whole() {
+        let svg = base_svg();
+        let countries = &outlines().countries;
+        let paths: Vec<&str> = svg.split("<path ").skip(1).collect();
+        assert_eq!(paths.len(), countries.len());
+        let focus: Vec<&&str> = paths
+            .iter()
+            .filter(|p| p.starts_with("class=\"focus\""))
+            .collect();
+        assert_eq!(focus.len(), 1, "one country is the focus");
+        let syria = countries.iter().position(|c| c.code == "SYR").unwrap();
+        assert!(paths[syria].starts_with("class=\"focus\""));
+        // Syria, the focus, is drawn whole inside the view box; its neighbours may run out.
+        let (width, height) = size();
+        let d = paths[syria]
+            .split(" d=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
+        for point in d.split(['M', 'L', 'Z']).filter(|p| !p.is_empty()) {
+            let (x, y) = point.split_once(' ').unwrap();
+            let (x, y): (f64, f64) = (x.parse().unwrap(), y.parse().unwrap());
+            assert!(
+                (0.0..=width).contains(&x) && (0.0..=height).contains(&y),
+                "{point}"
+            );
+        }
     }
 }

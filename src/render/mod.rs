@@ -37,6 +37,8 @@ pub struct Page {
     pub alternates: Vec<(String, String)>,
     /// Last modification date, for the sitemap.
     pub lastmod: Option<String>,
+    /// Whether the sitemap lists it ([`Kind::in_sitemap`]).
+    pub in_sitemap: bool,
 }
 
 /// Everything about one language that every page in it shares.
@@ -136,6 +138,7 @@ impl Page {
             content,
             alternates: Vec::new(),
             lastmod: None,
+            in_sitemap: false,
         }
     }
 }
@@ -361,6 +364,14 @@ impl<'a> Renderer<'a> {
 
     /// Renders one output of the [`Stage::Page`] stage; `None` for the other stages.
     pub(crate) fn render_page(&self, output: &Output) -> Option<Result<Page, Diagnostic>> {
+        let page = self.page_of_kind(output)?;
+        Some(page.map(|mut page| {
+            page.in_sitemap = output.kind.in_sitemap();
+            page
+        }))
+    }
+
+    fn page_of_kind(&self, output: &Output) -> Option<Result<Page, Diagnostic>> {
         let path = output.path.clone();
         Some(match output.kind {
             Kind::Home { lang, page, root } => self.home(self.lang(lang), root, page, path),
@@ -548,6 +559,7 @@ impl<'a> Renderer<'a> {
             content,
             alternates: Vec::new(),
             lastmod: None,
+            in_sitemap: false,
         })
     }
 

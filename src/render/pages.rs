@@ -376,15 +376,12 @@ impl Renderer<'_> {
             entities: self.urls.entities(&lang.code),
             result_counts: lang.strings.forms(&["ui", "search_results"]),
         };
-        let mut page = self.site_view(
+        self.site_view(
             lang,
             path,
             ("search.html", urls::search_path, "search_intro"),
             data,
-        )?;
-        // A search page has nothing of its own for search engines.
-        page.alternates.clear();
-        Ok(page)
+        )
     }
 
     pub(super) fn not_found(&self, path: String) -> Result<Page, Diagnostic> {
@@ -426,7 +423,7 @@ impl Renderer<'_> {
         let mut listed: Vec<&Page> = pages
             .iter()
             .copied()
-            .filter(|page| !page.alternates.is_empty())
+            .filter(|page| page.in_sitemap)
             .collect();
         listed.sort_unstable_by(|a, b| a.path.cmp(&b.path));
         if listed.len() <= SITEMAP_URLS {

@@ -38,11 +38,6 @@ pub enum ScaffoldError {
     },
 }
 
-/// Today's date in UTC, as YYYY-MM-DD.
-pub fn today() -> String {
-    crate::load::today().to_string()
-}
-
 /// Writes every file, or none: all targets are checked before the first is written.
 fn write_new(files: Vec<(PathBuf, String)>) -> Result<Vec<PathBuf>, ScaffoldError> {
     if let Some((path, _)) = files.iter().find(|(p, _)| p.exists()) {
@@ -292,10 +287,5 @@ mod tests {
         let mut embedded: Vec<String> = SAMPLE_CONTENT.iter().map(|(p, _)| p.to_string()).collect();
         embedded.sort();
         assert_eq!(embedded, shipped);
-    }
-
-    #[test]
-    fn today_is_a_date() {
-        assert!(crate::load::PublishDate::parse(&today()).is_some());
     }
 }

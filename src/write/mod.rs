@@ -521,12 +521,7 @@ mod tests {
     }
 
     fn page(path: &str, content: &str) -> Page {
-        Page {
-            path: path.into(),
-            content: content.into(),
-            alternates: Vec::new(),
-            lastmod: None,
-        }
+        Page::plain(path.into(), content.into())
     }
 
     fn plan(paths: &[&str]) -> Vec<outputs::Output> {

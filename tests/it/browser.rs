@@ -117,13 +117,9 @@ async fn js(client: &Client, script: &str) -> serde_json::Value {
 fn browser_installed() -> bool {
     let (chromium, chromedriver) = browser_paths();
     if !Path::new(&chromium).exists() || !Path::new(&chromedriver).exists() {
-        // Written to the terminal directly: the test harness hides what `eprintln!` says in a
-        // passing test, and a skipped browser test must not pass unnoticed.
-        use std::io::Write as _;
-        let _ = writeln!(
-            std::io::stderr(),
-            "\nSKIPPED: the browser test did not run: {chromium} or {chromedriver} is not installed (apt-get install chromium chromium-driver)\n"
-        );
+        skip(&format!(
+            "the browser test did not run: {chromium} or {chromedriver} is not installed (apt-get install chromium chromium-driver)"
+        ));
         return false;
     }
     true
@@ -836,12 +832,10 @@ fn axe_script() -> Option<String> {
     );
     let script = std::fs::read_to_string(&path).ok();
     if script.is_none() {
-        use std::io::Write as _;
-        let _ = writeln!(
-            std::io::stderr(),
-            "\nSKIPPED: the accessibility test did not run: no {} (npm install --prefix target/axe axe-core)\n",
+        skip(&format!(
+            "the accessibility test did not run: no {} (npm install --prefix target/axe axe-core)",
             path.display()
-        );
+        ));
     }
     script
 }

@@ -418,6 +418,17 @@ fn base_url_comes_from_site_yaml_unless_overridden() {
     let doc = site.html("fr/index.html");
     let css = &select(&doc, "link[rel=stylesheet]")[0];
     assert_eq!(attr(css, "href"), "/depeche/style.css");
+    // `--base-url` wins over site.yaml, down to the sitemap's absolute addresses.
+    site.build_ok(&["--base-url", "https://example.org/veille/"]);
+    let doc = site.html("fr/index.html");
+    let css = &select(&doc, "link[rel=stylesheet]")[0];
+    assert_eq!(attr(css, "href"), "/veille/style.css");
+    let sitemap = site.public("sitemap.xml");
+    assert!(
+        sitemap.contains("<loc>https://example.org/veille/fr/</loc>"),
+        "{sitemap}"
+    );
+    assert!(!sitemap.contains("depeche.github.io"), "{sitemap}");
 }
 
 #[test]

@@ -182,11 +182,7 @@ fn have_tools() -> bool {
             .is_ok_and(|o| o.status.success())
     });
     if !ok {
-        use std::io::Write as _;
-        let _ = writeln!(
-            std::io::stderr(),
-            "\nSKIPPED: the release round trip needs curl, tar and sha256sum\n"
-        );
+        skip("the release round trip needs curl, tar and sha256sum");
     }
     ok
 }
