@@ -215,6 +215,47 @@ pub fn entity_feed_path(lang: &str, id: &str) -> String {
     format!("{lang}/entities/{id}/atom.xml")
 }
 
+/// The files at the output's root, whatever the languages.
+pub const ROOT_HOME: &str = "index.html";
+/// The page a host serves for an address the site does not have.
+pub const NOT_FOUND: &str = "404.html";
+/// The sitemap, or the index of its parts.
+pub const SITEMAP: &str = "sitemap.xml";
+/// The map's outlines, drawn once for every map.
+pub const MAP_OUTLINES: &str = "map.svg";
+/// What crawlers may read, and where the sitemap is.
+pub const ROBOTS: &str = "robots.txt";
+/// The web app manifest.
+pub const WEB_MANIFEST: &str = "site.webmanifest";
+/// Tells GitHub Pages to publish the files as they are.
+pub const NO_JEKYLL: &str = ".nojekyll";
+/// GitHub Pages' custom domain.
+pub const CNAME: &str = "CNAME";
+/// The stylesheet.
+pub const STYLE: &str = "style.css";
+/// The icon.
+pub const FAVICON: &str = "favicon.svg";
+/// The script of the entity preview cards.
+pub const PREVIEWS_SCRIPT: &str = "previews.js";
+/// The script of the search page.
+pub const SEARCH_SCRIPT: &str = "search.js";
+/// The open data: the knowledge graph as JSON.
+pub const DATA_GRAPH: &str = "data/graph.json";
+/// The knowledge graph as JSON-LD (schema.org).
+pub const DATA_GRAPH_LD: &str = "data/graph.jsonld";
+/// Every figure the articles report, as CSV.
+pub const DATA_FIGURES: &str = "data/figures.csv";
+
+/// A Wikidata item, as linked data names it (`sameAs` in JSON-LD).
+pub fn wikidata_item(q: &str) -> String {
+    format!("http://www.wikidata.org/entity/{q}")
+}
+
+/// A Wikidata item's page, for readers.
+pub fn wikidata_page(q: &str) -> String {
+    format!("https://www.wikidata.org/wiki/{q}")
+}
+
 /// A part of the sitemap, when it is too long for one file (`sitemap.xml` is then their index).
 pub fn sitemap_path(part: usize) -> String {
     format!("sitemaps/{part}.xml")

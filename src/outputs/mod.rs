@@ -96,9 +96,9 @@ pub(crate) enum DataFile {
 impl DataFile {
     /// Every one, with its path in the output.
     pub(crate) const ALL: [(DataFile, &'static str); 3] = [
-        (DataFile::Graph, "data/graph.json"),
-        (DataFile::JsonLd, "data/graph.jsonld"),
-        (DataFile::Figures, "data/figures.csv"),
+        (DataFile::Graph, urls::DATA_GRAPH),
+        (DataFile::JsonLd, urls::DATA_GRAPH_LD),
+        (DataFile::Figures, urls::DATA_FIGURES),
     ];
 }
 
@@ -379,7 +379,7 @@ pub(crate) fn plan(config: &Config, graph: &Graph, statics: &[(String, PathBuf)]
     let mut plan = Vec::new();
     let mut add = |path: String, kind: Kind| plan.push(Output { path, kind });
     add(
-        "index.html".into(),
+        urls::ROOT_HOME.into(),
         Kind::Home {
             lang: 0,
             page: 1,
@@ -415,24 +415,24 @@ pub(crate) fn plan(config: &Config, graph: &Graph, statics: &[(String, PathBuf)]
             );
         }
     }
-    add("404.html".into(), Kind::NotFound);
+    add(urls::NOT_FOUND.into(), Kind::NotFound);
     let listed = plan.iter().filter(|o| o.kind.in_sitemap()).count();
     let mut add = |path: String, kind: Kind| plan.push(Output { path, kind });
-    add("sitemap.xml".into(), Kind::Sitemap { part: 0 });
+    add(urls::SITEMAP.into(), Kind::Sitemap { part: 0 });
     if listed > SITEMAP_URLS {
         for part in 1..=listed.div_ceil(SITEMAP_URLS) {
             add(urls::sitemap_path(part), Kind::Sitemap { part });
         }
     }
-    add("map.svg".into(), Kind::MapOutlines);
+    add(urls::MAP_OUTLINES.into(), Kind::MapOutlines);
     for (file, path) in DataFile::ALL {
         add(path.into(), Kind::Data(file));
     }
-    add("robots.txt".into(), Kind::Robots);
-    add("site.webmanifest".into(), Kind::Manifest);
-    add(".nojekyll".into(), Kind::NoJekyll);
+    add(urls::ROBOTS.into(), Kind::Robots);
+    add(urls::WEB_MANIFEST.into(), Kind::Manifest);
+    add(urls::NO_JEKYLL.into(), Kind::NoJekyll);
     if config.cname.is_some() {
-        add("CNAME".into(), Kind::Cname);
+        add(urls::CNAME.into(), Kind::Cname);
     }
     for (path, file) in statics {
         let shown = source::display_path(&config.root, file);
@@ -440,7 +440,7 @@ pub(crate) fn plan(config: &Config, graph: &Graph, statics: &[(String, PathBuf)]
     }
     for (asset, (path, _)) in crate::render::ASSETS.iter().enumerate() {
         // The search page's script is no use to a site without one.
-        let unused = *path == "search.js" && !config.build_search_index;
+        let unused = *path == urls::SEARCH_SCRIPT && !config.build_search_index;
         if !unused && !statics.iter().any(|(p, _)| p == path) {
             add(path.to_string(), Kind::Asset(asset));
         }

@@ -13,6 +13,20 @@ pub(super) struct SiteCtx {
     pub base_url: String,
     /// The absolute URL of the image link previews show for pages without their own.
     pub share_image: Option<String>,
+    /// The files every page may load, by their URLs.
+    pub files: SiteFiles,
+}
+
+/// The URLs of the files every page may load (`site.files.style` in templates).
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct SiteFiles {
+    pub style: String,
+    pub favicon: String,
+    pub manifest: String,
+    pub previews_script: String,
+    /// The data of the language's preview cards.
+    pub previews: String,
+    pub search_script: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -275,10 +289,7 @@ impl Renderer<'_> {
                 .map(String::as_str)
                 .collect(),
             wikidata: src.wikidata.as_deref(),
-            wikidata_url: src
-                .wikidata
-                .as_ref()
-                .map(|q| format!("https://www.wikidata.org/wiki/{q}")),
+            wikidata_url: src.wikidata.as_ref().map(|q| crate::urls::wikidata_page(q)),
             coordinates: src
                 .coordinates
                 .map(|(lat, lon)| coordinates(&lang.strings, lat, lon)),

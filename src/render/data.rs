@@ -190,16 +190,9 @@ impl Renderer<'_> {
                 .map(|(lang, text)| json!({"@value": text, "@language": lang}))
                 .collect()
         };
-        let kind = match source.kind.as_str() {
-            "organization" => "Organization",
-            "person" => "Person",
-            "place" => "Place",
-            "event" => "Event",
-            _ => "Thing",
-        };
         let mut doc = json!({
             "@id": self.entity_id(e),
-            "@type": kind,
+            "@type": source.kind.schema_org_type(),
             "identifier": e.id(),
             "name": tagged(&mut source.name.iter()),
             "description": tagged(&mut source.description.iter()),
@@ -214,7 +207,7 @@ impl Renderer<'_> {
             doc["alternateName"] = aliases.into();
         }
         if let Some(q) = &source.wikidata {
-            doc["sameAs"] = format!("https://www.wikidata.org/wiki/{q}").into();
+            doc["sameAs"] = crate::urls::wikidata_item(q).into();
         }
         if let Some((lat, lon)) = source.coordinates {
             doc["geo"] = json!({"@type": "GeoCoordinates", "latitude": lat, "longitude": lon});

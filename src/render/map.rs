@@ -161,7 +161,7 @@ impl Renderer<'_> {
         MapCtx {
             width,
             height,
-            base: self.urls.asset("map.svg"),
+            base: self.urls.asset(crate::urls::MAP_OUTLINES),
             countries,
             places,
             elsewhere,

@@ -22,7 +22,7 @@ use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::graph::{Document, Entity, Graph};
 use crate::outputs::{self, DataFile, Kind, Output, Stage};
-use crate::urls::Urls;
+use crate::urls::{self, Urls};
 use context::*;
 use i18n::Strings;
 
@@ -198,6 +198,14 @@ impl Theme {
                         base_path: config.base_path.clone(),
                         base_url: config.base_url.clone(),
                         share_image: config.share_image.as_deref().map(|f| urls.absolute(f)),
+                        files: SiteFiles {
+                            style: urls.asset(urls::STYLE),
+                            favicon: urls.asset(urls::FAVICON),
+                            manifest: urls.asset(urls::WEB_MANIFEST),
+                            previews_script: urls.asset(urls::PREVIEWS_SCRIPT),
+                            previews: urls.of(&urls::previews_path(code)),
+                            search_script: urls.asset(urls::SEARCH_SCRIPT),
+                        },
                     },
                     nav: Nav {
                         home: urls.home(code),
@@ -395,7 +403,7 @@ impl<'a> Renderer<'a> {
                 path,
                 format!(
                     "User-agent: *\nAllow: /\nSitemap: {}\n",
-                    self.urls.absolute("sitemap.xml")
+                    self.urls.absolute(urls::SITEMAP)
                 ),
             )),
             Kind::Manifest => Ok(Page::plain(path, self.manifest())),
@@ -437,7 +445,7 @@ impl<'a> Renderer<'a> {
             "start_url": self.urls.home(&lang.code),
             "scope": base,
             "display": "browser",
-            "icons": [{"src": self.urls.asset("favicon.svg"), "type": "image/svg+xml", "sizes": "any"}],
+            "icons": [{"src": self.urls.asset(urls::FAVICON), "type": "image/svg+xml", "sizes": "any"}],
         })
         .to_string()
     }

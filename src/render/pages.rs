@@ -427,7 +427,7 @@ impl Renderer<'_> {
             .collect();
         listed.sort_unstable_by(|a, b| a.path.cmp(&b.path));
         if listed.len() <= SITEMAP_URLS {
-            return Ok(vec![self.urlset(&listed, "sitemap.xml".into())?]);
+            return Ok(vec![self.urlset(&listed, urls::SITEMAP.into())?]);
         }
         #[derive(Serialize)]
         struct SitemapIndex {
@@ -443,7 +443,7 @@ impl Renderer<'_> {
         let index = self.render(
             &self.theme.langs[0],
             "sitemap_index.xml",
-            "sitemap.xml".into(),
+            urls::SITEMAP.into(),
             &SitemapIndex { sitemaps },
         )?;
         files.insert(0, index);

@@ -95,7 +95,7 @@ impl Renderer<'_> {
             "url": self.urls.absolute(&urls::entity_path(&lang.code, e.id(), 1)),
         });
         if let Some(q) = &e.source.wikidata {
-            thing["sameAs"] = format!("http://www.wikidata.org/entity/{q}").into();
+            thing["sameAs"] = crate::urls::wikidata_item(q).into();
         }
         thing
     }

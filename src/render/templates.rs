@@ -6,6 +6,7 @@ use tera::Tera;
 
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::source;
+use crate::urls;
 
 /// Templates every site can use without writing its own. Names keep their extension so that
 /// autoescaping applies by suffix.
@@ -45,10 +46,13 @@ pub(crate) fn builtin() -> &'static [(&'static str, &'static str)] {
 /// The files every page may ask for, published at the site's root unless the site's `static/`
 /// has its own of the same name.
 pub(crate) const ASSETS: &[(&str, &str)] = &[
-    ("style.css", include_str!("../../static/style.css")),
-    ("previews.js", include_str!("../../static/previews.js")),
-    ("search.js", include_str!("../../static/search.js")),
-    ("favicon.svg", include_str!("../../static/favicon.svg")),
+    (urls::STYLE, include_str!("../../static/style.css")),
+    (
+        urls::PREVIEWS_SCRIPT,
+        include_str!("../../static/previews.js"),
+    ),
+    (urls::SEARCH_SCRIPT, include_str!("../../static/search.js")),
+    (urls::FAVICON, include_str!("../../static/favicon.svg")),
 ];
 
 /// The compiled templates and their sources, to locate errors.
@@ -152,4 +156,26 @@ fn chain(err: &tera::Error) -> String {
         source = cause.source();
     }
     message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Templates get every address from their context (`urls.rs` makes them all): none is
+    /// put together from the base path and a file name.
+    #[test]
+    fn built_in_templates_build_no_address() {
+        for (name, text) in BUILTIN {
+            for (at, _) in text.match_indices("base_path }}") {
+                let next = text[at + "base_path }}".len()..].chars().next();
+                assert!(
+                    matches!(next, Some('"' | '\'' | '<' | '\n')),
+                    "{name}: an address built in the template: {}",
+                    &text[at..(at + 60).min(text.len())]
+                );
+            }
+            assert!(!text.contains("base_url }}"), "{name}");
+        }
+    }
 }

@@ -110,7 +110,8 @@ fn the_json_ld_ties_entities_to_wikidata_and_articles_to_what_they_mention() {
     let things = dump["@graph"].as_array().unwrap();
     let idlib = things.iter().find(|t| t["identifier"] == "idlib").unwrap();
     assert_eq!(idlib["@type"], "Place");
-    assert_eq!(idlib["sameAs"], "https://www.wikidata.org/wiki/Q233218");
+    // The item as linked data names it, as in the pages' JSON-LD.
+    assert_eq!(idlib["sameAs"], "http://www.wikidata.org/entity/Q233218");
     assert!(
         idlib["name"]
             .as_array()
