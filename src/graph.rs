@@ -128,6 +128,11 @@ impl Entity {
     pub fn id(&self) -> &str {
         &self.source.id
     }
+
+    /// Its name in `lang`, or its id where it has none.
+    pub fn name_in(&self, lang: &str) -> &str {
+        self.source.name.get(lang).map_or(self.id(), String::as_str)
+    }
 }
 
 /// The linked content: articles paired by translation, entities with their backlinks.

@@ -10,6 +10,7 @@ pub mod build;
 pub mod check;
 pub mod config;
 pub mod diagnostic;
+pub mod edit;
 pub mod graph;
 pub mod incremental;
 pub mod inventory;

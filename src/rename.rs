@@ -6,9 +6,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::annotate;
-use crate::check::apply::FileChange;
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic, Location, Replacement};
+use crate::edit::FileChange;
 use crate::load::references::{self, Names};
 use crate::load::{check_id, front_matter};
 use crate::source::{self, SourceText};
@@ -90,7 +90,7 @@ pub fn plan(config: &Config, old: &str, new: &str) -> Result<Rename, Diagnostic>
                 text: new.to_string(),
             })
             .collect();
-        let (after, applied) = crate::check::apply::apply(text, &replacements);
+        let (after, applied) = crate::edit::apply(text, &replacements);
         edits.push(FileChange {
             path: rel,
             before: stored.clone(),

@@ -3,12 +3,12 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::analyze::{self, AnalyzeOptions, Bodies, Parts};
+use crate::analyze::{self, AnalyzeOptions, Parts};
 use crate::config::{CONFIG_FILE, Config};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::graph::Graph;
-use crate::outputs::Output;
-use crate::render::{Page, Renderer, Theme};
+use crate::outputs::{self, Output};
+use crate::render::{Bodies, Page, Renderer, Theme, i18n};
 
 /// Where the site is and how to read it, from the command line.
 #[derive(Debug, Clone, Default)]
@@ -145,25 +145,40 @@ impl Site {
                 check_only: !render,
             },
         );
+        let mut diagnostics = analysis.diagnostics;
         let theme = match theme {
             Ok(theme) => theme,
             Err(mut problems) => {
-                problems.extend(analysis.diagnostics);
+                problems.extend(diagnostics);
                 return Err(problems.into());
             }
         };
-        match analysis.graph {
-            Some(graph) if !analysis.diagnostics.iter().any(Diagnostic::is_error) => Ok(Site {
-                bodies: Bodies::new(&analysis.config, &analysis.parts),
-                config: analysis.config,
-                theme,
-                graph,
-                parts: analysis.parts,
-                plan: analysis.plan,
-                statics: analysis.statics,
-                warnings: analysis.diagnostics,
-            }),
-            _ => Err(analysis.diagnostics.into()),
+        // What the content links to becomes the plan: every file a full build writes, with
+        // the collisions among them and the files of `static/` it copies.
+        let config = analysis.config;
+        let (statics, unreadable) = outputs::static_files(&config.root);
+        diagnostics.extend(unreadable);
+        diagnostics.extend(i18n::misspelt_keys(&config));
+        let plan = analysis.graph.as_ref().map(|graph| {
+            let plan = outputs::plan(&config, graph, &statics);
+            diagnostics.extend(outputs::collisions(&plan, graph));
+            plan
+        });
+        analyze::sort(&mut diagnostics);
+        match (analysis.graph, plan) {
+            (Some(graph), Some(plan)) if !diagnostics.iter().any(Diagnostic::is_error) => {
+                Ok(Site {
+                    bodies: Bodies::new(&config, &analysis.parts),
+                    config,
+                    theme,
+                    graph,
+                    parts: analysis.parts,
+                    plan,
+                    statics,
+                    warnings: diagnostics,
+                })
+            }
+            _ => Err(diagnostics.into()),
         }
     }
 

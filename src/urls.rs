@@ -231,6 +231,11 @@ pub const WEB_MANIFEST: &str = "site.webmanifest";
 pub const NO_JEKYLL: &str = ".nojekyll";
 /// GitHub Pages' custom domain.
 pub const CNAME: &str = "CNAME";
+/// The build's manifest inside an output folder: what it wrote, so the next build knows
+/// its files (never a page: the plan keeps every output off these names).
+pub const MANIFEST: &str = ".depeche-manifest";
+/// The temporary name the manifest is written under before being renamed into place.
+pub const MANIFEST_TEMP: &str = ".depeche-manifest.tmp";
 /// The stylesheet.
 pub const STYLE: &str = "style.css";
 /// The icon.
@@ -249,6 +254,11 @@ pub const DATA_FIGURES: &str = "data/figures.csv";
 /// A Wikidata item, as linked data names it (`sameAs` in JSON-LD).
 pub fn wikidata_item(q: &str) -> String {
     format!("http://www.wikidata.org/entity/{q}")
+}
+
+/// A place on OpenStreetMap's map, for readers.
+pub fn openstreetmap(lat: f64, lon: f64) -> String {
+    format!("https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=10/{lat}/{lon}")
 }
 
 /// A Wikidata item's page, for readers.

@@ -11,10 +11,8 @@ use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::load::events::Event;
 use crate::load::references::{self, Names};
 use crate::load::{ArticleSource, EntityKind, EntitySource, Unverified, front_matter};
-use crate::render::i18n::{self, I18N_DIR};
 use crate::yaml;
 use crate::yaml::spans::Places;
-use serde_yaml::Value;
 
 /// The warnings about one article, all its languages together (annotated, before the graph):
 /// missing translations, annotation parity, drafts.
@@ -77,9 +75,7 @@ pub(crate) fn lint_article(
     out
 }
 
-/// The warnings about the site's own settings: a custom domain the base URL does not use,
-/// and keys of the site's UI strings that are misspellings of built-in ones (a template would
-/// silently get the built-in text instead).
+/// The warnings about the site's own settings: a custom domain the base URL does not use.
 pub(crate) fn lint_site(config: &Config) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let config_file = config.root.join(CONFIG_FILE);
@@ -103,64 +99,7 @@ pub(crate) fn lint_site(config: &Config) -> Vec<Diagnostic> {
             );
         }
     }
-    for lang in &config.languages {
-        ui_strings(config, lang, &mut out);
-    }
     out
-}
-
-/// Keys of `templates/i18n/<lang>.yaml` that are a letter or two away from a built-in key.
-fn ui_strings(config: &Config, lang: &str, out: &mut Vec<Diagnostic>) {
-    let path = config.root.join(I18N_DIR).join(format!("{lang}.yaml"));
-    let Ok(src) = crate::source::read(&config.root, &path) else {
-        return;
-    };
-    let Ok(site) = serde_yaml::from_str::<Value>(&src.text) else {
-        // The theme reports it.
-        return;
-    };
-    let known = |text: Option<&str>| text.and_then(|t| serde_yaml::from_str::<Value>(t).ok());
-    let builtins = [known(i18n::builtin("en")), known(i18n::builtin(lang))];
-    let mut stack: Vec<(Vec<&str>, &Value)> = vec![(Vec::new(), &site)];
-    while let Some((at, node)) = stack.pop() {
-        let Value::Mapping(map) = node else { continue };
-        let siblings: Vec<&str> = builtins
-            .iter()
-            .flatten()
-            .filter_map(|b| at.iter().try_fold(b, |n, k| n.get(*k)))
-            .filter_map(Value::as_mapping)
-            .flat_map(|m| m.keys().filter_map(Value::as_str))
-            .collect();
-        for (key, value) in map {
-            let Some(key) = key.as_str() else { continue };
-            if siblings.contains(&key) {
-                let mut path = at.clone();
-                path.push(key);
-                stack.push((path, value));
-                continue;
-            }
-            let Some(meant) = did_you_mean(key, siblings.iter().copied()) else {
-                continue;
-            };
-            let (s, e) = yaml::find_nested_key(&src.text, key).unwrap_or((0, 0));
-            let dotted = |k: &str| at.iter().copied().chain([k]).collect::<Vec<_>>().join(".");
-            out.push(
-                Diagnostic::at(
-                    Code::UnknownUiString,
-                    format!(
-                        "`{}` is not a UI string: templates read `{}`",
-                        dotted(key),
-                        dotted(meant)
-                    ),
-                    src.locate(s, e),
-                )
-                .with_help(format!(
-                    "rename it `{meant}`, or the built-in text is shown instead"
-                ))
-                .with_replacement(&src.path, s, e, meant),
-            );
-        }
-    }
 }
 
 /// The warnings about entities: unused ones (`mentioned` holds every id an article names) and

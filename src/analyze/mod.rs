@@ -6,18 +6,15 @@ pub(crate) mod lint;
 pub(crate) mod suggest;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::annotate::{Annotated, Annotator, Lexicon, Targets};
 use crate::config::Config;
-use crate::diagnostic::{Code, Diagnostic, Location};
-use crate::graph::{self, Document, Graph};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::graph::{Document, Graph};
 use crate::load::{self, ArticleSource, EntitySource, references};
-use crate::outputs::{self, Output};
-use crate::render::ArticleBodies;
 use crate::urls::Urls;
 use suggest::Suggester;
 
@@ -32,14 +29,11 @@ pub(crate) struct AnalyzeOptions {
     pub check_only: bool,
 }
 
-/// The outcome of analysing a site: the graph and the list of output files when the content
-/// links, every diagnostic, and the parts a later rebuild can reuse.
+/// The outcome of analysing a site: the graph when the content links, every diagnostic, and
+/// the parts a later rebuild can reuse.
 pub(crate) struct Analysis {
     pub config: Config,
     pub graph: Option<Graph>,
-    /// Every file a full build writes (empty when the content does not link).
-    pub(crate) plan: Vec<Output>,
-    pub statics: Vec<(String, PathBuf)>,
     /// Sorted: errors first, then warnings, then suggestions; by file and position.
     pub diagnostics: Vec<Diagnostic>,
     pub parts: Parts,
@@ -127,19 +121,11 @@ pub(crate) fn analyze(config: Config, options: AnalyzeOptions) -> Analysis {
     ));
     let entities: Vec<Arc<EntitySource>> = content.entities.into_iter().map(Arc::new).collect();
     let graph = link(&documents, &entities, &prose, options, &mut problems);
-    let (statics, mut unreadable) = outputs::static_files(&config.root);
-    problems.append(&mut unreadable);
-    let plan = graph
-        .as_ref()
-        .map(|graph| plan_outputs(&config, graph, &statics, &mut problems))
-        .unwrap_or_default();
     sort(&mut problems);
     group_unknown_entities(&mut problems);
     Analysis {
         config,
         graph,
-        plan,
-        statics,
         diagnostics: problems,
         parts: Parts {
             lexicon,
@@ -280,112 +266,6 @@ fn link(
         Graph::build(documents, entities, prose, options.drafts)
     };
     linked.map_err(|mut errs| problems.append(&mut errs)).ok()
-}
-
-/// Every file a full build writes, with the collisions among them.
-fn plan_outputs(
-    config: &Config,
-    graph: &Graph,
-    statics: &[(String, PathBuf)],
-    problems: &mut Vec<Diagnostic>,
-) -> Vec<Output> {
-    let plan = outputs::plan(config, graph, statics);
-    problems.extend(outputs::collisions(&plan, graph));
-    plan
-}
-
-/// Makes an article's body again, from its file, when its page is rendered: the file is read
-/// and annotated a second time rather than keeping the HTML of every article in memory.
-pub struct Bodies {
-    root: PathBuf,
-    lexicon: Arc<Lexicon>,
-    targets: Arc<Targets>,
-    urls: Urls,
-    allow_html: bool,
-    link_every_mention: bool,
-}
-
-impl Bodies {
-    /// Bodies of the site's articles, annotated against its entities.
-    pub fn new(config: &Config, parts: &Parts) -> Self {
-        Bodies {
-            root: config.root.clone(),
-            lexicon: Arc::clone(&parts.lexicon),
-            targets: Arc::clone(&parts.targets),
-            urls: Urls::new(&config.base_path),
-            allow_html: config.allow_html,
-            link_every_mention: config.link_every_mention,
-        }
-    }
-}
-
-impl Bodies {
-    /// Annotates `doc` again from its file, which must not have changed since it was loaded.
-    fn annotate(
-        &self,
-        doc: &Document,
-        html: bool,
-        text_limit: usize,
-    ) -> Result<Annotated, Diagnostic> {
-        let src = crate::source::read(&self.root, &self.root.join(&doc.source))?;
-        if graph::digest(&src.text) != doc.digest {
-            // Its mentions, backlinks and listings were made from the earlier text.
-            return Err(Diagnostic::at(
-                Code::ChangedDuringBuild,
-                format!(
-                    "{} changed while the site was being built",
-                    doc.source.display()
-                ),
-                Location::file_only(&doc.source),
-            )
-            .with_help("build again; the previous output is kept as it was"));
-        }
-        Ok(self
-            .annotator(html, text_limit)
-            .annotate(&src, doc.body_start, &doc.lang))
-    }
-
-    fn annotator(&self, html: bool, text_limit: usize) -> Annotator<'_> {
-        Annotator {
-            lexicon: &self.lexicon,
-            urls: &self.urls,
-            targets: &self.targets,
-            allow_html: self.allow_html,
-            link_every_mention: self.link_every_mention,
-            collect_text: false,
-            html,
-            snippets: false,
-            text_limit,
-        }
-    }
-}
-
-impl ArticleBodies for Bodies {
-    fn html(&self, doc: &Document) -> Result<String, Diagnostic> {
-        Ok(self.annotate(doc, true, 0)?.html)
-    }
-
-    fn text(&self, doc: &Document) -> Result<String, Diagnostic> {
-        Ok(self.annotate(doc, false, usize::MAX)?.text)
-    }
-
-    fn html_and_text(&self, doc: &Document) -> Result<(String, String), Diagnostic> {
-        let annotated = self.annotate(doc, true, usize::MAX)?;
-        Ok((annotated.html, annotated.text))
-    }
-
-    fn prose_text(&self, entity: &crate::graph::Entity, lang: &str) -> String {
-        entity
-            .source
-            .prose
-            .get(lang)
-            .map(|src| {
-                self.annotator(false, usize::MAX)
-                    .annotate(src, 0, lang)
-                    .text
-            })
-            .unwrap_or_default()
-    }
 }
 
 /// One error per unknown id, however often it is used: the first use, with every other one

@@ -1,8 +1,6 @@
 //! `depeche check` and `depeche annotate`: every problem of the site without writing any
 //! output, and the annotations it suggests, applied in place on request.
 
-pub mod apply;
-
 use std::path::Path;
 
 use crate::diagnostic::{Diagnostic, Severity};

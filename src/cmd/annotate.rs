@@ -1,8 +1,9 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use depeche::check::{self, apply};
+use depeche::check;
 use depeche::diagnostic::{Diagnostic, Severity};
+use depeche::edit;
 use depeche::report::Format;
 
 #[derive(clap::Args)]
@@ -42,7 +43,7 @@ pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let changes = match apply::changes(root, &suggestions, &only) {
+    let changes = match edit::changes(root, &suggestions, &only) {
         Ok(changes) => changes,
         Err(e) => {
             eprintln!("error: cannot read a file to annotate: {e}");
@@ -52,7 +53,7 @@ pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
     let count: usize = changes.iter().map(|c| c.applied.len()).sum();
     for change in &changes {
         if !args.write {
-            super::print_diff(&apply::diff(change));
+            super::print_diff(&edit::diff(change));
             continue;
         }
         if let Err(e) = std::fs::write(root.join(&change.path), &change.after) {

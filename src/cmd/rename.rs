@@ -1,7 +1,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use depeche::check::apply;
+use depeche::edit;
 use depeche::rename;
 use depeche::report::Format;
 
@@ -31,7 +31,7 @@ pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
     let mentions: usize = plan.edits.iter().map(|e| e.applied.len()).sum();
     if !args.write {
         for edit in &plan.edits {
-            super::print_diff(&apply::diff(edit));
+            super::print_diff(&edit::diff(edit));
         }
         for (from, to) in &plan.moves {
             println!("rename {} → {}", from.display(), to.display());

@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::dates::PublishDate;
 use super::facts::{self, Fact, RawFact, RawSource, SourceRef};
-use super::front_matter::PublishDate;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Location};
 use crate::source::SourceText;
 use crate::yaml;

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::front_matter::PublishDate;
+use super::dates::PublishDate;
 use crate::diagnostic::{Code, Diagnostic, Location};
 
 /// Where a statement comes from.

@@ -1,41 +1,13 @@
 //! Splitting and reading an article's YAML front matter.
 
-use chrono::{DateTime, NaiveDate};
 use serde::Deserialize;
 use unicode_normalization::UnicodeNormalization;
 
+use super::dates::PublishDate;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Location};
 use crate::source::SourceText;
 use crate::yaml;
 use crate::yaml::spans::{Places, join};
-
-/// A publication date as the editor wrote it, and the calendar day it names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PublishDate {
-    /// The calendar day.
-    pub day: NaiveDate,
-    /// The original value (`2024-11-30` or an RFC 3339 timestamp), for `<time datetime>`.
-    pub raw: String,
-}
-
-impl PublishDate {
-    /// A day (`2024-11-30`) or an RFC 3339 timestamp.
-    pub fn parse(value: &str) -> Option<PublishDate> {
-        let value = value.trim();
-        let day = NaiveDate::parse_from_str(value, "%Y-%m-%d")
-            .ok()
-            .filter(|_| value.len() == 10)
-            .or_else(|| {
-                DateTime::parse_from_rfc3339(value)
-                    .ok()
-                    .map(|t| t.date_naive())
-            })?;
-        Some(PublishDate {
-            day,
-            raw: value.to_string(),
-        })
-    }
-}
 
 /// An article's validated front matter.
 #[derive(Debug, Clone)]
@@ -515,6 +487,8 @@ pub fn check_segment(segment: &str) -> Result<(), &'static str> {
 
 #[cfg(test)]
 mod tests {
+    use chrono::NaiveDate;
+
     use super::*;
 
     fn src(text: &str) -> SourceText {

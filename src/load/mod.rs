@@ -1,5 +1,6 @@
 //! Stage 2: walk `content/`, read every article and entity file, split front matter.
 
+pub(crate) mod dates;
 pub mod entity;
 pub mod events;
 pub mod facts;
@@ -12,8 +13,9 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
+pub use dates::PublishDate;
 pub use entity::{EntityKind, EntitySource, Relation, Unverified};
-pub use front_matter::{FrontMatter, PublishDate};
+pub use front_matter::FrontMatter;
 
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Location};

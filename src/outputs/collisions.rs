@@ -10,7 +10,7 @@ use unicode_normalization::UnicodeNormalization;
 use super::{Origin, Output};
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::graph::Graph;
-use crate::write::manifest;
+use crate::urls;
 
 impl Origin {
     fn location(&self) -> Option<Location> {
@@ -65,7 +65,7 @@ fn collisions_among(plan: &[Planned]) -> Vec<Diagnostic> {
     let mut by_name: HashMap<String, &Planned> = HashMap::with_capacity(plan.len());
     for planned in plan {
         if let Origin::Static(file) = &planned.origin
-            && [manifest::FILE, manifest::TEMP_FILE].contains(&planned.path.as_str())
+            && [urls::MANIFEST, urls::MANIFEST_TEMP].contains(&planned.path.as_str())
         {
             problems.push(
                 Diagnostic::at(
@@ -252,7 +252,7 @@ mod tests {
                 Origin::Static("static/fr/articles/alep/photo.jpg".into()),
             ),
             planned(
-                manifest::FILE,
+                urls::MANIFEST,
                 Origin::Static("static/.depeche-manifest".into()),
             ),
         ]);

@@ -102,6 +102,18 @@ impl DataFile {
     ];
 }
 
+/// The files every page may ask for, published at the site's root unless the site's `static/`
+/// has its own of the same name.
+pub(crate) const ASSETS: &[(&str, &str)] = &[
+    (urls::STYLE, include_str!("../../static/style.css")),
+    (
+        urls::PREVIEWS_SCRIPT,
+        include_str!("../../static/previews.js"),
+    ),
+    (urls::SEARCH_SCRIPT, include_str!("../../static/search.js")),
+    (urls::FAVICON, include_str!("../../static/favicon.svg")),
+];
+
 /// One file of the output: its `/`-separated path relative to the output folder and its kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Output {
@@ -438,7 +450,7 @@ pub(crate) fn plan(config: &Config, graph: &Graph, statics: &[(String, PathBuf)]
         let shown = source::display_path(&config.root, file);
         add(path.clone(), Kind::Static(shown));
     }
-    for (asset, (path, _)) in crate::render::ASSETS.iter().enumerate() {
+    for (asset, (path, _)) in ASSETS.iter().enumerate() {
         // The search page's script is no use to a site without one.
         let unused = *path == urls::SEARCH_SCRIPT && !config.build_search_index;
         if !unused && !statics.iter().any(|(p, _)| p == path) {

@@ -2,7 +2,6 @@
 
 use serde::Serialize;
 
-use super::pages::{coordinates, name_in};
 use super::{Lang, Renderer};
 use crate::graph::Entity;
 
@@ -273,7 +272,7 @@ impl Renderer<'_> {
         let src = &entity.source;
         EntityCtx {
             id: entity.id(),
-            name: name_in(entity, code),
+            name: entity.name_in(code),
             type_label: lang
                 .strings
                 .get(&["types", src.kind.as_str()])
@@ -300,7 +299,7 @@ impl Renderer<'_> {
                     let target = self.graph.entity(&r.target)?;
                     Some(RelationCtx {
                         label: lang.strings.relation(&r.kind).to_string(),
-                        name: name_in(target, code).to_string(),
+                        name: target.name_in(code).to_string(),
                         url: self.urls.entity(code, &r.target),
                     })
                 })
@@ -317,7 +316,7 @@ impl Renderer<'_> {
             .map(|&(other, count)| {
                 let e = &self.graph.entities[other];
                 EntityLink {
-                    name: name_in(e, code).to_string(),
+                    name: e.name_in(code).to_string(),
                     url: self.urls.entity(code, e.id()),
                     count,
                     description: None,
@@ -364,5 +363,14 @@ impl Renderer<'_> {
                 })
             })
             .collect()
+    }
+}
+
+pub(super) fn coordinates(strings: &super::i18n::Strings, lat: f64, lon: f64) -> Coordinates {
+    Coordinates {
+        lat,
+        lon,
+        text: strings.format_coordinates(lat, lon),
+        map_url: crate::urls::openstreetmap(lat, lon),
     }
 }

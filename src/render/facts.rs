@@ -3,12 +3,11 @@
 
 use serde::Serialize;
 
-use super::pages::name_in;
 use super::provenance::NamedCtx;
 use super::{Lang, Renderer};
 use crate::graph::{ArticleVersion, Entity};
+use crate::load::PublishDate;
 use crate::load::facts::{Fact, FactValue, SourceRef};
-use crate::load::front_matter::PublishDate;
 
 /// A statement as a page shows it.
 #[derive(Debug, Clone, Serialize)]
@@ -51,7 +50,7 @@ impl Renderer<'_> {
             SourceRef::Named(name) => {
                 if let Some(e) = self.graph.entity(name) {
                     return NamedCtx {
-                        name: name_in(e, &lang.code).to_string(),
+                        name: e.name_in(&lang.code).to_string(),
                         url: Some(self.urls.entity(&lang.code, e.id())),
                     };
                 }
@@ -94,7 +93,7 @@ impl Renderer<'_> {
             ),
             FactValue::Entity(id) => match self.graph.entity(id) {
                 Some(e) => (
-                    name_in(e, code).to_string(),
+                    e.name_in(code).to_string(),
                     Some(self.urls.entity(code, id)),
                 ),
                 None => (id.clone(), None),

@@ -3,11 +3,10 @@
 
 use serde::Serialize;
 
-use super::pages::name_in;
 use super::{Lang, Page, Renderer};
 use crate::diagnostic::Diagnostic;
 use crate::graph::{ArticleVersion, Entity};
-use crate::load::front_matter::PublishDate;
+use crate::load::PublishDate;
 use crate::urls;
 
 /// How many articles a language's feed carries.
@@ -87,7 +86,7 @@ impl Renderer<'_> {
         let (title, alternate) = match entity {
             None => (lang.site.title.clone(), urls::home_path(code)),
             Some(e) => (
-                format!("{} · {}", name_in(e, code), lang.site.title),
+                format!("{} · {}", e.name_in(code), lang.site.title),
                 urls::entity_path(code, e.id(), 1),
             ),
         };

@@ -8,7 +8,8 @@ use std::path::Path;
 use chrono::Datelike;
 use serde_yaml::Value;
 
-use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::config::Config;
+use crate::diagnostic::{Code, Diagnostic, Location, did_you_mean};
 use crate::source;
 use crate::yaml;
 
@@ -253,6 +254,70 @@ pub(crate) fn plural_filter(
             .ok_or_else(|| {
                 tera::Error::message("a counted UI string needs at least an `other` form")
             })
+    }
+}
+
+/// Keys of the site's UI strings that are misspellings of built-in ones, in every language:
+/// a template would silently get the built-in text instead.
+pub(crate) fn misspelt_keys(config: &Config) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for lang in &config.languages {
+        misspelt_in(config, lang, &mut out);
+    }
+    out
+}
+
+/// Keys of `templates/i18n/<lang>.yaml` that are a letter or two away from a built-in key.
+fn misspelt_in(config: &Config, lang: &str, out: &mut Vec<Diagnostic>) {
+    let path = config.root.join(I18N_DIR).join(format!("{lang}.yaml"));
+    let Ok(src) = crate::source::read(&config.root, &path) else {
+        return;
+    };
+    let Ok(site) = serde_yaml::from_str::<Value>(&src.text) else {
+        // The theme reports it.
+        return;
+    };
+    let known = |text: Option<&str>| text.and_then(|t| serde_yaml::from_str::<Value>(t).ok());
+    let builtins = [known(builtin("en")), known(builtin(lang))];
+    let mut stack: Vec<(Vec<&str>, &Value)> = vec![(Vec::new(), &site)];
+    while let Some((at, node)) = stack.pop() {
+        let Value::Mapping(map) = node else { continue };
+        let siblings: Vec<&str> = builtins
+            .iter()
+            .flatten()
+            .filter_map(|b| at.iter().try_fold(b, |n, k| n.get(*k)))
+            .filter_map(Value::as_mapping)
+            .flat_map(|m| m.keys().filter_map(Value::as_str))
+            .collect();
+        for (key, value) in map {
+            let Some(key) = key.as_str() else { continue };
+            if siblings.contains(&key) {
+                let mut path = at.clone();
+                path.push(key);
+                stack.push((path, value));
+                continue;
+            }
+            let Some(meant) = did_you_mean(key, siblings.iter().copied()) else {
+                continue;
+            };
+            let (s, e) = yaml::find_nested_key(&src.text, key).unwrap_or((0, 0));
+            let dotted = |k: &str| at.iter().copied().chain([k]).collect::<Vec<_>>().join(".");
+            out.push(
+                Diagnostic::at(
+                    Code::UnknownUiString,
+                    format!(
+                        "`{}` is not a UI string: templates read `{}`",
+                        dotted(key),
+                        dotted(meant)
+                    ),
+                    src.locate(s, e),
+                )
+                .with_help(format!(
+                    "rename it `{meant}`, or the built-in text is shown instead"
+                ))
+                .with_replacement(&src.path, s, e, meant),
+            );
+        }
     }
 }
 

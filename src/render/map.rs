@@ -11,7 +11,6 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use super::pages::name_in;
 use super::{Lang, Renderer};
 use crate::graph::Entity;
 
@@ -144,7 +143,7 @@ impl Renderer<'_> {
             };
             let (x, y) = project(lon, lat);
             let place = PlaceCtx {
-                name: name_in(e, code).to_string(),
+                name: e.name_in(code).to_string(),
                 url: self.urls.entity(code, e.id()),
                 x: round(x),
                 y: round(y),

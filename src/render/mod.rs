@@ -1,5 +1,6 @@
 //! Stage 5: pages from the graph, through the templates, once per language.
 
+mod bodies;
 mod context;
 mod data;
 mod facts;
@@ -12,8 +13,6 @@ mod provenance;
 pub(crate) mod templates;
 mod timeline;
 
-pub(crate) use templates::ASSETS;
-
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
@@ -23,6 +22,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::graph::{Document, Entity, Graph};
 use crate::outputs::{self, DataFile, Kind, Output, Stage};
 use crate::urls::{self, Urls};
+pub(crate) use bodies::Bodies;
 use context::*;
 use i18n::Strings;
 
@@ -63,7 +63,7 @@ pub(crate) struct Renderer<'a> {
     config: &'a Config,
     graph: &'a Graph,
     theme: &'a Theme,
-    bodies: &'a dyn ArticleBodies,
+    bodies: &'a Bodies,
     urls: Urls,
     /// Told each article's text as its page is rendered.
     text_sink: Option<&'a dyn TextSink>,
@@ -76,21 +76,6 @@ pub(crate) struct Renderer<'a> {
     /// Every event of each language, with its source, found on first use: the timeline page
     /// and every entity's first page read them, and only events are few.
     events: std::sync::OnceLock<Vec<Vec<timeline::Dated<'a>>>>,
-}
-
-/// Makes the HTML of an article's body when its page is rendered (documents keep none), and
-/// the text the search index holds.
-pub trait ArticleBodies: Sync {
-    /// The body of `doc` as HTML.
-    fn html(&self, doc: &Document) -> Result<String, Diagnostic>;
-    /// The body of `doc` as text, block by block (one per line).
-    fn text(&self, doc: &Document) -> Result<String, Diagnostic>;
-    /// An entity's prose in `lang` as text, block by block.
-    fn prose_text(&self, entity: &Entity, lang: &str) -> String;
-    /// The body of `doc` as HTML and as text, read once.
-    fn html_and_text(&self, doc: &Document) -> Result<(String, String), Diagnostic> {
-        Ok((self.html(doc)?, self.text(doc)?))
-    }
 }
 
 /// Told the text of each article as its page is rendered, for an output made from every
@@ -242,7 +227,7 @@ impl<'a> Renderer<'a> {
         config: &'a Config,
         graph: &'a Graph,
         theme: &'a Theme,
-        bodies: &'a dyn ArticleBodies,
+        bodies: &'a Bodies,
     ) -> Self {
         Renderer {
             config,
@@ -418,7 +403,7 @@ impl<'a> Renderer<'a> {
             Kind::Graph { lang } => self.graph_page(self.lang(lang), path),
             Kind::MapOutlines => Ok(Page::plain(path, map::base_svg())),
             Kind::Data(_) => self.streamed(output),
-            Kind::Asset(asset) => Ok(Page::plain(path, templates::ASSETS[asset].1.to_string())),
+            Kind::Asset(asset) => Ok(Page::plain(path, outputs::ASSETS[asset].1.to_string())),
             Kind::Sitemap { .. } | Kind::SearchIndex { .. } | Kind::Static(_) => return None,
         })
     }
@@ -463,7 +448,7 @@ impl<'a> Renderer<'a> {
                 let kind = e.source.kind.as_str();
                 let as_of = self.as_of(lang_index, e);
                 let card = serde_json::json!({
-                    "name": pages::name_in(e, code),
+                    "name": e.name_in(code),
                     "type": lang.strings.get(&["types", kind]).unwrap_or(kind),
                     "description": e.source.description.get(code),
                     "as_of": as_of,

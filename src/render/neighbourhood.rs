@@ -12,7 +12,6 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
-use super::pages::name_in;
 use super::{Lang, Renderer};
 use crate::graph::Entity;
 
@@ -120,7 +119,7 @@ impl Renderer<'_> {
         }
         let mut ranked: Vec<(usize, Tie)> = ties.into_iter().collect();
         ranked.sort_by(|(a, x), (b, y)| {
-            let name = |i: usize| name_in(&self.graph.entities[i], code).to_lowercase();
+            let name = |i: usize| self.graph.entities[i].name_in(code).to_lowercase();
             (
                 x.relations.is_empty(),
                 std::cmp::Reverse(x.shared),
@@ -161,7 +160,7 @@ impl Renderer<'_> {
                 related: node.related,
             })
             .collect();
-        let name = name_in(entity, code).to_string();
+        let name = entity.name_in(code).to_string();
         Some(GraphCtx {
             width: EGO.width,
             height: EGO.height,
@@ -226,7 +225,7 @@ impl Renderer<'_> {
             label_y,
             anchor,
         } = spot(frame, angle);
-        let name = name_in(other, code).to_string();
+        let name = other.name_in(code).to_string();
         let label = if name.chars().count() > LABEL_CHARS {
             let cut: String = name.chars().take(LABEL_CHARS - 1).collect();
             format!("{}…", cut.trim_end())
@@ -287,7 +286,7 @@ impl Renderer<'_> {
             let e = &self.graph.entities[i];
             (
                 std::cmp::Reverse(mentioned(e)),
-                name_in(e, code).to_lowercase(),
+                e.name_in(code).to_lowercase(),
             )
         });
         let hidden = ranked.len().saturating_sub(SITE_SHOWN);

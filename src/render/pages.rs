@@ -237,7 +237,7 @@ impl Renderer<'_> {
                 continue;
             };
             groups.entry(e.source.kind).or_default().push(EntityLink {
-                name: name_in(e, &lang.code).to_string(),
+                name: e.name_in(&lang.code).to_string(),
                 url: self.urls.entity(&lang.code, id),
                 count,
                 description: with_description
@@ -544,23 +544,6 @@ fn page_bar(page: usize, pages: usize) -> Vec<Option<usize>> {
         last = n;
     }
     bar
-}
-
-pub(super) fn name_in<'e>(entity: &'e Entity, lang: &str) -> &'e str {
-    entity
-        .source
-        .name
-        .get(lang)
-        .map_or(entity.id(), String::as_str)
-}
-
-pub(super) fn coordinates(strings: &super::i18n::Strings, lat: f64, lon: f64) -> Coordinates {
-    Coordinates {
-        lat,
-        lon,
-        text: strings.format_coordinates(lat, lon),
-        map_url: format!("https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=10/{lat}/{lon}"),
-    }
 }
 
 #[cfg(test)]

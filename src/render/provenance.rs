@@ -5,7 +5,6 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::context::Translation;
-use super::pages::name_in;
 use super::{Lang, Renderer};
 use crate::graph::{Article, ArticleVersion, Entity};
 use crate::load::facts::SourceRef;
@@ -91,7 +90,7 @@ impl Renderer<'_> {
     fn thing(&self, lang: &Lang, e: &Entity) -> Value {
         let mut thing = json!({
             "@type": e.source.kind.schema_org_type(),
-            "name": name_in(e, &lang.code),
+            "name": e.name_in(&lang.code),
             "url": self.urls.absolute(&urls::entity_path(&lang.code, e.id(), 1)),
         });
         if let Some(q) = &e.source.wikidata {

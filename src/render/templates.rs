@@ -6,7 +6,6 @@ use tera::Tera;
 
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::source;
-use crate::urls;
 
 /// Templates every site can use without writing its own. Names keep their extension so that
 /// autoescaping applies by suffix.
@@ -42,18 +41,6 @@ const BUILTIN: &[(&str, &str)] = &[
 pub(crate) fn builtin() -> &'static [(&'static str, &'static str)] {
     BUILTIN
 }
-
-/// The files every page may ask for, published at the site's root unless the site's `static/`
-/// has its own of the same name.
-pub(crate) const ASSETS: &[(&str, &str)] = &[
-    (urls::STYLE, include_str!("../../static/style.css")),
-    (
-        urls::PREVIEWS_SCRIPT,
-        include_str!("../../static/previews.js"),
-    ),
-    (urls::SEARCH_SCRIPT, include_str!("../../static/search.js")),
-    (urls::FAVICON, include_str!("../../static/favicon.svg")),
-];
 
 /// The compiled templates and their sources, to locate errors.
 pub(crate) struct Templates {

@@ -5,7 +5,6 @@
 use chrono::Datelike;
 use serde::Serialize;
 
-use super::pages::name_in;
 use super::provenance::NamedCtx;
 use super::{Lang, Page, Renderer};
 use crate::diagnostic::Diagnostic;
@@ -180,7 +179,7 @@ impl Renderer<'_> {
             .iter()
             .filter_map(|id| self.graph.entity(id))
             .map(|e| NamedCtx {
-                name: name_in(e, code).to_string(),
+                name: e.name_in(code).to_string(),
                 url: Some(self.urls.entity(code, e.id())),
             })
             .collect();

@@ -13,10 +13,7 @@ use std::io;
 use std::path::Path;
 use std::time::UNIX_EPOCH;
 
-/// The manifest's file name inside an output folder.
-pub(crate) const FILE: &str = ".depeche-manifest";
-/// The temporary name it is written under before being renamed into place.
-pub(crate) const TEMP_FILE: &str = ".depeche-manifest.tmp";
+pub(crate) use crate::urls::{MANIFEST as FILE, MANIFEST_TEMP as TEMP_FILE};
 
 /// The first line: changes whenever what a record's hash stands for changes (minification,
 /// file layout), so that records of an older depeche are not trusted as a cache. The paths of

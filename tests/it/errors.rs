@@ -500,7 +500,6 @@ fn a_closed_output_stops_a_command_quietly() {
 /// build stops with E0029 rather than mixing the two versions.
 #[test]
 fn an_article_edited_during_the_build_stops_it() {
-    use depeche::render::ArticleBodies;
     use depeche::site::{Options, Purpose, Site};
     let site = TestSite::frozen();
     let options = Options {
@@ -508,13 +507,12 @@ fn an_article_edited_during_the_build_stops_it() {
         ..Default::default()
     };
     let site_model = Site::load(&options, Purpose::Render).unwrap();
-    let article = &site_model.graph.articles[0];
-    let doc = &article.versions.values().next().unwrap().doc;
-    let html = site_model.bodies.html(doc).unwrap();
+    let page = "fr/articles/alep-offensive-hts/index.html";
+    let html = site_model.render(page).unwrap().unwrap().content;
     assert!(html.contains("class=\"mention\""), "{html}");
 
-    site.edit(&doc.source.to_string_lossy(), "Alep", "Aleppo");
-    let e = site_model.bodies.html(doc).unwrap_err();
+    site.edit(FR, "Alep", "Aleppo");
+    let e = site_model.render(page).unwrap().unwrap_err();
     assert_eq!(e.code.id(), "E0029");
     assert!(
         e.render()

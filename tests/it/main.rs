@@ -16,6 +16,7 @@ mod escaping;
 mod feeds;
 mod graph;
 mod incremental;
+mod layers;
 mod limits;
 mod map;
 mod multilingual;

@@ -1,4 +1,5 @@
-//! Applying suggested annotations to files, changing no other byte.
+//! Edits of content files that commands make (`annotate --write`, `rename-entity`): each
+//! file's text before and after, changing no byte but the replaced ones, shown as a diff.
 
 use std::path::{Path, PathBuf};
 
