@@ -126,9 +126,10 @@ fn the_dependency_graph_stays_small() {
             Some(format!("{} {}", parts.next()?, parts.next()?))
         })
         .collect();
-    // 157 when Pagefind left (256 with it): a new dependency raises this on purpose.
+    // 157 when Pagefind left (256 with it); 154 with saphyr's parser in and an unused flate2
+    // out. A new dependency raises this on purpose.
     assert!(
-        unique.len() <= 160,
+        unique.len() <= 154,
         "{} packages: {unique:#?}",
         unique.len()
     );
