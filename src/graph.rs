@@ -145,6 +145,8 @@ pub struct Graph {
     entity_index: HashMap<String, usize>,
     /// Article key to index into `articles`.
     article_index: HashMap<String, usize>,
+    /// What pages read from the whole graph, made once per change.
+    derived: Derived,
 }
 
 /// How many co-mentioned entities an entity page shows.
@@ -236,12 +238,43 @@ impl Graph {
             .enumerate()
             .map(|(i, a)| (a.key.clone(), i))
             .collect();
-        Ok(Graph {
+        let mut graph = Graph {
             articles,
             entities,
             entity_index,
             article_index,
-        })
+            derived: Derived::default(),
+        };
+        graph.derive();
+        Ok(graph)
+    }
+
+    /// Makes again what pages read from the whole graph; after any change to articles.
+    fn derive(&mut self) {
+        self.derived = Derived::of(self);
+    }
+
+    /// The articles with figures that `source` (an entity's id or an article's key) reports,
+    /// in the order of the articles.
+    pub(crate) fn reporting(&self, source: &str) -> &[usize] {
+        self.derived
+            .reporting
+            .get(source)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The relations other entities state about entity `e`: (entity stating it, relation).
+    pub(crate) fn incoming(&self, e: usize) -> &[(usize, String)] {
+        &self.derived.incoming[e]
+    }
+
+    /// Every event in `lang`: those of the articles' versions in it, then the entities'.
+    pub(crate) fn events_in(&self, lang: &str) -> impl Iterator<Item = EventAt> + '_ {
+        let of_articles = self.derived.events.get(lang).map_or(&[][..], Vec::as_slice);
+        of_articles
+            .iter()
+            .copied()
+            .chain(self.derived.entity_events.iter().copied())
     }
 
     /// Puts edited documents in place of the versions they replace and relinks only their
@@ -281,6 +314,7 @@ impl Graph {
             }
             self.link(a);
         }
+        self.derive();
         true
     }
 
@@ -549,5 +583,74 @@ fn check_output_collisions(
             .with_related(files.collect())
             .with_help("give each article a different `slug` in its front matter"),
         );
+    }
+}
+
+/// An event, by where it is written: an article's version (in a language) or an entity's file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum EventAt {
+    /// Event `event` of article `article`'s version in the language.
+    Article { article: usize, event: usize },
+    /// Event `event` of entity `entity`.
+    Entity { entity: usize, event: usize },
+}
+
+/// Indexes of the whole graph that pages read: found once per change of the graph rather
+/// than by every page (an entity's page would otherwise scan every article).
+#[derive(Debug, Default)]
+struct Derived {
+    /// The articles reporting figures from each source, by the source's name.
+    reporting: HashMap<String, Vec<usize>>,
+    /// The relations each entity is the target of, as (entity stating it, relation).
+    incoming: Vec<Vec<(usize, String)>>,
+    /// The events of the articles' versions in each language.
+    events: HashMap<String, Vec<EventAt>>,
+    /// The events of the entities' files, in every language.
+    entity_events: Vec<EventAt>,
+}
+
+impl Derived {
+    fn of(graph: &Graph) -> Derived {
+        let mut reporting: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut events: HashMap<String, Vec<EventAt>> = HashMap::new();
+        for (a, article) in graph.articles.iter().enumerate() {
+            for version in article.versions.values() {
+                for figure in &version.front.figures {
+                    if let Some(crate::load::facts::SourceRef::Named(name)) = &figure.source {
+                        let list = reporting.entry(name.clone()).or_default();
+                        if list.last() != Some(&a) {
+                            list.push(a);
+                        }
+                    }
+                }
+                let here = events.entry(version.lang.clone()).or_default();
+                here.extend(
+                    (0..version.front.events.len())
+                        .map(|event| EventAt::Article { article: a, event }),
+                );
+            }
+        }
+        let mut incoming = vec![Vec::new(); graph.entities.len()];
+        for (i, other) in graph.entities.iter().enumerate() {
+            for r in &other.source.relations {
+                if let Some(&target) = graph.entity_index.get(&r.target) {
+                    incoming[target].push((i, r.kind.clone()));
+                }
+            }
+        }
+        let entity_events = graph
+            .entities
+            .iter()
+            .enumerate()
+            .flat_map(|(entity, e)| {
+                (0..e.source.events.len()).map(move |event| EventAt::Entity { entity, event })
+            })
+            .collect();
+        Derived {
+            reporting,
+            incoming,
+            events,
+            entity_events,
+        }
     }
 }

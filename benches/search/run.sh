@@ -89,7 +89,7 @@ PY
   theirs=$(find "$hsite/public/pagefind" -type f | wc -l)
   echo "index files: depeche $ours, pagefind over hugo $theirs; site: depeche $(find "$site/public" -type f | wc -l) files, $(du -sh "$site/public" | cut -f1)"
   # A warm build: one article edited, the previous output and cache in place.
-  "$depeche" -r "$site" build > /dev/null
+  "$depeche" -r "$site" build > /dev/null 2>&1
   # `sed` reads to the end: `head` would stop `sort` with SIGPIPE, fatal under pipefail.
   first=$(find "$site/content/articles" -name '*.en.md' | sort | sed -n 1p)
   printf '\nEdited for the benchmark.\n' >> "$first"

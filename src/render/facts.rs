@@ -141,24 +141,7 @@ impl Renderer<'_> {
     pub(super) fn reported_ctx(&self, lang: &Lang, entity: &Entity) -> Vec<ReportedCtx> {
         let by_entity =
             |f: &&Fact| matches!(&f.source, Some(SourceRef::Named(n)) if n == entity.id());
-        let reporting = self.reporting.get_or_init(|| {
-            let mut index: std::collections::HashMap<&str, Vec<usize>> = Default::default();
-            for (a, article) in self.graph.articles.iter().enumerate() {
-                let figures = article.versions.values().flat_map(|v| &v.front.figures);
-                for figure in figures {
-                    if let Some(SourceRef::Named(name)) = &figure.source {
-                        let list = index.entry(name.as_str()).or_default();
-                        if list.last() != Some(&a) {
-                            list.push(a);
-                        }
-                    }
-                }
-            }
-            index
-        });
-        let Some(articles) = reporting.get(entity.id()) else {
-            return Vec::new();
-        };
+        let articles = self.graph.reporting(entity.id());
         articles
             .iter()
             .filter_map(|&a| self.graph.articles[a].versions.get(&lang.code))

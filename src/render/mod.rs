@@ -67,15 +67,6 @@ pub(crate) struct Renderer<'a> {
     urls: Urls,
     /// Told each article's text as its page is rendered.
     text_sink: Option<&'a dyn TextSink>,
-    /// The articles that report figures from each source, found on first use: a scan of every
-    /// article per entity page would cost more than the rest of the page.
-    reporting: std::sync::OnceLock<std::collections::HashMap<&'a str, Vec<usize>>>,
-    /// The relations each entity is the target of, as (entity stating it, relation), found on
-    /// first use for the same reason.
-    incoming: std::sync::OnceLock<std::collections::HashMap<usize, Vec<(usize, &'a str)>>>,
-    /// Every event of each language, with its source, found on first use: the timeline page
-    /// and every entity's first page read them, and only events are few.
-    events: std::sync::OnceLock<Vec<Vec<timeline::Dated<'a>>>>,
 }
 
 /// Told the text of each article as its page is rendered, for an output made from every
@@ -236,9 +227,6 @@ impl<'a> Renderer<'a> {
             bodies,
             urls: Urls::new(&config.base_path).with_base_url(&config.base_url),
             text_sink: None,
-            reporting: std::sync::OnceLock::new(),
-            incoming: std::sync::OnceLock::new(),
-            events: std::sync::OnceLock::new(),
         }
     }
 

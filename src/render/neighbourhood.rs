@@ -8,7 +8,7 @@
 //! so the same content gives the same SVG byte for byte. Labels sit outside the circle,
 //! anchored away from it: with at most 16 around a circle, neighbours' labels do not overlap.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
@@ -186,19 +186,9 @@ impl Renderer<'_> {
             }
         }
         // Relations other entities state about this one, labelled from their side.
-        let incoming = self.incoming.get_or_init(|| {
-            let mut incoming: HashMap<usize, Vec<(usize, &str)>> = HashMap::new();
-            for (i, other) in self.graph.entities.iter().enumerate() {
-                for r in &other.source.relations {
-                    if let Some(target) = self.graph.index_of(&r.target) {
-                        incoming.entry(target).or_default().push((i, &r.kind));
-                    }
-                }
-            }
-            incoming
-        });
         let this = self.graph.index_of(entity.id());
-        for &(i, kind) in this.and_then(|t| incoming.get(&t)).into_iter().flatten() {
+        for (i, kind) in this.map_or(&[][..], |t| self.graph.incoming(t)) {
+            let (i, kind) = (*i, kind.as_str());
             let label = format!("← {}", relation(lang, kind));
             ties.entry(i).or_default().relations.push(label);
         }

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::provenance::NamedCtx;
 use super::{Lang, Page, Renderer};
 use crate::diagnostic::Diagnostic;
-use crate::graph::{Article, Entity};
+use crate::graph::{Article, Entity, EventAt};
 use crate::load::events::{Day, Event, When};
 use crate::load::facts::SourceRef;
 use crate::urls;
@@ -90,7 +90,6 @@ impl Renderer<'_> {
         };
         let mut dated: Vec<(When, u8, EntryCtx)> = self
             .events_of(lang)
-            .iter()
             .filter(|d| involved(d))
             .map(|d| (d.event.when, 0, self.event_entry(lang, d.event, &d.source)))
             .collect();
@@ -136,40 +135,33 @@ impl Renderer<'_> {
     }
 
     /// Every event of the language (from its articles' versions, and from entities), with its
-    /// source, gathered once per build.
-    fn events_of(&self, lang: &Lang) -> &[Dated<'_>] {
-        let all = self.events.get_or_init(|| {
-            self.theme
-                .langs
-                .iter()
-                .map(|l| {
-                    let from_articles = self.graph.articles.iter().flat_map(|article| {
-                        let events = article.versions.get(&l.code).map(|v| &v.front.events);
-                        events.into_iter().flatten().map(|event| Dated {
-                            event,
-                            source: event
-                                .source
-                                .clone()
-                                .unwrap_or_else(|| SourceRef::Named(article.key.clone())),
-                            holder: None,
-                        })
-                    });
-                    let from_entities = self.graph.entities.iter().flat_map(|entity| {
-                        entity.source.events.iter().map(|event| Dated {
-                            event,
-                            source: event
-                                .source
-                                .clone()
-                                .unwrap_or_else(|| SourceRef::Named(entity.id().to_string())),
-                            holder: Some(entity.id()),
-                        })
-                    });
-                    from_articles.chain(from_entities).collect()
-                })
-                .collect()
-        });
-        let index = self.theme.langs.iter().position(|l| l.code == lang.code);
-        index.map_or(&[], |i| &all[i])
+    /// source: an article's events default to the article, an entity's to the entity.
+    fn events_of<'g>(&'g self, lang: &Lang) -> impl Iterator<Item = Dated<'g>> + 'g {
+        let code = lang.code.clone();
+        self.graph
+            .events_in(&lang.code)
+            .filter_map(move |at| match at {
+                EventAt::Article { article, event } => {
+                    let article = &self.graph.articles[article];
+                    let event = article.versions.get(&code)?.front.events.get(event)?;
+                    let source = event.source.clone();
+                    Some(Dated {
+                        event,
+                        source: source.unwrap_or_else(|| SourceRef::Named(article.key.clone())),
+                        holder: None,
+                    })
+                }
+                EventAt::Entity { entity, event } => {
+                    let entity = &self.graph.entities[entity];
+                    let event = entity.source.events.get(event)?;
+                    let source = event.source.clone();
+                    Some(Dated {
+                        event,
+                        source: source.unwrap_or_else(|| SourceRef::Named(entity.id().to_string())),
+                        holder: Some(entity.id()),
+                    })
+                }
+            })
     }
 
     fn event_entry(&self, lang: &Lang, event: &Event, source: &SourceRef) -> EntryCtx {
