@@ -1,10 +1,13 @@
-//! Rebuilding after an edit. An edited article is re-read and re-annotated alone and relinked
-//! in the graph in place (every other document and link is kept); only the pages the edit
-//! touches are rendered again: the article in each language, the pages of the entities it
-//! mentions before and after the edit, and the listing pages that show it (plus the sitemap,
-//! when pages, dates or translations change). Anything else (an entity, the configuration, a
-//! new or renamed article) falls back to a full build; a template change re-renders the pages
-//! that use it.
+//! The site `serve` shows, kept in memory: every output is made when it is first asked for,
+//! kept within a budget of bytes, and forgotten when an edit changes what it is made from.
+//! An edited article is re-read and re-annotated alone and relinked in the graph in place
+//! (every other document and link is kept); the outputs the edit touches are forgotten: the
+//! article in each language, the pages of the entities it names before and after the edit,
+//! the listing pages that show it, the outputs made from the whole content (the open data,
+//! the timeline, the graphs, the previews), and the sitemap when dates or pages change.
+//! Nothing is rendered ahead of a request. Anything else (an entity, the configuration, a
+//! new or renamed article) loads the site again; a template change forgets the outputs that
+//! use it.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::path::PathBuf;
@@ -17,19 +20,22 @@ use crate::diagnostic::Diagnostic;
 use crate::graph::{Document, Graph};
 use crate::load::{self, references};
 use crate::outputs::{self, Output, Source, Stage};
-use crate::render::{Made, Page, StreamError, Theme};
+use crate::render::{Page, Theme};
 use crate::search::Live;
 use crate::site::{BuildError, Options, Purpose, Site};
 use crate::urls::Urls;
 
-/// A built site kept in memory with everything needed to rebuild part of it. Pages are
-/// rendered when asked for and kept within a budget of bytes: a site of 30,000 pages is not
-/// held whole.
+/// A loaded site with everything needed to make any of its outputs and to follow an edit.
+/// Outputs are rendered when asked for and kept within a budget of bytes: a site of 30,000
+/// pages is not held whole, nor rendered before anyone asks.
 pub struct Session {
     options: Options,
     site: Site,
-    /// Every page's path, languages and date (what summaries are made from), without content.
-    pages: BTreeMap<String, Page>,
+    /// The outputs served from memory (pages, summaries, streamed files), by path.
+    paths: BTreeSet<String>,
+    /// The path, languages and date of each page rendered since it last changed, without its
+    /// content: what the sitemap is made from.
+    known: Mutex<BTreeMap<String, Page>>,
     cache: Mutex<PageCache>,
     /// The search index, made when first asked for (a preview is rarely searched, and the
     /// index of a large site takes seconds and hundreds of MiB), then kept and updated after
@@ -37,11 +43,12 @@ pub struct Session {
     search: Mutex<Option<Live>>,
 }
 
-/// What a rebuild changed.
+/// What an edit changed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Update {
-    /// Pages rendered again (some may be byte-identical to before).
-    pub rendered: Vec<String>,
+    /// Outputs the edit may have changed: forgotten, and rendered again when next asked for
+    /// (some may come out byte-identical to before).
+    pub changed: Vec<String>,
     /// Pages that no longer exist.
     pub removed: Vec<String>,
     /// True when the whole site was rebuilt.
@@ -49,36 +56,17 @@ pub struct Update {
 }
 
 impl Session {
-    /// A full build into memory, keeping at most `cache_bytes` of rendered pages. Every page
-    /// is rendered once, so that a page that fails is reported now.
+    /// The site loaded, keeping at most `cache_bytes` of rendered outputs; none is rendered
+    /// yet.
     pub fn start(options: &Options, cache_bytes: usize) -> Result<Session, BuildError> {
         let site = Site::load(options, Purpose::Render)?;
-        let cache = Mutex::new(PageCache::new(cache_bytes));
-        let keep = |made: Made<'_>| -> Result<(), Diagnostic> {
-            let path = made.path().to_string();
-            let content = made.into_bytes().map_err(|e| {
-                Diagnostic::new(
-                    crate::diagnostic::Code::WriteFailed,
-                    format!("{path}: {e}"),
-                    None,
-                )
-            })?;
-            lock(&cache).insert(&path, &String::from_utf8_lossy(&content));
-            Ok(())
-        };
-        let pages = match site.renderer().render_streaming(&site.plan, keep) {
-            Ok(pages) => pages,
-            Err(StreamError::Render(d) | StreamError::Sink(d)) => return Err(d.into()),
-        };
         Ok(Session {
+            paths: served(&site.plan),
+            known: Mutex::new(BTreeMap::new()),
             search: Mutex::new(None),
             options: options.clone(),
-            pages: pages
-                .into_iter()
-                .map(|(p, ())| (p.path.clone(), p))
-                .collect(),
             site,
-            cache,
+            cache: Mutex::new(PageCache::new(cache_bytes)),
         })
     }
 
@@ -101,7 +89,7 @@ impl Session {
         if let Some(file) = self.index_file(path) {
             return Some(file);
         }
-        if !self.pages.contains_key(path) {
+        if !self.paths.contains(path) {
             return None;
         }
         let rendered = match self.site.render(path) {
@@ -109,7 +97,11 @@ impl Session {
             None => self.summary(path)?,
         };
         match rendered {
-            Ok(page) => Some(Ok(lock(&self.cache).insert(path, &page.content))),
+            Ok(mut page) => {
+                let content = lock(&self.cache).insert(path, &std::mem::take(&mut page.content));
+                lock(&self.known).insert(page.path.clone(), page);
+                Some(Ok(content))
+            }
             Err(d) => Some(Err(d)),
         }
     }
@@ -132,28 +124,47 @@ impl Session {
         Some(Ok(Arc::from(file.as_bytes())))
     }
 
-    /// A summary (a sitemap), made again from every page's path, languages and date.
+    /// A summary (a sitemap), made from every listed page's path, languages and date: the
+    /// pages not rendered since they last changed are rendered first (in parallel; their
+    /// content is not kept).
     fn summary(&self, path: &str) -> Option<Result<Page, Diagnostic>> {
-        let all: Vec<&Page> = self.pages.values().collect();
-        match self.site.renderer().summaries(&all) {
+        let renderer = self.site.renderer();
+        let missing: Vec<&Output> = {
+            let known = lock(&self.known);
+            self.site
+                .plan
+                .iter()
+                .filter(|o| o.kind.in_sitemap() && !known.contains_key(&o.path))
+                .collect()
+        };
+        let rendered = match renderer.render_pages(&missing) {
+            Ok(pages) => pages,
+            Err(d) => return Some(Err(d)),
+        };
+        let mut known = lock(&self.known);
+        for page in rendered {
+            known.insert(page.path.clone(), page.without_content());
+        }
+        let all: Vec<&Page> = known.values().collect();
+        match renderer.summaries(&all) {
             Ok(summaries) => summaries.into_iter().find(|s| s.path == path).map(Ok),
             Err(d) => Some(Err(d)),
         }
     }
 
-    /// Whether the site has a page at `path`.
+    /// Whether the site has an output at `path` that `serve` makes.
     pub fn has_page(&self, path: &str) -> bool {
-        self.pages.contains_key(path)
+        self.paths.contains(path)
     }
 
-    /// The paths of every page.
+    /// The paths of every output `serve` makes.
     pub fn paths(&self) -> Vec<String> {
-        self.pages.keys().cloned().collect()
+        self.paths.iter().cloned().collect()
     }
 
     /// Number of HTML pages.
     pub fn page_count(&self) -> usize {
-        self.pages.keys().filter(|p| p.ends_with(".html")).count()
+        self.paths.iter().filter(|p| p.ends_with(".html")).count()
     }
 
     /// Rebuilds after changes to `changed` (absolute paths). On error the session is unchanged.
@@ -197,24 +208,19 @@ impl Session {
         self.update_articles(changed)
     }
 
-    /// Takes the place of this session by a fresh full build of the same site.
+    /// Takes the place of this session by the same site loaded afresh.
     pub fn replace(&mut self, fresh: Session) -> Update {
-        let removed = self
-            .pages
-            .keys()
-            .filter(|p| !fresh.pages.contains_key(*p))
-            .cloned()
-            .collect();
+        let removed = self.paths.difference(&fresh.paths).cloned().collect();
         *self = fresh;
         Update {
-            rendered: self.pages.keys().cloned().collect(),
+            changed: self.paths.iter().cloned().collect(),
             removed,
             full: true,
         }
     }
 
-    /// Templates changed: recompile them all, render again the outputs that use them (every
-    /// output, when one is a layout or a partial that no kind of output names).
+    /// Templates changed: recompile them all, forget the outputs that use them (every output,
+    /// when one is a layout or a partial that no kind of output names).
     fn update_templates(&mut self, changed: &[PathBuf]) -> Result<Update, BuildError> {
         let theme = Theme::load(&self.site.config)?;
         let names: BTreeSet<&str> = changed
@@ -228,14 +234,9 @@ impl Session {
         let uses = |output: &Output| {
             everything || output.kind.templates().iter().any(|t| names.contains(t))
         };
-        let old = std::mem::replace(&mut self.site.theme, theme);
-        match apply(&self.site, &mut self.pages, &self.cache, &uses, None) {
-            Ok(update) => Ok(update),
-            Err(d) => {
-                self.site.theme = old;
-                Err(d.into())
-            }
-        }
+        let touched = touched(plan, uses);
+        self.site.theme = theme;
+        Ok(self.forget(&touched, None, false))
     }
 
     /// The incremental path; `None` when the edit changes what other pages link to.
@@ -269,31 +270,73 @@ impl Session {
             site.config.backlinks_per_page,
             site.config.articles_per_page,
         );
-        let touched = |output: &Output| selection.wants(output.source(&site.config, &site.graph));
-        let plans = Some(old_plan.as_slice());
-        match apply(site, &mut self.pages, &self.cache, &touched, plans) {
-            Ok(mut update) => {
-                site.parts.documents = edit.documents;
-                let mut search = lock(&self.search);
-                if let Some(live) = search.as_mut() {
-                    match live.update(&site.renderer(), &edit.keys) {
-                        Ok(files) => update.rendered.extend(files),
-                        // Made again when next asked for.
-                        Err(_) => *search = None,
-                    }
-                }
-                Ok(Some(update))
+        // The sitemap gives each page's date: it changes when an edited article's date
+        // does, or when an entity gains or loses an article (its newest may change).
+        let dated = |docs: &[Arc<Document>]| -> BTreeSet<(String, String, String)> {
+            docs.iter()
+                .map(|d| (d.key.clone(), d.lang.clone(), d.front.date.raw.clone()))
+                .collect()
+        };
+        let relisted = dated(&edit.replaced) != dated(&edit.fresh)
+            || selection.entities.values().any(Option::is_none);
+        site.parts.documents = edit.documents;
+        drop(replaced_graph);
+        let site = &self.site;
+        let touched = touched(&site.plan, |o| {
+            selection.wants(o.source(&site.config, &site.graph))
+        });
+        let mut update = self.forget(&touched, Some(&old_plan), relisted);
+        let mut search = lock(&self.search);
+        if let Some(live) = search.as_mut() {
+            match live.update(&self.site.renderer(), &edit.keys) {
+                Ok(files) => update.changed.extend(files),
+                // Made again when next asked for.
+                Err(_) => *search = None,
             }
-            Err(d) => {
-                site.plan = old_plan;
-                match replaced_graph {
-                    Some(graph) => site.graph = graph,
-                    None => {
-                        site.graph.replace_documents(&shown(&edit.replaced));
-                    }
-                }
-                Err(d.into())
-            }
+        }
+        Ok(Some(update))
+    }
+
+    /// Forgets the outputs `wanted` and those the plan no longer has (`old_plan`: the plan
+    /// before the edit, when it may have changed), and the summaries when `relisted` or when
+    /// pages came or went: each is made again when next asked for.
+    fn forget(
+        &mut self,
+        wanted: &HashSet<String>,
+        old_plan: Option<&[Output]>,
+        relisted: bool,
+    ) -> Update {
+        let paths = served(&self.site.plan);
+        let removed: Vec<String> = match old_plan {
+            Some(_) => self.paths.difference(&paths).cloned().collect(),
+            None => Vec::new(),
+        };
+        let added = paths.difference(&self.paths).next().is_some();
+        let summaries = relisted || added || !removed.is_empty();
+        let mut changed: Vec<String> = self
+            .site
+            .plan
+            .iter()
+            .filter(|o| {
+                (summaries && o.kind.stage() == Stage::Summary)
+                    || (wanted.contains(&o.path) && paths.contains(&o.path))
+            })
+            .map(|o| o.path.clone())
+            .collect();
+        changed.sort();
+        changed.dedup();
+        let mut cache = lock(&self.cache);
+        let mut known = lock(&self.known);
+        for path in changed.iter().chain(&removed) {
+            cache.remove(path);
+            known.remove(path);
+        }
+        drop((cache, known));
+        self.paths = paths;
+        Update {
+            changed,
+            removed,
+            full: false,
         }
     }
 
@@ -436,68 +479,21 @@ fn same_pages(replaced: &[Arc<Document>], sources: &[load::ArticleSource], draft
     before == after
 }
 
-/// Renders the outputs `wanted` into `pages`, removes the pages the plan no longer has
-/// (`old_plan`: the plan before the edit, when it may have changed) and renders the summaries
-/// again when they are wanted or a page's path, languages or date changed. `pages` is left as
-/// it was when rendering fails.
-fn apply(
-    site: &Site,
-    pages: &mut BTreeMap<String, Page>,
-    cache: &Mutex<PageCache>,
-    wanted: &dyn Fn(&Output) -> bool,
-    old_plan: Option<&[Output]>,
-) -> Result<Update, Diagnostic> {
-    let renderer = site.renderer();
-    let selected: Vec<&Output> = site.plan.iter().filter(|o| wanted(o)).collect();
-    let rendered = renderer.render_pages(&selected)?;
-    let same_paths = |old: &[Output]| {
-        old.len() == site.plan.len() && old.iter().zip(&site.plan).all(|(a, b)| a.path == b.path)
-    };
-    let mut removed: Vec<String> = match old_plan {
-        Some(old) if !same_paths(old) => {
-            let planned: HashSet<&str> = site.plan.iter().map(|o| o.path.as_str()).collect();
-            let gone = old.iter().filter(|o| !planned.contains(o.path.as_str()));
-            gone.map(|o| o.path.clone()).collect()
-        }
-        _ => Vec::new(),
-    };
-    removed.retain(|path| pages.contains_key(path));
-    let fresh_paths: HashSet<&str> = rendered.iter().map(|p| p.path.as_str()).collect();
-    // Summaries list every page with its translations and date: they change only when a page
-    // appears or goes, or a date moves. Rendering them for 30,000 pages is the cost of a
-    // whole incremental rebuild, so they are skipped otherwise.
-    let mut summaries_changed =
-        !removed.is_empty() || selected.iter().any(|o| o.kind.stage() == Stage::Summary);
-    for page in &rendered {
-        summaries_changed |= pages
-            .get(&page.path)
-            .is_none_or(|old| old.lastmod != page.lastmod || old.alternates != page.alternates);
-    }
-    let summaries = if summaries_changed {
-        let all: Vec<&Page> = pages
-            .values()
-            .filter(|p| !fresh_paths.contains(p.path.as_str()) && !removed.contains(&p.path))
-            .chain(&rendered)
-            .collect();
-        renderer.summaries(&all)?
-    } else {
-        Vec::new()
-    };
-    let mut cache = lock(cache);
-    for path in &removed {
-        pages.remove(path);
-        cache.remove(path);
-    }
-    let mut update = Update {
-        removed,
-        ..Update::default()
-    };
-    for mut page in rendered.into_iter().chain(summaries) {
-        update.rendered.push(page.path.clone());
-        cache.insert(&page.path, &std::mem::take(&mut page.content));
-        pages.insert(page.path.clone(), page);
-    }
-    Ok(update)
+/// The paths of the outputs of `plan` that `touches`.
+fn touched(plan: &[Output], touches: impl Fn(&Output) -> bool) -> HashSet<String> {
+    plan.iter()
+        .filter(|o| touches(o))
+        .map(|o| o.path.clone())
+        .collect()
+}
+
+/// The outputs `serve` makes from memory: pages, summaries and streamed files (the search
+/// index's files are the index's, and `static/` is read from disk).
+fn served(plan: &[Output]) -> BTreeSet<String> {
+    plan.iter()
+        .filter(|o| matches!(o.kind.stage(), Stage::Page | Stage::Summary | Stage::Stream))
+        .map(|o| o.path.clone())
+        .collect()
 }
 
 /// The cache or the index, even if a thread panicked while holding it (it is then only

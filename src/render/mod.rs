@@ -129,28 +129,6 @@ pub(crate) enum Made<'a> {
     },
 }
 
-impl Made<'_> {
-    /// The content of what was made, whole.
-    pub(crate) fn into_bytes(self) -> std::io::Result<Vec<u8>> {
-        match self {
-            Made::Page(page) => Ok(page.content.as_bytes().to_vec()),
-            Made::Stream { write, .. } => {
-                let mut bytes = Vec::new();
-                write(&mut bytes)?;
-                Ok(bytes)
-            }
-        }
-    }
-
-    /// Where it goes, relative to the output folder.
-    pub(crate) fn path(&self) -> &str {
-        match self {
-            Made::Page(page) => &page.path,
-            Made::Stream { path, .. } => path,
-        }
-    }
-}
-
 /// Why streaming stopped: a page failed to render, or the sink failed to take it.
 #[derive(Debug)]
 pub(crate) enum StreamError<E> {

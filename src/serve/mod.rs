@@ -49,7 +49,8 @@ macro_rules! say {
 pub(crate) struct Report {
     generation: u64,
     full: bool,
-    rendered: Vec<String>,
+    /// The outputs the edit may have changed, made again when next asked for.
+    changed: Vec<String>,
     removed: Vec<String>,
     static_files: Vec<String>,
     millis: u128,
@@ -182,7 +183,7 @@ async fn serve(mut options: Options) -> Result<(), ServeError> {
     let _watcher = watch(&options.root, Arc::clone(&state))?;
     say!(
         out,
-        "Serving {pages} pages at {url} (built in {} ms); watching for changes, Ctrl-C to stop",
+        "Serving {pages} pages at {url} (loaded in {} ms; each page is made when first asked for); watching for changes, Ctrl-C to stop",
         started.elapsed().as_millis()
     );
     if options.open {
@@ -422,7 +423,7 @@ fn rebuild(state: &State, changed: &BTreeSet<PathBuf>) -> bool {
         match update(state, &sources) {
             Ok(update) => {
                 report.full = update.full;
-                report.rendered = update.rendered;
+                report.changed = update.changed;
                 report.removed = update.removed;
             }
             Err(err) => {
@@ -451,8 +452,8 @@ fn rebuild(state: &State, changed: &BTreeSet<PathBuf>) -> bool {
     report.millis = started.elapsed().as_millis();
     say!(
         out,
-        "Rebuilt {} pages{} in {} ms",
-        report.rendered.len(),
+        "Updated {} pages{} in {} ms",
+        report.changed.len(),
         if report.full { " (full build)" } else { "" },
         report.millis
     );

@@ -273,7 +273,7 @@ fn serve_rewrites_only_the_files_an_edit_touches_and_ends_with_a_builds_index() 
     let after = served_index(&session, "en");
     // The article's record, the root and the shards of the words it gained; not the rest.
     let rewritten: Vec<&String> = update
-        .rendered
+        .changed
         .iter()
         .filter(|p| p.starts_with("en/search/index/"))
         .collect();

@@ -83,9 +83,9 @@ fn wait_until(what: &str, mut ok: impl FnMut() -> bool) {
     }
 }
 
-/// The pages the last rebuild rendered, from its report.
+/// The outputs the last edit changed (forgotten, made again when asked for), from its report.
 fn rendered_pages(report: &serde_json::Value) -> Vec<&str> {
-    report["rendered"]
+    report["changed"]
         .as_array()
         .unwrap()
         .iter()
@@ -217,6 +217,11 @@ fn a_broken_edit_shows_the_overlay_and_keeps_the_last_good_site() {
     let server = serve(&site, &[]);
     let rx = events(server.port);
     let fr = "content/articles/alep-offensive-hts.fr.md";
+    // The editor has the article open: the page made then is the last good one.
+    assert_eq!(
+        get(server.port, "/depeche/fr/articles/alep-offensive-hts/").status,
+        200
+    );
     site.edit(fr, "d'[[aleppo|Alep]] après", "d'[[alepo|Alep]] après");
     assert_eq!(next_event(&rx), "build-error");
     let page = get(server.port, "/depeche/fr/articles/alep-offensive-hts/");
