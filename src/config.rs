@@ -10,7 +10,7 @@ use crate::source;
 use crate::yaml;
 
 /// The configuration file, at the site's root.
-pub const CONFIG_FILE: &str = "site.yaml";
+pub(crate) const CONFIG_FILE: &str = "site.yaml";
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -75,7 +75,7 @@ pub struct Config {
 
 impl Config {
     /// The first language: the site's root shows it.
-    pub fn default_language(&self) -> &str {
+    pub(crate) fn default_language(&self) -> &str {
         &self.languages[0]
     }
 

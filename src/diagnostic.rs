@@ -143,7 +143,7 @@ pub struct Location {
 
 impl Location {
     /// A location that names a file but no position in it (e.g. a file that could not be read).
-    pub fn file_only(file: impl Into<PathBuf>) -> Self {
+    pub(crate) fn file_only(file: impl Into<PathBuf>) -> Self {
         Location {
             file: file.into(),
             line: 1,
@@ -155,7 +155,7 @@ impl Location {
     }
 
     /// A location on `line`, whose full text is `full_line`, at 1-based character column `col`.
-    pub fn on_line(
+    pub(crate) fn on_line(
         file: impl Into<PathBuf>,
         line: usize,
         col: usize,
@@ -275,13 +275,13 @@ impl Diagnostic {
     }
 
     /// Adds what to do about it.
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+    pub(crate) fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
 
     /// Adds a machine-applicable fix.
-    pub fn with_replacement(
+    pub(crate) fn with_replacement(
         mut self,
         file: impl Into<PathBuf>,
         start: usize,
@@ -298,7 +298,7 @@ impl Diagnostic {
     }
 
     /// Adds the other places involved.
-    pub fn with_related(mut self, related: Vec<Location>) -> Self {
+    pub(crate) fn with_related(mut self, related: Vec<Location>) -> Self {
         self.related = related;
         self
     }
@@ -320,7 +320,7 @@ impl Diagnostic {
     }
 
     /// The same, with ANSI colours (`anstream` strips them when not on a terminal).
-    pub fn render_styled(&self) -> String {
+    pub(crate) fn render_styled(&self) -> String {
         self.render_with(&Styles::colour(self.severity()))
     }
 
@@ -438,7 +438,7 @@ impl fmt::Display for Diagnostic {
 }
 
 /// Turns a byte range of `text` into a location. Columns count characters, as rustc does.
-pub fn locate(path: &Path, text: &str, start: usize, end: usize) -> Location {
+pub(crate) fn locate(path: &Path, text: &str, start: usize, end: usize) -> Location {
     let start = floor_char_boundary(text, start.min(text.len()));
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let line = text[..start].bytes().filter(|&b| b == b'\n').count() + 1;
@@ -471,7 +471,7 @@ pub(crate) fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 }
 
 /// The closest known name to `wanted`, if any is close enough to be a plausible typo.
-pub fn did_you_mean<'a>(
+pub(crate) fn did_you_mean<'a>(
     wanted: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {

@@ -44,7 +44,7 @@ pub struct Document {
 
 impl Document {
     /// How many times the document mentions `entity`.
-    pub fn mention_count(&self, entity: &str) -> usize {
+    pub(crate) fn mention_count(&self, entity: &str) -> usize {
         self.mention_counts
             .binary_search_by(|(id, _)| (**id).cmp(entity))
             .map_or(0, |i| self.mention_counts[i].1 as usize)
@@ -69,7 +69,7 @@ impl Document {
 }
 
 /// The hash a document's file must still have when its body is made again.
-pub fn digest(text: &str) -> u64 {
+pub(crate) fn digest(text: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(text.as_bytes())
 }
 
@@ -130,7 +130,7 @@ impl Entity {
     }
 
     /// Its name in `lang`, or its id where it has none.
-    pub fn name_in(&self, lang: &str) -> &str {
+    pub(crate) fn name_in(&self, lang: &str) -> &str {
         self.source.name.get(lang).map_or(self.id(), String::as_str)
     }
 }
@@ -181,7 +181,7 @@ impl Graph {
 
     /// The graph without co-mentions: the site's shape (which pages exist), all `check`
     /// needs, at a fraction of the cost.
-    pub fn shape(
+    pub(crate) fn shape(
         articles: &[Arc<Document>],
         entities: &[Arc<EntitySource>],
         include_drafts: bool,
@@ -281,7 +281,7 @@ impl Graph {
     /// articles, instead of building the graph again. The edit must keep the site's shape:
     /// every document replaces a published version with the same slug, and no article's date
     /// moves it in the order. Returns `false`, with the graph untouched, when that is not so.
-    pub fn replace_documents(&mut self, fresh: &[Arc<Document>]) -> bool {
+    pub(crate) fn replace_documents(&mut self, fresh: &[Arc<Document>]) -> bool {
         let mut by_article: BTreeMap<usize, Vec<&Arc<Document>>> = BTreeMap::new();
         for doc in fresh {
             let Some(&a) = self.article_index.get(&doc.key) else {
@@ -361,7 +361,7 @@ impl Graph {
 
     /// Forgets what only relinking an article needs (how often each pair of entities is named
     /// together): a build never relinks, and a hub entity is named with thousands of others.
-    pub fn forget_relinking(&mut self) {
+    pub(crate) fn forget_relinking(&mut self) {
         for entity in &mut self.entities {
             entity.co_counts = HashMap::new();
         }

@@ -153,7 +153,7 @@ impl Session {
     }
 
     /// Whether the site has an output at `path` that `serve` makes.
-    pub fn has_page(&self, path: &str) -> bool {
+    pub(crate) fn has_page(&self, path: &str) -> bool {
         self.paths.contains(path)
     }
 
@@ -181,7 +181,7 @@ impl Session {
     /// Rebuilds after changes to `changed` (absolute paths), unless they need a full build
     /// (`None`): `serve` makes that one aside and swaps it in with [`Session::replace`], so
     /// that the last good site is served meanwhile. On error the session is unchanged.
-    pub fn try_update(&mut self, changed: &[PathBuf]) -> Result<Option<Update>, BuildError> {
+    pub(crate) fn try_update(&mut self, changed: &[PathBuf]) -> Result<Option<Update>, BuildError> {
         // A symbolic link is judged by the full build's walk, which skips links leaving the site.
         let linked = changed
             .iter()

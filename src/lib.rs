@@ -4,7 +4,9 @@
 //! [`config`] → [`load`] → [`annotate`] → [`graph`] → [`render`] → [`write`],
 //! driven by [`build`].
 
-pub mod analyze;
+#![warn(unreachable_pub)]
+
+pub(crate) mod analyze;
 pub mod annotate;
 pub mod build;
 pub mod check;

@@ -131,7 +131,11 @@ impl Site {
 
     /// [`Site::load`] with the configuration already read. Theme problems come first: they
     /// are the site's setup, and rendering would meet them first.
-    pub fn from_config(config: Config, drafts: bool, purpose: Purpose) -> Result<Site, BuildError> {
+    pub(crate) fn from_config(
+        config: Config,
+        drafts: bool,
+        purpose: Purpose,
+    ) -> Result<Site, BuildError> {
         let theme = Theme::load(&config);
         let (suggest, render) = match purpose {
             Purpose::Render => (false, true),

@@ -35,7 +35,7 @@ impl SourceText {
     }
 
     /// Location of the byte range `start..end` (clamped to the text).
-    pub fn locate(&self, start: usize, end: usize) -> Location {
+    pub(crate) fn locate(&self, start: usize, end: usize) -> Location {
         let text = &self.text;
         let start = floor_char_boundary(text, start.min(text.len()));
         let starts = self.line_starts();
@@ -46,12 +46,12 @@ impl SourceText {
 }
 
 /// The path users see: relative to the site root when possible.
-pub fn display_path(root: &Path, path: &Path) -> PathBuf {
+pub(crate) fn display_path(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
 /// `a/./b/../c` → `a/c`, without touching the file system (the path may not exist yet).
-pub fn normalize(path: &Path) -> PathBuf {
+pub(crate) fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for part in path.components() {
         match part {
@@ -66,7 +66,7 @@ pub fn normalize(path: &Path) -> PathBuf {
 }
 
 /// A folder of the site that could not be walked, reported where the walk failed.
-pub fn walk_error(root: &Path, dir: &Path, err: &walkdir::Error) -> Diagnostic {
+pub(crate) fn walk_error(root: &Path, dir: &Path, err: &walkdir::Error) -> Diagnostic {
     let shown = err
         .path()
         .map_or_else(|| dir.to_path_buf(), |p| display_path(root, p));
@@ -78,7 +78,7 @@ pub fn walk_error(root: &Path, dir: &Path, err: &walkdir::Error) -> Diagnostic {
 }
 
 /// Does `path`, with every symbolic link resolved, stay inside the site at `root`?
-pub fn stays_inside(root: &Path, path: &Path) -> bool {
+pub(crate) fn stays_inside(root: &Path, path: &Path) -> bool {
     let Ok(root) = root.canonicalize() else {
         return false;
     };
@@ -113,7 +113,7 @@ pub fn read(root: &Path, path: &Path) -> Result<SourceText, Diagnostic> {
 }
 
 /// Decodes bytes already read from `shown`.
-pub fn decode(shown: PathBuf, bytes: Vec<u8>) -> Result<SourceText, Diagnostic> {
+pub(crate) fn decode(shown: PathBuf, bytes: Vec<u8>) -> Result<SourceText, Diagnostic> {
     let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => rest.to_vec(),
         None => bytes,

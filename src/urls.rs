@@ -18,7 +18,7 @@ impl Urls {
     }
 
     /// The same layout with absolute URLs under `base_url` (which ends with `/`).
-    pub fn with_base_url(mut self, base_url: &str) -> Self {
+    pub(crate) fn with_base_url(mut self, base_url: &str) -> Self {
         self.base_url = base_url.to_string();
         self
     }
@@ -45,7 +45,7 @@ impl Urls {
     }
 
     /// A page of a language's home.
-    pub fn home_page(&self, lang: &str, page: usize) -> String {
+    pub(crate) fn home_page(&self, lang: &str, page: usize) -> String {
         self.of(&home_page_path(lang, page))
     }
 
@@ -60,7 +60,7 @@ impl Urls {
     }
 
     /// A page of an entity's backlinks.
-    pub fn entity_page(&self, lang: &str, id: &str, page: usize) -> String {
+    pub(crate) fn entity_page(&self, lang: &str, id: &str, page: usize) -> String {
         self.of(&entity_path(lang, id, page))
     }
 
@@ -70,7 +70,7 @@ impl Urls {
     }
 
     /// The root file of a language's search index.
-    pub fn search_root(&self, lang: &str) -> String {
+    pub(crate) fn search_root(&self, lang: &str) -> String {
         self.of(&search_root_path(lang))
     }
 
@@ -100,13 +100,13 @@ impl Urls {
     }
 
     /// The Atom feed of an entity's mentions in one language.
-    pub fn entity_feed(&self, lang: &str, id: &str) -> String {
+    pub(crate) fn entity_feed(&self, lang: &str, id: &str) -> String {
         self.of(&entity_feed_path(lang, id))
     }
 
     /// An address written in content: a root-relative one (`/images/photo.jpg`) is a file
     /// of the site, under its base path; any other is kept as written.
-    pub fn site_file(&self, address: &str) -> String {
+    pub(crate) fn site_file(&self, address: &str) -> String {
         if address.starts_with('/') && !address.starts_with("//") {
             self.asset(address)
         } else {
@@ -121,12 +121,12 @@ impl Urls {
 }
 
 /// The output file of a language's home.
-pub fn home_path(lang: &str) -> String {
+pub(crate) fn home_path(lang: &str) -> String {
     format!("{lang}/index.html")
 }
 
 /// The output file of a page of a language's home.
-pub fn home_page_path(lang: &str, page: usize) -> String {
+pub(crate) fn home_page_path(lang: &str, page: usize) -> String {
     if page <= 1 {
         home_path(lang)
     } else {
@@ -140,7 +140,7 @@ pub fn article_path(lang: &str, slug: &str) -> String {
 }
 
 /// The output file of a page of an entity.
-pub fn entity_path(lang: &str, id: &str, page: usize) -> String {
+pub(crate) fn entity_path(lang: &str, id: &str, page: usize) -> String {
     if page <= 1 {
         format!("{lang}/entities/{id}/index.html")
     } else {
@@ -149,132 +149,132 @@ pub fn entity_path(lang: &str, id: &str, page: usize) -> String {
 }
 
 /// The output file of a language's entity index.
-pub fn entities_path(lang: &str) -> String {
+pub(crate) fn entities_path(lang: &str) -> String {
     format!("{lang}/entities/index.html")
 }
 
 /// The output file of the data of a language's entity preview cards.
-pub fn previews_path(lang: &str) -> String {
+pub(crate) fn previews_path(lang: &str) -> String {
     format!("{lang}/previews.json")
 }
 
 /// The output file of a language's search page.
-pub fn search_path(lang: &str) -> String {
+pub(crate) fn search_path(lang: &str) -> String {
     format!("{lang}/search/index.html")
 }
 
 /// The folder of a language's search index: its root file, its term shards and its
 /// records, which `search.js` finds from the root's address and the patterns it lists.
-pub fn search_index_dir(lang: &str) -> String {
+pub(crate) fn search_index_dir(lang: &str) -> String {
     format!("{lang}/search/index/")
 }
 
 /// The root file of a language's search index, fetched first by every search.
-pub fn search_root_path(lang: &str) -> String {
+pub(crate) fn search_root_path(lang: &str) -> String {
     format!("{}{SEARCH_ROOT}", search_index_dir(lang))
 }
 
 /// The root file's name in its folder.
-pub const SEARCH_ROOT: &str = "root.json";
+pub(crate) const SEARCH_ROOT: &str = "root.json";
 
 /// Where, relative to the root file, a shard of terms is (`{}`: the hexadecimal UTF-8 of its
 /// first term), an article's record (`{}`: its number) and a group of entity records.
-pub const SEARCH_SHARD: &str = "t/{}.json";
+pub(crate) const SEARCH_SHARD: &str = "t/{}.json";
 /// See [`SEARCH_SHARD`].
-pub const SEARCH_ARTICLE: &str = "a/{}.json";
+pub(crate) const SEARCH_ARTICLE: &str = "a/{}.json";
 /// See [`SEARCH_SHARD`].
-pub const SEARCH_ENTITIES: &str = "e/{}.json";
+pub(crate) const SEARCH_ENTITIES: &str = "e/{}.json";
 
 /// A file of a language's search index, from one of the patterns above.
-pub fn search_file_path(lang: &str, pattern: &str, name: &str) -> String {
+pub(crate) fn search_file_path(lang: &str, pattern: &str, name: &str) -> String {
     format!("{}{}", search_index_dir(lang), pattern.replace("{}", name))
 }
 
 /// The output file of a language's graph of entities.
-pub fn graph_path(lang: &str) -> String {
+pub(crate) fn graph_path(lang: &str) -> String {
     format!("{lang}/graph/index.html")
 }
 
 /// The output file of a language's map.
-pub fn map_path(lang: &str) -> String {
+pub(crate) fn map_path(lang: &str) -> String {
     format!("{lang}/map/index.html")
 }
 
 /// The output file of a language's timeline.
-pub fn timeline_path(lang: &str) -> String {
+pub(crate) fn timeline_path(lang: &str) -> String {
     format!("{lang}/timeline/index.html")
 }
 
 /// The output file of a language's Atom feed.
-pub fn feed_path(lang: &str) -> String {
+pub(crate) fn feed_path(lang: &str) -> String {
     format!("{lang}/atom.xml")
 }
 
 /// The output file of the Atom feed of an entity's mentions in one language.
-pub fn entity_feed_path(lang: &str, id: &str) -> String {
+pub(crate) fn entity_feed_path(lang: &str, id: &str) -> String {
     format!("{lang}/entities/{id}/atom.xml")
 }
 
 /// The files at the output's root, whatever the languages.
-pub const ROOT_HOME: &str = "index.html";
+pub(crate) const ROOT_HOME: &str = "index.html";
 /// The page a host serves for an address the site does not have.
-pub const NOT_FOUND: &str = "404.html";
+pub(crate) const NOT_FOUND: &str = "404.html";
 /// The sitemap, or the index of its parts.
-pub const SITEMAP: &str = "sitemap.xml";
+pub(crate) const SITEMAP: &str = "sitemap.xml";
 /// The map's outlines, drawn once for every map.
-pub const MAP_OUTLINES: &str = "map.svg";
+pub(crate) const MAP_OUTLINES: &str = "map.svg";
 /// What crawlers may read, and where the sitemap is.
-pub const ROBOTS: &str = "robots.txt";
+pub(crate) const ROBOTS: &str = "robots.txt";
 /// The web app manifest.
-pub const WEB_MANIFEST: &str = "site.webmanifest";
+pub(crate) const WEB_MANIFEST: &str = "site.webmanifest";
 /// Tells GitHub Pages to publish the files as they are.
-pub const NO_JEKYLL: &str = ".nojekyll";
+pub(crate) const NO_JEKYLL: &str = ".nojekyll";
 /// GitHub Pages' custom domain.
 pub const CNAME: &str = "CNAME";
 /// The build's manifest inside an output folder: what it wrote, so the next build knows
 /// its files (never a page: the plan keeps every output off these names).
-pub const MANIFEST: &str = ".depeche-manifest";
+pub(crate) const MANIFEST: &str = ".depeche-manifest";
 /// The temporary name the manifest is written under before being renamed into place.
-pub const MANIFEST_TEMP: &str = ".depeche-manifest.tmp";
+pub(crate) const MANIFEST_TEMP: &str = ".depeche-manifest.tmp";
 /// The stylesheet.
-pub const STYLE: &str = "style.css";
+pub(crate) const STYLE: &str = "style.css";
 /// The icon.
-pub const FAVICON: &str = "favicon.svg";
+pub(crate) const FAVICON: &str = "favicon.svg";
 /// The script of the entity preview cards.
-pub const PREVIEWS_SCRIPT: &str = "previews.js";
+pub(crate) const PREVIEWS_SCRIPT: &str = "previews.js";
 /// The script of the search page.
-pub const SEARCH_SCRIPT: &str = "search.js";
+pub(crate) const SEARCH_SCRIPT: &str = "search.js";
 /// The open data: the knowledge graph as JSON.
-pub const DATA_GRAPH: &str = "data/graph.json";
+pub(crate) const DATA_GRAPH: &str = "data/graph.json";
 /// The knowledge graph as JSON-LD (schema.org).
-pub const DATA_GRAPH_LD: &str = "data/graph.jsonld";
+pub(crate) const DATA_GRAPH_LD: &str = "data/graph.jsonld";
 /// Every figure the articles report, as CSV.
-pub const DATA_FIGURES: &str = "data/figures.csv";
+pub(crate) const DATA_FIGURES: &str = "data/figures.csv";
 
 /// A Wikidata item, as linked data names it (`sameAs` in JSON-LD).
-pub fn wikidata_item(q: &str) -> String {
+pub(crate) fn wikidata_item(q: &str) -> String {
     format!("http://www.wikidata.org/entity/{q}")
 }
 
 /// A place on OpenStreetMap's map, for readers.
-pub fn openstreetmap(lat: f64, lon: f64) -> String {
+pub(crate) fn openstreetmap(lat: f64, lon: f64) -> String {
     format!("https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=10/{lat}/{lon}")
 }
 
 /// A Wikidata item's page, for readers.
-pub fn wikidata_page(q: &str) -> String {
+pub(crate) fn wikidata_page(q: &str) -> String {
     format!("https://www.wikidata.org/wiki/{q}")
 }
 
 /// A part of the sitemap, when it is too long for one file (`sitemap.xml` is then their index).
-pub fn sitemap_path(part: usize) -> String {
+pub(crate) fn sitemap_path(part: usize) -> String {
     format!("sitemaps/{part}.xml")
 }
 
 /// Is this a URL that runs code, embeds data or reads local files? Browsers ignore spaces and
 /// control characters around and inside the scheme, compare it in any case, and so do we, after
 /// undoing percent-encoding.
-pub fn is_unsafe(url: &str) -> bool {
+pub(crate) fn is_unsafe(url: &str) -> bool {
     let decoded = percent_encoding::percent_decode_str(url).decode_utf8_lossy();
     let scheme: String = decoded
         .chars()

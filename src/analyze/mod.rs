@@ -54,7 +54,11 @@ pub struct Parts {
 }
 
 /// Where content links can point: every published article's slug, every entity.
-pub fn targets(articles: &[ArticleSource], entities: &[EntitySource], drafts: bool) -> Targets {
+pub(crate) fn targets(
+    articles: &[ArticleSource],
+    entities: &[EntitySource],
+    drafts: bool,
+) -> Targets {
     Targets {
         articles: articles
             .iter()
@@ -300,7 +304,7 @@ pub(crate) fn group_unknown_entities(problems: &mut Vec<Diagnostic>) {
 
 /// Errors, then warnings, then suggestions; each by file and position, so output is stable.
 /// A problem found twice at one place (by two passes over the same value) is reported once.
-pub fn sort(problems: &mut Vec<Diagnostic>) {
+pub(crate) fn sort(problems: &mut Vec<Diagnostic>) {
     problems.sort_by(|a, b| {
         let key = |d: &Diagnostic| d.location.as_ref().map(|l| (l.file.clone(), l.line, l.col));
         a.severity()

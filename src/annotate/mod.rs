@@ -44,7 +44,7 @@ impl Mention {
 }
 
 /// How many sentences an entity's page quotes from one article; the rest are counted.
-pub const SENTENCES_PER_ENTITY: u32 = 10;
+pub(crate) const SENTENCES_PER_ENTITY: u32 = 10;
 
 /// A Markdown body rendered to HTML, with its mentions and any problems found.
 #[derive(Debug, Clone, Default)]
@@ -179,7 +179,7 @@ struct OpenMention {
 
 /// Markdown nested deeper than this is refused: browsers and HTML tools handle nesting by
 /// recursion, and no article needs a hundred levels of lists or quotes.
-pub const MAX_NESTING: usize = 100;
+pub(crate) const MAX_NESTING: usize = 100;
 
 /// Problems kept per file: a file with thousands of the same mistake reports the first ones
 /// and how many more, in bounded time and memory.

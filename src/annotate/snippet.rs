@@ -25,7 +25,7 @@ impl Snippet {
     }
 
     /// Where the mention is in [`Snippet::sentence`].
-    pub fn mention_range(&self) -> std::ops::Range<usize> {
+    pub(crate) fn mention_range(&self) -> std::ops::Range<usize> {
         self.mention.0 as usize..self.mention.1 as usize
     }
 

@@ -53,7 +53,7 @@ impl EntityKind {
     }
 
     /// The schema.org type of pages' structured data.
-    pub fn schema_org_type(self) -> &'static str {
+    pub(crate) fn schema_org_type(self) -> &'static str {
         match self {
             EntityKind::Organization => "Organization",
             EntityKind::Person => "Person",
@@ -150,7 +150,7 @@ impl EntitySource {
     /// Where `key: ... needle` is written in the file, for diagnostics.
     /// Where the value at `path` (`facts[1].source`) is written, or the nearest value
     /// that holds it.
-    pub fn locate(&self, path: &str) -> crate::diagnostic::Location {
+    pub(crate) fn locate(&self, path: &str) -> crate::diagnostic::Location {
         Places::new(&self.src, 0, self.src.text.len()).locate(path)
     }
 }

@@ -97,7 +97,7 @@ pub(crate) struct RawFrontMatter {
 
 impl FrontMatter {
     /// Drafts and articles dated after today wait: `--drafts` shows them.
-    pub fn unpublished(&self) -> bool {
+    pub(crate) fn unpublished(&self) -> bool {
         self.draft || self.scheduled
     }
 }

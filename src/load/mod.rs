@@ -143,7 +143,7 @@ fn same_article_twice(articles: &[ArticleSource]) -> Vec<Diagnostic> {
 }
 
 /// Reads one article file, as `load` does for each: name, UTF-8, front matter.
-pub fn load_article(config: &Config, path: &Path) -> Result<ArticleSource, Diagnostics> {
+pub(crate) fn load_article(config: &Config, path: &Path) -> Result<ArticleSource, Diagnostics> {
     let shown = source::display_path(&config.root, path);
     let name = path
         .file_name()
@@ -318,7 +318,7 @@ fn parse_name(
 }
 
 /// Article keys and entity ids: lowercase ASCII letters, digits and hyphens.
-pub fn check_id(id: &str) -> Result<(), &'static str> {
+pub(crate) fn check_id(id: &str) -> Result<(), &'static str> {
     if id.is_empty() {
         return Err("is empty");
     }

@@ -147,7 +147,7 @@ macro_rules! embedded {
 }
 
 /// The shipped sample: the annotated dispatch, its translation and its entities.
-pub const SAMPLE_CONTENT: &[(&str, &str)] = embedded![
+pub(crate) const SAMPLE_CONTENT: &[(&str, &str)] = embedded![
     "content/articles/alep-offensive-hts.fr.md",
     "content/articles/alep-offensive-hts.en.md",
     "content/entities/abu-mohammed-al-jolani.yaml",
@@ -194,7 +194,7 @@ output_dir: public
 
 /// The GitHub workflow of a new site: it checks pull requests and publishes the default branch
 /// to GitHub Pages with the released depeche of the version that wrote it.
-pub fn pages_workflow() -> String {
+pub(crate) fn pages_workflow() -> String {
     let repository = env!("CARGO_PKG_REPOSITORY");
     let repository = repository
         .strip_prefix("https://github.com/")

@@ -93,7 +93,7 @@ const DEDICATED: &str =
 /// Output folders no option can make acceptable: the file system root, the home folder, the
 /// site, the current folder or any of their parents, the site's sources; a symbolic link, or a
 /// path through one inside the site.
-pub fn refuse_unsafe(root: &Path, out: &Path) -> Result<(), Diagnostic> {
+pub(crate) fn refuse_unsafe(root: &Path, out: &Path) -> Result<(), Diagnostic> {
     let refuse = |why: String| Err(refusal(root, out, Code::UnsafeOutputDir, why, DEDICATED));
     let root = absolute(root);
     let out = absolute(out);

@@ -15,7 +15,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 pub(crate) use guard::Layout;
-pub use guard::refuse_unsafe;
+pub(crate) use guard::refuse_unsafe;
 use guard::{Owned, claim_folder};
 use manifest::Manifest;
 pub(crate) use manifest::Record;
@@ -77,7 +77,7 @@ pub struct Output {
 impl Output {
     /// Refuses an output folder depeche must not replace (see [`guard`]), then repairs a swap
     /// that an older depeche left half done. Nothing is moved or deleted before the checks pass.
-    pub fn claim(config: &Config, force: bool) -> Result<Output, Diagnostic> {
+    pub(crate) fn claim(config: &Config, force: bool) -> Result<Output, Diagnostic> {
         refuse_unsafe(&config.root, &config.output_dir)?;
         let layout = Layout::new(&config.output_dir);
         let lock = guard::lock(&config.root, &layout)?;
@@ -483,7 +483,7 @@ fn prune(dir: &Path, existing: &[String], written: &Manifest) -> Result<(), Writ
 
 /// Pages larger than this are written as rendered: the minifier holds a tree of the whole
 /// page, several times its size, and saves little on the body of a huge article.
-pub const MINIFY_UP_TO: usize = 1 << 20;
+pub(crate) const MINIFY_UP_TO: usize = 1 << 20;
 
 /// Any change to what this produces must change the manifest's `FORMAT`, or rebuilds would
 /// keep files minified the old way.

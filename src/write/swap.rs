@@ -49,7 +49,7 @@ mod imp {
     use std::os::unix::ffi::OsStrExt;
     use std::path::Path;
 
-    pub fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
+    pub(crate) fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
         let a = CString::new(a.as_os_str().as_bytes())?;
         let b = CString::new(b.as_os_str().as_bytes())?;
         // SAFETY: both paths are NUL-terminated C strings that outlive the call.
@@ -70,7 +70,7 @@ mod imp {
     use std::io;
     use std::path::Path;
 
-    pub fn exchange(_: &Path, _: &Path) -> io::Result<bool> {
+    pub(crate) fn exchange(_: &Path, _: &Path) -> io::Result<bool> {
         Ok(false)
     }
 }
