@@ -5,10 +5,8 @@ use std::time::{Duration, Instant};
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
-use crate::render::{Made, Page, StreamError};
-use crate::search::Collector;
+use crate::render::Made;
 use crate::site::{BuildError, Options, Purpose, Site, load_config};
-use crate::write::Record;
 use crate::write::{self, Report};
 
 /// What a build did.
@@ -46,33 +44,10 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
     stage("load+annotate+link");
     let cache = output.cache_dir().map(Path::to_path_buf);
     let staging = output.stage(&site.plan)?;
-    let write = |made: Made<'_>| staging.write_made(made);
-    let emit = |page: Page| -> Result<(Page, Record), Diagnostic> {
-        let record = staging.write(&page)?;
-        Ok((page.without_content(), record))
-    };
-    // The search index reads each article's text from its page as it is rendered.
-    let indexes = Collector::new(
-        &site.config,
-        &site.graph,
-        &site.plan,
-        &emit,
-        cache.as_deref(),
-    );
-    let renderer = site.renderer().with_text_sink(&indexes);
-    let rendered = renderer.render_streaming(&site.plan, write);
-    let mut pages = rendered.map_err(|e| {
-        staging.abandon();
-        match e {
-            StreamError::Render(d) => BuildError::from(d),
-            StreamError::Sink(e) => BuildError::from(Diagnostic::from(e)),
-        }
-    })?;
-    pages.extend(
-        indexes
-            .finish(&renderer)
-            .inspect_err(|_| staging.abandon())?,
-    );
+    let write = |made: Made<'_>| staging.write_made(made).map_err(Diagnostic::from);
+    let pages = site
+        .produce(&write, cache.as_deref())
+        .inspect_err(|_| staging.abandon())?;
     stage("render+minify+write");
     let report = staging.finish(&site.statics, &pages)?;
     stage("static+swap");

@@ -8,7 +8,8 @@ use crate::config::{CONFIG_FILE, Config};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::graph::Graph;
 use crate::outputs::{self, Output};
-use crate::render::{Bodies, Page, Renderer, Theme, i18n};
+use crate::render::{Bodies, Made, Page, Renderer, StreamError, Theme, i18n};
+use crate::search::Collector;
 
 /// Where the site is and how to read it, from the command line.
 #[derive(Debug, Clone, Default)]
@@ -189,6 +190,32 @@ impl Site {
     /// Renders the site's pages from its current state.
     pub(crate) fn renderer(&self) -> Renderer<'_> {
         Renderer::new(&self.config, &self.graph, &self.theme, &self.bodies)
+    }
+
+    /// Makes every output of the plan as its kind says, handing each to `sink` as soon as it
+    /// exists: pages rendered (in parallel), files of the stream stage written as they are
+    /// made, summaries from every page, and the search index from each article's text as its
+    /// page renders (the Markdown is read once), then from the rest. `cache` is where the
+    /// index keeps, for the next build, what it found in each page's words. Returns every
+    /// output without its content, with what `sink` returned.
+    pub(crate) fn produce<T: Send>(
+        &self,
+        sink: &(dyn Fn(Made<'_>) -> Result<T, Diagnostic> + Sync),
+        cache: Option<&Path>,
+    ) -> Result<Vec<(Page, T)>, Diagnostic> {
+        let emit = |page: Page| -> Result<(Page, T), Diagnostic> {
+            let kept = sink(Made::Page(&page))?;
+            Ok((page.without_content(), kept))
+        };
+        let indexes = Collector::new(&self.config, &self.graph, &self.plan, &emit, cache);
+        let renderer = self.renderer().with_text_sink(&indexes);
+        let mut made = renderer
+            .render_streaming(&self.plan, sink)
+            .map_err(|e| match e {
+                StreamError::Render(d) | StreamError::Sink(d) => d,
+            })?;
+        made.extend(indexes.finish(&renderer)?);
+        Ok(made)
     }
 
     /// Renders the page planned at `path` (relative to the output folder); `None` when the

@@ -4,7 +4,6 @@
 use std::path::Path;
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::render::StreamError;
 use crate::site::{self, Purpose, Site};
 
 /// What `check` looks at.
@@ -75,10 +74,7 @@ fn has_own_templates(root: &Path) -> bool {
 /// Renders every page and keeps none; the first page that fails is reported.
 fn render_into_nothing(site: Site) -> Vec<Diagnostic> {
     let mut diagnostics = site.warnings.clone();
-    if let Err(StreamError::Render(d)) = site
-        .renderer()
-        .render_streaming(&site.plan, |_| Ok::<(), std::convert::Infallible>(()))
-    {
+    if let Err(d) = site.produce(&|_| Ok(()), None) {
         diagnostics.insert(0, d);
     }
     diagnostics
