@@ -272,9 +272,17 @@ impl Session {
         );
         // The sitemap gives each page's date: it changes when an edited article's date
         // does, or when an entity gains or loses an article (its newest may change).
-        let dated = |docs: &[Arc<Document>]| -> BTreeSet<(String, String, String)> {
+        let dated = |docs: &[Arc<Document>]| -> BTreeSet<(String, String, String, Option<String>)> {
             docs.iter()
-                .map(|d| (d.key.clone(), d.lang.clone(), d.front.date.raw.clone()))
+                .map(|d| {
+                    let updated = d.front.updated.as_ref().map(|u| u.raw.clone());
+                    (
+                        d.key.clone(),
+                        d.lang.clone(),
+                        d.front.date.raw.clone(),
+                        updated,
+                    )
+                })
                 .collect()
         };
         let relisted = dated(&edit.replaced) != dated(&edit.fresh)

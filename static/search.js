@@ -27,7 +27,9 @@
   const ELISIONS = new Set(["l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu"]);
   const APOSTROPHE = /['\u2019\u2018\u02BC\uFF07]/;
   // Invisible characters pasted copy leaves inside words: a word is the same without them.
-  const INVISIBLE = /[\u00AD\u200B-\u200F\u202A-\u202E\u2060-\u2064\uFEFF]/;
+  const INVISIBLE = /[\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/;
+  // Those that split a word for the segmenter are taken out before it reads the text.
+  const SPLITTING = /[\u180E\u200B\u2066-\u2069]/g;
   const MARK = /\p{M}/u;
   const HYPHENS = new Set(["-", "\u2010", "\u2011"]);
   const SPELT = { "\u0671": "\u0627", "\u0649": "\u064A", "\u0629": "\u0647", "œ": "oe", "æ": "ae", "ß": "ss" };
@@ -100,6 +102,7 @@
   // The query: its words (a compound instead of its parts), the last one a prefix while the
   // reader types, and the key an entity's name would have.
   const parse = (query, typing) => {
+    query = query.replace(SPLITTING, "");
     const all = words(query);
     const inCompound = new Set();
     for (const w of all) if (w.compound) for (const p of all) if (!p.compound && p.start >= w.start && p.end <= w.end) inCompound.add(p);
@@ -166,7 +169,10 @@
   const PREFIX_SHARDS = 3;
   const shardsFor = (index, t) => {
     const needed = [shardOf(index, t.term)];
-    while (t.prefix && needed.length < PREFIX_SHARDS) {
+    // A whole word reads the next shard too when it begins there: its other forms
+    // ("service" → "services") may start it.
+    const reach = t.prefix ? PREFIX_SHARDS : 2;
+    while (needed.length < reach) {
       const next = needed[needed.length - 1] + 1;
       if (next >= index.shards.length || !index.shards[next].startsWith(t.term)) break;
       needed.push(next);
@@ -238,8 +244,9 @@
     }
     // A form of a word that no page has ("offensives", "fighter") finds the forms pages have
     // ("offensive", "fighters"): the index groups words by stem, and a word that differs from
-    // one of the dictionary's by an inflection's ending reads that word's group.
-    if (!t.prefix && !groups.size) {
+    // one of the dictionary's by an inflection's ending reads that word's group. So does a
+    // word typed whole that begins no word of the dictionary.
+    if (!groups.size) {
       for (const shard of shards) {
         shard.w.forEach((w, i) => {
           if (inflected(w, t.term)) take(shard, i, false);
@@ -249,13 +256,14 @@
     const chosen = [...groups.values()].sort((a, b) => (b.g[0] + b.g[2]) - (a.g[0] + a.g[2])).slice(0, EXPANSIONS);
     const pages = new Map();
     let whole = true;
+    // The most pages any one of its groups is on: a lower bound of the pages holding the word.
     let count = 0;
     // What a page the lists leave out may hold of the word, at most: some pages have it,
     // with a score below the lowest listed.
     let missing = 0;
     for (const { g, weight } of chosen) {
       const df = g[0] + g[2];
-      count += df;
+      count = Math.max(count, df);
       // BM25's rarity, plus a constant: a word every page holds still counts where a page has
       // it in its headline.
       const idf = Math.log(1 + (total - df + 0.5) / (df + 0.5)) + RARITY_FLOOR;
@@ -279,10 +287,13 @@
     return { pages, whole, count, missing, words: wordsOf, term: t };
   };
 
-  const ENDINGS = new Set(["s", "x", "e", "es", "d", "ed", "ing", "er", "ers", "ee", "ees"]);
+  // Inflections' endings (accents folded): plurals, French feminines, English -ed and -ing.
+  const ENDINGS = ["s", "x", "e", "es", "ed", "ing", "ee", "ees"];
+  // A word and what is left of it without one of those endings (at least four letters).
+  const bases = (word) => [word, ...ENDINGS.filter((e) => word.endsWith(e) && word.length - e.length >= 4).map((e) => word.slice(0, -e.length))];
   const inflected = (a, b) => {
-    const [short, long] = a.length < b.length ? [a, b] : [b, a];
-    return short.length >= 4 && long.startsWith(short) && ENDINGS.has(long.slice(short.length));
+    const of = new Set(bases(a));
+    return a !== b && bases(b).some((x) => of.has(x));
   };
 
   // Pages holding every word of the query, best first. A word on more pages than the index
@@ -337,7 +348,11 @@
     out.append(text.slice(at));
     return out;
   };
-  const matches = (word, found) => found.some((f) => f.words.has(word) || (f.term.prefix && word.startsWith(f.term.term)));
+  // A word of a passage is marked when the query found it, began it, or found another of its
+  // forms ("offensives" for "offensive").
+  const matches = (word, found) => found.some((f) => f.words.has(word)
+    || (f.term.prefix && word.startsWith(f.term.term))
+    || [...f.words].some((w) => inflected(w, word)));
 
   // The passage holding the most of the query's words (the first passage when none does),
   // cut to about 240 characters around its first match.
@@ -365,7 +380,12 @@
       start = space >= 0 && space < first.start ? space + 1 : first.start;
     }
     let end = Math.min(text.length, start + 240);
-    if (end < text.length) end = Math.max(text.lastIndexOf(" ", end), start + 1);
+    // End at a space after the match; a match with none after it within reach ends the cut.
+    if (end < text.length) {
+      const after = first ? first.end : start + 1;
+      const space = text.lastIndexOf(" ", end);
+      end = space >= after ? space : Math.min(text.length, Math.max(end, after));
+    }
     return (start > 0 ? "… " : "") + text.slice(start, end).trim() + (end < text.length ? " …" : "");
   };
 
@@ -418,7 +438,7 @@
 
   // How many pages hold the query: those ranked, or, for one word on more pages than its
   // lists hold, every page the index counted for it.
-  const count = (found, keys) => (found.length === 1 && !found[0].term.prefix ? Math.max(keys.length, found[0].count) : keys.length);
+  const count = (found, keys) => (found.length === 1 ? Math.max(keys.length, found[0].count) : keys.length);
 
   // The same search for scripts (a site's own search page, tests, benchmarks): how many
   // pages `query` finds and the records of the first `limit` (kind `k`, title `t`, address
@@ -452,11 +472,15 @@
       pending = keys;
       shown = { index, found, mine };
       list.replaceChildren();
-      await showMore();
-      if (mine !== latest) return;
+      // The count is known before the records load: never the last query's meanwhile.
       announce(count(found, keys));
+      await showMore();
     } catch (error) {
-      if (mine === latest) status.textContent = data.failed;
+      if (mine === latest) {
+        list.replaceChildren();
+        more.hidden = true;
+        status.textContent = data.failed;
+      }
     }
   };
 

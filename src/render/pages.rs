@@ -220,7 +220,9 @@ impl Renderer<'_> {
             }
             page.content = content;
         }
-        page.lastmod = Some(v.front.date.day.to_string());
+        // The day it last changed, as its structured data and feeds say.
+        let changed = v.front.updated.as_ref().unwrap_or(&v.front.date);
+        page.lastmod = Some(changed.day.to_string());
         Ok(page)
     }
 

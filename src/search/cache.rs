@@ -83,7 +83,7 @@ impl Cache {
     pub(crate) fn open(dir: &Path, lang: &str) -> Cache {
         let mut cache = Cache::default();
         for path in segments(dir, lang) {
-            if let Ok((segment, entries)) = read_segment(&path) {
+            if let Ok((segment, entries)) = read_segment(&path, lang) {
                 let at = cache.segments.len();
                 cache.segments.push(segment);
                 for (key, offset) in entries {
@@ -133,7 +133,14 @@ fn read_str(bytes: &[u8], at: &mut usize) -> io::Result<Arc<str>> {
 }
 
 /// A segment: its table, and each entry's key and offset.
-fn read_segment(path: &Path) -> io::Result<(Segment, Vec<(u128, u64)>)> {
+/// The first line of a segment, then its language's: a segment is read only for the index it
+/// was written for (a file renamed by hand is no cache).
+fn header(lang: &str) -> Vec<u8> {
+    [MAGIC, lang.as_bytes(), b"\n"].concat()
+}
+
+fn read_segment(path: &Path, lang: &str) -> io::Result<(Segment, Vec<(u128, u64)>)> {
+    let header = header(lang);
     let mut file = File::open(path)?;
     let mut bytes = Vec::new();
     file.read_to_end(&mut bytes)?;
@@ -142,7 +149,7 @@ fn read_segment(path: &Path) -> io::Result<(Segment, Vec<(u128, u64)>)> {
     let footer = bytes
         .len()
         .checked_sub(20)
-        .filter(|&f| bytes.starts_with(MAGIC) && &bytes[f + 16..] == END)
+        .filter(|&f| bytes.starts_with(&header) && &bytes[f + 16..] == END)
         .filter(|&f| bytes[f + 8..f + 16] == xxhash_rust::xxh3::xxh3_64(&bytes[..f]).to_le_bytes())
         .ok_or_else(|| io::Error::other("not a segment, or changed since it was written"))?;
     let table_at = u64::from_le_bytes(
@@ -164,7 +171,7 @@ fn read_segment(path: &Path) -> io::Result<(Segment, Vec<(u128, u64)>)> {
         table.groups.push(read_str(&bytes, &mut at)?);
     }
     let mut entries = Vec::new();
-    let mut at = MAGIC.len();
+    let mut at = header.len();
     while at < table_at {
         let key = bytes
             .get(at..at + 16)
@@ -242,15 +249,16 @@ pub(crate) struct SegmentWriter {
 
 impl SegmentWriter {
     /// A new segment at `path` (renamed into place by [`SegmentWriter::finish`]).
-    pub(crate) fn create(path: PathBuf) -> io::Result<SegmentWriter> {
+    pub(crate) fn create(path: PathBuf, lang: &str) -> io::Result<SegmentWriter> {
         let mut out = Hashed {
             out: BufWriter::with_capacity(1 << 16, File::create(temporary(&path))?),
             hasher: xxhash_rust::xxh3::Xxh3::new(),
         };
-        out.write_all(MAGIC)?;
+        let header = header(lang);
+        out.write_all(&header)?;
         Ok(SegmentWriter {
             out,
-            written: MAGIC.len() as u64,
+            written: header.len() as u64,
             path,
             body: Vec::new(),
         })

@@ -100,7 +100,11 @@ impl<'e, R: Send> Collector<'e, R> {
     fn part(&self, lang: &Lang<R>) -> Part {
         let writer = self.cache.as_deref().and_then(|dir| {
             let n = lang.segments.fetch_add(1, Ordering::Relaxed);
-            SegmentWriter::create(dir.join(format!("search-{}-{n}.cache", lang.code))).ok()
+            SegmentWriter::create(
+                dir.join(format!("search-{}-{n}.cache", lang.code)),
+                &lang.code,
+            )
+            .ok()
         });
         Part::writing(&lang.code, writer)
     }

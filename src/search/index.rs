@@ -481,7 +481,7 @@ mod tests {
             "les combats à Alep",
             "Idleb, Hama",
         ];
-        let writer = SegmentWriter::create(dir.path().join("search-fr-0.cache")).unwrap();
+        let writer = SegmentWriter::create(dir.path().join("search-fr-0.cache"), "fr").unwrap();
         let mut first = Part::writing("fr", Some(writer));
         for (page, text) in texts.iter().enumerate() {
             first.add(DocKind::Article, page as u32, &doc(text), None);

@@ -34,7 +34,14 @@ fn is_apostrophe(c: char) -> bool {
 /// space, joiners, direction marks, word joiner, byte order mark): a word is the same
 /// without them.
 fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}')
+    matches!(c, '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// Invisible characters that Unicode's word rules take as a break (zero-width space, the
+/// direction isolates, the Mongolian vowel separator): taken out before a text is read for
+/// words, so that they do not split one.
+fn splits_words(c: char) -> bool {
+    matches!(c, '\u{180E}' | '\u{200B}' | '\u{2066}'..='\u{2069}')
 }
 
 /// The hyphens that join a compound (`al-Sham`, `cessez-le-feu`).
@@ -118,7 +125,12 @@ fn strip_clitics(word: &str) -> &str {
 /// is one word.
 pub(crate) fn words(text: &str, mut each: impl FnMut(&str, bool)) {
     for run in text.split_ascii_whitespace() {
-        run_words(run, &mut each);
+        if run.is_ascii() || !run.contains(splits_words) {
+            run_words(run, &mut each);
+        } else {
+            let joined: String = run.chars().filter(|&c| !splits_words(c)).collect();
+            run_words(&joined, &mut each);
+        }
     }
 }
 
@@ -293,7 +305,14 @@ impl Analyzer {
         }
         let mut tokens = std::mem::take(&mut self.tokens);
         tokens.clear();
-        run_words(run, &mut |word, compound| {
+        let joined: String;
+        let words_of = if run.is_ascii() || !run.contains(splits_words) {
+            run
+        } else {
+            joined = run.chars().filter(|&c| !splits_words(c)).collect();
+            &joined
+        };
+        run_words(words_of, &mut |word, compound| {
             let term = self.number(word).unwrap_or(Token::NONE);
             let group = if term == Token::NONE {
                 Token::NONE
@@ -571,8 +590,17 @@ mod tests {
             "xylo\u{200C}phone",
             "xylo\u{2060}phone",
             "\u{FEFF}xylophone",
+            "xylo\u{061C}phone",
         ] {
             assert_eq!(fold(written), "xylophone", "{written:?}");
+        }
+        // Those the word rules break at do not split the word either.
+        for written in [
+            "xylo\u{200B}phone",
+            "xylo\u{2066}phone\u{2069}",
+            "xylo\u{180E}phone",
+        ] {
+            assert_eq!(all(written), ["xylophone"], "{written:?}");
         }
         assert_eq!(
             all("d\u{2018}Alep et l\u{FF07}armée"),

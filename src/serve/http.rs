@@ -109,7 +109,7 @@ async fn handle(Extract(state): Extract<Arc<State>>, request: Request) -> Respon
         Fetched::File(bytes) => file(&state, &key, &bytes, StatusCode::OK),
         Fetched::Folder if !key.ends_with("index.html") => redirect(&format!("{path}/")),
         Fetched::Folder | Fetched::Missing => not_found(&state).await,
-        Fetched::Failed(text) => failed(text),
+        Fetched::Failed(text) => failed(&state, text),
     }
 }
 
@@ -147,8 +147,27 @@ async fn fetch(state: &Arc<State>, key: String) -> Fetched {
         .unwrap_or_else(|e| Fetched::Failed(format!("the page could not be made: {e}\n")))
 }
 
-fn failed(text: String) -> Response {
-    let mut response = (StatusCode::SERVICE_UNAVAILABLE, text).into_response();
+/// A page that failed to render: its diagnostics, on the terminal, over every open tab (as a
+/// failed build's are) and in the page itself, which reloads when the site is rebuilt.
+fn failed(state: &State, text: String) -> Response {
+    {
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), "{text}");
+    }
+    if let Ok(mut error) = state.error.write() {
+        *error = Some(text.clone());
+    }
+    let _ = state.events.send(super::Event::BuildError(text.clone()));
+    let mut escaped = String::new();
+    let _ = pulldown_cmark_escape::escape_html(&mut escaped, &text);
+    let page = format!("<!doctype html><meta charset=\"utf-8\"><pre>{escaped}</pre>");
+    let body = inject(state, page.as_bytes());
+    let mut response = (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        body,
+    )
+        .into_response();
     no_store(&mut response);
     response
 }

@@ -176,15 +176,18 @@ async fn assert_no_request_left(client: &Client, base: &str) {
     }
 }
 
-/// The search page's results once they are shown: (title, url, kind) of each.
+/// The search page's results once they are shown (a query that finds something): (title, url,
+/// kind) of each.
 async fn search_results(client: &Client, url: &str) -> Vec<(String, String, String)> {
     client.goto(url).await.unwrap();
     let probe = "return [document.querySelector('.search-status').textContent, [...document.querySelectorAll('.search-results li')].map(li => [li.querySelector('a').textContent, li.querySelector('a').getAttribute('href'), li.querySelector('.result-kind').textContent])]";
     let start = Instant::now();
     loop {
         let v = js(client, probe).await;
-        if !v[0].as_str().unwrap_or("").is_empty() {
-            return serde_json::from_value(v[1].clone()).unwrap();
+        // The count shows first, then the results as their records arrive.
+        let shown: Vec<(String, String, String)> = serde_json::from_value(v[1].clone()).unwrap();
+        if !v[0].as_str().unwrap_or("").is_empty() && !shown.is_empty() {
+            return shown;
         }
         assert!(
             start.elapsed() < Duration::from_secs(10),
@@ -400,7 +403,7 @@ async fn search_finds_other_forms_and_words_as_pasted_and_an_address_shows_what_
     site.write(
         "content/articles/pasted.en.md",
         "---\ntitle: Pasted copy\ndate: 2024-11-29\n---\nThe xylo\u{00AD}phone and the inter\u{200D}national d\u{2018}Ouagadougouville \
-         Donaudampfschifffahrtsgesellschaftskapitaenswitwenrente.\n",
+         Donaudampfschifffahrtsgesellschaftskapitaenswitwenrente, zero\u{200B}width. The town was shelled.\n",
     );
     site.write(
         "content/articles/pasted.fr.md",
@@ -436,6 +439,8 @@ async fn search_finds_other_forms_and_words_as_pasted_and_an_address_shows_what_
         ("en", "xylophone", "/depeche/en/articles/pasted/"),
         ("en", "international", "/depeche/en/articles/pasted/"),
         ("en", "ouagadougouville", "/depeche/en/articles/pasted/"),
+        ("en", "zerowidth", "/depeche/en/articles/pasted/"),
+        ("en", "shelling", "/depeche/en/articles/pasted/"),
         (
             "en",
             "Donaudampfschifffahrtsgesellschaftskapitaenswitwenrente",
@@ -451,6 +456,17 @@ async fn search_finds_other_forms_and_words_as_pasted_and_an_address_shows_what_
     // A word still unknown in any form finds nothing, and says so.
     let (count, _) = search("en", "zanzibarians").await;
     assert_eq!(count, 0);
+
+    // Typed into the box, where the last word is a prefix, a form no page has still finds
+    // the forms pages have.
+    client.goto(&format!("{base}en/search/")).await.unwrap();
+    let typed = type_query(client, "offensives").await;
+    assert!(
+        typed
+            .iter()
+            .any(|r| r.1 == "/depeche/en/articles/aleppo-offensive-hts/"),
+        "{typed:?}"
+    );
 
     // Typed, then opened again from the address the page kept: the same results.
     client.goto(&format!("{base}fr/search/")).await.unwrap();

@@ -347,4 +347,27 @@ fn a_build_after_an_edit_reuses_what_the_last_one_found_and_writes_the_same_inde
         (index_files(&site, "fr"), index_files(&site, "en")),
         (cold("fr"), cold("en"))
     );
+
+    // Nor is a language's cache renamed as another's, even for pages of the same text, which
+    // each language's stemmer reads its own way.
+    let same = "---\ntitle: Generally the same\ndate: 2024-11-29\n---\nGenerally, les généraux le disent: generals say it.\n";
+    site.write("content/articles/same.fr.md", same);
+    site.write("content/articles/same.en.md", same);
+    site.build_ok(&[]);
+    site.build_ok(&[]);
+    site.build_ok(&["--output", "cold"]);
+    let cache = site.path(".public.depeche-cache");
+    let (fr, en) = (
+        cache.join("search-fr-0.cache"),
+        cache.join("search-en-0.cache"),
+    );
+    let swap = cache.join("swap");
+    std::fs::rename(&fr, &swap).unwrap();
+    std::fs::rename(&en, &fr).unwrap();
+    std::fs::rename(&swap, &en).unwrap();
+    site.build_ok(&[]);
+    assert_eq!(
+        (index_files(&site, "fr"), index_files(&site, "en")),
+        (cold("fr"), cold("en"))
+    );
 }

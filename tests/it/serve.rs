@@ -523,3 +523,34 @@ fn saves_by_rename_keep_being_seen() {
         });
     }
 }
+
+/// A template that compiles but fails on a page: the page says why and reloads once the
+/// template is fixed; the terminal and the open tabs are told, as for a failed build.
+#[test]
+fn a_page_that_fails_to_render_says_why_and_recovers() {
+    let site = TestSite::shipped();
+    let server = serve(&site, &[]);
+    let rx = events(server.port);
+    let page = "/depeche/en/articles/aleppo-offensive-hts/";
+    let good = site.read("templates/article.html");
+    site.write(
+        "templates/article.html",
+        good.replacen(
+            "<h1>{{ article.title }}</h1>",
+            "<h1>{{ nonexistent.field }}</h1>",
+            1,
+        ),
+    );
+    assert_eq!(next_event(&rx), "reload");
+    let failed = get(server.port, page);
+    assert_eq!(failed.status, 500);
+    assert!(failed.body.contains("E0021"), "{}", failed.body);
+    assert!(
+        failed.body.contains("reload.js"),
+        "the page reloads once fixed"
+    );
+    assert_eq!(next_event(&rx), "build-error");
+    site.write("templates/article.html", good);
+    assert_eq!(next_event(&rx), "reload");
+    assert_eq!(get(server.port, page).status, 200);
+}

@@ -707,6 +707,19 @@ fn every_page_describes_itself_for_sharing_and_search() {
         sitemap.matches("<url>").count(),
         sitemap.matches("<lastmod>").count()
     );
+    // An article's last change is its `updated:` day, as its JSON-LD and feed say.
+    let english = sitemap
+        .split("<url>")
+        .find(|u| {
+            u.contains(&format!(
+                "<loc>{BASE}en/articles/aleppo-offensive-hts/</loc>"
+            ))
+        })
+        .unwrap();
+    assert!(
+        english.contains("<lastmod>2026-11-26</lastmod>"),
+        "{english}"
+    );
     assert_eq!(
         site.public("robots.txt"),
         format!("User-agent: *\nAllow: /\nSitemap: {BASE}sitemap.xml\n")
