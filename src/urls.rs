@@ -266,6 +266,11 @@ pub(crate) fn wikidata_page(q: &str) -> String {
     format!("https://www.wikidata.org/wiki/{q}")
 }
 
+/// The CSV file of an entity's facts and of the figures articles report from it.
+pub fn entity_data_path(id: &str) -> String {
+    format!("data/entities/{id}.csv")
+}
+
 /// A part of the sitemap, when it is too long for one file (`sitemap.xml` is then their index).
 pub(crate) fn sitemap_path(part: usize) -> String {
     format!("sitemaps/{part}.xml")

@@ -78,6 +78,9 @@ pub(crate) enum Kind {
     Static(PathBuf),
     /// A built-in file (the style sheet, scripts, icon) the site's `static/` does not replace.
     Asset(usize),
+    /// An entity's facts and the figures articles report from it, as CSV
+    /// (`data/entities/<id>.csv`).
+    EntityData { entity: usize },
     /// The knowledge graph, or the reported figures, as open data.
     Data(DataFile),
 }
@@ -164,6 +167,7 @@ impl Kind {
     pub(crate) fn in_sitemap(&self) -> bool {
         match self {
             Kind::Home { root, .. } => !root,
+            Kind::EntityData { .. } => false,
             Kind::EntityIndex { .. }
             | Kind::Article { .. }
             | Kind::Entity { .. }
@@ -193,6 +197,7 @@ impl Kind {
     pub(crate) fn templates(&self) -> &'static [&'static str] {
         match self {
             Kind::Home { .. } => &["home.html"],
+            Kind::EntityData { .. } => &[],
             Kind::EntityIndex { .. } => &["entities.html"],
             Kind::Article { .. } => &["article.html"],
             Kind::Entity { .. } => &["entity.html"],
@@ -222,6 +227,7 @@ impl Kind {
             | Kind::EntityIndex { .. }
             | Kind::Article { .. }
             | Kind::Entity { .. }
+            | Kind::EntityData { .. }
             | Kind::Feed { .. }
             | Kind::EntityFeed { .. }
             | Kind::NotFound
@@ -285,6 +291,8 @@ impl Output {
                 page: None,
             },
             Kind::EntityFeed { entity, .. } => Source::EntityBacklinks(graph.entities[entity].id()),
+            // Its facts, and the figures of the articles that name it as their source.
+            Kind::EntityData { entity } => Source::EntityBacklinks(graph.entities[entity].id()),
             Kind::Sitemap { .. } => Source::Pages,
             Kind::SearchIndex { .. } | Kind::Data(_) | Kind::Timeline { .. } => Source::Content,
             // Made of entities only: an entity's edit rebuilds the site.
@@ -312,7 +320,9 @@ impl Output {
                     .find(|v| v.path == self.path);
                 Origin::Article(version.map(|v| v.doc.source.clone()).unwrap_or_default())
             }
-            Kind::Entity { entity, .. } => Origin::Entity(graph.entities[*entity].id().to_string()),
+            Kind::Entity { entity, .. } | Kind::EntityData { entity } => {
+                Origin::Entity(graph.entities[*entity].id().to_string())
+            }
             Kind::Home { .. } => Origin::Site("home page"),
             Kind::EntityIndex { .. } => Origin::Site("entity index"),
             Kind::Feed { .. } => Origin::Site("feed"),
@@ -437,6 +447,9 @@ pub(crate) fn plan(config: &Config, graph: &Graph, statics: &[(String, PathBuf)]
         }
     }
     add(urls::MAP_OUTLINES.into(), Kind::MapOutlines);
+    for (entity, e) in graph.entities.iter().enumerate() {
+        add(urls::entity_data_path(e.id()), Kind::EntityData { entity });
+    }
     for (file, path) in DataFile::ALL {
         add(path.into(), Kind::Data(file));
     }

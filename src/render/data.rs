@@ -8,6 +8,7 @@ use std::io::{self, Write};
 use serde_json::{Map, Value, json};
 
 use super::Renderer;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::graph::{ArticleVersion, Entity};
 use crate::load::facts::{Fact, FactValue, SourceRef};
 
@@ -254,36 +255,15 @@ impl Renderer<'_> {
         for article in &self.graph.articles {
             for v in article.versions.values() {
                 for figure in &v.front.figures {
-                    let value = match &figure.value {
-                        FactValue::Number(n) => number(*n).to_string(),
-                        FactValue::Date(d) => d.raw.clone(),
-                        FactValue::Text(text) => text
-                            .get(&v.lang)
-                            .or(text.values().next())
-                            .cloned()
-                            .unwrap_or_default(),
-                        FactValue::Entity(id) => id.clone(),
-                    };
-                    let label = figure.label.get(&v.lang).or(figure.label.values().next());
-                    let (source, source_url) = match &figure.source {
-                        Some(SourceRef::Link { url, title }) => (title.clone(), url.clone()),
-                        Some(SourceRef::Named(name)) => {
-                            let page = self.graph.entity(name).map(|e| {
-                                self.urls
-                                    .absolute(&crate::urls::entity_path(&v.lang, e.id(), 1))
-                            });
-                            (name.clone(), page.unwrap_or_default())
-                        }
-                        None => (String::new(), String::new()),
-                    };
+                    let (source, source_url) = self.source_cells(figure.source.as_ref(), &v.lang);
                     out.write_record([
                         article.key.as_str(),
                         &v.lang,
                         &v.front.title,
                         &self.urls.absolute(&v.path),
                         &v.front.date.raw,
-                        &value,
-                        label.map_or("", String::as_str),
+                        &value_cell(&figure.value, &v.lang),
+                        label_cell(figure, &v.lang),
                         &figure.as_of.as_ref().unwrap_or(&v.front.date).raw,
                         &source,
                         &source_url,
@@ -294,6 +274,114 @@ impl Renderer<'_> {
         out.flush()?;
         Ok(())
     }
+
+    /// `data/entities/<id>.csv`: the entity's own facts in each language, then the figures
+    /// each article version reports from it, a row each.
+    pub(super) fn entity_csv(&self, entity: &Entity) -> Result<String, Diagnostic> {
+        let mut out = csv::Writer::from_writer(Vec::new());
+        let failed = |e: csv::Error| {
+            Diagnostic::new(
+                Code::WriteFailed,
+                format!("data/entities/{}.csv: {e}", entity.id()),
+                None,
+            )
+        };
+        out.write_record([
+            "kind",
+            "lang",
+            "label",
+            "value",
+            "as_of",
+            "source",
+            "source_url",
+            "article_url",
+        ])
+        .map_err(failed)?;
+        for lang in &self.config.languages {
+            for fact in &entity.source.facts {
+                let (source, source_url) = self.source_cells(fact.source.as_ref(), lang);
+                let as_of = fact.as_of.as_ref().map_or("", |d| d.raw.as_str());
+                out.write_record([
+                    "fact",
+                    lang,
+                    label_cell(fact, lang),
+                    &value_cell(&fact.value, lang),
+                    as_of,
+                    &source,
+                    &source_url,
+                    "",
+                ])
+                .map_err(failed)?;
+            }
+        }
+        let from_it =
+            |f: &&Fact| matches!(&f.source, Some(SourceRef::Named(n)) if n == entity.id());
+        for &a in self.graph.reporting(entity.id()) {
+            for v in self.graph.articles[a].versions.values() {
+                for figure in v.front.figures.iter().filter(from_it) {
+                    let (source, source_url) = self.source_cells(figure.source.as_ref(), &v.lang);
+                    out.write_record([
+                        "figure",
+                        &v.lang,
+                        label_cell(figure, &v.lang),
+                        &value_cell(&figure.value, &v.lang),
+                        &figure.as_of.as_ref().unwrap_or(&v.front.date).raw,
+                        &source,
+                        &source_url,
+                        &self.urls.absolute(&v.path),
+                    ])
+                    .map_err(failed)?;
+                }
+            }
+        }
+        let bytes = out
+            .into_inner()
+            .map_err(|e| failed(e.into_error().into()))?;
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    /// A source as two cells: its name (an id, or a link's title) and its address (the
+    /// entity's page in `lang`, or the link).
+    fn source_cells(&self, source: Option<&SourceRef>, lang: &str) -> (String, String) {
+        match source {
+            Some(SourceRef::Link { url, title }) => (title.clone(), url.clone()),
+            Some(SourceRef::Named(name)) => {
+                let entity = self.graph.entity(name).map(|e| {
+                    self.urls
+                        .absolute(&crate::urls::entity_path(lang, e.id(), 1))
+                });
+                let article = || {
+                    let version = self.graph.article(name)?.versions.get(lang)?;
+                    Some(self.urls.absolute(&version.path))
+                };
+                (name.clone(), entity.or_else(article).unwrap_or_default())
+            }
+            None => (String::new(), String::new()),
+        }
+    }
+}
+
+/// A fact's or figure's value as a cell: a number as written, a day, the text in `lang`, an
+/// entity's id.
+fn value_cell(value: &FactValue, lang: &str) -> String {
+    match value {
+        FactValue::Number(n) => number(*n).to_string(),
+        FactValue::Date(d) => d.raw.clone(),
+        FactValue::Text(text) => text
+            .get(lang)
+            .or(text.values().next())
+            .cloned()
+            .unwrap_or_default(),
+        FactValue::Entity(id) => id.clone(),
+    }
+}
+
+/// A fact's or figure's label in `lang`, or in the first language that has one.
+fn label_cell<'f>(fact: &'f Fact, lang: &str) -> &'f str {
+    fact.label
+        .get(lang)
+        .or(fact.label.values().next())
+        .map_or("", String::as_str)
 }
 
 /// A number as its writer wrote it: `311`, not `311.0`.

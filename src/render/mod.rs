@@ -369,6 +369,10 @@ impl<'a> Renderer<'a> {
             Kind::Graph { lang } => self.graph_page(self.lang(lang), path),
             Kind::MapOutlines => Ok(Page::plain(path, map::base_svg())),
             Kind::Data(_) => self.streamed(output),
+            Kind::EntityData { entity } => {
+                let csv = self.entity_csv(&self.graph.entities[entity]);
+                csv.map(|text| Page::plain(path, text))
+            }
             Kind::Asset(asset) => Ok(Page::plain(path, outputs::ASSETS[asset].1.to_string())),
             Kind::Sitemap { .. } | Kind::SearchIndex { .. } | Kind::Static(_) => return None,
         })

@@ -179,3 +179,68 @@ fn the_figures_are_a_csv_row_each_with_their_source() {
     // A title with a comma stays one field.
     assert!(rows.iter().all(|r| r.len() == 10));
 }
+
+/// Each entity has a CSV of its own facts, in each language, and of the figures the articles
+/// report from it.
+#[test]
+fn each_entity_has_a_csv_of_its_facts_and_of_the_figures_it_reports() {
+    let site = TestSite::shipped();
+    site.build_ok(&[]);
+    let rows = |text: &str| -> Vec<csv::StringRecord> {
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+        assert_eq!(
+            header,
+            [
+                "kind",
+                "lang",
+                "label",
+                "value",
+                "as_of",
+                "source",
+                "source_url",
+                "article_url"
+            ]
+        );
+        reader.records().map(Result::unwrap).collect()
+    };
+    // The offensive's facts: one row per fact and language, its sources linked.
+    let offensive = rows(&site.public("data/entities/offensive-2024.csv"));
+    let toll = offensive
+        .iter()
+        .find(|r| &r[0] == "fact" && &r[1] == "en" && &r[3] == "311")
+        .unwrap();
+    assert_eq!(&toll[2], "Death toll");
+    assert_eq!(&toll[5], "osdh");
+    assert_eq!(
+        &toll[6],
+        "https://depeche.github.io/depeche/en/entities/osdh/"
+    );
+    let launched = offensive
+        .iter()
+        .find(|r| &r[1] == "fr" && &r[3] == "2024-11-27")
+        .unwrap();
+    // A source that is an article links to the article in the row's language.
+    assert_eq!(
+        &launched[6],
+        "https://depeche.github.io/depeche/fr/articles/alep-offensive-hts/"
+    );
+    // The observatory's figures, reported by the dispatch in both languages.
+    let osdh = rows(&site.public("data/entities/osdh.csv"));
+    assert_eq!(
+        osdh.iter().filter(|r| &r[0] == "figure").count(),
+        8,
+        "{osdh:?}"
+    );
+    let dead = osdh
+        .iter()
+        .find(|r| &r[1] == "fr" && &r[3] == "311")
+        .unwrap();
+    assert_eq!(&dead[2], "morts dans l'offensive");
+    assert_eq!(
+        &dead[7],
+        "https://depeche.github.io/depeche/fr/articles/alep-offensive-hts/"
+    );
+    // An entity with neither has its header only.
+    assert_eq!(rows(&site.public("data/entities/iran.csv")).len(), 0);
+}
