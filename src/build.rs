@@ -24,6 +24,9 @@ pub struct Built {
     pub elapsed: Duration,
     /// Time spent in each stage, in order.
     pub stages: Vec<(&'static str, Duration)>,
+    /// Nothing the site is made from changed since the last build, whose output is intact:
+    /// nothing was done. `warnings` is then empty; this many were found then.
+    pub unchanged: Option<usize>,
 }
 
 /// Builds the site into its output directory. On any error the previous output is untouched
@@ -31,8 +34,27 @@ pub struct Built {
 pub fn build(options: &Options) -> Result<Built, BuildError> {
     let start = Instant::now();
     let config = load_config(options)?;
+    // What the site is made from, read before it is: an edit during the build is seen by the
+    // next one.
+    let inputs = fingerprint(&config, options);
     // Before anything else: a folder depeche may not replace is refused before any work.
     let output = write::Output::claim(&config, options.force)?;
+    // `--force` adopts files into the output, which only a build that writes can record.
+    let last = output
+        .cache_dir()
+        .filter(|_| !options.force)
+        .and_then(|dir| last_build(dir, inputs));
+    if let Some((warnings, pages)) = last.and_then(|w| Some((w, output.intact()?))) {
+        return Ok(Built {
+            pages,
+            report: Report::default(),
+            config,
+            warnings: Vec::new(),
+            elapsed: start.elapsed(),
+            stages: vec![("unchanged", start.elapsed())],
+            unchanged: Some(warnings),
+        });
+    }
     let mut stages = Vec::new();
     let mut lap = Instant::now();
     let mut stage = |name: &'static str| {
@@ -51,6 +73,12 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
     stage("render+minify+write");
     let report = staging.finish(&site.statics, &pages)?;
     stage("static+swap");
+    if let Some(dir) = &cache {
+        let warnings = site.warnings.iter().filter(|d| !d.is_error()).count();
+        // Without it, the next build does all the work: it is only a saving.
+        let _ = std::fs::create_dir_all(dir)
+            .and_then(|()| std::fs::write(dir.join(INPUTS), format!("{inputs:032x} {warnings}\n")));
+    }
     Ok(Built {
         pages: pages
             .iter()
@@ -61,5 +89,61 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
         warnings: site.warnings,
         elapsed: start.elapsed(),
         stages,
+        unchanged: None,
     })
+}
+
+/// Beside the output, in the build's cache: the fingerprint of what the last build was made
+/// from, and how many warnings it had.
+const INPUTS: &str = "inputs";
+
+/// The warnings of the last build, when it was made from `inputs`.
+fn last_build(cache: &Path, inputs: u128) -> Option<usize> {
+    let text = std::fs::read_to_string(cache.join(INPUTS)).ok()?;
+    let (hash, warnings) = text.trim().split_once(' ')?;
+    (u128::from_str_radix(hash, 16).ok()? == inputs).then(|| warnings.parse().ok())?
+}
+
+/// Everything the output depends on, hashed: this program, the options, today's date (an
+/// article waits for its day), `site.yaml`, and the name, size and time of every file of
+/// `content/`, `templates/` and `static/` (as `make` judges a file changed).
+fn fingerprint(config: &Config, options: &Options) -> u128 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    let mut add = |bytes: &[u8]| {
+        h.update(&(bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    };
+    add(env!("CARGO_PKG_VERSION").as_bytes());
+    if let Some(meta) = std::env::current_exe().ok().and_then(|p| p.metadata().ok()) {
+        add(&stamp(&meta));
+    }
+    add(format!(
+        "{:?} {:?} {} {}",
+        options.base_url, config.output_dir, options.drafts, options.future
+    )
+    .as_bytes());
+    add(config.today().to_string().as_bytes());
+    add(&std::fs::read(config.root.join(crate::config::CONFIG_FILE)).unwrap_or_default());
+    for dir in ["content", "templates", "static"] {
+        let walk = walkdir::WalkDir::new(config.root.join(dir))
+            .follow_links(false)
+            .sort_by_file_name();
+        for entry in walk.into_iter().filter_map(Result::ok) {
+            add(entry.path().as_os_str().as_encoded_bytes());
+            if let Ok(meta) = entry.path().symlink_metadata() {
+                add(&stamp(&meta));
+            }
+        }
+    }
+    h.digest128()
+}
+
+/// A file's kind, size and modification time.
+fn stamp(meta: &std::fs::Metadata) -> Vec<u8> {
+    let mtime = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    format!("{:?} {} {mtime}", meta.file_type(), meta.len()).into_bytes()
 }

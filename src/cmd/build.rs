@@ -34,6 +34,21 @@ pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
         force: args.force,
     };
     match build::build(&options) {
+        Ok(built) if built.unchanged.is_some() => {
+            let warnings = built.unchanged.unwrap_or_default();
+            if warnings > 0 {
+                eprintln!(
+                    "warning: {warnings} warnings, as in the last build; `depeche check` lists them"
+                );
+            }
+            println!(
+                "Nothing changed since the last build: {} is up to date ({} pages), checked in {} ms",
+                built.config.output_dir.display(),
+                built.pages,
+                built.elapsed.as_millis()
+            );
+            ExitCode::SUCCESS
+        }
         Ok(built) => {
             // A long list belongs to `depeche check`; the build shows the first few.
             const SHOWN: usize = 10;

@@ -40,7 +40,7 @@ impl Record {
         }
     }
 
-    fn describes(&self, meta: &Metadata) -> bool {
+    pub(crate) fn describes(&self, meta: &Metadata) -> bool {
         self.len == meta.len() && self.mtime == mtime(meta)
     }
 }

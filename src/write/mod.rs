@@ -124,6 +124,25 @@ impl Output {
         (self.out.is_some() || self.old.is_some()).then_some(self.layout.cache.as_path())
     }
 
+    /// Whether the output is as the last build left it: every file its manifest lists, of
+    /// the size and time it was written with (a copied file, there), and nothing else. Its
+    /// HTML pages, when it is.
+    pub(crate) fn intact(&self) -> Option<usize> {
+        use rayon::prelude::*;
+        let out = self.out.as_ref()?;
+        if self.staging.is_some() || !out.strangers().is_empty() {
+            return None;
+        }
+        let files: Vec<(&String, &Option<manifest::Record>)> = out.manifest.files.iter().collect();
+        // Pages are known by their size and time; files copied from `static/` (no record)
+        // by being there, their sources being among what the build's fingerprint reads.
+        let whole = files.par_iter().all(|(path, record)| {
+            fs::symlink_metadata(self.layout.out.join(path))
+                .is_ok_and(|m| m.is_file() && record.is_none_or(|r| r.describes(&m)))
+        });
+        whole.then(|| files.iter().filter(|(p, _)| p.ends_with(".html")).count())
+    }
+
     /// Opens the staging folder and records there, before anything is written, every file the
     /// build is about to write (`plan`).
     pub(crate) fn stage(mut self, plan: &[outputs::Output]) -> Result<Staging, Diagnostic> {

@@ -87,3 +87,52 @@ fn large_sites_get_a_sitemap_index_listing_every_page_once() {
         "the sitemaps do not list exactly the site's pages"
     );
 }
+
+/// A build with nothing changed since the last one touches nothing and says so; a change to
+/// what the site is made from, to the options, or to the output itself builds again, and the
+/// output is what a full build makes.
+#[test]
+fn a_build_with_nothing_changed_does_nothing_and_any_change_builds_again() {
+    let site = TestSite::shipped();
+    let up_to_date = |args: &[&str]| site.build_ok(args).contains("Nothing changed");
+    site.build_ok(&[]);
+    // The second build keeps what the third compares with.
+    assert!(!up_to_date(&[]));
+    let page = "fr/articles/alep-offensive-hts/index.html";
+    let written = std::fs::metadata(site.path(&format!("public/{page}")))
+        .unwrap()
+        .modified()
+        .unwrap();
+    assert!(up_to_date(&[]));
+    let again = std::fs::metadata(site.path(&format!("public/{page}")))
+        .unwrap()
+        .modified()
+        .unwrap();
+    assert_eq!(written, again, "an up-to-date build wrote the page");
+
+    // An edit of an article.
+    site.edit(
+        "content/articles/alep-offensive-hts.fr.md",
+        "d'instaurer un calme précaire",
+        "d'instaurer un calme précaire, révisé,",
+    );
+    assert!(!up_to_date(&[]));
+    assert!(site.public(page).contains("calme précaire, révisé,"));
+    assert!(up_to_date(&[]));
+    // A template.
+    let base = site.read("templates/base.html");
+    site.write("templates/base.html", format!("{base}\n"));
+    assert!(!up_to_date(&[]));
+    // The options.
+    assert!(!up_to_date(&["--drafts"]));
+    assert!(!up_to_date(&[]));
+    // A page of the output removed, or changed by hand.
+    std::fs::remove_file(site.path("public/en/index.html")).unwrap();
+    assert!(!up_to_date(&[]));
+    assert!(site.path("public/en/index.html").is_file());
+    let home = site.public("en/index.html");
+    site.write("public/en/index.html", format!("{home}<!-- by hand -->"));
+    assert!(!up_to_date(&[]));
+    assert_eq!(site.public("en/index.html"), home);
+    assert!(up_to_date(&[]));
+}

@@ -119,6 +119,9 @@ fn force_replaces_a_foreign_folder_but_never_the_home_the_site_or_its_sources() 
     assert!(!site.path("old-site/page.html").exists());
     // The adopted file stays in depeche's spare folder until the next build replaces it.
     site.build_ok(&["--output", "old-site"]);
+    // Saved again, unchanged: the build runs (nothing changed is no build at all).
+    let article = "content/articles/alep-offensive-hts.fr.md";
+    site.write(article, site.read(article));
     site.build_ok(&["--output", "old-site"]);
     assert!(!site.path(".old-site.depeche-old/page.html").exists());
 
@@ -127,6 +130,7 @@ fn force_replaces_a_foreign_folder_but_never_the_home_the_site_or_its_sources() 
     refused(&site, &["build", "--output", "old-site"], "E0023");
     site.build_ok(&["--output", "old-site", "--force"]);
     for _ in 0..3 {
+        site.write(article, site.read(article));
         site.build_ok(&["--output", "old-site"]);
     }
     assert!(!site.path("old-site/notes.txt").exists());
