@@ -256,13 +256,10 @@ impl Session {
         // Relinking the edited articles alone is the common case; a date that reorders the
         // articles renumbers every backlink, so that takes a new graph.
         let site = &mut self.site;
-        let replaced_graph = if site.graph.replace_documents(&shown(&edit.fresh)) {
-            None
-        } else {
+        if !site.graph.replace_documents(&shown(&edit.fresh)) {
             let parts = &site.parts;
-            let graph = Graph::build(&edit.documents, &parts.entities, &parts.prose, drafts)?;
-            Some(std::mem::replace(&mut site.graph, graph))
-        };
+            site.graph = Graph::build(&edit.documents, &parts.entities, &parts.prose, drafts)?;
+        }
         let plan = outputs::plan(&site.config, &site.graph, &site.statics);
         let old_plan = std::mem::replace(&mut site.plan, plan);
         let selection = before.selection(
@@ -288,7 +285,6 @@ impl Session {
         let relisted = dated(&edit.replaced) != dated(&edit.fresh)
             || selection.entities.values().any(Option::is_none);
         site.parts.documents = edit.documents;
-        drop(replaced_graph);
         let site = &self.site;
         let touched = touched(&site.plan, |o| {
             selection.wants(o.source(&site.config, &site.graph))
