@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# depeche benchmark harness: builds 1,000- and 10,000-article bilingual corpora, then times
-# depeche and Hugo on the same text, alternating, several runs each, and prints medians and
-# ranges. Not part of the test suite: run it by hand on a quiet machine.
+# depeche benchmark harness: builds 1,000- and 10,000-article bilingual corpora (the project's,
+# and the second one, written independently: benches/second-corpus/), then times depeche and
+# Hugo on the same text, alternating, several runs each, and prints medians and ranges. Not
+# part of the test suite: run it by hand on a quiet machine.
 #
 #   benches/run.sh [runs] [sizes...]        e.g. benches/run.sh 5 1000 10000
 #
@@ -42,25 +43,47 @@ print(f"{label:28} wall {fmt(0, 's')}  cpu {statistics.median([u + s for u, s in
 PY
 }
 
+# One article edited (a line added, or taken away again) in both tools' copies: a rebuild has
+# something to do (depeche does nothing when nothing changed).
+edit() { # site-folder run
+  local article
+  article=$(find "$1/content/articles" -name '*.en.md' | sort | sed -n 1p)
+  if [ $(($2 % 2)) -eq 1 ]; then printf '\nEdited for the benchmark.\n' >> "$article"; else sed -i '$d' "$article"; sed -i '$d' "$article"; fi
+}
+
+corpora=()
 for n in "${sizes[@]}"; do
-  site=$work/depeche-$n
-  hsite=$work/hugo-$n
-  if [ ! -d "$site" ]; then
-    ./target/release/examples/gen_corpus --articles "$n" --entities $((n / 10)) --out "$site" --hugo "$hsite" > /dev/null
+  corpora+=("$n:$work/depeche-$n:$work/hugo-$n")
+  if [ ! -d "$work/depeche-$n" ]; then
+    ./target/release/examples/gen_corpus --articles "$n" --entities $((n / 10)) --out "$work/depeche-$n" --hugo "$work/hugo-$n" > /dev/null
   fi
+done
+# The second corpus at the largest size.
+n=${sizes[-1]}
+second=$work/second-$n
+[ -d "$second" ] || python3 benches/second-corpus/gen_corpus.py --articles "$n" --entities $((n / 10)) --seed 42 --out "$second" > /dev/null
+corpora+=("second-$n:$second/depeche:$second/hugo")
+
+for entry in "${corpora[@]}"; do
+  IFS=: read -r n site hsite <<< "$entry"
   rm -f "$work"/{depeche,hugo,check,depeche-cold,hugo-cold}-"$n".txt
-  # Rebuild: both start each run with the previous output in place and end with a complete
-  # new one. depeche swaps its staging folder in (after two builds it has both of its output
-  # folders and its manifest); Hugo first moves its previous output away, or it would keep
-  # stale pages.
-  "$depeche" -r "$site" build > /dev/null
-  "$depeche" -r "$site" build > /dev/null
+  # Rebuild after one article's edit: both start each run with the previous output in place
+  # and end with a complete new one. depeche swaps its staging folder in (after two builds it
+  # has both of its output folders and its manifest); Hugo first moves its previous output
+  # away, or it would keep stale pages.
+  "$depeche" -r "$site" build > /dev/null 2>&1
+  "$depeche" -r "$site" build > /dev/null 2>&1
   (cd "$hsite" && "$hugo" --quiet --minify > /dev/null)
   for ((r = 1; r <= runs; r++)); do
+    edit "$site" "$r"
+    edit "$hsite" "$r"
     timed "$depeche" -r "$site" build >> "$work/depeche-$n.txt"
     (cd "$hsite" && timed sh -c "mv public '$(aside)' && '$hugo' --quiet --minify") >> "$work/hugo-$n.txt"
     timed "$depeche" -r "$site" check >> "$work/check-$n.txt" || true
   done
+  [ $((runs % 2)) -eq 1 ] && { edit "$site" 0; edit "$hsite" 0; }
+  # Nothing changed since the last build.
+  unchanged=$(timed "$depeche" -r "$site" build)
   # Cold: no previous output at all (as on a CI runner). The previous outputs are moved
   # aside, not deleted: on a file system without a journal, ext4 skips inodes deleted in the
   # last minutes when it allocates new ones, which made whichever tool ran after a deletion
@@ -72,12 +95,13 @@ for n in "${sizes[@]}"; do
     (cd "$hsite" && timed "$hugo" --quiet --minify) >> "$work/hugo-cold-$n.txt"
   done
   echo
-  echo "== $n articles ($((n * 2)) article pages), $runs runs each"
+  echo "== $n articles, $runs runs each"
   summary "depeche build (rebuild)" "$work/depeche-$n.txt"
   summary "hugo (mv public away && hugo)" "$work/hugo-$n.txt"
   summary "depeche build (cold)" "$work/depeche-cold-$n.txt"
   summary "hugo (cold)" "$work/hugo-cold-$n.txt"
   summary "depeche check" "$work/check-$n.txt"
+  echo "depeche build, nothing changed since the last: $unchanged (wall user sys maxrss_kb)"
   python3 - "$work/depeche-$n.txt" "$work/hugo-$n.txt" <<'PY'
 import statistics, sys
 d = [float(l.split()[0]) for l in open(sys.argv[1]) if l.strip()]

@@ -140,10 +140,6 @@ fn fingerprint(config: &Config, options: &Options) -> u128 {
 
 /// A file's kind, size and modification time.
 fn stamp(meta: &std::fs::Metadata) -> Vec<u8> {
-    let mtime = meta
-        .modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos());
+    let mtime = write::manifest::mtime(meta);
     format!("{:?} {} {mtime}", meta.file_type(), meta.len()).into_bytes()
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Judged queries for a generated corpus (examples/gen_corpus.rs or ../shared/bench's
-gen_corpus.py, in depeche's form), per language, written as TSV on standard output:
+"""Judged queries for a generated corpus (examples/gen_corpus.rs, or
+benches/second-corpus/gen_corpus.py in depeche's form), per language, written as TSV on standard output:
 
     lang  kind  query  wanted page
 

