@@ -81,8 +81,9 @@ for entry in "${corpora[@]}"; do
     (cd "$hsite" && timed sh -c "mv public '$(aside)' && '$hugo' --quiet --minify") >> "$work/hugo-$n.txt"
     timed "$depeche" -r "$site" check >> "$work/check-$n.txt" || true
   done
-  [ $((runs % 2)) -eq 1 ] && { edit "$site" 0; edit "$hsite" 0; }
+  if [ $((runs % 2)) -eq 1 ]; then edit "$site" 0; edit "$hsite" 0; fi
   # Nothing changed since the last build.
+  "$depeche" -r "$site" build > /dev/null 2>&1
   unchanged=$(timed "$depeche" -r "$site" build)
   # Cold: no previous output at all (as on a CI runner). The previous outputs are moved
   # aside, not deleted: on a file system without a journal, ext4 skips inodes deleted in the

@@ -130,7 +130,7 @@ fn fingerprint(config: &Config, options: &Options) -> u128 {
             .sort_by_file_name();
         for entry in walk.into_iter().filter_map(Result::ok) {
             add(entry.path().as_os_str().as_encoded_bytes());
-            if let Ok(meta) = entry.path().symlink_metadata() {
+            if let Ok(meta) = entry.metadata() {
                 add(&stamp(&meta));
             }
         }

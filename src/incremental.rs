@@ -236,7 +236,7 @@ impl Session {
         };
         let touched = touched(plan, uses);
         self.site.theme = theme;
-        Ok(self.forget(&touched, None, false))
+        Ok(self.forget(&touched, false))
     }
 
     /// The incremental path; `None` when the edit changes what other pages link to.
@@ -260,8 +260,7 @@ impl Session {
             let parts = &site.parts;
             site.graph = Graph::build(&edit.documents, &parts.entities, &parts.prose, drafts)?;
         }
-        let plan = outputs::plan(&site.config, &site.graph, &site.statics);
-        let old_plan = std::mem::replace(&mut site.plan, plan);
+        site.plan = outputs::plan(&site.config, &site.graph, &site.statics);
         let selection = before.selection(
             &footprint(&site.graph),
             site.config.backlinks_per_page,
@@ -289,7 +288,7 @@ impl Session {
         let touched = touched(&site.plan, |o| {
             selection.wants(o.source(&site.config, &site.graph))
         });
-        let mut update = self.forget(&touched, Some(&old_plan), relisted);
+        let mut update = self.forget(&touched, relisted);
         let mut search = lock(&self.search);
         if let Some(live) = search.as_mut() {
             match live.update(&self.site.renderer(), &edit.keys) {
@@ -301,20 +300,11 @@ impl Session {
         Ok(Some(update))
     }
 
-    /// Forgets the outputs `wanted` and those the plan no longer has (`old_plan`: the plan
-    /// before the edit, when it may have changed), and the summaries when `relisted` or when
-    /// pages came or went: each is made again when next asked for.
-    fn forget(
-        &mut self,
-        wanted: &HashSet<String>,
-        old_plan: Option<&[Output]>,
-        relisted: bool,
-    ) -> Update {
+    /// Forgets the outputs `wanted` and those the plan no longer has, and the summaries when
+    /// `relisted` or when pages came or went: each is made again when next asked for.
+    fn forget(&mut self, wanted: &HashSet<String>, relisted: bool) -> Update {
         let paths = served(&self.site.plan);
-        let removed: Vec<String> = match old_plan {
-            Some(_) => self.paths.difference(&paths).cloned().collect(),
-            None => Vec::new(),
-        };
+        let removed: Vec<String> = self.paths.difference(&paths).cloned().collect();
         let added = paths.difference(&self.paths).next().is_some();
         let summaries = relisted || added || !removed.is_empty();
         let mut changed: Vec<String> = self
