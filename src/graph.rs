@@ -163,6 +163,11 @@ impl Graph {
         self.entity_index.get(id).map(|&i| &self.entities[i])
     }
 
+    /// Where the article `key` is in [`Graph::articles`].
+    pub(crate) fn article_at(&self, key: &str) -> Option<usize> {
+        self.article_index.get(key).copied()
+    }
+
     /// Where the entity `id` is in [`Graph::entities`].
     pub(crate) fn index_of(&self, id: &str) -> Option<usize> {
         self.entity_index.get(id).copied()

@@ -196,12 +196,15 @@ impl Site {
     /// exists: pages rendered (in parallel), files of the stream stage written as they are
     /// made, summaries from every page, and the search index from each article's text as its
     /// page renders (the Markdown is read once), then from the rest. `cache` is where the
-    /// index keeps, for the next build, what it found in each page's words. Returns every
-    /// output without its content, with what `sink` returned.
+    /// index keeps, for the next build, what it found in each page's words. The outputs of
+    /// `kept` are those an earlier build made from the same inputs, kept as they are (see
+    /// [`outputs::Inputs`]). Returns every output without its content, with what `sink`
+    /// returned.
     pub(crate) fn produce<T: Send>(
         &self,
         sink: &(dyn Fn(Made<'_>) -> Result<T, Diagnostic> + Sync),
         cache: Option<&Path>,
+        kept: Vec<(Page, T)>,
     ) -> Result<Vec<(Page, T)>, Diagnostic> {
         let emit = |page: Page| -> Result<(Page, T), Diagnostic> {
             let kept = sink(Made::Page(&page))?;
@@ -210,7 +213,7 @@ impl Site {
         let indexes = Collector::new(&self.config, &self.graph, &self.plan, &emit, cache);
         let renderer = self.renderer().with_text_sink(&indexes);
         let mut made = renderer
-            .render_streaming(&self.plan, sink)
+            .render_streaming(&self.plan, kept, sink)
             .map_err(|e| match e {
                 StreamError::Render(d) | StreamError::Sink(d) => d,
             })?;

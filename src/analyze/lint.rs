@@ -274,17 +274,16 @@ fn draft(article: &ArticleSource, versions: &[(ArticleSource, Annotated)]) -> Di
 /// Whether a body has anything a reader sees: HTML comments (the note `depeche new` leaves)
 /// are not shown.
 fn has_text(body: &str) -> bool {
-    let mut rest = body;
-    while let Some(start) = rest.find("<!--") {
-        if !rest[..start].trim().is_empty() {
-            return true;
-        }
-        match rest[start..].find("-->") {
-            Some(end) => rest = &rest[start + end + 3..],
+    // Only what comes before the first visible character is looked at: a long article is not
+    // searched for comments to the end.
+    let mut rest = body.trim_start();
+    while let Some(comment) = rest.strip_prefix("<!--") {
+        match comment.find("-->") {
+            Some(end) => rest = comment[end + 3..].trim_start(),
             None => return false,
         }
     }
-    !rest.trim().is_empty()
+    !rest.is_empty()
 }
 
 fn front_matter_field(article: &ArticleSource, key: &str) -> Location {
@@ -599,4 +598,19 @@ fn unsourced(message: String, at: Location) -> Diagnostic {
     Diagnostic::at(Code::Unsourced, message, at).with_help(
         "add `source:` with the id of the entity it comes from (`osdh`), the key of an article, or `{url: https://…, title: …}`",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_text;
+
+    #[test]
+    fn a_body_has_text_unless_it_holds_only_comments_and_blanks() {
+        assert!(has_text("Texte."));
+        assert!(has_text("  <!-- note -->\n\nTexte <!-- plus loin -->"));
+        assert!(has_text("Texte avant <!-- une note"));
+        assert!(!has_text(""));
+        assert!(!has_text(" \n<!-- note -->\n <!-- autre -->\n"));
+        assert!(!has_text("<!-- jamais fermé"));
+    }
 }

@@ -73,6 +73,12 @@ pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
                 built.config.output_dir.display(),
                 built.elapsed.as_millis()
             );
+            if built.kept > 0 {
+                println!(
+                    "  {} files kept from the last build: what they are made from did not change",
+                    built.kept
+                );
+            }
             let stages: Vec<String> = built
                 .stages
                 .iter()

@@ -7,8 +7,10 @@
 //! and [`collisions`] checks it for files that would land on one another.
 
 mod collisions;
+mod inputs;
 
 pub(crate) use collisions::collisions;
+pub(crate) use inputs::Inputs;
 
 use std::path::{Path, PathBuf};
 

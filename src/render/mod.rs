@@ -263,18 +263,24 @@ impl<'a> Renderer<'a> {
     /// at once, and writes the outputs of the stream stage (the open data, which grows with the
     /// site) as they are made. The pages come back without their content (for the sitemap's
     /// and the caller's bookkeeping), each with what `sink` returned for it. Summaries (the
-    /// sitemaps) are rendered last, from every page.
+    /// sitemaps) are rendered last, from every page. The outputs of `kept` (pages without
+    /// their content, as an earlier build made them) are not made again, and count among
+    /// the pages.
     pub(crate) fn render_streaming<T: Send, E: Send>(
         &self,
         plan: &[Output],
+        kept: Vec<(Page, T)>,
         sink: impl Fn(Made<'_>) -> Result<T, E> + Sync,
     ) -> Result<Vec<(Page, T)>, StreamError<E>> {
         let emit = |page: Page| -> Result<(Page, T), StreamError<E>> {
             let kept = sink(Made::Page(&page)).map_err(StreamError::Sink)?;
             Ok((page.without_content(), kept))
         };
+        let skipped: std::collections::HashSet<&str> =
+            kept.iter().map(|(page, _)| page.path.as_str()).collect();
         let mut pages: Vec<(Page, T)> = plan
             .par_iter()
+            .filter(|output| !skipped.contains(output.path.as_str()))
             .filter_map(|output| {
                 if output.kind.stage() == Stage::Stream {
                     let write = |out: &mut dyn std::io::Write| self.write_stream(output, out);
@@ -291,6 +297,8 @@ impl<'a> Renderer<'a> {
                     .map(|page| emit(page.map_err(StreamError::Render)?))
             })
             .collect::<Result<_, _>>()?;
+        drop(skipped);
+        pages.extend(kept);
         let summaries = self
             .summaries(&pages.iter().map(|(page, _)| page).collect::<Vec<_>>())
             .map_err(StreamError::Render)?;

@@ -9,7 +9,7 @@ mod guard;
 pub(crate) mod manifest;
 mod swap;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -143,6 +143,29 @@ impl Output {
         whole.then(|| files.iter().filter(|(p, _)| p.ends_with(".html")).count())
     }
 
+    /// The files of the output as the last build wrote them, each with its manifest's record:
+    /// what a build may keep instead of making again. A file changed since is left out.
+    pub(crate) fn unchanged(&self) -> HashMap<String, Record> {
+        use rayon::prelude::*;
+        let Some(out) = self.out.as_ref() else {
+            return HashMap::new();
+        };
+        let files: Vec<(&String, &Record)> = out
+            .manifest
+            .files
+            .iter()
+            .filter_map(|(path, record)| Some((path, record.as_ref()?)))
+            .collect();
+        files
+            .par_iter()
+            .filter(|(path, record)| {
+                fs::symlink_metadata(self.layout.out.join(path))
+                    .is_ok_and(|m| m.is_file() && record.describes(&m))
+            })
+            .map(|(path, record)| ((*path).clone(), **record))
+            .collect()
+    }
+
     /// Opens the staging folder and records there, before anything is written, every file the
     /// build is about to write (`plan`).
     pub(crate) fn stage(mut self, plan: &[outputs::Output]) -> Result<Staging, Diagnostic> {
@@ -253,6 +276,38 @@ impl Staging {
             Made::Page(page) => self.write(page),
             Made::Stream { path, write } => self.write_stream(path, write),
         }
+    }
+
+    /// Keeps the file the output holds at `rel`, written from `record` by the last build:
+    /// this folder, which holds the build before it, gets a copy unless it has the same.
+    pub(crate) fn keep(&self, rel: &str, record: &Record) -> Result<Record, WriteError> {
+        let path = self.dir().join(rel);
+        if !self.planned.contains(rel) {
+            return Err(WriteError {
+                action: "keep unplanned file",
+                path,
+                source: io::Error::other("not in the build's plan"),
+            });
+        }
+        if let Ok(meta) = fs::symlink_metadata(&path)
+            && let Some(held) = self.known.find(rel, &meta)
+            && held.hash == record.hash
+        {
+            return Ok(*held);
+        }
+        let from = self.layout.out.join(rel);
+        let copied = match fs::copy(&from, &path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound && from.is_file() => {
+                if let Some(parent) = path.parent() {
+                    io("create", parent, fs::create_dir_all(parent))?;
+                }
+                fs::copy(&from, &path)
+            }
+            copied => copied,
+        };
+        io("copy", &from, copied)?;
+        let meta = io("copy", &path, fs::symlink_metadata(&path))?;
+        Ok(Record::new(record.hash, &meta))
     }
 
     /// Writes a file as `write` makes it, hashing it on the way, never holding it whole.

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::common::TestSite;
+use crate::common::{TestSite, published};
 use depeche::incremental::{Session, Update};
 use depeche::site::Options;
 
@@ -195,4 +195,153 @@ fn pages_rendered_on_request_are_the_pages_kept() {
     update(&mut lazy, &site, &[note]);
     assert_same_as_full_build(&lazy, &site, "an edit to a session that keeps no page");
     assert!(lazy.page("fr/nowhere/index.html").is_none());
+}
+
+/// How many files a build said it kept from the last one.
+fn kept(stdout: &str) -> usize {
+    stdout
+        .lines()
+        .find_map(|l| {
+            l.trim().strip_suffix(
+                " files kept from the last build: what they are made from did not change",
+            )
+        })
+        .map_or(0, |n| n.parse().expect("a count"))
+}
+
+/// A build after an edit keeps the outputs whose inputs did not change and makes the rest:
+/// after each edit below, the output is byte for byte what a build into an empty folder
+/// makes from the same files.
+#[test]
+fn every_warm_build_matches_a_cold_build() {
+    let site = site();
+    let cold = tempfile::tempdir().unwrap();
+    let cold_out = cold.path().join("out");
+    let compare = |step: &str| {
+        let _ = std::fs::remove_dir_all(&cold_out);
+        site.build_ok(&["--output", cold_out.to_str().unwrap()]);
+        let (warm, cold) = (published(&site.path("public")), published(&cold_out));
+        assert_eq!(
+            warm.keys().collect::<Vec<_>>(),
+            cold.keys().collect::<Vec<_>>(),
+            "{step}: not the same files as a cold build"
+        );
+        for (path, bytes) in &cold {
+            assert!(
+                warm[path] == *bytes,
+                "{step}: {path} differs from a cold build"
+            );
+        }
+    };
+    site.build_ok(&[]);
+    // The first build into an existing output keeps the digests the next ones compare with.
+    assert_eq!(kept(&site.build_ok(&[])), 0);
+    let note = |n: usize, lang: &str| format!("content/articles/note-{n}.{lang}.md");
+    let steps: Vec<(&str, Vec<Edit>, bool)> = vec![
+        (
+            "a title",
+            vec![(note(4, "en"), "title: Note 4", "title: Note four")],
+            true,
+        ),
+        (
+            "a mention added",
+            vec![(note(4, "fr"), "encore.", "encore, et [[homs|Homs]].")],
+            true,
+        ),
+        (
+            "a hub mention removed",
+            vec![(note(2, "en"), "[[aleppo]] encore.", "Nothing more.")],
+            true,
+        ),
+        (
+            "both languages at once",
+            vec![
+                (note(6, "fr"), "[[aleppo]] encore.", "[[iran]] encore."),
+                (note(6, "en"), "[[aleppo]] encore.", "[[iran]] encore."),
+            ],
+            true,
+        ),
+        (
+            "a figure reported from a source",
+            vec![(
+                note(3, "en"),
+                "date:",
+                "figures:\n  - value: 12\n    label: {fr: morts, en: dead}\n    source: osdh\ndate:",
+            )],
+            true,
+        ),
+        (
+            "an event with participants",
+            vec![(
+                note(3, "fr"),
+                "date:",
+                "events:\n  - date: 2024-11-27\n    label: {fr: Début, en: Start}\n    entities: [hts]\ndate:",
+            )],
+            true,
+        ),
+        (
+            "a date that reorders the articles",
+            vec![(note(5, "fr"), "date: 2024-12-05", "date: 2025-01-15")],
+            false,
+        ),
+        (
+            "an article made a draft",
+            vec![(note(8, "en"), "date:", "draft: true\ndate:")],
+            false,
+        ),
+        (
+            "an entity's description",
+            vec![(
+                "content/entities/homs.yaml".into(),
+                "Ville de Syrie.",
+                "Ville de l'ouest de la Syrie.",
+            )],
+            false,
+        ),
+        (
+            "a template",
+            vec![(
+                "templates/article.html".into(),
+                "</article>",
+                "</article>\n",
+            )],
+            false,
+        ),
+        (
+            "the page sizes",
+            vec![(
+                "site.yaml".into(),
+                "articles_per_page: 3",
+                "articles_per_page: 4",
+            )],
+            false,
+        ),
+    ];
+    for (step, edits, partial) in &steps {
+        for (file, from, to) in edits {
+            let before = site.read(file);
+            site.edit(file, from, to);
+            assert_ne!(before, site.read(file), "{step}: the edit changed nothing");
+        }
+        let kept = kept(&site.build_ok(&[]));
+        // An edit of articles' text keeps most files; what every output depends on, none.
+        assert_eq!(kept > 0, *partial, "{step}: kept {kept} files");
+        compare(step);
+    }
+    // A new article, then a deleted one.
+    site.write(
+        &note(10, "fr"),
+        "---\ntitle: Note 10\ndate: 2024-12-10\n---\nTexte sur [[hts]].\n",
+    );
+    site.build_ok(&[]);
+    compare("a new article");
+    std::fs::remove_file(site.path(&note(1, "en"))).unwrap();
+    site.build_ok(&[]);
+    compare("a deleted article");
+    // A page of the output changed by hand is made again, not kept.
+    let page = "fr/articles/note-2/index.html";
+    site.write(&format!("public/{page}"), "changed by hand");
+    site.edit(&note(9, "fr"), "Texte de la note", "Texte revu de la note");
+    site.build_ok(&[]);
+    compare("a page of the output changed by hand");
 }

@@ -1,0 +1,208 @@
+//! The pipeline, stage by stage: config → load → annotate → graph → render → write.
+//!
+//! A build after another makes only what changed: nothing, when no file the site is made
+//! from changed; otherwise every output whose inputs' digest differs from the last build's
+//! ([`outputs::Inputs`]), the others kept as the output holds them.
+
+mod last;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use xxhash_rust::xxh3::Xxh3;
+
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::outputs::Inputs;
+use crate::render::{Made, Page};
+use crate::site::{BuildError, Options, Purpose, Site, load_config};
+use crate::write::{self, Record, Report};
+
+/// What a build did.
+#[derive(Debug)]
+pub struct Built {
+    /// The configuration it built with.
+    pub config: Config,
+    /// The files written.
+    pub report: Report,
+    /// How many HTML pages.
+    pub pages: usize,
+    /// Warnings and suggestions found.
+    pub warnings: Vec<Diagnostic>,
+    /// How long it took.
+    pub elapsed: Duration,
+    /// Time spent in each stage, in order.
+    pub stages: Vec<(&'static str, Duration)>,
+    /// Nothing the site is made from changed since the last build, whose output is intact:
+    /// nothing was done. `warnings` is then empty; this many were found then.
+    pub unchanged: Option<usize>,
+    /// Outputs kept from the last build, made from the same inputs.
+    pub kept: usize,
+}
+
+/// Builds the site into its output directory. On any error the previous output is untouched
+/// and no staging folder is left behind.
+pub fn build(options: &Options) -> Result<Built, BuildError> {
+    let start = Instant::now();
+    let config = load_config(options)?;
+    // What the site is made from, read before it is: an edit during the build is seen by the
+    // next one.
+    let (inputs, site_inputs) = fingerprint(&config, options);
+    // Before anything else: a folder depeche may not replace is refused before any work.
+    let output = write::Output::claim(&config, options.force)?;
+    let cache = output.cache_dir().map(Path::to_path_buf);
+    // `--force` adopts files into the output, which only a build that writes can record.
+    let unchanged = cache
+        .as_deref()
+        .filter(|_| !options.force)
+        .and_then(|dir| last::unchanged_since(dir, inputs));
+    if let Some((warnings, pages)) = unchanged.and_then(|w| Some((w, output.intact()?))) {
+        return Ok(Built {
+            pages,
+            report: Report::default(),
+            config,
+            warnings: Vec::new(),
+            elapsed: start.elapsed(),
+            stages: vec![("unchanged", start.elapsed())],
+            unchanged: Some(warnings),
+            kept: 0,
+        });
+    }
+    let mut stages = Vec::new();
+    let mut lap = Instant::now();
+    let mut stage = |name: &'static str| {
+        stages.push((name, lap.elapsed()));
+        lap = Instant::now();
+    };
+    let mut site = Site::from_config(config, options.drafts, Purpose::Render)?;
+    site.graph.forget_relinking();
+    stage("load+annotate+link");
+    let made_before = cache.as_deref().map(last::take_outputs);
+    let digests: Vec<Option<u128>> = {
+        let inputs = Inputs::new(&site.config, &site.graph, site_inputs);
+        site.plan.par_iter().map(|o| inputs.of(o)).collect()
+    };
+    let keepable = made_before
+        .filter(|_| !options.force)
+        .map(|before| keepable(&site, &digests, before, output.unchanged()))
+        .unwrap_or_default();
+    let staging = output.stage(&site.plan)?;
+    let kept = keepable
+        .into_par_iter()
+        .map(|(page, record)| Ok((staging.keep(&page.path, &record)?, page)))
+        .map(|kept: Result<_, write::WriteError>| kept.map(|(record, page)| (page, record)))
+        .collect::<Result<Vec<(Page, Record)>, _>>()
+        .map_err(Diagnostic::from)
+        .inspect_err(|_| staging.abandon())?;
+    let kept_count = kept.len();
+    stage("compare");
+    let write = |made: Made<'_>| staging.write_made(made).map_err(Diagnostic::from);
+    let pages = site
+        .produce(&write, cache.as_deref(), kept)
+        .inspect_err(|_| staging.abandon())?;
+    stage("render+minify+write");
+    let report = staging.finish(&site.statics, &pages)?;
+    stage("static+swap");
+    if let Some(dir) = &cache {
+        let warnings = site.warnings.iter().filter(|d| !d.is_error()).count();
+        let by_path: HashMap<&str, u128> = site
+            .plan
+            .iter()
+            .zip(&digests)
+            .filter_map(|(o, d)| Some((o.path.as_str(), (*d)?)))
+            .collect();
+        let made = pages
+            .iter()
+            .filter_map(|(page, _)| Some((*by_path.get(page.path.as_str())?, page.clone())));
+        // Without it, the next build does all the work: it is only a saving.
+        last::save(dir, inputs, warnings, made);
+    }
+    Ok(Built {
+        pages: pages
+            .iter()
+            .filter(|(p, _)| p.path.ends_with(".html"))
+            .count(),
+        config: site.config,
+        report,
+        warnings: site.warnings,
+        elapsed: start.elapsed(),
+        stages,
+        unchanged: None,
+        kept: kept_count,
+    })
+}
+
+/// The outputs of the plan the last build made from the same inputs (`before`), which the
+/// output still holds as it wrote them (`unchanged`): each with its page's sitemap fields
+/// and the record of its file.
+fn keepable(
+    site: &Site,
+    digests: &[Option<u128>],
+    mut before: HashMap<String, (u128, last::Made)>,
+    mut unchanged: HashMap<String, Record>,
+) -> Vec<(Page, Record)> {
+    site.plan
+        .iter()
+        .zip(digests)
+        .filter_map(|(output, digest)| {
+            let (was, made) = before.remove(&output.path)?;
+            (Some(was) == *digest).then_some(())?;
+            Some((made.page(), unchanged.remove(&output.path)?))
+        })
+        .collect()
+}
+
+/// Everything the output depends on, hashed: this program, the options, today's date (an
+/// article waits for its day), `site.yaml`, and the name, size and time of every file of
+/// `content/`, `templates/` and `static/` (as `make` judges a file changed). Then the same
+/// without the articles' files, which [`Inputs`] tells apart by their content.
+fn fingerprint(config: &Config, options: &Options) -> (u128, u128) {
+    let (mut whole, mut site) = (Xxh3::new(), Xxh3::new());
+    let mut add = |bytes: &[u8], article: bool| {
+        for h in [&mut whole, &mut site]
+            .into_iter()
+            .take(if article { 1 } else { 2 })
+        {
+            h.update(&(bytes.len() as u64).to_le_bytes());
+            h.update(bytes);
+        }
+    };
+    add(env!("CARGO_PKG_VERSION").as_bytes(), false);
+    if let Some(meta) = std::env::current_exe().ok().and_then(|p| p.metadata().ok()) {
+        add(&stamp(&meta), false);
+    }
+    let settings = format!(
+        "{:?} {:?} {} {}",
+        options.base_url, config.output_dir, options.drafts, options.future
+    );
+    add(settings.as_bytes(), false);
+    add(config.today().to_string().as_bytes(), false);
+    let file = std::fs::read(config.root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
+    add(&file, false);
+    let articles = config.root.join("content").join("articles");
+    for dir in ["content", "templates", "static"] {
+        let walk = walkdir::WalkDir::new(config.root.join(dir))
+            .follow_links(false)
+            .sort_by_file_name();
+        for entry in walk.into_iter().filter_map(Result::ok) {
+            let path = entry.path();
+            let article = path.starts_with(&articles)
+                && entry.file_type().is_file()
+                && path.extension().is_some_and(|e| e == "md");
+            add(path.as_os_str().as_encoded_bytes(), article);
+            // A folder's time changes with the names in it, which are read apart.
+            if let Some(meta) = entry.metadata().ok().filter(|m| !m.is_dir()) {
+                add(&stamp(&meta), article);
+            }
+        }
+    }
+    (whole.digest128(), site.digest128())
+}
+
+/// A file's kind, size and modification time.
+fn stamp(meta: &std::fs::Metadata) -> Vec<u8> {
+    let mtime = write::manifest::mtime(meta);
+    format!("{:?} {} {mtime}", meta.file_type(), meta.len()).into_bytes()
+}

@@ -1,0 +1,192 @@
+//! What each output is made from, as one digest: a build keeps a file of the last build
+//! whose digest is unchanged instead of rendering it again.
+//!
+//! Every output depends on the site (`site`: the program, the options, `site.yaml`, the
+//! templates, `static/`, the entities' files, today) and on the articles' outline (every
+//! article's key, languages, paths and dates, which order and number every listing); then
+//! on the articles its [`Source`] names, each by the digest of its files. A change to the
+//! site or the outline makes every output again; an edit of one article's text makes the
+//! outputs whose source holds it.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use xxhash_rust::xxh3::Xxh3;
+
+use super::{Output, Source, Stage};
+use crate::config::Config;
+use crate::graph::{Entity, Graph};
+use crate::load::references;
+
+/// The digests of a graph's articles, and what is shared by every output.
+pub(crate) struct Inputs<'g> {
+    config: &'g Config,
+    graph: &'g Graph,
+    /// Each article's files, by index into the graph's articles.
+    articles: Vec<u128>,
+    /// The site and the articles' outline.
+    common: u128,
+    /// Every article.
+    content: u128,
+    /// Each entity's backlinks as every page of them shows them (see [`Inputs::entity`]),
+    /// then all of them, by index into the graph's entities.
+    entities: Vec<(u128, u128)>,
+}
+
+impl<'g> Inputs<'g> {
+    /// `site` is the digest of everything the outputs depend on besides the articles.
+    pub(crate) fn new(config: &'g Config, graph: &'g Graph, site: u128) -> Inputs<'g> {
+        let articles: Vec<u128> = graph
+            .articles
+            .iter()
+            .map(|article| {
+                let mut h = Xxh3::new();
+                for version in article.versions.values() {
+                    h.update(&version.doc.digest.to_le_bytes());
+                }
+                h.digest128()
+            })
+            .collect();
+        let mut outline = Xxh3::new();
+        outline.update(&site.to_le_bytes());
+        for article in &graph.articles {
+            write(&mut outline, &article.key);
+            for version in article.versions.values() {
+                let front = &version.front;
+                write(&mut outline, &version.lang);
+                write(&mut outline, &version.path);
+                write(&mut outline, &front.date.raw);
+                write(&mut outline, front.updated.as_ref().map_or("", |u| &u.raw));
+            }
+        }
+        let mut content = Xxh3::new();
+        for digest in &articles {
+            content.update(&digest.to_le_bytes());
+        }
+        let mut named: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (a, article) in graph.articles.iter().enumerate() {
+            for version in article.versions.values() {
+                for (_, name, _) in references::of_article(&version.front) {
+                    let list = named.entry(name).or_default();
+                    if list.last() != Some(&a) {
+                        list.push(a);
+                    }
+                }
+            }
+        }
+        let entities = graph
+            .entities
+            .par_iter()
+            .map(|e| {
+                entity(
+                    graph,
+                    &articles,
+                    e,
+                    named.get(e.id()).map_or(&[][..], Vec::as_slice),
+                )
+            })
+            .collect();
+        Inputs {
+            config,
+            graph,
+            articles,
+            common: outline.digest128(),
+            content: content.digest128(),
+            entities,
+        }
+    }
+
+    /// The digest of what `output` is made from; `None` for an output made again by every
+    /// build (a summary of every page, the search index, a copied file).
+    pub(crate) fn of(&self, output: &Output) -> Option<u128> {
+        if !matches!(output.kind.stage(), Stage::Page | Stage::Stream) {
+            return None;
+        }
+        let mut h = Xxh3::new();
+        h.update(&self.common.to_le_bytes());
+        write(&mut h, &output.path);
+        write(&mut h, &format!("{:?}", output.kind));
+        match output.source(self.config, self.graph) {
+            Source::Article(key) => {
+                if let Some(a) = self.graph.article_at(key) {
+                    h.update(&self.articles[a].to_le_bytes());
+                }
+            }
+            Source::Entity { id, page } => {
+                if let Some(e) = self.graph.index_of(id) {
+                    let (shape, all) = self.entities[e];
+                    h.update(&shape.to_le_bytes());
+                    if page == 1 {
+                        // Its timeline shows the newest of them all.
+                        h.update(&all.to_le_bytes());
+                    }
+                    let per_page = self.config.backlinks_per_page;
+                    for backlinks in self.graph.entities[e].backlinks.values() {
+                        let end = (page * per_page).min(backlinks.len());
+                        let start = ((page - 1) * per_page).min(end);
+                        for b in &backlinks[start..end] {
+                            h.update(&self.articles[b.article].to_le_bytes());
+                        }
+                    }
+                }
+            }
+            Source::EntityBacklinks(id) => {
+                if let Some(e) = self.graph.index_of(id) {
+                    let (shape, all) = self.entities[e];
+                    h.update(&shape.to_le_bytes());
+                    h.update(&all.to_le_bytes());
+                }
+            }
+            Source::Listing {
+                lang,
+                page: Some(page),
+            } => {
+                let listed: Vec<usize> = (0..self.graph.articles.len())
+                    .filter(|&a| self.graph.articles[a].versions.contains_key(lang))
+                    .collect();
+                h.update(&(listed.len() as u64).to_le_bytes());
+                let per_page = self.config.articles_per_page;
+                for &a in listed.iter().skip((page - 1) * per_page).take(per_page) {
+                    h.update(&self.articles[a].to_le_bytes());
+                }
+            }
+            Source::Listing { page: None, .. } | Source::Content | Source::Pages => {
+                h.update(&self.content.to_le_bytes());
+            }
+            Source::Site | Source::Static => {}
+        }
+        Some(h.digest128())
+    }
+}
+
+/// What every page of an entity's backlinks shows of them: how many there are in each
+/// language and how often they name it, its co-mentions, and the articles that name it in
+/// their front matter (`named`); then every backlink's article.
+fn entity(graph: &Graph, articles: &[u128], entity: &Entity, named: &[usize]) -> (u128, u128) {
+    let (mut shape, mut all) = (Xxh3::new(), Xxh3::new());
+    for (lang, backlinks) in &entity.backlinks {
+        write(&mut shape, lang);
+        shape.update(&(backlinks.len() as u64).to_le_bytes());
+        let mut mentions = 0;
+        for b in backlinks {
+            all.update(&articles[b.article].to_le_bytes());
+            let version = graph.articles[b.article].versions.get(lang);
+            mentions += version.map_or(0, |v| v.mention_count(entity.id()));
+        }
+        shape.update(&(mentions as u64).to_le_bytes());
+    }
+    for &(other, shared) in &entity.co_mentions {
+        shape.update(&(other as u64).to_le_bytes());
+        shape.update(&(shared as u64).to_le_bytes());
+    }
+    for &a in named {
+        shape.update(&articles[a].to_le_bytes());
+    }
+    (shape.digest128(), all.digest128())
+}
+
+/// A string, delimited by its length.
+fn write(h: &mut Xxh3, text: &str) {
+    h.update(&(text.len() as u64).to_le_bytes());
+    h.update(text.as_bytes());
+}
