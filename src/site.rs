@@ -9,7 +9,7 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::graph::Graph;
 use crate::outputs::{self, Output};
 use crate::render::{Bodies, Made, Page, Renderer, StreamError, Theme, i18n};
-use crate::search::Collector;
+use crate::search::{self, Collector};
 
 /// Where the site is and how to read it, from the command line.
 #[derive(Debug, Clone, Default)]
@@ -72,6 +72,14 @@ impl From<Vec<Diagnostic>> for BuildError {
     fn from(diagnostics: Vec<Diagnostic>) -> Self {
         BuildError { diagnostics }
     }
+}
+
+/// What the last build made that this one may keep.
+pub(crate) struct Earlier<'e, T> {
+    /// The outputs of the plan made from the same inputs, each as the sink took it.
+    pub kept: Vec<(Page, T)>,
+    /// What the search index may keep of its own files.
+    pub index: search::Earlier<'e>,
 }
 
 /// A site with no error, ready to render.
@@ -196,21 +204,31 @@ impl Site {
     /// exists: pages rendered (in parallel), files of the stream stage written as they are
     /// made, summaries from every page, and the search index from each article's text as its
     /// page renders (the Markdown is read once), then from the rest. `cache` is where the
-    /// index keeps, for the next build, what it found in each page's words. The outputs of
-    /// `kept` are those an earlier build made from the same inputs, kept as they are (see
-    /// [`outputs::Inputs`]). Returns every output without its content, with what `sink`
-    /// returned.
+    /// index keeps, for the next build, what it found in each page's words. With `earlier`,
+    /// what the last build made from the same inputs is kept (see [`Earlier`]). Returns every
+    /// output without its content, with what `sink` returned.
     pub(crate) fn produce<T: Send>(
         &self,
         sink: &(dyn Fn(Made<'_>) -> Result<T, Diagnostic> + Sync),
         cache: Option<&Path>,
-        kept: Vec<(Page, T)>,
+        earlier: Option<Earlier<'_, T>>,
     ) -> Result<Vec<(Page, T)>, Diagnostic> {
         let emit = |page: Page| -> Result<(Page, T), Diagnostic> {
             let kept = sink(Made::Page(&page))?;
             Ok((page.without_content(), kept))
         };
-        let indexes = Collector::new(&self.config, &self.graph, &self.plan, &emit, cache);
+        let keep = |path: &str| -> Result<(Page, T), Diagnostic> {
+            Ok((
+                Page::plain(path.to_string(), String::new()),
+                sink(Made::Kept(path))?,
+            ))
+        };
+        let (kept, index) = match earlier {
+            Some(earlier) => (earlier.kept, Some(earlier.index)),
+            None => (Vec::new(), None),
+        };
+        let site = (&self.config, &self.graph, &self.plan[..]);
+        let indexes = Collector::new(site, &emit, &keep, cache, index);
         let renderer = self.renderer().with_text_sink(&indexes);
         let mut made = renderer
             .render_streaming(&self.plan, kept, sink)

@@ -17,7 +17,8 @@ use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::outputs::Inputs;
 use crate::render::{Made, Page};
-use crate::site::{BuildError, Options, Purpose, Site, load_config};
+use crate::search;
+use crate::site::{BuildError, Earlier, Options, Purpose, Site, load_config};
 use crate::write::{self, Record, Report};
 
 /// What a build did.
@@ -49,7 +50,7 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
     let config = load_config(options)?;
     // What the site is made from, read before it is: an edit during the build is seen by the
     // next one.
-    let (inputs, site_inputs) = fingerprint(&config, options);
+    let (fingerprinted, site_inputs) = fingerprint(&config, options);
     // Before anything else: a folder depeche may not replace is refused before any work.
     let output = write::Output::claim(&config, options.force)?;
     let cache = output.cache_dir().map(Path::to_path_buf);
@@ -57,7 +58,7 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
     let unchanged = cache
         .as_deref()
         .filter(|_| !options.force)
-        .and_then(|dir| last::unchanged_since(dir, inputs));
+        .and_then(|dir| last::unchanged_since(dir, fingerprinted));
     if let Some((warnings, pages)) = unchanged.and_then(|w| Some((w, output.intact()?))) {
         return Ok(Built {
             pages,
@@ -80,18 +81,20 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
     site.graph.forget_relinking();
     stage("load+annotate+link");
     let made_before = cache.as_deref().map(last::take_outputs);
-    let digests: Vec<Option<u128>> = {
-        let inputs = Inputs::new(&site.config, &site.graph, site_inputs);
-        site.plan.par_iter().map(|o| inputs.of(o)).collect()
+    let inputs = Inputs::new(&site.config, &site.graph, site_inputs);
+    let digests: Vec<Option<u128>> = site.plan.par_iter().map(|o| inputs.of(o)).collect();
+    let made_before = made_before.filter(|_| !options.force);
+    let held = match &made_before {
+        Some(_) => output.unchanged(),
+        None => HashMap::new(),
     };
+    let staging = output.stage(&site.plan, held)?;
     let keepable = made_before
-        .filter(|_| !options.force)
-        .map(|before| keepable(&site, &digests, before, output.unchanged()))
+        .map(|before| keepable(&site, &digests, before, &staging))
         .unwrap_or_default();
-    let staging = output.stage(&site.plan)?;
     let kept = keepable
         .into_par_iter()
-        .map(|(page, record)| Ok((staging.keep(&page.path, &record)?, page)))
+        .map(|page| Ok((staging.keep(&page.path)?, page)))
         .map(|kept: Result<_, write::WriteError>| kept.map(|(record, page)| (page, record)))
         .collect::<Result<Vec<(Page, Record)>, _>>()
         .map_err(Diagnostic::from)
@@ -99,8 +102,16 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
     let kept_count = kept.len();
     stage("compare");
     let write = |made: Made<'_>| staging.write_made(made).map_err(Diagnostic::from);
+    let holds = |path: &str, hash: u128| staging.holds_as(path, hash);
+    let earlier = Earlier {
+        kept,
+        index: search::Earlier {
+            inputs: &inputs,
+            holds: &holds,
+        },
+    };
     let pages = site
-        .produce(&write, cache.as_deref(), kept)
+        .produce(&write, cache.as_deref(), Some(earlier))
         .inspect_err(|_| staging.abandon())?;
     stage("render+minify+write");
     let report = staging.finish(&site.statics, &pages)?;
@@ -117,7 +128,7 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
             .iter()
             .filter_map(|(page, _)| Some((*by_path.get(page.path.as_str())?, page.clone())));
         // Without it, the next build does all the work: it is only a saving.
-        last::save(dir, inputs, warnings, made);
+        last::save(dir, fingerprinted, warnings, made);
     }
     Ok(Built {
         pages: pages
@@ -135,21 +146,19 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
 }
 
 /// The outputs of the plan the last build made from the same inputs (`before`), which the
-/// output still holds as it wrote them (`unchanged`): each with its page's sitemap fields
-/// and the record of its file.
+/// output still holds as it wrote them: each with its page's sitemap fields.
 fn keepable(
     site: &Site,
     digests: &[Option<u128>],
     mut before: HashMap<String, (u128, last::Made)>,
-    mut unchanged: HashMap<String, Record>,
-) -> Vec<(Page, Record)> {
+    staging: &write::Staging,
+) -> Vec<Page> {
     site.plan
         .iter()
         .zip(digests)
         .filter_map(|(output, digest)| {
             let (was, made) = before.remove(&output.path)?;
-            (Some(was) == *digest).then_some(())?;
-            Some((made.page(), unchanged.remove(&output.path)?))
+            (Some(was) == *digest && staging.holds(&output.path)).then(|| made.page())
         })
         .collect()
 }

@@ -74,7 +74,7 @@ fn has_own_templates(root: &Path) -> bool {
 /// Renders every page and keeps none; the first page that fails is reported.
 fn render_into_nothing(site: Site) -> Vec<Diagnostic> {
     let mut diagnostics = site.warnings.clone();
-    if let Err(d) = site.produce(&|_| Ok(()), None, Vec::new()) {
+    if let Err(d) = site.produce(&|_| Ok(()), None, None) {
         diagnostics.insert(0, d);
     }
     diagnostics

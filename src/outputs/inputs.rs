@@ -96,6 +96,15 @@ impl<'g> Inputs<'g> {
         }
     }
 
+    /// The digest of what the article at `index` in the graph is made from, with what every
+    /// output depends on: what a page made from it alone (its search record) is made from.
+    pub(crate) fn article(&self, index: usize) -> u128 {
+        let mut h = Xxh3::new();
+        h.update(&self.common.to_le_bytes());
+        h.update(&self.articles[index].to_le_bytes());
+        h.digest128()
+    }
+
     /// The digest of what `output` is made from; `None` for an output made again by every
     /// build (a summary of every page, the search index, a copied file).
     pub(crate) fn of(&self, output: &Output) -> Option<u128> {

@@ -123,6 +123,9 @@ impl Page {
 /// `write` writes into what it is given.
 pub(crate) enum Made<'a> {
     Page(&'a Page),
+    /// The file the output holds at this path, as the last build wrote it from the same
+    /// inputs: kept as it is.
+    Kept(&'a str),
     Stream {
         path: &'a str,
         write: &'a (dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()> + Sync),

@@ -368,6 +368,73 @@ pub(crate) fn replace(dir: &Path, lang: &str, finished: Vec<(PathBuf, PathBuf)>)
     Ok(())
 }
 
+/// What the last build made of an article's page: the key of its entry, and the hashes of
+/// its record's file (as the output's manifest has it, and as the index's generation reads
+/// it). Found by the digest of what the page is made from, its language and its number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Made {
+    pub key: u128,
+    pub content: u128,
+    pub text: u64,
+}
+
+/// The first bytes of a language's [`Made`] pages; the records follow, of [`MADE_BYTES`].
+const PAGES_MAGIC: &[u8] =
+    concat!("depeche-search-pages 1 ", env!("CARGO_PKG_VERSION"), "\n").as_bytes();
+const MADE_BYTES: usize = 16 + 16 + 16 + 8;
+
+fn pages_file(dir: &Path, lang: &str) -> PathBuf {
+    dir.join(format!("search-{lang}.pages"))
+}
+
+/// The pages the last build made in `lang`, by the digest of their inputs; none when the
+/// file is missing or damaged.
+pub(crate) fn read_pages(dir: &Path, lang: &str) -> HashMap<u128, Made> {
+    let Ok(bytes) = fs::read(pages_file(dir, lang)) else {
+        return HashMap::new();
+    };
+    let Some(records) = bytes.strip_prefix(PAGES_MAGIC) else {
+        return HashMap::new();
+    };
+    if records.len() % MADE_BYTES != 0 {
+        return HashMap::new();
+    }
+    let u128_at =
+        |b: &[u8], at: usize| u128::from_le_bytes(b[at..at + 16].try_into().unwrap_or_default());
+    records
+        .chunks_exact(MADE_BYTES)
+        .map(|r| {
+            let made = Made {
+                key: u128_at(r, 16),
+                content: u128_at(r, 32),
+                text: u64::from_le_bytes(r[48..56].try_into().unwrap_or_default()),
+            };
+            (u128_at(r, 0), made)
+        })
+        .collect()
+}
+
+/// Records the pages this build made in `lang` for the next (beside, then renamed).
+pub(crate) fn write_pages(dir: &Path, lang: &str, pages: &[(u128, Made)]) -> io::Result<()> {
+    let mut bytes = Vec::with_capacity(PAGES_MAGIC.len() + pages.len() * MADE_BYTES);
+    bytes.extend_from_slice(PAGES_MAGIC);
+    for (inputs, made) in pages {
+        bytes.extend_from_slice(&inputs.to_le_bytes());
+        bytes.extend_from_slice(&made.key.to_le_bytes());
+        bytes.extend_from_slice(&made.content.to_le_bytes());
+        bytes.extend_from_slice(&made.text.to_le_bytes());
+    }
+    let path = pages_file(dir, lang);
+    let temp = path.with_extension("pages.tmp");
+    fs::write(&temp, bytes)?;
+    fs::rename(temp, path)
+}
+
+/// Forgets the pages of `lang` (when the cache's entries they name are gone).
+pub(crate) fn forget_pages(dir: &Path, lang: &str) {
+    let _ = fs::remove_file(pages_file(dir, lang));
+}
+
 /// The folder the cache is kept in, made if missing; `None` where it cannot be (the cache is
 /// then left out) or where it is not a plain folder.
 pub(crate) fn folder(dir: &Path) -> Option<&Path> {

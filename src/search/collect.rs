@@ -6,11 +6,14 @@
 //! keeping the best postings only: pages can come in any order, and the index holds no more
 //! than it publishes.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use super::cache::{self, Cache, SegmentWriter};
+use rayon::prelude::*;
+
+use super::cache::{self, Cache, Made, SegmentWriter};
 use super::doc::{self, DocKind};
 use super::index::{Index, Part};
 use super::{
@@ -19,15 +22,27 @@ use super::{
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::graph::Graph;
-use crate::outputs::{Kind, Output};
+use crate::outputs::{Inputs, Kind, Output};
 use crate::render::{Page, Renderer, TextSink};
+
+/// What an earlier build left that the index can keep: the digest of what each article is
+/// made from, and whether the output holds a file as the last build wrote it (by the
+/// hash of its content).
+#[derive(Clone, Copy)]
+pub(crate) struct Earlier<'e> {
+    pub inputs: &'e Inputs<'e>,
+    pub holds: &'e (dyn Fn(&str, u128) -> bool + Sync),
+}
 
 /// The search indexes of a build's plan, gathering pages; see the module's documentation.
 pub(crate) struct Collector<'e, R> {
     langs: Vec<Lang<R>>,
     emit: &'e (dyn Fn(Page) -> Result<R, Diagnostic> + Sync),
+    /// Keeps a file the output holds as the last build wrote it.
+    keep: &'e (dyn Fn(&str) -> Result<R, Diagnostic> + Sync),
     /// The folder of the cache, where there is one.
     cache: Option<PathBuf>,
+    earlier: Option<Earlier<'e>>,
 }
 
 /// One language's index being gathered.
@@ -40,8 +55,13 @@ struct Lang<R> {
     /// Whether each article (by number) has been gathered.
     gathered: Vec<AtomicBool>,
     parts: Mutex<Vec<Part>>,
-    /// The record files written so far: path, hash of the content, what `emit` returned.
+    /// The record files written so far: path, hash of the text, what `emit` returned.
     written: Mutex<Vec<(String, u64, R)>>,
+    /// What each article's page was made into, by number: the key of its entry in the cache,
+    /// and its record's hashes.
+    made: Mutex<HashMap<u32, Made>>,
+    /// What the last build made of each article's page, by the digest of its inputs.
+    made_before: HashMap<u128, Made>,
     /// What the last build found in each page's words.
     cache: Cache,
     /// How many segments of the cache its parts have begun.
@@ -53,12 +73,14 @@ impl<'e, R: Send> Collector<'e, R> {
     /// `emit` as soon as it exists.
     /// `cache` is the folder where each build leaves what it found in each page's words for the
     /// next (none: every page is read).
+    /// With `earlier`, an article's page made from the same inputs as in the last build is
+    /// not read again: its entry in the cache and its record file are kept.
     pub(crate) fn new(
-        config: &Config,
-        graph: &Graph,
-        plan: &[Output],
+        (config, graph, plan): (&Config, &Graph, &[Output]),
         emit: &'e (dyn Fn(Page) -> Result<R, Diagnostic> + Sync),
+        keep: &'e (dyn Fn(&str) -> Result<R, Diagnostic> + Sync),
         cache: Option<&Path>,
+        earlier: Option<Earlier<'e>>,
     ) -> Collector<'e, R> {
         let cache = cache.and_then(cache::folder).map(Path::to_path_buf);
         let langs = plan
@@ -86,6 +108,11 @@ impl<'e, R: Send> Collector<'e, R> {
                     numbers,
                     parts: Mutex::new(Vec::new()),
                     written: Mutex::new(Vec::new()),
+                    made: Mutex::new(HashMap::new()),
+                    made_before: match (&cache, earlier) {
+                        (Some(dir), Some(_)) => cache::read_pages(dir, &config.languages[lang]),
+                        _ => HashMap::new(),
+                    },
                     cache: cache.as_deref().map_or_else(Cache::default, |dir| {
                         Cache::open(dir, &config.languages[lang])
                     }),
@@ -93,7 +120,77 @@ impl<'e, R: Send> Collector<'e, R> {
                 }
             })
             .collect();
-        Collector { langs, emit, cache }
+        Collector {
+            langs,
+            emit,
+            keep,
+            cache,
+            earlier,
+        }
+    }
+
+    /// The digest of what article `n`'s page in `lang` is made from.
+    fn inputs_of(&self, lang: &Lang<R>, n: u32) -> Option<u128> {
+        let earlier = self.earlier?;
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        h.update(
+            &earlier
+                .inputs
+                .article(lang.numbering.articles[n as usize])
+                .to_le_bytes(),
+        );
+        h.update(lang.code.as_bytes());
+        h.update(&n.to_le_bytes());
+        Some(h.digest128())
+    }
+
+    /// Gathers the articles whose pages the last build made from the same inputs, from their
+    /// entries in the cache, and keeps their record files.
+    fn gather_kept(&self, lang: &Lang<R>) -> Result<(), Diagnostic> {
+        let Some(earlier) = self.earlier else {
+            return Ok(());
+        };
+        let code = lang.code.as_str();
+        let numbers: Vec<u32> = (0..lang.gathered.len() as u32)
+            .filter(|&n| !lang.gathered[n as usize].load(Ordering::Relaxed))
+            .collect();
+        let kept: Vec<(u32, String, Made)> = numbers
+            .par_iter()
+            .map_init(
+                || Pooled::take(&lang.parts, || self.part(lang)),
+                |part, &n| {
+                    let made = *lang.made_before.get(&self.inputs_of(lang, n)?)?;
+                    let path = article_file(code, n as usize);
+                    if !(earlier.holds)(&path, made.content) {
+                        return None;
+                    }
+                    let entry = lang.cache.get(made.key)?;
+                    part.add_entry(n, made.key, &entry);
+                    lang.gathered[n as usize].store(true, Ordering::Relaxed);
+                    Some((n, path, made))
+                },
+            )
+            .flatten()
+            .collect();
+        let mut written = Vec::with_capacity(kept.len());
+        for (n, path, made) in kept {
+            written.push((path.clone(), made.text, (self.keep)(&path)?));
+            lock(&lang.made).insert(n, made);
+        }
+        lock(&lang.written).extend(written);
+        Ok(())
+    }
+
+    /// Records what article `n`'s page was made into: its entry's key and its record.
+    fn made(&self, lang: &Lang<R>, n: u32, key: u128, record: &str) {
+        if self.earlier.is_some() {
+            let made = Made {
+                key,
+                content: xxhash_rust::xxh3::xxh3_128(record.as_bytes()),
+                text: hash(record),
+            };
+            lock(&lang.made).insert(n, made);
+        }
     }
 
     /// A part for one of a language's threads, writing a segment of the cache.
@@ -122,12 +219,16 @@ impl<'e, R: Send> Collector<'e, R> {
         let mut all = Vec::new();
         for lang in &self.langs {
             let code = lang.code.as_str();
+            self.gather_kept(lang)?;
             let pages = Pages {
                 articles: &|n| !lang.gathered[n].load(Ordering::Relaxed),
                 pool: &lang.parts,
                 work: &|| self.part(lang),
                 each: &|part: &mut Part, kind, n, doc: &doc::Doc| {
-                    part.add(kind, n, doc, Some(&lang.cache))
+                    let key = part.add(kind, n, doc, Some(&lang.cache));
+                    if kind == DocKind::Article {
+                        self.made(lang, n, key, &doc.record);
+                    }
                 },
                 file: &|file| self.write(lang, file),
             };
@@ -136,7 +237,9 @@ impl<'e, R: Send> Collector<'e, R> {
             if let Some(dir) = &self.cache {
                 let finished: Option<Vec<_>> = parts.iter_mut().map(Part::finish_cache).collect();
                 // A segment that failed leaves the cache out: the next build reads every page.
+                let whole = finished.is_some();
                 let _ = cache::replace(dir, code, finished.unwrap_or_default());
+                self.save_made(dir, lang, whole);
             }
             let index = Index::merge(parts);
             let shards = shards(&index);
@@ -149,6 +252,25 @@ impl<'e, R: Send> Collector<'e, R> {
             }
         }
         Ok(all)
+    }
+}
+
+impl<R: Send> Collector<'_, R> {
+    /// Leaves the next build what each article's page was made into, when the cache holds
+    /// every page's entry (`whole`) and each page's inputs are known.
+    fn save_made(&self, dir: &Path, lang: &Lang<R>, whole: bool) {
+        let made = std::mem::take(&mut *lock(&lang.made));
+        let pages: Option<Vec<(u128, Made)>> = (0..lang.gathered.len() as u32)
+            .map(|n| Some((self.inputs_of(lang, n)?, *made.get(&n)?)))
+            .collect();
+        match pages.filter(|_| whole) {
+            Some(pages) => {
+                if cache::write_pages(dir, &lang.code, &pages).is_err() {
+                    cache::forget_pages(dir, &lang.code);
+                }
+            }
+            None => cache::forget_pages(dir, &lang.code),
+        }
     }
 }
 
@@ -173,7 +295,8 @@ impl<R: Send> TextSink for Collector<'_, R> {
         let code = lang.code.as_str();
         let with = |doc: &doc::Doc| {
             let mut part = Pooled::take(&lang.parts, || self.part(lang));
-            part.add(DocKind::Article, n, doc, Some(&lang.cache));
+            let key = part.add(DocKind::Article, n, doc, Some(&lang.cache));
+            self.made(lang, n, key, &doc.record);
         };
         let ((), record) = page(
             r,

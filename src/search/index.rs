@@ -294,8 +294,14 @@ impl Part {
     }
 
     /// Adds a page, in any order: the best postings do not depend on it. A page the cache
-    /// knows (by its fields) is not read word by word again.
-    pub(crate) fn add(&mut self, kind: DocKind, page: u32, doc: &Doc, cache: Option<&Cache>) {
+    /// knows (by its fields) is not read word by word again. Returns the key of its entry.
+    pub(crate) fn add(
+        &mut self,
+        kind: DocKind,
+        page: u32,
+        doc: &Doc,
+        cache: Option<&Cache>,
+    ) -> u128 {
         let keyed = cache.is_some() || self.writer.is_some();
         let key = if keyed { cache::key(doc) } else { 0 };
         match cache.and_then(|c| c.get(key)) {
@@ -308,6 +314,23 @@ impl Part {
                 self.writer.is_some(),
             ),
         }
+        self.post(kind, page, key);
+        if kind == DocKind::Entity {
+            for name in score::name_keys(doc) {
+                self.names.push((name, page));
+            }
+        }
+        key
+    }
+
+    /// Adds an article's page as the cache's entry `key` has it, without its text.
+    pub(crate) fn add_entry(&mut self, page: u32, key: u128, entry: &Entry) {
+        self.translate(entry);
+        self.post(DocKind::Article, page, key);
+    }
+
+    /// Posts the page's groups, as analysed last, and writes them into its segment.
+    fn post(&mut self, kind: DocKind, page: u32, key: u128) {
         if let Some(writer) = &mut self.writer
             && writer.entry(key, &self.numbered).is_err()
         {
@@ -320,11 +343,6 @@ impl Part {
         }
         for &(group, score) in &self.numbered.groups {
             self.groups[group as usize].of(kind).push(page, score, true);
-        }
-        if kind == DocKind::Entity {
-            for name in score::name_keys(doc) {
-                self.names.push((name, page));
-            }
         }
     }
 

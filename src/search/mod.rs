@@ -28,7 +28,7 @@ mod live;
 mod score;
 mod tokens;
 
-pub(crate) use collect::Collector;
+pub(crate) use collect::{Collector, Earlier};
 pub(crate) use live::Live;
 
 use std::collections::HashMap;

@@ -167,8 +167,13 @@ impl Output {
     }
 
     /// Opens the staging folder and records there, before anything is written, every file the
-    /// build is about to write (`plan`).
-    pub(crate) fn stage(mut self, plan: &[outputs::Output]) -> Result<Staging, Diagnostic> {
+    /// build is about to write (`plan`). `held` are the output's files the build may keep
+    /// (see [`Output::unchanged`]).
+    pub(crate) fn stage(
+        mut self,
+        plan: &[outputs::Output],
+        held: HashMap<String, Record>,
+    ) -> Result<Staging, Diagnostic> {
         let layout = self.layout.clone();
         // A folder adopted with --force keeps its new manifest, so that it stays depeche's.
         if let Some(out) = &self.out
@@ -226,6 +231,7 @@ impl Output {
             planned: plan.iter().map(|p| p.path.clone()).collect(),
             folders,
             existing: scan.files,
+            held,
             legacy: self.legacy,
             _lock: self.lock,
         };
@@ -254,6 +260,8 @@ pub(crate) struct Staging {
     folders: Vec<String>,
     /// The files the folder held when it was opened (all listed in `known`).
     existing: Vec<String>,
+    /// The output's files as the last build wrote them, which this one may keep.
+    held: HashMap<String, Record>,
     legacy: bool,
     /// The lock on the output's folder, held until the build is swapped in or abandoned.
     _lock: Option<fs::File>,
@@ -274,15 +282,43 @@ impl Staging {
     pub(crate) fn write_made(&self, made: Made<'_>) -> Result<Record, WriteError> {
         match made {
             Made::Page(page) => self.write(page),
+            Made::Kept(path) => self.keep(path),
             Made::Stream { path, write } => self.write_stream(path, write),
         }
     }
 
-    /// Keeps the file the output holds at `rel`, written from `record` by the last build:
-    /// this folder, which holds the build before it, gets a copy unless it has the same.
-    pub(crate) fn keep(&self, rel: &str, record: &Record) -> Result<Record, WriteError> {
+    /// Whether the file at `rel` is in the journal: planned, or in a folder of the plan.
+    fn journaled(&self, rel: &str) -> bool {
+        self.planned.contains(rel)
+            || self
+                .folders
+                .iter()
+                .any(|f| rel.starts_with(f.as_str()) && !rel[f.len()..].contains(".."))
+    }
+
+    /// Whether the output holds the file at `rel` as the last build wrote it: it may be kept.
+    pub(crate) fn holds(&self, rel: &str) -> bool {
+        self.held.contains_key(rel)
+    }
+
+    /// Whether the output holds the file at `rel` as the last build wrote it, with this
+    /// content (its hash).
+    pub(crate) fn holds_as(&self, rel: &str, hash: u128) -> bool {
+        self.held.get(rel).is_some_and(|r| r.hash == hash)
+    }
+
+    /// Keeps the file the output holds at `rel`, as the last build wrote it: this folder,
+    /// which holds the build before that, gets a copy unless it has the same.
+    pub(crate) fn keep(&self, rel: &str) -> Result<Record, WriteError> {
+        let Some(record) = self.held.get(rel) else {
+            return Err(WriteError {
+                action: "keep",
+                path: self.layout.out.join(rel),
+                source: io::Error::other("not as the last build wrote it"),
+            });
+        };
         let path = self.dir().join(rel);
-        if !self.planned.contains(rel) {
+        if !self.journaled(rel) {
             return Err(WriteError {
                 action: "keep unplanned file",
                 path,
@@ -351,12 +387,7 @@ impl Staging {
 
     fn write_bytes(&self, rel: &str, bytes: &[u8]) -> Result<Record, WriteError> {
         let path = self.dir().join(rel);
-        let in_folder = || {
-            self.folders
-                .iter()
-                .any(|f| rel.starts_with(f.as_str()) && !rel[f.len()..].contains(".."))
-        };
-        if !self.planned.contains(rel) && !in_folder() {
+        if !self.journaled(rel) {
             // Every file must be journaled before it is written, or a killed build could
             // leave a file depeche would not recognise as its own.
             return Err(WriteError {
@@ -615,7 +646,7 @@ mod tests {
     ) -> Result<Report, Diagnostic> {
         let mut paths: Vec<&str> = pages.iter().map(|p| p.path.as_str()).collect();
         paths.extend(statics.iter().map(|(p, _)| p.as_str()));
-        let staging = Output::claim(config, false)?.stage(&plan(&paths))?;
+        let staging = Output::claim(config, false)?.stage(&plan(&paths), HashMap::new())?;
         let written: Vec<(Page, Record)> = pages
             .iter()
             .map(|p| Ok((p.clone(), staging.write(p)?)))
@@ -710,7 +741,7 @@ mod tests {
         let config = config(tmp.path());
         let staging = Output::claim(&config, false)
             .unwrap()
-            .stage(&plan(&["a.html"]))
+            .stage(&plan(&["a.html"]), HashMap::new())
             .unwrap();
         assert!(staging.write(&page("b.html", "x")).is_err());
         staging.abandon();
