@@ -81,8 +81,14 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
     site.graph.forget_relinking();
     stage("load+annotate+link");
     let made_before = cache.as_deref().map(last::take_outputs);
-    let inputs = Inputs::new(&site.config, &site.graph, site_inputs);
-    let digests: Vec<Option<u128>> = site.plan.par_iter().map(|o| inputs.of(o)).collect();
+    // A first build keeps no cache (see `Output::cache_dir`): nothing to compare, or record.
+    let inputs = cache
+        .is_some()
+        .then(|| Inputs::new(&site.config, &site.graph, site_inputs));
+    let digests: Vec<Option<u128>> = match &inputs {
+        Some(inputs) => site.plan.par_iter().map(|o| inputs.of(o)).collect(),
+        None => Vec::new(),
+    };
     let made_before = made_before.filter(|_| !options.force);
     let held = match &made_before {
         Some(_) => output.unchanged(),
@@ -103,15 +109,15 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
     stage("compare");
     let write = |made: Made<'_>| staging.write_made(made).map_err(Diagnostic::from);
     let holds = |path: &str, hash: u128| staging.holds_as(path, hash);
-    let earlier = Earlier {
+    let earlier = inputs.as_ref().map(|inputs| Earlier {
         kept,
         index: search::Earlier {
-            inputs: &inputs,
+            inputs,
             holds: &holds,
         },
-    };
+    });
     let pages = site
-        .produce(&write, cache.as_deref(), Some(earlier))
+        .produce(&write, cache.as_deref(), earlier)
         .inspect_err(|_| staging.abandon())?;
     stage("render+minify+write");
     let report = staging.finish(&site.statics, &pages)?;
