@@ -332,17 +332,37 @@ impl Diagnostic {
             "{lead}{}[{}]{reset}{bold}: {} ({}){reset}",
             self.severity().label(),
             self.code.id(),
-            self.message,
+            printable(&self.message),
             self.code.name()
         );
         for loc in self.location.as_deref().into_iter().chain(&self.related) {
             render_snippet(&mut out, loc, st);
         }
         if let Some(help) = &self.help {
+            let help = printable(help);
             let _ = writeln!(out, "   {note}={reset} {bold}help{reset}: {help}");
         }
         out
     }
+}
+
+/// `text` as it may be printed to a terminal: control characters (an escape sequence in an
+/// entity's name or an article would drive the terminal) are shown as `\u{1b}`, not sent;
+/// line breaks and tabs stay.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.contains(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// ANSI styles for the parts of a diagnostic; empty strings when plain.
@@ -387,11 +407,11 @@ fn render_snippet(out: &mut String, loc: &Location, st: &Styles) {
     let (note, lead, reset) = (&st.note, &st.lead, &st.reset);
     let gutter = loc.line.to_string().len().max(2);
     let pad = " ".repeat(gutter);
-    let _ = writeln!(out, "{pad}{note}-->{reset} {loc}");
+    let _ = writeln!(out, "{pad}{note}-->{reset} {}", printable(&loc.to_string()));
     if loc.line_text.is_empty() {
         return;
     }
-    let shown = &loc.line_text;
+    let shown = printable(&loc.line_text);
     let caret_at = loc.text_col.saturating_sub(1);
     let _ = writeln!(out, "{pad} {note}|{reset}");
     let _ = writeln!(out, "{note}{:>gutter$} |{reset} {shown}", loc.line);

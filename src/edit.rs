@@ -76,7 +76,7 @@ pub fn changes(
 pub fn diff(change: &FileChange) -> String {
     use anstyle::{AnsiColor, Effects, Style};
     use similar::ChangeTag;
-    let name = change.path.display().to_string();
+    let name = crate::diagnostic::printable(&change.path.display().to_string()).into_owned();
     let bold = Style::new().effects(Effects::BOLD);
     let hunk = Style::new().fg_color(Some(AnsiColor::Cyan.into()));
     let diff = similar::TextDiff::from_lines(&change.before, &change.after);
@@ -106,11 +106,11 @@ pub fn diff(change: &FileChange) -> String {
                 let word = style.effects(Effects::INVERT);
                 out.push_str(&format!("{style}{sign}"));
                 for (changed, text) in line.iter_strings_lossy() {
-                    let text = text.trim_end_matches('\n');
+                    let text = crate::diagnostic::printable(text.trim_end_matches('\n'));
                     if changed {
                         out.push_str(&format!("{word}{text}{word:#}{style}"));
                     } else {
-                        out.push_str(text);
+                        out.push_str(&text);
                     }
                 }
                 out.push_str(&format!("{style:#}\n"));

@@ -106,7 +106,7 @@ pub struct Site {
 pub fn find_root(from: &Path) -> Result<PathBuf, Diagnostic> {
     let from = std::path::absolute(from).unwrap_or_else(|_| from.to_path_buf());
     from.ancestors()
-        .find(|dir| dir.join(CONFIG_FILE).is_file())
+        .find(|dir| dir.join(CONFIG_FILE).exists())
         .map(Path::to_path_buf)
         .ok_or_else(|| {
             Diagnostic::new(

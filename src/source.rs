@@ -102,6 +102,12 @@ pub fn read(root: &Path, path: &Path) -> Result<SourceText, Diagnostic> {
         )
         .with_help("copy the file into the site instead of linking to it"));
     }
+    // A named pipe or a device would block the read, or never end: refused before opening.
+    if let Ok(meta) = std::fs::metadata(path)
+        && !meta.is_file()
+    {
+        return Err(special_file(root, path));
+    }
     let bytes = std::fs::read(path).map_err(|e| {
         Diagnostic::at(
             Code::Unreadable,
@@ -110,6 +116,23 @@ pub fn read(root: &Path, path: &Path) -> Result<SourceText, Diagnostic> {
         )
     })?;
     decode(shown, bytes)
+}
+
+/// The error for what is neither a regular file nor a folder where the site reads files: a
+/// named pipe or a device would block the read, or never end.
+pub(crate) fn special_file(root: &Path, path: &Path) -> Diagnostic {
+    let shown = display_path(root, path);
+    let what = if path.is_dir() {
+        "a folder"
+    } else {
+        "not a regular file (a named pipe, a socket or a device)"
+    };
+    Diagnostic::at(
+        Code::Unreadable,
+        format!("{} is {what}: it is not read", shown.display()),
+        Location::file_only(&shown),
+    )
+    .with_help("replace it with a regular file, or remove it")
 }
 
 /// Decodes bytes already read from `shown`.

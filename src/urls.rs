@@ -236,6 +236,8 @@ pub const CNAME: &str = "CNAME";
 pub(crate) const MANIFEST: &str = ".depeche-manifest";
 /// The temporary name the manifest is written under before being renamed into place.
 pub(crate) const MANIFEST_TEMP: &str = ".depeche-manifest.tmp";
+/// In a staging folder, where a file replacing another is written before it is renamed over it.
+pub(crate) const STAGING_TEMP: &str = ".depeche-new";
 /// The stylesheet.
 pub(crate) const STYLE: &str = "style.css";
 /// The icon.

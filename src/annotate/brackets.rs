@@ -17,11 +17,15 @@ pub enum Broken {
     StrayClose,
 }
 
-/// Every broken bracket in `text`, as (byte offset, what), in order. `text` is prose that
-/// pulldown-cmark did not turn into annotations.
+/// Every broken bracket in `text`, as (byte offset, what), in order. `text` is the source of
+/// prose that pulldown-cmark did not turn into annotations. A bracket escaped with a
+/// backslash is text: `\[[hts]]`, `[\[hts]]` and `\[\[hts\]\]` write the brackets themselves,
+/// and the `]]` that closes them is no stray.
 pub fn scan(text: &str) -> Vec<(usize, Broken)> {
     let bytes = text.as_bytes();
     let mut found = Vec::new();
+    // Double brackets written as text (one of them escaped), not closed yet.
+    let mut literal = 0usize;
     let mut i = 0;
     while i + 1 < bytes.len() {
         // Prose is mostly free of brackets: jump to the next one.
@@ -31,6 +35,22 @@ pub fn scan(text: &str) -> Vec<(usize, Broken)> {
         }
         if i + 1 >= bytes.len() {
             break;
+        }
+        if escaped(bytes, i) {
+            if bytes[i] == b'[' {
+                let next = bytes.get(i + 1..i + 3);
+                // Counted once per pair: at its first bracket, or at this one after a `[`
+                // that is not escaped itself.
+                let after_open = i >= 2 && bytes[i - 2] == b'[' && !escaped(bytes, i - 2);
+                if after_open || next.is_some_and(|n| n[0] == b'[' || n == b"\\[") {
+                    literal += 1;
+                }
+                // `\[[` is text followed by a single bracket.
+                i += if bytes[i + 1] == b'[' { 2 } else { 1 };
+            } else {
+                i += 1;
+            }
+            continue;
         }
         match (bytes[i], bytes[i + 1]) {
             (b'[', b'[') => {
@@ -51,13 +71,31 @@ pub fn scan(text: &str) -> Vec<(usize, Broken)> {
                 }
             }
             (b']', b']') => {
-                found.push((i, Broken::StrayClose));
+                match literal.checked_sub(1) {
+                    Some(left) => literal = left,
+                    None => found.push((i, Broken::StrayClose)),
+                }
                 i += 2;
+            }
+            (b']', b'\\') if bytes.get(i + 2) == Some(&b']') && literal > 0 => {
+                literal -= 1;
+                i += 3;
             }
             _ => i += 1,
         }
     }
     found
+}
+
+/// Whether the byte at `at` follows an odd number of backslashes.
+fn escaped(bytes: &[u8], at: usize) -> bool {
+    bytes[..at]
+        .iter()
+        .rev()
+        .take_while(|&&b| b == b'\\')
+        .count()
+        % 2
+        == 1
 }
 
 /// After a `[[` at `after - 2`: the end of `]]` when only blanks, or a `|` and text, come before
@@ -96,6 +134,25 @@ mod tests {
             scan("[[a\n]]"),
             vec![(0, Broken::Unclosed), (4, Broken::StrayClose)]
         );
+    }
+
+    #[test]
+    fn escaped_brackets_are_text() {
+        for text in [
+            "\\[[hts]]",
+            "[\\[hts]]",
+            "\\[\\[hts]]",
+            "\\[\\[hts\\]\\]",
+            "\\[[hts\\]]",
+            "voir \\[[hts]] et \\[[idlib|Idlib]] ici",
+        ] {
+            assert_eq!(scan(text), vec![], "{text}");
+        }
+        // An escaped backslash escapes nothing.
+        assert_eq!(scan("\\\\[[hts"), vec![(2, Broken::Unclosed)]);
+        // Each literal pair closes once.
+        assert_eq!(scan("\\[[a]] b]]"), vec![(8, Broken::StrayClose)]);
+        assert_eq!(scan("\\[\\[a]] b]]"), vec![(9, Broken::StrayClose)]);
     }
 
     #[test]

@@ -49,7 +49,10 @@ pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
                 println!("{}", serde_json::to_string(row).unwrap_or_default());
             }
         }
-        ListFormat::Human => print!("{}", table(&site.config.languages, &rows)),
+        ListFormat::Human => print!(
+            "{}",
+            depeche::diagnostic::printable(&table(&site.config.languages, &rows))
+        ),
     }
     ExitCode::SUCCESS
 }

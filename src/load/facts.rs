@@ -111,7 +111,8 @@ pub(crate) fn as_of(
 
 impl RawFact {
     /// The fact, or the problems that keep it from being one. `at` locates a field of it
-    /// (`""`: the fact itself).
+    /// (`""`: the fact itself). A figure an article reports (no `languages`: its labels are
+    /// the article's) is a number.
     pub(crate) fn checked(
         self,
         languages: &[String],
@@ -131,12 +132,39 @@ impl RawFact {
                 );
             }
         }
+        let figure = languages.is_empty();
+        let mut wrong = None;
         let value = match (self.value, self.entity) {
-            (Some(value), None) => value_of(value, languages),
+            (Some(value), None) => match value_of(&value, languages) {
+                Ok(FactValue::Number(n)) => Some(FactValue::Number(n)),
+                Ok(_) if figure => {
+                    let written = serde_yaml::to_string(&value).unwrap_or_default();
+                    wrong = Some(
+                        Diagnostic::at(
+                            Code::InvalidValue,
+                            format!("a figure is a number: `{}` is not one", written.trim()),
+                            at("value"),
+                        )
+                        .with_help("write the number alone (`value: 300`); words such as “about” go in its label"),
+                    );
+                    None
+                }
+                Ok(value) => Some(value),
+                Err(why) => {
+                    wrong = Some(
+                        Diagnostic::at(Code::InvalidValue, why, at("value")).with_help(
+                            "write a number such as `311` or `2.5`, a date, or text in quotes",
+                        ),
+                    );
+                    None
+                }
+            },
             (None, Some(id)) => Some(FactValue::Entity(id.trim().to_string())),
             _ => None,
         };
-        if value.is_none() {
+        if let Some(wrong) = wrong {
+            problems.push(wrong);
+        } else if value.is_none() {
             problems.push(
                 Diagnostic::at(
                     Code::InvalidValue,
@@ -166,24 +194,35 @@ impl RawFact {
     }
 }
 
-/// A number, a day (`2017-01-28`), text for every language, or text per language.
-fn value_of(value: serde_yaml::Value, languages: &[String]) -> Option<FactValue> {
+/// A number, a day (`2017-01-28`), text for every language, or text per language; why not,
+/// for a number that is not finite (`.nan`, `.inf`: no data format can hold it).
+fn value_of(value: &serde_yaml::Value, languages: &[String]) -> Result<FactValue, String> {
     use serde_yaml::Value;
+    let nothing =
+        || "a fact needs one `value` (a number, a date, text) or one `entity`".to_string();
     match value {
-        Value::Number(n) => n.as_f64().map(FactValue::Number),
-        Value::String(s) => Some(match PublishDate::parse(&s) {
+        Value::Number(n) => match n.as_f64() {
+            Some(x) if x.is_finite() => Ok(FactValue::Number(x)),
+            Some(x) => Err(format!("`{x}` is not a finite number")),
+            None => Err(format!("`{n}` is not a finite number")),
+        },
+        Value::String(s) => Ok(match PublishDate::parse(s) {
             Some(day) if s.len() == 10 => FactValue::Date(day),
             _ => FactValue::Text(languages.iter().map(|l| (l.clone(), s.clone())).collect()),
         }),
         Value::Mapping(map) => {
             let texts: BTreeMap<String, String> = map
-                .into_iter()
+                .iter()
                 .filter_map(|(k, v)| {
                     Some((k.as_str()?.to_string(), v.as_str()?.trim().to_string()))
                 })
                 .collect();
-            (!texts.is_empty()).then_some(FactValue::Text(texts))
+            if texts.is_empty() {
+                Err(nothing())
+            } else {
+                Ok(FactValue::Text(texts))
+            }
         }
-        _ => None,
+        _ => Err(nothing()),
     }
 }

@@ -275,6 +275,9 @@ fn walk(root: &Path, dir: &Path, problems: &mut Vec<Diagnostic>) -> Vec<PathBuf>
                 continue;
             }
         } else if !entry.file_type().is_file() {
+            if !entry.file_type().is_dir() {
+                problems.push(source::special_file(root, path));
+            }
             continue;
         }
         files.push(path.to_path_buf());

@@ -65,7 +65,8 @@ fn collisions_among(plan: &[Planned]) -> Vec<Diagnostic> {
     let mut by_name: HashMap<String, &Planned> = HashMap::with_capacity(plan.len());
     for planned in plan {
         if let Origin::Static(file) = &planned.origin
-            && [urls::MANIFEST, urls::MANIFEST_TEMP].contains(&planned.path.as_str())
+            && ([urls::MANIFEST, urls::MANIFEST_TEMP].contains(&planned.path.as_str())
+                || planned.path.split('/').next() == Some(urls::STAGING_TEMP))
         {
             problems.push(
                 Diagnostic::at(
@@ -255,8 +256,12 @@ mod tests {
                 urls::MANIFEST,
                 Origin::Static("static/.depeche-manifest".into()),
             ),
+            planned(
+                ".depeche-new/0",
+                Origin::Static("static/.depeche-new/0".into()),
+            ),
         ]);
-        assert_eq!(found.len(), 3, "{found:#?}");
+        assert_eq!(found.len(), 4, "{found:#?}");
         assert!(
             found[0]
                 .message
@@ -267,10 +272,11 @@ mod tests {
             PathBuf::from("static/404.html")
         );
         assert!(found[1].message.contains("keeps for its own use"));
+        assert!(found[2].message.contains("keeps for its own use"));
         assert!(
-            found[2].message.contains("needs a folder"),
+            found[3].message.contains("needs a folder"),
             "{}",
-            found[2].message
+            found[3].message
         );
     }
 }

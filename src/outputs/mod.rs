@@ -495,7 +495,12 @@ pub(crate) fn static_files(root: &Path) -> (Vec<(String, PathBuf)>, Vec<Diagnost
                 continue;
             }
         };
-        if !entry.file_type().is_file() {
+        let kind = entry.file_type();
+        if !kind.is_file() {
+            // A link is not followed (and not published); a pipe would block the copy.
+            if !kind.is_dir() && !kind.is_symlink() {
+                problems.push(source::special_file(root, entry.path()));
+            }
             continue;
         }
         let shown = source::display_path(root, entry.path());

@@ -240,34 +240,40 @@ impl Renderer<'_> {
     /// label in the version's language and where it comes from.
     pub(super) fn write_figures_csv(&self, out: &mut dyn Write) -> Result<(), csv::Error> {
         let mut out = csv::Writer::from_writer(out);
-        out.write_record([
-            "article",
-            "lang",
-            "title",
-            "url",
-            "date",
-            "value",
-            "label",
-            "as_of",
-            "source",
-            "source_url",
-        ])?;
+        write_row(
+            &mut out,
+            [
+                "article",
+                "lang",
+                "title",
+                "url",
+                "date",
+                "value",
+                "label",
+                "as_of",
+                "source",
+                "source_url",
+            ],
+        )?;
         for article in &self.graph.articles {
             for v in article.versions.values() {
                 for figure in &v.front.figures {
                     let (source, source_url) = self.source_cells(figure.source.as_ref(), &v.lang);
-                    out.write_record([
-                        article.key.as_str(),
-                        &v.lang,
-                        &v.front.title,
-                        &self.urls.absolute(&v.path),
-                        &v.front.date.raw,
-                        &value_cell(&figure.value, &v.lang),
-                        label_cell(figure, &v.lang),
-                        &figure.as_of.as_ref().unwrap_or(&v.front.date).raw,
-                        &source,
-                        &source_url,
-                    ])?;
+                    write_row(
+                        &mut out,
+                        [
+                            article.key.as_str(),
+                            &v.lang,
+                            &v.front.title,
+                            &self.urls.absolute(&v.path),
+                            &v.front.date.raw,
+                            &value_cell(&figure.value, &v.lang),
+                            label_cell(figure, &v.lang),
+                            &figure.as_of.as_ref().unwrap_or(&v.front.date).raw,
+                            &source,
+                            &source_url,
+                        ],
+                    )?;
                 }
             }
         }
@@ -286,31 +292,37 @@ impl Renderer<'_> {
                 None,
             )
         };
-        out.write_record([
-            "kind",
-            "lang",
-            "label",
-            "value",
-            "as_of",
-            "source",
-            "source_url",
-            "article_url",
-        ])
+        write_row(
+            &mut out,
+            [
+                "kind",
+                "lang",
+                "label",
+                "value",
+                "as_of",
+                "source",
+                "source_url",
+                "article_url",
+            ],
+        )
         .map_err(failed)?;
         for lang in &self.config.languages {
             for fact in &entity.source.facts {
                 let (source, source_url) = self.source_cells(fact.source.as_ref(), lang);
                 let as_of = fact.as_of.as_ref().map_or("", |d| d.raw.as_str());
-                out.write_record([
-                    "fact",
-                    lang,
-                    label_cell(fact, lang),
-                    &value_cell(&fact.value, lang),
-                    as_of,
-                    &source,
-                    &source_url,
-                    "",
-                ])
+                write_row(
+                    &mut out,
+                    [
+                        "fact",
+                        lang,
+                        label_cell(fact, lang),
+                        &value_cell(&fact.value, lang),
+                        as_of,
+                        &source,
+                        &source_url,
+                        "",
+                    ],
+                )
                 .map_err(failed)?;
             }
         }
@@ -320,16 +332,19 @@ impl Renderer<'_> {
             for v in self.graph.articles[a].versions.values() {
                 for figure in v.front.figures.iter().filter(from_it) {
                     let (source, source_url) = self.source_cells(figure.source.as_ref(), &v.lang);
-                    out.write_record([
-                        "figure",
-                        &v.lang,
-                        label_cell(figure, &v.lang),
-                        &value_cell(&figure.value, &v.lang),
-                        &figure.as_of.as_ref().unwrap_or(&v.front.date).raw,
-                        &source,
-                        &source_url,
-                        &self.urls.absolute(&v.path),
-                    ])
+                    write_row(
+                        &mut out,
+                        [
+                            "figure",
+                            &v.lang,
+                            label_cell(figure, &v.lang),
+                            &value_cell(&figure.value, &v.lang),
+                            &figure.as_of.as_ref().unwrap_or(&v.front.date).raw,
+                            &source,
+                            &source_url,
+                            &self.urls.absolute(&v.path),
+                        ],
+                    )
                     .map_err(failed)?;
                 }
             }
@@ -363,6 +378,27 @@ impl Renderer<'_> {
 
 /// A fact's or figure's value as a cell: a number as written, a day, the text in `lang`, an
 /// entity's id.
+/// Writes a row of cells, each made safe to open in a spreadsheet.
+fn write_row<W: Write, const N: usize>(
+    out: &mut csv::Writer<W>,
+    cells: [&str; N],
+) -> Result<(), csv::Error> {
+    out.write_record(cells.map(spreadsheet_safe))
+}
+
+/// A cell a spreadsheet will not run: text that starts as a formula would (`=`, `+`, `-`, `@`,
+/// a tab or a carriage return) gets a leading `'`, as OWASP advises against CSV injection.
+/// A number is left as it is (a negative one starts with `-`); the exact text stays in
+/// `data/graph.json`.
+fn spreadsheet_safe(cell: &str) -> String {
+    let formula = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if formula && cell.trim().parse::<f64>().is_err() {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
+    }
+}
+
 fn value_cell(value: &FactValue, lang: &str) -> String {
     match value {
         FactValue::Number(n) => number(*n).to_string(),
@@ -401,4 +437,26 @@ fn separate(out: &mut dyn Write, index: usize) -> io::Result<()> {
         out.write_all(b",")?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spreadsheet_safe;
+
+    #[test]
+    fn a_cell_that_a_spreadsheet_would_run_is_quoted_and_a_number_is_not() {
+        for formula in [
+            "=HYPERLINK(\"https://evil.example\")",
+            "+cmd|' /C calc'!A0",
+            "-2+3",
+            "@SUM(A1:A2)",
+            "\tx",
+            "\rx",
+        ] {
+            assert_eq!(spreadsheet_safe(formula), format!("'{formula}"));
+        }
+        for kept in ["-12", "+3.5", "311", "morts", "", "a=b"] {
+            assert_eq!(spreadsheet_safe(kept), kept);
+        }
+    }
 }

@@ -36,7 +36,7 @@ impl Strings {
     pub(crate) fn load(root: &Path, lang: &str) -> Result<Strings, Diagnostic> {
         let parse_builtin = |text: &str| serde_yaml::from_str::<Value>(text).unwrap_or(Value::Null);
         let path = root.join(I18N_DIR).join(format!("{lang}.yaml"));
-        let site = if path.is_file() {
+        let site = if path.exists() {
             let src = source::read(root, &path)?;
             Some(yaml::parse::<Value>(&src, 0, src.text.len())?)
         } else {
@@ -273,7 +273,11 @@ fn misspelt_in(config: &Config, lang: &str, out: &mut Vec<Diagnostic>) {
     let Ok(src) = crate::source::read(&config.root, &path) else {
         return;
     };
-    let Ok(site) = serde_yaml::from_str::<Value>(&src.text) else {
+    let within_bounds = crate::yaml::nested_within_bounds(&src, 0, src.text.len()).is_ok();
+    let Some(site) = within_bounds
+        .then(|| serde_yaml::from_str::<Value>(&src.text).ok())
+        .flatten()
+    else {
         // The theme reports it.
         return;
     };

@@ -70,7 +70,7 @@ pub(crate) fn load(root: &Path) -> Result<Templates, Diagnostic> {
             let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
                 continue;
             };
-            if !(name.ends_with(".html") || name.ends_with(".xml")) || !path.is_file() {
+            if !(name.ends_with(".html") || name.ends_with(".xml")) || path.is_dir() {
                 continue;
             }
             let src = source::read(root, &path)?;

@@ -338,17 +338,14 @@ fn unreadable(root: &Path, dir: &Path, e: io::Error) -> Diagnostic {
 }
 
 /// Locks the folder that holds the output and depeche's folders beside it, for the whole
-/// build, so that two builds never interleave there. Nothing is created: the lock is on the
-/// folder itself, released when the file is dropped or by the system when the process dies, so
-/// a killed build never leaves it taken.
+/// build, so that two builds never interleave there. The lock is on the folder itself (made
+/// first if missing, so that two first builds lock the same folder), released when the file
+/// is dropped or by the system when the process dies: a killed build never leaves it taken.
 pub(super) fn lock(root: &Path, layout: &Layout) -> Result<Option<std::fs::File>, Diagnostic> {
     let Some(parent) = layout.out.parent() else {
         return Ok(None);
     };
-    if !parent.is_dir() {
-        // The first build creates it (and the output in it): nothing to race for yet.
-        return Ok(None);
-    }
+    std::fs::create_dir_all(parent).map_err(|e| unreadable(root, parent, e))?;
     // Windows cannot open a folder as a file; builds there are not locked.
     #[cfg(not(unix))]
     {

@@ -220,7 +220,8 @@ impl Output {
             .iter()
             .filter_map(|p| p.folder().map(str::to_string))
             .collect();
-        for folder in &folders {
+        let temp = format!("{TEMP_FOLDER}/");
+        for folder in folders.iter().chain([&temp]) {
             if !manifest.folders.contains(folder) {
                 manifest.folders.push(folder.clone());
             }
@@ -232,6 +233,7 @@ impl Output {
             folders,
             existing: scan.files,
             held,
+            temps: Default::default(),
             legacy: self.legacy,
             _lock: self.lock,
         };
@@ -262,6 +264,8 @@ pub(crate) struct Staging {
     existing: Vec<String>,
     /// The output's files as the last build wrote them, which this one may keep.
     held: HashMap<String, Record>,
+    /// How many new files were made in [`TEMP_FOLDER`], to name the next.
+    temps: std::sync::atomic::AtomicUsize,
     legacy: bool,
     /// The lock on the output's folder, held until the build is swapped in or abandoned.
     _lock: Option<fs::File>,
@@ -332,18 +336,84 @@ impl Staging {
             return Ok(*held);
         }
         let from = self.layout.out.join(rel);
-        let copied = match fs::copy(&from, &path) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound && from.is_file() => {
+        let meta = self.copy_into(&from, &path)?;
+        Ok(Record::new(record.hash, &meta))
+    }
+
+    /// Writes `content` to `path` in this folder, as a new file (see [`Staging::create`]);
+    /// returns its metadata once written.
+    fn write_file(&self, path: &Path, content: &[u8]) -> Result<fs::Metadata, WriteError> {
+        let (mut file, temp) = self.create(path)?;
+        io("write", path, file.write_all(content))?;
+        drop(file);
+        self.put_in_place(temp, path)
+    }
+
+    /// Copies `from` to `path` in this folder, as a new file (see [`Staging::create`]).
+    fn copy_into(&self, from: &Path, path: &Path) -> Result<fs::Metadata, WriteError> {
+        let (file, temp) = self.create(path)?;
+        drop(file);
+        let written = temp.as_deref().unwrap_or(path);
+        io("copy", from, fs::copy(from, written))?;
+        self.put_in_place(temp, path)
+    }
+
+    /// Opens `path` in this folder as a new, empty file, making its folder if missing. A file
+    /// already there is never truncated (a hard-linked copy of an earlier output would
+    /// change with it): the new file is made in the folder's temporary folder, returned with
+    /// it, and [`Staging::put_in_place`] renames it over the old one.
+    fn create(&self, path: &Path) -> Result<(fs::File, Option<PathBuf>), WriteError> {
+        let new = || {
+            fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(path)
+        };
+        match new() {
+            Ok(file) => Ok((file, None)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 if let Some(parent) = path.parent() {
                     io("create", parent, fs::create_dir_all(parent))?;
                 }
-                fs::copy(&from, &path)
+                Ok((io("write", path, new())?, None))
             }
-            copied => copied,
-        };
-        io("copy", &from, copied)?;
-        let meta = io("copy", &path, fs::symlink_metadata(&path))?;
-        Ok(Record::new(record.hash, &meta))
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                let n = self
+                    .temps
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let dir = self.dir().join(TEMP_FOLDER);
+                let temp = dir.join(n.to_string());
+                let open = || {
+                    fs::OpenOptions::new()
+                        .write(true)
+                        .create(true)
+                        .truncate(true)
+                        .open(&temp)
+                };
+                let file = match open() {
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                        io("create", &dir, fs::create_dir_all(&dir))?;
+                        open()
+                    }
+                    file => file,
+                };
+                Ok((io("write", &temp, file)?, Some(temp)))
+            }
+            Err(e) => Err(WriteError {
+                action: "write",
+                path: path.to_path_buf(),
+                source: e,
+            }),
+        }
+    }
+
+    /// Renames the new file `temp` (if [`Staging::create`] made one) over `path`; returns the
+    /// metadata of the file now at `path`.
+    fn put_in_place(&self, temp: Option<PathBuf>, path: &Path) -> Result<fs::Metadata, WriteError> {
+        if let Some(temp) = temp {
+            io("write", path, fs::rename(&temp, path))?;
+        }
+        io("write", path, fs::symlink_metadata(path))
     }
 
     /// Writes a file as `write` makes it, hashing it on the way, never holding it whole.
@@ -360,15 +430,7 @@ impl Staging {
                 source: io::Error::other("not in the build's plan"),
             });
         }
-        let file = match fs::File::create(&path) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                if let Some(parent) = path.parent() {
-                    io("create", parent, fs::create_dir_all(parent))?;
-                }
-                io("write", &path, fs::File::create(&path))?
-            }
-            file => io("write", &path, file)?,
-        };
+        let (file, temp) = self.create(&path)?;
         let mut out = Hashing {
             inner: io::BufWriter::with_capacity(1 << 16, file),
             hasher: xxhash_rust::xxh3::Xxh3::new(),
@@ -381,7 +443,8 @@ impl Staging {
             &path,
             out.inner.into_inner().map_err(|e| e.into_error()),
         )?;
-        let meta = io("write", &path, file.metadata())?;
+        drop(file);
+        let meta = self.put_in_place(temp, &path)?;
         Ok(Record::new(hash, &meta))
     }
 
@@ -421,7 +484,7 @@ impl Staging {
             {
                 meta
             }
-            _ => write_file(&path, content)?,
+            _ => self.write_file(&path, content)?,
         };
         Ok(Record::new(hash, &meta))
     }
@@ -457,11 +520,13 @@ impl Staging {
                     source: io::Error::other("not in the build's plan"),
                 });
             }
-            if let Some(parent) = target.parent() {
-                io("create", parent, fs::create_dir_all(parent))?;
-            }
-            bytes += io("copy", from, fs::copy(from, &target))?;
+            bytes += self.copy_into(from, &target)?.len();
             manifest.files.insert(rel.clone(), None);
+        }
+        let temp = dir.join(TEMP_FOLDER);
+        match fs::remove_dir_all(&temp) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => io("remove", &temp, Err(e))?,
+            _ => {}
         }
         prune(dir, &self.existing, &manifest)?;
         io("write", dir, manifest.save(dir))?;
@@ -533,22 +598,6 @@ impl<W: Write> Write for Hashing<W> {
     }
 }
 
-/// Creates or truncates a file and writes it, creating its folder when missing; returns its
-/// metadata once written.
-fn write_file(path: &Path, content: &[u8]) -> Result<fs::Metadata, WriteError> {
-    let mut file = match fs::File::create(path) {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            if let Some(parent) = path.parent() {
-                io("create", parent, fs::create_dir_all(parent))?;
-            }
-            io("write", path, fs::File::create(path))?
-        }
-        file => io("write", path, file)?,
-    };
-    io("write", path, file.write_all(content))?;
-    io("write", path, file.metadata())
-}
-
 /// Removes the files the folder held that this build did not write (all listed in the
 /// folder's manifest), then the folders left empty.
 fn prune(dir: &Path, existing: &[String], written: &Manifest) -> Result<(), WriteError> {
@@ -585,6 +634,10 @@ fn prune(dir: &Path, existing: &[String], written: &Manifest) -> Result<(), Writ
     }
     Ok(())
 }
+
+/// The folder, in the staging folder, where a file that replaces another is written before
+/// it is renamed over it; removed before the folder is swapped in.
+const TEMP_FOLDER: &str = crate::urls::STAGING_TEMP;
 
 /// Pages larger than this are written as rendered: the minifier holds a tree of the whole
 /// page, several times its size, and saves little on the body of a huge article.

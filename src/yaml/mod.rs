@@ -1,6 +1,7 @@
 //! YAML parsing with diagnostics that point into the enclosing file: the one place that
 //! reads YAML and locates its fields.
 
+mod depth;
 mod explain;
 pub(crate) mod spans;
 
@@ -18,6 +19,7 @@ pub(crate) fn parse<T: DeserializeOwned>(
     end: usize,
 ) -> Result<T, Diagnostic> {
     let yaml = &src.text[start..end];
+    nested_within_bounds(src, start, end)?;
     // Maps deserialised into structs reject a repeated key, but maps of languages keep the
     // last value silently: a generic parse first finds duplicates at any depth.
     if let Err(err) = serde_yaml::from_str::<serde_yaml::Value>(yaml) {
@@ -30,6 +32,27 @@ pub(crate) fn parse<T: DeserializeOwned>(
             .or_else(|| explain::schema(src, start, end, &err))
             .unwrap_or_else(|| unexplained(src, start, &err))
     })
+}
+
+/// Refuses YAML whose flow collections nest past [`depth::MAX_DEPTH`], before any parser
+/// reads it (see [`depth`]). Every YAML file the site reads goes through here.
+pub(crate) fn nested_within_bounds(
+    src: &SourceText,
+    start: usize,
+    end: usize,
+) -> Result<(), Diagnostic> {
+    match depth::too_deep(&src.text[start..end]) {
+        None => Ok(()),
+        Some(at) => Err(Diagnostic::at(
+            Code::YamlSyntax,
+            format!(
+                "lists or maps in brackets are nested more than {} levels deep here",
+                depth::MAX_DEPTH
+            ),
+            src.locate(start + at, start + at + 1),
+        )
+        .with_help("no field of a site needs this depth: remove the extra brackets")),
+    }
 }
 
 /// serde reports a key given twice at the start of its mapping: point at the second one.

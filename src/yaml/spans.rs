@@ -50,6 +50,10 @@ impl Spans {
     /// parse has none (its syntax error is reported where it is parsed for its data).
     pub(crate) fn read(text: &str, start: usize, end: usize) -> Spans {
         let yaml = &text[start..end];
+        // Too deep to parse at once: refused where it is parsed for its data.
+        if super::depth::too_deep(yaml).is_some() {
+            return Spans::default();
+        }
         // saphyr counts in characters; diagnostics and edits need bytes.
         let bytes: Vec<usize> = yaml
             .char_indices()

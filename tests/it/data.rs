@@ -244,3 +244,36 @@ fn each_entity_has_a_csv_of_its_facts_and_of_the_figures_it_reports() {
     // An entity with neither has its header only.
     assert_eq!(rows(&site.public("data/entities/iran.csv")).len(), 0);
 }
+
+/// A label written as a spreadsheet formula is shown, never run, in every CSV file (a leading
+/// `'`), and stays exact in `data/graph.json`.
+#[test]
+fn a_formula_in_a_label_is_never_run_by_a_spreadsheet() {
+    let site = TestSite::shipped();
+    let formula = "=HYPERLINK(\"https://evil.example\",\"morts\")";
+    site.edit(
+        "content/articles/alep-offensive-hts.fr.md",
+        "label: {fr: morts dans l'offensive,",
+        &format!("label: {{fr: '{formula}',"),
+    );
+    site.build_ok(&[]);
+    for file in ["data/figures.csv", "data/entities/osdh.csv"] {
+        let csv = site.public(file);
+        let mut reader = csv::Reader::from_reader(csv.as_bytes());
+        let cells: Vec<String> = reader
+            .records()
+            .flat_map(|r| r.unwrap().iter().map(String::from).collect::<Vec<_>>())
+            .collect();
+        assert!(cells.contains(&format!("'{formula}")), "{file}: {csv}");
+        assert!(
+            cells
+                .iter()
+                .all(|c| !c.starts_with(['=', '+', '@']) && !c.starts_with("-2")),
+            "{file}"
+        );
+    }
+    assert!(
+        site.public("data/graph.json")
+            .contains("=HYPERLINK(\\\"https://evil.example\\\"")
+    );
+}

@@ -630,3 +630,91 @@ fn nested_values_are_reported_where_they_are_written_and_once() {
     places.dedup();
     assert_eq!(places.len(), all, "a problem reported twice: {found:#?}");
 }
+
+/// An escape sequence in an entity's name or an article is shown, not sent to the terminal:
+/// `entities` prints it escaped, and so do diagnostics quoting the line, even in colour.
+#[test]
+fn control_characters_from_the_content_never_reach_the_terminal() {
+    let site = TestSite::shipped();
+    site.edit(
+        "content/entities/idlib.yaml",
+        "fr: Idleb",
+        "fr: \"Idleb\\e[2J\\a\"",
+    );
+    let out = site.depeche(&["entities"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert!(
+        !stdout.contains('\u{1b}') && !stdout.contains('\u{7}'),
+        "{stdout:?}"
+    );
+    assert!(stdout.contains("Idleb\\u{1b}[2J\\u{7}"), "{stdout}");
+
+    site.edit(
+        "content/articles/alep-offensive-hts.fr.md",
+        "d'instaurer un calme précaire",
+        "d'instaurer \u{1b}]0;pwned\u{7} [[nowhere]] un calme précaire",
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_depeche"))
+        .arg("check")
+        .current_dir(site.root())
+        .env("CLICOLOR_FORCE", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("nowhere"), "{stderr}");
+    assert!(
+        stderr.contains('\u{1b}'),
+        "the test expects colours: {stderr:?}"
+    );
+    assert!(!stderr.contains("\u{1b}]0;pwned"), "{stderr:?}");
+    assert!(stderr.contains("\\u{1b}]0;pwned\\u{7}"), "{stderr:?}");
+}
+
+/// A figure is a number: text, `.nan` and `.inf` are errors at the value, not an empty cell or
+/// a `null` that `graph.json`'s schema refuses. An entity's fact may be text, never `.nan`.
+#[test]
+fn a_figure_that_is_not_a_finite_number_is_an_error_at_its_value() {
+    let refused = |break_it: &dyn Fn(&TestSite), expected: &[&str]| {
+        let site = TestSite::shipped();
+        break_it(&site);
+        let out = site.depeche(&["check"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{stderr}");
+        for needle in expected {
+            assert!(stderr.contains(needle), "expected {needle:?} in:\n{stderr}");
+        }
+    };
+    // Where the value is: its text, inside the quotes.
+    for (written, message, column) in [
+        (
+            "\"about 300\"",
+            "a figure is a number: `about 300` is not one",
+            13,
+        ),
+        (
+            "about 300",
+            "a figure is a number: `about 300` is not one",
+            12,
+        ),
+        (".nan", "`NaN` is not a finite number", 12),
+        (".inf", "`inf` is not a finite number", 12),
+        ("-.inf", "`-inf` is not a finite number", 12),
+    ] {
+        refused(
+            &|s| s.edit(FR, "  - value: 311", &format!("  - value: {written}")),
+            &[message, &format!("{FR}:6:{column}")],
+        );
+    }
+    refused(
+        &|s| {
+            let file = "content/entities/offensive-2024.yaml";
+            s.edit(file, "    value: 311", "    value: .nan");
+        },
+        &[
+            "`NaN` is not a finite number",
+            "content/entities/offensive-2024.yaml:21:12",
+        ],
+    );
+}

@@ -369,3 +369,119 @@ fn a_static_file_cannot_replace_a_generated_page() {
     assert!(before == snapshot(&site.path("public")));
     let _ = FR;
 }
+
+/// A hard-linked copy of the output (`cp -al public snapshot`) shares its files' inodes: a
+/// build never writes into a file it replaces, so the copy keeps what it held.
+#[test]
+fn a_hard_linked_copy_of_the_output_is_never_changed_by_later_builds() {
+    let site = TestSite::shipped();
+    site.build_ok(&[]);
+    site.build_ok(&[]);
+    let public = site.path("public");
+    let snapshot = site.path("snapshot");
+    for entry in walkdir::WalkDir::new(&public) {
+        let entry = entry.unwrap();
+        let to = snapshot.join(entry.path().strip_prefix(&public).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::hard_link(entry.path(), &to).unwrap();
+        }
+    }
+    let before = published(&snapshot);
+    // Two builds later, the folder the snapshot shares files with is written into again
+    // (it is the staging folder of the second), with every kind of output changed: pages,
+    // feeds, open data, the search index and a file of `static/`.
+    for round in ["une", "deux", "trois"] {
+        site.edit(
+            "content/articles/alep-offensive-hts.fr.md",
+            "d'instaurer un calme précaire",
+            &format!("d'instaurer un calme précaire ({round})"),
+        );
+        site.write("static/note.txt", round);
+        site.build_ok(&[]);
+    }
+    assert!(site.public("note.txt") == "trois");
+    assert!(
+        published(&snapshot) == before,
+        "a build changed a file of the hard-linked copy"
+    );
+}
+
+/// Two first builds into an output whose folder does not exist yet lock the same folder: one
+/// builds, the other is refused or builds after it, and the output is whole.
+#[test]
+fn two_first_builds_into_a_missing_folder_do_not_interleave() {
+    let site = TestSite::shipped();
+    site.build_ok(&["--output", "expected"]);
+    let expected = published(&site.path("expected"));
+    for round in 0..3 {
+        let out = format!("new-{round}/public");
+        let spawn = || {
+            Command::new(env!("CARGO_BIN_EXE_depeche"))
+                .args(["build", "--output", &out])
+                .current_dir(site.root())
+                .output()
+        };
+        let (a, b) = std::thread::scope(|s| {
+            let a = s.spawn(spawn);
+            let b = s.spawn(spawn);
+            (a.join().unwrap().unwrap(), b.join().unwrap().unwrap())
+        });
+        for run in [&a, &b] {
+            let stderr = String::from_utf8_lossy(&run.stderr);
+            assert!(
+                run.status.success() || stderr.contains("another depeche build"),
+                "{stderr}"
+            );
+        }
+        assert!(a.status.success() || b.status.success());
+        assert!(
+            published(&site.path(&out)) == expected,
+            "round {round}: the output is not a whole build"
+        );
+    }
+}
+
+/// A named pipe where the site has a file (a translation, an article, site.yaml) would block
+/// every read: it is refused before it is opened, with its name, and nothing waits.
+#[test]
+fn a_named_pipe_in_the_site_is_refused_not_waited_on() {
+    for file in [
+        "templates/i18n/fr.yaml",
+        "content/articles/alep-offensive-hts.fr.md",
+        "site.yaml",
+    ] {
+        let site = TestSite::shipped();
+        std::fs::remove_file(site.path(file)).unwrap();
+        let made = Command::new("mkfifo")
+            .arg(site.path(file))
+            .status()
+            .unwrap();
+        assert!(made.success());
+        for command in ["check", "build"] {
+            let started = Instant::now();
+            let mut child = Command::new(env!("CARGO_BIN_EXE_depeche"))
+                .arg(command)
+                .current_dir(site.root())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            while child.try_wait().unwrap().is_none() {
+                if started.elapsed() > Duration::from_secs(20) {
+                    child.kill().unwrap();
+                    panic!("`depeche {command}` waits on the pipe at {file}");
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            let out = child.wait_with_output().unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(!out.status.success(), "{command} with a pipe at {file}");
+            assert!(
+                stderr.contains("not a regular file") && stderr.contains(file),
+                "{command}, {file}: {stderr}"
+            );
+        }
+    }
+}
