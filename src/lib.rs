@@ -26,6 +26,7 @@ mod search;
 pub mod serve;
 pub mod site;
 pub mod source;
+pub mod transaction;
 pub mod urls;
 pub mod write;
 mod yaml;

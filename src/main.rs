@@ -59,13 +59,15 @@ fn main() -> ExitCode {
     if !matches!(cli.command, Command::Serve(_)) {
         quiet_on_closed_pipe();
     }
-    let root = || match &cli.root {
+    let found = || match &cli.root {
         Some(root) => Ok(root.clone()),
         None => depeche::site::find_root(Path::new(".")).map_err(|d| {
             cmd::print(&[d], depeche::report::Format::Human);
             ExitCode::FAILURE
         }),
     };
+    // Every command on a site first finishes an edit a killed one left there.
+    let root = || found().and_then(|root| cmd::recover(&root).map(|()| root));
     let ran = match cli.command {
         Command::Init(args) => return cmd::init::run(args),
         Command::Completions(args) => return cmd::completions::run(args),

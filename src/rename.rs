@@ -12,6 +12,7 @@ use crate::edit::FileChange;
 use crate::load::references::{self, Names};
 use crate::load::{check_id, front_matter};
 use crate::source::{self, SourceText};
+use crate::transaction::Transaction;
 
 /// What a rename changes: file contents, then file names.
 #[derive(Debug, Clone, Default)]
@@ -26,6 +27,8 @@ pub struct Rename {
 pub fn plan(config: &Config, old: &str, new: &str) -> Result<Rename, Diagnostic> {
     let root = &config.root;
     let entities = Path::new("content/entities");
+    // Before anything is read: an id is a name, never a path.
+    check_id(old).map_err(|why| refuse(format!("`{old}` is not an entity id: it {why}")))?;
     check_id(new).map_err(|why| refuse(format!("`{new}` cannot be an entity id: it {why}")))?;
     let file = ["yaml", "yml"]
         .iter()
@@ -101,60 +104,27 @@ pub fn plan(config: &Config, old: &str, new: &str) -> Result<Rename, Diagnostic>
     Ok(Rename { edits, moves })
 }
 
-/// Applies a rename: every file or none. New contents are written beside their files first;
-/// only when all are written do they replace the files, and a failure then puts back what
-/// was already changed.
-pub fn apply(root: &Path, rename: &Rename) -> Result<(), Diagnostic> {
-    let staged: Vec<(PathBuf, PathBuf)> = rename
-        .edits
-        .iter()
-        .map(|e| {
-            let target = root.join(&e.path);
-            let mut name = target.file_name().unwrap_or_default().to_os_string();
-            name.push(".depeche-rename");
-            (target.with_file_name(name), target)
-        })
-        .collect();
-    for ((temp, _), edit) in staged.iter().zip(&rename.edits) {
-        if let Err(e) = fs::write(temp, &edit.after) {
-            for (temp, _) in &staged {
-                let _ = fs::remove_file(temp);
-            }
-            return Err(io_error(&edit.path, &e));
+/// Applies a rename as one edit of the site: every file or none, recovered by the next
+/// command if this one is killed (see [`Transaction`]).
+pub fn apply(root: &Path, rename: &Rename, what: &str) -> Result<(), Diagnostic> {
+    let mut edit = Transaction::new(root, what);
+    for change in &rename.edits {
+        if !rename.moves.iter().any(|(from, _)| from == &change.path) {
+            edit.write(&change.path, change.after.as_bytes());
         }
     }
-    let mut done: Vec<(PathBuf, PathBuf)> = Vec::new();
-    let steps = staged.iter().cloned().chain(
-        rename
-            .moves
-            .iter()
-            .map(|(from, to)| (root.join(from), root.join(to))),
-    );
-    for (from, to) in steps {
-        if let Err(e) = fs::rename(&from, &to) {
-            undo(root, rename, &done);
-            for (temp, _) in &staged {
-                let _ = fs::remove_file(temp);
-            }
-            return Err(io_error(&source::display_path(root, &from), &e));
-        }
-        done.push((from, to));
+    for (from, to) in &rename.moves {
+        let content = match rename.edits.iter().find(|e| &e.path == from) {
+            Some(change) => change.after.clone().into_bytes(),
+            None => fs::read(root.join(from)).map_err(|e| io_error(from, &e))?,
+        };
+        edit.create(to, content);
+        edit.remove(from);
     }
-    Ok(())
-}
-
-/// Puts back the files a failed rename had already changed or moved.
-fn undo(root: &Path, rename: &Rename, done: &[(PathBuf, PathBuf)]) {
-    for (from, to) in done.iter().rev() {
-        match rename.edits.iter().find(|e| &root.join(&e.path) == to) {
-            Some(edit) => {
-                let _ = fs::write(to, &edit.before);
-            }
-            None => {
-                let _ = fs::rename(to, from);
-            }
-        }
-    }
+    edit.commit().map_err(|e| {
+        Diagnostic::new(Code::WriteFailed, e.to_string(), None)
+            .with_help("check the permissions and free space of the site's folder")
+    })
 }
 
 /// Every Markdown and YAML file of `content/`, where annotations and relations are written.

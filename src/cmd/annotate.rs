@@ -5,6 +5,7 @@ use depeche::check;
 use depeche::diagnostic::{Diagnostic, Severity};
 use depeche::edit;
 use depeche::report::Format;
+use depeche::transaction::Transaction;
 
 #[derive(clap::Args)]
 pub(crate) struct Args {
@@ -51,14 +52,21 @@ pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
         }
     };
     let count: usize = changes.iter().map(|c| c.applied.len()).sum();
+    if args.write {
+        // Every file or none, recovered by the next command if this one is killed.
+        let mut transaction = Transaction::new(root, "annotate --write");
+        for change in &changes {
+            transaction.write(&change.path, change.after.as_bytes());
+        }
+        if let Err(e) = transaction.commit() {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
     for change in &changes {
         if !args.write {
             super::print_diff(&edit::diff(change));
             continue;
-        }
-        if let Err(e) = std::fs::write(root.join(&change.path), &change.after) {
-            eprintln!("error: cannot write {}: {e}", change.path.display());
-            return ExitCode::FAILURE;
         }
         for r in &change.applied {
             let (line, col) = position(&change.before, r.start);

@@ -16,6 +16,36 @@ use std::io::Write;
 use depeche::diagnostic::Diagnostic;
 use depeche::report::{self, Format};
 
+/// Finishes an edit of the site a killed command left (see `depeche::transaction`), saying
+/// what became of it; the exit status when it cannot be finished.
+pub(crate) fn recover(root: &std::path::Path) -> Result<(), std::process::ExitCode> {
+    match depeche::transaction::recover(root) {
+        Ok(None) => Ok(()),
+        Ok(Some(recovered)) if recovered.completed => {
+            eprintln!(
+                "note: `depeche {}` was stopped while it replaced files; it is now complete",
+                recovered.what
+            );
+            Ok(())
+        }
+        Ok(Some(recovered)) => {
+            eprintln!(
+                "note: `depeche {}` was stopped before it changed any file; it was undone, run it again",
+                recovered.what
+            );
+            Ok(())
+        }
+        Err(e) => {
+            eprintln!("error: an interrupted edit of the site cannot be finished: {e}");
+            eprintln!(
+                "  help: move {} away once the files are as they should be",
+                depeche::transaction::JOURNAL
+            );
+            Err(std::process::ExitCode::FAILURE)
+        }
+    }
+}
+
 /// Prints diagnostics: human text on stderr (coloured on a terminal), machine formats on stdout.
 pub(crate) fn print(diagnostics: &[Diagnostic], format: Format) {
     let text: String = diagnostics

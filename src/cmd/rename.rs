@@ -43,7 +43,8 @@ pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
         );
         return ExitCode::SUCCESS;
     }
-    if let Err(d) = rename::apply(root, &plan) {
+    let what = format!("rename-entity {} {}", args.old, args.new);
+    if let Err(d) = rename::apply(root, &plan, &what) {
         super::print(&[d], Format::Human);
         return ExitCode::FAILURE;
     }

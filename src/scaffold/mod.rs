@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::config::Config;
 use crate::load::{EntityKind, check_id};
 use crate::render::{i18n, templates};
+use crate::transaction::{EditError, Transaction};
 
 /// Why a file to start from was not made.
 #[derive(Debug, thiserror::Error)]
@@ -27,6 +28,9 @@ pub enum ScaffoldError {
     /// No built-in template has this name.
     #[error("there is no built-in template `{0}`; the built-in ones are: {1}")]
     UnknownTemplate(String, String),
+    /// The files cannot be written safely (a link on the way, a file that cannot be made).
+    #[error(transparent)]
+    Edit(#[from] EditError),
     /// A file cannot be written.
     #[error("cannot write {}: {source}", path.display())]
     Io {
@@ -38,24 +42,23 @@ pub enum ScaffoldError {
     },
 }
 
-/// Writes every file, or none: all targets are checked before the first is written.
-fn write_new(files: Vec<(PathBuf, String)>) -> Result<Vec<PathBuf>, ScaffoldError> {
-    if let Some((path, _)) = files.iter().find(|(p, _)| p.exists()) {
-        return Err(ScaffoldError::Exists(path.clone()));
+/// Writes every file (paths under `root`), or none, as one edit of the site (see
+/// [`Transaction`]): never over an existing file, never through a link.
+fn write_new(
+    root: &Path,
+    what: &str,
+    files: Vec<(PathBuf, String)>,
+) -> Result<Vec<PathBuf>, ScaffoldError> {
+    let mut edit = Transaction::new(root, what);
+    for (path, text) in &files {
+        let rel = path.strip_prefix(root).unwrap_or(path);
+        edit.create(rel, text.as_bytes());
     }
-    let mut written = Vec::new();
-    for (path, text) in files {
-        let io_err = |source| ScaffoldError::Io {
-            path: path.clone(),
-            source,
-        };
-        if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir).map_err(io_err)?;
-        }
-        fs::write(&path, text).map_err(io_err)?;
-        written.push(path);
-    }
-    Ok(written)
+    edit.commit().map_err(|e| match e {
+        EditError::Exists(rel) => ScaffoldError::Exists(root.join(rel)),
+        e => ScaffoldError::Edit(e),
+    })?;
+    Ok(files.into_iter().map(|(path, _)| path).collect())
 }
 
 fn valid(id: &str) -> Result<(), ScaffoldError> {
@@ -90,7 +93,7 @@ pub fn new_article(
             (path, text)
         })
         .collect();
-    write_new(files)
+    write_new(&config.root, &format!("new article {key}"), files)
 }
 
 /// `content/entities/<id>.yaml` with every per-language field present, named as given (by
@@ -137,7 +140,12 @@ pub fn new_entity(
         .root
         .join("content/entities")
         .join(format!("{id}.yaml"));
-    write_new(vec![(path.clone(), text)]).map(|_| path)
+    write_new(
+        &config.root,
+        &format!("new entity {id}"),
+        vec![(path.clone(), text)],
+    )
+    .map(|_| path)
 }
 
 macro_rules! embedded {
@@ -231,7 +239,11 @@ pub fn init(dir: &Path, sample: bool) -> Result<Vec<PathBuf>, ScaffoldError> {
             files.push((dir.join(folder).join(".gitkeep"), String::new()));
         }
     }
-    write_new(files)
+    fs::create_dir_all(dir).map_err(|source| ScaffoldError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    write_new(dir, "init", files)
 }
 
 /// What `depeche templates eject` can copy into a site: every built-in template, then the
@@ -261,7 +273,12 @@ pub fn eject(root: &Path, name: &str) -> Result<PathBuf, ScaffoldError> {
         ));
     };
     let path = root.join("templates").join(name);
-    write_new(vec![(path.clone(), text.to_string())]).map(|_| path)
+    write_new(
+        root,
+        &format!("templates eject {name}"),
+        vec![(path.clone(), text.to_string())],
+    )
+    .map(|_| path)
 }
 
 #[cfg(test)]

@@ -574,17 +574,22 @@ fn init_empty_makes_a_clean_site_without_the_sample() {
     assert!(dir.join("public/fr/index.html").is_file());
 }
 
-/// A rename that cannot write one file changes none: here a folder stands where the new
-/// text of one article would be staged.
+/// A rename that cannot write one file changes none: here a dangling link (planted by a
+/// hostile branch) stands where the entity's new file goes; nothing is written through it.
 #[test]
 fn a_rename_that_fails_changes_nothing() {
     let site = TestSite::frozen();
     let before = content_files(&site);
-    std::fs::create_dir(site.path(&format!("{FR}.depeche-rename"))).unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    let target = outside.path().join("planted.yaml");
+    let link = site.path("content/entities/idleb.yaml");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
     let out = site.depeche(&["rename-entity", "idlib", "idleb", "--write"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing was renamed"));
-    std::fs::remove_dir(site.path(&format!("{FR}.depeche-rename"))).unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("nothing was changed"), "{stderr}");
+    assert!(!target.exists(), "a file was written through the link");
+    std::fs::remove_file(&link).unwrap();
     assert_eq!(content_files(&site), before);
 }
 
@@ -663,4 +668,165 @@ fn renaming_any_entity_leaves_a_site_that_checks_as_before() {
             })
             .unwrap_or_else(|e| panic!("{site_name}: {e}"));
     }
+}
+
+/// Every file of the site a command may edit (content and templates), with its bytes.
+fn sources(site: &TestSite) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut all = snapshot(&site.path("content"));
+    for (path, bytes) in snapshot(&site.path("templates")) {
+        all.insert(format!("templates/{path}"), bytes);
+    }
+    all
+}
+
+/// Puts the site's sources back as `state` holds them.
+fn restore(site: &TestSite, state: &std::collections::BTreeMap<String, Vec<u8>>) {
+    for (path, _) in sources(site) {
+        let rel = if path.starts_with("templates/") {
+            path.clone()
+        } else {
+            format!("content/{path}")
+        };
+        std::fs::remove_file(site.path(&rel)).unwrap();
+    }
+    for (path, bytes) in state {
+        let rel = if path.starts_with("templates/") {
+            path.clone()
+        } else {
+            format!("content/{path}")
+        };
+        site.write(&rel, bytes);
+    }
+}
+
+/// Runs `args` from the state `before` again and again, killed at random moments: the next
+/// command (`check`) finds the site wholly before the edit or wholly after it (`after`), and
+/// checks it without error.
+fn killed_at_random_moments(site: &TestSite, args: &[&str], rounds: usize) {
+    let before = sources(site);
+    let started = std::time::Instant::now();
+    let run = site.depeche(args);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let window = started.elapsed().as_micros() as u64;
+    let after = sources(site);
+    assert!(before != after, "{args:?} changed nothing");
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64;
+    let mut rng = crate::safety::Lcg(seed);
+    let mut kills = 0;
+    for round in 0..rounds {
+        restore(site, &before);
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_depeche"))
+            .args(args)
+            .current_dir(site.root())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_micros(rng.below(window)));
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap();
+            kills += 1;
+        }
+        child.wait().unwrap();
+        let check = site.depeche(&["check"]);
+        let stderr = String::from_utf8_lossy(&check.stderr);
+        assert!(
+            check.status.success(),
+            "{args:?}, round {round} (seed {seed}): check fails:\n{stderr}"
+        );
+        let now = sources(site);
+        assert!(
+            now == before || now == after,
+            "{args:?}, round {round} (seed {seed}): the site is neither before nor after the edit"
+        );
+        assert!(!site.path(depeche::transaction::JOURNAL).exists());
+    }
+    eprintln!("{args:?}: {kills} of {rounds} killed (seed {seed})");
+}
+
+/// Each command that edits the site, killed at random moments, leaves it wholly before or
+/// wholly after the edit once the next command has run.
+#[test]
+fn editing_commands_killed_at_random_moments_leave_the_site_before_or_after() {
+    let site = TestSite::shipped();
+    // Enough files for a rename to take a while.
+    let text = site.read(FR);
+    for n in 0..150 {
+        site.write(
+            &format!("content/articles/copie-{n}.fr.md"),
+            text.replace(
+                "date: 2024-11-30",
+                &format!("date: 2024-10-{:02}", n % 28 + 1),
+            ),
+        );
+    }
+    killed_at_random_moments(&site, &["rename-entity", "osdh", "sohr", "--write"], 40);
+    strip(&site, FR, &["[[idlib|Idleb]]"]);
+    killed_at_random_moments(&site, &["annotate", "--write"], 15);
+    killed_at_random_moments(
+        &site,
+        &["new", "article", "breve", "--title", "fr=Brève"],
+        10,
+    );
+    // The shipped site keeps its own copy of every template: one is given back to the
+    // built-in, to be ejected.
+    std::fs::remove_file(site.path("templates/base.html")).unwrap();
+    killed_at_random_moments(&site, &["templates", "eject", "base.html"], 10);
+}
+
+/// An id is a name, never a path: `rename-entity` refuses one before it reads a file, and
+/// `new` and `templates eject` never write through a link to outside the site.
+#[test]
+fn edits_stay_inside_the_site() {
+    let site = TestSite::frozen();
+    let decoy = tempfile::tempdir().unwrap();
+    std::fs::write(decoy.path().join("victim.yaml"), "kept").unwrap();
+    let before = content_files(&site);
+    let old = format!("{}/victim", decoy.path().display());
+    for old in [old.as_str(), "../../x", "content/entities/hts"] {
+        let out = site.depeche(&["rename-entity", old, "new-id", "--write"]);
+        assert_eq!(out.status.code(), Some(1), "{old}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("is not an entity id"), "{stderr}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(decoy.path().join("victim.yaml")).unwrap(),
+        "kept"
+    );
+    assert_eq!(content_files(&site), before);
+
+    let outside = decoy.path().join("written");
+    for (link, args) in [
+        (
+            "content/articles/breve.fr.md",
+            vec!["new", "article", "breve"],
+        ),
+        (
+            "content/entities/homs.yaml",
+            vec!["new", "entity", "homs", "--type", "place"],
+        ),
+        (
+            "templates/base.html",
+            vec!["templates", "eject", "base.html"],
+        ),
+    ] {
+        std::fs::create_dir_all(site.path(link).parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(&outside, site.path(link)).unwrap();
+        let out = site.depeche(&args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(
+            !outside.exists(),
+            "{args:?} wrote through the link: {stderr}"
+        );
+        std::fs::remove_file(site.path(link)).unwrap();
+    }
+    assert_eq!(content_files(&site), before);
 }

@@ -11,7 +11,7 @@ use crate::common::repo;
 /// Every top-level module, lowest first; modules of one layer do not use each other.
 const LAYERS: &[&[&str]] = &[
     &["diagnostic"],
-    &["source", "urls"],
+    &["source", "urls", "transaction"],
     &["yaml", "report"],
     &["config"],
     &["load"],

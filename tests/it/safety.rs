@@ -232,10 +232,10 @@ fn large_site(articles: usize) -> TestSite {
 }
 
 /// 64-bit LCG: enough randomness for kill times, with a seed printed for replay.
-struct Lcg(u64);
+pub(crate) struct Lcg(pub(crate) u64);
 
 impl Lcg {
-    fn below(&mut self, n: u64) -> u64 {
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
         self.0 = self
             .0
             .wrapping_mul(6364136223846793005)

@@ -1,0 +1,490 @@
+//! Edits of the site's own files (`rename-entity`, `annotate --write`, `new`, `templates
+//! eject`) as one transaction: every file or none, never through a symbolic link, never
+//! outside the site, and recoverable when the process is killed.
+//!
+//! A transaction plans every change, then writes a journal at the site's root
+//! ([`JOURNAL`]) before anything else; writes each new file beside its target under a fresh
+//! name, created exclusively and synced; marks the journal `committing`; then moves each
+//! original aside and each new file into its place; marks it `done`, removes the originals
+//! and the journal. The next run of any command ([`recover`]) finds a journal left by a
+//! killed one and rolls it back while nothing was replaced yet (`staged`), or completes it
+//! once replacing began (`committing`, `done`), so the site is wholly before or wholly
+//! after the edit.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Component, Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// The journal of an edit under way, at the site's root.
+pub const JOURNAL: &str = ".depeche-edit";
+
+/// One planned change, by path relative to the site's root.
+#[derive(Debug)]
+enum Planned {
+    /// The file is replaced, or made (`new`: it must not exist).
+    Write {
+        path: PathBuf,
+        content: Vec<u8>,
+        new: bool,
+    },
+    /// The file is removed.
+    Remove { path: PathBuf },
+}
+
+/// Every change an edit makes, applied together by [`Transaction::commit`].
+#[derive(Debug)]
+pub struct Transaction {
+    root: PathBuf,
+    /// What the edit is, for the message of a later recovery (`rename-entity osdh sohr`).
+    what: String,
+    planned: Vec<Planned>,
+}
+
+/// Why an edit was refused or failed; the site is as it was before it.
+#[derive(Debug, thiserror::Error)]
+pub enum EditError {
+    /// A path leaves the site, or runs through a symbolic link.
+    #[error("{}: {why}; nothing was changed", .path.display())]
+    Unsafe {
+        /// The path, relative to the site.
+        path: PathBuf,
+        /// What is wrong with it.
+        why: &'static str,
+    },
+    /// A file to create exists.
+    #[error("{} already exists; depeche never overwrites it, and nothing was changed", .0.display())]
+    Exists(PathBuf),
+    /// A file cannot be written, moved or read.
+    #[error("cannot {action} {}: {source}; {state}", .path.display())]
+    Io {
+        /// What was being done.
+        action: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: io::Error,
+        /// Where that leaves the site.
+        state: &'static str,
+    },
+    /// Another edit's journal is there (a command is running, or one was killed and could
+    /// not be recovered).
+    #[error(
+        "{JOURNAL} exists: another edit is under way or could not be recovered; nothing was changed"
+    )]
+    Busy,
+}
+
+/// What happened to an edit a killed command left.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recovered {
+    /// The edit, as its command named it.
+    pub what: String,
+    /// Completed (it had begun replacing files) or rolled back (it had not).
+    pub completed: bool,
+}
+
+/// The journal's content.
+#[derive(Debug, Serialize, Deserialize)]
+struct Journal {
+    what: String,
+    state: State,
+    entries: Vec<Entry>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum State {
+    /// New files are being written beside their targets; nothing is replaced yet.
+    Staged,
+    /// Originals are being moved aside and new files into place.
+    Committing,
+    /// Every file is in place; the originals are left to remove.
+    Done,
+}
+
+/// A change as the journal records it: its target, the new file written beside it (none to
+/// remove the target), and where the original is moved aside.
+#[derive(Debug, Serialize, Deserialize)]
+struct Entry {
+    target: PathBuf,
+    staged: Option<PathBuf>,
+    aside: PathBuf,
+}
+
+impl Transaction {
+    /// An empty edit of the site at `root`, named `what` for the messages.
+    pub fn new(root: &Path, what: impl Into<String>) -> Transaction {
+        Transaction {
+            root: root.to_path_buf(),
+            what: what.into(),
+            planned: Vec::new(),
+        }
+    }
+
+    /// Replaces the file at `path` (relative to the root) with `content`.
+    pub fn write(&mut self, path: impl Into<PathBuf>, content: impl Into<Vec<u8>>) {
+        self.planned.push(Planned::Write {
+            path: path.into(),
+            content: content.into(),
+            new: false,
+        });
+    }
+
+    /// Makes the file at `path`, which must not exist.
+    pub fn create(&mut self, path: impl Into<PathBuf>, content: impl Into<Vec<u8>>) {
+        self.planned.push(Planned::Write {
+            path: path.into(),
+            content: content.into(),
+            new: true,
+        });
+    }
+
+    /// Removes the file at `path`.
+    pub fn remove(&mut self, path: impl Into<PathBuf>) {
+        self.planned.push(Planned::Remove { path: path.into() });
+    }
+
+    /// Applies every change, or none; see the module's documentation.
+    pub fn commit(self) -> Result<(), EditError> {
+        let journal_path = self.root.join(JOURNAL);
+        if fs::symlink_metadata(&journal_path).is_ok() {
+            return Err(EditError::Busy);
+        }
+        for planned in &self.planned {
+            self.check(planned)?;
+        }
+        let id = std::process::id();
+        let mut entries = Vec::new();
+        for (n, planned) in self.planned.iter().enumerate() {
+            let (path, writes) = match planned {
+                Planned::Write { path, .. } => (path, true),
+                Planned::Remove { path } => (path, false),
+            };
+            let beside = |tag: &str| {
+                let name = path.file_name().unwrap_or_default().to_string_lossy();
+                path.with_file_name(format!(".{name}.{id}-{n}.{tag}"))
+            };
+            entries.push(Entry {
+                target: path.clone(),
+                staged: writes.then(|| beside("depeche-new")),
+                aside: beside("depeche-old"),
+            });
+        }
+        let mut journal = Journal {
+            what: self.what.clone(),
+            state: State::Staged,
+            entries,
+        };
+        let untouched = "nothing was changed";
+        save(&journal_path, &journal)
+            .map_err(|e| io_error("write", &journal_path, e, untouched))?;
+        if let Err(e) = self.stage(&journal) {
+            rollback(&self.root, &journal);
+            return Err(e);
+        }
+        journal.state = State::Committing;
+        save(&journal_path, &journal).map_err(|e| {
+            rollback(&self.root, &journal);
+            io_error("write", &journal_path, e, untouched)
+        })?;
+        // From here on the edit is completed, now or by the next command.
+        complete(&self.root, &mut journal).map_err(|(action, path, e)| {
+            io_error(
+                action,
+                &path,
+                e,
+                "the edit is completed by the next depeche command",
+            )
+        })
+    }
+
+    /// Refuses a change whose path leaves the site or runs through a symbolic link, and a
+    /// file to create that exists (even as a dangling link).
+    fn check(&self, planned: &Planned) -> Result<(), EditError> {
+        let (path, new) = match planned {
+            Planned::Write { path, new, .. } => (path, *new),
+            Planned::Remove { path } => (path, false),
+        };
+        let unsafe_path = |why| EditError::Unsafe {
+            path: path.clone(),
+            why,
+        };
+        if path.as_os_str().is_empty()
+            || !path.components().all(|c| matches!(c, Component::Normal(_)))
+        {
+            return Err(unsafe_path("not a path inside the site"));
+        }
+        let mut at = self.root.clone();
+        let components: Vec<_> = path.components().collect();
+        for (i, component) in components.iter().enumerate() {
+            at.push(component);
+            let last = i + 1 == components.len();
+            match fs::symlink_metadata(&at) {
+                Ok(meta) if meta.file_type().is_symlink() => {
+                    return Err(unsafe_path(
+                        "a symbolic link is on the way; depeche never writes through one",
+                    ));
+                }
+                Ok(_) if last && new => return Err(EditError::Exists(path.clone())),
+                Ok(meta) if last && !meta.is_file() => {
+                    return Err(unsafe_path("not a regular file"));
+                }
+                Ok(meta) if !last && !meta.is_dir() => {
+                    return Err(unsafe_path("a file is where a folder is needed"));
+                }
+                Ok(_) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                    if last && !new {
+                        return Err(unsafe_path("no such file"));
+                    }
+                    // The rest of the path is made by the edit.
+                    break;
+                }
+                Err(e) => {
+                    return Err(io_error("read", &at, e, "nothing was changed"));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes each new file beside its target, created exclusively and synced.
+    fn stage(&self, journal: &Journal) -> Result<(), EditError> {
+        let untouched = "nothing was changed";
+        for (planned, entry) in self.planned.iter().zip(&journal.entries) {
+            let (Planned::Write { content, .. }, Some(staged)) = (planned, &entry.staged) else {
+                continue;
+            };
+            let staged = self.root.join(staged);
+            if let Some(dir) = staged.parent() {
+                fs::create_dir_all(dir).map_err(|e| io_error("create", dir, e, untouched))?;
+            }
+            let written = OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&staged)
+                .and_then(|mut file| {
+                    file.write_all(content)?;
+                    file.sync_all()
+                });
+            written.map_err(|e| io_error("write", &staged, e, untouched))?;
+        }
+        Ok(())
+    }
+}
+
+fn io_error(
+    action: &'static str,
+    path: &Path,
+    source: io::Error,
+    state: &'static str,
+) -> EditError {
+    EditError::Io {
+        action,
+        path: path.to_path_buf(),
+        source,
+        state,
+    }
+}
+
+/// Writes the journal beside, synced, then renames it into place.
+fn save(path: &Path, journal: &Journal) -> io::Result<()> {
+    let temp = path.with_extension("tmp");
+    let mut file = File::create(&temp)?;
+    file.write_all(&serde_json::to_vec(journal).map_err(io::Error::other)?)?;
+    file.sync_all()?;
+    fs::rename(&temp, path)
+}
+
+/// Removes the new files of an edit that replaced nothing, then its journal.
+fn rollback(root: &Path, journal: &Journal) {
+    for staged in journal.entries.iter().filter_map(|e| e.staged.as_ref()) {
+        let _ = fs::remove_file(root.join(staged));
+    }
+    let _ = fs::remove_file(root.join(JOURNAL));
+}
+
+/// Moves every original aside and every new file into place (each step once: a step already
+/// done is seen as done), then removes the originals and the journal.
+fn complete(root: &Path, journal: &mut Journal) -> Result<(), (&'static str, PathBuf, io::Error)> {
+    let exists = |p: &Path| fs::symlink_metadata(p).is_ok();
+    if journal.state != State::Done {
+        for entry in &journal.entries {
+            let (target, aside) = (root.join(&entry.target), root.join(&entry.aside));
+            let staged = entry.staged.as_ref().map(|s| root.join(s));
+            // Not yet moved into place: the new file is still beside.
+            let pending = staged.as_ref().is_none_or(|s| exists(s));
+            if !pending {
+                continue;
+            }
+            if exists(&target) && !exists(&aside) {
+                fs::rename(&target, &aside).map_err(|e| ("move aside", target.clone(), e))?;
+            }
+            if let Some(staged) = staged {
+                fs::rename(&staged, &target).map_err(|e| ("move into place", target.clone(), e))?;
+            }
+        }
+        journal.state = State::Done;
+        let path = root.join(JOURNAL);
+        save(&path, journal).map_err(|e| ("write", path, e))?;
+    }
+    for entry in &journal.entries {
+        let aside = root.join(&entry.aside);
+        match fs::remove_file(&aside) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(("remove", aside, e)),
+            _ => {}
+        }
+    }
+    let path = root.join(JOURNAL);
+    fs::remove_file(&path).map_err(|e| ("remove", path, e))
+}
+
+/// Finishes what an edit killed at the site at `root` left: rolled back if it had replaced
+/// nothing, completed otherwise. `None` when there was none.
+pub fn recover(root: &Path) -> Result<Option<Recovered>, EditError> {
+    let path = root.join(JOURNAL);
+    let text = match fs::read(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            // A journal killed while it was first written replaced nothing.
+            let _ = fs::remove_file(path.with_extension("tmp"));
+            return Ok(None);
+        }
+        Err(e) => return Err(io_error("read", &path, e, "the edit is left as it was")),
+    };
+    let _ = fs::remove_file(path.with_extension("tmp"));
+    let mut journal: Journal = serde_json::from_slice(&text).map_err(|e| {
+        io_error(
+            "read",
+            &path,
+            io::Error::other(e),
+            "the edit is left as it was",
+        )
+    })?;
+    // A journal names files inside the site only.
+    let inside = |p: &Path| p.components().all(|c| matches!(c, Component::Normal(_)));
+    let safe = journal
+        .entries
+        .iter()
+        .all(|e| inside(&e.target) && inside(&e.aside) && e.staged.as_deref().is_none_or(inside));
+    if !safe {
+        return Err(io_error(
+            "use",
+            &path,
+            io::Error::other("it names a file outside the site"),
+            "the edit is left as it was",
+        ));
+    }
+    let what = journal.what.clone();
+    if journal.state == State::Staged {
+        rollback(root, &journal);
+        return Ok(Some(Recovered {
+            what,
+            completed: false,
+        }));
+    }
+    complete(root, &mut journal)
+        .map_err(|(action, path, e)| io_error(action, &path, e, "the edit is left as it was"))?;
+    Ok(Some(Recovered {
+        what,
+        completed: true,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("content/articles")).unwrap();
+        fs::write(dir.path().join("content/articles/a.fr.md"), "avant").unwrap();
+        fs::write(dir.path().join("content/articles/b.fr.md"), "b").unwrap();
+        dir
+    }
+
+    #[test]
+    fn every_change_is_applied_and_nothing_is_left_beside() {
+        let dir = site();
+        let mut edit = Transaction::new(dir.path(), "test");
+        edit.write("content/articles/a.fr.md", "après");
+        edit.create("content/entities/new.yaml", "type: place");
+        edit.remove("content/articles/b.fr.md");
+        edit.commit().unwrap();
+        let read = |p: &str| fs::read_to_string(dir.path().join(p)).ok();
+        assert_eq!(read("content/articles/a.fr.md").as_deref(), Some("après"));
+        assert_eq!(
+            read("content/entities/new.yaml").as_deref(),
+            Some("type: place")
+        );
+        assert_eq!(read("content/articles/b.fr.md"), None);
+        let left: Vec<_> = walkdir::WalkDir::new(dir.path())
+            .min_depth(1)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
+    }
+
+    #[test]
+    fn a_path_outside_the_site_or_through_a_link_changes_nothing() {
+        let dir = site();
+        let outside = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(outside.path(), dir.path().join("content/linked")).unwrap();
+        std::os::unix::fs::symlink(
+            outside.path().join("target.md"),
+            dir.path().join("content/articles/dangling.fr.md"),
+        )
+        .unwrap();
+        for path in [
+            "../escape.md",
+            "/etc/passwd",
+            "content/linked/x.md",
+            "content/articles/dangling.fr.md",
+        ] {
+            let mut edit = Transaction::new(dir.path(), "test");
+            edit.write("content/articles/a.fr.md", "après");
+            edit.create(path, "x");
+            assert!(edit.commit().is_err(), "{path}");
+        }
+        let mut edit = Transaction::new(dir.path(), "test");
+        edit.write("content/articles/dangling.fr.md", "x");
+        assert!(edit.commit().is_err());
+        assert_eq!(
+            fs::read_to_string(dir.path().join("content/articles/a.fr.md")).unwrap(),
+            "avant"
+        );
+        assert!(fs::read_dir(outside.path()).unwrap().next().is_none());
+    }
+
+    #[test]
+    fn a_journal_left_before_replacing_is_rolled_back_and_after_is_completed() {
+        for (state, completed) in [(State::Staged, false), (State::Committing, true)] {
+            let dir = site();
+            let root = dir.path();
+            let staged = PathBuf::from("content/articles/.a.fr.md.1-0.depeche-new");
+            fs::write(root.join(&staged), "après").unwrap();
+            let journal = Journal {
+                what: "test".into(),
+                state,
+                entries: vec![Entry {
+                    target: "content/articles/a.fr.md".into(),
+                    staged: Some(staged.clone()),
+                    aside: "content/articles/.a.fr.md.1-0.depeche-old".into(),
+                }],
+            };
+            save(&root.join(JOURNAL), &journal).unwrap();
+            let recovered = recover(root).unwrap().unwrap();
+            assert_eq!(recovered.completed, completed);
+            let now = fs::read_to_string(root.join("content/articles/a.fr.md")).unwrap();
+            assert_eq!(now, if completed { "après" } else { "avant" });
+            assert!(!root.join(&staged).exists());
+            assert!(!root.join(JOURNAL).exists());
+            assert_eq!(recover(root).unwrap(), None);
+        }
+    }
+}
