@@ -210,12 +210,34 @@ fn images(config: &Config, versions: &[(ArticleSource, Annotated)], out: &mut Ve
     }
 }
 
-/// Whether the site's root-relative `address` names no file of static/.
+/// Whether the site's root-relative `address` names no file of static/, in either Unicode
+/// form: a name typed composed (NFC) finds a file stored decomposed (NFD, as macOS writes
+/// them), which the site publishes composed.
 fn missing_image(root: &std::path::Path, address: &str) -> bool {
+    use unicode_normalization::UnicodeNormalization;
     let path = address.split(['?', '#']).next().unwrap_or(address);
     let path =
         percent_encoding::percent_decode_str(path.trim_start_matches('/')).decode_utf8_lossy();
-    !root.join("static").join(path.as_ref()).is_file()
+    let mut at = root.join("static");
+    if at.join(path.as_ref()).is_file() {
+        return false;
+    }
+    for part in path.split('/') {
+        let wanted: String = part.nfc().collect();
+        let same = |e: &std::fs::DirEntry| {
+            e.file_name()
+                .to_str()
+                .is_some_and(|name| name.nfc().eq(wanted.chars()))
+        };
+        match std::fs::read_dir(&at)
+            .ok()
+            .and_then(|d| d.flatten().find(same))
+        {
+            Some(entry) => at = entry.path(),
+            None => return true,
+        }
+    }
+    !at.is_file()
 }
 
 fn image_help(address: &str) -> String {

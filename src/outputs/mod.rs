@@ -14,6 +14,8 @@ pub(crate) use inputs::Inputs;
 
 use std::path::{Path, PathBuf};
 
+use unicode_normalization::UnicodeNormalization;
+
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::graph::{Entity, Graph};
@@ -508,7 +510,9 @@ pub(crate) fn static_files(root: &Path) -> (Vec<(String, PathBuf)>, Vec<Diagnost
         let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
         match parts {
             Some(parts) if parts.iter().all(|p| !p.contains(char::is_control)) => {
-                files.push((parts.join("/"), entry.path().to_path_buf()));
+                // Published composed (NFC), as pages are, whatever form the disk keeps.
+                let published: String = parts.join("/").nfc().collect();
+                files.push((published, entry.path().to_path_buf()));
             }
             _ => problems.push(
                 Diagnostic::at(

@@ -90,14 +90,82 @@ fn refusal(root: &Path, out: &Path, code: Code, why: String, help: &str) -> Diag
 const DEDICATED: &str =
     "set `output_dir` in site.yaml (or --output) to a folder of its own, such as `public`";
 
-/// Output folders no option can make acceptable: the file system root, the home folder, the
-/// site, the current folder or any of their parents, the site's sources; a symbolic link, or a
-/// path through one inside the site.
+/// Every home folder depeche knows of, whatever `HOME` says: `HOME`, the current user's
+/// from the system's user database, and those of the people listed in `/etc/passwd` (root,
+/// and the ids from 1000 that systems give to people; service accounts' "homes" such as
+/// `/var/www` are not theirs to keep).
+fn home_folders() -> Vec<PathBuf> {
+    let mut homes: Vec<PathBuf> = std::env::home_dir().into_iter().collect();
+    #[cfg(unix)]
+    {
+        if let Some(own) = own_home() {
+            homes.push(own);
+        }
+        let listed = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
+        homes.extend(listed.lines().filter_map(|line| {
+            let fields: Vec<&str> = line.split(':').collect();
+            let uid: u32 = fields.get(2)?.parse().ok()?;
+            let home = fields.get(5)?;
+            let person = uid == 0 || (1000..65534).contains(&uid);
+            (person && home.len() > 1 && home.starts_with('/')).then(|| PathBuf::from(home))
+        }));
+    }
+    homes
+}
+
+/// The current user's home folder, from the user database (not `HOME`).
+#[cfg(unix)]
+fn own_home() -> Option<PathBuf> {
+    use std::ffi::CStr;
+    use std::os::unix::ffi::OsStrExt;
+    let mut entry: libc::passwd = unsafe { std::mem::zeroed() };
+    let mut buffer = vec![0 as libc::c_char; 16 * 1024];
+    let mut found: *mut libc::passwd = std::ptr::null_mut();
+    // SAFETY: getpwuid_r writes into `entry` and `buffer`, both ours and large enough (it
+    // fails with ERANGE otherwise), and sets `found` to `entry` or null.
+    let failed = unsafe {
+        libc::getpwuid_r(
+            libc::geteuid(),
+            &mut entry,
+            buffer.as_mut_ptr(),
+            buffer.len(),
+            &mut found,
+        )
+    };
+    if failed != 0 || found.is_null() || entry.pw_dir.is_null() {
+        return None;
+    }
+    // SAFETY: pw_dir points into `buffer`, a NUL-terminated string set by getpwuid_r.
+    let dir = unsafe { CStr::from_ptr(entry.pw_dir) };
+    let dir = std::ffi::OsStr::from_bytes(dir.to_bytes());
+    (!dir.is_empty()).then(|| PathBuf::from(dir))
+}
+
+/// Whether the folder at `path` (if there is one) belongs to the user depeche runs as: a
+/// build never replaces another user's files, `--force` or not.
+fn owned_by_me(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::symlink_metadata(path)
+            // SAFETY: geteuid has no preconditions.
+            .map_or(true, |meta| meta.uid() == unsafe { libc::geteuid() })
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        true
+    }
+}
+
+/// Output folders no option can make acceptable: the file system root, a home folder (any
+/// user's), the site, the current folder or any of their parents, the site's sources; a
+/// symbolic link, or a path through one inside the site; a folder of another user.
 pub(crate) fn refuse_unsafe(root: &Path, out: &Path) -> Result<(), Diagnostic> {
     let refuse = |why: String| Err(refusal(root, out, Code::UnsafeOutputDir, why, DEDICATED));
     let root = absolute(root);
     let out = absolute(out);
-    let home = std::env::home_dir().map(|h| absolute(&h));
+    let homes: Vec<PathBuf> = home_folders().iter().map(|h| absolute(h)).collect();
     let cwd = std::env::current_dir().ok();
     // Checked as written and as resolved, so that `..` and links cannot disguise a folder.
     for (out, root) in [
@@ -107,8 +175,11 @@ pub(crate) fn refuse_unsafe(root: &Path, out: &Path) -> Result<(), Diagnostic> {
         if out.parent().is_none() {
             return refuse("it is the file system root".into());
         }
-        if home.as_ref().is_some_and(|h| h.starts_with(&out)) {
-            return refuse("it is your home folder or one of its parents".into());
+        if homes
+            .iter()
+            .any(|h| h.starts_with(&out) || resolved(h).starts_with(&out))
+        {
+            return refuse("it is a home folder or one of its parents".into());
         }
         if root.starts_with(&out) {
             return refuse("it is the site root or one of its parents".into());
@@ -152,6 +223,11 @@ pub(crate) fn refuse_unsafe(root: &Path, out: &Path) -> Result<(), Diagnostic> {
     }
     if out.exists() && !out.is_dir() {
         return refuse("it exists and is not a folder".into());
+    }
+    for path in [&layout.out, &layout.staging, &layout.old] {
+        if !owned_by_me(path) {
+            return refuse(format!("{} belongs to another user", shown(&root, path)));
+        }
     }
     Ok(())
 }
@@ -372,6 +448,22 @@ pub(super) fn lock(root: &Path, layout: &Layout) -> Result<Option<std::fs::File>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[cfg(unix)]
+    fn every_persons_home_is_known_whatever_home_says() {
+        let homes = home_folders();
+        if let Some(own) = own_home() {
+            assert!(homes.contains(&own));
+        }
+        let listed = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
+        if let Some(root) = listed.lines().find(|l| l.starts_with("root:")) {
+            let home = root.split(':').nth(5).unwrap();
+            assert!(homes.contains(&PathBuf::from(home)), "{homes:?}");
+        }
+        // Service accounts' folders are not homes to keep.
+        assert!(!homes.contains(&PathBuf::from("/bin")));
+    }
 
     #[test]
     fn refuses_dangerous_output_dirs() {

@@ -65,7 +65,8 @@ fn duplicate(
     let at = err.location().map_or(start, |at| start + at.index());
     let message = message_without_position(err);
     let key = duplicate_key(&message)?;
-    let (s, e) = second_occurrence(&src.text, at, end, key)?;
+    let (s, e) = repeated_key(&src.text, start, end, key)
+        .or_else(|| second_occurrence(&src.text, at, end, key))?;
     Some(
         Diagnostic::at(Code::YamlSyntax, message.clone(), src.locate(s, e)).with_help(format!(
             "`{key}` is given twice: keep one of the two `{key}:` lines"
@@ -178,6 +179,19 @@ fn second_occurrence(text: &str, from: usize, end: usize, key: &str) -> Option<(
         offset += line.len();
     }
     None
+}
+
+/// Where `key` is written the second time in one map, however it is written (plain, quoted,
+/// or as an explicit `? key`): the first value path named by `key` that comes twice.
+fn repeated_key(text: &str, start: usize, end: usize, key: &str) -> Option<(usize, usize)> {
+    let spans = spans::Spans::read(text, start, end);
+    let mut seen = std::collections::HashSet::new();
+    spans
+        .values()
+        .iter()
+        .filter(|v| v.path.rsplit('.').next() == Some(key))
+        .find(|v| !seen.insert(v.path.as_str()))
+        .map(|v| v.key)
 }
 
 /// serde_yaml appends " at line L column C" to its messages; we show the position ourselves.

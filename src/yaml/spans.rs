@@ -20,6 +20,9 @@ pub(crate) struct Value {
     pub(crate) end: usize,
     /// The scalar, as YAML reads it; empty for a list or a map.
     pub(crate) text: String,
+    /// Byte range of its key as written (quotes and a `? ` marker included), for a value of a
+    /// map; of the value itself otherwise.
+    pub(crate) key: (usize, usize),
 }
 
 impl Value {
@@ -86,11 +89,16 @@ impl Spans {
                     } else {
                         (from, to)
                     };
+                    let key = match stack.last() {
+                        Some(Frame::Map { key_at, .. }) => *key_at,
+                        _ => (from, to),
+                    };
                     values.push(Value {
                         path: path_of(&stack),
                         start: from,
                         end: to,
                         text: value.into_owned(),
+                        key,
                     });
                     next(&mut stack);
                 }
@@ -114,6 +122,7 @@ impl Spans {
                         start,
                         end,
                         text: String::new(),
+                        key: (start, end),
                     });
                     stack.push(match event {
                         Event::MappingStart(..) => Frame::Map {

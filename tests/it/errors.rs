@@ -718,3 +718,53 @@ fn a_figure_that_is_not_a_finite_number_is_an_error_at_its_value() {
         ],
     );
 }
+
+/// A file of `static/` whose name the disk keeps decomposed (NFD, as macOS writes it) is found
+/// by an address typed composed (NFC), and published under the composed name the page links to.
+#[test]
+fn a_static_file_named_in_either_unicode_form_is_found_and_published_composed() {
+    let site = TestSite::shipped();
+    let decomposed = "images/cafe\u{301}.png";
+    site.write(&format!("static/{decomposed}"), b"\x89PNG");
+    site.edit(
+        FR,
+        "d'instaurer un calme précaire",
+        "d'instaurer un calme précaire ![Le café](/images/caf\u{e9}.png)",
+    );
+    let out = site.depeche(&["check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stderr.contains("not a file of static/"), "{stderr}");
+    site.build_ok(&[]);
+    assert!(site.path("public/images/caf\u{e9}.png").is_file());
+    assert!(!site.path(&format!("public/{decomposed}")).exists());
+}
+
+/// A key given twice is reported where it is given the second time, however either is
+/// written: plain, quoted, or as an explicit `? key`.
+#[test]
+fn a_repeated_key_is_reported_at_the_repetition_however_it_is_written() {
+    for (first, second) in [
+        ("title:", "\"title\":"),
+        ("\"title\":", "title:"),
+        ("'title':", "title:"),
+        ("title:", "? title\n:"),
+    ] {
+        let stderr = fails_keeping_output(
+            |s| {
+                let text = s.read(FR);
+                let text = text.replacen("title:", first, 1).replacen(
+                    "date: 2024-11-30",
+                    &format!("date: 2024-11-30\n{second} Encore"),
+                    1,
+                );
+                s.write(FR, text);
+            },
+            &["E0002", "given twice"],
+        );
+        assert!(
+            stderr.contains(&format!("{FR}:4:")),
+            "{first} then {second}: {stderr}"
+        );
+    }
+}

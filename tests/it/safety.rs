@@ -485,3 +485,32 @@ fn a_named_pipe_in_the_site_is_refused_not_waited_on() {
         }
     }
 }
+
+/// `--force` never takes a folder of another user: as root, a folder given to `nobody`; as
+/// anyone else, a system folder root owns. Refused before anything moves.
+#[test]
+fn force_never_takes_another_users_folder() {
+    use std::os::unix::fs::MetadataExt;
+    let site = TestSite::shipped();
+    let theirs = site.dir.path().join("theirs");
+    std::fs::create_dir_all(theirs.join("docs")).unwrap();
+    std::fs::write(theirs.join("docs/a.txt"), "precious").unwrap();
+    // SAFETY: geteuid has no preconditions.
+    let me = unsafe { libc::geteuid() };
+    let out = if me == 0 {
+        std::os::unix::fs::chown(&theirs, Some(65534), Some(65534)).unwrap();
+        theirs.clone()
+    } else {
+        let system = Path::new("/usr/share/doc");
+        assert_ne!(std::fs::metadata(system).unwrap().uid(), me);
+        system.to_path_buf()
+    };
+    let before = snapshot(&theirs);
+    let stderr = refused(
+        &site,
+        &["build", "--force", "--output", out.to_str().unwrap()],
+        "E0019",
+    );
+    assert!(stderr.contains("belongs to another user"), "{stderr}");
+    assert!(snapshot(&theirs) == before);
+}
