@@ -152,6 +152,19 @@ impl Session {
         }
     }
 
+    /// Whether the site reads an article under `folder` (an absolute path): a folder of the
+    /// content moved away changes the site.
+    pub(crate) fn reads_under(&self, folder: &std::path::Path) -> bool {
+        let Ok(rel) = folder.strip_prefix(&self.site.config.root) else {
+            return false;
+        };
+        self.site
+            .parts
+            .documents
+            .iter()
+            .any(|d| d.source.starts_with(rel))
+    }
+
     /// Whether the site has an output at `path` that `serve` makes.
     pub(crate) fn has_page(&self, path: &str) -> bool {
         self.paths.contains(path)

@@ -29,4 +29,4 @@ pub mod source;
 pub mod transaction;
 pub mod urls;
 pub mod write;
-mod yaml;
+pub mod yaml;

@@ -390,7 +390,7 @@ fn write_row<W: Write, const N: usize>(
 /// a tab or a carriage return) gets a leading `'`, as OWASP advises against CSV injection.
 /// A number is left as it is (a negative one starts with `-`); the exact text stays in
 /// `data/graph.json`.
-fn spreadsheet_safe(cell: &str) -> String {
+pub fn spreadsheet_safe(cell: &str) -> String {
     let formula = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
     if formula && cell.trim().parse::<f64>().is_err() {
         format!("'{cell}")

@@ -24,6 +24,7 @@ use crate::outputs::{self, DataFile, Kind, Output, Stage};
 use crate::urls::{self, Urls};
 pub(crate) use bodies::Bodies;
 use context::*;
+pub use data::spreadsheet_safe;
 use i18n::Strings;
 
 /// A rendered file: its path relative to the output directory and its content.

@@ -23,21 +23,67 @@ pub(super) fn router(state: Arc<State>) -> Router {
     Router::new().fallback(handle).with_state(state)
 }
 
-/// Host names a request may carry: anything else is refused (DNS rebinding).
+/// Host names a request may carry: anything else is refused (DNS rebinding). Bound to every
+/// interface (`0.0.0.0`, `::`), the machine's own addresses are its names on the network.
 pub(super) fn allowed_hosts(bind: IpAddr) -> Vec<String> {
     let mut hosts = vec![
         "localhost".to_string(),
         "127.0.0.1".to_string(),
         "[::1]".to_string(),
     ];
-    let own = match bind {
-        IpAddr::V6(ip) => format!("[{ip}]"),
-        IpAddr::V4(ip) => ip.to_string(),
-    };
-    if !hosts.contains(&own) {
-        hosts.push(own);
+    let mut addresses = vec![bind];
+    if bind.is_unspecified() {
+        addresses.extend(own_addresses());
+    }
+    for address in addresses {
+        let name = match address {
+            IpAddr::V6(ip) => format!("[{ip}]"),
+            IpAddr::V4(ip) => ip.to_string(),
+        };
+        if !hosts.contains(&name) {
+            hosts.push(name);
+        }
     }
     hosts
+}
+
+/// The addresses of the machine's network interfaces.
+#[cfg(unix)]
+fn own_addresses() -> Vec<IpAddr> {
+    let mut found = Vec::new();
+    let mut list: *mut libc::ifaddrs = std::ptr::null_mut();
+    // SAFETY: getifaddrs fills `list` with a linked list it allocates, freed below with
+    // freeifaddrs; each node's address is read only when its family says what it is.
+    unsafe {
+        if libc::getifaddrs(&mut list) != 0 {
+            return found;
+        }
+        let mut node = list;
+        while !node.is_null() {
+            let address = (*node).ifa_addr;
+            if !address.is_null() {
+                match i32::from((*address).sa_family) {
+                    libc::AF_INET => {
+                        let v4 = &*(address as *const libc::sockaddr_in);
+                        found.push(IpAddr::from(u32::from_be(v4.sin_addr.s_addr).to_be_bytes()));
+                    }
+                    libc::AF_INET6 => {
+                        let v6 = &*(address as *const libc::sockaddr_in6);
+                        found.push(IpAddr::from(v6.sin6_addr.s6_addr));
+                    }
+                    _ => {}
+                }
+            }
+            node = (*node).ifa_next;
+        }
+        libc::freeifaddrs(list);
+    }
+    found
+}
+
+#[cfg(not(unix))]
+fn own_addresses() -> Vec<IpAddr> {
+    Vec::new()
 }
 
 fn host_name(value: &str) -> &str {
@@ -77,7 +123,12 @@ async fn handle(Extract(state): Extract<Arc<State>>, request: Request) -> Respon
         return status(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n");
     }
     let path = request.uri().path().to_string();
-    let base = state.base_path.as_str();
+    let base = state
+        .base_path
+        .read()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone();
+    let base = base.as_str();
     if path == "/" && base != "/" {
         return redirect(base);
     }
@@ -107,6 +158,10 @@ async fn handle(Extract(state): Extract<Arc<State>>, request: Request) -> Respon
     };
     match fetch(&state, key.clone()).await {
         Fetched::File(bytes) => file(&state, &key, &bytes, StatusCode::OK),
+        Fetched::Static(path) => {
+            let range = request.headers().get(header::RANGE).cloned();
+            static_file(&state, &key, &path, range).await
+        }
         Fetched::Folder if !key.ends_with("index.html") => redirect(&format!("{path}/")),
         Fetched::Folder | Fetched::Missing => not_found(&state).await,
         Fetched::Failed(text) => failed(&state, text),
@@ -116,6 +171,8 @@ async fn handle(Extract(state): Extract<Arc<State>>, request: Request) -> Respon
 /// What a request path leads to.
 enum Fetched {
     File(Arc<[u8]>),
+    /// A file of `static/`, read from disk as it is sent.
+    Static(std::path::PathBuf),
     /// A folder with an index page: the path needs its final `/`.
     Folder,
     Missing,
@@ -138,7 +195,7 @@ async fn fetch(state: &Arc<State>, key: String) -> Fetched {
         drop(session);
         let files = state.files.read().unwrap_or_else(PoisonError::into_inner);
         match files.get(&key) {
-            Some(bytes) => Fetched::File(Arc::clone(bytes)),
+            Some(path) => Fetched::Static(path.clone()),
             None if folder => Fetched::Folder,
             None => Fetched::Missing,
         }
@@ -212,13 +269,11 @@ async fn not_found(state: &Arc<State>) -> Response {
 }
 
 fn file(state: &State, key: &str, bytes: &Arc<[u8]>, code: StatusCode) -> Response {
-    let mime = mime_guess::from_path(key).first_or_octet_stream();
-    let is_html = mime.essence_str() == "text/html";
-    let content_type = if mime.type_() == "text" || mime.essence_str() == "application/javascript" {
-        format!("{}; charset=utf-8", mime.essence_str())
-    } else {
-        mime.essence_str().to_string()
-    };
+    let is_html = mime_guess::from_path(key)
+        .first_or_octet_stream()
+        .essence_str()
+        == "text/html";
+    let content_type = content_type(key);
     let body = if is_html {
         inject(state, bytes)
     } else {
@@ -229,11 +284,122 @@ fn file(state: &State, key: &str, bytes: &Arc<[u8]>, code: StatusCode) -> Respon
     response
 }
 
+/// A file of `static/`, streamed from disk (an HTML file is read whole, to be given the
+/// live-reload script); one range of it when the request asks for one (`Range: bytes=…`),
+/// as media players do to seek.
+async fn static_file(
+    state: &State,
+    key: &str,
+    path: &std::path::Path,
+    range: Option<HeaderValue>,
+) -> Response {
+    use tokio::io::{AsyncReadExt, AsyncSeekExt};
+    let gone = || status(StatusCode::NOT_FOUND, "not found\n");
+    if mime_guess::from_path(key)
+        .first_or_octet_stream()
+        .essence_str()
+        == "text/html"
+    {
+        return match tokio::fs::read(path).await {
+            Ok(bytes) => file(state, key, &Arc::from(bytes), StatusCode::OK),
+            Err(_) => gone(),
+        };
+    }
+    let Ok(mut opened) = tokio::fs::File::open(path).await else {
+        return gone();
+    };
+    let Ok(len) = opened.metadata().await.map(|m| m.len()) else {
+        return gone();
+    };
+    let wanted = range
+        .as_ref()
+        .and_then(|r| r.to_str().ok())
+        .map(|r| byte_range(r, len));
+    let (code, start, end) = match wanted {
+        None | Some(Range::Ignored) => (StatusCode::OK, 0, len),
+        Some(Range::Bytes(start, end)) => (StatusCode::PARTIAL_CONTENT, start, end),
+        Some(Range::Unsatisfiable) => {
+            let mut response = status(StatusCode::RANGE_NOT_SATISFIABLE, "range not satisfiable\n");
+            if let Ok(value) = HeaderValue::from_str(&format!("bytes */{len}")) {
+                response.headers_mut().insert(header::CONTENT_RANGE, value);
+            }
+            return response;
+        }
+    };
+    if start > 0 && opened.seek(std::io::SeekFrom::Start(start)).await.is_err() {
+        return gone();
+    }
+    let stream = tokio_util::io::ReaderStream::new(opened.take(end - start));
+    let mut response = (code, Body::from_stream(stream)).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(end - start));
+    headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    if let Ok(value) = HeaderValue::from_str(&content_type(key)) {
+        headers.insert(header::CONTENT_TYPE, value);
+    }
+    if code == StatusCode::PARTIAL_CONTENT
+        && let Ok(value) = HeaderValue::from_str(&format!("bytes {start}-{}/{len}", end - 1))
+    {
+        headers.insert(header::CONTENT_RANGE, value);
+    }
+    no_store(&mut response);
+    response
+}
+
+/// What a `Range` header asks of a file of `len` bytes.
+#[derive(Debug, PartialEq, Eq)]
+enum Range {
+    /// Bytes `start..end`.
+    Bytes(u64, u64),
+    /// Nothing the file has.
+    Unsatisfiable,
+    /// Not one range of bytes (several, or another unit): the whole file is sent.
+    Ignored,
+}
+
+/// Reads `bytes=FIRST-LAST`, `bytes=FIRST-` and `bytes=-SUFFIX` (RFC 9110, section 14.1.2).
+fn byte_range(value: &str, len: u64) -> Range {
+    let Some(spec) = value.trim().strip_prefix("bytes=") else {
+        return Range::Ignored;
+    };
+    if spec.contains(',') {
+        return Range::Ignored;
+    }
+    let Some((first, last)) = spec.trim().split_once('-') else {
+        return Range::Ignored;
+    };
+    let number = |s: &str| s.trim().parse::<u64>().ok();
+    match (first.trim().is_empty(), number(first), number(last)) {
+        // The last SUFFIX bytes.
+        (true, _, Some(suffix)) if suffix > 0 && len > 0 => {
+            Range::Bytes(len.saturating_sub(suffix), len)
+        }
+        (true, _, _) => Range::Unsatisfiable,
+        (false, Some(start), _) if start >= len => Range::Unsatisfiable,
+        (false, Some(start), None) if last.trim().is_empty() => Range::Bytes(start, len),
+        (false, Some(start), Some(end)) if end >= start => Range::Bytes(start, (end + 1).min(len)),
+        _ => Range::Ignored,
+    }
+}
+
+/// The `Content-Type` of a file, by its name.
+fn content_type(key: &str) -> String {
+    let mime = mime_guess::from_path(key).first_or_octet_stream();
+    if mime.type_() == "text" || mime.essence_str() == "application/javascript" {
+        format!("{}; charset=utf-8", mime.essence_str())
+    } else {
+        mime.essence_str().to_string()
+    }
+}
+
 /// Adds the live-reload script before `</body>`: only `serve` does this, never `build`.
 fn inject(state: &State, html: &[u8]) -> Vec<u8> {
     let tag = format!(
         "<script src=\"{base}{INTERNAL}reload.js\" data-events=\"{base}{INTERNAL}events\"></script>",
-        base = state.base_path
+        base = state
+            .base_path
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
     );
     let text = String::from_utf8_lossy(html);
     match text.rfind("</body>") {
@@ -293,6 +459,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_range_of_bytes_is_read_as_rfc_9110_says() {
+        assert_eq!(byte_range("bytes=0-99", 1000), Range::Bytes(0, 100));
+        assert_eq!(byte_range("bytes=500-", 1000), Range::Bytes(500, 1000));
+        assert_eq!(byte_range("bytes=-200", 1000), Range::Bytes(800, 1000));
+        assert_eq!(byte_range("bytes=-2000", 1000), Range::Bytes(0, 1000));
+        assert_eq!(byte_range("bytes=900-5000", 1000), Range::Bytes(900, 1000));
+        assert_eq!(byte_range("bytes=1000-", 1000), Range::Unsatisfiable);
+        assert_eq!(byte_range("bytes=-0", 1000), Range::Unsatisfiable);
+        assert_eq!(byte_range("bytes=5-2", 1000), Range::Ignored);
+        assert_eq!(byte_range("bytes=0-1,5-9", 1000), Range::Ignored);
+        assert_eq!(byte_range("items=0-1", 1000), Range::Ignored);
+        assert_eq!(byte_range("bytes=x-", 1000), Range::Ignored);
+    }
+
+    #[test]
     fn keys_never_leave_the_site() {
         assert_eq!(file_key("").as_deref(), Some("index.html"));
         assert_eq!(file_key("fr/").as_deref(), Some("fr/index.html"));
@@ -324,6 +505,21 @@ mod tests {
         assert_eq!(host_name("127.0.0.1"), "127.0.0.1");
         assert!(allowed_hosts("127.0.0.1".parse().unwrap()).contains(&"localhost".to_string()));
         assert!(allowed_hosts("0.0.0.0".parse().unwrap()).contains(&"0.0.0.0".to_string()));
+        // Bound to every interface, every address of the machine is a name it answers to,
+        // and nothing else is.
+        let all = allowed_hosts("0.0.0.0".parse().unwrap());
+        let own = own_addresses();
+        assert!(own.contains(&"127.0.0.1".parse().unwrap()), "{own:?}");
+        for address in own.iter().filter(|a| a.is_ipv4()) {
+            assert!(all.contains(&address.to_string()), "{address} in {all:?}");
+        }
+        assert!(!all.contains(&"203.0.113.9".to_string()));
+        let one = allowed_hosts("127.0.0.1".parse().unwrap());
+        assert!(
+            own.iter()
+                .filter(|a| !a.is_loopback())
+                .all(|a| !one.contains(&a.to_string()))
+        );
     }
 
     mod properties {

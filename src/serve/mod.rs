@@ -20,8 +20,9 @@ use crate::diagnostic::Diagnostic;
 use crate::incremental::Session;
 use crate::site::{self, BuildError};
 
-/// The files of `static/` being served, by path relative to the site root (`style.css`).
-pub(crate) type Files = HashMap<String, Arc<[u8]>>;
+/// The files of `static/` being served, by path in the site (`style.css`): read from disk
+/// for each request, never held in memory (a site may publish large media).
+pub(crate) type Files = HashMap<String, PathBuf>;
 
 /// How many bytes of rendered pages `serve` keeps; the others are rendered when asked for.
 /// Pages are 10–100 KiB: this keeps the pages an editor moves between, not a site of 30,000.
@@ -123,7 +124,8 @@ pub(crate) struct State {
     pub(crate) error: RwLock<Option<String>>,
     pub(crate) report: RwLock<Report>,
     pub(crate) events: broadcast::Sender<Event>,
-    pub(crate) base_path: String,
+    /// The path the site is served under, as `site.yaml` says now.
+    pub(crate) base_path: RwLock<String>,
     pub(crate) allowed_hosts: Vec<String>,
     /// Turns true when the server stops: open event streams end.
     pub(crate) closing: tokio::sync::watch::Receiver<bool>,
@@ -142,8 +144,21 @@ pub fn run(options: Options) -> Result<(), ServeError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(serve(options))
+    let served = runtime.block_on(serve(options));
+    // Connections still open (a client that never finishes its request) do not hold the
+    // process after Ctrl-C.
+    runtime.shutdown_timeout(STOP_WITHIN);
+    served
 }
+
+/// How long a client may take to send a request's headers, and a kept-alive connection may
+/// stay idle: a slow or stalled client is disconnected, not waited for.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
+/// Connections served at once; more wait in the system's queue until one closes, so that
+/// stalled clients cannot take every file descriptor.
+const MAX_CONNECTIONS: usize = 256;
+/// After Ctrl-C, how long connections are given to finish.
+const STOP_WITHIN: Duration = Duration::from_secs(1);
 
 async fn serve(mut options: Options) -> Result<(), ServeError> {
     // Watchers report absolute paths.
@@ -174,7 +189,7 @@ async fn serve(mut options: Options) -> Result<(), ServeError> {
         error: RwLock::new(None),
         report: RwLock::new(Report::default()),
         events,
-        base_path: base_path.clone(),
+        base_path: RwLock::new(base_path.clone()),
         allowed_hosts: http::allowed_hosts(options.bind),
         closing,
     });
@@ -189,14 +204,44 @@ async fn serve(mut options: Options) -> Result<(), ServeError> {
     if options.open {
         let _ = open::that(&url);
     }
-    axum::serve(listener, http::router(Arc::clone(&state)))
-        .with_graceful_shutdown(async move {
-            let _ = tokio::signal::ctrl_c().await;
-            let _ = close.send(true);
-            say!(out, "\nStopped.");
-        })
-        .await?;
+    accept(listener, http::router(Arc::clone(&state))).await;
+    let _ = close.send(true);
+    say!(out, "\nStopped.");
     Ok(())
+}
+
+/// Serves connections until Ctrl-C: at most [`MAX_CONNECTIONS`] at once, each dropped when
+/// its client is slower than [`HEADER_TIMEOUT`] to send a request.
+async fn accept(listener: tokio::net::TcpListener, router: axum::Router) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    let stop = tokio::signal::ctrl_c();
+    tokio::pin!(stop);
+    loop {
+        let slot = tokio::select! {
+            _ = &mut stop => return,
+            slot = Arc::clone(&slots).acquire_owned() => slot,
+        };
+        let Ok(slot) = slot else { return };
+        let stream = tokio::select! {
+            _ = &mut stop => return,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                // Out of descriptors, or a connection reset before it was taken: go on.
+                Err(_) => continue,
+            },
+        };
+        let service = TowerToHyperService::new(router.clone());
+        tokio::spawn(async move {
+            let _slot = slot;
+            let connection = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
+                .serve_connection(TokioIo::new(stream), service);
+            let _ = connection.await;
+        });
+    }
 }
 
 fn display_host(addr: SocketAddr) -> String {
@@ -207,12 +252,27 @@ fn display_host(addr: SocketAddr) -> String {
 }
 
 /// Is this save worth a rebuild? Sources are files of the kinds depeche reads; anything in
-/// `static/` is published; editors' and tools' temporary files never are (`.x.swp`, `x~`,
-/// `#x#` and `.#x` from Emacs, vim's `4913` write test, `sed -i`'s `sedXXXXXX`).
-fn relevant(root: &Path, path: &Path) -> bool {
+/// `static/` is published; a folder of the sources moved in, or one moved out that held files
+/// the site reads (`known`), changes what is published; editors' and tools' temporary files
+/// never do (`.x.swp`, `x~`, `#x#` and `.#x` from Emacs, vim's `4913` write test, `sed -i`'s
+/// `sedXXXXXX`).
+fn relevant(root: &Path, path: &Path, known: &dyn Fn(&Path) -> bool) -> bool {
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
         return false;
     };
+    let sources = ["content", "templates", "static"].map(|dir| root.join(dir));
+    if sources
+        .iter()
+        .any(|dir| path.starts_with(dir) && path != dir)
+    {
+        // A folder moved in (even `2025/`), or one moved out that held the site's files.
+        if path.is_dir() && !name.starts_with('.') {
+            return true;
+        }
+        if !path.exists() && known(path) {
+            return true;
+        }
+    }
     let temporary = name.starts_with('.')
         || name.ends_with('~')
         || (name.starts_with('#') && name.ends_with('#'))
@@ -235,26 +295,19 @@ fn relevant(root: &Path, path: &Path) -> bool {
         .is_some_and(|e| matches!(e, "md" | "yaml" | "yml" | "html" | "xml"))
 }
 
-/// The bytes of a `static/` file, unless it is reached through a symbolic link (the site is
-/// canonicalised, so any link changes the path): a link made while serving is never followed,
-/// as `build` never copies one.
-fn read_static(path: &Path) -> Option<Vec<u8>> {
-    let real = path.canonicalize().ok()?;
-    let meta = std::fs::symlink_metadata(path).ok()?;
-    if real != path || !meta.is_file() {
-        return None;
-    }
-    std::fs::read(path).ok()
+/// Whether `path` is a regular file reached without a link, which `static/` may publish (the
+/// site is canonicalised, so any link changes the path): a link made while serving is never
+/// followed, as `build` never copies one.
+fn servable(path: &Path) -> bool {
+    let real = path.canonicalize().ok();
+    let meta = std::fs::symlink_metadata(path).ok();
+    real.as_deref() == Some(path) && meta.is_some_and(|m| m.is_file())
 }
 
-/// Every file of `static/`, read into memory (symbolic links are not followed).
+/// Every file of `static/`, by its path in the site (symbolic links are not followed).
 fn static_files(root: &Path) -> Files {
     // The same files `build` copies: links are not followed.
-    crate::outputs::static_files(root)
-        .0
-        .into_iter()
-        .filter_map(|(rel, file)| Some((rel, Arc::from(std::fs::read(file).ok()?))))
-        .collect()
+    crate::outputs::static_files(root).0.into_iter().collect()
 }
 
 fn build_options(options: &Options) -> site::Options {
@@ -286,6 +339,15 @@ fn watch(
 ) -> Result<Debouncer<RecommendedWatcher, RecommendedCache>, ServeError> {
     let root_dir = root.to_path_buf();
     let (saves, saved) = std::sync::mpsc::channel::<Vec<PathBuf>>();
+    let watching = Arc::clone(&state);
+    // A path the site reads a file under: an article, an entity, a template or a static file.
+    let known = move |gone: &Path| {
+        let files = watching
+            .files
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
+        files.values().any(|f| f.starts_with(gone)) || read(&watching).reads_under(gone)
+    };
     let handler = move |result: DebounceEventResult| {
         let Ok(events) = result else { return };
         // Reading files (as every rebuild does) is an event too: only changes count.
@@ -293,7 +355,7 @@ fn watch(
             .into_iter()
             .filter(|e| !e.kind.is_access() && !e.kind.is_other())
             .flat_map(|e| e.event.paths)
-            .filter(|p| relevant(&root_dir, p))
+            .filter(|p| relevant(&root_dir, p, &known))
             .collect();
         if !changed.is_empty() {
             let _ = saves.send(changed);
@@ -369,13 +431,12 @@ fn refresh_assets(state: &State, static_dir: &Path, assets: &[PathBuf]) -> Vec<S
                 continue;
             };
             let key = rel.to_string_lossy().replace('\\', "/");
-            match read_static(path) {
-                Some(bytes) => {
-                    files.insert(key.clone(), Arc::from(bytes));
-                }
-                None => {
-                    files.remove(&key);
-                }
+            let key: String =
+                unicode_normalization::UnicodeNormalization::nfc(key.as_str()).collect();
+            if servable(path) {
+                files.insert(key.clone(), path.clone());
+            } else {
+                files.remove(&key);
             }
             refreshed.push(key);
         }
@@ -442,6 +503,17 @@ fn rebuild(state: &State, changed: &BTreeSet<PathBuf>) -> bool {
         }
     }
     report.static_files = refresh_assets(state, &static_dir, &assets);
+    // `base_url` edited: the site moves to its new path at once.
+    let base_path = read(state).config().base_path.clone();
+    if let Ok(mut served) = state.base_path.write()
+        && *served != base_path
+    {
+        say!(
+            out,
+            "The site is now served under {base_path} (base_url changed)"
+        );
+        *served = base_path;
+    }
     let css_only = sources.is_empty()
         && assets
             .iter()

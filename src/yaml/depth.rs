@@ -3,12 +3,12 @@
 //! [`MAX_DEPTH`] is refused before the parser sees it.
 
 /// Deeper than any site's data needs; shallow enough to parse at once.
-pub(crate) const MAX_DEPTH: usize = 32;
+pub const MAX_DEPTH: usize = 32;
 
 /// Where in `yaml` (a byte offset) a flow collection opens past [`MAX_DEPTH`], if one does.
 /// Brackets in quotes or comments, and in text that does not start a value (`title: a [b]`),
 /// open nothing.
-pub(crate) fn too_deep(yaml: &str) -> Option<usize> {
+pub fn too_deep(yaml: &str) -> Option<usize> {
     let mut depth = 0usize;
     // The last character of the line that is not a space, outside quotes: a bracket opens a
     // collection only where a value starts (after `:`, `-`, `?`, `,`, another bracket, or at

@@ -1,7 +1,7 @@
 //! YAML parsing with diagnostics that point into the enclosing file: the one place that
 //! reads YAML and locates its fields.
 
-mod depth;
+pub mod depth;
 mod explain;
 pub(crate) mod spans;
 

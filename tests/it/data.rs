@@ -277,3 +277,37 @@ fn a_formula_in_a_label_is_never_run_by_a_spreadsheet() {
             .contains("=HYPERLINK(\\\"https://evil.example\\\"")
     );
 }
+
+/// Every data file of every site the tests know (the shipped one and each fixture) is what
+/// its documentation says: `graph.json` follows its schema, `graph.jsonld` is JSON, and every
+/// CSV file parses with the same columns on every row.
+#[test]
+fn every_data_file_of_every_fixture_follows_its_format() {
+    for (name, site) in [
+        ("shipped", TestSite::shipped()),
+        ("dispatch", TestSite::fixture("dispatch")),
+        ("trilingual", TestSite::fixture("trilingual")),
+    ] {
+        site.build_ok(&[]);
+        let graph: Value = serde_json::from_str(&site.public("data/graph.json")).unwrap();
+        if let Err(why) = check(&graph) {
+            panic!("{name}: data/graph.json does not follow its schema:\n{why}");
+        }
+        let _: Value = serde_json::from_str(&site.public("data/graph.jsonld"))
+            .unwrap_or_else(|e| panic!("{name}: data/graph.jsonld: {e}"));
+        let data = site.path("public/data");
+        for entry in walkdir::WalkDir::new(&data) {
+            let entry = entry.unwrap();
+            if entry.path().extension().is_none_or(|e| e != "csv") {
+                continue;
+            }
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            let mut reader = csv::Reader::from_reader(text.as_bytes());
+            let columns = reader.headers().unwrap().len();
+            for record in reader.records() {
+                let record = record.unwrap_or_else(|e| panic!("{name}: {entry:?}: {e}"));
+                assert_eq!(record.len(), columns, "{name}: {}", entry.path().display());
+            }
+        }
+    }
+}

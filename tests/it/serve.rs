@@ -554,3 +554,182 @@ fn a_page_that_fails_to_render_says_why_and_recovers() {
     assert_eq!(next_event(&rx), "reload");
     assert_eq!(get(server.port, page).status, 200);
 }
+
+/// A client that never finishes its request is disconnected after a few seconds, and Ctrl-C
+/// stops the server within a second or two whatever such clients do.
+#[test]
+fn a_stalled_client_is_dropped_and_never_outlives_ctrl_c() {
+    let site = TestSite::shipped();
+    let mut server = serve(&site, &[]);
+    let port = server.port;
+    let stalled = || {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream
+            .write_all(b"GET /depeche/ HTTP/1.1\r\nHost: loc")
+            .unwrap();
+        stream
+    };
+    let mut first = stalled();
+    first
+        .set_read_timeout(Some(Duration::from_secs(15)))
+        .unwrap();
+    let started = Instant::now();
+    let mut buf = [0u8; 256];
+    // Closed by the server (an empty read, or a 408 then the end), not left open.
+    while first.read(&mut buf).is_ok_and(|n| n > 0) {}
+    let waited = started.elapsed();
+    assert!(waited < Duration::from_secs(10), "dropped after {waited:?}");
+    // Others are served meanwhile.
+    let _others: Vec<TcpStream> = (0..20).map(|_| stalled()).collect();
+    assert_eq!(get(port, "/depeche/").status, 200);
+    // SAFETY: signalling a child this test started.
+    assert_eq!(
+        unsafe { libc::kill(server.child.id() as i32, libc::SIGINT) },
+        0
+    );
+    let stopping = Instant::now();
+    while server.child.try_wait().unwrap().is_none() {
+        assert!(
+            stopping.elapsed() < Duration::from_secs(5),
+            "serve still runs after Ctrl-C"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Bound to every interface, the preview answers at the machine's own addresses (as another
+/// machine of the network asks for it) and still refuses foreign Host headers.
+#[test]
+fn bound_to_every_interface_it_answers_at_its_own_addresses() {
+    use std::process::Stdio;
+    let site = TestSite::shipped();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_depeche"))
+        .args(["serve", "--port", "0", "--bind", "0.0.0.0"])
+        .current_dir(site.root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let port: u16 = line
+        .split("0.0.0.0:")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no port in {line:?}"));
+    std::thread::spawn(move || for _ in stdout.lines() {});
+    // The address this machine reaches the network from (no packet is sent).
+    let probe = std::net::UdpSocket::bind("0.0.0.0:0").unwrap();
+    let own = probe
+        .connect("203.0.113.1:9")
+        .ok()
+        .and_then(|()| probe.local_addr().ok())
+        .map(|a| a.ip())
+        .filter(|ip| !ip.is_loopback() && !ip.is_unspecified());
+    let with_host = |host: &str| {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let req = format!("GET /depeche/ HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+        stream.write_all(req.as_bytes()).unwrap();
+        let mut raw = String::new();
+        let _ = stream.read_to_string(&mut raw);
+        raw.split_whitespace()
+            .nth(1)
+            .unwrap_or_default()
+            .to_string()
+    };
+    match own {
+        Some(ip) => assert_eq!(with_host(&format!("{ip}:{port}")), "200"),
+        None => skip("this machine has no network address but loopback"),
+    }
+    assert_eq!(with_host(&format!("localhost:{port}")), "200");
+    assert_eq!(with_host(&format!("evil.example:{port}")), "403");
+    assert_eq!(with_host(&format!("203.0.113.9:{port}")), "403");
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// Files of `static/` are read from disk as they are sent, whole or a range of them (as a
+/// media player seeks), and a file added while serving is served.
+#[test]
+fn static_files_are_streamed_whole_or_by_range() {
+    let site = TestSite::shipped();
+    let video: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+    site.write("static/media/clip.mp4", &video);
+    let server = serve(&site, &[]);
+    let raw = |extra: &str| {
+        let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let req = format!(
+            "GET /depeche/media/clip.mp4 HTTP/1.1\r\nHost: localhost:{}\r\n{extra}Connection: close\r\n\r\n",
+            server.port
+        );
+        stream.write_all(req.as_bytes()).unwrap();
+        let mut bytes = Vec::new();
+        stream.read_to_end(&mut bytes).unwrap();
+        let at = bytes.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+        let head = String::from_utf8_lossy(&bytes[..at]).to_lowercase();
+        (head, bytes[at + 4..].to_vec())
+    };
+    let (head, body) = raw("");
+    assert!(head.starts_with("http/1.1 200"), "{head}");
+    assert!(head.contains("accept-ranges: bytes"), "{head}");
+    assert!(body == video);
+    let (head, body) = raw("Range: bytes=1000-1999\r\n");
+    assert!(head.starts_with("http/1.1 206"), "{head}");
+    assert!(
+        head.contains("content-range: bytes 1000-1999/300000"),
+        "{head}"
+    );
+    assert!(body == video[1000..2000]);
+    let (head, body) = raw("Range: bytes=-10\r\n");
+    assert!(head.starts_with("http/1.1 206"), "{head}");
+    assert!(body == video[video.len() - 10..]);
+    let (head, _) = raw("Range: bytes=400000-\r\n");
+    assert!(head.starts_with("http/1.1 416"), "{head}");
+    assert!(head.contains("content-range: bytes */300000"), "{head}");
+    // Added while serving.
+    site.write("static/media/later.txt", "plus tard");
+    wait_until("the new file", || {
+        get(server.port, "/depeche/media/later.txt").body == "plus tard"
+    });
+}
+
+/// Every change the watcher sees applies while serving: a folder of articles moved out of
+/// `content/` and back in (named only with digits, as archives by year are), and a new
+/// `base_url`, under which the site is then served.
+#[test]
+fn folders_moved_out_and_in_and_a_new_base_url_apply_while_serving() {
+    let site = TestSite::shipped();
+    for lang in ["fr", "en"] {
+        site.write(
+            &format!("content/articles/2025/breve.{lang}.md"),
+            "---\ntitle: Brève\ndate: 2024-12-01\n---\nTexte sur [[hts|HTS]].\n",
+        );
+    }
+    let server = serve(&site, &[]);
+    let port = server.port;
+    let page = "/depeche/fr/articles/breve/";
+    assert_eq!(get(port, page).status, 200);
+    let folder = site.path("content/articles/2025");
+    let aside = site.dir.path().join("2025");
+    std::fs::rename(&folder, &aside).unwrap();
+    wait_until("the article moved out to be gone", || {
+        get(port, page).status == 404
+    });
+    std::fs::rename(&aside, &folder).unwrap();
+    wait_until("the article moved back in", || {
+        get(port, page).status == 200
+    });
+    let config = site.read("site.yaml");
+    site.write("site.yaml", config.replace("/depeche/", "/nouvelles/"));
+    wait_until("the site under its new path", || {
+        get(port, "/nouvelles/fr/articles/breve/").status == 200
+    });
+}
