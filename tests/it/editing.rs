@@ -722,13 +722,7 @@ fn killed_at_random_moments(site: &TestSite, args: &[&str], rounds: usize) {
     let mut kills = 0;
     for round in 0..rounds {
         restore(site, &before);
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_depeche"))
-            .args(args)
-            .current_dir(site.root())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = spawn_in(site.root(), args, std::process::Stdio::null());
         std::thread::sleep(std::time::Duration::from_micros(rng.below(window)));
         if child.try_wait().unwrap().is_none() {
             child.kill().unwrap();

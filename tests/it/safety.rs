@@ -291,13 +291,7 @@ fn builds_killed_at_random_moments_leave_the_old_site_or_the_new_one() {
             current = 1 - current;
             set_version(current);
         }
-        let mut child = Command::new(env!("CARGO_BIN_EXE_depeche"))
-            .arg("build")
-            .current_dir(site.root())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = spawn_in(site.root(), &["build"], std::process::Stdio::null());
         std::thread::sleep(Duration::from_micros(rng.below(window)));
         if child.try_wait().unwrap().is_none() {
             child.kill().unwrap();
@@ -461,13 +455,7 @@ fn a_named_pipe_in_the_site_is_refused_not_waited_on() {
         assert!(made.success());
         for command in ["check", "build"] {
             let started = Instant::now();
-            let mut child = Command::new(env!("CARGO_BIN_EXE_depeche"))
-                .arg(command)
-                .current_dir(site.root())
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .unwrap();
+            let mut child = spawn_in(site.root(), &[command], std::process::Stdio::piped());
             while child.try_wait().unwrap().is_none() {
                 if started.elapsed() > Duration::from_secs(20) {
                     child.kill().unwrap();

@@ -15,6 +15,22 @@ pub(crate) fn repo() -> PathBuf {
 }
 
 /// Runs the real binary in `dir`.
+/// Starts the real binary in `dir`, its output discarded but for `stderr`'s, to be killed or
+/// waited on by the test.
+pub(crate) fn spawn_in(
+    dir: &Path,
+    args: &[&str],
+    stderr: std::process::Stdio,
+) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_depeche"))
+        .args(args)
+        .current_dir(dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(stderr)
+        .spawn()
+        .expect("start depeche")
+}
+
 pub(crate) fn depeche_in(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_depeche"))
         .args(args)
