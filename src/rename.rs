@@ -60,6 +60,22 @@ pub fn plan(config: &Config, old: &str, new: &str) -> Result<Rename, Diagnostic>
             taken.display()
         )));
     }
+    // A link to a file inside the site is read by the build, but no edit writes through one:
+    // one that names the entity stops the rename rather than leaving it behind.
+    for link in linked_files(root) {
+        let inside = link
+            .canonicalize()
+            .ok()
+            .zip(root.canonicalize().ok())
+            .is_some_and(|(target, root)| target.starts_with(root));
+        if inside && fs::read_to_string(&link).is_ok_and(|text| text.contains(old)) {
+            return Err(refuse(format!(
+                "{} is a symbolic link and may name `{old}`: rename-entity writes no file through a link",
+                source::display_path(root, &link).display()
+            ))
+            .with_help("replace the link with a copy of the file it points to, then rename again"));
+        }
+    }
     let mut edits = Vec::new();
     for path in files(root) {
         let rel = source::display_path(root, &path);
@@ -135,6 +151,18 @@ fn files(root: &Path) -> Vec<PathBuf> {
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
+        .map(walkdir::DirEntry::into_path)
+        .filter(|p| matches!(extension(p), "md" | "yaml" | "yml"))
+        .collect()
+}
+
+/// The Markdown and YAML files of `content/` that are symbolic links.
+fn linked_files(root: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(root.join("content"))
+        .follow_links(false)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_symlink())
         .map(walkdir::DirEntry::into_path)
         .filter(|p| matches!(extension(p), "md" | "yaml" | "yml"))
         .collect()

@@ -118,6 +118,25 @@ pub fn read(root: &Path, path: &Path) -> Result<SourceText, Diagnostic> {
     decode(shown, bytes)
 }
 
+/// The bytes of a file depeche itself keeps (a manifest, a journal, a cache), read only when
+/// it is a regular file, not a link, of at most `limit` bytes: one planted as a link to a
+/// pipe or to `/dev/zero` would block or exhaust the reader. `NotFound` when there is none.
+pub fn read_own_file(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let meta = std::fs::symlink_metadata(path)?;
+    if !meta.is_file() || meta.len() > limit {
+        return Err(std::io::Error::other(format!(
+            "{} is not a file depeche wrote (a link, a special file, or too large)",
+            path.display()
+        )));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(limit)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
 /// The error for what is neither a regular file nor a folder where the site reads files: a
 /// named pipe or a device would block the read, or never end.
 pub(crate) fn special_file(root: &Path, path: &Path) -> Diagnostic {

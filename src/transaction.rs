@@ -19,6 +19,8 @@ use serde::{Deserialize, Serialize};
 
 /// The journal of an edit under way, at the site's root.
 pub const JOURNAL: &str = ".depeche-edit";
+/// The largest journal read back: one entry per file edited, a few hundred bytes each.
+const JOURNAL_LIMIT: u64 = 64 << 20;
 
 /// One planned change, by path relative to the site's root.
 #[derive(Debug)]
@@ -271,6 +273,13 @@ impl Transaction {
                     file.sync_all()
                 });
             written.map_err(|e| io_error("write", &staged, e, untouched))?;
+            // A replaced file keeps its permissions (a read-only one stays read-only).
+            if let Ok(meta) = fs::symlink_metadata(self.root.join(&entry.target))
+                && meta.is_file()
+            {
+                fs::set_permissions(&staged, meta.permissions())
+                    .map_err(|e| io_error("write", &staged, e, untouched))?;
+            }
         }
         Ok(())
     }
@@ -342,11 +351,33 @@ fn complete(root: &Path, journal: &mut Journal) -> Result<(), (&'static str, Pat
     fs::remove_file(&path).map_err(|e| ("remove", path, e))
 }
 
+/// Whether `path` (relative) names a file of the site outside `.git/`, reached without a
+/// symbolic link at any folder on the way or at the file itself.
+fn confined(root: &Path, path: &Path) -> bool {
+    if path.as_os_str().is_empty()
+        || !path
+            .components()
+            .all(|c| matches!(c, Component::Normal(n) if n != ".git"))
+    {
+        return false;
+    }
+    let mut at = root.to_path_buf();
+    for component in path.components() {
+        at.push(component);
+        match fs::symlink_metadata(&at) {
+            Ok(meta) if meta.file_type().is_symlink() => return false,
+            Ok(_) => {}
+            Err(_) => break,
+        }
+    }
+    true
+}
+
 /// Finishes what an edit killed at the site at `root` left: rolled back if it had replaced
 /// nothing, completed otherwise. `None` when there was none.
 pub fn recover(root: &Path) -> Result<Option<Recovered>, EditError> {
     let path = root.join(JOURNAL);
-    let text = match fs::read(&path) {
+    let text = match crate::source::read_own_file(&path, JOURNAL_LIMIT) {
         Ok(text) => text,
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             // A journal killed while it was first written replaced nothing.
@@ -364,12 +395,25 @@ pub fn recover(root: &Path) -> Result<Option<Recovered>, EditError> {
             "the edit is left as it was",
         )
     })?;
-    // A journal names files inside the site only.
-    let inside = |p: &Path| p.components().all(|c| matches!(c, Component::Normal(_)));
-    let safe = journal
-        .entries
-        .iter()
-        .all(|e| inside(&e.target) && inside(&e.aside) && e.staged.as_deref().is_none_or(inside));
+    // A journal may have been planted (a hostile branch can commit one): it is followed only
+    // as this module writes one.
+    let inside = |p: &Path| confined(root, p);
+    let beside = |e: &Entry| {
+        let name = e.target.file_name().unwrap_or_default().to_string_lossy();
+        let named = |p: &Path, tag: &str| {
+            p.parent() == e.target.parent()
+                && p.file_name().is_some_and(|n| {
+                    let n = n.to_string_lossy();
+                    n.starts_with(&format!(".{name}.")) && n.ends_with(tag)
+                })
+        };
+        named(&e.aside, ".depeche-old")
+            && e.staged.as_deref().is_none_or(|s| named(s, ".depeche-new"))
+    };
+    let safe = journal.entries.iter().all(beside)
+        && journal.entries.iter().all(|e| {
+            inside(&e.target) && inside(&e.aside) && e.staged.as_deref().is_none_or(inside)
+        });
     if !safe {
         return Err(io_error(
             "use",

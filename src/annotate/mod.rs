@@ -645,6 +645,13 @@ impl Annotator<'_> {
     ) -> bool {
         let mut any = false;
         for &(start, end) in runs {
+            // An escaped bracket's run starts at the bracket: its backslash is looked at too.
+            let escapes = src.text.as_bytes()[..start]
+                .iter()
+                .rev()
+                .take_while(|&&b| b == b'\\')
+                .count();
+            let start = start - escapes;
             for (at, broken) in brackets::scan(&src.text[start..end]) {
                 any = true;
                 let at = start + at;

@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 use std::fs;
-use std::io::{self, BufRead, BufWriter, Write};
+use std::io::{BufRead, BufWriter, Write};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -25,7 +25,8 @@ const OUTPUTS_FORMAT: &str = concat!("depeche-outputs 1 ", env!("CARGO_PKG_VERSI
 
 /// The warnings of the last build, when it was made from `inputs`.
 pub(super) fn unchanged_since(cache: &Path, inputs: u128) -> Option<usize> {
-    let text = fs::read_to_string(cache.join(INPUTS)).ok()?;
+    let bytes = crate::source::read_own_file(&cache.join(INPUTS), 4096).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
     let (hash, warnings) = text.trim().split_once(' ')?;
     (u128::from_str_radix(hash, 16).ok()? == inputs).then(|| warnings.parse().ok())?
 }
@@ -63,11 +64,12 @@ impl Made {
 pub(super) fn take_outputs(cache: &Path) -> HashMap<String, (u128, Made)> {
     let _ = fs::remove_file(cache.join(INPUTS));
     let path = cache.join(OUTPUTS);
-    let Ok(file) = fs::File::open(&path) else {
+    let read = crate::source::read_own_file(&path, 1 << 30);
+    let _ = fs::remove_file(&path);
+    let Ok(bytes) = read else {
         return HashMap::new();
     };
-    let _ = fs::remove_file(&path);
-    let mut lines = io::BufReader::new(file).lines();
+    let mut lines = bytes.lines();
     if !matches!(lines.next(), Some(Ok(first)) if first == OUTPUTS_FORMAT) {
         return HashMap::new();
     }

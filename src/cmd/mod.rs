@@ -24,19 +24,22 @@ pub(crate) fn recover(root: &std::path::Path) -> Result<(), std::process::ExitCo
         Ok(Some(recovered)) if recovered.completed => {
             eprintln!(
                 "note: `depeche {}` was stopped while it replaced files; it is now complete",
-                recovered.what
+                depeche::diagnostic::printable(&recovered.what)
             );
             Ok(())
         }
         Ok(Some(recovered)) => {
             eprintln!(
                 "note: `depeche {}` was stopped before it changed any file; it was undone, run it again",
-                recovered.what
+                depeche::diagnostic::printable(&recovered.what)
             );
             Ok(())
         }
         Err(e) => {
-            eprintln!("error: an interrupted edit of the site cannot be finished: {e}");
+            eprintln!(
+                "error: an interrupted edit of the site cannot be finished: {}",
+                depeche::diagnostic::printable(&e.to_string())
+            );
             eprintln!(
                 "  help: move {} away once the files are as they should be",
                 depeche::transaction::JOURNAL

@@ -390,7 +390,7 @@ fn pages_file(dir: &Path, lang: &str) -> PathBuf {
 /// The pages the last build made in `lang`, by the digest of their inputs; none when the
 /// file is missing or damaged.
 pub(crate) fn read_pages(dir: &Path, lang: &str) -> HashMap<u128, Made> {
-    let Ok(bytes) = fs::read(pages_file(dir, lang)) else {
+    let Ok(bytes) = crate::source::read_own_file(&pages_file(dir, lang), 256 << 20) else {
         return HashMap::new();
     };
     let Some(records) = bytes.strip_prefix(PAGES_MAGIC) else {

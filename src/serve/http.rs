@@ -295,6 +295,10 @@ async fn static_file(
 ) -> Response {
     use tokio::io::{AsyncReadExt, AsyncSeekExt};
     let gone = || status(StatusCode::NOT_FOUND, "not found\n");
+    // As it is now: a folder replaced by a link since it was listed is not followed.
+    if !super::servable(path) {
+        return gone();
+    }
     if mime_guess::from_path(key)
         .first_or_octet_stream()
         .essence_str()

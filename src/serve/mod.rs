@@ -298,7 +298,7 @@ fn relevant(root: &Path, path: &Path, known: &dyn Fn(&Path) -> bool) -> bool {
 /// Whether `path` is a regular file reached without a link, which `static/` may publish (the
 /// site is canonicalised, so any link changes the path): a link made while serving is never
 /// followed, as `build` never copies one.
-fn servable(path: &Path) -> bool {
+pub(crate) fn servable(path: &Path) -> bool {
     let real = path.canonicalize().ok();
     let meta = std::fs::symlink_metadata(path).ok();
     real.as_deref() == Some(path) && meta.is_some_and(|m| m.is_file())

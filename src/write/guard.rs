@@ -210,7 +210,7 @@ pub(crate) fn refuse_unsafe(root: &Path, out: &Path) -> Result<(), Diagnostic> {
         }
     }
     let layout = Layout::new(&out);
-    for path in [&layout.out, &layout.staging, &layout.old] {
+    for path in [&layout.out, &layout.staging, &layout.old, &layout.cache] {
         if is_symlink(path) {
             return Err(refusal(
                 &root,

@@ -75,8 +75,9 @@ impl Manifest {
 
     /// Reads a manifest file: `Ok(None)` when it is absent or not a manifest.
     pub(crate) fn read_file(path: &Path) -> io::Result<Option<Manifest>> {
-        match std::fs::read_to_string(path) {
-            Ok(text) => Ok(Manifest::parse(&text)),
+        // A manifest planted as a link to a pipe or a device would block or exhaust the build.
+        match crate::source::read_own_file(path, 1 << 30) {
+            Ok(bytes) => Ok(Manifest::parse(&String::from_utf8_lossy(&bytes))),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(e),
         }

@@ -64,13 +64,16 @@ fn starts_value(before: Option<u8>, depth: usize) -> bool {
 }
 
 /// The byte after the quoted scalar that starts at `start` (`'…'` with `''` for a quote,
-/// `"…"` with backslash escapes), or the end of the text.
+/// `"…"` with backslash escapes). A quote not closed on its line is taken for text (a quote
+/// inside a block scalar would otherwise hide the rest of the file from the scan): the byte
+/// after it.
 fn end_of_quoted(bytes: &[u8], start: usize) -> usize {
     let quote = bytes[start];
     let mut i = start + 1;
     while i < bytes.len() {
         match bytes[i] {
-            b'\\' if quote == b'"' => i += 2,
+            b'\n' => return start + 1,
+            b'\\' if quote == b'"' && bytes.get(i + 1) != Some(&b'\n') => i += 2,
             c if c == quote => {
                 if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') {
                     i += 2;
@@ -114,6 +117,11 @@ mod tests {
         ] {
             assert_eq!(too_deep(&text), None, "{text}");
         }
+        // A quote left open on its line (in a block scalar) hides nothing after it.
+        let hidden = format!("q: |\n  \"\nz: {}1{}", "[".repeat(100), "]".repeat(100));
+        assert!(too_deep(&hidden).is_some());
+        let hidden = format!("q: |\n  'x\nz: {}1{}", "[".repeat(100), "]".repeat(100));
+        assert!(too_deep(&hidden).is_some());
     }
 
     #[test]

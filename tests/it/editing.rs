@@ -824,3 +824,114 @@ fn edits_stay_inside_the_site() {
     }
     assert_eq!(content_files(&site), before);
 }
+
+/// A journal planted by a hostile branch is followed only as depeche writes one: not through
+/// a link, not into `.git/`, not with new files taken from elsewhere in the site.
+#[test]
+fn a_planted_journal_never_reaches_outside_the_site() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("victim"), "precious").unwrap();
+    let journals = [
+        r#"{"what":"x","state":"committing","entries":[{"target":"content/linked/victim","staged":null,"aside":"content/linked/.victim.1-0.depeche-old"}]}"#,
+        r#"{"what":"x","state":"staged","entries":[{"target":"content/linked/victim","staged":"content/linked/.victim.1-0.depeche-new","aside":"content/linked/.victim.1-0.depeche-old"}]}"#,
+        r#"{"what":"x","state":"done","entries":[{"target":"content/x","staged":null,"aside":"content/linked/victim"}]}"#,
+        r#"{"what":"x","state":"committing","entries":[{"target":".git/hooks/post-commit","staged":".git/hooks/.post-commit.1-0.depeche-new","aside":".git/hooks/.post-commit.1-0.depeche-old"}]}"#,
+        r#"{"what":"x","state":"committing","entries":[{"target":"static/leak.txt","staged":"content/payload","aside":"static/.leak.txt.1-0.depeche-old"}]}"#,
+    ];
+    for journal in journals {
+        let site = TestSite::frozen();
+        std::os::unix::fs::symlink(outside.path(), site.path("content/linked")).unwrap();
+        site.write("content/payload", "#!/bin/sh\n");
+        std::fs::create_dir_all(site.path(".git/hooks")).unwrap();
+        site.write(".git/hooks/.post-commit.1-0.depeche-new", "#!/bin/sh\n");
+        site.write(depeche::transaction::JOURNAL, journal);
+        let out = site.depeche(&["check"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{journal}: {stderr}");
+        assert!(stderr.contains("cannot be finished"), "{stderr}");
+        assert_eq!(
+            std::fs::read_to_string(outside.path().join("victim")).unwrap(),
+            "precious"
+        );
+        assert!(!site.path(".git/hooks/post-commit").exists());
+        assert!(!site.path("static/leak.txt").exists());
+        assert!(site.path("content/payload").exists());
+    }
+}
+
+/// Files depeche keeps for itself, planted as links to a pipe or a device, are refused at
+/// once: a journal, an output's manifest, the build's records.
+#[test]
+fn depeches_own_files_planted_as_links_to_a_pipe_or_a_device_are_refused() {
+    let site = TestSite::frozen();
+    site.build_ok(&[]);
+    site.build_ok(&[]);
+    let pipe = site.dir.path().join("pipe");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&pipe)
+            .status()
+            .unwrap()
+            .success()
+    );
+    for (file, target) in [
+        (depeche::transaction::JOURNAL, pipe.as_path()),
+        (
+            depeche::transaction::JOURNAL,
+            std::path::Path::new("/dev/zero"),
+        ),
+        ("public/.depeche-manifest", pipe.as_path()),
+        (
+            "public/.depeche-manifest",
+            std::path::Path::new("/dev/zero"),
+        ),
+        (
+            ".public.depeche-cache/outputs",
+            std::path::Path::new("/dev/zero"),
+        ),
+        (".public.depeche-cache/inputs", pipe.as_path()),
+    ] {
+        let path = site.path(file);
+        let kept = path.with_extension("kept");
+        let had = path.exists();
+        if had {
+            std::fs::rename(&path, &kept).unwrap();
+        }
+        std::os::unix::fs::symlink(target, &path).unwrap();
+        let started = std::time::Instant::now();
+        let mut child = spawn_in(site.root(), &["build"], std::process::Stdio::null());
+        while child.try_wait().unwrap().is_none() {
+            if started.elapsed() > std::time::Duration::from_secs(20) {
+                child.kill().unwrap();
+                panic!("`build` waits on {file} linked to {}", target.display());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        std::fs::remove_file(&path).unwrap();
+        if had {
+            std::fs::rename(&kept, &path).unwrap();
+        }
+    }
+}
+
+/// `rename-entity` writes no file through a link: an article that is a link to a file of the
+/// site naming the entity stops the rename, and nothing changes.
+#[test]
+fn a_rename_stops_at_an_article_that_is_a_link() {
+    let site = TestSite::frozen();
+    site.write(
+        "notes/ext.fr.md",
+        "---\ntitle: Note\ndate: 2024-12-01\n---\nTexte sur [[hts|HTS]].\n",
+    );
+    std::os::unix::fs::symlink(
+        site.path("notes/ext.fr.md"),
+        site.path("content/articles/ext.fr.md"),
+    )
+    .unwrap();
+    let before = content_files(&site);
+    let out = site.depeche(&["rename-entity", "hts", "hts-x", "--write"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(stderr.contains("is a symbolic link"), "{stderr}");
+    assert_eq!(content_files(&site), before);
+}

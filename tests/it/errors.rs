@@ -768,3 +768,17 @@ fn a_repeated_key_is_reported_at_the_repetition_however_it_is_written() {
         );
     }
 }
+
+/// An escaped annotation written in running text builds, shown as its brackets.
+#[test]
+fn an_escaped_annotation_in_running_text_builds() {
+    let site = TestSite::frozen();
+    let text = site.read(FR);
+    site.write(
+        FR,
+        format!("{text}\nLittéral \\[[hts]] ici, et \\[[idlib|Idleb]].\n"),
+    );
+    site.build_ok(&[]);
+    let page = site.public("fr/articles/alep-offensive-hts/index.html");
+    assert!(page.contains("Littéral [[hts]] ici"), "{page}");
+}

@@ -11,8 +11,8 @@ use crate::common::repo;
 /// Every top-level module, lowest first; modules of one layer do not use each other.
 const LAYERS: &[&[&str]] = &[
     &["diagnostic"],
-    &["source", "urls", "transaction"],
-    &["yaml", "report"],
+    &["source", "urls"],
+    &["yaml", "report", "transaction"],
     &["config"],
     &["load"],
     &["annotate"],

@@ -733,3 +733,27 @@ fn folders_moved_out_and_in_and_a_new_base_url_apply_while_serving() {
         get(port, "/nouvelles/fr/articles/breve/").status == 200
     });
 }
+
+/// A folder of `static/` replaced by a link to outside the site while serving is not followed,
+/// even for the names it held before.
+#[test]
+fn a_static_folder_swapped_for_a_link_is_not_followed() {
+    let site = TestSite::shipped();
+    site.write("static/dd/g.txt", "ok");
+    let server = serve(&site, &[]);
+    wait_until("the static file", || {
+        get(server.port, "/depeche/dd/g.txt").body == "ok"
+    });
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("g.txt"), "SECRET").unwrap();
+    std::fs::remove_dir_all(site.path("static/dd")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), site.path("static/dd")).unwrap();
+    for _ in 0..20 {
+        assert!(
+            !get(server.port, "/depeche/dd/g.txt")
+                .body
+                .contains("SECRET")
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
