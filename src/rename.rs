@@ -62,7 +62,8 @@ pub fn plan(config: &Config, old: &str, new: &str) -> Result<Rename, Diagnostic>
     }
     // A link to a file inside the site is read by the build, but no edit writes through one:
     // one that names the entity stops the rename rather than leaving it behind.
-    for link in linked_files(root) {
+    let (files, links) = files(root);
+    for link in links {
         let inside = link
             .canonicalize()
             .ok()
@@ -77,7 +78,7 @@ pub fn plan(config: &Config, old: &str, new: &str) -> Result<Rename, Diagnostic>
         }
     }
     let mut edits = Vec::new();
-    for path in files(root) {
+    for path in files {
         let rel = source::display_path(root, &path);
         let bytes = fs::read(&path).map_err(|e| io_error(&rel, &e))?;
         let Ok(stored) = String::from_utf8(bytes) else {
@@ -143,29 +144,21 @@ pub fn apply(root: &Path, rename: &Rename, what: &str) -> Result<(), Diagnostic>
     })
 }
 
-/// Every Markdown and YAML file of `content/`, where annotations and relations are written.
-fn files(root: &Path) -> Vec<PathBuf> {
-    walkdir::WalkDir::new(root.join("content"))
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(walkdir::DirEntry::into_path)
-        .filter(|p| matches!(extension(p), "md" | "yaml" | "yml"))
-        .collect()
-}
-
-/// The Markdown and YAML files of `content/` that are symbolic links.
-fn linked_files(root: &Path) -> Vec<PathBuf> {
-    walkdir::WalkDir::new(root.join("content"))
-        .follow_links(false)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_symlink())
-        .map(walkdir::DirEntry::into_path)
-        .filter(|p| matches!(extension(p), "md" | "yaml" | "yml"))
-        .collect()
+/// Every Markdown and YAML file of `content/`, where annotations and relations are written:
+/// the files, then those that are symbolic links (one walk).
+fn files(root: &Path) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    let (links, files): (Vec<walkdir::DirEntry>, Vec<walkdir::DirEntry>) =
+        walkdir::WalkDir::new(root.join("content"))
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file() || e.file_type().is_symlink())
+            .filter(|e| matches!(extension(e.path()), "md" | "yaml" | "yml"))
+            .partition(|e| e.file_type().is_symlink());
+    let paths =
+        |all: Vec<walkdir::DirEntry>| all.into_iter().map(walkdir::DirEntry::into_path).collect();
+    (paths(files), paths(links))
 }
 
 fn extension(path: &Path) -> &str {

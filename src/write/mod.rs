@@ -291,6 +291,21 @@ impl Staging {
         }
     }
 
+    /// The file at `rel` in this folder, if the journal has it; an error naming `action`
+    /// otherwise: every file must be journaled before it is written, or a killed build could
+    /// leave a file depeche would not recognise as its own.
+    fn journaled_path(&self, rel: &str, action: &'static str) -> Result<PathBuf, WriteError> {
+        let path = self.dir().join(rel);
+        if self.journaled(rel) {
+            return Ok(path);
+        }
+        Err(WriteError {
+            action,
+            path,
+            source: io::Error::other("not in the build's plan"),
+        })
+    }
+
     /// Whether the file at `rel` is in the journal: planned, or in a folder of the plan.
     fn journaled(&self, rel: &str) -> bool {
         self.planned.contains(rel)
@@ -321,14 +336,7 @@ impl Staging {
                 source: io::Error::other("not as the last build wrote it"),
             });
         };
-        let path = self.dir().join(rel);
-        if !self.journaled(rel) {
-            return Err(WriteError {
-                action: "keep unplanned file",
-                path,
-                source: io::Error::other("not in the build's plan"),
-            });
-        }
+        let path = self.journaled_path(rel, "keep unplanned file")?;
         if let Ok(meta) = fs::symlink_metadata(&path)
             && let Some(held) = self.known.find(rel, &meta)
             && held.hash == record.hash
@@ -422,14 +430,7 @@ impl Staging {
         rel: &str,
         write: &dyn Fn(&mut dyn Write) -> io::Result<()>,
     ) -> Result<Record, WriteError> {
-        let path = self.dir().join(rel);
-        if !self.planned.contains(rel) {
-            return Err(WriteError {
-                action: "write unplanned file",
-                path,
-                source: io::Error::other("not in the build's plan"),
-            });
-        }
+        let path = self.journaled_path(rel, "write unplanned file")?;
         let (file, temp) = self.create(&path)?;
         let mut out = Hashing {
             inner: io::BufWriter::with_capacity(1 << 16, file),
@@ -449,16 +450,7 @@ impl Staging {
     }
 
     fn write_bytes(&self, rel: &str, bytes: &[u8]) -> Result<Record, WriteError> {
-        let path = self.dir().join(rel);
-        if !self.journaled(rel) {
-            // Every file must be journaled before it is written, or a killed build could
-            // leave a file depeche would not recognise as its own.
-            return Err(WriteError {
-                action: "write unplanned file",
-                path,
-                source: io::Error::other("not in the build's plan"),
-            });
-        }
+        let path = self.journaled_path(rel, "write unplanned file")?;
         let hash = manifest::hash(bytes);
         let existing = fs::symlink_metadata(&path).ok();
         // The staging folder holds an earlier build: a file made from the same page is left
