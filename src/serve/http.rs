@@ -23,28 +23,68 @@ pub(super) fn router(state: Arc<State>) -> Router {
     Router::new().fallback(handle).with_state(state)
 }
 
-/// Host names a request may carry: anything else is refused (DNS rebinding). Bound to every
-/// interface (`0.0.0.0`, `::`), the machine's own addresses are its names on the network.
-pub(super) fn allowed_hosts(bind: IpAddr) -> Vec<String> {
-    let mut hosts = vec![
-        "localhost".to_string(),
-        "127.0.0.1".to_string(),
-        "[::1]".to_string(),
-    ];
-    let mut addresses = vec![bind];
-    if bind.is_unspecified() {
-        addresses.extend(own_addresses());
-    }
-    for address in addresses {
-        let name = match address {
-            IpAddr::V6(ip) => format!("[{ip}]"),
-            IpAddr::V4(ip) => ip.to_string(),
-        };
-        if !hosts.contains(&name) {
-            hosts.push(name);
+/// The authorities (`host[:port]`) a request may name, in its Host header, its target or its
+/// Origin: anything else is refused (DNS rebinding, a page of another local server). The port
+/// must be this server's; bound to every interface (`0.0.0.0`, `::`), the machine's host name
+/// and its own addresses are its names on the network.
+pub(crate) struct Authorities {
+    names: Vec<String>,
+    port: u16,
+}
+
+impl Authorities {
+    pub(super) fn new(bind: IpAddr, port: u16) -> Self {
+        let mut names = vec![
+            "localhost".to_string(),
+            "127.0.0.1".to_string(),
+            "[::1]".to_string(),
+        ];
+        let mut addresses = vec![bind];
+        if bind.is_unspecified() {
+            addresses.extend(own_addresses());
+            names.extend(own_host_name());
         }
+        for address in addresses {
+            let name = match address {
+                IpAddr::V6(ip) => format!("[{ip}]"),
+                IpAddr::V4(ip) => ip.to_string(),
+            };
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        Authorities { names, port }
     }
-    hosts
+
+    /// Whether `authority` names this server: one of its names, and its port (80 when none
+    /// is written).
+    pub(super) fn admit(&self, authority: &str) -> bool {
+        if authority.contains('@') {
+            return false;
+        }
+        let (name, port) = split_authority(authority);
+        let port_ok = match port {
+            None => self.port == 80,
+            Some(port) => port.parse::<u16>() == Ok(self.port),
+        };
+        port_ok && self.names.iter().any(|n| n.eq_ignore_ascii_case(name))
+    }
+}
+
+/// The machine's host name, as `hostname` prints it.
+#[cfg(unix)]
+fn own_host_name() -> Option<String> {
+    let mut buf = [0u8; 256];
+    // SAFETY: gethostname writes at most `buf.len()` bytes into `buf`.
+    let done = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
+    let end = buf.iter().position(|&b| b == 0)?;
+    let name = std::str::from_utf8(&buf[..end]).ok()?;
+    (done == 0 && !name.is_empty()).then(|| name.to_string())
+}
+
+#[cfg(not(unix))]
+fn own_host_name() -> Option<String> {
+    None
 }
 
 /// The addresses of the machine's network interfaces.
@@ -86,11 +126,15 @@ fn own_addresses() -> Vec<IpAddr> {
     Vec::new()
 }
 
-fn host_name(value: &str) -> &str {
-    if value.starts_with('[') {
-        return value.split_inclusive(']').next().unwrap_or(value);
-    }
-    value.split(':').next().unwrap_or(value)
+/// `host[:port]` split in two; an IPv6 address keeps its brackets.
+fn split_authority(value: &str) -> (&str, Option<&str>) {
+    let name_end = if value.starts_with('[') {
+        value.find(']').map_or(value.len(), |i| i + 1)
+    } else {
+        value.find(':').unwrap_or(value.len())
+    };
+    let (name, rest) = value.split_at(name_end);
+    (name, rest.strip_prefix(':'))
 }
 
 fn status(code: StatusCode, text: &'static str) -> Response {
@@ -110,12 +154,13 @@ async fn handle(Extract(state): Extract<Arc<State>>, request: Request) -> Respon
         .headers()
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
-        .is_some_and(|h| state.allowed_hosts.iter().any(|a| a == host_name(h)));
+        .is_some_and(|h| state.authorities.admit(h));
     // An absolute-form target (`GET http://host/path`) names its own authority, which
     // HTTP/1.1 says takes precedence over Host: it must be ours too.
-    let authority_ok = request.uri().authority().is_none_or(|a| {
-        !a.as_str().contains('@') && state.allowed_hosts.iter().any(|h| h == a.host())
-    });
+    let authority_ok = request
+        .uri()
+        .authority()
+        .is_none_or(|a| state.authorities.admit(a.as_str()));
     if !host_ok || !authority_ok {
         return status(StatusCode::FORBIDDEN, "forbidden: unexpected Host header\n");
     }
@@ -420,7 +465,7 @@ fn events(state: &State, request: &Request) -> Response {
             .to_str()
             .ok()
             .and_then(|o| o.strip_prefix("http://"))
-            .is_some_and(|h| state.allowed_hosts.iter().any(|a| a == host_name(h))),
+            .is_some_and(|h| state.authorities.admit(h)),
     };
     if !origin_ok {
         return status(StatusCode::FORBIDDEN, "forbidden: foreign Origin\n");
@@ -503,26 +548,53 @@ mod tests {
     }
 
     #[test]
-    fn host_names() {
-        assert_eq!(host_name("localhost:1111"), "localhost");
-        assert_eq!(host_name("[::1]:80"), "[::1]");
-        assert_eq!(host_name("127.0.0.1"), "127.0.0.1");
-        assert!(allowed_hosts("127.0.0.1".parse().unwrap()).contains(&"localhost".to_string()));
-        assert!(allowed_hosts("0.0.0.0".parse().unwrap()).contains(&"0.0.0.0".to_string()));
-        // Bound to every interface, every address of the machine is a name it answers to,
-        // and nothing else is.
-        let all = allowed_hosts("0.0.0.0".parse().unwrap());
+    fn authorities_name_this_server_and_its_port() {
+        assert_eq!(
+            split_authority("localhost:1111"),
+            ("localhost", Some("1111"))
+        );
+        assert_eq!(split_authority("[::1]:80"), ("[::1]", Some("80")));
+        assert_eq!(split_authority("127.0.0.1"), ("127.0.0.1", None));
+        let local = Authorities::new("127.0.0.1".parse().unwrap(), 1111);
+        for ok in [
+            "localhost:1111",
+            "LocalHost:1111",
+            "127.0.0.1:1111",
+            "[::1]:1111",
+        ] {
+            assert!(local.admit(ok), "{ok}");
+        }
+        // Another local server's port, no port (80), another name, credentials.
+        for bad in [
+            "localhost:1112",
+            "localhost",
+            "localhost:",
+            "localhost:1111x",
+            "evil.example:1111",
+            "user@localhost:1111",
+            "localhost.evil.example:1111",
+        ] {
+            assert!(!local.admit(bad), "{bad}");
+        }
+        assert!(Authorities::new("127.0.0.1".parse().unwrap(), 80).admit("localhost"));
+        // Bound to every interface, every address of the machine and its host name are names
+        // it answers to, and nothing else is.
+        let all = Authorities::new("0.0.0.0".parse().unwrap(), 1111);
         let own = own_addresses();
         assert!(own.contains(&"127.0.0.1".parse().unwrap()), "{own:?}");
         for address in own.iter().filter(|a| a.is_ipv4()) {
-            assert!(all.contains(&address.to_string()), "{address} in {all:?}");
+            assert!(all.admit(&format!("{address}:1111")), "{address}");
         }
-        assert!(!all.contains(&"203.0.113.9".to_string()));
-        let one = allowed_hosts("127.0.0.1".parse().unwrap());
+        if let Some(name) = own_host_name() {
+            assert!(all.admit(&format!("{name}:1111")), "{name}");
+            assert!(!local.admit(&format!("{name}:1111")) || name == "localhost");
+        }
+        assert!(all.admit("0.0.0.0:1111"));
+        assert!(!all.admit("203.0.113.9:1111"));
         assert!(
             own.iter()
                 .filter(|a| !a.is_loopback())
-                .all(|a| !one.contains(&a.to_string()))
+                .all(|a| !local.admit(&format!("{a}:1111")))
         );
     }
 

@@ -126,7 +126,7 @@ pub(crate) struct State {
     pub(crate) events: broadcast::Sender<Event>,
     /// The path the site is served under, as `site.yaml` says now.
     pub(crate) base_path: RwLock<String>,
-    pub(crate) allowed_hosts: Vec<String>,
+    pub(crate) authorities: http::Authorities,
     /// Turns true when the server stops: open event streams end.
     pub(crate) closing: tokio::sync::watch::Receiver<bool>,
 }
@@ -154,6 +154,9 @@ pub fn run(options: Options) -> Result<(), ServeError> {
 /// How long a client may take to send a request's headers, and a kept-alive connection may
 /// stay idle: a slow or stalled client is disconnected, not waited for.
 const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a response may wait for its client to take more of it: a client that stops
+/// reading (a stalled download) is disconnected and frees its slot.
+const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 /// Connections served at once; more wait in the system's queue until one closes, so that
 /// stalled clients cannot take every file descriptor.
 const MAX_CONNECTIONS: usize = 256;
@@ -190,7 +193,7 @@ async fn serve(mut options: Options) -> Result<(), ServeError> {
         report: RwLock::new(Report::default()),
         events,
         base_path: RwLock::new(base_path.clone()),
-        allowed_hosts: http::allowed_hosts(options.bind),
+        authorities: http::Authorities::new(options.bind, local.port()),
         closing,
     });
     let url = format!("http://{}{}", display_host(local), base_path);
@@ -211,7 +214,8 @@ async fn serve(mut options: Options) -> Result<(), ServeError> {
 }
 
 /// Serves connections until Ctrl-C: at most [`MAX_CONNECTIONS`] at once, each dropped when
-/// its client is slower than [`HEADER_TIMEOUT`] to send a request.
+/// its client is slower than [`HEADER_TIMEOUT`] to send a request, or takes nothing of a
+/// response for [`SEND_TIMEOUT`].
 async fn accept(listener: tokio::net::TcpListener, router: axum::Router) {
     use hyper_util::rt::{TokioIo, TokioTimer};
     use hyper_util::service::TowerToHyperService;
@@ -233,8 +237,11 @@ async fn accept(listener: tokio::net::TcpListener, router: axum::Router) {
             },
         };
         let service = TowerToHyperService::new(router.clone());
+        let mut stream = tokio_io_timeout::TimeoutStream::new(stream);
+        stream.set_write_timeout(Some(SEND_TIMEOUT));
         tokio::spawn(async move {
             let _slot = slot;
+            let stream = Box::pin(stream);
             let connection = hyper::server::conn::http1::Builder::new()
                 .timer(TokioTimer::new())
                 .header_read_timeout(HEADER_TIMEOUT)

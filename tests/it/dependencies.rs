@@ -127,9 +127,10 @@ fn the_dependency_graph_stays_small() {
         })
         .collect();
     // 157 when Pagefind left (256 with it); 154 with saphyr's parser in and an unused flate2
-    // out. A new dependency raises this on purpose.
+    // out; 155 with tokio-io-timeout (serve's send timeout). A new dependency raises this on
+    // purpose.
     assert!(
-        unique.len() <= 154,
+        unique.len() <= 155,
         "{} packages: {unique:#?}",
         unique.len()
     );

@@ -296,6 +296,22 @@ fn foreign_hosts_and_origins_are_refused() {
         "Origin: http://evil.example\r\n",
     );
     assert_eq!(foreign.status, 403);
+    // The same names at another port are another server (another local site, a dev tool).
+    let other = server.port.wrapping_add(1);
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    let req = format!(
+        "GET /depeche/fr/ HTTP/1.1\r\nHost: localhost:{other}\r\nConnection: close\r\n\r\n"
+    );
+    stream.write_all(req.as_bytes()).unwrap();
+    let mut text = String::new();
+    stream.read_to_string(&mut text).unwrap();
+    assert!(text.starts_with("HTTP/1.1 403"), "{text}");
+    let other_origin = request(
+        server.port,
+        "/depeche/__depeche/events",
+        &format!("Origin: http://localhost:{other}\r\n"),
+    );
+    assert_eq!(other_origin.status, 403);
     assert_eq!(get(server.port, "/depeche/fr/").status, 200);
 }
 
@@ -597,6 +613,37 @@ fn a_stalled_client_is_dropped_and_never_outlives_ctrl_c() {
     }
 }
 
+/// A client that asks for a large file and stops reading is disconnected once the server has
+/// waited 10 seconds to send more, so that such clients cannot hold every connection slot.
+#[test]
+fn a_client_that_stops_reading_is_disconnected() {
+    const SIZE: usize = 64 << 20;
+    let site = TestSite::shipped();
+    site.write("static/media/big.bin", vec![7u8; SIZE]);
+    let server = serve(&site, &[]);
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    let req = format!(
+        "GET /depeche/media/big.bin HTTP/1.1\r\nHost: localhost:{}\r\n\r\n",
+        server.port
+    );
+    stream.write_all(req.as_bytes()).unwrap();
+    std::thread::sleep(Duration::from_secs(13));
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut received = 0;
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => received += n,
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => break,
+            Err(e) => panic!("the connection is still open after {received} bytes: {e}"),
+        }
+    }
+    assert!(received < SIZE, "the whole file was sent: {received} bytes");
+}
+
 /// Bound to every interface, the preview answers at the machine's own addresses (as another
 /// machine of the network asks for it) and still refuses foreign Host headers.
 #[test]
@@ -647,6 +694,14 @@ fn bound_to_every_interface_it_answers_at_its_own_addresses() {
         None => skip("this machine has no network address but loopback"),
     }
     assert_eq!(with_host(&format!("localhost:{port}")), "200");
+    // The name other machines know it by.
+    if let Ok(name) = std::fs::read_to_string("/proc/sys/kernel/hostname") {
+        assert_eq!(with_host(&format!("{}:{port}", name.trim())), "200");
+    }
+    assert_eq!(
+        with_host(&format!("localhost:{}", port.wrapping_add(1))),
+        "403"
+    );
     assert_eq!(with_host(&format!("evil.example:{port}")), "403");
     assert_eq!(with_host(&format!("203.0.113.9:{port}")), "403");
     let _ = child.kill();
