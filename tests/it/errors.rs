@@ -639,7 +639,7 @@ fn control_characters_from_the_content_never_reach_the_terminal() {
     site.edit(
         "content/entities/idlib.yaml",
         "fr: Idleb",
-        "fr: \"Idleb\\e[2J\\a\"",
+        "fr: \"Idleb\\e[2J\\a\\u202E\\u2066\"",
     );
     let out = site.depeche(&["entities"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -648,12 +648,15 @@ fn control_characters_from_the_content_never_reach_the_terminal() {
         !stdout.contains('\u{1b}') && !stdout.contains('\u{7}'),
         "{stdout:?}"
     );
-    assert!(stdout.contains("Idleb\\u{1b}[2J\\u{7}"), "{stdout}");
+    assert!(
+        stdout.contains("Idleb\\u{1b}[2J\\u{7}\\u{202e}\\u{2066}"),
+        "{stdout}"
+    );
 
     site.edit(
         "content/articles/alep-offensive-hts.fr.md",
         "d'instaurer un calme précaire",
-        "d'instaurer \u{1b}]0;pwned\u{7} [[nowhere]] un calme précaire",
+        "d'instaurer \u{1b}]0;pwned\u{7} [[nowhere]] un \u{202e}calme précaire",
     );
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_depeche"))
         .arg("check")
@@ -670,6 +673,9 @@ fn control_characters_from_the_content_never_reach_the_terminal() {
     );
     assert!(!stderr.contains("\u{1b}]0;pwned"), "{stderr:?}");
     assert!(stderr.contains("\\u{1b}]0;pwned\\u{7}"), "{stderr:?}");
+    // A right-to-left override would show the rest of the line reversed.
+    assert!(!stderr.contains('\u{202e}'), "{stderr:?}");
+    assert!(stderr.contains("un \\u{202e}calme"), "{stderr:?}");
 }
 
 /// A figure is a number: text, `.nan` and `.inf` are errors at the value, not an empty cell or
