@@ -291,16 +291,19 @@ pub(super) struct Owned {
 }
 
 impl Owned {
-    /// Files in the folder that its manifest does not list (with symbolic links and the like).
+    /// Files in the folder that its manifest does not list, symbolic links and the like
+    /// included. One it lists was adopted with `--force` (or took the place of a file depeche
+    /// wrote): it is removed when the folder is rewritten, never followed, so it is no
+    /// stranger.
     pub(super) fn strangers(&self) -> Vec<&str> {
         let mut found: Vec<&str> = self
             .scan
             .files
             .iter()
+            .chain(&self.scan.foreign)
             .filter(|f| {
                 *f != manifest::FILE && *f != manifest::TEMP_FILE && !self.manifest.contains(f)
             })
-            .chain(&self.scan.foreign)
             .map(String::as_str)
             .collect();
         found.sort_unstable();

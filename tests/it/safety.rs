@@ -135,6 +135,27 @@ fn force_replaces_a_foreign_folder_but_never_the_home_the_site_or_its_sources() 
     }
     assert!(!site.path("old-site/notes.txt").exists());
     assert!(!site.path(".old-site.depeche-old/notes.txt").exists());
+
+    // A link adopted with --force is removed, never followed, and the next builds (which
+    // rewrite the folder it ended in) go on without --force.
+    #[cfg(unix)]
+    {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("keep.txt"), "mine").unwrap();
+        std::os::unix::fs::symlink(outside.path(), site.path("old-site/elsewhere")).unwrap();
+        refused(&site, &["build", "--output", "old-site"], "E0023");
+        site.build_ok(&["--output", "old-site", "--force"]);
+        for _ in 0..3 {
+            site.write(article, site.read(article));
+            site.build_ok(&["--output", "old-site"]);
+        }
+        assert!(std::fs::symlink_metadata(site.path("old-site/elsewhere")).is_err());
+        assert!(std::fs::symlink_metadata(site.path(".old-site.depeche-old/elsewhere")).is_err());
+        assert_eq!(
+            std::fs::read_to_string(outside.path().join("keep.txt")).unwrap(),
+            "mine"
+        );
+    }
 }
 
 #[cfg(unix)]
