@@ -9,7 +9,7 @@ pub use http::file_key;
 use std::collections::{BTreeSet, HashMap};
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock, Weak};
 use std::time::{Duration, Instant};
 
 use notify_debouncer_full::notify::{RecommendedWatcher, RecursiveMode};
@@ -267,7 +267,7 @@ fn relevant(root: &Path, path: &Path, known: &dyn Fn(&Path) -> bool) -> bool {
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
         return false;
     };
-    let sources = ["content", "templates", "static"].map(|dir| root.join(dir));
+    let sources = SOURCE_FOLDERS.map(|dir| root.join(dir));
     if sources
         .iter()
         .any(|dir| path.starts_with(dir) && path != dir)
@@ -292,7 +292,8 @@ fn relevant(root: &Path, path: &Path, known: &dyn Fn(&Path) -> bool) -> bool {
         return false;
     }
     if path.parent() == Some(root) {
-        return name == crate::config::CONFIG_FILE;
+        // site.yaml, or a source folder made, moved or removed while serving.
+        return name == crate::config::CONFIG_FILE || SOURCE_FOLDERS.contains(&name);
     }
     if path.starts_with(root.join("static")) {
         return true;
@@ -311,10 +312,14 @@ pub(crate) fn servable(path: &Path) -> bool {
     real.as_deref() == Some(path) && meta.is_some_and(|m| m.is_file())
 }
 
-/// Every file of `static/`, by its path in the site (symbolic links are not followed).
+/// Every file of `static/`, by its path in the site: the files `build` copies (links are not
+/// followed, and `static/` itself must not be one).
 fn static_files(root: &Path) -> Files {
-    // The same files `build` copies: links are not followed.
-    crate::outputs::static_files(root).0.into_iter().collect()
+    crate::outputs::static_files(root)
+        .0
+        .into_iter()
+        .filter(|(_, path)| servable(path))
+        .collect()
 }
 
 fn build_options(options: &Options) -> site::Options {
@@ -339,12 +344,17 @@ const QUIET_FIRST: Duration = Duration::from_millis(10);
 const QUIET: Duration = Duration::from_millis(50);
 const LONGEST_WAIT: Duration = Duration::from_millis(400);
 
+/// The folders of the sources, watched whole; site.yaml is seen through the root folder.
+const SOURCE_FOLDERS: [&str; 3] = ["content", "templates", "static"];
+
+type Watcher = Debouncer<RecommendedWatcher, RecommendedCache>;
+
 /// The paths whose changes matter, and a debounced watcher that rebuilds after bursts of saves.
-fn watch(
-    root: &Path,
-    state: Arc<State>,
-) -> Result<Debouncer<RecommendedWatcher, RecommendedCache>, ServeError> {
+fn watch(root: &Path, state: Arc<State>) -> Result<Arc<Mutex<Watcher>>, ServeError> {
     let root_dir = root.to_path_buf();
+    let source_root = root.to_path_buf();
+    // The rebuild thread adds folders made while serving; it must not keep the watcher alive.
+    let (watcher_tx, watcher_rx) = std::sync::mpsc::channel::<Weak<Mutex<Watcher>>>();
     let (saves, saved) = std::sync::mpsc::channel::<Vec<PathBuf>>();
     let watching = Arc::clone(&state);
     // A path the site reads a file under: an article, an entity, a template or a static file.
@@ -371,6 +381,9 @@ fn watch(
     // Rebuilds run on their own thread, one burst of saves at a time. The thread ends when the
     // watcher, and with it the sending side, is dropped.
     std::thread::spawn(move || {
+        let Ok(watcher) = watcher_rx.recv() else {
+            return;
+        };
         // Changes not yet built successfully: a fix elsewhere must not hide a file still broken.
         let mut pending: BTreeSet<PathBuf> = BTreeSet::new();
         let mut last_rebuild: Option<Instant> = None;
@@ -387,6 +400,7 @@ fn watch(
                     Err(_) => break,
                 }
             }
+            watch_new_folders(&watcher, &source_root, &pending);
             if rebuild(&state, &pending) {
                 pending.clear();
             }
@@ -408,47 +422,77 @@ fn watch(
     })?;
     // Folders, not files: editors save by writing a new file and renaming it over the old
     // one, which ends a watch on the file itself. site.yaml is seen through the root folder.
-    for (entry, mode) in [
-        ("content", RecursiveMode::Recursive),
-        ("templates", RecursiveMode::Recursive),
-        ("static", RecursiveMode::Recursive),
-        ("", RecursiveMode::NonRecursive),
-    ] {
-        let path = root.join(entry);
-        if !path.is_dir() {
-            continue;
+    debouncer
+        .watch(root, RecursiveMode::NonRecursive)
+        .map_err(|e| ServeError::Watch {
+            path: root.to_path_buf(),
+            message: e.to_string(),
+        })?;
+    for folder in SOURCE_FOLDERS {
+        let path = root.join(folder);
+        if is_real_folder(&path) {
+            debouncer
+                .watch(&path, RecursiveMode::Recursive)
+                .map_err(|e| ServeError::Watch {
+                    path: path.clone(),
+                    message: e.to_string(),
+                })?;
         }
-        debouncer
-            .watch(&path, mode)
-            .map_err(|e| ServeError::Watch {
-                path: path.clone(),
-                message: e.to_string(),
-            })?;
     }
+    let debouncer = Arc::new(Mutex::new(debouncer));
+    let _ = watcher_tx.send(Arc::downgrade(&debouncer));
     Ok(debouncer)
 }
 
-/// Serves `static/` files as they are now (a deleted one is no longer served); returns their
-/// paths in the site.
-fn refresh_assets(state: &State, static_dir: &Path, assets: &[PathBuf]) -> Vec<String> {
-    let mut refreshed = Vec::new();
-    if let Ok(mut files) = state.files.write() {
-        for path in assets {
-            let Ok(rel) = path.strip_prefix(static_dir) else {
-                continue;
-            };
-            let key = rel.to_string_lossy().replace('\\', "/");
-            let key: String =
-                unicode_normalization::UnicodeNormalization::nfc(key.as_str()).collect();
-            if servable(path) {
-                files.insert(key.clone(), path.clone());
-            } else {
-                files.remove(&key);
-            }
-            refreshed.push(key);
+fn is_real_folder(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir())
+}
+
+/// A source folder made or moved in while serving (`templates/` by the first `templates
+/// eject`, `static/` for a first picture) is watched from then on. Its files are read by the
+/// rebuild that follows, which sees every file the watch was too late for.
+fn watch_new_folders(watcher: &Weak<Mutex<Watcher>>, root: &Path, changed: &BTreeSet<PathBuf>) {
+    let Some(watcher) = watcher.upgrade() else {
+        return;
+    };
+    let mut watcher = watcher.lock().unwrap_or_else(PoisonError::into_inner);
+    for folder in SOURCE_FOLDERS {
+        let path = root.join(folder);
+        if changed.contains(&path)
+            && is_real_folder(&path)
+            && let Err(e) = watcher.watch(&path, RecursiveMode::Recursive)
+        {
+            say!(
+                err,
+                "warning: cannot watch {folder}/ ({e}); restart depeche serve to see its changes"
+            );
         }
     }
-    refreshed
+}
+
+/// Serves `static/` as it is now, scanned again whole (a folder may have been moved in or out,
+/// or `static/` itself made or removed); returns the paths in the site of the files saved,
+/// added or removed.
+fn refresh_assets(state: &State, root: &Path, assets: &[PathBuf]) -> Vec<String> {
+    let static_dir = root.join("static");
+    let now = static_files(root);
+    let Ok(mut files) = state.files.write() else {
+        return Vec::new();
+    };
+    let saved = assets.iter().filter_map(|path| {
+        let rel = path.strip_prefix(&static_dir).ok()?;
+        let key = rel.to_string_lossy().replace('\\', "/");
+        Some(unicode_normalization::UnicodeNormalization::nfc(key.as_str()).collect::<String>())
+    });
+    let added = now.keys().filter(|k| !files.contains_key(*k)).cloned();
+    let removed = files.keys().filter(|k| !now.contains_key(*k)).cloned();
+    let refreshed: BTreeSet<String> = saved
+        .filter(|k| now.contains_key(k) || files.contains_key(k))
+        .chain(added)
+        .chain(removed)
+        .collect();
+    *files = now;
+    refreshed.into_iter().collect()
 }
 
 /// The session, even if a thread panicked while holding it: every update leaves it whole.
@@ -481,7 +525,8 @@ fn update(state: &State, sources: &[PathBuf]) -> Result<crate::incremental::Upda
 /// good site and reports the problems to the terminal and the open tabs.
 fn rebuild(state: &State, changed: &BTreeSet<PathBuf>) -> bool {
     let started = Instant::now();
-    let static_dir = read(state).config().root.join("static");
+    let root = read(state).config().root.clone();
+    let static_dir = root.join("static");
     let (assets, sources): (Vec<PathBuf>, Vec<PathBuf>) = changed
         .iter()
         .cloned()
@@ -509,7 +554,9 @@ fn rebuild(state: &State, changed: &BTreeSet<PathBuf>) -> bool {
             }
         }
     }
-    report.static_files = refresh_assets(state, &static_dir, &assets);
+    if !assets.is_empty() {
+        report.static_files = refresh_assets(state, &root, &assets);
+    }
     // `base_url` edited: the site moves to its new path at once.
     let base_path = read(state).config().base_path.clone();
     if let Ok(mut served) = state.base_path.write()

@@ -644,6 +644,46 @@ fn a_client_that_stops_reading_is_disconnected() {
     assert!(received < SIZE, "the whole file was sent: {received} bytes");
 }
 
+/// `static/` moved in and `templates/` made (by the first `templates eject`) while serving are
+/// watched from then on: files saved in them later are seen.
+#[test]
+fn source_folders_made_while_serving_are_watched() {
+    let site = TestSite::shipped();
+    // Without static/, the site's share image cannot be named.
+    site.edit("site.yaml", "share_image: share.png", "");
+    std::fs::rename(site.path("static"), site.path("static-away")).unwrap();
+    site.write("static-away/media/note.txt", "avant");
+    std::fs::remove_dir_all(site.path("templates")).unwrap();
+    let server = serve(&site, &[]);
+    assert_eq!(get(server.port, "/depeche/media/note.txt").status, 404);
+    std::fs::rename(site.path("static-away"), site.path("static")).unwrap();
+    wait_until("the folder moved in", || {
+        get(server.port, "/depeche/media/note.txt").body == "avant"
+    });
+    site.write("static/media/later.txt", "plus tard");
+    wait_until("a file saved in it", || {
+        get(server.port, "/depeche/media/later.txt").body == "plus tard"
+    });
+
+    assert!(
+        site.depeche(&["templates", "eject", "entity.html"])
+            .status
+            .success()
+    );
+    let made = generation(server.port);
+    wait_until("the ejected template", || generation(server.port) > made);
+    site.edit(
+        "templates/entity.html",
+        "<p class=\"kind\">",
+        "<p class=\"kind probe\">",
+    );
+    wait_until("the edited template", || {
+        get(server.port, "/depeche/en/entities/hts/")
+            .body
+            .contains("kind probe")
+    });
+}
+
 /// Bound to every interface, the preview answers at the machine's own addresses (as another
 /// machine of the network asks for it) and still refuses foreign Host headers.
 #[test]
