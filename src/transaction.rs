@@ -84,8 +84,20 @@ pub enum EditError {
 pub struct Recovered {
     /// The edit, as its command named it.
     pub what: String,
-    /// Completed (it had begun replacing files) or rolled back (it had not).
-    pub completed: bool,
+    /// Completed, rolled back or undone.
+    pub outcome: Outcome,
+}
+
+/// How an edit a killed command left was finished.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// It had begun replacing files, and every one is now replaced.
+    Completed,
+    /// It had replaced nothing yet: its new files were removed.
+    RolledBack,
+    /// It had begun replacing files but one cannot be moved (why): the files it had replaced
+    /// were put back.
+    Undone(String),
 }
 
 /// The journal's content.
@@ -167,7 +179,7 @@ impl Transaction {
             };
             let beside = |tag: &str| {
                 let name = path.file_name().unwrap_or_default().to_string_lossy();
-                path.with_file_name(format!(".{name}.{id}-{n}.{tag}"))
+                path.with_file_name(format!(".{}.{id}-{n}.{tag}", cut_name(&name)))
             };
             entries.push(Entry {
                 target: path.clone(),
@@ -192,15 +204,19 @@ impl Transaction {
             rollback(&self.root, &journal);
             io_error("write", &journal_path, e, untouched)
         })?;
-        // From here on the edit is completed, now or by the next command.
-        complete(&self.root, &mut journal).map_err(|(action, path, e)| {
-            io_error(
-                action,
-                &path,
-                e,
-                "the edit is completed by the next depeche command",
-            )
-        })
+        // From here on the edit is completed, or undone if a file cannot be moved; a killed
+        // command leaves that to the next one.
+        let Err((action, path, e)) = complete(&self.root, &mut journal) else {
+            return Ok(());
+        };
+        let state = if journal.state == State::Done {
+            "the edit is made; the next depeche command removes the originals left beside"
+        } else if undo(&self.root, &journal).is_ok() {
+            "nothing was changed: the files already replaced were put back"
+        } else {
+            "the edit is half made; the next depeche command completes it, or undoes it if the file still cannot be moved"
+        };
+        Err(io_error(action, &path, e, state))
     }
 
     /// Refuses a change whose path leaves the site or runs through a symbolic link, and a
@@ -256,6 +272,15 @@ impl Transaction {
     /// Writes each new file beside its target, created exclusively and synced.
     fn stage(&self, journal: &Journal) -> Result<(), EditError> {
         let untouched = "nothing was changed";
+        for entry in &journal.entries {
+            // The original's place aside must be free: a file there (planted, or left by
+            // another process with the same id) would be taken for the original.
+            let aside = self.root.join(&entry.aside);
+            if fs::symlink_metadata(&aside).is_ok() {
+                let taken = io::Error::new(io::ErrorKind::AlreadyExists, "a file is in the way");
+                return Err(io_error("use", &aside, taken, untouched));
+            }
+        }
         for (planned, entry) in self.planned.iter().zip(&journal.entries) {
             let (Planned::Write { content, .. }, Some(staged)) = (planned, &entry.staged) else {
                 continue;
@@ -314,6 +339,39 @@ fn rollback(root: &Path, journal: &Journal) {
         let _ = fs::remove_file(root.join(staged));
     }
     let _ = fs::remove_file(root.join(JOURNAL));
+}
+
+/// The longest part of a file's name kept in the names of the files beside it during an
+/// edit: with the tag, those stay within the 255 bytes that file systems allow.
+const KEPT_NAME: usize = 200;
+
+fn cut_name(name: &str) -> &str {
+    let mut end = name.len().min(KEPT_NAME);
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    &name[..end]
+}
+
+/// Puts back what [`complete`] moved before it stopped (each new file back beside its target,
+/// each original back in place), then removes the new files and the journal: the site is as
+/// it was before the edit.
+fn undo(root: &Path, journal: &Journal) -> io::Result<()> {
+    let exists = |p: &Path| fs::symlink_metadata(p).is_ok();
+    for entry in journal.entries.iter().rev() {
+        let (target, aside) = (root.join(&entry.target), root.join(&entry.aside));
+        if let Some(staged) = entry.staged.as_ref().map(|s| root.join(s))
+            && !exists(&staged)
+            && exists(&target)
+        {
+            fs::rename(&target, &staged)?;
+        }
+        if exists(&aside) && !exists(&target) {
+            fs::rename(&aside, &target)?;
+        }
+    }
+    rollback(root, journal);
+    Ok(())
 }
 
 /// Moves every original aside and every new file into place (each step once: a step already
@@ -404,7 +462,7 @@ pub fn recover(root: &Path) -> Result<Option<Recovered>, EditError> {
             p.parent() == e.target.parent()
                 && p.file_name().is_some_and(|n| {
                     let n = n.to_string_lossy();
-                    n.starts_with(&format!(".{name}.")) && n.ends_with(tag)
+                    n.starts_with(&format!(".{}.", cut_name(&name))) && n.ends_with(tag)
                 })
         };
         named(&e.aside, ".depeche-old")
@@ -427,15 +485,35 @@ pub fn recover(root: &Path) -> Result<Option<Recovered>, EditError> {
         rollback(root, &journal);
         return Ok(Some(Recovered {
             what,
-            completed: false,
+            outcome: Outcome::RolledBack,
         }));
     }
-    complete(root, &mut journal)
-        .map_err(|(action, path, e)| io_error(action, &path, e, "the edit is left as it was"))?;
-    Ok(Some(Recovered {
-        what,
-        completed: true,
-    }))
+    let outcome = match complete(root, &mut journal) {
+        Ok(()) => Outcome::Completed,
+        // A file that cannot be moved (made immutable, its folder read-only) would stop every
+        // command: the edit is undone instead, and the reason given.
+        Err((action, path, e)) if journal.state != State::Done => {
+            let why = format!("cannot {action} {}: {e}", path.display());
+            undo(root, &journal).map_err(|undoing| {
+                io_error(
+                    "undo the edit at",
+                    &path,
+                    undoing,
+                    "the edit is left half made",
+                )
+            })?;
+            Outcome::Undone(why)
+        }
+        Err((action, path, e)) => {
+            return Err(io_error(
+                action,
+                &path,
+                e,
+                "the edit is made; files are left beside",
+            ));
+        }
+    };
+    Ok(Some(Recovered { what, outcome }))
 }
 
 #[cfg(test)]
@@ -507,7 +585,11 @@ mod tests {
 
     #[test]
     fn a_journal_left_before_replacing_is_rolled_back_and_after_is_completed() {
-        for (state, completed) in [(State::Staged, false), (State::Committing, true)] {
+        for (state, outcome) in [
+            (State::Staged, Outcome::RolledBack),
+            (State::Committing, Outcome::Completed),
+        ] {
+            let completed = outcome == Outcome::Completed;
             let dir = site();
             let root = dir.path();
             let staged = PathBuf::from("content/articles/.a.fr.md.1-0.depeche-new");
@@ -523,12 +605,152 @@ mod tests {
             };
             save(&root.join(JOURNAL), &journal).unwrap();
             let recovered = recover(root).unwrap().unwrap();
-            assert_eq!(recovered.completed, completed);
+            assert_eq!(recovered.outcome, outcome);
             let now = fs::read_to_string(root.join("content/articles/a.fr.md")).unwrap();
             assert_eq!(now, if completed { "après" } else { "avant" });
             assert!(!root.join(&staged).exists());
             assert!(!root.join(JOURNAL).exists());
             assert_eq!(recover(root).unwrap(), None);
         }
+    }
+
+    /// Makes `path` a file that cannot be moved: immutable as root (`chattr +i`), in a
+    /// read-only folder otherwise. Undone when the guard is dropped; `None` when this system
+    /// cannot.
+    fn immovable(path: &Path) -> Option<Movable> {
+        use std::os::unix::fs::PermissionsExt;
+        use std::process::{Command, Stdio};
+        // SAFETY: geteuid has no preconditions.
+        if unsafe { libc::geteuid() } == 0 {
+            let chattr = |flag: &str| {
+                Command::new("chattr")
+                    .arg(flag)
+                    .arg(path)
+                    .stderr(Stdio::null())
+                    .status()
+                    .is_ok_and(|s| s.success())
+            };
+            if !chattr("+i") {
+                return None;
+            }
+            let path = path.to_path_buf();
+            return Some(Movable(Box::new(move || {
+                let _ = Command::new("chattr").arg("-i").arg(&path).status();
+            })));
+        }
+        let dir = path.parent()?.to_path_buf();
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o555)).ok()?;
+        Some(Movable(Box::new(move || {
+            let _ = fs::set_permissions(&dir, fs::Permissions::from_mode(0o755));
+        })))
+    }
+
+    struct Movable(Box<dyn Fn()>);
+
+    impl Drop for Movable {
+        fn drop(&mut self) {
+            (self.0)()
+        }
+    }
+
+    fn skipped(why: &str) {
+        assert!(
+            std::env::var_os("DEPECHE_TEST_NO_SKIP").is_none(),
+            "{why}; DEPECHE_TEST_NO_SKIP is set, so this test may not be skipped"
+        );
+        eprintln!("SKIPPED: {why}");
+    }
+
+    /// A file that cannot be moved aside stops the edit after others were replaced: they are
+    /// put back, and the site is as before. Killed at that point, the next command does the
+    /// same instead of refusing to run.
+    #[test]
+    fn a_file_that_cannot_be_moved_undoes_the_edit() {
+        let dir = site();
+        let root = dir.path();
+        fs::create_dir_all(root.join("content/locked")).unwrap();
+        fs::write(root.join("content/locked/c.yaml"), "c").unwrap();
+        let Some(guard) = immovable(&root.join("content/locked/c.yaml")) else {
+            return skipped("this system cannot make a file immovable");
+        };
+        let mut edit = Transaction::new(root, "test");
+        edit.write("content/articles/a.fr.md", "après");
+        edit.create("content/entities/new.yaml", "type: place");
+        edit.remove("content/locked/c.yaml");
+        let err = edit.commit().unwrap_err().to_string();
+        assert!(err.contains("nothing was changed"), "{err}");
+        let read = |p: &str| fs::read_to_string(root.join(p)).ok();
+        assert_eq!(read("content/articles/a.fr.md").as_deref(), Some("avant"));
+        assert_eq!(read("content/entities/new.yaml"), None);
+        assert_eq!(read("content/locked/c.yaml").as_deref(), Some("c"));
+        assert!(!root.join(JOURNAL).exists());
+
+        // As a killed command leaves it: the first file replaced, the journal committing.
+        let entry = |target: &str, n: usize, staged: bool| {
+            let (folder, name) = target.rsplit_once('/').unwrap();
+            Entry {
+                target: target.into(),
+                staged: staged.then(|| format!("{folder}/.{name}.1-{n}.depeche-new").into()),
+                aside: format!("{folder}/.{name}.1-{n}.depeche-old").into(),
+            }
+        };
+        let journal = Journal {
+            what: "test".into(),
+            state: State::Committing,
+            entries: vec![
+                entry("content/articles/a.fr.md", 0, true),
+                entry("content/locked/c.yaml", 1, false),
+            ],
+        };
+        let first = &journal.entries[0];
+        fs::rename(root.join(&first.target), root.join(&first.aside)).unwrap();
+        fs::write(root.join(&first.target), "après").unwrap();
+        save(&root.join(JOURNAL), &journal).unwrap();
+        let recovered = recover(root).unwrap().unwrap();
+        assert!(
+            matches!(&recovered.outcome, Outcome::Undone(why) if why.contains("c.yaml")),
+            "{recovered:?}"
+        );
+        assert_eq!(read("content/articles/a.fr.md").as_deref(), Some("avant"));
+        assert_eq!(read("content/locked/c.yaml").as_deref(), Some("c"));
+        assert!(!root.join(&first.aside).exists());
+        assert!(!root.join(JOURNAL).exists());
+        drop(guard);
+    }
+
+    /// A file's name may be as long as the file system allows: the files kept beside it during
+    /// the edit are named within the limit too.
+    #[test]
+    fn a_file_with_the_longest_name_is_edited() {
+        let dir = site();
+        let long = format!(
+            "content/articles/{}.fr.md",
+            "é".repeat(60) + &"x".repeat(120)
+        );
+        fs::write(dir.path().join(&long), "avant").unwrap();
+        let mut edit = Transaction::new(dir.path(), "test");
+        edit.write(long.as_str(), "après");
+        edit.create(format!("{long}.bak"), "x");
+        edit.commit().unwrap();
+        assert_eq!(fs::read_to_string(dir.path().join(&long)).unwrap(), "après");
+    }
+
+    /// A file where the edit moves an original aside is never taken for it.
+    #[test]
+    fn a_file_in_the_way_of_an_original_changes_nothing() {
+        let dir = site();
+        let id = std::process::id();
+        let planted = dir
+            .path()
+            .join(format!("content/articles/.a.fr.md.{id}-0.depeche-old"));
+        fs::write(&planted, "planted").unwrap();
+        let mut edit = Transaction::new(dir.path(), "test");
+        edit.write("content/articles/a.fr.md", "après");
+        assert!(edit.commit().is_err());
+        assert_eq!(
+            fs::read_to_string(dir.path().join("content/articles/a.fr.md")).unwrap(),
+            "avant"
+        );
+        assert_eq!(fs::read_to_string(&planted).unwrap(), "planted");
     }
 }

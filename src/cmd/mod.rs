@@ -15,24 +15,27 @@ use std::io::Write;
 
 use depeche::diagnostic::Diagnostic;
 use depeche::report::{self, Format};
+use depeche::transaction::{Outcome, Recovered};
 
 /// Finishes an edit of the site a killed command left (see `depeche::transaction`), saying
 /// what became of it; the exit status when it cannot be finished.
 pub(crate) fn recover(root: &std::path::Path) -> Result<(), std::process::ExitCode> {
     match depeche::transaction::recover(root) {
         Ok(None) => Ok(()),
-        Ok(Some(recovered)) if recovered.completed => {
-            eprintln!(
-                "note: `depeche {}` was stopped while it replaced files; it is now complete",
-                depeche::diagnostic::printable(&recovered.what)
-            );
-            Ok(())
-        }
-        Ok(Some(recovered)) => {
-            eprintln!(
-                "note: `depeche {}` was stopped before it changed any file; it was undone, run it again",
-                depeche::diagnostic::printable(&recovered.what)
-            );
+        Ok(Some(Recovered { what, outcome })) => {
+            let what = depeche::diagnostic::printable(&what);
+            match outcome {
+                Outcome::Completed => eprintln!(
+                    "note: `depeche {what}` was stopped while it replaced files; it is now complete"
+                ),
+                Outcome::RolledBack => eprintln!(
+                    "note: `depeche {what}` was stopped before it changed any file; it was undone, run it again"
+                ),
+                Outcome::Undone(why) => eprintln!(
+                    "note: `depeche {what}` was stopped while it replaced files, and cannot be completed ({}); the files it had replaced were put back",
+                    depeche::diagnostic::printable(&why)
+                ),
+            }
             Ok(())
         }
         Err(e) => {
