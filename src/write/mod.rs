@@ -128,41 +128,39 @@ impl Output {
     /// the size and time it was written with (a copied file, there), and nothing else. Its
     /// HTML pages, when it is.
     pub(crate) fn intact(&self) -> Option<usize> {
-        use rayon::prelude::*;
         let out = self.out.as_ref()?;
         if self.staging.is_some() || !out.strangers().is_empty() {
             return None;
         }
-        let files: Vec<(&String, &Option<manifest::Record>)> = out.manifest.files.iter().collect();
-        // Pages are known by their size and time; files copied from `static/` (no record)
-        // by being there, their sources being among what the build's fingerprint reads.
-        let whole = files.par_iter().all(|(path, record)| {
-            fs::symlink_metadata(self.layout.out.join(path))
-                .is_ok_and(|m| m.is_file() && record.is_none_or(|r| r.describes(&m)))
-        });
-        whole.then(|| files.iter().filter(|(p, _)| p.ends_with(".html")).count())
+        let written = self.as_written();
+        (written.len() == out.manifest.files.len())
+            .then(|| written.iter().filter(|(p, _)| p.ends_with(".html")).count())
     }
 
     /// The files of the output as the last build wrote them, each with its manifest's record:
     /// what a build may keep instead of making again. A file changed since is left out.
     pub(crate) fn unchanged(&self) -> HashMap<String, Record> {
+        self.as_written()
+            .into_iter()
+            .filter_map(|(path, record)| Some((path.clone(), (*record)?)))
+            .collect()
+    }
+
+    /// The output's files as the last build left them: pages of the size and time they were
+    /// written with, files copied from `static/` (no record) by being there, their sources
+    /// being among what the build's fingerprint reads.
+    fn as_written(&self) -> Vec<(&String, &Option<Record>)> {
         use rayon::prelude::*;
         let Some(out) = self.out.as_ref() else {
-            return HashMap::new();
+            return Vec::new();
         };
-        let files: Vec<(&String, &Record)> = out
-            .manifest
-            .files
-            .iter()
-            .filter_map(|(path, record)| Some((path, record.as_ref()?)))
-            .collect();
+        let files: Vec<(&String, &Option<Record>)> = out.manifest.files.iter().collect();
         files
-            .par_iter()
+            .into_par_iter()
             .filter(|(path, record)| {
                 fs::symlink_metadata(self.layout.out.join(path))
-                    .is_ok_and(|m| m.is_file() && record.describes(&m))
+                    .is_ok_and(|m| m.is_file() && record.is_none_or(|r| r.describes(&m)))
             })
-            .map(|(path, record)| ((*path).clone(), **record))
             .collect()
     }
 
