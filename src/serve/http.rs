@@ -65,7 +65,11 @@ impl Authorities {
         let (name, port) = split_authority(authority);
         let port_ok = match port {
             None => self.port == 80,
-            Some(port) => port.parse::<u16>() == Ok(self.port),
+            Some(port) => {
+                !port.is_empty()
+                    && port.bytes().all(|b| b.is_ascii_digit())
+                    && port.parse::<u16>() == Ok(self.port)
+            }
         };
         port_ok && self.names.iter().any(|n| n.eq_ignore_ascii_case(name))
     }
@@ -150,17 +154,18 @@ fn no_store(response: &mut Response) {
 }
 
 async fn handle(Extract(state): Extract<Arc<State>>, request: Request) -> Response {
-    let host_ok = request
-        .headers()
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .is_some_and(|h| state.authorities.admit(h));
+    // One Host header (RFC 9112 §3.2), naming this server.
+    let mut hosts = request.headers().get_all(header::HOST).iter();
+    let host_ok = match (hosts.next(), hosts.next()) {
+        (Some(host), None) => host.to_str().is_ok_and(|h| state.authorities.admit(h)),
+        _ => false,
+    };
     // An absolute-form target (`GET http://host/path`) names its own authority, which
-    // HTTP/1.1 says takes precedence over Host: it must be ours too.
-    let authority_ok = request
-        .uri()
-        .authority()
-        .is_none_or(|a| state.authorities.admit(a.as_str()));
+    // HTTP/1.1 says takes precedence over Host: it must be ours too, and this server's scheme.
+    let uri = request.uri();
+    let authority_ok = uri.authority().is_none_or(|a| {
+        uri.scheme() == Some(&axum::http::uri::Scheme::HTTP) && state.authorities.admit(a.as_str())
+    });
     if !host_ok || !authority_ok {
         return status(StatusCode::FORBIDDEN, "forbidden: unexpected Host header\n");
     }
@@ -470,6 +475,19 @@ fn events(state: &State, request: &Request) -> Response {
     if !origin_ok {
         return status(StatusCode::FORBIDDEN, "forbidden: foreign Origin\n");
     }
+    // A stream is a connection held open: capped below the server's connections, so that
+    // idle streams never take every slot; the permit goes with the stream.
+    let Ok(permit) = Arc::clone(&state.streams).try_acquire_owned() else {
+        let mut refused = status(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "too many live-reload connections: close some tabs of the preview\n",
+        );
+        // Its connection is closed at once, not kept alive to hold a slot.
+        refused
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        return refused;
+    };
     let current = state
         .error
         .read()
@@ -487,7 +505,8 @@ fn events(state: &State, request: &Request) -> Response {
         .merge(closed)
         .take_while(Option::is_some)
         .filter_map(|event| event)
-        .map(|event| {
+        .map(move |event| {
+            let _held = &permit;
             Ok::<_, Infallible>(match event {
                 Event::Reload => SseEvent::default().event("reload").data("reload"),
                 Event::Css => SseEvent::default().event("css").data("css"),
@@ -570,6 +589,8 @@ mod tests {
             "localhost",
             "localhost:",
             "localhost:1111x",
+            "localhost:+1111",
+            "localhost:-1111",
             "evil.example:1111",
             "user@localhost:1111",
             "localhost.evil.example:1111",

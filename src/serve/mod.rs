@@ -127,6 +127,8 @@ pub(crate) struct State {
     /// The path the site is served under, as `site.yaml` says now.
     pub(crate) base_path: RwLock<String>,
     pub(crate) authorities: http::Authorities,
+    /// Live-reload streams open at once: at most [`MAX_STREAMS`].
+    pub(crate) streams: Arc<tokio::sync::Semaphore>,
     /// Turns true when the server stops: open event streams end.
     pub(crate) closing: tokio::sync::watch::Receiver<bool>,
 }
@@ -160,6 +162,10 @@ const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 /// Connections served at once; more wait in the system's queue until one closes, so that
 /// stalled clients cannot take every file descriptor.
 const MAX_CONNECTIONS: usize = 256;
+/// Live-reload streams (one per open tab) served at once. A stream sends nothing while the
+/// site does not change, so no timeout ends an idle one: this cap keeps them from taking
+/// every connection; the next is refused (503) and its connection closed.
+const MAX_STREAMS: usize = 64;
 /// After Ctrl-C, how long connections are given to finish.
 const STOP_WITHIN: Duration = Duration::from_secs(1);
 
@@ -194,6 +200,7 @@ async fn serve(mut options: Options) -> Result<(), ServeError> {
         events,
         base_path: RwLock::new(base_path.clone()),
         authorities: http::Authorities::new(options.bind, local.port()),
+        streams: Arc::new(tokio::sync::Semaphore::new(MAX_STREAMS)),
         closing,
     });
     let url = format!("http://{}{}", display_host(local), base_path);

@@ -433,6 +433,25 @@ fn absolute_form_targets_must_name_this_server() {
         &format!("http://127.0.0.1:{}/depeche/style.css", server.port),
     );
     assert_eq!(own.status, 200);
+    // Not this server's scheme.
+    let https = get(
+        server.port,
+        &format!("https://127.0.0.1:{}/depeche/style.css", server.port),
+    );
+    assert_eq!(https.status, 403);
+    // Two Host headers, whichever comes first.
+    for second in ["evil.example", "localhost"] {
+        let twice = request(
+            server.port,
+            "/depeche/style.css",
+            &format!("Host: {second}\r\n"),
+        );
+        assert!(
+            twice.status == 400 || twice.status == 403,
+            "{}",
+            twice.status
+        );
+    }
 }
 
 #[cfg(unix)]
@@ -642,6 +661,41 @@ fn a_client_that_stops_reading_is_disconnected() {
         }
     }
     assert!(received < SIZE, "the whole file was sent: {received} bytes");
+}
+
+/// Idle live-reload streams (a tab each, sending nothing while the site does not change)
+/// cannot take every connection: past 64 the next is refused, and pages are still served.
+#[test]
+fn idle_live_reload_streams_never_lock_others_out() {
+    let site = TestSite::shipped();
+    let server = serve(&site, &[]);
+    let open = |_| {
+        let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+        let req = format!(
+            "GET /depeche/__depeche/events HTTP/1.1\r\nHost: localhost:{}\r\n\r\n",
+            server.port
+        );
+        stream.write_all(req.as_bytes()).unwrap();
+        stream
+    };
+    let held: Vec<TcpStream> = (0..300).map(open).collect();
+    std::thread::sleep(Duration::from_millis(500));
+    let mut refused = open(0);
+    refused
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut head = [0u8; 12];
+    refused.read_exact(&mut head).unwrap();
+    assert_eq!(&head, b"HTTP/1.1 503", "{}", String::from_utf8_lossy(&head));
+    // At once: the refused streams' connections are closed, not kept alive.
+    let asked = Instant::now();
+    assert_eq!(get(server.port, "/depeche/fr/").status, 200);
+    assert!(
+        asked.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        asked.elapsed()
+    );
+    drop(held);
 }
 
 /// `static/` moved in and `templates/` made (by the first `templates eject`) while serving are
