@@ -350,12 +350,13 @@ impl Diagnostic {
 /// entity's name or an article would drive the terminal) are shown as `\u{1b}`, not sent;
 /// line breaks and tabs stay. So are the bidirectional embeddings, overrides and isolates
 /// (U+202A–U+202E, U+2066–U+2069), which reorder what follows them on the line: a message
-/// could be made to read as another ("Trojan Source"). The marks (U+200E, U+200F) stay, as
+/// could be made to read as another ("Trojan Source"), and the line and paragraph separators
+/// (U+2028, U+2029), which some terminals break lines at. The marks (U+200E, U+200F) stay, as
 /// Arabic text uses them and they reorder nothing beyond their neighbours.
 pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
     let unsafe_char = |c: char| {
         (c.is_control() && c != '\n' && c != '\t')
-            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
     };
     if !text.contains(unsafe_char) {
         return std::borrow::Cow::Borrowed(text);

@@ -85,6 +85,27 @@ pub(crate) fn stays_inside(root: &Path, path: &Path) -> bool {
     path.canonicalize().is_ok_and(|real| real.starts_with(root))
 }
 
+/// The error for a folder the site reads whole (`templates/`, `templates/i18n/`, `static/`)
+/// that a symbolic link, at the folder or on the way to it, places outside the site:
+/// nothing in it is read or published. `None` when it stays inside, or is not there.
+pub(crate) fn folder_outside_site(root: &Path, dir: &Path) -> Option<Diagnostic> {
+    if !dir.exists() || stays_inside(root, dir) {
+        return None;
+    }
+    let shown = display_path(root, dir);
+    Some(
+        Diagnostic::at(
+            Code::LinkOutsideSite,
+            format!(
+                "{}/ is reached through a symbolic link to a folder outside the site: nothing in it is read",
+                shown.display()
+            ),
+            Location::file_only(&shown),
+        )
+        .with_help("copy the folder into the site instead of linking to it"),
+    )
+}
+
 /// Reads a text file. Invalid UTF-8 is reported at the line and column of the first bad byte.
 /// A file reached through a symbolic link that leaves the site is refused: nothing outside the
 /// site is ever read into a page, whenever the link appears.

@@ -11,6 +11,7 @@
 //! once replacing began (`committing`, `done`), so the site is wholly before or wholly
 //! after the edit.
 
+use std::borrow::Cow;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
@@ -69,7 +70,7 @@ pub enum EditError {
         #[source]
         source: io::Error,
         /// Where that leaves the site.
-        state: &'static str,
+        state: Cow<'static, str>,
     },
     /// Another edit's journal is there (a command is running, or one was killed and could
     /// not be recovered).
@@ -79,6 +80,35 @@ pub enum EditError {
     Busy,
 }
 
+impl EditError {
+    /// The error, saying which files written beside their targets could not be removed.
+    fn left_beside(self, left: &[PathBuf]) -> EditError {
+        match self {
+            EditError::Io {
+                action,
+                path,
+                source,
+                state,
+            } if !left.is_empty() => EditError::Io {
+                action,
+                path,
+                source,
+                state: format!("{state}, but {}", leftovers(left)).into(),
+            },
+            other => other,
+        }
+    }
+}
+
+/// Files an edit wrote beside their targets and could not remove, as a sentence.
+fn leftovers(left: &[PathBuf]) -> String {
+    let names: Vec<String> = left.iter().map(|p| p.display().to_string()).collect();
+    format!(
+        "depeche could not remove what it wrote beside ({}): remove it by hand",
+        names.join(", ")
+    )
+}
+
 /// What happened to an edit a killed command left.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recovered {
@@ -86,6 +116,16 @@ pub struct Recovered {
     pub what: String,
     /// Completed, rolled back or undone.
     pub outcome: Outcome,
+    /// Files the edit wrote beside their targets that could not be removed (a folder that
+    /// allows no removal): the user is told to remove them.
+    pub left: Vec<PathBuf>,
+}
+
+impl Recovered {
+    /// What to do about [`Recovered::left`], if anything.
+    pub fn left_note(&self) -> Option<String> {
+        (!self.left.is_empty()).then(|| leftovers(&self.left))
+    }
 }
 
 /// How an edit a killed command left was finished.
@@ -196,27 +236,39 @@ impl Transaction {
         save(&journal_path, &journal)
             .map_err(|e| io_error("write", &journal_path, e, untouched))?;
         if let Err(e) = self.stage(&journal) {
-            rollback(&self.root, &journal);
-            return Err(e);
+            let left = rollback(&self.root, &journal);
+            return Err(e.left_beside(&left));
         }
         journal.state = State::Committing;
         save(&journal_path, &journal).map_err(|e| {
-            rollback(&self.root, &journal);
-            io_error("write", &journal_path, e, untouched)
+            let left = rollback(&self.root, &journal);
+            io_error("write", &journal_path, e, untouched).left_beside(&left)
         })?;
         // From here on the edit is completed, or undone if a file cannot be moved; a killed
         // command leaves that to the next one.
         let Err((action, path, e)) = complete(&self.root, &mut journal) else {
             return Ok(());
         };
-        let state = if journal.state == State::Done {
-            "the edit is made; the next depeche command removes the originals left beside"
-        } else if undo(&self.root, &journal).is_ok() {
-            "nothing was changed: the files already replaced were put back"
-        } else {
-            "the edit is half made; the next depeche command completes it, or undoes it if the file still cannot be moved"
-        };
-        Err(io_error(action, &path, e, state))
+        if journal.state == State::Done {
+            let state =
+                "the edit is made; the next depeche command removes the originals left beside";
+            return Err(io_error(action, &path, e, state));
+        }
+        Err(match undo(&self.root, &journal) {
+            Ok(left) => io_error(
+                action,
+                &path,
+                e,
+                "nothing was changed: the files already replaced were put back",
+            )
+            .left_beside(&left),
+            Err(_) => io_error(
+                action,
+                &path,
+                e,
+                "the edit is half made; the next depeche command completes it, or undoes it if the file still cannot be moved",
+            ),
+        })
     }
 
     /// Refuses a change whose path leaves the site or runs through a symbolic link, and a
@@ -320,7 +372,7 @@ fn io_error(
         action,
         path: path.to_path_buf(),
         source,
-        state,
+        state: state.into(),
     }
 }
 
@@ -333,12 +385,18 @@ fn save(path: &Path, journal: &Journal) -> io::Result<()> {
     fs::rename(&temp, path)
 }
 
-/// Removes the new files of an edit that replaced nothing, then its journal.
-fn rollback(root: &Path, journal: &Journal) {
+/// Removes the new files of an edit that replaced nothing, then its journal; returns the
+/// new files that could not be removed (relative to the site).
+fn rollback(root: &Path, journal: &Journal) -> Vec<PathBuf> {
+    let mut left = Vec::new();
     for staged in journal.entries.iter().filter_map(|e| e.staged.as_ref()) {
-        let _ = fs::remove_file(root.join(staged));
+        match fs::remove_file(root.join(staged)) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => left.push(staged.clone()),
+            _ => {}
+        }
     }
     let _ = fs::remove_file(root.join(JOURNAL));
+    left
 }
 
 /// The longest part of a file's name kept in the names of the files beside it during an
@@ -356,7 +414,7 @@ fn cut_name(name: &str) -> &str {
 /// Puts back what [`complete`] moved before it stopped (each new file back beside its target,
 /// each original back in place), then removes the new files and the journal: the site is as
 /// it was before the edit.
-fn undo(root: &Path, journal: &Journal) -> io::Result<()> {
+fn undo(root: &Path, journal: &Journal) -> io::Result<Vec<PathBuf>> {
     let exists = |p: &Path| fs::symlink_metadata(p).is_ok();
     for entry in journal.entries.iter().rev() {
         let (target, aside) = (root.join(&entry.target), root.join(&entry.aside));
@@ -370,8 +428,7 @@ fn undo(root: &Path, journal: &Journal) -> io::Result<()> {
             fs::rename(&aside, &target)?;
         }
     }
-    rollback(root, journal);
-    Ok(())
+    Ok(rollback(root, journal))
 }
 
 /// Moves every original aside and every new file into place (each step once: a step already
@@ -482,19 +539,21 @@ pub fn recover(root: &Path) -> Result<Option<Recovered>, EditError> {
     }
     let what = journal.what.clone();
     if journal.state == State::Staged {
-        rollback(root, &journal);
+        let left = rollback(root, &journal);
         return Ok(Some(Recovered {
             what,
             outcome: Outcome::RolledBack,
+            left,
         }));
     }
+    let mut left = Vec::new();
     let outcome = match complete(root, &mut journal) {
         Ok(()) => Outcome::Completed,
         // A file that cannot be moved (made immutable, its folder read-only) would stop every
         // command: the edit is undone instead, and the reason given.
         Err((action, path, e)) if journal.state != State::Done => {
             let why = format!("cannot {action} {}: {e}", path.display());
-            undo(root, &journal).map_err(|undoing| {
+            left = undo(root, &journal).map_err(|undoing| {
                 io_error(
                     "undo the edit at",
                     &path,
@@ -513,7 +572,11 @@ pub fn recover(root: &Path) -> Result<Option<Recovered>, EditError> {
             ));
         }
     };
-    Ok(Some(Recovered { what, outcome }))
+    Ok(Some(Recovered {
+        what,
+        outcome,
+        left,
+    }))
 }
 
 #[cfg(test)]
@@ -752,5 +815,43 @@ mod tests {
             "avant"
         );
         assert_eq!(fs::read_to_string(&planted).unwrap(), "planted");
+    }
+
+    /// A folder where files can be made but not removed or renamed (`chattr +a`): the edit
+    /// stops, and the message names the files it wrote beside and could not remove.
+    #[test]
+    fn files_that_cannot_be_removed_are_named() {
+        let dir = site();
+        let root = dir.path();
+        let folder = root.join("content/articles");
+        // SAFETY: geteuid has no preconditions.
+        let append_only = unsafe { libc::geteuid() } == 0
+            && std::process::Command::new("chattr")
+                .arg("+a")
+                .arg(&folder)
+                .stderr(std::process::Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success());
+        if !append_only {
+            return skipped("this system cannot make a folder append-only");
+        }
+        let _undo = Movable(Box::new(move || {
+            let _ = std::process::Command::new("chattr")
+                .arg("-a")
+                .arg(&folder)
+                .status();
+        }));
+        let mut edit = Transaction::new(root, "test");
+        edit.write("content/articles/a.fr.md", "après");
+        let err = edit.commit().unwrap_err().to_string();
+        assert!(err.contains("nothing was changed"), "{err}");
+        assert!(
+            err.contains("could not remove") && err.contains(".a.fr.md."),
+            "{err}"
+        );
+        assert_eq!(
+            fs::read_to_string(root.join("content/articles/a.fr.md")).unwrap(),
+            "avant"
+        );
     }
 }

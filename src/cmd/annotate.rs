@@ -2,7 +2,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use depeche::check;
-use depeche::diagnostic::{Diagnostic, Severity};
+use depeche::diagnostic::{Diagnostic, Severity, printable};
 use depeche::edit;
 use depeche::report::Format;
 use depeche::transaction::Transaction;
@@ -47,7 +47,10 @@ pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
     let changes = match edit::changes(root, &suggestions, &only) {
         Ok(changes) => changes,
         Err(e) => {
-            eprintln!("error: cannot read a file to annotate: {e}");
+            eprintln!(
+                "error: cannot read a file to annotate: {}",
+                printable(&e.to_string())
+            );
             return ExitCode::FAILURE;
         }
     };
@@ -59,7 +62,7 @@ pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
             transaction.write(&change.path, change.after.as_bytes());
         }
         if let Err(e) = transaction.commit() {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", printable(&e.to_string()));
             return ExitCode::FAILURE;
         }
     }

@@ -22,7 +22,9 @@ use depeche::transaction::{Outcome, Recovered};
 pub(crate) fn recover(root: &std::path::Path) -> Result<(), std::process::ExitCode> {
     match depeche::transaction::recover(root) {
         Ok(None) => Ok(()),
-        Ok(Some(Recovered { what, outcome })) => {
+        Ok(Some(recovered)) => {
+            let left = recovered.left_note();
+            let Recovered { what, outcome, .. } = recovered;
             let what = depeche::diagnostic::printable(&what);
             match outcome {
                 Outcome::Completed => eprintln!(
@@ -35,6 +37,9 @@ pub(crate) fn recover(root: &std::path::Path) -> Result<(), std::process::ExitCo
                     "note: `depeche {what}` was stopped while it replaced files, and cannot be completed ({}); the files it had replaced were put back",
                     depeche::diagnostic::printable(&why)
                 ),
+            }
+            if let Some(note) = left {
+                eprintln!("note: {}", depeche::diagnostic::printable(&note));
             }
             Ok(())
         }

@@ -1,6 +1,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
+use depeche::diagnostic::printable;
 use depeche::load::EntityKind;
 use std::collections::BTreeMap;
 
@@ -53,7 +54,7 @@ pub(crate) fn run(root: &Path, what: What) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", printable(&e.to_string()));
             ExitCode::FAILURE
         }
     }

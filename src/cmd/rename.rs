@@ -1,6 +1,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
+use depeche::diagnostic::printable;
 use depeche::edit;
 use depeche::rename;
 use depeche::report::Format;
@@ -34,7 +35,11 @@ pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
             super::print_diff(&edit::diff(edit));
         }
         for (from, to) in &plan.moves {
-            println!("rename {} → {}", from.display(), to.display());
+            println!(
+                "rename {} → {}",
+                printable(&from.display().to_string()),
+                printable(&to.display().to_string())
+            );
         }
         eprintln!(
             "rename-entity: would change {mentions} id(s) in {} file(s) and rename {} file(s); run again with --write",
@@ -49,7 +54,11 @@ pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
         return ExitCode::FAILURE;
     }
     for (from, to) in &plan.moves {
-        println!("renamed {} → {}", from.display(), to.display());
+        println!(
+            "renamed {} → {}",
+            printable(&from.display().to_string()),
+            printable(&to.display().to_string())
+        );
     }
     eprintln!(
         "rename-entity: changed {mentions} id(s) in {} file(s) and renamed {} file(s)",

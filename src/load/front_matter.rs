@@ -459,7 +459,7 @@ fn date_of(
     }
 }
 
-const MAX_SEGMENT_BYTES: usize = 140;
+pub(crate) const MAX_SEGMENT_BYTES: usize = 140;
 
 /// A URL path segment must stay a single segment: no separators, no dot segments, no spaces.
 pub fn check_segment(segment: &str) -> Result<(), &'static str> {

@@ -328,6 +328,10 @@ pub(crate) fn check_id(id: &str) -> Result<(), &'static str> {
     if id.starts_with('-') || id.ends_with('-') {
         return Err("starts or ends with a hyphen");
     }
+    // It names a page's folder (`entities/<id>/`, an article's default slug).
+    if id.len() > front_matter::MAX_SEGMENT_BYTES {
+        return Err("is too long for a file name (at most 140 bytes)");
+    }
     if !id
         .bytes()
         .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
@@ -357,5 +361,8 @@ mod tests {
         assert!(check_id("Alep").is_err());
         assert!(check_id("a_b").is_err());
         assert!(check_id("-a").is_err());
+        // `new` would otherwise make files that `check` then refuses.
+        assert!(check_id(&"a".repeat(140)).is_ok());
+        assert!(check_id(&"a".repeat(141)).is_err());
     }
 }

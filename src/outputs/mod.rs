@@ -486,6 +486,10 @@ pub(crate) fn static_files(root: &Path) -> (Vec<(String, PathBuf)>, Vec<Diagnost
     if !dir.is_dir() {
         return (files, problems);
     }
+    if let Some(outside) = source::folder_outside_site(root, &dir) {
+        problems.push(outside);
+        return (files, problems);
+    }
     for entry in walkdir::WalkDir::new(&dir)
         .follow_links(false)
         .sort_by_file_name()

@@ -36,6 +36,9 @@ impl Strings {
     pub(crate) fn load(root: &Path, lang: &str) -> Result<Strings, Diagnostic> {
         let parse_builtin = |text: &str| serde_yaml::from_str::<Value>(text).unwrap_or(Value::Null);
         let path = root.join(I18N_DIR).join(format!("{lang}.yaml"));
+        if let Some(outside) = source::folder_outside_site(root, &root.join(I18N_DIR)) {
+            return Err(outside);
+        }
         let site = if path.exists() {
             let src = source::read(root, &path)?;
             Some(yaml::parse::<Value>(&src, 0, src.text.len())?)

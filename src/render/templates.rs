@@ -52,6 +52,9 @@ pub(crate) struct Templates {
 /// Compiles the template set once for the whole build.
 pub(crate) fn load(root: &Path) -> Result<Templates, Diagnostic> {
     let dir = root.join("templates");
+    if let Some(outside) = source::folder_outside_site(root, &dir) {
+        return Err(outside);
+    }
     let mut sources: Vec<(String, String, bool)> = BUILTIN
         .iter()
         .map(|(name, text)| (name.to_string(), text.to_string(), false))

@@ -413,7 +413,10 @@ fn unreadable(root: &Path, dir: &Path, e: io::Error) -> Diagnostic {
         format!("cannot read {}: {e}", shown(root, dir)),
         Some(Location::file_only(dir)),
     )
-    .with_help("check the permissions of the output folder")
+    .with_help(format!(
+        "check the permissions of the output folder, and that {} there is the regular file depeche wrote (delete a link or anything else under that name)",
+        manifest::FILE
+    ))
 }
 
 /// Locks the folder that holds the output and depeche's folders beside it, for the whole

@@ -426,6 +426,40 @@ fn symlinks_out_of_the_site_are_not_followed() {
     assert!(!site.path("public/fr/articles/secret").exists());
 }
 
+/// A folder the site reads whole (`templates/`, `templates/i18n/`, `static/`) that is a link
+/// to a folder outside the site is an error in `check` and `build`: nothing in it is read or
+/// published, and the previous output stays.
+#[cfg(unix)]
+#[test]
+fn folders_linked_out_of_the_site_are_refused() {
+    for folder in ["templates", "templates/i18n", "static"] {
+        let site = TestSite::shipped();
+        site.build_ok(&[]);
+        let outside = tempfile::tempdir().unwrap();
+        let moved = outside.path().join("moved");
+        std::fs::rename(site.path(folder), &moved).unwrap();
+        std::fs::write(moved.join("outside-mark.txt"), "OUTSIDE").unwrap();
+        std::os::unix::fs::symlink(&moved, site.path(folder)).unwrap();
+        let before = site.read("public/fr/index.html");
+        for command in ["check", "build"] {
+            let out = site.depeche(&[command]);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(!out.status.success(), "{folder} {command}: {stderr}");
+            assert!(
+                stderr.contains("error[E0027]") && stderr.contains(&format!("{folder}/")),
+                "{folder} {command}: {stderr}"
+            );
+        }
+        assert_eq!(site.read("public/fr/index.html"), before);
+        assert!(!site.path("public/outside-mark.txt").exists());
+    }
+    // A link that stays inside the site is read.
+    let site = TestSite::shipped();
+    std::fs::rename(site.path("templates"), site.path("theme")).unwrap();
+    std::os::unix::fs::symlink("theme", site.path("templates")).unwrap();
+    site.build_ok(&[]);
+}
+
 #[test]
 fn missing_date() {
     fails_keeping_output(
@@ -676,6 +710,22 @@ fn control_characters_from_the_content_never_reach_the_terminal() {
     // A right-to-left override would show the rest of the line reversed.
     assert!(!stderr.contains('\u{202e}'), "{stderr:?}");
     assert!(stderr.contains("un \\u{202e}calme"), "{stderr:?}");
+
+    // The editor's own arguments, quoted back in an error, are shown the same way.
+    let id = "z\u{1b}[1m\u{2028}";
+    for args in [
+        &["new", "entity", id, "--type", "place"][..],
+        &["new", "article", id],
+    ] {
+        let out = site.depeche(args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success());
+        assert!(
+            !stderr.contains('\u{1b}') && !stderr.contains('\u{2028}'),
+            "{stderr:?}"
+        );
+        assert!(stderr.contains("z\\u{1b}[1m\\u{2028}"), "{stderr:?}");
+    }
 }
 
 /// A figure is a number: text, `.nan` and `.inf` are errors at the value, not an empty cell or
