@@ -268,8 +268,9 @@ impl Graph {
             .map_or(&[], Vec::as_slice)
     }
 
-    /// The relations other entities state about entity `e`: (entity stating it, relation).
-    pub(crate) fn incoming(&self, e: usize) -> &[(usize, String)] {
+    /// The relations other entities state about entity `e`: (entity stating it, index of the
+    /// relation in its file).
+    pub(crate) fn incoming(&self, e: usize) -> &[(usize, usize)] {
         &self.derived.incoming[e]
     }
 
@@ -606,8 +607,9 @@ pub(crate) enum EventAt {
 struct Derived {
     /// The articles reporting figures from each source, by the source's name.
     reporting: HashMap<String, Vec<usize>>,
-    /// The relations each entity is the target of, as (entity stating it, relation).
-    incoming: Vec<Vec<(usize, String)>>,
+    /// The relations each entity is the target of, as (entity stating it, index of the
+    /// relation in its file).
+    incoming: Vec<Vec<(usize, usize)>>,
     /// The events of the articles' versions in each language.
     events: HashMap<String, Vec<EventAt>>,
     /// The events of the entities' files, in every language.
@@ -637,9 +639,9 @@ impl Derived {
         }
         let mut incoming = vec![Vec::new(); graph.entities.len()];
         for (i, other) in graph.entities.iter().enumerate() {
-            for r in &other.source.relations {
+            for (j, r) in other.source.relations.iter().enumerate() {
                 if let Some(&target) = graph.entity_index.get(&r.target) {
-                    incoming[target].push((i, r.kind.clone()));
+                    incoming[target].push((i, j));
                 }
             }
         }

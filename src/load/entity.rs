@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::dates::PublishDate;
+use super::events::Day;
 use super::facts::{self, Fact, RawFact, RawSource, SourceRef};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Location};
 use crate::source::SourceText;
@@ -75,15 +76,102 @@ pub enum Unverified {
     Coordinates,
 }
 
-/// A typed link to another entity (`member_of: hts`).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// A typed link to another entity (`member_of: hts`), with when it held and who says so.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Relation {
     /// The relation, as written.
-    #[serde(rename = "type")]
     pub kind: String,
     /// The other entity's id.
     pub target: String,
+    /// When it began, as precisely as known.
+    pub from: Option<Day>,
+    /// When it ended: a relation that ended is shown as past.
+    pub until: Option<Day>,
+    /// A day it was known to hold, when its span is not known.
+    pub as_of: Option<PublishDate>,
+    /// Where it comes from.
+    pub source: Option<SourceRef>,
+}
+
+impl Relation {
+    /// Whether it had ended by `today`.
+    pub fn ended_by(&self, today: chrono::NaiveDate) -> bool {
+        self.until.is_some_and(|until| until.first_day() <= today)
+    }
+}
+
+/// A relation as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRelation {
+    #[serde(rename = "type")]
+    kind: String,
+    target: String,
+    from: Option<serde_yaml::Value>,
+    until: Option<serde_yaml::Value>,
+    as_of: Option<String>,
+    source: Option<RawSource>,
+}
+
+impl RawRelation {
+    /// The relation, or the problems that keep it from being one; `at` locates a field of it.
+    fn checked(
+        self,
+        at: &dyn Fn(&str) -> Location,
+        problems: &mut Vec<Diagnostic>,
+    ) -> Option<Relation> {
+        let start = problems.len();
+        let mut day = |field: &str, value: Option<serde_yaml::Value>| {
+            let value = value?;
+            let day = Day::from_yaml(&value);
+            if day.is_none() {
+                let written = serde_yaml::to_string(&value).unwrap_or_default();
+                problems.push(
+                    Diagnostic::at(
+                        Code::InvalidDate,
+                        format!("`{}` is not a valid date", written.trim()),
+                        at(field),
+                    )
+                    .with_help(format!(
+                        "write a year, a month or a day, e.g. `{field}: 2015`, `{field}: 2020-03` or `{field}: 2024-12-08`"
+                    )),
+                );
+            }
+            day
+        };
+        let from = day("from", self.from);
+        let until = day("until", self.until);
+        if let (Some(from), Some(until)) = (from, until)
+            && until.first_day() < from.first_day()
+        {
+            problems.push(
+                Diagnostic::at(
+                    Code::InvalidDate,
+                    format!(
+                        "the relation ends ({}) before it begins ({})",
+                        until.iso(),
+                        from.iso()
+                    ),
+                    at("until"),
+                )
+                .with_help("`from` is when the relation began, `until` when it ended"),
+            );
+        }
+        let as_of = facts::as_of(self.as_of.as_deref(), &|| at("as_of"), problems);
+        let source = self.source.and_then(|s| {
+            s.checked(&|| at("source"))
+                .map_err(|d| problems.push(d))
+                .ok()
+        });
+        (problems.len() == start).then_some(Relation {
+            kind: self.kind,
+            target: self.target,
+            from,
+            until,
+            as_of,
+            source,
+        })
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -100,7 +188,7 @@ pub(crate) struct RawEntity {
     wikidata: Option<String>,
     coordinates: Option<Vec<f64>>,
     #[serde(default)]
-    relations: Vec<Relation>,
+    relations: Vec<RawRelation>,
     #[serde(default)]
     unverified: Vec<Unverified>,
     as_of: Option<String>,
@@ -218,6 +306,15 @@ pub fn parse(id: &str, src: SourceText, languages: &[String]) -> Result<EntitySo
             e.checked(&at, &mut problems)
         })
         .collect();
+    let relations = raw
+        .relations
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, r)| {
+            let at = |field: &str| places.locate(&join(&format!("relations[{i}]"), field));
+            r.checked(&at, &mut problems)
+        })
+        .collect();
     drop(places);
     match raw.kind {
         Some(kind) if problems.is_empty() => Ok(EntitySource {
@@ -232,7 +329,7 @@ pub fn parse(id: &str, src: SourceText, languages: &[String]) -> Result<EntitySo
             aliases: raw.aliases,
             wikidata: raw.wikidata,
             coordinates,
-            relations: raw.relations,
+            relations,
             unverified: raw.unverified,
             prose: BTreeMap::new(),
             src,
@@ -316,6 +413,44 @@ mod tests {
         assert_eq!(e.name["en"], "Aleppo");
         assert_eq!(e.coordinates, Some((36.2, 37.16)));
         assert_eq!(e.relations[0].target, "syria");
+    }
+
+    #[test]
+    fn a_relation_says_when_it_held_and_who_says_so() {
+        let text = "type: organization\nname: {fr: G, en: G}\nrelations:\n  - type: supported_by\n    target: russia\n    from: 2015-09\n    until: 2024-12-08\n    source: {url: \"https://example.org/fall\", title: Fall}\n  - {type: based_in, target: damascus, as_of: 2024-11-30, source: afp}\n";
+        let e = parse("g", SourceText::new("e.yaml", text.into()), &langs()).unwrap();
+        let [past, held] = &e.relations[..] else {
+            panic!("{:?}", e.relations)
+        };
+        assert_eq!(past.from.map(|d| d.iso()).as_deref(), Some("2015-09"));
+        assert_eq!(past.until.map(|d| d.iso()).as_deref(), Some("2024-12-08"));
+        let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert!(past.ended_by(day("2024-12-08")));
+        assert!(!past.ended_by(day("2024-12-07")));
+        assert!(!held.ended_by(day("2026-12-05")));
+        assert_eq!(
+            held.as_of.as_ref().map(|d| d.raw.as_str()),
+            Some("2024-11-30")
+        );
+        assert_eq!(held.source, Some(SourceRef::Named("afp".into())));
+    }
+
+    #[test]
+    fn a_relation_with_a_bad_date_is_an_error_at_the_date() {
+        let text = "type: organization\nname: {fr: G, en: G}\nrelations:\n  - type: supported_by\n    target: russia\n    from: 2024-12\n    until: 2015\n  - {type: based_in, target: damascus, from: soon}\n";
+        let errs = parse("g", SourceText::new("e.yaml", text.into()), &langs()).unwrap_err();
+        let got: Vec<_> = errs
+            .iter()
+            .map(|d| {
+                let at = d.location.as_ref().unwrap();
+                (d.code, at.line, at.col)
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![(Code::InvalidDate, 7, 12), (Code::InvalidDate, 8, 46)],
+            "{errs:?}"
+        );
     }
 
     #[test]

@@ -36,12 +36,18 @@ impl Day {
     }
 
     /// As written in YAML: a bare year is a number.
-    fn from_yaml(value: &serde_yaml::Value) -> Option<Day> {
+    pub(crate) fn from_yaml(value: &serde_yaml::Value) -> Option<Day> {
         match value {
             serde_yaml::Value::Number(n) => Day::parse(&n.to_string()),
             serde_yaml::Value::String(s) => Day::parse(s),
             _ => None,
         }
+    }
+
+    /// The first calendar day it covers (1 January of a year, the 1st of a month).
+    pub fn first_day(&self) -> chrono::NaiveDate {
+        chrono::NaiveDate::from_ymd_opt(self.year, self.month.unwrap_or(1), self.day.unwrap_or(1))
+            .unwrap_or(chrono::NaiveDate::MIN)
     }
 
     /// `2024`, `2024-11` or `2024-11-27`.

@@ -68,6 +68,10 @@ pub(crate) const ENTITY: &[(&str, Names)] = &[
     ("relations", Names::Nothing),
     ("relations[].type", Names::Nothing),
     ("relations[].target", Names::Entity),
+    ("relations[].from", Names::Nothing),
+    ("relations[].until", Names::Nothing),
+    ("relations[].as_of", Names::Nothing),
+    ("relations[].source", Names::Source),
     ("unverified", Names::Nothing),
     ("as_of", Names::Nothing),
     ("source", Names::Source),
@@ -112,6 +116,13 @@ pub(crate) fn of_entity(entity: &EntitySource) -> Vec<(String, &str, Names)> {
             relation.target.as_str(),
             Names::Entity,
         ));
+        if let Some(SourceRef::Named(name)) = &relation.source {
+            out.push((
+                format!("relations[{i}].source"),
+                name.as_str(),
+                Names::Source,
+            ));
+        }
     }
     if let Some(SourceRef::Named(name)) = &entity.source {
         out.push(("source".to_string(), name.as_str(), Names::Source));
@@ -225,7 +236,7 @@ mod tests {
         article.extend(under("events[].", fields_of::<events::RawEvent>()));
         let mut entity = BTreeSet::new();
         entity.extend(under("", fields_of::<entity::RawEntity>()));
-        entity.extend(under("relations[].", fields_of::<entity::Relation>()));
+        entity.extend(under("relations[].", fields_of::<entity::RawRelation>()));
         entity.extend(under("facts[].", fields_of::<facts::RawFact>()));
         entity.extend(under("events[].", fields_of::<events::RawEvent>()));
         (article, entity)

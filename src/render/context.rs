@@ -125,11 +125,23 @@ pub(super) struct Translation {
     pub title: String,
 }
 
+/// A name that links to its entity's page when the site has one.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct NamedCtx {
+    pub name: String,
+    pub url: Option<String>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub(super) struct RelationCtx {
     pub label: String,
     pub name: String,
     pub url: String,
+    /// When it held, as the language says it ("since 2017", "2015 – 8 December 2024").
+    pub when: Option<String>,
+    /// It has ended.
+    pub past: bool,
+    pub source: Option<NamedCtx>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -301,6 +313,9 @@ impl Renderer<'_> {
                         label: lang.strings.relation(&r.kind).to_string(),
                         name: target.name_in(code).to_string(),
                         url: self.urls.entity(code, &r.target),
+                        when: self.relation_time(lang, r),
+                        past: r.ended_by(self.config.today()),
+                        source: r.source.as_ref().map(|s| self.source_ctx(lang, s)),
                     })
                 })
                 .collect(),

@@ -46,7 +46,24 @@ impl Renderer<'_> {
         let relations: Vec<Value> = source
             .relations
             .iter()
-            .map(|r| json!({"type": r.kind, "target": r.target}))
+            .map(|r| {
+                let mut relation = json!({"type": r.kind, "target": r.target});
+                // Its qualifiers, when written: when it began and ended, the day it was known
+                // to hold, who says so.
+                if let Some(from) = &r.from {
+                    relation["from"] = from.iso().into();
+                }
+                if let Some(until) = &r.until {
+                    relation["until"] = until.iso().into();
+                }
+                if let Some(as_of) = &r.as_of {
+                    relation["as_of"] = as_of.raw.clone().into();
+                }
+                if let Some(source) = &r.source {
+                    relation["source"] = self.source_data(source);
+                }
+                relation
+            })
             .collect();
         let mut data = json!({
             "id": e.id(),
@@ -227,7 +244,18 @@ impl Renderer<'_> {
                 "based_in" if both("organization", "place") => "location",
                 _ => continue,
             };
-            let link = json!({"@id": self.entity_id(target)});
+            let mut link = json!({"@id": self.entity_id(target)});
+            // A relation with a span is a schema.org Role: the link, with when it held.
+            if relation.from.is_some() || relation.until.is_some() {
+                let mut role = json!({"@type": "Role", property: link});
+                if let Some(from) = &relation.from {
+                    role["startDate"] = from.iso().into();
+                }
+                if let Some(until) = &relation.until {
+                    role["endDate"] = until.iso().into();
+                }
+                link = role;
+            }
             match doc.get_mut(property).and_then(Value::as_array_mut) {
                 Some(list) => list.push(link),
                 None => doc[property] = json!([link]),

@@ -3,10 +3,12 @@
 
 use serde::Serialize;
 
-use super::provenance::NamedCtx;
+use super::context::NamedCtx;
 use super::{Lang, Renderer};
 use crate::graph::{ArticleVersion, Entity};
 use crate::load::PublishDate;
+use crate::load::entity::Relation;
+use crate::load::events::Day;
 use crate::load::facts::{Fact, FactValue, SourceRef};
 
 /// A statement as a page shows it.
@@ -40,6 +42,50 @@ pub(super) struct DescribedCtx {
 }
 
 impl Renderer<'_> {
+    /// When a relation held, as `lang` says it: its span, its start or its end (each as
+    /// precise as written), or the day it was known to hold.
+    pub(super) fn relation_time(&self, lang: &Lang, relation: &Relation) -> Option<String> {
+        let strings = &lang.strings;
+        let one = |which: &str, day: &Day| {
+            let precision = match (day.month, day.day) {
+                (_, Some(_)) => "day",
+                (Some(_), None) => "month",
+                _ => "year",
+            };
+            strings
+                .get(&["relation_time", which, precision])
+                .unwrap_or("{date}")
+                .replace("{date}", &strings.format_day(day))
+        };
+        match (&relation.from, &relation.until) {
+            (Some(from), Some(until)) => Some(
+                strings
+                    .get(&["relation_time", "span"])
+                    .unwrap_or("{from} – {until}")
+                    .replace("{from}", &strings.format_day(from))
+                    .replace("{until}", &strings.format_day(until)),
+            ),
+            (Some(from), None) => Some(one("since", from)),
+            (None, Some(until)) => Some(one("until", until)),
+            (None, None) => relation.as_of.as_ref().map(|day| {
+                let as_of = strings.get(&["ui", "as_of"]).unwrap_or_default();
+                format!("{as_of} {}", strings.format_date(day.day))
+            }),
+        }
+    }
+
+    /// The end of a relation that ended, by its year only, as a drawing's label says it
+    /// ("until 2024").
+    pub(super) fn relation_end_year(&self, lang: &Lang, relation: &Relation) -> Option<String> {
+        let until = relation.until?;
+        let shown = lang
+            .strings
+            .get(&["relation_time", "until", "year"])
+            .unwrap_or("{date}")
+            .replace("{date}", &until.year.to_string());
+        Some(shown)
+    }
+
     /// Where a statement comes from: an entity or an article of the site, linked; a web page.
     pub(super) fn source_ctx(&self, lang: &Lang, source: &SourceRef) -> NamedCtx {
         match source {

@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use super::{Lang, Renderer};
 use crate::graph::Entity;
+use crate::load::Relation;
 
 /// How many neighbours a graph shows; the others are counted.
 const SHOWN: usize = 12;
@@ -64,6 +65,8 @@ pub(super) struct NodeCtx {
     pub weight: f64,
     /// A typed relation (drawn solid) rather than co-mentions only (dashed).
     pub related: bool,
+    /// Every relation drawn has ended (drawn faded).
+    pub past: bool,
 }
 
 /// A line between two entities.
@@ -76,6 +79,8 @@ pub(super) struct EdgeCtx {
     pub weight: f64,
     /// A typed relation (solid) rather than dispatches in common only (dashed).
     pub related: bool,
+    /// Every relation it stands for has ended (faded).
+    pub past: bool,
 }
 
 /// The entity a neighbourhood is drawn around.
@@ -105,7 +110,16 @@ pub(super) struct GraphCtx {
 #[derive(Default)]
 struct Tie {
     relations: Vec<String>,
+    /// How many of the relations have ended.
+    ended: usize,
     shared: usize,
+}
+
+impl Tie {
+    /// Every relation between the two has ended: the line is drawn as past.
+    fn past(&self) -> bool {
+        !self.relations.is_empty() && self.ended == self.relations.len()
+    }
 }
 
 impl Renderer<'_> {
@@ -158,6 +172,7 @@ impl Renderer<'_> {
                 y2: node.y,
                 weight: node.weight,
                 related: node.related,
+                past: node.past,
             })
             .collect();
         let name = entity.name_in(code).to_string();
@@ -179,18 +194,31 @@ impl Renderer<'_> {
     /// What links each other entity to this one: relations either way, dispatches in common.
     fn ties(&self, lang: &Lang, entity: &Entity) -> BTreeMap<usize, Tie> {
         let mut ties: BTreeMap<usize, Tie> = BTreeMap::new();
+        let today = self.config.today();
+        // A relation that ended says so: "Supported by (until 2024)".
+        let mut tie = |i: usize, r: &Relation, label: String| {
+            let tie = ties.entry(i).or_default();
+            match self
+                .relation_end_year(lang, r)
+                .filter(|_| r.ended_by(today))
+            {
+                Some(end) => {
+                    tie.relations.push(format!("{label} ({end})"));
+                    tie.ended += 1;
+                }
+                None => tie.relations.push(label),
+            }
+        };
         for r in &entity.source.relations {
             if let Some(i) = self.graph.index_of(&r.target) {
-                let label = relation(lang, &r.kind).to_string();
-                ties.entry(i).or_default().relations.push(label);
+                tie(i, r, relation(lang, &r.kind).to_string());
             }
         }
         // Relations other entities state about this one, labelled from their side.
         let this = self.graph.index_of(entity.id());
-        for (i, kind) in this.map_or(&[][..], |t| self.graph.incoming(t)) {
-            let (i, kind) = (*i, kind.as_str());
-            let label = format!("← {}", relation(lang, kind));
-            ties.entry(i).or_default().relations.push(label);
+        for &(i, j) in this.map_or(&[][..], |t| self.graph.incoming(t)) {
+            let r = &self.graph.entities[i].source.relations[j];
+            tie(i, r, format!("← {}", relation(lang, &r.kind)));
         }
         for &(i, shared) in &entity.co_mentions {
             ties.entry(i).or_default().shared = shared;
@@ -234,6 +262,7 @@ impl Renderer<'_> {
             shared: tie.shared,
             weight: round(1.0 + 4.0 * tie.shared as f64 / most as f64),
             related: !tie.relations.is_empty(),
+            past: tie.past(),
             name,
         }
     }
@@ -294,8 +323,8 @@ impl Renderer<'_> {
             .map(|(k, &i)| {
                 let e = &self.graph.entities[i];
                 let tie = Tie {
-                    relations: Vec::new(),
                     shared: mentioned(e),
+                    ..Tie::default()
                 };
                 self.node(lang, e, SITE, angle(k, n), &tie, most)
             })
@@ -325,20 +354,22 @@ impl Renderer<'_> {
     /// The lines between the entities drawn: their relations, and the dispatches the pairs
     /// that share the most have in common.
     fn site_edges(&self, place: &BTreeMap<usize, &NodeCtx>) -> Vec<EdgeCtx> {
-        let line = |a: &NodeCtx, b: &NodeCtx, weight: f64, related: bool| EdgeCtx {
+        let line = |a: &NodeCtx, b: &NodeCtx, weight: f64, related: bool, past: bool| EdgeCtx {
             x1: a.x,
             y1: a.y,
             x2: b.x,
             y2: b.y,
             weight: round(weight),
             related,
+            past,
         };
+        let today = self.config.today();
         let mut edges = Vec::new();
         for (&i, a) in place {
             for r in &self.graph.entities[i].source.relations {
                 let target = self.graph.index_of(&r.target);
                 if let Some(b) = target.and_then(|j| place.get(&j)) {
-                    edges.push(line(a, b, 2.0, true));
+                    edges.push(line(a, b, 2.0, true, r.ended_by(today)));
                 }
             }
         }
@@ -361,6 +392,7 @@ impl Renderer<'_> {
                 place[&i],
                 place[&j],
                 1.0 + 3.0 * c as f64 / strongest as f64,
+                false,
                 false,
             ));
         }

@@ -4,18 +4,11 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::context::Translation;
+use super::context::{NamedCtx, Translation};
 use super::{Lang, Renderer};
 use crate::graph::{Article, ArticleVersion, Entity};
 use crate::load::facts::SourceRef;
 use crate::urls;
-
-/// A name that links to its entity's page when the site has one.
-#[derive(Debug, Clone, Serialize)]
-pub(super) struct NamedCtx {
-    pub name: String,
-    pub url: Option<String>,
-}
 
 #[derive(Debug, Clone, Serialize)]
 pub(super) struct UpdateCtx {

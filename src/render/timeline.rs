@@ -5,7 +5,7 @@
 use chrono::Datelike;
 use serde::Serialize;
 
-use super::provenance::NamedCtx;
+use super::context::NamedCtx;
 use super::{Lang, Page, Renderer};
 use crate::diagnostic::Diagnostic;
 use crate::graph::{Article, Entity, EventAt};

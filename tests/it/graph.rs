@@ -115,3 +115,63 @@ fn the_site_graph_draws_the_most_mentioned_entities_as_links() {
         );
     }
 }
+
+/// A relation says when it held and who says so, in the infobox, in the drawing and in the
+/// open data: one that ended reads as past everywhere.
+#[test]
+fn relations_carry_their_time_and_source_on_every_surface() {
+    let site = TestSite::shipped();
+    site.build_ok(&[]);
+    for (lang, until, past_label) in [
+        ("fr", "jusqu'au 29 janvier 2025", "(jusqu'en 2025)"),
+        ("en", "until 29 January 2025", "(until 2025)"),
+    ] {
+        let doc = site.html(&format!("{lang}/entities/hts/index.html"));
+        let items: Vec<_> = select(&doc, ".infobox li");
+        let led = items
+            .iter()
+            .find(|li| text(li).contains("Jo"))
+            .unwrap_or_else(|| panic!("{lang}: no leader in the infobox"));
+        assert_eq!(attr(led, "class"), "past", "{lang}");
+        assert!(text(led).contains(until), "{lang}: {}", text(led));
+        assert!(text(led).contains("Saudi Gazette"), "{lang}: {}", text(led));
+        // Held as of the dispatch, and sourced to it.
+        let based = items
+            .iter()
+            .find(|li| text(li).contains("Id"))
+            .unwrap_or_else(|| panic!("{lang}: no base in the infobox"));
+        assert_eq!(attr(based, "class"), "", "{lang}");
+        assert!(text(based).contains("2024"), "{lang}: {}", text(based));
+        // The drawing says so, and draws the ended relations' lines as past.
+        let details: Vec<String> = select(&doc, "svg .graph-detail").iter().map(text).collect();
+        assert!(
+            details.iter().any(|d| d.contains(past_label)),
+            "{lang}: {details:?}"
+        );
+        assert!(
+            !select(&doc, "svg line.graph-edge.past").is_empty(),
+            "{lang}"
+        );
+    }
+    let graph: serde_json::Value =
+        serde_json::from_str(&site.read("public/data/graph.json")).unwrap();
+    let hts = graph["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == "hts")
+        .unwrap();
+    let led = hts["relations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["type"] == "led_by")
+        .unwrap();
+    assert_eq!(led["until"], "2025-01-29");
+    assert!(led["source"]["url"].as_str().is_some(), "{led}");
+    let ld = site.read("public/data/graph.jsonld");
+    assert!(
+        ld.contains(r#""@type":"Role","endDate":"2025-01-29""#),
+        "{ld}"
+    );
+}
