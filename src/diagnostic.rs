@@ -118,7 +118,9 @@ codes! {
     MissingAlt => "W0018", "missing-alt", Warning;
     Undated => "W0019", "undated", Warning;
     Unsourced => "W0020", "unsourced", Warning;
+    AmbiguousAlias => "W0021", "ambiguous-alias", Warning;
     UnannotatedMention => "S0001", "unannotated-mention", Suggestion;
+    AmbiguousMention => "S0002", "ambiguous-mention", Suggestion;
 }
 
 /// A place in a source file: 1-based line and column (in characters), plus the span's length

@@ -8,11 +8,13 @@ use crate::config::CONFIG_FILE;
 use crate::config::Config;
 use crate::diagnostic::did_you_mean;
 use crate::diagnostic::{Code, Diagnostic, Location};
-use crate::load::events::Event;
+use crate::load::events::{Event, Span};
 use crate::load::references::{self, Names};
 use crate::load::{ArticleSource, EntityKind, EntitySource, Unverified, front_matter};
 use crate::yaml;
 use crate::yaml::spans::Places;
+
+use super::suggest;
 
 /// The warnings about one article, all its languages together (annotated, before the graph):
 /// missing translations, annotation parity, drafts.
@@ -492,6 +494,7 @@ pub(crate) fn lint_sources(
     for entity in entities {
         undated_or_unsourced(entity, &mut out);
     }
+    out.extend(ambiguous_aliases(entities));
     for article in articles {
         out.extend(unlabelled(article, languages));
     }
@@ -502,6 +505,86 @@ pub(crate) fn lint_sources(
         }
     }
     out
+}
+
+/// A name or alias that two entities claim in one language at overlapping times: no mention
+/// of it can be annotated for the editor. Reported at the later entity's alias (by id), which
+/// a period (`{name: …, until: …}`) or a lifespan can tell apart.
+fn ambiguous_aliases(entities: &[EntitySource]) -> Vec<Diagnostic> {
+    use std::collections::BTreeMap;
+    // (language, folded form) → who claims it.
+    let mut claims: BTreeMap<(&str, String), Vec<Claim>> = BTreeMap::new();
+    for entity in entities {
+        let lifespan = entity.lifespan.as_ref().map(|l| l.span).unwrap_or_default();
+        let names = entity.name.iter().map(|(l, n)| (l, n, false));
+        let aliases = entity
+            .aliases
+            .iter()
+            .flat_map(|(l, list)| list.iter().map(move |a| (l, a, true)));
+        for (lang, text, alias) in names.chain(aliases) {
+            let period = entity
+                .alias_spans
+                .get(&(lang.clone(), text.clone()))
+                .copied()
+                .unwrap_or_default();
+            let when = [lifespan, period];
+            let claim = (entity, text.as_str(), intersect(&when), alias);
+            claims
+                .entry((lang.as_str(), suggest::fold_form(text)))
+                .or_default()
+                .push(claim);
+        }
+    }
+    let mut out = Vec::new();
+    for ((lang, _), mut claimants) in claims {
+        claimants.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+        for (i, &(entity, text, span, alias)) in claimants.iter().enumerate() {
+            let other = claimants[..i]
+                .iter()
+                .find(|(e, _, s, _)| e.id != entity.id && s.overlaps(&span));
+            let Some((first, ..)) = other else { continue };
+            let field = if alias { "aliases" } else { "name" };
+            let text_of = &entity.src.text;
+            let at = yaml::find_key(text_of, 0, text_of.len(), field)
+                .and_then(|(_, key_end)| {
+                    let found = text_of[key_end..].find(text)?;
+                    Some((key_end + found, key_end + found + text.len()))
+                })
+                .map_or_else(|| entity.locate(field), |(s, e)| entity.src.locate(s, e));
+            out.push(
+                Diagnostic::at(
+                    Code::AmbiguousAlias,
+                    format!(
+                        "`{text}` names both `{}` and `{}` in `{lang}`: its mentions cannot be annotated for you",
+                        first.id, entity.id
+                    ),
+                    at,
+                )
+                .with_help("say when each held it, `{name: …, from: …, until: …}` or the entities' `lifespan`, or remove it from one"),
+            );
+        }
+    }
+    out
+}
+
+/// An entity's name or alias as written, when it names the entity, and whether it is an
+/// alias (rather than the name).
+type Claim<'a> = (&'a EntitySource, &'a str, Span, bool);
+
+/// The days in every one of `spans`.
+fn intersect(spans: &[Span]) -> Span {
+    let latest = spans
+        .iter()
+        .filter_map(|s| s.from)
+        .max_by_key(|d| d.first_day());
+    let earliest = spans
+        .iter()
+        .filter_map(|s| s.until)
+        .min_by_key(|d| d.last_day());
+    Span {
+        from: latest,
+        until: earliest,
+    }
 }
 
 /// An entity's description and facts have a date and a source.

@@ -213,7 +213,12 @@ fn annotate_articles(
             found.extend(lint::lint_article(config, &key, &versions));
             for (article, annotated) in &versions {
                 if let Some(s) = suggesters.and_then(|s| s.get(article.lang.as_str())) {
-                    found.extend(s.suggest(&article.src, &annotated.text_spans, None));
+                    found.extend(s.suggest(
+                        &article.src,
+                        &annotated.text_spans,
+                        None,
+                        Some(article.front.date.day),
+                    ));
                 }
             }
             let documents = versions
@@ -247,7 +252,7 @@ fn annotate_prose(
             problems.extend(annotated.problems.iter().cloned());
             problems.extend(lint::missing_images(root, src, &annotated.local_images));
             if let Some(s) = suggesters.and_then(|s| s.get(lang.as_str())) {
-                problems.extend(s.suggest(src, &annotated.text_spans, Some(&entity.id)));
+                problems.extend(s.suggest(src, &annotated.text_spans, Some(&entity.id), None));
             }
             prose.insert((entity.id.clone(), lang.clone()), annotated.html);
         }

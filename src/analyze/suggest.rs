@@ -6,14 +6,16 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
-use crate::annotate::Lexicon;
+use crate::annotate::{Form, Lexicon};
 use crate::diagnostic::{Code, Diagnostic, Replacement};
 use crate::source::SourceText;
 
 /// Finds unannotated names in the prose of one language.
 pub(crate) struct Suggester {
     matcher: Option<AhoCorasick>,
-    ids: Vec<String>,
+    /// Per pattern, every entity the written form may name (an alias two entities claim has
+    /// two), each with when it names it.
+    candidates: Vec<Vec<Form>>,
 }
 
 /// Lowercased text without diacritics, with the byte offset in the original of each byte.
@@ -33,35 +35,53 @@ fn fold(text: &str) -> (String, Vec<usize>) {
     (folded, origin)
 }
 
+/// A written form as mentions are matched against it: lower case, without diacritics.
+pub(crate) fn fold_form(text: &str) -> String {
+    fold(text).0
+}
+
 fn is_word_char(c: Option<char>) -> bool {
     c.is_some_and(char::is_alphanumeric)
 }
 
 impl Suggester {
     pub(crate) fn new(lexicon: &Lexicon, lang: &str) -> Self {
-        let mut patterns = Vec::new();
-        let mut ids = Vec::new();
-        for (form, id) in lexicon.forms(lang) {
-            let (folded, _) = fold(form);
-            if folded.chars().count() >= 2 {
-                patterns.push(folded);
-                ids.push(id.clone());
+        let mut patterns: Vec<String> = Vec::new();
+        let mut candidates: Vec<Vec<Form>> = Vec::new();
+        let mut seen = std::collections::HashMap::new();
+        for form in lexicon.forms(lang) {
+            let (folded, _) = fold(&form.text);
+            if folded.chars().count() < 2 {
+                continue;
             }
+            let at = *seen.entry(folded.clone()).or_insert_with(|| {
+                patterns.push(folded);
+                candidates.push(Vec::new());
+                candidates.len() - 1
+            });
+            candidates[at].push(form.clone());
         }
         let matcher = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
             .build(&patterns)
             .ok();
-        Suggester { matcher, ids }
+        Suggester {
+            matcher,
+            candidates,
+        }
     }
 
     /// Suggestions for the prose spans of `src`. `owner` is the entity whose own prose this
-    /// is, if any: an entity page does not need to link to itself.
+    /// is, if any: an entity page does not need to link to itself. `day` is the article's
+    /// date: a name is proposed only for an entity that existed then, under a name then in
+    /// use. A name more than one entity may have then is listed with them, never annotated
+    /// for the editor.
     pub(crate) fn suggest(
         &self,
         src: &SourceText,
         spans: &[(usize, usize)],
         owner: Option<&str>,
+        day: Option<chrono::NaiveDate>,
     ) -> Vec<Diagnostic> {
         let Some(matcher) = &self.matcher else {
             return Vec::new();
@@ -77,8 +97,14 @@ impl Suggester {
                 if is_word_char(before) || is_word_char(after) {
                     continue;
                 }
-                let id = &self.ids[m.pattern().as_usize()];
-                if owner == Some(id.as_str()) {
+                let mut ids: Vec<&str> = self.candidates[m.pattern().as_usize()]
+                    .iter()
+                    .filter(|form| day.is_none_or(|day| form.names_on(day)))
+                    .map(|form| form.id.as_str())
+                    .collect();
+                ids.sort_unstable();
+                ids.dedup();
+                if ids.is_empty() || owner.is_some_and(|owner| ids.contains(&owner)) {
                     continue;
                 }
                 if out.len() == MAX_SUGGESTIONS {
@@ -87,6 +113,24 @@ impl Suggester {
                 }
                 let (s, e) = (start + origin[m.start()], start + origin[m.end()]);
                 let written = &src.text[s..e];
+                let [id] = ids[..] else {
+                    let listed: Vec<String> = ids.iter().map(|id| format!("`{id}`")).collect();
+                    out.push(
+                        Diagnostic::at(
+                            Code::AmbiguousMention,
+                            format!(
+                                "`{written}` may name {}: it is not annotated for you",
+                                listed.join(" or ")
+                            ),
+                            src.locate(s, e),
+                        )
+                        .with_help(format!(
+                            "annotate it by hand with the one meant, e.g. `[[{}|{written}]]`",
+                            ids[0]
+                        )),
+                    );
+                    continue;
+                };
                 let annotation = format!("[[{id}|{written}]]");
                 let mut d = Diagnostic::at(
                     Code::UnannotatedMention,
@@ -142,7 +186,7 @@ mod tests {
     fn found(lang: &str, text: &str) -> Vec<String> {
         let src = SourceText::new("a.md", text.to_string());
         suggester(lang)
-            .suggest(&src, &[(0, text.len())], None)
+            .suggest(&src, &[(0, text.len())], None, None)
             .into_iter()
             .map(|d| d.replacement.unwrap().text)
             .collect()
@@ -176,6 +220,56 @@ mod tests {
         );
     }
 
+    /// An entity is proposed only for an article dated within its lifespan and the period of
+    /// the alias matched; a name two entities had then is listed, never annotated.
+    #[test]
+    fn names_are_proposed_for_their_time_and_ambiguous_ones_are_listed() {
+        let langs = vec!["fr".to_string(), "en".to_string()];
+        let entities = [
+            ("syrian-government", "type: organization\nname: {fr: Gouvernement syrien, en: Syrian government}\naliases:\n  fr: [régime syrien, {name: forces gouvernementales, until: 2024-12-08}]\nlifespan: {until: 2024-12-08}\n"),
+            ("transitional-government", "type: organization\nname: {fr: Gouvernement de transition, en: Transitional government}\naliases:\n  fr: [{name: forces gouvernementales, from: 2024-12}]\n"),
+        ]
+        .map(|(id, y)| entity::parse(id, SourceText::new("e.yaml", y.into()), &langs).unwrap());
+        let suggester = Suggester::new(&Lexicon::new(&entities, &[]), "fr");
+        let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+        let text = "les forces gouvernementales et le régime syrien";
+        let src = SourceText::new("a.md", text.to_string());
+        let on = |d: &str| suggester.suggest(&src, &[(0, text.len())], None, day(d));
+        let codes = |found: &[Diagnostic]| -> Vec<(Code, Option<String>)> {
+            found
+                .iter()
+                .map(|d| (d.code, d.replacement.as_ref().map(|r| r.text.clone())))
+                .collect()
+        };
+        assert_eq!(
+            codes(&on("2024-11-30")),
+            [
+                (
+                    Code::UnannotatedMention,
+                    Some("[[syrian-government|forces gouvernementales]]".into())
+                ),
+                (
+                    Code::UnannotatedMention,
+                    Some("[[syrian-government|régime syrien]]".into())
+                ),
+            ]
+        );
+        // Both governments had forces in December 2024: listed, not annotated.
+        let december = on("2024-12-05");
+        assert_eq!(december[0].code, Code::AmbiguousMention);
+        assert!(december[0].replacement.is_none());
+        assert!(december[0].message.contains("transitional-government"));
+        // The interim president's forces: only the government of the day; the fallen one is
+        // proposed for nothing.
+        assert_eq!(
+            codes(&on("2025-03-01")),
+            [(
+                Code::UnannotatedMention,
+                Some("[[transitional-government|forces gouvernementales]]".into())
+            )]
+        );
+    }
+
     #[test]
     fn only_the_page_language() {
         assert_eq!(found("en", "Alep and Aleppo"), ["[[aleppo|Aleppo]]"]);
@@ -185,7 +279,7 @@ mod tests {
     fn replacement_spans_are_exact_bytes() {
         let text = "Déjà à Idléb.";
         let src = SourceText::new("a.md", text.to_string());
-        let d = &suggester("fr").suggest(&src, &[(0, text.len())], None)[0];
+        let d = &suggester("fr").suggest(&src, &[(0, text.len())], None, None)[0];
         let r = d.replacement.as_ref().unwrap();
         assert_eq!(&text[r.start..r.end], "Idléb");
         assert_eq!(d.location.as_ref().unwrap().col, 8);

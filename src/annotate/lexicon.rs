@@ -4,6 +4,28 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::diagnostic::did_you_mean;
 use crate::load::EntitySource;
+use crate::load::events::Span;
+
+/// A written form (name or alias) of an entity in one language, and when it names it: within
+/// the entity's lifespan and, for an alias in use for a period only, that period.
+#[derive(Debug, Clone)]
+pub struct Form {
+    /// As written.
+    pub text: String,
+    /// The entity it names.
+    pub id: String,
+    /// The entity's lifespan.
+    pub lifespan: Span,
+    /// The alias's own period.
+    pub period: Span,
+}
+
+impl Form {
+    /// Whether it names its entity on `day`.
+    pub fn names_on(&self, day: chrono::NaiveDate) -> bool {
+        self.lifespan.holds_on(day) && self.period.holds_on(day)
+    }
+}
 
 /// Names of every entity in every language, and every written form (name or alias) that
 /// points back to an id.
@@ -11,8 +33,8 @@ use crate::load::EntitySource;
 pub struct Lexicon {
     names: HashMap<String, BTreeMap<String, String>>,
     forms: Vec<(String, String)>,
-    /// Per language: (written form, id), for finding unannotated mentions.
-    forms_by_lang: BTreeMap<String, Vec<(String, String)>>,
+    /// Per language, for finding unannotated mentions.
+    forms_by_lang: BTreeMap<String, Vec<Form>>,
 }
 
 impl Lexicon {
@@ -30,20 +52,31 @@ impl Lexicon {
                 .aliases
                 .iter()
                 .flat_map(|(l, list)| list.iter().map(move |a| (l, a)));
+            let lifespan = e.lifespan.as_ref().map(|l| l.span).unwrap_or_default();
             for (lang, form) in names.chain(aliases) {
                 lexicon.forms.push((form.clone(), e.id.clone()));
+                let period = e
+                    .alias_spans
+                    .get(&(lang.clone(), form.clone()))
+                    .copied()
+                    .unwrap_or_default();
                 lexicon
                     .forms_by_lang
                     .entry(lang.clone())
                     .or_default()
-                    .push((form.clone(), e.id.clone()));
+                    .push(Form {
+                        text: form.clone(),
+                        id: e.id.clone(),
+                        lifespan,
+                        period,
+                    });
             }
         }
         lexicon
     }
 
     /// Every name and alias written in `lang`, with the id it names.
-    pub fn forms(&self, lang: &str) -> &[(String, String)] {
+    pub fn forms(&self, lang: &str) -> &[Form] {
         self.forms_by_lang.get(lang).map_or(&[], Vec::as_slice)
     }
 

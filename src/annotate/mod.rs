@@ -14,7 +14,7 @@ use std::sync::Arc;
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
 
-pub use lexicon::Lexicon;
+pub use lexicon::{Form, Lexicon};
 pub use links::Targets;
 pub use snippet::Snippet;
 

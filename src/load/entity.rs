@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::dates::PublishDate;
-use super::events::Day;
+use super::events::Span;
 use super::facts::{self, Fact, RawFact, RawSource, SourceRef};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Location};
 use crate::source::SourceText;
@@ -83,10 +83,8 @@ pub struct Relation {
     pub kind: String,
     /// The other entity's id.
     pub target: String,
-    /// When it began, as precisely as known.
-    pub from: Option<Day>,
-    /// When it ended: a relation that ended is shown as past.
-    pub until: Option<Day>,
+    /// When it held: a relation that ended is shown as past.
+    pub span: Span,
     /// A day it was known to hold, when its span is not known.
     pub as_of: Option<PublishDate>,
     /// Where it comes from.
@@ -96,7 +94,7 @@ pub struct Relation {
 impl Relation {
     /// Whether it had ended by `today`.
     pub fn ended_by(&self, today: chrono::NaiveDate) -> bool {
-        self.until.is_some_and(|until| until.first_day() <= today)
+        self.span.ended_by(today)
     }
 }
 
@@ -121,42 +119,7 @@ impl RawRelation {
         problems: &mut Vec<Diagnostic>,
     ) -> Option<Relation> {
         let start = problems.len();
-        let mut day = |field: &str, value: Option<serde_yaml::Value>| {
-            let value = value?;
-            let day = Day::from_yaml(&value);
-            if day.is_none() {
-                let written = serde_yaml::to_string(&value).unwrap_or_default();
-                problems.push(
-                    Diagnostic::at(
-                        Code::InvalidDate,
-                        format!("`{}` is not a valid date", written.trim()),
-                        at(field),
-                    )
-                    .with_help(format!(
-                        "write a year, a month or a day, e.g. `{field}: 2015`, `{field}: 2020-03` or `{field}: 2024-12-08`"
-                    )),
-                );
-            }
-            day
-        };
-        let from = day("from", self.from);
-        let until = day("until", self.until);
-        if let (Some(from), Some(until)) = (from, until)
-            && until.first_day() < from.first_day()
-        {
-            problems.push(
-                Diagnostic::at(
-                    Code::InvalidDate,
-                    format!(
-                        "the relation ends ({}) before it begins ({})",
-                        until.iso(),
-                        from.iso()
-                    ),
-                    at("until"),
-                )
-                .with_help("`from` is when the relation began, `until` when it ended"),
-            );
-        }
+        let span = Span::checked(self.from, self.until, "the relation", at, problems);
         let as_of = facts::as_of(self.as_of.as_deref(), &|| at("as_of"), problems);
         let source = self.source.and_then(|s| {
             s.checked(&|| at("source"))
@@ -166,12 +129,46 @@ impl RawRelation {
         (problems.len() == start).then_some(Relation {
             kind: self.kind,
             target: self.target,
-            from,
-            until,
+            span,
             as_of,
             source,
         })
     }
+}
+
+/// When an entity existed (founded, dissolved, fell), and who says so.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Lifespan {
+    /// From when until when.
+    pub span: Span,
+    /// Where the dates come from.
+    pub source: Option<SourceRef>,
+}
+
+/// A lifespan as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawLifespan {
+    from: Option<serde_yaml::Value>,
+    until: Option<serde_yaml::Value>,
+    source: Option<RawSource>,
+}
+
+/// An alias as written: a name, or a name in use for a period only (`{name: forces
+/// gouvernementales, until: 2024-12-08}`).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum RawAlias {
+    Name(String),
+    Dated(RawDatedAlias),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawDatedAlias {
+    name: String,
+    from: Option<serde_yaml::Value>,
+    until: Option<serde_yaml::Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -184,8 +181,9 @@ pub(crate) struct RawEntity {
     #[serde(default)]
     description: BTreeMap<String, String>,
     #[serde(default)]
-    aliases: BTreeMap<String, Vec<String>>,
+    aliases: BTreeMap<String, Vec<RawAlias>>,
     wikidata: Option<String>,
+    lifespan: Option<RawLifespan>,
     coordinates: Option<Vec<f64>>,
     #[serde(default)]
     relations: Vec<RawRelation>,
@@ -214,6 +212,10 @@ pub struct EntitySource {
     pub description: BTreeMap<String, String>,
     /// Other names per language, for suggestions.
     pub aliases: BTreeMap<String, Vec<String>>,
+    /// The aliases in use for a period only, by language and alias.
+    pub alias_spans: BTreeMap<(String, String), Span>,
+    /// When it existed.
+    pub lifespan: Option<Lifespan>,
     /// Its Wikidata id (`Q1234`).
     pub wikidata: Option<String>,
     /// Latitude and longitude, for places.
@@ -306,6 +308,35 @@ pub fn parse(id: &str, src: SourceText, languages: &[String]) -> Result<EntitySo
             e.checked(&at, &mut problems)
         })
         .collect();
+    let lifespan = raw.lifespan.map(|l| {
+        let at = |field: &str| places.locate(&join("lifespan", field));
+        Lifespan {
+            span: Span::checked(l.from, l.until, "the entity", &at, &mut problems),
+            source: l.source.and_then(|s| {
+                s.checked(&|| at("source"))
+                    .map_err(|d| problems.push(d))
+                    .ok()
+            }),
+        }
+    });
+    let mut aliases: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut alias_spans = BTreeMap::new();
+    for (lang, list) in raw.aliases {
+        for (i, alias) in list.into_iter().enumerate() {
+            let name = match alias {
+                RawAlias::Name(name) => name,
+                RawAlias::Dated(dated) => {
+                    let at =
+                        |field: &str| places.locate(&join(&format!("aliases.{lang}[{i}]"), field));
+                    let span =
+                        Span::checked(dated.from, dated.until, "the alias", &at, &mut problems);
+                    alias_spans.insert((lang.clone(), dated.name.clone()), span);
+                    dated.name
+                }
+            };
+            aliases.entry(lang.clone()).or_default().push(name);
+        }
+    }
     let relations = raw
         .relations
         .into_iter()
@@ -326,7 +357,9 @@ pub fn parse(id: &str, src: SourceText, languages: &[String]) -> Result<EntitySo
             kind,
             name: trimmed(raw.name),
             description: trimmed(raw.description),
-            aliases: raw.aliases,
+            aliases,
+            alias_spans,
+            lifespan,
             wikidata: raw.wikidata,
             coordinates,
             relations,
@@ -422,11 +455,15 @@ mod tests {
         let [past, held] = &e.relations[..] else {
             panic!("{:?}", e.relations)
         };
-        assert_eq!(past.from.map(|d| d.iso()).as_deref(), Some("2015-09"));
-        assert_eq!(past.until.map(|d| d.iso()).as_deref(), Some("2024-12-08"));
+        assert_eq!(past.span.from.map(|d| d.iso()).as_deref(), Some("2015-09"));
+        assert_eq!(
+            past.span.until.map(|d| d.iso()).as_deref(),
+            Some("2024-12-08")
+        );
         let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-        assert!(past.ended_by(day("2024-12-08")));
-        assert!(!past.ended_by(day("2024-12-07")));
+        // It held on its last day, and had ended the day after.
+        assert!(past.ended_by(day("2024-12-09")));
+        assert!(!past.ended_by(day("2024-12-08")));
         assert!(!held.ended_by(day("2026-12-05")));
         assert_eq!(
             held.as_of.as_ref().map(|d| d.raw.as_str()),

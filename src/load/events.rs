@@ -50,6 +50,18 @@ impl Day {
             .unwrap_or(chrono::NaiveDate::MIN)
     }
 
+    /// The last calendar day it covers (31 December of a year, the end of a month).
+    pub fn last_day(&self) -> chrono::NaiveDate {
+        match (self.month, self.day) {
+            (Some(m), Some(d)) => chrono::NaiveDate::from_ymd_opt(self.year, m, d),
+            (Some(m), None) => chrono::NaiveDate::from_ymd_opt(self.year, m, 1)
+                .and_then(|first| first.checked_add_months(chrono::Months::new(1)))
+                .and_then(|next| next.pred_opt()),
+            _ => chrono::NaiveDate::from_ymd_opt(self.year, 12, 31),
+        }
+        .unwrap_or(chrono::NaiveDate::MAX)
+    }
+
     /// `2024`, `2024-11` or `2024-11-27`.
     pub(crate) fn iso(&self) -> String {
         match (self.month, self.day) {
@@ -57,6 +69,86 @@ impl Day {
             (Some(m), None) => format!("{:04}-{m:02}", self.year),
             _ => format!("{:04}", self.year),
         }
+    }
+}
+
+/// When something held (a relation, an entity's life, an alias in use): from a day, until a
+/// day, each as precise as known, either or both left open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Span {
+    /// When it began.
+    pub from: Option<Day>,
+    /// When it ended.
+    pub until: Option<Day>,
+}
+
+impl Span {
+    /// The span written as `from` and `until` (YAML values), each checked at its value by
+    /// `at(field)`; `what` names the thing in messages ("the relation").
+    pub(crate) fn checked(
+        from: Option<serde_yaml::Value>,
+        until: Option<serde_yaml::Value>,
+        what: &str,
+        at: &dyn Fn(&str) -> Location,
+        problems: &mut Vec<Diagnostic>,
+    ) -> Span {
+        let mut day = |field: &str, value: Option<serde_yaml::Value>| {
+            let value = value?;
+            let day = Day::from_yaml(&value);
+            if day.is_none() {
+                let written = serde_yaml::to_string(&value).unwrap_or_default();
+                problems.push(
+                    Diagnostic::at(
+                        Code::InvalidDate,
+                        format!("`{}` is not a valid date", written.trim()),
+                        at(field),
+                    )
+                    .with_help(format!(
+                        "write a year, a month or a day, e.g. `{field}: 2015`, `{field}: 2020-03` or `{field}: 2024-12-08`"
+                    )),
+                );
+            }
+            day
+        };
+        let span = Span {
+            from: day("from", from),
+            until: day("until", until),
+        };
+        if let (Some(from), Some(until)) = (span.from, span.until)
+            && until.last_day() < from.first_day()
+        {
+            problems.push(
+                Diagnostic::at(
+                    Code::InvalidDate,
+                    format!(
+                        "{what} ends ({}) before it begins ({})",
+                        until.iso(),
+                        from.iso()
+                    ),
+                    at("until"),
+                )
+                .with_help("`from` is when it began, `until` when it ended"),
+            );
+        }
+        span
+    }
+
+    /// Whether it held on `day` (an open end holds forever that way).
+    pub fn holds_on(&self, day: chrono::NaiveDate) -> bool {
+        self.from.is_none_or(|f| f.first_day() <= day)
+            && self.until.is_none_or(|u| day <= u.last_day())
+    }
+
+    /// Whether it had ended by `today`.
+    pub fn ended_by(&self, today: chrono::NaiveDate) -> bool {
+        self.until.is_some_and(|u| u.last_day() < today)
+    }
+
+    /// Whether some day is in both.
+    pub fn overlaps(&self, other: &Span) -> bool {
+        let starts = |s: &Span| s.from.map_or(chrono::NaiveDate::MIN, |d| d.first_day());
+        let ends = |s: &Span| s.until.map_or(chrono::NaiveDate::MAX, |d| d.last_day());
+        starts(self) <= ends(other) && starts(other) <= ends(self)
     }
 }
 

@@ -72,6 +72,13 @@ pub(crate) const ENTITY: &[(&str, Names)] = &[
     ("relations[].until", Names::Nothing),
     ("relations[].as_of", Names::Nothing),
     ("relations[].source", Names::Source),
+    ("lifespan", Names::Nothing),
+    ("lifespan.from", Names::Nothing),
+    ("lifespan.until", Names::Nothing),
+    ("lifespan.source", Names::Source),
+    ("aliases[].name", Names::Nothing),
+    ("aliases[].from", Names::Nothing),
+    ("aliases[].until", Names::Nothing),
     ("unverified", Names::Nothing),
     ("as_of", Names::Nothing),
     ("source", Names::Source),
@@ -126,6 +133,9 @@ pub(crate) fn of_entity(entity: &EntitySource) -> Vec<(String, &str, Names)> {
     }
     if let Some(SourceRef::Named(name)) = &entity.source {
         out.push(("source".to_string(), name.as_str(), Names::Source));
+    }
+    if let Some(SourceRef::Named(name)) = entity.lifespan.as_ref().and_then(|l| l.source.as_ref()) {
+        out.push(("lifespan.source".to_string(), name.as_str(), Names::Source));
     }
     facts(&mut out, "facts", &entity.facts);
     events(&mut out, &entity.events);
@@ -237,6 +247,8 @@ mod tests {
         let mut entity = BTreeSet::new();
         entity.extend(under("", fields_of::<entity::RawEntity>()));
         entity.extend(under("relations[].", fields_of::<entity::RawRelation>()));
+        entity.extend(under("lifespan.", fields_of::<entity::RawLifespan>()));
+        entity.extend(under("aliases[].", fields_of::<entity::RawDatedAlias>()));
         entity.extend(under("facts[].", fields_of::<facts::RawFact>()));
         entity.extend(under("events[].", fields_of::<events::RawEvent>()));
         (article, entity)

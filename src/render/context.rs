@@ -107,6 +107,15 @@ pub(super) struct EntityLink {
     pub url: String,
     pub count: usize,
     pub description: Option<String>,
+    /// The day the description was true at.
+    pub as_of: Option<AsOf>,
+}
+
+/// A day a statement was true at, as shown and as `<time datetime>` wants it.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct AsOf {
+    pub shown: String,
+    pub iso: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -145,6 +154,14 @@ pub(super) struct RelationCtx {
 }
 
 #[derive(Debug, Clone, Serialize)]
+pub(super) struct LifespanCtx {
+    pub when: String,
+    /// It has ended.
+    pub past: bool,
+    pub source: Option<NamedCtx>,
+}
+
+#[derive(Debug, Clone, Serialize)]
 pub(super) struct Coordinates {
     pub lat: f64,
     pub lon: f64,
@@ -164,6 +181,8 @@ pub(super) struct EntityCtx<'a> {
     pub wikidata_url: Option<String>,
     pub coordinates: Option<Coordinates>,
     pub relations: Vec<RelationCtx>,
+    /// When it existed ("2017 – 29 January 2025"), and who says so.
+    pub lifespan: Option<LifespanCtx>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -304,6 +323,13 @@ impl Renderer<'_> {
             coordinates: src
                 .coordinates
                 .map(|(lat, lon)| coordinates(&lang.strings, lat, lon)),
+            lifespan: src.lifespan.as_ref().and_then(|l| {
+                Some(LifespanCtx {
+                    when: self.span_time(lang, &l.span)?,
+                    past: l.span.ended_by(self.config.today()),
+                    source: l.source.as_ref().map(|s| self.source_ctx(lang, s)),
+                })
+            }),
             relations: src
                 .relations
                 .iter()
@@ -335,6 +361,7 @@ impl Renderer<'_> {
                     url: self.urls.entity(code, e.id()),
                     count,
                     description: None,
+                    as_of: None,
                 }
             })
             .collect();

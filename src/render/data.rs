@@ -50,10 +50,10 @@ impl Renderer<'_> {
                 let mut relation = json!({"type": r.kind, "target": r.target});
                 // Its qualifiers, when written: when it began and ended, the day it was known
                 // to hold, who says so.
-                if let Some(from) = &r.from {
+                if let Some(from) = &r.span.from {
                     relation["from"] = from.iso().into();
                 }
-                if let Some(until) = &r.until {
+                if let Some(until) = &r.span.until {
                     relation["until"] = until.iso().into();
                 }
                 if let Some(as_of) = &r.as_of {
@@ -75,6 +75,19 @@ impl Renderer<'_> {
             "coordinates": source.coordinates.map(|(lat, lon)| json!({"lat": lat, "lon": lon})),
             "relations": relations,
             "as_of": source.as_of.as_ref().map(|d| &d.raw),
+            "lifespan": source.lifespan.as_ref().map(|l| {
+                let mut lifespan = json!({});
+                if let Some(from) = &l.span.from {
+                    lifespan["from"] = from.iso().into();
+                }
+                if let Some(until) = &l.span.until {
+                    lifespan["until"] = until.iso().into();
+                }
+                if let Some(source) = &l.source {
+                    lifespan["source"] = self.source_data(source);
+                }
+                lifespan
+            }),
             "source": source.source.as_ref().map(|s| self.source_data(s)),
             "facts": source.facts.iter().map(|f| self.fact_data(f)).collect::<Vec<_>>(),
         });
@@ -213,7 +226,14 @@ impl Renderer<'_> {
             "@type": source.kind.schema_org_type(),
             "identifier": e.id(),
             "name": tagged(&mut source.name.iter()),
-            "description": tagged(&mut source.description.iter()),
+            // Each with the day it was true at, as the pages' JSON-LD gives it.
+            "description": self
+                .theme
+                .langs
+                .iter()
+                .filter_map(|l| Some((&l.code, self.dated_description(l, e, false)?)))
+                .map(|(lang, text)| json!({"@value": text, "@language": lang}))
+                .collect::<Vec<Value>>(),
         });
         let aliases = tagged(
             &mut source
@@ -230,6 +250,7 @@ impl Renderer<'_> {
         if let Some((lat, lon)) = source.coordinates {
             doc["geo"] = json!({"@type": "GeoCoordinates", "latitude": lat, "longitude": lon});
         }
+        Self::lifespan_json_ld(e, &mut doc);
         // The relations schema.org names without stretching them; the others are in graph.json.
         for relation in &source.relations {
             let Some(target) = self.graph.entity(&relation.target) else {
@@ -246,12 +267,12 @@ impl Renderer<'_> {
             };
             let mut link = json!({"@id": self.entity_id(target)});
             // A relation with a span is a schema.org Role: the link, with when it held.
-            if relation.from.is_some() || relation.until.is_some() {
+            if relation.span.from.is_some() || relation.span.until.is_some() {
                 let mut role = json!({"@type": "Role", property: link});
-                if let Some(from) = &relation.from {
+                if let Some(from) = &relation.span.from {
                     role["startDate"] = from.iso().into();
                 }
-                if let Some(until) = &relation.until {
+                if let Some(until) = &relation.span.until {
                     role["endDate"] = until.iso().into();
                 }
                 link = role;

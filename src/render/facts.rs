@@ -8,7 +8,7 @@ use super::{Lang, Renderer};
 use crate::graph::{ArticleVersion, Entity};
 use crate::load::PublishDate;
 use crate::load::entity::Relation;
-use crate::load::events::Day;
+use crate::load::events::{Day, Span};
 use crate::load::facts::{Fact, FactValue, SourceRef};
 
 /// A statement as a page shows it.
@@ -45,6 +45,17 @@ impl Renderer<'_> {
     /// When a relation held, as `lang` says it: its span, its start or its end (each as
     /// precise as written), or the day it was known to hold.
     pub(super) fn relation_time(&self, lang: &Lang, relation: &Relation) -> Option<String> {
+        self.span_time(lang, &relation.span).or_else(|| {
+            relation.as_of.as_ref().map(|day| {
+                let strings = &lang.strings;
+                let as_of = strings.get(&["ui", "as_of"]).unwrap_or_default();
+                format!("{as_of} {}", strings.format_date(day.day))
+            })
+        })
+    }
+
+    /// A span as `lang` says it: both ends, its start or its end, each as precise as written.
+    pub(super) fn span_time(&self, lang: &Lang, span: &Span) -> Option<String> {
         let strings = &lang.strings;
         let one = |which: &str, day: &Day| {
             let precision = match (day.month, day.day) {
@@ -57,7 +68,7 @@ impl Renderer<'_> {
                 .unwrap_or("{date}")
                 .replace("{date}", &strings.format_day(day))
         };
-        match (&relation.from, &relation.until) {
+        match (&span.from, &span.until) {
             (Some(from), Some(until)) => Some(
                 strings
                     .get(&["relation_time", "span"])
@@ -67,17 +78,14 @@ impl Renderer<'_> {
             ),
             (Some(from), None) => Some(one("since", from)),
             (None, Some(until)) => Some(one("until", until)),
-            (None, None) => relation.as_of.as_ref().map(|day| {
-                let as_of = strings.get(&["ui", "as_of"]).unwrap_or_default();
-                format!("{as_of} {}", strings.format_date(day.day))
-            }),
+            (None, None) => None,
         }
     }
 
     /// The end of a relation that ended, by its year only, as a drawing's label says it
     /// ("until 2024").
     pub(super) fn relation_end_year(&self, lang: &Lang, relation: &Relation) -> Option<String> {
-        let until = relation.until?;
+        let until = relation.span.until?;
         let shown = lang
             .strings
             .get(&["relation_time", "until", "year"])

@@ -89,11 +89,16 @@ const DESCRIPTION_CHARS: usize = 160;
 
 /// A description cut at a word boundary to at most [`DESCRIPTION_CHARS`] characters.
 pub(crate) fn short_description(text: &str) -> String {
+    cut_at_word(text, DESCRIPTION_CHARS)
+}
+
+/// `text` cut at a word boundary to at most `max` characters, an ellipsis marking the cut.
+fn cut_at_word(text: &str, max: usize) -> String {
     let text = text.trim();
-    if text.chars().count() <= DESCRIPTION_CHARS {
+    if text.chars().count() <= max {
         return text.to_string();
     }
-    let cut: String = text.chars().take(DESCRIPTION_CHARS - 1).collect();
+    let cut: String = text.chars().take(max.saturating_sub(1)).collect();
     let at = cut.rfind(char::is_whitespace).unwrap_or(cut.len());
     let kept = cut[..at].trim_end_matches([',', ';', ':', '(', ' ', '\u{a0}', '\u{202f}']);
     format!("{kept}…")
@@ -244,6 +249,34 @@ impl<'a> Renderer<'a> {
 
     /// The day an entity's description was true at, as the language writes it ("as of 30
     /// November 2024"), when its file says.
+    /// An entity's description in `lang` with the day it was true at, as text that travels
+    /// alone (meta and Open Graph descriptions, JSON-LD, search results): "… (as of
+    /// 30 November 2024)". The page itself shows the date beside the description.
+    /// `short`: for a page's meta description, the text is cut so that the whole, date
+    /// included, fits the [`DESCRIPTION_CHARS`] search engines show.
+    fn dated_description(&self, lang: &Lang, entity: &Entity, short: bool) -> Option<String> {
+        let description = entity.source.description.get(&lang.code)?;
+        let Some(day) = &entity.source.as_of else {
+            return Some(if short {
+                short_description(description)
+            } else {
+                description.clone()
+            });
+        };
+        let dated = lang
+            .strings
+            .get(&["dated"])
+            .unwrap_or("{text} ({date})")
+            .replace("{date}", &lang.strings.format_date(day.day));
+        let text = if short {
+            let around = dated.chars().count() - "{text}".len();
+            cut_at_word(description, DESCRIPTION_CHARS.saturating_sub(around))
+        } else {
+            description.clone()
+        };
+        Some(dated.replace("{text}", &text))
+    }
+
     pub(crate) fn as_of(&self, lang: usize, entity: &Entity) -> Option<String> {
         let strings = &self.lang(lang).strings;
         entity.source.as_of.as_ref().map(|d| {

@@ -245,6 +245,13 @@ impl Renderer<'_> {
                 description: with_description
                     .then(|| e.source.description.get(&lang.code).cloned())
                     .flatten(),
+                as_of: with_description
+                    .then(|| e.source.as_of.as_ref())
+                    .flatten()
+                    .map(|day| AsOf {
+                        shown: lang.strings.format_date(day.day),
+                        iso: day.raw.clone(),
+                    }),
             });
         }
         groups
@@ -302,7 +309,7 @@ impl Renderer<'_> {
             .filter(|l| page <= self.entity_pages(entity, &l.code))
             .map(|l| (l.code.as_str(), urls::entity_path(&l.code, id, page)))
             .collect();
-        let description = entity.source.description.get(code).cloned();
+        let description = self.dated_description(lang, entity, true);
         let common = self.common(lang, &path, &versions, description);
         let all = entity.backlinks.get(code).map_or(0, Vec::len);
         let page_url = |n: usize| self.urls.entity_page(code, id, n);

@@ -164,13 +164,34 @@ impl Renderer<'_> {
         script_safe(&doc)
     }
 
+    /// An entity's lifespan in schema.org's words: an organisation's `foundingDate` and
+    /// `dissolutionDate`, an event's `startDate` and `endDate` (a person's and a place's are
+    /// left out: birth and death, or a founding, say more than a lifespan does).
+    pub(super) fn lifespan_json_ld(e: &Entity, doc: &mut Value) {
+        let Some(lifespan) = &e.source.lifespan else {
+            return;
+        };
+        let (start, end) = match e.source.kind {
+            crate::load::EntityKind::Organization => ("foundingDate", "dissolutionDate"),
+            crate::load::EntityKind::Event => ("startDate", "endDate"),
+            _ => return,
+        };
+        if let Some(from) = &lifespan.span.from {
+            doc[start] = from.iso().into();
+        }
+        if let Some(until) = &lifespan.span.until {
+            doc[end] = until.iso().into();
+        }
+    }
+
     /// schema.org data for an entity's page: `Organization`, `Place` with its `geo`, `Person`,
     /// `Event`, tied to its Wikidata item.
     pub(super) fn entity_json_ld(&self, lang: &Lang, e: &Entity) -> String {
         let mut doc = self.thing(lang, e);
+        Self::lifespan_json_ld(e, &mut doc);
         doc["@context"] = "https://schema.org".into();
-        if let Some(description) = e.source.description.get(&lang.code) {
-            doc["description"] = description.clone().into();
+        if let Some(description) = self.dated_description(lang, e, false) {
+            doc["description"] = description.into();
         }
         if let Some(aliases) = e.source.aliases.get(&lang.code).filter(|a| !a.is_empty()) {
             doc["alternateName"] = aliases.clone().into();

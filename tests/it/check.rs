@@ -185,6 +185,21 @@ fn cases() -> Vec<(Code, Breaker)> {
         (Code::UnannotatedMention, |s| {
             s.edit(FR, "d'[[aleppo|Alep]] après", "d'Alep après")
         }),
+        (Code::AmbiguousAlias, |s| {
+            s.edit(
+                "content/entities/al-qaida.yaml",
+                "fr: [Al-Qaida]",
+                "fr: [Al-Qaida, OSDH]",
+            )
+        }),
+        (Code::AmbiguousMention, |s| {
+            s.edit(
+                "content/entities/al-qaida.yaml",
+                "fr: [Al-Qaida]",
+                "fr: [Al-Qaida, OSDH]",
+            );
+            s.edit(FR, "du pays.", "du pays. Selon l'OSDH.");
+        }),
         (Code::UnknownField, |s| {
             s.edit(
                 FR,

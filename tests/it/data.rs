@@ -311,3 +311,74 @@ fn every_data_file_of_every_fixture_follows_its_format() {
         }
     }
 }
+
+/// A description is true on a day: wherever it is printed (the entity index, each entity
+/// page's meta and Open Graph descriptions and JSON-LD, `data/graph.jsonld`, the previews, the
+/// search records), its date goes with it.
+#[test]
+fn descriptions_carry_their_date_on_every_surface() {
+    let site = TestSite::shipped();
+    site.build_ok(&[]);
+    for (lang, dated) in [
+        ("fr", "(au 30 novembre 2024)"),
+        ("en", "(as of 30 November 2024)"),
+    ] {
+        let index = site.html(&format!("{lang}/entities/index.html"));
+        let descriptions = select(&index, ".desc");
+        assert!(!descriptions.is_empty(), "{lang}");
+        for desc in descriptions {
+            let time = scraper::Selector::parse("time").unwrap();
+            assert!(
+                desc.select(&time).next().is_some(),
+                "{lang}: undated in the index: {}",
+                text(&desc)
+            );
+        }
+        let dir = site.path(&format!("public/{lang}/entities"));
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let page = entry.path().join("index.html");
+            if !page.is_file() {
+                continue;
+            }
+            let rel = page
+                .strip_prefix(site.path("public"))
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            let doc = site.html(&rel);
+            for css in [
+                r#"meta[name="description"]"#,
+                r#"meta[property="og:description"]"#,
+            ] {
+                for meta in select(&doc, css) {
+                    let content = attr(&meta, "content");
+                    assert!(content.ends_with(dated), "{rel} {css}: {content}");
+                }
+            }
+            for script in select(&doc, r#"script[type="application/ld+json"]"#) {
+                let ld: Value = serde_json::from_str(&text(&script)).unwrap();
+                if let Some(description) = ld["description"].as_str() {
+                    assert!(description.ends_with(dated), "{rel} JSON-LD: {description}");
+                }
+            }
+        }
+        let previews: Value =
+            serde_json::from_str(&site.read(&format!("public/{lang}/previews.json"))).unwrap();
+        for (id, card) in previews.as_object().unwrap() {
+            if card["description"].is_string() {
+                assert!(card["as_of"].is_string(), "{lang} preview of {id}: {card}");
+            }
+        }
+    }
+    let ld: Value = serde_json::from_str(&site.read("public/data/graph.jsonld")).unwrap();
+    for thing in ld["@graph"].as_array().unwrap() {
+        for description in thing["description"].as_array().into_iter().flatten() {
+            let text = description["@value"].as_str().unwrap();
+            assert!(
+                text.ends_with("(au 30 novembre 2024)")
+                    || text.ends_with("(as of 30 November 2024)"),
+                "graph.jsonld: {text}"
+            );
+        }
+    }
+}

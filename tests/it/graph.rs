@@ -175,3 +175,51 @@ fn relations_carry_their_time_and_source_on_every_surface() {
         "{ld}"
     );
 }
+
+/// An entity that ended says so on its page and in its data; and `check --suggest` proposes it
+/// only for articles of its time.
+#[test]
+fn an_entity_that_ended_says_so_and_is_proposed_only_for_its_time() {
+    let site = TestSite::shipped();
+    site.build_ok(&[]);
+    for (lang, until) in [
+        ("fr", "jusqu'au 8 décembre 2024"),
+        ("en", "until 8 December 2024"),
+    ] {
+        let doc = site.html(&format!("{lang}/entities/syrian-government/index.html"));
+        let infobox = text(&select(&doc, ".infobox")[0]);
+        assert!(infobox.contains(until), "{lang}: {infobox}");
+        assert!(
+            infobox.contains("Fall of the Assad regime"),
+            "{lang}: {infobox}"
+        );
+        let ld = text(&select(&doc, r#"script[type="application/ld+json"]"#)[0]);
+        assert!(
+            ld.contains(r#""dissolutionDate":"2024-12-08""#),
+            "{lang}: {ld}"
+        );
+    }
+    let graph: serde_json::Value =
+        serde_json::from_str(&site.read("public/data/graph.json")).unwrap();
+    let government = graph["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == "syrian-government")
+        .unwrap();
+    assert_eq!(government["lifespan"]["until"], "2024-12-08");
+
+    let article = |date: &str| {
+        format!(
+            "---\ntitle: Après\ndate: {date}\n---\nLes forces gouvernementales avancent vers [[aleppo|Alep]].\n"
+        )
+    };
+    let proposed = |date: &str| {
+        site.write("content/articles/apres.fr.md", article(date));
+        let out = site.depeche(&["check", "--suggest", "--format", "json"]);
+        String::from_utf8_lossy(&out.stdout)
+            .contains("[[syrian-government|forces gouvernementales]]")
+    };
+    assert!(proposed("2024-12-01"));
+    assert!(!proposed("2025-03-01"));
+}
