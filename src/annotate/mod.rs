@@ -56,7 +56,8 @@ pub struct Annotated {
     /// The first [`SENTENCES_PER_ENTITY`] mentions of each entity, in order: what backlinks
     /// quote. A long article can hold hundreds of thousands; `mention_counts` counts them all.
     pub mentions: Vec<Mention>,
-    /// How many times each entity is mentioned, by id.
+    /// How many times each entity is mentioned, by id; a name and its abbreviation side by
+    /// side ("Hayat Tahrir al-Sham (HTS)") count once.
     pub mention_counts: Vec<(Arc<str>, u32)>,
     /// Problems found, located in the file.
     pub problems: Vec<Diagnostic>,
@@ -243,9 +244,28 @@ struct PendingSnippet {
     end: usize,
 }
 
-/// Per entity id: the shared id, how many mentions so far, and (when rendering) the mention
-/// link's markup before and after its number.
-type Counted = (Arc<str>, u32, (String, String));
+/// Per entity id: the shared id, how many mentions so far (each has its anchor), how many of
+/// them count (see [`counts_again`]), where the last one ended in the source, and (when
+/// rendering) the mention link's markup before and after its number.
+struct Counted {
+    entity: Arc<str>,
+    numbered: u32,
+    counted: u32,
+    last_end: usize,
+    markup: (String, String),
+}
+
+/// Whether a mention counts as another, after one of the same entity that ended at
+/// `last_end`: not when only a bracket or a few spaces and signs part them, as a name and its
+/// abbreviation do ("Hayat Tahrir al-Sham (HTS)": one mention, two anchors).
+fn counts_again(text: &str, last_end: usize, start: usize) -> bool {
+    let Some(between) = text.get(last_end..start) else {
+        return true;
+    };
+    let glue =
+        |c: char| c.is_whitespace() || matches!(c, '(' | ')' | '[' | ']' | ',' | '/' | '–' | '—');
+    last_end == 0 || between.chars().count() > 3 || !between.chars().all(glue)
+}
 
 /// The state of one document's pass over pulldown-cmark's events.
 struct Pass<'s> {
@@ -511,13 +531,31 @@ impl Annotator<'_> {
                 } else {
                     Default::default()
                 };
-                p.counts.insert(id.to_string(), (Arc::from(id), 0, markup));
+                let counted = Counted {
+                    entity: Arc::from(id),
+                    numbered: 0,
+                    counted: 0,
+                    last_end: 0,
+                    markup,
+                };
+                p.counts.insert(id.to_string(), counted);
             }
-            let Some((entity, n, markup)) = p.counts.get_mut(id) else {
+            let Some(Counted {
+                entity,
+                numbered,
+                counted,
+                last_end,
+                markup,
+            }) = p.counts.get_mut(id)
+            else {
                 return;
             };
-            *n += 1;
-            let (entity, number) = (Arc::clone(entity), *n);
+            *numbered += 1;
+            if counts_again(&src.text, *last_end, span.0) {
+                *counted += 1;
+            }
+            *last_end = span.1;
+            let (entity, number) = (Arc::clone(entity), *numbered);
             // One link per entity and section is enough to reach its page; the other mentions
             // keep their anchor, which backlinks point at.
             let linked = self.link_every_mention || p.linked.insert(Arc::clone(&entity));
@@ -816,7 +854,7 @@ impl Pass<'_> {
         out.mention_counts = self
             .counts
             .into_values()
-            .map(|(id, n, _)| (id, n))
+            .map(|c| (c.entity, c.counted))
             .collect();
         out.mention_counts.sort_unstable();
         if broken {

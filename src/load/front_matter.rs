@@ -30,6 +30,9 @@ pub struct FrontMatter {
     pub credit: Option<String>,
     /// Free-form tags.
     pub tags: Vec<String>,
+    /// What it is about, by entity id, as its editor says (its JSON-LD `about`); empty: the
+    /// entities it mentions most, its sources left out.
+    pub about: Vec<String>,
     /// What the image shows, for readers who cannot see it.
     pub alt: Option<String>,
     /// The agency or outlet that filed it: an entity id, or a name.
@@ -81,6 +84,8 @@ pub(crate) struct RawFrontMatter {
     credit: Option<String>,
     #[serde(default)]
     tags: Vec<String>,
+    #[serde(default)]
+    about: Vec<String>,
     alt: Option<String>,
     source: Option<String>,
     dateline: Option<String>,
@@ -244,6 +249,7 @@ pub fn parse(src: &SourceText, split: Split, key: &str) -> Result<FrontMatter, D
                 .map(|s| s.trim().to_string())
                 .filter(|s| !s.is_empty()),
             tags: raw.tags,
+            about: raw.about.iter().map(|id| id.trim().to_string()).collect(),
         }),
         _ => Err(problems.into()),
     }

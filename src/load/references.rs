@@ -35,6 +35,8 @@ pub(crate) const ARTICLE: &[(&str, Names)] = &[
     ("image", Names::Nothing),
     ("credit", Names::Nothing),
     ("tags", Names::Nothing),
+    ("about", Names::Nothing),
+    ("about[]", Names::Entity),
     ("alt", Names::Nothing),
     ("source", Names::EntityOrText),
     ("dateline", Names::Nothing),
@@ -108,6 +110,9 @@ pub(crate) fn of_article(front: &FrontMatter) -> Vec<(String, &str, Names)> {
     let mut out = Vec::new();
     if let Some(source) = &front.source {
         out.push(("source".to_string(), source.as_str(), Names::EntityOrText));
+    }
+    for (i, id) in front.about.iter().enumerate() {
+        out.push((format!("about[{i}]"), id.as_str(), Names::Entity));
     }
     facts(&mut out, "figures", &front.figures);
     events(&mut out, &front.events);

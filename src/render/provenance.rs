@@ -102,12 +102,40 @@ impl Renderer<'_> {
         v: &ArticleVersion,
     ) -> String {
         let front = &v.front;
-        let entities: Vec<(&Entity, usize)> = v
+        // In the order the article first names them.
+        let first_named = |id: &str| {
+            v.mentions
+                .iter()
+                .position(|m| &*m.entity == id)
+                .unwrap_or(usize::MAX)
+        };
+        let mut entities: Vec<(&Entity, usize)> = v
             .mention_counts
             .iter()
             .filter_map(|(id, n)| Some((self.graph.entity(id)?, *n as usize)))
             .collect();
-        let most = entities.iter().map(|(_, n)| *n).max().unwrap_or(0);
+        entities.sort_by_key(|(e, _)| first_named(e.id()));
+        let about: Vec<&Entity> = if front.about.is_empty() {
+            // The entities it names most, its sources left out: an observatory or an agency
+            // quoted is not what a dispatch is about.
+            let sources = article_sources(front);
+            let subjects: Vec<&(&Entity, usize)> = entities
+                .iter()
+                .filter(|(e, _)| !sources.contains(e.id()))
+                .collect();
+            let most = subjects.iter().map(|(_, n)| *n).max().unwrap_or(0);
+            subjects
+                .into_iter()
+                .filter(|(_, n)| *n == most)
+                .map(|(e, _)| *e)
+                .collect()
+        } else {
+            front
+                .about
+                .iter()
+                .filter_map(|id| self.graph.entity(id))
+                .collect()
+        };
         let mut doc = json!({
             "@context": "https://schema.org",
             "@type": "NewsArticle",
@@ -120,7 +148,7 @@ impl Renderer<'_> {
                 "name": lang.site.title,
                 "url": self.urls.absolute(&urls::home_path(&lang.code)),
             },
-            "about": entities.iter().filter(|(_, n)| *n == most).map(|(e, _)| self.thing(lang, e)).collect::<Vec<_>>(),
+            "about": about.iter().map(|e| self.thing(lang, e)).collect::<Vec<_>>(),
             "mentions": entities.iter().map(|(e, _)| self.thing(lang, e)).collect::<Vec<_>>(),
         });
         let modified = front
@@ -207,4 +235,22 @@ impl Renderer<'_> {
 /// the same and cannot close the element.
 fn script_safe(doc: &Value) -> String {
     doc.to_string().replace('<', "\\u003c")
+}
+
+/// The entities an article quotes as its sources: its own `source`, and those of its figures
+/// and events.
+fn article_sources(front: &crate::load::FrontMatter) -> std::collections::HashSet<&str> {
+    fn named(source: &Option<SourceRef>) -> Option<&str> {
+        match source {
+            Some(SourceRef::Named(name)) => Some(name.as_str()),
+            _ => None,
+        }
+    }
+    front
+        .source
+        .as_deref()
+        .into_iter()
+        .chain(front.figures.iter().filter_map(|f| named(&f.source)))
+        .chain(front.events.iter().filter_map(|e| named(&e.source)))
+        .collect()
 }

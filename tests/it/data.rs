@@ -382,3 +382,56 @@ fn descriptions_carry_their_date_on_every_surface() {
         }
     }
 }
+
+/// What a dispatch is about is the editor's to say (`about:`); without it, the entities it
+/// names most, its sources left out: the observatory it quotes five times is not its
+/// subject. Unknown ids there are errors at the value.
+#[test]
+fn what_an_article_is_about_is_said_or_left_to_a_rule_without_its_sources() {
+    let about = |site: &TestSite| -> Vec<String> {
+        let doc = site.html("en/articles/aleppo-offensive-hts/index.html");
+        let ld: Value = serde_json::from_str(&text(
+            &select(&doc, r#"script[type="application/ld+json"]"#)[0],
+        ))
+        .unwrap();
+        ld["about"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["url"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let site = TestSite::shipped();
+    site.build_ok(&[]);
+    let said = about(&site);
+    assert!(said[0].ends_with("/entities/offensive-2024/"), "{said:?}");
+    assert_eq!(said.len(), 3, "{said:?}");
+
+    for lang in ["fr", "en"] {
+        site.edit(
+            &format!("content/articles/alep-offensive-hts.{lang}.md"),
+            "about: [offensive-2024, hts, aleppo]\n",
+            "",
+        );
+    }
+    site.build_ok(&[]);
+    let ruled = about(&site);
+    assert!(
+        ruled.iter().all(|u| !u.ends_with("/entities/osdh/")),
+        "a source is not the subject: {ruled:?}"
+    );
+    assert!(!ruled.is_empty());
+
+    site.edit(
+        "content/articles/alep-offensive-hts.en.md",
+        "date: 2024-11-30\n",
+        "date: 2024-11-30\nabout: [offensiv-2024]\n",
+    );
+    let out = site.depeche(&["check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("offensiv-2024") && stderr.contains(":4:9"),
+        "{stderr}"
+    );
+}
