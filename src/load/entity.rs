@@ -182,6 +182,8 @@ pub(crate) struct RawEntity {
     description: BTreeMap<String, String>,
     #[serde(default)]
     aliases: BTreeMap<String, Vec<RawAlias>>,
+    #[serde(default)]
+    cited_as: BTreeMap<String, String>,
     wikidata: Option<String>,
     lifespan: Option<RawLifespan>,
     coordinates: Option<Vec<f64>>,
@@ -212,6 +214,9 @@ pub struct EntitySource {
     pub description: BTreeMap<String, String>,
     /// Other names per language, for suggestions.
     pub aliases: BTreeMap<String, Vec<String>>,
+    /// How a sentence names it as a source, after "according to", per language ("l'OSDH",
+    /// "des médias gouvernementaux syriens"); its name otherwise.
+    pub cited_as: BTreeMap<String, String>,
     /// The aliases in use for a period only, by language and alias.
     pub alias_spans: BTreeMap<(String, String), Span>,
     /// When it existed.
@@ -358,6 +363,7 @@ pub fn parse(id: &str, src: SourceText, languages: &[String]) -> Result<EntitySo
             name: trimmed(raw.name),
             description: trimmed(raw.description),
             aliases,
+            cited_as: trimmed(raw.cited_as),
             alias_spans,
             lifespan,
             wikidata: raw.wikidata,

@@ -65,6 +65,7 @@ pub(crate) const ENTITY: &[(&str, Names)] = &[
     ("name", Names::Nothing),
     ("description", Names::Nothing),
     ("aliases", Names::Nothing),
+    ("cited_as", Names::Nothing),
     ("wikidata", Names::Nothing),
     ("coordinates", Names::Nothing),
     ("relations", Names::Nothing),

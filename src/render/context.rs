@@ -138,6 +138,9 @@ pub(super) struct Translation {
 #[derive(Debug, Clone, Serialize)]
 pub(super) struct NamedCtx {
     pub name: String,
+    /// As a sentence cites it after "according to" ("l'OSDH", "the dispatch of 30 November
+    /// 2024, “…”").
+    pub cited: String,
     pub url: Option<String>,
 }
 

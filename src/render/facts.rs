@@ -99,12 +99,21 @@ impl Renderer<'_> {
         match source {
             SourceRef::Link { url, title } => NamedCtx {
                 name: title.clone(),
+                cited: title.clone(),
                 url: Some(url.clone()),
             },
             SourceRef::Named(name) => {
                 if let Some(e) = self.graph.entity(name) {
+                    let shown = e.name_in(&lang.code).to_string();
                     return NamedCtx {
-                        name: e.name_in(&lang.code).to_string(),
+                        // As a sentence names it after "according to": "l'OSDH".
+                        cited: e
+                            .source
+                            .cited_as
+                            .get(&lang.code)
+                            .cloned()
+                            .unwrap_or_else(|| shown.clone()),
+                        name: shown,
                         url: Some(self.urls.entity(&lang.code, e.id())),
                     };
                 }
@@ -114,12 +123,21 @@ impl Renderer<'_> {
                         .or_else(|| a.versions.values().next())
                 });
                 match version {
+                    // A dispatch is cited as one, with its date and its quoted title: its
+                    // headline alone would read as the words of whoever it is about.
                     Some(v) => NamedCtx {
                         name: v.front.title.clone(),
+                        cited: lang
+                            .strings
+                            .get(&["cited_article"])
+                            .unwrap_or("{title}")
+                            .replace("{date}", &lang.strings.format_date(v.front.date.day))
+                            .replace("{title}", &v.front.title),
                         url: Some(self.urls.of(&v.path)),
                     },
                     None => NamedCtx {
                         name: name.clone(),
+                        cited: name.clone(),
                         url: None,
                     },
                 }

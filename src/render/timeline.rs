@@ -172,6 +172,7 @@ impl Renderer<'_> {
             .filter_map(|id| self.graph.entity(id))
             .map(|e| NamedCtx {
                 name: e.name_in(code).to_string(),
+                cited: e.name_in(code).to_string(),
                 url: Some(self.urls.entity(code, e.id())),
             })
             .collect();

@@ -43,15 +43,17 @@ fn the_timeline_shows_what_the_dispatch_dates_in_order_with_its_sources() {
     );
     assert_eq!(fr[0].1, "La guerre civile éclate en Syrie");
     assert!(fr[3].1.contains("Moscou et Ankara"), "{:?}", fr[3]);
-    // The dispatch's own statements, then the OSDH's, which it quotes.
-    assert!(fr[4].2.contains("Djihadistes et rebelles"), "{:?}", fr[4]);
-    assert!(
-        fr[6]
-            .2
-            .contains("Observatoire syrien des droits de l'homme"),
+    // The dispatch's own statements, cited as a dispatch (its headline alone would read as
+    // the combatants' words), then the OSDH's, which it quotes, as a sentence names it.
+    assert_eq!(
+        fr[4].2,
+        "(selon la dépêche du 30 novembre 2024, «\u{a0}Djihadistes et rebelles ont pris le contrôle de la majeure partie d'Alep\u{a0}»)",
         "{:?}",
-        fr[6]
+        fr[4]
     );
+    assert_eq!(fr[6].2, "(selon l'OSDH)", "{:?}", fr[6]);
+    // The last strikes before 2016 are the OSDH's claim, not the dispatch's.
+    assert_eq!(fr[2].2, "(selon l'OSDH)", "{:?}", fr[2]);
     assert!(fr[7].1.contains("depuis 2016"), "{:?}", fr[7]);
     // The article itself, at its date, after the day's events.
     assert_eq!(
@@ -69,10 +71,13 @@ fn the_timeline_shows_what_the_dispatch_dates_in_order_with_its_sources() {
         en[5].1,
         "The jihadist fighters and their allies enter Aleppo"
     );
+    assert_eq!(en[6].2, "(according to the SOHR)", "{:?}", en[6]);
     assert!(
-        en[6].2.contains("Syrian Observatory for Human Rights"),
+        en[4]
+            .2
+            .starts_with("(according to the dispatch of 30 November 2024, “"),
         "{:?}",
-        en[6]
+        en[4]
     );
     // Every page links to the timeline.
     let home = site.html("en/index.html");
