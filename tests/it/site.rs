@@ -564,13 +564,15 @@ fn provenance_and_figures_are_shown_and_attributed() {
         reported.iter().any(|r| r.starts_with("311")),
         "{reported:?}"
     );
-    // No statement about designations that held at one time and not at another.
-    for lang in ["fr", "en"] {
-        let hts = site.public(&format!("{lang}/entities/hts/index.html"));
-        assert!(
-            !hts.contains("terroris"),
-            "{lang}: the HTS page speaks of designations"
-        );
+    // Designations held at one time and not at another: said only as dated, sourced facts.
+    for (lang, dated) in [("fr", "8 juillet 2025"), ("en", "8 July 2025")] {
+        let hts = site.html(&format!("{lang}/entities/hts/index.html"));
+        let facts: Vec<String> = select(&hts, ".facts dd").iter().map(text).collect();
+        let designation = facts
+            .iter()
+            .find(|f| f.contains("2025") && f.contains("UPI"))
+            .unwrap_or_else(|| panic!("{lang}: {facts:?}"));
+        assert!(designation.contains(dated), "{lang}: {designation}");
     }
     // Every entity page dates its description.
     for entry in std::fs::read_dir(site.path("public/en/entities")).unwrap() {
