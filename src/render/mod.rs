@@ -182,7 +182,9 @@ impl Theme {
                     strings,
                     tera: tera::Tera::new(),
                 }),
-                Err(d) => problems.push(d),
+                // One folder out of the site is one problem, whichever language found it.
+                Err(d) if !problems.contains(&d) => problems.push(d),
+                Err(_) => {}
             }
         }
         match templates {

@@ -449,6 +449,9 @@ fn folders_linked_out_of_the_site_are_refused() {
                 stderr.contains("error[E0027]") && stderr.contains(&format!("{folder}/")),
                 "{folder} {command}: {stderr}"
             );
+            // Once, though every language reads its strings there.
+            let told = stderr.matches(&format!("{folder}/ is reached")).count();
+            assert_eq!(told, 1, "{folder} {command}: {stderr}");
         }
         assert_eq!(site.read("public/fr/index.html"), before);
         assert!(!site.path("public/outside-mark.txt").exists());
