@@ -515,24 +515,11 @@ fn ambiguous_aliases(entities: &[EntitySource]) -> Vec<Diagnostic> {
     // (language, folded form) → who claims it.
     let mut claims: BTreeMap<(&str, String), Vec<Claim>> = BTreeMap::new();
     for entity in entities {
-        let lifespan = entity.lifespan.as_ref().map(|l| l.span).unwrap_or_default();
-        let names = entity.name.iter().map(|(l, n)| (l, n, false));
-        let aliases = entity
-            .aliases
-            .iter()
-            .flat_map(|(l, list)| list.iter().map(move |a| (l, a, true)));
-        for (lang, text, alias) in names.chain(aliases) {
-            let period = entity
-                .alias_spans
-                .get(&(lang.clone(), text.clone()))
-                .copied()
-                .unwrap_or_default();
-            let when = [lifespan, period];
-            let claim = (entity, text.as_str(), intersect(&when), alias);
+        for (lang, text, when, alias) in entity.written_forms() {
             claims
-                .entry((lang.as_str(), suggest::fold_form(text)))
+                .entry((lang, suggest::fold_form(text)))
                 .or_default()
-                .push(claim);
+                .push((entity, text, when, alias));
         }
     }
     let mut out = Vec::new();
@@ -570,22 +557,6 @@ fn ambiguous_aliases(entities: &[EntitySource]) -> Vec<Diagnostic> {
 /// An entity's name or alias as written, when it names the entity, and whether it is an
 /// alias (rather than the name).
 type Claim<'a> = (&'a EntitySource, &'a str, Span, bool);
-
-/// The days in every one of `spans`.
-fn intersect(spans: &[Span]) -> Span {
-    let latest = spans
-        .iter()
-        .filter_map(|s| s.from)
-        .max_by_key(|d| d.first_day());
-    let earliest = spans
-        .iter()
-        .filter_map(|s| s.until)
-        .min_by_key(|d| d.last_day());
-    Span {
-        from: latest,
-        until: earliest,
-    }
-}
 
 /// An entity's description and facts have a date and a source.
 fn undated_or_unsourced(entity: &EntitySource, out: &mut Vec<Diagnostic>) {

@@ -99,7 +99,7 @@ impl Suggester {
                 }
                 let mut ids: Vec<&str> = self.candidates[m.pattern().as_usize()]
                     .iter()
-                    .filter(|form| day.is_none_or(|day| form.names_on(day)))
+                    .filter(|form| day.is_none_or(|day| form.when.holds_on(day)))
                     .map(|form| form.id.as_str())
                     .collect();
                 ids.sort_unstable();

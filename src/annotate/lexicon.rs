@@ -6,25 +6,16 @@ use crate::diagnostic::did_you_mean;
 use crate::load::EntitySource;
 use crate::load::events::Span;
 
-/// A written form (name or alias) of an entity in one language, and when it names it: within
-/// the entity's lifespan and, for an alias in use for a period only, that period.
+/// A written form (name or alias) of an entity in one language, and when it names it (see
+/// [`EntitySource::written_forms`]).
 #[derive(Debug, Clone)]
 pub struct Form {
     /// As written.
     pub text: String,
     /// The entity it names.
     pub id: String,
-    /// The entity's lifespan.
-    pub lifespan: Span,
-    /// The alias's own period.
-    pub period: Span,
-}
-
-impl Form {
-    /// Whether it names its entity on `day`.
-    pub fn names_on(&self, day: chrono::NaiveDate) -> bool {
-        self.lifespan.holds_on(day) && self.period.holds_on(day)
-    }
+    /// When it names it.
+    pub when: Span,
 }
 
 /// Names of every entity in every language, and every written form (name or alias) that
@@ -47,28 +38,16 @@ impl Lexicon {
         for e in entities {
             lexicon.names.insert(e.id.clone(), e.name.clone());
             lexicon.forms.push((e.id.clone(), e.id.clone()));
-            let names = e.name.iter();
-            let aliases = e
-                .aliases
-                .iter()
-                .flat_map(|(l, list)| list.iter().map(move |a| (l, a)));
-            let lifespan = e.lifespan.as_ref().map(|l| l.span).unwrap_or_default();
-            for (lang, form) in names.chain(aliases) {
-                lexicon.forms.push((form.clone(), e.id.clone()));
-                let period = e
-                    .alias_spans
-                    .get(&(lang.clone(), form.clone()))
-                    .copied()
-                    .unwrap_or_default();
+            for (lang, text, when, _) in e.written_forms() {
+                lexicon.forms.push((text.to_string(), e.id.clone()));
                 lexicon
                     .forms_by_lang
-                    .entry(lang.clone())
+                    .entry(lang.to_string())
                     .or_default()
                     .push(Form {
-                        text: form.clone(),
+                        text: text.to_string(),
                         id: e.id.clone(),
-                        lifespan,
-                        period,
+                        when,
                     });
             }
         }

@@ -121,11 +121,7 @@ impl RawRelation {
         let start = problems.len();
         let span = Span::checked(self.from, self.until, "the relation", at, problems);
         let as_of = facts::as_of(self.as_of.as_deref(), &|| at("as_of"), problems);
-        let source = self.source.and_then(|s| {
-            s.checked(&|| at("source"))
-                .map_err(|d| problems.push(d))
-                .ok()
-        });
+        let source = RawSource::checked(self.source, &|| at("source"), problems);
         (problems.len() == start).then_some(Relation {
             kind: self.kind,
             target: self.target,
@@ -242,6 +238,25 @@ pub struct EntitySource {
 }
 
 impl EntitySource {
+    /// Its name and aliases in every language, each with when it names the entity (its
+    /// lifespan, narrowed to the alias's own period) and whether it is an alias: what
+    /// mentions are matched against.
+    pub fn written_forms(&self) -> impl Iterator<Item = (&str, &str, Span, bool)> {
+        let lifespan = self.lifespan.as_ref().map(|l| l.span).unwrap_or_default();
+        let names = self.name.iter().map(|(l, n)| (l, n, false));
+        let aliases = self
+            .aliases
+            .iter()
+            .flat_map(|(l, list)| list.iter().map(move |a| (l, a, true)));
+        names.chain(aliases).map(move |(lang, text, alias)| {
+            let when = match self.alias_spans.get(&(lang.clone(), text.clone())) {
+                Some(period) => lifespan.within(period),
+                None => lifespan,
+            };
+            (lang.as_str(), text.as_str(), when, alias)
+        })
+    }
+
     /// Where `key: ... needle` is written in the file, for diagnostics.
     /// Where the value at `path` (`facts[1].source`) is written, or the nearest value
     /// that holds it.
@@ -289,11 +304,7 @@ pub fn parse(id: &str, src: SourceText, languages: &[String]) -> Result<EntitySo
         &mut problems,
     );
     let as_of = facts::as_of(raw.as_of.as_deref(), &|| at_key("as_of"), &mut problems);
-    let source = raw.source.and_then(|s| {
-        s.checked(&|| at_key("source"))
-            .map_err(|d| problems.push(d))
-            .ok()
-    });
+    let source = RawSource::checked(raw.source, &|| at_key("source"), &mut problems);
     let places = Places::new(&src, 0, src.text.len());
     let facts: Vec<Fact> = raw
         .facts
@@ -317,11 +328,7 @@ pub fn parse(id: &str, src: SourceText, languages: &[String]) -> Result<EntitySo
         let at = |field: &str| places.locate(&join("lifespan", field));
         Lifespan {
             span: Span::checked(l.from, l.until, "the entity", &at, &mut problems),
-            source: l.source.and_then(|s| {
-                s.checked(&|| at("source"))
-                    .map_err(|d| problems.push(d))
-                    .ok()
-            }),
+            source: RawSource::checked(l.source, &|| at("source"), &mut problems),
         }
     });
     let mut aliases: BTreeMap<String, Vec<String>> = BTreeMap::new();

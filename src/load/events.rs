@@ -144,6 +144,22 @@ impl Span {
         self.until.is_some_and(|u| u.last_day() < today)
     }
 
+    /// The days in both: the later start, the earlier end.
+    pub fn within(&self, other: &Span) -> Span {
+        let later = |a: Option<Day>, b: Option<Day>| match (a, b) {
+            (Some(a), Some(b)) => Some(if b.first_day() > a.first_day() { b } else { a }),
+            (a, b) => a.or(b),
+        };
+        let earlier = |a: Option<Day>, b: Option<Day>| match (a, b) {
+            (Some(a), Some(b)) => Some(if b.last_day() < a.last_day() { b } else { a }),
+            (a, b) => a.or(b),
+        };
+        Span {
+            from: later(self.from, other.from),
+            until: earlier(self.until, other.until),
+        }
+    }
+
     /// Whether some day is in both.
     pub fn overlaps(&self, other: &Span) -> bool {
         let starts = |s: &Span| s.from.map_or(chrono::NaiveDate::MIN, |d| d.first_day());
@@ -216,11 +232,7 @@ impl RawEvent {
                     .with_help("add `label: {fr: …, en: …}`: what happened, in each language"),
             );
         }
-        let source = self.source.and_then(|s| {
-            s.checked(&|| at("source"))
-                .map_err(|d| problems.push(d))
-                .ok()
-        });
+        let source = RawSource::checked(self.source, &|| at("source"), problems);
         Some(Event {
             when: when?,
             label: self

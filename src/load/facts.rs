@@ -70,19 +70,26 @@ pub(crate) struct RawFact {
 }
 
 impl RawSource {
-    pub(crate) fn checked(self, at: &dyn Fn() -> Location) -> Result<SourceRef, Diagnostic> {
-        match self {
-            RawSource::Named(name) => Ok(SourceRef::Named(name.trim().to_string())),
+    /// The source a statement names (`source`, written at `at()`); `None`, with the problem
+    /// reported, for a link that is not a web address.
+    pub(crate) fn checked(
+        source: Option<RawSource>,
+        at: &dyn Fn() -> Location,
+        problems: &mut Vec<Diagnostic>,
+    ) -> Option<SourceRef> {
+        match source? {
+            RawSource::Named(name) => Some(SourceRef::Named(name.trim().to_string())),
             RawSource::Link { url, title } => {
                 if !(url.starts_with("https://") || url.starts_with("http://")) {
-                    return Err(Diagnostic::at(
+                    problems.push(Diagnostic::at(
                         Code::InvalidValue,
                         format!("the source `{url}` is not a web address"),
                         at(),
                     )
                     .with_help("give an `https://` address, or the id of an entity or the key of an article of the site"));
+                    return None;
                 }
-                Ok(SourceRef::Link { url, title })
+                Some(SourceRef::Link { url, title })
             }
         }
     }
@@ -175,11 +182,7 @@ impl RawFact {
             );
         }
         let as_of = as_of(self.as_of.as_deref(), &|| at("as_of"), problems);
-        let source = self.source.and_then(|s| {
-            s.checked(&|| at("source"))
-                .map_err(|d| problems.push(d))
-                .ok()
-        });
+        let source = RawSource::checked(self.source, &|| at("source"), problems);
         let label = self
             .label
             .into_iter()
