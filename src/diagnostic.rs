@@ -121,6 +121,7 @@ codes! {
     AmbiguousAlias => "W0021", "ambiguous-alias", Warning;
     UnannotatedMention => "S0001", "unannotated-mention", Suggestion;
     AmbiguousMention => "S0002", "ambiguous-mention", Suggestion;
+    NoAgency => "S0003", "no-agency", Suggestion;
 }
 
 /// A place in a source file: 1-based line and column (in characters), plus the span's length

@@ -11,6 +11,7 @@ use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::load::events::{Event, Span};
 use crate::load::references::{self, Names};
 use crate::load::{ArticleSource, EntityKind, EntitySource, Unverified, front_matter};
+use crate::source::SourceText;
 use crate::yaml;
 use crate::yaml::spans::Places;
 
@@ -418,7 +419,7 @@ fn entity_facts(entity: &EntitySource, mentioned: bool, out: &mut Vec<Diagnostic
             Diagnostic::at(
                 Code::UnusedEntity,
                 format!(
-                    "no article mentions `{}` and no entity relates to it",
+                    "no article mentions `{}`, no entity relates to it and it relates to none in use",
                     entity.id
                 ),
                 at_top(),
@@ -589,6 +590,120 @@ fn undated_or_unsourced(entity: &EntitySource, out: &mut Vec<Diagnostic>) {
             ));
         }
     }
+    if entity.lifespan.as_ref().is_some_and(|l| l.source.is_none()) {
+        out.push(unsourced(
+            format!("the lifespan of `{}` has no source", entity.id),
+            entity.locate("lifespan"),
+        ));
+    }
+    for (i, relation) in entity.relations.iter().enumerate() {
+        let what = || {
+            format!(
+                "the relation `{}: {}` of `{}`",
+                relation.kind, relation.target, entity.id
+            )
+        };
+        if relation.span.from.is_none() && relation.span.until.is_none() && relation.as_of.is_none()
+        {
+            out.push(
+                undated(
+                    format!("{} has no date", what()),
+                    entity.locate(&format!("relations[{i}]")),
+                )
+                .with_help(
+                    "add `from:` and `until:` when known, else `as_of: YYYY-MM-DD`, a day it held",
+                ),
+            );
+        }
+        if relation.source.is_none() {
+            out.push(unsourced(
+                format!("{} has no source", what()),
+                entity.locate(&format!("relations[{i}]")),
+            ));
+        }
+    }
+    for (i, event) in entity.events.iter().enumerate() {
+        if event.source.is_none() {
+            out.push(unsourced(
+                format!(
+                    "the event of {} of `{}` has no source",
+                    event.when.start.iso(),
+                    entity.id
+                ),
+                entity.locate(&format!("events[{i}]")),
+            ));
+        }
+    }
+    for prose in entity.prose.values() {
+        out.extend(unsourced_paragraphs(prose));
+    }
+}
+
+/// The paragraphs of an entity's prose that cite nothing: each is the site's own voice, and
+/// says where it comes from with a footnote (`…in December 2016.[^bbc]`, then `[^bbc]: …`).
+fn unsourced_paragraphs(prose: &SourceText) -> Vec<Diagnostic> {
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+    let mut out = Vec::new();
+    let mut in_note = 0usize;
+    let mut open: Option<(usize, bool)> = None;
+    for (event, range) in Parser::new_ext(&prose.text, Options::ENABLE_FOOTNOTES).into_offset_iter()
+    {
+        match event {
+            Event::Start(Tag::FootnoteDefinition(_)) => in_note += 1,
+            Event::End(TagEnd::FootnoteDefinition) => in_note -= 1,
+            Event::Start(Tag::Paragraph) if in_note == 0 => open = Some((range.start, false)),
+            Event::FootnoteReference(_) => {
+                if let Some((_, cited)) = open.as_mut() {
+                    *cited = true;
+                }
+            }
+            Event::End(TagEnd::Paragraph) => {
+                if let Some((start, false)) = open.take() {
+                    let end = prose.text[start..]
+                        .find('\n')
+                        .map_or(prose.text.len(), |n| start + n);
+                    out.push(
+                        Diagnostic::at(
+                            Code::Unsourced,
+                            "this paragraph cites no source",
+                            prose.locate(start, end),
+                        )
+                        .with_help("end the sentence it comes from with a footnote, `[^1]`, and say the source below: `[^1]: [Title](https://…)`"),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The articles that do not say whose copy they reproduce, in one notice: a site of wire
+/// copy with no agency named is usually one that has not filled it in yet, and a guess is
+/// worse than nothing.
+pub(crate) fn no_agency(articles: &[ArticleSource]) -> Option<Diagnostic> {
+    let mut silent = articles.iter().filter(|a| a.front.agency.is_none());
+    let first = silent.next()?;
+    let others = silent.count();
+    let places = front_matter_places(first);
+    let message = match others {
+        0 => format!(
+            "{} does not say whose copy it reproduces",
+            first.src.path.display()
+        ),
+        1 => format!(
+            "{} and 1 other article do not say whose copy they reproduce",
+            first.src.path.display()
+        ),
+        n => format!(
+            "{} and {n} other articles do not say whose copy they reproduce",
+            first.src.path.display()
+        ),
+    };
+    Some(
+        Diagnostic::at(Code::NoAgency, message, places.locate("title"))
+            .with_help("add `agency: AFP` (a name, or the id of the agency's entity) once you know it; leave it out rather than guess"),
+    )
 }
 
 /// An article's figures and events are labelled in every language; its figures have a source.

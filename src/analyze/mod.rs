@@ -57,6 +57,7 @@ pub struct Parts {
 pub(crate) fn targets(
     articles: &[ArticleSource],
     entities: &[EntitySource],
+    unreadable: &[(String, String)],
     drafts: bool,
 ) -> Targets {
     Targets {
@@ -66,6 +67,7 @@ pub(crate) fn targets(
             .map(|a| ((a.key.clone(), a.lang.clone()), a.front.slug.clone()))
             .collect(),
         entities: entities.iter().map(|e| e.id.clone()).collect(),
+        unreadable: unreadable.to_vec(),
     }
 }
 
@@ -77,6 +79,7 @@ pub(crate) fn analyze(config: Config, options: AnalyzeOptions) -> Analysis {
     let targets = Arc::new(targets(
         &content.articles,
         &content.entities,
+        &content.broken_articles,
         options.drafts,
     ));
     // Articles keep the sentences their backlinks quote, not their HTML (made again when
@@ -98,6 +101,10 @@ pub(crate) fn analyze(config: Config, options: AnalyzeOptions) -> Analysis {
         ..annotator
     };
     let suggesters = options.suggest.then(|| suggesters(&config, &lexicon));
+    if options.suggest {
+        // A notice for `check --suggest`: a site of its own copy need not hear it on every build.
+        problems.extend(lint::no_agency(&content.articles));
+    }
     problems.extend(lint::lint_sources(
         &content.entities,
         &content.broken_entity_ids,
@@ -143,7 +150,8 @@ pub(crate) fn analyze(config: Config, options: AnalyzeOptions) -> Analysis {
 
 /// The warnings about the site's settings and its entities. An entity is in use when an
 /// article mentions it or any file names it (a relation, a source, an event): the country a
-/// mentioned capital is the capital of belongs in the graph.
+/// mentioned capital is the capital of belongs in the graph, and so does an entity related to
+/// one in use.
 fn lint_site_and_entities(
     config: &Config,
     documents: &[Arc<Document>],
@@ -165,6 +173,25 @@ fn lint_site_and_entities(
                 .flat_map(|e| references::of_entity(e).into_iter().map(|r| r.1)),
         )
         .collect();
+    // An entity related to one in use is in the graph too, shown on that one's page: the
+    // city of a mentioned governorate. Repeated until nothing joins (a chain of them).
+    let mut mentioned = mentioned;
+    loop {
+        let joining: Vec<&str> = entities
+            .iter()
+            .filter(|e| !mentioned.contains(e.id.as_str()))
+            .filter(|e| {
+                e.relations
+                    .iter()
+                    .any(|r| mentioned.contains(r.target.as_str()))
+            })
+            .map(|e| e.id.as_str())
+            .collect();
+        if joining.is_empty() {
+            break;
+        }
+        mentioned.extend(joining);
+    }
     let mut found = lint::lint_entities(entities, &mentioned);
     found.extend(lint::lint_site(config));
     found

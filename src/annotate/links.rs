@@ -13,6 +13,9 @@ pub struct Targets {
     pub articles: HashMap<(String, String), String>,
     /// Entity ids.
     pub entities: Vec<String>,
+    /// Article versions whose files could not be read: a link to one is not a second error
+    /// (the build stops on the file's own).
+    pub unreadable: Vec<(String, String)>,
 }
 
 /// Is this destination a link to a content file (rather than a URL or an anchor)?
@@ -56,8 +59,12 @@ impl Targets {
                 .strip_suffix(".md")
                 .and_then(|stem| stem.rsplit_once('.'))
                 .and_then(|(key, l)| {
-                    let slug = self.articles.get(&(key.to_string(), l.to_string()))?;
-                    Some(urls.article(l, slug))
+                    let version = (key.to_string(), l.to_string());
+                    match self.articles.get(&version) {
+                        Some(slug) => Some(urls.article(l, slug)),
+                        None if self.unreadable.contains(&version) => Some(urls.article(l, key)),
+                        None => None,
+                    }
                 }),
             Some("entities") => {
                 let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);

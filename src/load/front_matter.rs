@@ -35,8 +35,12 @@ pub struct FrontMatter {
     pub about: Vec<String>,
     /// What the image shows, for readers who cannot see it.
     pub alt: Option<String>,
-    /// The agency or outlet that filed it: an entity id, or a name.
-    pub source: Option<String>,
+    /// The agency or outlet whose copy it reproduces: an entity id, or a name.
+    pub agency: Option<String>,
+    /// The terms it is reproduced under (`© AFP`, a licence).
+    pub rights: Option<String>,
+    /// Who translated this version, or the desk that did.
+    pub translator: Option<String>,
     /// Where and when it was filed, as the dispatch says (`Beyrouth, 30 nov 2024`).
     pub dateline: Option<String>,
     /// Who wrote it.
@@ -87,7 +91,9 @@ pub(crate) struct RawFrontMatter {
     #[serde(default)]
     about: Vec<String>,
     alt: Option<String>,
-    source: Option<String>,
+    agency: Option<String>,
+    rights: Option<String>,
+    translator: Option<String>,
     dateline: Option<String>,
     byline: Option<String>,
     original_language: Option<String>,
@@ -226,7 +232,9 @@ pub fn parse(src: &SourceText, split: Split, key: &str) -> Result<FrontMatter, D
     match date {
         Some(date) if problems.is_empty() => Ok(FrontMatter {
             alt: text(raw.alt),
-            source: text(raw.source),
+            agency: text(raw.agency),
+            rights: text(raw.rights),
+            translator: text(raw.translator),
             dateline: text(raw.dateline),
             byline: text(raw.byline),
             original_language: raw.original_language,

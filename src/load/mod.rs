@@ -54,6 +54,9 @@ pub struct Content {
     /// Ids of entity files that exist but could not be read: mentions of them are not
     /// reported as unknown on top of the file's own errors.
     pub broken_entity_ids: Vec<String>,
+    /// Article files, by (key, language), that exist but could not be read: links to them
+    /// are not reported as broken on top of the file's own errors.
+    pub broken_articles: Vec<(String, String)>,
 }
 
 /// Reads the whole content tree. Problems in one file do not stop the others from being read.
@@ -72,16 +75,18 @@ pub fn load(config: &Config) -> (Content, Vec<Diagnostic>) {
     let mut prose: Vec<(String, String, SourceText)> = Vec::new();
     for item in loaded {
         match item {
-            Loaded::Article(Ok(article)) => content.articles.push(article),
+            Loaded::Article(_, Ok(article)) => content.articles.push(article),
+            Loaded::Article(version, Err(mut errs)) => {
+                problems.append(&mut errs);
+                content.broken_articles.push(version);
+            }
             Loaded::Entity(_, Ok(entity)) => content.entities.push(entity),
             Loaded::Entity(id, Err(mut errs)) => {
                 problems.append(&mut errs);
                 content.broken_entity_ids.push(id);
             }
             Loaded::Prose(id, lang, src) => prose.push((id, lang, src)),
-            Loaded::Article(Err(mut errs)) | Loaded::Problems(mut errs) => {
-                problems.append(&mut errs)
-            }
+            Loaded::Problems(mut errs) => problems.append(&mut errs),
         }
     }
 
@@ -155,7 +160,7 @@ pub(crate) fn load_article(config: &Config, path: &Path) -> Result<ArticleSource
 
 /// What one file of `content/` turned out to be.
 enum Loaded {
-    Article(Result<ArticleSource, Diagnostics>),
+    Article((String, String), Result<ArticleSource, Diagnostics>),
     Entity(String, Result<EntitySource, Diagnostics>),
     Prose(String, String, SourceText),
     Problems(Diagnostics),
@@ -173,7 +178,10 @@ fn load_one(config: &Config, content_dir: &Path, path: &Path) -> Loaded {
     match (section, file_extension(file_name)) {
         // Wire archives are kept by date (`articles/2024/12/`): the folders are the editor's.
         (Some("articles"), Some("md")) => match parse_name(file_name, "md", config, &shown) {
-            Ok((key, lang)) => Loaded::Article(read_article(config, path, key, lang)),
+            Ok((key, lang)) => Loaded::Article(
+                (key.to_string(), lang.to_string()),
+                read_article(config, path, key, lang),
+            ),
             Err(d) => Loaded::Problems(d.into()),
         },
         (Some("entities"), Some("yaml" | "yml")) if !nested => {

@@ -21,7 +21,7 @@ pub(crate) enum Names {
     Entity,
     /// A source: an entity by id or an article by key (or, in a map, a web page).
     Source,
-    /// An entity by id, or free text (an article's `source: AFP`).
+    /// An entity by id, or free text (an article's `agency: AFP`).
     EntityOrText,
 }
 
@@ -38,7 +38,9 @@ pub(crate) const ARTICLE: &[(&str, Names)] = &[
     ("about", Names::Nothing),
     ("about[]", Names::Entity),
     ("alt", Names::Nothing),
-    ("source", Names::EntityOrText),
+    ("agency", Names::EntityOrText),
+    ("rights", Names::Nothing),
+    ("translator", Names::Nothing),
     ("dateline", Names::Nothing),
     ("byline", Names::Nothing),
     ("original_language", Names::Nothing),
@@ -109,8 +111,8 @@ pub(crate) fn names(schema: &[(&str, Names)], field: &str) -> Names {
 /// Every name an article's front matter gives in a field that can name an entity.
 pub(crate) fn of_article(front: &FrontMatter) -> Vec<(String, &str, Names)> {
     let mut out = Vec::new();
-    if let Some(source) = &front.source {
-        out.push(("source".to_string(), source.as_str(), Names::EntityOrText));
+    if let Some(agency) = &front.agency {
+        out.push(("agency".to_string(), agency.as_str(), Names::EntityOrText));
     }
     for (i, id) in front.about.iter().enumerate() {
         out.push((format!("about[{i}]"), id.as_str(), Names::Entity));
@@ -286,7 +288,7 @@ mod tests {
         }
     }
 
-    const ARTICLE_TEXT: &str = "---\ntitle: t\ndate: 2024-11-30\nsource: afp\nfigures:\n  - label: {fr: morts, en: dead}\n    value: 3\n    as_of: 2024-11-30\n    source: osdh\n  - label: {fr: x, en: x}\n    entity: 'alep'\n    source: {url: https://example.org, title: Ex}\nevents:\n  - date: 2024-11-27\n    label: {fr: a, en: a}\n    entities: [hts, \"idlib\"]\n    source: osdh\n---\nbody\n";
+    const ARTICLE_TEXT: &str = "---\ntitle: t\ndate: 2024-11-30\nagency: afp\nfigures:\n  - label: {fr: morts, en: dead}\n    value: 3\n    as_of: 2024-11-30\n    source: osdh\n  - label: {fr: x, en: x}\n    entity: 'alep'\n    source: {url: https://example.org, title: Ex}\nevents:\n  - date: 2024-11-27\n    label: {fr: a, en: a}\n    entities: [hts, \"idlib\"]\n    source: osdh\n---\nbody\n";
 
     #[test]
     fn the_parsed_front_matter_and_its_text_name_the_same_entities_at_the_same_places() {

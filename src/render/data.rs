@@ -115,8 +115,8 @@ impl Renderer<'_> {
             .iter()
             .map(|(id, n)| json!({"entity": &**id, "count": n}))
             .collect();
-        let source = front
-            .source
+        let agency = front
+            .agency
             .as_ref()
             .map(|s| self.source_data(&SourceRef::Named(s.clone())));
         json!({
@@ -127,7 +127,9 @@ impl Renderer<'_> {
             "summary": front.summary.as_ref().or(v.excerpt.as_ref()),
             "dateline": front.dateline,
             "byline": front.byline,
-            "source": source,
+            "agency": agency,
+            "rights": front.rights,
+            "translator": front.translator,
             "original_language": front.original_language,
             "updated": front.updated.as_ref().map(|d| &d.raw),
             "mentions": mentions,

@@ -59,6 +59,8 @@ pub(super) struct NodeCtx {
     pub anchor: &'static str,
     /// The relations, as the language names them (empty for co-mentions only).
     pub relation: String,
+    /// The relations with the time each held, for the node's title and the description.
+    pub when: String,
     /// How many dispatches mention both.
     pub shared: usize,
     /// The edge's width: more shared dispatches, a thicker line.
@@ -110,6 +112,9 @@ pub(super) struct GraphCtx {
 #[derive(Default)]
 struct Tie {
     relations: Vec<String>,
+    /// Each relation with the time it held, in full: what the drawing's title and
+    /// description say ("Based in: as of 30 November 2024").
+    dated: Vec<String>,
     /// How many of the relations have ended.
     ended: usize,
     shared: usize,
@@ -198,6 +203,10 @@ impl Renderer<'_> {
         // A relation that ended says so: "Supported by (until 2024)".
         let mut tie = |i: usize, r: &Relation, label: String| {
             let tie = ties.entry(i).or_default();
+            tie.dated.push(match self.relation_time(lang, r) {
+                Some(when) => format!("{label} ({when})"),
+                None => label.clone(),
+            });
             match self
                 .relation_end_year(lang, r)
                 .filter(|_| r.ended_by(today))
@@ -259,6 +268,7 @@ impl Renderer<'_> {
             label_y: round(label_y),
             anchor,
             relation: tie.relations.join(", "),
+            when: tie.dated.join(", "),
             shared: tie.shared,
             weight: round(1.0 + 4.0 * tie.shared as f64 / most as f64),
             related: !tie.relations.is_empty(),
@@ -344,6 +354,7 @@ impl Renderer<'_> {
                 .into_iter()
                 .map(|n| NodeCtx {
                     relation: String::new(),
+                    when: String::new(),
                     ..n
                 })
                 .collect(),

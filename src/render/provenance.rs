@@ -20,9 +20,11 @@ pub(super) struct UpdateCtx {
 /// What an article page says of its provenance.
 #[derive(Debug, Clone, Serialize)]
 pub(super) struct ProvenanceCtx {
-    pub source: Option<NamedCtx>,
+    pub agency: Option<NamedCtx>,
     pub dateline: Option<String>,
     pub byline: Option<String>,
+    pub rights: Option<String>,
+    pub translator: Option<String>,
     /// The time of publication (`14:30`), when the date carries one.
     pub time: Option<String>,
     /// Set on a translation: the original version.
@@ -53,12 +55,14 @@ impl Renderer<'_> {
             .and_then(|orig| translations.iter().find(|t| t.lang == orig))
             .cloned();
         ProvenanceCtx {
-            source: front
-                .source
+            agency: front
+                .agency
                 .as_ref()
                 .map(|s| self.source_ctx(lang, &SourceRef::Named(s.clone()))),
             dateline: front.dateline.clone(),
             byline: front.byline.clone(),
+            rights: front.rights.clone(),
+            translator: front.translator.clone(),
             time: time_of(&front.date.raw),
             original,
             updated: front
@@ -158,11 +162,24 @@ impl Renderer<'_> {
         if let Some(modified) = modified {
             doc["dateModified"] = modified.raw.clone().into();
         }
-        if let Some(source) = &front.source {
-            doc["sourceOrganization"] = match self.graph.entity(source) {
+        if let Some(agency) = &front.agency {
+            doc["sourceOrganization"] = match self.graph.entity(agency) {
                 Some(e) => self.thing(lang, e),
-                None => json!({"@type": "Organization", "name": source}),
+                None => json!({"@type": "Organization", "name": agency}),
             };
+        }
+        if let Some(dateline) = &front.dateline {
+            doc["dateline"] = dateline.clone().into();
+        }
+        if let Some(byline) = &front.byline {
+            doc["author"] = json!({"@type": "Person", "name": byline});
+        }
+        if let Some(rights) = &front.rights {
+            doc["copyrightNotice"] = rights.clone().into();
+        }
+        if let Some(translator) = &front.translator {
+            // A person or a desk: schema.org takes either, and which is not said.
+            doc["translator"] = json!({"name": translator});
         }
         let version_url = |l: &str| {
             article
@@ -247,7 +264,7 @@ fn article_sources(front: &crate::load::FrontMatter) -> std::collections::HashSe
         }
     }
     front
-        .source
+        .agency
         .as_deref()
         .into_iter()
         .chain(front.figures.iter().filter_map(|f| named(&f.source)))

@@ -200,6 +200,8 @@ fn cases() -> Vec<(Code, Breaker)> {
             );
             s.edit(FR, "du pays.", "du pays. Selon l'OSDH.");
         }),
+        // The shipped dispatch does not name its agency: the notice is there as shipped.
+        (Code::NoAgency, |_| {}),
         (Code::UnknownField, |s| {
             s.edit(
                 FR,
@@ -506,6 +508,11 @@ fn the_shipped_site_checks_clean_even_with_deny_warnings() {
     let out = site.depeche(&["check", "--deny-warnings", "--suggest"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
+    // Only the notice that the dispatch does not name its agency, which it does not.
+    assert!(stderr.contains("check passed: 1 suggestion"), "{stderr}");
+    assert!(stderr.contains("S0003"), "{stderr}");
+    let plain = site.depeche(&["check", "--deny-warnings"]);
+    let stderr = String::from_utf8_lossy(&plain.stderr);
     assert!(stderr.contains("check: no problems found"), "{stderr}");
 }
 

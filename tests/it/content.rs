@@ -145,7 +145,7 @@ fn an_empty_version_is_one_warning() {
         .filter(|d| {
             d.location
                 .as_ref()
-                .is_some_and(|l| l.file.to_string_lossy().contains(".en.md"))
+                .is_some_and(|l| l.file.to_string_lossy().ends_with(EN))
                 || d.message.contains("`en` version")
         })
         .map(|d| d.code)

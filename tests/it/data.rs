@@ -36,7 +36,7 @@ fn the_graph_follows_its_schema_and_says_what_the_content_says() {
             .clone()
     };
     let idlib = entity("idlib");
-    assert_eq!(idlib["name"]["fr"], "Idleb");
+    assert_eq!(idlib["name"]["fr"], "Gouvernorat d'Idleb");
     assert_eq!(idlib["wikidata"], "Q233218");
     assert_eq!(idlib["coordinates"]["lat"], 35.7);
     assert_eq!(idlib["type"], "place");
@@ -117,7 +117,7 @@ fn the_json_ld_ties_entities_to_wikidata_and_articles_to_what_they_mention() {
             .as_array()
             .unwrap()
             .iter()
-            .any(|n| n["@value"] == "Idleb" && n["@language"] == "fr")
+            .any(|n| n["@value"] == "Gouvernorat d'Idleb" && n["@language"] == "fr")
     );
     assert_eq!(idlib["geo"]["latitude"], 35.7);
     let article = things
@@ -319,10 +319,15 @@ fn every_data_file_of_every_fixture_follows_its_format() {
 fn descriptions_carry_their_date_on_every_surface() {
     let site = TestSite::shipped();
     site.build_ok(&[]);
-    for (lang, dated) in [
-        ("fr", "(au 30 novembre 2024)"),
-        ("en", "(as of 30 November 2024)"),
-    ] {
+    // "(au 30 novembre 2024)", "(as of 8 December 2024)": each description with its own day.
+    let dated = |lang: &str, text: &str| {
+        let stamp = if lang == "fr" { "(au " } else { "(as of " };
+        text.rfind(stamp).is_some_and(|at| {
+            let day = &text[at + stamp.len()..text.len() - 1];
+            text.ends_with(')') && day.ends_with(|c: char| c.is_ascii_digit())
+        })
+    };
+    for lang in ["fr", "en"] {
         let index = site.html(&format!("{lang}/entities/index.html"));
         let descriptions = select(&index, ".desc");
         assert!(!descriptions.is_empty(), "{lang}");
@@ -352,13 +357,13 @@ fn descriptions_carry_their_date_on_every_surface() {
             ] {
                 for meta in select(&doc, css) {
                     let content = attr(&meta, "content");
-                    assert!(content.ends_with(dated), "{rel} {css}: {content}");
+                    assert!(dated(lang, &content), "{rel} {css}: {content}");
                 }
             }
             for script in select(&doc, r#"script[type="application/ld+json"]"#) {
                 let ld: Value = serde_json::from_str(&text(&script)).unwrap();
                 if let Some(description) = ld["description"].as_str() {
-                    assert!(description.ends_with(dated), "{rel} JSON-LD: {description}");
+                    assert!(dated(lang, description), "{rel} JSON-LD: {description}");
                 }
             }
         }
@@ -374,12 +379,78 @@ fn descriptions_carry_their_date_on_every_surface() {
     for thing in ld["@graph"].as_array().unwrap() {
         for description in thing["description"].as_array().into_iter().flatten() {
             let text = description["@value"].as_str().unwrap();
+            let lang = description["@language"].as_str().unwrap();
+            assert!(dated(lang, text), "graph.jsonld: {text}");
+        }
+    }
+}
+
+/// A relation or a fact is true on a day or for a time: on the entity pages (every relation
+/// and fact of the infobox shows its span or day), in `data/graph.json` (`as_of`, `from` or
+/// `until` on each) and in `data/graph.jsonld` (a `Role` with its dates), none goes without.
+#[test]
+fn relations_and_facts_carry_their_time_on_every_surface() {
+    let site = TestSite::shipped();
+    site.build_ok(&[]);
+    let graph: Value = serde_json::from_str(&site.read("public/data/graph.json")).unwrap();
+    let mut relations = 0;
+    for entity in graph["entities"].as_array().unwrap() {
+        for relation in entity["relations"].as_array().into_iter().flatten() {
+            relations += 1;
             assert!(
-                text.ends_with("(au 30 novembre 2024)")
-                    || text.ends_with("(as of 30 November 2024)"),
-                "graph.jsonld: {text}"
+                ["as_of", "from", "until"]
+                    .iter()
+                    .any(|k| relation[k].is_string()),
+                "graph.json: undated relation of {}: {relation}",
+                entity["id"]
             );
         }
+        for fact in entity["facts"].as_array().into_iter().flatten() {
+            assert!(
+                fact["as_of"].is_string(),
+                "graph.json: undated fact of {}: {fact}",
+                entity["id"]
+            );
+        }
+    }
+    assert!(relations > 20, "{relations} relations");
+    let ld: Value = serde_json::from_str(&site.read("public/data/graph.jsonld")).unwrap();
+    let text_of = |v: &Value| v.to_string();
+    assert!(
+        text_of(&ld).contains("\"Role\""),
+        "graph.jsonld has no dated Role"
+    );
+    for lang in ["fr", "en"] {
+        let dir = site.path(&format!("public/{lang}/entities"));
+        let mut rows = 0;
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let page = entry.path().join("index.html");
+            if !page.is_file() {
+                continue;
+            }
+            let rel = page
+                .strip_prefix(site.path("public"))
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            let doc = site.html(&rel);
+            // A relation's span is words ("until 29 January 2025"), a fact's day a <time>.
+            for row in select(&doc, ".infobox dd li, .facts dd") {
+                rows += 1;
+                let when = scraper::Selector::parse(".when, time").unwrap();
+                let when = row
+                    .select(&when)
+                    .next()
+                    .map(|m| text(&m))
+                    .unwrap_or_default();
+                assert!(
+                    when.chars().any(|c| c.is_ascii_digit()),
+                    "{rel}: a statement without its time: {}",
+                    text(&row)
+                );
+            }
+        }
+        assert!(rows > 20, "{lang}: {rows} statements");
     }
 }
 

@@ -73,11 +73,11 @@ fn blocks() -> Vec<Block> {
 fn setup(guide: &str, first: &str) -> Option<fn(&TestSite)> {
     let typos: fn(&TestSite) = |s| {
         s.edit(FR, "d'[[aleppo|Alep]] après", "d'[[alep|Alep]] après");
-        s.edit(FR, "[[hama-governorate|Hama]]", "Hama");
+        s.edit(FR, "[[moscow|Moscou]]", "Moscou");
         s.edit(EN, "[[al-qaida|Al-Qaeda]]", "Al-Qaeda");
     };
     let unannotated: fn(&TestSite) = |s| {
-        s.edit(FR, "[[hama-governorate|Hama]]", "Hama");
+        s.edit(FR, "[[moscow|Moscou]]", "Moscou");
         s.edit(EN, "[[al-qaida|Al-Qaeda]]", "Al-Qaeda");
     };
     let nothing: fn(&TestSite) = |_| {};

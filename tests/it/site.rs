@@ -473,7 +473,7 @@ fn every_page_carries_structured_data_that_links_the_graph() {
     site.edit(
         "content/articles/alep-offensive-hts.fr.md",
         "original_language: fr\n",
-        "original_language: fr\nsource: osdh\n",
+        "original_language: fr\nagency: osdh\n",
     );
     site.build_ok(&["--base-url", BASE]);
     let fr = json_ld(&site, "fr/articles/alep-offensive-hts/index.html");
