@@ -413,6 +413,14 @@ fn unknown_field(
         format!("unknown field `{name}`{place}"),
         src.locate(key_start, key_start + name.len()),
     );
+    if let Some((_, now)) = RENAMED
+        .iter()
+        .find(|(old, now)| *old == name && fields.contains(now))
+    {
+        return d
+            .with_help(format!("`{name}` is now `{now}`: rename it"))
+            .with_replacement(&src.path, key_start, key_start + name.len(), *now);
+    }
     match did_you_mean(name, fields.iter().copied()) {
         Some(close) => d
             .with_help(format!(
@@ -424,6 +432,10 @@ fn unknown_field(
         )),
     }
 }
+
+/// Fields known by another name before, with their name now: an article's agency was its
+/// `source`, a word now kept for where a statement comes from.
+const RENAMED: &[(&str, &str)] = &[("source", "agency")];
 
 /// Words an editor may write for an entity type, and the type they mean.
 const TYPE_WORDS: &[(&str, &str)] = &[

@@ -600,6 +600,8 @@ fn problems_after(site: &TestSite, old: &str, new: &str) -> Vec<String> {
             let d: serde_json::Value = serde_json::from_str(l).unwrap();
             format!("{} {} {}", d["code"], d["file"], d["message"])
                 .replace(&format!("`{new}`"), "`ID`")
+                .replace(&format!(": {new}`"), ": ID`")
+                .replace(&format!(": {old}`"), ": ID`")
                 .replace(&format!("`{old}`"), "`ID`")
                 .replace(&format!("/{new}."), "/ID.")
                 .replace(&format!("/{old}."), "/ID.")

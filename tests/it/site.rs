@@ -464,6 +464,49 @@ fn json_ld(site: &TestSite, rel: &str) -> serde_json::Value {
     serde_json::from_str(&scripts[0].inner_html()).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
+/// Whose copy an article reproduces, under what terms, from where, by whom, and who
+/// translated it: in the header a reader sees and in the JSON-LD; an old `source:` for the
+/// agency is an error that says its new name.
+#[test]
+fn an_article_says_where_its_copy_comes_from() {
+    let site = TestSite::shipped();
+    site.edit(
+        "content/articles/alep-offensive-hts.en.md",
+        "original_language: fr\n",
+        "original_language: fr\nagency: Agence X\nrights: © Agence X, all rights reserved\ndateline: BEIRUT\nbyline: A. Reporter\n",
+    );
+    site.build_ok(&[]);
+    let page = "en/articles/aleppo-offensive-hts/index.html";
+    let doc = site.html(page);
+    let header = text(&select(&doc, ".article header")[0]);
+    for shown in [
+        "Agency: Agence X",
+        "© Agence X, all rights reserved",
+        "BEIRUT",
+        "by A. Reporter",
+        "Translated by the Annotated dispatches desk",
+    ] {
+        assert!(header.contains(shown), "{shown:?} not in {header:?}");
+    }
+    let ld = json_ld(&site, page);
+    assert_eq!(ld["sourceOrganization"]["name"], "Agence X");
+    assert_eq!(ld["copyrightNotice"], "© Agence X, all rights reserved");
+    assert_eq!(ld["dateline"], "BEIRUT");
+    assert_eq!(ld["author"]["name"], "A. Reporter");
+    assert_eq!(ld["translator"]["name"], "the Annotated dispatches desk");
+
+    site.edit(
+        "content/articles/alep-offensive-hts.en.md",
+        "agency: Agence",
+        "source: Agence",
+    );
+    let out = site.depeche(&["check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("`source` is now `agency`"), "{stderr}");
+    assert!(stderr.contains("alep-offensive-hts.en.md:6:1"), "{stderr}");
+}
+
 /// Every article and entity page describes itself to search engines: a NewsArticle with its
 /// publisher, dates, language, the versions it translates or is translated into, and the
 /// entities it is about and mentions, tied to Wikidata; an entity by its type, with its place.

@@ -134,9 +134,12 @@ fn an_event_names_entities_of_the_site_and_has_a_date() {
         stderr.contains("an event's date `2016-13` is not a year, a month or a day"),
         "{stderr}"
     );
+    // The prose footnotes that link to the article are not broken links on top of it.
+    assert!(!stderr.contains("E0022"), "{stderr}");
+    assert!(stderr.contains("check failed: 1 error"), "{stderr}");
     // At the value itself, not at the `events:` key.
     assert!(
-        stderr.contains("alep-offensive-hts.fr.md:28:11"),
+        stderr.contains("alep-offensive-hts.fr.md:25:11"),
         "{stderr}"
     );
 }
