@@ -87,8 +87,11 @@ pub fn github(d: &Diagnostic) -> String {
     format!("::{command} {}::{}", props.join(","), escape_data(&message))
 }
 
+/// Control and bidi characters from the content are shown escaped, as in the human format:
+/// a workflow log is read on a terminal too.
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
+    crate::diagnostic::printable(s)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
@@ -114,6 +117,18 @@ pub fn summary(diagnostics: &[Diagnostic]) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn workflow_commands_show_control_characters_escaped() {
+        let d = crate::diagnostic::Diagnostic::new(
+            crate::diagnostic::Code::UnknownEntity,
+            "unknown entity `ir\u{1b}[31man`",
+            None,
+        );
+        let line = super::github(&d);
+        assert!(!line.contains('\u{1b}'), "{line:?}");
+        assert!(line.contains("ir\\u{1b}[31man"), "{line:?}");
+    }
+
     use super::*;
     use crate::diagnostic::{Code, locate};
     use std::path::Path;

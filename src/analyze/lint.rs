@@ -590,6 +590,19 @@ fn undated_or_unsourced(entity: &EntitySource, out: &mut Vec<Diagnostic>) {
             ));
         }
     }
+    if entity
+        .lifespan
+        .as_ref()
+        .is_some_and(|l| l.span.from.is_none() && l.span.until.is_none())
+    {
+        out.push(
+            undated(
+                format!("the lifespan of `{}` has neither `from` nor `until`", entity.id),
+                entity.locate("lifespan"),
+            )
+            .with_help("add `from:` (founded, began) or `until:` (dissolved, fell, ended), or remove `lifespan`"),
+        );
+    }
     if entity.lifespan.as_ref().is_some_and(|l| l.source.is_none()) {
         out.push(unsourced(
             format!("the lifespan of `{}` has no source", entity.id),
@@ -643,32 +656,60 @@ fn undated_or_unsourced(entity: &EntitySource, out: &mut Vec<Diagnostic>) {
 /// says where it comes from with a footnote (`…in December 2016.[^bbc]`, then `[^bbc]: …`).
 fn unsourced_paragraphs(prose: &SourceText) -> Vec<Diagnostic> {
     use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+    let events = || Parser::new_ext(&prose.text, Options::ENABLE_FOOTNOTES).into_offset_iter();
+    // The notes that say something: an empty `[^x]:` cites nothing.
+    let mut notes: HashSet<String> = HashSet::new();
+    let mut note: Option<(String, bool)> = None;
+    for (event, _) in events() {
+        match event {
+            Event::Start(Tag::FootnoteDefinition(label)) => note = Some((label.to_string(), false)),
+            Event::Text(_) | Event::Code(_) => {
+                if let Some((_, said)) = note.as_mut() {
+                    *said = true;
+                }
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                if let Some((label, true)) = note.take() {
+                    notes.insert(label);
+                }
+            }
+            _ => {}
+        }
+    }
     let mut out = Vec::new();
     let mut in_note = 0usize;
     let mut open: Option<(usize, bool)> = None;
-    for (event, range) in Parser::new_ext(&prose.text, Options::ENABLE_FOOTNOTES).into_offset_iter()
-    {
+    for (event, range) in events() {
         match event {
             Event::Start(Tag::FootnoteDefinition(_)) => in_note += 1,
             Event::End(TagEnd::FootnoteDefinition) => in_note -= 1,
             Event::Start(Tag::Paragraph) if in_note == 0 => open = Some((range.start, false)),
-            Event::FootnoteReference(_) => {
+            Event::FootnoteReference(label) if notes.contains(label.as_ref()) => {
                 if let Some((_, cited)) = open.as_mut() {
                     *cited = true;
                 }
             }
             Event::End(TagEnd::Paragraph) => {
                 if let Some((start, false)) = open.take() {
-                    let end = prose.text[start..]
-                        .find('\n')
-                        .map_or(prose.text.len(), |n| start + n);
-                    out.push(
-                        Diagnostic::at(
-                            Code::Unsourced,
-                            "this paragraph cites no source",
-                            prose.locate(start, end),
+                    let text = &prose.text[start..range.end];
+                    // The paragraph's first word is underlined: the whole of it is too long to show.
+                    let end = text
+                        .find(char::is_whitespace)
+                        .map_or(range.end, |n| start + n);
+                    let (message, help) = if text.contains("[^") {
+                        (
+                            "this paragraph's footnote says nothing: it is not defined below, or is empty",
+                            "define each note it calls below the text, with its source: `[^1]: [Title](https://…)`",
                         )
-                        .with_help("end the sentence it comes from with a footnote, `[^1]`, and say the source below: `[^1]: [Title](https://…)`"),
+                    } else {
+                        (
+                            "this paragraph cites no source",
+                            "end the sentence it comes from with a footnote, `[^1]`, and say the source below: `[^1]: [Title](https://…)`",
+                        )
+                    };
+                    out.push(
+                        Diagnostic::at(Code::Unsourced, message, prose.locate(start, end))
+                            .with_help(help),
                     );
                 }
             }
@@ -702,7 +743,7 @@ pub(crate) fn no_agency(articles: &[ArticleSource]) -> Option<Diagnostic> {
     };
     Some(
         Diagnostic::at(Code::NoAgency, message, places.locate("title"))
-            .with_help("add `agency: AFP` (a name, or the id of the agency's entity) once you know it; leave it out rather than guess"),
+            .with_help("add `agency: <the agency>` (its name, or the id of its entity) once you know it; leave it out rather than guess"),
     )
 }
 
@@ -793,7 +834,32 @@ fn unsourced(message: String, at: Location) -> Diagnostic {
 
 #[cfg(test)]
 mod tests {
-    use super::has_text;
+    use super::{has_text, unsourced_paragraphs};
+    use crate::source::SourceText;
+
+    #[test]
+    fn a_paragraph_is_sourced_by_a_note_that_says_something() {
+        let prose = "Cited.[^a]\n\nNot cited.\n\nUndefined.[^nowhere]\n\nEmpty.[^e]\n\n[^a]: [A source](https://example.org)\n[^e]:\n";
+        let found = unsourced_paragraphs(&SourceText::new("x.en.md", prose.to_string()));
+        let lines: Vec<(usize, &str)> = found
+            .iter()
+            .map(|d| (d.location.as_ref().unwrap().line, d.message.as_str()))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                (3, "this paragraph cites no source"),
+                (
+                    5,
+                    "this paragraph's footnote says nothing: it is not defined below, or is empty"
+                ),
+                (
+                    7,
+                    "this paragraph's footnote says nothing: it is not defined below, or is empty"
+                ),
+            ]
+        );
+    }
 
     #[test]
     fn a_body_has_text_unless_it_holds_only_comments_and_blanks() {

@@ -132,6 +132,14 @@ pub(crate) fn analyze(config: Config, options: AnalyzeOptions) -> Analysis {
     ));
     let entities: Vec<Arc<EntitySource>> = content.entities.into_iter().map(Arc::new).collect();
     let graph = link(&documents, &entities, &prose, options, &mut problems);
+    // A relation to an entity whose file has errors is reported there, not once more here.
+    problems.retain(|d| {
+        d.code != Code::UnknownRelationTarget
+            || !content
+                .broken_entity_ids
+                .iter()
+                .any(|id| d.message.ends_with(&format!("unknown entity `{id}`")))
+    });
     sort(&mut problems);
     group_unknown_entities(&mut problems);
     Analysis {

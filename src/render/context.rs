@@ -176,6 +176,8 @@ pub(super) struct Coordinates {
 pub(super) struct EntityCtx<'a> {
     pub id: &'a str,
     pub name: &'a str,
+    /// `organization`, `person`, `place`, `event` or `other`: templates word things by it.
+    pub kind: &'static str,
     pub type_label: String,
     pub description: Option<&'a str>,
     pub prose: Option<&'a str>,
@@ -307,6 +309,7 @@ impl Renderer<'_> {
         EntityCtx {
             id: entity.id(),
             name: entity.name_in(code),
+            kind: src.kind.as_str(),
             type_label: lang
                 .strings
                 .get(&["types", src.kind.as_str()])

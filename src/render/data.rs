@@ -47,22 +47,16 @@ impl Renderer<'_> {
             .relations
             .iter()
             .map(|r| {
-                let mut relation = json!({"type": r.kind, "target": r.target});
-                // Its qualifiers, when written: when it began and ended, the day it was known
-                // to hold, who says so.
-                if let Some(from) = &r.span.from {
-                    relation["from"] = from.iso().into();
-                }
-                if let Some(until) = &r.span.until {
-                    relation["until"] = until.iso().into();
-                }
-                if let Some(as_of) = &r.as_of {
-                    relation["as_of"] = as_of.raw.clone().into();
-                }
-                if let Some(source) = &r.source {
-                    relation["source"] = self.source_data(source);
-                }
-                relation
+                // Its qualifiers, `null` when not written: when it began and ended, the day it
+                // was known to hold, who says so.
+                json!({
+                    "type": r.kind,
+                    "target": r.target,
+                    "from": r.span.from.map(|d| d.iso()),
+                    "until": r.span.until.map(|d| d.iso()),
+                    "as_of": r.as_of.as_ref().map(|d| &d.raw),
+                    "source": r.source.as_ref().map(|s| self.source_data(s)),
+                })
             })
             .collect();
         let mut data = json!({
@@ -75,19 +69,11 @@ impl Renderer<'_> {
             "coordinates": source.coordinates.map(|(lat, lon)| json!({"lat": lat, "lon": lon})),
             "relations": relations,
             "as_of": source.as_of.as_ref().map(|d| &d.raw),
-            "lifespan": source.lifespan.as_ref().map(|l| {
-                let mut lifespan = json!({});
-                if let Some(from) = &l.span.from {
-                    lifespan["from"] = from.iso().into();
-                }
-                if let Some(until) = &l.span.until {
-                    lifespan["until"] = until.iso().into();
-                }
-                if let Some(source) = &l.source {
-                    lifespan["source"] = self.source_data(source);
-                }
-                lifespan
-            }),
+            "lifespan": source.lifespan.as_ref().map(|l| json!({
+                "from": l.span.from.map(|d| d.iso()),
+                "until": l.span.until.map(|d| d.iso()),
+                "source": l.source.as_ref().map(|s| self.source_data(s)),
+            })),
             "source": source.source.as_ref().map(|s| self.source_data(s)),
             "facts": source.facts.iter().map(|f| self.fact_data(f)).collect::<Vec<_>>(),
         });
@@ -264,6 +250,7 @@ impl Renderer<'_> {
                 "located_in" if both("place", "place") => "containedInPlace",
                 "member_of" => "memberOf",
                 "part_of" if both("organization", "organization") => "parentOrganization",
+                "part_of" if both("place", "place") => "containedInPlace",
                 "based_in" if both("organization", "place") => "location",
                 _ => continue,
             };

@@ -83,6 +83,9 @@ pub(super) struct EdgeCtx {
     pub related: bool,
     /// Every relation it stands for has ended (faded).
     pub past: bool,
+    /// What the line stands for, with when it held (its title, read on hover and by
+    /// assistive technology); empty for dispatches in common.
+    pub title: String,
 }
 
 /// The entity a neighbourhood is drawn around.
@@ -178,6 +181,7 @@ impl Renderer<'_> {
                 weight: node.weight,
                 related: node.related,
                 past: node.past,
+                title: node.when.clone(),
             })
             .collect();
         let name = entity.name_in(code).to_string();
@@ -340,7 +344,7 @@ impl Renderer<'_> {
             })
             .collect();
         let place: BTreeMap<usize, &NodeCtx> = ranked.iter().copied().zip(&nodes).collect();
-        let edges = self.site_edges(&place);
+        let edges = self.site_edges(lang, &place);
         GraphCtx {
             width: SITE.width,
             height: SITE.height,
@@ -364,23 +368,30 @@ impl Renderer<'_> {
     }
     /// The lines between the entities drawn: their relations, and the dispatches the pairs
     /// that share the most have in common.
-    fn site_edges(&self, place: &BTreeMap<usize, &NodeCtx>) -> Vec<EdgeCtx> {
-        let line = |a: &NodeCtx, b: &NodeCtx, weight: f64, related: bool, past: bool| EdgeCtx {
-            x1: a.x,
-            y1: a.y,
-            x2: b.x,
-            y2: b.y,
-            weight: round(weight),
-            related,
-            past,
-        };
+    fn site_edges(&self, lang: &Lang, place: &BTreeMap<usize, &NodeCtx>) -> Vec<EdgeCtx> {
+        let line =
+            |a: &NodeCtx, b: &NodeCtx, weight: f64, related: bool, past: bool, title| EdgeCtx {
+                x1: a.x,
+                y1: a.y,
+                x2: b.x,
+                y2: b.y,
+                weight: round(weight),
+                related,
+                past,
+                title,
+            };
         let today = self.config.today();
         let mut edges = Vec::new();
         for (&i, a) in place {
             for r in &self.graph.entities[i].source.relations {
                 let target = self.graph.index_of(&r.target);
                 if let Some(b) = target.and_then(|j| place.get(&j)) {
-                    edges.push(line(a, b, 2.0, true, r.ended_by(today)));
+                    // "Hayat Tahrir al-Sham, Led by: Abu Mohammed al-Jolani (until 29 January 2025)"
+                    let mut title = format!("{}, {} {}", a.name, relation(lang, &r.kind), b.name);
+                    if let Some(when) = self.relation_time(lang, r) {
+                        title.push_str(&format!(" ({when})"));
+                    }
+                    edges.push(line(a, b, 2.0, true, r.ended_by(today), title));
                 }
             }
         }
@@ -405,6 +416,7 @@ impl Renderer<'_> {
                 1.0 + 3.0 * c as f64 / strongest as f64,
                 false,
                 false,
+                String::new(),
             ));
         }
         edges

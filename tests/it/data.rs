@@ -312,6 +312,26 @@ fn every_data_file_of_every_fixture_follows_its_format() {
     }
 }
 
+/// Every entity page of `lang` in a built site: its path under `public/` and its HTML.
+fn entity_pages(site: &TestSite, lang: &str) -> Vec<(String, scraper::Html)> {
+    let dir = site.path(&format!("public/{lang}/entities"));
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|entry| entry.path().join("index.html"))
+        .filter(|page| page.is_file())
+        .map(|page| {
+            let rel = page
+                .strip_prefix(site.path("public"))
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            let doc = site.html(&rel);
+            (rel, doc)
+        })
+        .collect()
+}
+
 /// A description is true on a day: wherever it is printed (the entity index, each entity
 /// page's meta and Open Graph descriptions and JSON-LD, `data/graph.jsonld`, the previews, the
 /// search records), its date goes with it.
@@ -339,18 +359,7 @@ fn descriptions_carry_their_date_on_every_surface() {
                 text(&desc)
             );
         }
-        let dir = site.path(&format!("public/{lang}/entities"));
-        for entry in std::fs::read_dir(dir).unwrap().flatten() {
-            let page = entry.path().join("index.html");
-            if !page.is_file() {
-                continue;
-            }
-            let rel = page
-                .strip_prefix(site.path("public"))
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            let doc = site.html(&rel);
+        for (rel, doc) in entity_pages(&site, lang) {
             for css in [
                 r#"meta[name="description"]"#,
                 r#"meta[property="og:description"]"#,
@@ -367,6 +376,23 @@ fn descriptions_carry_their_date_on_every_surface() {
                 }
             }
         }
+        // The search records of entities carry the day their description holds.
+        let records = site.path(&format!("public/{lang}/search/index/e"));
+        let mut described = 0;
+        for part in std::fs::read_dir(records).unwrap().flatten() {
+            let records: Value =
+                serde_json::from_str(&std::fs::read_to_string(part.path()).unwrap()).unwrap();
+            for record in records.as_array().unwrap() {
+                described += 1;
+                assert!(record["dt"].is_string(), "{lang} search record: {record}");
+                let shown = record["d"].as_str().unwrap_or_default();
+                assert!(
+                    shown.chars().any(|c| c.is_ascii_digit()),
+                    "{lang} search record: {record}"
+                );
+            }
+        }
+        assert!(described > 20, "{lang}: {described} search records");
         let previews: Value =
             serde_json::from_str(&site.read(&format!("public/{lang}/previews.json"))).unwrap();
         for (id, card) in previews.as_object().unwrap() {
@@ -421,19 +447,8 @@ fn relations_and_facts_carry_their_time_on_every_surface() {
         "graph.jsonld has no dated Role"
     );
     for lang in ["fr", "en"] {
-        let dir = site.path(&format!("public/{lang}/entities"));
         let mut rows = 0;
-        for entry in std::fs::read_dir(dir).unwrap().flatten() {
-            let page = entry.path().join("index.html");
-            if !page.is_file() {
-                continue;
-            }
-            let rel = page
-                .strip_prefix(site.path("public"))
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            let doc = site.html(&rel);
+        for (rel, doc) in entity_pages(&site, lang) {
             // A relation's span is words ("until 29 January 2025"), a fact's day a <time>.
             for row in select(&doc, ".infobox dd li, .facts dd") {
                 rows += 1;

@@ -775,7 +775,7 @@ fn a_figure_that_is_not_a_finite_number_is_an_error_at_its_value() {
         },
         &[
             "`NaN` is not a finite number",
-            "content/entities/offensive-2024.yaml:24:12",
+            "content/entities/offensive-2024.yaml:26:12",
         ],
     );
 }
@@ -842,4 +842,41 @@ fn an_escaped_annotation_in_running_text_builds() {
     site.build_ok(&[]);
     let page = site.public("fr/articles/alep-offensive-hts/index.html");
     assert!(page.contains("Littéral [[hts]] ici"), "{page}");
+}
+
+/// An entity whose file has an error is reported there once: the relations of other
+/// entities that point to it are not "unknown" on top of it.
+#[test]
+fn a_broken_entity_is_not_also_an_unknown_relation_target() {
+    let site = TestSite::shipped();
+    site.edit(
+        "content/entities/hts.yaml",
+        "  until: 2025-01-29\n",
+        "  from: 2026-01-01\n  until: 2025-01-29\n",
+    );
+    let out = site.depeche(&["check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("content/entities/hts.yaml"), "{stderr}");
+    assert!(!stderr.contains("E0008"), "{stderr}");
+}
+
+/// A control character written as a YAML escape in a field a page prints is refused at the
+/// field: it would reach the page, and the terminal of whoever reads it quoted back.
+#[test]
+fn a_control_character_in_a_printed_field_is_refused() {
+    let site = TestSite::shipped();
+    site.edit(
+        "content/articles/alep-offensive-hts.en.md",
+        "translator: the Annotated dispatches desk",
+        "translator: \"desk\\e[31mRED\\a\"",
+    );
+    let out = site.depeche(&["check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("`translator` holds the control character \\u{1b}"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
 }
