@@ -104,13 +104,17 @@ pub(crate) fn as_of(
     let value = value?;
     let date = PublishDate::parse(value);
     if date.is_none() {
+        // A year or a month is a span, which `from` and `until` say; `as_of` is one day.
+        let partial = super::events::Day::parse(value).is_some();
+        let message = if partial {
+            format!("`as_of: {value}` is not a day: `as_of` names the day it was true at")
+        } else {
+            format!("`{value}` is not a valid date")
+        };
         problems.push(
-            Diagnostic::at(
-                Code::InvalidDate,
-                format!("`{value}` is not a valid date"),
-                at(),
-            )
-            .with_help("write the day the statement was true at, e.g. `as_of: 2024-11-30`"),
+            Diagnostic::at(Code::InvalidDate, message, at()).with_help(
+                "write the day the statement was true at, e.g. `as_of: 2024-11-30`; for a relation known over a year or a month, write `from:` and `until:`",
+            ),
         );
     }
     date
