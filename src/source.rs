@@ -176,13 +176,57 @@ pub(crate) fn special_file(root: &Path, path: &Path) -> Diagnostic {
 }
 
 /// Decodes bytes already read from `shown`.
+/// Whether a character may not stand in the text of a site: a control character (a terminal's
+/// or printer's command, which an XML feed cannot hold even escaped) or a bidi embedding or
+/// override, which reorders what a reader sees. Tabs, line ends and the bidi isolates that
+/// right-to-left text uses are text.
+pub(crate) fn forbidden(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || ('\u{202A}'..='\u{202E}').contains(&c)
+}
+
+/// The byte offset of the first forbidden character, read byte by byte: every file goes
+/// through here, and most hold none.
+fn first_forbidden(text: &[u8]) -> Option<usize> {
+    text.iter().enumerate().find_map(|(i, &b)| {
+        let suspect = match b {
+            b'\t' | b'\n' | b'\r' => false,
+            0x00..=0x1F | 0x7F => true,
+            // C1 controls (U+0080–U+009F) and U+202A–U+202E, by their first bytes.
+            0xC2 => text.get(i + 1).is_some_and(|n| (0x80..=0x9F).contains(n)),
+            0xE2 => {
+                text.get(i + 1) == Some(&0x80)
+                    && text.get(i + 2).is_some_and(|n| (0xAA..=0xAE).contains(n))
+            }
+            _ => false,
+        };
+        suspect.then_some(i)
+    })
+}
+
+/// The error for a forbidden character at `at`.
+pub(crate) fn forbidden_character(c: char, at: Location) -> Diagnostic {
+    Diagnostic::at(
+        Code::InvalidValue,
+        format!("the character {} is not text", c.escape_unicode()),
+        at,
+    )
+    .with_help("delete it: a control or bidi-override character would reach pages and feeds, and an XML feed cannot hold it")
+}
+
 pub(crate) fn decode(shown: PathBuf, bytes: Vec<u8>) -> Result<SourceText, Diagnostic> {
     let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => rest.to_vec(),
         None => bytes,
     };
     match String::from_utf8(bytes) {
-        Ok(text) => Ok(SourceText::new(shown, text)),
+        Ok(text) => match first_forbidden(text.as_bytes()) {
+            None => Ok(SourceText::new(shown, text)),
+            Some(at) => {
+                let c = text[at..].chars().next().unwrap_or_default();
+                let src = SourceText::new(shown, text);
+                Err(forbidden_character(c, src.locate(at, at + c.len_utf8())))
+            }
+        },
         Err(err) => {
             let valid = err.utf8_error().valid_up_to();
             let bytes = err.into_bytes();

@@ -679,11 +679,23 @@ fn unsourced_paragraphs(prose: &SourceText) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut in_note = 0usize;
     let mut open: Option<(usize, bool)> = None;
+    // A call of a note that is not defined is left as text (`[^missing]`, code's aside); one
+    // of an empty note is a call that cites nothing.
+    let mut calls_missing = false;
+    let mut words = String::new();
     for (event, range) in events() {
         match event {
             Event::Start(Tag::FootnoteDefinition(_)) => in_note += 1,
             Event::End(TagEnd::FootnoteDefinition) => in_note -= 1,
-            Event::Start(Tag::Paragraph) if in_note == 0 => open = Some((range.start, false)),
+            Event::Start(Tag::Paragraph) if in_note == 0 => {
+                open = Some((range.start, false));
+                calls_missing = false;
+                words.clear();
+            }
+            Event::Text(text) if open.is_some() => words.push_str(&text),
+            Event::FootnoteReference(label) if !notes.contains(label.as_ref()) => {
+                calls_missing = true;
+            }
             Event::FootnoteReference(label) if notes.contains(label.as_ref()) => {
                 if let Some((_, cited)) = open.as_mut() {
                     *cited = true;
@@ -696,7 +708,7 @@ fn unsourced_paragraphs(prose: &SourceText) -> Vec<Diagnostic> {
                     let end = text
                         .find(char::is_whitespace)
                         .map_or(range.end, |n| start + n);
-                    let (message, help) = if text.contains("[^") {
+                    let (message, help) = if calls_missing || words.contains("[^") {
                         (
                             "this paragraph's footnote says nothing: it is not defined below, or is empty",
                             "define each note it calls below the text, with its source: `[^1]: [Title](https://…)`",
@@ -839,7 +851,7 @@ mod tests {
 
     #[test]
     fn a_paragraph_is_sourced_by_a_note_that_says_something() {
-        let prose = "Cited.[^a]\n\nNot cited.\n\nUndefined.[^nowhere]\n\nEmpty.[^e]\n\n[^a]: [A source](https://example.org)\n[^e]:\n";
+        let prose = "Cited.[^a]\n\nNot cited.\n\nUndefined.[^nowhere]\n\nEmpty.[^e]\n\nCode only `[^a]`.\n\n[^a]: [A source](https://example.org)\n[^e]:\n";
         let found = unsourced_paragraphs(&SourceText::new("x.en.md", prose.to_string()));
         let lines: Vec<(usize, &str)> = found
             .iter()
@@ -857,6 +869,7 @@ mod tests {
                     7,
                     "this paragraph's footnote says nothing: it is not defined below, or is empty"
                 ),
+                (9, "this paragraph cites no source"),
             ]
         );
     }

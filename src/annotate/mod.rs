@@ -292,6 +292,27 @@ struct Pass<'s> {
     dropped_html: Option<((usize, usize), usize)>,
     /// Entities already linked in the current section (a heading starts a new one).
     linked: HashSet<Arc<str>>,
+    /// The number of each footnote, in the order first named.
+    notes: HashMap<String, usize>,
+}
+
+impl Pass<'_> {
+    fn note_number(&mut self, label: &str) -> usize {
+        let next = self.notes.len() + 1;
+        *self.notes.entry(label.to_string()).or_insert(next)
+    }
+}
+
+/// A footnote's anchor: prefixed, so that a label never takes an id of the page (`main`, a
+/// mention's `m-hts-1`), and one token, as an id must be.
+fn note_anchor(label: &str) -> String {
+    let token: String = label
+        .chars()
+        .map(|c| if c.is_whitespace() { '-' } else { c })
+        .collect();
+    let mut escaped = String::from("fn-");
+    let _ = escape_html(&mut escaped, &token);
+    escaped
 }
 
 impl Annotator<'_> {
@@ -433,6 +454,25 @@ impl Annotator<'_> {
             Event::SoftBreak | Event::HardBreak => {
                 p.block.push(' ');
                 ready.push_back(event);
+            }
+            Event::FootnoteReference(label) => {
+                let n = p.note_number(&label);
+                ready.push_back(Event::InlineHtml(CowStr::from(format!(
+                    "<sup class=\"footnote-reference\"><a href=\"#{}\">{n}</a></sup>",
+                    note_anchor(&label)
+                ))));
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                p.flush_block(self.snippets, self.text_limit);
+                let n = p.note_number(&label);
+                ready.push_back(Event::Html(CowStr::from(format!(
+                    "<div class=\"footnote-definition\" id=\"{}\"><sup class=\"footnote-definition-label\">{n}</sup>",
+                    note_anchor(&label)
+                ))));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                p.flush_block(self.snippets, self.text_limit);
+                ready.push_back(Event::Html(CowStr::Borrowed("</div>")));
             }
             Event::Start(tag) => self.start_tag(p, tag, ready),
             Event::End(tag) => self.end_tag(p, tag, ready),
@@ -605,6 +645,11 @@ impl Annotator<'_> {
         ready: &mut VecDeque<Event<'e>>,
     ) {
         let src = p.src;
+        // Files hold no control character; a character reference (`&#27;`) can still write one.
+        if let Some(c) = text.chars().find(|&c| crate::source::forbidden(c)) {
+            p.problems
+                .report(|| crate::source::forbidden_character(c, src.locate(span.0, span.1)));
+        }
         let prose = p.code_depth == 0 && p.link_depth == 0 && p.open.is_none() && !p.dropped_link;
         if p.code_depth == 0 {
             match p.prose_runs.last_mut() {
@@ -842,6 +887,7 @@ impl<'a> Pass<'a> {
             prose_runs: Vec::new(),
             dropped_html: None,
             linked: HashSet::new(),
+            notes: HashMap::new(),
         }
     }
 }

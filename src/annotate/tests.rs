@@ -363,3 +363,24 @@ fn a_name_and_its_abbreviation_count_once() {
         assert!(out.html.contains(anchor), "{anchor}: {}", out.html);
     }
 }
+
+#[test]
+fn footnotes_are_numbered_in_order_with_anchors_of_their_own() {
+    let out = run(
+        "Un fait.[^main] Un autre.[^a b]\n\n[^a b]: Deux.\n[^main]: [Une source](https://example.org) \"x\".\n",
+        false,
+    );
+    let html = out.html;
+    // A label is never an id of the page (`main` is the skip link's target).
+    assert!(!html.contains("id=\"main\""), "{html}");
+    assert!(html.contains("<a href=\"#fn-main\">1</a>"), "{html}");
+    assert!(html.contains("<a href=\"#fn-a-b\">2</a>"), "{html}");
+    assert!(
+        html.contains("id=\"fn-main\"><sup class=\"footnote-definition-label\">1</sup>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("id=\"fn-a-b\"><sup class=\"footnote-definition-label\">2</sup>"),
+        "{html}"
+    );
+}

@@ -105,7 +105,11 @@ pub(crate) fn as_of(
     let date = PublishDate::parse(value);
     if date.is_none() {
         // A year or a month is a span, which `from` and `until` say; `as_of` is one day.
-        let partial = super::events::Day::parse(value).is_some();
+        let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+        let partial = match value.split_once('-') {
+            Some((year, month)) => digits(year, 4) && digits(month, 2),
+            None => digits(value, 4),
+        };
         let message = if partial {
             format!("`as_of: {value}` is not a day: `as_of` names the day it was true at")
         } else {

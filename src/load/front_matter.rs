@@ -197,37 +197,6 @@ pub fn parse(src: &SourceText, split: Split, key: &str) -> Result<FrontMatter, D
             .map(|(s, e)| src.locate(s, e))
     };
     let fence = || src.locate(0, 3);
-    // Text a page prints as it is: a control character written as a YAML escape (`"\e[2J"`)
-    // would reach the page and, quoted back, a terminal.
-    for (name, value) in [
-        ("title", raw.title.as_ref()),
-        ("summary", raw.summary.as_ref()),
-        ("alt", raw.alt.as_ref()),
-        ("credit", raw.credit.as_ref()),
-        ("agency", raw.agency.as_ref()),
-        ("rights", raw.rights.as_ref()),
-        ("translator", raw.translator.as_ref()),
-        ("dateline", raw.dateline.as_ref()),
-        ("byline", raw.byline.as_ref()),
-    ] {
-        let Some(c) = value.and_then(|v| {
-            v.chars()
-                .find(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
-        }) else {
-            continue;
-        };
-        problems.push(
-            Diagnostic::new(
-                Code::InvalidValue,
-                format!(
-                    "`{name}` holds the control character {}",
-                    c.escape_unicode()
-                ),
-                field(name),
-            )
-            .with_help("remove it: a page shows text, not terminal or printer commands"),
-        );
-    }
 
     let title = title_of(raw.title.as_deref(), &field, &fence, &mut problems);
     let date = date_of(raw.date.as_deref(), &field, &fence, &mut problems);

@@ -106,7 +106,13 @@ impl Renderer<'_> {
             },
             entries,
         };
-        self.render(lang, "atom.xml", path, &data)
+        let mut page = self.render(lang, "atom.xml", path, &data)?;
+        // XML cannot hold a control character, even escaped; files refuse them, and a character
+        // reference in the Markdown (`&#27;`) is the one way left for one to reach here.
+        if page.content.contains(crate::source::forbidden) {
+            page.content.retain(|c| !crate::source::forbidden(c));
+        }
+        Ok(page)
     }
 
     fn entry(&self, v: &ArticleVersion) -> Result<EntryCtx, Diagnostic> {

@@ -19,7 +19,7 @@ pub(crate) use crate::urls::{MANIFEST as FILE, MANIFEST_TEMP as TEMP_FILE};
 /// file layout), so that records of an older depeche are not trusted as a cache. The paths of
 /// any format still prove ownership.
 const MAGIC: &str = "depeche-manifest";
-const FORMAT: &str = concat!("depeche-manifest 3 ", env!("CARGO_PKG_VERSION"));
+const FORMAT: &str = concat!("depeche-manifest 4 ", env!("CARGO_PKG_VERSION"));
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Record {

@@ -640,12 +640,61 @@ pub fn minify(html: &str) -> Vec<u8> {
     let mut cfg = minify_html::Cfg::spec_compliant();
     cfg.keep_html_and_head_opening_tags = true;
     cfg.keep_closing_tags = true;
-    minify_html::minify(html.as_bytes(), &cfg)
+    terminate_references(minify_html::minify(html.as_bytes(), &cfg))
+}
+
+/// The minifier leaves off the `;` of the references it writes when the next character cannot
+/// extend them (`d&#39Alep`, `&ampT`, `&LT`): browsers read them, but each is a parse error a
+/// validator reports. Every reference it writes gets its `;` back. Any `&` in its output
+/// starts one of these, or is a bare `&` that starts none (`AT&T`), which is left alone.
+fn terminate_references(html: Vec<u8>) -> Vec<u8> {
+    let mut out: Option<Vec<u8>> = None;
+    let mut copied = 0;
+    for start in memchr::memchr_iter(b'&', &html) {
+        let rest = &html[start + 1..];
+        let len = match rest {
+            [b'#', digits @ ..] => {
+                let n = digits.iter().take_while(|b| b.is_ascii_digit()).count();
+                if n == 0 { 0 } else { 1 + n }
+            }
+            [b'a', b'm', b'p', ..] => 3,
+            [b'L' | b'G', b'T', ..] => 2,
+            _ => 0,
+        };
+        let end = start + 1 + len;
+        if len > 0 && html.get(end) != Some(&b';') {
+            let out = out.get_or_insert_with(|| Vec::with_capacity(html.len() + 16));
+            out.extend_from_slice(&html[copied..end]);
+            out.push(b';');
+            copied = end;
+        }
+    }
+    match out {
+        Some(mut out) => {
+            out.extend_from_slice(&html[copied..]);
+            out
+        }
+        None => html,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn references_the_minifier_writes_are_terminated() {
+        // A value with both quotes is written with references the minifier leaves open.
+        let page = "<!DOCTYPE html><html><head><meta content=\"la &quot;majeure partie&quot; d'Alep\" name=description></head><body><p>x &amp;#39 y, AT&amp;T &amp;amp;</p></body></html>";
+        let out = String::from_utf8(minify(page)).unwrap();
+        assert!(!out.contains("&#39A") && !out.contains("&#34m"), "{out}");
+        // Text that only looks like a reference still reads as written.
+        assert!(out.contains("x &amp;#39 y, AT&T &amp;amp;"), "{out}");
+        assert_eq!(
+            terminate_references(b"&#39;x &#10 &# &ampT &LT;; &GT a&b".to_vec()),
+            b"&#39;x &#10; &# &amp;T &LT;; &GT; a&b"
+        );
+    }
     use crate::outputs::{self, Kind};
 
     fn config(root: &Path) -> Config {

@@ -22,16 +22,75 @@ pub(crate) fn parse<T: DeserializeOwned>(
     nested_within_bounds(src, start, end)?;
     // Maps deserialised into structs reject a repeated key, but maps of languages keep the
     // last value silently: a generic parse first finds duplicates at any depth.
-    if let Err(err) = serde_yaml::from_str::<serde_yaml::Value>(yaml) {
-        return Err(duplicate(src, start, end, &err)
-            .or_else(|| explain::syntax(src, start, end, &err))
-            .unwrap_or_else(|| unexplained(src, start, &err)));
+    match serde_yaml::from_str::<serde_yaml::Value>(yaml) {
+        Err(err) => {
+            return Err(duplicate(src, start, end, &err)
+                .or_else(|| explain::syntax(src, start, end, &err))
+                .unwrap_or_else(|| unexplained(src, start, &err)));
+        }
+        // Written as an escape (`"\e[2J"`), a control character passes the file's own check.
+        Ok(value) => {
+            if let Some(c) = forbidden_in(&value) {
+                return Err(crate::source::forbidden_character(
+                    c,
+                    escape_at(src, start, end),
+                ));
+            }
+        }
     }
     serde_yaml::from_str(yaml).map_err(|err| {
         duplicate(src, start, end, &err)
             .or_else(|| explain::schema(src, start, end, &err))
             .unwrap_or_else(|| unexplained(src, start, &err))
     })
+}
+
+/// The first forbidden character (see [`crate::source::forbidden`]) in any key or value.
+fn forbidden_in(value: &serde_yaml::Value) -> Option<char> {
+    use serde_yaml::Value;
+    match value {
+        Value::String(s) => s.chars().find(|&c| crate::source::forbidden(c)),
+        Value::Sequence(items) => items.iter().find_map(forbidden_in),
+        Value::Mapping(map) => map
+            .iter()
+            .find_map(|(k, v)| forbidden_in(k).or_else(|| forbidden_in(v))),
+        Value::Tagged(tagged) => forbidden_in(&tagged.value),
+        _ => None,
+    }
+}
+
+/// Where the YAML escape that writes a forbidden character stands (`\e`, `\x1b`, `\u202e`…).
+fn escape_at(src: &SourceText, start: usize, end: usize) -> crate::diagnostic::Location {
+    let yaml = &src.text[start..end];
+    let decoded = |i: usize| -> Option<(char, usize)> {
+        let rest = yaml.get(i + 1..)?;
+        let hex = |n: usize| {
+            let digits = rest.get(1..1 + n)?;
+            char::from_u32(u32::from_str_radix(digits, 16).ok()?).map(|c| (c, 1 + n))
+        };
+        match rest.chars().next()? {
+            '0' => Some(('\0', 1)),
+            'a' => Some(('\u{7}', 1)),
+            'b' => Some(('\u{8}', 1)),
+            'e' => Some(('\u{1b}', 1)),
+            'f' => Some(('\u{c}', 1)),
+            'v' => Some(('\u{b}', 1)),
+            'N' => Some(('\u{85}', 1)),
+            'x' => hex(2),
+            'u' => hex(4),
+            'U' => hex(8),
+            _ => None,
+        }
+    };
+    let found = yaml.match_indices('\\').find_map(|(i, _)| {
+        decoded(i)
+            .filter(|(c, _)| crate::source::forbidden(*c))
+            .map(|(_, len)| (i, len))
+    });
+    match found {
+        Some((i, len)) => src.locate(start + i, start + i + 1 + len),
+        None => src.locate(start, start),
+    }
 }
 
 /// Refuses YAML whose flow collections nest past [`depth::MAX_DEPTH`], before any parser

@@ -670,27 +670,30 @@ fn nested_values_are_reported_where_they_are_written_and_once() {
     assert_eq!(places.len(), all, "a problem reported twice: {found:#?}");
 }
 
-/// An escape sequence in an entity's name or an article is shown, not sent to the terminal:
-/// `entities` prints it escaped, and so do diagnostics quoting the line, even in colour.
+/// An escape sequence in an entity's name or an article is refused where it is written, and
+/// shown escaped, never sent to the terminal, even in colour.
 #[test]
 fn control_characters_from_the_content_never_reach_the_terminal() {
     let site = TestSite::shipped();
+    let idlib = "content/entities/idlib.yaml";
+    let before = site.read(idlib);
     site.edit(
-        "content/entities/idlib.yaml",
+        idlib,
         "fr: Gouvernorat d'Idleb",
         "fr: \"Gouvernorat d'Idleb\\e[2J\\a\\u202E\\u2066\"",
     );
     let out = site.depeche(&["entities"]);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
     assert!(
-        !stdout.contains('\u{1b}') && !stdout.contains('\u{7}'),
-        "{stdout:?}"
+        stderr.contains("the character \\u{1b} is not text"),
+        "{stderr}"
     );
     assert!(
-        stdout.contains("Idleb\\u{1b}[2J\\u{7}\\u{202e}\\u{2066}"),
-        "{stdout}"
+        !stderr.contains('\u{1b}') && !stderr.contains('\u{7}'),
+        "{stderr:?}"
     );
+    site.write(idlib, before);
 
     site.edit(
         "content/articles/alep-offensive-hts.fr.md",
@@ -705,7 +708,10 @@ fn control_characters_from_the_content_never_reach_the_terminal() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
-    assert!(stderr.contains("nowhere"), "{stderr}");
+    assert!(
+        stderr.contains("the character \\u{1b} is not text"),
+        "{stderr}"
+    );
     assert!(
         stderr.contains('\u{1b}'),
         "the test expects colours: {stderr:?}"
@@ -714,7 +720,6 @@ fn control_characters_from_the_content_never_reach_the_terminal() {
     assert!(stderr.contains("\\u{1b}]0;pwned\\u{7}"), "{stderr:?}");
     // A right-to-left override would show the rest of the line reversed.
     assert!(!stderr.contains('\u{202e}'), "{stderr:?}");
-    assert!(stderr.contains("un \\u{202e}calme"), "{stderr:?}");
 
     // The editor's own arguments, quoted back in an error, are shown the same way.
     let id = "z\u{1b}[1m\u{2028}";
@@ -875,8 +880,54 @@ fn a_control_character_in_a_printed_field_is_refused() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(
-        stderr.contains("`translator` holds the control character \\u{1b}"),
+        stderr.contains("the character \\u{1b} is not text"),
+        "{stderr}"
+    );
+    // At the escape that writes it.
+    let text = site.read("content/articles/alep-offensive-hts.en.md");
+    let line = text[..text.find("translator:").unwrap()]
+        .matches('\n')
+        .count()
+        + 1;
+    let col = "translator: \"desk".len() + 1;
+    assert!(
+        stderr.contains(&format!("alep-offensive-hts.en.md:{line}:{col}")),
+        "{stderr}"
+    );
+
+    // Written as a character reference in the text, it is refused at the reference.
+    site.edit(
+        "content/articles/alep-offensive-hts.en.md",
+        "translator: \"desk\\e[31mRED\\a\"",
+        "translator: desk",
+    );
+    site.edit(
+        "content/articles/alep-offensive-hts.fr.md",
+        "d'instaurer un calme précaire",
+        "d'instaurer un &#x202E;calme précaire",
+    );
+    let out = site.depeche(&["check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("the character \\u{202e} is not text"),
         "{stderr}"
     );
     assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+}
+
+/// `as_of` names one day: a year or a month there says so and points to `from` and `until`.
+#[test]
+fn as_of_with_a_year_says_it_names_a_day() {
+    let site = TestSite::shipped();
+    site.edit(
+        "content/entities/hts.yaml",
+        "as_of: 2025-07-08",
+        "as_of: 2025-07",
+    );
+    let out = site.depeche(&["check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("`as_of: 2025-07` is not a day"), "{stderr}");
+    assert!(stderr.contains("`from:` and `until:`"), "{stderr}");
 }
