@@ -646,7 +646,14 @@ impl Annotator<'_> {
     ) {
         let src = p.src;
         // Files hold no control character; a character reference (`&#27;`) can still write one.
-        if let Some(c) = text.chars().find(|&c| crate::source::forbidden(c)) {
+        let referenced = src
+            .text
+            .get(span.0..span.1)
+            .is_some_and(|s| s.contains('&'));
+        if let Some(c) = referenced
+            .then(|| text.chars().find(|&c| crate::source::forbidden(c)))
+            .flatten()
+        {
             p.problems
                 .report(|| crate::source::forbidden_character(c, src.locate(span.0, span.1)));
         }

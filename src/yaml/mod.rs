@@ -29,7 +29,8 @@ pub(crate) fn parse<T: DeserializeOwned>(
                 .unwrap_or_else(|| unexplained(src, start, &err)));
         }
         // Written as an escape (`"\e[2J"`), a control character passes the file's own check.
-        Ok(value) => {
+        // Only an escape can write one: most YAML has no backslash at all.
+        Ok(value) if yaml.contains('\\') => {
             if let Some(c) = forbidden_in(&value) {
                 return Err(crate::source::forbidden_character(
                     c,
@@ -37,6 +38,7 @@ pub(crate) fn parse<T: DeserializeOwned>(
                 ));
             }
         }
+        Ok(_) => {}
     }
     serde_yaml::from_str(yaml).map_err(|err| {
         duplicate(src, start, end, &err)
