@@ -76,6 +76,11 @@ pub(super) struct PlaceCtx {
     pub y: f64,
     /// The place the page is about.
     pub current: bool,
+    /// Where its name is written, and which way it runs (`start`, `middle`, `end`): above
+    /// the point, or beside or below it when that would cover another name or point.
+    pub label_x: f64,
+    pub label_y: f64,
+    pub anchor: &'static str,
 }
 
 /// What a map template needs.
@@ -122,7 +127,7 @@ impl Renderer<'_> {
         let code = lang.code.as_str();
         let (width, height) = size();
         let inside = |x: f64, y: f64| (0.0..=width).contains(&x) && (0.0..=height).contains(&y);
-        let countries = outlines()
+        let countries: Vec<LabelCtx> = outlines()
             .countries
             .iter()
             .filter_map(|c| {
@@ -148,6 +153,9 @@ impl Renderer<'_> {
                 x: round(x),
                 y: round(y),
                 current: current.is_some_and(|c| c.id() == e.id()),
+                label_x: round(x),
+                label_y: round(y - 10.0),
+                anchor: "middle",
             };
             if inside(x, y) {
                 places.push(place);
@@ -155,6 +163,7 @@ impl Renderer<'_> {
                 elsewhere.push(place);
             }
         }
+        place_labels(&mut places, &countries, (width, height));
         // The current place is drawn last, on top.
         places.sort_by_key(|p| p.current);
         MapCtx {
@@ -170,6 +179,90 @@ impl Renderer<'_> {
 
 fn round(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
+}
+
+/// A rectangle: left, top, right, bottom.
+type Box = (f64, f64, f64, f64);
+
+fn overlap(a: Box, b: Box) -> f64 {
+    let w = (a.2.min(b.2) - a.0.max(b.0)).max(0.0);
+    let h = (a.3.min(b.3) - a.1.max(b.1)).max(0.0);
+    w * h
+}
+
+/// The box of a text of `chars` characters at `size` px, written from `x` with `anchor`, its
+/// baseline at `y`: an estimate (no font is at hand), generous rather than tight.
+fn text_box(x: f64, y: f64, anchor: &str, chars: usize, size: f64, per_char: f64) -> Box {
+    let width = chars as f64 * size * per_char;
+    let left = match anchor {
+        "start" => x,
+        "end" => x - width,
+        _ => x - width / 2.0,
+    };
+    // A little air around it: names that touch read as one.
+    (
+        left - 4.0,
+        y - size * 0.8 - 2.0,
+        left + width + 4.0,
+        y + size * 0.25 + 2.0,
+    )
+}
+
+/// Places each name where it covers no other name, point or country name and stays in the
+/// frame: above its point if it can, else to the right, to the left or below; where every
+/// side covers something, the side that covers least. The current place chooses first.
+fn place_labels(places: &mut [PlaceCtx], countries: &[LabelCtx], (width, height): (f64, f64)) {
+    const SIZE: f64 = 17.0;
+    const PER_CHAR: f64 = 0.62;
+    const DOT: f64 = 8.0;
+    let dots: Vec<Box> = places
+        .iter()
+        .map(|p| (p.x - DOT, p.y - DOT, p.x + DOT, p.y + DOT))
+        .collect();
+    let mut taken: Vec<Box> = countries
+        .iter()
+        .map(|c| text_box(c.x, c.y, "middle", c.name.chars().count(), 15.0, 0.75))
+        .collect();
+    let mut order: Vec<usize> = (0..places.len()).collect();
+    order.sort_by_key(|&i| (!places[i].current, places[i].y as i64, places[i].x as i64));
+    for i in order {
+        let p = &places[i];
+        let chars = p.name.chars().count();
+        let sides = [
+            (p.x, p.y - 12.0, "middle"),
+            (p.x + 11.0, p.y + 6.0, "start"),
+            (p.x - 11.0, p.y + 6.0, "end"),
+            (p.x, p.y + 25.0, "middle"),
+        ];
+        let cost = |&(x, y, anchor): &(f64, f64, &str)| {
+            let b = text_box(x, y, anchor, chars, SIZE, PER_CHAR);
+            let outside = (b.2 - b.0) * (b.3 - b.1) - overlap(b, (0.0, 0.0, width, height));
+            let covered: f64 = taken.iter().map(|t| overlap(b, *t)).sum::<f64>()
+                + dots
+                    .iter()
+                    .enumerate()
+                    .filter(|&(j, _)| j != i)
+                    .map(|(_, d)| overlap(b, *d))
+                    .sum::<f64>();
+            covered + outside
+        };
+        let best = sides
+            .iter()
+            .enumerate()
+            .min_by(|a, b| {
+                // The first side with nothing covered wins; ties go to the earlier side.
+                (cost(a.1), a.0)
+                    .partial_cmp(&(cost(b.1), b.0))
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            })
+            .map(|(_, side)| *side)
+            .unwrap_or(sides[0]);
+        taken.push(text_box(best.0, best.1, best.2, chars, SIZE, PER_CHAR));
+        let p = &mut places[i];
+        p.label_x = round(best.0);
+        p.label_y = round(best.1);
+        p.anchor = best.2;
+    }
 }
 
 /// `map.svg`: the countries' outlines, Syria marked, light and dark.
@@ -250,6 +343,76 @@ mod tests {
                 (0.0..=width).contains(&x) && (0.0..=height).contains(&y),
                 "{point}"
             );
+        }
+    }
+}
+
+#[cfg(test)]
+mod label_tests {
+    use super::*;
+
+    fn place(name: &str, x: f64, y: f64) -> PlaceCtx {
+        PlaceCtx {
+            name: name.into(),
+            url: String::new(),
+            x,
+            y,
+            current: false,
+            label_x: x,
+            label_y: y,
+            anchor: "middle",
+        }
+    }
+
+    /// Points close together (Idlib, Aleppo and Latakia on the regional map) get names that
+    /// cover neither each other nor a point, and stay in the frame.
+    #[test]
+    fn names_of_close_places_do_not_cover_each_other() {
+        let mut places = vec![
+            place("Aleppo", 290.0, 300.0),
+            place("Idlib", 260.0, 318.0),
+            place("Latakia", 212.0, 345.0),
+            place("Hama", 268.0, 372.0),
+            place("Ankara", 5.0, 20.0),
+        ];
+        place_labels(&mut places, &[], (700.0, 760.0));
+        let boxes: Vec<Box> = places
+            .iter()
+            .map(|p| {
+                text_box(
+                    p.label_x,
+                    p.label_y,
+                    p.anchor,
+                    p.name.chars().count(),
+                    17.0,
+                    0.62,
+                )
+            })
+            .collect();
+        for (i, a) in boxes.iter().enumerate() {
+            assert!(
+                a.0 >= -4.0 && a.1 >= -2.0,
+                "{} leaves the frame: {a:?}",
+                places[i].name
+            );
+            for (j, b) in boxes.iter().enumerate().skip(i + 1) {
+                assert_eq!(
+                    overlap(*a, *b),
+                    0.0,
+                    "{} and {}",
+                    places[i].name,
+                    places[j].name
+                );
+            }
+            for (j, p) in places.iter().enumerate() {
+                let dot = (p.x - 8.0, p.y - 8.0, p.x + 8.0, p.y + 8.0);
+                assert!(
+                    i == j || overlap(*a, dot) == 0.0,
+                    "{} covers {}",
+                    places[i].name,
+                    p.name
+                );
+            }
         }
     }
 }

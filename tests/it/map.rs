@@ -27,7 +27,15 @@ fn the_map_page_links_every_place_with_coordinates_in_its_language() {
             )),
             "{lang}: {places:?}"
         );
-        assert!(places.iter().any(|p| p.0.ends_with("/entities/idlib/")));
+        // Every place with coordinates: the cities apart from their governorates.
+        for city in ["idlib-city", "hama", "latakia"] {
+            assert!(
+                places
+                    .iter()
+                    .any(|p| p.0.ends_with(&format!("/entities/{city}/"))),
+                "{lang}: {city} not on the map: {places:?}"
+            );
+        }
         assert!(places.iter().any(|p| p.0.ends_with("/entities/ankara/")));
         let countries: Vec<String> = select(&doc, "text.map-country").iter().map(text).collect();
         assert!(countries.contains(&syria.to_string()), "{countries:?}");
