@@ -196,6 +196,8 @@ pub(super) struct MentionCtx {
     pub parts: Vec<PartCtx>,
     /// The first of these mentions in the article.
     pub href: String,
+    /// The sentence opens with a quotation mark of its own: the page adds none around it.
+    pub quoted: bool,
 }
 
 /// A piece of a quoted sentence.
@@ -248,7 +250,15 @@ fn quoted(v: &crate::graph::ArticleVersion, entity: &str, url: &str) -> Vec<Ment
                 mark: false,
             });
             parts.retain(|p| !p.text.is_empty());
-            MentionCtx { parts, href }
+            let quoted = parts
+                .first()
+                .and_then(|p| p.text.trim_start().chars().next())
+                .is_some_and(|c| matches!(c, '"' | '«' | '“' | '„' | '‘' | '\''));
+            MentionCtx {
+                parts,
+                href,
+                quoted,
+            }
         })
         .collect()
 }

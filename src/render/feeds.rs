@@ -94,6 +94,12 @@ impl Renderer<'_> {
             .iter()
             .map(|e| e.updated.clone())
             .max()
+            // A feed with no entry yet was last changed when what its entity says was.
+            .or_else(|| {
+                entity
+                    .and_then(|e| e.source.as_of.as_ref())
+                    .map(|d| self.rfc3339(d))
+            })
             .unwrap_or_else(|| format!("1970-01-01T00:00:00{}", self.config.time_zone));
         let data = Feed {
             feed: FeedCtx {
@@ -130,10 +136,45 @@ impl Renderer<'_> {
             summary: front.summary.clone().or_else(|| v.excerpt.clone()),
             // The HTML is at least as long as the Markdown: a long article is not rendered.
             content: if v.body_len <= CONTENT_BYTES {
-                Some(self.bodies.html(&v.doc)?).filter(|html| html.len() <= CONTENT_BYTES)
+                Some(without_page_attributes(&self.bodies.html(&v.doc)?))
+                    .filter(|html| html.len() <= CONTENT_BYTES)
             } else {
                 None
             },
         })
+    }
+}
+
+/// An article's HTML as a feed carries it: without the attributes that serve the site's own
+/// page (a mention's anchor `id="m-…"`, its `data-entity` for the preview cards), which a
+/// feed reader would keep or flag.
+fn without_page_attributes(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    loop {
+        let next = [" data-entity=\"", " id=\"m-"]
+            .iter()
+            .filter_map(|a| rest.find(a).map(|at| (at, a.len())))
+            .min();
+        let Some((at, len)) = next else {
+            out.push_str(rest);
+            return out;
+        };
+        out.push_str(&rest[..at]);
+        // Values are escaped: the next quote closes the attribute.
+        let value = &rest[at + len..];
+        rest = value.find('"').map_or("", |end| &value[end + 1..]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_feed_carries_no_attribute_of_the_page() {
+        let page = r#"<p>À <a class="mention" id="m-aleppo-1" href="/b/fr/entities/aleppo/" data-entity="aleppo">Alep</a>, <span id="keep">x</span>.</p>"#;
+        assert_eq!(
+            super::without_page_attributes(page),
+            r#"<p>À <a class="mention" href="/b/fr/entities/aleppo/">Alep</a>, <span id="keep">x</span>.</p>"#
+        );
     }
 }

@@ -231,7 +231,12 @@ impl Renderer<'_> {
         let this = self.graph.index_of(entity.id());
         for &(i, j) in this.map_or(&[][..], |t| self.graph.incoming(t)) {
             let r = &self.graph.entities[i].source.relations[j];
-            tie(i, r, format!("← {}", relation(lang, &r.kind)));
+            let inverse = lang.strings.get(&["relations_inverse", &r.kind]);
+            tie(
+                i,
+                r,
+                inverse.map_or_else(|| format!("← {}", relation(lang, &r.kind)), str::to_string),
+            );
         }
         for &(i, shared) in &entity.co_mentions {
             ties.entry(i).or_default().shared = shared;

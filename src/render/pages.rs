@@ -182,13 +182,7 @@ impl Renderer<'_> {
                 html: BODY_MARK,
                 credit: v.front.credit.as_deref(),
                 alt: v.front.alt.as_deref(),
-                image_url: v.front.image.as_deref().map(|image| {
-                    let local = self.urls.site_file(image);
-                    match local.strip_prefix(&self.config.base_path) {
-                        Some(rest) if local.starts_with('/') => self.urls.absolute(rest),
-                        _ => local,
-                    }
-                }),
+                image_url: v.front.image.as_deref().map(|image| self.image_url(image)),
                 image: v
                     .front
                     .image

@@ -82,6 +82,15 @@ impl Renderer<'_> {
         }
     }
 
+    /// An article's image as a link elsewhere gives it: absolute when it is a file of the site.
+    pub(super) fn image_url(&self, image: &str) -> String {
+        let local = self.urls.site_file(image);
+        match local.strip_prefix(&self.config.base_path) {
+            Some(rest) if local.starts_with('/') => self.urls.absolute(rest),
+            _ => local,
+        }
+    }
+
     /// An entity as schema.org describes it: its type, page, Wikidata item and, for a place,
     /// its coordinates.
     fn thing(&self, lang: &Lang, e: &Entity) -> Value {
@@ -155,6 +164,25 @@ impl Renderer<'_> {
             "about": about.iter().map(|e| self.thing(lang, e)).collect::<Vec<_>>(),
             "mentions": entities.iter().map(|(e, _)| self.thing(lang, e)).collect::<Vec<_>>(),
         });
+        // What search engines show for a news article: its summary, its page as the main
+        // thing on it, and a picture (its own, else the site's).
+        if let Some(description) = front.summary.as_ref().or(v.excerpt.as_ref()) {
+            doc["description"] = description.clone().into();
+        }
+        doc["mainEntityOfPage"] = json!({"@type": "WebPage", "@id": doc["url"].clone()});
+        let image = front
+            .image
+            .as_deref()
+            .map(|image| self.image_url(image))
+            .or_else(|| {
+                self.config
+                    .share_image
+                    .as_deref()
+                    .map(|f| self.urls.absolute(f))
+            });
+        if let Some(image) = image {
+            doc["image"] = image.into();
+        }
         let modified = front
             .updated
             .as_ref()

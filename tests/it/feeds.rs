@@ -38,7 +38,14 @@ fn check_feed(site: &TestSite, rel: &str, lang: &str, alternate: &str) -> Vec<St
     );
     assert!(links.iter().any(|l| l.attribute("rel") == Some("alternate")
         && l.attribute("href") == Some(&format!("{BASE}{alternate}"))));
-    assert!(is_rfc3339(child(feed, "updated").text().unwrap()));
+    let updated = child(feed, "updated").text().unwrap();
+    assert!(is_rfc3339(updated));
+    assert!(!updated.starts_with("1970"), "{rel}: {updated}");
+    // Links in entries are the site's root-relative ones: the feed says what they are under.
+    assert_eq!(
+        feed.attribute(("http://www.w3.org/XML/1998/namespace", "base")),
+        Some(format!("{BASE}{alternate}").as_str())
+    );
     assert!(
         !child(child(feed, "author"), "name")
             .text()
@@ -56,9 +63,12 @@ fn check_feed(site: &TestSite, rel: &str, lang: &str, alternate: &str) -> Vec<St
         assert!(!child(entry, "summary").text().unwrap().is_empty());
         let content = child(entry, "content");
         assert_eq!(content.attribute("type"), Some("html"));
+        let html = content.text().unwrap();
+        assert!(html.contains("<p>"), "the whole article, as HTML");
+        // Without what serves the site's own page only.
         assert!(
-            content.text().unwrap().contains("<p>"),
-            "the whole article, as HTML"
+            !html.contains("data-entity") && !html.contains("id=\"m-"),
+            "{html}"
         );
         urls.push(url);
     }

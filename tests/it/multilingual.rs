@@ -111,6 +111,13 @@ fn sitemap_lists_alternates_for_all_languages() {
         .map(|s| attr(s, "dir"))
         .collect();
     assert_eq!(sections, ["ltr", "ltr", "rtl"]);
+    // One heading for the page, the other languages' under it; the site's name leads home.
+    assert_eq!(select(&not_found, "h1").len(), 1);
+    assert_eq!(select(&not_found, "main h2").len(), 2);
+    assert_eq!(
+        attr(&select(&not_found, ".site-header a.site-title")[0], "href"),
+        "/veille/fr/"
+    );
 }
 
 #[test]

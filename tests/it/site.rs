@@ -272,9 +272,11 @@ fn entity_pages_show_facts_relations_and_co_mentions() {
     let site = built();
     let doc = site.html("en/entities/aleppo/index.html");
     assert_eq!(text(&select(&doc, "h1")[0]), "Aleppo");
+    // The type is said once, above the name, not again in the infobox.
+    assert_eq!(text(&select(&doc, ".kind")[0]), "Place");
     let info = text(&select(&doc, ".infobox")[0]);
+    assert!(!info.contains("Place"), "{info}");
     for fact in [
-        "Place",
         "Halab",
         "Q41183",
         "36.2° N, 37.16° E",
@@ -494,6 +496,18 @@ fn an_article_says_where_its_copy_comes_from() {
     assert_eq!(ld["dateline"], "BEIRUT");
     assert_eq!(ld["author"]["name"], "A. Reporter");
     assert_eq!(ld["translator"]["name"], "the Annotated dispatches desk");
+    // What search engines show for a news article.
+    assert!(
+        ld["description"].as_str().is_some_and(|d| d.len() > 40),
+        "{ld}"
+    );
+    assert_eq!(ld["mainEntityOfPage"]["@id"], ld["url"]);
+    assert!(
+        ld["image"]
+            .as_str()
+            .is_some_and(|i| i.ends_with("/share.png")),
+        "{ld}"
+    );
 
     site.edit(
         "content/articles/alep-offensive-hts.en.md",
@@ -794,4 +808,49 @@ fn a_share_image_that_is_not_in_static_is_refused_where_it_is_named() {
         "{stderr}"
     );
     assert!(stderr.contains("site.yaml:8:"), "{stderr}");
+}
+
+/// The story starts the page: the caption of a photo the site does not show comes after the
+/// text; printed, the page says where it lives; a sentence quoted with its own quotation
+/// marks gets none added; the graph says in words what a relation is from the other end.
+#[test]
+fn pages_read_as_a_news_desk_would_have_them() {
+    let site = built();
+    let page = site.public("en/articles/aleppo-offensive-hts/index.html");
+    let body = page.find("class=body").unwrap();
+    let credit = page.find("class=credit").unwrap();
+    assert!(
+        body < credit,
+        "the unshown photo's caption comes before the text"
+    );
+    let doc = site.html("en/articles/aleppo-offensive-hts/index.html");
+    let printed = text(&select(&doc, ".article header .print-only")[0]);
+    assert!(
+        printed.ends_with("/en/articles/aleppo-offensive-hts/"),
+        "{printed}"
+    );
+
+    let hts = site.html("en/entities/hts/index.html");
+    let quotes = select(&hts, ".backlink blockquote");
+    assert!(!quotes.is_empty());
+    for quote in quotes {
+        let opens_quoted = text(&quote).starts_with('"');
+        assert_eq!(
+            quote.value().classes().any(|c| c == "quoted"),
+            opens_quoted,
+            "{}",
+            text(&quote)
+        );
+    }
+    let details: Vec<String> = select(&hts, "figure.graph .graph-detail")
+        .iter()
+        .map(text)
+        .collect();
+    // The offensive `led_by: hts`, al-Jolani `member_of: hts`, read from HTS's side.
+    assert!(details.iter().any(|d| d == "Leads"), "{details:?}");
+    assert!(
+        details.iter().any(|d| d.contains("Member (until 2025)")),
+        "{details:?}"
+    );
+    assert!(!details.iter().any(|d| d.contains('←')), "{details:?}");
 }
