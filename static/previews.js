@@ -50,15 +50,18 @@
     }
   }
 
+  // Below the mention, or above it when below would run off the screen and above would not.
   function place(link) {
     var box = link.getBoundingClientRect();
     var rtl = getComputedStyle(link).direction === "rtl";
-    card.style.top = (window.scrollY + box.bottom + 6) + "px";
     var width = Math.min(320, document.documentElement.clientWidth - 16);
     var left = rtl ? box.right - width : box.left;
     left = Math.max(8, Math.min(left, document.documentElement.clientWidth - width - 8));
     card.style.left = (window.scrollX + left) + "px";
     card.style.width = width + "px";
+    var height = card.offsetHeight;
+    var above = box.bottom + 6 + height > window.innerHeight && box.top - 6 - height >= 0;
+    card.style.top = (window.scrollY + (above ? box.top - 6 - height : box.bottom + 6)) + "px";
   }
 
   function show(link) {
@@ -67,8 +70,8 @@
       var data = cards && cards[link.getAttribute("data-entity")];
       if (!data) return;
       fill(data);
-      place(link);
       card.hidden = false;
+      place(link);
       if (current && current !== link) current.removeAttribute("aria-describedby");
       current = link;
       link.setAttribute("aria-describedby", card.id);
@@ -87,15 +90,18 @@
   }
 
   var links = document.querySelectorAll("a.mention[data-entity]");
+  var lastPointer = "";
   for (var i = 0; i < links.length; i++) {
     (function (link) {
       link.addEventListener("pointerenter", function (e) { if (e.pointerType !== "touch") show(link); });
       link.addEventListener("pointerleave", function (e) { if (e.pointerType !== "touch") later(); });
       link.addEventListener("focus", function () { show(link); });
       link.addEventListener("blur", later);
+      link.addEventListener("pointerdown", function (e) { lastPointer = e.pointerType; });
       link.addEventListener("click", function (e) {
-        // A tap opens the card first; a second tap on the same link follows it.
-        if (e.pointerType === "touch" || (window.matchMedia && matchMedia("(hover: none)").matches)) {
+        // A tap opens the card first; a second tap on the same link follows it. A mouse, a
+        // pen or a key follows the link at once, hover or not.
+        if ((e.pointerType || lastPointer) === "touch") {
           if (current !== link || card.hidden) {
             e.preventDefault();
             show(link);

@@ -1082,3 +1082,62 @@ async fn a_tap_opens_the_preview_and_a_second_tap_follows_the_mention() {
     }
     client.clone().close().await.unwrap();
 }
+
+/// A card that would run off the bottom of the screen opens above its mention; a mouse
+/// follows a mention at once even where the screen says it cannot hover (only a tap opens
+/// the card first).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_card_stays_on_screen_and_a_mouse_follows_at_once() {
+    let Some(session) = Session::shipped().await else {
+        return;
+    };
+    let (client, base) = (&session.client, &session.base);
+    let article = format!("{base}en/articles/aleppo-offensive-hts/");
+    client.goto(&article).await.unwrap();
+    js(
+        client,
+        "const all = document.querySelectorAll('.body a.mention[data-entity]'); const a = all[all.length - 1]; a.id = 'low'; a.scrollIntoView({block: 'end'}); a.focus({preventScroll: true}); return true",
+    )
+    .await;
+    let start = Instant::now();
+    loop {
+        let placed = js(
+            client,
+            "const c = document.getElementById('entity-preview'); if (!c || c.hidden) return null; const a = document.getElementById('low').getBoundingClientRect(); const r = c.getBoundingClientRect(); return [r.bottom <= innerHeight, r.bottom <= a.top]",
+        )
+        .await;
+        if let Some(placed) = placed.as_array() {
+            assert_eq!(
+                placed,
+                &vec![serde_json::Value::Bool(true); 2],
+                "the card runs off the screen"
+            );
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(5), "no card");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let hover_none = serde_json::json!({"features": [{"name": "hover", "value": "none"}]});
+    cdp(client, "Emulation.setEmulatedMedia", hover_none).await;
+    client.goto(&article).await.unwrap();
+    js(
+        client,
+        "document.querySelector('a.mention[data-entity=osdh]').scrollIntoView({block: 'center'}); return true",
+    )
+    .await;
+    client
+        .find(Locator::Css("a.mention[data-entity=osdh]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let start = Instant::now();
+    while client.current_url().await.unwrap().path() != "/depeche/en/entities/osdh/" {
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "a click without hover did not follow the mention"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
