@@ -27,6 +27,8 @@ impl Renderer<'_> {
             pagination: Pagination,
             /// On the first page: what the site is about, by type, most mentioned first.
             about: Vec<EntityGroup>,
+            /// The site as schema.org's `WebSite`, with its search.
+            json_ld: String,
         }
         let pages = self.home_pages(&lang.code);
         let versions: Vec<(&str, String)> = self
@@ -63,6 +65,7 @@ impl Renderer<'_> {
                 Vec::new()
             },
             pagination: pagination(page, pages, |n| self.urls.home_page(&lang.code, n)),
+            json_ld: self.website_json_ld(lang),
         };
         let mut rendered = if root {
             self.render(lang, "home.html", path, &data)

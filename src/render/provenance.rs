@@ -82,6 +82,27 @@ impl Renderer<'_> {
         }
     }
 
+    /// The site as schema.org's `WebSite`: its name, address and language, and how to search
+    /// it (when it has search).
+    pub(super) fn website_json_ld(&self, lang: &Lang) -> String {
+        let mut doc = json!({
+            "@context": "https://schema.org",
+            "@type": "WebSite",
+            "name": lang.site.title,
+            "url": self.urls.absolute(&urls::home_path(&lang.code)),
+            "inLanguage": lang.code,
+        });
+        if self.config.build_search_index {
+            let search = self.urls.absolute(&urls::search_path(&lang.code));
+            doc["potentialAction"] = json!({
+                "@type": "SearchAction",
+                "target": {"@type": "EntryPoint", "urlTemplate": format!("{search}?q={{query}}")},
+                "query-input": "required name=query",
+            });
+        }
+        script_safe(&doc)
+    }
+
     /// An article's image as a link elsewhere gives it: absolute when it is a file of the site.
     pub(super) fn image_url(&self, image: &str) -> String {
         let local = self.urls.site_file(image);

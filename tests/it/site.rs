@@ -853,4 +853,13 @@ fn pages_read_as_a_news_desk_would_have_them() {
         "{details:?}"
     );
     assert!(!details.iter().any(|d| d.contains('←')), "{details:?}");
+
+    // The home page says what the site is, and how to search it.
+    let home = json_ld(&site, "en/index.html");
+    assert_eq!(home["@type"], "WebSite");
+    assert_eq!(home["inLanguage"], "en");
+    let target = home["potentialAction"]["target"]["urlTemplate"]
+        .as_str()
+        .unwrap();
+    assert!(target.ends_with("/en/search/?q={query}"), "{target}");
 }
