@@ -110,6 +110,27 @@ pub(crate) fn folder_outside_site(root: &Path, dir: &Path) -> Option<Diagnostic>
 /// A file reached through a symbolic link that leaves the site is refused: nothing outside the
 /// site is ever read into a page, whenever the link appears.
 pub fn read(root: &Path, path: &Path) -> Result<SourceText, Diagnostic> {
+    read_bytes(root, path).and_then(|(shown, bytes)| decode(shown, bytes))
+}
+
+/// A file read again after it was read and checked whole, its text then compared with what
+/// was read (an article's body, made again for its page): not scanned a second time.
+pub fn read_again(root: &Path, path: &Path) -> Result<SourceText, Diagnostic> {
+    let (shown, bytes) = read_bytes(root, path)?;
+    // As `decode` reads it: without its byte-order mark.
+    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => rest.to_vec(),
+        None => bytes,
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(SourceText::new(shown, text)),
+        Err(err) => decode(shown, err.into_bytes()),
+    }
+}
+
+/// The bytes of a file of the site, refused when a link takes it outside or it is not a
+/// regular file; its path as users see it.
+fn read_bytes(root: &Path, path: &Path) -> Result<(PathBuf, Vec<u8>), Diagnostic> {
     let shown = display_path(root, path);
     let linked = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
     if linked && !stays_inside(root, path) {
@@ -136,7 +157,7 @@ pub fn read(root: &Path, path: &Path) -> Result<SourceText, Diagnostic> {
             Location::file_only(&shown),
         )
     })?;
-    decode(shown, bytes)
+    Ok((shown, bytes))
 }
 
 /// The bytes of a file depeche itself keeps (a manifest, a journal, a cache), read only when
@@ -187,7 +208,7 @@ pub(crate) fn forbidden(c: char) -> bool {
 /// The byte offset of the first forbidden character. Every file goes through here and most
 /// hold none: ASCII controls are looked for 64 bytes at a time (a loop the compiler
 /// vectorises), the two-byte C1 controls and three-byte overrides from their lead bytes.
-fn first_forbidden(text: &[u8]) -> Option<usize> {
+pub(crate) fn first_forbidden(text: &[u8]) -> Option<usize> {
     let control = |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7F;
     let ascii = text
         .chunks(64)
@@ -217,14 +238,16 @@ pub(crate) fn decode(shown: PathBuf, bytes: Vec<u8>) -> Result<SourceText, Diagn
         None => bytes,
     };
     match String::from_utf8(bytes) {
-        Ok(text) => match first_forbidden(text.as_bytes()) {
-            None => Ok(SourceText::new(shown, text)),
-            Some(at) => {
-                let c = text[at..].chars().next().unwrap_or_default();
-                let src = SourceText::new(shown, text);
-                Err(forbidden_character(c, src.locate(at, at + c.len_utf8())))
+        Ok(text) => {
+            let src = SourceText::new(shown, text);
+            match first_forbidden(src.text.as_bytes()) {
+                None => Ok(src),
+                Some(at) => {
+                    let c = src.text[at..].chars().next().unwrap_or_default();
+                    Err(forbidden_character(c, src.locate(at, at + c.len_utf8())))
+                }
             }
-        },
+        }
         Err(err) => {
             let valid = err.utf8_error().valid_up_to();
             let bytes = err.into_bytes();

@@ -44,7 +44,7 @@ impl Bodies {
         html: bool,
         text_limit: usize,
     ) -> Result<Annotated, Diagnostic> {
-        let src = crate::source::read(&self.root, &self.root.join(&doc.source))?;
+        let src = crate::source::read_again(&self.root, &self.root.join(&doc.source))?;
         if graph::digest(&src.text) != doc.digest {
             // Its mentions, backlinks and listings were made from the earlier text.
             return Err(Diagnostic::at(

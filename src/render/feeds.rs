@@ -115,7 +115,7 @@ impl Renderer<'_> {
         let mut page = self.render(lang, "atom.xml", path, &data)?;
         // XML cannot hold a control character, even escaped; files refuse them, and a character
         // reference in the Markdown (`&#27;`) is the one way left for one to reach here.
-        if page.content.contains(crate::source::forbidden) {
+        if crate::source::first_forbidden(page.content.as_bytes()).is_some() {
             page.content.retain(|c| !crate::source::forbidden(c));
         }
         Ok(page)
@@ -149,12 +149,15 @@ impl Renderer<'_> {
 /// page (a mention's anchor `id="m-…"`, its `data-entity` for the preview cards), which a
 /// feed reader would keep or flag.
 fn without_page_attributes(html: &str) -> String {
+    use memchr::memmem::Finder;
+    static ATTRIBUTES: std::sync::LazyLock<[Finder<'static>; 2]> =
+        std::sync::LazyLock::new(|| [Finder::new(" data-entity=\""), Finder::new(" id=\"m-")]);
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     loop {
-        let next = [" data-entity=\"", " id=\"m-"]
+        let next = ATTRIBUTES
             .iter()
-            .filter_map(|a| rest.find(a).map(|at| (at, a.len())))
+            .filter_map(|a| a.find(rest.as_bytes()).map(|at| (at, a.needle().len())))
             .min();
         let Some((at, len)) = next else {
             out.push_str(rest);

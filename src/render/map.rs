@@ -59,6 +59,13 @@ fn size() -> (f64, f64) {
     (right.round(), bottom.round())
 }
 
+/// The places of the map: in its frame, names placed, and elsewhere (listed under it).
+#[derive(Debug, Default)]
+pub(super) struct Places {
+    inside: Vec<PlaceCtx>,
+    elsewhere: Vec<PlaceCtx>,
+}
+
 /// A name on the map, at its point.
 #[derive(Debug, Clone, Serialize)]
 pub(super) struct LabelCtx {
@@ -122,11 +129,41 @@ impl Renderer<'_> {
         map.places.iter().any(|p| p.current).then_some(map)
     }
 
+    /// Every place with coordinates, those in the frame with their names placed.
+    fn places(&self, lang: &Lang, countries: &[LabelCtx]) -> Places {
+        let code = lang.code.as_str();
+        let (width, height) = size();
+        let inside = |x: f64, y: f64| (0.0..=width).contains(&x) && (0.0..=height).contains(&y);
+        let mut placed = Places::default();
+        for e in &self.graph.entities {
+            let Some((lat, lon)) = e.source.coordinates else {
+                continue;
+            };
+            let (x, y) = project(lon, lat);
+            let place = PlaceCtx {
+                name: e.name_in(code).to_string(),
+                url: self.urls.entity(code, e.id()),
+                x: round(x),
+                y: round(y),
+                current: false,
+                label_x: round(x),
+                label_y: round(y - 10.0),
+                anchor: "middle",
+            };
+            if inside(x, y) {
+                placed.inside.push(place);
+            } else {
+                placed.elsewhere.push(place);
+            }
+        }
+        place_labels(&mut placed.inside, countries, (width, height));
+        placed
+    }
+
     /// A map of the region with every place that has coordinates; `current` is marked.
     pub(super) fn map_ctx(&self, lang: &Lang, current: Option<&Entity>) -> MapCtx {
         let code = lang.code.as_str();
         let (width, height) = size();
-        let inside = |x: f64, y: f64| (0.0..=width).contains(&x) && (0.0..=height).contains(&y);
         let countries: Vec<LabelCtx> = outlines()
             .countries
             .iter()
@@ -141,29 +178,23 @@ impl Renderer<'_> {
                 })
             })
             .collect();
-        let (mut places, mut elsewhere) = (Vec::new(), Vec::new());
-        for e in &self.graph.entities {
-            let Some((lat, lon)) = e.source.coordinates else {
-                continue;
-            };
-            let (x, y) = project(lon, lat);
-            let place = PlaceCtx {
-                name: e.name_in(code).to_string(),
-                url: self.urls.entity(code, e.id()),
-                x: round(x),
-                y: round(y),
-                current: current.is_some_and(|c| c.id() == e.id()),
-                label_x: round(x),
-                label_y: round(y - 10.0),
-                anchor: "middle",
-            };
-            if inside(x, y) {
-                places.push(place);
-            } else {
-                elsewhere.push(place);
-            }
-        }
-        place_labels(&mut places, &countries, (width, height));
+        let index = self
+            .theme
+            .langs
+            .iter()
+            .position(|l| l.code == lang.code)
+            .unwrap_or_default();
+        let placed = self.map_places[index].get_or_init(|| self.places(lang, &countries));
+        let current = current.map(|c| self.urls.entity(code, c.id()));
+        let mark = |list: &[PlaceCtx]| -> Vec<PlaceCtx> {
+            list.iter()
+                .map(|p| PlaceCtx {
+                    current: current.as_ref() == Some(&p.url),
+                    ..p.clone()
+                })
+                .collect()
+        };
+        let (mut places, elsewhere) = (mark(&placed.inside), mark(&placed.elsewhere));
         // The current place is drawn last, on top.
         places.sort_by_key(|p| p.current);
         MapCtx {

@@ -68,6 +68,9 @@ pub(crate) struct Renderer<'a> {
     urls: Urls,
     /// Told each article's text as its page is rendered.
     text_sink: Option<&'a dyn TextSink>,
+    /// The places of the regional map with their names placed, per language: the same on the
+    /// map page and every place's page, placed once.
+    map_places: Vec<std::sync::OnceLock<map::Places>>,
 }
 
 /// Told the text of each article as its page is rendered, for an output made from every
@@ -216,6 +219,11 @@ impl<'a> Renderer<'a> {
             bodies,
             urls: Urls::new(&config.base_path).with_base_url(&config.base_url),
             text_sink: None,
+            map_places: theme
+                .langs
+                .iter()
+                .map(|_| std::sync::OnceLock::new())
+                .collect(),
         }
     }
 
