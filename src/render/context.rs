@@ -364,31 +364,6 @@ impl Renderer<'_> {
         }
     }
 
-    /// The entities most often named in the same articles: by count, then by name in the
-    /// page's language.
-    pub(super) fn co_mentions_ctx(&self, code: &str, entity: &Entity) -> Vec<EntityLink> {
-        let mut links: Vec<EntityLink> = entity
-            .co_mentions
-            .iter()
-            .map(|&(other, count)| {
-                let e = &self.graph.entities[other];
-                EntityLink {
-                    name: e.name_in(code).to_string(),
-                    url: self.urls.entity(code, e.id()),
-                    count,
-                    description: None,
-                    as_of: None,
-                }
-            })
-            .collect();
-        links.sort_by(|a, b| {
-            b.count
-                .cmp(&a.count)
-                .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
-        });
-        links
-    }
-
     /// One page of the articles that mention the entity, with the sentences they say it in.
     pub(super) fn backlinks_ctx(
         &self,

@@ -64,14 +64,20 @@ fn size() -> (f64, f64) {
 pub(super) struct Places {
     inside: Vec<PlaceCtx>,
     elsewhere: Vec<PlaceCtx>,
+    /// Which countries' names are drawn, wide and narrow: a country's name gives way to a
+    /// place's that has nowhere else to go.
+    countries: Vec<(bool, bool)>,
 }
 
-/// A name on the map, at its point.
+/// A country's name on the map, at its point.
 #[derive(Debug, Clone, Serialize)]
 pub(super) struct LabelCtx {
     pub name: String,
     pub x: f64,
     pub y: f64,
+    /// Whether it is drawn on the wide drawing, and on the narrow one.
+    pub wide: bool,
+    pub narrow: bool,
 }
 
 /// A place on the map: a link to its page.
@@ -83,12 +89,34 @@ pub(super) struct PlaceCtx {
     pub y: f64,
     /// The place the page is about.
     pub current: bool,
-    /// Where its name is written, and which way it runs (`start`, `middle`, `end`): above
-    /// the point, or beside or below it when that would cover another name or point.
-    pub label_x: f64,
-    pub label_y: f64,
+    /// Where its name is written: above the point, or beside or below it when that would
+    /// cover another name or point; `None` where every side would (the point stays, named
+    /// by its link's title, and the list under the map names it).
+    pub wide: Option<Label>,
+    /// The same when the map is drawn narrow (on a phone), in larger letters.
+    pub narrow: Option<Label>,
+}
+
+/// Where a name is written and which way it runs (`start`, `middle`, `end`).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub(super) struct Label {
+    pub x: f64,
+    pub y: f64,
     pub anchor: &'static str,
 }
+
+/// The size of places' names, in the map's pixels, and of countries' names: as drawn on a
+/// screen wide enough to show the map at 416 px or more, and narrower (the style sheet
+/// switches at that width; on a 320 px phone the map is drawn at half its size).
+const PLACE_SIZE: f64 = 17.0;
+const COUNTRY_SIZE: f64 = 15.0;
+const NARROW_PLACE_SIZE: f64 = 30.0;
+const NARROW_COUNTRY_SIZE: f64 = 26.0;
+/// The size of the name on a place's locator map, drawn at about 220 px.
+const LOCATOR_SIZE: f64 = 40.0;
+/// How far inside the frame a place must be to be drawn: a point at its edge or in its
+/// corner reads as cut off (Ankara), and is listed under the map instead.
+const EDGE: f64 = 40.0;
 
 /// What a map template needs.
 #[derive(Debug, Clone, Serialize)]
@@ -101,6 +129,8 @@ pub(super) struct MapCtx {
     pub places: Vec<PlaceCtx>,
     /// Places with coordinates outside the frame, listed under the map.
     pub elsewhere: Vec<PlaceCtx>,
+    /// A place's locator: its point and name only, small, beside its infobox.
+    pub locator: bool,
 }
 
 impl Renderer<'_> {
@@ -123,17 +153,29 @@ impl Renderer<'_> {
         )
     }
 
-    /// The map of a place's page: `None` for an entity without coordinates in the frame.
+    /// The locator map of a place's page: where it is, and nothing else; `None` for an
+    /// entity without coordinates in the frame.
     pub(super) fn place_map(&self, lang: &Lang, entity: &Entity) -> Option<MapCtx> {
-        let map = self.map_ctx(lang, Some(entity));
-        map.places.iter().any(|p| p.current).then_some(map)
+        let mut map = self.map_ctx(lang, Some(entity));
+        map.places.retain(|p| p.current);
+        map.elsewhere.clear();
+        map.countries.clear();
+        map.locator = true;
+        let size = (map.width, map.height);
+        for place in &mut map.places {
+            place.wide = Some(place_label(place, &[], &[], size, LOCATOR_SIZE));
+            place.narrow = None;
+        }
+        (!map.places.is_empty()).then_some(map)
     }
 
     /// Every place with coordinates, those in the frame with their names placed.
     fn places(&self, lang: &Lang, countries: &[LabelCtx]) -> Places {
         let code = lang.code.as_str();
         let (width, height) = size();
-        let inside = |x: f64, y: f64| (0.0..=width).contains(&x) && (0.0..=height).contains(&y);
+        let inside = |x: f64, y: f64| {
+            (EDGE..=width - EDGE).contains(&x) && (EDGE..=height - EDGE).contains(&y)
+        };
         let mut placed = Places::default();
         for e in &self.graph.entities {
             let Some((lat, lon)) = e.source.coordinates else {
@@ -146,9 +188,8 @@ impl Renderer<'_> {
                 x: round(x),
                 y: round(y),
                 current: false,
-                label_x: round(x),
-                label_y: round(y - 10.0),
-                anchor: "middle",
+                wide: None,
+                narrow: None,
             };
             if inside(x, y) {
                 placed.inside.push(place);
@@ -156,7 +197,7 @@ impl Renderer<'_> {
                 placed.elsewhere.push(place);
             }
         }
-        place_labels(&mut placed.inside, countries, (width, height));
+        placed.countries = place_labels(&mut placed.inside, countries, (width, height));
         placed
     }
 
@@ -175,6 +216,8 @@ impl Renderer<'_> {
                     name: name.to_string(),
                     x: round(x),
                     y: round(y),
+                    wide: true,
+                    narrow: true,
                 })
             })
             .collect();
@@ -185,6 +228,11 @@ impl Renderer<'_> {
             .position(|l| l.code == lang.code)
             .unwrap_or_default();
         let placed = self.map_places[index].get_or_init(|| self.places(lang, &countries));
+        let mut countries = countries;
+        for (country, &(wide, narrow)) in countries.iter_mut().zip(&placed.countries) {
+            (country.wide, country.narrow) = (wide, narrow);
+        }
+        countries.retain(|c| c.wide || c.narrow);
         let current = current.map(|c| self.urls.entity(code, c.id()));
         let mark = |list: &[PlaceCtx]| -> Vec<PlaceCtx> {
             list.iter()
@@ -204,6 +252,7 @@ impl Renderer<'_> {
             countries,
             places,
             elsewhere,
+            locator: false,
         }
     }
 }
@@ -233,66 +282,154 @@ fn text_box(x: f64, y: f64, anchor: &str, chars: usize, size: f64, per_char: f64
     // A little air around it: names that touch read as one.
     (
         left - 4.0,
-        y - size * 0.8 - 2.0,
+        y - size * 0.95 - 1.0,
         left + width + 4.0,
         y + size * 0.25 + 2.0,
     )
 }
 
-/// Places each name where it covers no other name, point or country name and stays in the
-/// frame: above its point if it can, else to the right, to the left or below; where every
-/// side covers something, the side that covers least. The current place chooses first.
-fn place_labels(places: &mut [PlaceCtx], countries: &[LabelCtx], (width, height): (f64, f64)) {
-    const SIZE: f64 = 17.0;
-    const PER_CHAR: f64 = 0.62;
-    const DOT: f64 = 8.0;
-    let dots: Vec<Box> = places
+/// Places each name, for the wide drawing and the narrow one: see [`place_all`]. Which
+/// countries' names stay on each.
+fn place_labels(
+    places: &mut [PlaceCtx],
+    countries: &[LabelCtx],
+    size: (f64, f64),
+) -> Vec<(bool, bool)> {
+    let (wide, wide_countries) = place_all(places, countries, size, PLACE_SIZE, COUNTRY_SIZE);
+    let (narrow, narrow_countries) = place_all(
+        places,
+        countries,
+        size,
+        NARROW_PLACE_SIZE,
+        NARROW_COUNTRY_SIZE,
+    );
+    for ((p, wide), narrow) in places.iter_mut().zip(wide).zip(narrow) {
+        (p.wide, p.narrow) = (wide, narrow);
+    }
+    wide_countries.into_iter().zip(narrow_countries).collect()
+}
+
+/// Where each place's name goes in letters of `letters` px, if anywhere (see
+/// [`place_label`]), and which countries' names (in `country_letters` px) stay. The current
+/// place chooses first, then from the top. A name that covers something wherever it goes
+/// may still take the place of a country's name, which is then not drawn; otherwise it is
+/// left out.
+fn place_all(
+    places: &[PlaceCtx],
+    countries: &[LabelCtx],
+    size: (f64, f64),
+    letters: f64,
+    country_letters: f64,
+) -> (Vec<Option<Label>>, Vec<bool>) {
+    let dots: Vec<Box> = places.iter().map(|p| dot(p.x, p.y)).collect();
+    let country_boxes: Vec<Box> = countries
         .iter()
-        .map(|p| (p.x - DOT, p.y - DOT, p.x + DOT, p.y + DOT))
+        .map(|c| {
+            text_box(
+                c.x,
+                c.y,
+                "middle",
+                c.name.chars().count(),
+                country_letters,
+                0.75,
+            )
+        })
         .collect();
-    let mut taken: Vec<Box> = countries
-        .iter()
-        .map(|c| text_box(c.x, c.y, "middle", c.name.chars().count(), 15.0, 0.75))
-        .collect();
+    let mut kept = vec![true; countries.len()];
+    let mut names: Vec<Box> = Vec::new();
+    let mut labels = vec![None; places.len()];
     let mut order: Vec<usize> = (0..places.len()).collect();
     order.sort_by_key(|&i| (!places[i].current, places[i].y as i64, places[i].x as i64));
     for i in order {
-        let p = &places[i];
-        let chars = p.name.chars().count();
-        let sides = [
-            (p.x, p.y - 12.0, "middle"),
-            (p.x + 11.0, p.y + 6.0, "start"),
-            (p.x - 11.0, p.y + 6.0, "end"),
-            (p.x, p.y + 25.0, "middle"),
-        ];
-        let cost = |&(x, y, anchor): &(f64, f64, &str)| {
-            let b = text_box(x, y, anchor, chars, SIZE, PER_CHAR);
-            let outside = (b.2 - b.0) * (b.3 - b.1) - overlap(b, (0.0, 0.0, width, height));
-            let covered: f64 = taken.iter().map(|t| overlap(b, *t)).sum::<f64>()
-                + dots
-                    .iter()
-                    .enumerate()
-                    .filter(|&(j, _)| j != i)
-                    .map(|(_, d)| overlap(b, *d))
-                    .sum::<f64>();
-            covered + outside
+        let others: Vec<Box> = (dots.iter().enumerate())
+            .filter(|&(j, _)| j != i)
+            .map(|(_, d)| *d)
+            .collect();
+        let chars = places[i].name.chars().count();
+        let boxed = |l: &Label| text_box(l.x, l.y, l.anchor, chars, letters, PER_CHAR);
+        let with_countries: Vec<Box> = (country_boxes.iter().zip(&kept))
+            .filter(|&(_, &k)| k)
+            .map(|(b, _)| *b)
+            .chain(names.iter().copied())
+            .collect();
+        let label = place_label(&places[i], &with_countries, &others, size, letters);
+        let label = if cost(boxed(&label), &with_countries, &others, size) < CLEAR {
+            label
+        } else {
+            let label = place_label(&places[i], &names, &others, size, letters);
+            if cost(boxed(&label), &names, &others, size) >= CLEAR {
+                continue;
+            }
+            for (country, keep) in country_boxes.iter().zip(kept.iter_mut()) {
+                *keep &= overlap(*country, boxed(&label)) == 0.0;
+            }
+            label
         };
-        let best = sides
-            .iter()
-            .enumerate()
-            .min_by(|a, b| {
-                // The first side with nothing covered wins; ties go to the earlier side.
-                (cost(a.1), a.0)
-                    .partial_cmp(&(cost(b.1), b.0))
-                    .unwrap_or(std::cmp::Ordering::Equal)
-            })
-            .map(|(_, side)| *side)
-            .unwrap_or(sides[0]);
-        taken.push(text_box(best.0, best.1, best.2, chars, SIZE, PER_CHAR));
-        let p = &mut places[i];
-        p.label_x = round(best.0);
-        p.label_y = round(best.1);
-        p.anchor = best.2;
+        names.push(boxed(&label));
+        labels[i] = Some(label);
+    }
+    (labels, kept)
+}
+
+/// Less covered than this (in square pixels) is not covered: the sums of areas carry
+/// rounding errors.
+const CLEAR: f64 = 0.01;
+
+/// How wide a letter of a place's name is, against its size (bold sans-serif, generous).
+const PER_CHAR: f64 = 0.68;
+
+/// The box a place's point covers.
+fn dot(x: f64, y: f64) -> Box {
+    const DOT: f64 = 8.0;
+    (x - DOT, y - DOT, x + DOT, y + DOT)
+}
+
+/// How much of `b` covers what is `taken` or the `dots`, or lies outside the frame.
+fn cost(b: Box, taken: &[Box], dots: &[Box], (width, height): (f64, f64)) -> f64 {
+    let outside = (b.2 - b.0) * (b.3 - b.1) - overlap(b, (0.0, 0.0, width, height));
+    let covered: f64 = taken.iter().chain(dots).map(|t| overlap(b, *t)).sum();
+    covered + outside
+}
+
+/// Where the name of `p`, in letters of `letters` px, covers no name `taken`, no other point
+/// and stays in the frame: above its point if it can, else to the right, to the left,
+/// below, or beside and a little lower; where every side covers something, the side that
+/// covers least. (Not at a corner: there a name reads as the name of the next point.)
+fn place_label(p: &PlaceCtx, taken: &[Box], dots: &[Box], size: (f64, f64), letters: f64) -> Label {
+    let chars = p.name.chars().count();
+    let gap = letters * 0.65;
+    let sides = [
+        (p.x, p.y - gap - 1.0, "middle"),
+        (p.x + gap, p.y + letters * 0.35, "start"),
+        (p.x - gap, p.y + letters * 0.35, "end"),
+        (p.x, p.y + gap + letters * 0.8, "middle"),
+        // Beside, hanging from the point's height: still read as its name.
+        (p.x + gap, p.y + letters * 0.85, "start"),
+        (p.x - gap, p.y + letters * 0.85, "end"),
+    ];
+    let side_cost = |&(x, y, anchor): &(f64, f64, &str)| {
+        cost(
+            text_box(x, y, anchor, chars, letters, PER_CHAR),
+            taken,
+            dots,
+            size,
+        )
+    };
+    let best = sides
+        .iter()
+        .enumerate()
+        .min_by(|a, b| {
+            // The first side with nothing covered wins; ties go to the earlier side.
+            (side_cost(a.1), a.0)
+                .partial_cmp(&(side_cost(b.1), b.0))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        })
+        .map(|(_, side)| *side)
+        .unwrap_or(sides[0]);
+    Label {
+        x: round(best.0),
+        y: round(best.1),
+        anchor: best.2,
     }
 }
 
@@ -389,9 +526,8 @@ mod label_tests {
             x,
             y,
             current: false,
-            label_x: x,
-            label_y: y,
-            anchor: "middle",
+            wide: None,
+            narrow: None,
         }
     }
 
@@ -407,42 +543,60 @@ mod label_tests {
             place("Ankara", 5.0, 20.0),
         ];
         place_labels(&mut places, &[], (700.0, 760.0));
-        let boxes: Vec<Box> = places
+        let wide: Vec<(usize, Box)> = places
             .iter()
-            .map(|p| {
-                text_box(
-                    p.label_x,
-                    p.label_y,
-                    p.anchor,
-                    p.name.chars().count(),
-                    17.0,
-                    0.62,
-                )
+            .enumerate()
+            .filter_map(|(i, p)| {
+                let l = p.wide?;
+                let chars = p.name.chars().count();
+                Some((i, text_box(l.x, l.y, l.anchor, chars, PLACE_SIZE, PER_CHAR)))
             })
             .collect();
-        for (i, a) in boxes.iter().enumerate() {
-            assert!(
-                a.0 >= -4.0 && a.1 >= -2.0,
-                "{} leaves the frame: {a:?}",
-                places[i].name
-            );
-            for (j, b) in boxes.iter().enumerate().skip(i + 1) {
-                assert_eq!(
-                    overlap(*a, *b),
-                    0.0,
-                    "{} and {}",
-                    places[i].name,
-                    places[j].name
-                );
-            }
-            for (j, p) in places.iter().enumerate() {
-                let dot = (p.x - 8.0, p.y - 8.0, p.x + 8.0, p.y + 8.0);
+        assert_eq!(
+            wide.len(),
+            places.len(),
+            "every name is drawn wide: {places:?}"
+        );
+        let narrow: Vec<(usize, Box)> = places
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| {
+                let l = p.narrow?;
+                let chars = p.name.chars().count();
+                Some((
+                    i,
+                    text_box(l.x, l.y, l.anchor, chars, NARROW_PLACE_SIZE, PER_CHAR),
+                ))
+            })
+            .collect();
+        assert!(
+            narrow.len() >= 3,
+            "most names are drawn narrow too: {places:?}"
+        );
+        for boxes in [wide, narrow] {
+            for (k, &(i, a)) in boxes.iter().enumerate() {
                 assert!(
-                    i == j || overlap(*a, dot) == 0.0,
-                    "{} covers {}",
-                    places[i].name,
-                    p.name
+                    a.0 >= -4.0 && a.1 >= -2.0,
+                    "{} leaves the frame: {a:?}",
+                    places[i].name
                 );
+                for &(j, b) in boxes.iter().skip(k + 1) {
+                    assert_eq!(
+                        overlap(a, b),
+                        0.0,
+                        "{} and {}",
+                        places[i].name,
+                        places[j].name
+                    );
+                }
+                for (j, p) in places.iter().enumerate() {
+                    assert!(
+                        i == j || overlap(a, dot(p.x, p.y)) == 0.0,
+                        "{} covers {}",
+                        places[i].name,
+                        p.name
+                    );
+                }
             }
         }
     }

@@ -1,122 +1,68 @@
-//! An entity's neighbourhood as an SVG on its page: the entity in the middle, the entities it
-//! is related to or mentioned with around it, each a link.
+//! Who an entity is linked to: on its page, a list of its neighbours (the relations either
+//! way, in words, and the dispatches they share); on the site's graph page, an arc diagram of
+//! the entities and their relations.
 //!
-//! The layout is radial, computed here: a neighbourhood is a star (every edge touches the
-//! middle), for which a circle is the layout a force-directed or layered one converges to,
-//! without their iterations or their dependence on a seed. Neighbours are placed clockwise
-//! from the top in a fixed order (relations first, then the most co-mentioned, then by name),
-//! so the same content gives the same SVG byte for byte. Labels sit outside the circle,
-//! anchored away from it: with at most 16 around a circle, neighbours' labels do not overlap.
+//! Both read at any width: the list is text, which the browser lays out, and the diagram is
+//! a column of names, one per row, with the links drawn as arcs beside them. A column is as
+//! narrow as its longest name, so the drawing is the same at 320 px as at 1280 px, where a
+//! circle or a force-directed layout has to be shrunk into illegibility or scrolled. Rows
+//! follow the links (a breadth-first walk from the most mentioned entity), so linked
+//! entities sit near each other and most arcs are short. The same content gives the same
+//! SVG byte for byte.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+use super::context::EntityLink;
 use super::{Lang, Renderer};
 use crate::graph::Entity;
 use crate::load::Relation;
 
-/// How many neighbours a graph shows; the others are counted.
-const SHOWN: usize = 12;
-/// The drawing's size and the circle the neighbours sit on.
-const EGO: Frame = Frame {
-    width: 820.0,
-    height: 460.0,
-    radius: 150.0,
-};
-/// How many entities the site's graph shows, the most mentioned, and how many of the lines
-/// between them that stand for dispatches in common.
-const SITE_SHOWN: usize = 16;
+/// How many entities the site's graph draws at most, the most mentioned first.
+const SITE_SHOWN: usize = 24;
+/// How many lines for dispatches in common it draws at most.
 const SITE_LINES: usize = 40;
-const SITE: Frame = Frame {
-    width: 960.0,
-    height: 620.0,
-    radius: 210.0,
-};
+/// How many of the entities not drawn it names (the others are counted).
+const NOT_DRAWN_NAMED: usize = 30;
+/// The diagram's width, in the units of its labels' pixels: a 320 px phone shows it at about
+/// nine tenths of its size, a wider screen at its size.
+const WIDTH: f64 = 320.0;
+/// Where the entities' points stand; the arcs use the room on their left.
+const POINT_X: f64 = 64.0;
+/// The height of a row: a name and, under it, its kind and mentions.
+const ROW: f64 = 40.0;
+/// Room above the first row and below the last.
+const MARGIN: f64 = 24.0;
+/// The longest name drawn whole: about what fits right of the points in 14 px bold. Longer
+/// names are cut at a word and whole in the link's title.
+const LABEL_CHARS: usize = 27;
 
-/// A drawing's size, and the circle its entities sit on, around its middle.
-#[derive(Clone, Copy)]
-struct Frame {
-    width: f64,
-    height: f64,
-    radius: f64,
-}
-/// The longest label shown whole; longer names are cut (and whole in the link's title).
-const LABEL_CHARS: usize = 24;
-
-/// A neighbour on the drawing.
+/// A neighbour of an entity, on its page.
 #[derive(Debug, Clone, Serialize)]
-pub(super) struct NodeCtx {
+pub(super) struct TieCtx {
     pub name: String,
-    /// The name as drawn, cut if long.
-    pub label: String,
     pub url: String,
-    pub x: f64,
-    pub y: f64,
-    /// Where the label starts, and which way it runs (`start`, `middle`, `end`).
-    pub label_x: f64,
-    pub label_y: f64,
-    pub anchor: &'static str,
-    /// The relations, as the language names them (empty for co-mentions only).
+    /// The relations, as the language names them, each with its end if it ended (empty for
+    /// dispatches in common only).
     pub relation: String,
-    /// The relations with the time each held, for the node's title and the description.
+    /// The relations with the time each held, in full (for the item's title).
     pub when: String,
     /// How many dispatches mention both.
     pub shared: usize,
-    /// The edge's width: more shared dispatches, a thicker line.
-    pub weight: f64,
-    /// A typed relation (drawn solid) rather than co-mentions only (dashed).
-    pub related: bool,
-    /// Every relation drawn has ended (drawn faded).
+    /// `shared` against the most any neighbour shares, in fifths (1 to 5): the length of the
+    /// bar drawn beside the count; 0 for none, or when every neighbour shares as many.
+    pub bar: usize,
+    /// Every relation between the two has ended.
     pub past: bool,
-}
-
-/// A line between two entities.
-#[derive(Debug, Clone, Serialize)]
-pub(super) struct EdgeCtx {
-    pub x1: f64,
-    pub y1: f64,
-    pub x2: f64,
-    pub y2: f64,
-    pub weight: f64,
-    /// A typed relation (solid) rather than dispatches in common only (dashed).
-    pub related: bool,
-    /// Every relation it stands for has ended (faded).
-    pub past: bool,
-    /// What the line stands for, with when it held (its title, read on hover and by
-    /// assistive technology); empty for dispatches in common.
-    pub title: String,
-}
-
-/// The entity a neighbourhood is drawn around.
-#[derive(Debug, Clone, Serialize)]
-pub(super) struct CentreCtx {
-    pub x: f64,
-    pub y: f64,
-    pub name: String,
-}
-
-/// What the graph template needs.
-#[derive(Debug, Clone, Serialize)]
-pub(super) struct GraphCtx {
-    pub width: f64,
-    pub height: f64,
-    /// What the drawing shows, for its title.
-    pub name: String,
-    /// The entity in the middle, for a neighbourhood.
-    pub centre: Option<CentreCtx>,
-    pub nodes: Vec<NodeCtx>,
-    pub edges: Vec<EdgeCtx>,
-    /// Entities left out beyond those drawn.
-    pub hidden: usize,
 }
 
 /// What links a neighbour to the entity.
 #[derive(Default)]
 struct Tie {
     relations: Vec<String>,
-    /// Each relation with the time it held, in full: what the drawing's title and
-    /// description say ("Based in: as of 30 November 2024").
+    /// Each relation with the time it held, in full: what the item's title says ("Based
+    /// in (as of 30 November 2024)").
     dated: Vec<String>,
     /// How many of the relations have ended.
     ended: usize,
@@ -124,80 +70,49 @@ struct Tie {
 }
 
 impl Tie {
-    /// Every relation between the two has ended: the line is drawn as past.
+    /// Every relation between the two has ended.
     fn past(&self) -> bool {
         !self.relations.is_empty() && self.ended == self.relations.len()
     }
 }
 
 impl Renderer<'_> {
-    /// The entity's neighbourhood, or `None` when it has none.
-    pub(super) fn neighbourhood(&self, lang: &Lang, entity: &Entity) -> Option<GraphCtx> {
+    /// The entity's neighbours, related ones first, then by dispatches in common, then by
+    /// name; empty when it has none.
+    pub(super) fn neighbourhood(&self, lang: &Lang, entity: &Entity) -> Vec<TieCtx> {
         let code = lang.code.as_str();
         let mut ties = self.ties(lang, entity);
         ties.retain(|&i, _| self.graph.entities[i].id() != entity.id());
-        if ties.is_empty() {
-            return None;
-        }
-        let mut ranked: Vec<(usize, Tie)> = ties.into_iter().collect();
-        ranked.sort_by(|(a, x), (b, y)| {
-            let name = |i: usize| self.graph.entities[i].name_in(code).to_lowercase();
-            (
-                x.relations.is_empty(),
-                std::cmp::Reverse(x.shared),
-                name(*a),
-            )
-                .cmp(&(
-                    y.relations.is_empty(),
-                    std::cmp::Reverse(y.shared),
-                    name(*b),
-                ))
-        });
-        let hidden = ranked.len().saturating_sub(SHOWN);
-        ranked.truncate(SHOWN);
-        let most = ranked
-            .iter()
-            .map(|(_, t)| t.shared)
-            .max()
-            .unwrap_or(0)
-            .max(1);
-        let n = ranked.len();
-        let nodes: Vec<NodeCtx> = ranked
+        // Bars only where counts differ: equal bars would say nothing.
+        let counts = || ties.values().map(|t| t.shared).filter(|&n| n > 0);
+        let (fewest, most) = (counts().min().unwrap_or(0), counts().max().unwrap_or(0));
+        let most = if fewest == most { 0 } else { most };
+        let mut list: Vec<TieCtx> = ties
             .into_iter()
-            .enumerate()
-            .map(|(k, (i, tie))| {
+            .map(|(i, tie)| {
                 let other = &self.graph.entities[i];
-                self.node(lang, other, EGO, angle(k, n), &tie, most)
+                TieCtx {
+                    name: other.name_in(code).to_string(),
+                    url: self.urls.entity(code, other.id()),
+                    relation: tie.relations.join(", "),
+                    when: tie.dated.join(", "),
+                    shared: tie.shared,
+                    bar: if most == 0 {
+                        0
+                    } else {
+                        (tie.shared * 5).div_ceil(most)
+                    },
+                    past: tie.past(),
+                }
             })
             .collect();
-        let (cx, cy) = (EGO.width / 2.0, EGO.height / 2.0);
-        let edges = nodes
-            .iter()
-            .map(|node| EdgeCtx {
-                x1: cx,
-                y1: cy,
-                x2: node.x,
-                y2: node.y,
-                weight: node.weight,
-                related: node.related,
-                past: node.past,
-                title: node.when.clone(),
-            })
-            .collect();
-        let name = entity.name_in(code).to_string();
-        Some(GraphCtx {
-            width: EGO.width,
-            height: EGO.height,
-            centre: Some(CentreCtx {
-                x: cx,
-                y: cy,
-                name: name.clone(),
-            }),
-            name,
-            nodes,
-            edges,
-            hidden,
-        })
+        list.sort_by(|a, b| {
+            let key = |t: &TieCtx| (t.relation.is_empty(), std::cmp::Reverse(t.shared));
+            key(a)
+                .cmp(&key(b))
+                .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+        });
+        list
     }
 
     /// What links each other entity to this one: relations either way, dispatches in common.
@@ -243,48 +158,6 @@ impl Renderer<'_> {
         }
         ties
     }
-
-    fn node(
-        &self,
-        lang: &Lang,
-        other: &Entity,
-        frame: Frame,
-        angle: f64,
-        tie: &Tie,
-        most: usize,
-    ) -> NodeCtx {
-        let code = lang.code.as_str();
-        let Spot {
-            x,
-            y,
-            label_x,
-            label_y,
-            anchor,
-        } = spot(frame, angle);
-        let name = other.name_in(code).to_string();
-        let label = if name.chars().count() > LABEL_CHARS {
-            let cut: String = name.chars().take(LABEL_CHARS - 1).collect();
-            format!("{}…", cut.trim_end())
-        } else {
-            name.clone()
-        };
-        NodeCtx {
-            label,
-            url: self.urls.entity(code, other.id()),
-            x: round(x),
-            y: round(y),
-            label_x: round(label_x),
-            label_y: round(label_y),
-            anchor,
-            relation: tie.relations.join(", "),
-            when: tie.dated.join(", "),
-            shared: tie.shared,
-            weight: round(1.0 + 4.0 * tie.shared as f64 / most as f64),
-            related: !tie.relations.is_empty(),
-            past: tie.past(),
-            name,
-        }
-    }
 }
 
 /// A relation's label without the colon it takes in the infobox (`Siège :`).
@@ -292,6 +165,53 @@ fn relation<'a>(lang: &'a Lang, kind: &'a str) -> &'a str {
     lang.strings
         .relation(kind)
         .trim_end_matches([':', ' ', '\u{a0}', '\u{202f}'])
+}
+
+/// An entity drawn in the site's graph: a row.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct RowCtx {
+    pub name: String,
+    /// The name as drawn, cut at a word if long.
+    pub label: String,
+    pub url: String,
+    /// Its kind, as the language names it.
+    pub kind: String,
+    /// How many dispatches of the language mention it.
+    pub mentions: usize,
+    /// The row's middle.
+    pub y: f64,
+}
+
+/// A link drawn in the site's graph: an arc between two rows.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct ArcCtx {
+    /// The arc, as an SVG path.
+    pub d: String,
+    /// A relation (solid) rather than dispatches in common (dashed).
+    pub related: bool,
+    /// The relation has ended (dotted, faded).
+    pub past: bool,
+    pub weight: f64,
+    /// What it stands for, in words: its title, and an item of the list under the drawing.
+    pub title: String,
+}
+
+/// What the site's graph page needs.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct SiteGraphCtx {
+    pub name: String,
+    pub width: f64,
+    pub height: f64,
+    pub point_x: f64,
+    pub rows: Vec<RowCtx>,
+    pub arcs: Vec<ArcCtx>,
+    /// Whether lines stand for dispatches in common too: only when some pairs share more
+    /// dispatches than others (with one dispatch, every pair shares it, and such lines would
+    /// say nothing).
+    pub co_mentions: bool,
+    /// Entities with no link to draw, the most mentioned first, and how many more there are.
+    pub not_drawn: Vec<EntityLink>,
+    pub not_drawn_more: usize,
 }
 
 impl Renderer<'_> {
@@ -303,7 +223,7 @@ impl Renderer<'_> {
     ) -> Result<super::Page, crate::diagnostic::Diagnostic> {
         #[derive(Serialize)]
         struct GraphPage {
-            graph: GraphCtx,
+            graph: SiteGraphCtx,
         }
         let graph = self.site_graph(lang);
         self.site_view(
@@ -314,159 +234,238 @@ impl Renderer<'_> {
         )
     }
 
-    /// The site's graph in one language: its most mentioned entities around a circle, lines
-    /// for their relations and for the dispatches they share most.
-    pub(super) fn site_graph(&self, lang: &Lang) -> GraphCtx {
+    /// The site's graph in one language: the entities linked by a relation (or, when the
+    /// dispatches tell pairs apart, by the dispatches they share most), in rows, with arcs.
+    pub(super) fn site_graph(&self, lang: &Lang) -> SiteGraphCtx {
         let code = lang.code.as_str();
-        let mentioned = |e: &Entity| e.backlinks.get(code).map_or(0, Vec::len);
-        let mut ranked: Vec<usize> = (0..self.graph.entities.len()).collect();
-        ranked.sort_by_key(|&i| {
-            let e = &self.graph.entities[i];
-            (
-                std::cmp::Reverse(mentioned(e)),
-                e.name_in(code).to_lowercase(),
-            )
-        });
-        let hidden = ranked.len().saturating_sub(SITE_SHOWN);
-        ranked.truncate(SITE_SHOWN);
-        let most = ranked
-            .iter()
-            .map(|&i| mentioned(&self.graph.entities[i]))
-            .max()
-            .unwrap_or(0)
-            .max(1);
-        let n = ranked.len();
-        let nodes: Vec<NodeCtx> = ranked
-            .iter()
-            .enumerate()
-            .map(|(k, &i)| {
-                let e = &self.graph.entities[i];
-                let tie = Tie {
-                    shared: mentioned(e),
-                    ..Tie::default()
-                };
-                self.node(lang, e, SITE, angle(k, n), &tie, most)
-            })
-            .collect();
-        let place: BTreeMap<usize, &NodeCtx> = ranked.iter().copied().zip(&nodes).collect();
-        let edges = self.site_edges(lang, &place);
-        GraphCtx {
-            width: SITE.width,
-            height: SITE.height,
-            name: lang
-                .strings
-                .get(&["ui", "site_graph"])
-                .unwrap_or_default()
-                .to_string(),
-            centre: None,
-            nodes: nodes
-                .into_iter()
-                .map(|n| NodeCtx {
-                    relation: String::new(),
-                    when: String::new(),
-                    ..n
-                })
-                .collect(),
-            edges,
-            hidden,
-        }
-    }
-    /// The lines between the entities drawn: their relations, and the dispatches the pairs
-    /// that share the most have in common.
-    fn site_edges(&self, lang: &Lang, place: &BTreeMap<usize, &NodeCtx>) -> Vec<EdgeCtx> {
-        let line =
-            |a: &NodeCtx, b: &NodeCtx, weight: f64, related: bool, past: bool, title| EdgeCtx {
-                x1: a.x,
-                y1: a.y,
-                x2: b.x,
-                y2: b.y,
-                weight: round(weight),
-                related,
-                past,
-                title,
-            };
+        let entities = &self.graph.entities;
+        let mentioned = |i: usize| entities[i].backlinks.get(code).map_or(0, Vec::len);
         let today = self.config.today();
-        let mut edges = Vec::new();
-        for (&i, a) in place {
-            for r in &self.graph.entities[i].source.relations {
-                let target = self.graph.index_of(&r.target);
-                if let Some(b) = target.and_then(|j| place.get(&j)) {
-                    // "Hayat Tahrir al-Sham, Led by: Abu Mohammed al-Jolani (until 29 January 2025)"
-                    let mut title = format!("{}, {} {}", a.name, relation(lang, &r.kind), b.name);
-                    if let Some(when) = self.relation_time(lang, r) {
-                        title.push_str(&format!(" ({when})"));
-                    }
-                    edges.push(line(a, b, 2.0, true, r.ended_by(today), title));
+        // Every link there is: relations, then pairs that share more dispatches than the
+        // fewest any pair shares.
+        let mut links: Vec<Link> = Vec::new();
+        for (i, e) in entities.iter().enumerate() {
+            for r in &e.source.relations {
+                if let Some(j) = self.graph.index_of(&r.target).filter(|&j| j != i) {
+                    links.push(Link::Relation(i, j, r, r.ended_by(today)));
                 }
             }
         }
-        let mut shared: Vec<(usize, usize, usize)> = place
-            .keys()
-            .flat_map(|&i| {
-                let e = &self.graph.entities[i];
+        let pairs: Vec<(usize, usize, usize)> = entities
+            .iter()
+            .enumerate()
+            .flat_map(|(i, e)| {
                 e.co_mentions
                     .iter()
                     .filter(move |(j, _)| i < *j)
                     .map(move |&(j, c)| (i, j, c))
             })
-            .filter(|(_, j, _)| place.contains_key(j))
             .collect();
+        let fewest = pairs.iter().map(|p| p.2).min().unwrap_or(0);
+        let co_mentions = pairs.iter().any(|p| p.2 > fewest);
+        let mut shared: Vec<(usize, usize, usize)> =
+            pairs.into_iter().filter(|p| p.2 > fewest).collect();
         shared.sort_by_key(|&(i, j, c)| (std::cmp::Reverse(c), i, j));
         shared.truncate(SITE_LINES);
         let strongest = shared.first().map_or(1, |s| s.2).max(1);
-        for (i, j, c) in shared {
-            edges.push(line(
-                place[&i],
-                place[&j],
-                1.0 + 3.0 * c as f64 / strongest as f64,
-                false,
-                false,
-                String::new(),
-            ));
+        links.extend(shared.into_iter().map(|(i, j, c)| Link::Shared(i, j, c)));
+        // The most mentioned of the linked entities, in rows that follow their links.
+        let mut linked: Vec<usize> = links
+            .iter()
+            .flat_map(|l| [l.ends().0, l.ends().1])
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let rank = |i: &usize| {
+            (
+                std::cmp::Reverse(mentioned(*i)),
+                entities[*i].name_in(code).to_lowercase(),
+            )
+        };
+        linked.sort_by_key(rank);
+        linked.truncate(SITE_SHOWN);
+        // An entity whose every link goes to one not drawn would stand alone: it is not drawn.
+        let chosen: BTreeSet<usize> = linked.iter().copied().collect();
+        let has_link = |i: usize| {
+            links.iter().any(|l| {
+                let (a, b) = l.ends();
+                (a == i && chosen.contains(&b)) || (b == i && chosen.contains(&a))
+            })
+        };
+        linked.retain(|&i| has_link(i));
+        let order = walk(&linked, &links);
+        let row_of: BTreeMap<usize, usize> =
+            order.iter().enumerate().map(|(r, &i)| (i, r)).collect();
+        let y = |row: usize| MARGIN + ROW * (row as f64 + 0.5);
+        let rows: Vec<RowCtx> = order
+            .iter()
+            .enumerate()
+            .map(|(row, &i)| {
+                let e = &entities[i];
+                let name = e.name_in(code).to_string();
+                RowCtx {
+                    label: cut_at_word(&name, LABEL_CHARS),
+                    url: self.urls.entity(code, e.id()),
+                    kind: lang
+                        .strings
+                        .get(&["types", e.source.kind.as_str()])
+                        .unwrap_or(e.source.kind.as_str())
+                        .to_string(),
+                    mentions: mentioned(i),
+                    y: y(row),
+                    name,
+                }
+            })
+            .collect();
+        let arcs = links
+            .iter()
+            .filter_map(|link| {
+                let (a, b) = link.ends();
+                let (ra, rb) = (*row_of.get(&a)?, *row_of.get(&b)?);
+                let (top, bottom) = (y(ra.min(rb)), y(ra.max(rb)));
+                let d = arc(top, bottom);
+                let (name_a, name_b) = (entities[a].name_in(code), entities[b].name_in(code));
+                Some(match *link {
+                    Link::Relation(_, _, r, past) => {
+                        // "Hayat Tahrir al-Sham, Led by: Abu Mohammed al-Jolani (until 29 January 2025)"
+                        let mut title = format!("{name_a}, {} {name_b}", relation(lang, &r.kind));
+                        if let Some(when) = self.relation_time(lang, r) {
+                            title.push_str(&format!(" ({when})"));
+                        }
+                        ArcCtx {
+                            d,
+                            related: true,
+                            past,
+                            weight: 2.0,
+                            title,
+                        }
+                    }
+                    Link::Shared(_, _, count) => ArcCtx {
+                        d,
+                        related: false,
+                        past: false,
+                        weight: round(1.0 + 3.0 * count as f64 / strongest as f64),
+                        title: format!("{name_a}, {name_b}: {count}"),
+                    },
+                })
+            })
+            .collect();
+        let drawn: BTreeSet<usize> = order.iter().copied().collect();
+        let mut others: Vec<usize> = (0..entities.len()).filter(|i| !drawn.contains(i)).collect();
+        others.sort_by_key(rank);
+        let not_drawn_more = others.len().saturating_sub(NOT_DRAWN_NAMED);
+        let not_drawn = others
+            .into_iter()
+            .take(NOT_DRAWN_NAMED)
+            .map(|i| EntityLink {
+                name: entities[i].name_in(code).to_string(),
+                url: self.urls.entity(code, entities[i].id()),
+                count: mentioned(i),
+                description: None,
+                as_of: None,
+            })
+            .collect();
+        SiteGraphCtx {
+            name: lang
+                .strings
+                .get(&["ui", "site_graph"])
+                .unwrap_or_default()
+                .to_string(),
+            width: WIDTH,
+            height: round(2.0 * MARGIN + ROW * rows.len() as f64),
+            point_x: POINT_X,
+            rows,
+            arcs,
+            co_mentions,
+            not_drawn,
+            not_drawn_more,
         }
-        edges
     }
 }
 
-/// Where a node and its label go.
-struct Spot {
-    x: f64,
-    y: f64,
-    label_x: f64,
-    label_y: f64,
-    anchor: &'static str,
+/// A link between two entities of the site's graph.
+enum Link<'r> {
+    /// From the entity that states it, to its target; whether it has ended.
+    Relation(usize, usize, &'r Relation, bool),
+    /// Two entities and the dispatches they share.
+    Shared(usize, usize, usize),
 }
 
-/// The node at `angle` on the frame's circle, and its label: above the top node, below the
-/// bottom one, running away from the circle beside the others.
-fn spot(frame: Frame, angle: f64) -> Spot {
-    let (cos, sin) = (angle.cos(), angle.sin());
-    let x = frame.width / 2.0 + frame.radius * cos;
-    let y = frame.height / 2.0 + frame.radius * sin;
-    let anchor = if cos > 0.1 {
-        "start"
-    } else if cos < -0.1 {
-        "end"
-    } else {
-        "middle"
-    };
-    let (label_x, label_y) = match anchor {
-        "middle" if sin < 0.0 => (x, y - 26.0),
-        "middle" => (x, y + 24.0),
-        _ => (x + 12.0 * cos.signum(), y + 5.0),
-    };
-    Spot {
-        x,
-        y,
-        label_x,
-        label_y,
-        anchor,
+impl Link<'_> {
+    fn ends(&self) -> (usize, usize) {
+        match *self {
+            Link::Relation(a, b, ..) | Link::Shared(a, b, _) => (a, b),
+        }
     }
 }
 
-/// The `k`th of `n` places on a circle, clockwise from the top.
-fn angle(k: usize, n: usize) -> f64 {
-    -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * k as f64 / n.max(1) as f64
+/// The rows of `chosen` (most mentioned first): a breadth-first walk along the links from the
+/// most mentioned entity not yet placed, each entity's neighbours in the order of `chosen`.
+fn walk(chosen: &[usize], links: &[Link]) -> Vec<usize> {
+    let rank: BTreeMap<usize, usize> = chosen.iter().enumerate().map(|(r, &i)| (i, r)).collect();
+    let mut next: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
+    for link in links {
+        let (a, b) = link.ends();
+        if let (Some(&ra), Some(&rb)) = (rank.get(&a), rank.get(&b)) {
+            next.entry(ra).or_default().insert(rb);
+            next.entry(rb).or_default().insert(ra);
+        }
+    }
+    let mut placed = vec![false; chosen.len()];
+    let mut order = Vec::with_capacity(chosen.len());
+    for start in 0..chosen.len() {
+        if placed[start] {
+            continue;
+        }
+        placed[start] = true;
+        let mut queue = std::collections::VecDeque::from([start]);
+        while let Some(r) = queue.pop_front() {
+            order.push(chosen[r]);
+            for &n in next.get(&r).into_iter().flatten() {
+                if !placed[n] {
+                    placed[n] = true;
+                    queue.push_back(n);
+                }
+            }
+        }
+    }
+    order
+}
+
+/// The arc from the point at `top` to the point at `bottom`, bulging left: half an ellipse,
+/// flatter for distant rows so that it stays in the room left of the points.
+fn arc(top: f64, bottom: f64) -> String {
+    let ry = (bottom - top) / 2.0;
+    let rx = ry.min(POINT_X - 8.0);
+    format!(
+        "M{x} {top}A{rx} {ry} 0 0 0 {x} {bottom}",
+        x = POINT_X,
+        rx = round(rx),
+        ry = round(ry),
+    )
+}
+
+/// `name` if it has at most `max` characters; else its words that fit, and an ellipsis.
+fn cut_at_word(name: &str, max: usize) -> String {
+    if name.chars().count() <= max {
+        return name.to_string();
+    }
+    let mut cut = String::new();
+    for word in name.split(' ') {
+        let wanted = cut.chars().count() + usize::from(!cut.is_empty()) + word.chars().count();
+        if wanted > max - 1 {
+            break;
+        }
+        if !cut.is_empty() {
+            cut.push(' ');
+        }
+        cut.push_str(word);
+    }
+    if cut.is_empty() {
+        // One long word: cut it where it must be.
+        cut = name.chars().take(max - 1).collect();
+    }
+    format!("{}…", cut.trim_end_matches([',', ';', ':', '-', ' ']))
 }
 
 fn round(x: f64) -> f64 {
@@ -477,40 +476,42 @@ fn round(x: f64) -> f64 {
 mod tests {
     use super::*;
 
-    /// A label's box: two lines (name, then relation or count) of [`LABEL_CHARS`] characters
-    /// at most, about 9 px a character in the 15 px bold of the style sheet.
-    fn label_box(spot: &Spot) -> (f64, f64, f64, f64) {
-        let width = LABEL_CHARS as f64 * 9.0;
-        let left = match spot.anchor {
-            "start" => spot.label_x,
-            "end" => spot.label_x - width,
-            _ => spot.label_x - width / 2.0,
-        };
-        (left, spot.label_y - 15.0, left + width, spot.label_y + 17.0)
+    #[test]
+    fn long_names_are_cut_at_a_word() {
+        assert_eq!(cut_at_word("Alep", 23), "Alep");
+        assert_eq!(
+            cut_at_word("Observatoire syrien des droits de l'homme", 23),
+            "Observatoire syrien…"
+        );
+        assert_eq!(
+            cut_at_word("Cessez-le-feu de mars 2020 à Idleb", 23),
+            "Cessez-le-feu de mars…"
+        );
+        assert_eq!(cut_at_word(&"x".repeat(40), 23).chars().count(), 23);
     }
 
     #[test]
-    fn labels_stay_apart_and_inside_the_drawing() {
-        for (frame, most) in [(EGO, SHOWN), (SITE, SITE_SHOWN)] {
-            for n in 1..=most {
-                let boxes: Vec<_> = (0..n)
-                    .map(|k| label_box(&spot(frame, angle(k, n))))
-                    .collect();
-                for (i, a) in boxes.iter().enumerate() {
-                    assert!(
-                        a.0 >= 0.0 && a.2 <= frame.width,
-                        "{n} nodes: label {i} leaves the drawing: {a:?}"
-                    );
-                    assert!(
-                        a.1 >= 0.0 && a.3 <= frame.height,
-                        "{n} nodes: label {i}: {a:?}"
-                    );
-                    for (j, b) in boxes.iter().enumerate().skip(i + 1) {
-                        let apart = a.2 <= b.0 || b.2 <= a.0 || a.3 <= b.1 || b.3 <= a.1;
-                        assert!(apart, "{n} nodes: labels {i} and {j} overlap: {a:?} {b:?}");
-                    }
-                }
-            }
+    fn rows_follow_the_links() {
+        // 0 is most mentioned; 3 is linked to 0, 1 to 2: 0 and 3 sit together, then 1 and 2.
+        let links = [Link::Shared(0, 3, 2), Link::Shared(1, 2, 2)];
+        assert_eq!(walk(&[0, 1, 2, 3], &links), vec![0, 3, 1, 2]);
+    }
+
+    #[test]
+    fn arcs_stay_left_of_the_points_and_inside_the_drawing() {
+        for rows in 1..SITE_SHOWN {
+            let bottom = MARGIN + ROW * rows as f64;
+            let d = arc(MARGIN, bottom);
+            let rx: f64 = d
+                .split('A')
+                .nth(1)
+                .unwrap()
+                .split(' ')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert!(POINT_X - rx >= 8.0, "{d}");
         }
     }
 }

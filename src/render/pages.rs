@@ -280,7 +280,6 @@ impl Renderer<'_> {
             #[serde(flatten)]
             common: Common<'a>,
             entity: EntityCtx<'a>,
-            co_mentions: Vec<EntityLink>,
             backlinks: Vec<BacklinkCtx<'a>>,
             backlink_total: usize,
             pagination: Pagination,
@@ -293,8 +292,8 @@ impl Renderer<'_> {
             timeline: Vec<super::timeline::YearCtx>,
             /// Where it is, for a place with coordinates, on its first page.
             map: Option<super::map::MapCtx>,
-            /// Its neighbourhood, on its first page.
-            graph: Option<super::neighbourhood::GraphCtx>,
+            /// Its neighbours, on its first page.
+            ties: Vec<super::neighbourhood::TieCtx>,
         }
         let code = lang.code.as_str();
         let id = entity.id();
@@ -313,7 +312,6 @@ impl Renderer<'_> {
         let data = EntityPage {
             common,
             entity: self.entity_ctx(lang, entity),
-            co_mentions: self.co_mentions_ctx(code, entity),
             backlinks: self.backlinks_ctx(lang, entity, page),
             backlink_total: all,
             pagination: pagination(page, pages, page_url),
@@ -323,9 +321,11 @@ impl Renderer<'_> {
             reported: self.reported_ctx(lang, entity),
             feed: self.urls.entity_feed(code, id),
             map: (page == 1).then(|| self.place_map(lang, entity)).flatten(),
-            graph: (page == 1)
-                .then(|| self.neighbourhood(lang, entity))
-                .flatten(),
+            ties: if page == 1 {
+                self.neighbourhood(lang, entity)
+            } else {
+                Vec::new()
+            },
             timeline: if page == 1 {
                 let shown = super::timeline::ENTITY_ARTICLES_SHOWN;
                 super::timeline::by_year(self.timeline(lang, Some(entity), shown).0)

@@ -276,14 +276,14 @@ async fn search_finds_entities_by_any_name_in_chromium() {
             "{lang}: {shown}"
         );
     }
-    // The graph on the HTS page links to Al-Qaeda's page.
+    // The neighbours on the HTS page link to Al-Qaeda's page.
     client
         .goto(&format!("{base}en/entities/hts/"))
         .await
         .unwrap();
     follow(
         client,
-        "svg a.graph-node[href$='/entities/al-qaida/']",
+        ".ties a[href$='/entities/al-qaida/']",
         "/depeche/en/entities/al-qaida/",
     )
     .await;
@@ -864,6 +864,22 @@ fn axe_script() -> Option<String> {
     script
 }
 
+/// A page of each kind of the shipped site, named for its screenshots.
+const KINDS_OF_PAGE: [(&str, &str); 12] = [
+    ("home", "fr/"),
+    ("article", "fr/articles/alep-offensive-hts/"),
+    ("translation", "en/articles/aleppo-offensive-hts/"),
+    ("entity", "fr/entities/hts/"),
+    ("place", "en/entities/aleppo/"),
+    ("entity-index", "fr/entities/"),
+    ("search", "fr/search/?q=HTS"),
+    ("timeline", "fr/timeline/"),
+    ("timeline-en", "en/timeline/"),
+    ("map", "fr/map/"),
+    ("graph", "fr/graph/"),
+    ("404", "fr/no-such-page/"),
+];
+
 /// Every kind of page, in light and dark, on a desktop and a 375 px phone: axe-core finds no
 /// violation of any impact. Screenshots of each are written to `target/screenshots/` for
 /// review.
@@ -875,20 +891,7 @@ async fn every_kind_of_page_passes_axe_in_light_and_dark_on_desktop_and_phone() 
     let Some(session) = Session::shipped().await else {
         return;
     };
-    let pages = [
-        ("home", "fr/"),
-        ("article", "fr/articles/alep-offensive-hts/"),
-        ("translation", "en/articles/aleppo-offensive-hts/"),
-        ("entity", "fr/entities/hts/"),
-        ("place", "en/entities/aleppo/"),
-        ("entity-index", "fr/entities/"),
-        ("search", "fr/search/?q=HTS"),
-        ("timeline", "fr/timeline/"),
-        ("timeline-en", "en/timeline/"),
-        ("map", "fr/map/"),
-        ("graph", "fr/graph/"),
-        ("404", "fr/no-such-page/"),
-    ];
+    let pages = KINDS_OF_PAGE;
     let mut found = audit(&session, &axe, &pages).await;
     session.client.clone().close().await.unwrap();
     // Right to left: the Arabic pages of the three-language fixture.
@@ -1140,4 +1143,227 @@ async fn a_card_stays_on_screen_and_a_mouse_follows_at_once() {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// The shipped site with generated entities and dispatches added: places close together
+/// (names compete for room on the map), long names, relations and dispatches in common of
+/// every count (the site's graph draws both).
+fn generated_site() -> TestSite {
+    let site = TestSite::shipped();
+    let mut seed: u64 = 42;
+    let mut next = move |n: u64| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) % n
+    };
+    for i in 0..12 {
+        let (lat, lon) = (
+            35.3 + next(150) as f64 / 100.0,
+            36.2 + next(150) as f64 / 100.0,
+        );
+        let name = ["Tell", "Kafr", "Ain", "Jisr al-Shughur el"][i % 4];
+        site.write(
+            &format!("content/entities/gen-place-{i}.yaml"),
+            format!(
+                "type: place\nname: {{fr: {name} {i}, en: {name} {i}}}\ncoordinates: [{lat:.3}, {lon:.3}]\nunverified: [wikidata]\n"
+            ),
+        );
+    }
+    for i in 0..8 {
+        let place = next(12);
+        let ally = (i + 1) % 8;
+        site.write(
+            &format!("content/entities/gen-group-{i}.yaml"),
+            format!(
+                "type: organization\nname: {{fr: Front uni de la résistance populaire numéro {i}, en: United Front of the Popular Resistance number {i}}}\nunverified: [wikidata]\nrelations:\n  - {{type: based_in, target: gen-place-{place}, as_of: 2024-11-30, source: alep-offensive-hts}}\n  - {{type: ally, target: gen-group-{ally}, from: 2020-01, until: 2024-01, source: alep-offensive-hts}}\n"
+            ),
+        );
+    }
+    for n in 0..16 {
+        let mut ids: Vec<String> = (0..5)
+            .map(|_| match next(3) {
+                0 => format!("gen-place-{}", next(12)),
+                1 => format!("gen-group-{}", next(8)),
+                _ => ["hts", "aleppo", "osdh", "idlib-city"][next(4) as usize].to_string(),
+            })
+            .collect();
+        ids.dedup();
+        let mentions: String = ids.iter().map(|id| format!("[[{id}]] ")).collect();
+        for lang in ["fr", "en"] {
+            site.write(
+                &format!("content/articles/gen-{n}.{lang}.md"),
+                format!(
+                    "---\ntitle: Dispatch {n}\ndate: 2024-11-{:02}\n---\nText {mentions}.\n",
+                    n + 1
+                ),
+            );
+        }
+    }
+    site
+}
+
+/// The pages of a built site that draw an SVG, as paths under its base.
+fn pages_with_drawings(site: &TestSite) -> Vec<String> {
+    site.build_ok(&[]);
+    let public = site.path("public");
+    let mut pages: Vec<String> = walkdir::WalkDir::new(&public)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name() == "index.html")
+        .filter(|e| std::fs::read_to_string(e.path()).is_ok_and(|html| html.contains("<svg")))
+        .map(|e| {
+            let rel = e.path().strip_prefix(&public).unwrap().parent().unwrap();
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            if rel.is_empty() {
+                rel
+            } else {
+                format!("{rel}/")
+            }
+        })
+        .collect();
+    pages.sort();
+    pages
+}
+
+/// What is wrong with the drawings of the page on screen: any text (shown) that overlaps
+/// another text of its drawing, or lies outside it.
+const DRAWING_PROBLEMS: &str = "
+    const problems = [];
+    for (const svg of document.querySelectorAll('svg')) {
+      const frame = svg.getBoundingClientRect();
+      if (frame.width === 0) continue;
+      const texts = [...svg.querySelectorAll('text')]
+        .filter(t => t.getClientRects().length > 0 && t.getBoundingClientRect().width > 0)
+        .map(t => [t.textContent, t.getBoundingClientRect()]);
+      for (const [name, r] of texts) {
+        if (r.left < frame.left - 0.5 || r.right > frame.right + 0.5 ||
+            r.top < frame.top - 0.5 || r.bottom > frame.bottom + 0.5) {
+          problems.push(`\"${name}\" leaves its drawing`);
+        }
+      }
+      for (let i = 0; i < texts.length; i++) {
+        for (let j = i + 1; j < texts.length; j++) {
+          const [a, ra] = texts[i], [b, rb] = texts[j];
+          const w = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left);
+          const h = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
+          if (w > 0.5 && h > 0.5) problems.push(`\"${a}\" overlaps \"${b}\"`);
+        }
+      }
+    }
+    return problems;";
+
+/// On every page that draws something, of the shipped site, the three-language fixture and a
+/// generated site, at 320, 375, 768 and 1280 px: no name covers another and none leaves its
+/// drawing, nothing scrolls sideways.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_drawing_has_a_name_over_another_or_outside_it_at_any_width() {
+    let mut found = Vec::new();
+    let mut checked = 0;
+    for (site, sub_path) in [
+        (TestSite::shipped(), "/depeche/"),
+        (TestSite::fixture("trilingual"), "/veille/"),
+        (generated_site(), "/depeche/"),
+    ] {
+        let pages = pages_with_drawings(&site);
+        assert!(!pages.is_empty());
+        let Some(session) = Session::open(site, sub_path).await else {
+            return;
+        };
+        let client = &session.client;
+        for width in [320, 375, 768, 1280] {
+            let metrics = serde_json::json!({"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 768});
+            cdp(client, "Emulation.setDeviceMetricsOverride", metrics).await;
+            for page in &pages {
+                client
+                    .goto(&format!("{}{page}", session.base))
+                    .await
+                    .unwrap();
+                let problems = js(client, DRAWING_PROBLEMS).await;
+                for p in problems.as_array().unwrap() {
+                    found.push(format!(
+                        "{sub_path}{page} at {width} px: {}",
+                        p.as_str().unwrap()
+                    ));
+                }
+                let overflow = sideways(client).await;
+                if overflow > 0 {
+                    found.push(format!(
+                        "{sub_path}{page} at {width} px: scrolls sideways by {overflow} px"
+                    ));
+                }
+                checked += 1;
+            }
+        }
+        session.client.clone().close().await.unwrap();
+    }
+    assert!(checked > 40, "only {checked} pages checked");
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
+/// Every kind of page of the shipped site at 320, 375, 768 and 1280 px, light and dark, and
+/// printed, whole, in `target/screenshots/gallery/` (tests/README.md says how to look at
+/// it); and the dispatch's first paragraph on the first screen of a 375 × 812 phone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_gallery_shows_every_kind_of_page_and_a_phone_starts_with_the_story() {
+    let Some(session) = Session::shipped().await else {
+        return;
+    };
+    let (client, base) = (&session.client, &session.base);
+    let metrics =
+        serde_json::json!({"width": 375, "height": 812, "deviceScaleFactor": 1, "mobile": true});
+    cdp(client, "Emulation.setDeviceMetricsOverride", metrics).await;
+    for path in [
+        "fr/articles/alep-offensive-hts/",
+        "en/articles/aleppo-offensive-hts/",
+    ] {
+        client.goto(&format!("{base}{path}")).await.unwrap();
+        let top = js(
+            client,
+            "return document.querySelector('.body p').getBoundingClientRect().bottom",
+        )
+        .await;
+        assert!(
+            top.as_f64().unwrap() < 812.0,
+            "{path}: the first paragraph ends at {top} px"
+        );
+    }
+    let gallery = repo().join("target/screenshots/gallery");
+    std::fs::create_dir_all(&gallery).unwrap();
+    let pages = KINDS_OF_PAGE;
+    let mut modes: Vec<(&str, &str, u32)> = Vec::new();
+    for width in [320, 375, 768, 1280] {
+        modes.push(("screen", "light", width));
+        modes.push(("screen", "dark", width));
+    }
+    modes.push(("print", "light", 1280));
+    modes.push(("print", "dark", 1280));
+    let mut written = 0;
+    for (media, scheme, width) in modes {
+        let emulated = serde_json::json!({"media": media, "features": [{"name": "prefers-color-scheme", "value": scheme}]});
+        cdp(client, "Emulation.setEmulatedMedia", emulated).await;
+        for (name, path) in pages {
+            let metrics = serde_json::json!({"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 768});
+            cdp(client, "Emulation.setDeviceMetricsOverride", metrics).await;
+            client.goto(&format!("{base}{path}")).await.unwrap();
+            if name == "search" {
+                search_results_shown(client).await;
+            }
+            // The whole page: the viewport as tall as the page, up to 12,000 px.
+            let height = js(client, "return document.documentElement.scrollHeight").await;
+            let height = height.as_u64().unwrap_or(900).clamp(300, 12_000);
+            let metrics = serde_json::json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 768});
+            cdp(client, "Emulation.setDeviceMetricsOverride", metrics).await;
+            let png = client.screenshot().await.unwrap();
+            let file = if media == "print" {
+                format!("{name}-print-{scheme}.png")
+            } else {
+                format!("{name}-{width}-{scheme}.png")
+            };
+            std::fs::write(gallery.join(file), png).unwrap();
+            written += 1;
+        }
+    }
+    assert_eq!(written, KINDS_OF_PAGE.len() * 10);
+    session.client.clone().close().await.unwrap();
 }

@@ -1,11 +1,11 @@
-//! An entity's neighbourhood on its page: each neighbour a link, relations labelled in the
-//! page's language, a title and a description for assistive technology, at most twelve
-//! neighbours with the rest counted.
+//! Who an entity is linked to: on its page, each neighbour once, as a link with its relations
+//! in words and the dispatches in common; on the site's graph page, an arc diagram of the
+//! entities and their relations that reads whole at 320 px.
 
 use crate::common::*;
 
 #[test]
-fn the_hts_graph_links_its_relations_and_what_it_is_mentioned_with() {
+fn the_hts_page_lists_each_neighbour_once_with_its_relations_in_words() {
     let site = TestSite::shipped();
     site.build_ok(&[]);
     for (lang, predecessor, leader) in [
@@ -13,35 +13,53 @@ fn the_hts_graph_links_its_relations_and_what_it_is_mentioned_with() {
         ("en", "Predecessor", "Abu Mohammed al-Jolani"),
     ] {
         let doc = site.html(&format!("{lang}/entities/hts/index.html"));
-        let svg = &select(&doc, "figure.graph svg")[0];
-        assert_eq!(attr(svg, "role"), "group");
-        assert!(!text(&select(&doc, "figure.graph svg title")[0]).is_empty());
-        // The description names each neighbour in the page's language.
-        let desc = text(&select(&doc, "figure.graph svg desc")[0]);
-        assert!(desc.contains(leader), "{lang}: {desc}");
-        let links: Vec<(String, String)> = select(&doc, "svg a.graph-node")
+        // One view of the neighbourhood: no drawing of it, no second list.
+        assert!(select(&doc, "figure.graph").is_empty(), "{lang}");
+        assert!(select(&doc, ".co-mentions").is_empty(), "{lang}");
+        let items: Vec<(String, String)> = select(&doc, ".ties li")
             .iter()
-            .map(|a| (attr(a, "href"), text(a)))
+            .map(|li| (attr(&select_in(li, "a")[0], "href"), text(li)))
             .collect();
+        let mut hrefs: Vec<&String> = items.iter().map(|i| &i.0).collect();
+        hrefs.sort();
+        hrefs.dedup();
+        assert_eq!(
+            hrefs.len(),
+            items.len(),
+            "{lang}: a neighbour twice: {items:?}"
+        );
         let al_qaida = format!("/depeche/{lang}/entities/al-qaida/");
-        assert!(links.iter().any(|l| l.0 == al_qaida), "{lang}: {links:?}");
-        let nusra = links
+        assert!(items.iter().any(|i| i.0 == al_qaida), "{lang}: {items:?}");
+        let nusra = items
             .iter()
-            .find(|l| l.0.ends_with("/entities/al-nusra-front/"))
-            .unwrap_or_else(|| panic!("{lang}: {links:?}"));
+            .find(|i| i.0.ends_with("/entities/al-nusra-front/"))
+            .unwrap_or_else(|| panic!("{lang}: {items:?}"));
         assert!(nusra.1.contains(predecessor), "{nusra:?}");
-        // Twelve at most; the shipped HTS page has more neighbours, counted under the graph.
-        assert!(links.len() <= 12);
-        let hidden = select(&doc, "figure.graph figcaption");
-        assert_eq!(hidden.is_empty(), links.len() < 12, "{lang}");
+        assert!(
+            items.iter().any(|i| i.1.contains(leader)),
+            "{lang}: {items:?}"
+        );
+        // Related neighbours first.
+        let related: Vec<bool> = select(&doc, ".ties li")
+            .iter()
+            .map(|li| !select_in(li, ".tie-relation").is_empty())
+            .collect();
+        assert!(
+            related.windows(2).all(|w| w[0] || !w[1]),
+            "{lang}: {related:?}"
+        );
+        // One dispatch: every neighbour shares it, and bars would say nothing.
+        assert!(select(&doc, ".ties .bar").is_empty(), "{lang}");
+        // The feed link is out of the way between the title and the standfirst.
+        assert!(select(&doc, "header .follow").is_empty(), "{lang}");
+        assert_eq!(select(&doc, ".backlinks .follow a").len(), 1, "{lang}");
     }
 }
 
 #[test]
-fn a_hub_shows_twelve_neighbours_relations_first_and_counts_the_rest() {
+fn bars_show_which_neighbours_share_more_dispatches() {
     let site = TestSite::shipped();
-    let ids: Vec<String> = (1..=15).map(|n| format!("town-{n:02}")).collect();
-    for id in &ids {
+    for id in ["hub", "town-a", "town-b"] {
         site.write(
             &format!("content/entities/{id}.yaml"),
             format!(
@@ -49,62 +67,93 @@ fn a_hub_shows_twelve_neighbours_relations_first_and_counts_the_rest() {
             ),
         );
     }
-    let mentions: String = ids.iter().map(|id| format!("[[{id}]] ")).collect();
-    for lang in ["fr", "en"] {
-        site.write(
-            &format!("content/articles/towns.{lang}.md"),
-            format!("---\ntitle: Towns\ndate: 2024-12-01\n---\n[[hts]] {mentions}\n"),
-        );
+    for (n, mentions) in [(1, "[[town-a]] [[town-b]]"), (2, "[[town-a]]")] {
+        for lang in ["fr", "en"] {
+            site.write(
+                &format!("content/articles/towns-{n}.{lang}.md"),
+                format!("---\ntitle: Towns {n}\ndate: 2024-12-0{n}\n---\n[[hub]] {mentions}\n"),
+            );
+        }
     }
     site.build_ok(&[]);
-    let doc = site.html("en/entities/hts/index.html");
-    let links: Vec<String> = select(&doc, "svg a.graph-node")
-        .iter()
-        .map(|a| attr(a, "href"))
-        .collect();
-    assert_eq!(links.len(), 12);
-    // Its four relations come first, from the top, clockwise.
-    assert!(
-        links[..4]
-            .iter()
-            .any(|l| l.ends_with("/entities/al-nusra-front/")),
-        "{links:?}"
-    );
-    let caption = text(&select(&doc, "figure.graph figcaption")[0]);
-    assert!(caption.starts_with(char::is_numeric), "{caption}");
-    // Labels of neighbours never leave the drawing.
-    for t in select(&doc, "svg a.graph-node text") {
-        let x: f64 = attr(&t, "x").parse().unwrap();
-        assert!((0.0..=820.0).contains(&x), "{x}");
-    }
+    let doc = site.html("en/entities/hub/index.html");
+    let bar = |id: &str| -> String {
+        let li = select(&doc, ".ties li")
+            .into_iter()
+            .find(|li| attr(&select_in(li, "a")[0], "href").ends_with(&format!("/{id}/")))
+            .unwrap_or_else(|| panic!("no {id}"));
+        let text = text(&li);
+        assert!(text.contains("in common"), "{text}");
+        attr(&select_in(&li, ".bar")[0], "class")
+    };
+    assert_eq!(bar("town-a"), "bar bar-5");
+    assert_eq!(bar("town-b"), "bar bar-3");
 }
 
 #[test]
-fn the_site_graph_draws_the_most_mentioned_entities_as_links() {
+fn the_site_graph_draws_linked_entities_in_rows_that_fit_a_phone() {
     let site = TestSite::shipped();
     site.build_ok(&[]);
     for lang in ["fr", "en"] {
         let doc = site.html(&format!("{lang}/graph/index.html"));
-        let links: Vec<String> = select(&doc, "svg a.graph-node")
+        let svg = &select(&doc, "figure.graph svg")[0];
+        // Drawn at its own size, which a 320 px phone holds.
+        let width: f64 = attr(svg, "width").parse().unwrap();
+        assert!(width <= 320.0, "{width}");
+        let rows: Vec<(String, f64, String, String)> = select(&doc, "svg a.graph-node")
             .iter()
-            .map(|a| attr(a, "href"))
+            .map(|a| {
+                let circle = &select_in(a, "circle")[0];
+                (
+                    attr(a, "href"),
+                    attr(circle, "cy").parse().unwrap(),
+                    text(&select_in(a, "title")[0]),
+                    text(&select_in(a, "text")[0]),
+                )
+            })
             .collect();
-        assert_eq!(links.len(), 16, "{lang}");
+        assert!(rows.len() >= 10, "{lang}: {rows:?}");
         assert!(
-            links
-                .iter()
-                .all(|l| l.starts_with(&format!("/depeche/{lang}/entities/")))
+            rows.iter()
+                .all(|r| r.0.starts_with(&format!("/depeche/{lang}/entities/")))
         );
-        assert!(
-            links.iter().any(|l| l.ends_with("/entities/hts/")),
-            "{links:?}"
-        );
-        // Relations between them are solid lines, dispatches in common dashed.
-        assert!(!select(&doc, "line.graph-edge:not(.co)").is_empty());
-        assert!(!select(&doc, "line.graph-edge.co").is_empty());
-        for t in select(&doc, "svg a.graph-node text") {
-            let x: f64 = attr(&t, "x").parse().unwrap();
-            assert!((0.0..=960.0).contains(&x), "{x}");
+        assert!(rows.iter().any(|r| r.0.ends_with("/entities/hts/")));
+        // Long names are cut at a word, and whole in the title.
+        for (_, _, name, label) in &rows {
+            let label = label.split(['·']).next().unwrap_or_default();
+            assert!(label.chars().count() < 60, "{label}");
+            if name.chars().count() > 27 {
+                assert!(
+                    !name.contains(label.trim()) || label.contains('…'),
+                    "{name}: {label}"
+                );
+            }
+        }
+        // Relations are solid arcs; one dispatch cannot tell pairs apart, so no line stands
+        // for dispatches in common, and the caption says why.
+        let arcs: Vec<String> = select(&doc, "path.graph-edge")
+            .iter()
+            .map(|p| attr(p, "d"))
+            .collect();
+        assert!(!select(&doc, "path.graph-edge:not(.co)").is_empty());
+        assert!(select(&doc, "path.graph-edge.co").is_empty());
+        // Every entity drawn has a link drawn to it: an arc ends at its row.
+        for (href, y, _, _) in &rows {
+            let ends = |d: &String| {
+                d.split(['M', 'A', ' '])
+                    .filter_map(|n| n.parse::<f64>().ok())
+                    .any(|n| (n - y).abs() < 0.01)
+            };
+            assert!(arcs.iter().any(ends), "{lang}: {href} stands alone");
+        }
+        let caption = text(&select(&doc, "figure.graph figcaption")[0]);
+        assert!(caption.len() > 40, "{caption}");
+        // The relations in words, and what is not drawn, named.
+        let words: Vec<String> = select(&doc, ".graph-links li").iter().map(text).collect();
+        assert_eq!(words.len(), select(&doc, "path.graph-edge").len());
+        for link in select(&doc, ".not-drawn a") {
+            let href = attr(&link, "href");
+            assert!(rows.iter().all(|r| r.0 != href), "{href}");
         }
         // The entity index leads to it.
         let index = site.html(&format!("{lang}/entities/index.html"));
@@ -114,6 +163,28 @@ fn the_site_graph_draws_the_most_mentioned_entities_as_links() {
                 .any(|a| attr(a, "href") == format!("/depeche/{lang}/graph/"))
         );
     }
+}
+
+#[test]
+fn the_site_graph_draws_dispatches_in_common_once_they_tell_pairs_apart() {
+    let site = TestSite::shipped();
+    for lang in ["fr", "en"] {
+        site.write(
+            &format!("content/articles/pair.{lang}.md"),
+            "---\ntitle: Pair\ndate: 2024-12-01\n---\n[[hts]] [[osdh]]\n",
+        );
+    }
+    site.build_ok(&[]);
+    let doc = site.html("en/graph/index.html");
+    let shared: Vec<String> = select(&doc, "path.graph-edge.co title")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(shared.len(), 1, "{shared:?}");
+    assert!(
+        shared[0].contains("Hayat Tahrir al-Sham") && shared[0].contains(": 2"),
+        "{shared:?}"
+    );
 }
 
 /// A relation says when it held and who says so, in the infobox, in the drawing and in the
@@ -142,16 +213,14 @@ fn relations_carry_their_time_and_source_on_every_surface() {
             .unwrap_or_else(|| panic!("{lang}: no base in the infobox"));
         assert_eq!(attr(based, "class"), "", "{lang}");
         assert!(text(based).contains("2024"), "{lang}: {}", text(based));
-        // The drawing says so, and draws the ended relations' lines as past.
-        let details: Vec<String> = select(&doc, "svg .graph-detail").iter().map(text).collect();
+        // The list of neighbours says so, and the site's graph draws ended relations as past.
+        let ties: Vec<String> = select(&doc, ".ties li.past").iter().map(text).collect();
         assert!(
-            details.iter().any(|d| d.contains(past_label)),
-            "{lang}: {details:?}"
+            ties.iter().any(|d| d.contains(past_label)),
+            "{lang}: {ties:?}"
         );
-        assert!(
-            !select(&doc, "svg line.graph-edge.past").is_empty(),
-            "{lang}"
-        );
+        let graph = site.html(&format!("{lang}/graph/index.html"));
+        assert!(!select(&graph, "path.graph-edge.past").is_empty(), "{lang}");
     }
     let graph: serde_json::Value =
         serde_json::from_str(&site.read("public/data/graph.json")).unwrap();

@@ -18,7 +18,7 @@ fn the_map_page_links_every_place_with_coordinates_in_its_language() {
         assert_eq!(attr(image, "href"), "/depeche/map.svg");
         let places: Vec<(String, String)> = select(&doc, "svg a.map-place")
             .iter()
-            .map(|a| (attr(a, "href"), text(a)))
+            .map(|a| (attr(a, "href"), text(&select_in(a, "text.wide")[0])))
             .collect();
         assert!(
             places.contains(&(
@@ -36,7 +36,25 @@ fn the_map_page_links_every_place_with_coordinates_in_its_language() {
                 "{lang}: {city} not on the map: {places:?}"
             );
         }
-        assert!(places.iter().any(|p| p.0.ends_with("/entities/ankara/")));
+        // Ankara would stand in the frame's corner: it is listed under the map instead.
+        assert!(!places.iter().any(|p| p.0.ends_with("/entities/ankara/")));
+        assert!(
+            select(&doc, ".map-list a")
+                .iter()
+                .any(|a| attr(a, "href").ends_with("/entities/ankara/"))
+        );
+        // Each place is named by its link's title, and in words wide or narrow; a narrow
+        // name is drawn only where it covers nothing.
+        for a in select(&doc, "svg a.map-place") {
+            let title = text(&select_in(&a, "title")[0]);
+            assert_eq!(text(&select_in(&a, "text.wide")[0]), title);
+            assert!(
+                select_in(&a, "text.narrow")
+                    .iter()
+                    .all(|t| text(t) == title)
+            );
+        }
+        assert!(!select(&doc, "svg text.narrow").is_empty(), "{lang}");
         let countries: Vec<String> = select(&doc, "text.map-country").iter().map(text).collect();
         assert!(countries.contains(&syria.to_string()), "{countries:?}");
         // Moscow is outside the frame: listed under the map, not drawn.
@@ -58,6 +76,11 @@ fn a_place_page_marks_the_place_and_others_have_no_map() {
     assert_eq!(current.len(), 1);
     assert_eq!(attr(&current[0], "href"), "/depeche/en/entities/aleppo/");
     assert_eq!(attr(&current[0], "aria-current"), "page");
+    // A locator: that place only, beside the infobox.
+    assert_eq!(
+        select(&doc, ".infobox-row figure.map.locator a.map-place").len(),
+        1
+    );
     let hts = site.html("en/entities/hts/index.html");
     assert!(select(&hts, "figure.map").is_empty());
     // Outside the frame, no map.

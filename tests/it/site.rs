@@ -263,10 +263,6 @@ fn backlinks_quote_the_sentence_and_point_at_the_mention() {
     assert!(first.ends_with("depuis 2016."), "{first}");
 }
 
-fn select_in<'a>(el: &scraper::ElementRef<'a>, css: &str) -> Vec<scraper::ElementRef<'a>> {
-    el.select(&scraper::Selector::parse(css).unwrap()).collect()
-}
-
 #[test]
 fn entity_pages_show_facts_relations_and_co_mentions() {
     let site = built();
@@ -295,7 +291,7 @@ fn entity_pages_show_facts_relations_and_co_mentions() {
         "https://www.wikidata.org/wiki/Q41183"
     );
     assert!(text(&select(&doc, ".prose")[0]).contains("second city"));
-    let co: Vec<String> = select(&doc, ".co-mentions a").iter().map(text).collect();
+    let co: Vec<String> = select(&doc, ".ties a").iter().map(text).collect();
     assert!(co.contains(&"Hayat Tahrir al-Sham".to_string()), "{co:?}");
     // The French page is the same entity in French, and each links to the other.
     let fr = site.html("fr/entities/aleppo/index.html");
@@ -842,7 +838,7 @@ fn pages_read_as_a_news_desk_would_have_them() {
             text(&quote)
         );
     }
-    let details: Vec<String> = select(&hts, "figure.graph .graph-detail")
+    let details: Vec<String> = select(&hts, ".ties .tie-relation")
         .iter()
         .map(text)
         .collect();

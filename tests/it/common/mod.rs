@@ -217,6 +217,15 @@ pub(crate) fn select<'a>(doc: &'a Html, css: &str) -> Vec<scraper::ElementRef<'a
     doc.select(&selector).collect()
 }
 
+/// The elements under `el` that `css` selects.
+pub(crate) fn select_in<'a>(
+    el: &scraper::ElementRef<'a>,
+    css: &str,
+) -> Vec<scraper::ElementRef<'a>> {
+    let selector = Selector::parse(css).unwrap_or_else(|e| panic!("bad selector {css}: {e:?}"));
+    el.select(&selector).collect()
+}
+
 pub(crate) fn text(el: &scraper::ElementRef) -> String {
     el.text().collect::<String>()
 }
