@@ -35,6 +35,20 @@ struct RawConfig {
     build_search_index: Option<bool>,
     #[serde(default)]
     share_image: Option<String>,
+    /// What the share image shows, per language (its alt text).
+    #[serde(default)]
+    share_image_alt: BTreeMap<String, String>,
+}
+
+/// The image link previews show for pages without one of their own.
+#[derive(Debug, Clone)]
+pub struct ShareImage {
+    /// Its path in `static/` (and in the output).
+    pub file: String,
+    /// Its width and height in pixels, as its header gives them.
+    pub size: Option<(usize, usize)>,
+    /// What it shows, per language.
+    pub alt: BTreeMap<String, String>,
 }
 
 /// The validated site configuration.
@@ -65,7 +79,7 @@ pub struct Config {
     /// The UTC offset the site's dates are in (`+01:00`), for the times feeds give.
     pub time_zone: String,
     /// A file of `static/` that link previews show for pages without an image of their own.
-    pub share_image: Option<String>,
+    pub share_image: Option<ShareImage>,
     /// Build the search index and search pages (on by default; see docs/benchmarks.md for
     /// what it costs a large site).
     pub build_search_index: bool,
@@ -123,7 +137,7 @@ impl Config {
             }
         };
         check_publishing(&raw, &at_key, &mut problems);
-        check_share_image(root, &raw, &at_key, &mut problems);
+        let share_image_size = check_share_image(root, &raw, &at_key, &mut problems);
         match base {
             Some((base_url, base_path)) if problems.is_empty() => Ok(Config {
                 root: root.to_path_buf(),
@@ -139,9 +153,11 @@ impl Config {
                 articles_per_page: raw.articles_per_page.unwrap_or(50),
                 publish_future: false,
                 build_search_index: raw.build_search_index.unwrap_or(true),
-                share_image: raw
-                    .share_image
-                    .map(|f| f.trim_start_matches('/').to_string()),
+                share_image: raw.share_image.map(|f| ShareImage {
+                    file: f.trim_start_matches('/').to_string(),
+                    size: share_image_size,
+                    alt: raw.share_image_alt,
+                }),
                 time_zone: raw
                     .time_zone
                     .clone()
@@ -231,19 +247,19 @@ fn is_utc_offset(zone: &str) -> bool {
         && zone[4..6].parse::<u8>().is_ok_and(|m| m < 60)
 }
 
-/// The share image must be a file of `static/`, published with the site.
+/// The share image must be a file of `static/`, published with the site, in a format whose
+/// size can be read (link previews are given its width and height).
 fn check_share_image(
     root: &Path,
     raw: &RawConfig,
     at_key: &dyn Fn(&str) -> Location,
     problems: &mut Vec<Diagnostic>,
-) {
-    let Some(file) = raw.share_image.as_deref() else {
-        return;
-    };
+) -> Option<(usize, usize)> {
+    let file = raw.share_image.as_deref()?;
     let rel = file.trim_start_matches('/');
     let inside = !rel.split('/').any(|part| part == ".." || part.is_empty());
-    if !inside || !root.join("static").join(rel).is_file() {
+    let path = root.join("static").join(rel);
+    if !inside || !path.is_file() {
         problems.push(
             Diagnostic::at(
                 Code::InvalidConfig,
@@ -252,6 +268,21 @@ fn check_share_image(
             )
             .with_help("put the image (a PNG or JPEG of 1200 × 630 pixels) in static/ and give its path there, e.g. `share_image: share.png`"),
         );
+        return None;
+    }
+    match imagesize::size(&path) {
+        Ok(size) => Some((size.width, size.height)),
+        Err(e) => {
+            problems.push(
+                Diagnostic::at(
+                    Code::InvalidConfig,
+                    format!("share_image `{file}` is not an image depeche can read: {e}"),
+                    at_key("share_image"),
+                )
+                .with_help("give a PNG, JPEG, WebP or GIF file (1200 × 630 pixels suits most link previews)"),
+            );
+            None
+        }
     }
 }
 

@@ -603,6 +603,19 @@ fn undated_or_unsourced(entity: &EntitySource, out: &mut Vec<Diagnostic>) {
             .with_help("add `from:` (founded, began) or `until:` (dissolved, fell, ended), or remove `lifespan`"),
         );
     }
+    // An event without a start (a lifespan with neither end is reported above).
+    let (begun, ended) = entity.lifespan.as_ref().map_or((false, false), |l| {
+        (l.span.from.is_some(), l.span.until.is_some())
+    });
+    if entity.kind == EntityKind::Event && !begun && (entity.lifespan.is_none() || ended) {
+        out.push(
+            undated(
+                format!("the event `{}` has no start", entity.id),
+                entity.locate("type"),
+            )
+            .with_help("add `lifespan:` with `from:` (the year, month or day it began) and its `source:`; an event is dated by its start (schema.org's `startDate`)"),
+        );
+    }
     if entity.lifespan.as_ref().is_some_and(|l| l.source.is_none()) {
         out.push(unsourced(
             format!("the lifespan of `{}` has no source", entity.id),

@@ -10,10 +10,19 @@ pub(super) struct SiteCtx {
     pub title: String,
     pub base_path: String,
     pub base_url: String,
-    /// The absolute URL of the image link previews show for pages without their own.
-    pub share_image: Option<String>,
+    /// The image link previews show for pages without their own.
+    pub share_image: Option<ShareImageCtx>,
     /// The files every page may load, by their URLs.
     pub files: SiteFiles,
+}
+
+/// The share image: its absolute URL, size in pixels and what it shows in the language.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct ShareImageCtx {
+    pub url: String,
+    pub width: Option<usize>,
+    pub height: Option<usize>,
+    pub alt: Option<String>,
 }
 
 /// The URLs of the files every page may load (`site.files.style` in templates).
@@ -76,6 +85,9 @@ pub(super) struct Common<'a> {
     pub description: Option<String>,
     /// The page's Open Graph locale (`fr_FR`).
     pub og_locale: &'a str,
+    /// Where the page stands in the site, as schema.org's `BreadcrumbList` (JSON); none for
+    /// a home page.
+    pub breadcrumbs: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -340,8 +352,12 @@ impl Renderer<'_> {
                 .coordinates
                 .map(|(lat, lon)| coordinates(&lang.strings, lat, lon)),
             lifespan: src.lifespan.as_ref().and_then(|l| {
+                let when = match src.kind {
+                    crate::load::EntityKind::Event => self.event_time(lang, &l.span),
+                    _ => self.span_time(lang, &l.span),
+                };
                 Some(LifespanCtx {
-                    when: self.span_time(lang, &l.span)?,
+                    when: when?,
                     past: l.span.ended_by(self.config.today()),
                     source: l.source.as_ref().map(|s| self.source_ctx(lang, s)),
                 })

@@ -239,7 +239,24 @@ impl Renderer<'_> {
             doc["geo"] = json!({"@type": "GeoCoordinates", "latitude": lat, "longitude": lon});
         }
         Self::lifespan_json_ld(e, &mut doc);
-        // The relations schema.org names without stretching them; the others are in graph.json.
+        self.schema_org_relations(
+            e,
+            &mut doc,
+            &|target| json!({"@id": self.entity_id(target)}),
+        );
+        doc
+    }
+
+    /// The relations of `e` that schema.org names without stretching them, into `doc`, each
+    /// target as `link` gives it (the others are in graph.json). A relation with a span is a
+    /// schema.org `Role`: the link, with when it held.
+    pub(super) fn schema_org_relations(
+        &self,
+        e: &Entity,
+        doc: &mut Value,
+        link: &dyn Fn(&Entity) -> Value,
+    ) {
+        let source = &e.source;
         for relation in &source.relations {
             let Some(target) = self.graph.entity(&relation.target) else {
                 continue;
@@ -248,14 +265,14 @@ impl Renderer<'_> {
                 |a: &str, b: &str| source.kind.as_str() == a && target.source.kind.as_str() == b;
             let property = match relation.kind.as_str() {
                 "located_in" if both("place", "place") => "containedInPlace",
+                "located_in" if both("event", "place") => "location",
                 "member_of" => "memberOf",
                 "part_of" if both("organization", "organization") => "parentOrganization",
                 "part_of" if both("place", "place") => "containedInPlace",
                 "based_in" if both("organization", "place") => "location",
                 _ => continue,
             };
-            let mut link = json!({"@id": self.entity_id(target)});
-            // A relation with a span is a schema.org Role: the link, with when it held.
+            let mut link = link(target);
             if relation.span.from.is_some() || relation.span.until.is_some() {
                 let mut role = json!({"@type": "Role", property: link});
                 if let Some(from) = &relation.span.from {
@@ -271,7 +288,6 @@ impl Renderer<'_> {
                 None => doc[property] = json!([link]),
             }
         }
-        doc
     }
 
     /// `data/figures.csv`: every figure every article version reports, a row each, with its

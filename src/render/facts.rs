@@ -56,6 +56,16 @@ impl Renderer<'_> {
 
     /// A span as `lang` says it: both ends, its start or its end, each as precise as written.
     pub(super) fn span_time(&self, lang: &Lang, span: &Span) -> Option<String> {
+        self.time_of(lang, span, false)
+    }
+
+    /// When an event took place: as [`Self::span_time`], but one with a start and no known
+    /// end "began" then (it did not go on "since").
+    pub(super) fn event_time(&self, lang: &Lang, span: &Span) -> Option<String> {
+        self.time_of(lang, span, true)
+    }
+
+    fn time_of(&self, lang: &Lang, span: &Span, began: bool) -> Option<String> {
         let strings = &lang.strings;
         let one = |which: &str, day: &Day| {
             let precision = match (day.month, day.day) {
@@ -76,6 +86,7 @@ impl Renderer<'_> {
                     .replace("{from}", &strings.format_day(from))
                     .replace("{until}", &strings.format_day(until)),
             ),
+            (Some(from), None) if began => Some(one("began", from)),
             (Some(from), None) => Some(one("since", from)),
             (None, Some(until)) => Some(one("until", until)),
             (None, None) => None,

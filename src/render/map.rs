@@ -148,7 +148,7 @@ impl Renderer<'_> {
         self.site_view(
             lang,
             path,
-            ("map.html", crate::urls::map_path, "map_intro"),
+            ("map.html", crate::urls::map_path, "map_title", "map_intro"),
             MapPage { map },
         )
     }

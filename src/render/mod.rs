@@ -163,7 +163,12 @@ impl Theme {
                         title: config.title.get(code).cloned().unwrap_or_default(),
                         base_path: config.base_path.clone(),
                         base_url: config.base_url.clone(),
-                        share_image: config.share_image.as_deref().map(|f| urls.absolute(f)),
+                        share_image: config.share_image.as_ref().map(|image| ShareImageCtx {
+                            url: urls.absolute(&image.file),
+                            width: image.size.map(|s| s.0),
+                            height: image.size.map(|s| s.1),
+                            alt: image.alt.get(code).cloned(),
+                        }),
                         files: SiteFiles {
                             style: urls.asset(urls::STYLE),
                             favicon: urls.asset(urls::FAVICON),
@@ -554,6 +559,7 @@ impl<'a> Renderer<'a> {
             switcher,
             description: description.map(|d| short_description(&d)),
             og_locale: lang.strings.get(&["og_locale"]).unwrap_or(&lang.code),
+            breadcrumbs: None,
         }
     }
 
@@ -600,12 +606,13 @@ impl<'a> Renderer<'a> {
 
     /// A page a language has once, about the whole site (the entity index, the timeline, the
     /// map, the graph, search): the same page in every language, described by the UI string
-    /// `intro`, as new as the language's newest article; `data` joins the common variables.
+    /// `intro` and named by `title`, as new as the language's newest article; `data` joins
+    /// the common variables.
     fn site_view<T: Serialize>(
         &self,
         lang: &Lang,
         path: String,
-        (template, path_of, intro): (&str, fn(&str) -> String, &str),
+        (template, path_of, title, intro): (&str, fn(&str) -> String, &str, &str),
         data: T,
     ) -> Result<Page, Diagnostic> {
         #[derive(Serialize)]
@@ -617,7 +624,9 @@ impl<'a> Renderer<'a> {
         }
         let versions = self.every_language(path_of);
         let description = lang.strings.get(&["ui", intro]).map(str::to_string);
-        let common = self.common(lang, &path, &versions, description);
+        let mut common = self.common(lang, &path, &versions, description);
+        let name = lang.strings.get(&["ui", title]).unwrap_or(title);
+        common.breadcrumbs = Some(self.breadcrumbs_json_ld(lang, &[(name, path.clone())]));
         let view = View { common, data };
         let mut page = self.render_localized(lang, template, path, &view, &versions)?;
         page.lastmod = self.newest_article_date(lang);

@@ -229,7 +229,12 @@ impl Renderer<'_> {
         self.site_view(
             lang,
             path,
-            ("graph.html", crate::urls::graph_path, "site_graph_intro"),
+            (
+                "graph.html",
+                crate::urls::graph_path,
+                "site_graph",
+                "site_graph_intro",
+            ),
             GraphPage { graph },
         )
     }

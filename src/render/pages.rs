@@ -167,7 +167,9 @@ impl Renderer<'_> {
             .map(|x| (x.lang.as_str(), x.path.clone()))
             .collect();
         let description = v.front.summary.clone().or_else(|| v.excerpt.clone());
-        let common = self.common(lang, &v.path, &versions, description);
+        let mut common = self.common(lang, &v.path, &versions, description);
+        common.breadcrumbs =
+            Some(self.breadcrumbs_json_ld(lang, &[(&v.front.title, v.path.clone())]));
         let translations = self.translations(lang, article);
         let counts = v.mention_counts.iter().map(|(id, n)| (&**id, *n as usize));
         let mentioned = self.group_entities(lang, counts, false);
@@ -306,7 +308,16 @@ impl Renderer<'_> {
             .map(|l| (l.code.as_str(), urls::entity_path(&l.code, id, page)))
             .collect();
         let description = self.dated_description(lang, entity, true);
-        let common = self.common(lang, &path, &versions, description);
+        let mut common = self.common(lang, &path, &versions, description);
+        let index = lang
+            .strings
+            .get(&["ui", "entity_index"])
+            .unwrap_or_default();
+        let trail = [
+            (index, urls::entities_path(code)),
+            (entity.name_in(code), urls::entity_path(code, id, 1)),
+        ];
+        common.breadcrumbs = Some(self.breadcrumbs_json_ld(lang, &trail));
         let all = entity.backlinks.get(code).map_or(0, Vec::len);
         let page_url = |n: usize| self.urls.entity_page(code, id, n);
         let data = EntityPage {
@@ -359,7 +370,12 @@ impl Renderer<'_> {
         self.site_view(
             lang,
             path,
-            ("entities.html", urls::entities_path, "entity_index_intro"),
+            (
+                "entities.html",
+                urls::entities_path,
+                "entity_index",
+                "entity_index_intro",
+            ),
             Index { groups },
         )
     }
@@ -385,7 +401,7 @@ impl Renderer<'_> {
         self.site_view(
             lang,
             path,
-            ("search.html", urls::search_path, "search_intro"),
+            ("search.html", urls::search_path, "search", "search_intro"),
             data,
         )
     }

@@ -103,6 +103,29 @@ impl Renderer<'_> {
         script_safe(&doc)
     }
 
+    /// schema.org's `BreadcrumbList` of a page: the language's home, then each step down to
+    /// the page (`trail`: names and paths).
+    pub(super) fn breadcrumbs_json_ld(&self, lang: &Lang, trail: &[(&str, String)]) -> String {
+        let home = (lang.site.title.as_str(), urls::home_path(&lang.code));
+        let items: Vec<Value> = std::iter::once(&home)
+            .chain(trail)
+            .enumerate()
+            .map(|(i, (name, path))| {
+                json!({
+                    "@type": "ListItem",
+                    "position": i + 1,
+                    "name": name,
+                    "item": self.urls.absolute(path),
+                })
+            })
+            .collect();
+        script_safe(&json!({
+            "@context": "https://schema.org",
+            "@type": "BreadcrumbList",
+            "itemListElement": items,
+        }))
+    }
+
     /// An article's image as a link elsewhere gives it: absolute when it is a file of the site.
     pub(super) fn image_url(&self, image: &str) -> String {
         let local = self.urls.site_file(image);
@@ -114,7 +137,7 @@ impl Renderer<'_> {
 
     /// An entity as schema.org describes it: its type, page, Wikidata item and, for a place,
     /// its coordinates.
-    fn thing(&self, lang: &Lang, e: &Entity) -> Value {
+    pub(super) fn thing(&self, lang: &Lang, e: &Entity) -> Value {
         let mut thing = json!({
             "@type": e.source.kind.schema_org_type(),
             "name": e.name_in(&lang.code),
@@ -122,6 +145,11 @@ impl Renderer<'_> {
         });
         if let Some(q) = &e.source.wikidata {
             thing["sameAs"] = crate::urls::wikidata_item(q).into();
+        }
+        // An event is read for when and where it took place, wherever it is named.
+        if e.source.kind == crate::load::EntityKind::Event {
+            Self::lifespan_json_ld(e, &mut thing);
+            self.schema_org_relations(e, &mut thing, &|place| self.thing(lang, place));
         }
         thing
     }
@@ -198,19 +226,19 @@ impl Renderer<'_> {
             .or_else(|| {
                 self.config
                     .share_image
-                    .as_deref()
-                    .map(|f| self.urls.absolute(f))
+                    .as_ref()
+                    .map(|image| self.urls.absolute(&image.file))
             });
         if let Some(image) = image {
             doc["image"] = image.into();
         }
+        // Never modified, it was last modified when published.
         let modified = front
             .updated
             .as_ref()
-            .or(front.updates.last().map(|u| &u.date));
-        if let Some(modified) = modified {
-            doc["dateModified"] = modified.raw.clone().into();
-        }
+            .or(front.updates.last().map(|u| &u.date))
+            .unwrap_or(&front.date);
+        doc["dateModified"] = modified.raw.clone().into();
         if let Some(agency) = &front.agency {
             doc["sourceOrganization"] = match self.graph.entity(agency) {
                 Some(e) => self.thing(lang, e),
@@ -292,6 +320,10 @@ impl Renderer<'_> {
         }
         if let Some((lat, lon)) = e.source.coordinates {
             doc["geo"] = json!({"@type": "GeoCoordinates", "latitude": lat, "longitude": lon});
+        }
+        // An event's are in its `thing` already.
+        if e.source.kind != crate::load::EntityKind::Event {
+            self.schema_org_relations(e, &mut doc, &|target| self.thing(lang, target));
         }
         script_safe(&doc)
     }

@@ -69,7 +69,12 @@ impl Renderer<'_> {
         self.site_view(
             lang,
             path,
-            ("timeline.html", urls::timeline_path, "timeline_intro"),
+            (
+                "timeline.html",
+                urls::timeline_path,
+                "timeline",
+                "timeline_intro",
+            ),
             data,
         )
     }

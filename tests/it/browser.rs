@@ -1145,64 +1145,6 @@ async fn a_card_stays_on_screen_and_a_mouse_follows_at_once() {
     }
 }
 
-/// The shipped site with generated entities and dispatches added: places close together
-/// (names compete for room on the map), long names, relations and dispatches in common of
-/// every count (the site's graph draws both).
-fn generated_site() -> TestSite {
-    let site = TestSite::shipped();
-    let mut seed: u64 = 42;
-    let mut next = move |n: u64| {
-        seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (seed >> 33) % n
-    };
-    for i in 0..12 {
-        let (lat, lon) = (
-            35.3 + next(150) as f64 / 100.0,
-            36.2 + next(150) as f64 / 100.0,
-        );
-        let name = ["Tell", "Kafr", "Ain", "Jisr al-Shughur el"][i % 4];
-        site.write(
-            &format!("content/entities/gen-place-{i}.yaml"),
-            format!(
-                "type: place\nname: {{fr: {name} {i}, en: {name} {i}}}\ncoordinates: [{lat:.3}, {lon:.3}]\nunverified: [wikidata]\n"
-            ),
-        );
-    }
-    for i in 0..8 {
-        let place = next(12);
-        let ally = (i + 1) % 8;
-        site.write(
-            &format!("content/entities/gen-group-{i}.yaml"),
-            format!(
-                "type: organization\nname: {{fr: Front uni de la résistance populaire numéro {i}, en: United Front of the Popular Resistance number {i}}}\nunverified: [wikidata]\nrelations:\n  - {{type: based_in, target: gen-place-{place}, as_of: 2024-11-30, source: alep-offensive-hts}}\n  - {{type: ally, target: gen-group-{ally}, from: 2020-01, until: 2024-01, source: alep-offensive-hts}}\n"
-            ),
-        );
-    }
-    for n in 0..16 {
-        let mut ids: Vec<String> = (0..5)
-            .map(|_| match next(3) {
-                0 => format!("gen-place-{}", next(12)),
-                1 => format!("gen-group-{}", next(8)),
-                _ => ["hts", "aleppo", "osdh", "idlib-city"][next(4) as usize].to_string(),
-            })
-            .collect();
-        ids.dedup();
-        let mentions: String = ids.iter().map(|id| format!("[[{id}]] ")).collect();
-        for lang in ["fr", "en"] {
-            site.write(
-                &format!("content/articles/gen-{n}.{lang}.md"),
-                format!(
-                    "---\ntitle: Dispatch {n}\ndate: 2024-11-{:02}\n---\nText {mentions}.\n",
-                    n + 1
-                ),
-            );
-        }
-    }
-    site
-}
-
 /// The pages of a built site that draw an SVG, as paths under its base.
 fn pages_with_drawings(site: &TestSite) -> Vec<String> {
     site.build_ok(&[]);
@@ -1263,7 +1205,7 @@ async fn no_drawing_has_a_name_over_another_or_outside_it_at_any_width() {
     for (site, sub_path) in [
         (TestSite::shipped(), "/depeche/"),
         (TestSite::fixture("trilingual"), "/veille/"),
-        (generated_site(), "/depeche/"),
+        (TestSite::generated(), "/depeche/"),
     ] {
         let pages = pages_with_drawings(&site);
         assert!(!pages.is_empty());

@@ -612,3 +612,39 @@ fn an_unknown_id_is_one_error_with_every_use() {
         d.help
     );
 }
+
+/// An event is dated by its start: one without (no lifespan, or only its end) is undated, at
+/// its type, with what to add.
+#[test]
+fn an_event_without_a_start_is_undated_where_its_type_says_event() {
+    let site = TestSite::shipped();
+    let file = "content/entities/offensive-2024.yaml";
+    let text = site.read(file);
+    let start = text.find("lifespan:").unwrap();
+    let end = start + text[start..].find("relations:").unwrap();
+    site.write(file, format!("{}{}", &text[..start], &text[end..]));
+    let out = site.depeche(&["check", "--deny-warnings"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("offensive-2024.yaml:1:7")
+            && stderr.contains("the event `offensive-2024` has no start"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("add `lifespan:` with `from:`"), "{stderr}");
+    // A start alone is enough.
+    site.write(
+        file,
+        format!(
+            "{}lifespan:\n  from: 2024-11-27\n  source: alep-offensive-hts\n{}",
+            &text[..start],
+            &text[end..]
+        ),
+    );
+    let out = site.depeche(&["check", "--deny-warnings"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -25,5 +25,7 @@ mod safety;
 mod search;
 mod serve;
 mod site;
+mod structured;
 mod timeline;
+mod valid;
 mod workflows;

@@ -454,12 +454,16 @@ fn drafts_are_left_out_unless_asked_for() {
     );
 }
 
-/// The schema.org data of a page, parsed.
+/// The schema.org data of a page about its subject (not its trail from the home), parsed.
 fn json_ld(site: &TestSite, rel: &str) -> serde_json::Value {
     let doc = site.html(rel);
-    let scripts = select(&doc, "script[type=\"application/ld+json\"]");
+    let scripts: Vec<serde_json::Value> = select(&doc, "script[type=\"application/ld+json\"]")
+        .iter()
+        .map(|s| serde_json::from_str(&s.inner_html()).unwrap_or_else(|e| panic!("{rel}: {e}")))
+        .filter(|d: &serde_json::Value| d["@type"] != "BreadcrumbList")
+        .collect();
     assert_eq!(scripts.len(), 1, "{rel}");
-    serde_json::from_str(&scripts[0].inner_html()).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    scripts[0].clone()
 }
 
 /// Whose copy an article reproduces, under what terms, from where, by whom, and who
