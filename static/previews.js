@@ -14,7 +14,8 @@
   card.className = "preview-card";
   card.setAttribute("role", "tooltip");
   card.hidden = true;
-  document.body.appendChild(card);
+  // In the page's main landmark, with the mentions it describes: nothing sits outside one.
+  (document.querySelector("main") || document.body).appendChild(card);
   var current = null;
   var hideTimer = 0;
 

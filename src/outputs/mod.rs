@@ -121,6 +121,17 @@ pub(crate) const ASSETS: &[(&str, &str)] = &[
     (urls::FAVICON, include_str!("../../static/favicon.svg")),
 ];
 
+/// Whether the file at `path` is a stylesheet, published minified.
+pub(crate) fn is_stylesheet(path: &str) -> bool {
+    path.ends_with(".css")
+}
+
+/// A stylesheet as published: without its comments and the spaces they and the rules do not
+/// need. One the minifier cannot read is published as written.
+pub(crate) fn minified_css(css: &str) -> String {
+    minifier::css::minify(css).map_or_else(|_| css.to_string(), |m| m.to_string())
+}
+
 /// One file of the output: its `/`-separated path relative to the output folder and its kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Output {

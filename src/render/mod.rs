@@ -433,7 +433,15 @@ impl<'a> Renderer<'a> {
                 let csv = self.entity_csv(&self.graph.entities[entity]);
                 csv.map(|text| Page::plain(path, text))
             }
-            Kind::Asset(asset) => Ok(Page::plain(path, outputs::ASSETS[asset].1.to_string())),
+            Kind::Asset(asset) => {
+                let text = outputs::ASSETS[asset].1;
+                let text = if outputs::is_stylesheet(&path) {
+                    outputs::minified_css(text)
+                } else {
+                    text.to_string()
+                };
+                Ok(Page::plain(path, text))
+            }
             Kind::Sitemap { .. } | Kind::SearchIndex { .. } | Kind::Static(_) => return None,
         })
     }

@@ -510,7 +510,14 @@ impl Staging {
                     source: io::Error::other("not in the build's plan"),
                 });
             }
-            bytes += self.copy_into(from, &target)?.len();
+            bytes += if crate::outputs::is_stylesheet(rel) {
+                let css = io("read", from, fs::read_to_string(from))?;
+                let css = crate::outputs::minified_css(&css);
+                self.write_file(&target, css.as_bytes())?
+            } else {
+                self.copy_into(from, &target)?
+            }
+            .len();
             manifest.files.insert(rel.clone(), None);
         }
         let temp = dir.join(TEMP_FOLDER);

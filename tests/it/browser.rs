@@ -865,9 +865,11 @@ fn axe_script() -> Option<String> {
 }
 
 /// A page of each kind of the shipped site, named for its screenshots.
-const KINDS_OF_PAGE: [(&str, &str); 12] = [
+const KINDS_OF_PAGE: [(&str, &str); 13] = [
     ("home", "fr/"),
     ("article", "fr/articles/alep-offensive-hts/"),
+    // The same with a mention's preview card open.
+    ("article-card", "fr/articles/alep-offensive-hts/"),
     ("translation", "en/articles/aleppo-offensive-hts/"),
     ("entity", "fr/entities/hts/"),
     ("place", "en/entities/aleppo/"),
@@ -938,9 +940,7 @@ async fn audit(session: &Session, axe: &str, pages: &[(&str, &str)]) -> Vec<Stri
         cdp(client, "Emulation.setDeviceMetricsOverride", metrics).await;
         for &(name, path) in pages {
             client.goto(&format!("{base}{path}")).await.unwrap();
-            if name == "search" {
-                search_results_shown(client).await;
-            }
+            in_state(client, name).await;
             client.execute(axe, vec![]).await.unwrap();
             let report = client
                 .execute_async(
@@ -996,6 +996,80 @@ async fn audit(session: &Session, axe: &str, pages: &[(&str, &str)]) -> Vec<Stri
         }
     }
     found
+}
+
+/// Puts the page on screen in the state its kind is named for: search results shown, or a
+/// mention's preview card open.
+async fn in_state(client: &Client, kind: &str) {
+    match kind {
+        "search" => search_results_shown(client).await,
+        "article-card" => {
+            js(
+                client,
+                "document.querySelector('a.mention[data-entity=hts]').focus()",
+            )
+            .await;
+            let start = Instant::now();
+            let open =
+                "const c = document.getElementById('entity-preview'); return !!c && !c.hidden";
+            while js(client, open).await != true {
+                assert!(start.elapsed() < Duration::from_secs(5), "no preview card");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Every page of the shipped site and of the three-language fixture, on a 375 px phone in
+/// light mode (the kinds of page are audited in every mode above): axe-core finds nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_passes_axe() {
+    let Some(axe) = axe_script() else {
+        return;
+    };
+    let mut found = Vec::new();
+    let mut audited = 0;
+    for (site, sub_path) in [
+        (TestSite::shipped(), "/depeche/"),
+        (TestSite::fixture("trilingual"), "/veille/"),
+    ] {
+        let pages = pages_where(&site, |_| true);
+        let Some(session) = Session::open(site, sub_path).await else {
+            return;
+        };
+        let client = &session.client;
+        viewport(client, 375, 812).await;
+        for page in &pages {
+            client
+                .goto(&format!("{}{page}", session.base))
+                .await
+                .unwrap();
+            client.execute(&axe, vec![]).await.unwrap();
+            let report = client
+                .execute_async(
+                    "const done = arguments[arguments.length - 1];
+                     axe.run(document).then(r => done(r.violations.map(v =>
+                       [v.id, v.impact, v.nodes.map(n => n.target.join(' ')).join(', ')])));",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            for v in report.as_array().unwrap() {
+                found.push(format!("{sub_path}{page}: {v}"));
+            }
+            audited += 1;
+        }
+        session.client.clone().close().await.unwrap();
+    }
+    assert!(audited > 60, "only {audited} pages audited");
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
+/// Shows pages `width` × `height` px, as a phone does below 768 px.
+async fn viewport(client: &Client, width: u64, height: u64) {
+    let metrics = serde_json::json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 768});
+    cdp(client, "Emulation.setDeviceMetricsOverride", metrics).await;
 }
 
 /// How many pixels the page on screen scrolls sideways.
@@ -1147,13 +1221,18 @@ async fn a_card_stays_on_screen_and_a_mouse_follows_at_once() {
 
 /// The pages of a built site that draw an SVG, as paths under its base.
 fn pages_with_drawings(site: &TestSite) -> Vec<String> {
+    pages_where(site, |html| html.contains("<svg"))
+}
+
+/// The pages of a built site whose HTML `keep` keeps, as paths under its base.
+fn pages_where(site: &TestSite, keep: impl Fn(&str) -> bool) -> Vec<String> {
     site.build_ok(&[]);
     let public = site.path("public");
     let mut pages: Vec<String> = walkdir::WalkDir::new(&public)
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_name() == "index.html")
-        .filter(|e| std::fs::read_to_string(e.path()).is_ok_and(|html| html.contains("<svg")))
+        .filter(|e| std::fs::read_to_string(e.path()).is_ok_and(|html| keep(&html)))
         .map(|e| {
             let rel = e.path().strip_prefix(&public).unwrap().parent().unwrap();
             let rel = rel.to_string_lossy().replace('\\', "/");
@@ -1213,9 +1292,8 @@ async fn no_drawing_has_a_name_over_another_or_outside_it_at_any_width() {
             return;
         };
         let client = &session.client;
-        for width in [320, 375, 768, 1280] {
-            let metrics = serde_json::json!({"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 768});
-            cdp(client, "Emulation.setDeviceMetricsOverride", metrics).await;
+        for width in [320, 375, 768, 1280u64] {
+            viewport(client, width, 900).await;
             for page in &pages {
                 client
                     .goto(&format!("{}{page}", session.base))
@@ -1252,9 +1330,7 @@ async fn the_gallery_shows_every_kind_of_page_and_a_phone_starts_with_the_story(
         return;
     };
     let (client, base) = (&session.client, &session.base);
-    let metrics =
-        serde_json::json!({"width": 375, "height": 812, "deviceScaleFactor": 1, "mobile": true});
-    cdp(client, "Emulation.setDeviceMetricsOverride", metrics).await;
+    viewport(client, 375, 812).await;
     for path in [
         "fr/articles/alep-offensive-hts/",
         "en/articles/aleppo-offensive-hts/",
@@ -1273,7 +1349,7 @@ async fn the_gallery_shows_every_kind_of_page_and_a_phone_starts_with_the_story(
     let gallery = repo().join("target/screenshots/gallery");
     std::fs::create_dir_all(&gallery).unwrap();
     let pages = KINDS_OF_PAGE;
-    let mut modes: Vec<(&str, &str, u32)> = Vec::new();
+    let mut modes: Vec<(&str, &str, u64)> = Vec::new();
     for width in [320, 375, 768, 1280] {
         modes.push(("screen", "light", width));
         modes.push(("screen", "dark", width));
@@ -1285,17 +1361,13 @@ async fn the_gallery_shows_every_kind_of_page_and_a_phone_starts_with_the_story(
         let emulated = serde_json::json!({"media": media, "features": [{"name": "prefers-color-scheme", "value": scheme}]});
         cdp(client, "Emulation.setEmulatedMedia", emulated).await;
         for (name, path) in pages {
-            let metrics = serde_json::json!({"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 768});
-            cdp(client, "Emulation.setDeviceMetricsOverride", metrics).await;
+            viewport(client, width, 900).await;
             client.goto(&format!("{base}{path}")).await.unwrap();
-            if name == "search" {
-                search_results_shown(client).await;
-            }
+            in_state(client, name).await;
             // The whole page: the viewport as tall as the page, up to 12,000 px.
             let height = js(client, "return document.documentElement.scrollHeight").await;
             let height = height.as_u64().unwrap_or(900).clamp(300, 12_000);
-            let metrics = serde_json::json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 768});
-            cdp(client, "Emulation.setDeviceMetricsOverride", metrics).await;
+            viewport(client, width, height).await;
             let png = client.screenshot().await.unwrap();
             let file = if media == "print" {
                 format!("{name}-print-{scheme}.png")

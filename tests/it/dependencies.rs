@@ -80,12 +80,12 @@ fn pagefind_and_what_only_it_needed_stay_out() {
     let lock = std::fs::read_to_string(crate::common::repo().join("Cargo.lock")).unwrap();
     let packages = packages(&lock);
     // Pagefind and the crates that came with it alone: the search index is depeche's own.
+    // (`minifier`, which came with it, is back on its own: it minifies the stylesheet.)
     for gone in [
         "pagefind",
         "lol_html",
         "twelf",
         "wax",
-        "minifier",
         "pagefind_stem",
         "charabia",
     ] {
@@ -128,9 +128,10 @@ fn the_dependency_graph_stays_small() {
         .collect();
     // 157 when Pagefind left (256 with it); 154 with saphyr's parser in and an unused flate2
     // out; 155 with tokio-io-timeout (serve's send timeout); 156 with imagesize (the share
-    // image's width and height, read from its header). A new dependency raises this on purpose.
+    // image's width and height, read from its header); 157 with minifier (the stylesheet). A
+    // new dependency raises this on purpose.
     assert!(
-        unique.len() <= 156,
+        unique.len() <= 157,
         "{} packages: {unique:#?}",
         unique.len()
     );

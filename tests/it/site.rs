@@ -46,8 +46,13 @@ fn writes_every_page_in_both_languages() {
             assert_eq!(attr(html, "dir"), "ltr", "{rel}");
         }
     }
-    // static/ is copied byte for byte.
-    assert_eq!(site.public("style.css"), site.read("static/style.css"));
+    // static/ is copied byte for byte, its stylesheets minified.
+    let bytes = |p: &std::path::Path| std::fs::read(p).unwrap();
+    assert_eq!(
+        bytes(&site.path("public/share.png")),
+        bytes(&site.path("static/share.png"))
+    );
+    assert!(site.public("style.css").len() < site.read("static/style.css").len());
 }
 
 /// Follows every internal link and asset of every page: each must resolve to a file of the
@@ -862,4 +867,102 @@ fn pages_read_as_a_news_desk_would_have_them() {
         .as_str()
         .unwrap();
     assert!(target.ends_with("/en/search/?q={query}"), "{target}");
+}
+
+/// The stylesheet is published minified, and says each thing once: no rule block (a selector
+/// in one at-rule) twice, no at-rule block twice.
+#[test]
+fn the_stylesheet_is_minified_and_says_each_thing_once() {
+    let site = TestSite::shipped();
+    site.build_ok(&[]);
+    let source = site.read("static/style.css");
+    let published = site.public("style.css");
+    assert!(!published.contains("/*"), "comments left in");
+    assert!(
+        published.len() * 10 < source.len() * 8,
+        "{} of {} bytes",
+        published.len(),
+        source.len()
+    );
+    assert!(published.contains(".ties"), "rules kept");
+    // Blocks by their context: the at-rules around them, then their own selector.
+    let mut seen: Vec<(Vec<String>, String)> = Vec::new();
+    let mut context: Vec<String> = Vec::new();
+    let mut pending = String::new();
+    let mut comment = false;
+    let mut chars = source.chars().peekable();
+    while let Some(c) = chars.next() {
+        if comment {
+            if c == '*' && chars.peek() == Some(&'/') {
+                chars.next();
+                comment = false;
+            }
+            continue;
+        }
+        match c {
+            '/' if chars.peek() == Some(&'*') => {
+                chars.next();
+                comment = true;
+            }
+            '{' => {
+                let head = pending.split_whitespace().collect::<Vec<_>>().join(" ");
+                pending.clear();
+                let key = (context.clone(), head.clone());
+                assert!(!seen.contains(&key), "`{head}` twice in {context:?}");
+                seen.push(key);
+                context.push(head);
+            }
+            '}' => {
+                context.pop();
+                pending.clear();
+            }
+            ';' if context.is_empty() => pending.clear(),
+            _ => pending.push(c),
+        }
+    }
+    assert!(seen.len() > 100, "{} blocks read", seen.len());
+}
+
+/// English dates are written as the site writes them ("30 November 2024"), nowhere in US
+/// order ("November 30, 2024"): on every page and feed, in the text and in its attributes.
+#[test]
+fn english_dates_are_day_month_year_everywhere() {
+    let site = TestSite::shipped();
+    site.build_ok(&[]);
+    let months = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let public = site.path("public");
+    let mut read = 0;
+    for entry in walkdir::WalkDir::new(&public)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let path = entry.path();
+        let text = match path.extension().and_then(|e| e.to_str()) {
+            Some("html" | "xml" | "json") => std::fs::read_to_string(path).unwrap(),
+            _ => continue,
+        };
+        read += 1;
+        for month in months {
+            for (at, _) in text.match_indices(&format!("{month} ")) {
+                let rest = &text[at + month.len() + 1..];
+                let digits = rest.chars().take_while(char::is_ascii_digit).count();
+                let us = (1..=2).contains(&digits) && rest[digits..].starts_with(", ");
+                assert!(!us, "{}: {}", path.display(), &text[at..at + 20]);
+            }
+        }
+    }
+    assert!(read > 50);
 }
