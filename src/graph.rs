@@ -121,9 +121,25 @@ pub struct Entity {
     pub co_mentions: Vec<(usize, usize)>,
     /// Every co-mentioned entity with its count, kept so one article can be relinked alone.
     co_counts: HashMap<usize, usize>,
+    /// What a build keeps of `co_counts` once it forgets them: how many entities are named
+    /// with it, and how often each it is related to (either way) is.
+    co_kept: (usize, Vec<(usize, usize)>),
 }
 
 impl Entity {
+    /// How many articles name both it and the entity `other` (an index into the entities).
+    /// (Of an entity related to it, either way, once a build has forgotten the counts.)
+    pub(crate) fn shared_with(&self, other: usize) -> usize {
+        (self.co_counts.get(&other).copied())
+            .or_else(|| self.co_kept.1.iter().find(|k| k.0 == other).map(|k| k.1))
+            .unwrap_or(0)
+    }
+
+    /// How many other entities articles name with it.
+    pub(crate) fn co_mentioned(&self) -> usize {
+        self.co_counts.len().max(self.co_kept.0)
+    }
+
     /// Its id: its file name, and what `[[id]]` mentions name.
     pub fn id(&self) -> &str {
         &self.source.id
@@ -150,7 +166,7 @@ pub struct Graph {
 }
 
 /// How many co-mentioned entities an entity page shows.
-const CO_MENTIONS_SHOWN: usize = 10;
+const CO_MENTIONS_SHOWN: usize = 20;
 
 impl Graph {
     /// The article with this key.
@@ -234,6 +250,7 @@ impl Graph {
                     backlinks: BTreeMap::new(),
                     co_mentions: Vec::new(),
                     co_counts: HashMap::new(),
+                    co_kept: (0, Vec::new()),
                 }
             })
             .collect();
@@ -368,7 +385,21 @@ impl Graph {
     /// Forgets what only relinking an article needs (how often each pair of entities is named
     /// together): a build never relinks, and a hub entity is named with thousands of others.
     pub(crate) fn forget_relinking(&mut self) {
-        for entity in &mut self.entities {
+        let mut related: Vec<Vec<usize>> = vec![Vec::new(); self.entities.len()];
+        for (x, entity) in self.entities.iter().enumerate() {
+            for r in &entity.source.relations {
+                if let Some(&y) = self.entity_index.get(&r.target) {
+                    related[x].push(y);
+                    related[y].push(x);
+                }
+            }
+        }
+        for (entity, related) in self.entities.iter_mut().zip(related) {
+            let shared = related
+                .iter()
+                .map(|&y| (y, entity.shared_with(y)))
+                .collect();
+            entity.co_kept = (entity.co_counts.len(), shared);
             entity.co_counts = HashMap::new();
         }
     }

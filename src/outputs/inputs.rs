@@ -188,6 +188,17 @@ fn entity(graph: &Graph, articles: &[u128], entity: &Entity, named: &[usize]) ->
         shape.update(&(other as u64).to_le_bytes());
         shape.update(&(shared as u64).to_le_bytes());
     }
+    // How many it is named with, and with each entity it is related to either way.
+    shape.update(&(entity.co_mentioned() as u64).to_le_bytes());
+    let this = graph.index_of(entity.id());
+    let stated = (entity.source.relations.iter()).filter_map(|r| graph.index_of(&r.target));
+    let incoming = this
+        .map_or(&[][..], |t| graph.incoming(t))
+        .iter()
+        .map(|&(i, _)| i);
+    for other in stated.chain(incoming) {
+        shape.update(&(entity.shared_with(other) as u64).to_le_bytes());
+    }
     for &a in named {
         shape.update(&articles[a].to_le_bytes());
     }

@@ -78,6 +78,9 @@ pub(super) struct LabelCtx {
     /// Whether it is drawn on the wide drawing, and on the narrow one.
     pub wide: bool,
     pub narrow: bool,
+    /// Whether it may give way to a place's name: every country's but the map's focus.
+    #[serde(skip)]
+    pub yields: bool,
 }
 
 /// A place on the map: a link to its page.
@@ -89,6 +92,10 @@ pub(super) struct PlaceCtx {
     pub y: f64,
     /// The place the page is about.
     pub current: bool,
+    /// How many dispatches of the language name it: the most named choose where their
+    /// names go first.
+    #[serde(skip)]
+    pub mentions: usize,
     /// Where its name is written: above the point, or beside or below it when that would
     /// cover another name or point; `None` where every side would (the point stays, named
     /// by its link's title, and the list under the map names it).
@@ -106,12 +113,13 @@ pub(super) struct Label {
 }
 
 /// The size of places' names, in the map's pixels, and of countries' names: as drawn on a
-/// screen wide enough to show the map at 416 px or more, and narrower (the style sheet
-/// switches at that width; on a 320 px phone the map is drawn at half its size).
+/// screen wide enough to show the map at 480 px or more (names of 14 px and more), and
+/// narrower (the style sheet switches at that width; on a 320 px phone the map is drawn at
+/// half its size, names of 14 px).
 const PLACE_SIZE: f64 = 17.0;
 const COUNTRY_SIZE: f64 = 15.0;
-const NARROW_PLACE_SIZE: f64 = 30.0;
-const NARROW_COUNTRY_SIZE: f64 = 26.0;
+const NARROW_PLACE_SIZE: f64 = 28.0;
+const NARROW_COUNTRY_SIZE: f64 = 24.0;
 /// The size of the name on a place's locator map, drawn at about 220 px.
 const LOCATOR_SIZE: f64 = 40.0;
 /// How far inside the frame a place must be to be drawn: a point at its edge or in its
@@ -163,7 +171,18 @@ impl Renderer<'_> {
         map.locator = true;
         let size = (map.width, map.height);
         for place in &mut map.places {
-            place.wide = Some(place_label(place, &[], &[], size, LOCATOR_SIZE));
+            // A name too long for the locator is left to the page's heading.
+            let label = place_label(place, &[], &[], size, LOCATOR_SIZE);
+            let chars = place.name.chars().count();
+            let b = text_box(
+                label.x,
+                label.y,
+                label.anchor,
+                chars,
+                LOCATOR_SIZE,
+                PER_CHAR,
+            );
+            place.wide = (cost(b, &[], &[], size) < CLEAR).then_some(label);
             place.narrow = None;
         }
         (!map.places.is_empty()).then_some(map)
@@ -188,6 +207,7 @@ impl Renderer<'_> {
                 x: round(x),
                 y: round(y),
                 current: false,
+                mentions: e.backlinks.get(code).map_or(0, Vec::len),
                 wide: None,
                 narrow: None,
             };
@@ -218,6 +238,7 @@ impl Renderer<'_> {
                     y: round(y),
                     wide: true,
                     narrow: true,
+                    yields: c.code != "SYR",
                 })
             })
             .collect();
@@ -284,7 +305,7 @@ fn text_box(x: f64, y: f64, anchor: &str, chars: usize, size: f64, per_char: f64
         left - 4.0,
         y - size * 0.95 - 1.0,
         left + width + 4.0,
-        y + size * 0.25 + 2.0,
+        y + size * 0.25 + 1.0,
     )
 }
 
@@ -311,7 +332,7 @@ fn place_labels(
 
 /// Where each place's name goes in letters of `letters` px, if anywhere (see
 /// [`place_label`]), and which countries' names (in `country_letters` px) stay. The current
-/// place chooses first, then from the top. A name that covers something wherever it goes
+/// place chooses first, then the most named, then from the top. A name that covers something wherever it goes
 /// may still take the place of a country's name, which is then not drawn; otherwise it is
 /// left out.
 fn place_all(
@@ -339,7 +360,15 @@ fn place_all(
     let mut names: Vec<Box> = Vec::new();
     let mut labels = vec![None; places.len()];
     let mut order: Vec<usize> = (0..places.len()).collect();
-    order.sort_by_key(|&i| (!places[i].current, places[i].y as i64, places[i].x as i64));
+    order.sort_by_key(|&i| {
+        let p = &places[i];
+        (
+            !p.current,
+            std::cmp::Reverse(p.mentions),
+            p.y as i64,
+            p.x as i64,
+        )
+    });
     for i in order {
         let others: Vec<Box> = (dots.iter().enumerate())
             .filter(|&(j, _)| j != i)
@@ -356,8 +385,13 @@ fn place_all(
         let label = if cost(boxed(&label), &with_countries, &others, size) < CLEAR {
             label
         } else {
-            let label = place_label(&places[i], &names, &others, size, letters);
-            if cost(boxed(&label), &names, &others, size) >= CLEAR {
+            let fixed: Vec<Box> = (country_boxes.iter().zip(countries))
+                .filter(|&(_, c)| !c.yields)
+                .map(|(b, _)| *b)
+                .chain(names.iter().copied())
+                .collect();
+            let label = place_label(&places[i], &fixed, &others, size, letters);
+            if cost(boxed(&label), &fixed, &others, size) >= CLEAR {
                 continue;
             }
             for (country, keep) in country_boxes.iter().zip(kept.iter_mut()) {
@@ -392,9 +426,9 @@ fn cost(b: Box, taken: &[Box], dots: &[Box], (width, height): (f64, f64)) -> f64
 }
 
 /// Where the name of `p`, in letters of `letters` px, covers no name `taken`, no other point
-/// and stays in the frame: above its point if it can, else to the right, to the left,
-/// below, or beside and a little lower; where every side covers something, the side that
-/// covers least. (Not at a corner: there a name reads as the name of the next point.)
+/// and stays in the frame: above its point if it can, else to the right, to the left or
+/// below; where every side covers something, the side that covers least. (Not at a corner
+/// nor hanging below its side: there a name reads as the name of the next point.)
 fn place_label(p: &PlaceCtx, taken: &[Box], dots: &[Box], size: (f64, f64), letters: f64) -> Label {
     let chars = p.name.chars().count();
     let gap = letters * 0.65;
@@ -403,9 +437,6 @@ fn place_label(p: &PlaceCtx, taken: &[Box], dots: &[Box], size: (f64, f64), lett
         (p.x + gap, p.y + letters * 0.35, "start"),
         (p.x - gap, p.y + letters * 0.35, "end"),
         (p.x, p.y + gap + letters * 0.8, "middle"),
-        // Beside, hanging from the point's height: still read as its name.
-        (p.x + gap, p.y + letters * 0.85, "start"),
-        (p.x - gap, p.y + letters * 0.85, "end"),
     ];
     let side_cost = |&(x, y, anchor): &(f64, f64, &str)| {
         cost(
@@ -526,6 +557,7 @@ mod label_tests {
             x,
             y,
             current: false,
+            mentions: 0,
             wide: None,
             narrow: None,
         }

@@ -79,7 +79,7 @@ impl Tie {
 impl Renderer<'_> {
     /// The entity's neighbours, related ones first, then by dispatches in common, then by
     /// name; empty when it has none.
-    pub(super) fn neighbourhood(&self, lang: &Lang, entity: &Entity) -> Vec<TieCtx> {
+    pub(super) fn neighbourhood(&self, lang: &Lang, entity: &Entity) -> (Vec<TieCtx>, usize) {
         let code = lang.code.as_str();
         let mut ties = self.ties(lang, entity);
         ties.retain(|&i, _| self.graph.entities[i].id() != entity.id());
@@ -94,7 +94,11 @@ impl Renderer<'_> {
                 TieCtx {
                     name: other.name_in(code).to_string(),
                     url: self.urls.entity(code, other.id()),
-                    relation: tie.relations.join(", "),
+                    relation: if tie.relations.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{}{}", tie.relations.join(", "), colon(lang))
+                    },
                     when: tie.dated.join(", "),
                     shared: tie.shared,
                     bar: if most == 0 {
@@ -112,7 +116,10 @@ impl Renderer<'_> {
                 .cmp(&key(b))
                 .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
         });
-        list
+        // Entities named with it beyond those listed: counted under the list.
+        let listed = list.iter().filter(|t| t.shared > 0).count();
+        let more = entity.co_mentioned().saturating_sub(listed);
+        (list, more)
     }
 
     /// What links each other entity to this one: relations either way, dispatches in common.
@@ -126,15 +133,17 @@ impl Renderer<'_> {
                 Some(when) => format!("{label} ({when})"),
                 None => label.clone(),
             });
-            match self
+            let end = self
                 .relation_end_year(lang, r)
-                .filter(|_| r.ended_by(today))
-            {
-                Some(end) => {
-                    tie.relations.push(format!("{label} ({end})"));
-                    tie.ended += 1;
-                }
-                None => tie.relations.push(label),
+                .filter(|_| r.ended_by(today));
+            let said = match &end {
+                Some(end) => format!("{label} ({end})"),
+                None => label,
+            };
+            // A relation both sides state (allies) is said once.
+            if !tie.relations.contains(&said) {
+                tie.relations.push(said);
+                tie.ended += usize::from(end.is_some());
             }
         };
         for r in &entity.source.relations {
@@ -156,8 +165,19 @@ impl Renderer<'_> {
         for &(i, shared) in &entity.co_mentions {
             ties.entry(i).or_default().shared = shared;
         }
+        // A related entity's dispatches in common, whether or not among the most shared.
+        for (&i, tie) in &mut ties {
+            tie.shared = tie.shared.max(entity.shared_with(i));
+        }
         ties
     }
+}
+
+/// The colon that ends a label in the language (` :` in French, `:` in English), as its
+/// relations' labels end.
+fn colon(lang: &Lang) -> &str {
+    let full = lang.strings.relation("based_in");
+    &full[relation(lang, "based_in").len()..]
 }
 
 /// A relation's label without the colon it takes in the infobox (`Siège :`).
@@ -249,9 +269,14 @@ impl Renderer<'_> {
         // Every link there is: relations, then pairs that share more dispatches than the
         // fewest any pair shares.
         let mut links: Vec<Link> = Vec::new();
+        let mut stated: BTreeSet<(usize, usize, &str)> = BTreeSet::new();
         for (i, e) in entities.iter().enumerate() {
             for r in &e.source.relations {
-                if let Some(j) = self.graph.index_of(&r.target).filter(|&j| j != i) {
+                let Some(j) = self.graph.index_of(&r.target).filter(|&j| j != i) else {
+                    continue;
+                };
+                // A relation both sides state (allies) is one arc.
+                if stated.insert((i.min(j), i.max(j), r.kind.as_str())) {
                     links.push(Link::Relation(i, j, r, r.ended_by(today)));
                 }
             }
@@ -281,23 +306,21 @@ impl Renderer<'_> {
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
+        let mut degree: BTreeMap<usize, usize> = BTreeMap::new();
+        for l in &links {
+            let (a, b) = l.ends();
+            *degree.entry(a).or_default() += 1;
+            *degree.entry(b).or_default() += 1;
+        }
         let rank = |i: &usize| {
             (
                 std::cmp::Reverse(mentioned(*i)),
+                std::cmp::Reverse(degree.get(i).copied().unwrap_or(0)),
                 entities[*i].name_in(code).to_lowercase(),
             )
         };
         linked.sort_by_key(rank);
-        linked.truncate(SITE_SHOWN);
-        // An entity whose every link goes to one not drawn would stand alone: it is not drawn.
-        let chosen: BTreeSet<usize> = linked.iter().copied().collect();
-        let has_link = |i: usize| {
-            links.iter().any(|l| {
-                let (a, b) = l.ends();
-                (a == i && chosen.contains(&b)) || (b == i && chosen.contains(&a))
-            })
-        };
-        linked.retain(|&i| has_link(i));
+        let linked = choose(&linked, &links);
         let order = walk(&linked, &links);
         let row_of: BTreeMap<usize, usize> =
             order.iter().enumerate().map(|(r, &i)| (i, r)).collect();
@@ -322,18 +345,24 @@ impl Renderer<'_> {
                 }
             })
             .collect();
+        let span = |link: &Link| {
+            let (a, b) = link.ends();
+            Some(row_of.get(&a)?.abs_diff(*row_of.get(&b)?))
+        };
+        let longest = ROW * links.iter().filter_map(span).max().unwrap_or(1) as f64 / 2.0;
         let arcs = links
             .iter()
             .filter_map(|link| {
                 let (a, b) = link.ends();
                 let (ra, rb) = (*row_of.get(&a)?, *row_of.get(&b)?);
                 let (top, bottom) = (y(ra.min(rb)), y(ra.max(rb)));
-                let d = arc(top, bottom);
+                let d = arc(top, bottom, longest);
                 let (name_a, name_b) = (entities[a].name_in(code), entities[b].name_in(code));
                 Some(match *link {
                     Link::Relation(_, _, r, past) => {
                         // "Hayat Tahrir al-Sham, Led by: Abu Mohammed al-Jolani (until 29 January 2025)"
-                        let mut title = format!("{name_a}, {} {name_b}", relation(lang, &r.kind));
+                        let said = lang.strings.relation(&r.kind);
+                        let mut title = format!("{name_a}, {said} {name_b}");
                         if let Some(when) = self.relation_time(lang, r) {
                             title.push_str(&format!(" ({when})"));
                         }
@@ -404,6 +433,32 @@ impl Link<'_> {
     }
 }
 
+/// The first [`SITE_SHOWN`] of `ranked` that each have a link to another of them: an entity
+/// whose every link goes to one not drawn would stand alone; its row goes to the next.
+fn choose(ranked: &[usize], links: &[Link]) -> Vec<usize> {
+    let mut alone: BTreeSet<usize> = BTreeSet::new();
+    // A few rounds settle it: each leaves out at least one more.
+    for _ in 0..16 {
+        let chosen: Vec<usize> = (ranked.iter().copied())
+            .filter(|i| !alone.contains(i))
+            .take(SITE_SHOWN)
+            .collect();
+        let set: BTreeSet<usize> = chosen.iter().copied().collect();
+        let linked_in = |i: usize| {
+            links.iter().any(|l| {
+                let (a, b) = l.ends();
+                (a == i && set.contains(&b)) || (b == i && set.contains(&a))
+            })
+        };
+        let lone: Vec<usize> = chosen.iter().copied().filter(|&i| !linked_in(i)).collect();
+        if lone.is_empty() {
+            return chosen;
+        }
+        alone.extend(lone);
+    }
+    Vec::new()
+}
+
 /// The rows of `chosen` (most mentioned first): a breadth-first walk along the links from the
 /// most mentioned entity not yet placed, each entity's neighbours in the order of `chosen`.
 fn walk(chosen: &[usize], links: &[Link]) -> Vec<usize> {
@@ -438,10 +493,11 @@ fn walk(chosen: &[usize], links: &[Link]) -> Vec<usize> {
 }
 
 /// The arc from the point at `top` to the point at `bottom`, bulging left: half an ellipse,
-/// flatter for distant rows so that it stays in the room left of the points.
-fn arc(top: f64, bottom: f64) -> String {
+/// as wide as its span is long against `longest` (the longest arc's), so that arcs of
+/// different spans stay apart, within the room left of the points.
+fn arc(top: f64, bottom: f64, longest: f64) -> String {
     let ry = (bottom - top) / 2.0;
-    let rx = ry.min(POINT_X - 8.0);
+    let rx = (8.0 + (POINT_X - 16.0) * ry / longest.max(ry)).min(ry.max(8.0));
     format!(
         "M{x} {top}A{rx} {ry} 0 0 0 {x} {bottom}",
         x = POINT_X,
@@ -504,9 +560,11 @@ mod tests {
 
     #[test]
     fn arcs_stay_left_of_the_points_and_inside_the_drawing() {
+        let longest = ROW * SITE_SHOWN as f64 / 2.0;
+        let mut widths = Vec::new();
         for rows in 1..SITE_SHOWN {
             let bottom = MARGIN + ROW * rows as f64;
-            let d = arc(MARGIN, bottom);
+            let d = arc(MARGIN, bottom, longest);
             let rx: f64 = d
                 .split('A')
                 .nth(1)
@@ -516,7 +574,10 @@ mod tests {
                 .unwrap()
                 .parse()
                 .unwrap();
-            assert!(POINT_X - rx >= 8.0, "{d}");
+            assert!(POINT_X - rx >= 8.0 && rx > 0.0, "{d}");
+            widths.push(rx);
         }
+        // Longer arcs are wider: arcs of different spans do not run together.
+        assert!(widths.windows(2).all(|w| w[0] < w[1]), "{widths:?}");
     }
 }

@@ -294,8 +294,10 @@ impl Renderer<'_> {
             timeline: Vec<super::timeline::YearCtx>,
             /// Where it is, for a place with coordinates, on its first page.
             map: Option<super::map::MapCtx>,
-            /// Its neighbours, on its first page.
+            /// Its neighbours, on its first page, and how many entities named with it are
+            /// not among them.
             ties: Vec<super::neighbourhood::TieCtx>,
+            ties_more: usize,
         }
         let code = lang.code.as_str();
         let id = entity.id();
@@ -320,6 +322,11 @@ impl Renderer<'_> {
         common.breadcrumbs = Some(self.breadcrumbs_json_ld(lang, &trail));
         let all = entity.backlinks.get(code).map_or(0, Vec::len);
         let page_url = |n: usize| self.urls.entity_page(code, id, n);
+        let (ties, ties_more) = if page == 1 {
+            self.neighbourhood(lang, entity)
+        } else {
+            (Vec::new(), 0)
+        };
         let data = EntityPage {
             common,
             entity: self.entity_ctx(lang, entity),
@@ -332,11 +339,8 @@ impl Renderer<'_> {
             reported: self.reported_ctx(lang, entity),
             feed: self.urls.entity_feed(code, id),
             map: (page == 1).then(|| self.place_map(lang, entity)).flatten(),
-            ties: if page == 1 {
-                self.neighbourhood(lang, entity)
-            } else {
-                Vec::new()
-            },
+            ties,
+            ties_more,
             timeline: if page == 1 {
                 let shown = super::timeline::ENTITY_ARTICLES_SHOWN;
                 super::timeline::by_year(self.timeline(lang, Some(entity), shown).0)

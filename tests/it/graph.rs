@@ -8,9 +8,14 @@ use crate::common::*;
 fn the_hts_page_lists_each_neighbour_once_with_its_relations_in_words() {
     let site = TestSite::shipped();
     site.build_ok(&[]);
-    for (lang, predecessor, leader) in [
-        ("fr", "Prédécesseur", "Abou Mohammed al-Joulani"),
-        ("en", "Predecessor", "Abu Mohammed al-Jolani"),
+    for (lang, predecessor, leader, headquarters) in [
+        (
+            "fr",
+            "Prédécesseur",
+            "Abou Mohammed al-Joulani",
+            "Siège\u{a0}:",
+        ),
+        ("en", "Predecessor", "Abu Mohammed al-Jolani", "Based in:"),
     ] {
         let doc = site.html(&format!("{lang}/entities/hts/index.html"));
         // One view of the neighbourhood: no drawing of it, no second list.
@@ -30,6 +35,21 @@ fn the_hts_page_lists_each_neighbour_once_with_its_relations_in_words() {
         );
         let al_qaida = format!("/depeche/{lang}/entities/al-qaida/");
         assert!(items.iter().any(|i| i.0 == al_qaida), "{lang}: {items:?}");
+        // Every entity the dispatch names with it, not the first ten by id; a related one
+        // with its count too.
+        for id in ["osdh", "syria", "russia", "united-kingdom", "idlib"] {
+            let item = items
+                .iter()
+                .find(|i| i.0.ends_with(&format!("/entities/{id}/")))
+                .unwrap_or_else(|| panic!("{lang}: no {id} in {items:?}"));
+            assert!(item.1.contains(" 1 "), "{lang}: {item:?}");
+        }
+        // A relation is said before the name, as in the infobox: "Based in: Idlib".
+        let idlib = items
+            .iter()
+            .find(|i| i.0.ends_with("/entities/idlib/"))
+            .unwrap();
+        assert!(idlib.1.trim_start().starts_with(headquarters), "{idlib:?}");
         let nusra = items
             .iter()
             .find(|i| i.0.ends_with("/entities/al-nusra-front/"))

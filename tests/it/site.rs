@@ -852,7 +852,7 @@ fn pages_read_as_a_news_desk_would_have_them() {
         .map(text)
         .collect();
     // The offensive `led_by: hts`, al-Jolani `member_of: hts`, read from HTS's side.
-    assert!(details.iter().any(|d| d == "Leads"), "{details:?}");
+    assert!(details.iter().any(|d| d == "Leads:"), "{details:?}");
     assert!(
         details.iter().any(|d| d.contains("Member (until 2025)")),
         "{details:?}"
