@@ -1022,7 +1022,8 @@ async fn in_state(client: &Client, kind: &str) {
 }
 
 /// Every page of the shipped site and of the three-language fixture, on a 375 px phone in
-/// light mode (the kinds of page are audited in every mode above): axe-core finds nothing.
+/// light mode (the kinds of page are audited in every mode above): axe-core finds nothing,
+/// and nothing scrolls sideways.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_passes_axe() {
     let Some(axe) = axe_script() else {
@@ -1057,6 +1058,12 @@ async fn every_page_passes_axe() {
                 .unwrap();
             for v in report.as_array().unwrap() {
                 found.push(format!("{sub_path}{page}: {v}"));
+            }
+            let overflow = sideways(client).await;
+            if overflow > 0 {
+                found.push(format!(
+                    "{sub_path}{page}: scrolls sideways by {overflow} px"
+                ));
             }
             audited += 1;
         }

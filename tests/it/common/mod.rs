@@ -156,6 +156,18 @@ impl TestSite {
                 ),
             );
         }
+        // A name that is one long word, and one in Arabic: neither may widen a page.
+        site.write(
+            "content/entities/gen-long.yaml",
+            format!(
+                "type: organization\nname: {{fr: {w}, en: {w}}}\nunverified: [wikidata]\n",
+                w = "Ittihadalquwwatalmuqawamaalshaabiyyafilmintaqaalshamaliyya"
+            ),
+        );
+        site.write(
+            "content/entities/gen-arabic.yaml",
+            "type: place\nname: {fr: قرية الشمالية, en: قرية الشمالية}\ncoordinates: [35.9, 36.9]\nunverified: [wikidata]\n",
+        );
         for n in 0..16 {
             let mut ids: Vec<String> = (0..5)
                 .map(|_| match next(3) {
