@@ -575,32 +575,23 @@ mod label_tests {
             place("Ankara", 5.0, 20.0),
         ];
         place_labels(&mut places, &[], (700.0, 760.0));
-        let wide: Vec<(usize, Box)> = places
-            .iter()
-            .enumerate()
-            .filter_map(|(i, p)| {
-                let l = p.wide?;
-                let chars = p.name.chars().count();
-                Some((i, text_box(l.x, l.y, l.anchor, chars, PLACE_SIZE, PER_CHAR)))
-            })
-            .collect();
+        // Each place's name's box on one drawing, where it is drawn there.
+        let boxes = |label: fn(&PlaceCtx) -> Option<Label>, letters: f64| -> Vec<(usize, Box)> {
+            (places.iter().enumerate())
+                .filter_map(|(i, p)| {
+                    let l = label(p)?;
+                    let chars = p.name.chars().count();
+                    Some((i, text_box(l.x, l.y, l.anchor, chars, letters, PER_CHAR)))
+                })
+                .collect()
+        };
+        let wide = boxes(|p| p.wide, PLACE_SIZE);
         assert_eq!(
             wide.len(),
             places.len(),
             "every name is drawn wide: {places:?}"
         );
-        let narrow: Vec<(usize, Box)> = places
-            .iter()
-            .enumerate()
-            .filter_map(|(i, p)| {
-                let l = p.narrow?;
-                let chars = p.name.chars().count();
-                Some((
-                    i,
-                    text_box(l.x, l.y, l.anchor, chars, NARROW_PLACE_SIZE, PER_CHAR),
-                ))
-            })
-            .collect();
+        let narrow = boxes(|p| p.narrow, NARROW_PLACE_SIZE);
         assert!(
             narrow.len() >= 3,
             "most names are drawn narrow too: {places:?}"
