@@ -98,6 +98,7 @@ codes! {
     InvalidValue => "E0033", "invalid-value", Error;
     MissingImage => "E0034", "missing-image", Error;
     UnknownReference => "E0035", "unknown-reference", Error;
+    InvalidFeed => "E0036", "invalid-feed", Error;
     SymlinkOutsideSite => "W0001", "symlink-outside-site", Warning;
     MissingTranslation => "W0002", "missing-translation", Warning;
     AnnotationParity => "W0003", "annotation-parity", Warning;

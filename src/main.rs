@@ -38,6 +38,8 @@ enum Command {
     Check(cmd::check::Args),
     /// Annotate unannotated mentions of known entities (a diff, or in place with --write).
     Annotate(cmd::annotate::Args),
+    /// Import wire copy (NewsML-G2, ninjs or plain text) as annotated articles.
+    Import(cmd::import::Args),
     /// List the entities with their names and how often articles mention them.
     Entities(cmd::entities::Args),
     /// Rename an entity: its files, every annotation and relation that names it.
@@ -76,6 +78,7 @@ fn main() -> ExitCode {
         Command::Check(args) => root().map(|r| cmd::check::run(&r, args)),
         Command::Annotate(args) => root().map(|r| cmd::annotate::run(&r, args)),
         Command::New(what) => root().map(|r| cmd::new::run(&r, what)),
+        Command::Import(args) => root().map(|r| cmd::import::run(&r, args)),
         Command::Entities(args) => root().map(|r| cmd::entities::run(&r, args)),
         Command::RenameEntity(args) => root().map(|r| cmd::rename::run(&r, args)),
         Command::Templates(what) => root().map(|r| cmd::templates::run(&r, what)),

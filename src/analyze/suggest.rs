@@ -104,7 +104,38 @@ impl Suggester {
                     .collect();
                 ids.sort_unstable();
                 ids.dedup();
-                if ids.is_empty() || owner.is_some_and(|owner| ids.contains(&owner)) {
+                if owner.is_some_and(|owner| ids.contains(&owner)) {
+                    continue;
+                }
+                if ids.is_empty() {
+                    // Only entities that did not bear this name on the article's day.
+                    let mut outside: Vec<&str> = self.candidates[m.pattern().as_usize()]
+                        .iter()
+                        .map(|form| form.id.as_str())
+                        .filter(|id| owner != Some(*id))
+                        .collect();
+                    outside.sort_unstable();
+                    outside.dedup();
+                    if let (Some(day), false) = (day, outside.is_empty()) {
+                        let (s, e) = (start + origin[m.start()], start + origin[m.end()]);
+                        let written = &src.text[s..e];
+                        let listed: Vec<String> =
+                            outside.iter().map(|id| format!("`{id}`")).collect();
+                        out.push(
+                            Diagnostic::at(
+                                Code::AmbiguousMention,
+                                format!(
+                                    "`{written}` is a name of {}, but not on {day}, the article's date: it is not annotated for you",
+                                    listed.join(" or ")
+                                ),
+                                src.locate(s, e),
+                            )
+                            .with_help(format!(
+                                "if it is meant, annotate it by hand: `[[{}|{written}]]`",
+                                outside[0]
+                            )),
+                        );
+                    }
                     continue;
                 }
                 if out.len() == MAX_SUGGESTIONS {
@@ -259,14 +290,25 @@ mod tests {
         assert_eq!(december[0].code, Code::AmbiguousMention);
         assert!(december[0].replacement.is_none());
         assert!(december[0].message.contains("transitional-government"));
-        // The interim president's forces: only the government of the day; the fallen one is
-        // proposed for nothing.
+        // The interim president's forces: only the government of the day is proposed; the
+        // fallen one's name is listed with it, never annotated.
+        let march = on("2025-03-01");
         assert_eq!(
-            codes(&on("2025-03-01")),
-            [(
-                Code::UnannotatedMention,
-                Some("[[transitional-government|forces gouvernementales]]".into())
-            )]
+            codes(&march),
+            [
+                (
+                    Code::UnannotatedMention,
+                    Some("[[transitional-government|forces gouvernementales]]".into())
+                ),
+                (Code::AmbiguousMention, None)
+            ]
+        );
+        assert!(
+            march[1].message.contains(
+                "`régime syrien` is a name of `syrian-government`, but not on 2025-03-01"
+            ),
+            "{}",
+            march[1].message
         );
     }
 

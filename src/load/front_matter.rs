@@ -56,6 +56,20 @@ pub struct FrontMatter {
     /// The dated events it reports, for the timeline; their source is the article unless
     /// they name another.
     pub events: Vec<super::events::Event>,
+    /// The agency's item it was imported from (`depeche import`).
+    pub wire: Option<Wire>,
+}
+
+/// The agency's identifier of the item an article was imported from, and its version: a
+/// newer version of the same item is a correction.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Wire {
+    /// A NewsML-G2 `guid`, a ninjs `uri`.
+    pub id: String,
+    /// The version imported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<u64>,
 }
 
 /// One entry of an article's corrections and updates log.
@@ -104,6 +118,7 @@ pub(crate) struct RawFrontMatter {
     figures: Vec<super::facts::RawFact>,
     #[serde(default)]
     events: Vec<super::events::RawEvent>,
+    wire: Option<Wire>,
 }
 
 impl FrontMatter {
@@ -242,6 +257,7 @@ pub fn parse(src: &SourceText, split: Split, key: &str) -> Result<FrontMatter, D
             updates,
             figures,
             events,
+            wire: raw.wire,
             title,
             date,
             summary: raw

@@ -59,6 +59,9 @@ pub(crate) const ARTICLE: &[(&str, Names)] = &[
     ("events[].label", Names::Nothing),
     ("events[].entities[]", Names::Entity),
     ("events[].source", Names::Source),
+    ("wire", Names::Nothing),
+    ("wire.id", Names::Nothing),
+    ("wire.version", Names::Nothing),
 ];
 
 /// Every field of an entity's file.
@@ -252,6 +255,7 @@ mod tests {
         ));
         article.extend(under("figures[].", fields_of::<facts::RawFact>()));
         article.extend(under("events[].", fields_of::<events::RawEvent>()));
+        article.extend(under("wire.", fields_of::<front_matter::Wire>()));
         let mut entity = BTreeSet::new();
         entity.extend(under("", fields_of::<entity::RawEntity>()));
         entity.extend(under("relations[].", fields_of::<entity::RawRelation>()));

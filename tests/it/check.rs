@@ -434,6 +434,7 @@ const NOT_FROM_CHECK: &[Code] = &[
     Code::Unreadable,
     Code::ChangedDuringBuild,
     Code::WriteFailed,
+    Code::InvalidFeed,
 ];
 
 fn run(breaker: Breaker) -> Vec<Diagnostic> {

@@ -91,6 +91,10 @@ fn setup(guide: &str, first: &str) -> Option<fn(&TestSite)> {
         ("content.md", "depeche templates list") => own_templates_only,
         ("templates.md", "depeche templates eject entity.html") => own_templates_only,
         ("publishing.md", "depeche check") => nothing,
+        ("authoring.md", "depeche import wire/aleppo.newsml.xml") => |s| {
+            let feed = repo().join("tests/fixtures/wire/aleppo.newsml.xml");
+            s.write("wire/aleppo.newsml.xml", std::fs::read(feed).unwrap());
+        },
         (_, first) => match first {
             "depeche new article idlib-calm"
             | "depeche new entity damascus --type place"

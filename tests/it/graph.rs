@@ -306,8 +306,9 @@ fn an_entity_that_ended_says_so_and_is_proposed_only_for_its_time() {
     let proposed = |date: &str| {
         site.write("content/articles/apres.fr.md", article(date));
         let out = site.depeche(&["check", "--suggest", "--format", "json"]);
+        // Proposed: a replacement to write, not a name listed for the editor to weigh.
         String::from_utf8_lossy(&out.stdout)
-            .contains("[[syrian-government|forces gouvernementales]]")
+            .contains("\"replacement\":\"[[syrian-government|forces gouvernementales]]\"")
     };
     assert!(proposed("2024-12-01"));
     assert!(!proposed("2025-03-01"));

@@ -23,7 +23,7 @@ const LAYERS: &[&[&str]] = &[
     &["search"],
     &["write"],
     &["site"],
-    &["edit", "inventory", "scaffold"],
+    &["edit", "import", "inventory", "scaffold"],
     &["rename", "check", "incremental", "build"],
     &["serve"],
 ];

@@ -15,6 +15,7 @@ mod errors;
 mod escaping;
 mod feeds;
 mod graph;
+mod import;
 mod incremental;
 mod layers;
 mod limits;

@@ -1,0 +1,488 @@
+//! IPTC ninjs, 1.x and 2.x: parsed with serde_json, validated against IPTC's JSON Schema for
+//! its major version (vendored in `schemas/`), each mistake located in the file by its JSON
+//! pointer. An item's text associations are items too; its pictures are recorded.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+use super::{Item, Picture, non_empty, plain_paragraphs};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::SourceText;
+
+const SCHEMA_1: &str = include_str!("schemas/ninjs-schema_1.6.json");
+const SCHEMA_2: &str = include_str!("schemas/ninjs-schema_2.2.json");
+const GEOJSON: &str = include_str!("schemas/GeoJSON.json");
+
+/// A step of a JSON pointer.
+#[derive(Debug, Clone)]
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+pub(super) fn items(src: &SourceText) -> Result<Vec<Item>, Diagnostic> {
+    let value: Value = serde_json::from_str(&src.text).map_err(|e| {
+        // Column 0 is the line break that ends the line before.
+        let at = match e.column() {
+            0 => super::newsml::offset_of(&src.text, e.line(), 1).saturating_sub(1),
+            col => super::newsml::offset_of(&src.text, e.line(), col),
+        };
+        let said = e.to_string();
+        let what = said.split(" at line ").next().unwrap_or(&said);
+        Diagnostic::at(
+            Code::InvalidFeed,
+            format!("the file is not valid JSON: {what}"),
+            src.locate(at, at + 1),
+        )
+        .with_help(
+            "fix the JSON at this place (the agency's file may have been cut or edited by hand)",
+        )
+    })?;
+    let major = if is_version_2(&value) { 2 } else { 1 };
+    validate(src, &value, major)?;
+    let mut out = Vec::new();
+    collect(src, &value, &mut Vec::new(), major, &mut out);
+    Ok(out)
+}
+
+/// ninjs 2 renamed the singular fields (`headline` → `headlines`, `body_text` → `bodies`) and
+/// made `associations` a list.
+fn is_version_2(value: &Value) -> bool {
+    [
+        "headlines",
+        "bodies",
+        "descriptions",
+        "subjects",
+        "standard",
+        "by",
+    ]
+    .iter()
+    .any(|k| value.get(k).is_some())
+        || value.get("associations").is_some_and(Value::is_array)
+}
+
+struct Compiled {
+    schemas: boon::Schemas,
+    one: boon::SchemaIndex,
+    two: boon::SchemaIndex,
+}
+
+fn compiled() -> Result<&'static Compiled, String> {
+    static COMPILED: OnceLock<Result<Compiled, String>> = OnceLock::new();
+    COMPILED
+        .get_or_init(|| {
+            let mut schemas = boon::Schemas::new();
+            let mut compiler = boon::Compiler::new();
+            let parse = |text: &str| serde_json::from_str::<Value>(text).map_err(|e| e.to_string());
+            let one_url = "http://www.iptc.org/std/ninjs/ninjs-schema_1.6.json";
+            let two_url = "http://www.iptc.org/std/ninjs/ninjs-schema_2.2.json";
+            for (url, text) in [
+                (one_url, SCHEMA_1),
+                (two_url, SCHEMA_2),
+                ("https://geojson.org/schema/GeoJSON.json", GEOJSON),
+            ] {
+                compiler
+                    .add_resource(url, parse(text)?)
+                    .map_err(|e| e.to_string())?;
+            }
+            let one = compiler
+                .compile(one_url, &mut schemas)
+                .map_err(|e| e.to_string())?;
+            let two = compiler
+                .compile(two_url, &mut schemas)
+                .map_err(|e| e.to_string())?;
+            Ok(Compiled { schemas, one, two })
+        })
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+/// The first mistake against the schema, at its place; how many there are in all.
+fn validate(src: &SourceText, value: &Value, major: u8) -> Result<(), Diagnostic> {
+    let compiled = compiled().map_err(|why| {
+        Diagnostic::new(
+            Code::InvalidFeed,
+            format!("the ninjs schema cannot be read: {why}"),
+            None,
+        )
+    })?;
+    let index = if major == 2 {
+        compiled.two
+    } else {
+        compiled.one
+    };
+    let Err(error) = compiled.schemas.validate(value, index) else {
+        return Ok(());
+    };
+    let mut leaves = Vec::new();
+    leaves_of(&error, &mut leaves);
+    let mut found: Vec<(usize, usize, String)> = leaves
+        .iter()
+        .map(|e| {
+            let mut path: Vec<Step> = e
+                .instance_location
+                .tokens
+                .iter()
+                .map(|t| match t {
+                    boon::InstanceToken::Prop(p) => Step::Key(p.to_string()),
+                    boon::InstanceToken::Item(i) => Step::Index(*i),
+                })
+                .collect();
+            // An unknown field is shown at its own value.
+            if let boon::ErrorKind::AdditionalProperties { got } = &e.kind
+                && let Some(first) = got.first()
+            {
+                path.push(Step::Key(first.to_string()));
+            }
+            let (start, end) = span(src, &path).unwrap_or((0, 1));
+            let pointer = e.instance_location.to_string();
+            let place = if pointer.is_empty() {
+                String::new()
+            } else {
+                format!(" at `{pointer}`")
+            };
+            let what = match &e.kind {
+                boon::ErrorKind::AdditionalProperties { got } => format!(
+                    "`{}` is not a field of ninjs {major}",
+                    got.iter()
+                        .map(|g| g.to_string())
+                        .collect::<Vec<_>>()
+                        .join("`, `")
+                ),
+                boon::ErrorKind::Required { want } => {
+                    format!("the required field `{}` is missing", want.join("`, `"))
+                }
+                kind => kind.to_string(),
+            };
+            (start, end, format!("{what}{place}"))
+        })
+        .collect();
+    found.sort();
+    found.dedup();
+    let count = found.len();
+    let (start, end, message) = found.swap_remove(0);
+    let more = if count > 1 {
+        format!(
+            " ({} more mistakes against the schema after this one)",
+            count - 1
+        )
+    } else {
+        String::new()
+    };
+    Err(Diagnostic::at(
+        Code::InvalidFeed,
+        format!("the file is not valid ninjs {major}: {message}{more}"),
+        src.locate(start, end),
+    )
+    .with_help(format!(
+        "ninjs {major} is defined by IPTC's schema (https://iptc.org/std/ninjs/); fix or remove the value, or ask the agency for a valid file"
+    )))
+}
+
+fn leaves_of<'a, 's, 'v>(
+    e: &'a boon::ValidationError<'s, 'v>,
+    out: &mut Vec<&'a boon::ValidationError<'s, 'v>>,
+) {
+    if e.causes.is_empty() {
+        out.push(e);
+    } else {
+        for cause in &e.causes {
+            leaves_of(cause, out);
+        }
+    }
+}
+
+/// The byte range of the value a pointer names: walked with serde_json's raw values, which
+/// borrow their text from the file.
+fn span(src: &SourceText, path: &[Step]) -> Option<(usize, usize)> {
+    let mut raw: &RawValue = serde_json::from_str(&src.text).ok()?;
+    for step in path {
+        raw = match step {
+            Step::Key(key) => {
+                let map: BTreeMap<String, &RawValue> = serde_json::from_str(raw.get()).ok()?;
+                map.get(key).copied()?
+            }
+            Step::Index(i) => {
+                let list: Vec<&RawValue> = serde_json::from_str(raw.get()).ok()?;
+                list.get(*i).copied()?
+            }
+        };
+    }
+    let start = (raw.get().as_ptr() as usize).checked_sub(src.text.as_ptr() as usize)?;
+    let first_line = raw.get().find('\n').unwrap_or(raw.get().len());
+    Some((start, start + first_line.max(1)))
+}
+
+/// The text items of `value` and of its associations, depth first.
+fn collect(src: &SourceText, value: &Value, path: &mut Vec<Step>, major: u8, out: &mut Vec<Item>) {
+    let kind = value.get("type").and_then(Value::as_str);
+    let associations: Vec<(Option<String>, &Value)> = match value.get("associations") {
+        Some(Value::Object(map)) => map.iter().map(|(k, v)| (Some(k.clone()), v)).collect(),
+        Some(Value::Array(list)) => list.iter().map(|v| (None, v)).collect(),
+        _ => Vec::new(),
+    };
+    let pictures: Vec<Picture> = associations
+        .iter()
+        .filter(|(_, a)| {
+            matches!(
+                a.get("type").and_then(Value::as_str),
+                Some("picture" | "graphic")
+            )
+        })
+        .map(|(_, a)| picture(a, major))
+        .collect();
+    if matches!(kind, None | Some("text" | "composite")) {
+        let item = item(src, value, path, major);
+        if !item.paragraphs.is_empty() || item.headline.is_some() {
+            out.push(Item { pictures, ..item });
+        }
+    }
+    for (i, (key, association)) in associations.iter().enumerate() {
+        if !matches!(
+            association.get("type").and_then(Value::as_str),
+            None | Some("text" | "composite")
+        ) {
+            continue;
+        }
+        path.push(Step::Key("associations".into()));
+        path.push(match key {
+            Some(k) => Step::Key(k.clone()),
+            None => Step::Index(i),
+        });
+        collect(src, association, path, major, out);
+        path.truncate(path.len() - 2);
+    }
+}
+
+fn string(value: &Value, key: &str) -> Option<String> {
+    value.get(key).and_then(Value::as_str).and_then(non_empty)
+}
+
+/// A 2.x list of `{value, role, contenttype}`: the one with `role`, else the first.
+fn by_role(value: &Value, key: &str, role: &str) -> Option<String> {
+    let list = value.get(key)?.as_array()?;
+    list.iter()
+        .find(|v| v.get("role").and_then(Value::as_str) == Some(role))
+        .or(list.first())
+        .and_then(|v| string(v, "value"))
+}
+
+/// Names of a list of concepts (`subject`, `subjects`).
+fn names(value: &Value, key: &str) -> Vec<String> {
+    value
+        .get(key)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|s| string(s, "name"))
+        .collect()
+}
+
+fn item(src: &SourceText, value: &Value, path: &[Step], major: u8) -> Item {
+    let headline = if major == 2 {
+        by_role(value, "headlines", "main")
+    } else {
+        string(value, "headline")
+    };
+    let summary = if major == 2 {
+        by_role(value, "descriptions", "summary")
+    } else {
+        string(value, "description_text")
+            .or_else(|| prefixed(value, "description_").map(|t| html_text(&t).join(" ")))
+    };
+    let paragraphs = if major == 2 {
+        bodies_2(value)
+    } else {
+        bodies_1(value)
+    };
+    let rights = [
+        string(value, "copyrightnotice"),
+        string(value, "usageterms"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>();
+    let sources = if major == 2 {
+        "infosources"
+    } else {
+        "infosource"
+    };
+    let agency = names(value, sources)
+        .into_iter()
+        .next()
+        .or_else(|| string(value, "copyrightholder"));
+    let tags = names(value, if major == 2 { "subjects" } else { "subject" });
+    Item {
+        at: span(src, path).map(|(s, _)| src.locate(s, s + 1)),
+        id: string(value, "uri"),
+        version: value.get("version").and_then(|v| match v {
+            Value::String(s) => s.trim().parse().ok(),
+            Value::Number(n) => n.as_u64(),
+            _ => None,
+        }),
+        lang: string(value, "language"),
+        headline,
+        slugline: string(value, "slugline"),
+        first_created: string(value, "firstcreated").or_else(|| string(value, "contentcreated")),
+        version_created: string(value, "versioncreated"),
+        dateline: string(value, "located"),
+        byline: string(value, if major == 2 { "by" } else { "byline" }),
+        agency,
+        summary,
+        rights: (!rights.is_empty()).then(|| rights.join(" — ")),
+        tags,
+        paragraphs,
+        pictures: Vec::new(),
+        ednote: string(value, "ednote"),
+        translated_from: None,
+    }
+}
+
+/// ninjs 1: `body_text`, else any `body_*` (HTML or XHTML).
+fn bodies_1(value: &Value) -> Vec<String> {
+    if let Some(text) = value.get("body_text").and_then(Value::as_str) {
+        let html = prefixed(value, "body_")
+            .map(|h| html_text(&h))
+            .unwrap_or_default();
+        // A text body without its paragraph breaks loses to the markup that has them.
+        let plain = plain_paragraphs(text);
+        return if html.len() > plain.len() {
+            html
+        } else {
+            plain
+        };
+    }
+    prefixed(value, "body_")
+        .map(|h| html_text(&h))
+        .unwrap_or_default()
+}
+
+/// ninjs 2: the marked-up body when it has paragraphs, else the plain one.
+fn bodies_2(value: &Value) -> Vec<String> {
+    let Some(list) = value.get("bodies").and_then(Value::as_array) else {
+        return Vec::new();
+    };
+    let markup = list
+        .iter()
+        .filter(|b| {
+            b.get("contenttype")
+                .and_then(Value::as_str)
+                .is_some_and(|t| t.contains("html"))
+        })
+        .filter_map(|b| b.get("value").and_then(Value::as_str))
+        .map(html_text)
+        .max_by_key(Vec::len)
+        .unwrap_or_default();
+    let plain = list
+        .iter()
+        .filter(|b| {
+            b.get("contenttype")
+                .and_then(Value::as_str)
+                .is_none_or(|t| t.starts_with("text/plain"))
+        })
+        .filter_map(|b| b.get("value").and_then(Value::as_str))
+        .map(plain_paragraphs)
+        .max_by_key(Vec::len)
+        .unwrap_or_default();
+    if markup.len() > plain.len() {
+        markup
+    } else {
+        plain
+    }
+}
+
+/// The first `prefix…` field other than `…_text`.
+fn prefixed(value: &Value, prefix: &str) -> Option<String> {
+    value.as_object()?.iter().find_map(|(k, v)| {
+        (k.starts_with(prefix) && !k.ends_with("_text"))
+            .then(|| v.as_str().map(str::to_string))
+            .flatten()
+    })
+}
+
+/// The paragraphs of an (X)HTML fragment, when it is well-formed XML; none otherwise.
+fn html_text(html: &str) -> Vec<String> {
+    let wrapped = format!("<div>{html}</div>");
+    let Ok(doc) = roxmltree::Document::parse(&wrapped) else {
+        return Vec::new();
+    };
+    let text = |n: roxmltree::Node| -> String {
+        n.descendants()
+            .filter(|d| d.is_text())
+            .filter_map(|d| d.text())
+            .collect()
+    };
+    let paragraphs: Vec<String> = doc
+        .descendants()
+        .filter(|n| n.is_element() && n.tag_name().name() == "p")
+        .filter_map(|p| non_empty(&text(p)))
+        .collect();
+    if paragraphs.is_empty() {
+        non_empty(&text(doc.root_element())).into_iter().collect()
+    } else {
+        paragraphs
+    }
+}
+
+fn picture(value: &Value, major: u8) -> Picture {
+    let caption = if major == 2 {
+        by_role(value, "descriptions", "caption").or_else(|| by_role(value, "headlines", "main"))
+    } else {
+        string(value, "description_text").or_else(|| string(value, "headline"))
+    };
+    let by = string(value, if major == 2 { "by" } else { "byline" });
+    let credit = match (by, string(value, "copyrightholder")) {
+        (Some(by), Some(holder)) if !by.contains(&holder) => Some(format!("{by}/{holder}")),
+        (by, holder) => by.or(holder),
+    };
+    let href = value.get("renditions").and_then(|r| match r {
+        Value::Object(map) => map.values().find_map(|v| string(v, "href")),
+        Value::Array(list) => list.iter().find_map(|v| string(v, "href")),
+        _ => None,
+    });
+    Picture {
+        href: href.or_else(|| string(value, "uri")),
+        caption,
+        credit,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn src(text: &str) -> SourceText {
+        SourceText::new("feed.json", text.to_string())
+    }
+
+    #[test]
+    fn both_schemas_compile() {
+        assert!(compiled().is_ok(), "{:?}", compiled().err());
+    }
+
+    #[test]
+    fn a_mistake_against_the_schema_is_located_at_its_value() {
+        let text =
+            "{\n  \"uri\": \"urn:x\",\n  \"headline\": \"Titre\",\n  \"urgency\": \"vite\"\n}";
+        let d = items(&src(text)).err();
+        let line = d
+            .as_ref()
+            .and_then(|d| d.location.as_ref())
+            .map(|l| (l.line, l.col));
+        assert_eq!(line, Some((4, 14)), "{d:?}");
+    }
+
+    #[test]
+    fn an_unknown_field_is_shown_at_its_value() {
+        let text = "{\"uri\": \"urn:x\",\n \"headline\": \"T\",\n \"surprise\": 1}";
+        let d = items(&src(text)).err();
+        let at = d
+            .as_ref()
+            .and_then(|d| d.location.as_ref())
+            .map(|l| (l.line, l.col));
+        assert_eq!(at, Some((3, 14)), "{d:?}");
+    }
+}
