@@ -422,16 +422,12 @@ fn render_snippet(out: &mut String, loc: &Location, st: &Styles) {
     if loc.line_text.is_empty() {
         return;
     }
-    let shown = printable(&loc.line_text);
+    // A tab is shown as `→`, one column wide, so that the caret can stand under it.
+    let shown = printable(&loc.line_text).replace('\t', "→");
     let caret_at = loc.text_col.saturating_sub(1);
     let _ = writeln!(out, "{pad} {note}|{reset}");
     let _ = writeln!(out, "{note}{:>gutter$} |{reset} {shown}", loc.line);
-    // Tabs keep their width so the caret lines up under the span.
-    let indent: String = shown
-        .chars()
-        .take(caret_at)
-        .map(|c| if c == '\t' { '\t' } else { ' ' })
-        .collect();
+    let indent = " ".repeat(caret_at);
     let carets = "^".repeat(loc.len.max(1));
     let _ = writeln!(out, "{pad} {note}|{reset} {indent}{lead}{carets}{reset}");
 }

@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
+use crate::graph::Graph;
 use crate::load::{EntityKind, references};
-use crate::site::Site;
 
 /// One entity, as `depeche entities` lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -37,9 +37,8 @@ impl EntityRow {
     }
 }
 
-/// Every entity of the site, by id.
-pub fn entities(site: &Site) -> Vec<EntityRow> {
-    let graph = &site.graph;
+/// Every entity of the graph, by id, with its names and mentions in `languages`.
+pub fn entities(languages: &[String], graph: &Graph) -> Vec<EntityRow> {
     let mut named: HashMap<&str, usize> = HashMap::new();
     let fronts = graph
         .articles
@@ -59,7 +58,7 @@ pub fn entities(site: &Site) -> Vec<EntityRow> {
         .map(|entity| {
             let mut mentions = BTreeMap::new();
             let mut articles = BTreeMap::new();
-            for lang in &site.config.languages {
+            for lang in languages {
                 let backlinks = entity.backlinks.get(lang).map_or(&[][..], Vec::as_slice);
                 let count = backlinks
                     .iter()

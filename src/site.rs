@@ -101,6 +101,27 @@ pub struct Site {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// What the site holds as far as it loads: the graph of every file that reads, even when
+/// others have errors (listed with it), for commands that describe the site rather than
+/// publish it (`depeche entities`). Fails only when nothing can be linked.
+pub fn load_despite_errors(
+    options: &Options,
+) -> Result<(Config, Graph, Vec<Diagnostic>), BuildError> {
+    let config = load_config(options)?;
+    let analysis = analyze::analyze(
+        config,
+        AnalyzeOptions {
+            drafts: options.drafts,
+            suggest: false,
+            check_only: true,
+        },
+    );
+    match analysis.graph {
+        Some(graph) => Ok((analysis.config, graph, analysis.diagnostics)),
+        None => Err(analysis.diagnostics.into()),
+    }
+}
+
 /// The site that `from` is in: the nearest folder, `from` or above it, that holds site.yaml,
 /// as git finds a repository from any folder inside it.
 pub fn find_root(from: &Path) -> Result<PathBuf, Diagnostic> {

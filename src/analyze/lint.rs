@@ -319,6 +319,73 @@ fn front_matter_field(article: &ArticleSource, key: &str) -> Location {
     )
 }
 
+/// One article's files: (language, path, the place of its front matter).
+pub(crate) struct Versions {
+    pub(crate) key: String,
+    pub(crate) files: Vec<(String, std::path::PathBuf, Location)>,
+}
+
+/// Past this many articles missing a translation, keys are not compared pairwise.
+const MAX_PAIRED: usize = 2_000;
+
+/// Two keys a letter or two apart, with versions in different languages, are one article whose
+/// translation's file name has a typo: one warning naming the file to rename replaces a
+/// missing translation for each. The key of the version in the site's first language (or of
+/// the most versions) is kept.
+pub(crate) fn misspelt_keys(config: &Config, articles: &[Versions], out: &mut Vec<Diagnostic>) {
+    let langs =
+        |v: &Versions| -> BTreeSet<String> { v.files.iter().map(|f| f.0.clone()).collect() };
+    let incomplete: Vec<&Versions> = articles
+        .iter()
+        .filter(|v| langs(v).len() < config.languages.len())
+        .collect();
+    if incomplete.len() > MAX_PAIRED {
+        return;
+    }
+    let first = config.languages.first();
+    let mut paired: HashSet<&str> = HashSet::new();
+    for (i, a) in incomplete.iter().enumerate() {
+        for b in &incomplete[i + 1..] {
+            if paired.contains(a.key.as_str()) || paired.contains(b.key.as_str()) {
+                continue;
+            }
+            let distance = strsim::levenshtein(&a.key, &b.key);
+            if distance == 0 || distance > 2 || distance * 4 > a.key.len().min(b.key.len()) {
+                continue;
+            }
+            if !langs(a).is_disjoint(&langs(b)) {
+                continue;
+            }
+            let keeps = |v: &Versions| (v.files.iter().any(|f| Some(&f.0) == first), v.files.len());
+            let (keep, typo) = if keeps(b) > keeps(a) { (b, a) } else { (a, b) };
+            paired.insert(&a.key);
+            paired.insert(&b.key);
+            let mentions = |key: &str| format!("article `{key}` has no ");
+            out.retain(|d| {
+                !(d.code == Code::MissingTranslation
+                    && (d.message.starts_with(&mentions(&a.key))
+                        || d.message.starts_with(&mentions(&b.key))))
+            });
+            for (lang, path, at) in &typo.files {
+                let renamed = path.with_file_name(format!("{}.{lang}.md", keep.key));
+                out.push(
+                    Diagnostic::at(
+                        Code::MissingTranslation,
+                        format!(
+                            "`{}` looks like the `{lang}` version of `{}`, whose key is one letter{} away",
+                            path.display(),
+                            keep.key,
+                            if distance == 1 { "" } else { " or two" }
+                        ),
+                        at.clone(),
+                    )
+                    .with_help(format!("rename it {}", renamed.display())),
+                );
+            }
+        }
+    }
+}
+
 fn missing_translations(
     config: &Config,
     key: &str,

@@ -229,6 +229,16 @@ fn annotate_articles(
     for article in articles {
         by_key.entry(article.key.clone()).or_default().push(article);
     }
+    let versions: Vec<lint::Versions> = by_key
+        .iter()
+        .map(|(key, articles)| lint::Versions {
+            key: key.clone(),
+            files: articles
+                .iter()
+                .map(|a| (a.lang.clone(), a.src.path.clone(), a.src.locate(0, 3)))
+                .collect(),
+        })
+        .collect();
     let analysed: Vec<(Vec<Arc<Document>>, Vec<Diagnostic>)> = by_key
         .into_iter()
         .collect::<Vec<_>>()
@@ -264,10 +274,13 @@ fn annotate_articles(
         })
         .collect();
     let mut documents = Vec::new();
+    let mut found_all = Vec::new();
     for (docs, mut found) in analysed {
         documents.extend(docs);
-        problems.append(&mut found);
+        found_all.append(&mut found);
     }
+    lint::misspelt_keys(config, &versions, &mut found_all);
+    problems.append(&mut found_all);
     documents.sort_by(|a: &Arc<Document>, b| a.source.cmp(&b.source));
     documents
 }

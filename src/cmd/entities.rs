@@ -3,7 +3,7 @@ use std::process::ExitCode;
 
 use depeche::inventory::{self, EntityRow};
 use depeche::report::Format;
-use depeche::site::{self, Purpose, Site};
+use depeche::site;
 
 #[derive(clap::Args)]
 pub(crate) struct Args {
@@ -27,19 +27,22 @@ pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
         root: root.to_path_buf(),
         ..Default::default()
     };
-    let purpose = Purpose::Check {
-        suggest: false,
-        render: false,
-    };
-    let site = match Site::load(&options, purpose) {
-        Ok(site) => site,
+    // Listing what the site holds does not wait for it to be valid.
+    let (config, graph, diagnostics) = match site::load_despite_errors(&options) {
+        Ok(loaded) => loaded,
         Err(e) => {
             super::print(&e.diagnostics, Format::Human);
-            eprintln!("error: fix these errors first (`depeche check` lists them)");
+            eprintln!("error: the site cannot be read far enough to list its entities");
             return ExitCode::FAILURE;
         }
     };
-    let rows: Vec<EntityRow> = inventory::entities(&site)
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    if errors > 0 {
+        eprintln!(
+            "note: the site has {errors} error(s) (`depeche check` lists them); a file with an error is left out of this list and its counts"
+        );
+    }
+    let rows: Vec<EntityRow> = inventory::entities(&config.languages, &graph)
         .into_iter()
         .filter(|row| !args.unused || row.unused())
         .collect();
@@ -51,7 +54,7 @@ pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
         }
         ListFormat::Human => print!(
             "{}",
-            depeche::diagnostic::printable(&table(&site.config.languages, &rows))
+            depeche::diagnostic::printable(&table(&config.languages, &rows))
         ),
     }
     ExitCode::SUCCESS

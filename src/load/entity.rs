@@ -289,14 +289,25 @@ pub fn parse(id: &str, src: SourceText, languages: &[String]) -> Result<EntitySo
     if let Some(q) = &raw.wikidata
         && !is_wikidata_id(q)
     {
-        problems.push(
-            Diagnostic::at(
-                Code::InvalidWikidata,
-                format!("`{q}` is not a Wikidata item id"),
-                at_key("wikidata"),
-            )
-            .with_help("use the item's Q-id as shown on wikidata.org, e.g. `Q41183`; leave the field out if unsure"),
+        let at = at_key("wikidata");
+        let mut d = Diagnostic::at(
+            Code::InvalidWikidata,
+            format!("`{q}` is not a Wikidata item id"),
+            at.clone(),
         );
+        // The number alone, or a lowercase q: the id is one letter away.
+        let fixed = format!("Q{}", q.trim().trim_start_matches(['q', 'Q']));
+        if is_wikidata_id(&fixed) {
+            d = d.with_help(format!(
+                "did you mean `{fixed}`? An item's id is `Q` and its number, as wikidata.org shows it"
+            ));
+            if let Some((s, e)) = yaml::find_key(text, 0, text.len(), "wikidata") {
+                d = d.with_replacement(&src.path, s, e, fixed);
+            }
+        } else {
+            d = d.with_help("use the item's Q-id as shown on wikidata.org, e.g. `Q41183`; leave the field out if unsure");
+        }
+        problems.push(d);
     }
     let coordinates = coordinates_of(
         raw.coordinates.as_deref(),

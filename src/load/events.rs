@@ -100,7 +100,7 @@ impl Span {
                 problems.push(
                     Diagnostic::at(
                         Code::InvalidDate,
-                        format!("`{}` is not a valid date", written.trim()),
+                        super::dates::not_a_date(&written),
                         at(field),
                     )
                     .with_help(format!(
@@ -220,10 +220,16 @@ impl RawEvent {
             problems.push(
                 Diagnostic::at(
                     Code::InvalidDate,
-                    format!("an event's date `{}` is not a year, a month or a day", written.trim()),
+                    match super::dates::calendar_reason(&written) {
+                        Some(why) => format!("an event's date `{}` is not a date: {why}", written.trim()),
+                        None => format!(
+                            "an event's date `{}` is not a year, a month or a day",
+                            written.trim()
+                        ),
+                    },
                     at("date"),
                 )
-                .with_help("write `date: 2011`, `date: 2020-03`, `date: 2024-11-27`, or a span `date: {from: 2024-11-27, to: 2024-11-30}`"),
+                .with_help("write a year (`YYYY`), a month (`YYYY-MM`), a day (`YYYY-MM-DD`), or a span `{from: YYYY-MM-DD, to: YYYY-MM-DD}`"),
             );
         }
         if self.label.values().all(|l| l.trim().is_empty()) {

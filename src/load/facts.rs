@@ -113,7 +113,7 @@ pub(crate) fn as_of(
         let message = if partial {
             format!("`as_of: {value}` is not a day: `as_of` names the day it was true at")
         } else {
-            format!("`{value}` is not a valid date")
+            super::dates::not_a_date(value)
         };
         problems.push(
             Diagnostic::at(Code::InvalidDate, message, at()).with_help(

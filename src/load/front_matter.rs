@@ -429,14 +429,8 @@ fn later_date(
     let at = || field(key).unwrap_or_else(fence);
     let Some(date) = PublishDate::parse(value) else {
         problems.push(
-            Diagnostic::at(
-                Code::InvalidDate,
-                format!("`{value}` is not a valid date"),
-                at(),
-            )
-            .with_help(
-                "write the day as `2024-12-07`, or the day and time as `2024-12-07T14:30:00+01:00`",
-            ),
+            Diagnostic::at(Code::InvalidDate, super::dates::not_a_date(value), at())
+                .with_help(super::dates::DAY_FORMAT),
         );
         return None;
     };
@@ -466,12 +460,10 @@ fn date_of(
             problems.push(
                 Diagnostic::at(
                     Code::InvalidDate,
-                    format!("`{value}` is not a valid date"),
+                    super::dates::not_a_date(value),
                     field("date").unwrap_or_else(fence),
                 )
-                .with_help(
-                    "write the day as `2024-12-07`, or the day and time as `2024-12-07T14:30:00+01:00`",
-                ),
+                .with_help(super::dates::DAY_FORMAT),
             );
             None
         }),

@@ -7,6 +7,45 @@
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
 use crate::source::SourceText;
 
+/// A tab in a line's indentation, which YAML forbids: named, shown, and replaced with the
+/// spaces the line before calls for (one level under a `key:` or a list item, else the same).
+fn tab_indent(src: &SourceText, lines: &[Line], stop: usize) -> Option<Diagnostic> {
+    let mut previous: Option<&Line> = None;
+    for line in lines.iter().take_while(|l| l.start <= stop) {
+        let lead = &line.text[..line.indent()];
+        if let Some(tab) = lead.find('\t') {
+            let spaces = previous.map_or(0, |p| {
+                let text = p.text.trim_end();
+                let deeper = text.ends_with(':') || p.text.trim_start().starts_with("- ");
+                p.indent() + if deeper { 2 } else { 0 }
+            });
+            let fixed = format!("{}{}", " ".repeat(spaces), line.text.trim_start());
+            let at = line.start + tab;
+            return Some(
+                Diagnostic::at(
+                    Code::YamlSyntax,
+                    "a tab (shown as `→`) indents this line: YAML indents with spaces only",
+                    src.locate(at, at + 1),
+                )
+                .with_help(format!(
+                    "replace the indentation with spaces: `{}`",
+                    fixed.trim_end()
+                ))
+                .with_replacement(
+                    &src.path,
+                    line.start,
+                    line.start + line.indent(),
+                    " ".repeat(spaces),
+                ),
+            );
+        }
+        if !line.is_blank() {
+            previous = Some(line);
+        }
+    }
+    None
+}
+
 /// One line of the block: where it starts in the file, and its text without the line break.
 #[derive(Clone, Copy)]
 struct Line<'a> {
@@ -94,6 +133,11 @@ pub(super) fn syntax(
     if let Some(open) = opening_quote(&message, &lines) {
         return Some(unclosed_quote(src, lines[open.0], open.1));
     }
+    // The parser stops at or after the mistake, never before it.
+    let stop = error.location().map_or(end, |at| start + at.index());
+    if let Some(found) = tab_indent(src, &lines, stop) {
+        return Some(found);
+    }
     if let Some(first) = lines.iter().find(|l| !l.is_blank())
         && first.indent() > 0
     {
@@ -110,8 +154,6 @@ pub(super) fn syntax(
             .with_replacement(&src.path, first.start, first.start + first.indent(), ""),
         );
     }
-    // The parser stops at or after the mistake, never before it.
-    let stop = error.location().map_or(end, |at| start + at.index());
     let mut previous: Option<Line> = None;
     for &line in lines.iter().take_while(|l| l.start <= stop) {
         if line.is_blank() {

@@ -60,9 +60,9 @@ fn malformed_date() {
         |s| s.edit(EN, "date: 2024-11-30", "date: 2024-11-31"),
         &[
             "error[E0005]",
-            "`2024-11-31` is not a valid date",
+            "`2024-11-31` is not a date: November 2024 has 30 days",
             &format!("{EN}:3:7"),
-            "`2024-12-07T14:30:00+01:00`",
+            "`YYYY-MM-DDThh:mm:ss+01:00`",
         ],
     );
 }
@@ -930,4 +930,133 @@ fn as_of_with_a_year_says_it_names_a_day() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("`as_of: 2025-07` is not a day"), "{stderr}");
     assert!(stderr.contains("`from:` and `until:`"), "{stderr}");
+}
+
+/// `check`'s output on the shipped site after `edit`.
+fn check_after(edit: impl FnOnce(&TestSite)) -> String {
+    let site = TestSite::shipped();
+    edit(&site);
+    let out = site.depeche(&["check"]);
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+#[test]
+fn a_tab_in_the_indentation_is_named_shown_and_replaced() {
+    for (from, to, shown, fixed) in [
+        (
+            "  - value: 311\n",
+            "\t- value: 311\n",
+            " 6 | →- value: 311",
+            "`  - value: 311`",
+        ),
+        (
+            "    label: {fr: morts dans l'offensive",
+            "  \tlabel: {fr: morts dans l'offensive",
+            " 7 |   →label:",
+            "`    label: {fr: morts",
+        ),
+        (
+            "original_language: fr\n",
+            "original_language: fr\n\tdraft: false\n",
+            " 5 | →draft: false",
+            "`draft: false`",
+        ),
+    ] {
+        let said = check_after(|s| s.edit(FR, from, to));
+        assert!(
+            said.contains("a tab (shown as `→`) indents this line"),
+            "{said}"
+        );
+        assert!(said.contains(shown), "{shown:?} not in {said}");
+        assert!(said.contains(fixed), "{fixed:?} not in {said}");
+        assert!(!said.contains("quotes"), "{said}");
+    }
+}
+
+#[test]
+fn a_day_that_does_not_exist_says_why_and_proposes_no_date() {
+    let said = check_after(|s| s.edit(FR, "date: 2024-11-30", "date: 2024-12-32"));
+    assert!(
+        said.contains("`2024-12-32` is not a date: December 2024 has 31 days"),
+        "{said}"
+    );
+    assert!(!said.contains("2024-12-07"), "{said}");
+    let said = check_after(|s| s.edit(FR, "date: 2024-11-30", "date: 2023-02-29"));
+    assert!(said.contains("February 2023 has 28 days"), "{said}");
+    let said = check_after(|s| s.edit(FR, "  - date: 2016\n", "  - date: 2016-13\n"));
+    assert!(said.contains("there is no month 13"), "{said}");
+}
+
+#[test]
+fn a_wikidata_number_without_its_q_is_given_one() {
+    let site = TestSite::shipped();
+    site.edit(
+        "content/entities/moscow.yaml",
+        "wikidata: Q649",
+        "wikidata: 649",
+    );
+    let out = site.depeche(&["check", "--format", "json"]);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("did you mean `Q649`?"), "{said}");
+    assert!(said.contains("\"replacement\":\"Q649\""), "{said}");
+}
+
+#[test]
+fn an_id_inside_a_list_of_facts_is_located_at_itself_with_a_suggestion() {
+    let said = check_after(|s| {
+        s.edit(
+            FR,
+            "    entities: [offensive-2024, hts, syrian-government]",
+            "    entities: [offensive-2024, htss, syrian-government]",
+        )
+    });
+    assert!(
+        said.contains("`htss` is not an entity of this site"),
+        "{said}"
+    );
+    assert!(said.contains("did you mean `hts`?"), "{said}");
+    assert!(said.contains("entities: [offensive-2024, htss,"), "{said}");
+    let line = said
+        .lines()
+        .find(|l| l.contains("--> content/articles/alep-offensive-hts.fr.md:"))
+        .unwrap_or_default();
+    assert!(line.ends_with(":34:32"), "{line}");
+}
+
+#[test]
+fn a_misspelt_translation_file_is_paired_with_its_article() {
+    let said = check_after(|s| {
+        std::fs::rename(
+            s.path(EN),
+            s.path("content/articles/alep-ofensive-hts.en.md"),
+        )
+        .unwrap();
+    });
+    assert!(
+        said.contains("`content/articles/alep-ofensive-hts.en.md` looks like the `en` version of `alep-offensive-hts`"),
+        "{said}"
+    );
+    assert!(
+        said.contains("rename it content/articles/alep-offensive-hts.en.md"),
+        "{said}"
+    );
+    assert!(!said.contains("has no `fr` version"), "{said}");
+    assert!(!said.contains("has no `en` version"), "{said}");
+}
+
+#[test]
+fn entities_are_listed_while_the_site_has_errors() {
+    let site = TestSite::shipped();
+    site.edit(FR, "date: 2024-11-30", "date: 2024-12-32");
+    let out = site.depeche(&["entities", "--unused"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("the site has 1 error(s)"), "{stderr}");
+    let out = site.depeche(&["entities"]);
+    let listed = String::from_utf8_lossy(&out.stdout);
+    assert!(listed.contains("\nhts "), "{listed}");
 }
