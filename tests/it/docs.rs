@@ -360,3 +360,152 @@ fn the_templates_guide_lists_variables_the_templates_receive() {
     }
     assert!(checked > 60, "only {checked} variables checked");
 }
+
+/// Every fenced block of README.md and docs/, with its file, line and info string.
+struct Fenced {
+    place: String,
+    info: String,
+    body: String,
+    /// The last non-blank line before it (a `<!-- not run: … -->` marker).
+    before: String,
+    /// Whether its closing fence is where it ends.
+    closed: bool,
+}
+
+fn fenced_blocks() -> Vec<Fenced> {
+    use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = vec![root.join("README.md")];
+    let mut docs: Vec<PathBuf> = std::fs::read_dir(root.join("docs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    docs.sort();
+    files.extend(docs);
+    let mut out = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let name = file.strip_prefix(root).unwrap().display().to_string();
+        let mut current: Option<(usize, String, String)> = None;
+        for (event, range) in Parser::new_ext(&text, Options::all()).into_offset_iter() {
+            match event {
+                Event::Start(Tag::CodeBlock(kind)) => {
+                    let info = match kind {
+                        CodeBlockKind::Fenced(info) => info.to_string(),
+                        CodeBlockKind::Indented => "(indented)".to_string(),
+                    };
+                    current = Some((range.start, info, String::new()));
+                }
+                Event::Text(t) => {
+                    if let Some((_, _, body)) = current.as_mut() {
+                        body.push_str(&t);
+                    }
+                }
+                Event::End(pulldown_cmark::TagEnd::CodeBlock) => {
+                    let Some((start, info, body)) = current.take() else {
+                        continue;
+                    };
+                    let line = text[..start].matches('\n').count() + 1;
+                    let before = text[..start]
+                        .lines()
+                        .rev()
+                        .find(|l| !l.trim().is_empty())
+                        .unwrap_or_default()
+                        .trim()
+                        .to_string();
+                    let whole = text[start..range.end].trim_end();
+                    let closed = whole.ends_with("```") || whole.ends_with("~~~");
+                    out.push(Fenced {
+                        place: format!("{name}:{line}"),
+                        info,
+                        body,
+                        before,
+                        closed,
+                    });
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// Every fenced block in the docs is run by a test (`console` blocks, above; the README's two
+/// commands, below) or says, just above it, why it is not (`<!-- not run: reason -->`); a fence
+/// that is lost (an unclosed block swallowing what follows, a fence line inside a block) fails.
+#[test]
+fn every_fenced_block_is_run_or_says_why_not() {
+    let blocks = fenced_blocks();
+    assert!(blocks.len() > 30, "{} blocks found", blocks.len());
+    let ci = std::fs::read_to_string(repo().join(".ci/run")).unwrap();
+    let mut problems = Vec::new();
+    for b in &blocks {
+        let lost_fence = b
+            .body
+            .lines()
+            .any(|l| l.trim_start().starts_with("```") || l.trim_start().starts_with("~~~"));
+        let swallowed_heading = b.body.lines().any(|l| l.starts_with("## "));
+        if !b.closed || lost_fence || swallowed_heading || b.info == "(indented)" {
+            problems.push(format!(
+                "{}: a malformed block (a fence lost or unclosed, a heading inside, or indented)",
+                b.place
+            ));
+            continue;
+        }
+        let language = b.info.split_whitespace().next().unwrap_or_default();
+        let reason = b
+            .before
+            .strip_prefix("<!-- not run:")
+            .and_then(|r| r.strip_suffix("-->"))
+            .map(str::trim);
+        let run = match (b.place.starts_with("docs/"), language) {
+            (true, "console") => true,
+            // The README's test command is the one CI runs; its build command is run below.
+            (false, "sh") if b.body.trim().starts_with("cargo test") => {
+                assert!(
+                    ci.lines().any(|l| l.trim() == b.body.trim()),
+                    "{}: `{}` is not the command .ci/run runs",
+                    b.place,
+                    b.body.trim()
+                );
+                true
+            }
+            (false, "sh") if b.body.trim().starts_with("cargo run --release -- ") => {
+                let args = words(b.body.trim().trim_start_matches("cargo run --release -- "));
+                let site = TestSite::shipped();
+                let out = site.depeche(&args.iter().map(String::as_str).collect::<Vec<_>>());
+                assert!(
+                    out.status.success(),
+                    "{}: the README's command fails",
+                    b.place
+                );
+                true
+            }
+            _ => false,
+        };
+        match (run, reason) {
+            (true, Some(_)) => problems.push(format!("{}: run, and marked not run", b.place)),
+            (false, None) => problems.push(format!(
+                "{}: a `{language}` block no test runs: run it, or write `<!-- not run: why -->` above it",
+                b.place
+            )),
+            (false, Some(why)) if why.split_whitespace().count() < 3 => {
+                problems.push(format!("{}: say why it is not run", b.place))
+            }
+            _ => {}
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn a_lost_fence_is_found() {
+    let text = "# Guide\n\n```console\n$ depeche check\n\n## 8. Next\n\ntext\n";
+    let events: Vec<_> = pulldown_cmark::Parser::new(text).collect();
+    // The unclosed block runs to the end of the file, heading and all.
+    let swallowed = events
+        .iter()
+        .any(|e| matches!(e, pulldown_cmark::Event::Text(t) if t.contains("## 8. Next")));
+    assert!(swallowed);
+}
