@@ -107,8 +107,12 @@ impl Config {
             .into());
         }
         let src = source::read(root, &path)?;
-        let raw: RawConfig = yaml::parse(&src, 0, src.text.len())?;
-        let mut problems = Vec::new();
+        // Every mistake of the file at once: a field that does not read is left out.
+        let partial = yaml::parse_all::<RawConfig>(&src, 0, src.text.len());
+        let Some(raw) = partial.value else {
+            return Err(partial.problems.into());
+        };
+        let mut problems = partial.problems;
         let at_key = |key: &str| {
             yaml::find_key(&src.text, 0, src.text.len(), key)
                 .map_or_else(|| src.locate(0, 0), |(s, e)| src.locate(s, e))

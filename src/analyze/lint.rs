@@ -521,6 +521,7 @@ pub(crate) fn lint_sources(
     entities: &[EntitySource],
     broken: &[String],
     articles: &[ArticleSource],
+    flawed: &[ArticleSource],
     languages: &[String],
 ) -> Vec<Diagnostic> {
     // An entity whose file has errors is reported there, not at every place that names it.
@@ -529,7 +530,11 @@ pub(crate) fn lint_sources(
         .map(|e| e.id.as_str())
         .chain(broken.iter().map(String::as_str))
         .collect();
-    let keys: HashSet<&str> = articles.iter().map(|a| a.key.as_str()).collect();
+    let keys: HashSet<&str> = articles
+        .iter()
+        .chain(flawed)
+        .map(|a| a.key.as_str())
+        .collect();
     let mut out = Vec::new();
     let mut unknown = |names: Names, name: &str, at: &dyn Fn() -> Location| {
         let known = match names {
@@ -553,7 +558,8 @@ pub(crate) fn lint_sources(
             }
         }
     }
-    for article in articles {
+    // An article whose front matter has mistakes names entities too: checked all the same.
+    for article in articles.iter().chain(flawed) {
         let places = front_matter_places(article);
         for (path, name, names) in references::of_article(&article.front) {
             unknown(names, name, &|| places.locate(&path));
@@ -563,7 +569,7 @@ pub(crate) fn lint_sources(
         undated_or_unsourced(entity, &mut out);
     }
     out.extend(ambiguous_aliases(entities));
-    for article in articles {
+    for article in articles.iter().chain(flawed) {
         out.extend(unlabelled(article, languages));
     }
     for entity in entities {

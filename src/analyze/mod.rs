@@ -109,8 +109,15 @@ pub(crate) fn analyze(config: Config, options: AnalyzeOptions) -> Analysis {
         &content.entities,
         &content.broken_entity_ids,
         &content.articles,
+        &content.flawed_articles,
         &config.languages,
     ));
+    // The body of an article whose front matter has mistakes is checked all the same; the
+    // article is not published, so nothing else is made of it.
+    for article in &content.flawed_articles {
+        let annotated = annotator.annotate(&article.src, article.body_start, &article.lang);
+        problems.extend(annotated.problems);
+    }
     let documents = annotate_articles(
         &config,
         content.articles,

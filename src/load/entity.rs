@@ -267,15 +267,21 @@ impl EntitySource {
 
 /// Reads an entity file's YAML, with every problem located in it.
 pub fn parse(id: &str, src: SourceText, languages: &[String]) -> Result<EntitySource, Diagnostics> {
-    let raw: RawEntity = yaml::parse(&src, 0, src.text.len())?;
-    let mut problems = Vec::new();
+    // Every mistake of the file at once: a field that does not read is left out, and the
+    // checks of what it would have said are skipped.
+    let partial = yaml::parse_all::<RawEntity>(&src, 0, src.text.len());
+    let Some(raw) = partial.value else {
+        return Err(partial.problems.into());
+    };
+    let mut problems = partial.problems;
+    let broken = partial.broken;
     let text = &src.text;
     let at_key = |key: &str| {
         yaml::find_key(text, 0, text.len(), key)
             .map_or_else(|| src.locate(0, 0), |(s, e)| src.locate(s, e))
     };
 
-    if raw.kind.is_none() {
+    if raw.kind.is_none() && !broken.contains("type") {
         problems.push(
             Diagnostic::at(
                 Code::MissingField,
@@ -285,7 +291,9 @@ pub fn parse(id: &str, src: SourceText, languages: &[String]) -> Result<EntitySo
             .with_help("add `type:` with one of organization, person, place, event, other"),
         );
     }
-    check_names(id, &raw, languages, &at_key("name"), &mut problems);
+    if !broken.contains("name") {
+        check_names(id, &raw, languages, &at_key("name"), &mut problems);
+    }
     if let Some(q) = &raw.wikidata
         && !is_wikidata_id(q)
     {

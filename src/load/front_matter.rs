@@ -205,16 +205,46 @@ fn not_front_matter(src: &SourceText) -> Diagnostic {
 
 /// Parses and validates the front matter; `key` is the default slug.
 pub fn parse(src: &SourceText, split: Split, key: &str) -> Result<FrontMatter, Diagnostics> {
-    let raw: RawFrontMatter = yaml::parse(src, split.yaml_start, split.yaml_end)?;
-    let mut problems = Vec::new();
+    match parse_with_problems(src, split, key) {
+        (Some(front), problems) if problems.is_empty() => Ok(front),
+        (_, problems) => Err(problems.into()),
+    }
+}
+
+/// The front matter and every problem found in it. With problems, what reads is still given
+/// (a date that does not read is 1 January of year 1) so that the rest of the file can be
+/// checked; such an article is never published.
+pub(crate) fn parse_with_problems(
+    src: &SourceText,
+    split: Split,
+    key: &str,
+) -> (Option<FrontMatter>, Vec<Diagnostic>) {
+    // Every mistake of the front matter at once: a field that does not read is left out, and
+    // the checks of what it would have said are skipped.
+    let partial = yaml::parse_all::<RawFrontMatter>(src, split.yaml_start, split.yaml_end);
+    let Some(raw) = partial.value else {
+        return (None, partial.problems);
+    };
+    let mut problems = partial.problems;
+    let broken = |key: &str| partial.broken.contains(key);
     let field = |name: &str| {
         yaml::find_key(&src.text, split.yaml_start, split.yaml_end, name)
             .map(|(s, e)| src.locate(s, e))
     };
     let fence = || src.locate(0, 3);
 
-    let title = title_of(raw.title.as_deref(), &field, &fence, &mut problems);
-    let date = date_of(raw.date.as_deref(), &field, &fence, &mut problems);
+    let mut unchecked = Vec::new();
+    let title = if broken("title") {
+        String::new()
+    } else {
+        title_of(raw.title.as_deref(), &field, &fence, &mut unchecked)
+    };
+    let date = if broken("date") {
+        None
+    } else {
+        date_of(raw.date.as_deref(), &field, &fence, &mut unchecked)
+    };
+    problems.append(&mut unchecked);
 
     let slug = slug_of(raw.slug.as_deref(), key, &field, &fence, &mut problems);
     check_addresses(&raw, &field, &fence, &mut problems);
@@ -244,39 +274,41 @@ pub fn parse(src: &SourceText, split: Split, key: &str) -> Result<FrontMatter, D
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty())
     };
-    match date {
-        Some(date) if problems.is_empty() => Ok(FrontMatter {
-            alt: text(raw.alt),
-            agency: text(raw.agency),
-            rights: text(raw.rights),
-            translator: text(raw.translator),
-            dateline: text(raw.dateline),
-            byline: text(raw.byline),
-            original_language: raw.original_language,
-            updated,
-            updates,
-            figures,
-            events,
-            wire: raw.wire,
-            title,
-            date,
-            summary: raw
-                .summary
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty()),
-            slug,
-            draft: raw.draft,
-            scheduled: false,
-            image: raw.image,
-            credit: raw
-                .credit
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty()),
-            tags: raw.tags,
-            about: raw.about.iter().map(|id| id.trim().to_string()).collect(),
-        }),
-        _ => Err(problems.into()),
-    }
+    let date = date.unwrap_or_else(|| PublishDate {
+        day: chrono::NaiveDate::MIN,
+        raw: String::new(),
+    });
+    let front = FrontMatter {
+        alt: text(raw.alt),
+        agency: text(raw.agency),
+        rights: text(raw.rights),
+        translator: text(raw.translator),
+        dateline: text(raw.dateline),
+        byline: text(raw.byline),
+        original_language: raw.original_language,
+        updated,
+        updates,
+        figures,
+        events,
+        wire: raw.wire,
+        title,
+        date,
+        summary: raw
+            .summary
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty()),
+        slug,
+        draft: raw.draft,
+        scheduled: false,
+        image: raw.image,
+        credit: raw
+            .credit
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty()),
+        tags: raw.tags,
+        about: raw.about.iter().map(|id| id.trim().to_string()).collect(),
+    };
+    (Some(front), problems)
 }
 
 /// The URL segment of the page: `slug`, or the key. One spelling per word: macOS and Windows

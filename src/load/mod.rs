@@ -57,6 +57,10 @@ pub struct Content {
     /// Article files, by (key, language), that exist but could not be read: links to them
     /// are not reported as broken on top of the file's own errors.
     pub broken_articles: Vec<(String, String)>,
+    /// Article files whose front matter has mistakes, as far as it reads: never published,
+    /// their body and the ids in their front matter are still checked, so one run of
+    /// `check` reports every mistake of a file.
+    pub flawed_articles: Vec<ArticleSource>,
 }
 
 /// Reads the whole content tree. Problems in one file do not stop the others from being read.
@@ -76,9 +80,10 @@ pub fn load(config: &Config) -> (Content, Vec<Diagnostic>) {
     for item in loaded {
         match item {
             Loaded::Article(_, Ok(article)) => content.articles.push(article),
-            Loaded::Article(version, Err(mut errs)) => {
+            Loaded::Article(version, Err((mut errs, flawed))) => {
                 problems.append(&mut errs);
                 content.broken_articles.push(version);
+                content.flawed_articles.extend(flawed.map(|a| *a));
             }
             Loaded::Entity(_, Ok(entity)) => content.entities.push(entity),
             Loaded::Entity(id, Err(mut errs)) => {
@@ -155,12 +160,15 @@ pub(crate) fn load_article(config: &Config, path: &Path) -> Result<ArticleSource
         .and_then(|n| n.to_str())
         .unwrap_or_default();
     let (key, lang) = parse_name(name, "md", config, &shown)?;
-    read_article(config, path, key, lang)
+    read_article(config, path, key, lang).map_err(|(problems, _)| problems)
 }
+
+/// An article's problems, and the article as far as its front matter reads.
+type Flawed = (Diagnostics, Option<Box<ArticleSource>>);
 
 /// What one file of `content/` turned out to be.
 enum Loaded {
-    Article((String, String), Result<ArticleSource, Diagnostics>),
+    Article((String, String), Result<ArticleSource, Flawed>),
     Entity(String, Result<EntitySource, Diagnostics>),
     Prose(String, String, SourceText),
     Problems(Diagnostics),
@@ -235,18 +243,26 @@ fn read_article(
     path: &Path,
     key: String,
     lang: String,
-) -> Result<ArticleSource, Diagnostics> {
-    let src = source::read(&config.root, path)?;
-    let split = front_matter::split(&src)?;
-    let mut front = front_matter::parse(&src, split, &key)?;
+) -> Result<ArticleSource, Flawed> {
+    let src = source::read(&config.root, path).map_err(|d| (d.into(), None))?;
+    let split = front_matter::split(&src).map_err(|d| (d.into(), None))?;
+    let (front, problems) = front_matter::parse_with_problems(&src, split, &key);
+    let Some(mut front) = front else {
+        return Err((problems.into(), None));
+    };
     front.scheduled = !config.publish_future && front.date.day > config.today();
-    Ok(ArticleSource {
+    let article = ArticleSource {
         key,
         lang,
         front,
         body_start: split.body_start,
         src,
-    })
+    };
+    if problems.is_empty() {
+        Ok(article)
+    } else {
+        Err((problems.into(), Some(Box::new(article))))
+    }
 }
 
 /// Sorted walk that never leaves the site: symlinks are read only when they resolve inside it.

@@ -47,6 +47,123 @@ pub(crate) fn parse<T: DeserializeOwned>(
     })
 }
 
+/// What reads of a document with mistakes: its value with each mistaken field or list item
+/// left out, every mistake (one per field or item), and the top-level fields left out whole,
+/// whose checks are skipped: the mistake already says what is wrong with them.
+pub(crate) struct Partial<T> {
+    pub(crate) value: Option<T>,
+    pub(crate) problems: Vec<Diagnostic>,
+    pub(crate) broken: std::collections::BTreeSet<String>,
+}
+
+/// Past this many mistakes in one document, the rest wait for the next run.
+const MAX_MISTAKES: usize = 32;
+
+/// [`parse`], going on after a mistake: the top-level field that holds it (or, in a list of
+/// maps, the item) is blanked out, byte for byte, and the document read again, so that one
+/// run of `check` reports every independent mistake of a file.
+pub(crate) fn parse_all<T: DeserializeOwned>(
+    src: &SourceText,
+    start: usize,
+    end: usize,
+) -> Partial<T> {
+    let mut partial = Partial {
+        value: None,
+        problems: Vec::new(),
+        broken: Default::default(),
+    };
+    let mut text = src.text.clone();
+    // Fields some of whose items were left out: an error on their own line is the blank's.
+    let mut thinned: Vec<usize> = Vec::new();
+    for _ in 0..MAX_MISTAKES {
+        let view = SourceText::new(src.path.clone(), text.clone());
+        let mistake = match parse::<T>(&view, start, end) {
+            Ok(value) => {
+                partial.value = Some(value);
+                return partial;
+            }
+            Err(mistake) => mistake,
+        };
+        // A required field left out for its own mistake is missing only because of it.
+        if partial.broken.iter().any(|k| {
+            mistake.message == format!("missing field `{k}`")
+                || mistake
+                    .message
+                    .starts_with(&format!("missing required field `{k}`"))
+        }) {
+            return partial;
+        }
+        let Some(at) = mistake
+            .location
+            .as_ref()
+            .filter(|l| l.line > 0)
+            .map(|l| line_start(&text, l.line))
+            .filter(|&at| at >= start && at < end)
+        else {
+            partial.problems.push(mistake);
+            return partial;
+        };
+        let Some(entry) = spans::top_entry(&text, start, end, at) else {
+            partial.problems.push(mistake);
+            return partial;
+        };
+        let item = spans::list_item(&text, &entry, at);
+        let (s, e) = match item {
+            Some(item) => {
+                thinned.push(entry.start);
+                partial.problems.push(mistake);
+                item
+            }
+            None => {
+                if !(thinned.contains(&entry.start) && at == entry.start) {
+                    partial.problems.push(mistake);
+                }
+                partial.broken.insert(entry.key.clone());
+                // A field indented under this one by mistake is left out with it.
+                for line in text[entry.start..entry.end].lines().skip(1) {
+                    if let Some((key, _)) = line.trim_start().split_once(':')
+                        && !key.is_empty()
+                        && key.chars().all(|c| c.is_alphanumeric() || c == '_')
+                    {
+                        partial.broken.insert(key.to_string());
+                    }
+                }
+                (entry.start, entry.end)
+            }
+        };
+        if text[s..e].bytes().all(|b| b.is_ascii_whitespace()) {
+            return partial;
+        }
+        blank(&mut text, s, e);
+    }
+    partial
+}
+
+/// The byte offset where 1-based `line` starts.
+fn line_start(text: &str, line: usize) -> usize {
+    if line <= 1 {
+        return 0;
+    }
+    memchr::memchr_iter(b'\n', text.as_bytes())
+        .nth(line - 2)
+        .map_or(text.len(), |i| i + 1)
+}
+
+/// Replaces `text[start..end]` with spaces, byte for byte, keeping its line breaks.
+fn blank(text: &mut String, start: usize, end: usize) {
+    let blanked: String = text[start..end]
+        .chars()
+        .map(|c| {
+            if c == '\n' {
+                "\n".to_string()
+            } else {
+                " ".repeat(c.len_utf8())
+            }
+        })
+        .collect();
+    text.replace_range(start..end, &blanked);
+}
+
 /// The first forbidden character (see [`crate::source::forbidden`]) in any key or value.
 fn forbidden_in(value: &serde_yaml::Value) -> Option<char> {
     use serde_yaml::Value;
@@ -307,6 +424,40 @@ pub(crate) fn find_nested_key(text: &str, key: &str) -> Option<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Item {
+        value: u32,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Doc {
+        title: Option<String>,
+        count: Option<u32>,
+        #[serde(default)]
+        items: Vec<Item>,
+    }
+
+    #[test]
+    fn every_mistake_is_found_and_the_rest_reads() {
+        let text = "title: T\ncount: many\nitems:\n  - value: 1\n  - valu: 2\n  - value: x\n  - value: 4\ncolour: red\n";
+        let src = SourceText::new("d.yaml", text.to_string());
+        let partial = parse_all::<Doc>(&src, 0, text.len());
+        let lines: Vec<usize> = partial
+            .problems
+            .iter()
+            .filter_map(|d| d.location.as_ref().map(|l| l.line))
+            .collect();
+        assert_eq!(lines, [2, 5, 6, 8], "{:#?}", partial.problems);
+        let doc = partial.value.expect("what reads");
+        assert_eq!(doc.title.as_deref(), Some("T"));
+        assert_eq!(doc.items.len(), 2);
+        assert!(partial.broken.contains("count") && partial.broken.contains("colour"));
+    }
 
     #[test]
     fn yaml_errors_point_into_the_file() {

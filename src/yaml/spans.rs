@@ -192,6 +192,79 @@ impl<'a> Places<'a> {
     }
 }
 
+/// A top-level field of a block document, as written: from its key's line to the next
+/// top-level key (comments and blank lines in between are its).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Entry {
+    pub(crate) key: String,
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+}
+
+/// Lines of `text[start..end]`, each with its byte offset.
+fn lines_in(text: &str, start: usize, end: usize) -> impl Iterator<Item = (usize, &str)> {
+    let mut at = start;
+    text[start..end].split_inclusive('\n').map(move |line| {
+        let here = at;
+        at += line.len();
+        (here, line)
+    })
+}
+
+fn starts_entry(line: &str) -> bool {
+    let first = line.chars().next();
+    first.is_some_and(|c| !c.is_whitespace() && c != '#' && c != '-')
+}
+
+fn indent(line: &str) -> usize {
+    line.len() - line.trim_start_matches(' ').len()
+}
+
+/// The top-level field whose lines hold the byte `at`.
+pub(crate) fn top_entry(text: &str, start: usize, end: usize, at: usize) -> Option<Entry> {
+    let (offset, line) = lines_in(text, start, end)
+        .filter(|&(offset, line)| offset <= at && starts_entry(line))
+        .last()?;
+    let key = line
+        .split(':')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .trim_matches(['"', '\''])
+        .to_string();
+    let last = lines_in(text, offset, end)
+        .skip(1)
+        .find(|&(_, line)| starts_entry(line))
+        .map_or(end, |(next, _)| next);
+    Some(Entry {
+        key,
+        start: offset,
+        end: last,
+    })
+}
+
+/// In a field that is a block list, the item whose lines hold the byte `at` (its `- ` line to
+/// the next item at the same indentation); `None` when `at` is on the field's own line or the
+/// field is no block list.
+pub(crate) fn list_item(text: &str, entry: &Entry, at: usize) -> Option<(usize, usize)> {
+    let lines: Vec<(usize, &str)> = lines_in(text, entry.start, entry.end).skip(1).collect();
+    let item_indent = lines
+        .iter()
+        .find(|(_, l)| l.trim_start().starts_with('-'))
+        .map(|(_, l)| indent(l))?;
+    let is_item = |l: &str| indent(l) == item_indent && l.trim_start().starts_with('-');
+    let first = lines
+        .iter()
+        .rposition(|&(offset, l)| offset <= at && is_item(l))?;
+    let last = lines[first + 1..]
+        .iter()
+        .find(|&&(_, l)| {
+            !l.trim().is_empty() && !l.trim_start().starts_with('#') && indent(l) <= item_indent
+        })
+        .map_or(entry.end, |&(offset, _)| offset);
+    Some((lines[first].0, last))
+}
+
 /// `base` and a field under it: `figures[2]` and `source` → `figures[2].source`.
 pub(crate) fn join(base: &str, field: &str) -> String {
     match (base.is_empty(), field.is_empty()) {

@@ -649,3 +649,105 @@ fn an_event_without_a_start_is_undated_where_its_type_says_event() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Errors `check` reports on a copy of the shipped site after `edit`, as (code, line).
+fn errors_after(edit: impl FnOnce(&TestSite)) -> Vec<(String, String)> {
+    let site = TestSite::shipped();
+    edit(&site);
+    let out = site.depeche(&["check", "--format", "json"]);
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|d| d["severity"] == "error")
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or_default().to_string(),
+                format!("{}:{}", d["file"].as_str().unwrap_or_default(), d["line"]),
+            )
+        })
+        .collect()
+}
+
+/// N independent mistakes in one file give N errors in one run, each where it is made: a
+/// mistake in one field does not hide the others, nor the body's.
+#[test]
+fn every_mistake_of_a_file_in_one_run() {
+    let fr = "content/articles/alep-offensive-hts.fr.md";
+    let article = errors_after(|s| {
+        s.edit(fr, "date: 2024-11-30\n", "date: 2024-11-31\nsumary: x\n");
+        s.edit(
+            fr,
+            "    source: osdh\n  - value: 183",
+            "    sourc: osdh\n  - value: 183",
+        );
+        s.edit(
+            fr,
+            "[offensive-2024, hts, syrian-government]",
+            "[offensive-2024, htss, syrian-government]",
+        );
+        s.edit(fr, "d'[[aleppo|Alep]] après", "d'[[alepo|Alep]] après");
+    });
+    let want = |list: &[(&str, &str, u32)]| -> Vec<(String, String)> {
+        list.iter()
+            .map(|(code, file, line)| (code.to_string(), format!("{file}:{line}")))
+            .collect()
+    };
+    let mut got = article.clone();
+    got.sort();
+    let mut expected = want(&[
+        ("E0005", fr, 3),
+        ("E0032", fr, 4),
+        ("E0032", fr, 9),
+        ("E0035", fr, 35),
+        ("E0003", fr, 50),
+    ]);
+    expected.sort();
+    assert_eq!(got, expected);
+
+    let moscow = "content/entities/moscow.yaml";
+    let mut entity = errors_after(|s| {
+        s.edit(moscow, "type: place", "type: plac");
+        s.edit(moscow, "wikidata: Q649", "wikidata: 649");
+        s.edit(
+            moscow,
+            "coordinates: [55.76, 37.62]",
+            "coordinates: [155.76, 37.62]",
+        );
+        s.edit(
+            moscow,
+            "as_of: 2024-11-30\n",
+            "as_of: 2024-11-30\ncolour: red\n",
+        );
+    });
+    entity.sort();
+    let mut expected = want(&[
+        ("E0033", moscow, 1),
+        ("E0010", moscow, 8),
+        ("E0011", moscow, 9),
+        ("E0032", moscow, 13),
+    ]);
+    expected.sort();
+    assert_eq!(entity, expected);
+
+    let mut config = errors_after(|s| {
+        s.edit(
+            "site.yaml",
+            "base_url: https://depeche.github.io/depeche/",
+            "base_url: {x: 1}",
+        );
+        s.edit(
+            "site.yaml",
+            "output_dir: public\n",
+            "output_dir: public\nallow_html: maybe\narticles_per_pag: 10\nlink_every_mention: [x\n",
+        );
+    });
+    config.sort();
+    let mut expected = want(&[
+        ("E0002", "site.yaml", 10),
+        ("E0033", "site.yaml", 5),
+        ("E0033", "site.yaml", 8),
+        ("E0032", "site.yaml", 9),
+    ]);
+    expected.sort();
+    assert_eq!(config, expected);
+}

@@ -131,12 +131,13 @@ fn an_event_names_entities_of_the_site_and_has_a_date() {
     let out = site.depeche(&["check"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("an event's date `2016-13` is not a year, a month or a day"),
+        stderr.contains("an event's date `2016-13` is not a date: there is no month 13"),
         "{stderr}"
     );
     // The prose footnotes that link to the article are not broken links on top of it.
     assert!(!stderr.contains("E0022"), "{stderr}");
-    assert!(stderr.contains("check failed: 1 error"), "{stderr}");
+    // The date and, independent of it, the unknown id: both in one run.
+    assert!(stderr.contains("check failed: 2 errors"), "{stderr}");
     // At the value itself, not at the `events:` key.
     assert!(
         stderr.contains("alep-offensive-hts.fr.md:25:11"),
