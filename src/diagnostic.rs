@@ -120,6 +120,7 @@ codes! {
     Undated => "W0019", "undated", Warning;
     Unsourced => "W0020", "unsourced", Warning;
     AmbiguousAlias => "W0021", "ambiguous-alias", Warning;
+    FactsDisagree => "W0022", "facts-disagree", Warning;
     UnannotatedMention => "S0001", "unannotated-mention", Suggestion;
     AmbiguousMention => "S0002", "ambiguous-mention", Suggestion;
     NoAgency => "S0003", "no-agency", Suggestion;

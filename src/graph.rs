@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use crate::annotate::{Annotated, Mention};
 use crate::diagnostic::{Code, Diagnostic, Location, did_you_mean};
+use crate::load::story::Story;
 use crate::load::{ArticleSource, EntitySource, FrontMatter};
 use crate::urls;
 
@@ -97,6 +98,26 @@ pub struct Article {
     pub key: String,
     /// Its versions, by language.
     pub versions: BTreeMap<String, ArticleVersion>,
+    /// What it reports, said once for all its versions.
+    pub story: Story,
+}
+
+impl Article {
+    fn new(key: String, versions: BTreeMap<String, ArticleVersion>) -> Article {
+        let mut article = Article {
+            key,
+            versions,
+            story: Story::default(),
+        };
+        article.tell();
+        article
+    }
+
+    /// Merges the facts its versions declare (after a version changed).
+    fn tell(&mut self) {
+        let fronts = self.versions.iter().map(|(l, v)| (l.as_str(), &v.front));
+        self.story = crate::load::story::merge(fronts).0;
+    }
 }
 
 /// An article (by index into [`Graph::articles`]) that mentions an entity in one language;
@@ -229,7 +250,7 @@ impl Graph {
         } = placed;
         let mut articles: Vec<Article> = by_key
             .into_iter()
-            .map(|(key, versions)| Article { key, versions })
+            .map(|(key, versions)| Article::new(key, versions))
             .collect();
         articles.sort_by(|a, b| newest(b).cmp(&newest(a)).then_with(|| a.key.cmp(&b.key)));
 
@@ -335,6 +356,7 @@ impl Graph {
                     version.doc = Arc::clone(doc);
                 }
             }
+            self.articles[a].tell();
             self.link(a);
         }
         self.derive();
@@ -626,7 +648,7 @@ fn check_output_collisions(
 /// An event, by where it is written: an article's version (in a language) or an entity's file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum EventAt {
-    /// Event `event` of article `article`'s version in the language.
+    /// Event `event` of article `article`'s story, told in the language.
     Article { article: usize, event: usize },
     /// Event `event` of entity `entity`.
     Entity { entity: usize, event: usize },
@@ -652,18 +674,19 @@ impl Derived {
         let mut reporting: HashMap<String, Vec<usize>> = HashMap::new();
         let mut events: HashMap<String, Vec<EventAt>> = HashMap::new();
         for (a, article) in graph.articles.iter().enumerate() {
-            for version in article.versions.values() {
-                for figure in &version.front.figures {
-                    if let Some(crate::load::facts::SourceRef::Named(name)) = &figure.source {
-                        let list = reporting.entry(name.clone()).or_default();
-                        if list.last() != Some(&a) {
-                            list.push(a);
-                        }
+            for figure in &article.story.figures {
+                if let Some(crate::load::facts::SourceRef::Named(name)) = &figure.source {
+                    let list = reporting.entry(name.clone()).or_default();
+                    if list.last() != Some(&a) {
+                        list.push(a);
                     }
                 }
-                let here = events.entry(version.lang.clone()).or_default();
+            }
+            // Every version tells the story's events, whichever version declares them.
+            for lang in article.versions.keys() {
+                let here = events.entry(lang.clone()).or_default();
                 here.extend(
-                    (0..version.front.events.len())
+                    (0..article.story.events.len())
                         .map(|event| EventAt::Article { article: a, event }),
                 );
             }

@@ -27,6 +27,7 @@ pub(crate) fn lint_article(
     let mut out = Vec::new();
     missing_translations(config, key, versions, &mut out);
     parity(key, versions, &mut out);
+    disagreements(versions, &mut out);
     dates(config, key, versions, &mut out);
     images(config, versions, &mut out);
     for (article, _) in versions {
@@ -895,6 +896,37 @@ fn event_labels(event: &Event, languages: &[String], at: &dyn Fn() -> Location) 
 }
 
 /// The places of an article's front matter, read when a diagnostic asks.
+/// Figures and events are the article's, said once in any version: where two versions say
+/// one differently, the later one is shown where it says it.
+fn disagreements(versions: &[(ArticleSource, Annotated)], out: &mut Vec<Diagnostic>) {
+    let fronts = versions.iter().map(|(a, _)| (a.lang.as_str(), &a.front));
+    for d in crate::load::story::merge(fronts).1 {
+        let Some((article, _)) = versions.iter().find(|(a, _)| a.lang == d.other.0) else {
+            continue;
+        };
+        let at = front_matter_places(article).locate(&format!("{}[{}]", d.field, d.other.1));
+        let first = versions
+            .iter()
+            .find(|(a, _)| a.lang == d.first.0)
+            .map(|(a, _)| front_matter_places(a).locate(&format!("{}[{}]", d.field, d.first.1)));
+        out.push(
+            Diagnostic::at(
+                Code::FactsDisagree,
+                format!(
+                    "the `{}` and `{}` versions say one of the article's {} differently: {}",
+                    d.first.0, d.other.0, d.field, d.what
+                ),
+                at,
+            )
+            .with_help(format!(
+                "a fact is the article's, for every version: say it once, in one version with a label per language, or make both say the same ({}[{}] of the `{}` version)",
+                d.field, d.first.1, d.first.0
+            ))
+            .with_related(first.into_iter().collect()),
+        );
+    }
+}
+
 fn front_matter_places(article: &ArticleSource) -> Places<'_> {
     let (start, end) =
         front_matter::split(&article.src).map_or((0, 0), |s| (s.yaml_start, s.yaml_end));

@@ -6,6 +6,7 @@ pub mod events;
 pub mod facts;
 pub mod front_matter;
 pub(crate) mod references;
+pub mod story;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

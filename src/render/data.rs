@@ -9,7 +9,7 @@ use serde_json::{Map, Value, json};
 
 use super::Renderer;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::graph::{ArticleVersion, Entity};
+use crate::graph::{Article, ArticleVersion, Entity};
 use crate::load::facts::{Fact, FactValue, SourceRef};
 
 /// The version of `graph.json`'s layout; it changes only when a field changes meaning or goes.
@@ -22,7 +22,11 @@ impl Renderer<'_> {
     pub(super) fn write_graph_json(&self, out: &mut dyn Write) -> io::Result<()> {
         out.write_all(b"{\"articles\":[")?;
         for (i, a) in self.graph.articles.iter().enumerate() {
-            let versions: Vec<Value> = a.versions.values().map(|v| self.version_data(v)).collect();
+            let versions: Vec<Value> = a
+                .versions
+                .values()
+                .map(|v| self.version_data(a, v))
+                .collect();
             separate(out, i)?;
             serde_json::to_writer(&mut *out, &json!({"key": a.key, "versions": versions}))?;
         }
@@ -94,7 +98,7 @@ impl Renderer<'_> {
         data
     }
 
-    fn version_data(&self, v: &ArticleVersion) -> Value {
+    fn version_data(&self, article: &Article, v: &ArticleVersion) -> Value {
         let front = &v.front;
         let mentions: Vec<Value> = v
             .mention_counts
@@ -119,7 +123,7 @@ impl Renderer<'_> {
             "original_language": front.original_language,
             "updated": front.updated.as_ref().map(|d| &d.raw),
             "mentions": mentions,
-            "figures": front.figures.iter().map(|f| {
+            "figures": article.story.figures.iter().map(|f| {
                 // A figure holds on the day of the article unless it says otherwise.
                 let mut data = self.fact_data(f);
                 data["as_of"] = f.as_of.as_ref().unwrap_or(&front.date).raw.clone().into();
@@ -311,7 +315,7 @@ impl Renderer<'_> {
         )?;
         for article in &self.graph.articles {
             for v in article.versions.values() {
-                for figure in &v.front.figures {
+                for figure in &article.story.figures {
                     let (source, source_url) = self.source_cells(figure.source.as_ref(), &v.lang);
                     write_row(
                         &mut out,
@@ -383,8 +387,9 @@ impl Renderer<'_> {
         let from_it =
             |f: &&Fact| matches!(&f.source, Some(SourceRef::Named(n)) if n == entity.id());
         for &a in self.graph.reporting(entity.id()) {
-            for v in self.graph.articles[a].versions.values() {
-                for figure in v.front.figures.iter().filter(from_it) {
+            let article = &self.graph.articles[a];
+            for v in article.versions.values() {
+                for figure in article.story.figures.iter().filter(from_it) {
                     let (source, source_url) = self.source_cells(figure.source.as_ref(), &v.lang);
                     write_row(
                         &mut out,

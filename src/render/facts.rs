@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::context::NamedCtx;
 use super::{Lang, Renderer};
-use crate::graph::{ArticleVersion, Entity};
+use crate::graph::{Article, ArticleVersion, Entity};
 use crate::load::PublishDate;
 use crate::load::entity::Relation;
 use crate::load::events::{Day, Span};
@@ -193,9 +193,16 @@ impl Renderer<'_> {
         }
     }
 
-    /// The figures an article version reports, each as of the article's date unless it says.
-    pub(super) fn figures_ctx(&self, lang: &Lang, v: &ArticleVersion) -> Vec<FactCtx> {
-        v.front
+    /// The figures an article reports (whichever version declares them), each as of the
+    /// version's date unless it says.
+    pub(super) fn figures_ctx(
+        &self,
+        lang: &Lang,
+        article: &Article,
+        v: &ArticleVersion,
+    ) -> Vec<FactCtx> {
+        article
+            .story
             .figures
             .iter()
             .map(|f| self.fact_ctx(lang, f, Some(&v.front.date)))
@@ -227,15 +234,16 @@ impl Renderer<'_> {
         let articles = self.graph.reporting(entity.id());
         articles
             .iter()
-            .filter_map(|&a| self.graph.articles[a].versions.get(&lang.code))
-            .filter(|v| v.front.figures.iter().any(|f| by_entity(&f)))
-            .map(|v| ReportedCtx {
+            .map(|&a| &self.graph.articles[a])
+            .filter_map(|article| Some((article, article.versions.get(&lang.code)?)))
+            .filter(|(article, _)| article.story.figures.iter().any(|f| by_entity(&f)))
+            .map(|(article, v)| ReportedCtx {
                 title: v.front.title.clone(),
                 url: self.urls.of(&v.path),
                 date: lang.strings.format_date(v.front.date.day),
                 date_iso: v.front.date.raw.clone(),
-                figures: v
-                    .front
+                figures: article
+                    .story
                     .figures
                     .iter()
                     .filter(by_entity)

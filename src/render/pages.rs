@@ -176,7 +176,7 @@ impl Renderer<'_> {
         let page = ArticlePage {
             json_ld: self.article_json_ld(lang, article, v),
             provenance: self.provenance(lang, v, &translations),
-            figures: self.figures_ctx(lang, v),
+            figures: self.figures_ctx(lang, article, v),
             common,
             article: ArticleCtx {
                 title: &v.front.title,

@@ -180,7 +180,7 @@ impl Renderer<'_> {
         let about: Vec<&Entity> = if front.about.is_empty() {
             // The entities it names most, its sources left out: an observatory or an agency
             // quoted is not what a dispatch is about.
-            let sources = article_sources(front);
+            let sources = article_sources(front, &article.story);
             let subjects: Vec<&(&Entity, usize)> = entities
                 .iter()
                 .filter(|(e, _)| !sources.contains(e.id()))
@@ -337,7 +337,10 @@ fn script_safe(doc: &Value) -> String {
 
 /// The entities an article quotes as its sources: its own `source`, and those of its figures
 /// and events.
-fn article_sources(front: &crate::load::FrontMatter) -> std::collections::HashSet<&str> {
+fn article_sources<'a>(
+    front: &'a crate::load::FrontMatter,
+    story: &'a crate::load::story::Story,
+) -> std::collections::HashSet<&'a str> {
     fn named(source: &Option<SourceRef>) -> Option<&str> {
         match source {
             Some(SourceRef::Named(name)) => Some(name.as_str()),
@@ -348,7 +351,7 @@ fn article_sources(front: &crate::load::FrontMatter) -> std::collections::HashSe
         .agency
         .as_deref()
         .into_iter()
-        .chain(front.figures.iter().filter_map(|f| named(&f.source)))
-        .chain(front.events.iter().filter_map(|e| named(&e.source)))
+        .chain(story.figures.iter().filter_map(|f| named(&f.source)))
+        .chain(story.events.iter().filter_map(|e| named(&e.source)))
         .collect()
 }

@@ -148,7 +148,8 @@ impl Renderer<'_> {
             .filter_map(move |at| match at {
                 EventAt::Article { article, event } => {
                     let article = &self.graph.articles[article];
-                    let event = article.versions.get(&code)?.front.events.get(event)?;
+                    article.versions.get(&code)?;
+                    let event = article.story.events.get(event)?;
                     let source = event.source.clone();
                     Some(Dated {
                         event,

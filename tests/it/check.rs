@@ -23,6 +23,18 @@ fn cases() -> Vec<(Code, Breaker)> {
         (Code::YamlSyntax, |s| {
             s.edit(FR, "date: 2024-11-30", "date: [2024-11-30")
         }),
+        (Code::FactsDisagree, |s| {
+            s.edit(
+                FR,
+                "date: 2024-11-30\n",
+                "date: 2024-11-30\nfigures:\n  - {value: 311, label: {fr: morts, en: dead}, source: osdh}\n",
+            );
+            s.edit(
+                EN,
+                "date: 2024-11-30\n",
+                "date: 2024-11-30\nfigures:\n  - {value: 312, label: {fr: morts, en: dead}, source: osdh}\n",
+            );
+        }),
         (Code::UnknownEntity, |s| {
             s.edit(FR, "d'[[aleppo|Alep]] après", "d'[[alepo|Alep]] après")
         }),

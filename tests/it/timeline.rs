@@ -172,3 +172,66 @@ fn an_event_entity_brings_its_own_events_with_itself_as_their_source() {
             .any(|e| e.1 == "Entrée en vigueur du cessez-le-feu")
     );
 }
+
+/// Figures and events are the article's: written in the French file alone, with labels in
+/// both languages, they reach the English version's figures box and timeline; written in both
+/// the same way, they are shown once.
+#[test]
+fn facts_said_once_reach_every_version() {
+    let site = TestSite::shipped();
+    let fr = "content/articles/alep-offensive-hts.fr.md";
+    let en = "content/articles/alep-offensive-hts.en.md";
+    let english = site.read(en);
+    let start = english.find("figures:\n").unwrap();
+    let end = english.find("about:").unwrap();
+    // The English file says no figure and no event of its own.
+    site.write(en, format!("{}{}", &english[..start], &english[end..]));
+    site.edit(
+        fr,
+        "events:\n",
+        "events:\n  - date: 2024-11-28\n    label: {fr: \"Un événement déclaré une fois\", en: \"An event said once\"}\n    entities: [hts]\n",
+    );
+    let out = site.depeche(&["check", "--deny-warnings"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    site.build_ok(&[]);
+    let timeline = entries(&site, "en/timeline/index.html");
+    let labels: Vec<&str> = timeline.iter().map(|e| e.1.as_str()).collect();
+    assert!(labels.contains(&"An event said once"), "{labels:?}");
+    assert!(
+        labels.contains(&"HTS and allied rebel factions control most of Aleppo"),
+        "{labels:?}"
+    );
+    // Each event once, though both versions link to the article.
+    assert_eq!(
+        labels
+            .iter()
+            .filter(|l| **l == "An event said once")
+            .count(),
+        1
+    );
+    let page = site.html("en/articles/aleppo-offensive-hts/index.html");
+    let figures: Vec<String> = select(&page, ".figures li").iter().map(text).collect();
+    assert_eq!(figures.len(), 5, "{figures:?}");
+    assert!(figures[0].contains("dead in the offensive"), "{figures:?}");
+    let hts = entries(&site, "en/entities/hts/index.html");
+    assert!(hts.iter().any(|e| e.1 == "An event said once"), "{hts:?}");
+}
+
+/// The shipped article says its facts in both files, the same way: shown once each.
+#[test]
+fn facts_said_twice_the_same_way_are_shown_once() {
+    let site = TestSite::shipped();
+    site.build_ok(&[]);
+    let page = site.html("fr/articles/alep-offensive-hts/index.html");
+    assert_eq!(select(&page, ".figures li").len(), 5);
+    let timeline = entries(&site, "fr/timeline/index.html");
+    let raids = timeline
+        .iter()
+        .filter(|e| e.1 == "Premiers raids russes sur Alep depuis 2016")
+        .count();
+    assert_eq!(raids, 1, "{timeline:?}");
+}
