@@ -326,50 +326,66 @@ pub(crate) struct Versions {
     pub(crate) files: Vec<(String, std::path::PathBuf, Location)>,
 }
 
-/// Past this many articles missing a translation, keys are not compared pairwise.
-const MAX_PAIRED: usize = 2_000;
+/// Past this many comparisons of keys (articles in one language only, against those in
+/// others only), keys are not paired: a site of monolingual archives is not slowed down.
+const MAX_COMPARED: usize = 1_000_000;
 
 /// Two keys a letter or two apart, with versions in different languages, are one article whose
 /// translation's file name has a typo: one warning naming the file to rename replaces a
 /// missing translation for each. The key of the version in the site's first language (or of
 /// the most versions) is kept.
 pub(crate) fn misspelt_keys(config: &Config, articles: &[Versions], out: &mut Vec<Diagnostic>) {
-    let langs =
-        |v: &Versions| -> BTreeSet<String> { v.files.iter().map(|f| f.0.clone()).collect() };
-    let incomplete: Vec<&Versions> = articles
-        .iter()
-        .filter(|v| langs(v).len() < config.languages.len())
-        .collect();
-    if incomplete.len() > MAX_PAIRED {
-        return;
+    // Articles missing a language, grouped by the languages they have: only groups with no
+    // language in common can hold the two halves of one article.
+    let mut groups: std::collections::BTreeMap<BTreeSet<&str>, Vec<&Versions>> = Default::default();
+    for v in articles {
+        let langs: BTreeSet<&str> = v.files.iter().map(|f| f.0.as_str()).collect();
+        if langs.len() < config.languages.len() {
+            groups.entry(langs).or_default().push(v);
+        }
+    }
+    let groups: Vec<(BTreeSet<&str>, Vec<&Versions>)> = groups.into_iter().collect();
+    let mut pairs: Vec<(&Versions, &Versions)> = Vec::new();
+    for (i, (a_langs, a_list)) in groups.iter().enumerate() {
+        for (b_langs, b_list) in groups[i + 1..].iter() {
+            if !a_langs.is_disjoint(b_langs) {
+                continue;
+            }
+            if a_list.len().saturating_mul(b_list.len()) > MAX_COMPARED {
+                return;
+            }
+            for a in a_list {
+                for b in b_list {
+                    if a.key.len().abs_diff(b.key.len()) <= 2 {
+                        pairs.push((a, b));
+                    }
+                }
+            }
+        }
     }
     let first = config.languages.first();
     let mut paired: HashSet<&str> = HashSet::new();
-    for (i, a) in incomplete.iter().enumerate() {
-        for b in &incomplete[i + 1..] {
-            if paired.contains(a.key.as_str()) || paired.contains(b.key.as_str()) {
-                continue;
-            }
-            let distance = strsim::levenshtein(&a.key, &b.key);
-            if distance == 0 || distance > 2 || distance * 4 > a.key.len().min(b.key.len()) {
-                continue;
-            }
-            if !langs(a).is_disjoint(&langs(b)) {
-                continue;
-            }
-            let keeps = |v: &Versions| (v.files.iter().any(|f| Some(&f.0) == first), v.files.len());
-            let (keep, typo) = if keeps(b) > keeps(a) { (b, a) } else { (a, b) };
-            paired.insert(&a.key);
-            paired.insert(&b.key);
-            let mentions = |key: &str| format!("article `{key}` has no ");
-            out.retain(|d| {
-                !(d.code == Code::MissingTranslation
-                    && (d.message.starts_with(&mentions(&a.key))
-                        || d.message.starts_with(&mentions(&b.key))))
-            });
-            for (lang, path, at) in &typo.files {
-                let renamed = path.with_file_name(format!("{}.{lang}.md", keep.key));
-                out.push(
+    for (a, b) in pairs {
+        if paired.contains(a.key.as_str()) || paired.contains(b.key.as_str()) {
+            continue;
+        }
+        let distance = strsim::levenshtein(&a.key, &b.key);
+        if distance == 0 || distance > 2 || distance * 4 > a.key.len().min(b.key.len()) {
+            continue;
+        }
+        let keeps = |v: &Versions| (v.files.iter().any(|f| Some(&f.0) == first), v.files.len());
+        let (keep, typo) = if keeps(b) > keeps(a) { (b, a) } else { (a, b) };
+        paired.insert(&a.key);
+        paired.insert(&b.key);
+        let mentions = |key: &str| format!("article `{key}` has no ");
+        out.retain(|d| {
+            !(d.code == Code::MissingTranslation
+                && (d.message.starts_with(&mentions(&a.key))
+                    || d.message.starts_with(&mentions(&b.key))))
+        });
+        for (lang, path, at) in &typo.files {
+            let renamed = path.with_file_name(format!("{}.{lang}.md", keep.key));
+            out.push(
                     Diagnostic::at(
                         Code::MissingTranslation,
                         format!(
@@ -382,7 +398,6 @@ pub(crate) fn misspelt_keys(config: &Config, articles: &[Versions], out: &mut Ve
                     )
                     .with_help(format!("rename it {}", renamed.display())),
                 );
-            }
         }
     }
 }

@@ -72,17 +72,30 @@ pub(crate) fn parse_all<T: DeserializeOwned>(
         problems: Vec::new(),
         broken: Default::default(),
     };
+    // Most files have no mistake: read as they are, without a copy.
+    let first = match parse::<T>(src, start, end) {
+        Ok(value) => {
+            partial.value = Some(value);
+            return partial;
+        }
+        Err(mistake) => mistake,
+    };
     let mut text = src.text.clone();
     // Fields some of whose items were left out: an error on their own line is the blank's.
     let mut thinned: Vec<usize> = Vec::new();
+    let mut next = Some(first);
     for _ in 0..MAX_MISTAKES {
-        let view = SourceText::new(src.path.clone(), text.clone());
-        let mistake = match parse::<T>(&view, start, end) {
-            Ok(value) => {
-                partial.value = Some(value);
-                return partial;
+        let mistake = match next.take() {
+            Some(mistake) => mistake,
+            None => {
+                match parse::<T>(&SourceText::new(src.path.clone(), text.clone()), start, end) {
+                    Ok(value) => {
+                        partial.value = Some(value);
+                        return partial;
+                    }
+                    Err(mistake) => mistake,
+                }
             }
-            Err(mistake) => mistake,
         };
         // A required field left out for its own mistake is missing only because of it.
         if partial.broken.iter().any(|k| {
