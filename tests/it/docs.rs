@@ -509,3 +509,60 @@ fn a_lost_fence_is_found() {
         .any(|e| matches!(e, pulldown_cmark::Event::Text(t) if t.contains("## 8. Next")));
     assert!(swallowed);
 }
+
+/// The README's speed figures name the commit and the configuration they were measured with.
+/// A change of a default that the figures depend on fails here until they are measured again
+/// and the line says the new configuration.
+#[test]
+fn the_speed_figures_name_the_configuration_they_were_measured_with() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let line = readme
+        .lines()
+        .find(|l| l.starts_with("Measured at commit "))
+        .expect(
+            "the Speed section's `Measured at commit … with the default configuration: …` line",
+        );
+    let commit = line["Measured at commit ".len()..]
+        .split_whitespace()
+        .next()
+        .unwrap_or_default();
+    assert!(
+        commit.len() >= 7 && commit.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{line}"
+    );
+    let stated: Vec<(String, String)> = line
+        .split("default configuration: ")
+        .nth(1)
+        .unwrap_or_default()
+        .trim_end_matches('.')
+        .split(", ")
+        .filter_map(|kv| kv.split_once(": "))
+        .map(|(k, v)| {
+            (
+                k.trim_matches('`').to_string(),
+                v.trim_matches('`').to_string(),
+            )
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("site.yaml"),
+        "title: {fr: T, en: T}\nbase_url: https://example.org/\nlanguages: [fr, en]\n",
+    )
+    .unwrap();
+    let config = depeche::config::Config::load(dir.path(), None).unwrap();
+    let actual: Vec<(String, String)> = [
+        ("build_search_index", config.build_search_index.to_string()),
+        ("articles_per_page", config.articles_per_page.to_string()),
+        ("backlinks_per_page", config.backlinks_per_page.to_string()),
+        ("link_every_mention", config.link_every_mention.to_string()),
+        ("allow_html", config.allow_html.to_string()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    assert_eq!(
+        stated, actual,
+        "the default configuration changed: measure the Speed figures again and update {line:?}"
+    );
+}
