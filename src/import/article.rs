@@ -143,10 +143,15 @@ pub fn plan(
             problems.push(
                 Diagnostic::at(
                     Code::InvalidFeed,
-                    format!("the item is in `{lang}`, a language the site does not have (it has {})", languages.join(", ")),
+                    format!(
+                        "the item is in `{lang}`, a language the site does not have (it has {})",
+                        languages.join(", ")
+                    ),
                     at,
                 )
-                .with_help("add the language to `languages:` in site.yaml, or give the item's language with `--lang`"),
+                .with_help(format!(
+                    "to import it, add `{lang}` to `languages:` in site.yaml"
+                )),
             );
             continue;
         }
@@ -463,7 +468,7 @@ fn update(
     let src = SourceText::new(path.to_path_buf(), text);
     let split = crate::load::front_matter::split(&src).map_err(|d| *Box::new(d))?;
     let yaml = &src.text[split.yaml_start..split.yaml_end];
-    let (kept, blocks) = without_blocks(yaml, &["updated", "updates", "wire"]);
+    let (kept, blocks, first_block) = without_blocks(yaml, &["updated", "updates", "wire"]);
     let mut updates: Vec<serde_yaml::Value> = blocks
         .get("updates")
         .and_then(|b| serde_yaml::from_str::<BTreeMap<String, Vec<serde_yaml::Value>>>(b).ok())
@@ -500,8 +505,10 @@ fn update(
         },
     })
     .unwrap_or_default();
+    // Where the fields were, so that the comments after them stay after them.
+    let (before, after) = kept.split_at(first_block.unwrap_or(kept.len()));
     let new_text = format!(
-        "{}{kept}{tail}{}",
+        "{}{before}{tail}{after}{}",
         &src.text[..split.yaml_start],
         &src.text[split.yaml_end..]
     );
@@ -527,10 +534,14 @@ fn update(
     })
 }
 
-/// The YAML without the top-level `keys` (each with the lines that continue it), and those
-/// blocks by key.
-fn without_blocks<'k>(yaml: &str, keys: &[&'k str]) -> (String, BTreeMap<&'k str, String>) {
+/// The YAML without the top-level `keys` (each with the lines that continue it), those blocks
+/// by key, and where in what is kept the first of them stood.
+fn without_blocks<'k>(
+    yaml: &str,
+    keys: &[&'k str],
+) -> (String, BTreeMap<&'k str, String>, Option<usize>) {
     let mut kept = String::new();
+    let mut first = None;
     let mut blocks: BTreeMap<&str, String> = BTreeMap::new();
     let mut current: Option<&str> = None;
     for line in yaml.split_inclusive('\n') {
@@ -543,11 +554,14 @@ fn without_blocks<'k>(yaml: &str, keys: &[&'k str]) -> (String, BTreeMap<&'k str
                 .copied();
         }
         match current {
-            Some(key) => blocks.entry(key).or_default().push_str(line),
+            Some(key) => {
+                first.get_or_insert(kept.len());
+                blocks.entry(key).or_default().push_str(line);
+            }
             None => kept.push_str(line),
         }
     }
-    (kept, blocks)
+    (kept, blocks, first)
 }
 
 #[cfg(test)]
@@ -576,11 +590,12 @@ mod tests {
 
     #[test]
     fn blocks_are_taken_with_their_lines() {
-        let (kept, blocks) = without_blocks(
+        let (kept, blocks, first) = without_blocks(
             "title: T\nupdates:\n- date: 2024\n  note: x\nwire: {id: a}\n# kept\nend: 1\n",
             &["updates", "wire"],
         );
         assert_eq!(kept, "title: T\n# kept\nend: 1\n");
+        assert_eq!(first, Some("title: T\n".len()));
         assert_eq!(blocks["updates"], "updates:\n- date: 2024\n  note: x\n");
         assert_eq!(blocks["wire"], "wire: {id: a}\n");
     }

@@ -4,6 +4,7 @@
 //! column of the mistake in the feed, before anything is written.
 
 mod article;
+mod html;
 pub mod names;
 mod newsml;
 mod ninjs;
@@ -124,12 +125,23 @@ pub fn read(path: &Path) -> Result<(Format, Vec<Item>), Diagnostic> {
 /// Reads a feed already in memory.
 pub fn parse(src: &SourceText) -> Result<(Format, Vec<Item>), Diagnostic> {
     let first = src.text.trim_start_matches(|c: char| c.is_whitespace());
-    let (format, items) = if first.starts_with('<') {
-        (Format::NewsMl, newsml::items(src)?)
-    } else if first.starts_with('{') {
-        (Format::Ninjs, ninjs::items(src)?)
-    } else {
-        (Format::Plain, plain::items(src)?)
+    // A file named as JSON or XML is read as such, broken or not: never as plain text.
+    let extension = src
+        .path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let format = match extension.as_deref() {
+        Some("json") => Format::Ninjs,
+        Some("xml" | "nml") => Format::NewsMl,
+        _ if first.starts_with('<') => Format::NewsMl,
+        _ if first.starts_with(['{', '[']) => Format::Ninjs,
+        _ => Format::Plain,
+    };
+    let items = match format {
+        Format::NewsMl => newsml::items(src)?,
+        Format::Ninjs => ninjs::items(src)?,
+        Format::Plain => plain::items(src)?,
     };
     if items.is_empty() {
         return Err(Diagnostic::at(
@@ -178,10 +190,14 @@ pub(crate) fn slug(text: &str) -> String {
     key.trim_end_matches('-').to_string()
 }
 
-/// Text as it stands in a feed: runs of white space (line breaks of the XML or JSON) made one
-/// space, the ends trimmed. Nothing else is touched: quotes and dashes stay the agency's.
+/// Text as it stands in a feed: runs of spaces, tabs and line breaks (the layout of the XML or
+/// JSON) made one space, the ends trimmed. Nothing else is touched: quotes, dashes and the
+/// no-break spaces of French typography stay the agency's.
 pub(crate) fn collapse(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    text.split(|c: char| c.is_ascii_whitespace())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// `Some` of the collapsed text, when there is any.

@@ -18,10 +18,11 @@ pub struct Candidate {
 }
 
 /// Small words that join the capitalised words of one name (`Hayat Tahrir al-Sham`, `Banque
-/// de France`, `Bank of England`).
+/// de France`). English `of` and `the` are left out: they join two names as often as one
+/// (`John Smith of the United Nations`).
 const JOINERS: &[&str] = &[
-    "al", "el", "ad", "as", "ash", "bin", "ibn", "abu", "de", "du", "des", "la", "le", "of", "the",
-    "and", "y", "van", "von", "der",
+    "al", "el", "ad", "as", "ash", "bin", "ibn", "abu", "de", "du", "des", "la", "le", "van",
+    "von", "der",
 ];
 
 /// Capitalised words that start sentences without naming anything.
@@ -139,7 +140,7 @@ fn prose_outside_annotations(body: &str) -> Vec<String> {
 fn replace_annotations(text: &str, with: impl Fn(&str, Option<&str>) -> String) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(open) = rest.find("[[") {
+    while let Some(open) = find_open(rest) {
         let Some(close) = rest[open..].find("]]") else {
             break;
         };
@@ -154,6 +155,14 @@ fn replace_annotations(text: &str, with: impl Fn(&str, Option<&str>) -> String) 
     }
     out.push_str(rest);
     out
+}
+
+/// The first `[[` that opens an annotation: not escaped (`\[\[`, as text from a feed is).
+fn find_open(text: &str) -> Option<usize> {
+    // Overlapping: in `\\[[[`, the second `[` is escaped and the annotation opens after it.
+    text.match_indices('[')
+        .map(|(i, _)| i)
+        .find(|&i| text[i..].starts_with("[[") && !text[..i].ends_with('\\'))
 }
 
 fn capitalised(word: &str) -> bool {
@@ -251,6 +260,10 @@ mod tests {
 
     #[test]
     fn annotations_read_as_their_text() {
+        assert_eq!(
+            plain_paragraphs_of("et \\[\\[[[hts|hts]]\\]\\] non"),
+            ["et \\[\\[hts\\]\\] non"]
+        );
         assert_eq!(
             plain_paragraphs_of("Un [[hts|HTS]] et [[osdh]].\n\nDeux"),
             ["Un HTS et osdh.", "Deux"]

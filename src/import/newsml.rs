@@ -20,6 +20,24 @@ pub(super) fn items(src: &SourceText) -> Result<Vec<Item>, Diagnostic> {
         ..ParsingOptions::default()
     };
     let doc = Document::parse_with_options(&src.text, options).map_err(|e| syntax(src, &e))?;
+    // A character reference (`&#x1B;`, `&#x202E;`) writes what the file itself may not hold.
+    for node in doc.descendants() {
+        let texts = node
+            .text()
+            .filter(|_| node.is_text())
+            .into_iter()
+            .chain(node.attributes().map(|a| a.value()));
+        if let Some(c) = texts
+            .flat_map(str::chars)
+            .find(|&c| crate::source::forbidden(c))
+        {
+            let start = node.range().start;
+            return Err(crate::source::forbidden_character(
+                c,
+                src.locate(start, start + 1),
+            ));
+        }
+    }
     let root = doc.root_element();
     let news_items: Vec<Node> = match root.tag_name().name() {
         "newsItem" => vec![root],
@@ -37,20 +55,32 @@ pub(super) fn items(src: &SourceText) -> Result<Vec<Item>, Diagnostic> {
             .with_help("import a NewsML-G2 file, a ninjs file (JSON) or a plain-text dispatch"));
         }
     };
-    let mut pictures = Vec::new();
-    let mut texts = Vec::new();
+    let mut pictures: Vec<(Option<&str>, Picture)> = Vec::new();
+    let mut texts: Vec<(Vec<&str>, Item)> = Vec::new();
     for node in news_items {
         match class(node).as_deref() {
-            Some("text") | None => texts.push(text_item(src, node)?),
-            Some("picture" | "graphic") => pictures.push(picture(node)),
+            Some("text") | None => texts.push((links(node), text_item(src, node)?)),
+            Some("picture" | "graphic") => pictures.push((node.attribute("guid"), picture(node))),
             Some(_) => {}
         }
     }
-    // Pictures sent in the same message illustrate its text items.
-    for item in &mut texts {
-        item.pictures.extend(pictures.iter().cloned());
-    }
-    Ok(texts)
+    // A text item that links to pictures of the message has those; when none links to any,
+    // the pictures sent with them illustrate them all.
+    let linked = |refs: &[&str], guid: Option<&str>| guid.is_some_and(|g| refs.contains(&g));
+    let any_link = texts
+        .iter()
+        .any(|(refs, _)| pictures.iter().any(|(guid, _)| linked(refs, *guid)));
+    Ok(texts
+        .into_iter()
+        .map(|(refs, mut item)| {
+            item.pictures = pictures
+                .iter()
+                .filter(|(guid, _)| !any_link || linked(&refs, *guid))
+                .map(|(_, p)| p.clone())
+                .collect();
+            item
+        })
+        .collect())
 }
 
 trait LocalName {
@@ -61,6 +91,16 @@ impl LocalName for Node<'_, '_> {
     fn has_tag_name_local(&self, name: &str) -> bool {
         self.is_element() && self.tag_name().name() == name
     }
+}
+
+/// The items an item links to (`itemMeta/link/@residref`).
+fn links<'a>(item: Node<'a, '_>) -> Vec<&'a str> {
+    child(item, "itemMeta")
+        .into_iter()
+        .flat_map(|m| m.children())
+        .filter(|n| n.has_tag_name_local("link"))
+        .filter_map(|l| l.attribute("residref"))
+        .collect()
 }
 
 /// The item's class, from `itemMeta/itemClass/@qcode` (`ninat:text` → `text`).
@@ -162,7 +202,14 @@ fn text_item(src: &SourceText, node: Node) -> Result<Item, Diagnostic> {
         dateline: text_of(content, "dateline")
             .or_else(|| find(content, "located").and_then(name_of)),
         byline,
-        agency: find(meta, "provider").and_then(name_of),
+        agency: find(meta, "provider").and_then(|p| {
+            name_of(p).or_else(|| {
+                // A provider given by its code alone (`nprov:AFP`) is named by the code.
+                p.attribute("qcode")
+                    .and_then(|q| q.rsplit(':').next())
+                    .and_then(non_empty)
+            })
+        }),
         summary: description,
         rights: (!rights.is_empty()).then(|| rights.join(" — ")),
         tags,
@@ -185,15 +232,7 @@ fn body(src: &SourceText, item: Node) -> Result<Vec<String>, Diagnostic> {
         .with_help("a text item carries its text in `<contentSet><inlineXML>` or `<inlineData>`"));
     };
     if let Some(xml) = child(set, "inlineXML") {
-        let paragraphs: Vec<String> = xml
-            .descendants()
-            .filter(|n| n.has_tag_name_local("p"))
-            .filter_map(|p| non_empty(&all_text(p)))
-            .collect();
-        if !paragraphs.is_empty() {
-            return Ok(paragraphs);
-        }
-        return Ok(non_empty(&all_text(xml)).into_iter().collect());
+        return Ok(super::html::blocks_of(xml));
     }
     if let Some(data) = child(set, "inlineData") {
         return Ok(plain_paragraphs(&all_text(data)));

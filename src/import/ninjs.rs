@@ -24,15 +24,17 @@ enum Step {
 }
 
 pub(super) fn items(src: &SourceText) -> Result<Vec<Item>, Diagnostic> {
-    let value: Value = serde_json::from_str(&src.text).map_err(|e| {
-        // Column 0 is the line break that ends the line before.
-        let at = match e.column() {
-            0 => super::newsml::offset_of(&src.text, e.line(), 1).saturating_sub(1),
-            col => super::newsml::offset_of(&src.text, e.line(), col),
-        };
-        let said = e.to_string();
-        let what = said.split(" at line ").next().unwrap_or(&said);
-        Diagnostic::at(
+    let value: Value = serde_json::from_str::<Unique>(&src.text)
+        .and_then(|_| serde_json::from_str(&src.text))
+        .map_err(|e| {
+            // Column 0 is the line break that ends the line before.
+            let at = match e.column() {
+                0 => super::newsml::offset_of(&src.text, e.line(), 1).saturating_sub(1),
+                col => super::newsml::offset_of(&src.text, e.line(), col),
+            };
+            let said = e.to_string();
+            let what = said.split(" at line ").next().unwrap_or(&said);
+            Diagnostic::at(
             Code::InvalidFeed,
             format!("the file is not valid JSON: {what}"),
             src.locate(at, at + 1),
@@ -40,11 +42,26 @@ pub(super) fn items(src: &SourceText) -> Result<Vec<Item>, Diagnostic> {
         .with_help(
             "fix the JSON at this place (the agency's file may have been cut or edited by hand)",
         )
-    })?;
+        })?;
+    if !value.is_object() {
+        return Err(Diagnostic::at(
+            Code::InvalidFeed,
+            "a ninjs document is a JSON object (`{…}`), and this file is not one",
+            src.locate(0, 1),
+        )
+        .with_help("import the agency's ninjs item itself, one object per file"));
+    }
+    if let Some((path, c)) = forbidden_in(&value, &mut Vec::new()) {
+        let (start, end) = span(src, &path).unwrap_or((0, 1));
+        return Err(crate::source::forbidden_character(
+            c,
+            src.locate(start, end),
+        ));
+    }
     let major = if is_version_2(&value) { 2 } else { 1 };
     validate(src, &value, major)?;
     let mut out = Vec::new();
-    collect(src, &value, &mut Vec::new(), major, &mut out);
+    collect(src, &value, &mut Vec::new(), major, &mut out)?;
     Ok(out)
 }
 
@@ -62,6 +79,87 @@ fn is_version_2(value: &Value) -> bool {
     .iter()
     .any(|k| value.get(k).is_some())
         || value.get("associations").is_some_and(Value::is_array)
+}
+
+/// A JSON document read only to refuse a key given twice in one object, which serde_json's
+/// values would keep the last of, silently.
+struct Unique;
+
+impl<'de> serde::Deserialize<'de> for Unique {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Unique, D::Error> {
+        d.deserialize_any(UniqueVisitor)
+    }
+}
+
+struct UniqueVisitor;
+
+impl<'de> serde::de::Visitor<'de> for UniqueVisitor {
+    type Value = Unique;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Unique, A::Error> {
+        let mut seen = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if !seen.insert(key.clone()) {
+                return Err(serde::de::Error::custom(format!(
+                    "the key `{key}` is given twice in one object"
+                )));
+            }
+            map.next_value::<Unique>()?;
+        }
+        Ok(Unique)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Unique, A::Error> {
+        while seq.next_element::<Unique>()?.is_some() {}
+        Ok(Unique)
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Unique, E> {
+        Ok(Unique)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Unique, E> {
+        Ok(Unique)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Unique, E> {
+        Ok(Unique)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Unique, E> {
+        Ok(Unique)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Unique, E> {
+        Ok(Unique)
+    }
+    fn visit_unit<E>(self) -> Result<Unique, E> {
+        Ok(Unique)
+    }
+}
+
+/// The first key or string value holding a character that is not text (written as an escape,
+/// `\u001b`, it passes the file's own check), with its place.
+fn forbidden_in(value: &Value, path: &mut Vec<Step>) -> Option<(Vec<Step>, char)> {
+    let bad = |s: &str| s.chars().find(|&c| crate::source::forbidden(c));
+    match value {
+        Value::String(s) => bad(s).map(|c| (path.clone(), c)),
+        Value::Array(list) => list.iter().enumerate().find_map(|(i, v)| {
+            path.push(Step::Index(i));
+            let found = forbidden_in(v, path);
+            path.pop();
+            found
+        }),
+        Value::Object(map) => map.iter().find_map(|(k, v)| {
+            path.push(Step::Key(k.clone()));
+            let found = bad(k)
+                .map(|c| (path.clone(), c))
+                .or_else(|| forbidden_in(v, path));
+            path.pop();
+            found
+        }),
+        _ => None,
+    }
 }
 
 struct Compiled {
@@ -119,6 +217,16 @@ fn validate(src: &SourceText, value: &Value, major: u8) -> Result<(), Diagnostic
     };
     let mut leaves = Vec::new();
     leaves_of(&error, &mut leaves);
+    // ninjs 2 closes its objects with `unevaluatedProperties: false`: one mistake inside makes
+    // every property of the object "unevaluated". The mistake itself comes first.
+    let real: Vec<_> = leaves
+        .iter()
+        .copied()
+        .filter(|e| !matches!(e.kind, boon::ErrorKind::FalseSchema))
+        .collect();
+    if !real.is_empty() {
+        leaves = real;
+    }
     let mut found: Vec<(usize, usize, String)> = leaves
         .iter()
         .map(|e| {
@@ -152,6 +260,12 @@ fn validate(src: &SourceText, value: &Value, major: u8) -> Result<(), Diagnostic
                         .collect::<Vec<_>>()
                         .join("`, `")
                 ),
+                boon::ErrorKind::FalseSchema => match e.instance_location.tokens.last() {
+                    Some(boon::InstanceToken::Prop(p)) => {
+                        format!("`{p}` is not a field of ninjs {major} here")
+                    }
+                    _ => "this value is not allowed here".to_string(),
+                },
                 boon::ErrorKind::Required { want } => {
                     format!("the required field `{}` is missing", want.join("`, `"))
                 }
@@ -217,7 +331,13 @@ fn span(src: &SourceText, path: &[Step]) -> Option<(usize, usize)> {
 }
 
 /// The text items of `value` and of its associations, depth first.
-fn collect(src: &SourceText, value: &Value, path: &mut Vec<Step>, major: u8, out: &mut Vec<Item>) {
+fn collect(
+    src: &SourceText,
+    value: &Value,
+    path: &mut Vec<Step>,
+    major: u8,
+    out: &mut Vec<Item>,
+) -> Result<(), Diagnostic> {
     let kind = value.get("type").and_then(Value::as_str);
     let associations: Vec<(Option<String>, &Value)> = match value.get("associations") {
         Some(Value::Object(map)) => map.iter().map(|(k, v)| (Some(k.clone()), v)).collect(),
@@ -235,7 +355,7 @@ fn collect(src: &SourceText, value: &Value, path: &mut Vec<Step>, major: u8, out
         .map(|(_, a)| picture(a, major))
         .collect();
     if matches!(kind, None | Some("text" | "composite")) {
-        let item = item(src, value, path, major);
+        let item = item(src, value, path, major)?;
         if !item.paragraphs.is_empty() || item.headline.is_some() {
             out.push(Item { pictures, ..item });
         }
@@ -252,9 +372,10 @@ fn collect(src: &SourceText, value: &Value, path: &mut Vec<Step>, major: u8, out
             Some(k) => Step::Key(k.clone()),
             None => Step::Index(i),
         });
-        collect(src, association, path, major, out);
+        collect(src, association, path, major, out)?;
         path.truncate(path.len() - 2);
     }
+    Ok(())
 }
 
 fn string(value: &Value, key: &str) -> Option<String> {
@@ -281,7 +402,7 @@ fn names(value: &Value, key: &str) -> Vec<String> {
         .collect()
 }
 
-fn item(src: &SourceText, value: &Value, path: &[Step], major: u8) -> Item {
+fn item(src: &SourceText, value: &Value, path: &[Step], major: u8) -> Result<Item, Diagnostic> {
     let headline = if major == 2 {
         by_role(value, "headlines", "main")
     } else {
@@ -290,14 +411,28 @@ fn item(src: &SourceText, value: &Value, path: &[Step], major: u8) -> Item {
     let summary = if major == 2 {
         by_role(value, "descriptions", "summary")
     } else {
-        string(value, "description_text")
-            .or_else(|| prefixed(value, "description_").map(|t| html_text(&t).join(" ")))
+        string(value, "description_text").or_else(|| {
+            prefixed(value, "description_")
+                .and_then(|t| super::html::blocks(&t).ok())
+                .map(|b| b.join(" "))
+        })
     };
-    let paragraphs = if major == 2 {
+    let bodies = if major == 2 {
         bodies_2(value)
     } else {
         bodies_1(value)
     };
+    let paragraphs = bodies.map_err(|(at, why)| {
+        let mut full = path.to_vec();
+        full.extend(at);
+        let (start, end) = span(src, &full).unwrap_or((0, 1));
+        Diagnostic::at(
+            Code::InvalidFeed,
+            format!("the HTML body cannot be read: {why}"),
+            src.locate(start, end),
+        )
+        .with_help("depeche reads a body of well-formed XHTML or plain text: ask the agency for either, or give the item a `text/plain` body")
+    })?;
     let rights = [
         string(value, "copyrightnotice"),
         string(value, "usageterms"),
@@ -315,7 +450,7 @@ fn item(src: &SourceText, value: &Value, path: &[Step], major: u8) -> Item {
         .next()
         .or_else(|| string(value, "copyrightholder"));
     let tags = names(value, if major == 2 { "subjects" } else { "subject" });
-    Item {
+    Ok(Item {
         at: span(src, path).map(|(s, _)| src.locate(s, s + 1)),
         id: string(value, "uri"),
         version: value.get("version").and_then(|v| match v {
@@ -338,60 +473,7 @@ fn item(src: &SourceText, value: &Value, path: &[Step], major: u8) -> Item {
         pictures: Vec::new(),
         ednote: string(value, "ednote"),
         translated_from: None,
-    }
-}
-
-/// ninjs 1: `body_text`, else any `body_*` (HTML or XHTML).
-fn bodies_1(value: &Value) -> Vec<String> {
-    if let Some(text) = value.get("body_text").and_then(Value::as_str) {
-        let html = prefixed(value, "body_")
-            .map(|h| html_text(&h))
-            .unwrap_or_default();
-        // A text body without its paragraph breaks loses to the markup that has them.
-        let plain = plain_paragraphs(text);
-        return if html.len() > plain.len() {
-            html
-        } else {
-            plain
-        };
-    }
-    prefixed(value, "body_")
-        .map(|h| html_text(&h))
-        .unwrap_or_default()
-}
-
-/// ninjs 2: the marked-up body when it has paragraphs, else the plain one.
-fn bodies_2(value: &Value) -> Vec<String> {
-    let Some(list) = value.get("bodies").and_then(Value::as_array) else {
-        return Vec::new();
-    };
-    let markup = list
-        .iter()
-        .filter(|b| {
-            b.get("contenttype")
-                .and_then(Value::as_str)
-                .is_some_and(|t| t.contains("html"))
-        })
-        .filter_map(|b| b.get("value").and_then(Value::as_str))
-        .map(html_text)
-        .max_by_key(Vec::len)
-        .unwrap_or_default();
-    let plain = list
-        .iter()
-        .filter(|b| {
-            b.get("contenttype")
-                .and_then(Value::as_str)
-                .is_none_or(|t| t.starts_with("text/plain"))
-        })
-        .filter_map(|b| b.get("value").and_then(Value::as_str))
-        .map(plain_paragraphs)
-        .max_by_key(Vec::len)
-        .unwrap_or_default();
-    if markup.len() > plain.len() {
-        markup
-    } else {
-        plain
-    }
+    })
 }
 
 /// The first `prefix…` field other than `…_text`.
@@ -403,28 +485,73 @@ fn prefixed(value: &Value, prefix: &str) -> Option<String> {
     })
 }
 
-/// The paragraphs of an (X)HTML fragment, when it is well-formed XML; none otherwise.
-fn html_text(html: &str) -> Vec<String> {
-    let wrapped = format!("<div>{html}</div>");
-    let Ok(doc) = roxmltree::Document::parse(&wrapped) else {
-        return Vec::new();
-    };
-    let text = |n: roxmltree::Node| -> String {
-        n.descendants()
-            .filter(|d| d.is_text())
-            .filter_map(|d| d.text())
-            .collect()
-    };
-    let paragraphs: Vec<String> = doc
-        .descendants()
-        .filter(|n| n.is_element() && n.tag_name().name() == "p")
-        .filter_map(|p| non_empty(&text(p)))
-        .collect();
-    if paragraphs.is_empty() {
-        non_empty(&text(doc.root_element())).into_iter().collect()
-    } else {
-        paragraphs
+/// A body that cannot be read: where it is (a pointer under the item), and why.
+type Unread = (Vec<Step>, String);
+
+/// A marked-up body: where it is, and its blocks or why they cannot be read.
+type Markup = (Vec<Step>, Result<Vec<String>, String>);
+
+/// The better of a plain body and a marked-up one: the one with more paragraphs (a plain body
+/// often comes without its breaks). Marked-up text that does not parse is an error only when
+/// nothing else gives the text.
+fn better(
+    plain: Vec<String>,
+    markup: Option<Markup>,
+) -> Result<Vec<String>, Unread> {
+    match markup {
+        Some((_, Ok(html))) if html.len() > plain.len() => Ok(html),
+        Some((at, Err(why))) if plain.is_empty() => Err((at, why)),
+        _ => Ok(plain),
     }
+}
+
+/// ninjs 1: `body_text`, and any `body_*` (HTML or XHTML).
+fn bodies_1(value: &Value) -> Result<Vec<String>, Unread> {
+    let plain = value
+        .get("body_text")
+        .and_then(Value::as_str)
+        .map(plain_paragraphs)
+        .unwrap_or_default();
+    let markup = value.as_object().and_then(|map| {
+        map.iter().find_map(|(k, v)| {
+            let html = v.as_str()?;
+            (k.starts_with("body_") && k != "body_text")
+                .then(|| (vec![Step::Key(k.clone())], super::html::blocks(html)))
+        })
+    });
+    better(plain, markup)
+}
+
+/// ninjs 2: the plain body and the marked-up one of `bodies`.
+fn bodies_2(value: &Value) -> Result<Vec<String>, Unread> {
+    let Some(list) = value.get("bodies").and_then(Value::as_array) else {
+        return Ok(Vec::new());
+    };
+    let kind = |b: &Value| {
+        b.get("contenttype")
+            .and_then(Value::as_str)
+            .unwrap_or("text/plain")
+            .to_string()
+    };
+    let plain = list
+        .iter()
+        .filter(|b| kind(b).starts_with("text/plain"))
+        .filter_map(|b| b.get("value").and_then(Value::as_str))
+        .map(plain_paragraphs)
+        .max_by_key(Vec::len)
+        .unwrap_or_default();
+    let markup = list.iter().enumerate().find_map(|(i, b)| {
+        let html = b.get("value").and_then(Value::as_str)?;
+        kind(b).contains("html").then(|| {
+            let at = vec![
+                Step::Key("bodies".into()),
+                Step::Index(i),
+                Step::Key("value".into()),
+            ];
+            (at, super::html::blocks(html))
+        })
+    });
+    better(plain, markup)
 }
 
 fn picture(value: &Value, major: u8) -> Picture {

@@ -286,3 +286,100 @@ fn an_alias_two_entities_claim_is_listed_not_annotated() {
         "{said}"
     );
 }
+
+#[test]
+fn an_html_body_keeps_every_word_and_its_entities() {
+    let site = TestSite::shipped();
+    let file = site.dir.path().join("html.json");
+    std::fs::write(
+        &file,
+        r#"{"uri": "urn:x:html", "type": "text", "language": "fr", "headline": "Titre",
+ "body_html": "<p>Un &mdash; deux&nbsp;: &eacute;t&eacute;<br/>suite</p><h2>Intertitre</h2><ul><li>point un</li></ul><blockquote><p>cité</p></blockquote>"}"#,
+    )
+    .unwrap();
+    import(&site, &["--key", "html", &file.display().to_string()]);
+    let text = site.read("content/articles/html.fr.md");
+    let body = text.split("\n---\n").nth(1).unwrap_or_default();
+    assert_eq!(
+        body, "Un — deux\u{a0}: été suite\n\nIntertitre\n\npoint un\n\ncité\n\n",
+        "{text}"
+    );
+}
+
+#[test]
+fn a_feed_that_only_looks_readable_is_refused_where_it_goes_wrong() {
+    let site = TestSite::shipped();
+    let dir = site.dir.path();
+    let write = |name: &str, text: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path.display().to_string()
+    };
+    // Named as JSON or XML: never read as plain text.
+    let nobrace = write(
+        "nobrace.json",
+        "\"uri\": \"x\", \"headline\": \"Broken\"}\n",
+    );
+    refused(
+        &site,
+        &["--lang", "en", &nobrace],
+        "nobrace.json:1:",
+        "not valid JSON",
+    );
+    let array = write("array.json", "[{\"uri\": \"x\"}]\n");
+    refused(
+        &site,
+        &["--lang", "en", &array],
+        "array.json:1:1",
+        "a ninjs document is a JSON object",
+    );
+    let garbage = write(
+        "lead.xml",
+        "garbage before <?xml version=\"1.0\"?><newsItem/>\n",
+    );
+    refused(
+        &site,
+        &["--lang", "en", &garbage],
+        "lead.xml:1:",
+        "not well-formed XML",
+    );
+    // Written as an escape, a control or bidi character is refused where it is written.
+    let escaped = write(
+        "ctrl.json",
+        "{\"uri\": \"x\", \"language\": \"en\",\n \"headline\": \"Bell\\u0007 and \\u202eevil\"}\n",
+    );
+    refused(&site, &[&escaped], "ctrl.json:2:14", "is not text");
+    let reference = write(
+        "bidi.xml",
+        "<newsItem guid=\"x\" xml:lang=\"en\">\n<contentMeta><headline>Plain &#x202E;evil</headline></contentMeta></newsItem>\n",
+    );
+    refused(&site, &[&reference], "bidi.xml:2:", "is not text");
+    // A key given twice: which headline is meant is not the importer's to guess.
+    let twice = write(
+        "twice.json",
+        "{\"uri\": \"x\", \"language\": \"en\",\n \"headline\": \"One\",\n \"headline\": \"Two\"}\n",
+    );
+    refused(
+        &site,
+        &[&twice],
+        "twice.json:3:",
+        "the key `headline` is given twice",
+    );
+    // One mistake in a ninjs 2 association: shown there, not at every field of the item.
+    let one = write(
+        "one.json",
+        "{\"uri\": \"x\", \"language\": \"en\", \"headlines\": [{\"value\": \"T\"}],\n \"associations\": [{\"name\": \"photo\", \"uri\": \"y\",\n   \"type\": \"image\"}]}\n",
+    );
+    refused(&site, &[&one], "one.json:3:12", "/associations/0/type");
+    // Markup that is not well-formed, and no plain body: refused at the body.
+    let html = write(
+        "html.json",
+        "{\"uri\": \"urn:x\", \"language\": \"en\", \"headline\": \"T\",\n \"body_html\": \"<p>one<p>two\"}\n",
+    );
+    refused(
+        &site,
+        &[&html],
+        "html.json:2:15",
+        "the HTML body cannot be read",
+    );
+}
