@@ -118,7 +118,9 @@ impl Config {
                 .map_or_else(|| src.locate(0, 0), |(s, e)| src.locate(s, e))
         };
 
-        check_languages(&raw, &at_key, &mut problems);
+        let places = yaml::spans::Places::new(&src, 0, src.text.len());
+        let at_language = |i: usize| places.locate(&format!("languages[{i}]"));
+        check_languages(&raw, &at_key, &at_language, &mut problems);
 
         let base_url_value = base_url.unwrap_or(&raw.base_url);
         let base = match parse_base_url(base_url_value) {
@@ -176,6 +178,7 @@ impl Config {
 fn check_languages(
     raw: &RawConfig,
     at_key: &dyn Fn(&str) -> Location,
+    at_language: &dyn Fn(usize) -> Location,
     problems: &mut Vec<Diagnostic>,
 ) {
     if raw.languages.is_empty() {
@@ -189,13 +192,13 @@ fn check_languages(
         );
     }
     let mut seen = Vec::new();
-    for lang in &raw.languages {
+    for (i, lang) in raw.languages.iter().enumerate() {
         if !is_language_code(lang) {
             problems.push(
                 Diagnostic::at(
                     Code::InvalidConfig,
                     format!("`{lang}` is not a language code"),
-                    at_key("languages"),
+                    at_language(i),
                 )
                 .with_help("use lowercase BCP 47 codes such as `fr`, `en` or `ar`"),
             );
@@ -203,7 +206,7 @@ fn check_languages(
             problems.push(Diagnostic::at(
                 Code::InvalidConfig,
                 format!("language `{lang}` is listed twice"),
-                at_key("languages"),
+                at_language(i),
             ));
         }
         seen.push(lang);

@@ -429,7 +429,9 @@ fn render_snippet(out: &mut String, loc: &Location, st: &Styles) {
     let _ = writeln!(out, "{pad} {note}|{reset}");
     let _ = writeln!(out, "{note}{:>gutter$} |{reset} {shown}", loc.line);
     let indent = " ".repeat(caret_at);
-    let carets = "^".repeat(loc.len.max(1));
+    // Under the line as shown: a span that runs past a line cut short stops at its end.
+    let room = shown.chars().count().saturating_sub(caret_at);
+    let carets = "^".repeat(loc.len.min(room).max(1));
     let _ = writeln!(out, "{pad} {note}|{reset} {indent}{lead}{carets}{reset}");
 }
 

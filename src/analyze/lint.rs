@@ -180,24 +180,36 @@ fn dates(
 
 /// The site's images an article shows must be in static/; the article's own has its `alt`.
 fn images(config: &Config, versions: &[(ArticleSource, Annotated)], out: &mut Vec<Diagnostic>) {
-    let missing = |address: &str| missing_image(&config.root, address);
     for (article, annotated) in versions {
-        if let Some(image) = article.front.image.as_deref()
-            && !image.contains("://")
-            && !image.starts_with("//")
-            && missing(image)
-        {
-            out.push(
-                Diagnostic::at(
-                    Code::MissingImage,
-                    format!("`image` is `{image}`, which is not a file of static/"),
-                    front_matter_field(article, "image"),
-                )
-                .with_help(image_help(image)),
-            );
-        }
-        if article.front.image.is_some() && article.front.alt.is_none() {
-            out.push(
+        article_images(config, article, annotated, out);
+    }
+}
+
+/// The images of one version: its `image` and those of its body are files of static/, and its
+/// `image` says what it shows. An article whose front matter has mistakes is checked too.
+pub(crate) fn article_images(
+    config: &Config,
+    article: &ArticleSource,
+    annotated: &Annotated,
+    out: &mut Vec<Diagnostic>,
+) {
+    let missing = |address: &str| missing_image(&config.root, address);
+    if let Some(image) = article.front.image.as_deref()
+        && !image.contains("://")
+        && !image.starts_with("//")
+        && missing(image)
+    {
+        out.push(
+            Diagnostic::at(
+                Code::MissingImage,
+                format!("`image` is `{image}`, which is not a file of static/"),
+                front_matter_field(article, "image"),
+            )
+            .with_help(image_help(image)),
+        );
+    }
+    if article.front.image.is_some() && article.front.alt.is_none() {
+        out.push(
                 Diagnostic::at(
                     Code::MissingAlt,
                     format!("the image of `{}` has no `alt`", article.src.path.display()),
@@ -205,13 +217,12 @@ fn images(config: &Config, versions: &[(ArticleSource, Annotated)], out: &mut Ve
                 )
                 .with_help("add `alt:` saying what the image shows, for readers who cannot see it (a credit is not a description)"),
             );
-        }
-        out.extend(missing_images(
-            &config.root,
-            &article.src,
-            &annotated.local_images,
-        ));
     }
+    out.extend(missing_images(
+        &config.root,
+        &article.src,
+        &annotated.local_images,
+    ));
 }
 
 /// Whether the site's root-relative `address` names no file of static/, in either Unicode
@@ -334,7 +345,12 @@ const MAX_COMPARED: usize = 1_000_000;
 /// translation's file name has a typo: one warning naming the file to rename replaces a
 /// missing translation for each. The key of the version in the site's first language (or of
 /// the most versions) is kept.
-pub(crate) fn misspelt_keys(config: &Config, articles: &[Versions], out: &mut Vec<Diagnostic>) {
+pub(crate) fn misspelt_keys(
+    config: &Config,
+    articles: &[Versions],
+    out: &mut Vec<Diagnostic>,
+) -> Vec<(std::path::PathBuf, std::path::PathBuf)> {
+    let mut renames = Vec::new();
     // Articles missing a language, grouped by the languages they have: only groups with no
     // language in common can hold the two halves of one article.
     let mut groups: std::collections::BTreeMap<BTreeSet<&str>, Vec<&Versions>> = Default::default();
@@ -352,7 +368,7 @@ pub(crate) fn misspelt_keys(config: &Config, articles: &[Versions], out: &mut Ve
                 continue;
             }
             if a_list.len().saturating_mul(b_list.len()) > MAX_COMPARED {
-                return;
+                return renames;
             }
             for a in a_list {
                 for b in b_list {
@@ -385,6 +401,7 @@ pub(crate) fn misspelt_keys(config: &Config, articles: &[Versions], out: &mut Ve
         });
         for (lang, path, at) in &typo.files {
             let renamed = path.with_file_name(format!("{}.{lang}.md", keep.key));
+            renames.push((path.clone(), renamed.clone()));
             out.push(
                     Diagnostic::at(
                         Code::MissingTranslation,
@@ -400,6 +417,7 @@ pub(crate) fn misspelt_keys(config: &Config, articles: &[Versions], out: &mut Ve
                 );
         }
     }
+    renames
 }
 
 fn missing_translations(
@@ -535,6 +553,7 @@ fn entity_facts(entity: &EntitySource, mentioned: bool, out: &mut Vec<Diagnostic
 /// (`load::references`) names something of the site.
 pub(crate) fn lint_sources(
     entities: &[EntitySource],
+    flawed_entities: &[EntitySource],
     broken: &[String],
     articles: &[ArticleSource],
     flawed: &[ArticleSource],
@@ -574,6 +593,37 @@ pub(crate) fn lint_sources(
             }
         }
     }
+    // A file with mistakes is left out of the graph, but names entities all the same: every
+    // id it names is checked here, its relations' targets too.
+    let mut of_flawed = Vec::new();
+    for entity in flawed_entities {
+        for (path, name, names) in references::of_entity(entity) {
+            if !path.starts_with("relations") {
+                unknown(names, name, &|| entity.locate(&path));
+            }
+        }
+        for (i, rel) in entity.relations.iter().enumerate() {
+            if ids.contains(rel.target.as_str()) {
+                continue;
+            }
+            let d = Diagnostic::at(
+                Code::UnknownRelationTarget,
+                format!(
+                    "relation `{}` points to unknown entity `{}`",
+                    rel.kind, rel.target
+                ),
+                entity.locate(&format!("relations[{i}].target")),
+            );
+            of_flawed.push(match did_you_mean(&rel.target, ids.iter().copied()) {
+                Some(known) => d.with_help(format!("did you mean `{known}`?")),
+                None => d.with_help(format!(
+                    "create content/entities/{}.yaml or fix the target id",
+                    rel.target
+                )),
+            });
+        }
+        undated_or_unsourced(entity, &mut of_flawed);
+    }
     // An article whose front matter has mistakes names entities too: checked all the same.
     for article in articles.iter().chain(flawed) {
         let places = front_matter_places(article);
@@ -594,6 +644,7 @@ pub(crate) fn lint_sources(
             out.extend(event_labels(event, languages, &at));
         }
     }
+    out.append(&mut of_flawed);
     out
 }
 
@@ -919,7 +970,10 @@ fn disagreements(versions: &[(ArticleSource, Annotated)], out: &mut Vec<Diagnost
         let Some((article, _)) = versions.iter().find(|(a, _)| a.lang == d.other.0) else {
             continue;
         };
-        let at = front_matter_places(article).locate(&format!("{}[{}]", d.field, d.other.1));
+        let at = front_matter_places(article).locate(&crate::yaml::spans::join(
+            &format!("{}[{}]", d.field, d.other.1),
+            d.part,
+        ));
         let first = versions
             .iter()
             .find(|(a, _)| a.lang == d.first.0)

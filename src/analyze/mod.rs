@@ -107,6 +107,7 @@ pub(crate) fn analyze(config: Config, options: AnalyzeOptions) -> Analysis {
     }
     problems.extend(lint::lint_sources(
         &content.entities,
+        &content.flawed_entities,
         &content.broken_entity_ids,
         &content.articles,
         &content.flawed_articles,
@@ -116,14 +117,18 @@ pub(crate) fn analyze(config: Config, options: AnalyzeOptions) -> Analysis {
     // article is not published, so nothing else is made of it.
     for article in &content.flawed_articles {
         let annotated = annotator.annotate(&article.src, article.body_start, &article.lang);
+        lint::article_images(&config, article, &annotated, &mut problems);
         problems.extend(annotated.problems);
     }
+    // Translation files whose key is misspelt, with the name each should have.
+    let mut renames = Vec::new();
     let documents = annotate_articles(
         &config,
         content.articles,
         &annotator,
         suggesters.as_ref(),
         &mut problems,
+        &mut renames,
     );
     let prose = annotate_prose(
         &config.root,
@@ -147,6 +152,22 @@ pub(crate) fn analyze(config: Config, options: AnalyzeOptions) -> Analysis {
                 .iter()
                 .any(|id| d.message.ends_with(&format!("unknown entity `{id}`")))
     });
+    // A link to the name a misspelt file should have is right: the file is what to rename.
+    for d in problems.iter_mut().filter(|d| d.code == Code::BrokenLink) {
+        let meant = renames.iter().find(|(_, renamed)| {
+            renamed
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| d.message.contains(n))
+        });
+        if let Some((typo, renamed)) = meant {
+            d.help = Some(format!(
+                "the link is right: the article's file is misnamed `{}`; rename it {}",
+                typo.display(),
+                renamed.display()
+            ));
+        }
+    }
     sort(&mut problems);
     group_unknown_entities(&mut problems);
     Analysis {
@@ -231,6 +252,7 @@ fn annotate_articles(
     annotator: &Annotator,
     suggesters: Option<&Suggesters>,
     problems: &mut Vec<Diagnostic>,
+    renames: &mut Vec<(std::path::PathBuf, std::path::PathBuf)>,
 ) -> Vec<Arc<Document>> {
     let mut by_key: BTreeMap<String, Vec<ArticleSource>> = BTreeMap::new();
     for article in articles {
@@ -286,7 +308,7 @@ fn annotate_articles(
         documents.extend(docs);
         found_all.append(&mut found);
     }
-    lint::misspelt_keys(config, &versions, &mut found_all);
+    *renames = lint::misspelt_keys(config, &versions, &mut found_all);
     problems.append(&mut found_all);
     documents.sort_by(|a: &Arc<Document>, b| a.source.cmp(&b.source));
     documents

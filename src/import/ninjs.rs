@@ -494,10 +494,7 @@ type Markup = (Vec<Step>, Result<Vec<String>, String>);
 /// The better of a plain body and a marked-up one: the one with more paragraphs (a plain body
 /// often comes without its breaks). Marked-up text that does not parse is an error only when
 /// nothing else gives the text.
-fn better(
-    plain: Vec<String>,
-    markup: Option<Markup>,
-) -> Result<Vec<String>, Unread> {
+fn better(plain: Vec<String>, markup: Option<Markup>) -> Result<Vec<String>, Unread> {
     match markup {
         Some((_, Ok(html))) if html.len() > plain.len() => Ok(html),
         Some((at, Err(why))) if plain.is_empty() => Err((at, why)),

@@ -267,11 +267,24 @@ impl EntitySource {
 
 /// Reads an entity file's YAML, with every problem located in it.
 pub fn parse(id: &str, src: SourceText, languages: &[String]) -> Result<EntitySource, Diagnostics> {
+    match parse_with_problems(id, src, languages) {
+        (Some(entity), problems) if problems.is_empty() => Ok(entity),
+        (_, problems) => Err(problems.into()),
+    }
+}
+
+/// The entity and every problem of its file. With problems, what reads is still given, so
+/// that the ids it names can be checked; such an entity is never published.
+pub(crate) fn parse_with_problems(
+    id: &str,
+    src: SourceText,
+    languages: &[String],
+) -> (Option<EntitySource>, Vec<Diagnostic>) {
     // Every mistake of the file at once: a field that does not read is left out, and the
     // checks of what it would have said are skipped.
     let partial = yaml::parse_all::<RawEntity>(&src, 0, src.text.len());
     let Some(raw) = partial.value else {
-        return Err(partial.problems.into());
+        return (None, partial.problems);
     };
     let mut problems = partial.problems;
     let broken = partial.broken;
@@ -378,29 +391,30 @@ pub fn parse(id: &str, src: SourceText, languages: &[String]) -> Result<EntitySo
         })
         .collect();
     drop(places);
-    match raw.kind {
-        Some(kind) if problems.is_empty() => Ok(EntitySource {
-            as_of,
-            source,
-            facts,
-            events,
-            id: id.to_string(),
-            kind,
-            name: trimmed(raw.name),
-            description: trimmed(raw.description),
-            aliases,
-            cited_as: trimmed(raw.cited_as),
-            alias_spans,
-            lifespan,
-            wikidata: raw.wikidata,
-            coordinates,
-            relations,
-            unverified: raw.unverified,
-            prose: BTreeMap::new(),
-            src,
-        }),
-        _ => Err(problems.into()),
-    }
+    let Some(kind) = raw.kind else {
+        return (None, problems);
+    };
+    let entity = EntitySource {
+        as_of,
+        source,
+        facts,
+        events,
+        id: id.to_string(),
+        kind,
+        name: trimmed(raw.name),
+        description: trimmed(raw.description),
+        aliases,
+        cited_as: trimmed(raw.cited_as),
+        alias_spans,
+        lifespan,
+        wikidata: raw.wikidata,
+        coordinates,
+        relations,
+        unverified: raw.unverified,
+        prose: BTreeMap::new(),
+        src,
+    };
+    (Some(entity), problems)
 }
 
 /// A name in every language of the site.

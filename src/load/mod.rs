@@ -62,6 +62,9 @@ pub struct Content {
     /// their body and the ids in their front matter are still checked, so one run of
     /// `check` reports every mistake of a file.
     pub flawed_articles: Vec<ArticleSource>,
+    /// Entity files with mistakes, as far as they read: never published, the ids they name
+    /// are still checked.
+    pub flawed_entities: Vec<EntitySource>,
 }
 
 /// Reads the whole content tree. Problems in one file do not stop the others from being read.
@@ -87,9 +90,10 @@ pub fn load(config: &Config) -> (Content, Vec<Diagnostic>) {
                 content.flawed_articles.extend(flawed.map(|a| *a));
             }
             Loaded::Entity(_, Ok(entity)) => content.entities.push(entity),
-            Loaded::Entity(id, Err(mut errs)) => {
+            Loaded::Entity(id, Err((mut errs, flawed))) => {
                 problems.append(&mut errs);
                 content.broken_entity_ids.push(id);
+                content.flawed_entities.extend(flawed.map(|e| *e));
             }
             Loaded::Prose(id, lang, src) => prose.push((id, lang, src)),
             Loaded::Problems(mut errs) => problems.append(&mut errs),
@@ -170,7 +174,10 @@ type Flawed = (Diagnostics, Option<Box<ArticleSource>>);
 /// What one file of `content/` turned out to be.
 enum Loaded {
     Article((String, String), Result<ArticleSource, Flawed>),
-    Entity(String, Result<EntitySource, Diagnostics>),
+    Entity(
+        String,
+        Result<EntitySource, (Diagnostics, Option<Box<EntitySource>>)>,
+    ),
     Prose(String, String, SourceText),
     Problems(Diagnostics),
 }
@@ -202,9 +209,13 @@ fn load_one(config: &Config, content_dir: &Path, path: &Path) -> Loaded {
                     bad_name(&shown, &format!("entity id `{id}` {why}")).into(),
                 );
             }
-            let parsed = source::read(root, path)
-                .map_err(Diagnostics::from)
-                .and_then(|src| entity::parse(id, src, &config.languages));
+            let parsed = match source::read(root, path) {
+                Err(d) => Err((d.into(), None)),
+                Ok(src) => match entity::parse_with_problems(id, src, &config.languages) {
+                    (Some(entity), problems) if problems.is_empty() => Ok(entity),
+                    (entity, problems) => Err((problems.into(), entity.map(Box::new))),
+                },
+            };
             Loaded::Entity(id.to_string(), parsed)
         }
         (Some("entities"), Some("md")) if !nested => {

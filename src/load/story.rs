@@ -29,6 +29,8 @@ pub struct Disagreement {
     pub other: (String, usize),
     /// What differs, in words.
     pub what: String,
+    /// The field of the fact that differs (`value`, `label`), or empty for the whole fact.
+    pub part: &'static str,
 }
 
 /// The facts of the versions (language, front matter) merged, the original version's first;
@@ -57,6 +59,7 @@ pub fn merge<'a>(
                             first: figure_from[at].clone(),
                             other: here,
                             what,
+                            part: "label",
                         });
                     }
                 }
@@ -66,13 +69,21 @@ pub fn merge<'a>(
                             shared_label(&f.label, &figure.label).map(|l| (at, l))
                         })
                     {
+                        let said = &story.figures[at];
                         disagreements.push(Disagreement {
                             field: "figures",
                             first: figure_from[at].clone(),
                             other: here.clone(),
                             what: format!(
-                                "the figure labelled “{label}” has another value, date or source"
+                                "the figure labelled “{label}” is {} in one and {} in the other",
+                                describe(said),
+                                describe(figure)
                             ),
+                            part: if said.value == figure.value {
+                                ""
+                            } else {
+                                "value"
+                            },
                         });
                     }
                     story.figures.push(figure.clone());
@@ -90,6 +101,7 @@ pub fn merge<'a>(
                             first: event_from[at].clone(),
                             other: here,
                             what,
+                            part: "label",
                         });
                     }
                 }
@@ -106,6 +118,7 @@ pub fn merge<'a>(
                             what: format!(
                                 "the event labelled “{label}” has another date, entities or source"
                             ),
+                            part: "",
                         });
                     }
                     story.events.push(event.clone());
@@ -115,6 +128,26 @@ pub fn merge<'a>(
         }
     }
     (story, disagreements)
+}
+
+/// A figure as a reader would compare it: its value, and its day and source when it says them.
+fn describe(f: &Fact) -> String {
+    use super::facts::{FactValue, SourceRef};
+    let mut out = match &f.value {
+        FactValue::Number(n) => n.to_string(),
+        FactValue::Date(d) => d.raw.clone(),
+        FactValue::Text(t) => format!("“{}”", t.values().next().cloned().unwrap_or_default()),
+        FactValue::Entity(id) => format!("`{id}`"),
+    };
+    if let Some(day) = &f.as_of {
+        out.push_str(&format!(" as of {}", day.raw));
+    }
+    match &f.source {
+        Some(SourceRef::Named(name)) => out.push_str(&format!(" from `{name}`")),
+        Some(SourceRef::Link { url, .. }) => out.push_str(&format!(" from <{url}>")),
+        None => {}
+    }
+    out
 }
 
 /// One figure: the same value, day and source (its labels may be in other languages).

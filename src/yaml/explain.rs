@@ -577,10 +577,20 @@ fn wrong_type(src: &SourceText, line: Line, in_line: usize, field: &str, what: &
             .with_help(format!("write the items in brackets: `{field}: [a, b]`"));
     }
     let expected = in_words(what.rsplit("expected ").next().unwrap_or(what));
+    // The value itself when serde quotes it (`integer `-3``): "a number, not a number" says
+    // nothing.
+    let quoted = what
+        .split('`')
+        .nth(1)
+        .filter(|_| what.matches('`').count() >= 2);
     let found = what
         .strip_prefix("invalid type: ")
+        .or_else(|| what.strip_prefix("invalid value: "))
         .and_then(|w| w.split(',').next())
-        .map(|w| in_words(w.split(' ').next().unwrap_or(w)));
+        .map(|w| match quoted {
+            Some(value) => format!("`{value}`"),
+            None => in_words(w.split(' ').next().unwrap_or(w)).to_string(),
+        });
     let message = match found {
         Some(found) => format!("`{field}` is {expected}, not {found}"),
         None => format!("`{field}` is {expected}"),
@@ -600,7 +610,8 @@ fn in_words(kind: &str) -> &str {
         "a sequence" | "sequence" => "a list",
         "a map" | "map" => "a set of fields",
         "a boolean" | "boolean" => "`true` or `false`",
-        "integer" | "floating" | "f64" | "u64" | "i64" | "usize" | "u32" => "a number",
+        "usize" | "u64" | "u32" => "a whole number, 0 or more",
+        "integer" | "floating" | "f64" | "i64" => "a number",
         "unit" => "empty",
         other => other,
     }

@@ -763,3 +763,57 @@ fn every_mistake_of_a_file_in_one_run() {
     expected.sort();
     assert_eq!(config, expected);
 }
+
+/// A file with a mistake still has the ids it names checked, its images too.
+#[test]
+fn a_file_with_a_mistake_still_has_its_names_and_images_checked() {
+    let damascus = "content/entities/damascus.yaml";
+    let mut entity = errors_after(|s| {
+        s.write(
+            damascus,
+            "type: place\nname: {fr: Damas, en: Damascus}\nwikidata: 3766\nrelations:\n  - {type: located_in, target: syriaa, as_of: 2024-11-30, source: osdh}\nfacts:\n  - label: {fr: Population, en: Population}\n    value: 2000000\n    as_of: 2024-02-03\n    source: nowhere\n",
+        );
+    });
+    entity.sort();
+    let at = |code: &str, line: u32| (code.to_string(), format!("{damascus}:{line}"));
+    assert_eq!(entity, [at("E0008", 5), at("E0010", 3), at("E0035", 10)]);
+
+    let fr = "content/articles/alep-offensive-hts.fr.md";
+    let mut article = errors_after(|s| {
+        s.edit(
+            fr,
+            "date: 2024-11-30\n",
+            "date: 2024-13-05\nimage: /images/nope.jpg\n",
+        );
+    });
+    article.sort();
+    assert_eq!(
+        article,
+        [
+            ("E0005".to_string(), format!("{fr}:3")),
+            ("E0034".to_string(), format!("{fr}:4"))
+        ]
+    );
+}
+
+/// A link to the name a misspelt translation file should have is right: the help says to
+/// rename the file, not to copy its typo into the link.
+#[test]
+fn a_link_to_a_misnamed_translation_says_to_rename_the_file() {
+    let site = TestSite::shipped();
+    std::fs::rename(
+        site.path("content/articles/alep-offensive-hts.en.md"),
+        site.path("content/articles/alep-ofensive-hts.en.md"),
+    )
+    .unwrap();
+    let out = site.depeche(&["check"]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !said.contains("did you mean `alep-ofensive-hts.en.md`"),
+        "{said}"
+    );
+    assert!(
+        said.contains("the link is right: the article's file is misnamed `content/articles/alep-ofensive-hts.en.md`; rename it content/articles/alep-offensive-hts.en.md"),
+        "{said}"
+    );
+}

@@ -643,9 +643,11 @@ fn nested_values_are_reported_where_they_are_written_and_once() {
         assert_eq!(find(message), (file.to_string(), line, col), "{message}");
     }
     // An entity whose file has errors is not also "unknown" where it is named (the frozen
-    // copy's unsourced prose is warned about besides).
+    // copy's unsourced prose is warned about besides); the ids its file names are checked in
+    // the same run (`jolanii`, independent of the date).
     let errors = found.iter().filter(|d| d["severity"] == "error").count();
-    assert_eq!(errors, 3, "{found:#?}");
+    assert_eq!(errors, 4, "{found:#?}");
+    find("`jolanii`");
 
     // Once its file loads, a fact's entity that names nothing is found where it is written.
     site.edit(hts, "30/11/2024", "2024-11-30");
@@ -1059,4 +1061,48 @@ fn entities_are_listed_while_the_site_has_errors() {
     let out = site.depeche(&["entities"]);
     let listed = String::from_utf8_lossy(&out.stdout);
     assert!(listed.contains("\nhts "), "{listed}");
+}
+
+#[test]
+fn site_yaml_values_are_shown_as_written() {
+    let said = check_after(|s| {
+        s.edit(
+            "site.yaml",
+            "languages: [fr, en]",
+            "languages: [fr, en, EN]\narticles_per_page: -3",
+        )
+    });
+    assert!(
+        said.contains("`articles_per_page` is a whole number, 0 or more, not `-3`"),
+        "{said}"
+    );
+    assert!(
+        said.contains("site.yaml:6:21"),
+        "the caret under `EN`: {said}"
+    );
+}
+
+#[test]
+fn a_caret_stops_where_a_long_line_is_cut() {
+    let said = check_after(|s| {
+        s.edit(
+            "content/entities/aleppo.en.md",
+            "(../articles/alep-offensive-hts.en.md)",
+            "(../articles/alep-offensive-hts-nowhere-to-be-found-at-all.en.md)",
+        )
+    });
+    let mut lines = said
+        .lines()
+        .skip_while(|l| !l.starts_with(" 5 | [^dispatch]"));
+    let shown = lines.next().unwrap_or_default();
+    let caret = lines.next().unwrap_or_default();
+    assert!(shown.ends_with("..."), "the line is cut: {said}");
+    assert!(
+        caret.trim_start_matches([' ', '|']).starts_with('^'),
+        "{said}"
+    );
+    assert!(
+        caret.chars().count() <= shown.chars().count(),
+        "{caret}\n{shown}"
+    );
 }
