@@ -587,8 +587,9 @@ pub(crate) fn lint_sources(
     };
     for entity in entities {
         for (path, name, names) in references::of_entity(entity) {
-            // Relations are checked with the graph, which suggests the id meant.
-            if !path.starts_with("relations") {
+            // Relations' targets are checked with the graph, which suggests the id meant;
+            // their sources here, as every other.
+            if !(path.starts_with("relations") && path.ends_with(".target")) {
                 unknown(names, name, &|| entity.locate(&path));
             }
         }
@@ -598,7 +599,7 @@ pub(crate) fn lint_sources(
     let mut of_flawed = Vec::new();
     for entity in flawed_entities {
         for (path, name, names) in references::of_entity(entity) {
-            if !path.starts_with("relations") {
+            if !(path.starts_with("relations") && path.ends_with(".target")) {
                 unknown(names, name, &|| entity.locate(&path));
             }
         }

@@ -127,6 +127,7 @@ pub(crate) fn analyze(config: Config, options: AnalyzeOptions) -> Analysis {
         content.articles,
         &annotator,
         suggesters.as_ref(),
+        &content.flawed_articles,
         &mut problems,
         &mut renames,
     );
@@ -251,6 +252,7 @@ fn annotate_articles(
     articles: Vec<ArticleSource>,
     annotator: &Annotator,
     suggesters: Option<&Suggesters>,
+    flawed: &[ArticleSource],
     problems: &mut Vec<Diagnostic>,
     renames: &mut Vec<(std::path::PathBuf, std::path::PathBuf)>,
 ) -> Vec<Arc<Document>> {
@@ -258,14 +260,22 @@ fn annotate_articles(
     for article in articles {
         by_key.entry(article.key.clone()).or_default().push(article);
     }
-    let versions: Vec<lint::Versions> = by_key
-        .iter()
-        .map(|(key, articles)| lint::Versions {
-            key: key.clone(),
-            files: articles
-                .iter()
-                .map(|a| (a.lang.clone(), a.src.path.clone(), a.src.locate(0, 3)))
-                .collect(),
+    // Versions whose front matter has mistakes are versions all the same: a translation's
+    // misspelt file name is paired with them too.
+    let mut files: BTreeMap<&str, Vec<(String, std::path::PathBuf, crate::diagnostic::Location)>> =
+        BTreeMap::new();
+    for a in by_key.values().flatten().chain(flawed) {
+        files.entry(a.key.as_str()).or_default().push((
+            a.lang.clone(),
+            a.src.path.clone(),
+            a.src.locate(0, 3),
+        ));
+    }
+    let versions: Vec<lint::Versions> = files
+        .into_iter()
+        .map(|(key, files)| lint::Versions {
+            key: key.to_string(),
+            files,
         })
         .collect();
     let analysed: Vec<(Vec<Arc<Document>>, Vec<Diagnostic>)> = by_key

@@ -512,6 +512,22 @@ fn update(
         &src.text[..split.yaml_start],
         &src.text[split.yaml_end..]
     );
+    // What is written must read: a layout this edit does not foresee is left to the editor.
+    let written = SourceText::new(path.to_path_buf(), new_text.clone());
+    let reads = crate::load::front_matter::split(&written).is_ok_and(|s| {
+        serde_yaml::from_str::<serde_yaml::Value>(&written.text[s.yaml_start..s.yaml_end]).is_ok()
+    });
+    if !reads {
+        return Err(Diagnostic::at(
+            Code::InvalidFeed,
+            format!(
+                "the correction cannot be recorded in {} without breaking its front matter",
+                path.display()
+            ),
+            Location::file_only(path),
+        )
+        .with_help("record it by hand: add the version's date and note under `updates:`, and its number as `wire.version`"));
+    }
     let body = &src.text[split.body_start..];
     let agency: String = item
         .paragraphs
@@ -544,9 +560,17 @@ fn without_blocks<'k>(
     let mut first = None;
     let mut blocks: BTreeMap<&str, String> = BTreeMap::new();
     let mut current: Option<&str> = None;
-    for line in yaml.split_inclusive('\n') {
-        // A comment at the margin belongs to no block: it stays.
-        let continues = line.starts_with([' ', '\t', '-']) || line.trim().is_empty();
+    let lines: Vec<&str> = yaml.split_inclusive('\n').collect();
+    let indented = |line: &str| line.starts_with([' ', '\t', '-']);
+    for (i, &line) in lines.iter().enumerate() {
+        // A comment at the margin belongs to the block it sits inside (more of the block
+        // follows it); otherwise to no block, and it stays.
+        let inside = line.starts_with('#')
+            && lines[i + 1..]
+                .iter()
+                .find(|l| !l.trim().is_empty() && !l.starts_with('#'))
+                .is_some_and(|l| indented(l));
+        let continues = indented(line) || line.trim().is_empty() || inside;
         if !continues {
             current = keys
                 .iter()
@@ -591,12 +615,15 @@ mod tests {
     #[test]
     fn blocks_are_taken_with_their_lines() {
         let (kept, blocks, first) = without_blocks(
-            "title: T\nupdates:\n- date: 2024\n  note: x\nwire: {id: a}\n# kept\nend: 1\n",
+            "title: T\nupdates:\n- date: 2023\n# between\n- date: 2024\n  note: x\nwire: {id: a}\n# kept\nend: 1\n",
             &["updates", "wire"],
         );
         assert_eq!(kept, "title: T\n# kept\nend: 1\n");
         assert_eq!(first, Some("title: T\n".len()));
-        assert_eq!(blocks["updates"], "updates:\n- date: 2024\n  note: x\n");
+        assert_eq!(
+            blocks["updates"],
+            "updates:\n- date: 2023\n# between\n- date: 2024\n  note: x\n"
+        );
         assert_eq!(blocks["wire"], "wire: {id: a}\n");
     }
 }

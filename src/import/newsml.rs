@@ -231,11 +231,44 @@ fn body(src: &SourceText, item: Node) -> Result<Vec<String>, Diagnostic> {
         )
         .with_help("a text item carries its text in `<contentSet><inlineXML>` or `<inlineData>`"));
     };
-    if let Some(xml) = child(set, "inlineXML") {
-        return Ok(super::html::blocks_of(xml));
+    // Every rendition of the text the set holds (XHTML, HTML written as data, plain text):
+    // the one with the most paragraphs; HTML that does not read is an error only when no
+    // other rendition gives the text.
+    let mut best: Vec<String> = Vec::new();
+    let mut unread: Option<(Node, String)> = None;
+    let mut found = false;
+    for content in set.children().filter(|n| n.is_element()) {
+        let blocks = match content.tag_name().name() {
+            "inlineXML" => super::html::blocks_of(content),
+            "inlineData" => {
+                let text = all_text(content);
+                let kind = content.attribute("contenttype").unwrap_or("text/plain");
+                if kind.contains("html") {
+                    match super::html::blocks(&text) {
+                        Ok(blocks) => blocks,
+                        Err(why) => {
+                            unread.get_or_insert((content, why));
+                            continue;
+                        }
+                    }
+                } else {
+                    plain_paragraphs(&text)
+                }
+            }
+            _ => continue,
+        };
+        found = true;
+        if blocks.len() > best.len() {
+            best = blocks;
+        }
     }
-    if let Some(data) = child(set, "inlineData") {
-        return Ok(plain_paragraphs(&all_text(data)));
+    match unread {
+        Some((content, why)) if best.is_empty() => {
+            return Err(at(src, content, format!("the HTML body cannot be read: {why}"))
+                .with_help("depeche reads a body of well-formed XHTML or plain text: ask the agency for either, or add an `inlineData` of `text/plain`"));
+        }
+        _ if found || unread.is_some() => return Ok(best),
+        _ => {}
     }
     Err(at(src, set, "the `<contentSet>` holds no `<inlineXML>` or `<inlineData>`: the text is not in the file".into())
         .with_help("a text that is only referred to (`<remoteContent>`) must be fetched from the agency and imported as its own file"))

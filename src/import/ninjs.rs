@@ -226,6 +226,20 @@ fn validate(src: &SourceText, value: &Value, major: u8) -> Result<(), Diagnostic
         .collect();
     if !real.is_empty() {
         leaves = real;
+    } else {
+        // Only "unevaluated" properties: the one the schema names nowhere is the mistake.
+        let known = known_fields(major);
+        let unknown: Vec<_> = leaves
+            .iter()
+            .copied()
+            .filter(|e| match e.instance_location.tokens.last() {
+                Some(boon::InstanceToken::Prop(p)) => !known.contains(p.as_ref()),
+                _ => false,
+            })
+            .collect();
+        if !unknown.is_empty() {
+            leaves = unknown;
+        }
     }
     let mut found: Vec<(usize, usize, String)> = leaves
         .iter()
@@ -294,6 +308,28 @@ fn validate(src: &SourceText, value: &Value, major: u8) -> Result<(), Diagnostic
     .with_help(format!(
         "ninjs {major} is defined by IPTC's schema (https://iptc.org/std/ninjs/); fix or remove the value, or ask the agency for a valid file"
     )))
+}
+
+/// Every property name the schema of a major version defines, anywhere.
+fn known_fields(major: u8) -> std::collections::HashSet<String> {
+    fn walk(value: &Value, out: &mut std::collections::HashSet<String>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::Object(properties)) = map.get("properties") {
+                    out.extend(properties.keys().cloned());
+                }
+                map.values().for_each(|v| walk(v, out));
+            }
+            Value::Array(list) => list.iter().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = std::collections::HashSet::new();
+    let text = if major == 2 { SCHEMA_2 } else { SCHEMA_1 };
+    if let Ok(schema) = serde_json::from_str::<Value>(text) {
+        walk(&schema, &mut out);
+    }
+    out
 }
 
 fn leaves_of<'a, 's, 'v>(
@@ -431,7 +467,11 @@ fn item(src: &SourceText, value: &Value, path: &[Step], major: u8) -> Result<Ite
             format!("the HTML body cannot be read: {why}"),
             src.locate(start, end),
         )
-        .with_help("depeche reads a body of well-formed XHTML or plain text: ask the agency for either, or give the item a `text/plain` body")
+        .with_help(if major == 2 {
+            "depeche reads a body of well-formed XHTML or plain text: ask the agency for either, or give the item a body of `contenttype: text/plain`"
+        } else {
+            "depeche reads a body of well-formed XHTML or plain text: ask the agency for either, or give the item a `body_text`"
+        })
     })?;
     let rights = [
         string(value, "copyrightnotice"),

@@ -817,3 +817,17 @@ fn a_link_to_a_misnamed_translation_says_to_rename_the_file() {
         "{said}"
     );
 }
+
+/// A relation's source names an entity or an article like every other source.
+#[test]
+fn a_relations_source_that_names_nothing_is_an_error() {
+    let hts = "content/entities/hts.yaml";
+    let errors = errors_after(|s| {
+        s.edit(
+            hts,
+            "relations:\n",
+            "relations:\n  - {type: based_in, target: idlib, as_of: 2024-11-30, source: wikipedya}\n",
+        )
+    });
+    assert_eq!(errors, [("E0035".to_string(), format!("{hts}:16"))]);
+}

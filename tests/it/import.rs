@@ -383,3 +383,69 @@ fn a_feed_that_only_looks_readable_is_refused_where_it_goes_wrong() {
         "the HTML body cannot be read",
     );
 }
+
+#[test]
+fn newsml_html_written_as_data_is_read_as_html() {
+    let site = TestSite::shipped();
+    let file = site.dir.path().join("data.xml");
+    std::fs::write(
+        &file,
+        "<newsItem xmlns=\"http://iptc.org/std/nar/2006-10-01/\" guid=\"urn:x:data\" version=\"1\" xml:lang=\"fr\">\n<contentMeta><headline>Titre</headline></contentMeta>\n<contentSet><inlineData contenttype=\"text/html\">&lt;p&gt;Alpha&amp;nbsp;&amp;mdash; b&amp;eacute;ta&lt;/p&gt;&lt;h2&gt;Inter&lt;/h2&gt;</inlineData></contentSet>\n</newsItem>\n",
+    )
+    .unwrap();
+    import(&site, &["--key", "data", &file.display().to_string()]);
+    let text = site.read("content/articles/data.fr.md");
+    assert!(
+        text.ends_with("---\nAlpha\u{a0}— béta\n\nInter\n\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_unknown_field_of_a_ninjs_2_association_is_named() {
+    let site = TestSite::shipped();
+    let file = site.dir.path().join("assoc.json");
+    std::fs::write(
+        &file,
+        "{\"uri\": \"urn:x\", \"language\": \"en\", \"headlines\": [{\"value\": \"T\"}],\n \"associations\": [{\"name\": \"photo\", \"uri\": \"urn:y\", \"type\": \"picture\",\n   \"colour\": \"red\"}]}\n",
+    )
+    .unwrap();
+    refused(
+        &site,
+        &[&file.display().to_string()],
+        "assoc.json:3:14",
+        "`colour` is not a field of ninjs 2",
+    );
+}
+
+#[test]
+fn a_correction_is_recorded_around_the_editors_comments_or_not_at_all() {
+    let site = TestSite::shipped();
+    import(&site, &[&fixture("aleppo.newsml.xml")]);
+    let path = "content/articles/syrie-conflit-alep.fr.md";
+    site.edit(
+        path,
+        "wire:\n",
+        "updates:\n- date: 2024-11-30T15:00:00+01:00\n# Première correction, à la main.\n- date: 2024-11-30T16:00:00+01:00\nwire:\n",
+    );
+    import(&site, &["--update", &fixture("aleppo-v2.newsml.xml")]);
+    let text = site.read(path);
+    assert!(
+        text.contains("- date: 2024-11-30T15:00:00+01:00\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("- date: 2024-11-30T16:00:00+01:00\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("- date: 2024-11-30T17:20:00+01:00\n"),
+        "{text}"
+    );
+    let out = site.depeche(&["check"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
