@@ -85,12 +85,25 @@ pub fn load(config: &Config) -> (Content, Vec<Diagnostic>) {
         match item {
             Loaded::Article(_, Ok(article)) => content.articles.push(article),
             Loaded::Article(version, Err((mut errs, flawed))) => {
+                // What the mistakes keep from being checked, said once per file.
+                let skipped = if flawed.is_some() {
+                    "until the file is fixed, the article is left out of the site; its other fields and its body are checked"
+                } else {
+                    "until the file is fixed, the article is left out of the site, and its body is not checked"
+                };
+                say_what_waits(&mut errs, skipped);
                 problems.append(&mut errs);
                 content.broken_articles.push(version);
                 content.flawed_articles.extend(flawed.map(|a| *a));
             }
             Loaded::Entity(_, Ok(entity)) => content.entities.push(entity),
             Loaded::Entity(id, Err((mut errs, flawed))) => {
+                let skipped = if flawed.is_some() {
+                    "until the file is fixed, the entity is left out of the site; the ids it names are checked"
+                } else {
+                    "until the file is fixed, the entity is left out of the site"
+                };
+                say_what_waits(&mut errs, skipped);
                 problems.append(&mut errs);
                 content.broken_entity_ids.push(id);
                 content.flawed_entities.extend(flawed.map(|e| *e));
@@ -155,6 +168,16 @@ fn same_article_twice(articles: &[ArticleSource]) -> Vec<Diagnostic> {
         }
     }
     problems
+}
+
+/// Adds to the first error of a file what waits for it to be fixed.
+fn say_what_waits(errs: &mut Diagnostics, skipped: &str) {
+    if let Some(first) = errs.0.iter_mut().find(|d| d.is_error()) {
+        first.help = Some(match first.help.take() {
+            Some(help) => format!("{help} ({skipped})"),
+            None => skipped.to_string(),
+        });
+    }
 }
 
 /// Reads one article file, as `load` does for each: name, UTF-8, front matter.
