@@ -585,6 +585,30 @@ fn check_duplicate_entities(sorted: &[Arc<EntitySource>], problems: &mut Vec<Dia
     }
 }
 
+/// The error for relation `i` of `e`, whose target is none of `ids`.
+pub(crate) fn unknown_target<'a>(
+    e: &EntitySource,
+    i: usize,
+    ids: impl IntoIterator<Item = &'a str>,
+) -> Diagnostic {
+    let rel = &e.relations[i];
+    let d = Diagnostic::at(
+        Code::UnknownRelationTarget,
+        format!(
+            "relation `{}` points to unknown entity `{}`",
+            rel.kind, rel.target
+        ),
+        e.locate(&format!("relations[{i}].target")),
+    );
+    match did_you_mean(&rel.target, ids) {
+        Some(known) => d.with_help(format!("did you mean `{known}`?")),
+        None => d.with_help(format!(
+            "create content/entities/{}.yaml or fix the target id",
+            rel.target
+        )),
+    }
+}
+
 fn check_relations(
     entities: &[Arc<EntitySource>],
     index: &HashMap<String, usize>,
@@ -595,23 +619,8 @@ fn check_relations(
             if index.contains_key(&rel.target) {
                 continue;
             }
-            let d = Diagnostic::at(
-                Code::UnknownRelationTarget,
-                format!(
-                    "relation `{}` points to unknown entity `{}`",
-                    rel.kind, rel.target
-                ),
-                e.locate(&format!("relations[{i}].target")),
-            );
-            problems.push(
-                match did_you_mean(&rel.target, entities.iter().map(|x| x.id.as_str())) {
-                    Some(known) => d.with_help(format!("did you mean `{known}`?")),
-                    None => d.with_help(format!(
-                        "create content/entities/{}.yaml or fix the target id",
-                        rel.target
-                    )),
-                },
-            );
+            let ids = entities.iter().map(|x| x.id.as_str());
+            problems.push(unknown_target(e, i, ids));
         }
     }
 }

@@ -607,21 +607,7 @@ pub(crate) fn lint_sources(
             if ids.contains(rel.target.as_str()) {
                 continue;
             }
-            let d = Diagnostic::at(
-                Code::UnknownRelationTarget,
-                format!(
-                    "relation `{}` points to unknown entity `{}`",
-                    rel.kind, rel.target
-                ),
-                entity.locate(&format!("relations[{i}].target")),
-            );
-            of_flawed.push(match did_you_mean(&rel.target, ids.iter().copied()) {
-                Some(known) => d.with_help(format!("did you mean `{known}`?")),
-                None => d.with_help(format!(
-                    "create content/entities/{}.yaml or fix the target id",
-                    rel.target
-                )),
-            });
+            of_flawed.push(crate::graph::unknown_target(entity, i, ids.iter().copied()));
         }
         undated_or_unsourced(entity, &mut of_flawed);
     }
