@@ -952,6 +952,14 @@ fn event_labels(event: &Event, languages: &[String], at: &dyn Fn() -> Location) 
 /// Figures and events are the article's, said once in any version: where two versions say
 /// one differently, the later one is shown where it says it.
 fn disagreements(versions: &[(ArticleSource, Annotated)], out: &mut Vec<Diagnostic>) {
+    // Only versions that both say facts can disagree; most articles are not merged here.
+    let telling = versions
+        .iter()
+        .filter(|(a, _)| !a.front.figures.is_empty() || !a.front.events.is_empty())
+        .count();
+    if telling < 2 {
+        return;
+    }
     let fronts = versions.iter().map(|(a, _)| (a.lang.as_str(), &a.front));
     for d in crate::load::story::merge(fronts).1 {
         let Some((article, _)) = versions.iter().find(|(a, _)| a.lang == d.other.0) else {

@@ -6,6 +6,7 @@ use depeche::diagnostic::{Code, Diagnostic, Severity, printable};
 use depeche::edit;
 use depeche::import::{self, Action, Request};
 use depeche::report::Format;
+use depeche::source::SourceText;
 use depeche::transaction::{EditError, Transaction};
 
 #[derive(clap::Args)]
@@ -85,7 +86,7 @@ pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
     let mut edit = Transaction::new(root, "import");
     for action in &plan.actions {
         match action {
-            Action::Create { path, text } => edit.create(path, text.as_bytes()),
+            Action::Create { path, text, .. } => edit.create(path, text.as_bytes()),
             Action::Update { path, text, .. } => edit.write(path, text.as_bytes()),
         }
     }
@@ -103,9 +104,9 @@ pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
     let mut created = Vec::new();
     for action in &plan.actions {
         match action {
-            Action::Create { path, .. } => {
+            Action::Create { path, lang, .. } => {
                 println!("created {}", path.display());
-                created.push(path.clone());
+                created.push((path.clone(), lang.as_str()));
             }
             Action::Update {
                 path,
@@ -143,7 +144,8 @@ fn refuse(problems: &[Diagnostic]) -> ExitCode {
 
 /// Annotates the new files' unambiguous mentions, lists the ambiguous ones, and the names no
 /// entity claims.
-fn annotate(root: &Path, created: &[PathBuf]) {
+fn annotate(root: &Path, created: &[(PathBuf, &str)]) {
+    let files: Vec<PathBuf> = created.iter().map(|(p, _)| p.clone()).collect();
     let options = check::Options {
         drafts: true,
         future: true,
@@ -155,7 +157,7 @@ fn annotate(root: &Path, created: &[PathBuf]) {
         eprintln!(
             "note: the site has {} error(s) (`depeche check` lists them), so the new file(s) were not annotated; once they are fixed, run `depeche annotate --write {}`",
             errors.len(),
-            paths(created)
+            paths(&files)
         );
         return;
     }
@@ -163,10 +165,10 @@ fn annotate(root: &Path, created: &[PathBuf]) {
         d.severity() == Severity::Suggestion
             && d.location
                 .as_ref()
-                .is_some_and(|l| created.iter().any(|c| c == &l.file))
+                .is_some_and(|l| files.iter().any(|c| c == &l.file))
     };
     let suggestions: Vec<Diagnostic> = diagnostics.iter().filter(ours).cloned().collect();
-    match edit::changes(root, &suggestions, created) {
+    match edit::changes(root, &suggestions, &files) {
         Ok(changes) => {
             let mut edit = Transaction::new(root, "import (annotations)");
             for change in &changes {
@@ -185,14 +187,14 @@ fn annotate(root: &Path, created: &[PathBuf]) {
                 Err(e) => eprintln!(
                     "note: the annotations could not be written ({}); run `depeche annotate --write {}`",
                     printable(&e.to_string()),
-                    paths(created)
+                    paths(&files)
                 ),
             }
         }
         Err(e) => eprintln!(
             "note: the new files could not be read again to annotate them ({}); run `depeche annotate --write {}`",
             printable(&e.to_string()),
-            paths(created)
+            paths(&files)
         ),
     }
     let ambiguous: Vec<Diagnostic> = suggestions
@@ -203,17 +205,15 @@ fn annotate(root: &Path, created: &[PathBuf]) {
         eprintln!("these mentions were left for you to annotate:");
         super::print(&ambiguous, Format::Human);
     }
-    for path in created {
+    for (path, lang) in created {
         let Ok(text) = std::fs::read_to_string(root.join(path)) else {
             continue;
         };
-        let body = text.splitn(3, "---\n").nth(2).unwrap_or_default();
-        let lang = path
-            .file_stem()
-            .and_then(|s| Path::new(s).extension())
-            .and_then(|l| l.to_str())
-            .unwrap_or_default();
-        let names = import::names::unknown_names(body);
+        let src = SourceText::new(path.clone(), text);
+        let Ok(split) = depeche::load::front_matter::split(&src) else {
+            continue;
+        };
+        let names = import::names::unknown_names(&src.text[split.body_start..]);
         if names.is_empty() {
             continue;
         }

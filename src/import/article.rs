@@ -33,6 +33,8 @@ pub enum Action {
     Create {
         /// Relative to the site's root.
         path: PathBuf,
+        /// Its language.
+        lang: String,
         /// Its text.
         text: String,
     },
@@ -240,6 +242,7 @@ pub fn plan(
         let text = article_text(root, item, date, draft, original.as_deref());
         plan.actions.push(Action::Create {
             path: PathBuf::from(format!("content/articles/{key}.{lang}.md")),
+            lang,
             text,
         });
     }
@@ -466,7 +469,7 @@ fn update(
         )
     })?;
     let src = SourceText::new(path.to_path_buf(), text);
-    let split = crate::load::front_matter::split(&src).map_err(|d| *Box::new(d))?;
+    let split = crate::load::front_matter::split(&src)?;
     let yaml = &src.text[split.yaml_start..split.yaml_end];
     let (kept, blocks, first_block) = without_blocks(yaml, &["updated", "updates", "wire"]);
     let mut updates: Vec<serde_yaml::Value> = blocks

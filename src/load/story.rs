@@ -7,13 +7,13 @@ use std::collections::BTreeMap;
 
 use super::FrontMatter;
 use super::events::Event;
-use super::facts::Fact;
+use super::facts::Fact as FigureFact;
 
 /// What an article reports, from all its versions.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Story {
     /// Its figures, each once, labels from every version.
-    pub figures: Vec<Fact>,
+    pub figures: Vec<FigureFact>,
     /// Its dated events, each once, labels from every version.
     pub events: Vec<Event>,
 }
@@ -46,92 +46,117 @@ pub fn merge<'a>(
     versions.sort_by_key(|(lang, f)| f.original_language.as_deref() != Some(lang.as_str()));
     let mut story = Story::default();
     let mut disagreements = Vec::new();
-    let mut figure_from: Vec<(String, usize)> = Vec::new();
-    let mut event_from: Vec<(String, usize)> = Vec::new();
+    let (mut figures_from, mut events_from) = (Vec::new(), Vec::new());
     for (lang, front) in &versions {
+        let mut figures = Told::new(&mut story.figures, &mut figures_from, "figures");
         for (i, figure) in front.figures.iter().enumerate() {
-            let here = (lang.clone(), i);
-            match story.figures.iter().position(|f| same_figure(f, figure)) {
-                Some(at) => {
-                    if let Some(what) = merge_labels(&mut story.figures[at].label, &figure.label) {
-                        disagreements.push(Disagreement {
-                            field: "figures",
-                            first: figure_from[at].clone(),
-                            other: here,
-                            what,
-                            part: "label",
-                        });
-                    }
-                }
-                None => {
-                    if let Some((at, label)) =
-                        story.figures.iter().enumerate().find_map(|(at, f)| {
-                            shared_label(&f.label, &figure.label).map(|l| (at, l))
-                        })
-                    {
-                        let said = &story.figures[at];
-                        disagreements.push(Disagreement {
-                            field: "figures",
-                            first: figure_from[at].clone(),
-                            other: here.clone(),
-                            what: format!(
-                                "the figure labelled “{label}” is {} in one and {} in the other",
-                                describe(said),
-                                describe(figure)
-                            ),
-                            part: if said.value == figure.value {
-                                ""
-                            } else {
-                                "value"
-                            },
-                        });
-                    }
-                    story.figures.push(figure.clone());
-                    figure_from.push(here);
-                }
-            }
+            figures.tell(figure, (lang.clone(), i), &mut disagreements);
         }
+        let mut events = Told::new(&mut story.events, &mut events_from, "events");
         for (i, event) in front.events.iter().enumerate() {
-            let here = (lang.clone(), i);
-            match story.events.iter().position(|e| same_event(e, event)) {
-                Some(at) => {
-                    if let Some(what) = merge_labels(&mut story.events[at].label, &event.label) {
-                        disagreements.push(Disagreement {
-                            field: "events",
-                            first: event_from[at].clone(),
-                            other: here,
-                            what,
-                            part: "label",
-                        });
-                    }
-                }
-                None => {
-                    if let Some((at, label)) =
-                        story.events.iter().enumerate().find_map(|(at, e)| {
-                            shared_label(&e.label, &event.label).map(|l| (at, l))
-                        })
-                    {
-                        disagreements.push(Disagreement {
-                            field: "events",
-                            first: event_from[at].clone(),
-                            other: here.clone(),
-                            what: format!(
-                                "the event labelled “{label}” has another date, entities or source"
-                            ),
-                            part: "",
-                        });
-                    }
-                    story.events.push(event.clone());
-                    event_from.push(here);
-                }
-            }
+            events.tell(event, (lang.clone(), i), &mut disagreements);
         }
     }
     (story, disagreements)
 }
 
+/// A kind of fact a story tells: figures and events.
+trait Fact: Clone {
+    fn label(&self) -> &BTreeMap<String, String>;
+    fn label_mut(&mut self) -> &mut BTreeMap<String, String>;
+    /// The same fact, whatever its labels.
+    fn same(&self, other: &Self) -> bool;
+    /// How `other`, with a label of this one, says something else, and the field that differs.
+    fn otherwise(&self, other: &Self, label: &str) -> (String, &'static str);
+}
+
+impl Fact for FigureFact {
+    fn label(&self) -> &BTreeMap<String, String> {
+        &self.label
+    }
+    fn label_mut(&mut self) -> &mut BTreeMap<String, String> {
+        &mut self.label
+    }
+    fn same(&self, other: &Self) -> bool {
+        same_figure(self, other)
+    }
+    fn otherwise(&self, other: &Self, label: &str) -> (String, &'static str) {
+        let what = format!(
+            "the figure labelled “{label}” is {} in one and {} in the other",
+            describe(self),
+            describe(other)
+        );
+        (
+            what,
+            if self.value == other.value {
+                ""
+            } else {
+                "value"
+            },
+        )
+    }
+}
+
+impl Fact for Event {
+    fn label(&self) -> &BTreeMap<String, String> {
+        &self.label
+    }
+    fn label_mut(&mut self) -> &mut BTreeMap<String, String> {
+        &mut self.label
+    }
+    fn same(&self, other: &Self) -> bool {
+        same_event(self, other)
+    }
+    fn otherwise(&self, _: &Self, label: &str) -> (String, &'static str) {
+        let what = format!("the event labelled “{label}” has another date, entities or source");
+        (what, "")
+    }
+}
+
+/// One list of a story as it is told, with where each fact was first said.
+struct Told<'s, T> {
+    facts: &'s mut Vec<T>,
+    from: &'s mut Vec<(String, usize)>,
+    field: &'static str,
+}
+
+impl<'s, T: Fact> Told<'s, T> {
+    fn new(facts: &'s mut Vec<T>, from: &'s mut Vec<(String, usize)>, field: &'static str) -> Self {
+        Told { facts, from, field }
+    }
+
+    /// Adds `fact`, said by version `here`: merged with the same fact said before, or new;
+    /// a version that says one fact otherwise is recorded.
+    fn tell(&mut self, fact: &T, here: (String, usize), out: &mut Vec<Disagreement>) {
+        let disagree = |at: usize, what: String, part: &'static str| Disagreement {
+            field: self.field,
+            first: self.from[at].clone(),
+            other: here.clone(),
+            what,
+            part,
+        };
+        if let Some(at) = self.facts.iter().position(|f| f.same(fact)) {
+            if let Some(what) = merge_labels(self.facts[at].label_mut(), fact.label()) {
+                out.push(disagree(at, what, "label"));
+            }
+            return;
+        }
+        let shared = self
+            .facts
+            .iter()
+            .enumerate()
+            .find_map(|(at, f)| shared_label(f.label(), fact.label()).map(|l| (at, l)));
+        if let Some((at, label)) = shared {
+            let (what, part) = self.facts[at].otherwise(fact, &label);
+            out.push(disagree(at, what, part));
+        }
+        self.facts.push(fact.clone());
+        self.from.push(here);
+    }
+}
+
 /// A figure as a reader would compare it: its value, and its day and source when it says them.
-fn describe(f: &Fact) -> String {
+fn describe(f: &FigureFact) -> String {
     use super::facts::{FactValue, SourceRef};
     let mut out = match &f.value {
         FactValue::Number(n) => n.to_string(),
@@ -151,7 +176,7 @@ fn describe(f: &Fact) -> String {
 }
 
 /// One figure: the same value, day and source (its labels may be in other languages).
-fn same_figure(a: &Fact, b: &Fact) -> bool {
+fn same_figure(a: &FigureFact, b: &FigureFact) -> bool {
     a.value == b.value && a.as_of == b.as_of && a.source == b.source
 }
 

@@ -373,7 +373,6 @@ struct Fenced {
 }
 
 fn fenced_blocks() -> Vec<Fenced> {
-    use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag};
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = vec![root.join("README.md")];
     let mut docs: Vec<PathBuf> = std::fs::read_dir(root.join("docs"))
@@ -387,48 +386,67 @@ fn fenced_blocks() -> Vec<Fenced> {
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap();
         let name = file.strip_prefix(root).unwrap().display().to_string();
-        let mut current: Option<(usize, String, String)> = None;
-        for (event, range) in Parser::new_ext(&text, Options::all()).into_offset_iter() {
-            match event {
-                Event::Start(Tag::CodeBlock(kind)) => {
-                    let info = match kind {
-                        CodeBlockKind::Fenced(info) => info.to_string(),
-                        CodeBlockKind::Indented => "(indented)".to_string(),
-                    };
-                    current = Some((range.start, info, String::new()));
-                }
-                Event::Text(t) => {
-                    if let Some((_, _, body)) = current.as_mut() {
-                        body.push_str(&t);
-                    }
-                }
-                Event::End(pulldown_cmark::TagEnd::CodeBlock) => {
-                    let Some((start, info, body)) = current.take() else {
-                        continue;
-                    };
-                    let line = text[..start].matches('\n').count() + 1;
-                    let before = text[..start]
-                        .lines()
-                        .rev()
-                        .find(|l| !l.trim().is_empty())
-                        .unwrap_or_default()
-                        .trim()
-                        .to_string();
-                    let whole = text[start..range.end].trim_end();
-                    let closed = whole.ends_with("```") || whole.ends_with("~~~");
-                    out.push(Fenced {
-                        place: format!("{name}:{line}"),
-                        info,
-                        body,
-                        before,
-                        closed,
-                    });
-                }
-                _ => {}
+        out.extend(fenced_in(&name, &text));
+    }
+    out
+}
+
+/// The fenced blocks of one Markdown text.
+fn fenced_in(name: &str, text: &str) -> Vec<Fenced> {
+    use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag};
+    let mut out = Vec::new();
+    let mut current: Option<(usize, String, String)> = None;
+    for (event, range) in Parser::new_ext(text, Options::all()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let info = match kind {
+                    CodeBlockKind::Fenced(info) => info.to_string(),
+                    CodeBlockKind::Indented => "(indented)".to_string(),
+                };
+                current = Some((range.start, info, String::new()));
             }
+            Event::Text(t) => {
+                if let Some((_, _, body)) = current.as_mut() {
+                    body.push_str(&t);
+                }
+            }
+            Event::End(pulldown_cmark::TagEnd::CodeBlock) => {
+                let Some((start, info, body)) = current.take() else {
+                    continue;
+                };
+                let line = text[..start].matches('\n').count() + 1;
+                let before = text[..start]
+                    .lines()
+                    .rev()
+                    .find(|l| !l.trim().is_empty())
+                    .unwrap_or_default()
+                    .trim()
+                    .to_string();
+                let whole = text[start..range.end].trim_end();
+                let closed = whole.ends_with("```") || whole.ends_with("~~~");
+                out.push(Fenced {
+                    place: format!("{name}:{line}"),
+                    info,
+                    body,
+                    before,
+                    closed,
+                });
+            }
+            _ => {}
         }
     }
     out
+}
+
+/// A block whose fences are lost: unclosed (it swallows the rest), holding a fence line or a
+/// heading, or indented instead of fenced.
+fn malformed(b: &Fenced) -> bool {
+    let lost_fence = b
+        .body
+        .lines()
+        .any(|l| l.trim_start().starts_with("```") || l.trim_start().starts_with("~~~"));
+    let swallowed_heading = b.body.lines().any(|l| l.starts_with("## "));
+    !b.closed || lost_fence || swallowed_heading || b.info == "(indented)"
 }
 
 /// Every fenced block in the docs is run by a test (`console` blocks, above; the README's two
@@ -441,12 +459,7 @@ fn every_fenced_block_is_run_or_says_why_not() {
     let ci = std::fs::read_to_string(repo().join(".ci/run")).unwrap();
     let mut problems = Vec::new();
     for b in &blocks {
-        let lost_fence = b
-            .body
-            .lines()
-            .any(|l| l.trim_start().starts_with("```") || l.trim_start().starts_with("~~~"));
-        let swallowed_heading = b.body.lines().any(|l| l.starts_with("## "));
-        if !b.closed || lost_fence || swallowed_heading || b.info == "(indented)" {
+        if malformed(b) {
             problems.push(format!(
                 "{}: a malformed block (a fence lost or unclosed, a heading inside, or indented)",
                 b.place
@@ -501,13 +514,17 @@ fn every_fenced_block_is_run_or_says_why_not() {
 
 #[test]
 fn a_lost_fence_is_found() {
-    let text = "# Guide\n\n```console\n$ depeche check\n\n## 8. Next\n\ntext\n";
-    let events: Vec<_> = pulldown_cmark::Parser::new(text).collect();
-    // The unclosed block runs to the end of the file, heading and all.
-    let swallowed = events
-        .iter()
-        .any(|e| matches!(e, pulldown_cmark::Event::Text(t) if t.contains("## 8. Next")));
-    assert!(swallowed);
+    // An opening fence lost: the block runs on, heading and all, to the end.
+    let unclosed = "# Guide\n\n```console\n$ depeche check\n\n## 8. Next\n\ntext\n";
+    // A closing fence lost: the next block's opening fence is read as its text.
+    let run_on = "```sh\ncargo test\n\ntext\n\n```console\n$ depeche check\n```\n";
+    let indented = "Text:\n\n    cargo test\n";
+    for text in [unclosed, run_on, indented] {
+        let blocks = fenced_in("guide.md", text);
+        assert!(blocks.iter().any(malformed), "not found in {text:?}");
+    }
+    let whole = "```sh\ncargo test\n```\n\n## 8. Next\n";
+    assert!(!fenced_in("guide.md", whole).iter().any(malformed));
 }
 
 /// The README's speed figures name the commit and the configuration they were measured with.
