@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Location};
+use crate::hosts::Host;
 use crate::source;
 use crate::yaml;
 
@@ -35,6 +36,9 @@ struct RawConfig {
     build_search_index: Option<bool>,
     #[serde(default)]
     share_image: Option<String>,
+    /// Where the site is published (`github-pages` when unsaid).
+    #[serde(default)]
+    host: Option<String>,
     /// What the share image shows, per language (its alt text).
     #[serde(default)]
     share_image_alt: BTreeMap<String, String>,
@@ -85,6 +89,10 @@ pub struct Config {
     pub build_search_index: bool,
     /// Publish articles dated after today (`--future`); otherwise they wait for their date.
     pub publish_future: bool,
+    /// Where the site is published: `check` and `build` hold the output to its limits.
+    pub host: Host,
+    /// Where site.yaml names the host, when it does.
+    pub host_at: Option<Location>,
 }
 
 impl Config {
@@ -144,6 +152,26 @@ impl Config {
         };
         check_publishing(&raw, &at_key, &mut problems);
         let share_image_size = check_share_image(root, &raw, &at_key, &mut problems);
+        let host_at = raw.host.as_ref().map(|_| at_key("host"));
+        let host = match raw.host.as_deref().map(|name| (name, Host::named(name))) {
+            None => Host::default(),
+            Some((_, Some(host))) => host,
+            Some((name, None)) => {
+                let names: Vec<&str> = Host::ALL.iter().map(|(_, n)| *n).collect();
+                problems.push(
+                    Diagnostic::at(
+                        Code::InvalidConfig,
+                        format!("`{name}` is not a host depeche knows"),
+                        at_key("host"),
+                    )
+                    .with_help(format!(
+                        "use one of {}; for another host, the one whose limits it shares, or `s3` to only measure the output",
+                        names.join(", ")
+                    )),
+                );
+                Host::default()
+            }
+        };
         match base {
             Some((base_url, base_path)) if problems.is_empty() => Ok(Config {
                 root: root.to_path_buf(),
@@ -158,6 +186,8 @@ impl Config {
                 cname: raw.cname,
                 articles_per_page: raw.articles_per_page.unwrap_or(50),
                 publish_future: false,
+                host,
+                host_at,
                 build_search_index: raw.build_search_index.unwrap_or(true),
                 share_image: raw.share_image.map(|f| ShareImage {
                     file: f.trim_start_matches('/').to_string(),

@@ -99,6 +99,7 @@ codes! {
     MissingImage => "E0034", "missing-image", Error;
     UnknownReference => "E0035", "unknown-reference", Error;
     InvalidFeed => "E0036", "invalid-feed", Error;
+    OverHostLimit => "E0037", "over-host-limit", Error;
     SymlinkOutsideSite => "W0001", "symlink-outside-site", Warning;
     MissingTranslation => "W0002", "missing-translation", Warning;
     AnnotationParity => "W0003", "annotation-parity", Warning;
@@ -121,6 +122,7 @@ codes! {
     Unsourced => "W0020", "unsourced", Warning;
     AmbiguousAlias => "W0021", "ambiguous-alias", Warning;
     FactsDisagree => "W0022", "facts-disagree", Warning;
+    NearHostLimit => "W0023", "near-host-limit", Warning;
     UnannotatedMention => "S0001", "unannotated-mention", Suggestion;
     AmbiguousMention => "S0002", "ambiguous-mention", Suggestion;
     NoAgency => "S0003", "no-agency", Suggestion;

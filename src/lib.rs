@@ -14,6 +14,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod edit;
 pub mod graph;
+pub mod hosts;
 pub mod import;
 pub mod incremental;
 pub mod inventory;

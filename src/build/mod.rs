@@ -15,6 +15,7 @@ use xxhash_rust::xxh3::Xxh3;
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
+use crate::hosts::{self, Footprint};
 use crate::outputs::Inputs;
 use crate::render::{Made, Page};
 use crate::search;
@@ -28,6 +29,8 @@ pub struct Built {
     pub config: Config,
     /// The files written.
     pub report: Report,
+    /// What the output holds, measured against the host's limits before it was swapped in.
+    pub footprint: Footprint,
     /// How many HTML pages.
     pub pages: usize,
     /// Warnings and suggestions found.
@@ -63,6 +66,7 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
         return Ok(Built {
             pages,
             report: Report::default(),
+            footprint: Footprint::default(),
             config,
             warnings: Vec::new(),
             elapsed: start.elapsed(),
@@ -120,6 +124,22 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
         .produce(&write, cache.as_deref(), earlier)
         .inspect_err(|_| staging.abandon())?;
     stage("render+minify+write");
+    // Past the host's limits the deploy would fail: the output is not swapped in.
+    let footprint = crate::outputs::footprint(
+        &site.plan,
+        pages
+            .iter()
+            .map(|(page, record)| (page.path.as_str(), Some(record.len)))
+            .chain(site.statics.iter().map(|(path, from)| {
+                (path.as_str(), std::fs::metadata(from).ok().map(|m| m.len()))
+            })),
+    );
+    let limits = hosts::judge(site.config.host, &footprint, site.config.host_at.as_ref());
+    if limits.iter().any(Diagnostic::is_error) {
+        staging.abandon();
+        return Err(limits.into());
+    }
+    site.warnings.extend(limits);
     let report = staging.finish(&site.statics, &pages)?;
     stage("static+swap");
     if let Some(dir) = &cache {
@@ -143,6 +163,7 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
             .count(),
         config: site.config,
         report,
+        footprint,
         warnings: site.warnings,
         elapsed: start.elapsed(),
         stages,

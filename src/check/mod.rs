@@ -1,6 +1,7 @@
 //! `depeche check` and `depeche annotate`: every problem of the site without writing any
 //! output, and the annotations it suggests, applied in place on request.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use crate::diagnostic::{Diagnostic, Severity};
@@ -43,8 +44,16 @@ pub fn run(root: &Path, base_url: Option<&str>, options: Options) -> Vec<Diagnos
         render,
     };
     let mut diagnostics = match Site::from_config(config, options.drafts, purpose) {
-        Ok(site) if render => render_into_nothing(site),
-        Ok(site) => site.warnings,
+        Ok(site) => {
+            let limits = against_the_host(&site);
+            let mut found = if render {
+                render_into_nothing(site)
+            } else {
+                site.warnings
+            };
+            found.extend(limits);
+            found
+        }
         Err(e) => e.diagnostics,
     };
     diagnostics.splice(0..0, refused);
@@ -61,6 +70,40 @@ fn at_output_dir(config: &crate::config::Config, mut refused: Diagnostic) -> Dia
         refused.location = Some(Box::new(src.locate(start, end)));
     }
     refused
+}
+
+/// The output a build would write, held to the host's limits before anything is built: every
+/// file of the plan, sized as the last build wrote it (the files the search index names as it
+/// makes them are known from that build only); a file no build has written yet counts with
+/// an unknown size.
+fn against_the_host(site: &Site) -> Vec<Diagnostic> {
+    let last = crate::write::manifest::Manifest::read(&site.config.output_dir)
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let statics: HashMap<&str, &Path> = site
+        .statics
+        .iter()
+        .map(|(path, from)| (path.as_str(), from.as_path()))
+        .collect();
+    let size = |path: &str| match statics.get(path) {
+        Some(from) => std::fs::metadata(from).ok().map(|m| m.len()),
+        None => last.files.get(path).copied().flatten().map(|r| r.len),
+    };
+    let folders: Vec<_> = site.plan.iter().filter(|o| o.folder().is_some()).collect();
+    let named_as_made = last.files.keys().filter(|path| {
+        folders
+            .iter()
+            .any(|o| o.makes(path) && o.path != path.as_str())
+    });
+    let files = site
+        .plan
+        .iter()
+        .map(|o| o.path.as_str())
+        .chain(named_as_made.map(String::as_str))
+        .map(|path| (path, size(path)));
+    let footprint = crate::outputs::footprint(&site.plan, files);
+    crate::hosts::judge(site.config.host, &footprint, site.config.host_at.as_ref())
 }
 
 /// Whether the site has templates or UI strings of its own in `templates/`.

@@ -66,10 +66,9 @@ pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
                 );
             }
             println!(
-                "Built {} pages ({} files, {:.1} KiB) into {} in {} ms",
+                "Built {} pages ({}) into {} in {} ms",
                 built.pages,
-                built.report.files,
-                built.report.bytes as f64 / 1024.0,
+                built.footprint.summary(),
                 built.config.output_dir.display(),
                 built.elapsed.as_millis()
             );

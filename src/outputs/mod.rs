@@ -265,6 +265,53 @@ impl Kind {
     }
 }
 
+impl Kind {
+    /// What `check` and `build` call outputs of this kind when they say what weighs most.
+    pub(crate) fn group(&self) -> &'static str {
+        match self {
+            Kind::Article { .. } => "article pages",
+            Kind::Entity { page: 1, .. } => "entity pages",
+            Kind::Entity { .. } => "entity pages past the first",
+            Kind::EntityFeed { .. } => "entity feeds",
+            Kind::SearchIndex { .. } => "search index",
+            Kind::EntityData { .. } | Kind::Data(_) => "open data",
+            Kind::Home { .. } => "home pages",
+            Kind::Sitemap { .. } => "sitemaps",
+            Kind::Static(_) | Kind::Asset(_) | Kind::MapOutlines => "static files",
+            Kind::Previews { .. } => "link previews",
+            Kind::EntityIndex { .. }
+            | Kind::Feed { .. }
+            | Kind::Search { .. }
+            | Kind::Timeline { .. }
+            | Kind::Map { .. }
+            | Kind::Graph { .. }
+            | Kind::NotFound
+            | Kind::Robots
+            | Kind::Manifest
+            | Kind::NoJekyll
+            | Kind::Cname => "other pages and files",
+        }
+    }
+}
+
+/// What the files of a plan weigh: each file given as its path and size (unknown: `None`),
+/// counted under the kind of the output that makes it.
+pub(crate) fn footprint<'a>(
+    plan: &[Output],
+    files: impl IntoIterator<Item = (&'a str, Option<u64>)>,
+) -> crate::hosts::Footprint {
+    let by_path: std::collections::HashMap<&str, &Kind> =
+        plan.iter().map(|o| (o.path.as_str(), &o.kind)).collect();
+    let folders: Vec<&Output> = plan.iter().filter(|o| o.folder().is_some()).collect();
+    crate::hosts::Footprint::of(files.into_iter().map(|(path, size)| {
+        let kind = by_path
+            .get(path)
+            .copied()
+            .or_else(|| folders.iter().find(|o| o.makes(path)).map(|o| &o.kind));
+        (path, size, kind.map_or("static files", Kind::group))
+    }))
+}
+
 impl Output {
     /// The folder it makes every file of, for an output of more files than one (named when
     /// it is made): the folder of its planned file, which no other output may write into.

@@ -718,6 +718,8 @@ mod tests {
             cname: None,
             articles_per_page: 50,
             publish_future: false,
+            host: crate::hosts::Host::default(),
+            host_at: None,
             build_search_index: false,
             share_image: None,
             time_zone: "+00:00".into(),

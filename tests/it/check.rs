@@ -35,6 +35,14 @@ fn cases() -> Vec<(Code, Breaker)> {
                 "date: 2024-11-30\nfigures:\n  - {value: 312, label: {fr: morts, en: dead}, source: osdh}\n",
             );
         }),
+        (Code::OverHostLimit, |s| {
+            let yaml = s.read("site.yaml");
+            s.write("site.yaml", format!("{yaml}host: cloudflare-pages\n"));
+            sparse(s, "static/archive.zip", 26 << 20);
+        }),
+        (Code::NearHostLimit, |s| {
+            sparse(s, "static/archive.zip", 900_000_000)
+        }),
         (Code::UnknownEntity, |s| {
             s.edit(FR, "d'[[aleppo|Alep]] après", "d'[[alepo|Alep]] après")
         }),
@@ -448,6 +456,13 @@ const NOT_FROM_CHECK: &[Code] = &[
     Code::WriteFailed,
     Code::InvalidFeed,
 ];
+
+/// A file of `len` bytes that takes no room on disk.
+fn sparse(site: &TestSite, rel: &str, len: u64) {
+    let path = site.path(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::File::create(&path).unwrap().set_len(len).unwrap();
+}
 
 fn run(breaker: Breaker) -> Vec<Diagnostic> {
     let site = TestSite::nested();

@@ -12,7 +12,7 @@ use crate::common::repo;
 const LAYERS: &[&[&str]] = &[
     &["diagnostic"],
     &["source", "urls"],
-    &["yaml", "report", "transaction"],
+    &["yaml", "report", "transaction", "hosts"],
     &["config"],
     &["load"],
     &["annotate"],

@@ -136,3 +136,121 @@ fn a_build_with_nothing_changed_does_nothing_and_any_change_builds_again() {
     assert_eq!(site.public("en/index.html"), home);
     assert!(up_to_date(&[]));
 }
+
+/// A file of `len` bytes that takes no room on disk.
+fn sparse(site: &TestSite, rel: &str, len: u64) {
+    let path = site.path(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::File::create(&path).unwrap().set_len(len).unwrap();
+}
+
+/// `build` says what it wrote, in the units hosts state their limits in.
+#[test]
+fn build_prints_the_outputs_size_and_files() {
+    let site = TestSite::shipped();
+    let out = site.build_ok(&[]);
+    let files = walkdir::WalkDir::new(site.path("public"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.file_name() != ".depeche-manifest")
+        .count();
+    let said = format!(" MB in {files} files) into ");
+    assert!(out.contains(&said), "{out}\nwanted {said}");
+}
+
+/// Past GitHub Pages' 1 GB (the host when site.yaml names none), `check` fails before any
+/// build, and says what weighs most.
+#[test]
+fn check_fails_a_site_over_its_hosts_limit_naming_the_biggest_contributors() {
+    let site = TestSite::shipped();
+    sparse(&site, "static/archive/recordings.zip", 1_200_000_000);
+    let out = site.depeche(&["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("error[E0037]"), "{stderr}");
+    assert!(
+        stderr.contains("the output is over the limit of github-pages (the host when site.yaml names none): 1200."),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("most of it: static files 1200."),
+        "{stderr}"
+    );
+    // Before any build, pages are counted and their sizes said unknown.
+    assert!(stderr.contains("files not yet built"), "{stderr}");
+    assert!(!site.path("public").exists());
+
+    // Another host, named in site.yaml, where it fits: the error is gone; where one file is
+    // too large, it points at the `host:` line.
+    let config = site.read("site.yaml");
+    site.write("site.yaml", format!("{config}host: s3\n"));
+    assert_eq!(site.depeche(&["check"]).status.code(), Some(0));
+    site.write("site.yaml", format!("{config}host: cloudflare-pages\n"));
+    let out = site.depeche(&["check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("`archive/recordings.zip` is 1200.0 MB for at most 26.2 MB per file"),
+        "{stderr}"
+    );
+    let line = config.lines().count() + 1;
+    assert!(
+        stderr.contains(&format!("--> site.yaml:{line}:7")),
+        "{stderr}"
+    );
+}
+
+/// A build past the limit leaves the previous output as it was, and a build near it warns.
+#[test]
+fn build_over_the_limit_keeps_the_previous_output_and_near_it_warns() {
+    let site = TestSite::shipped();
+    site.build_ok(&[]);
+    let before = site.public("fr/index.html");
+    let config = site.read("site.yaml");
+    site.write("site.yaml", format!("{config}host: cloudflare-pages\n"));
+    sparse(&site, "static/recordings.zip", 26 << 20);
+    let out = site.depeche(&["build"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("error[E0037]"), "{stderr}");
+    assert!(
+        stderr.contains("the previous output was left as it was"),
+        "{stderr}"
+    );
+    assert!(!site.path("public/recordings.zip").exists());
+    assert_eq!(site.public("fr/index.html"), before);
+
+    sparse(&site, "static/recordings.zip", 21 << 20);
+    let out = site.depeche(&["build"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("warning[W0023]"), "{stderr}");
+    assert!(
+        stderr.contains("is near the limit of cloudflare-pages"),
+        "{stderr}"
+    );
+    assert!(site.path("public/recordings.zip").exists());
+}
+
+#[test]
+fn an_unknown_host_is_a_located_error_listing_the_known_ones() {
+    let site = TestSite::shipped();
+    let config = site.read("site.yaml");
+    site.write("site.yaml", format!("{config}host: github\n"));
+    let out = site.depeche(&["check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("`github` is not a host depeche knows"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("github-pages, cloudflare-pages"),
+        "{stderr}"
+    );
+    let line = config.lines().count() + 1;
+    assert!(
+        stderr.contains(&format!("--> site.yaml:{line}:7")),
+        "{stderr}"
+    );
+}
