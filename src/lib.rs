@@ -9,6 +9,7 @@
 pub(crate) mod analyze;
 pub mod annotate;
 pub mod build;
+pub mod changes;
 pub mod check;
 pub mod config;
 pub mod diagnostic;

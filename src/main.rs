@@ -32,6 +32,9 @@ pub struct Cli {
 enum Command {
     /// Build the site into the output directory (public/ by default).
     Build(cmd::build::Args),
+    /// List what an upload must do to make a published copy match the output: the files
+    /// whose content changed since it was uploaded, and those depeche no longer writes.
+    Changes(cmd::changes::Args),
     /// Preview the site with live reload; never touches the output directory.
     Serve(cmd::serve::Args),
     /// Report every problem of the site without writing anything.
@@ -75,6 +78,7 @@ fn main() -> ExitCode {
         Command::Completions(args) => return cmd::completions::run(args),
         Command::Build(args) => root().map(|r| cmd::build::run(&r, args)),
         Command::Serve(args) => root().map(|r| cmd::serve::run(&r, args)),
+        Command::Changes(args) => root().map(|r| cmd::changes::run(&r, args)),
         Command::Check(args) => root().map(|r| cmd::check::run(&r, args)),
         Command::Annotate(args) => root().map(|r| cmd::annotate::run(&r, args)),
         Command::New(what) => root().map(|r| cmd::new::run(&r, what)),

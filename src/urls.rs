@@ -294,6 +294,17 @@ pub(crate) fn is_unsafe(url: &str) -> bool {
         .any(|bad| scheme.starts_with(bad))
 }
 
+/// The `Content-Type` a file of the output is served with, by its name: what `serve` sends and
+/// what an upload to a bucket sets.
+pub fn content_type(path: &str) -> String {
+    let mime = mime_guess::from_path(path).first_or_octet_stream();
+    if mime.type_() == "text" || mime.essence_str() == "application/javascript" {
+        format!("{}; charset=utf-8", mime.essence_str())
+    } else {
+        mime.essence_str().to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

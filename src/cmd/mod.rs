@@ -2,6 +2,7 @@
 
 pub(crate) mod annotate;
 pub(crate) mod build;
+pub(crate) mod changes;
 pub(crate) mod check;
 pub(crate) mod completions;
 pub(crate) mod entities;

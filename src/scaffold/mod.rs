@@ -6,6 +6,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;
+use crate::hosts::Host;
 use crate::load::{EntityKind, check_id};
 use crate::render::{i18n, templates};
 use crate::transaction::{EditError, Transaction};
@@ -203,32 +204,46 @@ languages: [fr, en]
 output_dir: public
 ";
 
-/// The GitHub workflow of a new site: it checks pull requests and publishes the default branch
-/// to GitHub Pages with the released depeche of the version that wrote it.
-pub(crate) fn pages_workflow() -> String {
+/// The GitHub workflow of a new site published on `host`, if depeche has one for it (file
+/// name, text): it checks pull requests and publishes the default branch with the released
+/// depeche of the version that wrote it, to GitHub Pages or to an S3-compatible bucket.
+pub(crate) fn workflow(host: Host) -> Option<(&'static str, String)> {
+    let (name, text) = match host {
+        Host::GithubPages => ("pages.yml", include_str!("pages.yml")),
+        Host::S3 => ("s3.yml", include_str!("s3.yml")),
+        _ => return None,
+    };
     let repository = env!("CARGO_PKG_REPOSITORY");
     let repository = repository
         .strip_prefix("https://github.com/")
         .unwrap_or(repository);
-    include_str!("pages.yml")
-        .replace("@DEPECHE_VERSION@", env!("CARGO_PKG_VERSION"))
-        .replace("@DEPECHE_REPOSITORY@", repository)
+    Some((
+        name,
+        text.replace("@DEPECHE_VERSION@", env!("CARGO_PKG_VERSION"))
+            .replace("@DEPECHE_REPOSITORY@", repository),
+    ))
 }
 
-/// Creates a new, working site in `dir` (which must be absent or empty).
-pub fn init(dir: &Path, sample: bool) -> Result<Vec<PathBuf>, ScaffoldError> {
+/// Creates a new, working site in `dir` (which must be absent or empty), published on `host`.
+pub fn init(dir: &Path, sample: bool, host: Host) -> Result<Vec<PathBuf>, ScaffoldError> {
     if dir.exists() && fs::read_dir(dir).map_or(true, |mut d| d.next().is_some()) {
         return Err(ScaffoldError::NotEmpty(dir.to_path_buf()));
     }
+    let site_yaml = match host {
+        Host::GithubPages => SITE_YAML.to_string(),
+        _ => format!("{SITE_YAML}host: {}\n", host.name()),
+    };
     let mut files = vec![
-        (dir.join("site.yaml"), SITE_YAML.to_string()),
+        (dir.join("site.yaml"), site_yaml),
         // The output, and the previous output that builds keep aside to reuse.
         (
             dir.join(".gitignore"),
             "/public\n/.public.depeche-*\n".to_string(),
         ),
-        (dir.join(".github/workflows/pages.yml"), pages_workflow()),
     ];
+    if let Some((name, text)) = workflow(host) {
+        files.push((dir.join(".github/workflows").join(name), text));
+    }
     // No templates and no stylesheet: the built-in ones apply, with their fixes and new
     // fields and classes, until the site overrides one on purpose (`depeche templates
     // eject`, or its own `static/style.css`).

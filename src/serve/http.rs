@@ -323,7 +323,7 @@ fn file(state: &State, key: &str, bytes: &Arc<[u8]>, code: StatusCode) -> Respon
         .first_or_octet_stream()
         .essence_str()
         == "text/html";
-    let content_type = content_type(key);
+    let content_type = crate::urls::content_type(key);
     let body = if is_html {
         inject(state, bytes)
     } else {
@@ -388,7 +388,7 @@ async fn static_file(
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_LENGTH, HeaderValue::from(end - start));
     headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
-    if let Ok(value) = HeaderValue::from_str(&content_type(key)) {
+    if let Ok(value) = HeaderValue::from_str(&crate::urls::content_type(key)) {
         headers.insert(header::CONTENT_TYPE, value);
     }
     if code == StatusCode::PARTIAL_CONTENT
@@ -433,16 +433,6 @@ fn byte_range(value: &str, len: u64) -> Range {
         (false, Some(start), None) if last.trim().is_empty() => Range::Bytes(start, len),
         (false, Some(start), Some(end)) if end >= start => Range::Bytes(start, (end + 1).min(len)),
         _ => Range::Ignored,
-    }
-}
-
-/// The `Content-Type` of a file, by its name.
-fn content_type(key: &str) -> String {
-    let mime = mime_guess::from_path(key).first_or_octet_stream();
-    if mime.type_() == "text" || mime.essence_str() == "application/javascript" {
-        format!("{}; charset=utf-8", mime.essence_str())
-    } else {
-        mime.essence_str().to_string()
     }
 }
 

@@ -510,15 +510,26 @@ impl Staging {
                     source: io::Error::other("not in the build's plan"),
                 });
             }
-            bytes += if crate::outputs::is_stylesheet(rel) {
+            // Recorded with their content's hash, as pages are, so that an upload of what
+            // changed (`depeche changes`) knows them too.
+            let (meta, hash) = if crate::outputs::is_stylesheet(rel) {
                 let css = io("read", from, fs::read_to_string(from))?;
                 let css = crate::outputs::minified_css(&css);
-                self.write_file(&target, css.as_bytes())?
+                (
+                    self.write_file(&target, css.as_bytes())?,
+                    manifest::hash(css.as_bytes()),
+                )
             } else {
-                self.copy_into(from, &target)?
-            }
-            .len();
-            manifest.files.insert(rel.clone(), None);
+                let meta = self.copy_into(from, &target)?;
+                (
+                    meta,
+                    manifest::hash(&io("read", &target, fs::read(&target))?),
+                )
+            };
+            bytes += meta.len();
+            manifest
+                .files
+                .insert(rel.clone(), Some(Record::new(hash, &meta)));
         }
         let temp = dir.join(TEMP_FOLDER);
         match fs::remove_dir_all(&temp) {

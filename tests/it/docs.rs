@@ -101,6 +101,7 @@ fn setup(guide: &str, first: &str) -> Option<fn(&TestSite)> {
             | "depeche serve"
             | "depeche init newsroom"
             | "depeche init aleppo"
+            | "depeche init aleppo --host s3"
             | "git init -b main"
             | "depeche rename-entity idlib idleb --write"
             | "depeche entities"

@@ -23,7 +23,7 @@ const LAYERS: &[&[&str]] = &[
     &["search"],
     &["write"],
     &["site"],
-    &["edit", "import", "inventory", "scaffold"],
+    &["edit", "import", "inventory", "scaffold", "changes"],
     &["rename", "check", "incremental", "build"],
     &["serve"],
 ];

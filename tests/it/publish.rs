@@ -254,3 +254,49 @@ fn an_unknown_host_is_a_located_error_listing_the_known_ones() {
         "{stderr}"
     );
 }
+
+/// `depeche changes` compares the output with the manifest a published copy was uploaded with.
+#[test]
+fn changes_lists_what_an_upload_must_do() {
+    let site = TestSite::shipped();
+    let out = site.depeche(&["changes"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("holds no build of depeche"));
+
+    site.build_ok(&[]);
+    let manifest = site.path("public/.depeche-manifest");
+    let files = std::fs::read_to_string(&manifest).unwrap().lines().count() - 1;
+    // Nothing published: every file is to upload.
+    let out = site.depeche(&["changes", "--since", "published-manifest"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("does not exist: nothing is published yet"),
+        "{stderr}"
+    );
+    assert_eq!(
+        stdout.lines().filter(|l| l.starts_with("upload ")).count(),
+        files
+    );
+    assert!(stdout.contains("upload fr/index.html\n"), "{stdout}");
+
+    // Published as it is: nothing to do.
+    std::fs::copy(&manifest, site.path("published-manifest")).unwrap();
+    let out = site.depeche(&["changes", "--since", "published-manifest"]);
+    assert!(String::from_utf8_lossy(&out.stdout).is_empty());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(&format!(
+            "0 files to upload (0.0 MB), 0 to delete, {files} unchanged"
+        )),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // A folder to lay the changes out in must be new, or empty.
+    site.write("plan/notes.txt", "mine");
+    let out = site.depeche(&["changes", "--into", "plan"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the folder is not empty"));
+    assert_eq!(site.read("plan/notes.txt"), "mine");
+}

@@ -71,6 +71,22 @@ fn every_workflow_is_valid_for_github() {
         "the workflow of `depeche init`",
         &parse(&init_workflow(&tmp.path().join("site"))),
     );
+    validate(
+        "the workflow of `depeche init --host s3`",
+        &parse(&s3_workflow(&tmp.path().join("s3"))),
+    );
+}
+
+/// The new site's workflow for a bucket, as `depeche init --host s3` writes it.
+fn s3_workflow(dir: &Path) -> String {
+    init_site_with(dir, &["--host", "s3"]);
+    assert!(!dir.join(".github/workflows/pages.yml").exists());
+    assert!(
+        fs::read_to_string(dir.join("site.yaml"))
+            .unwrap()
+            .contains("\nhost: s3\n")
+    );
+    fs::read_to_string(dir.join(".github/workflows/s3.yml")).unwrap()
 }
 
 #[test]
@@ -514,4 +530,280 @@ fn a_broken_article_fails_the_check_step_with_inline_annotations() {
         String::from_utf8_lossy(&out.stdout)
             .starts_with("::error file=content/articles/alep-offensive-hts.fr.md,line=6,col=64")
     );
+}
+
+/// A local S3 server (moto, from PyPI; `.ci/run` installs it under `target/s3`), stopped
+/// when dropped.
+struct LocalS3 {
+    server: std::process::Child,
+    endpoint: String,
+    python_path: PathBuf,
+}
+
+impl LocalS3 {
+    fn start() -> Option<LocalS3> {
+        let python_path = repo().join("target/s3");
+        if !python_path.join("moto").is_dir() || !python_path.join("awscli").is_dir() {
+            skip(
+                "the S3 upload test needs moto and the AWS CLI in target/s3 (`.ci/run` installs them)",
+            );
+            return None;
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let server = Command::new("python3")
+            .args([
+                "-m",
+                "moto.server",
+                "-H",
+                "127.0.0.1",
+                "-p",
+                &port.to_string(),
+            ])
+            .env("PYTHONPATH", &python_path)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let s3 = LocalS3 {
+            server,
+            endpoint: format!("http://127.0.0.1:{port}"),
+            python_path,
+        };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(std::time::Instant::now() < deadline, "moto did not start");
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        Some(s3)
+    }
+
+    /// What a step runs with: the AWS CLI as `aws`, depeche on the path, test credentials.
+    fn env(&self, bin: &Path, bucket: &str, runner_temp: &Path) -> Vec<(String, String)> {
+        let depeche = Path::new(env!("CARGO_BIN_EXE_depeche")).parent().unwrap();
+        let path = format!(
+            "{}:{}:{}",
+            bin.display(),
+            depeche.display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        [
+            ("PATH", path),
+            ("PYTHONPATH", self.python_path.display().to_string()),
+            ("AWS_ACCESS_KEY_ID", "test".into()),
+            ("AWS_SECRET_ACCESS_KEY", "test".into()),
+            ("AWS_DEFAULT_REGION", "us-east-1".into()),
+            ("S3_BUCKET", bucket.into()),
+            ("S3_ENDPOINT_URL", self.endpoint.clone()),
+            ("RUNNER_TEMP", runner_temp.display().to_string()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
+    }
+}
+
+impl Drop for LocalS3 {
+    fn drop(&mut self) {
+        let _ = self.server.kill();
+        let _ = self.server.wait();
+    }
+}
+
+/// Runs `aws` (the CLI from `bin`) against the local server; its standard output.
+fn aws(env: &[(String, String)], args: &[&str]) -> String {
+    let endpoint = &env.iter().find(|(k, _)| k == "S3_ENDPOINT_URL").unwrap().1;
+    let out = Command::new("aws")
+        .arg("--endpoint-url")
+        .arg(endpoint)
+        .args(args)
+        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "aws {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Every file of a folder, by `/`-separated relative path, with its bytes.
+fn files_of(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (rel, fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+/// The upload step of `init --host s3`'s workflow, run for real against a local S3 server:
+/// the first run uploads every file with its content type and cache policy; after a
+/// one-article edit, the next uploads exactly the files whose content changed and deletes
+/// the file the site no longer has.
+#[test]
+fn the_s3_workflow_uploads_only_what_changed_and_deletes_what_is_gone() {
+    let Some(s3) = LocalS3::start() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    let workflow = parse(&s3_workflow(&site));
+    let upload = run_of(
+        workflow["jobs"]["build"]["steps"].as_array().unwrap(),
+        "Upload what changed",
+    )
+    .to_string();
+    let bin = tmp.path().join("bin");
+    fs::create_dir_all(&bin).unwrap();
+    fs::write(
+        bin.join("aws"),
+        "#!/bin/sh\nexec python3 -m awscli \"$@\"\n",
+    )
+    .unwrap();
+    make_executable(&bin.join("aws"));
+
+    let env = s3.env(&bin, "news", &tmp.path().join("runner-1"));
+    aws(&env, &["s3", "mb", "s3://news"]);
+    fs::create_dir_all(site.join("static")).unwrap();
+    fs::write(site.join("static/old.txt"), "soon gone\n").unwrap();
+    assert!(depeche_in(&site, &["build"]).status.success());
+    let step = |env: &[(String, String)]| {
+        let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        fs::create_dir_all(pairs.iter().find(|(k, _)| *k == "RUNNER_TEMP").unwrap().1).unwrap();
+        let out = run_step(&upload, &site, &pairs);
+        assert!(
+            out.status.success(),
+            "{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let said = step(&env);
+    let first = files_of(&site.join("public"));
+    assert!(
+        said.contains(&format!("{} files to upload", first.len() - 1)),
+        "{said}"
+    );
+
+    let keys = |env: &[(String, String)]| -> std::collections::BTreeSet<String> {
+        let listed: Value = serde_json::from_str(&aws(
+            env,
+            &[
+                "s3api",
+                "list-objects-v2",
+                "--bucket",
+                "news",
+                "--output",
+                "json",
+            ],
+        ))
+        .unwrap();
+        listed["Contents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["Key"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let expected: std::collections::BTreeSet<String> = first.keys().cloned().collect();
+    assert_eq!(
+        keys(&env),
+        expected,
+        "the bucket holds the output, manifest included"
+    );
+    let head = |key: &str| -> Value {
+        serde_json::from_str(&aws(
+            &env,
+            &[
+                "s3api",
+                "head-object",
+                "--bucket",
+                "news",
+                "--key",
+                key,
+                "--output",
+                "json",
+            ],
+        ))
+        .unwrap()
+    };
+    let page = head("fr/index.html");
+    assert_eq!(page["ContentType"], "text/html; charset=utf-8");
+    assert_eq!(page["CacheControl"], depeche::changes::REVALIDATE);
+    let style = head("style.css");
+    assert_eq!(style["ContentType"], "text/css; charset=utf-8");
+    assert_eq!(style["CacheControl"], depeche::changes::ASSET);
+    assert_eq!(
+        head("fr/atom.xml")["CacheControl"],
+        depeche::changes::REVALIDATE
+    );
+
+    // One article's title edited, one file of static/ removed.
+    let article = fs::read_dir(site.join("content/articles"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with(".en.md"))
+        .unwrap();
+    let text = fs::read_to_string(&article).unwrap();
+    let title = text.lines().find(|l| l.starts_with("title: ")).unwrap();
+    fs::write(
+        &article,
+        text.replacen(title, &format!("{title} (updated)"), 1),
+    )
+    .unwrap();
+    fs::remove_file(site.join("static/old.txt")).unwrap();
+    assert!(depeche_in(&site, &["build"]).status.success());
+    let second = files_of(&site.join("public"));
+    let changed: std::collections::BTreeSet<String> = second
+        .iter()
+        .filter(|(path, bytes)| *path != ".depeche-manifest" && first.get(*path) != Some(bytes))
+        .map(|(path, _)| path.clone())
+        .collect();
+    assert!(changed.contains("en/index.html"), "{changed:?}");
+    assert!(
+        changed.len() < second.len() / 2,
+        "{} of {}",
+        changed.len(),
+        second.len()
+    );
+
+    let runner = tmp.path().join("runner-2");
+    let env = s3.env(&bin, "news", &runner);
+    let said = step(&env);
+    let uploaded: std::collections::BTreeSet<String> = files_of(&runner.join("changes/upload"))
+        .into_keys()
+        .map(|path| path.split_once('/').unwrap().1.to_string())
+        .collect();
+    assert_eq!(
+        uploaded, changed,
+        "only the files whose content changed are uploaded"
+    );
+    assert!(
+        said.contains(&format!("{} files to upload", changed.len())),
+        "{said}"
+    );
+    assert_eq!(
+        fs::read_to_string(runner.join("changes/delete.txt")).unwrap(),
+        "old.txt\n"
+    );
+    let expected: std::collections::BTreeSet<String> = second.keys().cloned().collect();
+    assert_eq!(
+        keys(&env),
+        expected,
+        "the bucket holds the new output, and no more"
+    );
+    let home = aws(&env, &["s3", "cp", "s3://news/en/index.html", "-"]);
+    assert_eq!(home.as_bytes(), &second["en/index.html"][..]);
 }

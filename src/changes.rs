@@ -1,0 +1,196 @@
+//! What an upload must do to make a published copy of the output match it: the files whose
+//! content changed since the copy was made, and the files depeche no longer writes.
+//!
+//! Both sides are manifests (`.depeche-manifest`): the output's own, and the one the
+//! published copy was uploaded with. A record's hash is the page's content; a manifest of
+//! another depeche version carries no records, and then every file is uploaded again.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::write::manifest::Manifest;
+
+/// How long a browser or a CDN may keep a file before asking again.
+pub const REVALIDATE: &str = "public, max-age=0, must-revalidate";
+/// Style sheets, scripts and images: their addresses do not change with their content, so
+/// they are kept for a few minutes only.
+pub const ASSET: &str = "public, max-age=300";
+
+/// What an upload does.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// Files to upload, by path relative to the output, with the headers to set.
+    pub upload: Vec<Upload>,
+    /// Files the published copy has that the output no longer does.
+    pub delete: Vec<String>,
+    /// Files the published copy already holds as they are.
+    pub unchanged: usize,
+}
+
+/// One file to upload.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Upload {
+    /// Its path relative to the output.
+    pub path: String,
+    /// Its size.
+    pub len: u64,
+    /// `Content-Type`.
+    pub content_type: String,
+    /// `Cache-Control`.
+    pub cache_control: &'static str,
+}
+
+/// Why the changes cannot be listed.
+#[derive(Debug, thiserror::Error)]
+pub enum ChangesError {
+    /// The output has no manifest: no build wrote it.
+    #[error("{} holds no build of depeche (no {}): run `depeche build` first", .0.display(), crate::urls::MANIFEST)]
+    NotBuilt(PathBuf),
+    /// A file could not be read or written.
+    #[error("cannot {action} {}: {source}", path.display())]
+    Io {
+        /// What was being done.
+        action: &'static str,
+        /// To which file.
+        path: PathBuf,
+        /// Why it failed.
+        #[source]
+        source: io::Error,
+    },
+}
+
+impl ChangesError {
+    fn io(action: &'static str, path: &Path, source: io::Error) -> ChangesError {
+        ChangesError::Io {
+            action,
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+/// The changes from the copy uploaded with `published` (`None`: nothing is published yet) to
+/// the output in `output`.
+pub fn between(published: Option<&Path>, output: &Path) -> Result<Changes, ChangesError> {
+    let now = Manifest::read(output)
+        .map_err(|e| ChangesError::io("read", &output.join(crate::urls::MANIFEST), e))?
+        .ok_or_else(|| ChangesError::NotBuilt(output.to_path_buf()))?;
+    let before = match published {
+        Some(path) => Manifest::read_file(path)
+            .map_err(|e| ChangesError::io("read", path, e))?
+            .unwrap_or_default(),
+        None => Manifest::default(),
+    };
+    let mut changes = Changes::default();
+    let mut paths: Vec<&String> = now.files.keys().collect();
+    paths.sort_unstable();
+    for path in paths {
+        let record = now.files.get(path).copied().flatten();
+        let held = before.files.get(path).copied().flatten();
+        match (record, held) {
+            (Some(new), Some(old)) if new.hash == old.hash && new.len == old.len => {
+                changes.unchanged += 1;
+            }
+            _ => changes.upload.push(Upload {
+                path: path.clone(),
+                len: match record {
+                    Some(r) => r.len,
+                    None => fs::metadata(output.join(path)).map_or(0, |m| m.len()),
+                },
+                content_type: crate::urls::content_type(path),
+                cache_control: cache_control(path),
+            }),
+        }
+    }
+    changes.delete = before
+        .files
+        .keys()
+        .filter(|path| !now.files.contains_key(*path))
+        .cloned()
+        .collect();
+    changes.delete.sort_unstable();
+    Ok(changes)
+}
+
+/// The `Cache-Control` a file is uploaded with.
+pub fn cache_control(path: &str) -> &'static str {
+    let extension = path.rsplit_once('.').map_or("", |(_, e)| e);
+    match extension.to_ascii_lowercase().as_str() {
+        "css" | "js" | "svg" | "png" | "jpg" | "jpeg" | "gif" | "webp" | "avif" | "ico"
+        | "woff" | "woff2" => ASSET,
+        _ => REVALIDATE,
+    }
+}
+
+impl Changes {
+    /// Lays the changes out in `dir` for an upload tool: each file to upload linked (or
+    /// copied) under `upload/<n>/`, one folder per pair of headers, which `upload.tsv` lists
+    /// (`n`, content type, cache control, files); `delete.txt` lists the paths to delete.
+    /// `dir` must not exist, or be empty.
+    pub fn lay_out(&self, output: &Path, dir: &Path) -> Result<(), ChangesError> {
+        let fail = |action: &'static str, path: &Path| {
+            let path = path.to_path_buf();
+            move |e| ChangesError::io(action, &path, e)
+        };
+        if fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some()) {
+            return Err(ChangesError::io(
+                "lay out the changes in",
+                dir,
+                io::Error::other("the folder is not empty"),
+            ));
+        }
+        let mut groups: BTreeMap<(&str, &str), Vec<&Upload>> = BTreeMap::new();
+        for upload in &self.upload {
+            groups
+                .entry((&upload.content_type, upload.cache_control))
+                .or_default()
+                .push(upload);
+        }
+        let mut table = String::new();
+        for (n, ((content_type, cache_control), files)) in groups.iter().enumerate() {
+            let folder = dir.join("upload").join((n + 1).to_string());
+            for upload in files {
+                let to = folder.join(&upload.path);
+                let from = output.join(&upload.path);
+                if let Some(parent) = to.parent() {
+                    fs::create_dir_all(parent).map_err(fail("create", parent))?;
+                }
+                if fs::hard_link(&from, &to).is_err() {
+                    fs::copy(&from, &to).map_err(fail("copy", &from))?;
+                }
+            }
+            table.push_str(&format!(
+                "{}\t{content_type}\t{cache_control}\t{}\n",
+                n + 1,
+                files.len()
+            ));
+        }
+        fs::create_dir_all(dir).map_err(fail("create", dir))?;
+        let tsv = dir.join("upload.tsv");
+        fs::write(&tsv, table).map_err(fail("write", &tsv))?;
+        let mut deleted = self.delete.join("\n");
+        if !deleted.is_empty() {
+            deleted.push('\n');
+        }
+        let delete = dir.join("delete.txt");
+        fs::write(&delete, deleted).map_err(fail("write", &delete))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_are_revalidated_and_assets_kept_a_little() {
+        assert_eq!(cache_control("fr/articles/a/index.html"), REVALIDATE);
+        assert_eq!(cache_control("fr/search/index/t/61.json"), REVALIDATE);
+        assert_eq!(cache_control("fr/entities/hts/atom.xml"), REVALIDATE);
+        assert_eq!(cache_control("style.css"), ASSET);
+        assert_eq!(cache_control("images/alep.JPG"), ASSET);
+        assert_eq!(cache_control("data/figures.csv"), REVALIDATE);
+        assert_eq!(cache_control("search.js"), ASSET);
+    }
+}

@@ -1,0 +1,71 @@
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use depeche::changes;
+use depeche::hosts::{megabytes, thousands};
+
+#[derive(clap::Args)]
+pub(crate) struct Args {
+    /// The manifest (`.depeche-manifest`) the published copy was uploaded with; without it,
+    /// or when the file does not exist, every file is to upload.
+    #[arg(long, value_name = "MANIFEST")]
+    since: Option<PathBuf>,
+    /// Lay the changes out in this new folder for an upload tool: `upload/<n>/` (the files,
+    /// one folder per content type and cache policy), `upload.tsv` (what each folder is),
+    /// `delete.txt` (the paths to delete). Otherwise they are printed.
+    #[arg(long, value_name = "DIR")]
+    into: Option<PathBuf>,
+    /// Output directory instead of site.yaml's output_dir.
+    #[arg(long, short = 'o')]
+    output: Option<PathBuf>,
+}
+
+pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
+    let output = match args.output {
+        Some(output) => output,
+        None => match depeche::config::Config::load(root, None) {
+            Ok(config) => config.output_dir,
+            Err(e) => {
+                super::print(&e, depeche::report::Format::Human);
+                return ExitCode::FAILURE;
+            }
+        },
+    };
+    let since = args.since.as_deref().filter(|path| path.exists());
+    if let Some(path) = args.since.as_deref().filter(|_| since.is_none()) {
+        eprintln!(
+            "note: {} does not exist: nothing is published yet, every file is to upload",
+            path.display()
+        );
+    }
+    let listed = changes::between(since, &output).and_then(|found| {
+        if let Some(dir) = &args.into {
+            found.lay_out(&output, dir)?;
+        } else {
+            for upload in &found.upload {
+                println!("upload {}", upload.path);
+            }
+            for path in &found.delete {
+                println!("delete {path}");
+            }
+        }
+        Ok(found)
+    });
+    match listed {
+        Ok(found) => {
+            let bytes: u64 = found.upload.iter().map(|u| u.len).sum();
+            eprintln!(
+                "{} files to upload ({}), {} to delete, {} unchanged",
+                thousands(found.upload.len() as u64),
+                megabytes(bytes),
+                thousands(found.delete.len() as u64),
+                thousands(found.unchanged as u64)
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
