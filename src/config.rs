@@ -182,7 +182,7 @@ impl Config {
                 output_dir: root.join(raw.output_dir.unwrap_or_else(|| PathBuf::from("public"))),
                 allow_html: raw.allow_html,
                 link_every_mention: raw.link_every_mention,
-                backlinks_per_page: raw.backlinks_per_page.unwrap_or(20),
+                backlinks_per_page: raw.backlinks_per_page.unwrap_or(50),
                 cname: raw.cname,
                 articles_per_page: raw.articles_per_page.unwrap_or(50),
                 publish_future: false,

@@ -1,5 +1,8 @@
 //! Atom feeds: a language's latest articles, and the latest that mention an entity ("follow
-//! HTS"). Each entry carries the summary and the whole article.
+//! HTS"). An entry of the language's feed carries the summary and the whole article; an
+//! entry of an entity's, the summary and the sentences that name the entity: the whole
+//! article, in each of the feeds of the dozen entities it names, made those feeds a fifth
+//! of a large site's weight.
 
 use serde::Serialize;
 
@@ -11,7 +14,7 @@ use crate::urls;
 
 /// How many articles a language's feed carries.
 const SITE_ENTRIES: usize = 20;
-/// How many articles an entity's feed carries: each is rendered whole.
+/// How many articles an entity's feed carries.
 const ENTITY_ENTRIES: usize = 10;
 /// The longest article a feed entry carries whole; a longer one is given by its summary and
 /// link, so that a feed stays a few hundred KiB however long the articles it lists.
@@ -37,6 +40,8 @@ struct EntryCtx {
     updated: String,
     summary: Option<String>,
     content: Option<String>,
+    /// For an entity's feed: the sentences that name it.
+    quotes: Vec<super::context::MentionCtx>,
 }
 
 impl Renderer<'_> {
@@ -81,7 +86,7 @@ impl Renderer<'_> {
         };
         let entries = versions
             .iter()
-            .map(|v| self.entry(v))
+            .map(|v| self.entry(v, entity))
             .collect::<Result<Vec<_>, _>>()?;
         let (title, alternate) = match entity {
             None => (lang.site.title.clone(), urls::home_path(code)),
@@ -121,7 +126,7 @@ impl Renderer<'_> {
         Ok(page)
     }
 
-    fn entry(&self, v: &ArticleVersion) -> Result<EntryCtx, Diagnostic> {
+    fn entry(&self, v: &ArticleVersion, entity: Option<&Entity>) -> Result<EntryCtx, Diagnostic> {
         let front = &v.front;
         let updated = front
             .updated
@@ -134,8 +139,11 @@ impl Renderer<'_> {
             published: self.rfc3339(&front.date),
             updated: self.rfc3339(updated),
             summary: front.summary.clone().or_else(|| v.excerpt.clone()),
+            quotes: entity.map_or_else(Vec::new, |e| {
+                super::context::quoted(v, e.id(), &self.urls.absolute(&v.path))
+            }),
             // The HTML is at least as long as the Markdown: a long article is not rendered.
-            content: if v.body_len <= CONTENT_BYTES {
+            content: if entity.is_none() && v.body_len <= CONTENT_BYTES {
                 Some(without_page_attributes(&self.bodies.html(&v.doc)?))
                     .filter(|html| html.len() <= CONTENT_BYTES)
             } else {

@@ -211,8 +211,17 @@ impl Renderer<'_> {
                 "url": self.urls.absolute(&urls::home_path(&lang.code)),
             },
             "about": about.iter().map(|e| self.thing(lang, e)).collect::<Vec<_>>(),
-            "mentions": entities.iter().map(|(e, _)| self.thing(lang, e)).collect::<Vec<_>>(),
         });
+        // What it is about, it mentions: each entity is described once, under the stronger of
+        // the two (it was twice, a tenth of an article page).
+        let mentions: Vec<Value> = entities
+            .iter()
+            .filter(|(e, _)| !about.iter().any(|a| a.id() == e.id()))
+            .map(|(e, _)| self.thing(lang, e))
+            .collect();
+        if !mentions.is_empty() {
+            doc["mentions"] = mentions.into();
+        }
         // What search engines show for a news article: its summary, its page as the main
         // thing on it, and a picture (its own, else the site's).
         if let Some(description) = front.summary.as_ref().or(v.excerpt.as_ref()) {

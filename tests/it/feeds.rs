@@ -62,14 +62,30 @@ fn check_feed(site: &TestSite, rel: &str, lang: &str, alternate: &str) -> Vec<St
         assert!(is_rfc3339(child(entry, "updated").text().unwrap()));
         assert!(!child(entry, "summary").text().unwrap().is_empty());
         let content = child(entry, "content");
-        assert_eq!(content.attribute("type"), Some("html"));
-        let html = content.text().unwrap();
-        assert!(html.contains("<p>"), "the whole article, as HTML");
-        // Without what serves the site's own page only.
-        assert!(
-            !html.contains("data-entity") && !html.contains("id=\"m-"),
-            "{html}"
-        );
+        if rel.contains("/entities/") {
+            // An entity's feed quotes the sentences that name it, the entity marked, each
+            // with the link to its mention.
+            assert_eq!(content.attribute("type"), Some("xhtml"));
+            let div = content.first_element_child().unwrap();
+            assert!(div.has_tag_name(("http://www.w3.org/1999/xhtml", "div")));
+            let quotes: Vec<_> = div.children().filter(|c| c.is_element()).collect();
+            assert!(!quotes.is_empty(), "{rel}");
+            for quote in quotes {
+                assert!(quote.has_tag_name(("http://www.w3.org/1999/xhtml", "blockquote")));
+                let cite = quote.attribute("cite").unwrap();
+                assert!(cite.starts_with(&format!("{url}#m-")), "{cite}");
+                assert!(quote.descendants().any(|n| n.has_tag_name(("http://www.w3.org/1999/xhtml", "strong"))));
+            }
+        } else {
+            assert_eq!(content.attribute("type"), Some("html"));
+            let html = content.text().unwrap();
+            assert!(html.contains("<p>"), "the whole article, as HTML");
+            // Without what serves the site's own page only.
+            assert!(
+                !html.contains("data-entity") && !html.contains("id=\"m-"),
+                "{html}"
+            );
+        }
         urls.push(url);
     }
     urls

@@ -549,9 +549,17 @@ fn every_page_carries_structured_data_that_links_the_graph() {
         assert_eq!(doc["datePublished"], "2024-11-30");
         assert_eq!(doc["publisher"]["@type"], "Organization");
         assert!(doc["headline"].as_str().is_some_and(|h| h.contains("Alep")));
-        let mentions = doc["mentions"].as_array().unwrap();
+        // Each entity once: under `about` if the article is about it, else under `mentions`.
+        let about = doc["about"].as_array().unwrap();
+        let mentions: Vec<&serde_json::Value> = about
+            .iter()
+            .chain(doc["mentions"].as_array().unwrap())
+            .collect();
         assert!(mentions.len() >= 12);
-        for m in mentions {
+        let urls: std::collections::BTreeSet<&str> =
+            mentions.iter().map(|m| m["url"].as_str().unwrap()).collect();
+        assert_eq!(urls.len(), mentions.len(), "an entity described twice");
+        for m in &mentions {
             assert!(
                 m["url"]
                     .as_str()
@@ -564,7 +572,7 @@ fn every_page_carries_structured_data_that_links_the_graph() {
             .find(|m| m["url"].as_str().unwrap().ends_with("/entities/aleppo/"))
             .unwrap();
         assert_eq!(aleppo["sameAs"], "http://www.wikidata.org/entity/Q41183");
-        assert!(!doc["about"].as_array().unwrap().is_empty());
+        assert!(!about.is_empty());
     }
     assert_eq!(en["translationOfWork"]["@id"], fr_url.as_str());
     assert_eq!(fr["workTranslation"][0]["@id"], en_url.as_str());
