@@ -19,7 +19,7 @@ pub const REVALIDATE: &str = "public, max-age=0, must-revalidate";
 pub const ASSET: &str = "public, max-age=300";
 
 /// What an upload does.
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Default)]
 pub struct Changes {
     /// Files to upload, by path relative to the output, with the headers to set.
     pub upload: Vec<Upload>,
@@ -27,6 +27,13 @@ pub struct Changes {
     pub delete: Vec<String>,
     /// Files the published copy already holds as they are.
     pub unchanged: usize,
+    /// The file given as the published copy's manifest is not one (another file, damaged):
+    /// every file is to upload, and nothing is known to delete.
+    pub not_a_manifest: bool,
+    /// What the published copy holds while an upload is under way: its manifest without the
+    /// records of the files the upload replaces or deletes. Put in place first, it makes a
+    /// run that stops half way, even one followed by a revert, redo those files next time.
+    pending: Manifest,
 }
 
 /// One file to upload.
@@ -77,13 +84,18 @@ pub fn between(published: Option<&Path>, output: &Path) -> Result<Changes, Chang
     let now = Manifest::read(output)
         .map_err(|e| ChangesError::io("read", &output.join(crate::urls::MANIFEST), e))?
         .ok_or_else(|| ChangesError::NotBuilt(output.to_path_buf()))?;
+    let mut changes = Changes::default();
     let before = match published {
-        Some(path) => Manifest::read_file(path)
-            .map_err(|e| ChangesError::io("read", path, e))?
-            .unwrap_or_default(),
+        Some(path) => match Manifest::read_file(path) {
+            Ok(Some(manifest)) => manifest,
+            Ok(None) => {
+                changes.not_a_manifest = true;
+                Manifest::default()
+            }
+            Err(e) => return Err(ChangesError::io("read", path, e)),
+        },
         None => Manifest::default(),
     };
-    let mut changes = Changes::default();
     let mut paths: Vec<&String> = now.files.keys().collect();
     paths.sort_unstable();
     for path in paths {
@@ -111,6 +123,15 @@ pub fn between(published: Option<&Path>, output: &Path) -> Result<Changes, Chang
         .cloned()
         .collect();
     changes.delete.sort_unstable();
+    changes.pending = before;
+    for path in changes
+        .upload
+        .iter()
+        .map(|u| &u.path)
+        .chain(&changes.delete)
+    {
+        changes.pending.files.insert(path.clone(), None);
+    }
     Ok(changes)
 }
 
@@ -118,27 +139,48 @@ pub fn between(published: Option<&Path>, output: &Path) -> Result<Changes, Chang
 pub fn cache_control(path: &str) -> &'static str {
     let extension = path.rsplit_once('.').map_or("", |(_, e)| e);
     match extension.to_ascii_lowercase().as_str() {
-        "css" | "js" | "svg" | "png" | "jpg" | "jpeg" | "gif" | "webp" | "avif" | "ico"
+        "css" | "js" | "mjs" | "svg" | "png" | "jpg" | "jpeg" | "gif" | "webp" | "avif" | "ico"
         | "woff" | "woff2" => ASSET,
         _ => REVALIDATE,
     }
 }
 
 impl Changes {
-    /// Lays the changes out in `dir` for an upload tool: each file to upload linked (or
-    /// copied) under `upload/<n>/`, one folder per pair of headers, which `upload.tsv` lists
-    /// (`n`, content type, cache control, files); `delete.txt` lists the paths to delete.
-    /// `dir` must not exist, or be empty.
-    pub fn lay_out(&self, output: &Path, dir: &Path) -> Result<(), ChangesError> {
+    /// Lays the changes out in `dir` for an upload tool, in the order an upload uses them:
+    /// `pending-manifest` (to put in place of the published copy's manifest first); each file
+    /// to upload linked (or copied) under `upload/<n>/`, one folder per pair of headers,
+    /// which `upload.tsv` lists (`n`, content type, cache control, files); `delete.txt`, the
+    /// paths to delete; `manifest`, the output's own, to put in place last. `dir` must be new
+    /// or empty, and outside the folders a build reads or writes (`forbidden`).
+    pub fn lay_out(
+        &self,
+        output: &Path,
+        dir: &Path,
+        forbidden: &[&Path],
+    ) -> Result<(), ChangesError> {
         let fail = |action: &'static str, path: &Path| {
             let path = path.to_path_buf();
             move |e| ChangesError::io(action, &path, e)
         };
-        if fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some()) {
-            return Err(ChangesError::io(
+        let refuse = |why: &str| {
+            Err(ChangesError::io(
                 "lay out the changes in",
                 dir,
-                io::Error::other("the folder is not empty"),
+                io::Error::other(why.to_string()),
+            ))
+        };
+        if dir.exists() && !dir.is_dir() {
+            return refuse("it exists and is not a folder");
+        }
+        if fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some()) {
+            return refuse("the folder is not empty");
+        }
+        let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        let target = absolute(dir);
+        if let Some(inside) = forbidden.iter().find(|f| target.starts_with(absolute(f))) {
+            return refuse(&format!(
+                "it is inside {}, which a build reads or writes: choose a folder outside the site",
+                inside.display()
             ));
         }
         let mut groups: BTreeMap<(&str, &str), Vec<&Upload>> = BTreeMap::new();
@@ -168,6 +210,13 @@ impl Changes {
             ));
         }
         fs::create_dir_all(dir).map_err(fail("create", dir))?;
+        let pending = dir.join("pending-manifest");
+        fs::write(&pending, self.pending.text()).map_err(fail("write", &pending))?;
+        let manifest = dir.join("manifest");
+        let own = output.join(crate::urls::MANIFEST);
+        if fs::hard_link(&own, &manifest).is_err() {
+            fs::copy(&own, &manifest).map_err(fail("copy", &own))?;
+        }
         let tsv = dir.join("upload.tsv");
         fs::write(&tsv, table).map_err(fail("write", &tsv))?;
         let mut deleted = self.delete.join("\n");

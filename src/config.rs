@@ -161,7 +161,13 @@ impl Config {
                 problems.push(
                     Diagnostic::at(
                         Code::InvalidConfig,
-                        format!("`{name}` is not a host depeche knows"),
+                        match name.trim() {
+                            "" => "the host is empty".to_string(),
+                            _ => format!(
+                                "`{}` is not a host depeche knows",
+                                crate::diagnostic::printable(name)
+                            ),
+                        },
                         at_key("host"),
                     )
                     .with_help(format!(

@@ -47,6 +47,9 @@ const MIB: u64 = 1 << 20;
 /// At this share of a limit, a warning: the next articles may cross it.
 const NEAR: f64 = 0.8;
 
+/// How many of the largest files a footprint keeps, to name those past a host's limit.
+const LARGEST: usize = 3;
+
 impl Host {
     /// Every host, with its name in site.yaml.
     pub const ALL: [(Host, &'static str); 6] = [
@@ -121,8 +124,8 @@ pub struct Footprint {
     pub bytes: u64,
     /// Files whose size is not known yet (`check` before any build).
     pub unknown: u64,
-    /// The largest file: path and size.
-    pub largest: Option<(String, u64)>,
+    /// The largest files, largest first (three at most): path and size.
+    pub largest: Vec<(String, u64)>,
     /// Per kind of output: its name, files, bytes, and files of unknown size; largest first.
     pub groups: Vec<(&'static str, u64, u64, u64)>,
 }
@@ -150,12 +153,16 @@ impl Footprint {
                 Some(size) => {
                     footprint.bytes += size;
                     entry.1 += size;
-                    if footprint
+                    let larger =
+                        |(p, s): &(String, u64)| size > *s || (size == *s && path < p.as_str());
+                    let at = footprint
                         .largest
-                        .as_ref()
-                        .is_none_or(|(p, s)| size > *s || (size == *s && path < p.as_str()))
-                    {
-                        footprint.largest = Some((path.to_string(), size));
+                        .iter()
+                        .position(larger)
+                        .unwrap_or(footprint.largest.len());
+                    if at < LARGEST {
+                        footprint.largest.insert(at, (path.to_string(), size));
+                        footprint.largest.truncate(LARGEST);
                     }
                 }
                 None => {
@@ -259,15 +266,11 @@ pub fn judge(host: Host, footprint: &Footprint, at: Option<&Location>) -> Vec<Di
             )),
         );
     };
+    let (total, limit) = sizes(footprint.bytes, limits.bytes.unwrap_or(0));
     measure(
         footprint.bytes,
         limits.bytes,
-        format!(
-            "{} for at most {}{}",
-            megabytes(footprint.bytes),
-            megabytes(limits.bytes.unwrap_or(0)),
-            unknown_sizes(footprint)
-        ),
+        format!("{total} for at most {limit}{}", unknown_sizes(footprint)),
         false,
     );
     measure(
@@ -280,19 +283,41 @@ pub fn judge(host: Host, footprint: &Footprint, at: Option<&Location>) -> Vec<Di
         ),
         true,
     );
-    if let Some((path, size)) = &footprint.largest {
+    if let (Some((_, size)), Some(limit)) = (footprint.largest.first(), limits.file_bytes) {
+        let named: Vec<String> = footprint
+            .largest
+            .iter()
+            .filter(|(_, s)| *s as f64 >= limit as f64 * NEAR)
+            .map(|(path, s)| {
+                let (s, _) = sizes(*s, limit);
+                format!("`{path}` is {s}")
+            })
+            .collect();
         measure(
             *size,
-            limits.file_bytes,
+            Some(limit),
             format!(
-                "`{path}` is {} for at most {} per file",
-                megabytes(*size),
-                megabytes(limits.file_bytes.unwrap_or(0))
+                "{} for at most {} per file",
+                named.join(", "),
+                sizes(*size, limit).1
             ),
             false,
         );
     }
     found
+}
+
+/// A size and a limit, in megabytes, or in bytes where megabytes would make them look equal.
+fn sizes(size: u64, limit: u64) -> (String, String) {
+    let (a, b) = (megabytes(size), megabytes(limit));
+    if a == b && size != limit {
+        (
+            format!("{} bytes", thousands(size)),
+            format!("{} bytes", thousands(limit)),
+        )
+    } else {
+        (a, b)
+    }
 }
 
 fn unknown_sizes(footprint: &Footprint) -> String {
@@ -345,7 +370,14 @@ mod tests {
             ("fr/atom.xml", 30, "feeds"),
         ]);
         assert_eq!((f.files, f.bytes, f.folders), (3, 70, 4));
-        assert_eq!(f.largest, Some(("fr/articles/b/index.html".into(), 30)));
+        assert_eq!(
+            f.largest,
+            [
+                ("fr/articles/b/index.html".into(), 30),
+                ("fr/atom.xml".into(), 30),
+                ("fr/articles/a/index.html".into(), 10)
+            ]
+        );
         assert_eq!(f.groups[0], ("article pages", 2, 40, 0));
     }
 
@@ -375,7 +407,8 @@ mod tests {
             .map(|i| (format!("fr/articles/{i}/index.html"), Some(10)))
             .collect();
         let f = Footprint::of(files.iter().map(|(p, s)| (p.as_str(), *s, "article pages")));
-        // 120,000 files and 120,002 folders: past GitLab's 200,000 entries.
+        // 120,000 files and 120,003 folders (the output's own too): past GitLab's 200,000
+        // entries.
         assert!(judge(Host::GitlabPages, &f, None)[0].is_error());
         let heavy = footprint(&[("data/graph.json", 30 * MIB, "open data")]);
         let d = judge(Host::CloudflarePages, &heavy, None);
@@ -396,6 +429,23 @@ mod tests {
                 "most of it: entity feeds 600.0 MB in 1 files, article pages 500.0 MB"
             ),
             "{help}"
+        );
+    }
+
+    #[test]
+    fn sizes_that_round_alike_are_given_in_bytes_and_every_large_file_is_named() {
+        let f = footprint(&[
+            ("big.bin", 25 * MIB + 1, "static files"),
+            ("small.bin", 10, "static files"),
+            ("next.bin", 24 * MIB, "static files"),
+        ]);
+        let d = &judge(Host::CloudflarePages, &f, None)[0];
+        assert!(
+            d.message.ends_with(
+                "`big.bin` is 26,214,401 bytes, `next.bin` is 25.2 MB for at most 26,214,400 bytes per file"
+            ),
+            "{}",
+            d.message
         );
     }
 

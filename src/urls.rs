@@ -205,14 +205,17 @@ pub(crate) fn timeline_path(lang: &str) -> String {
     format!("{lang}/timeline/index.html")
 }
 
+/// The name of every Atom feed's file.
+const FEED_FILE: &str = "atom.xml";
+
 /// The output file of a language's Atom feed.
 pub(crate) fn feed_path(lang: &str) -> String {
-    format!("{lang}/atom.xml")
+    format!("{lang}/{FEED_FILE}")
 }
 
 /// The output file of the Atom feed of an entity's mentions in one language.
 pub(crate) fn entity_feed_path(lang: &str, id: &str) -> String {
-    format!("{lang}/entities/{id}/atom.xml")
+    format!("{lang}/entities/{id}/{FEED_FILE}")
 }
 
 /// The files at the output's root, whatever the languages.
@@ -297,6 +300,10 @@ pub(crate) fn is_unsafe(url: &str) -> bool {
 /// The `Content-Type` a file of the output is served with, by its name: what `serve` sends and
 /// what an upload to a bucket sets.
 pub fn content_type(path: &str) -> String {
+    // Feed readers and browsers tell a feed by its type; by its name, it is any XML.
+    if path.rsplit('/').next() == Some(FEED_FILE) {
+        return "application/atom+xml; charset=utf-8".to_string();
+    }
     let mime = mime_guess::from_path(path).first_or_octet_stream();
     if mime.type_() == "text" || mime.essence_str() == "application/javascript" {
         format!("{}; charset=utf-8", mime.essence_str())

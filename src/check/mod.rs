@@ -124,10 +124,15 @@ fn render_into_nothing(site: Site) -> Vec<Diagnostic> {
 }
 
 /// `check`'s verdict: failure on any error, or on any warning with `--deny-warnings`.
-pub fn fails(diagnostics: &[Diagnostic], deny_warnings: bool) -> bool {
+/// Warnings of the codes in `allowed` never fail it: they are shown, and left to the reader.
+pub fn fails(
+    diagnostics: &[Diagnostic],
+    deny_warnings: bool,
+    allowed: &[crate::diagnostic::Code],
+) -> bool {
     diagnostics.iter().any(|d| match d.severity() {
         Severity::Error => true,
-        Severity::Warning => deny_warnings,
+        Severity::Warning => deny_warnings && !allowed.contains(&d.code),
         Severity::Suggestion => false,
     })
 }

@@ -31,6 +31,11 @@ pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
             }
         },
     };
+    // A plan laid out where a build reads or writes would be published, or swept away.
+    let sources = ["content", "static", "templates"].map(|folder| root.join(folder));
+    let forbidden: Vec<&Path> = std::iter::once(output.as_path())
+        .chain(sources.iter().map(PathBuf::as_path))
+        .collect();
     let since = args.since.as_deref().filter(|path| path.exists());
     if let Some(path) = args.since.as_deref().filter(|_| since.is_none()) {
         eprintln!(
@@ -40,7 +45,7 @@ pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
     }
     let listed = changes::between(since, &output).and_then(|found| {
         if let Some(dir) = &args.into {
-            found.lay_out(&output, dir)?;
+            found.lay_out(&output, dir, &forbidden)?;
         } else {
             for upload in &found.upload {
                 println!("upload {}", upload.path);
@@ -53,10 +58,16 @@ pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
     });
     match listed {
         Ok(found) => {
+            if let Some(path) = since.filter(|_| found.not_a_manifest) {
+                eprintln!(
+                    "warning: {} is not a manifest depeche wrote: every file is to upload, and nothing is known to delete",
+                    path.display()
+                );
+            }
             let bytes: u64 = found.upload.iter().map(|u| u.len).sum();
             eprintln!(
-                "{} files to upload ({}), {} to delete, {} unchanged",
-                thousands(found.upload.len() as u64),
+                "{} to upload ({}), {} to delete, {} unchanged",
+                files(found.upload.len()),
                 megabytes(bytes),
                 thousands(found.delete.len() as u64),
                 thousands(found.unchanged as u64)
@@ -67,5 +78,13 @@ pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
             eprintln!("error: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// `1 file`, `2,345 files`.
+fn files(n: usize) -> String {
+    match n {
+        1 => "1 file".to_string(),
+        n => format!("{} files", thousands(n as u64)),
     }
 }

@@ -34,7 +34,7 @@ pub(crate) fn run(args: Args) -> ExitCode {
                 Host::GithubPages => "To publish it on GitHub Pages, push it to a GitHub repository and set Settings → Pages →\nSource to \"GitHub Actions\": .github/workflows/pages.yml checks every pull request and\npublishes the default branch.".to_string(),
                 Host::S3 => "To publish it to an S3-compatible bucket, push it to a GitHub repository and set the\nvariables and secrets .github/workflows/s3.yml lists at its top: it checks every pull\nrequest and uploads what changed on the default branch (docs/publishing.md).".to_string(),
                 host => format!(
-                    "To publish it, upload public/ with {}'s own tools; `depeche check` and `depeche build`\nhold the site to its limits (docs/publishing.md).",
+                    "To publish it, upload public/ with the tools of {}; `depeche check` and `depeche build`\nhold the site to its limits (docs/publishing.md).",
                     host.name()
                 ),
             };

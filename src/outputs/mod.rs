@@ -303,13 +303,22 @@ pub(crate) fn footprint<'a>(
     let by_path: std::collections::HashMap<&str, &Kind> =
         plan.iter().map(|o| (o.path.as_str(), &o.kind)).collect();
     let folders: Vec<&Output> = plan.iter().filter(|o| o.folder().is_some()).collect();
-    crate::hosts::Footprint::of(files.into_iter().map(|(path, size)| {
+    let files: Vec<(&str, Option<u64>)> = files.into_iter().collect();
+    // The manifest goes where the output goes (a bucket keeps it): a line per file, of its
+    // path and about 70 bytes of hash, size and time.
+    let manifest: u64 = files.iter().map(|(p, _)| p.len() as u64 + 72).sum::<u64>() + 64;
+    let grouped = files.into_iter().map(|(path, size)| {
         let kind = by_path
             .get(path)
             .copied()
             .or_else(|| folders.iter().find(|o| o.makes(path)).map(|o| &o.kind));
         (path, size, kind.map_or("static files", Kind::group))
-    }))
+    });
+    crate::hosts::Footprint::of(grouped.chain(std::iter::once((
+        urls::MANIFEST,
+        Some(manifest),
+        "other pages and files",
+    ))))
 }
 
 impl Output {

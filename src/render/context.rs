@@ -222,11 +222,7 @@ pub(super) struct PartCtx {
 /// The sentences of an article's mentions of an entity, each sentence once: mentions in the
 /// same sentence (the same text around them) are marked together, so "Hayat Tahrir al-Sham
 /// (HTS)" is quoted once with two marks.
-pub(super) fn quoted(
-    v: &crate::graph::ArticleVersion,
-    entity: &str,
-    url: &str,
-) -> Vec<MentionCtx> {
+pub(super) fn quoted(v: &crate::graph::ArticleVersion, entity: &str, url: &str) -> Vec<MentionCtx> {
     // Each sentence, the byte ranges of the mentions in it, the link to the first.
     type Quote = (String, Vec<(usize, usize)>, String);
     let mut quotes: Vec<Quote> = Vec::new();

@@ -231,7 +231,14 @@ pub fn init(dir: &Path, sample: bool, host: Host) -> Result<Vec<PathBuf>, Scaffo
     }
     let site_yaml = match host {
         Host::GithubPages => SITE_YAML.to_string(),
-        _ => format!("{SITE_YAML}host: {}\n", host.name()),
+        _ => format!(
+            "{}host: {}\n",
+            SITE_YAML.replace(
+                "e.g. https://user.github.io/repo/ for GitHub Pages",
+                "the address readers will use, e.g. https://news.example.org/"
+            ),
+            host.name()
+        ),
     };
     let mut files = vec![
         (dir.join("site.yaml"), site_yaml),

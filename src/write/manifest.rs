@@ -137,6 +137,13 @@ impl Manifest {
 
     /// Writes the manifest into `dir`: beside, then renamed, so a crash leaves the old one whole.
     pub(crate) fn save(&self, dir: &Path) -> io::Result<()> {
+        let tmp = dir.join(TEMP_FILE);
+        std::fs::write(&tmp, self.text())?;
+        std::fs::rename(&tmp, dir.join(FILE))
+    }
+
+    /// The manifest as its file holds it.
+    pub(crate) fn text(&self) -> String {
         use std::fmt::Write;
         let mut paths: Vec<&String> = self.files.keys().chain(&self.folders).collect();
         // Sorted, so that the same build writes the same manifest.
@@ -156,9 +163,7 @@ impl Manifest {
                 }
             }
         }
-        let tmp = dir.join(TEMP_FILE);
-        std::fs::write(&tmp, text)?;
-        std::fs::rename(&tmp, dir.join(FILE))
+        text
     }
 }
 

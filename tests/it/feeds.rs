@@ -74,7 +74,11 @@ fn check_feed(site: &TestSite, rel: &str, lang: &str, alternate: &str) -> Vec<St
                 assert!(quote.has_tag_name(("http://www.w3.org/1999/xhtml", "blockquote")));
                 let cite = quote.attribute("cite").unwrap();
                 assert!(cite.starts_with(&format!("{url}#m-")), "{cite}");
-                assert!(quote.descendants().any(|n| n.has_tag_name(("http://www.w3.org/1999/xhtml", "strong"))));
+                assert!(
+                    quote
+                        .descendants()
+                        .any(|n| n.has_tag_name(("http://www.w3.org/1999/xhtml", "strong")))
+                );
             }
         } else {
             assert_eq!(content.attribute("type"), Some("html"));

@@ -152,8 +152,10 @@ fn build_prints_the_outputs_size_and_files() {
     let files = walkdir::WalkDir::new(site.path("public"))
         .into_iter()
         .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && e.file_name() != ".depeche-manifest")
+        .filter(|e| e.file_type().is_file())
         .count();
+    // The manifest included: it goes where the output goes.
+    assert!(site.path("public/.depeche-manifest").exists());
     let said = format!(" MB in {files} files) into ");
     assert!(out.contains(&said), "{out}\nwanted {said}");
 }
@@ -293,10 +295,86 @@ fn changes_lists_what_an_upload_must_do() {
         String::from_utf8_lossy(&out.stderr)
     );
 
-    // A folder to lay the changes out in must be new, or empty.
+    // A file that is not a manifest is said so: nothing is known to delete.
+    site.write("garbage", "not a manifest\n");
+    let out = site.depeche(&["changes", "--since", "garbage"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("garbage is not a manifest depeche wrote"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("{files} files to upload")),
+        "{stderr}"
+    );
+
+    // A folder to lay the changes out in must be new, or empty, and outside what a build
+    // reads or writes.
     site.write("plan/notes.txt", "mine");
-    let out = site.depeche(&["changes", "--into", "plan"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("the folder is not empty"));
+    for (into, why) in [
+        ("plan", "the folder is not empty"),
+        ("plan/notes.txt", "it exists and is not a folder"),
+        ("public/plan", "which a build reads or writes"),
+        ("static/plan", "which a build reads or writes"),
+    ] {
+        let out = site.depeche(&["changes", "--into", into]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{into}: {stderr}");
+        assert!(stderr.contains(why), "{into}: {stderr}");
+    }
     assert_eq!(site.read("plan/notes.txt"), "mine");
+    assert!(!site.path("public/plan").exists() && !site.path("static/plan").exists());
+
+    // Laid out: what to put first, the files by headers, what to delete, what to put last.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let plan = elsewhere.path().join("plan");
+    let out = site.depeche(&[
+        "changes",
+        "--since",
+        "published-manifest",
+        "--into",
+        plan.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(plan.join("upload.tsv")).unwrap(),
+        ""
+    );
+    assert_eq!(
+        std::fs::read_to_string(plan.join("delete.txt")).unwrap(),
+        ""
+    );
+    assert_eq!(
+        std::fs::read(plan.join("manifest")).unwrap(),
+        std::fs::read(&manifest).unwrap()
+    );
+    assert!(
+        std::fs::read_to_string(plan.join("pending-manifest"))
+            .unwrap()
+            .starts_with("depeche-manifest ")
+    );
+}
+
+/// Near a limit, `check --deny-warnings` fails, unless the warning is allowed: the workflows
+/// `init` writes say so on the pull request and still publish.
+#[test]
+fn a_site_near_its_hosts_limit_can_still_be_published() {
+    let site = TestSite::shipped();
+    sparse(&site, "static/recordings.zip", 900_000_000);
+    let out = site.depeche(&["check", "--deny-warnings"]);
+    assert_eq!(out.status.code(), Some(1));
+    let out = site.depeche(&["check", "--deny-warnings", "--allow", "near-host-limit"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("warning[W0023]"), "{stderr}");
+    let out = site.depeche(&["check", "--allow", "W0023", "--deny-warnings"]);
+    assert_eq!(out.status.code(), Some(0));
+    // Only warnings can be allowed.
+    let out = site.depeche(&["check", "--allow", "E0037"]);
+    assert_eq!(out.status.code(), Some(2));
 }

@@ -556,8 +556,10 @@ fn every_page_carries_structured_data_that_links_the_graph() {
             .chain(doc["mentions"].as_array().unwrap())
             .collect();
         assert!(mentions.len() >= 12);
-        let urls: std::collections::BTreeSet<&str> =
-            mentions.iter().map(|m| m["url"].as_str().unwrap()).collect();
+        let urls: std::collections::BTreeSet<&str> = mentions
+            .iter()
+            .map(|m| m["url"].as_str().unwrap())
+            .collect();
         assert_eq!(urls.len(), mentions.len(), "an entity described twice");
         for m in &mentions {
             assert!(

@@ -148,7 +148,7 @@ fn the_workflows_agree_on_each_action_and_publish_on_pull_requests_too() {
         let check = run_of(steps, "Check the content");
         assert_eq!(
             check.trim(),
-            "depeche check --format github --deny-warnings"
+            "depeche check --format github --deny-warnings --allow near-host-limit"
         );
         // Only the default branch is published; a pull request is checked and built only.
         let publish = run_of(steps, "Publish?");
@@ -806,4 +806,41 @@ fn the_s3_workflow_uploads_only_what_changed_and_deletes_what_is_gone() {
     );
     let home = aws(&env, &["s3", "cp", "s3://news/en/index.html", "-"]);
     assert_eq!(home.as_bytes(), &second["en/index.html"][..]);
+
+    // A run that stops before its end (here, at the last manifest), then a revert of the
+    // edit it was publishing: the next run puts the reverted pages back.
+    let edited = fs::read_to_string(&article).unwrap();
+    fs::write(&article, edited.replacen("(updated)", "(updated again)", 1)).unwrap();
+    assert!(depeche_in(&site, &["build"]).status.success());
+    let failing = tmp.path().join("failing");
+    fs::create_dir_all(&failing).unwrap();
+    fs::write(
+        failing.join("aws"),
+        "#!/bin/sh\ncase \"$*\" in *changes/manifest*) echo 'connection lost' >&2; exit 1;; esac\nexec python3 -m awscli \"$@\"\n",
+    )
+    .unwrap();
+    make_executable(&failing.join("aws"));
+    let env = s3.env(&failing, "news", &tmp.path().join("runner-3"));
+    fs::create_dir_all(tmp.path().join("runner-3")).unwrap();
+    let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert!(!run_step(&upload, &site, &pairs).status.success());
+    let uploaded = aws(&env, &["s3", "cp", "s3://news/en/index.html", "-"]);
+    assert!(
+        uploaded.contains("(updated again)"),
+        "the new pages went up"
+    );
+    fs::write(&article, &edited).unwrap();
+    assert!(depeche_in(&site, &["build"]).status.success());
+    let env = s3.env(&bin, "news", &tmp.path().join("runner-4"));
+    step(&env);
+    let third = files_of(&site.join("public"));
+    assert_eq!(third["en/index.html"], second["en/index.html"]);
+    let home = aws(&env, &["s3", "cp", "s3://news/en/index.html", "-"]);
+    assert_eq!(
+        home.as_bytes(),
+        &third["en/index.html"][..],
+        "the revert is published"
+    );
+    let expected: std::collections::BTreeSet<String> = third.keys().cloned().collect();
+    assert_eq!(keys(&env), expected);
 }
