@@ -144,6 +144,23 @@ fn sparse(site: &TestSite, rel: &str, len: u64) {
     std::fs::File::create(&path).unwrap().set_len(len).unwrap();
 }
 
+/// Runs `check`, which must fail saying each of `wanted`, the error at the `host:` line that
+/// follows `config`; its standard error.
+fn check_fails_at_host(site: &TestSite, config: &str, wanted: &[&str]) -> String {
+    let out = site.depeche(&["check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    for want in wanted {
+        assert!(stderr.contains(want), "{stderr}\nwanted: {want}");
+    }
+    let line = config.lines().count() + 1;
+    assert!(
+        stderr.contains(&format!("--> site.yaml:{line}:7")),
+        "{stderr}"
+    );
+    stderr
+}
+
 /// `build` says what it wrote, in the units hosts state their limits in.
 #[test]
 fn build_prints_the_outputs_size_and_files() {
@@ -188,17 +205,10 @@ fn check_fails_a_site_over_its_hosts_limit_naming_the_biggest_contributors() {
     site.write("site.yaml", format!("{config}host: s3\n"));
     assert_eq!(site.depeche(&["check"]).status.code(), Some(0));
     site.write("site.yaml", format!("{config}host: cloudflare-pages\n"));
-    let out = site.depeche(&["check"]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(
-        stderr.contains("`archive/recordings.zip` is 1200.0 MB for at most 26.2 MB per file"),
-        "{stderr}"
-    );
-    let line = config.lines().count() + 1;
-    assert!(
-        stderr.contains(&format!("--> site.yaml:{line}:7")),
-        "{stderr}"
+    check_fails_at_host(
+        &site,
+        &config,
+        &["`archive/recordings.zip` is 1200.0 MB for at most 26.2 MB per file"],
     );
 }
 
@@ -239,21 +249,13 @@ fn an_unknown_host_is_a_located_error_listing_the_known_ones() {
     let site = TestSite::shipped();
     let config = site.read("site.yaml");
     site.write("site.yaml", format!("{config}host: github\n"));
-    let out = site.depeche(&["check"]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(
-        stderr.contains("`github` is not a host depeche knows"),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("github-pages, cloudflare-pages"),
-        "{stderr}"
-    );
-    let line = config.lines().count() + 1;
-    assert!(
-        stderr.contains(&format!("--> site.yaml:{line}:7")),
-        "{stderr}"
+    check_fails_at_host(
+        &site,
+        &config,
+        &[
+            "`github` is not a host depeche knows",
+            "github-pages, cloudflare-pages",
+        ],
     );
 }
 

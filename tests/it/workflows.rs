@@ -631,24 +631,6 @@ fn aws(env: &[(String, String)], args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// Every file of a folder, by `/`-separated relative path, with its bytes.
-fn files_of(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            (rel, fs::read(e.path()).unwrap())
-        })
-        .collect()
-}
-
 /// The upload step of `init --host s3`'s workflow, run for real against a local S3 server:
 /// the first run uploads every file with its content type and cache policy; after a
 /// one-article edit, the next uploads exactly the files whose content changed and deletes
@@ -691,7 +673,7 @@ fn the_s3_workflow_uploads_only_what_changed_and_deletes_what_is_gone() {
         String::from_utf8_lossy(&out.stderr).into_owned()
     };
     let said = step(&env);
-    let first = files_of(&site.join("public"));
+    let first = snapshot(&site.join("public"));
     assert!(
         said.contains(&format!("{} files to upload", first.len() - 1)),
         "{said}"
@@ -765,7 +747,7 @@ fn the_s3_workflow_uploads_only_what_changed_and_deletes_what_is_gone() {
     .unwrap();
     fs::remove_file(site.join("static/old.txt")).unwrap();
     assert!(depeche_in(&site, &["build"]).status.success());
-    let second = files_of(&site.join("public"));
+    let second = snapshot(&site.join("public"));
     let changed: std::collections::BTreeSet<String> = second
         .iter()
         .filter(|(path, bytes)| *path != ".depeche-manifest" && first.get(*path) != Some(bytes))
@@ -782,7 +764,7 @@ fn the_s3_workflow_uploads_only_what_changed_and_deletes_what_is_gone() {
     let runner = tmp.path().join("runner-2");
     let env = s3.env(&bin, "news", &runner);
     let said = step(&env);
-    let uploaded: std::collections::BTreeSet<String> = files_of(&runner.join("changes/upload"))
+    let uploaded: std::collections::BTreeSet<String> = snapshot(&runner.join("changes/upload"))
         .into_keys()
         .map(|path| path.split_once('/').unwrap().1.to_string())
         .collect();
@@ -833,7 +815,7 @@ fn the_s3_workflow_uploads_only_what_changed_and_deletes_what_is_gone() {
     assert!(depeche_in(&site, &["build"]).status.success());
     let env = s3.env(&bin, "news", &tmp.path().join("runner-4"));
     step(&env);
-    let third = files_of(&site.join("public"));
+    let third = snapshot(&site.join("public"));
     assert_eq!(third["en/index.html"], second["en/index.html"]);
     let home = aws(&env, &["s3", "cp", "s3://news/en/index.html", "-"]);
     assert_eq!(
