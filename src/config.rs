@@ -165,7 +165,7 @@ impl Config {
                             "" => "the host is empty".to_string(),
                             _ => format!(
                                 "`{}` is not a host depeche knows",
-                                crate::diagnostic::printable(name)
+                                crate::diagnostic::printable(name).replace('\n', "\\n")
                             ),
                         },
                         at_key("host"),

@@ -229,7 +229,7 @@ pub fn judge(host: Host, footprint: &Footprint, at: Option<&Location>) -> Vec<Di
     let mut found = Vec::new();
     let entries = footprint.files
         + if limits.folders_count {
-            footprint.folders
+            footprint.folders + 1
         } else {
             0
         };
@@ -284,10 +284,16 @@ pub fn judge(host: Host, footprint: &Footprint, at: Option<&Location>) -> Vec<Di
         true,
     );
     if let (Some((_, size)), Some(limit)) = (footprint.largest.first(), limits.file_bytes) {
+        // Past the limit, the files past it; near it, the files near it.
+        let from = if *size > limit {
+            limit as f64 + 1.0
+        } else {
+            limit as f64 * NEAR
+        };
         let named: Vec<String> = footprint
             .largest
             .iter()
-            .filter(|(_, s)| *s as f64 >= limit as f64 * NEAR)
+            .filter(|(_, s)| *s as f64 >= from)
             .map(|(path, s)| {
                 let (s, _) = sizes(*s, limit);
                 format!("`{path}` is {s}")
@@ -409,7 +415,15 @@ mod tests {
         let f = Footprint::of(files.iter().map(|(p, s)| (p.as_str(), *s, "article pages")));
         // 120,000 files and 120,003 folders (the output's own too): past GitLab's 200,000
         // entries.
-        assert!(judge(Host::GitlabPages, &f, None)[0].is_error());
+        let d = &judge(Host::GitlabPages, &f, None)[0];
+        assert!(
+            d.is_error() && d.message.contains("240,003 files and folders"),
+            "{}",
+            d.message
+        );
+        // One file and its folder, in the output's: three entries.
+        let one = footprint(&[("a/b.html", 1, "article pages")]);
+        assert_eq!((one.files, one.folders), (1, 1));
         let heavy = footprint(&[("data/graph.json", 30 * MIB, "open data")]);
         let d = judge(Host::CloudflarePages, &heavy, None);
         assert!(d[0].is_error() && d[0].message.contains("`data/graph.json`"));
@@ -441,9 +455,8 @@ mod tests {
         ]);
         let d = &judge(Host::CloudflarePages, &f, None)[0];
         assert!(
-            d.message.ends_with(
-                "`big.bin` is 26,214,401 bytes, `next.bin` is 25.2 MB for at most 26,214,400 bytes per file"
-            ),
+            d.message
+                .ends_with("`big.bin` is 26,214,401 bytes for at most 26,214,400 bytes per file"),
             "{}",
             d.message
         );

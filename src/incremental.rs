@@ -610,8 +610,11 @@ struct Footprint {
     listings: BTreeMap<String, (usize, Vec<usize>)>,
     entities: BTreeMap<String, Option<Shape>>,
     /// Entities the edited articles name in their fields (a figure's source, an event's
-    /// participants): their pages show those figures and events.
+    /// participants): their pages show those figures and events. And the entities whose
+    /// files cite an edited article as their source: their pages show its title.
     named: BTreeSet<String>,
+    /// Articles that cite an edited one as a source: their pages show its title.
+    citing: BTreeSet<String>,
 }
 
 impl Footprint {
@@ -665,11 +668,34 @@ impl Footprint {
                 (id.to_string(), shape)
             })
             .collect();
+        let cites_edited = |names: Vec<(String, &str, references::Names)>| {
+            names
+                .iter()
+                .any(|(_, name, kind)| *kind == references::Names::Source && keys.contains(*name))
+        };
+        named.extend(
+            graph
+                .entities
+                .iter()
+                .filter(|e| cites_edited(references::of_entity(&e.source)))
+                .map(|e| e.id().to_string()),
+        );
+        let citing = graph
+            .articles
+            .iter()
+            .filter(|a| {
+                a.versions
+                    .values()
+                    .any(|v| cites_edited(references::of_article(&v.front)))
+            })
+            .map(|a| a.key.clone())
+            .collect();
         Footprint {
             keys: keys.clone(),
             listings,
             entities,
             named,
+            citing,
         }
     }
 
@@ -677,7 +703,13 @@ impl Footprint {
     /// the edited articles at the same places) only needs the pages that show those articles.
     fn selection(&self, after: &Footprint, per_page: usize, articles_per_page: usize) -> Selection {
         let mut selection = Selection {
-            articles: self.keys.clone(),
+            articles: self
+                .keys
+                .iter()
+                .chain(&self.citing)
+                .chain(&after.citing)
+                .cloned()
+                .collect(),
             ..Selection::default()
         };
         for lang in self.listings.keys().chain(after.listings.keys()) {
@@ -691,10 +723,12 @@ impl Footprint {
         }
         for id in self.entities.keys().chain(after.entities.keys()) {
             let pages = match (self.entities.get(id), after.entities.get(id)) {
+                // The first page too: its timeline shows the newest articles of them all.
                 (Some(Some(old)), Some(Some(new))) if old == new => Some(
                     old.positions
                         .iter()
                         .flat_map(|(_, positions)| positions.iter().map(|p| p / per_page + 1))
+                        .chain([1])
                         .collect(),
                 ),
                 _ => None,

@@ -305,7 +305,11 @@ pub fn content_type(path: &str) -> String {
         return "application/atom+xml; charset=utf-8".to_string();
     }
     let mime = mime_guess::from_path(path).first_or_octet_stream();
-    if mime.type_() == "text" || mime.essence_str() == "application/javascript" {
+    // JavaScript's type is text/javascript (RFC 9239), whatever the file's extension.
+    if mime.essence_str() == "application/javascript" {
+        return "text/javascript; charset=utf-8".to_string();
+    }
+    if mime.type_() == "text" {
         format!("{}; charset=utf-8", mime.essence_str())
     } else {
         mime.essence_str().to_string()

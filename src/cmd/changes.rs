@@ -32,10 +32,7 @@ pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
         },
     };
     // A plan laid out where a build reads or writes would be published, or swept away.
-    let sources = ["content", "static", "templates"].map(|folder| root.join(folder));
-    let forbidden: Vec<&Path> = std::iter::once(output.as_path())
-        .chain(sources.iter().map(PathBuf::as_path))
-        .collect();
+    let forbidden = [root, output.as_path()];
     let since = args.since.as_deref().filter(|path| path.exists());
     if let Some(path) = args.since.as_deref().filter(|_| since.is_none()) {
         eprintln!(

@@ -78,11 +78,14 @@ impl<'g> Inputs<'g> {
             .entities
             .par_iter()
             .map(|e| {
+                // The articles its own file cites as sources: its page shows their titles.
+                let cited = cited(graph, references::of_entity(&e.source));
                 entity(
                     graph,
                     &articles,
                     e,
                     named.get(e.id()).map_or(&[][..], Vec::as_slice),
+                    &cited,
                 )
             })
             .collect();
@@ -119,6 +122,12 @@ impl<'g> Inputs<'g> {
             Source::Article(key) => {
                 if let Some(a) = self.graph.article_at(key) {
                     h.update(&self.articles[a].to_le_bytes());
+                    // The articles it cites as sources: its page shows their titles.
+                    for version in self.graph.articles[a].versions.values() {
+                        for cited in cited(self.graph, references::of_article(&version.front)) {
+                            h.update(&self.articles[cited].to_le_bytes());
+                        }
+                    }
                 }
             }
             Source::Entity { id, page } => {
@@ -171,7 +180,13 @@ impl<'g> Inputs<'g> {
 /// What every page of an entity's backlinks shows of them: how many there are in each
 /// language and how often they name it, its co-mentions, and the articles that name it in
 /// their front matter (`named`); then every backlink's article.
-fn entity(graph: &Graph, articles: &[u128], entity: &Entity, named: &[usize]) -> (u128, u128) {
+fn entity(
+    graph: &Graph,
+    articles: &[u128],
+    entity: &Entity,
+    named: &[usize],
+    cited: &[usize],
+) -> (u128, u128) {
     let (mut shape, mut all) = (Xxh3::new(), Xxh3::new());
     for (lang, backlinks) in &entity.backlinks {
         write(&mut shape, lang);
@@ -199,10 +214,19 @@ fn entity(graph: &Graph, articles: &[u128], entity: &Entity, named: &[usize]) ->
     for other in stated.chain(incoming) {
         shape.update(&(entity.shared_with(other) as u64).to_le_bytes());
     }
-    for &a in named {
+    for &a in named.iter().chain(cited) {
         shape.update(&articles[a].to_le_bytes());
     }
     (shape.digest128(), all.digest128())
+}
+
+/// The articles among the names a file gives as sources.
+fn cited(graph: &Graph, names: Vec<(String, &str, references::Names)>) -> Vec<usize> {
+    names
+        .into_iter()
+        .filter(|(_, _, names)| *names == references::Names::Source)
+        .filter_map(|(_, name, _)| graph.article_at(name))
+        .collect()
 }
 
 /// A string, delimited by its length.

@@ -157,6 +157,14 @@ fn every_incremental_rebuild_matches_a_full_build() {
         assert_same_as_full_build(&session, &site, step);
     }
 
+    // The dispatch names most entities, and a dozen cite it as their source: its new title
+    // makes many pages again, every one that shows it.
+    let dispatch = "content/articles/alep-offensive-hts.en.md";
+    site.edit(dispatch, "title: ", "title: Updated ");
+    let done = update(&mut session, &site, &[dispatch]);
+    assert!(!done.full);
+    assert_same_as_full_build(&session, &site, "a title that entities cite");
+
     // A new date moves the article in every list: the graph is rebuilt, the rest stays partial.
     site.edit(&note(5, "fr"), "date: 2024-12-05", "date: 2025-01-15");
     let done = update(&mut session, &site, &[&note(5, "fr")]);
@@ -276,6 +284,24 @@ fn every_warm_build_matches_a_cold_build() {
                 note(3, "fr"),
                 "date:",
                 "events:\n  - date: 2024-11-27\n    label: {fr: Début, en: Start}\n    entities: [hts]\ndate:",
+            )],
+            true,
+        ),
+        (
+            "the title of an article that entities cite as their source",
+            vec![(
+                "content/articles/alep-offensive-hts.en.md".into(),
+                "title: ",
+                "title: Updated ",
+            )],
+            true,
+        ),
+        (
+            "that title again",
+            vec![(
+                "content/articles/alep-offensive-hts.en.md".into(),
+                "title: Updated ",
+                "title: Updated twice ",
             )],
             true,
         ),

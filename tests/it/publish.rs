@@ -327,6 +327,25 @@ fn changes_lists_what_an_upload_must_do() {
     }
     assert_eq!(site.read("plan/notes.txt"), "mine");
     assert!(!site.path("public/plan").exists() && !site.path("static/plan").exists());
+    // Nor through a link, or a `..` that comes back into the site.
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(site.path("public"), elsewhere.path().join("link")).unwrap();
+    let empty = elsewhere.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    // From `empty` up to the root of the file system, then down into the site.
+    let up = "../".repeat(empty.components().count() - 1);
+    let down = site.root().join("static/plan");
+    let back = empty.join(format!(
+        "{up}{}",
+        down.to_str().unwrap().trim_start_matches('/')
+    ));
+    for into in [elsewhere.path().join("link/plan"), back] {
+        let out = site.depeche(&["changes", "--into", into.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{}: {stderr}", into.display());
+        assert!(stderr.contains("which a build reads or writes"), "{stderr}");
+    }
+    assert!(!site.path("public/plan").exists() && !site.path("static/plan").exists());
 
     // Laid out: what to put first, the files by headers, what to delete, what to put last.
     let elsewhere = tempfile::tempdir().unwrap();
