@@ -11,6 +11,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::write::manifest::Manifest;
+use crate::write::{Layout, resolved};
 
 /// How long a browser or a CDN may keep a file before asking again.
 pub const REVALIDATE: &str = "public, max-age=0, must-revalidate";
@@ -135,36 +136,6 @@ pub fn between(published: Option<&Path>, output: &Path) -> Result<Changes, Chang
     Ok(changes)
 }
 
-/// Where `path` is: absolute, its links and `..` resolved as far as it exists.
-fn resolved(path: &Path) -> PathBuf {
-    use std::path::Component;
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut out = PathBuf::new();
-    for part in absolute.components() {
-        match part {
-            // `..` after a link goes up from where the link leads.
-            Component::ParentDir => {
-                out = out.canonicalize().unwrap_or(out);
-                out.pop();
-            }
-            Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    let mut rest = Vec::new();
-    let mut existing = out.clone();
-    while !existing.exists() {
-        match existing.file_name() {
-            Some(name) => rest.push(name.to_os_string()),
-            None => return out,
-        }
-        existing.pop();
-    }
-    let mut found = existing.canonicalize().unwrap_or(existing);
-    found.extend(rest.iter().rev());
-    found
-}
-
 /// The `Cache-Control` a file is uploaded with.
 pub fn cache_control(path: &str) -> &'static str {
     let extension = path.rsplit_once('.').map_or("", |(_, e)| e);
@@ -212,17 +183,14 @@ impl Changes {
                 inside.display()
             ));
         }
-        // Nor beside the output, in the folders a build keeps there (`.public.depeche-old`).
-        let out = resolved(output);
-        if let (Some(parent), Some(name)) = (out.parent(), out.file_name()) {
-            let spare = format!(".{}.depeche", name.to_string_lossy());
-            let beside = target
-                .strip_prefix(parent)
-                .ok()
-                .and_then(|p| p.iter().next());
-            if beside.is_some_and(|first| first.to_string_lossy().starts_with(&spare)) {
-                return refuse("it is inside a folder depeche keeps beside the output");
-            }
+        // Nor in the folders a build keeps beside the output (`.public.depeche-old`).
+        let layout = Layout::new(output);
+        let beside = [&layout.staging, &layout.old, &layout.cache];
+        if beside
+            .iter()
+            .any(|folder| target.starts_with(resolved(folder)))
+        {
+            return refuse("it is inside a folder depeche keeps beside the output");
         }
         let mut groups: BTreeMap<(&str, &str), Vec<&Upload>> = BTreeMap::new();
         for upload in &self.upload {

@@ -198,6 +198,18 @@ impl From<Diagnostic> for Diagnostics {
     }
 }
 
+impl Diagnostics {
+    /// What a file read as, when it read without a problem; its problems otherwise.
+    pub(crate) fn unless_any<T>(
+        (value, problems): (Option<T>, Vec<Diagnostic>),
+    ) -> Result<T, Diagnostics> {
+        match value {
+            Some(value) if problems.is_empty() => Ok(value),
+            _ => Err(problems.into()),
+        }
+    }
+}
+
 impl From<Vec<Diagnostic>> for Diagnostics {
     fn from(all: Vec<Diagnostic>) -> Self {
         Diagnostics(all)

@@ -267,10 +267,7 @@ impl EntitySource {
 
 /// Reads an entity file's YAML, with every problem located in it.
 pub fn parse(id: &str, src: SourceText, languages: &[String]) -> Result<EntitySource, Diagnostics> {
-    match parse_with_problems(id, src, languages) {
-        (Some(entity), problems) if problems.is_empty() => Ok(entity),
-        (_, problems) => Err(problems.into()),
-    }
+    Diagnostics::unless_any(parse_with_problems(id, src, languages))
 }
 
 /// The entity and every problem of its file. With problems, what reads is still given, so

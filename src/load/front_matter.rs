@@ -205,10 +205,7 @@ fn not_front_matter(src: &SourceText) -> Diagnostic {
 
 /// Parses and validates the front matter; `key` is the default slug.
 pub fn parse(src: &SourceText, split: Split, key: &str) -> Result<FrontMatter, Diagnostics> {
-    match parse_with_problems(src, split, key) {
-        (Some(front), problems) if problems.is_empty() => Ok(front),
-        (_, problems) => Err(problems.into()),
-    }
+    Diagnostics::unless_any(parse_with_problems(src, split, key))
 }
 
 /// The front matter and every problem found in it. With problems, what reads is still given

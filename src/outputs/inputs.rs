@@ -24,6 +24,8 @@ pub(crate) struct Inputs<'g> {
     graph: &'g Graph,
     /// Each article's files, by index into the graph's articles.
     articles: Vec<u128>,
+    /// Each article's files and those of the articles it cites as sources.
+    cited_too: Vec<u128>,
     /// The site and the articles' outline.
     common: u128,
     /// Every article.
@@ -64,22 +66,32 @@ impl<'g> Inputs<'g> {
             content.update(&digest.to_le_bytes());
         }
         let mut named: HashMap<&str, Vec<usize>> = HashMap::new();
+        // Each article's own digest, then those of the articles it cites as sources: its
+        // pages show their titles.
+        let mut cited_too = articles.clone();
         for (a, article) in graph.articles.iter().enumerate() {
+            let mut h = Xxh3::new();
+            h.update(&articles[a].to_le_bytes());
             for version in article.versions.values() {
-                for (_, name, _) in references::of_article(&version.front) {
+                let names = references::of_article(&version.front);
+                for &c in &cited(graph, &names) {
+                    h.update(&articles[c].to_le_bytes());
+                }
+                for (_, name, _) in names {
                     let list = named.entry(name).or_default();
                     if list.last() != Some(&a) {
                         list.push(a);
                     }
                 }
             }
+            cited_too[a] = h.digest128();
         }
         let entities = graph
             .entities
             .par_iter()
             .map(|e| {
                 // The articles its own file cites as sources: its page shows their titles.
-                let cited = cited(graph, references::of_entity(&e.source));
+                let cited = cited(graph, &references::of_entity(&e.source));
                 entity(
                     graph,
                     &articles,
@@ -93,6 +105,7 @@ impl<'g> Inputs<'g> {
             config,
             graph,
             articles,
+            cited_too,
             common: outline.digest128(),
             content: content.digest128(),
             entities,
@@ -121,13 +134,7 @@ impl<'g> Inputs<'g> {
         match output.source(self.config, self.graph) {
             Source::Article(key) => {
                 if let Some(a) = self.graph.article_at(key) {
-                    h.update(&self.articles[a].to_le_bytes());
-                    // The articles it cites as sources: its page shows their titles.
-                    for version in self.graph.articles[a].versions.values() {
-                        for cited in cited(self.graph, references::of_article(&version.front)) {
-                            h.update(&self.articles[cited].to_le_bytes());
-                        }
-                    }
+                    h.update(&self.cited_too[a].to_le_bytes());
                 }
             }
             Source::Entity { id, page } => {
@@ -221,9 +228,9 @@ fn entity(
 }
 
 /// The articles among the names a file gives as sources.
-fn cited(graph: &Graph, names: Vec<(String, &str, references::Names)>) -> Vec<usize> {
+fn cited(graph: &Graph, names: &[(String, &str, references::Names)]) -> Vec<usize> {
     names
-        .into_iter()
+        .iter()
         .filter(|(_, _, names)| *names == references::Names::Source)
         .filter_map(|(_, name, _)| graph.article_at(name))
         .collect()

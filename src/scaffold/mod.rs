@@ -219,8 +219,12 @@ pub(crate) fn workflow(host: Host) -> Option<(&'static str, String)> {
         .unwrap_or(repository);
     Some((
         name,
-        text.replace("@DEPECHE_VERSION@", env!("CARGO_PKG_VERSION"))
-            .replace("@DEPECHE_REPOSITORY@", repository),
+        text.replace(
+            "      # @INSTALL_DEPECHE@ (src/scaffold/install.yml)\n",
+            include_str!("install.yml"),
+        )
+        .replace("@DEPECHE_VERSION@", env!("CARGO_PKG_VERSION"))
+        .replace("@DEPECHE_REPOSITORY@", repository),
     ))
 }
 

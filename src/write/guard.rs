@@ -56,8 +56,22 @@ fn shown(root: &Path, path: &Path) -> String {
 }
 
 /// The path with every symbolic link in its existing part resolved: where it really leads.
-fn resolved(path: &Path) -> PathBuf {
-    let mut existing = path.to_path_buf();
+/// A `..` after a link goes up from where the link leads.
+pub(crate) fn resolved(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut walked = PathBuf::new();
+    for part in absolute.components() {
+        match part {
+            Component::ParentDir => {
+                walked = walked.canonicalize().unwrap_or(walked);
+                walked.pop();
+            }
+            Component::CurDir => {}
+            other => walked.push(other),
+        }
+    }
+    let mut existing = walked.clone();
     let mut rest = Vec::new();
     loop {
         if let Ok(real) = existing.canonicalize() {
@@ -68,7 +82,7 @@ fn resolved(path: &Path) -> PathBuf {
                 rest.push(name.to_os_string());
                 existing = parent.to_path_buf();
             }
-            _ => return path.to_path_buf(),
+            _ => return walked,
         }
     }
 }

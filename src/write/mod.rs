@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 
 pub(crate) use guard::Layout;
 pub(crate) use guard::refuse_unsafe;
+pub(crate) use guard::resolved;
 use guard::{Owned, claim_folder};
 use manifest::Manifest;
 pub(crate) use manifest::Record;
@@ -502,7 +503,6 @@ impl Staging {
         }
         let mut bytes: u64 = pages.iter().map(|(_, record)| record.len).sum();
         for (rel, from) in statics {
-            let target = dir.join(rel);
             if !self.planned.contains(rel) {
                 return Err(WriteError {
                     action: "copy unplanned file",
@@ -510,26 +510,19 @@ impl Staging {
                     source: io::Error::other("not in the build's plan"),
                 });
             }
-            // Recorded with their content's hash, as pages are, so that an upload of what
-            // changed (`depeche changes`) knows them too.
-            let (meta, hash) = if crate::outputs::is_stylesheet(rel) {
+            // Hashed as they are written, as pages are, so that an upload of what changed
+            // (`depeche changes`) knows them too.
+            let record = if crate::outputs::is_stylesheet(rel) {
                 let css = io("read", from, fs::read_to_string(from))?;
                 let css = crate::outputs::minified_css(&css);
-                (
-                    self.write_file(&target, css.as_bytes())?,
-                    manifest::hash(css.as_bytes()),
-                )
+                self.write_stream(rel, &|out| out.write_all(css.as_bytes()))?
             } else {
-                let meta = self.copy_into(from, &target)?;
-                (
-                    meta,
-                    manifest::hash(&io("read", &target, fs::read(&target))?),
-                )
+                self.write_stream(rel, &|out| {
+                    io::copy(&mut fs::File::open(from)?, out).map(|_| ())
+                })?
             };
-            bytes += meta.len();
-            manifest
-                .files
-                .insert(rel.clone(), Some(Record::new(hash, &meta)));
+            bytes += record.len;
+            manifest.files.insert(rel.clone(), Some(record));
         }
         let temp = dir.join(TEMP_FOLDER);
         match fs::remove_dir_all(&temp) {
