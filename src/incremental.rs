@@ -120,8 +120,7 @@ impl Session {
                 Err(d) => return Some(Err(d)),
             }
         }
-        let file = search.as_ref()?.file(path)?;
-        Some(Ok(Arc::from(file.as_bytes())))
+        Some(Ok(search.as_ref()?.file(path)?))
     }
 
     /// A summary (a sitemap), made from every listed page's path, languages and date: the

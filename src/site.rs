@@ -238,6 +238,14 @@ impl Site {
             let kept = sink(Made::Page(&page))?;
             Ok((page.without_content(), kept))
         };
+        let emit_bytes = |path: &str, bytes: &[u8]| -> Result<(Page, T), Diagnostic> {
+            let write = |out: &mut dyn std::io::Write| out.write_all(bytes);
+            let kept = sink(Made::Stream {
+                path,
+                write: &write,
+            })?;
+            Ok((Page::plain(path.to_string(), String::new()), kept))
+        };
         let keep = |path: &str| -> Result<(Page, T), Diagnostic> {
             Ok((
                 Page::plain(path.to_string(), String::new()),
@@ -249,7 +257,7 @@ impl Site {
             None => (Vec::new(), None),
         };
         let site = (&self.config, &self.graph, &self.plan[..]);
-        let indexes = Collector::new(site, &emit, &keep, cache, index);
+        let indexes = Collector::new(site, (&emit, &emit_bytes), &keep, cache, index);
         let renderer = self.renderer().with_text_sink(&indexes);
         let mut made = renderer
             .render_streaming(&self.plan, kept, sink)

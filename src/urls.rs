@@ -178,10 +178,10 @@ pub(crate) fn search_root_path(lang: &str) -> String {
 pub(crate) const SEARCH_ROOT: &str = "root.json";
 
 /// Where, relative to the root file, a shard of terms is (`{}`: the hexadecimal UTF-8 of its
-/// first term), an article's record (`{}`: its number) and a group of entity records.
+/// first term), a pack of article records (`{}`: its number) and a group of entity records.
 pub(crate) const SEARCH_SHARD: &str = "t/{}.json";
 /// See [`SEARCH_SHARD`].
-pub(crate) const SEARCH_ARTICLE: &str = "a/{}.json";
+pub(crate) const SEARCH_ARTICLE: &str = "a/{}.bin";
 /// See [`SEARCH_SHARD`].
 pub(crate) const SEARCH_ENTITIES: &str = "e/{}.json";
 

@@ -1,7 +1,8 @@
 // Searches the language's index (static files that depeche builds: docs/search.md) from the
 // search page's form; without this script the form leads to the entity index. It loads the
 // index's root, then the shards of the query's words, then the records of the ten best
-// results: at most three requests in a row. Words are folded as src/search/tokens.rs folds
+// results (an article's with two range requests into its pack: where it starts, then the
+// record): at most four requests in a row. Words are folded as src/search/tokens.rs folds
 // them, and a change to one is a change to the other. The page's text comes from its data
 // attributes (the site's translation files).
 (() => {
@@ -17,7 +18,7 @@
   const plurals = new Intl.PluralRules(lang);
   const rootUrl = new URL(data.index, location.href);
   const STEP = 10;
-  const FORMAT = 1;
+  const FORMAT = 2;
   const MAX_TERM_BYTES = 48;
   // A prefix stands for at most this many of the words it starts, the most frequent.
   const EXPANSIONS = 40;
@@ -120,19 +121,42 @@
     return { terms, key };
   };
 
-  // Files, each fetched once per generation of the index.
+  // Files (and ranges of files), each fetched once per generation of the index.
   const fetched = new Map();
-  const json = (url, options) => {
-    if (!fetched.has(url)) {
-      fetched.set(url, fetch(url, options).then((r) => {
-        if (!r.ok) throw new Error(r.status);
-        return r.json();
-      }).catch((e) => {
-        fetched.delete(url);
+  const once = (key, get) => {
+    if (!fetched.has(key)) {
+      fetched.set(key, get().catch((e) => {
+        fetched.delete(key);
         throw e;
       }));
     }
-    return fetched.get(url);
+    return fetched.get(key);
+  };
+  const json = (url) => once(url, () => fetch(url).then((r) => {
+    if (!r.ok) throw new Error(r.status);
+    return r.json();
+  }));
+  // Bytes `from` to `to` of a file. A server that ignores the range sends the whole file,
+  // which is kept for the next range of it.
+  const whole = new Map();
+  const slice = async (url, from, to) => {
+    if (whole.has(url)) return (await whole.get(url)).subarray(from, to);
+    return once(url + "#" + from, async () => {
+      const r = await fetch(url, { headers: { Range: "bytes=" + from + "-" + (to - 1) } });
+      if (!r.ok) throw new Error(r.status);
+      const got = new Uint8Array(await r.arrayBuffer());
+      if (r.status === 206) return got;
+      whole.set(url, Promise.resolve(got));
+      return got.subarray(from, to);
+    });
+  };
+  // A record of a pack (src/search/pack.rs): the pack's offsets, then the record, inflated.
+  const packed = async (url, slot, slots) => {
+    const head = await slice(url, 0, 4 * (slots + 1));
+    const at = new DataView(head.buffer, head.byteOffset, head.byteLength);
+    const record = await slice(url, at.getUint32(4 * slot, true), at.getUint32(4 * slot + 4, true));
+    const text = new Blob([record]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+    return JSON.parse(await new Response(text).text());
   };
   // The root is asked again (the server answers "not modified" when it is) once it is two
   // seconds old, so an index rebuilt meanwhile is seen by the next query.
@@ -328,7 +352,10 @@
 
   const record = async (index, key) => {
     const page = Number(key.slice(1));
-    if (key[0] === "a") return json(file(index, index.article, String(page)));
+    if (key[0] === "a") {
+      const per = index.articles_per_file;
+      return packed(file(index, index.article, String(Math.floor(page / per))), page % per, per);
+    }
     const group = await json(file(index, index.entity, String(Math.floor(page / index.entities_per_file))));
     return group[page % index.entities_per_file];
   };

@@ -17,7 +17,7 @@ use super::cache::{self, Cache, Made, SegmentWriter};
 use super::doc::{self, DocKind};
 use super::index::{Index, Part};
 use super::{
-    File, Numbering, Pages, Pooled, analyse_all, article_file, finish, hash, lock, page, shards,
+    File, Numbering, Pages, Pooled, analyse_all, finish, hash, lock, pack, pack_file, page, shards,
 };
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
@@ -34,10 +34,16 @@ pub(crate) struct Earlier<'e> {
     pub holds: &'e (dyn Fn(&str, u128) -> bool + Sync),
 }
 
+/// Writes a file of the index; returns what the build keeps of it.
+type Emit<'e, R> = &'e (dyn Fn(Page) -> Result<R, Diagnostic> + Sync);
+type EmitBytes<'e, R> = &'e (dyn Fn(&str, &[u8]) -> Result<R, Diagnostic> + Sync);
+
 /// The search indexes of a build's plan, gathering pages; see the module's documentation.
 pub(crate) struct Collector<'e, R> {
     langs: Vec<Lang<R>>,
-    emit: &'e (dyn Fn(Page) -> Result<R, Diagnostic> + Sync),
+    emit: Emit<'e, R>,
+    /// Writes a file that is not text (a pack of records).
+    emit_bytes: EmitBytes<'e, R>,
     /// Keeps a file the output holds as the last build wrote it.
     keep: &'e (dyn Fn(&str) -> Result<R, Diagnostic> + Sync),
     /// The folder of the cache, where there is one.
@@ -55,8 +61,14 @@ struct Lang<R> {
     /// Whether each article (by number) has been gathered.
     gathered: Vec<AtomicBool>,
     parts: Mutex<Vec<Part>>,
-    /// The record files written so far: path, hash of the text, what `emit` returned.
+    /// The record files written so far: path, hash of the content, what `emit` returned.
     written: Mutex<Vec<(String, u64, R)>>,
+    /// The packs begun and not written yet: each article's record, compressed, once made.
+    packs: Mutex<HashMap<usize, Vec<Option<Vec<u8>>>>>,
+    /// Whether each pack has been written (or kept).
+    packed: Vec<AtomicBool>,
+    /// What each pack written was, for the next build.
+    packs_made: Mutex<HashMap<usize, Made>>,
     /// What each article's page was made into, by number: the key of its entry in the cache,
     /// and its record's hashes.
     made: Mutex<HashMap<u32, Made>>,
@@ -77,7 +89,7 @@ impl<'e, R: Send> Collector<'e, R> {
     /// not read again: its entry in the cache and its record file are kept.
     pub(crate) fn new(
         (config, graph, plan): (&Config, &Graph, &[Output]),
-        emit: &'e (dyn Fn(Page) -> Result<R, Diagnostic> + Sync),
+        (emit, emit_bytes): (Emit<'e, R>, EmitBytes<'e, R>),
         keep: &'e (dyn Fn(&str) -> Result<R, Diagnostic> + Sync),
         cache: Option<&Path>,
         earlier: Option<Earlier<'e>>,
@@ -97,6 +109,11 @@ impl<'e, R: Send> Collector<'e, R> {
                     numbers[article] = Some(n as u32);
                 }
                 Lang {
+                    packed: (0..numbering.articles.len().div_ceil(pack::PER_PACK))
+                        .map(|_| AtomicBool::new(false))
+                        .collect(),
+                    packs: Mutex::new(HashMap::new()),
+                    packs_made: Mutex::new(HashMap::new()),
                     gathered: numbering
                         .articles
                         .iter()
@@ -123,6 +140,7 @@ impl<'e, R: Send> Collector<'e, R> {
         Collector {
             langs,
             emit,
+            emit_bytes,
             keep,
             cache,
             earlier,
@@ -144,40 +162,123 @@ impl<'e, R: Send> Collector<'e, R> {
         Some(h.digest128())
     }
 
+    /// The digest of what pack `p` of `lang` is made from: its articles' inputs.
+    fn pack_inputs(&self, lang: &Lang<R>, p: usize) -> Option<u128> {
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        h.update(b"pack");
+        h.update(&(p as u64).to_le_bytes());
+        let first = p * pack::PER_PACK;
+        for n in first..first + pack::len(p, lang.numbering.articles.len()) {
+            h.update(&self.inputs_of(lang, n as u32)?.to_le_bytes());
+        }
+        Some(h.digest128())
+    }
+
     /// Gathers the articles whose pages the last build made from the same inputs, from their
-    /// entries in the cache, and keeps their record files.
-    fn gather_kept(&self, lang: &Lang<R>) -> Result<(), Diagnostic> {
-        let Some(earlier) = self.earlier else {
-            return Ok(());
-        };
-        let code = lang.code.as_str();
+    /// entries in the cache.
+    fn gather_kept(&self, lang: &Lang<R>) {
+        if self.earlier.is_none() {
+            return;
+        }
         let numbers: Vec<u32> = (0..lang.gathered.len() as u32)
             .filter(|&n| !lang.gathered[n as usize].load(Ordering::Relaxed))
             .collect();
-        let kept: Vec<(u32, String, Made)> = numbers
+        let kept: Vec<(u32, Made)> = numbers
             .par_iter()
             .map_init(
                 || Pooled::take(&lang.parts, || self.part(lang)),
                 |part, &n| {
                     let made = *lang.made_before.get(&self.inputs_of(lang, n)?)?;
-                    let path = article_file(code, n as usize);
-                    if !(earlier.holds)(&path, made.content) {
-                        return None;
-                    }
                     let entry = lang.cache.get(made.key)?;
                     part.add_entry(n, made.key, &entry);
                     lang.gathered[n as usize].store(true, Ordering::Relaxed);
-                    Some((n, path, made))
+                    Some((n, made))
                 },
             )
             .flatten()
             .collect();
-        let mut written = Vec::with_capacity(kept.len());
-        for (n, path, made) in kept {
-            written.push((path.clone(), made.text, (self.keep)(&path)?));
-            lock(&lang.made).insert(n, made);
+        lock(&lang.made).extend(kept);
+    }
+
+    /// Takes article `n`'s record into its pack, and writes the pack once it is whole.
+    fn record(&self, lang: &Lang<R>, n: usize, record: &str) -> Result<(), Diagnostic> {
+        let (p, slot) = pack::slot(n);
+        let compressed = pack::compress(record);
+        let whole = {
+            let mut packs = lock(&lang.packs);
+            let len = pack::len(p, lang.numbering.articles.len());
+            let slots = packs.entry(p).or_insert_with(|| vec![None; len]);
+            slots[slot] = Some(compressed);
+            match slots.iter().all(Option::is_some) {
+                true => packs.remove(&p),
+                false => None,
+            }
+        };
+        match whole {
+            Some(slots) => self.write_pack(lang, p, slots.into_iter().flatten().collect()),
+            None => Ok(()),
         }
-        lock(&lang.written).extend(written);
+    }
+
+    fn write_pack(
+        &self,
+        lang: &Lang<R>,
+        p: usize,
+        records: Vec<Vec<u8>>,
+    ) -> Result<(), Diagnostic> {
+        lang.packed[p].store(true, Ordering::Relaxed);
+        let bytes = pack::assemble(&records);
+        let path = pack_file(&lang.code, p);
+        let kept = (self.emit_bytes)(&path, &bytes)?;
+        if self.earlier.is_some() {
+            let made = Made {
+                key: 0,
+                content: xxhash_rust::xxh3::xxh3_128(&bytes),
+                text: hash(&bytes),
+            };
+            lock(&lang.packs_made).insert(p, made);
+        }
+        lock(&lang.written).push((path, hash(&bytes), kept));
+        Ok(())
+    }
+
+    /// Writes the packs not written yet: kept as the last build wrote them when every
+    /// article in them was made from the same inputs, else with the records not made in this
+    /// build made now (from the article's text, which is not analysed again).
+    fn finish_packs(&self, r: &Renderer, lang: &Lang<R>) -> Result<(), Diagnostic> {
+        for p in 0..lang.packed.len() {
+            if lang.packed[p].load(Ordering::Relaxed) {
+                continue;
+            }
+            let path = pack_file(&lang.code, p);
+            let before = self
+                .pack_inputs(lang, p)
+                .and_then(|inputs| lang.made_before.get(&inputs))
+                .filter(|made| self.earlier.is_some_and(|e| (e.holds)(&path, made.content)));
+            if let Some(&made) = before {
+                lock(&lang.written).push((path.clone(), made.text, (self.keep)(&path)?));
+                lock(&lang.packs_made).insert(p, made);
+                continue;
+            }
+            let len = pack::len(p, lang.numbering.articles.len());
+            let slots = lock(&lang.packs)
+                .remove(&p)
+                .unwrap_or_else(|| vec![None; len]);
+            let mut records = Vec::with_capacity(len);
+            for (slot, record) in slots.into_iter().enumerate() {
+                let n = p * pack::PER_PACK + slot;
+                records.push(match record {
+                    Some(record) => record,
+                    None => {
+                        let kind = DocKind::Article;
+                        let ((), made) =
+                            page(r, lang.lang, kind, n, &lang.numbering, None, |_| ())?;
+                        pack::compress(&made)
+                    }
+                });
+            }
+            self.write_pack(lang, p, records)?;
+        }
         Ok(())
     }
 
@@ -219,7 +320,7 @@ impl<'e, R: Send> Collector<'e, R> {
         let mut all = Vec::new();
         for lang in &self.langs {
             let code = lang.code.as_str();
-            self.gather_kept(lang)?;
+            self.gather_kept(lang);
             let pages = Pages {
                 articles: &|n| !lang.gathered[n].load(Ordering::Relaxed),
                 pool: &lang.parts,
@@ -230,9 +331,11 @@ impl<'e, R: Send> Collector<'e, R> {
                         self.made(lang, n, key, &doc.record);
                     }
                 },
+                record: &|n, record| self.record(lang, n, &record),
                 file: &|file| self.write(lang, file),
             };
             analyse_all(r, lang.lang, &lang.numbering, &pages, |_, _, ()| {})?;
+            self.finish_packs(r, lang)?;
             let mut parts = std::mem::take(&mut *lock(&lang.parts));
             if let Some(dir) = &self.cache {
                 let finished: Option<Vec<_>> = parts.iter_mut().map(Part::finish_cache).collect();
@@ -260,8 +363,12 @@ impl<R: Send> Collector<'_, R> {
     /// every page's entry (`whole`) and each page's inputs are known.
     fn save_made(&self, dir: &Path, lang: &Lang<R>, whole: bool) {
         let made = std::mem::take(&mut *lock(&lang.made));
+        let packs = std::mem::take(&mut *lock(&lang.packs_made));
         let pages: Option<Vec<(u128, Made)>> = (0..lang.gathered.len() as u32)
             .map(|n| Some((self.inputs_of(lang, n)?, *made.get(&n)?)))
+            .chain(
+                (0..lang.packed.len()).map(|p| Some((self.pack_inputs(lang, p)?, *packs.get(&p)?))),
+            )
             .collect();
         match pages.filter(|_| whole) {
             Some(pages) => {
@@ -292,7 +399,6 @@ impl<R: Send> TextSink for Collector<'_, R> {
         if lang.gathered[n as usize].swap(true, Ordering::Relaxed) {
             return Ok(());
         }
-        let code = lang.code.as_str();
         let with = |doc: &doc::Doc| {
             let mut part = Pooled::take(&lang.parts, || self.part(lang));
             let key = part.add(DocKind::Article, n, doc, Some(&lang.cache));
@@ -307,6 +413,6 @@ impl<R: Send> TextSink for Collector<'_, R> {
             Some(text),
             with,
         )?;
-        self.write(lang, (article_file(code, n as usize), record))
+        self.record(lang, n as usize, &record)
     }
 }

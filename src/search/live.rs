@@ -9,7 +9,7 @@ use super::encode::{self, Shard};
 use super::index::Index;
 use super::score::{self, Analysed, Scratch};
 use super::tokens::Analyzer;
-use super::{File, Numbering, Pages, analyse_all, article_file, finish, hash, lock, page};
+use super::{File, Numbering, Pages, analyse_all, finish, hash, lock, pack, pack_file, page};
 use crate::diagnostic::Diagnostic;
 use crate::render::Renderer;
 
@@ -23,11 +23,13 @@ struct LiveLang {
     numbering: Numbering,
     index: Index,
     articles: Vec<Analysed>,
-    /// The record files, by path relative to the output folder.
-    records: BTreeMap<String, Arc<str>>,
+    /// Each article's record, compressed as its pack holds it.
+    compressed: Vec<Vec<u8>>,
+    /// The record files (packs and entities' files), by path relative to the output folder.
+    records: BTreeMap<String, Arc<[u8]>>,
     /// The shard files, the same way.
-    shards: BTreeMap<String, Arc<str>>,
-    root: (String, Arc<str>),
+    shards: BTreeMap<String, Arc<[u8]>>,
+    root: (String, Arc<[u8]>),
     /// The shards of each run of the dictionary, by its first word.
     runs: HashMap<Arc<str>, Run>,
 }
@@ -48,7 +50,7 @@ impl Live {
     }
 
     /// A file of the indexes, by path relative to the output folder.
-    pub(crate) fn file(&self, path: &str) -> Option<Arc<str>> {
+    pub(crate) fn file(&self, path: &str) -> Option<Arc<[u8]>> {
         self.langs.iter().find_map(|l| {
             if l.root.0 == path {
                 Some(Arc::clone(&l.root.1))
@@ -78,8 +80,13 @@ impl LiveLang {
         let code = r.config().languages[lang].clone();
         let numbering = Numbering::of(r.graph(), &code);
         let records = Mutex::new(BTreeMap::new());
-        let record = |(path, text): File| -> Result<(), Diagnostic> {
-            lock(&records).insert(path, Arc::from(text));
+        let compressed = Mutex::new(vec![Vec::new(); numbering.articles.len()]);
+        let file = |(path, text): File| -> Result<(), Diagnostic> {
+            lock(&records).insert(path, Arc::from(text.into_bytes()));
+            Ok(())
+        };
+        let record = |n: usize, record: String| -> Result<(), Diagnostic> {
+            lock(&compressed)[n] = pack::compress(&record);
             Ok(())
         };
         let mut index = Index::complete();
@@ -91,7 +98,8 @@ impl LiveLang {
             each: &|(analyzer, scratch): &mut (Analyzer, Scratch), _, _, doc: &Doc| {
                 score::analyse(doc, analyzer, scratch)
             },
-            file: &record,
+            record: &record,
+            file: &file,
         };
         analyse_all(r, lang, &numbering, &pages, |kind, n, analysed| {
             index.append(kind, n, &analysed);
@@ -99,14 +107,25 @@ impl LiveLang {
                 articles.push(analysed);
             }
         })?;
+        let compressed = compressed
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut records = records
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for (p, records_of_pack) in compressed.chunks(pack::PER_PACK).enumerate() {
+            records.insert(
+                pack_file(&code, p),
+                Arc::from(pack::assemble(records_of_pack)),
+            );
+        }
         let mut live = LiveLang {
             code,
             numbering,
             index,
             articles,
-            records: records
-                .into_inner()
-                .unwrap_or_else(std::sync::PoisonError::into_inner),
+            compressed,
+            records,
             shards: BTreeMap::new(),
             root: Default::default(),
             runs: HashMap::new(),
@@ -133,7 +152,7 @@ impl LiveLang {
                 .any(|(a, b)| graph.articles[*a].key != graph.articles[*b].key)
         {
             // Pages renumbered (an article added, removed or redated): everything changes.
-            let old: BTreeMap<String, Arc<str>> = self.all_files();
+            let old: BTreeMap<String, Arc<[u8]>> = self.all_files();
             *self = LiveLang::new(r, lang)?;
             let new = self.all_files();
             return Ok(differences(&old, &new));
@@ -141,7 +160,7 @@ impl LiveLang {
         self.numbering = numbering;
         let mut dirty = BTreeSet::new();
         let (mut analyzer, mut scratch) = (Analyzer::new(&self.code), Scratch::default());
-        let mut changed = Vec::new();
+        let mut packs = BTreeSet::new();
         for n in 0..self.numbering.articles.len() {
             if !keys.contains(&graph.articles[self.numbering.articles[n]].key) {
                 continue;
@@ -157,11 +176,23 @@ impl LiveLang {
                 dirty.insert(Arc::clone(&term.text));
                 dirty.insert(Arc::clone(&term.group));
             }
-            let path = article_file(&self.code, n);
-            if self.records.get(&path).map(|t| &**t) != Some(record.as_str()) {
-                self.records.insert(path.clone(), Arc::from(record));
-                changed.push(path);
+            let compressed = pack::compress(&record);
+            if self.compressed[n] != compressed {
+                self.compressed[n] = compressed;
+                packs.insert(pack::slot(n).0);
             }
+        }
+        let mut changed = Vec::new();
+        for p in packs {
+            let records = self
+                .compressed
+                .chunks(pack::PER_PACK)
+                .nth(p)
+                .unwrap_or_default();
+            let path = pack_file(&self.code, p);
+            self.records
+                .insert(path.clone(), Arc::from(pack::assemble(records)));
+            changed.push(path);
         }
         let before = self.all_files();
         self.publish(&dirty);
@@ -210,11 +241,14 @@ impl LiveLang {
             .map(|(p, t)| (p.clone(), hash(t)))
             .collect();
         let (files, root) = finish(&self.code, &self.numbering, &self.index, &shards, records);
-        self.shards = files.into_iter().map(|(p, t)| (p, Arc::from(t))).collect();
-        self.root = (root.0, Arc::from(root.1));
+        self.shards = files
+            .into_iter()
+            .map(|(p, t)| (p, Arc::from(t.into_bytes())))
+            .collect();
+        self.root = (root.0, Arc::from(root.1.into_bytes()));
     }
 
-    fn all_files(&self) -> BTreeMap<String, Arc<str>> {
+    fn all_files(&self) -> BTreeMap<String, Arc<[u8]>> {
         let mut all = self.records.clone();
         all.extend(self.shards.iter().map(|(p, t)| (p.clone(), Arc::clone(t))));
         all.insert(self.root.0.clone(), Arc::clone(&self.root.1));
@@ -223,7 +257,10 @@ impl LiveLang {
 }
 
 /// The paths whose content differs between two sets of files (added, changed or removed).
-fn differences(old: &BTreeMap<String, Arc<str>>, new: &BTreeMap<String, Arc<str>>) -> Vec<String> {
+fn differences(
+    old: &BTreeMap<String, Arc<[u8]>>,
+    new: &BTreeMap<String, Arc<[u8]>>,
+) -> Vec<String> {
     let mut paths: Vec<String> = new
         .iter()
         .filter(|(p, t)| old.get(*p) != Some(t))

@@ -9,9 +9,10 @@
 //!   it, so a browser never mixes files of two builds);
 //! - shards of the sorted dictionary, with each word's group and each group's postings (the
 //!   best [`index::CAP`] pages per kind with their scores, and how many pages hold it);
-//! - one record per article (`a/<n>.json`) and one per [`ENTITIES_PER_FILE`] entities
-//!   (`e/<n>.json`): what a result shows, with the page's text in passages, so the search
-//!   page can show the passage that matched.
+//! - the articles' records, [`pack::PER_PACK`] to a file (`a/<n>.bin`, each record
+//!   compressed on its own and read by a range request), and one file per
+//!   [`ENTITIES_PER_FILE`] entities (`e/<n>.json`): what a result shows, with the page's
+//!   text in passages, so the search page can show the passage that matched.
 //!
 //! A query loads the root, the shards of its words and the records of its ten best results.
 //! Articles are numbered oldest first and entities by id, each kind on its own, so that the
@@ -25,6 +26,7 @@ mod doc;
 mod encode;
 mod index;
 mod live;
+mod pack;
 mod score;
 mod tokens;
 
@@ -48,7 +50,7 @@ use index::Index;
 pub(crate) const ENTITIES_PER_FILE: usize = 16;
 
 /// The version of the files' format, in the root file: `search.js` refuses another.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// Pages analysed on one thread at a time, with one analyser (its cache of words).
 const CHUNK: usize = 128;
@@ -76,9 +78,9 @@ impl Numbering {
 /// A file of the index: its path relative to the output folder, and its text.
 type File = (String, String);
 
-/// The record file of an article.
-fn article_file(code: &str, number: usize) -> String {
-    urls::search_file_path(code, urls::SEARCH_ARTICLE, &number.to_string())
+/// The file of a pack of article records.
+fn pack_file(code: &str, pack: usize) -> String {
+    urls::search_file_path(code, urls::SEARCH_ARTICLE, &pack.to_string())
 }
 
 /// The record file of a group of entities.
@@ -136,7 +138,9 @@ struct Pages<'a, W, T, X> {
     work: &'a (dyn Fn() -> W + Sync),
     /// What to make of a page.
     each: &'a (dyn Fn(&mut W, DocKind, u32, &Doc) -> T + Sync),
-    /// Told each record file as soon as it exists.
+    /// Told each article's record (by number) as soon as it exists.
+    record: &'a (dyn Fn(usize, String) -> Result<(), X> + Sync),
+    /// Told each file of entities' records as soon as it exists.
     file: &'a (dyn Fn(File) -> Result<(), X> + Sync),
 }
 
@@ -162,7 +166,7 @@ fn analyse_all<W: Send, T: Send, X: Send + From<Diagnostic>>(
             .map_init(pooled, |w, &n| {
                 let with = |doc: &Doc| each(w, DocKind::Article, n as u32, doc);
                 let (made, record) = page(r, lang, DocKind::Article, n, numbering, None, with)?;
-                file((article_file(code, n), record))?;
+                (pages.record)(n, record)?;
                 Ok(made)
             })
             .collect();
@@ -269,8 +273,8 @@ fn finish(
     (files, (urls::search_root_path(code), root))
 }
 
-fn hash(text: &str) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(text.as_bytes())
+fn hash(content: impl AsRef<[u8]>) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(content.as_ref())
 }
 
 /// The hash of every file of an index but its root.
@@ -294,6 +298,7 @@ fn root(numbering: &Numbering, firsts: &[Arc<str>], generation: u64) -> String {
         "articles": numbering.articles.len(),
         "entities": numbering.entities,
         "entities_per_file": ENTITIES_PER_FILE,
+        "articles_per_file": pack::PER_PACK,
         "shard": urls::SEARCH_SHARD,
         "article": urls::SEARCH_ARTICLE,
         "entity": urls::SEARCH_ENTITIES,

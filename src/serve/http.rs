@@ -206,12 +206,11 @@ async fn handle(Extract(state): Extract<Arc<State>>, request: Request) -> Respon
     let Some(key) = file_key(rest) else {
         return not_found(&state).await;
     };
+    let range = request.headers().get(header::RANGE).cloned();
     match fetch(&state, key.clone()).await {
+        Fetched::File(bytes) if !is_html(&key) => bytes_file(&key, &bytes, range),
         Fetched::File(bytes) => file(&state, &key, &bytes, StatusCode::OK),
-        Fetched::Static(path) => {
-            let range = request.headers().get(header::RANGE).cloned();
-            static_file(&state, &key, &path, range).await
-        }
+        Fetched::Static(path) => static_file(&state, &key, &path, range).await,
         Fetched::Folder if !key.ends_with("index.html") => redirect(&format!("{path}/")),
         Fetched::Folder | Fetched::Missing => not_found(&state).await,
         Fetched::Failed(text) => failed(&state, text),
@@ -318,13 +317,16 @@ async fn not_found(state: &Arc<State>) -> Response {
     }
 }
 
-fn file(state: &State, key: &str, bytes: &Arc<[u8]>, code: StatusCode) -> Response {
-    let is_html = mime_guess::from_path(key)
+fn is_html(key: &str) -> bool {
+    mime_guess::from_path(key)
         .first_or_octet_stream()
         .essence_str()
-        == "text/html";
+        == "text/html"
+}
+
+fn file(state: &State, key: &str, bytes: &Arc<[u8]>, code: StatusCode) -> Response {
     let content_type = crate::urls::content_type(key);
-    let body = if is_html {
+    let body = if is_html(key) {
         inject(state, bytes)
     } else {
         bytes.to_vec()
@@ -349,11 +351,7 @@ async fn static_file(
     if !super::servable(path) {
         return gone();
     }
-    if mime_guess::from_path(key)
-        .first_or_octet_stream()
-        .essence_str()
-        == "text/html"
-    {
+    if is_html(key) {
         return match tokio::fs::read(path).await {
             Ok(bytes) => file(state, key, &Arc::from(bytes), StatusCode::OK),
             Err(_) => gone(),
@@ -365,26 +363,56 @@ async fn static_file(
     let Ok(len) = opened.metadata().await.map(|m| m.len()) else {
         return gone();
     };
-    let wanted = range
-        .as_ref()
-        .and_then(|r| r.to_str().ok())
-        .map(|r| byte_range(r, len));
-    let (code, start, end) = match wanted {
-        None | Some(Range::Ignored) => (StatusCode::OK, 0, len),
-        Some(Range::Bytes(start, end)) => (StatusCode::PARTIAL_CONTENT, start, end),
-        Some(Range::Unsatisfiable) => {
-            let mut response = status(StatusCode::RANGE_NOT_SATISFIABLE, "range not satisfiable\n");
-            if let Ok(value) = HeaderValue::from_str(&format!("bytes */{len}")) {
-                response.headers_mut().insert(header::CONTENT_RANGE, value);
-            }
-            return response;
-        }
+    let Some((code, start, end)) = wanted(range.as_ref(), len) else {
+        return unsatisfiable(len);
     };
     if start > 0 && opened.seek(std::io::SeekFrom::Start(start)).await.is_err() {
         return gone();
     }
     let stream = tokio_util::io::ReaderStream::new(opened.take(end - start));
-    let mut response = (code, Body::from_stream(stream)).into_response();
+    let response = (code, Body::from_stream(stream)).into_response();
+    ranged(response, key, (code, start, end), len)
+}
+
+/// A file `serve` made that is not a page (a file of the search index, a feed), or the range
+/// of it the request asks for: the search page reads a record of a pack that way.
+fn bytes_file(key: &str, bytes: &[u8], range: Option<HeaderValue>) -> Response {
+    let len = bytes.len() as u64;
+    let Some((code, start, end)) = wanted(range.as_ref(), len) else {
+        return unsatisfiable(len);
+    };
+    let body = bytes[start as usize..end as usize].to_vec();
+    ranged((code, body).into_response(), key, (code, start, end), len)
+}
+
+/// The status and bytes `start..end` a request's `Range` asks of a file of `len` bytes; none
+/// when the file does not have them.
+fn wanted(range: Option<&HeaderValue>, len: u64) -> Option<(StatusCode, u64, u64)> {
+    match range
+        .and_then(|r| r.to_str().ok())
+        .map(|r| byte_range(r, len))
+    {
+        None | Some(Range::Ignored) => Some((StatusCode::OK, 0, len)),
+        Some(Range::Bytes(start, end)) => Some((StatusCode::PARTIAL_CONTENT, start, end)),
+        Some(Range::Unsatisfiable) => None,
+    }
+}
+
+fn unsatisfiable(len: u64) -> Response {
+    let mut response = status(StatusCode::RANGE_NOT_SATISFIABLE, "range not satisfiable\n");
+    if let Ok(value) = HeaderValue::from_str(&format!("bytes */{len}")) {
+        response.headers_mut().insert(header::CONTENT_RANGE, value);
+    }
+    response
+}
+
+/// `response`'s headers for bytes `start..end` of a file of `len` bytes.
+fn ranged(
+    mut response: Response,
+    key: &str,
+    (code, start, end): (StatusCode, u64, u64),
+    len: u64,
+) -> Response {
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_LENGTH, HeaderValue::from(end - start));
     headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));

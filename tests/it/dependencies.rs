@@ -130,10 +130,11 @@ fn the_dependency_graph_stays_small() {
     // out; 155 with tokio-io-timeout (serve's send timeout); 156 with imagesize (the share
     // image's width and height, read from its header); 157 with minifier (the stylesheet); 168
     // with `import`'s roxmltree and boon (IPTC's ninjs schema: boon brings regex, base64 and
-    // fluent-uri); 169 with html-escape (named entities in an agency's HTML body). A new
-    // dependency raises this on purpose.
+    // fluent-uri); 169 with html-escape (named entities in an agency's HTML body); 171 with
+    // miniz_oxide and adler2 (the search index's records, compressed). A new dependency raises
+    // this on purpose.
     assert!(
-        unique.len() <= 169,
+        unique.len() <= 171,
         "{} packages: {unique:#?}",
         unique.len()
     );

@@ -10,13 +10,50 @@ use depeche::incremental::Session;
 use depeche::site::Options;
 
 /// A language's index as a build wrote it: every file under its folder, by path relative to
-/// the output.
+/// the output, [`readable`].
 fn index_files(site: &TestSite, lang: &str) -> BTreeMap<String, String> {
-    published(&site.path("public"))
+    index_in(site, "public", lang)
+}
+
+fn index_in(site: &TestSite, output: &str, lang: &str) -> BTreeMap<String, String> {
+    published(&site.path(output))
         .into_iter()
         .filter(|(path, _)| path.starts_with(&format!("{lang}/search/index/")))
-        .map(|(path, bytes)| (path, String::from_utf8(bytes).unwrap()))
+        .map(|(path, bytes)| (path.clone(), readable(&path, &bytes)))
         .collect()
+}
+
+/// A file of an index as text; a pack of article records (`a/<n>.bin`) as the hash of its
+/// bytes (so that packs still compare byte for byte), then its records, each read alone as
+/// `search.js` reads it: from the offsets the pack starts with, inflated.
+fn readable(path: &str, bytes: &[u8]) -> String {
+    if !path.ends_with(".bin") {
+        return String::from_utf8(bytes.to_vec()).unwrap();
+    }
+    let offset =
+        |i: usize| u32::from_le_bytes(bytes[4 * i..4 * i + 4].try_into().unwrap()) as usize;
+    let slots = offset(0) / 4 - 1;
+    let mut out = format!("{:032x}\n", xxhash_rust::xxh3::xxh3_128(bytes));
+    for slot in (0..slots).filter(|&s| offset(s) < offset(s + 1)) {
+        let record =
+            miniz_oxide::inflate::decompress_to_vec(&bytes[offset(slot)..offset(slot + 1)]);
+        out.push_str(&String::from_utf8(record.unwrap()).unwrap());
+        out.push('\n');
+    }
+    out
+}
+
+/// Article `n`'s record, from the files of its index.
+fn article_record(files: &BTreeMap<String, String>, dir: &str, n: usize) -> serde_json::Value {
+    let per = json(&files[&format!("{dir}root.json")])["articles_per_file"]
+        .as_u64()
+        .unwrap() as usize;
+    json(
+        files[&format!("{dir}a/{}.bin", n / per)]
+            .lines()
+            .nth(1 + n % per)
+            .unwrap(),
+    )
 }
 
 fn json(text: &str) -> serde_json::Value {
@@ -36,7 +73,7 @@ fn each_language_has_its_own_index_and_a_search_page_that_works_without_javascri
         let files = index_files(&site, lang);
         let dir = format!("{lang}/search/index/");
         let root = json(&files[&format!("{dir}root.json")]);
-        assert_eq!(root["format"], 1);
+        assert_eq!(root["format"], 2);
         // Every article and entity of the language: one article, 22 entities.
         let entities = std::fs::read_dir(site.path(&format!("public/{lang}/entities")))
             .unwrap()
@@ -57,7 +94,7 @@ fn each_language_has_its_own_index_and_a_search_page_that_works_without_javascri
         let mut expected: Vec<String> = shards
             .iter()
             .map(|first| format!("{dir}t/{}.json", hex(first)))
-            .chain([format!("{dir}root.json"), format!("{dir}a/0.json")])
+            .chain([format!("{dir}root.json"), format!("{dir}a/0.bin")])
             .chain((0..entities.div_ceil(per_file)).map(|n| format!("{dir}e/{n}.json")))
             .collect();
         expected.sort();
@@ -74,7 +111,7 @@ fn each_language_has_its_own_index_and_a_search_page_that_works_without_javascri
             assert!(words.windows(2).all(|w| w[0] < w[1]));
         }
         // The article's record shows its title, page, date and text, in its language.
-        let record = json(&files[&format!("{dir}a/0.json")]);
+        let record = article_record(&files, &dir, 0);
         assert_eq!(record["k"], "article");
         let url = record["u"].as_str().unwrap();
         let page = url.strip_prefix("/depeche/").unwrap();
@@ -140,13 +177,7 @@ fn the_same_site_gives_the_same_index_byte_for_byte() {
     site.build_ok(&[]);
     let first = (index_files(&site, "fr"), index_files(&site, "en"));
     site.build_ok(&["--output", "again"]);
-    let again = |lang: &str| -> BTreeMap<String, String> {
-        published(&site.path("again"))
-            .into_iter()
-            .filter(|(p, _)| p.starts_with(&format!("{lang}/search/index/")))
-            .map(|(p, b)| (p, String::from_utf8(b).unwrap()))
-            .collect()
-    };
+    let again = |lang: &str| index_in(&site, "again", lang);
     assert_eq!(first, (again("fr"), again("en")));
 }
 
@@ -185,8 +216,7 @@ fn nothing_from_static_lands_in_the_index_folder() {
 /// Every file of `lang`'s index as `serve` has it.
 fn served_index(session: &Session, lang: &str) -> BTreeMap<String, String> {
     let root = format!("{lang}/search/index/root.json");
-    let read =
-        |path: &str| String::from_utf8(session.page(path).unwrap().unwrap().to_vec()).unwrap();
+    let read = |path: &str| readable(path, &session.page(path).unwrap().unwrap());
     let root_text = read(&root);
     let index = json(&root_text);
     let dir = format!("{lang}/search/index/");
@@ -195,8 +225,9 @@ fn served_index(session: &Session, lang: &str) -> BTreeMap<String, String> {
         let path = format!("{dir}t/{}.json", hex(first.as_str().unwrap()));
         files.insert(path.clone(), read(&path));
     }
-    for n in 0..index["articles"].as_u64().unwrap() {
-        let path = format!("{dir}a/{n}.json");
+    let per_pack = index["articles_per_file"].as_u64().unwrap();
+    for n in 0..index["articles"].as_u64().unwrap().div_ceil(per_pack) {
+        let path = format!("{dir}a/{n}.bin");
         files.insert(path.clone(), read(&path));
     }
     let per_file = index["entities_per_file"].as_u64().unwrap();
@@ -268,7 +299,8 @@ fn serve_rewrites_only_the_files_an_edit_touches_and_ends_with_a_builds_index() 
     let update = session
         .update(&[site.path("content/articles/alep-offensive-hts.en.md")])
         .unwrap();
-    let record = "en/search/index/a/150.json";
+    // Article 150 is in the third pack.
+    let record = "en/search/index/a/2.bin";
     assert!(!update.full, "an edited article is rebuilt alone");
     let after = served_index(&session, "en");
     // The article's record, the root and the shards of the words it gained; not the rest.
@@ -298,6 +330,12 @@ fn serve_rewrites_only_the_files_an_edit_touches_and_ends_with_a_builds_index() 
     site.build_ok(&[]);
     assert_eq!(after, index_files(&site, "en"));
     assert!(after[record].contains("says a monitor"));
+    assert!(
+        article_record(&after, "en/search/index/", 150)["t"]
+            .as_str()
+            .unwrap()
+            .ends_with("says a monitor")
+    );
 }
 
 #[test]
@@ -324,13 +362,7 @@ fn a_build_after_an_edit_reuses_what_the_last_one_found_and_writes_the_same_inde
     assert!(warm.1.values().any(|text| text.contains("zanzibarian")));
     // A build with no cache (a new output folder) writes the same files.
     site.build_ok(&["--output", "cold"]);
-    let cold = |lang: &str| -> BTreeMap<String, String> {
-        published(&site.path("cold"))
-            .into_iter()
-            .filter(|(p, _)| p.starts_with(&format!("{lang}/search/index/")))
-            .map(|(p, b)| (p, String::from_utf8(b).unwrap()))
-            .collect()
-    };
+    let cold = |lang: &str| index_in(&site, "cold", lang);
     assert_eq!(warm, (cold("fr"), cold("en")));
 
     // A cache changed by anything but a build is not read: the index is as a cold build's.

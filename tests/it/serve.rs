@@ -803,20 +803,21 @@ fn bound_to_every_interface_it_answers_at_its_own_addresses() {
 }
 
 /// Files of `static/` are read from disk as they are sent, whole or a range of them (as a
-/// media player seeks), and a file added while serving is served.
+/// media player seeks), and a file added while serving is served; the files `serve` makes
+/// (a pack of the search index's records) are sent by range too.
 #[test]
 fn static_files_are_streamed_whole_or_by_range() {
     let site = TestSite::shipped();
     let video: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
     site.write("static/media/clip.mp4", &video);
     let server = serve(&site, &[]);
-    let raw = |extra: &str| {
+    let fetch = |path: &str, extra: &str| {
         let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
         stream
             .set_read_timeout(Some(Duration::from_secs(10)))
             .unwrap();
         let req = format!(
-            "GET /depeche/media/clip.mp4 HTTP/1.1\r\nHost: localhost:{}\r\n{extra}Connection: close\r\n\r\n",
+            "GET {path} HTTP/1.1\r\nHost: localhost:{}\r\n{extra}Connection: close\r\n\r\n",
             server.port
         );
         stream.write_all(req.as_bytes()).unwrap();
@@ -826,6 +827,7 @@ fn static_files_are_streamed_whole_or_by_range() {
         let head = String::from_utf8_lossy(&bytes[..at]).to_lowercase();
         (head, bytes[at + 4..].to_vec())
     };
+    let raw = |extra: &str| fetch("/depeche/media/clip.mp4", extra);
     let (head, body) = raw("");
     assert!(head.starts_with("http/1.1 200"), "{head}");
     assert!(head.contains("accept-ranges: bytes"), "{head}");
@@ -843,6 +845,28 @@ fn static_files_are_streamed_whole_or_by_range() {
     let (head, _) = raw("Range: bytes=400000-\r\n");
     assert!(head.starts_with("http/1.1 416"), "{head}");
     assert!(head.contains("content-range: bytes */300000"), "{head}");
+
+    let pack = "/depeche/fr/search/index/a/0.bin";
+    let (head, whole) = fetch(pack, "");
+    assert!(head.starts_with("http/1.1 200"), "{head}");
+    assert!(
+        head.contains("content-type: application/octet-stream"),
+        "{head}"
+    );
+    let (head, body) = fetch(pack, "Range: bytes=0-7\r\n");
+    assert!(head.starts_with("http/1.1 206"), "{head}");
+    let len = whole.len();
+    assert!(
+        head.contains(&format!("content-range: bytes 0-7/{len}")),
+        "{head}"
+    );
+    // The only record: from the first offset to the second, the end of the file.
+    let offset = |i: usize| u32::from_le_bytes(body[4 * i..4 * i + 4].try_into().unwrap());
+    assert_eq!(offset(1) as usize, len);
+    let (head, record) = fetch(pack, &format!("Range: bytes={}-{}\r\n", offset(0), len - 1));
+    assert!(head.starts_with("http/1.1 206"), "{head}");
+    let record = miniz_oxide::inflate::decompress_to_vec(&record).unwrap();
+    assert!(String::from_utf8(record).unwrap().contains("Alep"));
     // Added while serving.
     site.write("static/media/later.txt", "plus tard");
     wait_until("the new file", || {
