@@ -65,10 +65,16 @@
     card.style.top = (window.scrollY + (above ? box.top - 6 - height : box.bottom + 6)) + "px";
   }
 
+  // A mention's anchor is `m-<entity>-<number>`: the entity it names, without saying it twice.
+  function entityOf(link) {
+    var found = /^m-(.+)-\d+$/.exec(link.id);
+    return found ? found[1] : "";
+  }
+
   function show(link) {
     clearTimeout(hideTimer);
     load().then(function () {
-      var data = cards && cards[link.getAttribute("data-entity")];
+      var data = cards && cards[entityOf(link)];
       if (!data) return;
       fill(data);
       card.hidden = false;
@@ -90,7 +96,7 @@
     hideTimer = setTimeout(hide, 200);
   }
 
-  var links = document.querySelectorAll("a.mention[data-entity]");
+  var links = document.querySelectorAll("a.mention[id^='m-']");
   var lastPointer = "";
   for (var i = 0; i < links.length; i++) {
     (function (link) {

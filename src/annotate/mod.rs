@@ -612,9 +612,7 @@ impl Annotator<'_> {
                 } else {
                     open.push_str("<span class=\"mention\" id=\"m-");
                     let _ = escape_html(&mut open, id);
-                    let _ = write!(open, "-{number}\" data-entity=\"");
-                    let _ = escape_html(&mut open, id);
-                    open.push_str("\">");
+                    let _ = write!(open, "-{number}\">");
                 }
                 ready.push_back(Event::Html(CowStr::from(open)));
             }
@@ -778,8 +776,6 @@ fn link_open(entity: &str, href: &str) -> (String, String) {
     before.push('-');
     let mut after = String::from("\" href=\"");
     let _ = escape_href(&mut after, href);
-    after.push_str("\" data-entity=\"");
-    let _ = escape_html(&mut after, entity);
     after.push('"');
     (before, after)
 }

@@ -46,7 +46,7 @@ fn bare_annotation_renders_the_name_in_the_page_language() {
     let out = run("La ville d'[[aleppo]] est prise.\n", false);
     assert_eq!(
         out.html,
-        "<p>La ville d'<a class=\"mention\" id=\"m-aleppo-1\" href=\"/base/fr/entities/aleppo/\" data-entity=\"aleppo\">Alep</a> est prise.</p>\n"
+        "<p>La ville d'<a class=\"mention\" id=\"m-aleppo-1\" href=\"/base/fr/entities/aleppo/\">Alep</a> est prise.</p>\n"
     );
     assert_eq!(out.mentions[0].snippet.as_ref().unwrap().mention(), "Alep");
     assert_eq!(

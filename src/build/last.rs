@@ -42,8 +42,6 @@ pub(super) struct Made {
     in_sitemap: bool,
     #[serde(rename = "m", default, skip_serializing_if = "Option::is_none")]
     lastmod: Option<String>,
-    #[serde(rename = "a", default, skip_serializing_if = "Vec::is_empty")]
-    alternates: Vec<(String, String)>,
 }
 
 impl Made {
@@ -52,7 +50,6 @@ impl Made {
         Page {
             path: self.path.clone(),
             content: String::new(),
-            alternates: self.alternates.clone(),
             lastmod: self.lastmod.clone(),
             in_sitemap: self.in_sitemap,
         }
@@ -107,7 +104,6 @@ pub(super) fn save(
                 digest: format!("{digest:032x}"),
                 in_sitemap: page.in_sitemap,
                 lastmod: page.lastmod,
-                alternates: page.alternates,
             };
             serde_json::to_writer(&mut out, &made)?;
             out.write_all(b"\n")?;

@@ -310,8 +310,6 @@ pub(super) struct Pagination {
 pub(super) struct SitemapEntry {
     pub loc: String,
     pub lastmod: Option<String>,
-    pub alternates: Vec<Alternate>,
-    pub x_default: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

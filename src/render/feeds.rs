@@ -154,12 +154,12 @@ impl Renderer<'_> {
 }
 
 /// An article's HTML as a feed carries it: without the attributes that serve the site's own
-/// page (a mention's anchor `id="m-…"`, its `data-entity` for the preview cards), which a
+/// page (a mention's anchor `id="m-…"`, which the preview cards and backlinks use), which a
 /// feed reader would keep or flag.
 fn without_page_attributes(html: &str) -> String {
     use memchr::memmem::Finder;
-    static ATTRIBUTES: std::sync::LazyLock<[Finder<'static>; 2]> =
-        std::sync::LazyLock::new(|| [Finder::new(" data-entity=\""), Finder::new(" id=\"m-")]);
+    static ATTRIBUTES: std::sync::LazyLock<[Finder<'static>; 1]> =
+        std::sync::LazyLock::new(|| [Finder::new(" id=\"m-")]);
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     loop {
@@ -182,10 +182,10 @@ fn without_page_attributes(html: &str) -> String {
 mod tests {
     #[test]
     fn a_feed_carries_no_attribute_of_the_page() {
-        let page = r#"<p>À <a class="mention" id="m-aleppo-1" href="/b/fr/entities/aleppo/" data-entity="aleppo">Alep</a>, <span id="keep">x</span>.</p>"#;
+        let page = r#"<p>À <a class="mention" id="m-aleppo-1" href="/b/fr/entities/aleppo/">Alep</a>, <span class="mention" id="m-hts-2">HTS</span> <span id="keep">x</span>.</p>"#;
         assert_eq!(
             super::without_page_attributes(page),
-            r#"<p>À <a class="mention" href="/b/fr/entities/aleppo/">Alep</a>, <span id="keep">x</span>.</p>"#
+            r#"<p>À <a class="mention" href="/b/fr/entities/aleppo/">Alep</a>, <span class="mention">HTS</span> <span id="keep">x</span>.</p>"#
         );
     }
 }

@@ -34,8 +34,6 @@ pub struct Page {
     pub path: String,
     /// Its text.
     pub content: String,
-    /// The same page in every language it exists in (language, path), for the sitemap.
-    pub alternates: Vec<(String, String)>,
     /// Last modification date, for the sitemap.
     pub lastmod: Option<String>,
     /// Whether the sitemap lists it ([`Kind::in_sitemap`]).
@@ -121,7 +119,6 @@ impl Page {
         Page {
             path,
             content,
-            alternates: Vec::new(),
             lastmod: None,
             in_sitemap: false,
         }
@@ -589,27 +586,9 @@ impl<'a> Renderer<'a> {
         Ok(Page {
             path,
             content,
-            alternates: Vec::new(),
             lastmod: None,
             in_sitemap: false,
         })
-    }
-
-    /// Renders a language page and records its translations.
-    fn render_localized<T: Serialize>(
-        &self,
-        lang: &Lang,
-        template: &str,
-        path: String,
-        data: &T,
-        versions: &[(&str, String)],
-    ) -> Result<Page, Diagnostic> {
-        let mut page = self.render(lang, template, path, data)?;
-        page.alternates = versions
-            .iter()
-            .map(|(l, p)| (l.to_string(), p.clone()))
-            .collect();
-        Ok(page)
     }
 
     /// A page a language has once, about the whole site (the entity index, the timeline, the
@@ -636,7 +615,7 @@ impl<'a> Renderer<'a> {
         let name = lang.strings.get(&["ui", title]).unwrap_or(title);
         common.breadcrumbs = Some(self.breadcrumbs_json_ld(lang, &[(name, path.clone())]));
         let view = View { common, data };
-        let mut page = self.render_localized(lang, template, path, &view, &versions)?;
+        let mut page = self.render(lang, template, path, &view)?;
         page.lastmod = self.newest_article_date(lang);
         Ok(page)
     }

@@ -67,11 +67,7 @@ impl Renderer<'_> {
             pagination: pagination(page, pages, |n| self.urls.home_page(&lang.code, n)),
             json_ld: self.website_json_ld(lang),
         };
-        let mut rendered = if root {
-            self.render(lang, "home.html", path, &data)
-        } else {
-            self.render_localized(lang, "home.html", path, &data, &versions)
-        }?;
+        let mut rendered = self.render(lang, "home.html", path, &data)?;
         // As new as the newest article it lists.
         rendered.lastmod = self
             .graph
@@ -198,8 +194,7 @@ impl Renderer<'_> {
             mentioned,
             translations,
         };
-        let mut page =
-            self.render_localized(lang, "article.html", v.path.clone(), &page, &versions)?;
+        let mut page = self.render(lang, "article.html", v.path.clone(), &page)?;
         let marks = page.content.matches(BODY_MARK).count();
         if marks > 0 {
             let html = match self.text_sink {
@@ -348,7 +343,7 @@ impl Renderer<'_> {
                 Vec::new()
             },
         };
-        let mut rendered = self.render_localized(lang, "entity.html", path, &data, &versions)?;
+        let mut rendered = self.render(lang, "entity.html", path, &data)?;
         // As new as the newest article this page quotes, or the date of its description.
         rendered.lastmod = entity
             .backlinks
@@ -442,7 +437,7 @@ impl Renderer<'_> {
         self.render(default, "404.html", path, &data)
     }
 
-    /// Every language page, with its translations as hreflang alternates: `sitemap.xml`, or,
+    /// Every language page (each says which are its translations, in its head): `sitemap.xml`, or,
     /// beyond [`SITEMAP_URLS`] pages, `sitemap.xml` as the index of `sitemaps/<n>.xml` files.
     pub(super) fn sitemaps(&self, pages: &[&Page]) -> Result<Vec<Page>, Diagnostic> {
         // Sorted, so sitemaps rendered after an edit are the ones a full build writes.
@@ -481,28 +476,11 @@ impl Renderer<'_> {
         struct Sitemap {
             entries: Vec<SitemapEntry>,
         }
-        let default_lang = self.config.default_language();
         let entries = pages
             .iter()
-            .map(|page| {
-                let x_default = page
-                    .alternates
-                    .iter()
-                    .find(|(l, _)| l == default_lang)
-                    .map_or(&page.path, |(_, p)| p);
-                SitemapEntry {
-                    loc: self.urls.absolute(&page.path),
-                    lastmod: page.lastmod.clone(),
-                    x_default: self.urls.absolute(x_default),
-                    alternates: page
-                        .alternates
-                        .iter()
-                        .map(|(lang, p)| Alternate {
-                            lang: lang.clone(),
-                            absolute: self.urls.absolute(p),
-                        })
-                        .collect(),
-                }
+            .map(|page| SitemapEntry {
+                loc: self.urls.absolute(&page.path),
+                lastmod: page.lastmod.clone(),
             })
             .collect();
         self.render(

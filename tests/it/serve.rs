@@ -226,9 +226,7 @@ fn a_broken_edit_shows_the_overlay_and_keeps_the_last_good_site() {
     assert_eq!(next_event(&rx), "build-error");
     let page = get(server.port, "/depeche/fr/articles/alep-offensive-hts/");
     assert_eq!(page.status, 200);
-    assert!(
-        page.body.contains("data-entity=\"aleppo\"") || page.body.contains("data-entity=aleppo")
-    );
+    assert!(page.body.contains("id=m-aleppo-1") || page.body.contains("id=\"m-aleppo-1\""));
     // A tab opened now gets the current error straight away.
     let late = events(server.port);
     assert_eq!(next_event(&late), "build-error");

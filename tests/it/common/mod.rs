@@ -300,6 +300,17 @@ pub(crate) fn text(el: &scraper::ElementRef) -> String {
     el.text().collect::<String>()
 }
 
+/// The entity a mention names, from its anchor (`m-<entity>-<number>`).
+pub(crate) fn mentioned_entity(el: &scraper::ElementRef) -> String {
+    let id = attr(el, "id");
+    let rest = id
+        .strip_prefix("m-")
+        .unwrap_or_else(|| panic!("{id:?} is not a mention's anchor"));
+    let (entity, number) = rest.rsplit_once('-').unwrap();
+    assert!(number.parse::<u32>().is_ok(), "{id:?}");
+    entity.to_string()
+}
+
 pub(crate) fn attr(el: &scraper::ElementRef, name: &str) -> String {
     el.value().attr(name).unwrap_or_default().to_string()
 }
