@@ -197,6 +197,69 @@ async fn search_results(client: &Client, url: &str) -> Vec<(String, String, Stri
     }
 }
 
+/// A built site on a server that answers no range request (Python's `http.server` sends the
+/// whole file): the search page takes each record out of the whole pack it gets, and shows its
+/// passage.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_reads_its_records_from_a_server_that_ignores_ranges() {
+    if !browser_installed() {
+        return;
+    }
+    if Command::new("python3").arg("--version").output().is_err() {
+        skip("the search test without ranges did not run: python3 is not installed");
+        return;
+    }
+    let site = TestSite::shipped();
+    site.build_ok(&[]);
+    let root = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(site.path("public"), root.path().join("depeche")).unwrap();
+    let port = free_port();
+    let _server = Driver(
+        Command::new("python3")
+            .args([
+                "-m",
+                "http.server",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+            ])
+            .arg("--directory")
+            .arg(root.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start python3 -m http.server"),
+    );
+    let start = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "http.server did not start"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, client) = connect(profile.path()).await;
+    let base = format!("http://127.0.0.1:{port}/depeche/");
+    let found = search_results(&client, &format!("{base}fr/search/?q=alep+etudiants")).await;
+    assert_eq!(
+        found[0].1, "/depeche/fr/articles/alep-offensive-hts/",
+        "{found:?}"
+    );
+    let marked = js(
+        &client,
+        "return [...document.querySelectorAll('.search-results li')[0].querySelectorAll('mark')].map(m => m.textContent)",
+    )
+    .await;
+    let marked: Vec<String> = serde_json::from_value(marked).unwrap();
+    assert!(
+        marked
+            .iter()
+            .any(|m| m.to_lowercase().starts_with("étudiant")),
+        "{marked:?}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn search_finds_entities_by_any_name_in_chromium() {
     let Some(session) = Session::shipped().await else {
