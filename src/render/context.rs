@@ -310,6 +310,10 @@ pub(super) struct Pagination {
 pub(super) struct SitemapEntry {
     pub loc: String,
     pub lastmod: Option<String>,
+    /// Always empty, and `x_default` always `loc`: a page names its translations in its head.
+    /// Kept so that a `sitemap.xml` a site ejected before still renders.
+    pub alternates: Vec<Alternate>,
+    pub x_default: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

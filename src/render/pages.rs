@@ -478,9 +478,14 @@ impl Renderer<'_> {
         }
         let entries = pages
             .iter()
-            .map(|page| SitemapEntry {
-                loc: self.urls.absolute(&page.path),
-                lastmod: page.lastmod.clone(),
+            .map(|page| {
+                let loc = self.urls.absolute(&page.path);
+                SitemapEntry {
+                    x_default: loc.clone(),
+                    loc,
+                    lastmod: page.lastmod.clone(),
+                    alternates: Vec::new(),
+                }
             })
             .collect();
         self.render(

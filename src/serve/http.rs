@@ -450,16 +450,25 @@ fn byte_range(value: &str, len: u64) -> Range {
     let Some((first, last)) = spec.trim().split_once('-') else {
         return Range::Ignored;
     };
-    let number = |s: &str| s.trim().parse::<u64>().ok();
-    match (first.trim().is_empty(), number(first), number(last)) {
+    let (first, last) = (first.trim(), last.trim());
+    // Digits only (`1*DIGIT`: not `+1`); a position too large to read is past any file's end.
+    let number = |s: &str| {
+        (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<u64>().unwrap_or(u64::MAX))
+    };
+    match (number(first), number(last)) {
         // The last SUFFIX bytes.
-        (true, _, Some(suffix)) if suffix > 0 && len > 0 => {
-            Range::Bytes(len.saturating_sub(suffix), len)
+        (None, Some(suffix)) if first.is_empty() => match suffix {
+            0 => Range::Unsatisfiable,
+            _ if len == 0 => Range::Unsatisfiable,
+            _ => Range::Bytes(len.saturating_sub(suffix), len),
+        },
+        (Some(start), None) if last.is_empty() && start >= len => Range::Unsatisfiable,
+        (Some(start), None) if last.is_empty() => Range::Bytes(start, len),
+        (Some(start), Some(end)) if end >= start && start >= len => Range::Unsatisfiable,
+        (Some(start), Some(end)) if end >= start => {
+            Range::Bytes(start, end.saturating_add(1).min(len))
         }
-        (true, _, _) => Range::Unsatisfiable,
-        (false, Some(start), _) if start >= len => Range::Unsatisfiable,
-        (false, Some(start), None) if last.trim().is_empty() => Range::Bytes(start, len),
-        (false, Some(start), Some(end)) if end >= start => Range::Bytes(start, (end + 1).min(len)),
         _ => Range::Ignored,
     }
 }
@@ -557,6 +566,25 @@ mod tests {
         assert_eq!(byte_range("bytes=0-1,5-9", 1000), Range::Ignored);
         assert_eq!(byte_range("items=0-1", 1000), Range::Ignored);
         assert_eq!(byte_range("bytes=x-", 1000), Range::Ignored);
+        // Not positions: the whole file.
+        assert_eq!(byte_range("bytes=+1-2", 1000), Range::Ignored);
+        assert_eq!(byte_range("bytes=-", 1000), Range::Ignored);
+        assert_eq!(byte_range("bytes=1-x", 1000), Range::Ignored);
+        // Too large to read: past the end, as any large number is.
+        let huge = "18446744073709551616";
+        assert_eq!(
+            byte_range(&format!("bytes=0-{huge}"), 1000),
+            Range::Bytes(0, 1000)
+        );
+        assert_eq!(
+            byte_range(&format!("bytes=-{huge}"), 1000),
+            Range::Bytes(0, 1000)
+        );
+        assert_eq!(
+            byte_range(&format!("bytes={huge}-"), 1000),
+            Range::Unsatisfiable
+        );
+        assert_eq!(byte_range("bytes=0-", 0), Range::Unsatisfiable);
     }
 
     #[test]

@@ -294,6 +294,47 @@ fn a_template_is_ejected_on_purpose_then_overrides_the_built_in_one() {
     assert!(home.contains("data-ejected=yes"), "{home}");
 }
 
+/// Templates a site ejected before the sitemap stopped repeating each page's translations
+/// and before a backlink's quote became its own link still render: the fields they read are
+/// kept (empty, or as before).
+#[test]
+fn templates_ejected_by_an_earlier_release_still_build() {
+    let site = TestSite::shipped();
+    site.write(
+        "templates/sitemap.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">
+{% for entry in entries %}<url>
+<loc>{{ entry.loc }}</loc>{% if entry.lastmod %}
+<lastmod>{{ entry.lastmod }}</lastmod>{% endif %}
+{% if entry.alternates | length > 1 %}{% for alt in entry.alternates %}<xhtml:link rel="alternate" hreflang="{{ alt.lang }}" href="{{ alt.absolute }}"/>
+{% endfor %}<xhtml:link rel="alternate" hreflang="x-default" href="{{ entry.x_default }}"/>
+{% endif %}</url>
+{% endfor %}</urlset>
+"#,
+    );
+    site.write(
+        "templates/entity.html",
+        r#"{% extends "base.html" %}{% block main %}<p class="old">{{ t.ui.go_to_mention }}</p>{% endblock main %}"#,
+    );
+    site.build_ok(&[]);
+    assert!(
+        site.public("en/entities/hts/index.html")
+            .contains("go to the mention")
+    );
+    assert!(
+        site.public("fr/entities/hts/index.html")
+            .contains("aller à la mention")
+    );
+    let sitemap = site.public("sitemap.xml");
+    assert!(
+        sitemap.contains(
+            "<loc>https://depeche.github.io/depeche/fr/articles/alep-offensive-hts/</loc>"
+        ),
+        "{sitemap}"
+    );
+}
+
 /// The pagination bar is one component: a site that changes it changes every list.
 #[test]
 fn one_ejected_component_changes_every_pagination_bar() {
