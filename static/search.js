@@ -2,7 +2,7 @@
 // search page's form; without this script the form leads to the entity index. It loads the
 // index's root, then the shards of the query's words, then the records of the ten best
 // results (an article's with two range requests into its pack: where it starts, then the
-// record): at most four requests in a row. Words are folded as src/search/tokens.rs folds
+// record): four requests in a row, the first made as the page opens. Words are folded as src/search/tokens.rs folds
 // them, and a change to one is a change to the other. The page's text comes from its data
 // attributes (the site's translation files).
 (() => {
@@ -539,5 +539,9 @@
   if (query) {
     input.value = query;
     search(query, true);
+  } else {
+    // The root while the reader types (a failure is tried again by the first query): a
+    // typed search then waits for its shards, its records' offsets and its records only.
+    loadRoot().catch(() => {});
   }
 })();
