@@ -209,10 +209,8 @@ impl<'e, R: Send> Collector<'e, R> {
             let len = pack::len(p, lang.numbering.articles.len());
             let slots = packs.entry(p).or_insert_with(|| vec![None; len]);
             slots[slot] = Some(compressed);
-            match slots.iter().all(Option::is_some) {
-                true => packs.remove(&p),
-                false => None,
-            }
+            let complete = slots.iter().all(Option::is_some);
+            complete.then(|| packs.remove(&p)).flatten()
         };
         match whole {
             Some(slots) => self.write_pack(lang, p, slots.into_iter().flatten().collect()),
@@ -230,15 +228,17 @@ impl<'e, R: Send> Collector<'e, R> {
         let bytes = pack::assemble(&records);
         let path = pack_file(&lang.code, p);
         let kept = (self.emit_bytes)(&path, &bytes)?;
+        let text = hash(&bytes);
         if self.earlier.is_some() {
+            // A pack has no entry of its own in the cache (`key`): its articles have theirs.
             let made = Made {
                 key: 0,
                 content: xxhash_rust::xxh3::xxh3_128(&bytes),
-                text: hash(&bytes),
+                text,
             };
             lock(&lang.packs_made).insert(p, made);
         }
-        lock(&lang.written).push((path, hash(&bytes), kept));
+        lock(&lang.written).push((path, text, kept));
         Ok(())
     }
 

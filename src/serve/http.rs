@@ -209,7 +209,7 @@ async fn handle(Extract(state): Extract<Arc<State>>, request: Request) -> Respon
     let range = request.headers().get(header::RANGE).cloned();
     match fetch(&state, key.clone()).await {
         Fetched::File(bytes) if !is_html(&key) => bytes_file(&key, &bytes, range),
-        Fetched::File(bytes) => file(&state, &key, &bytes, StatusCode::OK),
+        Fetched::File(bytes) => html_page(&state, &key, &bytes, StatusCode::OK),
         Fetched::Static(path) => static_file(&state, &key, &path, range).await,
         Fetched::Folder if !key.ends_with("index.html") => redirect(&format!("{path}/")),
         Fetched::Folder | Fetched::Missing => not_found(&state).await,
@@ -312,7 +312,7 @@ fn redirect(to: &str) -> Response {
 
 async fn not_found(state: &Arc<State>) -> Response {
     match fetch(state, "404.html".to_string()).await {
-        Fetched::File(bytes) => file(state, "404.html", &bytes, StatusCode::NOT_FOUND),
+        Fetched::File(bytes) => html_page(state, "404.html", &bytes, StatusCode::NOT_FOUND),
         _ => status(StatusCode::NOT_FOUND, "not found\n"),
     }
 }
@@ -324,13 +324,10 @@ fn is_html(key: &str) -> bool {
         == "text/html"
 }
 
-fn file(state: &State, key: &str, bytes: &Arc<[u8]>, code: StatusCode) -> Response {
+/// An HTML page, with the live-reload script (other files go by [`bytes_file`]).
+fn html_page(state: &State, key: &str, bytes: &Arc<[u8]>, code: StatusCode) -> Response {
     let content_type = crate::urls::content_type(key);
-    let body = if is_html(key) {
-        inject(state, bytes)
-    } else {
-        bytes.to_vec()
-    };
+    let body = inject(state, bytes);
     let mut response = (code, [(header::CONTENT_TYPE, content_type)], body).into_response();
     no_store(&mut response);
     response
@@ -353,7 +350,7 @@ async fn static_file(
     }
     if is_html(key) {
         return match tokio::fs::read(path).await {
-            Ok(bytes) => file(state, key, &Arc::from(bytes), StatusCode::OK),
+            Ok(bytes) => html_page(state, key, &Arc::from(bytes), StatusCode::OK),
             Err(_) => gone(),
         };
     }
