@@ -2,7 +2,7 @@
 // search page's form; without this script the form leads to the entity index. It loads the
 // index's root, then the shards of the query's words, then the records of the ten best
 // results (an article's with two range requests into its pack: where it starts, then the
-// record): four requests in a row, the first made as the page opens. Words are folded as src/search/tokens.rs folds
+// record): four requests in a row, the first made by the page (a preload) beside this script. Words are folded as src/search/tokens.rs folds
 // them, and a change to one is a change to the other. The page's text comes from its data
 // attributes (the site's translation files).
 (() => {
@@ -158,23 +158,44 @@
     const text = new Blob([record]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
     return JSON.parse(await new Response(text).text());
   };
-  // The root is asked again (the server answers "not modified" when it is) once it is two
-  // seconds old, so an index rebuilt meanwhile is seen by the next query.
+  // The root the page asked for as it opened (a preload) is used at once. If it came from the
+  // browser's cache, or was fetched more than two seconds ago, a query also asks for it again
+  // (the server answers "not modified" when it is), beside its own requests rather than before
+  // them, and runs again when the index has changed: a published site's new build, or an index
+  // rebuilt by `serve`, is seen by the next query without a round of requests more.
+  const fetchRoot = (cache) => fetch(rootUrl, { cache }).then((r) => {
+    if (!r.ok) throw new Error(r.status);
+    return r.json();
+  }).then((index) => {
+    if (index.format !== FORMAT) throw new Error("format " + index.format);
+    return index;
+  });
   let root = null;
-  let rootTime = 0;
-  const loadRoot = async () => {
-    if (!root || Date.now() - rootTime > 2000) {
-      root = fetch(rootUrl, { cache: "no-cache" }).then((r) => {
-        if (!r.ok) throw new Error(r.status);
-        return r.json();
-      }).then((index) => {
-        if (index.format !== FORMAT) throw new Error("format " + index.format);
+  let checked = -Infinity;
+  const loadRoot = () => {
+    if (!root) {
+      root = fetchRoot("default").then((index) => {
+        const got = performance.getEntriesByName(rootUrl.href).pop();
+        if (got && got.transferSize > 0) checked = Math.max(checked, performance.timeOrigin + got.responseEnd);
         return index;
       });
-      rootTime = Date.now();
       root.catch(() => { root = null; });
     }
     return root;
+  };
+  // Whether the root in use was replaced by a newer one.
+  const refresh = async () => {
+    const before = await loadRoot().catch(() => null);
+    if (Date.now() - checked <= 2000) return false;
+    checked = Date.now();
+    try {
+      const index = await fetchRoot("no-cache");
+      root = Promise.resolve(index);
+      return !before || before.v !== index.v;
+    } catch (error) {
+      checked = -Infinity;
+      return false;
+    }
   };
   const file = (index, pattern, name) => new URL(pattern.replace("{}", name) + "?v=" + index.v, rootUrl).href;
 
@@ -473,6 +494,7 @@
   window.depecheSearch = async (query, { typing = false, limit = STEP } = {}) => {
     const { terms, key } = parse(query, typing);
     if (!terms.length) return { count: 0, results: [] };
+    await refresh();
     const { index, found, keys } = await find(terms, key);
     return { count: count(found, keys), results: await Promise.all(keys.slice(0, limit).map((k) => record(index, k))) };
   };
@@ -493,8 +515,11 @@
       status.textContent = "";
       return;
     }
+    const finding = find(terms, key);
+    const changed = refresh();
     try {
-      const { index, found, keys } = await find(terms, key);
+      const { index, found, keys } = await finding;
+      if (await changed) return rerun(mine, query, typing);
       if (mine !== latest) return;
       pending = keys;
       shown = { index, found, mine };
@@ -503,6 +528,7 @@
       announce(count(found, keys));
       await showMore();
     } catch (error) {
+      if (await changed) return rerun(mine, query, typing);
       if (mine === latest) {
         list.replaceChildren();
         more.hidden = true;
@@ -510,6 +536,9 @@
       }
     }
   };
+
+  // The same query on an index that changed while it ran, unless another came meanwhile.
+  const rerun = (mine, query, typing) => (mine === latest ? search(query, typing) : undefined);
 
   const showMore = async () => {
     if (!shown) return;
@@ -540,8 +569,9 @@
     input.value = query;
     search(query, true);
   } else {
-    // The root while the reader types (a failure is tried again by the first query): a
-    // typed search then waits for its shards, its records' offsets and its records only.
+    // The preloaded root, taken while the reader types (a failure is tried again by the
+    // first query): a typed search then waits for its shards, its records' offsets and its
+    // records only.
     loadRoot().catch(() => {});
   }
 })();

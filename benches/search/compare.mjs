@@ -5,10 +5,14 @@
 //   node compare.mjs relevance SITE_DIR BASE_PATH QUERIES.tsv...   (one JSON line per query)
 //   node compare.mjs transfer SITE_DIR BASE_PATH LANG QUERY...    (one JSON line per query)
 //
-// SITE_DIR is the output folder, served at BASE_PATH (e.g. /depeche/) by a small server here.
+// SITE_DIR is the output folder, served at BASE_PATH (e.g. /depeche/) by a small server here,
+// over HTTP/2 as GitHub Pages and CDNs serve (with a certificate made for the run: openssl).
 // Sizes are as GitHub Pages serves them: text files gzipped (level 6), the rest as they are.
-import http from "node:http";
+import crypto from "node:crypto";
+import { execFileSync } from "node:child_process";
+import http2 from "node:http2";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import zlib from "node:zlib";
 import { createRequire } from "node:module";
@@ -24,7 +28,21 @@ const TYPES = {
 };
 const TEXT = new Set(["text/html", "text/javascript", "application/json", "text/css", "image/svg+xml", "application/xml"]);
 
-const server = http.createServer((req, res) => {
+// Each answer waits as long as a trip across a network would (BENCH_LATENCY_MS, 50 by
+// default), so that requests made one after another show as rounds of requests however fast
+// this machine answers.
+const latency = Number(process.env.BENCH_LATENCY_MS ?? 50);
+// HTTP/2, as GitHub Pages and CDNs answer: one connection carries every request at once,
+// where HTTP/1.1 would queue all but six.
+const keys = fs.mkdtempSync(path.join(os.tmpdir(), "compare-"));
+execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+  "-keyout", path.join(keys, "key.pem"), "-out", path.join(keys, "cert.pem")], { stdio: "ignore" });
+const server = http2.createSecureServer(
+  { key: fs.readFileSync(path.join(keys, "key.pem")), cert: fs.readFileSync(path.join(keys, "cert.pem")), allowHTTP1: true },
+  (req, res) => setTimeout(() => answer(req, res), latency),
+);
+fs.rmSync(keys, { recursive: true });
+function answer(req, res) {
   const url = new URL(req.url, "http://localhost");
   if (!url.pathname.startsWith(base)) {
     res.writeHead(404).end();
@@ -38,6 +56,12 @@ const server = http.createServer((req, res) => {
   }
   const type = TYPES[path.extname(file)] || "application/octet-stream";
   const bytes = fs.readFileSync(file);
+  // Validators, as GitHub Pages sends them: a request that revalidates is answered "not modified".
+  const etag = `"${crypto.createHash("sha1").update(bytes).digest("hex")}"`;
+  if (req.headers["if-none-match"] === etag) {
+    res.writeHead(304, { etag, "cache-control": "max-age=600" }).end();
+    return;
+  }
   // One range of bytes, as GitHub Pages, S3 and CDNs answer it (the search page reads a
   // record of a pack so).
   const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range || "");
@@ -48,18 +72,18 @@ const server = http.createServer((req, res) => {
       res.writeHead(416, { "content-range": `bytes */${bytes.length}` }).end();
       return;
     }
-    res.writeHead(206, { "content-type": type, "content-range": `bytes ${start}-${end - 1}/${bytes.length}`, "cache-control": "max-age=600" });
+    res.writeHead(206, { "content-type": type, "content-range": `bytes ${start}-${end - 1}/${bytes.length}`, "cache-control": "max-age=600", etag });
     res.end(bytes.subarray(start, end));
     return;
   }
-  res.writeHead(200, { "content-type": type, "cache-control": "max-age=600" });
+  res.writeHead(200, { "content-type": type, "cache-control": "max-age=600", etag });
   res.end(bytes);
-});
+}
 await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
-const origin = `http://127.0.0.1:${server.address().port}`;
+const origin = `https://127.0.0.1:${server.address().port}`;
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--ignore-certificate-errors"],
 });
 
 // A page's path relative to the site, as the query files write them.
@@ -104,24 +128,43 @@ async function relevance(files) {
 // kept, as a reader's): the requests and bytes each query made, the script's included for
 // the first.
 async function transfer(lang, queries) {
-  const context = await browser.newContext();
+  const context = await browser.newContext({ ignoreHTTPSErrors: true });
   const page = await context.newPage();
   let log = [];
-  page.on("requestfinished", async (request) => {
+  // What each finished request was, once its body is read.
+  const noting = [];
+  let inFlight = 0;
+  page.on("request", () => { inFlight += 1; });
+  page.on("requestfailed", () => { inFlight -= 1; });
+  page.on("requestfinished", (request) => {
+    inFlight -= 1;
+    noting.push(note(request));
+  });
+  // Until no request has been in flight for 300 ms (a load state, once reached, is not waited
+  // for again).
+  const settled = async () => {
+    for (let quiet = 0; quiet < 300; quiet = inFlight ? 0 : quiet + 25) await page.waitForTimeout(25);
+    await Promise.all(noting);
+  };
+  const note = async (request) => {
     const response = await request.response();
     if (!response) return;
     const timing = request.timing();
-    const entry = { url: request.url(), status: response.status(), start: timing.startTime, end: timing.startTime + timing.responseEnd };
+    // A response revalidated ("not modified") shows as the cached 200: no body came.
+    const sizes = await request.sizes().catch(() => null);
+    const status = response.status() === 200 && sizes && sizes.responseBodySize === 0 ? 304 : response.status();
+    const entry = { url: request.url(), status, start: timing.startTime, end: timing.startTime + timing.responseEnd };
     log.push(entry);
-    const whole = response.status() === 200;
-    const body = whole || response.status() === 206 ? await response.body().catch(() => Buffer.alloc(0)) : Buffer.alloc(0);
+    const whole = status === 200;
+    const body = whole || status === 206 ? await response.body().catch(() => Buffer.alloc(0)) : Buffer.alloc(0);
     const type = (response.headers()["content-type"] || "").split(";")[0];
     // A range is sent as it is: a browser asks for it without compression.
     entry.bytes = TEXT.has(type) && whole ? zlib.gzipSync(body, { level: 6 }).length : body.length;
     entry.fromCache = response.fromServiceWorker() || (response.status() === 200 && body.length === 0);
-  });
+  };
   await page.goto(`${origin}${base}${lang}/search/`);
   await page.waitForLoadState("networkidle");
+  await settled();
   // The script, and the index's root that the page asks for as it opens, count for the first
   // query.
   const ofSearch = (e) => e.url.includes("/search.js") || e.url.includes("/search/index/");
@@ -131,8 +174,7 @@ async function transfer(lang, queries) {
     await page.fill("#search-q", query);
     await page.press("#search-q", "Enter");
     await page.waitForFunction(() => document.querySelector(".search-status").textContent !== "");
-    await page.waitForLoadState("networkidle");
-    await page.waitForTimeout(300);
+    await settled();
     // What the search asked for (the page's icon aside), and in how many rounds: a request
     // starts a new round when it starts after a request of the search has ended.
     const requests = log.filter((e) => e.status !== 304 && !e.url.endsWith("favicon.svg"));

@@ -246,6 +246,27 @@ async fn search_reads_its_records_from_a_server_that_ignores_ranges() {
         found[0].1, "/depeche/fr/articles/alep-offensive-hts/",
         "{found:?}"
     );
+    // The page asks for the index's root beside its script (a preload the script's own
+    // request takes), so a first search waits for the script, then its shards, offsets and records.
+    let loads = js(
+        &client,
+        "return performance.getEntriesByType('resource').map(e => [e.name, e.initiatorType, e.startTime, e.responseEnd])",
+    )
+    .await;
+    let loads: Vec<(String, String, f64, f64)> = serde_json::from_value(loads).unwrap();
+    let roots: Vec<_> = loads
+        .iter()
+        .filter(|l| l.0.contains("/search/index/root.json"))
+        .collect();
+    let script = loads
+        .iter()
+        .find(|l| l.0.ends_with("/search.js"))
+        .expect("search.js loaded");
+    assert_eq!(roots.len(), 1, "the root is asked for once: {loads:?}");
+    assert!(
+        roots[0].2 < script.3,
+        "the root is asked for before the script has arrived: {loads:?}"
+    );
     let marked = js(
         &client,
         "return [...document.querySelectorAll('.search-results li')[0].querySelectorAll('mark')].map(m => m.textContent)",
@@ -258,6 +279,32 @@ async fn search_reads_its_records_from_a_server_that_ignores_ranges() {
             .any(|m| m.to_lowercase().starts_with("étudiant")),
         "{marked:?}"
     );
+
+    // The site is built again with a new word while the page stays open, as a published site
+    // is deployed under a reader: once the root the page has is two seconds old, the next
+    // query asks for it again and runs on the new index.
+    let query = "const q = document.getElementById('search-q'); q.value = 'zanzibarien'; q.form.requestSubmit()";
+    js(&client, query).await;
+    let article = "/depeche/fr/articles/alep-offensive-hts/";
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(!shown_results(&client).await.iter().any(|r| r.1 == article));
+    site.edit(
+        "content/articles/alep-offensive-hts.fr.md",
+        "a repris en 2015 le contrôle",
+        "a repris en 2015 le contrôle zanzibarien",
+    );
+    site.build_ok(&[]);
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    js(&client, query).await;
+    let start = Instant::now();
+    while !shown_results(&client).await.iter().any(|r| r.1 == article) {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the new index is not searched: {:?}",
+            shown_results(&client).await
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
