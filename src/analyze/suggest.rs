@@ -6,7 +6,7 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
-use crate::annotate::{Form, Lexicon};
+use crate::annotate::{Form, Lexicon, TextSpan};
 use crate::diagnostic::{Code, Diagnostic, Replacement};
 use crate::source::SourceText;
 
@@ -79,7 +79,7 @@ impl Suggester {
     pub(crate) fn suggest(
         &self,
         src: &SourceText,
-        spans: &[(usize, usize)],
+        spans: &[TextSpan],
         owner: Option<&str>,
         day: Option<chrono::NaiveDate>,
     ) -> Vec<Diagnostic> {
@@ -88,7 +88,10 @@ impl Suggester {
         };
         let mut out = Vec::new();
         let mut more = 0usize;
-        for &(start, end) in spans {
+        for span in spans {
+            let (start, end) = (span.start, span.end);
+            // In a table's cell, a `|` would end the cell.
+            let bar = if span.in_table { "\\|" } else { "|" };
             let text = &src.text[start..end];
             let (folded, origin) = fold(text);
             for m in matcher.find_iter(&folded) {
@@ -131,7 +134,7 @@ impl Suggester {
                                 src.locate(s, e),
                             )
                             .with_help(format!(
-                                "if it is meant, annotate it by hand: `[[{}|{written}]]`",
+                                "if it is meant, annotate it by hand: `[[{}{bar}{written}]]`",
                                 outside[0]
                             )),
                         );
@@ -156,13 +159,13 @@ impl Suggester {
                             src.locate(s, e),
                         )
                         .with_help(format!(
-                            "annotate it by hand with the one meant, e.g. `[[{}|{written}]]`",
+                            "annotate it by hand with the one meant, e.g. `[[{}{bar}{written}]]`",
                             ids[0]
                         )),
                     );
                     continue;
                 };
-                let annotation = format!("[[{id}|{written}]]");
+                let annotation = format!("[[{id}{bar}{written}]]");
                 let mut d = Diagnostic::at(
                     Code::UnannotatedMention,
                     format!("`{written}` names `{id}` but is not annotated"),
@@ -202,6 +205,14 @@ mod tests {
     use super::*;
     use crate::load::entity;
 
+    fn whole(text: &str) -> TextSpan {
+        TextSpan {
+            start: 0,
+            end: text.len(),
+            in_table: false,
+        }
+    }
+
     fn suggester(lang: &str) -> Suggester {
         let langs = vec!["fr".to_string(), "en".to_string()];
         let entities = [
@@ -217,7 +228,7 @@ mod tests {
     fn found(lang: &str, text: &str) -> Vec<String> {
         let src = SourceText::new("a.md", text.to_string());
         suggester(lang)
-            .suggest(&src, &[(0, text.len())], None, None)
+            .suggest(&src, &[whole(text)], None, None)
             .into_iter()
             .map(|d| d.replacement.unwrap().text)
             .collect()
@@ -265,7 +276,7 @@ mod tests {
         let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
         let text = "les forces gouvernementales et le régime syrien";
         let src = SourceText::new("a.md", text.to_string());
-        let on = |d: &str| suggester.suggest(&src, &[(0, text.len())], None, day(d));
+        let on = |d: &str| suggester.suggest(&src, &[whole(text)], None, day(d));
         let codes = |found: &[Diagnostic]| -> Vec<(Code, Option<String>)> {
             found
                 .iter()
@@ -321,7 +332,7 @@ mod tests {
     fn replacement_spans_are_exact_bytes() {
         let text = "Déjà à Idléb.";
         let src = SourceText::new("a.md", text.to_string());
-        let d = &suggester("fr").suggest(&src, &[(0, text.len())], None, None)[0];
+        let d = &suggester("fr").suggest(&src, &[whole(text)], None, None)[0];
         let r = d.replacement.as_ref().unwrap();
         assert_eq!(&text[r.start..r.end], "Idléb");
         assert_eq!(d.location.as_ref().unwrap().col, 8);

@@ -64,12 +64,31 @@ pub struct Annotated {
     /// The text, block by block, up to [`Annotator::text_limit`] bytes (a block is never cut):
     /// what the search index holds.
     pub text: String,
-    /// Byte ranges of plain prose (outside code, links and annotations), when asked for: where
-    /// unannotated mentions are looked for.
-    pub text_spans: Vec<(usize, usize)>,
+    /// Plain prose (outside code, links and annotations), when asked for: where unannotated
+    /// mentions are looked for.
+    pub text_spans: Vec<TextSpan>,
     /// Images of the site the text shows (`/images/photo.jpg`), with where each is written:
     /// they must be in static/.
     pub local_images: Vec<(String, (usize, usize))>,
+}
+
+/// A byte range of plain prose in its file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextSpan {
+    /// Where it starts.
+    pub start: usize,
+    /// Where it ends (excluded).
+    pub end: usize,
+    /// In a table's cell, where a `|` ends the cell: an annotation there is written
+    /// `[[id\|words]]`.
+    pub in_table: bool,
+}
+
+/// The entity id of an annotation's target: in a table's cell, `[[id\|words]]` keeps the
+/// backslash that kept its `|` from ending the cell.
+pub(crate) fn annotation_id(dest: &str) -> &str {
+    let id = dest.trim();
+    id.strip_suffix('\\').map_or(id, str::trim_end)
 }
 
 /// Settings shared by every document of a build.
@@ -114,7 +133,7 @@ pub(crate) fn id_spans(text: &str, body_start: usize, id: &str) -> Vec<(usize, u
                 link_type: LinkType::WikiLink { .. },
                 dest_url,
                 ..
-            }) if dest_url.trim() == id => {
+            }) if annotation_id(&dest_url) == id => {
                 let inside = body[range.start..].strip_prefix("[[")?;
                 let lead = inside.len() - inside.trim_start().len();
                 let start = body_start + range.start + 2 + lead;
@@ -281,6 +300,7 @@ struct Pass<'s> {
     block: String,
     pending: Vec<PendingSnippet>,
     code_depth: usize,
+    in_table: bool,
     /// Inside a Markdown link or image: its text is not prose to suggest annotations in.
     link_depth: usize,
     /// Elements open around the current event, Markdown's and raw HTML's.
@@ -513,6 +533,11 @@ impl Annotator<'_> {
     fn track_depth(&self, p: &mut Pass<'_>, event: &Event<'_>, span: (usize, usize)) {
         let src = p.src;
         match event {
+            Event::Start(Tag::Table(_)) => p.in_table = true,
+            Event::End(TagEnd::Table) => p.in_table = false,
+            _ => {}
+        }
+        match event {
             // A list level is one, not two (the list and its item); table parts likewise.
             Event::Start(Tag::Item | Tag::TableHead | Tag::TableRow | Tag::TableCell)
             | Event::End(TagEnd::Item | TagEnd::TableHead | TagEnd::TableRow | TagEnd::TableCell) =>
@@ -548,7 +573,7 @@ impl Annotator<'_> {
         ready: &mut VecDeque<Event<'e>>,
     ) {
         let src = p.src;
-        let id = dest_url.trim();
+        let id = annotation_id(dest_url);
         if id.is_empty() {
             p.problems.report(|| {
                 Diagnostic::at(
@@ -663,7 +688,11 @@ impl Annotator<'_> {
             }
         }
         if self.collect_text && prose && src.text.get(span.0..span.1) == Some(&*text) {
-            p.out.text_spans.push(span);
+            p.out.text_spans.push(TextSpan {
+                start: span.0,
+                end: span.1,
+                in_table: p.in_table,
+            });
         }
         p.block.push_str(&text);
         ready.push_back(Event::Text(text));
@@ -755,18 +784,46 @@ impl Annotator<'_> {
                         "unclosed annotation: this `[[` has no `]]` of its own",
                         src.locate(at, at + 2),
                     )
-                    .with_help("close it with `]]` on the same line, e.g. `[[aleppo|Alep]]`"),
+                    .with_help(if cut_by_a_cell(&src.text, at) {
+                        CUT_BY_A_CELL
+                    } else {
+                        "close it with `]]` on the same line, e.g. `[[aleppo|Alep]]`"
+                    }),
                     brackets::Broken::StrayClose => Diagnostic::at(
                         Code::UnclosedAnnotation,
                         "`]]` closes no annotation",
                         src.locate(at, at + 2),
                     )
-                    .with_help("open the annotation with `[[`, e.g. `[[aleppo|Alep]]`, or remove the brackets"),
+                    .with_help(if cut_by_a_cell(&src.text, at) {
+                        CUT_BY_A_CELL
+                    } else {
+                        "open the annotation with `[[`, e.g. `[[aleppo|Alep]]`, or remove the brackets"
+                    }),
                 });
             }
         }
         any
     }
+}
+
+const CUT_BY_A_CELL: &str =
+    "in a table, a `|` ends the cell: write the annotation's as `\\|`, e.g. `[[aleppo\\|Alep]]`";
+
+/// Whether the bracket at `at` belongs to an annotation that a table's `|` cut in two: on its
+/// line, `[[`, then a `|`, then `]]`, with the bracket among them.
+fn cut_by_a_cell(text: &str, at: usize) -> bool {
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let line = &text[start..end];
+    let at = at - start;
+    line.match_indices("[[").any(|(open, _)| {
+        open <= at
+            && line[open..].find('|').is_some_and(|bar| {
+                line[open + bar..]
+                    .find("]]")
+                    .is_some_and(|close| at <= open + bar + close)
+            })
+    })
 }
 
 /// A mention link's opening tag, around the mention's number (`m-<id>-<number>`).
@@ -884,6 +941,7 @@ impl<'a> Pass<'a> {
             block: String::new(),
             pending: Vec::new(),
             code_depth: 0,
+            in_table: false,
             link_depth: 0,
             depth: 0,
             too_deep: false,

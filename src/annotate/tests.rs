@@ -201,7 +201,11 @@ fn prose_spans_skip_code_links_and_annotations() {
     let body = "## Alep {#alep}\n\nAlep et `Alep` puis [Alep](https://x.org) et [[aleppo|Alep]] fin\n\n```\nAlep\n```\n";
     let out = run(body, false);
     let text = format!("---\ntitle: t\n---\n{body}");
-    let spans: Vec<&str> = out.text_spans.iter().map(|&(s, e)| &text[s..e]).collect();
+    let spans: Vec<&str> = out
+        .text_spans
+        .iter()
+        .map(|t| &text[t.start..t.end])
+        .collect();
     assert_eq!(spans, ["Alep", "Alep et ", " puis ", " et ", " fin"]);
     assert!(
         out.html.contains("<h2 id=\"alep\">Alep</h2>"),
@@ -382,5 +386,62 @@ fn footnotes_are_numbered_in_order_with_anchors_of_their_own() {
     assert!(
         html.contains("id=\"fn-a-b\"><sup class=\"footnote-definition-label\">2</sup>"),
         "{html}"
+    );
+}
+
+#[test]
+fn in_a_table_an_annotation_writes_its_bar_escaped_and_a_cut_one_says_so() {
+    let table = "| Qui | Où |\n| --- | --- |\n| [[hts\\|Hayat Tahrir al-Sham]] | Alep |\n";
+    let out = run(table, false);
+    assert!(out.problems.is_empty(), "{:?}", out.problems);
+    assert_eq!(out.mentions.len(), 1);
+    assert!(
+        out.html
+            .contains("<td><a class=\"mention\" id=\"m-hts-1\" href=\"/base/fr/entities/hts/\"")
+            && out.html.contains(">Hayat Tahrir al-Sham</a></td>"),
+        "{}",
+        out.html
+    );
+    // Prose in a cell is known as such: a suggestion there escapes its `|`.
+    let alep = out
+        .text_spans
+        .iter()
+        .find(|t| t.end - t.start == 4)
+        .unwrap();
+    assert!(alep.in_table);
+    let prose = run("Alep tombe.\n", false);
+    assert!(!prose.text_spans[0].in_table);
+
+    // Outside a table too, the escaped form is the same annotation.
+    let out = run("La ville d'[[aleppo\\|Halab]].\n", false);
+    assert!(out.problems.is_empty(), "{:?}", out.problems);
+    assert_eq!(&*out.mentions[0].entity, "aleppo");
+
+    // Written as in prose, the table's `|` cuts the annotation: both halves say why.
+    let out = run(&table.replace("\\|", "|"), false);
+    let found: Vec<_> = out
+        .problems
+        .iter()
+        .map(|d| (d.code, d.location.as_ref().unwrap().col, d.help.clone()))
+        .collect();
+    assert_eq!(found.len(), 2, "{found:?}");
+    for (code, _, help) in &found {
+        assert_eq!(*code, Code::UnclosedAnnotation);
+        assert!(
+            help.as_deref()
+                .unwrap_or("")
+                .contains("a `|` ends the cell"),
+            "{help:?}"
+        );
+    }
+    assert_eq!((found[0].1, found[1].1), (3, 29));
+    // Elsewhere, an unclosed annotation gets the usual help.
+    let out = run("a [[aleppo|b\n", false);
+    assert!(
+        !out.problems[0]
+            .help
+            .as_deref()
+            .unwrap_or("")
+            .contains("cell")
     );
 }

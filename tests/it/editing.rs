@@ -47,6 +47,61 @@ fn annotate_write_restores_stripped_annotations_byte_for_byte() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("added 3 annotation(s) in 1 file(s)"));
 }
 
+/// A table's `|` ends its cell: `annotate --write` writes an annotation there as
+/// `[[id\|words]]`, which the build reads as any other and `rename-entity` renames.
+#[test]
+fn annotations_in_a_table_escape_their_bar_from_annotate_to_rename() {
+    let site = TestSite::frozen();
+    let table = "\n\n| Who | Where |\n| --- | --- |\n| [[hts\\|Hayat Tahrir al-Sham]] | Aleppo and Hama |\n";
+    site.write(EN, format!("{}{table}", site.read(EN)));
+    let out = site.depeche(&["annotate", "--write", EN]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        site.read(EN).contains(
+            "| [[hts\\|Hayat Tahrir al-Sham]] | [[aleppo\\|Aleppo]] and [[hama\\|Hama]] |\n"
+        ),
+        "{}",
+        site.read(EN)
+    );
+    let check = site.depeche(&["check"]);
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    assert!(!String::from_utf8_lossy(&check.stderr).contains(":80:"));
+    site.build_ok(&[]);
+    let page = site.read("public/en/articles/aleppo-offensive-hts/index.html");
+    let cells = scraper::Html::parse_document(&page);
+    let mentions: Vec<&str> = select(&cells, "td .mention")
+        .iter()
+        .map(|a| a.value().attr("id").unwrap_or(""))
+        .collect();
+    assert_eq!(mentions, ["m-hts-6", "m-aleppo-6", "m-hama-2"], "{page}");
+    let out = site.depeche(&["rename-entity", "hama", "hamah", "--write"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        site.read(EN).contains("[[hamah\\|Hama]] |"),
+        "{}",
+        site.read(EN)
+    );
+    let check = site.depeche(&["check"]);
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    assert!(!String::from_utf8_lossy(&check.stderr).contains(":80:"));
+}
+
 #[test]
 fn annotate_keeps_crlf_and_bom() {
     let site = TestSite::frozen();
