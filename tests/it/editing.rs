@@ -67,13 +67,20 @@ fn annotations_in_a_table_escape_their_bar_from_annotate_to_rename() {
         "{}",
         site.read(EN)
     );
-    let check = site.depeche(&["check"]);
-    assert!(
-        check.status.success(),
-        "{}",
-        String::from_utf8_lossy(&check.stderr)
-    );
-    assert!(!String::from_utf8_lossy(&check.stderr).contains(":80:"));
+    // Nothing said about the table's line (the file's others may have warnings of their own).
+    let row = site
+        .read(EN)
+        .lines()
+        .position(|l| l.starts_with("| [[hts"))
+        .unwrap()
+        + 1;
+    let checks_clean = || {
+        let check = site.depeche(&["check"]);
+        let said = String::from_utf8_lossy(&check.stderr).into_owned();
+        assert!(check.status.success(), "{said}");
+        assert!(!said.contains(&format!("{EN}:{row}:")), "{said}");
+    };
+    checks_clean();
     site.build_ok(&[]);
     let page = site.read("public/en/articles/aleppo-offensive-hts/index.html");
     let cells = scraper::Html::parse_document(&page);
@@ -93,13 +100,7 @@ fn annotations_in_a_table_escape_their_bar_from_annotate_to_rename() {
         "{}",
         site.read(EN)
     );
-    let check = site.depeche(&["check"]);
-    assert!(
-        check.status.success(),
-        "{}",
-        String::from_utf8_lossy(&check.stderr)
-    );
-    assert!(!String::from_utf8_lossy(&check.stderr).contains(":80:"));
+    checks_clean();
 }
 
 #[test]
