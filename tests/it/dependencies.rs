@@ -131,8 +131,8 @@ fn the_dependency_graph_stays_small() {
     // image's width and height, read from its header); 157 with minifier (the stylesheet); 168
     // with `import`'s roxmltree and boon (IPTC's ninjs schema: boon brings regex, base64 and
     // fluent-uri); 169 with html-escape (named entities in an agency's HTML body); 171 with
-    // miniz_oxide and adler2 (the search index's records, compressed). A new dependency raises
-    // this on purpose.
+    // miniz_oxide and adler2 (the search index's records, compressed), then libdeflater and
+    // libdeflate-sys in their place. A new dependency raises this on purpose.
     assert!(
         unique.len() <= 171,
         "{} packages: {unique:#?}",
