@@ -123,6 +123,7 @@ codes! {
     AmbiguousAlias => "W0021", "ambiguous-alias", Warning;
     FactsDisagree => "W0022", "facts-disagree", Warning;
     NearHostLimit => "W0023", "near-host-limit", Warning;
+    AnnotationInValue => "W0024", "annotation-in-value", Warning;
     UnannotatedMention => "S0001", "unannotated-mention", Suggestion;
     AmbiguousMention => "S0002", "ambiguous-mention", Suggestion;
     NoAgency => "S0003", "no-agency", Suggestion;

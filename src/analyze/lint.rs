@@ -38,6 +38,11 @@ pub(crate) fn lint_article(
                 split.yaml_end,
                 &["title", "summary", "credit"],
             ));
+            out.extend(yaml::annotations_in_values(
+                &article.src,
+                split.yaml_start,
+                split.yaml_end,
+            ));
         }
         // What would be published as is; a draft is not, yet.
         let published = !article.front.unpublished();
@@ -123,6 +128,7 @@ pub(crate) fn lint_entities(
             text.len(),
             &["name", "description", "aliases"],
         ));
+        out.extend(yaml::annotations_in_values(&entity.src, 0, text.len()));
     }
     out
 }

@@ -335,6 +335,66 @@ pub(crate) fn values_cut_by_comments(
     found
 }
 
+/// Annotations written in YAML values: `[[hts|HTS]]` is markup of the text below the front
+/// matter (and of an entity's prose), read nowhere else; in a field, a title, a summary, a
+/// label or a name, it would be published as written.
+pub(crate) fn annotations_in_values(src: &SourceText, start: usize, end: usize) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    let mut parent = "";
+    let mut offset = start;
+    for raw in src.text[start..end].split_inclusive('\n') {
+        let line = raw.trim_end_matches(['\n', '\r']);
+        let line_start = offset;
+        offset += raw.len();
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        let key = trimmed
+            .trim_start_matches("- ")
+            .split_once(':')
+            .map_or("", |(key, _)| key.trim());
+        if indent == 0 && !key.is_empty() {
+            parent = key;
+        }
+        if trimmed.starts_with('#') {
+            continue;
+        }
+        let mut from = 0;
+        while let Some(open) = line[from..].find("[[").map(|i| from + i) {
+            let Some(close) = line[open + 2..].find("]]").map(|i| open + 2 + i) else {
+                break;
+            };
+            from = close + 2;
+            // After ` #` outside quotes, YAML reads a comment.
+            let before = &line[..open];
+            if before.contains(" #") && !before.contains(['"', '\'']) {
+                break;
+            }
+            let annotation = &line[open..close + 2];
+            let words = line[open + 2..close].split_once('|').map(|(_, w)| w.trim());
+            let field = if indent == 0 || parent == key || key.is_empty() {
+                parent.to_string()
+            } else {
+                format!("{parent}.{key}")
+            };
+            let at = line_start + open;
+            let d = Diagnostic::at(
+                Code::AnnotationInValue,
+                format!(
+                    "`{field}` would publish `{annotation}` as written: annotations are read in the text only"
+                ),
+                src.locate(at, at + annotation.len()),
+            );
+            found.push(match words.filter(|w| !w.is_empty()) {
+                Some(words) => d
+                    .with_help(format!("write its words: `{words}`"))
+                    .with_replacement(&src.path, at, at + annotation.len(), words.to_string()),
+                None => d.with_help("write the entity's name"),
+            });
+        }
+    }
+    found
+}
+
 /// The key of a "duplicate field `x`" or "duplicate entry with key \"x\"" message.
 fn duplicate_key(message: &str) -> Option<&str> {
     for (lead, close) in [
@@ -514,5 +574,41 @@ mod tests {
         let (s, e) = find_key(text, 0, text.len(), "wikidata").unwrap();
         assert_eq!(&text[s..e], "Q41");
         assert!(find_key(text, 0, text.len(), "name").is_none());
+    }
+
+    #[test]
+    fn an_annotation_in_any_field_is_found_where_it_is_written() {
+        let text = "title: \"Les [[hts|djihadistes]] à Alep\"\nsummary: [[aleppo]] tombe\n# [[not]] a value\nfigures:\n  - value: 311\n    label: {fr: \"morts selon l'[[osdh\\\\|OSDH]]\"}\nnote: x #[[comment]]\n";
+        let src = SourceText::new("a.fr.md", text.to_string());
+        let found = annotations_in_values(&src, 0, text.len());
+        let seen: Vec<(String, usize, usize, Option<String>)> = found
+            .iter()
+            .map(|d| {
+                let at = d.location.as_ref().unwrap();
+                let fix = d.replacement.as_ref().map(|r| r.text.clone());
+                (d.message.clone(), at.line, at.col, fix)
+            })
+            .collect();
+        assert_eq!(seen.len(), 3, "{seen:?}");
+        assert!(
+            seen[0]
+                .0
+                .starts_with("`title` would publish `[[hts|djihadistes]]`")
+        );
+        assert_eq!(
+            (seen[0].1, seen[0].2, seen[0].3.as_deref()),
+            (1, 13, Some("djihadistes"))
+        );
+        assert!(
+            seen[1]
+                .0
+                .starts_with("`summary` would publish `[[aleppo]]`")
+        );
+        assert_eq!((seen[1].1, seen[1].2, seen[1].3.as_deref()), (2, 10, None));
+        assert!(
+            seen[2].0.starts_with("`figures.label` would publish"),
+            "{seen:?}"
+        );
+        assert_eq!((seen[2].1, seen[2].3.as_deref()), (6, Some("OSDH")));
     }
 }

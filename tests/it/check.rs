@@ -239,6 +239,13 @@ fn cases() -> Vec<(Code, Breaker)> {
                 "majeure partie d'Alep #Syrie\n",
             )
         }),
+        (Code::AnnotationInValue, |s| {
+            s.edit(
+                FR,
+                "date: 2024-11-30\n",
+                "date: 2024-11-30\nsummary: \"Les [[hts|djihadistes]] prennent Alep.\"\n",
+            )
+        }),
         (Code::Placeholder, |s| {
             s.write(
                 "content/articles/note.fr.md",
