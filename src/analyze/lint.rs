@@ -84,13 +84,16 @@ pub(crate) fn lint_article(
     out
 }
 
-/// The warnings about the site's own settings: a custom domain the base URL does not use.
+/// The warnings about the site's own settings: a custom domain the base URL does not use, an
+/// annotation in a title.
 pub(crate) fn lint_site(config: &Config) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let config_file = config.root.join(CONFIG_FILE);
-    if let Some(domain) = &config.cname
-        && let Ok(src) = crate::source::read(&config.root, &config_file)
-    {
+    let Ok(src) = crate::source::read(&config.root, &config_file) else {
+        return out;
+    };
+    out.extend(yaml::annotations_in_values(&src, 0, src.text.len()));
+    if let Some(domain) = &config.cname {
         let host = url::Url::parse(&config.base_url)
             .ok()
             .and_then(|u| u.host_str().map(str::to_string))

@@ -454,6 +454,61 @@ fn a_broken_version_is_not_also_a_missing_one() {
     );
 }
 
+/// An annotation in any field is found where it is written: an article's front matter (the
+/// case above), a label nested in it, an entity's YAML, the site's settings.
+#[test]
+fn an_annotation_in_any_field_is_said_where_it_is() {
+    let site = TestSite::shipped();
+    site.edit(
+        "content/articles/alep-offensive-hts.fr.md",
+        "label: {fr: morts dans l'offensive",
+        "label: {fr: \"morts dans l'offensive selon l'[[osdh|OSDH]]\"",
+    );
+    let entity = "content/entities/aleppo.yaml";
+    let description = site
+        .read(entity)
+        .lines()
+        .find(|l| l.trim_start().starts_with("fr: ") && l.contains("Syrie"))
+        .expect("a French line naming Syria")
+        .to_string();
+    site.edit(
+        entity,
+        &description,
+        &description.replacen("Syrie", "[[syria]]", 1),
+    );
+    site.edit(
+        "site.yaml",
+        "  fr: Dépêches annotées",
+        "  fr: Dépêches [[hts|HTS]]",
+    );
+    let found: Vec<String> = check::run(site.root(), None, check::Options::default())
+        .iter()
+        .filter(|d| d.code == Code::AnnotationInValue)
+        .map(|d| {
+            let at = d.location.as_ref().unwrap();
+            format!("{}:{} {}", at.file.display(), at.line, d.message)
+        })
+        .collect();
+    assert_eq!(found.len(), 3, "{found:#?}");
+    assert!(
+        found.iter().any(|f| f.contains(".fr.md:")
+            && f.contains("`figures.label` would publish `[[osdh|OSDH]]`")),
+        "{found:#?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|f| f.starts_with("content/entities/aleppo.yaml:") && f.contains("`[[syria]]`")),
+        "{found:#?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|f| f.starts_with("site.yaml:3 `title.fr`")),
+        "{found:#?}"
+    );
+}
+
 /// Codes `check` cannot meet: what the output folder holds only matters to `build` (see
 /// tests/safety.rs), and an unreadable file cannot be staged for a test run as root.
 const NOT_FROM_CHECK: &[Code] = &[
