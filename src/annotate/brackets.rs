@@ -106,6 +106,10 @@ fn empty_annotation(text: &str, after: usize) -> Option<usize> {
     while matches!(bytes.get(i), Some(b' ' | b'\t')) {
         i += 1;
     }
+    // `[[\|words]]`, as a table's cell writes the bar, is as empty.
+    if bytes.get(i) == Some(&b'\\') && bytes.get(i + 1) == Some(&b'|') {
+        i += 1;
+    }
     if bytes.get(i) == Some(&b'|') {
         while !matches!(bytes.get(i), None | Some(b'[' | b']' | b'\n')) {
             i += 1;
@@ -124,6 +128,7 @@ mod tests {
         assert_eq!(scan("[[homs|Homs] puis "), vec![(0, Broken::Unclosed)]);
         assert_eq!(scan("a [[]] b"), vec![(2, Broken::Empty { end: 6 })]);
         assert_eq!(scan("[[ | x]]"), vec![(0, Broken::Empty { end: 8 })]);
+        assert_eq!(scan("[[\\|x]]"), vec![(0, Broken::Empty { end: 7 })]);
         assert_eq!(scan("fin]] ici"), vec![(3, Broken::StrayClose)]);
         assert_eq!(
             scan("[[[x"),

@@ -301,6 +301,8 @@ struct Pass<'s> {
     pending: Vec<PendingSnippet>,
     code_depth: usize,
     in_table: bool,
+    /// Source ranges of the tables: a `|` there ends a cell.
+    tables: Vec<(usize, usize)>,
     /// Inside a Markdown link or image: its text is not prose to suggest annotations in.
     link_depth: usize,
     /// Elements open around the current event, Markdown's and raw HTML's.
@@ -387,7 +389,7 @@ impl Annotator<'_> {
                 events.for_each(drop);
             }
             pass.flush_block(self.snippets, self.text_limit);
-            broken |= self.broken_brackets(src, &pass.prose_runs, &mut pass.problems);
+            broken |= self.broken_brackets(src, &pass.prose_runs, &pass.tables, &mut pass.problems);
             pass.prose_runs.clear();
             if (pass.problems.full() || pass.too_deep) && end < body.len() {
                 // Enough to fix for now: the rest of a long file is not worth the time.
@@ -533,7 +535,10 @@ impl Annotator<'_> {
     fn track_depth(&self, p: &mut Pass<'_>, event: &Event<'_>, span: (usize, usize)) {
         let src = p.src;
         match event {
-            Event::Start(Tag::Table(_)) => p.in_table = true,
+            Event::Start(Tag::Table(_)) => {
+                p.in_table = true;
+                p.tables.push(span);
+            }
             Event::End(TagEnd::Table) => p.in_table = false,
             _ => {}
         }
@@ -586,8 +591,22 @@ impl Annotator<'_> {
                 )
             });
             p.dropped_link = true;
+        } else if has_pothole && no_words(&src.text[span.0..span.1]) {
+            p.problems.report(|| {
+                Diagnostic::at(
+                    Code::EmptyAnnotation,
+                    "annotation without words after its `|`: the page would show an empty link",
+                    src.locate(span.0, span.1),
+                )
+                .with_help(format!(
+                    "write the words after `|`, or `[[{id}]]` for the entity's name"
+                ))
+            });
+            p.dropped_link = true;
         } else if !self.lexicon.contains(id) {
-            p.problems.report(|| self.unknown_entity(src, id, span));
+            let tables = &p.tables;
+            p.problems
+                .report(|| self.unknown_entity(src, id, span, tables));
             p.dropped_link = true;
         } else {
             if !p.counts.contains_key(id) {
@@ -682,8 +701,10 @@ impl Annotator<'_> {
         }
         let prose = p.code_depth == 0 && p.link_depth == 0 && p.open.is_none() && !p.dropped_link;
         if p.code_depth == 0 {
+            // A character escaped with a backslash (`[[\|Alep]]`) is text of its own, after it.
+            let escaped = |end: usize| end + 1 == span.0 && src.text.as_bytes()[end] == b'\\';
             match p.prose_runs.last_mut() {
-                Some(run) if run.1 == span.0 => run.1 = span.1,
+                Some(run) if run.1 == span.0 || escaped(run.1) => run.1 = span.1,
                 _ => p.prose_runs.push(span),
             }
         }
@@ -739,14 +760,23 @@ impl Annotator<'_> {
         }
     }
 
-    fn unknown_entity(&self, src: &SourceText, id: &str, span: (usize, usize)) -> Diagnostic {
+    fn unknown_entity(
+        &self,
+        src: &SourceText,
+        id: &str,
+        span: (usize, usize),
+        tables: &[(usize, usize)],
+    ) -> Diagnostic {
         let d = Diagnostic::at(
             Code::UnknownEntity,
             format!("unknown entity `{id}`"),
             src.locate(span.0, span.1),
         );
         match self.lexicon.suggest(id) {
-            Some(known) => d.with_help(format!("did you mean `{known}`? write `[[{known}|...]]`")),
+            Some(known) => {
+                let bar = if in_a_table(tables, span.0) { "\\|" } else { "|" };
+                d.with_help(format!("did you mean `{known}`? write `[[{known}{bar}...]]`"))
+            }
             None => d.with_help(format!(
                 "create it with `depeche new entity {id} --type <organization|person|place|event|other>`, or fix the id inside the brackets"
             )),
@@ -758,6 +788,7 @@ impl Annotator<'_> {
         &self,
         src: &SourceText,
         runs: &[(usize, usize)],
+        tables: &[(usize, usize)],
         problems: &mut Problems,
     ) -> bool {
         let mut any = false;
@@ -778,26 +809,31 @@ impl Annotator<'_> {
                         "annotation without an entity id",
                         src.locate(at, start + end),
                     )
-                    .with_help("write an entity id first, e.g. `[[aleppo|Alep]]`, or remove the brackets"),
+                    .with_help(if in_a_table(tables, at) {
+                        "write an entity id first, e.g. `[[aleppo\\|Alep]]` in a table, or remove the brackets"
+                    } else {
+                        "write an entity id first, e.g. `[[aleppo|Alep]]`, or remove the brackets"
+                    }),
                     brackets::Broken::Unclosed => Diagnostic::at(
                         Code::UnclosedAnnotation,
                         "unclosed annotation: this `[[` has no `]]` of its own",
                         src.locate(at, at + 2),
                     )
-                    .with_help(if cut_by_a_cell(&src.text, at) {
-                        CUT_BY_A_CELL
-                    } else {
-                        "close it with `]]` on the same line, e.g. `[[aleppo|Alep]]`"
+                    .with_help(match cut_by_a_cell(&src.text, tables, at) {
+                        Some(fixed) => cut_help(&fixed),
+                        None if in_a_table(tables, at) => {
+                            "close it with `]]` on the same line; in a table, write its bar `\\|`, e.g. `[[aleppo\\|Alep]]`".into()
+                        }
+                        None => "close it with `]]` on the same line, e.g. `[[aleppo|Alep]]`".into(),
                     }),
                     brackets::Broken::StrayClose => Diagnostic::at(
                         Code::UnclosedAnnotation,
                         "`]]` closes no annotation",
                         src.locate(at, at + 2),
                     )
-                    .with_help(if cut_by_a_cell(&src.text, at) {
-                        CUT_BY_A_CELL
-                    } else {
-                        "open the annotation with `[[`, e.g. `[[aleppo|Alep]]`, or remove the brackets"
+                    .with_help(match cut_by_a_cell(&src.text, tables, at) {
+                        Some(fixed) => cut_help(&fixed),
+                        None => "open the annotation with `[[`, e.g. `[[aleppo|Alep]]`, or remove the brackets".into(),
                     }),
                 });
             }
@@ -806,23 +842,40 @@ impl Annotator<'_> {
     }
 }
 
-const CUT_BY_A_CELL: &str =
-    "in a table, a `|` ends the cell: write the annotation's as `\\|`, e.g. `[[aleppo\\|Alep]]`";
+/// `[[aleppo|]]`: a bar, then nothing before the closing brackets.
+fn no_words(annotation: &str) -> bool {
+    annotation
+        .strip_suffix("]]")
+        .and_then(|inner| inner.split_once('|'))
+        .is_some_and(|(_, words)| words.trim().is_empty())
+}
 
-/// Whether the bracket at `at` belongs to an annotation that a table's `|` cut in two: on its
-/// line, `[[`, then a `|`, then `]]`, with the bracket among them.
-fn cut_by_a_cell(text: &str, at: usize) -> bool {
+fn in_a_table(tables: &[(usize, usize)], at: usize) -> bool {
+    tables
+        .iter()
+        .any(|&(start, end)| (start..end).contains(&at))
+}
+
+fn cut_help(fixed: &str) -> String {
+    format!("in a table, a `|` ends the cell: write the annotation's `|` as `\\|`: `{fixed}`")
+}
+
+/// When the bracket at `at` belongs to an annotation that a table's `|` cut in two (on its
+/// line, `[[`, then a `|`, then `]]`, with the bracket among them), the annotation as a cell
+/// writes it.
+fn cut_by_a_cell(text: &str, tables: &[(usize, usize)], at: usize) -> Option<String> {
+    if !in_a_table(tables, at) {
+        return None;
+    }
     let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
     let line = &text[start..end];
     let at = at - start;
-    line.match_indices("[[").any(|(open, _)| {
-        open <= at
-            && line[open..].find('|').is_some_and(|bar| {
-                line[open + bar..]
-                    .find("]]")
-                    .is_some_and(|close| at <= open + bar + close)
-            })
+    line.match_indices("[[").find_map(|(open, _)| {
+        let bar = open + line[open..].find('|')?;
+        let close = bar + line[bar..].find("]]")?;
+        (open <= at && at <= close && !line[..bar].ends_with('\\'))
+            .then(|| format!("{}\\{}", &line[open..bar], &line[bar..close + 2]))
     })
 }
 
@@ -942,6 +995,7 @@ impl<'a> Pass<'a> {
             pending: Vec::new(),
             code_depth: 0,
             in_table: false,
+            tables: Vec::new(),
             link_depth: 0,
             depth: 0,
             too_deep: false,

@@ -435,13 +435,49 @@ fn in_a_table_an_annotation_writes_its_bar_escaped_and_a_cut_one_says_so() {
         );
     }
     assert_eq!((found[0].1, found[1].1), (3, 29));
-    // Elsewhere, an unclosed annotation gets the usual help.
-    let out = run("a [[aleppo|b\n", false);
     assert!(
-        !out.problems[0]
+        found[0]
+            .2
+            .as_deref()
+            .unwrap_or("")
+            .ends_with("`[[hts\\|Hayat Tahrir al-Sham]]`")
+    );
+    // Elsewhere, an unclosed annotation gets the usual help, even with `[[`, `|` and `]]` on
+    // its line.
+    for text in ["a [[aleppo|b\n", "a [[aleppo b | c]]\n"] {
+        let out = run(text, false);
+        assert!(
+            !out.problems[0]
+                .help
+                .as_deref()
+                .unwrap_or("")
+                .contains("table"),
+            "{text}"
+        );
+    }
+    // In a cell, the help of an unknown entity writes the bar as the cell needs it.
+    let out = run(&table.replace("hts\\|", "htss\\|"), false);
+    assert_eq!(out.problems[0].code, Code::UnknownEntity);
+    assert!(
+        out.problems[0]
             .help
             .as_deref()
             .unwrap_or("")
-            .contains("cell")
+            .contains("`[[hts\\|...]]`")
     );
+}
+
+#[test]
+fn an_annotation_without_an_id_or_without_words_is_an_error() {
+    for text in [
+        "d'[[aleppo|]].\n",
+        "d'[[aleppo| ]].\n",
+        "d'[[\\|Alep]].\n",
+        "| a |\n| - |\n| [[\\|Alep]] |\n",
+    ] {
+        let out = run(text, false);
+        let codes: Vec<Code> = out.problems.iter().map(|d| d.code).collect();
+        assert_eq!(codes, [Code::EmptyAnnotation], "{text}");
+        assert!(!out.html.contains("<a "), "{text}: {}", out.html);
+    }
 }

@@ -340,23 +340,37 @@ pub(crate) fn values_cut_by_comments(
 /// label or a name, it would be published as written.
 pub(crate) fn annotations_in_values(src: &SourceText, start: usize, end: usize) -> Vec<Diagnostic> {
     let mut found = Vec::new();
-    let mut parent = "";
+    // The keys that hold the current line, with their indents: `figures.label.fr`.
+    let mut path: Vec<(usize, &str)> = Vec::new();
     let mut offset = start;
     for raw in src.text[start..end].split_inclusive('\n') {
         let line = raw.trim_end_matches(['\n', '\r']);
         let line_start = offset;
         offset += raw.len();
         let trimmed = line.trim_start();
-        let indent = line.len() - trimmed.len();
-        let key = trimmed
-            .trim_start_matches("- ")
-            .split_once(':')
-            .map_or("", |(key, _)| key.trim());
-        if indent == 0 && !key.is_empty() {
-            parent = key;
-        }
         if trimmed.starts_with('#') {
             continue;
+        }
+        let indent = line.len() - trimmed.len();
+        let item = trimmed.strip_prefix("- ");
+        let key_indent = indent + if item.is_some() { 2 } else { 0 };
+        let key = item
+            .unwrap_or(trimmed)
+            .split_once(':')
+            .map(|(key, _)| key.trim())
+            .filter(|key| {
+                !key.is_empty()
+                    && key
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            });
+        if key.is_some() || item.is_some() {
+            while path.last().is_some_and(|&(at, _)| at >= key_indent) {
+                path.pop();
+            }
+        }
+        if let Some(key) = key {
+            path.push((key_indent, key));
         }
         let mut from = 0;
         while let Some(open) = line[from..].find("[[").map(|i| from + i) {
@@ -371,11 +385,8 @@ pub(crate) fn annotations_in_values(src: &SourceText, start: usize, end: usize) 
             }
             let annotation = &line[open..close + 2];
             let words = line[open + 2..close].split_once('|').map(|(_, w)| w.trim());
-            let field = if indent == 0 || parent == key || key.is_empty() {
-                parent.to_string()
-            } else {
-                format!("{parent}.{key}")
-            };
+            let field: Vec<&str> = path.iter().map(|&(_, key)| key).collect();
+            let field = field.join(".");
             let at = line_start + open;
             let d = Diagnostic::at(
                 Code::AnnotationInValue,
@@ -610,5 +621,14 @@ mod tests {
             "{seen:?}"
         );
         assert_eq!((seen[2].1, seen[2].3.as_deref()), (6, Some("OSDH")));
+
+        // Block style, list items and a value on the line after its key: the whole path.
+        let text = "events:\n  - date: 2016\n    label:\n      fr: Raids sur\n        [[aleppo|Alep]]\n  - {date: 2020, label: \"[[idlib]]\"}\n";
+        let src = SourceText::new("a.fr.md", text.to_string());
+        let fields: Vec<String> = annotations_in_values(&src, 0, text.len())
+            .iter()
+            .map(|d| d.message.split('`').nth(1).unwrap_or("").to_string())
+            .collect();
+        assert_eq!(fields, ["events.label.fr", "events"]);
     }
 }
