@@ -17,6 +17,7 @@
   const data = form.dataset;
   const plurals = new Intl.PluralRules(lang);
   const rootUrl = new URL(data.index, location.href);
+  const scriptUrl = document.currentScript && document.currentScript.src;
   const STEP = 10;
   const FORMAT = 2;
   const MAX_TERM_BYTES = 48;
@@ -167,9 +168,27 @@
     if (!r.ok) throw new Error(r.status);
     return r.json();
   }).then((index) => {
-    if (index.format !== FORMAT) throw new Error("format " + index.format);
+    if (index.format !== FORMAT) {
+      mismatched(index.format);
+      throw new Error("format " + index.format);
+    }
     return index;
   });
+  // An index of another format than this script reads: one of them is a browser's copy from
+  // before the site was built by another release of depeche. Both are asked for again, past
+  // the cache, and the page reloaded, once per format (a site whose files disagree fails, but
+  // does not reload for ever).
+  const mismatched = (format) => {
+    const key = "depeche-search-format";
+    try {
+      if (!scriptUrl || sessionStorage.getItem(key) === String(format)) return;
+      sessionStorage.setItem(key, String(format));
+    } catch (error) {
+      return;
+    }
+    Promise.allSettled([fetch(scriptUrl, { cache: "reload" }), fetch(rootUrl, { cache: "reload" })])
+      .then(() => location.reload());
+  };
   let root = null;
   let checked = -Infinity;
   const loadRoot = () => {
