@@ -2,9 +2,9 @@
 // search page's form; without this script the form leads to the entity index. It loads the
 // index's root, then the shards of the query's words, then the records of the ten best
 // results (an article's with two range requests into its pack: where it starts, then the
-// record): four requests in a row, the first made by the page (a preload) beside this script. Words are folded as src/search/tokens.rs folds
-// them, and a change to one is a change to the other. The page's text comes from its data
-// attributes (the site's translation files).
+// record): four requests in a row, the first made by the page (a preload) beside this
+// script. Words are folded as src/search/tokens.rs folds them, and a change to one is a change
+// to the other. The page's text comes from its data attributes (the site's translation files).
 (() => {
   "use strict";
   const form = document.querySelector("form.search[data-index]");

@@ -6,7 +6,7 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
-use crate::annotate::{Form, Lexicon, TextSpan};
+use crate::annotate::{Form, Lexicon, TextSpan, annotation_bar};
 use crate::diagnostic::{Code, Diagnostic, Replacement};
 use crate::source::SourceText;
 
@@ -90,8 +90,7 @@ impl Suggester {
         let mut more = 0usize;
         for span in spans {
             let (start, end) = (span.start, span.end);
-            // In a table's cell, a `|` would end the cell.
-            let bar = if span.in_table { "\\|" } else { "|" };
+            let bar = annotation_bar(span.in_table);
             let text = &src.text[start..end];
             let (folded, origin) = fold(text);
             for m in matcher.find_iter(&folded) {

@@ -300,8 +300,7 @@ struct Pass<'s> {
     block: String,
     pending: Vec<PendingSnippet>,
     code_depth: usize,
-    in_table: bool,
-    /// Source ranges of the tables: a `|` there ends a cell.
+    /// Source ranges of the tables met so far: a `|` there ends a cell.
     tables: Vec<(usize, usize)>,
     /// Inside a Markdown link or image: its text is not prose to suggest annotations in.
     link_depth: usize,
@@ -534,13 +533,8 @@ impl Annotator<'_> {
     /// Counts nesting (a list and its item are one level), and reports text nested too deep.
     fn track_depth(&self, p: &mut Pass<'_>, event: &Event<'_>, span: (usize, usize)) {
         let src = p.src;
-        match event {
-            Event::Start(Tag::Table(_)) => {
-                p.in_table = true;
-                p.tables.push(span);
-            }
-            Event::End(TagEnd::Table) => p.in_table = false,
-            _ => {}
+        if let Event::Start(Tag::Table(_)) = event {
+            p.tables.push(span);
         }
         match event {
             // A list level is one, not two (the list and its item); table parts likewise.
@@ -712,7 +706,7 @@ impl Annotator<'_> {
             p.out.text_spans.push(TextSpan {
                 start: span.0,
                 end: span.1,
-                in_table: p.in_table,
+                in_table: in_a_table(&p.tables, span.0),
             });
         }
         p.block.push_str(&text);
@@ -774,7 +768,7 @@ impl Annotator<'_> {
         );
         match self.lexicon.suggest(id) {
             Some(known) => {
-                let bar = if in_a_table(tables, span.0) { "\\|" } else { "|" };
+                let bar = annotation_bar(in_a_table(tables, span.0));
                 d.with_help(format!("did you mean `{known}`? write `[[{known}{bar}...]]`"))
             }
             None => d.with_help(format!(
@@ -850,10 +844,19 @@ fn no_words(annotation: &str) -> bool {
         .is_some_and(|(_, words)| words.trim().is_empty())
 }
 
+/// Tables are met in order and never nested: the last one met holds `at`, or none does.
 fn in_a_table(tables: &[(usize, usize)], at: usize) -> bool {
     tables
         .iter()
-        .any(|&(start, end)| (start..end).contains(&at))
+        .rev()
+        .find(|&&(start, _)| start <= at)
+        .is_some_and(|&(_, end)| at < end)
+}
+
+/// What separates an annotation's id from its words: in a table's cell, where a `|` would
+/// end the cell, `\\|`.
+pub(crate) fn annotation_bar(in_table: bool) -> &'static str {
+    if in_table { "\\|" } else { "|" }
 }
 
 fn cut_help(fixed: &str) -> String {
@@ -994,7 +997,6 @@ impl<'a> Pass<'a> {
             block: String::new(),
             pending: Vec::new(),
             code_depth: 0,
-            in_table: false,
             tables: Vec::new(),
             link_depth: 0,
             depth: 0,

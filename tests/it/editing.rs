@@ -82,13 +82,12 @@ fn annotations_in_a_table_escape_their_bar_from_annotate_to_rename() {
     };
     checks_clean();
     site.build_ok(&[]);
-    let page = site.read("public/en/articles/aleppo-offensive-hts/index.html");
-    let cells = scraper::Html::parse_document(&page);
-    let mentions: Vec<&str> = select(&cells, "td .mention")
+    let page = site.html("en/articles/aleppo-offensive-hts/index.html");
+    let mentions: Vec<String> = select(&page, "td .mention")
         .iter()
-        .map(|a| a.value().attr("id").unwrap_or(""))
+        .map(|a| attr(a, "id"))
         .collect();
-    assert_eq!(mentions, ["m-hts-6", "m-aleppo-6", "m-hama-2"], "{page}");
+    assert_eq!(mentions, ["m-hts-6", "m-aleppo-6", "m-hama-2"]);
     let out = site.depeche(&["rename-entity", "hama", "hamah", "--write"]);
     assert!(
         out.status.success(),
