@@ -19,7 +19,7 @@
   const rootUrl = new URL(data.index, location.href);
   const scriptUrl = document.currentScript && document.currentScript.src;
   const STEP = 10;
-  const FORMAT = 2;
+  const FORMAT = 3;
   const MAX_TERM_BYTES = 48;
   // A prefix stands for at most this many of the words it starts, the most frequent.
   const EXPANSIONS = 40;
@@ -157,7 +157,13 @@
     const at = new DataView(head.buffer, head.byteOffset, head.byteLength);
     const record = await slice(url, at.getUint32(4 * slot, true), at.getUint32(4 * slot + 4, true));
     const text = new Blob([record]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
-    return JSON.parse(await new Response(text).text());
+    return lines(await new Response(text).text());
+  };
+  // A record (src/search/doc.rs): kind, title, address, date and ISO date a line each, then
+  // its passages.
+  const lines = (text) => {
+    const [k, t, u, d, dt, ...p] = text.split("\n");
+    return { k, t, u, d, dt, p };
   };
   // The root the page asked for as it opened (a preload) is used at once. If it came from the
   // browser's cache, or was fetched more than two seconds ago, a query also asks for it again
@@ -397,7 +403,8 @@
       return packed(file(index, index.article, String(Math.floor(page / per))), page % per, per);
     }
     const group = await json(file(index, index.entity, String(Math.floor(page / index.entities_per_file))));
-    return group[page % index.entities_per_file];
+    const text = group[page % index.entities_per_file];
+    return text === undefined ? undefined : lines(text);
   };
 
   // `text` with the query's words marked.

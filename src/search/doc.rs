@@ -3,8 +3,6 @@
 
 use std::borrow::Cow;
 
-use serde::Serialize;
-
 use crate::graph::{ArticleVersion, Entity, Graph};
 
 /// A part of a page's text, weighted: a word in a title says more about the page than the
@@ -88,66 +86,63 @@ pub(crate) struct Doc<'a> {
     /// The names a reader may type to mean this entity (every language's names and aliases);
     /// none for an article.
     pub names: Vec<&'a str>,
-    /// What a result shows, as JSON.
+    /// What a result shows (see [`record`]).
     pub record: String,
-}
-
-/// What a result shows: the kind (`article` or the entity's type), title, address, the date
-/// as the site writes it with its ISO form, and passages, the first of which is shown when
-/// none holds the query's words.
-#[derive(Serialize)]
-struct Record<'a> {
-    k: &'a str,
-    t: &'a str,
-    u: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    d: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    dt: Option<&'a str>,
-    p: Vec<&'a str>,
 }
 
 /// The text a record keeps, at most: the passages a result shows come from it; a longer
 /// article is still found by all its words, and shows a passage from its first 32 KB.
 const RECORD_TEXT_BYTES: usize = 32 * 1024;
 
-fn record(
+/// What a result shows, a line each: the kind (`article` or the entity's type), title,
+/// address, the date as the site writes it and its ISO form (empty lines where there is
+/// none), then the passages, the first of which is shown when none holds the query's words.
+/// Lines need no escaping (a field's line breaks become spaces, a passage is a line of its
+/// text), so a record is its text: the build writes it as it is, `search.js` splits it.
+fn record<'p>(
     kind: &str,
     title: &str,
     url: &str,
     date: Option<(&str, &str)>,
-    mut passages: Vec<&str>,
+    passages: impl Iterator<Item = &'p str>,
 ) -> String {
+    let (shown, iso) = date.unwrap_or_default();
+    let mut out = String::with_capacity(256);
+    for field in [kind, title, url, shown, iso] {
+        push_line(&mut out, field);
+    }
     let mut budget = RECORD_TEXT_BYTES;
-    let mut kept = 0;
-    for passage in &mut passages {
+    for passage in passages {
         if budget == 0 {
             break;
         }
-        if passage.len() > budget {
-            let mut cut = budget;
-            while !passage.is_char_boundary(cut) {
-                cut -= 1;
-            }
-            *passage = &passage[..cut];
+        let mut cut = passage.len().min(budget);
+        while !passage.is_char_boundary(cut) {
+            cut -= 1;
         }
-        budget -= passage.len();
-        kept += 1;
+        // A passage is a line of its text (see `passages`): nothing to look for in it.
+        debug_assert!(!passage.contains('\n'));
+        out.push_str(&passage[..cut]);
+        out.push('\n');
+        budget -= cut;
     }
-    passages.truncate(kept);
-    let record = Record {
-        k: kind,
-        t: title,
-        u: url,
-        d: date.map(|(shown, _)| shown),
-        dt: date.map(|(_, iso)| iso),
-        p: passages,
-    };
-    let size: usize = record.p.iter().map(|p| p.len() + 4).sum::<usize>() + 256;
-    let mut json = Vec::with_capacity(size);
-    // Serialising strings into memory cannot fail.
-    let _ = serde_json::to_writer(&mut json, &record);
-    String::from_utf8(json).unwrap_or_default()
+    out.pop();
+    out
+}
+
+/// Appends `field` (a title, an address: short) and a line break, its own line breaks made
+/// spaces.
+fn push_line(out: &mut String, field: &str) {
+    if field.contains(['\n', '\r']) {
+        out.extend(
+            field
+                .chars()
+                .map(|c| if c == '\n' || c == '\r' { ' ' } else { c }),
+        );
+    } else {
+        out.push_str(field);
+    }
+    out.push('\n');
 }
 
 /// The passages of a text made block by block (one per line), blank ones left out.
@@ -189,7 +184,7 @@ pub(crate) fn article<'a>(
         &front.title,
         url,
         Some((date, &front.date.day.to_string())),
-        lede.into_iter().chain(passages(text)).collect(),
+        lede.into_iter().flat_map(passages).chain(passages(text)),
     );
     Doc {
         fields: vec![
@@ -224,7 +219,10 @@ pub(crate) fn entity<'a>(
         name,
         url,
         as_of,
-        description.into_iter().chain(passages(prose)).collect(),
+        description
+            .into_iter()
+            .flat_map(passages)
+            .chain(passages(prose)),
     );
     Doc {
         fields: vec![
@@ -264,21 +262,46 @@ fn all_names(entity: &Entity) -> impl Iterator<Item = &str> {
 mod tests {
     use super::*;
 
+    /// A record's lines as `search.js` reads them.
+    fn lines(record: &str) -> Vec<&str> {
+        record.split('\n').collect()
+    }
+
     #[test]
     fn a_record_keeps_the_first_32_kb_of_text() {
         let long = "é".repeat(RECORD_TEXT_BYTES);
-        let json = record("article", "t", "/u/", None, vec!["lede", &long, "last"]);
-        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
-        let kept: Vec<&str> = value["p"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|p| p.as_str().unwrap())
-            .collect();
-        assert_eq!(kept.len(), 2, "the passage past the limit is left out");
-        assert_eq!(kept[0], "lede");
-        assert_eq!(kept[1].len(), RECORD_TEXT_BYTES - 4);
-        let short = record("article", "t", "/u/", None, vec!["a", "b"]);
-        assert!(short.contains(r#""p":["a","b"]"#), "{short}");
+        let passages = ["lede", long.as_str(), "last"].into_iter();
+        let made = record("article", "t", "/u/", None, passages);
+        let lines = lines(&made);
+        assert_eq!(lines.len(), 7, "the passage past the limit is left out");
+        assert_eq!(lines[5], "lede");
+        assert_eq!(lines[6].len(), RECORD_TEXT_BYTES - 4);
+    }
+
+    #[test]
+    fn a_record_is_a_field_a_line_and_a_passage_a_line() {
+        let lede = "A lede\nin two lines\n";
+        let passages = [lede]
+            .into_iter()
+            .flat_map(passages)
+            .chain(passages("a\n\n  b \n"));
+        let date = Some(("30 November 2024", "2024-11-30"));
+        let made = record("article", "A title\r\nthat wraps", "/u/", date, passages);
+        assert_eq!(
+            lines(&made),
+            [
+                "article",
+                "A title  that wraps",
+                "/u/",
+                "30 November 2024",
+                "2024-11-30",
+                "A lede",
+                "in two lines",
+                "a",
+                "b"
+            ]
+        );
+        let undated = record("place", "Alep", "/fr/e/", None, std::iter::empty());
+        assert_eq!(lines(&undated), ["place", "Alep", "/fr/e/", "", ""]);
     }
 }

@@ -23,7 +23,8 @@ pub(crate) const CAP: usize = 1000;
 /// See [`CAP`].
 pub(crate) const HEADLINE_CAP: usize = 4000;
 
-/// The pages of one kind that hold a group: page numbers ascending, with scores.
+/// The pages of one kind that hold a group, with scores: page numbers ascending, but in a
+/// bounded list still being gathered.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Postings {
     pub pages: Vec<(u32, u8)>,
@@ -32,6 +33,8 @@ pub(crate) struct Postings {
     /// How many postings the last pruning kept (a bounded list is pruned again at twice as
     /// many).
     kept: usize,
+    /// The worst of them, (score, page): a page scored below it is counted, not kept.
+    floor: (u8, u32),
 }
 
 impl Postings {
@@ -39,12 +42,24 @@ impl Postings {
     /// it holds twice as many as it kept: what it drops is never among the best of all it is
     /// given, since only pages with the word in their headline raise the number kept, and
     /// they rank above every other.
+    /// Once pruned, a page that ranks below every posting kept is only counted: more than
+    /// [`CAP`] pages rank above it, and only pages with the word in their headline, which it
+    /// has not, could raise the number published.
     pub(crate) fn push(&mut self, page: u32, score: u8, bounded: bool) {
-        self.pages.push((page, score));
         self.count += 1;
+        if bounded && self.kept > 0 && score < HEADLINE_SCORE && (score, page) < self.floor {
+            return;
+        }
+        self.pages.push((page, score));
         if bounded && self.pages.len() >= 2 * self.kept.max(CAP) {
-            self.pages = best(&self.pages);
+            keep_best(&mut self.pages);
             self.kept = self.pages.len();
+            self.floor = self
+                .pages
+                .iter()
+                .map(|&(page, score)| (score, page))
+                .min()
+                .unwrap_or_default();
         }
     }
 
@@ -66,15 +81,21 @@ impl Postings {
 /// headline up to [`HEADLINE_CAP`] (score first, then the newer page: the higher number), by
 /// page number.
 pub(crate) fn best(pages: &[(u32, u8)]) -> Vec<(u32, u8)> {
-    let headline = pages.iter().filter(|(_, s)| *s >= HEADLINE_SCORE).count();
-    let limit = CAP.max(headline.min(HEADLINE_CAP));
     let mut kept = pages.to_vec();
-    if kept.len() > limit {
-        kept.select_nth_unstable_by(limit - 1, |a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
-        kept.truncate(limit);
-    }
+    keep_best(&mut kept);
     kept.sort_unstable_by_key(|(p, _)| *p);
     kept
+}
+
+/// Drops all but the postings [`best`] publishes, leaving them in no order: a list pruned
+/// as it grows is put in order once, when it is published.
+fn keep_best(pages: &mut Vec<(u32, u8)>) {
+    let headline = pages.iter().filter(|(_, s)| *s >= HEADLINE_SCORE).count();
+    let limit = CAP.max(headline.min(HEADLINE_CAP));
+    if pages.len() > limit {
+        pages.select_nth_unstable_by(limit - 1, |a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
+        pages.truncate(limit);
+    }
 }
 
 /// A group's postings for articles and for entities.
@@ -144,7 +165,7 @@ impl Index {
                     into.count += from.count;
                     into.pages.extend(from.pages);
                     if into.pages.len() >= 2 * HEADLINE_CAP {
-                        into.pages = best(&into.pages);
+                        keep_best(&mut into.pages);
                     }
                 }
             }
@@ -426,6 +447,34 @@ mod tests {
         let lowest_kept = kept.iter().map(|(_, s)| *s).min().unwrap();
         let dropped = complete.pages.iter().filter(|p| !kept.contains(p));
         assert!(dropped.map(|(_, s)| *s).all(|s| s <= lowest_kept));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(32))]
+        /// Whatever the scores and the order pages come in, a bounded list publishes what the
+        /// complete one does: pages only counted were never among the best.
+        #[test]
+        fn a_bounded_list_publishes_what_a_complete_one_does(
+            scores in proptest::collection::vec(1..=score::MAX_SCORE, 1..12_000),
+            seed in 0u32..5000,
+        ) {
+            let mut bounded = Postings::default();
+            let mut complete = Postings::default();
+            let n = scores.len() as u32;
+            // A stride coprime with the count visits every page once, out of order.
+            let stride = (1..).map(|k| 7919 + k * n).find(|s| gcd(*s, n) == 1).unwrap_or(1);
+            for i in 0..n {
+                let page = (i * stride + seed) % n;
+                bounded.push(page, scores[page as usize], true);
+                complete.push(page, scores[page as usize], false);
+            }
+            proptest::prop_assert_eq!(bounded.count, n);
+            proptest::prop_assert_eq!(best(&bounded.pages), best(&complete.pages));
+        }
+    }
+
+    fn gcd(a: u32, b: u32) -> u32 {
+        if b == 0 { a } else { gcd(b, a % b) }
     }
 
     #[test]

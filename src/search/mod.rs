@@ -50,7 +50,7 @@ use index::Index;
 pub(crate) const ENTITIES_PER_FILE: usize = 16;
 
 /// The version of the files' format, in the root file: `search.js` refuses another.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// Pages analysed on one thread at a time, with one analyser (its cache of words).
 const CHUNK: usize = 128;
@@ -188,7 +188,9 @@ fn analyse_all<W: Send, T: Send, X: Send + From<Diagnostic>>(
                     made.push(m);
                     records.push(record);
                 }
-                file((entities_file(code, g), format!("[{}]", records.join(","))))?;
+                // Records need no escaping but for JSON, which quotes their line breaks.
+                let json = serde_json::to_string(&records).unwrap_or_default();
+                file((entities_file(code, g), json))?;
                 Ok(made)
             })
             .collect();

@@ -25,7 +25,8 @@ fn index_in(site: &TestSite, output: &str, lang: &str) -> BTreeMap<String, Strin
 
 /// A file of an index as text; a pack of article records (`a/<n>.bin`) as the hash of its
 /// bytes (so that packs still compare byte for byte), then its records, each read alone as
-/// `search.js` reads it: from the offsets the pack starts with, inflated.
+/// `search.js` reads it: from the offsets the pack starts with, inflated (each a JSON string
+/// on a line of its own).
 fn readable(path: &str, bytes: &[u8]) -> String {
     if !path.ends_with(".bin") {
         return String::from_utf8(bytes.to_vec()).unwrap();
@@ -37,7 +38,8 @@ fn readable(path: &str, bytes: &[u8]) -> String {
     for slot in (0..slots).filter(|&s| offset(s) < offset(s + 1)) {
         let record =
             miniz_oxide::inflate::decompress_to_vec(&bytes[offset(slot)..offset(slot + 1)]);
-        out.push_str(&String::from_utf8(record.unwrap()).unwrap());
+        let record = String::from_utf8(record.unwrap()).unwrap();
+        out.push_str(&serde_json::to_string(&record).unwrap());
         out.push('\n');
     }
     out
@@ -48,12 +50,22 @@ fn article_record(files: &BTreeMap<String, String>, dir: &str, n: usize) -> serd
     let per = json(&files[&format!("{dir}root.json")])["articles_per_file"]
         .as_u64()
         .unwrap() as usize;
-    json(
-        files[&format!("{dir}a/{}.bin", n / per)]
-            .lines()
-            .nth(1 + n % per)
-            .unwrap(),
-    )
+    let line = files[&format!("{dir}a/{}.bin", n / per)]
+        .lines()
+        .nth(1 + n % per)
+        .unwrap();
+    record_of(json(line).as_str().unwrap())
+}
+
+/// A record's lines as `search.js` reads them (src/search/doc.rs): kind, title, address, date,
+/// ISO date, passages.
+fn record_of(text: &str) -> serde_json::Value {
+    let lines: Vec<&str> = text.split('\n').collect();
+    assert!(lines.len() >= 5, "{text:?}");
+    serde_json::json!({
+        "k": lines[0], "t": lines[1], "u": lines[2], "d": lines[3], "dt": lines[4],
+        "p": lines[5..],
+    })
 }
 
 fn json(text: &str) -> serde_json::Value {
@@ -73,7 +85,7 @@ fn each_language_has_its_own_index_and_a_search_page_that_works_without_javascri
         let files = index_files(&site, lang);
         let dir = format!("{lang}/search/index/");
         let root = json(&files[&format!("{dir}root.json")]);
-        assert_eq!(root["format"], 2);
+        assert_eq!(root["format"], 3);
         // Every article and entity of the language: one article, 22 entities.
         let entities = std::fs::read_dir(site.path(&format!("public/{lang}/entities")))
             .unwrap()
@@ -127,6 +139,12 @@ fn each_language_has_its_own_index_and_a_search_page_that_works_without_javascri
         assert_eq!(
             first_entities.as_array().unwrap().len() as u64,
             per_file.min(entities)
+        );
+        let entity = record_of(first_entities[0].as_str().unwrap());
+        let url = entity["u"].as_str().unwrap();
+        assert!(
+            url.starts_with(&format!("/depeche/{lang}/entities/")),
+            "{entity}"
         );
 
         let page = site.html(&format!("{lang}/search/index.html"));
