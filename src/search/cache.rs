@@ -368,9 +368,9 @@ pub(crate) fn replace(dir: &Path, lang: &str, finished: Vec<(PathBuf, PathBuf)>)
     Ok(())
 }
 
-/// What the last build made of an article's page: the key of its entry, and the hashes of
-/// its record's file (as the output's manifest has it, and as the index's generation reads
-/// it). Found by the digest of what the page is made from, its language and its number.
+/// What the last build made of an article's page (the key of its entry; no hashes) or of a
+/// pack of records (no key; the hashes of its file, as the output's manifest has it and as
+/// the index's generation reads it). Found by the digest of what it is made from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Made {
     pub key: u128,

@@ -282,13 +282,14 @@ impl<'e, R: Send> Collector<'e, R> {
         Ok(())
     }
 
-    /// Records what article `n`'s page was made into: its entry's key and its record.
-    fn made(&self, lang: &Lang<R>, n: u32, key: u128, record: &str) {
+    /// Records what article `n`'s page was made into: its entry's key (its record is kept
+    /// with its pack, which has hashes of its own).
+    fn made(&self, lang: &Lang<R>, n: u32, key: u128) {
         if self.earlier.is_some() {
             let made = Made {
                 key,
-                content: xxhash_rust::xxh3::xxh3_128(record.as_bytes()),
-                text: hash(record),
+                content: 0,
+                text: 0,
             };
             lock(&lang.made).insert(n, made);
         }
@@ -328,7 +329,7 @@ impl<'e, R: Send> Collector<'e, R> {
                 each: &|part: &mut Part, kind, n, doc: &doc::Doc| {
                     let key = part.add(kind, n, doc, Some(&lang.cache));
                     if kind == DocKind::Article {
-                        self.made(lang, n, key, &doc.record);
+                        self.made(lang, n, key);
                     }
                 },
                 record: &|n, record| self.record(lang, n, &record),
@@ -402,7 +403,7 @@ impl<R: Send> TextSink for Collector<'_, R> {
         let with = |doc: &doc::Doc| {
             let mut part = Pooled::take(&lang.parts, || self.part(lang));
             let key = part.add(DocKind::Article, n, doc, Some(&lang.cache));
-            self.made(lang, n, key, &doc.record);
+            self.made(lang, n, key);
         };
         let ((), record) = page(
             r,

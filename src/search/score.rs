@@ -167,7 +167,10 @@ fn quantise(score: f32, headline: bool) -> u8 {
         (1, HEADLINE_SCORE - 1)
     };
     let span = f32::from(high - low);
-    (f32::from(low) + (score * span).round()).clamp(f32::from(low), f32::from(high)) as u8
+    // Rounded by adding a half and truncating (the score is not negative): `f32::round` is a
+    // call into the maths library, once for every word of every page.
+    let steps = (score * span + 0.5) as u8;
+    low.saturating_add(steps).clamp(low, high)
 }
 
 /// What a name is compared as: its folded words (compounds aside) joined by spaces. The
