@@ -19,6 +19,7 @@ use std::fmt::Write;
 use std::sync::Arc;
 
 use super::index::{Group, Index, Postings, best};
+use super::tokens::{Hasher, hasher};
 
 /// One word in about this many starts a run (see the module's documentation).
 const RUN: u64 = 32;
@@ -114,7 +115,7 @@ pub(crate) struct Shard {
 pub(crate) fn encode_run(
     index: &Index,
     run: &[Arc<str>],
-    cache: &mut HashMap<Arc<str>, Arc<str>>,
+    cache: &mut HashMap<Arc<str>, Arc<str>, Hasher>,
 ) -> Vec<Shard> {
     let mut shards = Vec::new();
     let mut current = Building::default();
@@ -144,7 +145,7 @@ pub(crate) fn encode_run(
 struct Building<'a> {
     words: Vec<&'a Arc<str>>,
     word_groups: Vec<usize>,
-    groups: HashMap<Arc<str>, usize>,
+    groups: HashMap<Arc<str>, usize, Hasher>,
     encoded: Vec<Arc<str>>,
     /// The length of its JSON so far.
     size: usize,
@@ -155,7 +156,7 @@ impl Default for Building<'_> {
         Building {
             words: Vec::new(),
             word_groups: Vec::new(),
-            groups: HashMap::new(),
+            groups: HashMap::with_hasher(hasher()),
             encoded: Vec::new(),
             size: r#""w":[],"g":[],"p":[]"#.len(),
         }
@@ -298,7 +299,7 @@ mod tests {
         let index = index_of(&refs);
         let sorted = sorted_words(&index);
         let all = |index: &Index, sorted: &[Arc<str>]| -> Vec<Shard> {
-            let mut cache = HashMap::new();
+            let mut cache = HashMap::with_hasher(hasher());
             runs(sorted)
                 .into_iter()
                 .flat_map(|r| encode_run(index, &sorted[r], &mut cache))

@@ -8,7 +8,7 @@ use super::doc::{Doc, DocKind};
 use super::encode::{self, Shard};
 use super::index::Index;
 use super::score::{self, Analysed, Scratch};
-use super::tokens::Analyzer;
+use super::tokens::{Analyzer, hasher};
 use super::{File, Numbering, Pages, analyse_all, finish, hash, lock, pack, pack_file, page};
 use crate::diagnostic::Diagnostic;
 use crate::render::Renderer;
@@ -206,7 +206,7 @@ impl LiveLang {
     fn publish(&mut self, dirty: &BTreeSet<Arc<str>>) {
         let words = encode::sorted_words(&self.index);
         let mut runs = HashMap::new();
-        let mut cache = HashMap::new();
+        let mut cache = HashMap::with_hasher(hasher());
         let mut shards = Vec::new();
         for range in encode::runs(&words) {
             let run = &words[range];

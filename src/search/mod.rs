@@ -244,7 +244,7 @@ impl<W> std::ops::DerefMut for Pooled<'_, W> {
 /// The shards of an index, from its runs, each encoded once per group.
 fn shards(index: &Index) -> Vec<Shard> {
     let words = encode::sorted_words(index);
-    let mut cache = HashMap::new();
+    let mut cache = HashMap::with_hasher(tokens::hasher());
     encode::runs(&words)
         .into_iter()
         .flat_map(|run| encode::encode_run(index, &words[run], &mut cache))

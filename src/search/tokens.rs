@@ -212,12 +212,13 @@ pub(crate) struct Term {
     pub group: Arc<str>,
 }
 
-/// Hashes the analyser's words (fixed seeds: nothing depends on the order of its maps, and
-/// a build must not depend on chance anyway).
-pub(crate) type Hasher = ahash::RandomState;
+/// Hashes the analyser's words: a run of text is looked up for every word of every page, so
+/// the hash of a short string is most of the cost. No seed: nothing depends on the order of
+/// its maps, and a build must not depend on chance anyway.
+pub(crate) type Hasher = rustc_hash::FxBuildHasher;
 
 pub(crate) fn hasher() -> Hasher {
-    ahash::RandomState::with_seeds(0x6465_7065, 0x6368_6520, 0x7365_6172, 0x6368_2121)
+    rustc_hash::FxBuildHasher
 }
 
 /// Folds and stems the words of one language, numbering each word and group it meets: a
