@@ -157,11 +157,11 @@
     const at = new DataView(head.buffer, head.byteOffset, head.byteLength);
     const record = await slice(url, at.getUint32(4 * slot, true), at.getUint32(4 * slot + 4, true));
     const text = new Blob([record]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
-    return lines(await new Response(text).text());
+    return fromLines(await new Response(text).text());
   };
   // A record (src/search/doc.rs): kind, title, address, date and ISO date a line each, then
   // its passages.
-  const lines = (text) => {
+  const fromLines = (text) => {
     const [k, t, u, d, dt, ...p] = text.split("\n");
     return { k, t, u, d, dt, p };
   };
@@ -404,7 +404,7 @@
     }
     const group = await json(file(index, index.entity, String(Math.floor(page / index.entities_per_file))));
     const text = group[page % index.entities_per_file];
-    return text === undefined ? undefined : lines(text);
+    return text === undefined ? undefined : fromLines(text);
   };
 
   // `text` with the query's words marked.

@@ -358,6 +358,10 @@ impl Annotator<'_> {
             let annotations = memchr::memmem::find_iter(body.as_bytes(), b"[[").count();
             html.reserve(body.len() + body.len() / 4 + annotations * 96);
         }
+        if self.text_limit > 0 {
+            // The text is the body less its markup: sized from it, not copied as it grows.
+            pass.out.text.reserve(body.len().min(self.text_limit));
+        }
         let mut broken = false;
         for (start, end) in sections {
             let mut parser = Parser::new_ext(&body[start..end], options()).into_offset_iter();

@@ -45,6 +45,7 @@ impl Postings {
     /// Once pruned, a page that ranks below every posting kept is only counted: more than
     /// [`CAP`] pages rank above it, and only pages with the word in their headline, which it
     /// has not, could raise the number published.
+    #[inline]
     pub(crate) fn push(&mut self, page: u32, score: u8, bounded: bool) {
         self.count += 1;
         if bounded && self.kept > 0 && score < HEADLINE_SCORE && (score, page) < self.floor {
@@ -52,15 +53,21 @@ impl Postings {
         }
         self.pages.push((page, score));
         if bounded && self.pages.len() >= 2 * self.kept.max(CAP) {
-            keep_best(&mut self.pages);
-            self.kept = self.pages.len();
-            self.floor = self
-                .pages
-                .iter()
-                .map(|&(page, score)| (score, page))
-                .min()
-                .unwrap_or_default();
+            self.prune();
         }
+    }
+
+    /// Keeps the best postings, and their floor (rarely: out of the way of `push`).
+    #[inline(never)]
+    fn prune(&mut self) {
+        keep_best(&mut self.pages);
+        self.kept = self.pages.len();
+        self.floor = self
+            .pages
+            .iter()
+            .map(|&(page, score)| (score, page))
+            .min()
+            .unwrap_or_default();
     }
 
     fn insert(&mut self, page: u32, score: u8) {
