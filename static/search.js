@@ -19,7 +19,7 @@
   const rootUrl = new URL(data.index, location.href);
   const scriptUrl = document.currentScript && document.currentScript.src;
   const STEP = 10;
-  const FORMAT = 3;
+  const FORMAT = 4;
   const MAX_TERM_BYTES = 48;
   // A prefix stands for at most this many of the words it starts, the most frequent.
   const EXPANSIONS = 40;
@@ -151,11 +151,13 @@
       return got.subarray(from, to);
     });
   };
-  // A record of a pack (src/search/pack.rs): the pack's offsets, then the record, inflated.
+  // A record of a pack (src/search/pack.rs): the pack's lengths, then the record, inflated.
   const packed = async (url, slot, slots) => {
-    const head = await slice(url, 0, 4 * (slots + 1));
+    const head = await slice(url, 0, 2 * slots);
     const at = new DataView(head.buffer, head.byteOffset, head.byteLength);
-    const record = await slice(url, at.getUint32(4 * slot, true), at.getUint32(4 * slot + 4, true));
+    let start = 2 * slots;
+    for (let i = 0; i < slot; i++) start += at.getUint16(2 * i, true);
+    const record = await slice(url, start, start + at.getUint16(2 * slot, true));
     const text = new Blob([record]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
     return fromLines(await new Response(text).text());
   };
@@ -596,7 +598,7 @@
     search(query, true);
   } else {
     // The preloaded root, taken while the reader types (a failure is tried again by the
-    // first query): a typed search then waits for its shards, its records' offsets and its
+    // first query): a typed search then waits for its shards, its packs' lengths and its
     // records only.
     loadRoot().catch(() => {});
   }

@@ -381,7 +381,7 @@ pub(crate) struct Made {
 /// The first bytes of a language's [`Made`] pages; the records follow, of [`MADE_BYTES`]. It
 /// changes with what a pack holds: packs kept from a build of another format would be wrong.
 const PAGES_MAGIC: &[u8] =
-    concat!("depeche-search-pages 2 ", env!("CARGO_PKG_VERSION"), "\n").as_bytes();
+    concat!("depeche-search-pages 3 ", env!("CARGO_PKG_VERSION"), "\n").as_bytes();
 const MADE_BYTES: usize = 16 + 16 + 16 + 8;
 
 fn pages_file(dir: &Path, lang: &str) -> PathBuf {

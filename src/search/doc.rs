@@ -130,9 +130,19 @@ fn record<'p>(
     out
 }
 
-/// Appends `field` (a title, an address: short) and a line break, its own line breaks made
-/// spaces.
+/// The most a record keeps of a field (a title, an address): with [`RECORD_TEXT_BYTES`] of
+/// passages, a record stays under the 64 KiB a pack's header can say, compressed or not. (No
+/// host serves an address this long: S3's keys stop at 1 KiB.)
+const FIELD_BYTES: usize = 4 * 1024;
+
+/// Appends `field` (a title, an address: short), cut at [`FIELD_BYTES`], and a line break,
+/// its own line breaks made spaces.
 fn push_line(out: &mut String, field: &str) {
+    let mut cut = field.len().min(FIELD_BYTES);
+    while !field.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let field = &field[..cut];
     if field.contains(['\n', '\r']) {
         out.extend(
             field
@@ -286,6 +296,26 @@ mod tests {
         assert_eq!(lines.len(), 7, "the passage past the limit is left out");
         assert_eq!(lines[5], "lede");
         assert_eq!(lines[6].len(), RECORD_TEXT_BYTES - 4);
+    }
+
+    #[test]
+    fn the_longest_record_fits_a_packs_header() {
+        // Fields and passages as long as a record keeps, of text deflate shrinks little.
+        let noise: String = (0u32..40_000)
+            .map(|i| {
+                char::from_u32(0x4E00 + (i.wrapping_mul(2_654_435_761) >> 20) % 20_000).unwrap()
+            })
+            .collect();
+        let long = noise.as_str();
+        let made = record(
+            long,
+            long,
+            long,
+            Some((long, long)),
+            [long, long].into_iter(),
+        );
+        assert!(made.len() < usize::from(u16::MAX), "{}", made.len());
+        assert!(super::super::pack::compress(&made).len() < usize::from(u16::MAX));
     }
 
     #[test]

@@ -50,7 +50,7 @@ use index::Index;
 pub(crate) const ENTITIES_PER_FILE: usize = 16;
 
 /// The version of the files' format, in the root file: `search.js` refuses another.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 
 /// Pages analysed on one thread at a time, with one analyser (its cache of words).
 const CHUNK: usize = 128;

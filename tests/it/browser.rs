@@ -311,8 +311,8 @@ async fn search_reads_its_records_from_a_server_that_ignores_ranges() {
     // that still disagree then say the search failed, without reloading again.
     let root_file = site.path("public/fr/search/index/root.json");
     let root = std::fs::read_to_string(&root_file).unwrap();
-    assert!(root.contains("\"format\":3"), "{root}");
-    std::fs::write(&root_file, root.replace("\"format\":3", "\"format\":99")).unwrap();
+    assert!(root.contains("\"format\":4"), "{root}");
+    std::fs::write(&root_file, root.replace("\"format\":4", "\"format\":99")).unwrap();
     client
         .goto(&format!("{base}fr/search/?q=alep"))
         .await

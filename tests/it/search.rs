@@ -25,19 +25,19 @@ fn index_in(site: &TestSite, output: &str, lang: &str) -> BTreeMap<String, Strin
 
 /// A file of an index as text; a pack of article records (`a/<n>.bin`) as the hash of its
 /// bytes (so that packs still compare byte for byte), then its records, each read alone as
-/// `search.js` reads it: from the offsets the pack starts with, inflated (each a JSON string
+/// `search.js` reads it: from the lengths the pack starts with, inflated (each a JSON string
 /// on a line of its own).
 fn readable(path: &str, bytes: &[u8]) -> String {
     if !path.ends_with(".bin") {
         return String::from_utf8(bytes.to_vec()).unwrap();
     }
-    let offset =
-        |i: usize| u32::from_le_bytes(bytes[4 * i..4 * i + 4].try_into().unwrap()) as usize;
-    let slots = offset(0) / 4 - 1;
+    // 64 lengths (little-endian u16), then the records.
+    let len = |i: usize| usize::from(u16::from_le_bytes([bytes[2 * i], bytes[2 * i + 1]]));
     let mut out = format!("{:032x}\n", xxhash_rust::xxh3::xxh3_128(bytes));
-    for slot in (0..slots).filter(|&s| offset(s) < offset(s + 1)) {
-        let record =
-            miniz_oxide::inflate::decompress_to_vec(&bytes[offset(slot)..offset(slot + 1)]);
+    let mut start = 2 * 64;
+    for slot in (0..64).filter(|&s| len(s) > 0) {
+        let record = miniz_oxide::inflate::decompress_to_vec(&bytes[start..start + len(slot)]);
+        start += len(slot);
         let record = String::from_utf8(record.unwrap()).unwrap();
         out.push_str(&serde_json::to_string(&record).unwrap());
         out.push('\n');
@@ -85,7 +85,7 @@ fn each_language_has_its_own_index_and_a_search_page_that_works_without_javascri
         let files = index_files(&site, lang);
         let dir = format!("{lang}/search/index/");
         let root = json(&files[&format!("{dir}root.json")]);
-        assert_eq!(root["format"], 3);
+        assert_eq!(root["format"], 4);
         // Every article and entity of the language: one article, 22 entities.
         let entities = std::fs::read_dir(site.path(&format!("public/{lang}/entities")))
             .unwrap()
