@@ -401,6 +401,10 @@ fn is_language_code(code: &str) -> bool {
 }
 
 /// Normalises a base URL and extracts its path, both ending with `/`.
+/// The longest path a `base_url` may have, in bytes: every address of the site starts with
+/// it, and the search index's records keep an address whole only up to 4 KB.
+const MAX_BASE_PATH: usize = 1024;
+
 fn parse_base_url(value: &str) -> Result<(String, String), String> {
     let url = url::Url::parse(value).map_err(|e| e.to_string())?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
@@ -412,6 +416,12 @@ fn parse_base_url(value: &str) -> Result<(String, String), String> {
     let mut path = url.path().to_string();
     if !path.ends_with('/') {
         path.push('/');
+    }
+    if path.len() > MAX_BASE_PATH {
+        return Err(format!(
+            "its path is {} bytes long, at most {MAX_BASE_PATH}: hosts refuse longer addresses (S3's keys stop at 1,024 bytes)",
+            path.len()
+        ));
     }
     let mut normalised = url.clone();
     normalised.set_path(&path);
@@ -432,6 +442,15 @@ mod tests {
         assert_eq!(day("+01:00"), "2024-12-01");
         assert_eq!(day("-05:00"), "2024-11-30");
         assert_eq!(day("nowhere"), "2024-11-30");
+    }
+
+    #[test]
+    fn a_base_url_with_a_path_longer_than_hosts_take_is_refused() {
+        let long = format!("https://user.github.io/{}/", "p".repeat(MAX_BASE_PATH));
+        let why = parse_base_url(&long).unwrap_err();
+        assert!(why.contains("at most 1024"), "{why}");
+        let longest = format!("https://user.github.io/{}/", "p".repeat(MAX_BASE_PATH - 2));
+        assert!(parse_base_url(&longest).is_ok());
     }
 
     #[test]

@@ -121,7 +121,7 @@ fn record<'p>(
             cut -= 1;
         }
         // A passage is a line of its text (see `passages`): nothing to look for in it.
-        debug_assert!(!passage.contains('\n'));
+        debug_assert!(!passage.contains(['\n', '\r']));
         out.push_str(&passage[..cut]);
         out.push('\n');
         budget -= cut;
@@ -130,10 +130,15 @@ fn record<'p>(
     out
 }
 
-/// The most a record keeps of a field (a title, an address): with [`RECORD_TEXT_BYTES`] of
-/// passages, a record stays under the 64 KiB a pack's header can say, compressed or not. (No
-/// host serves an address this long: S3's keys stop at 1 KiB.)
+/// The most a record keeps of a field (a title): with [`RECORD_TEXT_BYTES`] of passages, a
+/// record stays under the 64 KiB a pack's header can say, compressed or not. An address never
+/// comes near it: a `base_url`'s path is at most 1 KB (`config.rs`), a slug a file's name.
 const FIELD_BYTES: usize = 4 * 1024;
+
+/// Line breaks, as a reader of a record may take them: made spaces in a field.
+fn breaks_line(c: char) -> bool {
+    matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}')
+}
 
 /// Appends `field` (a title, an address: short), cut at [`FIELD_BYTES`], and a line break,
 /// its own line breaks made spaces.
@@ -143,24 +148,21 @@ fn push_line(out: &mut String, field: &str) {
         cut -= 1;
     }
     let field = &field[..cut];
-    if field.contains(['\n', '\r']) {
-        out.extend(
-            field
-                .chars()
-                .map(|c| if c == '\n' || c == '\r' { ' ' } else { c }),
-        );
+    if field.contains(breaks_line) {
+        out.extend(field.chars().map(|c| if breaks_line(c) { ' ' } else { c }));
     } else {
         out.push_str(field);
     }
     out.push('\n');
 }
 
-/// The passages of a text made block by block (one per line), blank ones left out. Line
-/// breaks are found by SIMD (`str::lines` looks for them a word at a time): a passage is
+/// The passages of a text made block by block (one per line), blank ones left out; a
+/// carriage return ends a passage too (a summary may hold one), so no passage holds either.
+/// Line breaks are found by SIMD (`str::lines` looks for them a word at a time): a passage is
 /// hundreds of bytes long.
 fn passages(text: &str) -> impl Iterator<Item = &str> {
     let mut start = 0;
-    memchr::memchr_iter(b'\n', text.as_bytes())
+    memchr::memchr2_iter(b'\n', b'\r', text.as_bytes())
         .chain(std::iter::once(text.len()))
         .filter_map(move |end| {
             // Both ends are at ASCII bytes (or the text's end), hence at character boundaries.
@@ -320,13 +322,19 @@ mod tests {
 
     #[test]
     fn a_record_is_a_field_a_line_and_a_passage_a_line() {
-        let lede = "A lede\nin two lines\n";
+        let lede = "A lede\nin two lines\rand a third\n";
         let passages = [lede]
             .into_iter()
             .flat_map(passages)
             .chain(passages("a\n\n  b \n"));
         let date = Some(("30 November 2024", "2024-11-30"));
-        let made = record("article", "A title\r\nthat wraps", "/u/", date, passages);
+        let made = record(
+            "article",
+            "A title\r\nthat\u{2028}wraps",
+            "/u/",
+            date,
+            passages,
+        );
         assert_eq!(
             lines(&made),
             [
@@ -337,6 +345,7 @@ mod tests {
                 "2024-11-30",
                 "A lede",
                 "in two lines",
+                "and a third",
                 "a",
                 "b"
             ]
