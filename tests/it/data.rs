@@ -388,10 +388,15 @@ fn descriptions_carry_their_date_on_every_surface() {
         for part in std::fs::read_dir(records).unwrap().flatten() {
             let records: Value =
                 serde_json::from_str(&std::fs::read_to_string(part.path()).unwrap()).unwrap();
+            // A record is its lines: kind, title, address, the day as shown, its ISO form, ...
             for record in records.as_array().unwrap() {
                 described += 1;
-                assert!(record["dt"].is_string(), "{lang} search record: {record}");
-                let shown = record["d"].as_str().unwrap_or_default();
+                let lines: Vec<&str> = record.as_str().unwrap().split('\n').collect();
+                let (shown, iso) = (lines[3], lines[4]);
+                assert!(
+                    chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d").is_ok(),
+                    "{lang} search record: {record}"
+                );
                 assert!(
                     shown.chars().any(|c| c.is_ascii_digit()),
                     "{lang} search record: {record}"
