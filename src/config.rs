@@ -400,11 +400,11 @@ fn is_language_code(code: &str) -> bool {
         && parts.all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
-/// Normalises a base URL and extracts its path, both ending with `/`.
 /// The longest path a `base_url` may have, in bytes: every address of the site starts with
 /// it, and the search index's records keep an address whole only up to 4 KB.
 const MAX_BASE_PATH: usize = 1024;
 
+/// Normalises a base URL and extracts its path, both ending with `/`.
 fn parse_base_url(value: &str) -> Result<(String, String), String> {
     let url = url::Url::parse(value).map_err(|e| e.to_string())?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {

@@ -1,8 +1,8 @@
 // Searches the language's index (static files that depeche builds: docs/search.md) from the
 // search page's form; without this script the form leads to the entity index. It loads the
 // index's root, then the shards of the query's words, then the records of the ten best
-// results (an article's with two range requests into its pack: where it starts, then the
-// record): four requests in a row, the first made by the page (a preload) beside this
+// results (an article's with two range requests into its pack: the records' lengths, then
+// the record): four requests in a row, the first made by the page (a preload) beside this
 // script. Words are folded as src/search/tokens.rs folds them, and a change to one is a change
 // to the other. The page's text comes from its data attributes (the site's translation files).
 (() => {

@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 
+use crate::diagnostic::floor_char_boundary;
 use crate::graph::{ArticleVersion, Entity, Graph};
 
 /// A part of a page's text, weighted: a word in a title says more about the page than the
@@ -116,10 +117,7 @@ fn record<'p>(
         if budget == 0 {
             break;
         }
-        let mut cut = passage.len().min(budget);
-        while !passage.is_char_boundary(cut) {
-            cut -= 1;
-        }
+        let cut = floor_char_boundary(passage, passage.len().min(budget));
         // A passage is a line of its text (see `passages`): nothing to look for in it.
         debug_assert!(!passage.contains(['\n', '\r']));
         out.push_str(&passage[..cut]);
@@ -143,11 +141,7 @@ fn breaks_line(c: char) -> bool {
 /// Appends `field` (a title, an address: short), cut at [`FIELD_BYTES`], and a line break,
 /// its own line breaks made spaces.
 fn push_line(out: &mut String, field: &str) {
-    let mut cut = field.len().min(FIELD_BYTES);
-    while !field.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    let field = &field[..cut];
+    let field = &field[..floor_char_boundary(field, field.len().min(FIELD_BYTES))];
     if field.contains(breaks_line) {
         out.extend(field.chars().map(|c| if breaks_line(c) { ' ' } else { c }));
     } else {

@@ -42,6 +42,7 @@ impl Postings {
     /// it holds twice as many as it kept: what it drops is never among the best of all it is
     /// given, since only pages with the word in their headline raise the number kept, and
     /// they rank above every other.
+    ///
     /// Once pruned, a page that ranks below every posting kept is only counted: more than
     /// [`CAP`] pages rank above it, and only pages with the word in their headline, which it
     /// has not, could raise the number published.
