@@ -29,7 +29,7 @@ macro_rules! codes {
     ($($variant:ident => $id:literal, $name:literal, $severity:ident;)*) => {
         /// Every kind of problem depeche reports. Ids and names are stable: editors and CI
         /// scripts match on them.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
         pub enum Code {
             $(#[doc = concat!("`", $id, "` `", $name, "`")] $variant,)*
         }
@@ -131,7 +131,7 @@ codes! {
 
 /// A place in a source file: 1-based line and column (in characters), plus the span's length
 /// so the caret can underline it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Location {
     /// The file, relative to the site's root.
     pub file: PathBuf,
@@ -247,7 +247,7 @@ impl IntoIterator for Diagnostics {
 }
 
 /// One problem found in the site, with where it is and how to fix it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Diagnostic {
     /// What kind of problem it is.
     pub code: Code,
@@ -264,7 +264,7 @@ pub struct Diagnostic {
 }
 
 /// A machine-applicable fix: replace bytes `start..end` of `file` with `text`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Replacement {
     /// The file to edit.
     pub file: PathBuf,

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::analyze::{self, AnalyzeOptions, Parts};
+use crate::analyze::{self, AnalyzeOptions, Findings, Kept, Parts};
 use crate::config::{CONFIG_FILE, Config};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::graph::Graph;
@@ -99,6 +99,8 @@ pub struct Site {
     pub bodies: Bodies,
     /// Warnings and suggestions, sorted.
     pub warnings: Vec<Diagnostic>,
+    /// What was found in each article, for the next build to reuse.
+    pub(crate) findings: Findings,
 }
 
 /// What the site holds as far as it loads: the graph of every file that reads, even when
@@ -115,6 +117,7 @@ pub fn load_despite_errors(
             suggest: false,
             check_only: true,
         },
+        Kept::default(),
     );
     match analysis.graph {
         Some(graph) => Ok((analysis.config, graph, analysis.diagnostics)),
@@ -156,15 +159,17 @@ impl Site {
     /// Reads, checks and links the site at `options.root`; fails with every problem found.
     pub fn load(options: &Options, purpose: Purpose) -> Result<Site, BuildError> {
         let config = load_config(options)?;
-        Site::from_config(config, options.drafts, purpose)
+        Site::from_config(config, options.drafts, purpose, Kept::default())
     }
 
-    /// [`Site::load`] with the configuration already read. Theme problems come first: they
-    /// are the site's setup, and rendering would meet them first.
+    /// [`Site::load`] with the configuration already read, reusing what the last build found
+    /// in the articles that did not change (`kept`). Theme problems come first: they are the
+    /// site's setup, and rendering would meet them first.
     pub(crate) fn from_config(
         config: Config,
         drafts: bool,
         purpose: Purpose,
+        kept: Kept,
     ) -> Result<Site, BuildError> {
         let theme = Theme::load(&config);
         let (suggest, render) = match purpose {
@@ -178,6 +183,7 @@ impl Site {
                 suggest,
                 check_only: !render,
             },
+            kept,
         );
         let mut diagnostics = analysis.diagnostics;
         let theme = match theme {
@@ -210,6 +216,7 @@ impl Site {
                     plan,
                     statics,
                     warnings: diagnostics,
+                    findings: analysis.findings,
                 })
             }
             _ => Err(diagnostics.into()),

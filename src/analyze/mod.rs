@@ -2,6 +2,7 @@
 //! and suggestion rules, and linked into the graph.
 //! What `build`, `check` and `serve` all start from.
 
+mod kept;
 pub(crate) mod lint;
 pub(crate) mod suggest;
 
@@ -17,6 +18,9 @@ use crate::graph::{Document, Graph};
 use crate::load::{self, ArticleSource, EntitySource, references};
 use crate::urls::Urls;
 use suggest::Suggester;
+
+pub(crate) use kept::Findings;
+pub(crate) use kept::Kept;
 
 /// What to analyse beyond the defaults.
 #[derive(Debug, Clone, Copy, Default)]
@@ -37,6 +41,8 @@ pub(crate) struct Analysis {
     /// Sorted: errors first, then warnings, then suggestions; by file and position.
     pub diagnostics: Vec<Diagnostic>,
     pub parts: Parts,
+    /// What was found in each article, for the next build.
+    pub findings: Findings,
 }
 
 /// Everything loaded and annotated, shared so that a rebuild re-reads only what changed.
@@ -71,8 +77,10 @@ pub(crate) fn targets(
     }
 }
 
-/// Loads, annotates, checks and links the whole site, collecting every problem.
-pub(crate) fn analyze(config: Config, options: AnalyzeOptions) -> Analysis {
+/// Loads, annotates, checks and links the whole site, collecting every problem. An article
+/// whose findings are `kept` from the last build, made from the same files in the same
+/// context, is not analysed again.
+pub(crate) fn analyze(config: Config, options: AnalyzeOptions, mut kept: Kept) -> Analysis {
     let (content, mut problems) = load::load(&config);
     let lexicon = Arc::new(Lexicon::new(&content.entities, &content.broken_entity_ids));
     let urls = Urls::new(&config.base_path);
@@ -100,6 +108,7 @@ pub(crate) fn analyze(config: Config, options: AnalyzeOptions) -> Analysis {
         snippets: false,
         ..annotator
     };
+    let context = kept::context(&config, options, &lexicon, &targets);
     let suggesters = options.suggest.then(|| suggesters(&config, &lexicon));
     if options.suggest {
         // A notice for `check --suggest`: a site of its own copy need not hear it on every build.
@@ -122,15 +131,24 @@ pub(crate) fn analyze(config: Config, options: AnalyzeOptions) -> Analysis {
     }
     // Translation files whose key is misspelt, with the name each should have.
     let mut renames = Vec::new();
+    let mut findings = Findings {
+        context,
+        ..Findings::default()
+    };
     let documents = annotate_articles(
-        &config,
+        Articles {
+            config: &config,
+            annotator: &annotator,
+            suggesters: suggesters.as_ref(),
+            flawed: &content.flawed_articles,
+        },
         content.articles,
-        &annotator,
-        suggesters.as_ref(),
-        &content.flawed_articles,
+        |key| kept.entry(context, key),
         &mut problems,
         &mut renames,
+        &mut findings,
     );
+    drop(kept);
     let prose = annotate_prose(
         &config.root,
         &content.entities,
@@ -182,6 +200,7 @@ pub(crate) fn analyze(config: Config, options: AnalyzeOptions) -> Analysis {
             entities,
             prose,
         },
+        findings,
     }
 }
 
@@ -245,17 +264,36 @@ fn suggesters<'a>(config: &'a Config, lexicon: &Lexicon) -> Suggesters<'a> {
         .collect()
 }
 
+/// How many articles are analysed between two reads of the kept findings.
+const CHUNK: usize = 256;
+
+/// What annotating articles reads besides their files.
+struct Articles<'a> {
+    config: &'a Config,
+    annotator: &'a Annotator<'a>,
+    suggesters: Option<&'a Suggesters<'a>>,
+    /// Versions whose front matter has mistakes.
+    flawed: &'a [ArticleSource],
+}
+
 /// One article (all its languages) at a time, in parallel: annotated, checked, and kept as
-/// documents without their source text, so the site's text is not held twice.
+/// documents without their source text, so the site's text is not held twice. An article
+/// whose findings `kept` gives for the same files is not annotated or checked again. What
+/// was found in each article is recorded in `findings`.
 fn annotate_articles(
-    config: &Config,
+    with: Articles<'_>,
     articles: Vec<ArticleSource>,
-    annotator: &Annotator,
-    suggesters: Option<&Suggesters>,
-    flawed: &[ArticleSource],
+    mut kept: impl FnMut(&str) -> Option<kept::Written>,
     problems: &mut Vec<Diagnostic>,
     renames: &mut Vec<(std::path::PathBuf, std::path::PathBuf)>,
+    findings: &mut Findings,
 ) -> Vec<Arc<Document>> {
+    let Articles {
+        config,
+        annotator,
+        suggesters,
+        flawed,
+    } = with;
     let mut by_key: BTreeMap<String, Vec<ArticleSource>> = BTreeMap::new();
     for article in articles {
         by_key.entry(article.key.clone()).or_default().push(article);
@@ -278,26 +316,35 @@ fn annotate_articles(
             files,
         })
         .collect();
-    let analysed: Vec<(Vec<Arc<Document>>, Vec<Diagnostic>)> = by_key
-        .into_iter()
-        .collect::<Vec<_>>()
-        .into_par_iter()
-        .map(|(key, versions)| {
-            let versions: Vec<(ArticleSource, Annotated)> = versions
-                .into_iter()
-                .map(|a| {
-                    let annotated = annotator.annotate(&a.src, a.body_start, &a.lang);
-                    (a, annotated)
-                })
-                .collect();
-            let mut found: Vec<Diagnostic> = versions
-                .iter()
-                .flat_map(|(_, a)| a.problems.iter().cloned())
-                .collect();
-            found.extend(lint::lint_article(config, &key, &versions));
+    // In chunks, in the order of their keys, which is the order of the kept entries: one
+    // chunk's entries are held at a time. Suggestions are not kept: `check --suggest`
+    // analyses every article.
+    let mut analysed = Vec::with_capacity(by_key.len());
+    let mut articles = by_key.into_iter().peekable();
+    while articles.peek().is_some() {
+        let chunk: Vec<(String, Vec<ArticleSource>, Option<kept::Written>)> = articles
+            .by_ref()
+            .take(CHUNK)
+            .map(|(key, versions)| {
+                let entry = suggesters.is_none().then(|| kept(&key)).flatten();
+                (key, versions, entry)
+            })
+            .collect();
+        analysed.par_extend(chunk.into_par_iter().map(|(key, versions, entry)| {
+            let reused = entry
+                .and_then(kept::Written::decode)
+                .and_then(|entry| entry.annotations(&versions));
+            let was_kept = reused.is_some();
+            let (versions, found) = match reused {
+                Some((annotations, found)) => {
+                    (versions.into_iter().zip(annotations).collect(), found)
+                }
+                None => analyse_article(config, annotator, &key, versions),
+            };
+            let mut suggested = Vec::new();
             for (article, annotated) in &versions {
                 if let Some(s) = suggesters.and_then(|s| s.get(article.lang.as_str())) {
-                    found.extend(s.suggest(
+                    suggested.extend(s.suggest(
                         &article.src,
                         &annotated.text_spans,
                         None,
@@ -305,23 +352,48 @@ fn annotate_articles(
                     ));
                 }
             }
-            let documents = versions
+            let documents: Vec<Arc<Document>> = versions
                 .into_iter()
                 .map(|(source, annotated)| Arc::new(Document::new(source, annotated)))
                 .collect();
-            (documents, found)
-        })
-        .collect();
+            (documents, key, found, suggested, was_kept)
+        }));
+    }
     let mut documents = Vec::new();
     let mut found_all = Vec::new();
-    for (docs, mut found) in analysed {
+    for (docs, key, found, mut suggested, was_kept) in analysed {
         documents.extend(docs);
-        found_all.append(&mut found);
+        found_all.extend(found.iter().cloned());
+        found_all.append(&mut suggested);
+        findings.found.insert(key, found);
+        findings.reused += usize::from(was_kept);
     }
     *renames = lint::misspelt_keys(config, &versions, &mut found_all);
     problems.append(&mut found_all);
     documents.sort_by(|a: &Arc<Document>, b| a.source.cmp(&b.source));
     documents
+}
+
+/// One article's versions annotated, with the problems found in them.
+fn analyse_article(
+    config: &Config,
+    annotator: &Annotator,
+    key: &str,
+    versions: Vec<ArticleSource>,
+) -> (Vec<(ArticleSource, Annotated)>, Vec<Diagnostic>) {
+    let versions: Vec<(ArticleSource, Annotated)> = versions
+        .into_iter()
+        .map(|a| {
+            let annotated = annotator.annotate(&a.src, a.body_start, &a.lang);
+            (a, annotated)
+        })
+        .collect();
+    let mut found: Vec<Diagnostic> = versions
+        .iter()
+        .flat_map(|(_, a)| a.problems.iter().cloned())
+        .collect();
+    found.extend(lint::lint_article(config, key, &versions));
+    (versions, found)
 }
 
 /// The HTML of each entity's prose, by (entity id, language).

@@ -69,6 +69,14 @@ impl Lexicon {
         self.names.get(id)?.get(lang).map(String::as_str)
     }
 
+    /// Everything it holds, written out in a stable order: what a cache of annotations
+    /// depends on.
+    pub(crate) fn described(&self) -> String {
+        let mut names: Vec<_> = self.names.iter().collect();
+        names.sort();
+        format!("{names:?} {:?} {:?}", self.forms, self.forms_by_lang)
+    }
+
     /// The id an editor most likely meant, matching ids, names and aliases in every language.
     pub fn suggest(&self, wanted: &str) -> Option<&str> {
         let form = did_you_mean(wanted, self.forms.iter().map(|(f, _)| f.as_str()))?;

@@ -23,7 +23,7 @@ use crate::source::SourceText;
 use crate::urls::Urls;
 
 /// One mention of an entity in a document.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Mention {
     /// The entity's id, shared by every mention of it.
     pub entity: Arc<str>,

@@ -3,7 +3,7 @@
 /// A sentence around a mention: the text before it (cut at a word), the mention's text, the
 /// text after it (cut at a word). Kept as one string with where the mention is: a site of
 /// 100,000 articles keeps millions.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Snippet {
     text: Box<str>,
     mention: (u32, u32),

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use xxhash_rust::xxh3::Xxh3;
 
+use crate::analyze::Kept;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::hosts::{self, Footprint};
@@ -44,6 +45,8 @@ pub struct Built {
     pub unchanged: Option<usize>,
     /// Outputs kept from the last build, made from the same inputs.
     pub kept: usize,
+    /// Articles not analysed again: what the last build found in them still held.
+    pub reanalysis_saved: usize,
 }
 
 /// Builds the site into its output directory. On any error the previous output is untouched
@@ -73,6 +76,7 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
             stages: vec![("unchanged", start.elapsed())],
             unchanged: Some(warnings),
             kept: 0,
+            reanalysis_saved: 0,
         });
     }
     let mut stages = Vec::new();
@@ -81,7 +85,10 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
         stages.push((name, lap.elapsed()));
         lap = Instant::now();
     };
-    let mut site = Site::from_config(config, options.drafts, Purpose::Render)?;
+    // What the last build found in each article: an article whose files did not change is
+    // not analysed again. Read whole builds too (`--force`): findings are keyed by content.
+    let kept = cache.as_deref().map(Kept::open).unwrap_or_default();
+    let mut site = Site::from_config(config, options.drafts, Purpose::Render, kept)?;
     site.graph.forget_relinking();
     stage("load+annotate+link");
     let made_before = cache.as_deref().map(last::take_outputs);
@@ -153,8 +160,9 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
         let made = pages
             .iter()
             .filter_map(|(page, _)| Some((*by_path.get(page.path.as_str())?, page.clone())));
-        // Without it, the next build does all the work: it is only a saving.
+        // Without them, the next build does all the work: they are only a saving.
         last::save(dir, fingerprinted, warnings, made);
+        site.findings.save(dir, &site.parts.documents);
     }
     Ok(Built {
         pages: pages
@@ -169,6 +177,7 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
         stages,
         unchanged: None,
         kept: kept_count,
+        reanalysis_saved: site.findings.reused,
     })
 }
 

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use crate::analyze::Kept;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::site::{self, Purpose, Site};
 
@@ -43,7 +44,8 @@ pub fn run(root: &Path, base_url: Option<&str>, options: Options) -> Vec<Diagnos
         suggest: options.suggest,
         render,
     };
-    let mut diagnostics = match Site::from_config(config, options.drafts, purpose) {
+    let mut diagnostics = match Site::from_config(config, options.drafts, purpose, Kept::default())
+    {
         Ok(site) => {
             let limits = against_the_host(&site);
             let mut found = if render {

@@ -72,6 +72,12 @@ pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
                 built.config.output_dir.display(),
                 built.elapsed.as_millis()
             );
+            if built.reanalysis_saved > 0 {
+                println!(
+                    "  {} articles not analysed again: their files did not change",
+                    built.reanalysis_saved
+                );
+            }
             if built.kept > 0 {
                 println!(
                     "  {} files kept from the last build: what they are made from did not change",

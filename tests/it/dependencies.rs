@@ -133,9 +133,10 @@ fn the_dependency_graph_stays_small() {
     // fluent-uri); 169 with html-escape (named entities in an agency's HTML body); 171 with
     // miniz_oxide and adler2 (the search index's records, compressed), then libdeflater and
     // libdeflate-sys in their place; 172 with rustc-hash (the search index's word maps,
-    // hashed for every word of every page). A new dependency raises this on purpose.
+    // hashed for every word of every page); 174 with postcard and cobs (what a build found in
+    // each article, kept for the next). A new dependency raises this on purpose.
     assert!(
-        unique.len() <= 172,
+        unique.len() <= 174,
         "{} packages: {unique:#?}",
         unique.len()
     );

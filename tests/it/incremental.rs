@@ -371,3 +371,122 @@ fn every_warm_build_matches_a_cold_build() {
     site.build_ok(&[]);
     compare("a page of the output changed by hand");
 }
+
+/// How many articles a build said it did not analyse again.
+fn not_analysed_again(stdout: &str) -> usize {
+    stdout
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_suffix(" articles not analysed again: their files did not change")
+        })
+        .map_or(0, |n| n.parse().expect("a count"))
+}
+
+/// Every article of the site, by key.
+fn article_keys(site: &TestSite) -> std::collections::BTreeSet<String> {
+    std::fs::read_dir(site.path("content/articles"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter_map(|name| Some(name.strip_suffix(".md")?.rsplit_once('.')?.0.to_string()))
+        .collect()
+}
+
+/// A build into `output`, made by the library.
+fn built(site: &TestSite, output: &std::path::Path) -> depeche::build::Built {
+    let options = Options {
+        output_dir: Some(output.to_path_buf()),
+        ..options(site)
+    };
+    depeche::build::build(&options).expect("builds")
+}
+
+/// A warm build reads what the last build found in the articles whose files did not change
+/// instead of analysing them again, and reports exactly what a cold build reports.
+#[test]
+fn a_warm_build_analyses_only_the_articles_that_changed() {
+    let site = site();
+    // Warnings in a file no edit below touches: no English version, a placeholder title.
+    site.write(
+        "content/articles/note-11.fr.md",
+        "---\ntitle: TODO\ndate: 2024-12-11\n---\nTexte sur [[hts]].\n",
+    );
+    let keys = article_keys(&site).len();
+    let note = "content/articles/note-4.en.md";
+    site.build_ok(&[]);
+    // The first build into an existing output records what it found.
+    assert_eq!(not_analysed_again(&site.build_ok(&[])), 0);
+    site.edit(note, "title: Note 4", "title: Note four");
+    let stdout = site.build_ok(&[]);
+    assert_eq!(not_analysed_again(&stdout), keys - 1, "{stdout}");
+    // A file of findings that does not read is no file: everything is analysed again.
+    let findings = site.path(".public.depeche-cache/analysis");
+    assert!(
+        findings.is_file(),
+        "the findings are kept beside the output"
+    );
+    std::fs::write(
+        &findings,
+        b"depeche-analysis 1 \x00\x01 not what depeche wrote",
+    )
+    .unwrap();
+    site.edit(note, "Note four", "Note 4 again");
+    assert_eq!(not_analysed_again(&site.build_ok(&[])), 0);
+    // The same warnings as a cold build's (this program, the tests', keeps findings of its
+    // own: its first build analyses everything).
+    let public = site.path("public");
+    built(&site, &public);
+    site.edit(note, "again", "once more");
+    let warm = built(&site, &public);
+    assert_eq!(warm.reanalysis_saved, keys - 1);
+    let warnings = &warm.warnings;
+    assert!(
+        warnings.iter().any(|d| d.code.id() == "W0010")
+            && warnings.iter().any(|d| d.code.id() == "W0002"),
+        "the unchanged article's warnings are reported: {warnings:?}"
+    );
+    let cold = tempfile::tempdir().unwrap();
+    let cold = built(&site, &cold.path().join("out"));
+    assert_eq!(cold.reanalysis_saved, 0);
+    assert_eq!(
+        *warnings, cold.warnings,
+        "a warm build's warnings are a cold build's"
+    );
+}
+
+/// What is found in an unchanged article depends on other files too: the articles it links
+/// to, the entities it names, the images of static/. A change to any of them analyses it
+/// again.
+#[test]
+fn a_warm_build_checks_unchanged_articles_against_what_changed() {
+    let site = site();
+    site.write("static/images/photo.png", [0x89, b'P', b'N', b'G']);
+    site.edit(
+        "content/articles/note-1.fr.md",
+        "Texte de la note",
+        "![Une photo](/images/photo.png)\n\nVoir [la note 2](note-2.fr.md). Texte de la note",
+    );
+    site.build_ok(&[]);
+    site.build_ok(&[]);
+    // The build fails with `code`, found in `file`, whose text did not change.
+    let fails = |code: &str, file: &str| {
+        let out = site.depeche(&["build"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{code} is found");
+        assert!(stderr.contains(code) && stderr.contains(file), "{stderr}");
+    };
+    // The image it shows is deleted.
+    std::fs::remove_file(site.path("static/images/photo.png")).unwrap();
+    fails("E0034", "note-1.fr.md");
+    site.write("static/images/photo.png", [0x89, b'P', b'N', b'G']);
+    site.build_ok(&[]);
+    // The article it links to is made a draft: the link leads nowhere now.
+    let linked = "content/articles/note-2.fr.md";
+    site.edit(linked, "date:", "draft: true\ndate:");
+    fails("E0022", "note-1.fr.md");
+    site.edit(linked, "draft: true\n", "");
+    site.build_ok(&[]);
+    // An entity it names is deleted.
+    std::fs::remove_file(site.path("content/entities/russia.yaml")).unwrap();
+    fails("E0003", "note-2.en.md");
+}
