@@ -1,11 +1,12 @@
 //! What the last build found in each article, kept in the build's cache for the next one: an
-//! article whose files are the same, in the same context (the entities' names, the articles'
-//! addresses, the settings, this program), is not annotated or checked again. Its mentions,
-//! teaser and problems are read back instead, so a warm build annotates only what changed.
+//! article whose files are the same, in the same context ([`context`]: this program, the
+//! settings, the entities' names, the articles' addresses, the files of static/), is not
+//! annotated or checked again. Its mentions, teaser and problems are read back instead, so a
+//! warm build annotates only what changed.
 //!
 //! The file is a header (format, context) then, for each article, its key and its `postcard`
-//! entry, each after its length. A file that does not read keeps nothing: every
-//! article is analysed as if there were no file.
+//! entry, each after its length. What does not read is not kept: those articles are analysed
+//! as if there were no file.
 
 use std::collections::BTreeMap;
 use std::fs;
