@@ -286,7 +286,9 @@ fn a_formula_in_a_label_is_never_run_by_a_spreadsheet() {
 
 /// Every data file of every site the tests know (the shipped one and each fixture) is what
 /// its documentation says: `graph.json` follows its schema, `graph.jsonld` is JSON, and every
-/// CSV file parses with the same columns on every row.
+/// CSV file parses with the same columns on every row. Both dumps have every object's keys in
+/// one order, sorted, as serde_json writes a value: read and written again, they are the
+/// same bytes.
 #[test]
 fn every_data_file_of_every_fixture_follows_its_format() {
     for (name, site) in [
@@ -299,8 +301,16 @@ fn every_data_file_of_every_fixture_follows_its_format() {
         if let Err(why) = check(&graph) {
             panic!("{name}: data/graph.json does not follow its schema:\n{why}");
         }
-        let _: Value = serde_json::from_str(&site.public("data/graph.jsonld"))
-            .unwrap_or_else(|e| panic!("{name}: data/graph.jsonld: {e}"));
+        for dump in ["data/graph.json", "data/graph.jsonld"] {
+            let written = site.public(dump);
+            let value: Value =
+                serde_json::from_str(&written).unwrap_or_else(|e| panic!("{name}: {dump}: {e}"));
+            let again = serde_json::to_string(&value).unwrap();
+            assert!(
+                written.trim_end() == again,
+                "{name}: {dump}: keys out of order"
+            );
+        }
         let data = site.path("public/data");
         for entry in walkdir::WalkDir::new(&data) {
             let entry = entry.unwrap();
