@@ -312,6 +312,11 @@ impl Graph {
         &self.derived.incoming[e]
     }
 
+    /// How many times the articles in `lang` mention each entity, by entity index.
+    pub(crate) fn mentions_in(&self, lang: &str) -> &[usize] {
+        self.derived.mentions.get(lang).map_or(&[], Vec::as_slice)
+    }
+
     /// Every event in `lang`: those of the articles' versions in it, then the entities'.
     pub(crate) fn events_in(&self, lang: &str) -> impl Iterator<Item = EventAt> + '_ {
         let of_articles = self.derived.events.get(lang).map_or(&[][..], Vec::as_slice);
@@ -676,6 +681,8 @@ struct Derived {
     events: HashMap<String, Vec<EventAt>>,
     /// The events of the entities' files, in every language.
     entity_events: Vec<EventAt>,
+    /// How many times the articles of each language mention each entity, by entity index.
+    mentions: HashMap<String, Vec<usize>>,
 }
 
 impl Derived {
@@ -700,6 +707,17 @@ impl Derived {
                 );
             }
         }
+        let mut mentions: HashMap<String, Vec<usize>> = HashMap::new();
+        for version in graph.articles.iter().flat_map(|a| a.versions.values()) {
+            let counts = mentions
+                .entry(version.lang.clone())
+                .or_insert_with(|| vec![0; graph.entities.len()]);
+            for (id, n) in &version.mention_counts {
+                if let Some(&e) = graph.entity_index.get(&**id) {
+                    counts[e] += *n as usize;
+                }
+            }
+        }
         let mut incoming = vec![Vec::new(); graph.entities.len()];
         for (i, other) in graph.entities.iter().enumerate() {
             for (j, r) in other.source.relations.iter().enumerate() {
@@ -721,6 +739,7 @@ impl Derived {
             incoming,
             events,
             entity_events,
+            mentions,
         }
     }
 }

@@ -82,21 +82,13 @@ impl Renderer<'_> {
     /// The entities the articles of `lang` mention most, by type: at most
     /// [`ABOUT_PER_TYPE`] of each, each with how many times it is mentioned.
     fn about(&self, lang: &Lang) -> Vec<EntityGroup> {
-        let code = lang.code.as_str();
-        let mentions = |e: &Entity| -> usize {
-            e.backlinks
-                .get(code)
-                .map_or(&[][..], Vec::as_slice)
-                .iter()
-                .filter_map(|b| self.graph.articles[b.article].versions.get(code))
-                .map(|v| v.mention_count(e.id()))
-                .sum()
-        };
+        let mentions = self.graph.mentions_in(&lang.code);
         let counts = self
             .graph
             .entities
             .iter()
-            .map(|e| (e.id(), mentions(e)))
+            .zip(mentions)
+            .map(|(e, n)| (e.id(), *n))
             .filter(|(_, n)| *n > 0);
         let mut groups = self.group_entities(lang, counts, false);
         for group in &mut groups {
