@@ -138,6 +138,8 @@ pub struct Entity {
     pub prose_html: BTreeMap<String, String>,
     /// Per language, newest article first.
     pub backlinks: BTreeMap<String, Vec<Backlink>>,
+    /// Per language, how many times its articles mention it (kept with the backlinks).
+    pub mentions: BTreeMap<String, usize>,
     /// Other entities named in the same articles, most frequent first: (entity index, articles).
     pub co_mentions: Vec<(usize, usize)>,
     /// Every co-mentioned entity with its count, kept so one article can be relinked alone.
@@ -269,6 +271,7 @@ impl Graph {
                     source,
                     prose_html,
                     backlinks: BTreeMap::new(),
+                    mentions: BTreeMap::new(),
                     co_mentions: Vec::new(),
                     co_counts: HashMap::new(),
                     co_kept: (0, Vec::new()),
@@ -310,11 +313,6 @@ impl Graph {
     /// relation in its file).
     pub(crate) fn incoming(&self, e: usize) -> &[(usize, usize)] {
         &self.derived.incoming[e]
-    }
-
-    /// How many times the articles in `lang` mention each entity, by entity index.
-    pub(crate) fn mentions_in(&self, lang: &str) -> &[usize] {
-        self.derived.mentions.get(lang).map_or(&[], Vec::as_slice)
     }
 
     /// Every event in `lang`: those of the articles' versions in it, then the entities'.
@@ -373,7 +371,15 @@ impl Graph {
         let article = &self.articles[a];
         for version in article.versions.values() {
             for e in entities_named(version, &self.entity_index) {
-                let backlinks = &mut self.entities[e].backlinks;
+                let entity = &mut self.entities[e];
+                let count = version.mention_count(entity.id());
+                if let Some(total) = entity.mentions.get_mut(&version.lang) {
+                    *total = total.saturating_sub(count);
+                    if *total == 0 {
+                        entity.mentions.remove(&version.lang);
+                    }
+                }
+                let backlinks = &mut entity.backlinks;
                 if let Some(list) = backlinks.get_mut(&version.lang) {
                     if let Ok(at) = list.binary_search_by_key(&a, |b| b.article) {
                         list.remove(at);
@@ -394,10 +400,10 @@ impl Graph {
         let article = &self.articles[a];
         for version in article.versions.values() {
             for e in entities_named(version, &self.entity_index) {
-                let list = self.entities[e]
-                    .backlinks
-                    .entry(version.lang.clone())
-                    .or_default();
+                let entity = &mut self.entities[e];
+                let count = version.mention_count(entity.id());
+                *entity.mentions.entry(version.lang.clone()).or_default() += count;
+                let list = entity.backlinks.entry(version.lang.clone()).or_default();
                 let at = list
                     .binary_search_by_key(&a, |b| b.article)
                     .unwrap_or_else(|at| at);
@@ -500,7 +506,7 @@ fn newest(article: &Article) -> chrono::NaiveDate {
         .unwrap_or_default()
 }
 
-/// Fills backlinks (per language, in article order) and co-mention counts.
+/// Fills backlinks (per language, in article order), mention totals and co-mention counts.
 fn link_mentions(
     articles: &[Article],
     entities: &mut [Entity],
@@ -510,7 +516,10 @@ fn link_mentions(
     for (a, article) in articles.iter().enumerate() {
         for version in article.versions.values() {
             for e in entities_named(version, index) {
-                entities[e]
+                let entity = &mut entities[e];
+                let count = version.mention_count(entity.id());
+                *entity.mentions.entry(version.lang.clone()).or_default() += count;
+                entity
                     .backlinks
                     .entry(version.lang.clone())
                     .or_default()
@@ -681,8 +690,6 @@ struct Derived {
     events: HashMap<String, Vec<EventAt>>,
     /// The events of the entities' files, in every language.
     entity_events: Vec<EventAt>,
-    /// How many times the articles of each language mention each entity, by entity index.
-    mentions: HashMap<String, Vec<usize>>,
 }
 
 impl Derived {
@@ -707,17 +714,6 @@ impl Derived {
                 );
             }
         }
-        let mut mentions: HashMap<String, Vec<usize>> = HashMap::new();
-        for version in graph.articles.iter().flat_map(|a| a.versions.values()) {
-            let counts = mentions
-                .entry(version.lang.clone())
-                .or_insert_with(|| vec![0; graph.entities.len()]);
-            for (id, n) in &version.mention_counts {
-                if let Some(&e) = graph.entity_index.get(&**id) {
-                    counts[e] += *n as usize;
-                }
-            }
-        }
         let mut incoming = vec![Vec::new(); graph.entities.len()];
         for (i, other) in graph.entities.iter().enumerate() {
             for (j, r) in other.source.relations.iter().enumerate() {
@@ -739,7 +735,6 @@ impl Derived {
             incoming,
             events,
             entity_events,
-            mentions,
         }
     }
 }

@@ -82,13 +82,11 @@ impl Renderer<'_> {
     /// The entities the articles of `lang` mention most, by type: at most
     /// [`ABOUT_PER_TYPE`] of each, each with how many times it is mentioned.
     fn about(&self, lang: &Lang) -> Vec<EntityGroup> {
-        let mentions = self.graph.mentions_in(&lang.code);
         let counts = self
             .graph
             .entities
             .iter()
-            .zip(mentions)
-            .map(|(e, n)| (e.id(), *n))
+            .map(|e| (e.id(), e.mentions.get(&lang.code).copied().unwrap_or(0)))
             .filter(|(_, n)| *n > 0);
         let mut groups = self.group_entities(lang, counts, false);
         for group in &mut groups {
