@@ -278,7 +278,8 @@ fn write<'a>(
 /// Everything besides an article's own files that what is found in it depends on: this
 /// program, the settings and options, today (an article waits for its day), the entities'
 /// names and aliases, where every article and entity is (links are checked against them),
-/// and the files of static/ (images are checked against them).
+/// the files of static/ (images are checked against them) and the names in the articles'
+/// folder (a translation is missing unless its file exists).
 pub(crate) fn context(
     config: &Config,
     options: AnalyzeOptions,
@@ -306,9 +307,24 @@ pub(crate) fn context(
         "{articles:?} {:?} {:?}",
         targets.entities, targets.unreadable
     ));
-    let statics = walkdir::WalkDir::new(config.root.join("static")).sort_by_file_name();
+    // Images are looked for through links, as a browser's request would find them.
+    let statics = walkdir::WalkDir::new(config.root.join("static"))
+        .follow_links(true)
+        .sort_by_file_name();
     for entry in statics.into_iter().filter_map(Result::ok) {
         add(&format!("{:?} {}", entry.path(), entry.path().is_file()));
+    }
+    // A translation is missing unless a file of its name exists, whatever it holds: every
+    // name in the articles' folder, and where it leads.
+    let articles =
+        walkdir::WalkDir::new(config.root.join("content").join("articles")).sort_by_file_name();
+    for entry in articles.into_iter().filter_map(Result::ok) {
+        let path = entry.path();
+        add(&format!(
+            "{path:?} {:?} {}",
+            entry.file_type(),
+            path.exists()
+        ));
     }
     h.digest128()
 }

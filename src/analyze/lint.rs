@@ -240,13 +240,26 @@ pub(crate) fn article_images(
 fn missing_image(root: &std::path::Path, address: &str) -> bool {
     use unicode_normalization::UnicodeNormalization;
     let path = address.split(['?', '#']).next().unwrap_or(address);
-    let path =
-        percent_encoding::percent_decode_str(path.trim_start_matches('/')).decode_utf8_lossy();
+    let path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+    // Resolved as a browser resolves it: `..` never leaves the site's root, which is static/.
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            part => parts.push(part),
+        }
+    }
     let mut at = root.join("static");
-    if at.join(path.as_ref()).is_file() {
+    if parts.is_empty() {
+        return true;
+    }
+    if at.join(parts.join("/")).is_file() {
         return false;
     }
-    for part in path.split('/') {
+    for part in parts {
         let wanted: String = part.nfc().collect();
         let same = |e: &std::fs::DirEntry| {
             e.file_name()
@@ -1037,7 +1050,7 @@ fn unsourced(message: String, at: Location) -> Diagnostic {
 
 #[cfg(test)]
 mod tests {
-    use super::{has_text, unsourced_paragraphs};
+    use super::{has_text, missing_image, unsourced_paragraphs};
     use crate::source::SourceText;
 
     #[test]
@@ -1073,5 +1086,23 @@ mod tests {
         assert!(!has_text(""));
         assert!(!has_text(" \n<!-- note -->\n <!-- autre -->\n"));
         assert!(!has_text("<!-- jamais fermé"));
+    }
+
+    #[test]
+    fn an_image_address_is_resolved_as_a_browser_resolves_it() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(root.path().join("static/img")).unwrap();
+        std::fs::create_dir_all(root.path().join("extra")).unwrap();
+        std::fs::write(root.path().join("static/img/a.png"), b"png").unwrap();
+        std::fs::write(root.path().join("extra/pic.png"), b"png").unwrap();
+        let missing = |address: &str| missing_image(root.path(), address);
+        assert!(!missing("/img/a.png"));
+        assert!(!missing("/img/../img/./a.png"));
+        // `..` never leaves the site's root: this is /img/a.png.
+        assert!(!missing("/../img/a.png"));
+        // A file beside static/ is not published: not found by climbing out.
+        assert!(missing("/../extra/pic.png"));
+        assert!(missing("/img/../../extra/pic.png"));
+        assert!(missing("/.."));
     }
 }

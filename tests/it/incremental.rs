@@ -486,6 +486,30 @@ fn a_warm_build_checks_unchanged_articles_against_what_changed() {
     fails("E0022", "note-1.fr.md");
     site.edit(linked, "draft: true\n", "");
     site.build_ok(&[]);
+    // An image it shows through a linked folder of static/ is deleted.
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::write(elsewhere.path().join("z.png"), [0x89, b'P', b'N', b'G']).unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), site.path("static/linked")).unwrap();
+    site.edit(
+        "content/articles/note-3.fr.md",
+        "Texte de la note",
+        "![Z](/linked/z.png)\n\nTexte de la note",
+    );
+    site.build_ok(&[]);
+    std::fs::remove_file(elsewhere.path().join("z.png")).unwrap();
+    site.edit(
+        "content/articles/note-5.fr.md",
+        "Texte de la note",
+        "Texte revu",
+    );
+    fails("E0034", "note-3.fr.md");
+    std::fs::remove_file(site.path("static/linked")).unwrap();
+    site.edit(
+        "content/articles/note-3.fr.md",
+        "![Z](/linked/z.png)\n\n",
+        "",
+    );
+    site.build_ok(&[]);
     // An entity it names is deleted.
     std::fs::remove_file(site.path("content/entities/russia.yaml")).unwrap();
     fails("E0003", "note-2.en.md");
