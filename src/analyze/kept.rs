@@ -426,11 +426,13 @@ mod tests {
     }
 
     #[test]
-    fn a_changed_file_is_not_what_its_entry_was_made_from() {
+    fn an_entry_of_another_number_of_versions_is_not_used() {
         let entry = Entry {
             versions: vec![version("a.fr.md", 1)],
             found: Vec::new(),
         };
+        // A version added or removed since: the article is analysed again. (A version
+        // whose file changed is refused by its digest: the incremental tests edit one.)
         assert!(entry.annotations(&[]).is_none(), "not the same versions");
     }
 }
