@@ -431,19 +431,19 @@ impl Staging {
     ) -> Result<Record, WriteError> {
         let path = self.journaled_path(rel, "write unplanned file")?;
         let (file, temp) = self.create(&path)?;
-        let mut out = Hashing {
-            inner: io::BufWriter::with_capacity(1 << 16, file),
-            hasher: xxhash_rust::xxh3::Xxh3::new(),
-        };
+        // Buffered before it is hashed: a serializer's many small writes would each cost
+        // the hasher a call.
+        let mut out = io::BufWriter::with_capacity(
+            1 << 16,
+            Hashing {
+                inner: file,
+                hasher: xxhash_rust::xxh3::Xxh3::new(),
+            },
+        );
         io("write", &path, write(&mut out))?;
-        io("write", &path, out.inner.flush())?;
-        let hash = out.hasher.digest128();
-        let file = io(
-            "write",
-            &path,
-            out.inner.into_inner().map_err(|e| e.into_error()),
-        )?;
-        drop(file);
+        let hashed = io("write", &path, out.into_inner().map_err(|e| e.into_error()))?;
+        let hash = hashed.hasher.digest128();
+        drop(hashed);
         let meta = self.put_in_place(temp, &path)?;
         Ok(Record::new(hash, &meta))
     }

@@ -22,23 +22,32 @@ pub(crate) fn parse<T: DeserializeOwned>(
     nested_within_bounds(src, start, end)?;
     // Maps deserialised into structs reject a repeated key, but maps of languages keep the
     // last value silently: a generic parse first finds duplicates at any depth.
-    match serde_yaml::from_str::<serde_yaml::Value>(yaml) {
+    let value = match serde_yaml::from_str::<serde_yaml::Value>(yaml) {
         Err(err) => {
             return Err(duplicate(src, start, end, &err)
                 .or_else(|| explain::syntax(src, start, end, &err))
                 .unwrap_or_else(|| unexplained(src, start, &err)));
         }
-        // Written as an escape (`"\e[2J"`), a control character passes the file's own check.
-        // Only an escape can write one: most YAML has no backslash at all.
-        Ok(value) if yaml.contains('\\') => {
-            if let Some(c) = forbidden_in(&value) {
-                return Err(crate::source::forbidden_character(
-                    c,
-                    escape_at(src, start, end),
-                ));
-            }
-        }
-        Ok(_) => {}
+        Ok(value) => value,
+    };
+    // Written as an escape (`"\e[2J"`), a control character passes the file's own check.
+    // Only an escape can write one: most YAML has no backslash at all.
+    if yaml.contains('\\')
+        && let Some(c) = forbidden_in(&value)
+    {
+        return Err(crate::source::forbidden_character(
+            c,
+            escape_at(src, start, end),
+        ));
+    }
+    // The value already read spares a second reading of the text. A value does not type
+    // scalars as the text does (`title: 2024` is a number, but reads into a string), and
+    // its errors have no position: any error reads the text again, and so does a tag,
+    // which the two readers need not treat alike.
+    if plain(&value)
+        && let Ok(typed) = serde_yaml::from_value(value)
+    {
+        return Ok(typed);
     }
     serde_yaml::from_str(yaml).map_err(|err| {
         duplicate(src, start, end, &err)
@@ -178,6 +187,17 @@ fn blank(text: &mut String, start: usize, end: usize) {
 }
 
 /// The first forbidden character (see [`crate::source::forbidden`]) in any key or value.
+/// Whether `value` has no tag.
+fn plain(value: &serde_yaml::Value) -> bool {
+    use serde_yaml::Value;
+    match value {
+        Value::Sequence(items) => items.iter().all(plain),
+        Value::Mapping(map) => map.iter().all(|(k, v)| plain(k) && plain(v)),
+        Value::Tagged(_) => false,
+        Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_) => true,
+    }
+}
+
 fn forbidden_in(value: &serde_yaml::Value) -> Option<char> {
     use serde_yaml::Value;
     match value {
@@ -524,6 +544,26 @@ mod tests {
         count: Option<u32>,
         #[serde(default)]
         items: Vec<Item>,
+    }
+
+    #[test]
+    fn a_document_reads_as_its_text_says_whichever_way_it_is_read() {
+        let read = |text: &str| {
+            let src = SourceText::new("d.yaml", text.to_string());
+            parse::<Doc>(&src, 0, text.len())
+        };
+        // A number where text is expected is the text as written.
+        let doc = read("title: 2024\ncount: 3\n").expect("reads");
+        assert_eq!(doc.title.as_deref(), Some("2024"));
+        assert_eq!(doc.count, Some(3));
+        let doc = read("title: 1.50\n").expect("reads");
+        assert_eq!(doc.title.as_deref(), Some("1.50"));
+        // A number for a key names no field, though a field has a number of its own.
+        let err = read("0: T\n").expect_err("no field is called 0");
+        assert_eq!(err.location.as_ref().map(|l| l.line), Some(1), "{err:?}");
+        // A tagged value reads as before.
+        let doc = read("title: !x T\n").expect("reads");
+        assert_eq!(doc.title.as_deref(), Some("T"));
     }
 
     #[test]
