@@ -2,10 +2,15 @@
 //! page whose searchable text did not change is not read word by word again.
 //!
 //! Each thread of a build writes a segment of its own as it analyses pages: every page's
-//! groups (with their scores) and terms by the thread's numbers, keyed by a hash of the
+//! groups (with their scores) and terms by the segment's numbers, keyed by a hash of the
 //! page's fields, then the table of those numbers' words. The next build reads the tables and
 //! where each page's entry is, and reads an entry only when it meets its page again. A cache
 //! that cannot be read is no cache: the pages are analysed as if it were not there.
+//!
+//! An entry holds as long as its key does, so a build adds a segment of the pages it analysed
+//! and keeps the last builds' segments ([`Cache::appendable`]). Once they are many, or hold
+//! many entries no page has any more, a build writes every page's entry again, in segments
+//! that replace them all.
 
 use std::collections::HashMap;
 use std::fs::{self, File};
@@ -43,13 +48,20 @@ struct Segment {
     table: Arc<Table>,
 }
 
-/// The last build's segments for one language.
+/// The last builds' segments for one language.
 #[derive(Default)]
 pub(crate) struct Cache {
     segments: Vec<Segment>,
     /// Each page's entry: its segment and where it starts.
     entries: HashMap<u128, (usize, u64)>,
+    /// The segment files found, read or not.
+    files: usize,
+    /// The generation of the newest segment found: a build's segments are named after it.
+    generation: u32,
 }
+
+/// Past this many segments per thread, a build writes them all again as one per thread.
+const SEGMENTS_PER_THREAD: usize = 8;
 
 /// A page's entry, read back: its groups and terms by its segment's numbers.
 pub(crate) struct Entry {
@@ -59,9 +71,37 @@ pub(crate) struct Entry {
     pub segment: usize,
 }
 
+/// Where a build of `generation` puts the `n`th segment of `lang`: names sort by generation.
+pub(crate) fn segment_path(dir: &Path, lang: &str, generation: u32, n: usize) -> PathBuf {
+    dir.join(format!("search-{lang}-{generation:08}-{n}.cache"))
+}
+
+/// What follows `search-{lang}-` in the name of a segment of `lang` (`suffix`: `.cache`, or
+/// `.cache.tmp` while it is written): numbers and dashes, so that `pt`'s segments are not
+/// `pt-BR`'s.
+fn segment_numbers<'n>(name: &'n str, lang: &str, suffix: &str) -> Option<&'n str> {
+    let numbers = name
+        .strip_prefix("search-")?
+        .strip_prefix(lang)?
+        .strip_prefix('-')?
+        .strip_suffix(suffix)?;
+    (numbers.starts_with(|c: char| c.is_ascii_digit())
+        && numbers.bytes().all(|b| b.is_ascii_digit() || b == b'-'))
+    .then_some(numbers)
+}
+
+/// The generation in a segment's file name; 0 for a name of another form.
+fn generation_of(path: &Path, lang: &str) -> u32 {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| segment_numbers(n, lang, ".cache"))
+        .and_then(|numbers| numbers.split_once('-'))
+        .and_then(|(generation, _)| generation.parse().ok())
+        .unwrap_or(0)
+}
+
 /// The files of a language's segments in `dir`.
 fn segments(dir: &Path, lang: &str) -> Vec<PathBuf> {
-    let prefix = format!("search-{lang}-");
     let mut found: Vec<PathBuf> = fs::read_dir(dir)
         .into_iter()
         .flatten()
@@ -71,7 +111,7 @@ fn segments(dir: &Path, lang: &str) -> Vec<PathBuf> {
         .filter(|p| {
             p.file_name()
                 .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".cache"))
+                .is_some_and(|n| segment_numbers(n, lang, ".cache").is_some())
         })
         .collect();
     found.sort();
@@ -83,6 +123,8 @@ impl Cache {
     pub(crate) fn open(dir: &Path, lang: &str) -> Cache {
         let mut cache = Cache::default();
         for path in segments(dir, lang) {
+            cache.files += 1;
+            cache.generation = cache.generation.max(generation_of(&path, lang));
             if let Ok((segment, entries)) = read_segment(&path, lang) {
                 let at = cache.segments.len();
                 cache.segments.push(segment);
@@ -92,6 +134,21 @@ impl Cache {
             }
         }
         cache
+    }
+
+    /// Whether a build of `pages` pages may keep these segments and add its own: they are
+    /// few enough to read, and most of their entries are of pages the site still has.
+    pub(crate) fn appendable(&self, pages: usize) -> bool {
+        let threads = rayon::current_num_threads();
+        self.files > 0
+            && self.files + threads <= SEGMENTS_PER_THREAD * threads
+            && self.entries.len() <= 2 * pages + 64
+    }
+
+    /// The generation of the segments a build writes: after the last builds' when it keeps
+    /// them ([`Cache::appendable`]).
+    pub(crate) fn next_generation(&self, appending: bool) -> u32 {
+        if appending { self.generation + 1 } else { 0 }
     }
 
     /// The entry of the page whose fields hash to `key`.
@@ -245,6 +302,27 @@ pub(crate) struct SegmentWriter {
     written: u64,
     path: PathBuf,
     body: Vec<u8>,
+    entries: usize,
+    /// The writing thread's numbers of the terms and of the groups the entries hold: the
+    /// table has those words only, numbered by their places here.
+    terms: Renumbering,
+    groups: Renumbering,
+}
+
+/// Numbers of one numbering, given numbers of another in the order they are first met.
+#[derive(Default)]
+struct Renumbering {
+    new: HashMap<u32, u32>,
+    old: Vec<u32>,
+}
+
+impl Renumbering {
+    fn of(&mut self, old: u32) -> u32 {
+        *self.new.entry(old).or_insert_with(|| {
+            self.old.push(old);
+            (self.old.len() - 1) as u32
+        })
+    }
 }
 
 impl SegmentWriter {
@@ -261,15 +339,23 @@ impl SegmentWriter {
             written: header.len() as u64,
             path,
             body: Vec::new(),
+            entries: 0,
+            terms: Renumbering::default(),
+            groups: Renumbering::default(),
         })
     }
 
-    /// A page's entry, by the writing thread's numbers: its key, its length, then its groups
-    /// and terms, each list sorted and written as gaps in LEB128.
+    /// A page's entry, given by the writing thread's numbers and written by the segment's:
+    /// its key, its length, then its groups and terms, each list sorted and written as gaps
+    /// in LEB128.
     pub(crate) fn entry(&mut self, key: u128, numbered: &Numbered) -> io::Result<()> {
         let body = &mut self.body;
         body.clear();
-        let mut groups = numbered.groups.clone();
+        let mut groups: Vec<(u32, u8)> = numbered
+            .groups
+            .iter()
+            .map(|&(group, score)| (self.groups.of(group), score))
+            .collect();
         groups.sort_unstable();
         leb128(body, groups.len() as u32);
         let mut last = 0;
@@ -278,7 +364,7 @@ impl SegmentWriter {
             body.push(score);
             last = group;
         }
-        let mut terms = numbered.terms.clone();
+        let mut terms: Vec<u32> = numbered.terms.iter().map(|&t| self.terms.of(t)).collect();
         terms.sort_unstable();
         leb128(body, terms.len() as u32);
         let mut last = 0;
@@ -290,32 +376,44 @@ impl SegmentWriter {
         self.out.write_all(&(body.len() as u32).to_le_bytes())?;
         self.out.write_all(body)?;
         self.written += 20 + body.len() as u64;
+        self.entries += 1;
         Ok(())
     }
 
-    /// Writes the table of the thread's numbers and leaves the segment ready to be put in
-    /// place; returns where it is and where it goes.
+    /// Writes the table of the words its entries hold, given the text and group of a term
+    /// and the text of a group by the thread's numbers, and leaves the segment ready to be
+    /// put in place: returns where it is and where it goes. A segment without entries is
+    /// removed: `None`.
     pub(crate) fn finish(
         mut self,
-        terms: impl ExactSizeIterator<Item = (Arc<str>, u32)>,
-        groups: impl ExactSizeIterator<Item = Arc<str>>,
-    ) -> io::Result<(PathBuf, PathBuf)> {
-        let table = self.written;
-        self.out.write_all(&(terms.len() as u32).to_le_bytes())?;
-        for (text, group) in terms {
-            write_str(&mut self.out, &text)?;
-            self.out.write_all(&group.to_le_bytes())?;
+        term: impl Fn(u32) -> (Arc<str>, u32),
+        group: impl Fn(u32) -> Arc<str>,
+    ) -> io::Result<Option<(PathBuf, PathBuf)>> {
+        if self.entries == 0 {
+            drop(self.out);
+            fs::remove_file(temporary(&self.path))?;
+            return Ok(None);
         }
-        self.out.write_all(&(groups.len() as u32).to_le_bytes())?;
-        for text in groups {
+        let table = self.written;
+        self.out
+            .write_all(&(self.terms.old.len() as u32).to_le_bytes())?;
+        for &old in &self.terms.old {
+            let (text, its_group) = term(old);
             write_str(&mut self.out, &text)?;
+            let its_group = self.groups.of(its_group);
+            self.out.write_all(&its_group.to_le_bytes())?;
+        }
+        self.out
+            .write_all(&(self.groups.old.len() as u32).to_le_bytes())?;
+        for &old in &self.groups.old {
+            write_str(&mut self.out, &group(old))?;
         }
         let digest = self.out.hasher.digest();
         self.out.write_all(&table.to_le_bytes())?;
         self.out.write_all(&digest.to_le_bytes())?;
         self.out.write_all(END)?;
         self.out.flush()?;
-        Ok((temporary(&self.path), self.path))
+        Ok(Some((temporary(&self.path), self.path)))
     }
 }
 
@@ -348,20 +446,26 @@ fn temporary(path: &Path) -> PathBuf {
     path.with_extension("cache.tmp")
 }
 
-/// Puts a build's finished segments of `lang` in place of the last build's, and removes any
-/// left by a build that did not finish.
-pub(crate) fn replace(dir: &Path, lang: &str, finished: Vec<(PathBuf, PathBuf)>) -> io::Result<()> {
-    for old in segments(dir, lang) {
-        fs::remove_file(old)?;
+/// Puts a build's finished segments of `lang` in place, beside the last builds' when it
+/// kept them (`appending`), else instead of them, and removes any left by a build that did
+/// not finish.
+pub(crate) fn replace(
+    dir: &Path,
+    lang: &str,
+    finished: Vec<(PathBuf, PathBuf)>,
+    appending: bool,
+) -> io::Result<()> {
+    if !appending {
+        for old in segments(dir, lang) {
+            fs::remove_file(old)?;
+        }
     }
     for (from, to) in finished {
         fs::rename(from, to)?;
     }
-    let prefix = format!("search-{lang}-");
     for entry in fs::read_dir(dir)?.flatten() {
         let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with(&prefix) && name.ends_with(".cache.tmp") {
+        if segment_numbers(&name.to_string_lossy(), lang, ".cache.tmp").is_some() {
             fs::remove_file(entry.path())?;
         }
     }
@@ -443,5 +547,131 @@ pub(crate) fn folder(dir: &Path) -> Option<&Path> {
         Ok(meta) if meta.is_dir() => Some(dir),
         Err(e) if e.kind() == io::ErrorKind::NotFound => fs::create_dir(dir).ok().map(|()| dir),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    use super::*;
+    use crate::search::doc::{DocKind, Field};
+    use crate::search::index::Part;
+
+    fn doc(text: &'static str) -> Doc<'static> {
+        Doc {
+            fields: vec![
+                (Field::Title, Cow::Borrowed("Alep")),
+                (Field::Body, Cow::Borrowed(text)),
+            ],
+            names: vec![],
+            record: String::new(),
+        }
+    }
+
+    /// A build of `texts` into the cache in `dir`: the words it read, and its segments.
+    fn build(dir: &Path, texts: &[&'static str]) -> (usize, Vec<PathBuf>) {
+        let cache = Cache::open(dir, "fr");
+        let appending = cache.appendable(texts.len());
+        let path = segment_path(dir, "fr", cache.next_generation(appending), 0);
+        let mut part = Part::writing("fr", SegmentWriter::create(path, "fr").ok(), appending);
+        for (page, text) in texts.iter().enumerate() {
+            part.add(DocKind::Article, page as u32, &doc(text), Some(&cache));
+        }
+        let read = part.analyzer.words_read();
+        let finished = part.finish_cache().expect("written");
+        replace(dir, "fr", finished.into_iter().collect(), appending).expect("replaced");
+        (read, segments(dir, "fr"))
+    }
+
+    #[test]
+    fn a_build_adds_a_segment_of_the_pages_it_read_and_keeps_the_others() {
+        let dir = tempfile::tempdir().unwrap();
+        let texts = [
+            "Alep et Idleb, l'offensive",
+            "les combats à Alep",
+            "Idleb, Hama",
+        ];
+        let (read, first) = build(dir.path(), &texts);
+        assert!(read > 0);
+        assert_eq!(first.len(), 1);
+        // Nothing read, nothing written.
+        let (read, same) = build(dir.path(), &texts);
+        assert_eq!((read, &same), (0, &first));
+        // One page changed: a segment of it alone, beside the first.
+        let edited = [
+            "Alep et Idleb, l'offensive",
+            "les combats à Alep",
+            "Homs encerclée",
+        ];
+        let (read, second) = build(dir.path(), &edited);
+        assert!(read > 0);
+        assert_eq!(second.len(), 2, "{second:?}");
+        let cache = Cache::open(dir.path(), "fr");
+        assert_eq!(cache.entries.len(), 4);
+        let words: Vec<&str> = cache.segments[1]
+            .table
+            .terms
+            .iter()
+            .map(|(t, _)| &**t)
+            .collect();
+        assert!(
+            words.contains(&"homs") && !words.contains(&"idleb"),
+            "{words:?}"
+        );
+        // Both segments are read: neither version of the page is read word by word again.
+        for texts in [&texts, &edited] {
+            let (read, _) = build(dir.path(), texts);
+            assert_eq!(read, 0);
+        }
+    }
+
+    #[test]
+    fn many_segments_or_many_pages_gone_are_written_again_as_one() {
+        let threads = rayon::current_num_threads();
+        let cache = |files: usize, entries: usize| Cache {
+            files,
+            entries: (0..entries as u128).map(|k| (k, (0, 0))).collect(),
+            ..Cache::default()
+        };
+        assert!(cache(2, 100).appendable(100));
+        assert!(!cache(0, 0).appendable(100));
+        assert!(!cache(SEGMENTS_PER_THREAD * threads, 100).appendable(100));
+        assert!(!cache(2, 300).appendable(100));
+        // A page changed in every build: each adds a segment, until they are written again.
+        let dir = tempfile::tempdir().unwrap();
+        let mut counts = Vec::new();
+        for i in 0..SEGMENTS_PER_THREAD * threads + 1 {
+            let text: &'static str = Box::leak(format!("Hama, jour {i}").into_boxed_str());
+            let (_, found) = build(dir.path(), &["Alep", "Idleb", text]);
+            counts.push(found.len());
+        }
+        let most = SEGMENTS_PER_THREAD * threads - threads + 1;
+        let expected: Vec<usize> = (1..=most).chain(1..=counts.len() - most).collect();
+        assert_eq!(counts, expected);
+    }
+
+    #[test]
+    fn a_language_s_segments_are_not_those_of_a_longer_code() {
+        assert_eq!(
+            segment_numbers("search-pt-00000001-0.cache", "pt", ".cache"),
+            Some("00000001-0")
+        );
+        assert_eq!(
+            segment_numbers("search-pt-BR-00000001-0.cache", "pt", ".cache"),
+            None
+        );
+        assert_eq!(
+            segment_numbers("search-pt-BR-0.cache", "pt-BR", ".cache"),
+            Some("0")
+        );
+        assert_eq!(
+            segment_numbers("search-pt-0.cache.tmp", "pt", ".cache"),
+            None
+        );
+        assert_eq!(
+            generation_of(Path::new("search-pt-00000007-1.cache"), "pt"),
+            7
+        );
     }
 }

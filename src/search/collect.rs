@@ -78,6 +78,10 @@ struct Lang<R> {
     cache: Cache,
     /// How many segments of the cache its parts have begun.
     segments: AtomicUsize,
+    /// Whether the segments of `cache` are kept, the parts writing the pages they lack.
+    appending: bool,
+    /// The generation of the segments the parts write.
+    generation: u32,
 }
 
 impl<'e, R: Send> Collector<'e, R> {
@@ -108,6 +112,10 @@ impl<'e, R: Send> Collector<'e, R> {
                 for (n, &article) in numbering.articles.iter().enumerate() {
                     numbers[article] = Some(n as u32);
                 }
+                let read = cache
+                    .as_deref()
+                    .map_or_else(Cache::default, |dir| Cache::open(dir, &code));
+                let appending = read.appendable(numbering.articles.len() + numbering.entities);
                 Lang {
                     packed: (0..numbering.articles.len().div_ceil(pack::PER_PACK))
                         .map(|_| AtomicBool::new(false))
@@ -130,10 +138,10 @@ impl<'e, R: Send> Collector<'e, R> {
                         (Some(dir), Some(_)) => cache::read_pages(dir, &config.languages[lang]),
                         _ => HashMap::new(),
                     },
-                    cache: cache.as_deref().map_or_else(Cache::default, |dir| {
-                        Cache::open(dir, &config.languages[lang])
-                    }),
+                    generation: read.next_generation(appending),
+                    cache: read,
                     segments: AtomicUsize::new(0),
+                    appending,
                 }
             })
             .collect();
@@ -299,13 +307,10 @@ impl<'e, R: Send> Collector<'e, R> {
     fn part(&self, lang: &Lang<R>) -> Part {
         let writer = self.cache.as_deref().and_then(|dir| {
             let n = lang.segments.fetch_add(1, Ordering::Relaxed);
-            SegmentWriter::create(
-                dir.join(format!("search-{}-{n}.cache", lang.code)),
-                &lang.code,
-            )
-            .ok()
+            let path = cache::segment_path(dir, &lang.code, lang.generation, n);
+            SegmentWriter::create(path, &lang.code).ok()
         });
-        Part::writing(&lang.code, writer)
+        Part::writing(&lang.code, writer, lang.appending)
     }
 
     fn write(&self, lang: &Lang<R>, (path, text): File) -> Result<(), Diagnostic> {
@@ -342,7 +347,8 @@ impl<'e, R: Send> Collector<'e, R> {
                 let finished: Option<Vec<_>> = parts.iter_mut().map(Part::finish_cache).collect();
                 // A segment that failed leaves the cache out: the next build reads every page.
                 let whole = finished.is_some();
-                let _ = cache::replace(dir, code, finished.unwrap_or_default());
+                let finished = finished.unwrap_or_default().into_iter().flatten().collect();
+                let _ = cache::replace(dir, code, finished, lang.appending && whole);
                 self.save_made(dir, lang, whole);
             }
             let index = Index::merge(parts);

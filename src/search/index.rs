@@ -297,6 +297,8 @@ pub(crate) struct Part {
     names: Vec<(String, u32)>,
     /// Where it writes what it finds for the next build, if anywhere.
     writer: Option<SegmentWriter>,
+    /// Whether it writes the pages the cache had too: the segments it read are not kept.
+    rewrites_cached: bool,
     /// For each segment of the cache met, its numbers' numbers here (`u32::MAX`: not yet).
     translated: HashMap<usize, (Vec<u32>, Vec<u32>)>,
 }
@@ -310,14 +312,17 @@ impl Part {
             groups: Vec::new(),
             names: Vec::new(),
             writer: None,
+            rewrites_cached: true,
             translated: HashMap::new(),
         }
     }
 
-    /// A part that writes what it finds into a segment of the cache.
-    pub(crate) fn writing(lang: &str, writer: Option<SegmentWriter>) -> Part {
+    /// A part that writes what it finds into a segment of the cache: every page, or, when
+    /// the segments it reads are kept (`appending`), the pages they do not have.
+    pub(crate) fn writing(lang: &str, writer: Option<SegmentWriter>, appending: bool) -> Part {
         Part {
             writer,
+            rewrites_cached: !appending,
             ..Part::new(lang)
         }
     }
@@ -333,17 +338,23 @@ impl Part {
     ) -> u128 {
         let keyed = cache.is_some() || self.writer.is_some();
         let key = if keyed { cache::key(doc) } else { 0 };
-        match cache.and_then(|c| c.get(key)) {
-            Some(entry) => self.translate(&entry),
-            None => score::analyse_numbered(
-                doc,
-                &mut self.analyzer,
-                &mut self.scratch,
-                &mut self.numbered,
-                self.writer.is_some(),
-            ),
-        }
-        self.post(kind, page, key);
+        let cached = match cache.and_then(|c| c.get(key)) {
+            Some(entry) => {
+                self.translate(&entry);
+                true
+            }
+            None => {
+                score::analyse_numbered(
+                    doc,
+                    &mut self.analyzer,
+                    &mut self.scratch,
+                    &mut self.numbered,
+                    self.writer.is_some(),
+                );
+                false
+            }
+        };
+        self.post(kind, page, key, cached);
         if kind == DocKind::Entity {
             for name in score::name_keys(doc) {
                 self.names.push((name, page));
@@ -355,12 +366,14 @@ impl Part {
     /// Adds an article's page as the cache's entry `key` has it, without its text.
     pub(crate) fn add_entry(&mut self, page: u32, key: u128, entry: &Entry) {
         self.translate(entry);
-        self.post(DocKind::Article, page, key);
+        self.post(DocKind::Article, page, key, true);
     }
 
-    /// Posts the page's groups, as analysed last, and writes them into its segment.
-    fn post(&mut self, kind: DocKind, page: u32, key: u128) {
+    /// Posts the page's groups, as analysed last, and writes them into its segment unless
+    /// they come from a segment that is kept (`cached`).
+    fn post(&mut self, kind: DocKind, page: u32, key: u128, cached: bool) {
         if let Some(writer) = &mut self.writer
+            && (self.rewrites_cached || !cached)
             && writer.entry(key, &self.numbered).is_err()
         {
             // No cache for the next build rather than a wrong one.
@@ -403,15 +416,18 @@ impl Part {
         }
     }
 
-    /// Finishes its segment of the cache: where it was written and where it goes.
-    pub(crate) fn finish_cache(&mut self) -> Option<(std::path::PathBuf, std::path::PathBuf)> {
+    /// Finishes its segment of the cache: where it was written and where it goes (`None`
+    /// inside: it wrote no page); `None` when it could not be written.
+    pub(crate) fn finish_cache(
+        &mut self,
+    ) -> Option<Option<(std::path::PathBuf, std::path::PathBuf)>> {
         let writer = self.writer.take()?;
-        let terms = (0..self.analyzer.terms() as u32).map(|n| {
-            let (term, group) = self.analyzer.term(n);
+        let analyzer = &self.analyzer;
+        let term = |n: u32| {
+            let (term, group) = analyzer.term(n);
             (Arc::clone(&term.text), *group)
-        });
-        let groups = (0..self.analyzer.groups() as u32).map(|n| Arc::clone(self.analyzer.group(n)));
-        writer.finish(terms, groups).ok()
+        };
+        writer.finish(term, |n| Arc::clone(analyzer.group(n))).ok()
     }
 }
 
@@ -557,12 +573,12 @@ mod tests {
             "Idleb, Hama",
         ];
         let writer = SegmentWriter::create(dir.path().join("search-fr-0.cache"), "fr").unwrap();
-        let mut first = Part::writing("fr", Some(writer));
+        let mut first = Part::writing("fr", Some(writer), false);
         for (page, text) in texts.iter().enumerate() {
             first.add(DocKind::Article, page as u32, &doc(text), None);
         }
-        let finished = first.finish_cache().unwrap();
-        cache::replace(dir.path(), "fr", vec![finished]).unwrap();
+        let finished = first.finish_cache().unwrap().unwrap();
+        cache::replace(dir.path(), "fr", vec![finished], false).unwrap();
         let cache = Cache::open(dir.path(), "fr");
         // The second build's part reads no word of the pages the cache knows...
         let mut second = Part::new("fr");

@@ -407,14 +407,30 @@ fn a_build_after_an_edit_reuses_what_the_last_one_found_and_writes_the_same_inde
     site.build_ok(&[]);
     site.build_ok(&["--output", "cold"]);
     let cache = site.path(".public.depeche-cache");
-    let (fr, en) = (
-        cache.join("search-fr-0.cache"),
-        cache.join("search-en-0.cache"),
+    let segments: Vec<String> = std::fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".cache"))
+        .collect();
+    assert!(
+        segments.iter().any(|n| n.starts_with("search-fr-")),
+        "{segments:?}"
     );
-    let swap = cache.join("swap");
-    std::fs::rename(&fr, &swap).unwrap();
-    std::fs::rename(&en, &fr).unwrap();
-    std::fs::rename(&swap, &en).unwrap();
+    assert!(
+        segments.iter().any(|n| n.starts_with("search-en-")),
+        "{segments:?}"
+    );
+    // Every segment of one language takes the name of the other's.
+    for name in &segments {
+        std::fs::rename(cache.join(name), cache.join(format!("{name}.swap"))).unwrap();
+    }
+    for name in &segments {
+        let swapped = match name.strip_prefix("search-fr-") {
+            Some(rest) => format!("search-en-{rest}"),
+            None => name.replacen("search-en-", "search-fr-", 1),
+        };
+        std::fs::rename(cache.join(format!("{name}.swap")), cache.join(swapped)).unwrap();
+    }
     site.build_ok(&[]);
     assert_eq!(
         (index_files(&site, "fr"), index_files(&site, "en")),
