@@ -143,7 +143,7 @@ pub struct Entity {
     /// Other entities named in the same articles, most frequent first: (entity index, articles).
     pub co_mentions: Vec<(usize, usize)>,
     /// Every co-mentioned entity with its count, kept so one article can be relinked alone.
-    co_counts: HashMap<usize, usize>,
+    co_counts: rustc_hash::FxHashMap<usize, usize>,
     /// What a build keeps of `co_counts` once it forgets them: how many entities are named
     /// with it, and how often each it is related to (either way) is.
     co_kept: (usize, Vec<(usize, usize)>),
@@ -273,7 +273,7 @@ impl Graph {
                     backlinks: BTreeMap::new(),
                     mentions: BTreeMap::new(),
                     co_mentions: Vec::new(),
-                    co_counts: HashMap::new(),
+                    co_counts: Default::default(),
                     co_kept: (0, Vec::new()),
                 }
             })
@@ -433,7 +433,7 @@ impl Graph {
                 .map(|&y| (y, entity.shared_with(y)))
                 .collect();
             entity.co_kept = (entity.co_counts.len(), shared);
-            entity.co_counts = HashMap::new();
+            entity.co_counts = Default::default();
         }
     }
 
@@ -574,7 +574,7 @@ fn count_co_mentions(entities: &mut [Entity], named: &[usize], delta: isize) {
     }
 }
 
-fn top_co_mentions(counts: &HashMap<usize, usize>) -> Vec<(usize, usize)> {
+fn top_co_mentions(counts: &rustc_hash::FxHashMap<usize, usize>) -> Vec<(usize, usize)> {
     let mut list: Vec<(usize, usize)> = counts.iter().map(|(&e, &n)| (e, n)).collect();
     list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     list.truncate(CO_MENTIONS_SHOWN);

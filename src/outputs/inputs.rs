@@ -33,6 +33,8 @@ pub(crate) struct Inputs<'g> {
     /// Each entity's backlinks as every page of them shows them (see [`Inputs::entity`]),
     /// then all of them, by index into the graph's entities.
     entities: Vec<(u128, u128)>,
+    /// The articles each language lists, in the graph's order: its home pages page them.
+    listed: HashMap<&'g str, Vec<usize>>,
 }
 
 impl<'g> Inputs<'g> {
@@ -101,9 +103,16 @@ impl<'g> Inputs<'g> {
                 )
             })
             .collect();
+        let mut listed: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (a, article) in graph.articles.iter().enumerate() {
+            for lang in article.versions.keys() {
+                listed.entry(lang.as_str()).or_default().push(a);
+            }
+        }
         Inputs {
             config,
             graph,
+            listed,
             articles,
             cited_too,
             common: outline.digest128(),
@@ -166,9 +175,7 @@ impl<'g> Inputs<'g> {
                 lang,
                 page: Some(page),
             } => {
-                let listed: Vec<usize> = (0..self.graph.articles.len())
-                    .filter(|&a| self.graph.articles[a].versions.contains_key(lang))
-                    .collect();
+                let listed = self.listed.get(lang).map_or(&[][..], Vec::as_slice);
                 h.update(&(listed.len() as u64).to_le_bytes());
                 let per_page = self.config.articles_per_page;
                 for &a in listed.iter().skip((page - 1) * per_page).take(per_page) {
