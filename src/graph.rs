@@ -59,7 +59,7 @@ impl Document {
             lang: source.lang,
             front: source.front,
             body_start: source.body_start,
-            digest: digest(&source.src.text),
+            digest: source.digest,
             body_len: source.src.text.len().saturating_sub(source.body_start),
             excerpt,
             mentions: annotated.mentions,
@@ -67,11 +67,6 @@ impl Document {
             source: source.src.path,
         }
     }
-}
-
-/// The hash a document's file must still have when its body is made again.
-pub(crate) fn digest(text: &str) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(text.as_bytes())
 }
 
 /// A document placed in the site.

@@ -43,7 +43,7 @@ pub(crate) struct Entry {
 pub(crate) struct Version {
     path: PathBuf,
     lang: String,
-    /// The hash of its file ([`crate::graph::digest`]).
+    /// The hash of its file ([`crate::load::digest`]).
     digest: u64,
     excerpt: Option<String>,
     mentions: Vec<Mention>,
@@ -58,7 +58,7 @@ impl Version {
     ) -> Option<crate::annotate::Annotated> {
         let same = self.path == source.src.path
             && self.lang == source.lang
-            && self.digest == crate::graph::digest(&source.src.text);
+            && self.digest == source.digest;
         same.then(|| crate::annotate::Annotated {
             excerpt: self.excerpt,
             mentions: self.mentions,

@@ -36,6 +36,8 @@ pub struct ArticleSource {
     pub front: FrontMatter,
     /// Byte offset where the Markdown body starts in `src.text`.
     pub body_start: usize,
+    /// The hash of `src.text` ([`digest`]), taken once as the file is read.
+    pub digest: u64,
 }
 
 impl ArticleSource {
@@ -43,6 +45,12 @@ impl ArticleSource {
     pub fn body(&self) -> &str {
         &self.src.text[self.body_start..]
     }
+}
+
+/// The hash of an article's file: a document's file must still have it when its body is made
+/// again, and what the last build found in it holds while it does.
+pub(crate) fn digest(text: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(text.as_bytes())
 }
 
 /// Everything under `content/`, in sorted order.
@@ -291,6 +299,7 @@ fn read_article(
         lang,
         front,
         body_start: split.body_start,
+        digest: digest(&src.text),
         src,
     };
     if problems.is_empty() {

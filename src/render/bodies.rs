@@ -8,7 +8,7 @@ use crate::analyze::Parts;
 use crate::annotate::{Annotated, Annotator, Lexicon, Targets};
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic, Location};
-use crate::graph::{self, Document};
+use crate::graph::Document;
 use crate::urls::Urls;
 
 /// Makes an article's body again, from its file, when its page is rendered: the file is read
@@ -45,7 +45,7 @@ impl Bodies {
         text_limit: usize,
     ) -> Result<Annotated, Diagnostic> {
         let src = crate::source::read_again(&self.root, &self.root.join(&doc.source))?;
-        if graph::digest(&src.text) != doc.digest {
+        if crate::load::digest(&src.text) != doc.digest {
             // Its mentions, backlinks and listings were made from the earlier text.
             return Err(Diagnostic::at(
                 Code::ChangedDuringBuild,
