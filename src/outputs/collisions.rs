@@ -43,6 +43,10 @@ struct Planned {
 
 /// The form under which case-insensitive, normalising file systems store a path.
 fn folded(path: &str) -> String {
+    // Nearly every path is ASCII, which composes to itself.
+    if path.is_ascii() {
+        return path.to_ascii_lowercase();
+    }
     path.nfc().collect::<String>().to_lowercase()
 }
 
@@ -63,7 +67,8 @@ pub(crate) fn collisions(plan: &[Output], graph: &Graph) -> Vec<Diagnostic> {
 fn collisions_among(plan: &[Planned]) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     let mut by_name: HashMap<String, &Planned> = HashMap::with_capacity(plan.len());
-    for planned in plan {
+    let names: Vec<String> = plan.iter().map(|p| folded(&p.path)).collect();
+    for (planned, name) in plan.iter().zip(&names) {
         if let Origin::Static(file) = &planned.origin
             && ([urls::MANIFEST, urls::MANIFEST_TEMP].contains(&planned.path.as_str())
                 || planned.path.split('/').next() == Some(urls::STAGING_TEMP))
@@ -78,7 +83,7 @@ fn collisions_among(plan: &[Planned]) -> Vec<Diagnostic> {
             );
             continue;
         }
-        match by_name.entry(folded(&planned.path)) {
+        match by_name.entry(name.clone()) {
             std::collections::hash_map::Entry::Occupied(first) => {
                 problems.push(collision(first.get(), planned));
             }
@@ -89,8 +94,7 @@ fn collisions_among(plan: &[Planned]) -> Vec<Diagnostic> {
     }
     // A file where another file's folder must be.
     let mut folders: HashMap<String, &Planned> = HashMap::new();
-    for planned in plan {
-        let name = folded(&planned.path);
+    for (planned, name) in plan.iter().zip(&names) {
         let mut at = name.len();
         while let Some(slash) = name[..at].rfind('/') {
             if folders.insert(name[..slash].to_string(), planned).is_some() {
@@ -178,6 +182,14 @@ mod tests {
             origin,
             folder: None,
         }
+    }
+
+    #[test]
+    fn a_path_is_folded_alike_whatever_its_letters() {
+        assert_eq!(folded("EN/Articles/Alep.HTML"), "en/articles/alep.html");
+        // Composed or not, capital or not: one file on a folding file system.
+        assert_eq!(folded("fr/E\u{301}te\u{301}.html"), folded("fr/été.html"));
+        assert_eq!(folded("fr/ÉTÉ.html"), "fr/été.html");
     }
 
     #[test]
