@@ -18,6 +18,17 @@ use std::path::{Component, Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+/// A file made anew at `path`, for a build's own records: whatever is there first (a link, a
+/// named pipe, an earlier file) is removed and the file created exclusively, so nothing is
+/// written through a link or waits on a pipe.
+pub(crate) fn create_fresh(path: &Path) -> io::Result<File> {
+    match fs::remove_file(path) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    OpenOptions::new().write(true).create_new(true).open(path)
+}
+
 /// The journal of an edit under way, at the site's root.
 pub const JOURNAL: &str = ".depeche-edit";
 /// The largest journal read back: one entry per file edited, a few hundred bytes each.
@@ -581,6 +592,25 @@ pub fn recover(root: &Path) -> Result<Option<Recovered>, EditError> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_record_is_made_anew_never_through_a_link_nor_into_a_pipe() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = dir.path().join("outside");
+        fs::write(&outside, "kept").unwrap();
+        let link = dir.path().join("record");
+        std::os::unix::fs::symlink(&outside, &link).unwrap();
+        create_fresh(&link).unwrap().write_all(b"new").unwrap();
+        assert_eq!(fs::read_to_string(&outside).unwrap(), "kept");
+        assert!(fs::symlink_metadata(&link).unwrap().is_file());
+        assert_eq!(fs::read_to_string(&link).unwrap(), "new");
+        // Opened for writing, a pipe would wait for a reader for ever.
+        let pipe = dir.path().join("pipe");
+        let name = std::ffi::CString::new(pipe.as_os_str().as_encoded_bytes()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+        create_fresh(&pipe).unwrap().write_all(b"new").unwrap();
+        assert!(fs::symlink_metadata(&pipe).unwrap().is_file());
+    }
+
     use super::*;
 
     fn site() -> tempfile::TempDir {

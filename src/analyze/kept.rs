@@ -257,7 +257,7 @@ fn write<'a>(
     context: u128,
     entries: impl Iterator<Item = (&'a str, EntryRef<'a>)>,
 ) -> io::Result<()> {
-    let mut out = BufWriter::with_capacity(1 << 16, fs::File::create(path)?);
+    let mut out = BufWriter::with_capacity(1 << 16, crate::transaction::create_fresh(path)?);
     out.write_all(MAGIC)?;
     out.write_all(&context.to_le_bytes())?;
     let mut buffer = Vec::new();

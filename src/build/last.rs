@@ -96,7 +96,7 @@ pub(super) fn save(
 ) {
     let written = fs::create_dir_all(cache).and_then(|()| {
         let path = cache.join(OUTPUTS);
-        let mut out = BufWriter::new(fs::File::create(&path)?);
+        let mut out = BufWriter::new(crate::transaction::create_fresh(&path)?);
         writeln!(out, "{OUTPUTS_FORMAT}")?;
         for (digest, page) in outputs {
             let made = Made {
@@ -109,7 +109,8 @@ pub(super) fn save(
             out.write_all(b"\n")?;
         }
         out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-        fs::write(cache.join(INPUTS), format!("{inputs:032x} {warnings}\n"))
+        crate::transaction::create_fresh(&cache.join(INPUTS))?
+            .write_all(format!("{inputs:032x} {warnings}\n").as_bytes())
     });
     if written.is_err() {
         let _ = fs::remove_file(cache.join(OUTPUTS));

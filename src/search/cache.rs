@@ -20,6 +20,7 @@ use std::sync::Arc;
 
 use super::doc::Doc;
 use super::score::Numbered;
+use crate::transaction::create_fresh;
 
 /// The first line of a segment: changes with anything that changes what a page's words are
 /// analysed into (the tokeniser, the stemmers, the scores), since depeche's version does.
@@ -60,6 +61,9 @@ pub(crate) struct Cache {
     generation: u32,
 }
 
+/// The largest segment read.
+const MAX_SEGMENT_BYTES: u64 = 256 << 20;
+
 /// Past this many segments per thread, a build writes them all again as one per thread.
 const SEGMENTS_PER_THREAD: usize = 8;
 
@@ -71,23 +75,32 @@ pub(crate) struct Entry {
     pub segment: usize,
 }
 
-/// Where a build of `generation` puts the `n`th segment of `lang`: names sort by generation.
+/// Where a build of `generation` puts the `n`th segment of `lang`. A dot, which no language
+/// code has, ends the code: `pt`'s segments are not `pt-BR`'s, nor `es`'s `es-419`'s. Names
+/// sort by generation.
 pub(crate) fn segment_path(dir: &Path, lang: &str, generation: u32, n: usize) -> PathBuf {
-    dir.join(format!("search-{lang}-{generation:08}-{n}.cache"))
+    dir.join(format!("search-{lang}.{generation:08}-{n}.cache"))
 }
 
-/// What follows `search-{lang}-` in the name of a segment of `lang` (`suffix`: `.cache`, or
-/// `.cache.tmp` while it is written): numbers and dashes, so that `pt`'s segments are not
-/// `pt-BR`'s.
-fn segment_numbers<'n>(name: &'n str, lang: &str, suffix: &str) -> Option<&'n str> {
-    let numbers = name
+/// The generation and number in the name of a segment of `lang` (`suffix`: `.cache`, or
+/// `.cache.tmp` while it is written). A segment of the format before generations
+/// (`search-{lang}-{n}.cache`) is of generation 0.
+fn segment_numbers(name: &str, lang: &str, suffix: &str) -> Option<(u32, u32)> {
+    let rest = name
         .strip_prefix("search-")?
         .strip_prefix(lang)?
-        .strip_prefix('-')?
         .strip_suffix(suffix)?;
-    (numbers.starts_with(|c: char| c.is_ascii_digit())
-        && numbers.bytes().all(|b| b.is_ascii_digit() || b == b'-'))
-    .then_some(numbers)
+    let number = |digits: &str| {
+        let plain = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+        plain.then(|| digits.parse::<u32>().ok()).flatten()
+    };
+    match rest.strip_prefix('.') {
+        Some(numbers) => {
+            let (generation, n) = numbers.split_once('-')?;
+            Some((number(generation)?, number(n)?))
+        }
+        None => Some((0, number(rest.strip_prefix('-')?)?)),
+    }
 }
 
 /// The generation in a segment's file name; 0 for a name of another form.
@@ -95,9 +108,7 @@ fn generation_of(path: &Path, lang: &str) -> u32 {
     path.file_name()
         .and_then(|n| n.to_str())
         .and_then(|n| segment_numbers(n, lang, ".cache"))
-        .and_then(|numbers| numbers.split_once('-'))
-        .and_then(|(generation, _)| generation.parse().ok())
-        .unwrap_or(0)
+        .map_or(0, |(generation, _)| generation)
 }
 
 /// The files of a language's segments in `dir`.
@@ -141,6 +152,7 @@ impl Cache {
     pub(crate) fn appendable(&self, pages: usize) -> bool {
         let threads = rayon::current_num_threads();
         self.files > 0
+            && self.generation < u32::MAX
             && self.files + threads <= SEGMENTS_PER_THREAD * threads
             && self.entries.len() <= 2 * pages + 64
     }
@@ -199,6 +211,10 @@ fn header(lang: &str) -> Vec<u8> {
 fn read_segment(path: &Path, lang: &str) -> io::Result<(Segment, Vec<(u128, u64)>)> {
     let header = header(lang);
     let mut file = File::open(path)?;
+    // Past this, no build wrote it (a 100,000-article site's segments are tens of MB).
+    if file.metadata()?.len() > MAX_SEGMENT_BYTES {
+        return Err(io::Error::other("larger than any segment a build writes"));
+    }
     let mut bytes = Vec::new();
     file.read_to_end(&mut bytes)?;
     // The footer: where the table starts, a hash of everything before the footer, `END!`. A
@@ -329,7 +345,7 @@ impl SegmentWriter {
     /// A new segment at `path` (renamed into place by [`SegmentWriter::finish`]).
     pub(crate) fn create(path: PathBuf, lang: &str) -> io::Result<SegmentWriter> {
         let mut out = Hashed {
-            out: BufWriter::with_capacity(1 << 16, File::create(temporary(&path))?),
+            out: BufWriter::with_capacity(1 << 16, create_fresh(&temporary(&path))?),
             hasher: xxhash_rust::xxh3::Xxh3::new(),
         };
         let header = header(lang);
@@ -485,7 +501,7 @@ pub(crate) struct Made {
 /// The first bytes of a language's [`Made`] pages; the records follow, of [`MADE_BYTES`]. It
 /// changes with what a pack holds: packs kept from a build of another format would be wrong.
 const PAGES_MAGIC: &[u8] =
-    concat!("depeche-search-pages 3 ", env!("CARGO_PKG_VERSION"), "\n").as_bytes();
+    concat!("depeche-search-pages 4 ", env!("CARGO_PKG_VERSION"), "\n").as_bytes();
 const MADE_BYTES: usize = 16 + 16 + 16 + 8;
 
 fn pages_file(dir: &Path, lang: &str) -> PathBuf {
@@ -498,7 +514,15 @@ pub(crate) fn read_pages(dir: &Path, lang: &str) -> HashMap<u128, Made> {
     let Ok(bytes) = crate::source::read_own_file(&pages_file(dir, lang), 256 << 20) else {
         return HashMap::new();
     };
-    let Some(records) = bytes.strip_prefix(PAGES_MAGIC) else {
+    // Last, a hash of everything before it: a file changed by anything but a build is not
+    // read (a swapped key would give a page another's entry).
+    let Some((body, hash)) = bytes.split_last_chunk::<8>() else {
+        return HashMap::new();
+    };
+    if *hash != xxhash_rust::xxh3::xxh3_64(body).to_le_bytes() {
+        return HashMap::new();
+    }
+    let Some(records) = body.strip_prefix(PAGES_MAGIC) else {
         return HashMap::new();
     };
     if records.len() % MADE_BYTES != 0 {
@@ -531,7 +555,11 @@ pub(crate) fn write_pages(dir: &Path, lang: &str, pages: &[(u128, Made)]) -> io:
     }
     let path = pages_file(dir, lang);
     let temp = path.with_extension("pages.tmp");
-    fs::write(&temp, bytes)?;
+    let hash = xxhash_rust::xxh3::xxh3_64(&bytes);
+    bytes.extend_from_slice(&hash.to_le_bytes());
+    let mut file = create_fresh(&temp)?;
+    file.write_all(&bytes)?;
+    drop(file);
     fs::rename(temp, path)
 }
 
@@ -652,26 +680,67 @@ mod tests {
     }
 
     #[test]
+    fn a_pages_file_changed_by_hand_is_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let made = |key| Made {
+            key,
+            content: 1,
+            text: 2,
+        };
+        write_pages(dir.path(), "fr", &[(1, made(10)), (2, made(20))]).unwrap();
+        assert_eq!(read_pages(dir.path(), "fr").len(), 2);
+        // The two pages' entries swapped: each would be given the other's words.
+        let path = pages_file(dir.path(), "fr");
+        let mut bytes = fs::read(&path).unwrap();
+        let key = PAGES_MAGIC.len() + 16;
+        bytes.swap(key, key + MADE_BYTES);
+        fs::write(&path, &bytes).unwrap();
+        assert!(read_pages(dir.path(), "fr").is_empty());
+    }
+
+    #[test]
+    fn a_segment_larger_than_a_build_writes_is_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        build(dir.path(), &["Alep", "Idleb"]);
+        let segment = &segments(dir.path(), "fr")[0];
+        fs::File::options()
+            .write(true)
+            .open(segment)
+            .unwrap()
+            .set_len(MAX_SEGMENT_BYTES + 1)
+            .unwrap();
+        assert!(Cache::open(dir.path(), "fr").entries.is_empty());
+    }
+
+    #[test]
     fn a_language_s_segments_are_not_those_of_a_longer_code() {
+        let of = |name: &str, lang: &str| segment_numbers(name, lang, ".cache");
+        let path = segment_path(Path::new(""), "pt", 1, 0);
+        assert_eq!(of(&path.to_string_lossy(), "pt"), Some((1, 0)));
+        for (name, lang) in [
+            ("search-pt-BR.00000001-0.cache", "pt"),
+            ("search-es-419.00000001-0.cache", "es"),
+            ("search-es-419-0.cache", "es"),
+            ("search-es-4294967295.00000001-0.cache", "es"),
+            ("search-pt.00000001-0.cache.tmp", "pt"),
+            ("search-pt.99999999999-0.cache", "pt"),
+        ] {
+            assert_eq!(of(name, lang), None, "{name} is not {lang}'s");
+        }
+        assert_eq!(of("search-es-419.00000002-1.cache", "es-419"), Some((2, 1)));
+        // Of the format before generations.
+        assert_eq!(of("search-es-419-1.cache", "es-419"), Some((0, 1)));
+        assert_eq!(of("search-es-1.cache", "es"), Some((0, 1)));
         assert_eq!(
-            segment_numbers("search-pt-00000001-0.cache", "pt", ".cache"),
-            Some("00000001-0")
-        );
-        assert_eq!(
-            segment_numbers("search-pt-BR-00000001-0.cache", "pt", ".cache"),
-            None
-        );
-        assert_eq!(
-            segment_numbers("search-pt-BR-0.cache", "pt-BR", ".cache"),
-            Some("0")
-        );
-        assert_eq!(
-            segment_numbers("search-pt-0.cache.tmp", "pt", ".cache"),
-            None
-        );
-        assert_eq!(
-            generation_of(Path::new("search-pt-00000007-1.cache"), "pt"),
+            generation_of(Path::new("search-pt.00000007-1.cache"), "pt"),
             7
         );
+        // The last generation there is: the next build writes them all again.
+        let last = Cache {
+            files: 1,
+            generation: u32::MAX,
+            ..Cache::default()
+        };
+        assert!(!last.appendable(10));
     }
 }

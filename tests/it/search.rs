@@ -413,11 +413,11 @@ fn a_build_after_an_edit_reuses_what_the_last_one_found_and_writes_the_same_inde
         .filter(|name| name.ends_with(".cache"))
         .collect();
     assert!(
-        segments.iter().any(|n| n.starts_with("search-fr-")),
+        segments.iter().any(|n| n.starts_with("search-fr.")),
         "{segments:?}"
     );
     assert!(
-        segments.iter().any(|n| n.starts_with("search-en-")),
+        segments.iter().any(|n| n.starts_with("search-en.")),
         "{segments:?}"
     );
     // Every segment of one language takes the name of the other's.
@@ -425,9 +425,9 @@ fn a_build_after_an_edit_reuses_what_the_last_one_found_and_writes_the_same_inde
         std::fs::rename(cache.join(name), cache.join(format!("{name}.swap"))).unwrap();
     }
     for name in &segments {
-        let swapped = match name.strip_prefix("search-fr-") {
-            Some(rest) => format!("search-en-{rest}"),
-            None => name.replacen("search-en-", "search-fr-", 1),
+        let swapped = match name.strip_prefix("search-fr") {
+            Some(rest) => format!("search-en{rest}"),
+            None => name.replacen("search-en", "search-fr", 1),
         };
         std::fs::rename(cache.join(format!("{name}.swap")), cache.join(swapped)).unwrap();
     }
