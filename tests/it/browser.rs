@@ -5,6 +5,7 @@
 //! `.ci/run` installs both.
 
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -23,11 +24,22 @@ fn browser_paths() -> (String, String) {
     )
 }
 
-/// ChromeDriver, stopped when dropped (closing the session stops Chromium).
+/// A helper process (ChromeDriver, a web server) started in a process group of its own,
+/// which what it starts (Chromium) joins: the group is stopped when dropped. Closing the
+/// session does not always end Chromium before the driver is stopped, and a failed test never
+/// closes it; either way Chromium outlived the tests.
 struct Driver(Child);
+
+impl Driver {
+    fn start(command: &mut Command) -> std::io::Result<Driver> {
+        command.process_group(0).spawn().map(Driver)
+    }
+}
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        // A negative pid names the process group (`process_group(0)` made it the helper's).
+        unsafe { libc::kill(-(self.0.id() as i32), libc::SIGKILL) };
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
@@ -44,14 +56,13 @@ fn free_port() -> u16 {
 async fn connect(profile: &Path) -> (Driver, Client) {
     let (chromium, chromedriver) = browser_paths();
     let port = free_port();
-    let driver = Driver(
+    let driver = Driver::start(
         Command::new(chromedriver)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromedriver"),
-    );
+            .stderr(Stdio::null()),
+    )
+    .expect("start chromedriver");
     let mut caps = serde_json::Map::new();
     caps.insert(
         "goog:chromeOptions".into(),
@@ -214,7 +225,7 @@ async fn search_reads_its_records_from_a_server_that_ignores_ranges() {
     let root = tempfile::tempdir().unwrap();
     std::os::unix::fs::symlink(site.path("public"), root.path().join("depeche")).unwrap();
     let port = free_port();
-    let _server = Driver(
+    let _server = Driver::start(
         Command::new("python3")
             .args([
                 "-m",
@@ -226,10 +237,9 @@ async fn search_reads_its_records_from_a_server_that_ignores_ranges() {
             .arg("--directory")
             .arg(root.path())
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start python3 -m http.server"),
-    );
+            .stderr(Stdio::null()),
+    )
+    .expect("start python3 -m http.server");
     let start = Instant::now();
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(
