@@ -24,7 +24,7 @@ use crate::transaction::create_fresh;
 
 /// The first line of a segment: changes with anything that changes what a page's words are
 /// analysed into (the tokeniser, the stemmers, the scores), since depeche's version does.
-const MAGIC: &[u8] = concat!("depeche-search-cache 3 ", env!("CARGO_PKG_VERSION"), "\n").as_bytes();
+const MAGIC: &[u8] = concat!("depeche-search-cache 4 ", env!("CARGO_PKG_VERSION"), "\n").as_bytes();
 const END: &[u8; 4] = b"END!";
 
 /// The key of a page's entry: a hash of its fields, which are all its words are made of.

@@ -400,9 +400,10 @@ impl Analyzer {
             return Some(*number);
         }
         let text: Arc<str> = Arc::from(self.scratch.as_str());
-        let stemmable = word.chars().any(char::is_alphabetic) && !word.contains(char::is_numeric);
-        // The stem of the folded form, not of the word as written: every way of writing a
-        // term ("Régions", "regions") must give the same group, whichever comes first.
+        // Decided on the folded form, not on the word as written: every way of writing a
+        // term ("Régions", "regions", "ⅽities" with a Roman numeral) must give the same group,
+        // whichever comes first, or two builds of the same pages could differ.
+        let stemmable = text.chars().any(char::is_alphabetic) && !text.contains(char::is_numeric);
         let group = match &self.stemmer {
             Some(stemmer) if stemmable => {
                 let stem = stemmer.stem(&text);
@@ -560,6 +561,12 @@ mod tests {
         // However a term is first written, its group is the same.
         let (mut first, mut second) = (Analyzer::new("fr"), Analyzer::new("fr"));
         assert_eq!(group(&mut first, "Régions"), group(&mut second, "regions"));
+        // Even when only the folded form is a word: U+217D is a numeral, and folds to `c`.
+        for (a, b) in [("\u{217D}ities", "cities"), ("cities", "\u{217D}ities")] {
+            let (mut first, mut second) = (Analyzer::new("en"), Analyzer::new("en"));
+            assert_eq!(group(&mut first, a), group(&mut second, b));
+            assert_eq!(group(&mut first, b), group(&mut second, a));
+        }
         let mut en = Analyzer::new("en");
         assert_eq!(group(&mut en, "residences"), group(&mut en, "residence"));
         assert_eq!(group(&mut en, "fighters"), group(&mut en, "fighter"));
