@@ -300,9 +300,10 @@ fn check_share_image(
 ) -> Option<(usize, usize)> {
     let file = raw.share_image.as_deref()?;
     let rel = file.trim_start_matches('/');
-    let inside = !rel.split('/').any(|part| part == ".." || part.is_empty());
-    let path = root.join("static").join(rel);
-    if !inside || !path.is_file() {
+    let parts: Vec<&str> = rel.split('/').collect();
+    let inside = !parts.iter().any(|part| *part == ".." || part.is_empty());
+    let path = crate::source::static_file(root, &parts).filter(|_| inside);
+    let Some(path) = path else {
         problems.push(
             Diagnostic::at(
                 Code::InvalidConfig,
@@ -312,7 +313,7 @@ fn check_share_image(
             .with_help("put the image (a PNG or JPEG of 1200 × 630 pixels) in static/ and give its path there, e.g. `share_image: share.png`"),
         );
         return None;
-    }
+    };
     match imagesize::size(&path) {
         Ok(size) => Some((size.width, size.height)),
         Err(e) => {

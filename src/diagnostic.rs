@@ -124,6 +124,7 @@ codes! {
     FactsDisagree => "W0022", "facts-disagree", Warning;
     NearHostLimit => "W0023", "near-host-limit", Warning;
     AnnotationInValue => "W0024", "annotation-in-value", Warning;
+    LinkNotPublished => "W0025", "link-not-published", Warning;
     UnannotatedMention => "S0001", "unannotated-mention", Suggestion;
     AmbiguousMention => "S0002", "ambiguous-mention", Suggestion;
     NoAgency => "S0003", "no-agency", Suggestion;

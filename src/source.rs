@@ -85,6 +85,38 @@ pub(crate) fn stays_inside(root: &Path, path: &Path) -> bool {
     path.canonicalize().is_ok_and(|real| real.starts_with(root))
 }
 
+/// The file of `static/` at `parts` (a path's parts, from static/), found as the site
+/// publishes it: never through a symbolic link (static/ is copied without following them),
+/// and a part typed composed (NFC) finds a name stored decomposed (NFD, as macOS writes them).
+pub(crate) fn static_file(root: &Path, parts: &[&str]) -> Option<PathBuf> {
+    use unicode_normalization::UnicodeNormalization;
+    if parts.is_empty() {
+        return None;
+    }
+    let mut at = root.join("static");
+    for part in parts {
+        let direct = at.join(part);
+        let found = if std::fs::symlink_metadata(&direct).is_ok() {
+            Some(direct)
+        } else {
+            let wanted: String = part.nfc().collect();
+            let same = |e: &std::fs::DirEntry| {
+                e.file_name()
+                    .to_str()
+                    .is_some_and(|name| name.nfc().eq(wanted.chars()))
+            };
+            std::fs::read_dir(&at)
+                .ok()
+                .and_then(|d| d.flatten().find(same))
+                .map(|entry| entry.path())
+        };
+        at = found.filter(|path| !std::fs::symlink_metadata(path).is_ok_and(|m| m.is_symlink()))?;
+    }
+    std::fs::symlink_metadata(&at)
+        .is_ok_and(|m| m.is_file())
+        .then_some(at)
+}
+
 /// The error for a folder the site reads whole (`templates/`, `templates/i18n/`, `static/`)
 /// that a symbolic link, at the folder or on the way to it, places outside the site:
 /// nothing in it is read or published. `None` when it stays inside, or is not there.

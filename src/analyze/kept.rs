@@ -307,12 +307,10 @@ pub(crate) fn context(
         "{articles:?} {:?} {:?}",
         targets.entities, targets.unreadable
     ));
-    // Images are looked for through links, as a browser's request would find them.
-    let statics = walkdir::WalkDir::new(config.root.join("static"))
-        .follow_links(true)
-        .sort_by_file_name();
+    // Images are looked for as the site publishes static/: never through a link.
+    let statics = walkdir::WalkDir::new(config.root.join("static")).sort_by_file_name();
     for entry in statics.into_iter().filter_map(Result::ok) {
-        add(&format!("{:?} {}", entry.path(), entry.path().is_file()));
+        add(&format!("{:?} {:?}", entry.path(), entry.file_type()));
     }
     // A translation is missing unless a file of its name exists, whatever it holds: every
     // name in the articles' folder, and where it leads.

@@ -238,7 +238,6 @@ pub(crate) fn article_images(
 /// form: a name typed composed (NFC) finds a file stored decomposed (NFD, as macOS writes
 /// them), which the site publishes composed.
 fn missing_image(root: &std::path::Path, address: &str) -> bool {
-    use unicode_normalization::UnicodeNormalization;
     let path = address.split(['?', '#']).next().unwrap_or(address);
     let path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
     // Resolved as a browser resolves it: `..` never leaves the site's root, which is static/.
@@ -252,29 +251,7 @@ fn missing_image(root: &std::path::Path, address: &str) -> bool {
             part => parts.push(part),
         }
     }
-    let mut at = root.join("static");
-    if parts.is_empty() {
-        return true;
-    }
-    if at.join(parts.join("/")).is_file() {
-        return false;
-    }
-    for part in parts {
-        let wanted: String = part.nfc().collect();
-        let same = |e: &std::fs::DirEntry| {
-            e.file_name()
-                .to_str()
-                .is_some_and(|name| name.nfc().eq(wanted.chars()))
-        };
-        match std::fs::read_dir(&at)
-            .ok()
-            .and_then(|d| d.flatten().find(same))
-        {
-            Some(entry) => at = entry.path(),
-            None => return true,
-        }
-    }
-    !at.is_file()
+    crate::source::static_file(root, &parts).is_none()
 }
 
 fn image_help(address: &str) -> String {

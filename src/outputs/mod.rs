@@ -544,8 +544,18 @@ pub(crate) fn plan(config: &Config, graph: &Graph, statics: &[(String, PathBuf)]
     plan
 }
 
+fn link_not_published(root: &Path, path: &Path) -> Diagnostic {
+    let shown = source::display_path(root, path);
+    Diagnostic::at(
+        Code::LinkNotPublished,
+        "symbolic link not published: static/ is copied without following links",
+        Location::file_only(&shown),
+    )
+    .with_help("copy the file or folder into static/ instead of linking to it")
+}
+
 /// Every regular file under `static/`, as (path in the output, file). Symbolic links are not
-/// followed: nothing outside the site is published.
+/// followed, and said so: nothing outside the site is published.
 pub(crate) fn static_files(root: &Path) -> (Vec<(String, PathBuf)>, Vec<Diagnostic>) {
     let dir = root.join("static");
     let mut files = Vec::new();
@@ -569,9 +579,13 @@ pub(crate) fn static_files(root: &Path) -> (Vec<(String, PathBuf)>, Vec<Diagnost
             }
         };
         let kind = entry.file_type();
+        if kind.is_symlink() {
+            problems.push(link_not_published(root, entry.path()));
+            continue;
+        }
         if !kind.is_file() {
-            // A link is not followed (and not published); a pipe would block the copy.
-            if !kind.is_dir() && !kind.is_symlink() {
+            // A pipe would block the copy.
+            if !kind.is_dir() {
                 problems.push(source::special_file(root, entry.path()));
             }
             continue;

@@ -159,6 +159,12 @@ fn cases() -> Vec<(Code, Breaker)> {
             #[cfg(unix)]
             std::os::unix::fs::symlink(&outside, s.path("content/articles/outside.fr.md")).unwrap();
         }),
+        (Code::LinkNotPublished, |s| {
+            s.write("photos/alep.jpg", [0xFF, 0xD8, 0xFF]);
+            std::fs::create_dir_all(s.path("static")).unwrap();
+            #[cfg(unix)]
+            std::os::unix::fs::symlink(s.path("photos"), s.path("static/photos")).unwrap();
+        }),
         (Code::LinkOutsideSite, |s| {
             let outside = s.path("../outside.html");
             std::fs::write(&outside, "{{ secret }}").unwrap();
@@ -907,4 +913,53 @@ fn a_relations_source_that_names_nothing_is_an_error() {
         )
     });
     assert_eq!(errors, [("E0035".to_string(), format!("{hts}:16"))]);
+}
+
+/// static/ is published without following symbolic links, and everything that looks for a
+/// file there agrees: an image or share image reached through a link is missing, and the
+/// link is named, on a first build, in `check`, and on a build that keeps its findings.
+#[cfg(unix)]
+#[test]
+fn an_image_reached_through_a_link_in_static_is_missing() {
+    let site = TestSite::frozen();
+    site.write("static/photos/alep.jpg", [0xFF, 0xD8, 0xFF]);
+    site.edit(FR, "du pays.", "du pays.\n\n![Alep](/photos/alep.jpg)\n");
+    site.build_ok(&[]);
+    assert!(site.path("public/photos/alep.jpg").is_file());
+    // The folder moves out of static/, and a link takes its place.
+    std::fs::rename(site.path("static/photos"), site.path("photos")).unwrap();
+    std::os::unix::fs::symlink(site.path("photos"), site.path("static/photos")).unwrap();
+    for args in [&["build"][..], &["check"]] {
+        let out = site.depeche(args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(stderr.contains("warning[W0025]"), "{stderr}");
+        assert!(stderr.contains("--> static/photos:1:1"), "{stderr}");
+        assert!(
+            stderr.contains("`/photos/alep.jpg` is not a file of static/"),
+            "{stderr}"
+        );
+    }
+    // The failed build left the last site as it was.
+    assert!(site.path("public/photos/alep.jpg").is_file());
+    site.edit(FR, "\n\n![Alep](/photos/alep.jpg)\n", "");
+    let config = site.read("site.yaml");
+    site.write(
+        "site.yaml",
+        format!("{config}share_image: photos/alep.jpg\n"),
+    );
+    let out = site.depeche(&["build"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("share_image `photos/alep.jpg` is not a file in static/"),
+        "{stderr}"
+    );
+    site.write("site.yaml", config);
+    let out = site.depeche(&["build"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(!site.path("public/photos").exists());
+    let warned = site.depeche(&["check"]);
+    assert!(String::from_utf8_lossy(&warned.stderr).contains("warning[W0025]"));
 }

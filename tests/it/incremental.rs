@@ -486,17 +486,19 @@ fn a_warm_build_checks_unchanged_articles_against_what_changed() {
     fails("E0022", "note-1.fr.md");
     site.edit(linked, "draft: true\n", "");
     site.build_ok(&[]);
-    // An image it shows through a linked folder of static/ is deleted.
-    let elsewhere = tempfile::tempdir().unwrap();
-    std::fs::write(elsewhere.path().join("z.png"), [0x89, b'P', b'N', b'G']).unwrap();
-    std::os::unix::fs::symlink(elsewhere.path(), site.path("static/linked")).unwrap();
+    // The folder of static/ an image it shows is in is replaced by a link to it: static/ is
+    // published without following links, so the image is missing.
+    site.write("static/linked/z.png", [0x89, b'P', b'N', b'G']);
     site.edit(
         "content/articles/note-3.fr.md",
         "Texte de la note",
         "![Z](/linked/z.png)\n\nTexte de la note",
     );
     site.build_ok(&[]);
-    std::fs::remove_file(elsewhere.path().join("z.png")).unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let moved = elsewhere.path().join("linked");
+    std::fs::rename(site.path("static/linked"), &moved).unwrap();
+    std::os::unix::fs::symlink(&moved, site.path("static/linked")).unwrap();
     site.edit(
         "content/articles/note-5.fr.md",
         "Texte de la note",
