@@ -50,6 +50,12 @@ pub(crate) fn display_path(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
+/// `path` as named from `root` when it is under it, as it is otherwise: what a build records
+/// of a path stays the same whichever way the site's root was given.
+pub(crate) fn within<'a>(root: &Path, path: &'a Path) -> &'a Path {
+    path.strip_prefix(root).unwrap_or(path)
+}
+
 /// `a/./b/../c` → `a/c`, without touching the file system (the path may not exist yet).
 pub(crate) fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();

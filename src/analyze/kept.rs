@@ -21,6 +21,7 @@ use crate::annotate::{Lexicon, Mention, Targets};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::graph::Document;
+use crate::source::within;
 
 use super::AnalyzeOptions;
 
@@ -297,7 +298,13 @@ pub(crate) fn context(
         let modified = meta.modified().ok();
         add(&format!("{} {modified:?}", meta.len()));
     }
-    add(&format!("{config:?}"));
+    // The site as named from its root: `-r site` and `-r /path/to/site` build the same one.
+    let portable = Config {
+        root: PathBuf::new(),
+        output_dir: within(&config.root, &config.output_dir).to_path_buf(),
+        ..config.clone()
+    };
+    add(&format!("{portable:?}"));
     add(&config.today().to_string());
     add(&format!("{options:?}"));
     add(&lexicon.described());
@@ -310,18 +317,19 @@ pub(crate) fn context(
     // Images are looked for as the site publishes static/: never through a link.
     let statics = walkdir::WalkDir::new(config.root.join("static")).sort_by_file_name();
     for entry in statics.into_iter().filter_map(Result::ok) {
-        add(&format!("{:?} {:?}", entry.path(), entry.file_type()));
+        let path = within(&config.root, entry.path());
+        add(&format!("{path:?} {:?}", entry.file_type()));
     }
     // A translation is missing unless a file of its name exists, whatever it holds: every
     // name in the articles' folder, and where it leads.
     let articles =
         walkdir::WalkDir::new(config.root.join("content").join("articles")).sort_by_file_name();
     for entry in articles.into_iter().filter_map(Result::ok) {
-        let path = entry.path();
         add(&format!(
-            "{path:?} {:?} {}",
+            "{:?} {:?} {}",
+            within(&config.root, entry.path()),
             entry.file_type(),
-            path.exists()
+            entry.path().exists()
         ));
     }
     h.digest128()

@@ -21,6 +21,7 @@ use crate::outputs::Inputs;
 use crate::render::{Made, Page};
 use crate::search;
 use crate::site::{BuildError, Earlier, Options, Purpose, Site, load_config};
+use crate::source::within;
 use crate::write::{self, Record, Report};
 
 /// What a build did.
@@ -58,7 +59,7 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
     // next one.
     let (fingerprinted, site_inputs) = fingerprint(&config, options);
     // Before anything else: a folder depeche may not replace is refused before any work.
-    let output = write::Output::claim(&config, options.force)?;
+    let mut output = write::Output::claim(&config, options.force)?;
     let cache = output.cache_dir().map(Path::to_path_buf);
     // `--force` adopts files into the output, which only a build that writes can record.
     let unchanged = cache
@@ -79,6 +80,7 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
             reanalysis_saved: 0,
         });
     }
+    output.claim_aside();
     let mut stages = Vec::new();
     let mut lap = Instant::now();
     let mut stage = |name: &'static str| {
@@ -218,9 +220,13 @@ fn fingerprint(config: &Config, options: &Options) -> (u128, u128) {
     if let Some(meta) = std::env::current_exe().ok().and_then(|p| p.metadata().ok()) {
         add(&stamp(&meta), false);
     }
+    // Paths as named from the site's root: `-r site` and `-r /path/to/site` build the same one.
     let settings = format!(
         "{:?} {:?} {} {}",
-        options.base_url, config.output_dir, options.drafts, options.future
+        options.base_url,
+        within(&config.root, &config.output_dir),
+        options.drafts,
+        options.future
     );
     add(settings.as_bytes(), false);
     add(config.today().to_string().as_bytes(), false);
@@ -236,7 +242,10 @@ fn fingerprint(config: &Config, options: &Options) -> (u128, u128) {
             let article = path.starts_with(&articles)
                 && entry.file_type().is_file()
                 && path.extension().is_some_and(|e| e == "md");
-            add(path.as_os_str().as_encoded_bytes(), article);
+            add(
+                within(&config.root, path).as_os_str().as_encoded_bytes(),
+                article,
+            );
             // A folder's time changes with the names in it, which are read apart.
             if let Some(meta) = entry.metadata().ok().filter(|m| !m.is_dir()) {
                 add(&stamp(&meta), article);

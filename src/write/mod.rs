@@ -68,11 +68,71 @@ fn io<T>(action: &'static str, path: &Path, result: io::Result<T>) -> Result<T, 
 pub struct Output {
     layout: Layout,
     out: Option<Owned>,
-    old: Option<Owned>,
+    old: Claim,
     staging: Option<Owned>,
     /// depeche 0.1 kept its manifest beside the output; removed once a build has replaced it.
     legacy: bool,
     lock: Option<fs::File>,
+}
+
+/// The claim of the folder kept aside (see [`Output::claim`]): made only once a build is to
+/// write, and then on a thread of its own.
+enum Claim {
+    /// Not begun; what to claim, if the folder is there.
+    Waiting(Option<Aside>),
+    Pending(std::thread::JoinHandle<Result<Option<Owned>, Diagnostic>>),
+    Done(Option<Owned>),
+}
+
+/// The folder kept aside, and what claiming it takes.
+struct Aside {
+    root: PathBuf,
+    dir: PathBuf,
+    out: PathBuf,
+    legacy: Option<Manifest>,
+    force: bool,
+}
+
+impl Aside {
+    fn claim(&self) -> Result<Option<Owned>, Diagnostic> {
+        claim_folder(
+            &self.root,
+            &self.dir,
+            &self.out,
+            self.legacy.as_ref(),
+            self.force,
+        )
+    }
+}
+
+impl Claim {
+    /// Whether the folder was there when the build began.
+    fn exists(&self) -> bool {
+        match self {
+            Claim::Waiting(aside) => aside.is_some(),
+            Claim::Pending(_) => true,
+            Claim::Done(owned) => owned.is_some(),
+        }
+    }
+
+    fn begin(&mut self) {
+        if let Claim::Waiting(aside) = self
+            && let Some(aside) = aside.take()
+        {
+            *self = Claim::Pending(std::thread::spawn(move || aside.claim()));
+        }
+    }
+
+    /// The folder as claimed (waiting for the claim if it is under way), or its refusal.
+    fn take(&mut self) -> Result<Option<Owned>, Diagnostic> {
+        match std::mem::replace(self, Claim::Done(None)) {
+            Claim::Waiting(aside) => aside.map_or(Ok(None), |aside| aside.claim()),
+            Claim::Pending(claim) => claim
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Claim::Done(owned) => Ok(owned),
+        }
+    }
 }
 
 impl Output {
@@ -90,13 +150,15 @@ impl Output {
             legacy.as_ref(),
             force,
         )?;
-        let old = claim_folder(
-            &config.root,
-            &layout.old,
-            &layout.out,
-            legacy.as_ref(),
+        // The folder the build before the last left is needed only once a build writes
+        // (it becomes the staging folder): see `Output::claim_aside`.
+        let old = Claim::Waiting(fs::symlink_metadata(&layout.old).is_ok().then(|| Aside {
+            root: config.root.clone(),
+            dir: layout.old.clone(),
+            out: layout.out.clone(),
+            legacy: legacy.clone(),
             force,
-        )?;
+        }));
         let staging = claim_folder(&config.root, &layout.staging, &layout.out, None, force)?;
         let mut output = Output {
             lock,
@@ -107,22 +169,30 @@ impl Output {
             staging,
         };
         // Only a swap by two renames, killed between them, leaves the output missing.
-        if output.out.is_none() && output.old.is_some() {
+        if output.out.is_none() && output.old.exists() {
+            let old = output.old.take()?;
             io(
                 "restore",
                 &output.layout.old,
                 fs::rename(&output.layout.old, &output.layout.out),
             )?;
-            output.out = output.old.take();
+            output.out = old;
         }
         Ok(output)
+    }
+
+    /// Begins claiming the folder the build before the last left, on a thread of its own, for
+    /// a build that will write: its tree is read beside the build's own work. A build with
+    /// nothing to do never reads it.
+    pub(crate) fn claim_aside(&mut self) {
+        self.old.begin();
     }
 
     /// The folder beside the output where a build keeps what the next can reuse, for a build
     /// that replaces an earlier one: a site built once is built again, while a first build (a
     /// CI runner's, which keeps nothing) would spend time on a cache no build reads.
     pub(crate) fn cache_dir(&self) -> Option<&Path> {
-        (self.out.is_some() || self.old.is_some()).then_some(self.layout.cache.as_path())
+        (self.out.is_some() || self.old.exists()).then_some(self.layout.cache.as_path())
     }
 
     /// Whether the output is as the last build left it: every file its manifest lists, of
@@ -180,7 +250,7 @@ impl Output {
         {
             io("write", &layout.out, out.manifest.save(&layout.out))?;
         }
-        let reused = match (self.staging.take(), self.old.take()) {
+        let reused = match (self.staging.take(), self.old.take()?) {
             // An interrupted build's folder: everything in it is listed in its manifest.
             (Some(staging), old) => {
                 if old.is_some() {

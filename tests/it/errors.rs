@@ -321,6 +321,30 @@ fn folders_named_like_depeches_own_but_not_written_by_it_are_refused() {
     }
 }
 
+/// The folder the build before the last left is claimed beside the build's work: a file put
+/// there by hand is refused before the folder is reused, and the site stays as it was.
+#[test]
+fn a_file_put_in_the_folder_kept_aside_is_refused_before_it_is_reused() {
+    let site = TestSite::frozen();
+    site.build_ok(&[]);
+    site.edit(FR, "majeure partie", "plus grande partie");
+    site.build_ok(&[]);
+    let built = snapshot(&site.path("public"));
+    site.write(".public.depeche-old/notes.txt", "mine");
+    // Nothing to do: the folder is not touched, nor waited for.
+    site.build_ok(&[]);
+    site.edit(FR, "plus grande partie", "majeure partie");
+    let out = site.depeche(&["build"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("error[E0023]") && stderr.contains(".public.depeche-old"),
+        "{stderr}"
+    );
+    assert_eq!(site.read(".public.depeche-old/notes.txt"), "mine");
+    assert!(built == snapshot(&site.path("public")));
+}
+
 #[test]
 fn an_interrupted_swap_puts_the_previous_output_back() {
     let site = TestSite::frozen();

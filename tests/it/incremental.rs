@@ -454,6 +454,46 @@ fn a_warm_build_analyses_only_the_articles_that_changed() {
     );
 }
 
+/// However the site's folder is named (`-r site`, `-r /path/to/site`, or from inside it), a
+/// build keeps what the last build found and made.
+#[test]
+fn a_warm_build_is_warm_whichever_way_the_root_is_named() {
+    let site = site();
+    let keys = article_keys(&site).len();
+    let root = site.root().to_path_buf();
+    let parent = root.parent().unwrap();
+    let name = root.file_name().unwrap().to_str().unwrap();
+    let absolute = root.to_str().unwrap();
+    let ways: [(&std::path::Path, Vec<&str>); 3] = [
+        (parent, vec!["-r", name, "build"]),
+        (parent, vec!["-r", absolute, "build"]),
+        (&root, vec!["build"]),
+    ];
+    let build = |(dir, args): &(&std::path::Path, Vec<&str>)| {
+        let out = crate::common::depeche_in(dir, args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    build(&ways[0]);
+    build(&ways[0]);
+    for (n, way) in ways.iter().cycle().skip(1).take(4).enumerate() {
+        let note = "content/articles/note-4.en.md";
+        site.write(note, format!("{}\nMore, {n}.\n", site.read(note)));
+        let stdout = build(way);
+        assert_eq!(
+            not_analysed_again(&stdout),
+            keys - 1,
+            "{:?}: {stdout}",
+            way.1
+        );
+        assert!(kept(&stdout) > 0, "{:?}: {stdout}", way.1);
+    }
+}
+
 /// What is found in an unchanged article depends on other files too: the articles it links
 /// to, the entities it names, the images of static/. A change to any of them analyses it
 /// again.
