@@ -7,6 +7,8 @@ use std::ops::Deref;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use rustc_hash::FxHashMap;
+
 use crate::annotate::{Annotated, Mention};
 use crate::diagnostic::{Code, Diagnostic, Location, did_you_mean};
 use crate::load::story::Story;
@@ -176,7 +178,7 @@ pub struct Graph {
     pub articles: Vec<Article>,
     /// Sorted by id.
     pub entities: Vec<Entity>,
-    entity_index: HashMap<String, usize>,
+    entity_index: FxHashMap<String, usize>,
     /// Article key to index into `articles`.
     article_index: HashMap<String, usize>,
     /// What pages read from the whole graph, made once per change.
@@ -249,7 +251,7 @@ impl Graph {
             .into_iter()
             .map(|(key, versions)| Article::new(key, versions))
             .collect();
-        articles.sort_by(|a, b| newest(b).cmp(&newest(a)).then_with(|| a.key.cmp(&b.key)));
+        articles.sort_by_cached_key(|a| (std::cmp::Reverse(newest(a)), a.key.clone()));
 
         let mut entities: Vec<Entity> = entities
             .into_iter()
@@ -445,7 +447,7 @@ impl Graph {
 struct Placed {
     /// Sorted by id, without duplicates.
     entities: Vec<Arc<EntitySource>>,
-    entity_index: HashMap<String, usize>,
+    entity_index: FxHashMap<String, usize>,
     by_key: BTreeMap<String, BTreeMap<String, ArticleVersion>>,
     problems: Vec<Diagnostic>,
 }
@@ -461,7 +463,7 @@ impl Placed {
         entities.sort_by(|a, b| a.id.cmp(&b.id));
         check_duplicate_entities(&entities, &mut problems);
         entities.dedup_by(|a, b| a.id == b.id);
-        let entity_index: HashMap<String, usize> = entities
+        let entity_index: FxHashMap<String, usize> = entities
             .iter()
             .enumerate()
             .map(|(i, e)| (e.id.clone(), i))
@@ -505,20 +507,35 @@ fn newest(article: &Article) -> chrono::NaiveDate {
 fn link_mentions(
     articles: &[Article],
     entities: &mut [Entity],
-    index: &HashMap<String, usize>,
+    index: &FxHashMap<String, usize>,
     co_mentions: bool,
 ) {
     for (a, article) in articles.iter().enumerate() {
         for version in article.versions.values() {
+            // Each entity counted, by its place: looked up once, not once per mention.
+            let mut counts: Vec<(usize, usize)> = version
+                .mention_counts
+                .iter()
+                .filter_map(|(id, n)| Some((*index.get(&**id)?, *n as usize)))
+                .collect();
+            counts.sort_unstable();
             for e in entities_named(version, index) {
                 let entity = &mut entities[e];
-                let count = version.mention_count(entity.id());
-                *entity.mentions.entry(version.lang.clone()).or_default() += count;
-                entity
-                    .backlinks
-                    .entry(version.lang.clone())
-                    .or_default()
-                    .push(Backlink { article: a });
+                let count = counts
+                    .binary_search_by_key(&e, |&(at, _)| at)
+                    .map_or(0, |i| counts[i].1);
+                let lang = &version.lang;
+                if let Some(mentions) = entity.mentions.get_mut(lang) {
+                    *mentions += count;
+                } else {
+                    entity.mentions.insert(lang.clone(), count);
+                }
+                let backlink = Backlink { article: a };
+                if let Some(backlinks) = entity.backlinks.get_mut(lang) {
+                    backlinks.push(backlink);
+                } else {
+                    entity.backlinks.insert(lang.clone(), vec![backlink]);
+                }
             }
         }
         if co_mentions {
@@ -531,7 +548,7 @@ fn link_mentions(
 }
 
 /// The entities a version names, each once, in order.
-fn entities_named(version: &ArticleVersion, index: &HashMap<String, usize>) -> Vec<usize> {
+fn entities_named(version: &ArticleVersion, index: &FxHashMap<String, usize>) -> Vec<usize> {
     let mut named: Vec<usize> = version
         .mentions
         .iter()
@@ -543,7 +560,7 @@ fn entities_named(version: &ArticleVersion, index: &HashMap<String, usize>) -> V
 }
 
 /// Every entity an article names, in any language, sorted.
-fn article_entities(article: &Article, index: &HashMap<String, usize>) -> Vec<usize> {
+fn article_entities(article: &Article, index: &FxHashMap<String, usize>) -> Vec<usize> {
     let mut found: Vec<usize> = article
         .versions
         .values()
@@ -620,7 +637,7 @@ pub(crate) fn unknown_target<'a>(
 
 fn check_relations(
     entities: &[Arc<EntitySource>],
-    index: &HashMap<String, usize>,
+    index: &FxHashMap<String, usize>,
     problems: &mut Vec<Diagnostic>,
 ) {
     for e in entities {

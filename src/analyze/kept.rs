@@ -288,10 +288,11 @@ pub(crate) fn context(
     targets: &Targets,
 ) -> u128 {
     let mut h = Xxh3::new();
-    let mut add = |text: &str| {
-        h.update(&(text.len() as u64).to_le_bytes());
-        h.update(text.as_bytes());
+    let mut add_bytes = |bytes: &[u8]| {
+        h.update(&(bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
     };
+    let mut add = |text: &str| add_bytes(text.as_bytes());
     add(env!("CARGO_PKG_VERSION"));
     // A program rebuilt from other sources may annotate otherwise.
     if let Some(meta) = std::env::current_exe().ok().and_then(|p| p.metadata().ok()) {
@@ -316,21 +317,34 @@ pub(crate) fn context(
     ));
     // Images are looked for as the site publishes static/: never through a link.
     let statics = walkdir::WalkDir::new(config.root.join("static")).sort_by_file_name();
+    let mut line = Vec::new();
+    let mut add_entry = |entry: &walkdir::DirEntry, leads: bool| {
+        let kind = entry.file_type();
+        line.clear();
+        line.extend_from_slice(
+            within(&config.root, entry.path())
+                .as_os_str()
+                .as_encoded_bytes(),
+        );
+        line.push(match () {
+            _ if kind.is_symlink() => b'l',
+            _ if kind.is_dir() => b'd',
+            _ if kind.is_file() => b'f',
+            _ => b'o',
+        });
+        line.push(u8::from(leads));
+        add_bytes(&line);
+    };
     for entry in statics.into_iter().filter_map(Result::ok) {
-        let path = within(&config.root, entry.path());
-        add(&format!("{path:?} {:?}", entry.file_type()));
+        add_entry(&entry, true);
     }
     // A translation is missing unless a file of its name exists, whatever it holds: every
-    // name in the articles' folder, and where it leads.
+    // name in the articles' folder, and where it leads (only a link needs looking up).
     let articles =
         walkdir::WalkDir::new(config.root.join("content").join("articles")).sort_by_file_name();
     for entry in articles.into_iter().filter_map(Result::ok) {
-        add(&format!(
-            "{:?} {:?} {}",
-            within(&config.root, entry.path()),
-            entry.file_type(),
-            entry.path().exists()
-        ));
+        let leads = !entry.file_type().is_symlink() || entry.path().exists();
+        add_entry(&entry, leads);
     }
     h.digest128()
 }

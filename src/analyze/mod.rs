@@ -108,20 +108,26 @@ pub(crate) fn analyze(config: Config, options: AnalyzeOptions, mut kept: Kept) -
         snippets: false,
         ..annotator
     };
-    let context = kept::context(&config, options, &lexicon, &targets);
+    // Two passes over the whole site, one reading folders, the other the sources: side by side.
+    let (context, sources_linted) = rayon::join(
+        || kept::context(&config, options, &lexicon, &targets),
+        || {
+            lint::lint_sources(
+                &content.entities,
+                &content.flawed_entities,
+                &content.broken_entity_ids,
+                &content.articles,
+                &content.flawed_articles,
+                &config.languages,
+            )
+        },
+    );
     let suggesters = options.suggest.then(|| suggesters(&config, &lexicon));
     if options.suggest {
         // A notice for `check --suggest`: a site of its own copy need not hear it on every build.
         problems.extend(lint::no_agency(&content.articles));
     }
-    problems.extend(lint::lint_sources(
-        &content.entities,
-        &content.flawed_entities,
-        &content.broken_entity_ids,
-        &content.articles,
-        &content.flawed_articles,
-        &config.languages,
-    ));
+    problems.extend(sources_linted);
     // The body of an article whose front matter has mistakes is checked all the same; the
     // article is not published, so nothing else is made of it.
     for article in &content.flawed_articles {

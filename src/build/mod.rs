@@ -163,8 +163,10 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
             .iter()
             .filter_map(|(page, _)| Some((*by_path.get(page.path.as_str())?, page.clone())));
         // Without them, the next build does all the work: they are only a saving.
-        last::save(dir, fingerprinted, warnings, made);
-        site.findings.save(dir, &site.parts.documents);
+        rayon::join(
+            || last::save(dir, fingerprinted, warnings, made),
+            || site.findings.save(dir, &site.parts.documents),
+        );
     }
     Ok(Built {
         pages: pages
