@@ -85,6 +85,7 @@ enum Claim {
 }
 
 /// The folder kept aside, and what claiming it takes.
+#[derive(Clone)]
 struct Aside {
     root: PathBuf,
     dir: PathBuf,
@@ -116,10 +117,12 @@ impl Claim {
     }
 
     fn begin(&mut self) {
-        if let Claim::Waiting(aside) = self
-            && let Some(aside) = aside.take()
-        {
-            *self = Claim::Pending(std::thread::spawn(move || aside.claim()));
+        if let Claim::Waiting(Some(aside)) = self {
+            let aside = aside.clone();
+            // A thread the system refuses leaves the claim to be made when it is needed.
+            if let Ok(claim) = std::thread::Builder::new().spawn(move || aside.claim()) {
+                *self = Claim::Pending(claim);
+            }
         }
     }
 
