@@ -580,7 +580,11 @@ pub(crate) fn static_files(root: &Path) -> (Vec<(String, PathBuf)>, Vec<Diagnost
         };
         let kind = entry.file_type();
         if kind.is_symlink() {
-            problems.push(link_not_published(root, entry.path()));
+            // `static/` itself may be a link into the site (one out of it is refused above):
+            // what it leads to is published, and only the links below it are not.
+            if entry.depth() > 0 {
+                problems.push(link_not_published(root, entry.path()));
+            }
             continue;
         }
         if !kind.is_file() {

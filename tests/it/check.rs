@@ -962,4 +962,17 @@ fn an_image_reached_through_a_link_in_static_is_missing() {
     assert!(!site.path("public/photos").exists());
     let warned = site.depeche(&["check"]);
     assert!(String::from_utf8_lossy(&warned.stderr).contains("warning[W0025]"));
+    // static/ itself may lead to a folder of the site: what it holds is published, unwarned.
+    std::fs::remove_file(site.path("static/photos")).unwrap();
+    site.write("static/kept.txt", "kept");
+    std::fs::rename(site.path("static"), site.path("assets")).unwrap();
+    std::os::unix::fs::symlink("assets", site.path("static")).unwrap();
+    let checked = site.depeche(&["check"]);
+    let stderr = String::from_utf8_lossy(&checked.stderr);
+    assert!(
+        checked.status.success() && !stderr.contains("W0025"),
+        "{stderr}"
+    );
+    site.build_ok(&[]);
+    assert_eq!(site.read("public/kept.txt"), "kept");
 }
