@@ -193,6 +193,27 @@ fn symbolic_links_are_never_written_through() {
     );
 }
 
+/// A link that took the place of a page depeche wrote is neither followed nor kept: the next
+/// build writes the page again, and what the link led to is untouched.
+#[cfg(unix)]
+#[test]
+fn a_link_in_place_of_a_page_is_replaced_not_followed() {
+    let site = TestSite::shipped();
+    site.build_ok(&[]);
+    let outside = tempfile::tempdir().unwrap();
+    let target = outside.path().join("secret.txt");
+    std::fs::write(&target, "secret").unwrap();
+    let page = site.path("public/robots.txt");
+    let written = std::fs::read(&page).unwrap();
+    std::fs::remove_file(&page).unwrap();
+    std::os::unix::fs::symlink(&target, &page).unwrap();
+    site.build_ok(&[]);
+    let meta = std::fs::symlink_metadata(&page).unwrap();
+    assert!(meta.is_file(), "the link was kept");
+    assert_eq!(std::fs::read(&page).unwrap(), written);
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "secret");
+}
+
 #[cfg(unix)]
 #[test]
 fn two_builds_never_write_the_same_output_at_once() {
