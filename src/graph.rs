@@ -33,6 +33,9 @@ pub struct Document {
     pub body_start: usize,
     /// Hash of the file as annotated: the body is made again from exactly that text.
     pub digest: u64,
+    /// Hash of its front matter's text: what the outputs made of every article's front
+    /// matter (not of its text) depend on.
+    pub front_digest: u64,
     /// Bytes of Markdown in the body: its HTML is at least as long.
     pub body_len: usize,
     /// Plain text of the first paragraph: the teaser, kept only when there is no summary.
@@ -62,6 +65,7 @@ impl Document {
             front: source.front,
             body_start: source.body_start,
             digest: source.digest,
+            front_digest: crate::load::digest(&source.src.text[..source.body_start]),
             body_len: source.src.text.len().saturating_sub(source.body_start),
             excerpt,
             mentions: annotated.mentions,

@@ -594,7 +594,7 @@ impl Selection {
             Source::Listing { lang, page: None } => self.listing_languages.contains_key(lang),
             // The open data holds every article; the search index, among these outputs, is
             // updated apart from them, page by page (see `search::Live`).
-            Source::Content => !self.articles.is_empty(),
+            Source::Content | Source::Knowledge => !self.articles.is_empty(),
             // Summaries follow from the pages; the rest does not depend on articles.
             Source::Pages | Source::Site | Source::Static => false,
         }

@@ -45,6 +45,13 @@ impl SourceText {
     }
 }
 
+/// This program's size and time: one rebuilt from other sources may read or annotate files
+/// otherwise, so what it kept from an earlier build is not taken as its own.
+pub(crate) fn program_stamp() -> Option<String> {
+    let meta = std::env::current_exe().ok()?.metadata().ok()?;
+    Some(format!("{} {:?}", meta.len(), meta.modified().ok()))
+}
+
 /// The path users see: relative to the site root when possible.
 pub(crate) fn display_path(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
@@ -170,7 +177,9 @@ pub fn read_again(root: &Path, path: &Path) -> Result<SourceText, Diagnostic> {
 /// regular file; its path as users see it.
 fn read_bytes(root: &Path, path: &Path) -> Result<(PathBuf, Vec<u8>), Diagnostic> {
     let shown = display_path(root, path);
-    let linked = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    // One look at the name itself, and one at where a link leads: thousands of files are read.
+    let named = std::fs::symlink_metadata(path);
+    let linked = named.as_ref().is_ok_and(|m| m.file_type().is_symlink());
     if linked && !stays_inside(root, path) {
         return Err(Diagnostic::at(
             Code::LinkOutsideSite,
@@ -183,12 +192,16 @@ fn read_bytes(root: &Path, path: &Path) -> Result<(PathBuf, Vec<u8>), Diagnostic
         .with_help("copy the file into the site instead of linking to it"));
     }
     // A named pipe or a device would block the read, or never end: refused before opening.
-    if let Ok(meta) = std::fs::metadata(path)
-        && !meta.is_file()
-    {
+    let meta = if linked {
+        std::fs::metadata(path)
+    } else {
+        named
+    };
+    if meta.as_ref().is_ok_and(|m| !m.is_file()) {
         return Err(special_file(root, path));
     }
-    let bytes = std::fs::read(path).map_err(|e| {
+    let size = meta.map_or(0, |m| m.len());
+    let bytes = read_sized(path, size).map_err(|e| {
         Diagnostic::at(
             Code::Unreadable,
             format!("cannot read {}: {e}", shown.display()),
@@ -196,6 +209,17 @@ fn read_bytes(root: &Path, path: &Path) -> Result<(PathBuf, Vec<u8>), Diagnostic
         )
     })?;
     Ok((shown, bytes))
+}
+
+/// The bytes of `path`, whose size was just looked up: `fs::read` would look it up again.
+fn read_sized(path: &Path, size: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    // As `fs::read` does: a file too large for memory is an error, not an abort.
+    bytes.try_reserve_exact(usize::try_from(size).unwrap_or(usize::MAX))?;
+    file.read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// The bytes of a file depeche itself keeps (a manifest, a journal, a cache), read only when

@@ -96,12 +96,17 @@ pub(crate) struct Kept {
     context: u128,
     /// The next entry of the file: its key, and its bytes.
     next: Option<(String, Vec<u8>)>,
+    /// The front matter the last build read, for loading.
+    pub(crate) fronts: crate::load::KeptFronts,
 }
 
 impl Kept {
     /// The findings kept in `cache`; none when there are none or they do not read.
     pub(crate) fn open(cache: &Path) -> Kept {
-        Kept::opened(&cache.join(FILE)).unwrap_or_default()
+        Kept {
+            fronts: crate::load::KeptFronts::open(cache),
+            ..Kept::opened(&cache.join(FILE)).unwrap_or_default()
+        }
     }
 
     fn opened(path: &Path) -> io::Result<Kept> {
@@ -121,6 +126,7 @@ impl Kept {
             file: Some(file),
             context: u128::from_le_bytes(context),
             next: None,
+            fronts: Default::default(),
         };
         kept.advance();
         Ok(kept)
@@ -249,6 +255,12 @@ impl Findings {
             let _ = fs::remove_file(&partial);
             let _ = fs::remove_file(&path);
         }
+        crate::load::KeptFronts::save(
+            cache,
+            documents
+                .iter()
+                .map(|d| (d.source.as_path(), d.digest, d.body_start, &d.front)),
+        );
     }
 }
 
@@ -295,9 +307,8 @@ pub(crate) fn context(
     let mut add = |text: &str| add_bytes(text.as_bytes());
     add(env!("CARGO_PKG_VERSION"));
     // A program rebuilt from other sources may annotate otherwise.
-    if let Some(meta) = std::env::current_exe().ok().and_then(|p| p.metadata().ok()) {
-        let modified = meta.modified().ok();
-        add(&format!("{} {modified:?}", meta.len()));
+    if let Some(program) = crate::source::program_stamp() {
+        add(&program);
     }
     // The site as named from its root: `-r site` and `-r /path/to/site` build the same one.
     let portable = Config {

@@ -81,7 +81,7 @@ pub(crate) fn targets(
 /// whose findings are `kept` from the last build, made from the same files in the same
 /// context, is not analysed again.
 pub(crate) fn analyze(config: Config, options: AnalyzeOptions, mut kept: Kept) -> Analysis {
-    let (content, mut problems) = load::load(&config);
+    let (content, mut problems) = load::load(&config, &std::mem::take(&mut kept.fronts));
     let lexicon = Arc::new(Lexicon::new(&content.entities, &content.broken_entity_ids));
     let urls = Urls::new(&config.base_path);
     let targets = Arc::new(targets(

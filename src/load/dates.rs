@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate};
 
 /// A publication date as the editor wrote it, and the calendar day it names.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PublishDate {
     /// The calendar day.
     pub day: NaiveDate,

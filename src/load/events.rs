@@ -9,7 +9,9 @@ use super::facts::{RawSource, SourceRef};
 use crate::diagnostic::{Code, Diagnostic, Location};
 
 /// A year, a month or a day: as precise as the source is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, Deserialize,
+)]
 pub struct Day {
     /// The year.
     pub year: i32,
@@ -169,7 +171,9 @@ impl Span {
 }
 
 /// When an event happened: a day (or month, or year), or a span.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, Deserialize,
+)]
 pub struct When {
     /// When it began (or happened).
     pub start: Day,
@@ -178,7 +182,7 @@ pub struct When {
 }
 
 /// Something that happened, as a source reports it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, Deserialize)]
 pub struct Event {
     /// When.
     pub when: When,

@@ -10,7 +10,7 @@ use super::dates::PublishDate;
 use crate::diagnostic::{Code, Diagnostic, Location};
 
 /// Where a statement comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, Deserialize)]
 pub enum SourceRef {
     /// An entity (`osdh`) or an article (`alep-offensive-hts`) of the site, by id or key.
     Named(String),
@@ -24,7 +24,7 @@ pub enum SourceRef {
 }
 
 /// What a fact says.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, Deserialize)]
 pub enum FactValue {
     /// A number, as written (`311`, `2.5`).
     Number(f64),
@@ -37,7 +37,7 @@ pub enum FactValue {
 }
 
 /// A statement about an entity, or a figure an article reports.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, Deserialize)]
 pub struct Fact {
     /// What it is, per language (`Fondation` / `Founded`).
     pub label: BTreeMap<String, String>,

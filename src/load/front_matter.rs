@@ -10,7 +10,7 @@ use crate::yaml;
 use crate::yaml::spans::{Places, join};
 
 /// An article's validated front matter.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, Deserialize)]
 pub struct FrontMatter {
     /// The headline.
     pub title: String,
@@ -57,7 +57,25 @@ pub struct FrontMatter {
     /// they name another.
     pub events: Vec<super::events::Event>,
     /// The agency's item it was imported from (`depeche import`).
+    // Written whole: `Wire` leaves out a version it does not have, which a compact format
+    // cannot read back.
+    #[serde(with = "whole_wire")]
     pub wire: Option<Wire>,
+}
+
+mod whole_wire {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::Wire;
+
+    pub(super) fn serialize<S: Serializer>(wire: &Option<Wire>, s: S) -> Result<S::Ok, S::Error> {
+        wire.as_ref().map(|w| (&w.id, w.version)).serialize(s)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Wire>, D::Error> {
+        let wire = Option::<(String, Option<u64>)>::deserialize(d)?;
+        Ok(wire.map(|(id, version)| Wire { id, version }))
+    }
 }
 
 /// The agency's identifier of the item an article was imported from, and its version: a
@@ -73,7 +91,7 @@ pub struct Wire {
 }
 
 /// One entry of an article's corrections and updates log.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, Deserialize)]
 pub struct Correction {
     /// When it was made.
     pub date: PublishDate,

@@ -5,6 +5,7 @@ pub mod entity;
 pub mod events;
 pub mod facts;
 pub mod front_matter;
+mod kept;
 pub(crate) mod references;
 pub mod story;
 
@@ -17,6 +18,7 @@ use walkdir::WalkDir;
 pub use dates::PublishDate;
 pub use entity::{EntityKind, EntitySource, Relation, Unverified};
 pub use front_matter::FrontMatter;
+pub(crate) use kept::KeptFronts;
 
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Location};
@@ -76,7 +78,8 @@ pub struct Content {
 }
 
 /// Reads the whole content tree. Problems in one file do not stop the others from being read.
-pub fn load(config: &Config) -> (Content, Vec<Diagnostic>) {
+/// An article file whose text is one the last build read has its front matter from `kept`.
+pub(crate) fn load(config: &Config, kept: &KeptFronts) -> (Content, Vec<Diagnostic>) {
     let mut problems = Vec::new();
     let mut content = Content::default();
     let root = &config.root;
@@ -86,7 +89,7 @@ pub fn load(config: &Config) -> (Content, Vec<Diagnostic>) {
     // Reading and parsing files is independent per file; results keep the sorted order.
     let loaded: Vec<Loaded> = paths
         .par_iter()
-        .map(|path| load_one(config, &content_dir, path))
+        .map(|path| load_one(config, kept, &content_dir, path))
         .collect();
     let mut prose: Vec<(String, String, SourceText)> = Vec::new();
     for item in loaded {
@@ -196,7 +199,7 @@ pub(crate) fn load_article(config: &Config, path: &Path) -> Result<ArticleSource
         .and_then(|n| n.to_str())
         .unwrap_or_default();
     let (key, lang) = parse_name(name, "md", config, &shown)?;
-    read_article(config, path, key, lang).map_err(|(problems, _)| problems)
+    read_article(config, &KeptFronts::default(), path, key, lang).map_err(|(problems, _)| problems)
 }
 
 /// An article's problems, and the article as far as its front matter reads.
@@ -213,7 +216,7 @@ enum Loaded {
     Problems(Diagnostics),
 }
 
-fn load_one(config: &Config, content_dir: &Path, path: &Path) -> Loaded {
+fn load_one(config: &Config, kept: &KeptFronts, content_dir: &Path, path: &Path) -> Loaded {
     let root = &config.root;
     let rel = path.strip_prefix(content_dir).unwrap_or(path);
     let shown = source::display_path(root, path);
@@ -227,7 +230,7 @@ fn load_one(config: &Config, content_dir: &Path, path: &Path) -> Loaded {
         (Some("articles"), Some("md")) => match parse_name(file_name, "md", config, &shown) {
             Ok((key, lang)) => Loaded::Article(
                 (key.to_string(), lang.to_string()),
-                read_article(config, path, key, lang),
+                read_article(config, kept, path, key, lang),
             ),
             Err(d) => Loaded::Problems(d.into()),
         },
@@ -283,23 +286,33 @@ fn unread(shown: &Path, ext: Option<&str>) -> Diagnostic {
 
 fn read_article(
     config: &Config,
+    kept: &KeptFronts,
     path: &Path,
     key: String,
     lang: String,
 ) -> Result<ArticleSource, Flawed> {
     let src = source::read(&config.root, path).map_err(|d| (d.into(), None))?;
-    let split = front_matter::split(&src).map_err(|d| (d.into(), None))?;
-    let (front, problems) = front_matter::parse_with_problems(&src, split, &key);
+    let digest = digest(&src.text);
+    // The key is the file's name, which is in the path the front matter is kept under.
+    let (body_start, front, problems) = match kept.get(&src.path, digest) {
+        Some((body_start, front)) => (body_start, Some(front), Vec::new()),
+        None => {
+            let split = front_matter::split(&src).map_err(|d| (d.into(), None))?;
+            let (front, problems) = front_matter::parse_with_problems(&src, split, &key);
+            (split.body_start, front, problems)
+        }
+    };
     let Some(mut front) = front else {
         return Err((problems.into(), None));
     };
+    // Today changes between builds: never kept.
     front.scheduled = !config.publish_future && front.date.day > config.today();
     let article = ArticleSource {
         key,
         lang,
         front,
-        body_start: split.body_start,
-        digest: digest(&src.text),
+        body_start,
+        digest,
         src,
     };
     if problems.is_empty() {
@@ -432,5 +445,47 @@ mod tests {
         // `new` would otherwise make files that `check` then refuses.
         assert!(check_id(&"a".repeat(140)).is_ok());
         assert!(check_id(&"a".repeat(141)).is_err());
+    }
+
+    /// A file whose text the last build read has the front matter that build kept; another
+    /// text is parsed.
+    #[test]
+    fn the_front_matter_of_a_file_read_before_is_not_parsed_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(
+            root.join("site.yaml"),
+            "title: {fr: T}\nbase_url: https://example.org/\nlanguages: [fr]\n",
+        )
+        .unwrap();
+        let articles = root.join("content/articles");
+        std::fs::create_dir_all(&articles).unwrap();
+        let text = "---\ntitle: Lue\ndate: 2024-11-30\n---\nTexte.\n";
+        std::fs::write(articles.join("a.fr.md"), text).unwrap();
+        let config = Config::load(root, None).unwrap();
+        let title = |kept: &KeptFronts| {
+            let (content, problems) = load(&config, kept);
+            assert!(problems.is_empty(), "{problems:?}");
+            content.articles[0].front.title.clone()
+        };
+        let read = load(&config, &KeptFronts::default()).0.articles.remove(0);
+        assert_eq!(read.front.title, "Lue");
+        let mut kept_front = read.front.clone();
+        kept_front.title = "Gardée".into();
+        let cache = tempfile::tempdir().unwrap();
+        let keep = |digest: u64| {
+            KeptFronts::save(
+                cache.path(),
+                std::iter::once((
+                    read.src.path.as_path(),
+                    digest,
+                    read.body_start,
+                    &kept_front,
+                )),
+            );
+            KeptFronts::open(cache.path())
+        };
+        assert_eq!(title(&keep(read.digest)), "Gardée");
+        assert_eq!(title(&keep(read.digest ^ 1)), "Lue");
     }
 }

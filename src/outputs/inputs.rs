@@ -30,6 +30,8 @@ pub(crate) struct Inputs<'g> {
     common: u128,
     /// Every article.
     content: u128,
+    /// Every article's front matter, teaser and mention counts ([`Source::Knowledge`]).
+    knowledge: u128,
     /// Each entity's backlinks as every page of them shows them (see [`Inputs::entity`]),
     /// then all of them, by index into the graph's entities.
     entities: Vec<(u128, u128)>,
@@ -66,6 +68,19 @@ impl<'g> Inputs<'g> {
         let mut content = Xxh3::new();
         for digest in &articles {
             content.update(&digest.to_le_bytes());
+        }
+        let mut knowledge = Xxh3::new();
+        for version in graph.articles.iter().flat_map(|a| a.versions.values()) {
+            knowledge.update(&version.doc.front_digest.to_le_bytes());
+            write(
+                &mut knowledge,
+                version.doc.excerpt.as_deref().unwrap_or("\0"),
+            );
+            knowledge.update(&(version.doc.mention_counts.len() as u64).to_le_bytes());
+            for (id, count) in &version.doc.mention_counts {
+                write(&mut knowledge, id);
+                knowledge.update(&count.to_le_bytes());
+            }
         }
         let mut named: HashMap<&str, Vec<usize>> = HashMap::new();
         // Each article's own digest, then those of the articles it cites as sources: its
@@ -117,6 +132,7 @@ impl<'g> Inputs<'g> {
             cited_too,
             common: outline.digest128(),
             content: content.digest128(),
+            knowledge: knowledge.digest128(),
             entities,
         }
     }
@@ -185,6 +201,7 @@ impl<'g> Inputs<'g> {
             Source::Listing { page: None, .. } | Source::Content | Source::Pages => {
                 h.update(&self.content.to_le_bytes());
             }
+            Source::Knowledge => h.update(&self.knowledge.to_le_bytes()),
             Source::Site | Source::Static => {}
         }
         Some(h.digest128())

@@ -155,6 +155,9 @@ pub(crate) enum Source<'a> {
     Pages,
     /// The text of every article and entity.
     Content,
+    /// What every article says in its front matter, its teaser, and which entities it
+    /// mentions how often: not the rest of its text.
+    Knowledge,
     /// Only the configuration and the templates.
     Site,
     /// A file of `static/`.
@@ -365,7 +368,9 @@ impl Output {
             // Its facts, and the figures of the articles that name it as their source.
             Kind::EntityData { entity } => Source::EntityBacklinks(graph.entities[entity].id()),
             Kind::Sitemap { .. } => Source::Pages,
-            Kind::SearchIndex { .. } | Kind::Data(_) | Kind::Timeline { .. } => Source::Content,
+            Kind::SearchIndex { .. } => Source::Content,
+            // Entities, and what articles say in their front matter and whom they mention.
+            Kind::Data(_) | Kind::Timeline { .. } => Source::Knowledge,
             // Made of entities only: an entity's edit rebuilds the site.
             Kind::NotFound
             | Kind::Previews { .. }
@@ -375,8 +380,9 @@ impl Output {
             | Kind::NoJekyll
             | Kind::Cname => Source::Site,
             Kind::Asset(_) | Kind::MapOutlines => Source::Static,
-            // Made of entities, and dated like the pages that list the articles.
-            Kind::Map { .. } | Kind::Graph { .. } => Source::Content,
+            // Made of entities and how often articles mention them, and dated like the pages
+            // that list the articles.
+            Kind::Map { .. } | Kind::Graph { .. } => Source::Knowledge,
             Kind::Static(_) => Source::Static,
         }
     }

@@ -323,43 +323,50 @@ impl<'e, R: Send> Collector<'e, R> {
     /// Gathers every page not gathered yet, then writes each index's shards and root;
     /// returns what `emit` returned for every file.
     pub(crate) fn finish(&self, r: &Renderer) -> Result<Vec<R>, Diagnostic> {
-        let mut all = Vec::new();
-        for lang in &self.langs {
-            let code = lang.code.as_str();
-            self.gather_kept(lang);
-            let pages = Pages {
-                articles: &|n| !lang.gathered[n].load(Ordering::Relaxed),
-                pool: &lang.parts,
-                work: &|| self.part(lang),
-                each: &|part: &mut Part, kind, n, doc: &doc::Doc| {
-                    let key = part.add(kind, n, doc, Some(&lang.cache));
-                    if kind == DocKind::Article {
-                        self.made(lang, n, key);
-                    }
-                },
-                record: &|n, record| self.record(lang, n, &record),
-                file: &|file| self.write(lang, file),
-            };
-            analyse_all(r, lang.lang, &lang.numbering, &pages, |_, _, ()| {})?;
-            self.finish_packs(r, lang)?;
-            let mut parts = std::mem::take(&mut *lock(&lang.parts));
-            if let Some(dir) = &self.cache {
-                let finished: Option<Vec<_>> = parts.iter_mut().map(Part::finish_cache).collect();
-                // A segment that failed leaves the cache out: the next build reads every page.
-                let whole = finished.is_some();
-                let finished = finished.unwrap_or_default().into_iter().flatten().collect();
-                let _ = cache::replace(dir, code, finished, lang.appending && whole);
-                self.save_made(dir, lang, whole);
-            }
-            let index = Index::merge(parts);
-            let shards = shards(&index);
-            let written = std::mem::take(&mut *lock(&lang.written));
-            let hashes = written.iter().map(|(p, h, _)| (p.clone(), *h)).collect();
-            let (files, root) = finish(code, &lang.numbering, &index, &shards, hashes);
-            all.extend(written.into_iter().map(|(_, _, kept)| kept));
-            for (path, text) in files.into_iter().chain([root]) {
-                all.push((self.emit)(Page::plain(path, text))?);
-            }
+        // Languages side by side: each has parts that run on one thread (merging, sharding).
+        let made: Vec<Vec<R>> = self
+            .langs
+            .par_iter()
+            .map(|lang| self.finish_lang(r, lang))
+            .collect::<Result<_, _>>()?;
+        Ok(made.into_iter().flatten().collect())
+    }
+
+    fn finish_lang(&self, r: &Renderer, lang: &Lang<R>) -> Result<Vec<R>, Diagnostic> {
+        let code = lang.code.as_str();
+        self.gather_kept(lang);
+        let pages = Pages {
+            articles: &|n| !lang.gathered[n].load(Ordering::Relaxed),
+            pool: &lang.parts,
+            work: &|| self.part(lang),
+            each: &|part: &mut Part, kind, n, doc: &doc::Doc| {
+                let key = part.add(kind, n, doc, Some(&lang.cache));
+                if kind == DocKind::Article {
+                    self.made(lang, n, key);
+                }
+            },
+            record: &|n, record| self.record(lang, n, &record),
+            file: &|file| self.write(lang, file),
+        };
+        analyse_all(r, lang.lang, &lang.numbering, &pages, |_, _, ()| {})?;
+        self.finish_packs(r, lang)?;
+        let mut parts = std::mem::take(&mut *lock(&lang.parts));
+        if let Some(dir) = &self.cache {
+            let finished: Option<Vec<_>> = parts.iter_mut().map(Part::finish_cache).collect();
+            // A segment that failed leaves the cache out: the next build reads every page.
+            let whole = finished.is_some();
+            let finished = finished.unwrap_or_default().into_iter().flatten().collect();
+            let _ = cache::replace(dir, code, finished, lang.appending && whole);
+            self.save_made(dir, lang, whole);
+        }
+        let index = Index::merge(parts);
+        let shards = shards(&index);
+        let written = std::mem::take(&mut *lock(&lang.written));
+        let hashes = written.iter().map(|(p, h, _)| (p.clone(), *h)).collect();
+        let (files, root) = finish(code, &lang.numbering, &index, &shards, hashes);
+        let mut all: Vec<R> = written.into_iter().map(|(_, _, kept)| kept).collect();
+        for (path, text) in files.into_iter().chain([root]) {
+            all.push((self.emit)(Page::plain(path, text))?);
         }
         Ok(all)
     }

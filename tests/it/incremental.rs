@@ -252,6 +252,20 @@ fn every_warm_build_matches_a_cold_build() {
             true,
         ),
         (
+            "a sentence that names no one",
+            vec![(note(7, "en"), "encore.", "encore. And again.")],
+            true,
+        ),
+        (
+            "the first paragraph, which is the teaser",
+            vec![(
+                note(7, "fr"),
+                "Texte de la note 7",
+                "Premier texte de la note 7",
+            )],
+            true,
+        ),
+        (
             "a mention added",
             vec![(note(4, "fr"), "encore.", "encore, et [[homs|Homs]].")],
             true,
@@ -370,6 +384,88 @@ fn every_warm_build_matches_a_cold_build() {
     site.edit(&note(9, "fr"), "Texte de la note", "Texte revu de la note");
     site.build_ok(&[]);
     compare("a page of the output changed by hand");
+}
+
+/// The digest of what each output was made from, as the last build recorded it.
+fn inputs_digests(site: &TestSite) -> BTreeMap<String, String> {
+    let recorded = site.read(".public.depeche-cache/outputs");
+    recorded
+        .lines()
+        .skip(1)
+        .map(|line| {
+            let made: serde_json::Value = serde_json::from_str(line).expect("a line of JSON");
+            (
+                made["p"].as_str().unwrap().to_string(),
+                made["d"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The open data, the timeline, the map and the site graph say what articles' front matter
+/// says and whom they mention, not the rest of their text: an edit of a sentence keeps them,
+/// while a new teaser, a new mention or a new title makes them again. Each build is a cold
+/// build's.
+#[test]
+fn outputs_made_of_what_articles_say_of_themselves_are_kept_when_only_a_sentence_changes() {
+    let site = site();
+    let cold = tempfile::tempdir().unwrap();
+    let cold_out = cold.path().join("out");
+    let made_of_knowledge = [
+        "data/graph.json",
+        "data/graph.jsonld",
+        "data/figures.csv",
+        "fr/timeline/index.html",
+        "en/timeline/index.html",
+        "fr/map/index.html",
+        "en/graph/index.html",
+    ];
+    let note = "content/articles/note-7.en.md";
+    let page = "en/articles/note-7/index.html";
+    site.build_ok(&[]);
+    site.build_ok(&[]);
+    let mut before = inputs_digests(&site);
+    for known in made_of_knowledge.iter().chain([&page]) {
+        assert!(before.contains_key(*known), "{known} is recorded");
+    }
+    for (step, from, to, remade) in [
+        (
+            "a sentence that names no one",
+            "encore.",
+            "encore. And again.",
+            false,
+        ),
+        (
+            "the teaser",
+            "Text of the note 7",
+            "First text of the note 7",
+            true,
+        ),
+        ("a mention", "And again.", "And [[homs|Homs]].", true),
+        ("the title", "title: Note 7", "title: Note seven", true),
+    ] {
+        site.edit(note, from, to);
+        site.build_ok(&[]);
+        let after = inputs_digests(&site);
+        assert_ne!(
+            before[page], after[page],
+            "{step}: the article's page is made again"
+        );
+        for output in made_of_knowledge {
+            assert_eq!(
+                before[output] != after[output],
+                remade,
+                "{step}: {output} made again?"
+            );
+        }
+        let _ = std::fs::remove_dir_all(&cold_out);
+        site.build_ok(&["--output", cold_out.to_str().unwrap()]);
+        assert!(
+            published(&site.path("public")) == published(&cold_out),
+            "{step}: the warm build is not a cold build's"
+        );
+        before = after;
+    }
 }
 
 /// How many articles a build said it did not analyse again.
