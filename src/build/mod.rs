@@ -55,14 +55,11 @@ pub struct Built {
 pub fn build(options: &Options) -> Result<Built, BuildError> {
     let start = Instant::now();
     let config = load_config(options)?;
-    // What the site is made from, read before it is (an edit during the build is seen by the
-    // next one), beside the claim of the output: a folder depeche may not replace is refused
-    // before any other work. Both read a tree of thousands of files.
-    let ((fingerprinted, site_inputs), output) = rayon::join(
-        || fingerprint(&config, options),
-        || write::Output::claim(&config, options.force),
-    );
-    let mut output = output?;
+    // What the site is made from, read before it is: an edit during the build is seen by the
+    // next one.
+    let (fingerprinted, site_inputs) = fingerprint(&config, options);
+    // Before anything else: a folder depeche may not replace is refused before any work.
+    let mut output = write::Output::claim(&config, options.force)?;
     let cache = output.cache_dir().map(Path::to_path_buf);
     // `--force` adopts files into the output, which only a build that writes can record.
     let unchanged = cache
