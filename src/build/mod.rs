@@ -252,6 +252,12 @@ fn fingerprint(config: &Config, options: &Options) -> (u128, u128) {
             if let Some(meta) = entry.metadata().ok().filter(|m| !m.is_dir()) {
                 add(&stamp(&meta), article);
             }
+            // A link is read through: what it leads to is what changes.
+            if entry.path_is_symlink()
+                && let Ok(target) = std::fs::metadata(path)
+            {
+                add(&stamp(&target), article);
+            }
         }
     }
     (whole.digest128(), site.digest128())

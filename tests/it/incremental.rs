@@ -550,6 +550,29 @@ fn a_warm_build_analyses_only_the_articles_that_changed() {
     );
 }
 
+/// An article that is a link to a file elsewhere in the site: an edit of that file is an
+/// edit of the article, which a build with "nothing changed" would miss.
+#[cfg(unix)]
+#[test]
+fn an_edit_of_the_file_a_linked_article_leads_to_is_built() {
+    let site = site();
+    site.write(
+        "drafts/linked.fr.md",
+        "---\ntitle: Premier titre\ndate: 2024-12-03\n---\nTexte sur [[hts]].\n",
+    );
+    std::os::unix::fs::symlink(
+        "../../drafts/linked.fr.md",
+        site.path("content/articles/linked.fr.md"),
+    )
+    .unwrap();
+    site.build_ok(&[]);
+    site.build_ok(&[]);
+    site.edit("drafts/linked.fr.md", "Premier titre", "Second titre");
+    site.build_ok(&[]);
+    let page = site.read("public/fr/articles/linked/index.html");
+    assert!(page.contains("Second titre"), "the edit is built: {page}");
+}
+
 /// However the site's folder is named (`-r site`, `-r /path/to/site`, or from inside it), a
 /// build keeps what the last build found and made.
 #[test]
