@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 use std::fs;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -38,21 +38,36 @@ struct Entry<T> {
 impl KeptFronts {
     /// The front matter kept in `cache`; none when there is none or it does not read.
     pub(crate) fn open(cache: &Path) -> KeptFronts {
-        let bytes = crate::source::read_own_file(&cache.join(FILE), LIMIT).unwrap_or_default();
-        KeptFronts::parse(&bytes).unwrap_or_default()
+        KeptFronts::opened(&cache.join(FILE)).unwrap_or_default()
     }
 
-    fn parse(bytes: &[u8]) -> Option<KeptFronts> {
-        let mut rest = bytes.strip_prefix(MAGIC)?;
+    /// Its header is checked before the rest is read: a file of another program, or not
+    /// depeche's at all, costs a few bytes, not its size in memory.
+    fn opened(path: &Path) -> Option<KeptFronts> {
+        let meta = fs::symlink_metadata(path).ok()?;
+        if !meta.is_file() || meta.len() > LIMIT {
+            return None;
+        }
+        let mut file = fs::File::open(path).ok()?;
+        let expected = header();
+        let mut head = vec![0; expected.len()];
+        file.read_exact(&mut head).ok()?;
+        if head != expected {
+            return None;
+        }
+        let mut entries = Vec::new();
+        file.take(LIMIT).read_to_end(&mut entries).ok()?;
+        KeptFronts::parse(&entries)
+    }
+
+    /// The entries after the header.
+    fn parse(mut rest: &[u8]) -> Option<KeptFronts> {
         let mut part = || -> Option<&[u8]> {
             let (len, tail) = rest.split_first_chunk::<4>()?;
             let (part, tail) = tail.split_at_checked(u32::from_le_bytes(*len) as usize)?;
             rest = tail;
             Some(part)
         };
-        if part()? != program().as_bytes() {
-            return None;
-        }
         let mut by_path = HashMap::new();
         while let Some(path) = part() {
             let digest = u64::from_le_bytes(part()?.try_into().ok()?);
@@ -100,8 +115,7 @@ fn write<'a>(
         out.write_all(&len.to_le_bytes())?;
         out.write_all(bytes)
     };
-    out.write_all(MAGIC)?;
-    part(&mut out, program().as_bytes())?;
+    out.write_all(&header())?;
     let mut buffer = Vec::new();
     for (file, digest, body_start, front) in articles {
         // A path that is not UTF-8 is not kept: such a file is parsed on every build.
@@ -118,9 +132,14 @@ fn write<'a>(
     out.into_inner().map_err(|e| e.into_error())?.sync_all()
 }
 
-/// This program: one built from other sources may read front matter otherwise.
-fn program() -> String {
-    crate::source::program_stamp().unwrap_or_default()
+/// The file's first bytes: its format, then this program (one built from other sources may
+/// read front matter otherwise), after its length.
+fn header() -> Vec<u8> {
+    let program = crate::source::program_stamp().unwrap_or_default();
+    let mut header = MAGIC.to_vec();
+    header.extend_from_slice(&(program.len() as u32).to_le_bytes());
+    header.extend_from_slice(program.as_bytes());
+    header
 }
 
 #[cfg(test)]
