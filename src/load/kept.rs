@@ -81,10 +81,8 @@ impl KeptFronts {
     /// Where the body of the file `path` starts and its front matter, as the last build read
     /// them, when the file's text still has `digest`.
     pub(crate) fn get(&self, path: &Path, digest: u64) -> Option<(usize, FrontMatter)> {
-        let (kept, bytes) = self.by_path.get(path)?;
-        let entry: Entry<FrontMatter> = postcard::from_bytes(bytes)
-            .ok()
-            .filter(|_| *kept == digest)?;
+        let (_, bytes) = self.by_path.get(path).filter(|(kept, _)| *kept == digest)?;
+        let entry: Entry<FrontMatter> = postcard::from_bytes(bytes).ok()?;
         Some((entry.body_start, entry.front))
     }
 

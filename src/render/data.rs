@@ -84,7 +84,7 @@ impl Renderer<'_> {
     /// `data/graph.json`: every entity with its names, facts and relations, every article
     /// with its versions and what they mention. Written thing by thing (a site of 100,000
     /// articles makes hundreds of megabytes), keys in order as serde_json orders them.
-    pub(super) fn write_graph_json(&self, out: &mut impl Write) -> io::Result<()> {
+    pub(super) fn write_graph_json(&self, out: &mut dyn Write) -> io::Result<()> {
         out.write_all(b"{\"articles\":[")?;
         for (i, a) in self.graph.articles.iter().enumerate() {
             let versions: Vec<VersionData> = a
@@ -239,7 +239,7 @@ impl Renderer<'_> {
     /// `data/graph.jsonld`: the entities and articles as schema.org things, each entity tied
     /// to its Wikidata item, names and descriptions tagged with their language. Written thing
     /// by thing.
-    pub(super) fn write_graph_json_ld(&self, out: &mut impl Write) -> io::Result<()> {
+    pub(super) fn write_graph_json_ld(&self, out: &mut dyn Write) -> io::Result<()> {
         out.write_all(b"{\"@context\":\"https://schema.org\",\"@graph\":[")?;
         let mut written = 0;
         for e in &self.graph.entities {
@@ -384,7 +384,7 @@ impl Renderer<'_> {
 
     /// `data/figures.csv`: every figure every article version reports, a row each, with its
     /// label in the version's language and where it comes from.
-    pub(super) fn write_figures_csv(&self, out: &mut impl Write) -> Result<(), csv::Error> {
+    pub(super) fn write_figures_csv(&self, out: &mut dyn Write) -> Result<(), csv::Error> {
         let mut out = csv::Writer::from_writer(out);
         write_row(
             &mut out,
@@ -579,7 +579,7 @@ fn number(n: f64) -> Value {
 /// The comma before every element of a list but the first. The files are one line: they are
 /// for programs (`jq .` shows them indented), and a site of 10,000 articles makes a graph of
 /// tens of megabytes.
-fn separate(out: &mut impl Write, index: usize) -> io::Result<()> {
+fn separate(out: &mut dyn Write, index: usize) -> io::Result<()> {
     if index > 0 {
         out.write_all(b",")?;
     }

@@ -359,18 +359,14 @@ impl<'a> Renderer<'a> {
 
     /// Writes an output of the stream stage into `out`.
     fn write_stream(&self, output: &Output, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-        // A serializer writes a few bytes at a time: into a buffer it can write to directly,
-        // not through `dyn Write`.
-        let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
         match output.kind {
-            Kind::Data(DataFile::Graph) => self.write_graph_json(&mut out),
-            Kind::Data(DataFile::JsonLd) => self.write_graph_json_ld(&mut out),
+            Kind::Data(DataFile::Graph) => self.write_graph_json(out),
+            Kind::Data(DataFile::JsonLd) => self.write_graph_json_ld(out),
             Kind::Data(DataFile::Figures) => self
-                .write_figures_csv(&mut out)
+                .write_figures_csv(out)
                 .map_err(|e| std::io::Error::other(e.to_string())),
             _ => Ok(()),
-        }?;
-        std::io::Write::flush(&mut out)
+        }
     }
 
     /// Renders these outputs, each on its own (in parallel); summaries are left to
