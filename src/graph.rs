@@ -46,6 +46,8 @@ pub struct Document {
     pub mention_counts: Vec<(Arc<str>, u32)>,
     /// Source file, relative to the site root.
     pub source: PathBuf,
+    /// Its file's stamp when it was read, if it was settled then (see [`crate::source::Stamp`]).
+    pub(crate) stamp: Option<crate::source::Stamp>,
 }
 
 impl Document {
@@ -65,12 +67,13 @@ impl Document {
             front: source.front,
             body_start: source.body_start,
             digest: source.digest,
-            front_digest: crate::load::digest(&source.src.text[..source.body_start]),
-            body_len: source.src.text.len().saturating_sub(source.body_start),
+            front_digest: source.front_digest,
+            body_len: source.body_len,
             excerpt,
             mentions: annotated.mentions,
             mention_counts: annotated.mention_counts,
             source: source.src.path,
+            stamp: source.stamp,
         }
     }
 }

@@ -45,6 +45,75 @@ impl SourceText {
     }
 }
 
+/// What a regular file's metadata says of its content, as one digest: its size, where it is
+/// (device and inode), and the times of its last write and of its last change. A write moves
+/// both, and the change time cannot be set back by hand (`touch -d`, `cp -p` and `rsync -t`
+/// set the other). A file read when both were already [`Stamp::SETTLED`] in the past, whose
+/// stamp is still the same, holds the text it held then, as `git` judges its index: a later
+/// write within the same tick of a coarse file-system clock cannot leave it as it was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Stamp(u64);
+
+impl Stamp {
+    /// How long before a read both times must be for the stamp to be trusted afterwards: as
+    /// long as the coarsest file system's tick (FAT's two seconds), so that a later write
+    /// always gives a later time.
+    pub(crate) const SETTLED: std::time::Duration = std::time::Duration::from_secs(2);
+
+    /// The stamp of a regular file; none elsewhere, or where the system keeps no change time.
+    pub(crate) fn of(meta: &std::fs::Metadata) -> Option<Stamp> {
+        Stamp::times(meta).map(|(stamp, _)| stamp)
+    }
+
+    /// The stamp of a regular file when both its times are [`Stamp::SETTLED`] before `read`
+    /// (the time it began to be read): one a later read may trust.
+    pub(crate) fn settled(meta: &std::fs::Metadata, read: std::time::SystemTime) -> Option<Stamp> {
+        let (stamp, newest) = Stamp::times(meta)?;
+        let read = read.duration_since(std::time::UNIX_EPOCH).ok()?;
+        let limit = read.checked_sub(Stamp::SETTLED)?;
+        let limit = (
+            i64::try_from(limit.as_secs()).ok()?,
+            i64::from(limit.subsec_nanos()),
+        );
+        (newest < limit).then_some(stamp)
+    }
+
+    /// The stamp, and the later of its two times (seconds, nanoseconds).
+    #[cfg(unix)]
+    fn times(meta: &std::fs::Metadata) -> Option<(Stamp, (i64, i64))> {
+        use std::os::unix::fs::MetadataExt;
+        if !meta.is_file() {
+            return None;
+        }
+        let (modified, changed) = (
+            (meta.mtime(), meta.mtime_nsec()),
+            (meta.ctime(), meta.ctime_nsec()),
+        );
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        for field in [meta.len(), meta.dev(), meta.ino()] {
+            h.update(&field.to_le_bytes());
+        }
+        for field in [modified.0, modified.1, changed.0, changed.1] {
+            h.update(&field.to_le_bytes());
+        }
+        Some((Stamp(h.digest()), modified.max(changed)))
+    }
+
+    /// Not kept where the system keeps no change time: nothing is trusted there.
+    #[cfg(not(unix))]
+    fn times(_: &std::fs::Metadata) -> Option<(Stamp, (i64, i64))> {
+        None
+    }
+
+    pub(crate) fn to_bytes(self) -> [u8; 8] {
+        self.0.to_le_bytes()
+    }
+
+    pub(crate) fn from_bytes(bytes: &[u8]) -> Option<Stamp> {
+        Some(Stamp(u64::from_le_bytes(bytes.try_into().ok()?)))
+    }
+}
+
 /// This program's size and time: one rebuilt from other sources may read or annotate files
 /// otherwise, so what it kept from an earlier build is not taken as its own.
 pub(crate) fn program_stamp() -> Option<String> {
@@ -176,6 +245,26 @@ pub fn read_again(root: &Path, path: &Path) -> Result<SourceText, Diagnostic> {
 /// The bytes of a file of the site, refused when a link takes it outside or it is not a
 /// regular file; its path as users see it.
 fn read_bytes(root: &Path, path: &Path) -> Result<(PathBuf, Vec<u8>), Diagnostic> {
+    read_with_stamp(root, path).map(|(shown, bytes, _)| (shown, bytes))
+}
+
+/// A text file, as [`read`] reads it, with its [`Stamp`] as it was just before it was read,
+/// when it is a regular file named as itself (not through a link).
+pub(crate) fn read_stamped(
+    root: &Path,
+    path: &Path,
+) -> Result<(SourceText, Option<Stamp>), Diagnostic> {
+    let (shown, bytes, stamp) = read_with_stamp(root, path)?;
+    Ok((decode(shown, bytes)?, stamp))
+}
+
+/// The bytes, and the stamp of a regular file named as itself when it is settled (see
+/// [`Stamp::settled`]): taken before the read, so that a write during it gives another.
+fn read_with_stamp(
+    root: &Path,
+    path: &Path,
+) -> Result<(PathBuf, Vec<u8>, Option<Stamp>), Diagnostic> {
+    let before = std::time::SystemTime::now();
     let shown = display_path(root, path);
     // One look at the name itself, and one at where a link leads: thousands of files are read.
     let named = std::fs::symlink_metadata(path);
@@ -200,6 +289,9 @@ fn read_bytes(root: &Path, path: &Path) -> Result<(PathBuf, Vec<u8>), Diagnostic
     if meta.as_ref().is_ok_and(|m| !m.is_file()) {
         return Err(special_file(root, path));
     }
+    let stamp = (meta.as_ref().ok())
+        .filter(|_| !linked)
+        .and_then(|m| Stamp::settled(m, before));
     let size = meta.map_or(0, |m| m.len());
     let bytes = read_sized(path, size).map_err(|e| {
         Diagnostic::at(
@@ -208,17 +300,18 @@ fn read_bytes(root: &Path, path: &Path) -> Result<(PathBuf, Vec<u8>), Diagnostic
             Location::file_only(&shown),
         )
     })?;
-    Ok((shown, bytes))
+    Ok((shown, bytes, stamp))
 }
 
 /// The bytes of `path`, whose size was just looked up: `fs::read` would look it up again.
 fn read_sized(path: &Path, size: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
-    let mut file = std::fs::File::open(path)?;
+    let file = std::fs::File::open(path)?;
     let mut bytes = Vec::new();
     // As `fs::read` does: a file too large for memory is an error, not an abort.
     bytes.try_reserve_exact(usize::try_from(size).unwrap_or(usize::MAX))?;
-    file.read_to_end(&mut bytes)?;
+    // Through `take`: `File::read_to_end` would look the size up a second time.
+    file.take(u64::MAX).read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 
@@ -340,6 +433,27 @@ pub(crate) fn decode(shown: PathBuf, bytes: Vec<u8>) -> Result<SourceText, Diagn
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A stamp is kept only when both its times are two seconds before the read: a write in
+    /// the same tick of a coarse clock would leave it as it was. It reads back as written.
+    #[test]
+    fn a_stamp_is_trusted_only_once_its_times_have_settled() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.md");
+        std::fs::write(&file, "text").unwrap();
+        let Some(stamp) = Stamp::of(&std::fs::metadata(&file).unwrap()) else {
+            return; // A system without change times trusts no stamp.
+        };
+        assert_eq!(Stamp::of(&std::fs::metadata(dir.path()).unwrap()), None);
+        let meta = std::fs::metadata(&file).unwrap();
+        let now = std::time::SystemTime::now();
+        assert_eq!(Stamp::settled(&meta, now), None);
+        assert_eq!(Stamp::settled(&meta, now + Stamp::SETTLED / 2), None);
+        let later = now + Stamp::SETTLED + std::time::Duration::from_millis(1);
+        assert_eq!(Stamp::settled(&meta, later), Some(stamp));
+        assert_eq!(Stamp::from_bytes(&stamp.to_bytes()), Some(stamp));
+        assert_eq!(Stamp::from_bytes(&stamp.to_bytes()[1..]), None);
+    }
 
     #[test]
     fn forbidden_characters_are_found_wherever_they_are() {

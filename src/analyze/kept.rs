@@ -257,9 +257,17 @@ impl Findings {
         }
         crate::load::KeptFronts::save(
             cache,
-            documents
-                .iter()
-                .map(|d| (d.source.as_path(), d.digest, d.body_start, &d.front)),
+            documents.iter().map(|d| crate::load::Front {
+                path: &d.source,
+                digest: d.digest,
+                stamp: d.stamp,
+                entry: crate::load::FrontEntry {
+                    body_start: d.body_start,
+                    body_len: d.body_len,
+                    front_digest: d.front_digest,
+                    front: &d.front,
+                },
+            }),
         );
     }
 }

@@ -312,7 +312,7 @@ fn annotate_articles(
         files.entry(a.key.as_str()).or_default().push((
             a.lang.clone(),
             a.src.path.clone(),
-            a.src.locate(0, 3),
+            a.front_matter_start(),
         ));
     }
     let versions: Vec<lint::Versions> = files
@@ -385,8 +385,17 @@ fn analyse_article(
     config: &Config,
     annotator: &Annotator,
     key: &str,
-    versions: Vec<ArticleSource>,
+    mut versions: Vec<ArticleSource>,
 ) -> (Vec<(ArticleSource, Annotated)>, Vec<Diagnostic>) {
+    // A version left unread (its file unchanged) is read now: its text is annotated again.
+    let mut changed = Vec::new();
+    for version in &mut versions {
+        changed.extend(version.read_text(&config.root).err());
+    }
+    if !changed.is_empty() {
+        let versions = versions.into_iter().map(|a| (a, Annotated::default()));
+        return (versions.collect(), changed);
+    }
     let versions: Vec<(ArticleSource, Annotated)> = versions
         .into_iter()
         .map(|a| {

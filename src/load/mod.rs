@@ -18,7 +18,7 @@ use walkdir::WalkDir;
 pub use dates::PublishDate;
 pub use entity::{EntityKind, EntitySource, Relation, Unverified};
 pub use front_matter::FrontMatter;
-pub(crate) use kept::KeptFronts;
+pub(crate) use kept::{Entry as FrontEntry, Front, KeptFronts};
 
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Location};
@@ -40,12 +40,56 @@ pub struct ArticleSource {
     pub body_start: usize,
     /// The hash of `src.text` ([`digest`]), taken once as the file is read.
     pub digest: u64,
+    /// The hash of the text before the body: the front matter's.
+    pub(crate) front_digest: u64,
+    /// Bytes of Markdown in the body.
+    pub(crate) body_len: usize,
+    /// The file's stamp when it was read, if it was settled then: the next build need not
+    /// read it while it keeps it.
+    pub(crate) stamp: Option<source::Stamp>,
+    /// The file was not read, its stamp being the one the last build read it with: `src`
+    /// holds no text until [`ArticleSource::read_text`].
+    pub(crate) unread: bool,
 }
 
 impl ArticleSource {
     /// The Markdown after the front matter.
     pub fn body(&self) -> &str {
+        debug_assert!(!self.unread, "the text of {:?} was not read", self.src.path);
         &self.src.text[self.body_start..]
+    }
+
+    /// Reads the text of a file left unread, which must be the text the last build read.
+    pub(crate) fn read_text(&mut self, root: &Path) -> Result<(), Diagnostic> {
+        if !self.unread {
+            return Ok(());
+        }
+        let src = source::read_again(root, &root.join(&self.src.path))?;
+        if digest(&src.text) != self.digest {
+            // Its front matter, which the site was planned with, was the earlier text's.
+            return Err(Diagnostic::at(
+                Code::ChangedDuringBuild,
+                format!(
+                    "{} changed while the site was being built",
+                    self.src.path.display()
+                ),
+                Location::file_only(&self.src.path),
+            )
+            .with_help("build again; the previous output is kept as it was"));
+        }
+        self.src = src;
+        self.unread = false;
+        Ok(())
+    }
+
+    /// Where its front matter begins: its first line.
+    pub(crate) fn front_matter_start(&self) -> Location {
+        if self.unread {
+            // A kept front matter was read from a file that begins with its fence.
+            Location::on_line(&self.src.path, 1, 1, 3, "---")
+        } else {
+            self.src.locate(0, 3)
+        }
     }
 }
 
@@ -291,11 +335,30 @@ fn read_article(
     key: String,
     lang: String,
 ) -> Result<ArticleSource, Flawed> {
-    let src = source::read(&config.root, path).map_err(|d| (d.into(), None))?;
-    let digest = digest(&src.text);
+    let shown = source::display_path(&config.root, path);
+    // Today changes between builds: never kept.
+    let scheduled = |front: &FrontMatter| !config.publish_future && front.date.day > config.today();
     // The key is the file's name, which is in the path the front matter is kept under.
+    if let Some((digest, stamp, entry)) = kept.unchanged(&shown, path) {
+        let mut front = entry.front;
+        front.scheduled = scheduled(&front);
+        return Ok(ArticleSource {
+            key,
+            lang,
+            src: SourceText::new(shown, String::new()),
+            front,
+            body_start: entry.body_start,
+            digest,
+            front_digest: entry.front_digest,
+            body_len: entry.body_len,
+            stamp: Some(stamp),
+            unread: true,
+        });
+    }
+    let (src, stamp) = source::read_stamped(&config.root, path).map_err(|d| (d.into(), None))?;
+    let digest = digest(&src.text);
     let (body_start, front, problems) = match kept.get(&src.path, digest) {
-        Some((body_start, front)) => (body_start, Some(front), Vec::new()),
+        Some(entry) => (entry.body_start, Some(entry.front), Vec::new()),
         None => {
             let split = front_matter::split(&src).map_err(|d| (d.into(), None))?;
             let (front, problems) = front_matter::parse_with_problems(&src, split, &key);
@@ -305,14 +368,18 @@ fn read_article(
     let Some(mut front) = front else {
         return Err((problems.into(), None));
     };
-    // Today changes between builds: never kept.
-    front.scheduled = !config.publish_future && front.date.day > config.today();
+    front.scheduled = scheduled(&front);
+    let body_start = body_start.min(src.text.len());
     let article = ArticleSource {
         key,
         lang,
         front,
         body_start,
         digest,
+        front_digest: self::digest(&src.text[..body_start]),
+        body_len: src.text.len() - body_start,
+        stamp,
+        unread: false,
         src,
     };
     if problems.is_empty() {
@@ -448,7 +515,8 @@ mod tests {
     }
 
     /// A file whose text the last build read has the front matter that build kept; another
-    /// text is parsed.
+    /// text is parsed. A file whose stamp is the one kept is not read until its text is
+    /// needed, and then only if it is still the text kept.
     #[test]
     fn the_front_matter_of_a_file_read_before_is_not_parsed_again() {
         let dir = tempfile::tempdir().unwrap();
@@ -461,31 +529,64 @@ mod tests {
         let articles = root.join("content/articles");
         std::fs::create_dir_all(&articles).unwrap();
         let text = "---\ntitle: Lue\ndate: 2024-11-30\n---\nTexte.\n";
-        std::fs::write(articles.join("a.fr.md"), text).unwrap();
+        let file = articles.join("a.fr.md");
+        std::fs::write(&file, text).unwrap();
         let config = Config::load(root, None).unwrap();
-        let title = |kept: &KeptFronts| {
-            let (content, problems) = load(&config, kept);
+        let loaded = |kept: &KeptFronts| {
+            let (mut content, problems) = load(&config, kept);
             assert!(problems.is_empty(), "{problems:?}");
-            content.articles[0].front.title.clone()
+            content.articles.remove(0)
         };
-        let read = load(&config, &KeptFronts::default()).0.articles.remove(0);
+        let read = loaded(&KeptFronts::default());
         assert_eq!(read.front.title, "Lue");
+        assert!(!read.unread);
+        assert_eq!(read.stamp, None, "a file just written has not settled");
         let mut kept_front = read.front.clone();
         kept_front.title = "Gardée".into();
         let cache = tempfile::tempdir().unwrap();
-        let keep = |digest: u64| {
+        let keep = |digest: u64, stamp: Option<source::Stamp>| {
             KeptFronts::save(
                 cache.path(),
-                std::iter::once((
-                    read.src.path.as_path(),
+                std::iter::once(Front {
+                    path: &read.src.path,
                     digest,
-                    read.body_start,
-                    &kept_front,
-                )),
+                    stamp,
+                    entry: FrontEntry {
+                        body_start: read.body_start,
+                        body_len: read.body_len,
+                        front_digest: read.front_digest,
+                        front: &kept_front,
+                    },
+                }),
             );
             KeptFronts::open(cache.path())
         };
-        assert_eq!(title(&keep(read.digest)), "Gardée");
-        assert_eq!(title(&keep(read.digest ^ 1)), "Lue");
+        assert_eq!(loaded(&keep(read.digest, None)).front.title, "Gardée");
+        assert_eq!(loaded(&keep(read.digest ^ 1, None)).front.title, "Lue");
+        // Kept as a build long after the file's last write keeps it: not read.
+        let Some(stamp) = source::Stamp::of(&std::fs::metadata(&file).unwrap()) else {
+            return; // A system without change times trusts no stamp.
+        };
+        let mut unread = loaded(&keep(read.digest, Some(stamp)));
+        assert!(unread.unread);
+        assert_eq!(unread.front.title, "Gardée");
+        assert_eq!(unread.src.text, "");
+        assert_eq!(
+            (unread.body_start, unread.body_len, unread.front_digest),
+            (read.body_start, read.body_len, read.front_digest)
+        );
+        unread.read_text(root).unwrap();
+        assert_eq!((unread.src.text.as_str(), unread.unread), (text, false));
+        assert_eq!(unread.body(), "Texte.\n");
+        // A text that is not the one kept, under the same stamp, fails the build.
+        let mut changed = loaded(&keep(read.digest ^ 1, Some(stamp)));
+        assert!(changed.unread);
+        let error = changed.read_text(root).unwrap_err();
+        assert_eq!(error.code, Code::ChangedDuringBuild);
+        assert!(
+            error.message.contains("a.fr.md changed"),
+            "{}",
+            error.message
+        );
     }
 }

@@ -222,12 +222,11 @@ fn entity(
     for (lang, backlinks) in &entity.backlinks {
         write(&mut shape, lang);
         shape.update(&(backlinks.len() as u64).to_le_bytes());
-        let mut mentions = 0;
         for b in backlinks {
             all.update(&articles[b.article].to_le_bytes());
-            let version = graph.articles[b.article].versions.get(lang);
-            mentions += version.map_or(0, |v| v.mention_count(entity.id()));
         }
+        // Kept with the backlinks: not counted again from every article's mentions.
+        let mentions = entity.mentions.get(lang).copied().unwrap_or(0);
         shape.update(&(mentions as u64).to_le_bytes());
     }
     for &(other, shared) in &entity.co_mentions {
