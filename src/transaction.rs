@@ -29,6 +29,16 @@ pub(crate) fn create_fresh(path: &Path) -> io::Result<File> {
     OpenOptions::new().write(true).create_new(true).open(path)
 }
 
+/// The folder a build keeps its records in, made if missing; `None` where it cannot be (the
+/// records are then left out) or where it is not a plain folder.
+pub(crate) fn records_folder(dir: &Path) -> Option<&Path> {
+    match fs::symlink_metadata(dir) {
+        Ok(meta) if meta.is_dir() => Some(dir),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => fs::create_dir(dir).ok().map(|()| dir),
+        _ => None,
+    }
+}
+
 /// The journal of an edit under way, at the site's root.
 pub const JOURNAL: &str = ".depeche-edit";
 /// The largest journal read back: one entry per file edited, a few hundred bytes each.

@@ -90,8 +90,28 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
     // What the last build found in each article: an article whose files did not change is
     // not analysed again. Read whole builds too (`--force`): findings are keyed by content.
     let kept = cache.as_deref().map(Kept::open).unwrap_or_default();
-    let mut site = Site::from_config(config, options.drafts, Purpose::Render, kept)?;
+    // Which files of the output are as the last build wrote them, looked up beside the
+    // analysis (it has long stretches on one thread): only a build that keeps them asks.
+    let warm = cache.is_some() && !options.force;
+    let (site, held) = std::thread::scope(|s| {
+        let held = warm.then(|| s.spawn(|| output.unchanged()));
+        let site = Site::from_config(config, options.drafts, Purpose::Render, kept);
+        let held = held.map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        (site, held.unwrap_or_default())
+    });
+    let mut site = site?;
     site.graph.forget_relinking();
+    // What the analysis found holds whatever becomes of this build: written beside the rest
+    // of it (a build whose analysis failed wrote nothing, see `load::KeptFronts`).
+    let reanalysis_saved = site.findings.reused;
+    let records = cache
+        .as_deref()
+        .and_then(crate::transaction::records_folder);
+    let _saving = records.map(Path::to_path_buf).map(|dir| {
+        let findings = std::mem::take(&mut site.findings);
+        let documents = site.parts.documents.clone();
+        Background::spawn(move || findings.save(&dir, &documents))
+    });
     stage("load+annotate+link");
     let made_before = cache.as_deref().map(last::take_outputs);
     // A first build keeps no cache (see `Output::cache_dir`): nothing to compare, or record.
@@ -103,10 +123,6 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
         None => Vec::new(),
     };
     let made_before = made_before.filter(|_| !options.force);
-    let held = match &made_before {
-        Some(_) => output.unchanged(),
-        None => HashMap::new(),
-    };
     let staging = output.stage(&site.plan, held)?;
     let keepable = made_before
         .map(|before| keepable(&site, &digests, before, &staging))
@@ -163,26 +179,65 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
             .iter()
             .filter_map(|(page, _)| Some((*by_path.get(page.path.as_str())?, page.clone())));
         // Without them, the next build does all the work: they are only a saving.
-        rayon::join(
-            || last::save(dir, fingerprinted, warnings, made),
-            || site.findings.save(dir, &site.parts.documents),
-        );
+        last::save(dir, fingerprinted, warnings, made);
     }
+    let html_pages = pages
+        .iter()
+        .filter(|(p, _)| p.path.ends_with(".html"))
+        .count();
+    let (config, warnings) = (site.config.clone(), std::mem::take(&mut site.warnings));
+    // Tens of thousands of documents and pages are freed off the build's path, not waited for.
+    drop(on_a_thread(move || drop((site, pages))));
     Ok(Built {
-        pages: pages
-            .iter()
-            .filter(|(p, _)| p.path.ends_with(".html"))
-            .count(),
-        config: site.config,
+        pages: html_pages,
+        config,
         report,
         footprint,
-        warnings: site.warnings,
+        warnings,
         elapsed: start.elapsed(),
         stages,
         unchanged: None,
         kept: kept_count,
-        reanalysis_saved: site.findings.reused,
+        reanalysis_saved,
     })
+}
+
+/// Work on a thread of its own, waited for when dropped: whichever way the build ends, it
+/// is done when the build returns.
+struct Background(Option<std::thread::JoinHandle<()>>);
+
+impl Background {
+    fn spawn(work: impl FnOnce() + Send + 'static) -> Background {
+        Background(on_a_thread(work))
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        if let Some(handle) = self.0.take()
+            && let Err(panic) = handle.join()
+        {
+            std::panic::resume_unwind(panic);
+        }
+    }
+}
+
+/// Runs `work` on a thread of its own, or at once when the system refuses one.
+fn on_a_thread(work: impl FnOnce() + Send + 'static) -> Option<std::thread::JoinHandle<()>> {
+    let work = std::sync::Arc::new(std::sync::Mutex::new(Some(work)));
+    let take = |work: &std::sync::Mutex<Option<_>>| work.lock().ok().and_then(|mut w| w.take());
+    let shared = std::sync::Arc::clone(&work);
+    let spawned = std::thread::Builder::new().spawn(move || {
+        if let Some(work) = take(&shared) {
+            work();
+        }
+    });
+    if spawned.is_err()
+        && let Some(work) = take(&work)
+    {
+        work();
+    }
+    spawned.ok()
 }
 
 /// The outputs of the plan the last build made from the same inputs (`before`), which the

@@ -568,16 +568,6 @@ pub(crate) fn forget_pages(dir: &Path, lang: &str) {
     let _ = fs::remove_file(pages_file(dir, lang));
 }
 
-/// The folder the cache is kept in, made if missing; `None` where it cannot be (the cache is
-/// then left out) or where it is not a plain folder.
-pub(crate) fn folder(dir: &Path) -> Option<&Path> {
-    match fs::symlink_metadata(dir) {
-        Ok(meta) if meta.is_dir() => Some(dir),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => fs::create_dir(dir).ok().map(|()| dir),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::borrow::Cow;

@@ -98,7 +98,9 @@ impl<'e, R: Send> Collector<'e, R> {
         cache: Option<&Path>,
         earlier: Option<Earlier<'e>>,
     ) -> Collector<'e, R> {
-        let cache = cache.and_then(cache::folder).map(Path::to_path_buf);
+        let cache = cache
+            .and_then(crate::transaction::records_folder)
+            .map(Path::to_path_buf);
         let langs = plan
             .iter()
             .filter_map(|output| match output.kind {
