@@ -254,45 +254,56 @@ pub(super) struct Scan {
     pub foreign: Vec<String>,
 }
 
-/// Lists a folder, sub-folders in parallel (a large site is tens of thousands of folders).
+/// Lists a folder. The entries of a large folder are read in parallel, a small one's on the
+/// thread that found it: most folders of a site are a page's own, holding its `index.html`,
+/// and a task for each cost more than reading it.
 pub(super) fn scan(dir: &Path) -> io::Result<Scan> {
-    fn walk(dir: &Path, rel: &str) -> io::Result<Scan> {
+    /// Entries read on one thread.
+    const SHARE: usize = 32;
+    fn walk(dir: &Path, rel: &str, scan: &mut Scan) -> io::Result<()> {
         let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)?.collect::<io::Result<_>>()?;
+        if entries.len() <= SHARE {
+            return entries.iter().try_for_each(|entry| visit(entry, rel, scan));
+        }
         let parts: Vec<Scan> = entries
-            .par_iter()
-            .map(|entry| {
-                let name = entry.file_name();
-                let name = name.to_string_lossy();
-                let path = if rel.is_empty() {
-                    name.to_string()
-                } else {
-                    format!("{rel}/{name}")
-                };
-                let kind = entry.file_type()?;
-                let utf8 = entry.file_name().to_str().is_some();
-                if kind.is_dir() && utf8 {
-                    walk(&entry.path(), &path)
-                } else if kind.is_file() && utf8 {
-                    Ok(Scan {
-                        files: vec![path],
-                        foreign: Vec::new(),
-                    })
-                } else {
-                    Ok(Scan {
-                        files: Vec::new(),
-                        foreign: vec![path],
-                    })
+            .par_chunks(SHARE)
+            .map(|share| {
+                let mut part = Scan::default();
+                for entry in share {
+                    visit(entry, rel, &mut part)?;
                 }
+                Ok(part)
             })
             .collect::<io::Result<_>>()?;
-        let mut scan = Scan::default();
         for mut part in parts {
             scan.files.append(&mut part.files);
             scan.foreign.append(&mut part.foreign);
         }
-        Ok(scan)
+        Ok(())
     }
-    walk(dir, "")
+    fn visit(entry: &std::fs::DirEntry, rel: &str, scan: &mut Scan) -> io::Result<()> {
+        let name = entry.file_name();
+        let utf8 = name.to_str().is_some();
+        let name = name.to_string_lossy();
+        let path = if rel.is_empty() {
+            name.into_owned()
+        } else {
+            format!("{rel}/{name}")
+        };
+        let kind = entry.file_type()?;
+        if kind.is_dir() && utf8 {
+            walk(&entry.path(), &path, scan)
+        } else if kind.is_file() && utf8 {
+            scan.files.push(path);
+            Ok(())
+        } else {
+            scan.foreign.push(path);
+            Ok(())
+        }
+    }
+    let mut scan = Scan::default();
+    walk(dir, "", &mut scan)?;
+    Ok(scan)
 }
 
 /// A folder of depeche's, as found before the build: its manifest and what it holds.
