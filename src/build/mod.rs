@@ -216,6 +216,7 @@ impl Drop for Background {
     fn drop(&mut self) {
         if let Some(handle) = self.0.take()
             && let Err(panic) = handle.join()
+            && !std::thread::panicking()
         {
             std::panic::resume_unwind(panic);
         }
