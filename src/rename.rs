@@ -150,7 +150,7 @@ fn files(root: &Path) -> (Vec<PathBuf>, Vec<PathBuf>) {
     let (links, files): (Vec<walkdir::DirEntry>, Vec<walkdir::DirEntry>) =
         walkdir::WalkDir::new(root.join("content"))
             .follow_links(false)
-            .sort_by_file_name()
+            .sort_by(crate::source::by_name)
             .into_iter()
             .filter_map(Result::ok)
             .filter(|e| e.file_type().is_file() || e.file_type().is_symlink())

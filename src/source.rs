@@ -45,6 +45,13 @@ impl SourceText {
     }
 }
 
+/// Orders the entries of one folder as `WalkDir::sort_by_file_name` does, without taking
+/// each path apart at every comparison: siblings share their folder's path, so their paths
+/// sort as their names. Sorting 20,000 articles by name took tens of milliseconds a walk.
+pub(crate) fn by_name(a: &walkdir::DirEntry, b: &walkdir::DirEntry) -> std::cmp::Ordering {
+    a.path().as_os_str().cmp(b.path().as_os_str())
+}
+
 /// What a regular file's metadata says of its content, as one digest: its size, where it is
 /// (device and inode), and the times of its last write and of its last change. A write moves
 /// both, and the change time cannot be set back by hand (`touch -d`, `cp -p` and `rsync -t`
@@ -433,6 +440,22 @@ pub(crate) fn decode(shown: PathBuf, bytes: Vec<u8>) -> Result<SourceText, Diagn
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn entries_sort_by_name_as_walkdir_sorts_them() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["a", "a.b", "a-b", "B", "é", "a b", "z", "a0"] {
+            std::fs::create_dir_all(dir.path().join(name).join("in")).unwrap();
+            std::fs::write(dir.path().join(format!("{name}.md")), "").unwrap();
+        }
+        let paths = |walk: walkdir::WalkDir| -> Vec<PathBuf> {
+            walk.into_iter().map(|e| e.unwrap().into_path()).collect()
+        };
+        assert_eq!(
+            paths(walkdir::WalkDir::new(dir.path()).sort_by(by_name)),
+            paths(walkdir::WalkDir::new(dir.path()).sort_by_file_name())
+        );
+    }
 
     /// A stamp is kept only when both its times are two seconds before the read: a write in
     /// the same tick of a coarse clock would leave it as it was. It reads back as written.

@@ -255,6 +255,12 @@ impl Findings {
             let _ = fs::remove_file(&partial);
             let _ = fs::remove_file(&path);
         }
+    }
+
+    /// Writes the front matter of `documents` into `cache`, for the next build to read
+    /// instead of their files: only once a build has succeeded, since a file found changed
+    /// under its stamp while pages were rendered must be read again by the next one.
+    pub(crate) fn save_fronts(cache: &Path, documents: &[Arc<Document>]) {
         crate::load::KeptFronts::save(
             cache,
             documents.iter().map(|d| crate::load::Front {
@@ -328,14 +334,17 @@ pub(crate) fn context(
     add(&config.today().to_string());
     add(&format!("{options:?}"));
     add(&lexicon.described());
+    // Every address, each string after its length: tens of thousands at 10,000 articles.
     let mut articles: Vec<_> = targets.articles.iter().collect();
-    articles.sort();
-    add(&format!(
-        "{articles:?} {:?} {:?}",
-        targets.entities, targets.unreadable
-    ));
+    articles.sort_unstable();
+    for ((key, lang), slug) in articles {
+        for part in [key, lang, slug] {
+            add(part);
+        }
+    }
+    add(&format!("{:?} {:?}", targets.entities, targets.unreadable));
     // Images are looked for as the site publishes static/: never through a link.
-    let statics = walkdir::WalkDir::new(config.root.join("static")).sort_by_file_name();
+    let statics = walkdir::WalkDir::new(config.root.join("static")).sort_by(crate::source::by_name);
     let mut line = Vec::new();
     let mut add_entry = |entry: &walkdir::DirEntry, leads: bool| {
         let kind = entry.file_type();
@@ -359,8 +368,8 @@ pub(crate) fn context(
     }
     // A translation is missing unless a file of its name exists, whatever it holds: every
     // name in the articles' folder, and where it leads (only a link needs looking up).
-    let articles =
-        walkdir::WalkDir::new(config.root.join("content").join("articles")).sort_by_file_name();
+    let articles = walkdir::WalkDir::new(config.root.join("content").join("articles"))
+        .sort_by(crate::source::by_name);
     for entry in articles.into_iter().filter_map(Result::ok) {
         let leads = !entry.file_type().is_symlink() || entry.path().exists();
         add_entry(&entry, leads);

@@ -81,7 +81,7 @@ pub(crate) fn targets(
 /// whose findings are `kept` from the last build, made from the same files in the same
 /// context, is not analysed again.
 pub(crate) fn analyze(config: Config, options: AnalyzeOptions, mut kept: Kept) -> Analysis {
-    let (content, mut problems) = load::load(&config, &std::mem::take(&mut kept.fronts));
+    let (mut content, mut problems) = load::load(&config, &std::mem::take(&mut kept.fronts));
     let lexicon = Arc::new(Lexicon::new(&content.entities, &content.broken_entity_ids));
     let urls = Urls::new(&config.base_path);
     let targets = Arc::new(targets(
@@ -108,20 +108,36 @@ pub(crate) fn analyze(config: Config, options: AnalyzeOptions, mut kept: Kept) -
         snippets: false,
         ..annotator
     };
+    let lint_sources = |content: &load::Content| {
+        lint::lint_sources(
+            &content.entities,
+            &content.flawed_entities,
+            &content.broken_entity_ids,
+            &content.articles,
+            &content.flawed_articles,
+            &config.languages,
+        )
+    };
     // Two passes over the whole site, one reading folders, the other the sources: side by side.
-    let (context, sources_linted) = rayon::join(
+    let (context, mut sources_linted) = rayon::join(
         || kept::context(&config, options, &lexicon, &targets),
-        || {
-            lint::lint_sources(
-                &content.entities,
-                &content.flawed_entities,
-                &content.broken_entity_ids,
-                &content.articles,
-                &content.flawed_articles,
-                &config.languages,
-            )
-        },
+        || lint_sources(&content),
     );
+    // A problem in the front matter of a file left unread is placed in its text: read then.
+    let unread: HashSet<&std::path::Path> = sources_linted
+        .iter()
+        .filter_map(|d| d.location.as_ref().map(|at| at.file.as_path()))
+        .collect();
+    let mut read = 0;
+    for article in content.articles.iter_mut() {
+        if article.unread && unread.contains(&article.src.path.as_path()) {
+            problems.extend(article.read_text(&config.root).err());
+            read += 1;
+        }
+    }
+    if read > 0 {
+        sources_linted = lint_sources(&content);
+    }
     let suggesters = options.suggest.then(|| suggesters(&config, &lexicon));
     if options.suggest {
         // A notice for `check --suggest`: a site of its own copy need not hear it on every build.

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use xxhash_rust::xxh3::Xxh3;
 
-use crate::analyze::Kept;
+use crate::analyze::{Findings, Kept};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::hosts::{self, Footprint};
@@ -101,8 +101,8 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
     });
     let mut site = site?;
     site.graph.forget_relinking();
-    // What the analysis found holds whatever becomes of this build: written beside the rest
-    // of it (a build whose analysis failed wrote nothing, see `load::KeptFronts`).
+    // What the analysis found holds whatever becomes of this build (it is keyed by the files'
+    // content): written beside the rest of it.
     let reanalysis_saved = site.findings.reused;
     let records = cache
         .as_deref()
@@ -180,6 +180,7 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
             .filter_map(|(page, _)| Some((*by_path.get(page.path.as_str())?, page.clone())));
         // Without them, the next build does all the work: they are only a saving.
         last::save(dir, fingerprinted, warnings, made);
+        Findings::save_fronts(dir, &site.parts.documents);
     }
     let html_pages = pages
         .iter()
@@ -294,7 +295,7 @@ fn fingerprint(config: &Config, options: &Options) -> (u128, u128) {
     for dir in ["content", "templates", "static"] {
         let walk = walkdir::WalkDir::new(config.root.join(dir))
             .follow_links(false)
-            .sort_by_file_name();
+            .sort_by(crate::source::by_name);
         for entry in walk.into_iter().filter_map(Result::ok) {
             let path = entry.path();
             let article = path.starts_with(&articles)
@@ -320,7 +321,16 @@ fn fingerprint(config: &Config, options: &Options) -> (u128, u128) {
 }
 
 /// A file's kind, size and modification time.
-fn stamp(meta: &std::fs::Metadata) -> Vec<u8> {
-    let mtime = write::manifest::mtime(meta);
-    format!("{:?} {} {mtime}", meta.file_type(), meta.len()).into_bytes()
+fn stamp(meta: &std::fs::Metadata) -> [u8; 25] {
+    let kind = meta.file_type();
+    let kind = match () {
+        _ if kind.is_symlink() => b'l',
+        _ if kind.is_dir() => b'd',
+        _ if kind.is_file() => b'f',
+        _ => b'o',
+    };
+    let mut stamp = [kind; 25];
+    stamp[1..9].copy_from_slice(&meta.len().to_le_bytes());
+    stamp[9..].copy_from_slice(&write::manifest::mtime(meta).to_le_bytes());
+    stamp
 }

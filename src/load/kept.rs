@@ -8,8 +8,8 @@
 //! its stamp (empty when it is not trusted) and its `postcard` entry, each part after its
 //! length. A file that does not read, or was written by another program, keeps nothing: every
 //! front matter is parsed. It is taken from the cache as it is read, and written again by a
-//! build whose analysis succeeds: one that fails (a file that changed under its stamp among
-//! its reasons) leaves the next one to read every file.
+//! build that succeeds: one that fails (a file that changed under its stamp among its
+//! reasons) leaves the next one to read every file.
 
 use std::collections::HashMap;
 use std::fs;

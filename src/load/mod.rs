@@ -395,7 +395,7 @@ fn walk(root: &Path, dir: &Path, problems: &mut Vec<Diagnostic>) -> Vec<PathBuf>
     let mut files = Vec::new();
     let walker = WalkDir::new(dir)
         .follow_links(false)
-        .sort_by_file_name()
+        .sort_by(crate::source::by_name)
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for entry in walker {

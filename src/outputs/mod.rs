@@ -575,7 +575,7 @@ pub(crate) fn static_files(root: &Path) -> (Vec<(String, PathBuf)>, Vec<Diagnost
     }
     for entry in walkdir::WalkDir::new(&dir)
         .follow_links(false)
-        .sort_by_file_name()
+        .sort_by(crate::source::by_name)
     {
         let entry = match entry {
             Ok(entry) => entry,

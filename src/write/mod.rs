@@ -416,6 +416,15 @@ impl Staging {
             return Ok(*held);
         }
         let from = self.layout.out.join(rel);
+        // Looked at again as it is copied: the output may have been changed by hand since
+        // the build looked (during the analysis), and its hash would then be another's.
+        if !fs::symlink_metadata(&from).is_ok_and(|m| m.is_file() && record.describes(&m)) {
+            return Err(WriteError {
+                action: "keep",
+                path: from,
+                source: io::Error::other("it changed while the site was being built; build again"),
+            });
+        }
         let meta = self.copy_into(&from, &path)?;
         Ok(Record::new(record.hash, &meta))
     }
@@ -872,6 +881,37 @@ mod tests {
         assert_eq!(
             fs::read_to_string(config.output_dir.join("index.html")).unwrap(),
             "<p>four</p>"
+        );
+    }
+
+    /// A file of the output changed by hand after the build looked at it is not kept under
+    /// the hash of what the last build wrote: the build stops, and the output stays.
+    #[test]
+    fn a_file_of_the_output_changed_once_looked_at_is_not_kept() {
+        let tmp = tempfile::tempdir().unwrap();
+        let config = config(tmp.path());
+        // The folder kept aside holds another text: the output's file is the one copied.
+        build(&config, &[page("index.html", "<p>zero</p>")], &[]).unwrap();
+        build(&config, &[page("index.html", "<p>one</p>")], &[]).unwrap();
+        let output = Output::claim(&config, false).unwrap();
+        let held = output.unchanged();
+        assert!(held.contains_key("index.html"));
+        let staging = output.stage(&plan(&["index.html"]), held).unwrap();
+        fs::write(
+            config.output_dir.join("index.html"),
+            "<p>by hand, longer</p>",
+        )
+        .unwrap();
+        let err = staging.keep("index.html").unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("changed while the site was being built"),
+            "{err}"
+        );
+        staging.abandon();
+        assert_eq!(
+            fs::read_to_string(config.output_dir.join("index.html")).unwrap(),
+            "<p>by hand, longer</p>"
         );
     }
 

@@ -679,3 +679,50 @@ fn a_warm_build_checks_unchanged_articles_against_what_changed() {
     std::fs::remove_file(site.path("content/entities/russia.yaml")).unwrap();
     fails("E0003", "note-2.en.md");
 }
+
+/// A problem in the front matter of an article file a warm build leaves unread (its stamp
+/// unchanged) is placed where a cold build places it: the file is read for it.
+#[test]
+fn a_warning_in_the_front_matter_of_an_unread_file_is_placed_in_its_text() {
+    let site = site();
+    let file = "content/articles/note-1.en.md";
+    site.edit(
+        file,
+        "date:",
+        "figures:\n  - value: 12\n    label: {fr: morts, en: dead}\ndate:",
+    );
+    let warnings = |args: &[&str]| {
+        let out = site.depeche(args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8_lossy(&out.stderr).into_owned();
+        let placed: Vec<String> = text
+            .lines()
+            .filter(|l| l.contains("note-1.en.md:"))
+            .map(str::to_string)
+            .collect();
+        assert!(!placed.is_empty(), "no warning about {file}: {text}");
+        placed
+    };
+    let cold = warnings(&["check"]);
+    assert!(cold.iter().all(|l| !l.contains(":1:1")), "{cold:?}");
+    site.build_ok(&[]);
+    site.build_ok(&[]);
+    // Settled, then read by a build that keeps its stamp; the next leaves it unread.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    site.edit(
+        "content/articles/note-2.en.md",
+        "encore.",
+        "encore, toujours.",
+    );
+    site.build_ok(&[]);
+    site.edit(
+        "content/articles/note-3.en.md",
+        "encore.",
+        "encore, toujours.",
+    );
+    assert_eq!(warnings(&["build"]), cold);
+}
