@@ -726,3 +726,37 @@ fn a_warning_in_the_front_matter_of_an_unread_file_is_placed_in_its_text() {
     );
     assert_eq!(warnings(&["build"]), cold);
 }
+
+/// The front matter kept for the next build is written only by a build that succeeds: one
+/// stopped after its pages were rendered (here by a host's limit) leaves none, so that a file
+/// found changed under its stamp while pages were rendered is read by the next build.
+#[test]
+fn a_build_stopped_after_rendering_keeps_no_front_matter_for_the_next() {
+    let site = site();
+    let kept = site.path(".public.depeche-cache/front-matter");
+    site.build_ok(&[]);
+    site.edit(
+        "content/articles/note-2.en.md",
+        "encore.",
+        "encore, toujours.",
+    );
+    site.build_ok(&[]);
+    assert!(
+        kept.is_file(),
+        "a build that succeeds keeps the front matter"
+    );
+    let yaml = site.read("site.yaml");
+    site.write("site.yaml", format!("{yaml}host: cloudflare-pages\n"));
+    let big = site.path("static/archive.zip");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(26 << 20)
+        .unwrap();
+    let out = site.depeche(&["build"]);
+    assert!(!out.status.success(), "past the host's limit");
+    assert!(!kept.exists(), "a build that failed kept the front matter");
+    std::fs::remove_file(&big).unwrap();
+    site.write("site.yaml", yaml);
+    site.build_ok(&[]);
+    assert!(kept.is_file());
+}
