@@ -55,17 +55,21 @@ pub struct Built {
 pub fn build(options: &Options) -> Result<Built, BuildError> {
     let start = Instant::now();
     let config = load_config(options)?;
+    // Before anything else: a folder depeche may not replace is refused before any work. The
+    // output's files are read from here on, beside the work (see `Output::settle`).
+    let mut output = write::Output::claim(&config, options.force)?;
     // What the site is made from, read before it is: an edit during the build is seen by the
     // next one.
     let (fingerprinted, site_inputs) = fingerprint(&config, options);
-    // Before anything else: a folder depeche may not replace is refused before any work.
-    let mut output = write::Output::claim(&config, options.force)?;
     let cache = output.cache_dir().map(Path::to_path_buf);
     // `--force` adopts files into the output, which only a build that writes can record.
     let unchanged = cache
         .as_deref()
         .filter(|_| !options.force)
         .and_then(|dir| last::unchanged_since(dir, fingerprinted));
+    if unchanged.is_some() {
+        output.settle()?;
+    }
     if let Some((warnings, pages)) = unchanged.and_then(|w| Some((w, output.intact()?))) {
         return Ok(Built {
             pages,
@@ -94,11 +98,23 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
     // analysis (it has long stretches on one thread): only a build that keeps them asks.
     let warm = cache.is_some() && !options.force;
     let (site, held) = std::thread::scope(|s| {
-        let held = warm.then(|| s.spawn(|| output.unchanged()));
+        let held = s.spawn(|| {
+            output.settle()?;
+            Ok::<_, Diagnostic>(if warm {
+                output.unchanged()
+            } else {
+                HashMap::new()
+            })
+        });
         let site = Site::from_config(config, options.drafts, Purpose::Render, kept);
-        let held = held.map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
-        (site, held.unwrap_or_default())
+        (
+            site,
+            held.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+        )
     });
+    // A folder depeche may not replace is what stops the build first, as it would have
+    // before the content was read.
+    let held = held?;
     let mut site = site?;
     site.graph.forget_relinking();
     // What the analysis found holds whatever becomes of this build (it is keyed by the files'

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::context::NamedCtx;
 use super::{Lang, Page, Renderer};
 use crate::diagnostic::Diagnostic;
-use crate::graph::{Article, Entity, EventAt};
+use crate::graph::{Article, ArticleVersion, Entity, EventAt};
 use crate::load::events::{Day, Event, When};
 use crate::load::facts::SourceRef;
 use crate::urls;
@@ -108,33 +108,36 @@ impl Renderer<'_> {
                 .collect(),
             None => self.graph.articles.iter().collect(),
         };
-        // Articles are kept newest first: the first ones are the ones shown.
-        let mut articles: Vec<(When, EntryCtx)> = mentioning
+        // Articles are kept newest first: the first ones are the ones shown, and only they
+        // are written out (a hub entity is mentioned by thousands).
+        let mut articles: Vec<(When, &ArticleVersion)> = mentioning
             .iter()
-            .filter_map(|a| Some((a, a.versions.get(code)?)))
-            .map(|(_, v)| {
+            .filter_map(|a| a.versions.get(code))
+            .map(|v| {
                 let day = v.front.date.day;
                 let start = Day {
                     year: day.year(),
                     month: Some(day.month()),
                     day: Some(day.day()),
                 };
-                let when = When { start, end: None };
-                let entry = EntryCtx {
-                    date: lang.strings.format_date(day),
-                    date_iso: day.to_string(),
-                    kind: "article",
-                    label: v.front.title.clone(),
-                    url: Some(self.urls.of(&v.path)),
-                    entities: Vec::new(),
-                    source: None,
-                };
-                (when, entry)
+                (When { start, end: None }, v)
             })
             .collect();
         articles.sort_by_key(|a| std::cmp::Reverse(a.0));
         let left_out = articles.len().saturating_sub(shown);
-        dated.extend(articles.into_iter().take(shown).map(|(w, e)| (w, 1, e)));
+        dated.extend(articles.into_iter().take(shown).map(|(when, v)| {
+            let day = v.front.date.day;
+            let entry = EntryCtx {
+                date: lang.strings.format_date(day),
+                date_iso: day.to_string(),
+                kind: "article",
+                label: v.front.title.clone(),
+                url: Some(self.urls.of(&v.path)),
+                entities: Vec::new(),
+                source: None,
+            };
+            (when, 1, entry)
+        }));
         dated.sort_by(|a, b| (a.0, a.1, &a.2.label).cmp(&(b.0, b.1, &b.2.label)));
         (dated.into_iter().map(|(_, _, e)| e).collect(), left_out)
     }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::manifest::{self, Manifest};
+use super::manifest::{self, Manifest, Stamp};
 use crate::diagnostic::{Code, Diagnostic, Location};
 
 /// The output folder and the two folders depeche keeps beside it.
@@ -249,14 +249,16 @@ pub(crate) fn refuse_unsafe(root: &Path, out: &Path) -> Result<(), Diagnostic> {
 /// What a folder holds, by `/`-separated path relative to it.
 #[derive(Debug, Default)]
 pub(super) struct Scan {
-    pub files: Vec<String>,
+    /// Regular files, each with its size and modification time as found (`None` when they
+    /// could not be read): what tells a file as depeche wrote it.
+    pub files: Vec<(String, Option<Stamp>)>,
     /// Symbolic links, devices, sockets, names that are not UTF-8: never depeche's.
     pub foreign: Vec<String>,
 }
 
-/// Lists a folder. The entries of a large folder are read in parallel, a small one's on the
-/// thread that found it: most folders of a site are a page's own, holding its `index.html`,
-/// and a task for each cost more than reading it.
+/// Lists a folder, with each file's stamp. The entries of a large folder are read in
+/// parallel, a small one's on the thread that found it: most folders of a site are a page's
+/// own, holding its `index.html`, and a task for each cost more than reading it.
 pub(super) fn scan(dir: &Path) -> io::Result<Scan> {
     /// Entries read on one thread.
     const SHARE: usize = 32;
@@ -294,7 +296,9 @@ pub(super) fn scan(dir: &Path) -> io::Result<Scan> {
         if kind.is_dir() && utf8 {
             walk(&entry.path(), &path, scan)
         } else if kind.is_file() && utf8 {
-            scan.files.push(path);
+            // Looked at from its open folder (std's `DirEntry::metadata`), not by its path.
+            scan.files
+                .push((path, entry.metadata().ok().map(|m| Stamp::of(&m))));
             Ok(())
         } else {
             scan.foreign.push(path);
@@ -325,6 +329,7 @@ impl Owned {
             .scan
             .files
             .iter()
+            .map(|(path, _)| path)
             .chain(&self.scan.foreign)
             .filter(|f| {
                 *f != manifest::FILE && *f != manifest::TEMP_FILE && !self.manifest.contains(f)

@@ -40,8 +40,25 @@ impl Record {
         }
     }
 
-    pub(crate) fn describes(&self, meta: &Metadata) -> bool {
-        self.len == meta.len() && self.mtime == mtime(meta)
+    /// Whether the file is still the one written: same size and modification time.
+    pub(crate) fn describes(&self, stamp: Stamp) -> bool {
+        self.len == stamp.len && self.mtime == stamp.mtime
+    }
+}
+
+/// What a record is checked against: a file's size and modification time, as found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Stamp {
+    pub len: u64,
+    pub mtime: u128,
+}
+
+impl Stamp {
+    pub(crate) fn of(meta: &Metadata) -> Stamp {
+        Stamp {
+            len: meta.len(),
+            mtime: mtime(meta),
+        }
     }
 }
 
@@ -130,9 +147,12 @@ impl Manifest {
                 .any(|folder| path.starts_with(folder.as_str()))
     }
 
-    /// The record of the file at `path`, if one describes it as it is on disk now.
-    pub(crate) fn find(&self, path: &str, meta: &Metadata) -> Option<&Record> {
-        self.files.get(path)?.as_ref().filter(|r| r.describes(meta))
+    /// The record of the file at `path`, if one describes it as found (`stamp`).
+    pub(crate) fn find(&self, path: &str, stamp: Stamp) -> Option<&Record> {
+        self.files
+            .get(path)?
+            .as_ref()
+            .filter(|r| r.describes(stamp))
     }
 
     /// Writes the manifest into `dir`: beside, then renamed, so a crash leaves the old one whole.
@@ -187,9 +207,12 @@ mod tests {
         manifest.save(dir.path()).unwrap();
 
         let loaded = Manifest::read(dir.path()).unwrap().unwrap();
-        assert_eq!(loaded.find("en/a b/index.html", &meta), Some(&record));
+        assert_eq!(
+            loaded.find("en/a b/index.html", Stamp::of(&meta)),
+            Some(&record)
+        );
         assert!(loaded.contains("fr/new/index.html"));
-        assert_eq!(loaded.find("fr/new/index.html", &meta), None);
+        assert_eq!(loaded.find("fr/new/index.html", Stamp::of(&meta)), None);
         assert!(loaded.contains("fr/search/index/t/616c6570.json"));
         assert!(!loaded.contains("fr/search/other.json"));
         assert!(!dir.path().join(TEMP_FILE).exists());
@@ -214,7 +237,7 @@ mod tests {
         let mut manifest = Manifest::default();
         manifest.files.insert("page.html".to_string(), Some(record));
         assert_eq!(
-            manifest.find("page.html", &std::fs::metadata(&file).unwrap()),
+            manifest.find("page.html", Stamp::of(&std::fs::metadata(&file).unwrap())),
             None
         );
     }

@@ -18,8 +18,8 @@ pub(crate) use guard::Layout;
 pub(crate) use guard::refuse_unsafe;
 pub(crate) use guard::resolved;
 use guard::{Owned, claim_folder};
-use manifest::Manifest;
 pub(crate) use manifest::Record;
+use manifest::{Manifest, Stamp};
 
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic, Location};
@@ -67,7 +67,8 @@ fn io<T>(action: &'static str, path: &Path, result: io::Result<T>) -> Result<T, 
 /// The output folder and the two depeche keeps beside it, checked before anything is built.
 pub struct Output {
     layout: Layout,
-    out: Option<Owned>,
+    /// Read on a thread of its own from the start: see [`Output::settle`].
+    out: Claim,
     old: Claim,
     staging: Option<Owned>,
     /// depeche 0.1 kept its manifest beside the output; removed once a build has replaced it.
@@ -75,8 +76,8 @@ pub struct Output {
     lock: Option<fs::File>,
 }
 
-/// The claim of the folder kept aside (see [`Output::claim`]): made only once a build is to
-/// write, and then on a thread of its own.
+/// The claim of one of depeche's folders (see [`Output::claim`]), made on a thread of its own
+/// beside the build's work: reading a tree of thousands of files takes a while.
 enum Claim {
     /// Not begun; what to claim, if the folder is there.
     Waiting(Option<Aside>),
@@ -140,28 +141,26 @@ impl Claim {
 
 impl Output {
     /// Refuses an output folder depeche must not replace (see [`guard`]), then repairs a swap
-    /// that an older depeche left half done. Nothing is moved or deleted before the checks pass.
+    /// that an older depeche left half done, and begins reading the output (its refusal, if
+    /// any, comes from [`Output::settle`]). Nothing is moved or deleted before the checks pass.
     pub(crate) fn claim(config: &Config, force: bool) -> Result<Output, Diagnostic> {
         refuse_unsafe(&config.root, &config.output_dir)?;
         let layout = Layout::new(&config.output_dir);
         let lock = guard::lock(&config.root, &layout)?;
         let legacy = Manifest::read_file(&layout.legacy_manifest).ok().flatten();
-        let out = claim_folder(
-            &config.root,
-            &layout.out,
-            &layout.out,
-            legacy.as_ref(),
-            force,
-        )?;
+        let aside = |dir: &Path| {
+            Claim::Waiting(fs::symlink_metadata(dir).is_ok().then(|| Aside {
+                root: config.root.clone(),
+                dir: dir.to_path_buf(),
+                out: layout.out.clone(),
+                legacy: legacy.clone(),
+                force,
+            }))
+        };
+        let out = aside(&layout.out);
         // The folder the build before the last left is needed only once a build writes
         // (it becomes the staging folder): see `Output::claim_aside`.
-        let old = Claim::Waiting(fs::symlink_metadata(&layout.old).is_ok().then(|| Aside {
-            root: config.root.clone(),
-            dir: layout.old.clone(),
-            out: layout.out.clone(),
-            legacy: legacy.clone(),
-            force,
-        }));
+        let old = aside(&layout.old);
         let staging = claim_folder(&config.root, &layout.staging, &layout.out, None, force)?;
         let mut output = Output {
             lock,
@@ -172,16 +171,33 @@ impl Output {
             staging,
         };
         // Only a swap by two renames, killed between them, leaves the output missing.
-        if output.out.is_none() && output.old.exists() {
+        if !output.out.exists() && output.old.exists() {
             let old = output.old.take()?;
             io(
                 "restore",
                 &output.layout.old,
                 fs::rename(&output.layout.old, &output.layout.out),
             )?;
-            output.out = old;
+            output.out = Claim::Done(old);
         }
+        output.out.begin();
         Ok(output)
+    }
+
+    /// Waits for the output to be read: fails when it is a folder depeche may not replace
+    /// (see [`claim_folder`]). Every other step that looks at the output settles it first.
+    pub(crate) fn settle(&mut self) -> Result<(), Diagnostic> {
+        let out = self.out.take()?;
+        self.out = Claim::Done(out);
+        Ok(())
+    }
+
+    /// The output as read, once settled.
+    fn read(&self) -> Option<&Owned> {
+        match &self.out {
+            Claim::Done(out) => out.as_ref(),
+            _ => None,
+        }
     }
 
     /// Begins claiming the folder the build before the last left, on a thread of its own, for
@@ -195,14 +211,14 @@ impl Output {
     /// that replaces an earlier one: a site built once is built again, while a first build (a
     /// CI runner's, which keeps nothing) would spend time on a cache no build reads.
     pub(crate) fn cache_dir(&self) -> Option<&Path> {
-        (self.out.is_some() || self.old.exists()).then_some(self.layout.cache.as_path())
+        (self.out.exists() || self.old.exists()).then_some(self.layout.cache.as_path())
     }
 
     /// Whether the output is as the last build left it: every file its manifest lists, of
     /// the size and time it was written with (a copied file, there), and nothing else. Its
-    /// HTML pages, when it is.
+    /// HTML pages, when it is. The output must be settled.
     pub(crate) fn intact(&self) -> Option<usize> {
-        let out = self.out.as_ref()?;
+        let out = self.read()?;
         if self.staging.is_some() || !out.strangers().is_empty() {
             return None;
         }
@@ -212,7 +228,8 @@ impl Output {
     }
 
     /// The files of the output as the last build wrote them, each with its manifest's record:
-    /// what a build may keep instead of making again. A file changed since is left out.
+    /// what a build may keep instead of making again. A file changed since is left out. The
+    /// output must be settled.
     pub(crate) fn unchanged(&self) -> HashMap<String, Record> {
         self.as_written()
             .into_iter()
@@ -220,20 +237,23 @@ impl Output {
             .collect()
     }
 
-    /// The output's files as the last build left them: pages of the size and time they were
-    /// written with, files copied from `static/` (no record) by being there, their sources
-    /// being among what the build's fingerprint reads.
+    /// The output's files as the last build left them, as its reading found them: pages of
+    /// the size and time they were written with, files copied from `static/` (no record) by
+    /// being there, their sources being among what the build's fingerprint reads.
     fn as_written(&self) -> Vec<(&String, &Option<Record>)> {
-        use rayon::prelude::*;
-        let Some(out) = self.out.as_ref() else {
+        let Some(out) = self.read() else {
             return Vec::new();
         };
-        let files: Vec<(&String, &Option<Record>)> = out.manifest.files.iter().collect();
-        files
-            .into_par_iter()
-            .filter(|(path, record)| {
-                fs::symlink_metadata(self.layout.out.join(path))
-                    .is_ok_and(|m| m.is_file() && record.is_none_or(|r| r.describes(&m)))
+        out.scan
+            .files
+            .iter()
+            .filter_map(|(path, stamp)| {
+                let (path, record) = out.manifest.files.get_key_value(path)?;
+                let written = match record {
+                    Some(record) => stamp.is_some_and(|s| record.describes(s)),
+                    None => true,
+                };
+                written.then_some((path, record))
             })
             .collect()
     }
@@ -247,8 +267,9 @@ impl Output {
         held: HashMap<String, Record>,
     ) -> Result<Staging, Diagnostic> {
         let layout = self.layout.clone();
+        self.settle()?;
         // A folder adopted with --force keeps its new manifest, so that it stays depeche's.
-        if let Some(out) = &self.out
+        if let Some(out) = self.read()
             && out.adopted
         {
             io("write", &layout.out, out.manifest.save(&layout.out))?;
@@ -303,7 +324,7 @@ impl Output {
             known: manifest,
             planned: plan.iter().map(|p| p.path.clone()).collect(),
             folders,
-            existing: scan.files,
+            existing: scan.files.into_iter().collect(),
             held,
             temps: Default::default(),
             legacy: self.legacy,
@@ -332,8 +353,9 @@ pub(crate) struct Staging {
     planned: HashSet<String>,
     /// Folders of the plan whose files are named as they are made.
     folders: Vec<String>,
-    /// The files the folder held when it was opened (all listed in `known`).
-    existing: Vec<String>,
+    /// The files the folder held when it was opened (all listed in `known`), each with its
+    /// stamp then.
+    existing: HashMap<String, Option<Stamp>>,
     /// The output's files as the last build wrote them, which this one may keep.
     held: HashMap<String, Record>,
     /// How many new files were made in [`TEMP_FOLDER`], to name the next.
@@ -409,8 +431,9 @@ impl Staging {
             });
         };
         let path = self.journaled_path(rel, "keep unplanned file")?;
-        if let Ok(meta) = fs::symlink_metadata(&path)
-            && let Some(held) = self.known.find(rel, &meta)
+        // Only this build writes in this folder: it is as it was found when it was opened.
+        if let Some(Some(stamp)) = self.existing.get(rel)
+            && let Some(held) = self.known.find(rel, *stamp)
             && held.hash == record.hash
         {
             return Ok(*held);
@@ -418,7 +441,9 @@ impl Staging {
         let from = self.layout.out.join(rel);
         // Looked at again as it is copied: the output may have been changed by hand since
         // the build looked (during the analysis), and its hash would then be another's.
-        if !fs::symlink_metadata(&from).is_ok_and(|m| m.is_file() && record.describes(&m)) {
+        if !fs::symlink_metadata(&from)
+            .is_ok_and(|m| m.is_file() && record.describes(Stamp::of(&m)))
+        {
             return Err(WriteError {
                 action: "keep",
                 path: from,
@@ -537,7 +562,7 @@ impl Staging {
         // The staging folder holds an earlier build: a file made from the same page is left
         // alone, neither minified nor written, which spares most of a rebuild's work.
         if let Some(meta) = &existing
-            && let Some(record) = self.known.find(rel, meta)
+            && let Some(record) = self.known.find(rel, Stamp::of(meta))
             && record.hash == hash
         {
             return Ok(*record);
@@ -683,9 +708,13 @@ impl<W: Write> Write for Hashing<W> {
 
 /// Removes the files the folder held that this build did not write (all listed in the
 /// folder's manifest), then the folders left empty.
-fn prune(dir: &Path, existing: &[String], written: &Manifest) -> Result<(), WriteError> {
+fn prune(
+    dir: &Path,
+    existing: &HashMap<String, Option<Stamp>>,
+    written: &Manifest,
+) -> Result<(), WriteError> {
     let mut emptied: HashSet<&str> = HashSet::new();
-    for rel in existing {
+    for rel in existing.keys() {
         if written.contains(rel) || rel == manifest::FILE || rel == manifest::TEMP_FILE {
             continue;
         }
@@ -893,7 +922,8 @@ mod tests {
         // The folder kept aside holds another text: the output's file is the one copied.
         build(&config, &[page("index.html", "<p>zero</p>")], &[]).unwrap();
         build(&config, &[page("index.html", "<p>one</p>")], &[]).unwrap();
-        let output = Output::claim(&config, false).unwrap();
+        let mut output = Output::claim(&config, false).unwrap();
+        output.settle().unwrap();
         let held = output.unchanged();
         assert!(held.contains_key("index.html"));
         let staging = output.stage(&plan(&["index.html"]), held).unwrap();

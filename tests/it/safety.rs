@@ -75,6 +75,13 @@ fn a_folder_depeche_did_not_write_is_refused_before_anything_moves() {
     assert!(stderr.contains("public/notes.txt"), "{stderr}");
     assert_eq!(site.read("public/notes.txt"), "mine");
     assert!(!site.path(".public.depeche-staging").exists());
+    // The output is read beside the content, and refused all the same, before the content's
+    // own errors: they are not what stops this build.
+    site.edit(FR, "d'[[aleppo|Alep]] après", "d'[[alepo|Alep]] après");
+    let stderr = refused(&site, &["build"], "E0023");
+    assert!(!stderr.contains("alepo"), "{stderr}");
+    assert_eq!(site.read("public/notes.txt"), "mine");
+    site.edit(FR, "d'[[alepo|Alep]] après", "d'[[aleppo|Alep]] après");
     std::fs::remove_file(site.path("public/notes.txt")).unwrap();
     site.build_ok(&[]);
 }
