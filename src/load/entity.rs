@@ -1,6 +1,7 @@
 //! Reading `content/entities/<id>.yaml`.
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
@@ -10,7 +11,7 @@ use super::facts::{self, Fact, RawFact, RawSource, SourceRef};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Location};
 use crate::source::SourceText;
 use crate::yaml;
-use crate::yaml::spans::{Places, join};
+use crate::yaml::spans::{Places, Spans, join};
 
 /// What an entity is. The order is the order of groups on pages; the names are those of the
 /// `type:` field and of `depeche new entity --type`.
@@ -235,6 +236,8 @@ pub struct EntitySource {
     pub events: Vec<super::events::Event>,
     /// Long-form prose per language, from `<id>.<lang>.md`.
     pub prose: BTreeMap<String, SourceText>,
+    /// Where each value of its file is written: read once, when a diagnostic first asks.
+    spans: Arc<OnceLock<Spans>>,
 }
 
 impl EntitySource {
@@ -261,7 +264,9 @@ impl EntitySource {
     /// Where the value at `path` (`facts[1].source`) is written, or the nearest value
     /// that holds it.
     pub(crate) fn locate(&self, path: &str) -> crate::diagnostic::Location {
-        Places::new(&self.src, 0, self.src.text.len()).locate(path)
+        self.spans
+            .get_or_init(|| Spans::read(&self.src.text, 0, self.src.text.len()))
+            .locate(&self.src, 0, path)
     }
 }
 
@@ -410,6 +415,7 @@ pub(crate) fn parse_with_problems(
         unverified: raw.unverified,
         prose: BTreeMap::new(),
         src,
+        spans: Arc::default(),
     };
     (Some(entity), problems)
 }

@@ -45,7 +45,8 @@ pub(crate) struct Table {
 }
 
 struct Segment {
-    file: File,
+    /// The whole file, read once to check it: entries are taken from it, not read again.
+    bytes: Vec<u8>,
     table: Arc<Table>,
 }
 
@@ -167,7 +168,7 @@ impl Cache {
     pub(crate) fn get(&self, key: u128) -> Option<Entry> {
         let &(at, offset) = self.entries.get(&key)?;
         let segment = &self.segments[at];
-        let numbered = read_entry(&segment.file, offset).ok()?;
+        let numbered = read_entry(&segment.bytes, offset).ok()?;
         Some(Entry {
             numbered,
             table: Arc::clone(&segment.table),
@@ -258,28 +259,29 @@ fn read_segment(path: &Path, lang: &str) -> io::Result<(Segment, Vec<(u128, u64)
         at += len;
     }
     let table = Arc::new(table);
-    Ok((Segment { file, table }, entries))
+    Ok((Segment { bytes, table }, entries))
 }
 
-fn read_entry(file: &File, offset: u64) -> io::Result<Numbered> {
-    use std::os::unix::fs::FileExt;
-    let mut head = [0u8; 20];
-    file.read_exact_at(&mut head, offset)?;
+fn read_entry(segment: &[u8], offset: u64) -> io::Result<Numbered> {
+    let truncated = || io::Error::other("truncated");
+    let offset = usize::try_from(offset).map_err(|_| truncated())?;
+    let head = segment.get(offset..offset + 20).ok_or_else(truncated)?;
     let len = u32::from_le_bytes([head[16], head[17], head[18], head[19]]) as usize;
-    let mut body = vec![0u8; len];
-    file.read_exact_at(&mut body, offset + 20)?;
+    let body = segment
+        .get(offset + 20..offset + 20 + len)
+        .ok_or_else(truncated)?;
     let mut at = 0;
     let mut numbered = Numbered::default();
     let mut last = 0;
-    for _ in 0..read_leb128(&body, &mut at)? {
-        last += read_leb128(&body, &mut at)?;
+    for _ in 0..read_leb128(body, &mut at)? {
+        last += read_leb128(body, &mut at)?;
         let score = *body.get(at).ok_or_else(|| io::Error::other("truncated"))?;
         at += 1;
         numbered.groups.push((last, score));
     }
     let mut last = 0;
-    for _ in 0..read_leb128(&body, &mut at)? {
-        last += read_leb128(&body, &mut at)?;
+    for _ in 0..read_leb128(body, &mut at)? {
+        last += read_leb128(body, &mut at)?;
         numbered.terms.push(last);
     }
     Ok(numbered)

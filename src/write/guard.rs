@@ -317,6 +317,8 @@ pub(super) struct Owned {
     pub scan: Scan,
     /// Files were adopted with --force: the manifest must be written back to stay true.
     pub adopted: bool,
+    /// The manifest is the folder's own file, as read.
+    pub on_disk: bool,
 }
 
 impl Owned {
@@ -366,7 +368,9 @@ pub(super) fn claim_folder(
         ));
     }
     let scan = scan(dir).map_err(|e| unreadable(root, dir, e))?;
-    let manifest = match Manifest::read(dir) {
+    let read = Manifest::read(dir);
+    let on_disk = matches!(read, Ok(Some(_)));
+    let manifest = match read {
         Ok(Some(m)) => m,
         Ok(None) => match legacy {
             Some(m) => m.clone(),
@@ -392,6 +396,7 @@ pub(super) fn claim_folder(
         manifest,
         scan,
         adopted: false,
+        on_disk,
     };
     let strangers: Vec<String> = owned.strangers().into_iter().map(String::from).collect();
     if strangers.is_empty() {

@@ -162,6 +162,23 @@ impl Manifest {
         std::fs::rename(&tmp, dir.join(FILE))
     }
 
+    /// Adds pending paths (`- path` lines) at the end of the manifest written in `dir`: far
+    /// less than writing it again, when a build adds a few files to tens of thousands. A line
+    /// torn by a crash names no file of depeche's, and nothing is written before it is whole.
+    pub(crate) fn append_pending(dir: &Path, paths: &[String]) -> io::Result<()> {
+        use std::io::Write;
+        let mut lines = String::from("\n");
+        for path in paths {
+            lines.push_str("- ");
+            lines.push_str(path);
+            lines.push('\n');
+        }
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(dir.join(FILE))?
+            .write_all(lines.as_bytes())
+    }
+
     /// The manifest as its file holds it.
     pub(crate) fn text(&self) -> String {
         use std::fmt::Write;

@@ -300,14 +300,24 @@ impl Output {
                     manifest: Manifest::default(),
                     scan: guard::Scan::default(),
                     adopted: false,
+                    on_disk: false,
                 }
             }
         };
         let Owned {
-            mut manifest, scan, ..
+            mut manifest,
+            scan,
+            adopted,
+            on_disk,
         } = reused;
+        // What the folder's manifest does not list yet: in a rebuild, a few files and the
+        // folders of files named as they are made, noted at the end of its file.
+        let mut added: Vec<String> = Vec::new();
         for planned in plan {
-            manifest.files.entry(planned.path.clone()).or_insert(None);
+            if !manifest.files.contains_key(&planned.path) {
+                manifest.files.insert(planned.path.clone(), None);
+                added.push(planned.path.clone());
+            }
         }
         let folders: Vec<String> = plan
             .iter()
@@ -317,6 +327,7 @@ impl Output {
         for folder in folders.iter().chain([&temp]) {
             if !manifest.folders.contains(folder) {
                 manifest.folders.push(folder.clone());
+                added.push(folder.clone());
             }
         }
         let staging = Staging {
@@ -335,7 +346,11 @@ impl Output {
             let path = staging.dir().join(path);
             staging.fail_cleanly(io("remove", &path, fs::remove_file(&path)))?;
         }
-        let journal = staging.known.save(staging.dir());
+        let journal = match on_disk && !adopted {
+            true if added.is_empty() => Ok(()),
+            true => Manifest::append_pending(staging.dir(), &added),
+            false => staging.known.save(staging.dir()),
+        };
         staging.fail_cleanly(io("write", staging.dir(), journal))?;
         Ok(staging)
     }
@@ -993,5 +1008,41 @@ mod tests {
             .unwrap();
         assert!(staging.write(&page("b.html", "x")).is_err());
         staging.abandon();
+    }
+
+    /// The folder kept aside becomes the staging folder; its manifest becomes the journal by
+    /// noting, at its end, what it does not list yet.
+    #[test]
+    fn the_journal_notes_only_what_the_folders_manifest_does_not_list() {
+        let tmp = tempfile::tempdir().unwrap();
+        let config = config(tmp.path());
+        let pages = [
+            page("index.html", "<p>a</p>"),
+            page("fr/index.html", "<p>b</p>"),
+        ];
+        build(&config, &pages, &[]).unwrap();
+        build(&config, &pages, &[]).unwrap();
+        let layout = Layout::new(&config.output_dir);
+        let journal = |dir: &Path| fs::read_to_string(dir.join(manifest::FILE)).unwrap();
+        let before = journal(&layout.old);
+        let staging = Output::claim(&config, false)
+            .unwrap()
+            .stage(&plan(&["index.html", "en/index.html"]), HashMap::new())
+            .unwrap();
+        let after = journal(&layout.staging);
+        let noted = after.strip_prefix(before.as_str()).unwrap();
+        assert_eq!(noted, format!("\n- en/index.html\n- {TEMP_FOLDER}/\n"));
+        let read = Manifest::read(&layout.staging).unwrap().unwrap();
+        assert!(read.contains("en/index.html") && read.contains("fr/index.html"));
+        assert_eq!(
+            read.files.get("index.html").map(Option::is_some),
+            Some(true)
+        );
+        // Killed here, the next build takes the folder over with what it holds.
+        staging.write(&page("en/index.html", "<p>c</p>")).unwrap();
+        drop(staging);
+        build(&config, &pages, &[]).unwrap();
+        assert!(!layout.staging.exists());
+        assert_eq!(files(&config.output_dir).len(), 3);
     }
 }

@@ -176,17 +176,24 @@ impl<'a> Places<'a> {
     /// The value at `path` (`figures[2].source`), else the nearest value that holds it, else
     /// the document's first character.
     pub(crate) fn locate(&self, path: &str) -> Location {
-        let spans = self
-            .spans
-            .get_or_init(|| Spans::read(&self.src.text, self.start, self.end));
+        self.spans
+            .get_or_init(|| Spans::read(&self.src.text, self.start, self.end))
+            .locate(self.src, self.start, path)
+    }
+}
+
+impl Spans {
+    /// The value at `path` in `src`, which these spans were read from (the document starting
+    /// at `start`), else the nearest value that holds it, else the document's first character.
+    pub(crate) fn locate(&self, src: &SourceText, start: usize, path: &str) -> Location {
         let mut path = path;
         loop {
-            if let Some(value) = spans.at(path) {
-                return self.src.locate(value.start, value.end);
+            if let Some(value) = self.at(path) {
+                return src.locate(value.start, value.end);
             }
             match path.rfind(['.', '[']) {
                 Some(cut) => path = &path[..cut],
-                None => return self.src.locate(self.start, self.start),
+                None => return src.locate(start, start),
             }
         }
     }
