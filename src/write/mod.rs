@@ -500,6 +500,13 @@ impl Staging {
         };
         match new() {
             Ok(file) => Ok((file, None)),
+            Err(e) if e.kind() == io::ErrorKind::NotADirectory => {
+                self.make_way_in(path)?;
+                if let Some(parent) = path.parent() {
+                    io("create", parent, fs::create_dir_all(parent))?;
+                }
+                Ok((io("write", path, new())?, None))
+            }
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 if let Some(parent) = path.parent() {
                     io("create", parent, fs::create_dir_all(parent))?;
@@ -540,9 +547,61 @@ impl Staging {
     /// metadata of the file now at `path`.
     fn put_in_place(&self, temp: Option<PathBuf>, path: &Path) -> Result<fs::Metadata, WriteError> {
         if let Some(temp) = temp {
-            io("write", path, fs::rename(&temp, path))?;
+            let mut placed = fs::rename(&temp, path);
+            // A folder of an earlier build where this one writes a file.
+            if placed.is_err() && fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()) {
+                self.remove_own(path)?;
+                placed = fs::rename(&temp, path);
+            }
+            io("write", path, placed)?;
         }
         io("write", path, fs::symlink_metadata(path))
+    }
+
+    /// Removes the file of an earlier build where this one makes a folder on the way to
+    /// `path` (a page `foo.txt` that became a folder `foo.txt/`).
+    fn make_way_in(&self, path: &Path) -> Result<(), WriteError> {
+        let mut folder = path.parent();
+        while let Some(dir) = folder.filter(|d| d.starts_with(self.dir()) && *d != self.dir()) {
+            match fs::symlink_metadata(dir) {
+                Ok(meta) if meta.is_dir() => return Ok(()),
+                Ok(_) => return self.remove_own(dir),
+                Err(_) => folder = dir.parent(),
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes what an earlier build left at `path` in this folder where this one writes
+    /// something else: a file, or a folder, with everything in it, once every file there is
+    /// found in the manifest (depeche never deletes what it did not write).
+    fn remove_own(&self, path: &Path) -> Result<(), WriteError> {
+        let own = |file: &Path| {
+            file.strip_prefix(self.dir())
+                .ok()
+                .and_then(Path::to_str)
+                .is_some_and(|rel| self.known.contains(&rel.replace('\\', "/")))
+        };
+        let refused = || WriteError {
+            action: "replace",
+            path: path.to_path_buf(),
+            source: io::Error::other("it holds a file depeche did not write"),
+        };
+        let meta = io("replace", path, fs::symlink_metadata(path))?;
+        if !meta.is_dir() {
+            return if own(path) {
+                io("remove", path, fs::remove_file(path))
+            } else {
+                Err(refused())
+            };
+        }
+        let all_own = walkdir::WalkDir::new(path)
+            .into_iter()
+            .all(|e| e.is_ok_and(|e| e.file_type().is_dir() || own(e.path())));
+        if !all_own {
+            return Err(refused());
+        }
+        io("remove", path, fs::remove_dir_all(path))
     }
 
     /// Writes a file as `write` makes it, hashing it on the way, never holding it whole.
@@ -735,7 +794,13 @@ fn prune(
         }
         let path = dir.join(rel);
         match fs::remove_file(&path) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => {
+            // This build made a folder where an earlier one had this file (see `make_way_in`).
+            Err(_) if fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) => {}
+            // ... or a file where an earlier one had this file's folder.
+            Err(e)
+                if e.kind() != io::ErrorKind::NotFound
+                    && e.kind() != io::ErrorKind::NotADirectory =>
+            {
                 return Err(WriteError {
                     action: "remove",
                     path,
@@ -1044,5 +1109,31 @@ mod tests {
         build(&config, &pages, &[]).unwrap();
         assert!(!layout.staging.exists());
         assert_eq!(files(&config.output_dir).len(), 3);
+    }
+
+    /// A file that becomes a folder (`foo.txt` → `foo.txt/bar.txt`), and back: the folder
+    /// kept aside still holds the other, and what depeche wrote there makes way.
+    #[test]
+    fn a_file_that_becomes_a_folder_and_back_is_written_over_the_earlier_build() {
+        let tmp = tempfile::tempdir().unwrap();
+        let config = config(tmp.path());
+        let file = [page("index.html", "<p>a</p>"), page("foo.txt", "one")];
+        let folder = [
+            page("index.html", "<p>a</p>"),
+            page("foo.txt/bar.txt", "two"),
+        ];
+        for pages in [&file, &file, &folder, &folder, &file, &file, &folder] {
+            build(&config, pages, &[]).unwrap();
+            let written: Vec<(String, Vec<u8>)> = files(&config.output_dir)
+                .into_iter()
+                .filter(|(p, _)| p != manifest::FILE)
+                .collect();
+            let mut expected: Vec<(String, Vec<u8>)> = pages
+                .iter()
+                .map(|p| (p.path.clone(), p.content.clone().into_bytes()))
+                .collect();
+            expected.sort();
+            assert_eq!(written, expected);
+        }
     }
 }
