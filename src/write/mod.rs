@@ -47,12 +47,23 @@ pub(crate) struct WriteError {
 
 impl From<WriteError> for Diagnostic {
     fn from(e: WriteError) -> Self {
+        let help = match (e.action, e.source.kind()) {
+            // A file changed by hand while the build ran: the next build looks again.
+            ("keep", _) => "build again: the next build makes it anew",
+            ("replace", _) => {
+                "move that file away (into static/ to publish it with the site), then build again"
+            }
+            (_, io::ErrorKind::NotADirectory | io::ErrorKind::IsADirectory) => {
+                "something other than depeche put a file or folder in the way: remove it, then build again"
+            }
+            _ => "check the permissions and free space of the output directory's parent",
+        };
         Diagnostic::new(
             Code::WriteFailed,
             e.to_string(),
             Some(Location::file_only(&e.path)),
         )
-        .with_help("check the permissions and free space of the output directory's parent")
+        .with_help(help)
     }
 }
 
@@ -1018,6 +1029,8 @@ mod tests {
                 .contains("changed while the site was being built"),
             "{err}"
         );
+        let help = Diagnostic::from(err).help.unwrap_or_default();
+        assert!(help.starts_with("build again"), "{help}");
         staging.abandon();
         assert_eq!(
             fs::read_to_string(config.output_dir.join("index.html")).unwrap(),
