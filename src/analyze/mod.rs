@@ -124,13 +124,13 @@ pub(crate) fn analyze(config: Config, options: AnalyzeOptions, mut kept: Kept) -
         || lint_sources(&content),
     );
     // A problem in the front matter of a file left unread is placed in its text: read then.
-    let unread: HashSet<&std::path::Path> = sources_linted
+    let pointed_at: HashSet<&std::path::Path> = sources_linted
         .iter()
         .filter_map(|d| d.location.as_ref().map(|at| at.file.as_path()))
         .collect();
     let mut read = 0;
     for article in content.articles.iter_mut() {
-        if article.unread && unread.contains(&article.src.path.as_path()) {
+        if article.unread && pointed_at.contains(&article.src.path.as_path()) {
             problems.extend(article.read_text(&config.root).err());
             read += 1;
         }

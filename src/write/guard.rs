@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::manifest::{self, Manifest, Stamp};
+use super::manifest::{self, Manifest, SizeAndTime};
 use crate::diagnostic::{Code, Diagnostic, Location};
 
 /// The output folder and the two folders depeche keeps beside it.
@@ -251,7 +251,7 @@ pub(crate) fn refuse_unsafe(root: &Path, out: &Path) -> Result<(), Diagnostic> {
 pub(super) struct Scan {
     /// Regular files, each with its size and modification time as found (`None` when they
     /// could not be read): what tells a file as depeche wrote it.
-    pub files: Vec<(String, Option<Stamp>)>,
+    pub files: Vec<(String, Option<SizeAndTime>)>,
     /// Symbolic links, devices, sockets, names that are not UTF-8: never depeche's.
     pub foreign: Vec<String>,
 }
@@ -298,7 +298,7 @@ pub(super) fn scan(dir: &Path) -> io::Result<Scan> {
         } else if kind.is_file() && utf8 {
             // Looked at from its open folder (std's `DirEntry::metadata`), not by its path.
             scan.files
-                .push((path, entry.metadata().ok().map(|m| Stamp::of(&m))));
+                .push((path, entry.metadata().ok().map(|m| SizeAndTime::of(&m))));
             Ok(())
         } else {
             scan.foreign.push(path);

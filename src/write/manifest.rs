@@ -32,30 +32,30 @@ pub(crate) struct Record {
 }
 
 impl Record {
-    pub(crate) fn new(hash: u128, meta: &Metadata) -> Record {
+    pub(crate) fn new(hash: u128, written: SizeAndTime) -> Record {
         Record {
             hash,
-            len: meta.len(),
-            mtime: mtime(meta),
+            len: written.len,
+            mtime: written.mtime,
         }
     }
 
     /// Whether the file is still the one written: same size and modification time.
-    pub(crate) fn describes(&self, stamp: Stamp) -> bool {
+    pub(crate) fn describes(&self, stamp: SizeAndTime) -> bool {
         self.len == stamp.len && self.mtime == stamp.mtime
     }
 }
 
 /// What a record is checked against: a file's size and modification time, as found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Stamp {
+pub(crate) struct SizeAndTime {
     pub len: u64,
     pub mtime: u128,
 }
 
-impl Stamp {
-    pub(crate) fn of(meta: &Metadata) -> Stamp {
-        Stamp {
+impl SizeAndTime {
+    pub(crate) fn of(meta: &Metadata) -> SizeAndTime {
+        SizeAndTime {
             len: meta.len(),
             mtime: mtime(meta),
         }
@@ -148,7 +148,7 @@ impl Manifest {
     }
 
     /// The record of the file at `path`, if one describes it as found (`stamp`).
-    pub(crate) fn find(&self, path: &str, stamp: Stamp) -> Option<&Record> {
+    pub(crate) fn find(&self, path: &str, stamp: SizeAndTime) -> Option<&Record> {
         self.files
             .get(path)?
             .as_ref()
@@ -214,7 +214,7 @@ mod tests {
         let file = dir.path().join("page.html");
         std::fs::write(&file, "<p>x</p>").unwrap();
         let meta = std::fs::metadata(&file).unwrap();
-        let record = Record::new(hash(b"<p>x</p>"), &meta);
+        let record = Record::new(hash(b"<p>x</p>"), SizeAndTime::of(&meta));
         let mut manifest = Manifest::default();
         manifest
             .files
@@ -225,11 +225,14 @@ mod tests {
 
         let loaded = Manifest::read(dir.path()).unwrap().unwrap();
         assert_eq!(
-            loaded.find("en/a b/index.html", Stamp::of(&meta)),
+            loaded.find("en/a b/index.html", SizeAndTime::of(&meta)),
             Some(&record)
         );
         assert!(loaded.contains("fr/new/index.html"));
-        assert_eq!(loaded.find("fr/new/index.html", Stamp::of(&meta)), None);
+        assert_eq!(
+            loaded.find("fr/new/index.html", SizeAndTime::of(&meta)),
+            None
+        );
         assert!(loaded.contains("fr/search/index/t/616c6570.json"));
         assert!(!loaded.contains("fr/search/other.json"));
         assert!(!dir.path().join(TEMP_FILE).exists());
@@ -249,12 +252,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("page.html");
         std::fs::write(&file, "<p>x</p>").unwrap();
-        let record = Record::new(1, &std::fs::metadata(&file).unwrap());
+        let record = Record::new(1, SizeAndTime::of(&std::fs::metadata(&file).unwrap()));
         std::fs::write(&file, "<p>longer</p>").unwrap();
         let mut manifest = Manifest::default();
         manifest.files.insert("page.html".to_string(), Some(record));
         assert_eq!(
-            manifest.find("page.html", Stamp::of(&std::fs::metadata(&file).unwrap())),
+            manifest.find(
+                "page.html",
+                SizeAndTime::of(&std::fs::metadata(&file).unwrap())
+            ),
             None
         );
     }

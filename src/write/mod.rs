@@ -19,7 +19,7 @@ pub(crate) use guard::refuse_unsafe;
 pub(crate) use guard::resolved;
 use guard::{Owned, claim_folder};
 pub(crate) use manifest::Record;
-use manifest::{Manifest, Stamp};
+use manifest::{Manifest, SizeAndTime};
 
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic, Location};
@@ -357,10 +357,12 @@ impl Output {
             let path = staging.dir().join(path);
             staging.fail_cleanly(io("remove", &path, fs::remove_file(&path)))?;
         }
-        let journal = match on_disk && !adopted {
-            true if added.is_empty() => Ok(()),
-            true => Manifest::append_pending(staging.dir(), &added),
-            false => staging.known.save(staging.dir()),
+        let journal = if !on_disk || adopted {
+            staging.known.save(staging.dir())
+        } else if added.is_empty() {
+            Ok(())
+        } else {
+            Manifest::append_pending(staging.dir(), &added)
         };
         staging.fail_cleanly(io("write", staging.dir(), journal))?;
         Ok(staging)
@@ -381,7 +383,7 @@ pub(crate) struct Staging {
     folders: Vec<String>,
     /// The files the folder held when it was opened (all listed in `known`), each with its
     /// stamp then.
-    existing: HashMap<String, Option<Stamp>>,
+    existing: HashMap<String, Option<SizeAndTime>>,
     /// The output's files as the last build wrote them, which this one may keep.
     held: HashMap<String, Record>,
     /// How many new files were made in [`TEMP_FOLDER`], to name the next.
@@ -468,7 +470,7 @@ impl Staging {
         // Looked at again as it is copied: the output may have been changed by hand since
         // the build looked (during the analysis), and its hash would then be another's.
         if !fs::symlink_metadata(&from)
-            .is_ok_and(|m| m.is_file() && record.describes(Stamp::of(&m)))
+            .is_ok_and(|m| m.is_file() && record.describes(SizeAndTime::of(&m)))
         {
             return Err(WriteError {
                 action: "keep",
@@ -477,7 +479,7 @@ impl Staging {
             });
         }
         let meta = self.copy_into(&from, &path)?;
-        Ok(Record::new(record.hash, &meta))
+        Ok(Record::new(record.hash, SizeAndTime::of(&meta)))
     }
 
     /// Writes `content` to `path` in this folder, as a new file (see [`Staging::create`]);
@@ -637,17 +639,18 @@ impl Staging {
         let hash = hashed.hasher.digest128();
         drop(hashed);
         let meta = self.put_in_place(temp, &path)?;
-        Ok(Record::new(hash, &meta))
+        Ok(Record::new(hash, SizeAndTime::of(&meta)))
     }
 
     fn write_bytes(&self, rel: &str, bytes: &[u8]) -> Result<Record, WriteError> {
         let path = self.journaled_path(rel, "write unplanned file")?;
         let hash = manifest::hash(bytes);
-        let existing = fs::symlink_metadata(&path).ok();
-        // The staging folder holds an earlier build: a file made from the same page is left
-        // alone, neither minified nor written, which spares most of a rebuild's work.
-        if let Some(meta) = &existing
-            && let Some(record) = self.known.find(rel, Stamp::of(meta))
+        // The staging folder holds an earlier build, as it was listed when it was opened: a
+        // file made from the same page is left alone, neither minified nor written, which
+        // spares most of a rebuild's work.
+        let existing = self.existing.get(rel).copied().flatten();
+        if let Some(found) = existing
+            && let Some(record) = self.known.find(rel, found)
             && record.hash == hash
         {
             return Ok(*record);
@@ -659,17 +662,16 @@ impl Staging {
         } else {
             bytes
         };
-        let meta = match existing {
-            Some(meta)
-                if meta.is_file()
-                    && meta.len() == content.len() as u64
+        let written = match existing {
+            Some(found)
+                if found.len == content.len() as u64
                     && fs::read(&path).is_ok_and(|old| old == content) =>
             {
-                meta
+                found
             }
-            _ => self.write_file(&path, content)?,
+            _ => SizeAndTime::of(&self.write_file(&path, content)?),
         };
-        Ok(Record::new(hash, &meta))
+        Ok(Record::new(hash, written))
     }
 
     /// Copies `static/`, removes what this build did not write, and swaps the folder in. On
@@ -795,7 +797,7 @@ impl<W: Write> Write for Hashing<W> {
 /// folder's manifest), then the folders left empty.
 fn prune(
     dir: &Path,
-    existing: &HashMap<String, Option<Stamp>>,
+    existing: &HashMap<String, Option<SizeAndTime>>,
     written: &Manifest,
 ) -> Result<(), WriteError> {
     let mut emptied: HashSet<&str> = HashSet::new();
