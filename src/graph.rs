@@ -7,6 +7,7 @@ use std::ops::Deref;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::annotate::{Annotated, Mention};
@@ -545,13 +546,40 @@ fn link_mentions(
                 }
             }
         }
-        if co_mentions {
-            count_co_mentions(entities, &article_entities(article, index), 1);
+    }
+    if co_mentions {
+        count_all_co_mentions(articles, entities, index);
+    }
+}
+
+/// How often each pair of entities is named in one article, counted for each entity from
+/// the articles that name it: entities apart, so on every core (a hub is named with
+/// thousands of others).
+fn count_all_co_mentions(
+    articles: &[Article],
+    entities: &mut [Entity],
+    index: &FxHashMap<String, usize>,
+) {
+    let named: Vec<Vec<usize>> = articles
+        .par_iter()
+        .map(|article| article_entities(article, index))
+        .collect();
+    entities.par_iter_mut().enumerate().for_each(|(x, entity)| {
+        let mut naming: Vec<usize> = entity
+            .backlinks
+            .values()
+            .flatten()
+            .map(|b| b.article)
+            .collect();
+        naming.sort_unstable();
+        naming.dedup();
+        for a in naming {
+            for &y in named[a].iter().filter(|&&y| y != x) {
+                *entity.co_counts.entry(y).or_default() += 1;
+            }
         }
-    }
-    for entity in entities.iter_mut() {
         entity.co_mentions = top_co_mentions(&entity.co_counts);
-    }
+    });
 }
 
 /// The entities a version names, each once, in order.

@@ -195,8 +195,10 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
             .iter()
             .filter_map(|(page, _)| Some((*by_path.get(page.path.as_str())?, page.clone())));
         // Without them, the next build does all the work: they are only a saving.
-        last::save(dir, fingerprinted, warnings, made);
-        Findings::save_fronts(dir, &site.parts.documents);
+        rayon::join(
+            || last::save(dir, fingerprinted, warnings, made),
+            || Findings::save_fronts(dir, &site.parts.documents),
+        );
     }
     let html_pages = pages
         .iter()

@@ -136,6 +136,7 @@ pub(crate) fn load(config: &Config, kept: &KeptFronts) -> (Content, Vec<Diagnost
         .map(|path| load_one(config, kept, &content_dir, path))
         .collect();
     let mut prose: Vec<(String, String, SourceText)> = Vec::new();
+    content.articles.reserve(loaded.len());
     for item in loaded {
         match item {
             Loaded::Article(_, Ok(article)) => content.articles.push(article),
