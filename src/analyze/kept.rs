@@ -342,7 +342,12 @@ pub(crate) fn context(
             add(part);
         }
     }
-    add(&format!("{:?} {:?}", targets.entities, targets.unreadable));
+    let mut unpublished: Vec<_> = targets.unpublished.iter().collect();
+    unpublished.sort_unstable();
+    add(&format!(
+        "{:?} {:?} {unpublished:?}",
+        targets.entities, targets.unreadable
+    ));
     // Images are looked for as the site publishes static/: never through a link.
     let statics = walkdir::WalkDir::new(config.root.join("static")).sort_by(crate::source::by_name);
     let mut line = Vec::new();

@@ -74,6 +74,11 @@ pub(crate) fn targets(
             .collect(),
         entities: entities.iter().map(|e| e.id.clone()).collect(),
         unreadable: unreadable.to_vec(),
+        unpublished: articles
+            .iter()
+            .filter(|a| !drafts && a.front.unpublished())
+            .map(|a| ((a.key.clone(), a.lang.clone()), a.front.draft))
+            .collect(),
     }
 }
 

@@ -16,6 +16,9 @@ pub struct Targets {
     /// Article versions whose files could not be read: a link to one is not a second error
     /// (the build stops on the file's own).
     pub unreadable: Vec<(String, String)>,
+    /// Article versions that are not published (drafts, or dated after today), by (key,
+    /// language): whether each is a draft.
+    pub unpublished: HashMap<(String, String), bool>,
 }
 
 /// Is this destination a link to a content file (rather than a URL or an anchor)?
@@ -35,6 +38,10 @@ pub enum Resolved {
     Url(String),
     /// Not found; the closest existing file name, if any.
     Missing(Option<String>),
+    /// An article that is not published: a draft (`true`) or one dated after today.
+    Unpublished {
+        draft: bool,
+    },
 }
 
 impl Targets {
@@ -84,8 +91,19 @@ impl Targets {
                 Some(f) => format!("{url}#{f}"),
                 None => url,
             }),
-            None => Resolved::Missing(self.closest(name)),
+            None => match self.unpublished_version(section, name) {
+                Some(draft) => Resolved::Unpublished { draft },
+                None => Resolved::Missing(self.closest(name)),
+            },
         }
+    }
+
+    /// Whether the article file `name` is a draft, when it is an unpublished article's.
+    fn unpublished_version(&self, section: Option<&str>, name: &str) -> Option<bool> {
+        let (key, lang) = name.strip_suffix(".md")?.rsplit_once('.')?;
+        (section == Some("articles"))
+            .then(|| self.unpublished.get(&(key.to_string(), lang.to_string())))?
+            .copied()
     }
 
     fn closest(&self, name: &str) -> Option<String> {
@@ -114,7 +132,7 @@ mod tests {
     fn url(from: &str, dest: &str) -> Option<String> {
         match targets().resolve(&Urls::new("/b/"), Path::new(from), dest, "fr") {
             Resolved::Url(u) => Some(u),
-            Resolved::Missing(_) => None,
+            Resolved::Missing(_) | Resolved::Unpublished { .. } => None,
         }
     }
 

@@ -745,6 +745,28 @@ impl Annotator<'_> {
                 });
                 dest
             }
+            links::Resolved::Unpublished { draft } => {
+                problems.report(|| {
+                    let (what, help) = if draft {
+                        (
+                            "a draft (`draft: true`)",
+                            "publish it first (remove `draft: true`); `--drafts` previews both",
+                        )
+                    } else {
+                        (
+                            "dated after today",
+                            "link to it once its day has come; `--future` previews both",
+                        )
+                    };
+                    Diagnostic::at(
+                        Code::BrokenLink,
+                        format!("link to `{dest}`, an article that is not published: it is {what}"),
+                        src.locate(span.0, span.1),
+                    )
+                    .with_help(help)
+                });
+                dest
+            }
         }
     }
 

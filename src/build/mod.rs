@@ -279,8 +279,9 @@ fn keepable(
 }
 
 /// Everything the output depends on, hashed: this program, the options, today's date (an
-/// article waits for its day), `site.yaml`, and the name, size and time of every file of
-/// `content/`, `templates/` and `static/` (as `make` judges a file changed). Then the same
+/// article waits for its day), `site.yaml`, and the name, size and times of every file of
+/// `content/`, `templates/` and `static/` (as `make` judges a file changed, with the change
+/// time, which cannot be set back by hand). Then the same
 /// without the articles' files, which [`Inputs`] tells apart by their content.
 fn fingerprint(config: &Config, options: &Options) -> (u128, u128) {
     let (mut whole, mut site) = (Xxh3::new(), Xxh3::new());
@@ -338,8 +339,9 @@ fn fingerprint(config: &Config, options: &Options) -> (u128, u128) {
     (whole.digest128(), site.digest128())
 }
 
-/// A file's kind, size and modification time.
-fn stamp(meta: &std::fs::Metadata) -> [u8; 25] {
+/// A file's kind, size, and modification and change times: an edit whose modification time
+/// is set back by hand (`touch -r`, `cp -p`) still moves the change time.
+fn stamp(meta: &std::fs::Metadata) -> [u8; 41] {
     let kind = meta.file_type();
     let kind = match () {
         _ if kind.is_symlink() => b'l',
@@ -347,8 +349,9 @@ fn stamp(meta: &std::fs::Metadata) -> [u8; 25] {
         _ if kind.is_file() => b'f',
         _ => b'o',
     };
-    let mut stamp = [kind; 25];
+    let mut stamp = [kind; 41];
     stamp[1..9].copy_from_slice(&meta.len().to_le_bytes());
-    stamp[9..].copy_from_slice(&write::manifest::mtime(meta).to_le_bytes());
+    stamp[9..25].copy_from_slice(&write::manifest::mtime(meta).to_le_bytes());
+    stamp[25..].copy_from_slice(&write::manifest::ctime(meta).to_le_bytes());
     stamp
 }

@@ -409,17 +409,31 @@ fn walk(root: &Path, dir: &Path, problems: &mut Vec<Diagnostic>) -> Vec<PathBuf>
         };
         let path = entry.path();
         if entry.path_is_symlink() {
-            let inside = path
+            let target = path
                 .canonicalize()
-                .is_ok_and(|t| t.starts_with(&canonical_root) && t.is_file());
-            if !inside {
+                .ok()
+                .filter(|t| t.starts_with(&canonical_root));
+            // A folder's files would be read without being watched or fingerprinted: only
+            // links to files are followed.
+            let skipped = match target {
+                Some(t) if t.is_file() => None,
+                Some(t) if t.is_dir() => Some((
+                    "symbolic link to a folder skipped: only links to files are followed",
+                    "move the folder here, or link each file",
+                )),
+                _ => Some((
+                    "symbolic link skipped: it does not point to a file inside the site",
+                    "copy the file into the site instead of linking to it",
+                )),
+            };
+            if let Some((why, help)) = skipped {
                 problems.push(
                     Diagnostic::at(
                         Code::SymlinkOutsideSite,
-                        "symbolic link skipped: it does not point to a file inside the site",
+                        why,
                         Location::file_only(source::display_path(root, path)),
                     )
-                    .with_help("copy the file into the site instead of linking to it"),
+                    .with_help(help),
                 );
                 continue;
             }

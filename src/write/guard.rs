@@ -50,9 +50,12 @@ pub(super) fn absolute(path: &Path) -> PathBuf {
 
 /// A folder as diagnostics show paths: relative to the site root when inside it.
 fn shown(root: &Path, path: &Path) -> String {
-    crate::source::display_path(&absolute(root), path)
-        .display()
-        .to_string()
+    let shown = crate::source::display_path(&absolute(root), path);
+    // The root itself is named, not left blank.
+    if shown.as_os_str().is_empty() {
+        return ".".to_string();
+    }
+    shown.display().to_string()
 }
 
 /// The path with every symbolic link in its existing part resolved: where it really leads.
@@ -254,6 +257,9 @@ pub(super) struct Scan {
     pub files: Vec<(String, Option<SizeAndTime>)>,
     /// Symbolic links, devices, sockets, names that are not UTF-8: never depeche's.
     pub foreign: Vec<String>,
+    /// Folders with nothing in them: no build makes one, so one is removed (it holds
+    /// nothing to lose) when the folder is next written.
+    pub empty: Vec<String>,
 }
 
 /// Lists a folder, with each file's stamp. The entries of a large folder are read in
@@ -264,6 +270,9 @@ pub(super) fn scan(dir: &Path) -> io::Result<Scan> {
     const SHARE: usize = 32;
     fn walk(dir: &Path, rel: &str, scan: &mut Scan) -> io::Result<()> {
         let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)?.collect::<io::Result<_>>()?;
+        if entries.is_empty() && !rel.is_empty() {
+            scan.empty.push(rel.to_string());
+        }
         if entries.len() <= SHARE {
             return entries.iter().try_for_each(|entry| visit(entry, rel, scan));
         }
@@ -280,6 +289,7 @@ pub(super) fn scan(dir: &Path) -> io::Result<Scan> {
         for mut part in parts {
             scan.files.append(&mut part.files);
             scan.foreign.append(&mut part.foreign);
+            scan.empty.append(&mut part.empty);
         }
         Ok(())
     }
@@ -525,6 +535,9 @@ mod tests {
             let err = refuse_unsafe(&root, &root.join(bad)).unwrap_err();
             assert_eq!(err.code, Code::UnsafeOutputDir, "{bad}");
         }
+        // The site's root is named.
+        let err = refuse_unsafe(&root, &root).unwrap_err();
+        assert!(err.message.contains("the site to .:"), "{}", err.message);
         if let Some(home) = std::env::home_dir() {
             assert!(refuse_unsafe(&root, &home).is_err());
         }

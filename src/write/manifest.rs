@@ -1,7 +1,7 @@
 //! Each output folder's manifest (`.depeche-manifest`, inside the folder): the list of every
 //! file depeche wrote there. It is depeche's mark of ownership, the only list pruning deletes
 //! from, and a cache: a page rendered exactly as before, whose file is still the one written
-//! then (same size and modification time), is neither minified nor written again.
+//! then (same size, modification and change times), is neither minified nor written again.
 //!
 //! Before a build writes into a folder, the paths it is about to write are added to the folder's
 //! manifest without a record (pending), so that a build killed half-way leaves no file that
@@ -19,7 +19,7 @@ pub(crate) use crate::urls::{MANIFEST as FILE, MANIFEST_TEMP as TEMP_FILE};
 /// file layout), so that records of an older depeche are not trusted as a cache. The paths of
 /// any format still prove ownership.
 const MAGIC: &str = "depeche-manifest";
-const FORMAT: &str = concat!("depeche-manifest 4 ", env!("CARGO_PKG_VERSION"));
+const FORMAT: &str = concat!("depeche-manifest 5 ", env!("CARGO_PKG_VERSION"));
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Record {
@@ -29,6 +29,8 @@ pub(crate) struct Record {
     pub len: u64,
     /// Its modification time, in nanoseconds since the epoch.
     pub mtime: u128,
+    /// Its change time, in nanoseconds since the epoch.
+    pub ctime: u128,
 }
 
 impl Record {
@@ -37,20 +39,24 @@ impl Record {
             hash,
             len: written.len,
             mtime: written.mtime,
+            ctime: written.ctime,
         }
     }
 
-    /// Whether the file is still the one written: same size and modification time.
+    /// Whether the file is still the one written: same size, modification and change times.
     pub(crate) fn describes(&self, stamp: SizeAndTime) -> bool {
-        self.len == stamp.len && self.mtime == stamp.mtime
+        self.len == stamp.len && self.mtime == stamp.mtime && self.ctime == stamp.ctime
     }
 }
 
-/// What a record is checked against: a file's size and modification time, as found.
+/// What a record is checked against: a file's size, modification and change times, as found.
+/// A write moves both times, and the change time cannot be set back by hand (`touch -r` and
+/// `cp -p` set the other): a page edited by hand is not taken for the one depeche wrote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct SizeAndTime {
     pub len: u64,
     pub mtime: u128,
+    pub ctime: u128,
 }
 
 impl SizeAndTime {
@@ -58,6 +64,7 @@ impl SizeAndTime {
         SizeAndTime {
             len: meta.len(),
             mtime: mtime(meta),
+            ctime: ctime(meta),
         }
     }
 }
@@ -68,6 +75,23 @@ pub(crate) fn mtime(meta: &Metadata) -> u128 {
         .ok()
         .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
         .map_or(0, |d| d.as_nanos())
+}
+
+/// A file's change time, in nanoseconds since the epoch (0 where the system keeps none).
+pub(crate) fn ctime(meta: &Metadata) -> u128 {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let (secs, nanos) = (meta.ctime(), meta.ctime_nsec());
+        u128::try_from(secs).map_or(0, |s| {
+            s * 1_000_000_000 + u128::try_from(nanos).unwrap_or(0)
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        0
+    }
 }
 
 pub(crate) fn hash(content: &[u8]) -> u128 {
@@ -118,10 +142,15 @@ impl Manifest {
                 }
                 continue;
             }
-            let mut fields = line.splitn(4, ' ');
-            let (Some(hash), Some(len), Some(mtime), Some(path)) =
-                (fields.next(), fields.next(), fields.next(), fields.next())
+            // Earlier formats have no change time: their paths are read, not their records.
+            let mut fields = line.splitn(if trusted { 5 } else { 4 }, ' ');
+            let (Some(hash), Some(len), Some(mtime)) =
+                (fields.next(), fields.next(), fields.next())
             else {
+                continue;
+            };
+            let ctime = if trusted { fields.next() } else { Some("0") };
+            let (Some(ctime), Some(path)) = (ctime, fields.next()) else {
                 continue;
             };
             let record = (|| {
@@ -129,6 +158,7 @@ impl Manifest {
                     hash: u128::from_str_radix(hash, 16).ok()?,
                     len: len.parse().ok()?,
                     mtime: mtime.parse().ok()?,
+                    ctime: ctime.parse().ok()?,
                 })
             })();
             manifest
@@ -193,7 +223,11 @@ impl Manifest {
             // checked slugs, ids and `static/` names (see `outputs`).
             match self.files.get(path).copied().flatten() {
                 Some(r) => {
-                    let _ = writeln!(text, "{:032x} {} {} {path}", r.hash, r.len, r.mtime);
+                    let _ = writeln!(
+                        text,
+                        "{:032x} {} {} {} {path}",
+                        r.hash, r.len, r.mtime, r.ctime
+                    );
                 }
                 None => {
                     let _ = writeln!(text, "- {path}");
@@ -243,8 +277,31 @@ mod tests {
         let old = "depeche-manifest 1 0.0.1\n0000000000000000000000000000002a 8 1 a.html\n";
         let m = Manifest::parse(old).unwrap();
         assert_eq!(m.files.get("a.html"), Some(&None));
+        // The last format without change times: its paths, spaces and all.
+        let four = "depeche-manifest 4 0.1.0\n0000000000000000000000000000002a 8 1 en/a b.html\n";
+        let m = Manifest::parse(four).unwrap();
+        assert_eq!(m.files.get("en/a b.html"), Some(&None));
         assert!(Manifest::parse("<!doctype html>\n").is_none());
         assert!(Manifest::parse("").is_none());
+    }
+
+    /// An edit of the same length whose modification time is set back (`touch -r`, `cp -p`)
+    /// still moves the change time.
+    #[cfg(unix)]
+    #[test]
+    fn a_file_edited_with_its_size_and_time_kept_is_not_described() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("page.html");
+        std::fs::write(&file, "<p>x</p>").unwrap();
+        let written = std::fs::metadata(&file).unwrap();
+        let record = Record::new(1, SizeAndTime::of(&written));
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(&file, "<p>y</p>").unwrap();
+        let edited = std::fs::File::options().write(true).open(&file).unwrap();
+        edited.set_modified(written.modified().unwrap()).unwrap();
+        let now = SizeAndTime::of(&std::fs::metadata(&file).unwrap());
+        assert_eq!((now.len, now.mtime), (record.len, record.mtime));
+        assert!(!record.describes(now), "{record:?} {now:?}");
     }
 
     #[test]

@@ -347,6 +347,7 @@ impl Output {
             planned: plan.iter().map(|p| p.path.clone()).collect(),
             folders,
             existing: scan.files.into_iter().collect(),
+            empty: scan.empty,
             held,
             temps: Default::default(),
             legacy: self.legacy,
@@ -357,7 +358,9 @@ impl Output {
             let path = staging.dir().join(path);
             staging.fail_cleanly(io("remove", &path, fs::remove_file(&path)))?;
         }
-        let journal = if !on_disk || adopted {
+        // A manifest hard-linked by a copy of the folder (`cp -al`) is that copy's too: it is
+        // written anew, never added to in place.
+        let journal = if !on_disk || adopted || shared(&staging.dir().join(manifest::FILE)) {
             staging.known.save(staging.dir())
         } else if added.is_empty() {
             Ok(())
@@ -384,6 +387,8 @@ pub(crate) struct Staging {
     /// The files the folder held when it was opened (all listed in `known`), each with its
     /// stamp then.
     existing: HashMap<String, Option<SizeAndTime>>,
+    /// The folders it held with nothing in them.
+    empty: Vec<String>,
     /// The output's files as the last build wrote them, which this one may keep.
     held: HashMap<String, Record>,
     /// How many new files were made in [`TEMP_FOLDER`], to name the next.
@@ -723,7 +728,7 @@ impl Staging {
             Err(e) if e.kind() != io::ErrorKind::NotFound => io("remove", &temp, Err(e))?,
             _ => {}
         }
-        prune(dir, &self.existing, &manifest)?;
+        prune(dir, &self.existing, &self.empty, &manifest)?;
         io("write", dir, manifest.save(dir))?;
         let l = &self.layout;
         if l.out.exists() {
@@ -795,12 +800,37 @@ impl<W: Write> Write for Hashing<W> {
 
 /// Removes the files the folder held that this build did not write (all listed in the
 /// folder's manifest), then the folders left empty.
-fn prune(
+/// Whether the file at `path` has other names (hard links): writing into it would change
+/// them too.
+fn shared(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        fs::symlink_metadata(path).is_ok_and(|m| m.nlink() > 1)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        false
+    }
+}
+
+fn prune<'a>(
     dir: &Path,
-    existing: &HashMap<String, Option<SizeAndTime>>,
+    existing: &'a HashMap<String, Option<SizeAndTime>>,
+    empty: &'a [String],
     written: &Manifest,
 ) -> Result<(), WriteError> {
-    let mut emptied: HashSet<&str> = HashSet::new();
+    // A folder found empty goes, with the folders it leaves empty: a build from nothing
+    // makes none.
+    let mut emptied: HashSet<&str> = empty.iter().map(String::as_str).collect();
+    for folder in empty {
+        let mut folder = folder.as_str();
+        while let Some((parent, _)) = folder.rsplit_once('/') {
+            emptied.insert(parent);
+            folder = parent;
+        }
+    }
     for rel in existing.keys() {
         if written.contains(rel) || rel == manifest::FILE || rel == manifest::TEMP_FILE {
             continue;
@@ -1124,6 +1154,76 @@ mod tests {
         build(&config, &pages, &[]).unwrap();
         assert!(!layout.staging.exists());
         assert_eq!(files(&config.output_dir).len(), 3);
+    }
+
+    /// A copy of the output made with hard links (`cp -al`) shares the folder's manifest:
+    /// noting the next build's paths writes a new manifest instead of adding to that one.
+    #[cfg(unix)]
+    #[test]
+    fn a_manifest_shared_with_a_hard_linked_copy_is_not_written_in_place() {
+        let tmp = tempfile::tempdir().unwrap();
+        let config = config(tmp.path());
+        let pages = [page("index.html", "<p>a</p>")];
+        build(&config, &pages, &[]).unwrap();
+        build(&config, &pages, &[]).unwrap();
+        let layout = Layout::new(&config.output_dir);
+        let copy = tmp.path().join("copy-of-manifest");
+        fs::hard_link(layout.old.join(manifest::FILE), &copy).unwrap();
+        let before = fs::read(&copy).unwrap();
+        let staging = Output::claim(&config, false)
+            .unwrap()
+            .stage(&plan(&["index.html", "en/index.html"]), HashMap::new())
+            .unwrap();
+        assert_eq!(
+            fs::read(&copy).unwrap(),
+            before,
+            "the copy's manifest changed"
+        );
+        let read = Manifest::read(&layout.staging).unwrap().unwrap();
+        assert!(read.contains("en/index.html") && read.contains("index.html"));
+        drop(staging);
+    }
+
+    /// An empty folder made by hand in the output holds nothing to lose, and no build from
+    /// nothing has one: it is gone once the folder that holds it is written again, and so
+    /// are the folders it leaves empty. A folder with a file in it is refused, as ever.
+    #[test]
+    fn an_empty_folder_made_in_the_output_is_removed_when_its_folder_is_written_again() {
+        let tmp = tempfile::tempdir().unwrap();
+        let config = config(tmp.path());
+        let pages = [
+            page("index.html", "<p>a</p>"),
+            page("fr/index.html", "<p>b</p>"),
+        ];
+        build(&config, &pages, &[]).unwrap();
+        build(&config, &pages, &[]).unwrap();
+        fs::create_dir_all(config.output_dir.join("by-hand/deeper")).unwrap();
+        fs::create_dir(config.output_dir.join("fr/empty")).unwrap();
+        let folders = |dir: &Path| -> Vec<String> {
+            let mut found: Vec<String> = walkdir::WalkDir::new(dir)
+                .min_depth(1)
+                .into_iter()
+                .flatten()
+                .filter(|e| e.file_type().is_dir())
+                .map(|e| {
+                    e.path()
+                        .strip_prefix(dir)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned()
+                })
+                .collect();
+            found.sort();
+            found
+        };
+        // The first build swaps that folder aside; the second writes into it.
+        for _ in 0..2 {
+            build(&config, &pages, &[]).unwrap();
+        }
+        let layout = Layout::new(&config.output_dir);
+        for dir in [&config.output_dir, &layout.old] {
+            assert_eq!(folders(dir), ["fr"], "{}", dir.display());
+        }
     }
 
     /// A file that becomes a folder (`foo.txt` → `foo.txt/bar.txt`), and back: the folder

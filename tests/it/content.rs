@@ -157,6 +157,62 @@ fn an_empty_version_is_one_warning() {
     );
 }
 
+/// A link to an article that exists but is not published says why it leads nowhere.
+#[test]
+fn a_link_to_an_unpublished_article_says_it_is_not_published() {
+    let site = TestSite::frozen();
+    let note = |extra: &str| format!("---\ntitle: Note\ndate: {extra}\n---\nTexte.\n");
+    site.write(
+        "content/articles/brouillon.fr.md",
+        note("2024-12-01\ndraft: true"),
+    );
+    site.write("content/articles/plus-tard.fr.md", note("2999-01-01"));
+    site.edit(
+        FR,
+        "du pays.",
+        "du pays. [Voir](brouillon.fr.md), [puis](plus-tard.fr.md), [ou](nulle-part.fr.md).",
+    );
+    let found = diagnostics(&site);
+    let broken: Vec<&Diagnostic> = found
+        .iter()
+        .filter(|d| d.code == Code::BrokenLink)
+        .collect();
+    let said = |file: &str| {
+        broken
+            .iter()
+            .find(|d| d.message.contains(file))
+            .unwrap_or_else(|| panic!("no error for {file}: {found:#?}"))
+    };
+    let draft = said("brouillon.fr.md");
+    assert!(
+        draft.message.contains("not published: it is a draft"),
+        "{}",
+        draft.message
+    );
+    assert!(
+        draft.help.as_deref().unwrap_or("").contains("--drafts"),
+        "{draft:?}"
+    );
+    let later = said("plus-tard.fr.md");
+    assert!(
+        later
+            .message
+            .contains("not published: it is dated after today"),
+        "{}",
+        later.message
+    );
+    assert!(
+        later.help.as_deref().unwrap_or("").contains("--future"),
+        "{later:?}"
+    );
+    let missing = said("nulle-part.fr.md");
+    assert!(
+        missing.message.contains("not an article or entity"),
+        "{}",
+        missing.message
+    );
+}
+
 /// A draft in one language says that the other is published without it.
 #[test]
 fn a_draft_in_one_language_names_the_version_published_alone() {

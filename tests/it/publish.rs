@@ -135,6 +135,50 @@ fn a_build_with_nothing_changed_does_nothing_and_any_change_builds_again() {
     assert!(!up_to_date(&[]));
     assert_eq!(site.public("en/index.html"), home);
     assert!(up_to_date(&[]));
+    // The same, each edit of the same length with its file's modification time set back
+    // (`touch -r`, `cp -p`): the change time still moves.
+    let article = "content/articles/alep-offensive-hts.fr.md";
+    same_size_and_time(&site.path(article), "calme précaire", "CALME PRÉCAIRE");
+    assert!(!up_to_date(&[]));
+    assert!(site.public(page).contains("CALME PRÉCAIRE"));
+    same_size_and_time(&site.path("public/en/index.html"), "<main", "<MAIN");
+    assert!(!up_to_date(&[]));
+    assert_eq!(site.public("en/index.html"), home);
+}
+
+/// A page changed by hand in the output, its size and modification time kept, is made again,
+/// and stays so build after build (the folder kept aside is the next build's starting point).
+#[test]
+fn a_page_changed_by_hand_with_its_size_and_time_kept_is_made_again() {
+    let site = TestSite::shipped();
+    let note = "content/articles/note.fr.md";
+    site.write(note, "---\ntitle: Note\ndate: 2024-12-02\n---\nUne note.\n");
+    site.build_ok(&[]);
+    site.build_ok(&[]);
+    let page = "en/articles/aleppo-offensive-hts/index.html";
+    let made = site.public(page);
+    same_size_and_time(&site.path(&format!("public/{page}")), "Aleppo", "ALEPPO");
+    // Each build has something to do: another article's text changes.
+    for n in 0..3 {
+        let text = site.read(note);
+        site.write(note, format!("{text}\nRévision {n}.\n"));
+        site.build_ok(&[]);
+        assert_eq!(site.public(page), made, "build {n}");
+    }
+}
+
+/// Replaces `from` with `to` (of the same length) in the file at `path`, then sets its
+/// modification time back to what it was.
+fn same_size_and_time(path: &std::path::Path, from: &str, to: &str) {
+    assert_eq!(from.len(), to.len());
+    let before = std::fs::metadata(path).unwrap().modified().unwrap();
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{from} not in {}", path.display());
+    // A change time after the first: file systems keep times to a clock tick.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(path, text.replace(from, to)).unwrap();
+    let file = std::fs::File::options().write(true).open(path).unwrap();
+    file.set_modified(before).unwrap();
 }
 
 /// A file of `len` bytes that takes no room on disk.
