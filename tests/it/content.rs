@@ -177,40 +177,25 @@ fn a_link_to_an_unpublished_article_says_it_is_not_published() {
         .iter()
         .filter(|d| d.code == Code::BrokenLink)
         .collect();
-    let said = |file: &str| {
-        broken
+    let says = |file: &str, message: &str, help: &str| {
+        let d = broken
             .iter()
             .find(|d| d.message.contains(file))
-            .unwrap_or_else(|| panic!("no error for {file}: {found:#?}"))
+            .unwrap_or_else(|| panic!("no error for {file}: {found:#?}"));
+        assert!(d.message.contains(message), "{}", d.message);
+        assert!(d.help.as_deref().unwrap_or("").contains(help), "{d:?}");
     };
-    let draft = said("brouillon.fr.md");
-    assert!(
-        draft.message.contains("not published: it is a draft"),
-        "{}",
-        draft.message
+    says(
+        "brouillon.fr.md",
+        "not published: it is a draft",
+        "--drafts",
     );
-    assert!(
-        draft.help.as_deref().unwrap_or("").contains("--drafts"),
-        "{draft:?}"
+    says(
+        "plus-tard.fr.md",
+        "not published: it is dated after today",
+        "--future",
     );
-    let later = said("plus-tard.fr.md");
-    assert!(
-        later
-            .message
-            .contains("not published: it is dated after today"),
-        "{}",
-        later.message
-    );
-    assert!(
-        later.help.as_deref().unwrap_or("").contains("--future"),
-        "{later:?}"
-    );
-    let missing = said("nulle-part.fr.md");
-    assert!(
-        missing.message.contains("not an article or entity"),
-        "{}",
-        missing.message
-    );
+    says("nulle-part.fr.md", "not an article or entity", "");
 }
 
 /// A draft in one language says that the other is published without it.
