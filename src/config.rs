@@ -89,6 +89,8 @@ pub struct Config {
     pub build_search_index: bool,
     /// Publish articles dated after today (`--future`); otherwise they wait for their date.
     pub publish_future: bool,
+    /// Publish articles marked `draft: true` (`--drafts`).
+    pub publish_drafts: bool,
     /// Where the site is published: `check` and `build` hold the output to its limits.
     pub host: Host,
     /// Where site.yaml names the host, when it does.
@@ -192,6 +194,7 @@ impl Config {
                 cname: raw.cname,
                 articles_per_page: raw.articles_per_page.unwrap_or(50),
                 publish_future: false,
+                publish_drafts: false,
                 host,
                 host_at,
                 build_search_index: raw.build_search_index.unwrap_or(true),

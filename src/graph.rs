@@ -480,7 +480,7 @@ impl Placed {
 
         let mut by_key: BTreeMap<String, BTreeMap<String, ArticleVersion>> = BTreeMap::new();
         for doc in articles {
-            if doc.front.unpublished() && !include_drafts {
+            if doc.front.waits(include_drafts) {
                 continue;
             }
             let path = urls::article_path(&doc.lang, &doc.front.slug);

@@ -261,7 +261,7 @@ impl Session {
         let before = footprint(&self.site.graph);
         let shown = |docs: &[Arc<Document>]| -> Vec<Arc<Document>> {
             docs.iter()
-                .filter(|d| drafts || !d.front.unpublished())
+                .filter(|d| !d.front.waits(drafts))
                 .cloned()
                 .collect()
         };
@@ -471,16 +471,16 @@ fn read_articles(
 
 /// Whether the edit keeps the same published pages (key, language and slug of each).
 fn same_pages(replaced: &[Arc<Document>], sources: &[load::ArticleSource], drafts: bool) -> bool {
-    let published = |key: &str, lang: &str, slug: &str, draft: bool| {
-        (drafts || !draft).then(|| (key.to_string(), lang.to_string(), slug.to_string()))
+    let published = |key: &str, lang: &str, slug: &str, waits: bool| {
+        (!waits).then(|| (key.to_string(), lang.to_string(), slug.to_string()))
     };
     let before: BTreeSet<_> = replaced
         .iter()
-        .filter_map(|d| published(&d.key, &d.lang, &d.front.slug, d.front.unpublished()))
+        .filter_map(|d| published(&d.key, &d.lang, &d.front.slug, d.front.waits(drafts)))
         .collect();
     let after: BTreeSet<_> = sources
         .iter()
-        .filter_map(|s| published(&s.key, &s.lang, &s.front.slug, s.front.unpublished()))
+        .filter_map(|s| published(&s.key, &s.lang, &s.front.slug, s.front.waits(drafts)))
         .collect();
     before == after
 }

@@ -149,6 +149,7 @@ pub fn find_root(from: &Path) -> Result<PathBuf, Diagnostic> {
 pub fn load_config(options: &Options) -> Result<Config, BuildError> {
     let mut config = Config::load(&options.root, options.base_url.as_deref())?;
     config.publish_future = options.future;
+    config.publish_drafts = options.drafts;
     if let Some(out) = &options.output_dir {
         config.output_dir = std::path::absolute(out).unwrap_or_else(|_| out.clone());
     }

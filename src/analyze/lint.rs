@@ -45,7 +45,7 @@ pub(crate) fn lint_article(
             ));
         }
         // What would be published as is; a draft is not, yet.
-        let published = !article.front.unpublished();
+        let published = !article.front.waits(false);
         if published && article.front.title.starts_with("TODO") {
             out.push(
                 Diagnostic::at(
@@ -77,7 +77,8 @@ pub(crate) fn lint_article(
                 .with_help("write the article below the closing `---`, or mark it `draft: true`"),
             );
         }
-        if article.front.draft {
+        // Shown with `--drafts`: not left out.
+        if article.front.draft && !config.publish_drafts {
             out.push(draft(article, versions));
         }
     }

@@ -69,15 +69,15 @@ pub(crate) fn targets(
     Targets {
         articles: articles
             .iter()
-            .filter(|a| drafts || !a.front.unpublished())
+            .filter(|a| !a.front.waits(drafts))
             .map(|a| ((a.key.clone(), a.lang.clone()), a.front.slug.clone()))
             .collect(),
         entities: entities.iter().map(|e| e.id.clone()).collect(),
         unreadable: unreadable.to_vec(),
         unpublished: articles
             .iter()
-            .filter(|a| !drafts && a.front.unpublished())
-            .map(|a| ((a.key.clone(), a.lang.clone()), a.front.draft))
+            .filter(|a| a.front.waits(drafts))
+            .map(|a| ((a.key.clone(), a.lang.clone()), a.front.draft && !drafts))
             .collect(),
     }
 }

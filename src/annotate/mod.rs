@@ -750,12 +750,12 @@ impl Annotator<'_> {
                     let (what, help) = if draft {
                         (
                             "a draft (`draft: true`)",
-                            "publish it first (remove `draft: true`); `--drafts` previews both",
+                            "publish it first (remove `draft: true`); to preview the two together, build or serve with `--drafts`",
                         )
                     } else {
                         (
                             "dated after today",
-                            "link to it once its day has come; `--future` previews both",
+                            "link to it once its day has come; to preview the two together, build or serve with `--future`",
                         )
                     };
                     Diagnostic::at(

@@ -140,9 +140,10 @@ pub(crate) struct RawFrontMatter {
 }
 
 impl FrontMatter {
-    /// Drafts and articles dated after today wait: `--drafts` shows them.
-    pub(crate) fn unpublished(&self) -> bool {
-        self.draft || self.scheduled
+    /// Whether the article waits: a draft, unless `--drafts` shows drafts (`include_drafts`),
+    /// or dated after today (`scheduled`, which `--future` leaves false).
+    pub(crate) fn waits(&self, include_drafts: bool) -> bool {
+        (self.draft && !include_drafts) || self.scheduled
     }
 }
 

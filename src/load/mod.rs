@@ -409,21 +409,25 @@ fn walk(root: &Path, dir: &Path, problems: &mut Vec<Diagnostic>) -> Vec<PathBuf>
         };
         let path = entry.path();
         if entry.path_is_symlink() {
-            let target = path
-                .canonicalize()
-                .ok()
-                .filter(|t| t.starts_with(&canonical_root));
             // A folder's files would be read without being watched or fingerprinted: only
             // links to files are followed.
-            let skipped = match target {
-                Some(t) if t.is_file() => None,
-                Some(t) if t.is_dir() => Some((
+            let skipped = match path.canonicalize() {
+                Err(_) => Some((
+                    "symbolic link skipped: what it points to does not exist",
+                    "remove it, or point it at a file inside the site",
+                )),
+                Ok(t) if !t.starts_with(&canonical_root) => Some((
+                    "symbolic link skipped: it points out of the site",
+                    "copy what it points to into the site instead of linking to it",
+                )),
+                Ok(t) if t.is_file() => None,
+                Ok(t) if t.is_dir() => Some((
                     "symbolic link to a folder skipped: only links to files are followed",
                     "move the folder here, or link each file",
                 )),
-                _ => Some((
-                    "symbolic link skipped: it does not point to a file inside the site",
-                    "copy the file into the site instead of linking to it",
+                Ok(_) => Some((
+                    "symbolic link skipped: it does not point to a file",
+                    "point it at a file inside the site",
                 )),
             };
             if let Some((why, help)) = skipped {

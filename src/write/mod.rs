@@ -956,6 +956,7 @@ mod tests {
             cname: None,
             articles_per_page: 50,
             publish_future: false,
+            publish_drafts: false,
             host: crate::hosts::Host::default(),
             host_at: None,
             build_search_index: false,

@@ -124,7 +124,13 @@ fn articles_dated_after_today_wait_for_their_day() {
     assert!(!site.path("public/fr/articles/later").exists());
     site.build_ok(&["--future"]);
     assert!(site.path("public/fr/articles/later/index.html").exists());
-    site.build_ok(&["--drafts"]);
+    // `--drafts` adds drafts, not what waits for its day, and says so.
+    let out = site.depeche(&["build", "--drafts"]);
+    assert!(out.status.success());
+    assert!(!site.path("public/fr/articles/later").exists());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("W0013"), "{said}");
+    site.build_ok(&["--drafts", "--future"]);
     assert!(site.path("public/fr/articles/later/index.html").exists());
 }
 

@@ -450,17 +450,18 @@ fn symlinks_out_of_the_site_are_not_followed() {
     assert!(!site.path("public/fr/articles/secret").exists());
 }
 
-/// A link to a folder inside the site is not followed either, and the warning says so rather
-/// than that it leads out of the site.
+/// A link to a folder inside the site is not followed either, and a link to nothing is
+/// skipped too: each warning says which, rather than that it leads out of the site.
 #[cfg(unix)]
 #[test]
-fn a_link_to_a_folder_inside_the_site_says_only_links_to_files_are_followed() {
+fn links_to_a_folder_or_to_nothing_say_so() {
     let site = TestSite::frozen();
     site.write(
         "shared/more/note.fr.md",
         "---\ntitle: note\ndate: 2024-01-01\n---\nNote.\n",
     );
     std::os::unix::fs::symlink("../../shared/more", site.path("content/articles/more")).unwrap();
+    std::os::unix::fs::symlink("nowhere.fr.md", site.path("content/articles/gone.fr.md")).unwrap();
     let out = site.depeche(&["check"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("warning[W0001]"), "{stderr}");
@@ -468,10 +469,12 @@ fn a_link_to_a_folder_inside_the_site_says_only_links_to_files_are_followed() {
         stderr.contains("symbolic link to a folder skipped: only links to files are followed"),
         "{stderr}"
     );
+    // A link to nothing says so, not that it leads out of the site.
     assert!(
-        !stderr.contains("does not point to a file inside the site"),
+        stderr.contains("symbolic link skipped: what it points to does not exist"),
         "{stderr}"
     );
+    assert!(!stderr.contains("points out of the site"), "{stderr}");
 }
 
 /// A folder the site reads whole (`templates/`, `templates/i18n/`, `static/`) that is a link
