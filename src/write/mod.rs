@@ -798,8 +798,6 @@ impl<W: Write> Write for Hashing<W> {
     }
 }
 
-/// Removes the files the folder held that this build did not write (all listed in the
-/// folder's manifest), then the folders left empty.
 /// Whether the file at `path` has other names (hard links): writing into it would change
 /// them too.
 fn shared(path: &Path) -> bool {
@@ -815,6 +813,8 @@ fn shared(path: &Path) -> bool {
     }
 }
 
+/// Removes the files the folder held that this build did not write (all listed in the
+/// folder's manifest), then the folders left empty, and those it held empty.
 fn prune<'a>(
     dir: &Path,
     existing: &'a HashMap<String, Option<SizeAndTime>>,
