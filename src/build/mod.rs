@@ -129,6 +129,9 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
         Background::spawn(move || findings.save(&dir, &documents))
     });
     stage("load+annotate+link");
+    // A folder kept aside that depeche may not replace is refused while the last build's
+    // records still stand: the build after the user moves the stray file keeps its outputs.
+    output.settle_aside()?;
     let made_before = cache.as_deref().map(last::take_outputs);
     // A first build keeps no cache (see `Output::cache_dir`): nothing to compare, or record.
     let inputs = cache

@@ -218,6 +218,15 @@ impl Output {
         self.old.begin();
     }
 
+    /// Waits for the folder kept aside to be read (see [`Output::claim_aside`]): fails when it
+    /// holds files depeche did not write. Its reading has long finished when a build asks,
+    /// after its analysis, before it forgets the last build's records.
+    pub(crate) fn settle_aside(&mut self) -> Result<(), Diagnostic> {
+        let old = self.old.take()?;
+        self.old = Claim::Done(old);
+        Ok(())
+    }
+
     /// The folder beside the output where a build keeps what the next can reuse, for a build
     /// that replaces an earlier one: a site built once is built again, while a first build (a
     /// CI runner's, which keeps nothing) would spend time on a cache no build reads.

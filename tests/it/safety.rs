@@ -86,6 +86,25 @@ fn a_folder_depeche_did_not_write_is_refused_before_anything_moves() {
     site.build_ok(&[]);
 }
 
+/// A file put by hand into the folder a build keeps aside is refused too, and the build that
+/// refuses it keeps the last build's records: once the file is moved away, the next build
+/// keeps the outputs that did not change instead of making everything.
+#[test]
+fn a_stray_file_in_the_folder_kept_aside_is_refused_and_the_records_kept() {
+    let site = TestSite::nested();
+    site.build_ok(&[]);
+    site.build_ok(&[]);
+    let stray = ".public.depeche-old/notes.txt";
+    site.write(stray, "mine");
+    site.edit(FR, "d'[[aleppo|Alep]] après", "d'[[aleppo|Alep]], après");
+    let stderr = refused(&site, &["build"], "E0023");
+    assert!(stderr.contains("notes.txt"), "{stderr}");
+    assert_eq!(site.read(stray), "mine");
+    std::fs::remove_file(site.path(stray)).unwrap();
+    let said = site.build_ok(&[]);
+    assert!(said.contains("files kept from the last build"), "{said}");
+}
+
 #[test]
 fn force_replaces_a_foreign_folder_but_never_the_home_the_site_or_its_sources() {
     let site = TestSite::nested();
