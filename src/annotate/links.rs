@@ -61,6 +61,8 @@ impl Targets {
             None
         };
         let name = joined.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        // An article that exists but is not published: whether it is a draft.
+        let mut waiting = None;
         let url = match section {
             Some("articles") => name
                 .strip_suffix(".md")
@@ -70,7 +72,10 @@ impl Targets {
                     match self.articles.get(&version) {
                         Some(slug) => Some(urls.article(l, slug)),
                         None if self.unreadable.contains(&version) => Some(urls.article(l, key)),
-                        None => None,
+                        None => {
+                            waiting = self.unpublished.get(&version).copied();
+                            None
+                        }
                     }
                 }),
             Some("entities") => {
@@ -91,19 +96,11 @@ impl Targets {
                 Some(f) => format!("{url}#{f}"),
                 None => url,
             }),
-            None => match self.unpublished_version(section, name) {
+            None => match waiting {
                 Some(draft) => Resolved::Unpublished { draft },
                 None => Resolved::Missing(self.closest(name)),
             },
         }
-    }
-
-    /// Whether the article file `name` is a draft, when it is an unpublished article's.
-    fn unpublished_version(&self, section: Option<&str>, name: &str) -> Option<bool> {
-        let (key, lang) = name.strip_suffix(".md")?.rsplit_once('.')?;
-        (section == Some("articles"))
-            .then(|| self.unpublished.get(&(key.to_string(), lang.to_string())))?
-            .copied()
     }
 
     fn closest(&self, name: &str) -> Option<String> {

@@ -352,9 +352,10 @@ fn stamp(meta: &std::fs::Metadata) -> [u8; 41] {
         _ if kind.is_file() => b'f',
         _ => b'o',
     };
+    let found = write::manifest::SizeAndTime::of(meta);
     let mut stamp = [kind; 41];
-    stamp[1..9].copy_from_slice(&meta.len().to_le_bytes());
-    stamp[9..25].copy_from_slice(&write::manifest::mtime(meta).to_le_bytes());
-    stamp[25..].copy_from_slice(&write::manifest::ctime(meta).to_le_bytes());
+    stamp[1..9].copy_from_slice(&found.len.to_le_bytes());
+    stamp[9..25].copy_from_slice(&found.mtime.to_le_bytes());
+    stamp[25..].copy_from_slice(&found.ctime.to_le_bytes());
     stamp
 }

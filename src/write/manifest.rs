@@ -43,6 +43,19 @@ impl Record {
         }
     }
 
+    /// A record's fields as its line holds them: hash, size, modification and change times.
+    fn parse(fields: &[&str]) -> Option<Record> {
+        let [hash, len, mtime, ctime] = fields else {
+            return None;
+        };
+        Some(Record {
+            hash: u128::from_str_radix(hash, 16).ok()?,
+            len: len.parse().ok()?,
+            mtime: mtime.parse().ok()?,
+            ctime: ctime.parse().ok()?,
+        })
+    }
+
     /// Whether the file is still the one written: same size, modification and change times.
     pub(crate) fn describes(&self, stamp: SizeAndTime) -> bool {
         self.len == stamp.len && self.mtime == stamp.mtime && self.ctime == stamp.ctime
@@ -70,7 +83,7 @@ impl SizeAndTime {
 }
 
 /// A file's modification time, in nanoseconds since the epoch (0 when unknown).
-pub(crate) fn mtime(meta: &Metadata) -> u128 {
+fn mtime(meta: &Metadata) -> u128 {
     meta.modified()
         .ok()
         .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
@@ -78,7 +91,7 @@ pub(crate) fn mtime(meta: &Metadata) -> u128 {
 }
 
 /// A file's change time, in nanoseconds since the epoch (0 where the system keeps none).
-pub(crate) fn ctime(meta: &Metadata) -> u128 {
+fn ctime(meta: &Metadata) -> u128 {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
@@ -143,27 +156,14 @@ impl Manifest {
                 continue;
             }
             // Earlier formats have no change time: their paths are read, not their records.
-            let mut fields = line.splitn(if trusted { 5 } else { 4 }, ' ');
-            let (Some(hash), Some(len), Some(mtime)) =
-                (fields.next(), fields.next(), fields.next())
+            let wanted = if trusted { 5 } else { 4 };
+            let fields: Vec<&str> = line.splitn(wanted, ' ').collect();
+            let Some((path, record)) = fields.split_last().filter(|_| fields.len() == wanted)
             else {
                 continue;
             };
-            let ctime = if trusted { fields.next() } else { Some("0") };
-            let (Some(ctime), Some(path)) = (ctime, fields.next()) else {
-                continue;
-            };
-            let record = (|| {
-                Some(Record {
-                    hash: u128::from_str_radix(hash, 16).ok()?,
-                    len: len.parse().ok()?,
-                    mtime: mtime.parse().ok()?,
-                    ctime: ctime.parse().ok()?,
-                })
-            })();
-            manifest
-                .files
-                .insert(path.to_string(), record.filter(|_| trusted));
+            let record = Record::parse(record).filter(|_| trusted);
+            manifest.files.insert(path.to_string(), record);
         }
         Some(manifest)
     }

@@ -830,15 +830,21 @@ fn prune<'a>(
     empty: &'a [String],
     written: &Manifest,
 ) -> Result<(), WriteError> {
-    // A folder found empty goes, with the folders it leaves empty: a build from nothing
-    // makes none.
-    let mut emptied: HashSet<&str> = empty.iter().map(String::as_str).collect();
-    for folder in empty {
-        let mut folder = folder.as_str();
+    // Each folder above a path, once: one already noted has its own above it noted too.
+    let mut emptied: HashSet<&str> = HashSet::new();
+    let mut note_folders_above = |path: &'a str| {
+        let mut folder = path;
         while let Some((parent, _)) = folder.rsplit_once('/') {
-            emptied.insert(parent);
+            if !emptied.insert(parent) {
+                break;
+            }
             folder = parent;
         }
+    };
+    // A folder found empty goes, with the folders it leaves empty: a build from nothing
+    // makes none.
+    for folder in empty {
+        note_folders_above(folder);
     }
     for rel in existing.keys() {
         if written.contains(rel) || rel == manifest::FILE || rel == manifest::TEMP_FILE {
@@ -861,13 +867,10 @@ fn prune<'a>(
             }
             _ => {}
         }
-        let mut folder = rel.as_str();
-        while let Some((parent, _)) = folder.rsplit_once('/') {
-            if !emptied.insert(parent) {
-                break;
-            }
-            folder = parent;
-        }
+        note_folders_above(rel);
+    }
+    for folder in empty {
+        emptied.insert(folder);
     }
     // Deepest first, so each folder is tried after everything in it; one still holding
     // something is refused and stays.
@@ -978,6 +981,35 @@ mod tests {
         Page::plain(path.into(), content.into())
     }
 
+    /// A site's output built twice from `pages`: the output and the folder kept aside both
+    /// hold them, as after any user's second build.
+    fn built_twice(pages: &[Page]) -> (tempfile::TempDir, Config) {
+        let tmp = tempfile::tempdir().unwrap();
+        let config = config(tmp.path());
+        build(&config, pages, &[]).unwrap();
+        build(&config, pages, &[]).unwrap();
+        (tmp, config)
+    }
+
+    /// The folders under `dir`, by relative path, sorted.
+    fn folders(dir: &Path) -> Vec<String> {
+        let mut found: Vec<String> = walkdir::WalkDir::new(dir)
+            .min_depth(1)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_dir())
+            .map(|e| {
+                e.path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        found.sort();
+        found
+    }
+
     fn plan(paths: &[&str]) -> Vec<outputs::Output> {
         paths
             .iter()
@@ -1082,14 +1114,11 @@ mod tests {
 
     #[test]
     fn pruning_removes_what_the_build_no_longer_writes_and_the_emptied_folders() {
-        let tmp = tempfile::tempdir().unwrap();
-        let config = config(tmp.path());
         let pages = [
             page("fr/a/index.html", "a"),
             page("fr/b/deep/index.html", "b"),
         ];
-        build(&config, &pages, &[]).unwrap();
-        build(&config, &pages, &[]).unwrap();
+        let (_tmp, config) = built_twice(&pages);
         build(&config, &pages[..1], &[]).unwrap();
         build(&config, &pages[..1], &[]).unwrap();
         for dir in [
@@ -1134,14 +1163,11 @@ mod tests {
     /// noting, at its end, what it does not list yet.
     #[test]
     fn the_journal_notes_only_what_the_folders_manifest_does_not_list() {
-        let tmp = tempfile::tempdir().unwrap();
-        let config = config(tmp.path());
         let pages = [
             page("index.html", "<p>a</p>"),
             page("fr/index.html", "<p>b</p>"),
         ];
-        build(&config, &pages, &[]).unwrap();
-        build(&config, &pages, &[]).unwrap();
+        let (_tmp, config) = built_twice(&pages);
         let layout = Layout::new(&config.output_dir);
         let journal = |dir: &Path| fs::read_to_string(dir.join(manifest::FILE)).unwrap();
         let before = journal(&layout.old);
@@ -1171,11 +1197,8 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn a_manifest_shared_with_a_hard_linked_copy_is_not_written_in_place() {
-        let tmp = tempfile::tempdir().unwrap();
-        let config = config(tmp.path());
         let pages = [page("index.html", "<p>a</p>")];
-        build(&config, &pages, &[]).unwrap();
-        build(&config, &pages, &[]).unwrap();
+        let (tmp, config) = built_twice(&pages);
         let layout = Layout::new(&config.output_dir);
         let copy = tmp.path().join("copy-of-manifest");
         fs::hard_link(layout.old.join(manifest::FILE), &copy).unwrap();
@@ -1199,33 +1222,13 @@ mod tests {
     /// are the folders it leaves empty. A folder with a file in it is refused, as ever.
     #[test]
     fn an_empty_folder_made_in_the_output_is_removed_when_its_folder_is_written_again() {
-        let tmp = tempfile::tempdir().unwrap();
-        let config = config(tmp.path());
         let pages = [
             page("index.html", "<p>a</p>"),
             page("fr/index.html", "<p>b</p>"),
         ];
-        build(&config, &pages, &[]).unwrap();
-        build(&config, &pages, &[]).unwrap();
+        let (_tmp, config) = built_twice(&pages);
         fs::create_dir_all(config.output_dir.join("by-hand/deeper")).unwrap();
         fs::create_dir(config.output_dir.join("fr/empty")).unwrap();
-        let folders = |dir: &Path| -> Vec<String> {
-            let mut found: Vec<String> = walkdir::WalkDir::new(dir)
-                .min_depth(1)
-                .into_iter()
-                .flatten()
-                .filter(|e| e.file_type().is_dir())
-                .map(|e| {
-                    e.path()
-                        .strip_prefix(dir)
-                        .unwrap()
-                        .to_string_lossy()
-                        .into_owned()
-                })
-                .collect();
-            found.sort();
-            found
-        };
         // The first build swaps that folder aside; the second writes into it.
         for _ in 0..2 {
             build(&config, &pages, &[]).unwrap();

@@ -456,11 +456,13 @@ fn symlinks_out_of_the_site_are_not_followed() {
 #[test]
 fn links_to_a_folder_or_to_nothing_say_so() {
     let site = TestSite::frozen();
+    // A folder of the test's own site, beside content/.
     site.write(
-        "shared/more/note.fr.md",
+        "archive/more/note.fr.md",
         "---\ntitle: note\ndate: 2024-01-01\n---\nNote.\n",
     );
-    std::os::unix::fs::symlink("../../shared/more", site.path("content/articles/more")).unwrap();
+    let inside = site.path("archive/more");
+    std::os::unix::fs::symlink(&inside, site.path("content/articles/more")).unwrap();
     std::os::unix::fs::symlink("nowhere.fr.md", site.path("content/articles/gone.fr.md")).unwrap();
     let out = site.depeche(&["check"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
