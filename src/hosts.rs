@@ -184,11 +184,7 @@ impl Footprint {
 
     /// Its size and files in a line: `659.2 MB in 56,264 files`.
     pub fn summary(&self) -> String {
-        format!(
-            "{} in {} files",
-            megabytes(self.bytes),
-            thousands(self.files)
-        )
+        format!("{} in {}", megabytes(self.bytes), files(self.files))
     }
 
     /// The three kinds of output that weigh most, by bytes or by files.
@@ -201,18 +197,14 @@ impl Footprint {
             .iter()
             .take(3)
             .map(|(name, files, bytes, unknown)| match unknown {
-                0 => format!(
-                    "{name} {} in {} files",
-                    megabytes(*bytes),
-                    thousands(*files)
-                ),
+                0 => format!("{name} {} in {}", megabytes(*bytes), self::files(*files)),
                 _ if unknown == files => {
-                    format!("{name} in {} files not yet built", thousands(*files))
+                    format!("{name} in {} not yet built", self::files(*files))
                 }
                 _ => format!(
-                    "{name} {} in {} files and {} not yet built",
+                    "{name} {} in {} and {} not yet built",
                     megabytes(*bytes),
-                    thousands(*files - *unknown),
+                    self::files(*files - *unknown),
                     thousands(*unknown)
                 ),
             })
@@ -329,13 +321,18 @@ fn sizes(size: u64, limit: u64) -> (String, String) {
 fn unknown_sizes(footprint: &Footprint) -> String {
     match footprint.unknown {
         0 => String::new(),
-        n => format!(" (and {} files not yet built)", thousands(n)),
+        n => format!(" (and {} not yet built)", files(n)),
     }
 }
 
 /// Bytes in decimal megabytes, as hosts state their limits: `659.2 MB`.
 pub fn megabytes(bytes: u64) -> String {
     format!("{:.1} MB", bytes as f64 / 1e6)
+}
+
+/// A count of files: `1 file`, `56,264 files`.
+fn files(n: u64) -> String {
+    format!("{} {}", thousands(n), if n == 1 { "file" } else { "files" })
 }
 
 /// A count with thousands separated: `56,264`.
@@ -439,9 +436,7 @@ mod tests {
         let d = &judge(Host::GithubPages, &f, None)[0];
         let help = d.help.as_deref().unwrap_or_default();
         assert!(
-            help.starts_with(
-                "most of it: entity feeds 600.0 MB in 1 files, article pages 500.0 MB"
-            ),
+            help.starts_with("most of it: entity feeds 600.0 MB in 1 file, article pages 500.0 MB"),
             "{help}"
         );
     }
