@@ -169,15 +169,17 @@ pub fn build(options: &Options) -> Result<Built, BuildError> {
         .inspect_err(|_| staging.abandon())?;
     stage("render+minify+write");
     // Past the host's limits the deploy would fail: the output is not swapped in.
-    let footprint = crate::outputs::footprint(
-        &site.plan,
-        pages
-            .iter()
-            .map(|(page, record)| (page.path.as_str(), Some(record.len)))
-            .chain(site.statics.iter().map(|(path, from)| {
-                (path.as_str(), std::fs::metadata(from).ok().map(|m| m.len()))
-            })),
-    );
+    let files: Vec<(&str, Option<u64>)> = pages
+        .iter()
+        .map(|(page, record)| (page.path.as_str(), Some(record.len)))
+        .chain(
+            site.statics
+                .iter()
+                .map(|(path, from)| (path.as_str(), crate::outputs::published_len(path, from))),
+        )
+        .collect();
+    let manifest = crate::write::manifest::Manifest::size_for(files.iter().copied());
+    let footprint = crate::outputs::footprint(&site.plan, files, manifest);
     let limits = hosts::judge(site.config.host, &footprint, site.config.host_at.as_ref());
     if limits.iter().any(Diagnostic::is_error) {
         staging.abandon();

@@ -89,7 +89,7 @@ fn against_the_host(site: &Site) -> Vec<Diagnostic> {
         .map(|(path, from)| (path.as_str(), from.as_path()))
         .collect();
     let size = |path: &str| match statics.get(path) {
-        Some(from) => std::fs::metadata(from).ok().map(|m| m.len()),
+        Some(from) => crate::outputs::published_len(path, from),
         None => last.files.get(path).copied().flatten().map(|r| r.len),
     };
     let folders: Vec<_> = site.plan.iter().filter(|o| o.folder().is_some()).collect();
@@ -103,8 +103,10 @@ fn against_the_host(site: &Site) -> Vec<Diagnostic> {
         .iter()
         .map(|o| o.path.as_str())
         .chain(named_as_made.map(String::as_str))
-        .map(|path| (path, size(path)));
-    let footprint = crate::outputs::footprint(&site.plan, files);
+        .map(|path| (path, size(path)))
+        .collect::<Vec<_>>();
+    let manifest = crate::write::manifest::Manifest::size_for(files.iter().copied());
+    let footprint = crate::outputs::footprint(&site.plan, files, manifest);
     crate::hosts::judge(site.config.host, &footprint, site.config.host_at.as_ref())
 }
 

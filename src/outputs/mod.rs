@@ -132,6 +132,17 @@ pub(crate) fn minified_css(css: &str) -> String {
     minifier::css::minify(css).map_or_else(|_| css.to_string(), |m| m.to_string())
 }
 
+/// The size a file of `static/` is published at (a stylesheet minified), as the build will
+/// write it; `None` when it cannot be read.
+pub(crate) fn published_len(path: &str, from: &std::path::Path) -> Option<u64> {
+    if is_stylesheet(path) {
+        let css = std::fs::read_to_string(from).ok()?;
+        Some(minified_css(&css).len() as u64)
+    } else {
+        std::fs::metadata(from).ok().map(|m| m.len())
+    }
+}
+
 /// One file of the output: its `/`-separated path relative to the output folder and its kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Output {
@@ -298,18 +309,16 @@ impl Kind {
 }
 
 /// What the files of a plan weigh: each file given as its path and size (unknown: `None`),
-/// counted under the kind of the output that makes it.
-pub(crate) fn footprint<'a>(
+/// counted under the kind of the output that makes it, and the manifest that lists them
+/// (`manifest` bytes), which goes where the output goes (a bucket keeps it).
+pub(crate) fn footprint(
     plan: &[Output],
-    files: impl IntoIterator<Item = (&'a str, Option<u64>)>,
+    files: Vec<(&str, Option<u64>)>,
+    manifest: u64,
 ) -> crate::hosts::Footprint {
     let by_path: std::collections::HashMap<&str, &Kind> =
         plan.iter().map(|o| (o.path.as_str(), &o.kind)).collect();
     let folders: Vec<&Output> = plan.iter().filter(|o| o.folder().is_some()).collect();
-    let files: Vec<(&str, Option<u64>)> = files.into_iter().collect();
-    // The manifest goes where the output goes (a bucket keeps it): a line per file, of its
-    // path and about 70 bytes of hash, size and time.
-    let manifest: u64 = files.iter().map(|(p, _)| p.len() as u64 + 72).sum::<u64>() + 64;
     let grouped = files.into_iter().map(|(path, size)| {
         let kind = by_path
             .get(path)

@@ -209,6 +209,20 @@ impl Manifest {
             .write_all(lines.as_bytes())
     }
 
+    /// What the manifest of an output of these files (path and size) weighs, as `text` writes
+    /// it after a build: its first line, and a record a file whose times have 19 digits (every
+    /// time from 2001 to 2286; an older one makes this an upper bound).
+    pub(crate) fn size_for<'a>(files: impl IntoIterator<Item = (&'a str, Option<u64>)>) -> u64 {
+        let digits = |n: u64| n.checked_ilog10().map_or(1, |d| d as u64 + 1);
+        let records: u64 = files
+            .into_iter()
+            .map(|(path, len)| {
+                32 + 1 + digits(len.unwrap_or(0)) + 1 + 19 + 1 + 19 + 1 + path.len() as u64 + 1
+            })
+            .sum();
+        FORMAT.len() as u64 + 1 + records
+    }
+
     /// The manifest as its file holds it.
     pub(crate) fn text(&self) -> String {
         use std::fmt::Write;
@@ -241,6 +255,31 @@ impl Manifest {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_size_foretold_is_the_size_written() {
+        let mut manifest = Manifest::default();
+        let at = 1_796_642_136_027_717_680;
+        for (path, len) in [
+            ("404.html", 1062),
+            (".nojekyll", 0),
+            ("fr/é/index.html", 12_345_678),
+        ] {
+            let written = SizeAndTime {
+                len,
+                mtime: at,
+                ctime: at + 1,
+            };
+            manifest
+                .files
+                .insert(path.to_string(), Some(Record::new(u128::MAX >> 3, written)));
+        }
+        let files = manifest
+            .files
+            .iter()
+            .map(|(p, r)| (p.as_str(), r.map(|r| r.len)));
+        assert_eq!(Manifest::size_for(files), manifest.text().len() as u64);
+    }
 
     #[test]
     fn round_trips_records_and_pending_paths() {

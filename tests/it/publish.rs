@@ -221,6 +221,66 @@ fn build_prints_the_outputs_size_and_files() {
     assert!(out.contains(&said), "{out}\nwanted {said}");
 }
 
+/// The files of a folder and their bytes, all of them.
+fn weighed(dir: &std::path::Path) -> (u64, u64) {
+    let (mut files, mut bytes) = (0, 0);
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            files += 1;
+            bytes += entry.metadata().unwrap().len();
+        }
+    }
+    (files, bytes)
+}
+
+/// What `build` holds to the host's limits is what it writes, to the byte and the file, its
+/// manifest and minified stylesheet included: a site one byte over 1 GB must not pass.
+#[test]
+fn the_output_a_build_measures_is_the_output_it_writes() {
+    let site = TestSite::shipped();
+    sparse(&site, "static/archive/recordings.zip", 123_456_789);
+    for _ in 0..2 {
+        let built = depeche::build::build(&depeche::site::Options {
+            root: site.root().to_path_buf(),
+            ..Default::default()
+        })
+        .expect("builds");
+        let footprint = (built.footprint.files, built.footprint.bytes);
+        assert_eq!(footprint, weighed(&site.path("public")));
+        site.edit("content/articles/alep-offensive-hts.fr.md", "Alep", "Alep ");
+    }
+}
+
+/// `check` measures the output the next build would write to the byte, its manifest
+/// included: a file that brings it to 1 GB passes (with a warning), a byte more fails.
+#[test]
+fn check_holds_the_output_to_the_byte() {
+    let site = TestSite::shipped();
+    site.build_ok(&[]);
+    let (_, bytes) = weighed(&site.path("public"));
+    let path = "archive/recordings.zip";
+    // The file, and its record in the manifest: a hash, its size (nine digits), two times
+    // of nineteen, its path, four spaces and a line feed.
+    let big = 1_000_000_000 - bytes - (32 + 9 + 19 + 19 + path.len() as u64 + 5);
+    sparse(&site, &format!("static/{path}"), big);
+    let out = site.depeche(&["check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("1000.0 MB for at most 1000.0 MB"),
+        "{stderr}"
+    );
+    sparse(&site, &format!("static/{path}"), big + 1);
+    let out = site.depeche(&["check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("1,000,000,001 bytes for at most 1,000,000,000 bytes"),
+        "{stderr}"
+    );
+}
+
 /// Past GitHub Pages' 1 GB (the host when site.yaml names none), `check` fails before any
 /// build, and says what weighs most.
 #[test]
