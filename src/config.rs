@@ -116,13 +116,14 @@ impl Config {
             .with_help("give the folder of a site with `--root`, or start one with `depeche init <folder>`")
             .into());
         }
-        let src = source::read(root, &path)?;
-        // Every mistake of the file at once: a field that does not read is left out.
+        // Every mistake of the file at once: a field that does not read is left out, and a
+        // forbidden character is reported and blanked.
+        let (src, mut problems) = source::read_blanked(root, &path)?;
         let partial = yaml::parse_all::<RawConfig>(&src, 0, src.text.len());
+        problems.extend(partial.problems);
         let Some(raw) = partial.value else {
-            return Err(partial.problems.into());
+            return Err(problems.into());
         };
-        let mut problems = partial.problems;
         let at_key = |key: &str| {
             yaml::find_key(&src.text, 0, src.text.len(), key)
                 .map_or_else(|| src.locate(0, 0), |(s, e)| src.locate(s, e))

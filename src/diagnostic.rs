@@ -212,6 +212,12 @@ impl Diagnostics {
     }
 }
 
+impl FromIterator<Diagnostic> for Diagnostics {
+    fn from_iter<I: IntoIterator<Item = Diagnostic>>(iter: I) -> Self {
+        Diagnostics(iter.into_iter().collect())
+    }
+}
+
 impl From<Vec<Diagnostic>> for Diagnostics {
     fn from(all: Vec<Diagnostic>) -> Self {
         Diagnostics(all)

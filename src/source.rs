@@ -260,9 +260,19 @@ fn read_bytes(root: &Path, path: &Path) -> Result<(PathBuf, Vec<u8>), Diagnostic
 pub(crate) fn read_stamped(
     root: &Path,
     path: &Path,
-) -> Result<(SourceText, Option<Stamp>), Diagnostic> {
+) -> Result<(SourceText, Option<Stamp>, Vec<Diagnostic>), Diagnostic> {
     let (shown, bytes, stamp) = read_with_stamp(root, path)?;
-    Ok((decode(shown, bytes)?, stamp))
+    let (src, forbidden) = decode_blanked(shown, bytes)?;
+    Ok((src, stamp, forbidden))
+}
+
+/// A text file, as [`read`] reads it, but with its forbidden characters blanked and reported
+/// beside it (see [`decode_blanked`]), for the rest of the file to be checked.
+pub(crate) fn read_blanked(
+    root: &Path,
+    path: &Path,
+) -> Result<(SourceText, Vec<Diagnostic>), Diagnostic> {
+    read_bytes(root, path).and_then(|(shown, bytes)| decode_blanked(shown, bytes))
 }
 
 /// The bytes, and the stamp of a regular file named as itself when it is settled (see
@@ -395,20 +405,69 @@ pub(crate) fn forbidden_character(c: char, at: Location) -> Diagnostic {
 }
 
 pub(crate) fn decode(shown: PathBuf, bytes: Vec<u8>) -> Result<SourceText, Diagnostic> {
+    let (src, mut forbidden) = decode_blanked(shown, bytes)?;
+    match forbidden.is_empty() {
+        true => Ok(src),
+        false => Err(forbidden.swap_remove(0)),
+    }
+}
+
+/// At most this many forbidden characters of one file are reported, the last saying how
+/// many more there are: a file of binary data would otherwise give thousands.
+const FORBIDDEN_SHOWN: usize = 10;
+
+/// Decodes bytes already read from `shown`, as [`decode`] does, but a forbidden character
+/// is not the end of the file's checking: each is reported, and the text is returned with it
+/// blanked (a space of the same length in bytes, so that every other place stays where it
+/// is), for the rest of the file to be checked. Such a file is never published: the errors
+/// stop a build.
+pub(crate) fn decode_blanked(
+    shown: PathBuf,
+    bytes: Vec<u8>,
+) -> Result<(SourceText, Vec<Diagnostic>), Diagnostic> {
     let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => rest.to_vec(),
         None => bytes,
     };
     match String::from_utf8(bytes) {
         Ok(text) => {
-            let src = SourceText::new(shown, text);
-            match first_forbidden(src.text.as_bytes()) {
-                None => Ok(src),
-                Some(at) => {
-                    let c = src.text[at..].chars().next().unwrap_or_default();
-                    Err(forbidden_character(c, src.locate(at, at + c.len_utf8())))
-                }
+            let Some(first) = first_forbidden(text.as_bytes()) else {
+                return Ok((SourceText::new(shown, text), Vec::new()));
+            };
+            let found: Vec<(usize, char)> = text[first..]
+                .char_indices()
+                .filter(|&(_, c)| forbidden(c))
+                .map(|(at, c)| (first + at, c))
+                .collect();
+            let mut blanked = String::with_capacity(text.len());
+            let mut from = 0;
+            for &(at, c) in &found {
+                blanked.push_str(&text[from..at]);
+                blanked.push(match c.len_utf8() {
+                    1 => ' ',
+                    2 => '\u{A0}',
+                    _ => '\u{2002}',
+                });
+                from = at + c.len_utf8();
             }
+            blanked.push_str(&text[from..]);
+            // Located in the text as written, which has the same places.
+            let written = SourceText::new(shown.clone(), text);
+            let mut errors: Vec<Diagnostic> = found
+                .iter()
+                .take(FORBIDDEN_SHOWN)
+                .map(|&(at, c)| forbidden_character(c, written.locate(at, at + c.len_utf8())))
+                .collect();
+            if found.len() > FORBIDDEN_SHOWN
+                && let Some(last) = errors.last_mut()
+            {
+                let more = found.len() - FORBIDDEN_SHOWN;
+                let help = last.help.take().unwrap_or_default();
+                last.help = Some(format!(
+                    "{help}; {more} more such characters in this file are not shown"
+                ));
+            }
+            Ok((SourceText::new(shown, blanked), errors))
         }
         Err(err) => {
             let valid = err.utf8_error().valid_up_to();

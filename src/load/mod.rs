@@ -164,7 +164,10 @@ pub(crate) fn load(config: &Config, kept: &KeptFronts) -> (Content, Vec<Diagnost
                 content.broken_entity_ids.push(id);
                 content.flawed_entities.extend(flawed.map(|e| *e));
             }
-            Loaded::Prose(id, lang, src) => prose.push((id, lang, src)),
+            Loaded::Prose(id, lang, src, mut forbidden) => {
+                problems.append(&mut forbidden);
+                prose.push((id, lang, src));
+            }
             Loaded::Problems(mut errs) => problems.append(&mut errs),
         }
     }
@@ -257,7 +260,8 @@ enum Loaded {
         String,
         Result<EntitySource, (Diagnostics, Option<Box<EntitySource>>)>,
     ),
-    Prose(String, String, SourceText),
+    /// An entity's prose, with the forbidden characters blanked in it (reported beside).
+    Prose(String, String, SourceText, Vec<Diagnostic>),
     Problems(Diagnostics),
 }
 
@@ -288,19 +292,26 @@ fn load_one(config: &Config, kept: &KeptFronts, content_dir: &Path, path: &Path)
                     bad_name(&shown, &format!("entity id `{id}` {why}")).into(),
                 );
             }
-            let parsed = match source::read(root, path) {
+            let parsed = match source::read_blanked(root, path) {
                 Err(d) => Err((d.into(), None)),
-                Ok(src) => match entity::parse_with_problems(id, src, &config.languages) {
-                    (Some(entity), problems) if problems.is_empty() => Ok(entity),
-                    (entity, problems) => Err((problems.into(), entity.map(Box::new))),
-                },
+                Ok((src, forbidden)) => {
+                    match entity::parse_with_problems(id, src, &config.languages) {
+                        (Some(entity), problems) if problems.is_empty() && forbidden.is_empty() => {
+                            Ok(entity)
+                        }
+                        (entity, problems) => Err((
+                            forbidden.into_iter().chain(problems).collect(),
+                            entity.map(Box::new),
+                        )),
+                    }
+                }
             };
             Loaded::Entity(id.to_string(), parsed)
         }
         (Some("entities"), Some("md")) if !nested => {
             match parse_name(file_name, "md", config, &shown) {
-                Ok((id, lang)) => match source::read(root, path) {
-                    Ok(src) => Loaded::Prose(id, lang, src),
+                Ok((id, lang)) => match source::read_blanked(root, path) {
+                    Ok((src, forbidden)) => Loaded::Prose(id, lang, src, forbidden),
                     Err(d) => Loaded::Problems(d.into()),
                 },
                 Err(d) => Loaded::Problems(d.into()),
@@ -356,16 +367,22 @@ fn read_article(
             unread: true,
         });
     }
-    let (src, stamp) = source::read_stamped(&config.root, path).map_err(|d| (d.into(), None))?;
+    let (src, stamp, forbidden) =
+        source::read_stamped(&config.root, path).map_err(|d| (d.into(), None))?;
     let digest = digest(&src.text);
-    let (body_start, front, problems) = match kept.get(&src.path, digest) {
+    let (body_start, front, mut problems) = match kept.get(&src.path, digest) {
         Some(entry) => (entry.body_start, Some(entry.front), Vec::new()),
         None => {
-            let split = front_matter::split(&src).map_err(|d| (d.into(), None))?;
+            let split = match front_matter::split(&src) {
+                Ok(split) => split,
+                Err(d) => return Err((forbidden.into_iter().chain([d]).collect(), None)),
+            };
             let (front, problems) = front_matter::parse_with_problems(&src, split, &key);
             (split.body_start, front, problems)
         }
     };
+    // A forbidden character is blanked in the text read: the rest of the file is checked.
+    problems.splice(0..0, forbidden);
     let Some(mut front) = front else {
         return Err((problems.into(), None));
     };

@@ -921,6 +921,104 @@ fn a_broken_entity_is_not_also_an_unknown_relation_target() {
     assert!(!stderr.contains("E0008"), "{stderr}");
 }
 
+/// A control or bidi-override character written in a file is reported where it is, each of
+/// them, and the rest of the file is still checked: one run of `check` says every mistake.
+/// So in an article's body and front matter, an entity's file and its prose.
+#[test]
+fn a_forbidden_character_does_not_stop_the_files_checking() {
+    let site = TestSite::shipped();
+    let article = "content/articles/alep-offensive-hts.fr.md";
+    site.edit(
+        article,
+        "d'instaurer un calme",
+        "d'\u{7}instaurer \u{7}un [[nowhere]] calme",
+    );
+    site.edit(article, "title: Djihadistes", "title: \u{1b}Djihadistes");
+    site.edit(
+        article,
+        "date: 2024-11-30",
+        "date: 2024-11-30\nunknown_field: 1",
+    );
+    site.edit(
+        "content/entities/hts.yaml",
+        "type: organization",
+        "type: organization\n# \u{202e}",
+    );
+    site.edit(
+        "content/entities/hts.yaml",
+        "target: al-nusra-front",
+        "target: al-nusra",
+    );
+    site.edit(
+        "content/entities/aleppo.en.md",
+        "is the country's",
+        "is \u{85}the [[neverland]] country's",
+    );
+    let stderr = check_fails(&site);
+    for (at, said) in [
+        (
+            "alep-offensive-hts.fr.md:2:8",
+            "the character \\u{1b} is not text",
+        ),
+        ("alep-offensive-hts.fr.md:", "`unknown_field`"),
+        ("alep-offensive-hts.fr.md:", "unknown entity `nowhere`"),
+        (
+            "entities/hts.yaml:2:3",
+            "the character \\u{202e} is not text",
+        ),
+        ("entities/hts.yaml:", "`al-nusra`"),
+        (
+            "entities/aleppo.en.md:1:",
+            "the character \\u{85} is not text",
+        ),
+        ("entities/aleppo.en.md:", "unknown entity `neverland`"),
+    ] {
+        let found = stderr
+            .split("error[")
+            .any(|d| d.contains(said) && d.contains(at));
+        assert!(found, "{said} at {at}:\n{stderr}");
+    }
+    assert_eq!(
+        stderr.matches("the character \\u{7} is not text").count(),
+        2,
+        "{stderr}"
+    );
+
+    // A file of many such characters says the first ten and how many more.
+    site.write(
+        article,
+        format!("{}\n{}", site.read(article), "\u{1}".repeat(25)),
+    );
+    let stderr = check_fails(&site);
+    assert_eq!(stderr.matches("is not text").count(), 10 + 2, "{stderr}");
+    assert!(
+        stderr.contains("18 more such characters in this file are not shown"),
+        "{stderr}"
+    );
+
+    // In site.yaml too, beside its other mistakes.
+    site.edit("site.yaml", "title:", "# \u{7}\ntitle:");
+    site.edit(
+        "site.yaml",
+        "output_dir: public",
+        "output_dir: public\nbacklinks_per_page: 0",
+    );
+    let stderr = check_fails(&site);
+    assert!(
+        stderr.contains("the character \\u{7} is not text"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("backlinks_per_page"), "{stderr}");
+}
+
+/// `check` fails; its standard error.
+fn check_fails(site: &TestSite) -> String {
+    let out = site.depeche(&["check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    stderr
+}
+
 /// A control character written as a YAML escape in a field a page prints is refused at the
 /// field: it would reach the page, and the terminal of whoever reads it quoted back.
 #[test]
