@@ -393,9 +393,10 @@ pub(crate) fn parse_with_problems(
         })
         .collect();
     drop(places);
-    let Some(kind) = raw.kind else {
-        return (None, problems);
-    };
+    // A type missing or not read is an error above: the entity is never published, and is
+    // kept only for the ids it names to be checked, which its type does not change.
+    debug_assert!(raw.kind.is_some() || !problems.is_empty());
+    let kind = raw.kind.unwrap_or(EntityKind::Other);
     let entity = EntitySource {
         as_of,
         source,

@@ -861,6 +861,26 @@ fn a_file_with_a_mistake_still_has_its_names_and_images_checked() {
     let at = |code: &str, line: u32| (code.to_string(), format!("{damascus}:{line}"));
     assert_eq!(entity, [at("E0008", 5), at("E0010", 3), at("E0035", 10)]);
 
+    // Its type misspelt or missing: the rest is checked all the same.
+    for kind in ["type: city\n", ""] {
+        let mut entity = errors_after(|s| {
+            s.write(
+                damascus,
+                format!("{kind}name: {{fr: Damas, en: Damascus}}\nwikidata: X2\nrelations:\n  - {{type: located_in, target: syriaa, as_of: 2024-11-30, source: osdh}}\n"),
+            );
+        });
+        entity.sort();
+        let line = |n: u32| n - u32::from(kind.is_empty());
+        let typed = if kind.is_empty() {
+            at("E0004", 1)
+        } else {
+            at("E0033", 1)
+        };
+        let mut wanted = vec![at("E0008", line(5)), at("E0010", line(3)), typed];
+        wanted.sort();
+        assert_eq!(entity, wanted, "{kind}");
+    }
+
     let fr = "content/articles/alep-offensive-hts.fr.md";
     let mut article = errors_after(|s| {
         s.edit(
