@@ -151,7 +151,12 @@ impl Theme {
         let templates = templates::load(&config.root);
         let urls = Urls::new(&config.base_path).with_base_url(&config.base_url);
         let mut langs = Vec::new();
-        let mut problems: Vec<Diagnostic> = templates.as_ref().err().cloned().into_iter().collect();
+        let mut problems: Vec<Diagnostic> = templates
+            .as_ref()
+            .err()
+            .cloned()
+            .map(|d| d.0)
+            .unwrap_or_default();
         for code in &config.languages {
             match Strings::load(&config.root, code) {
                 Ok(strings) => langs.push(Lang {

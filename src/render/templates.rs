@@ -50,10 +50,10 @@ pub(crate) struct Templates {
 }
 
 /// Compiles the template set once for the whole build.
-pub(crate) fn load(root: &Path) -> Result<Templates, Diagnostic> {
+pub(crate) fn load(root: &Path) -> Result<Templates, crate::diagnostic::Diagnostics> {
     let dir = root.join("templates");
     if let Some(outside) = source::folder_outside_site(root, &dir) {
-        return Err(outside);
+        return Err(outside.into());
     }
     let mut sources: Vec<(String, String, bool)> = BUILTIN
         .iter()
@@ -97,12 +97,69 @@ pub(crate) fn load(root: &Path) -> Result<Templates, Diagnostic> {
         .tera
         .register_filter("plural", super::i18n::plural_filter("en"));
     if let Err(e) = templates.tera.add_raw_templates(pairs) {
-        return Err(templates.error(&e));
+        return Err(templates.compile_errors(&e).into());
     }
     Ok(templates)
 }
 
 impl Templates {
+    /// Templates that fail to compile, each mistake at its place. Tera checks the names a
+    /// template calls (filters, tests, functions, components) once all are parsed, and gives
+    /// what it found as one message of reports, each `error: …` then ` --> name:line:column`
+    /// (a column in characters, from 1) and the line underlined.
+    fn compile_errors(&self, err: &tera::Error) -> Vec<Diagnostic> {
+        let tera::ErrorKind::Msg(message) = err.kind() else {
+            return vec![self.error(err)];
+        };
+        let located = |report: &str| -> Option<Diagnostic> {
+            let mut lines = report.lines();
+            let said = lines.next()?.strip_prefix("error: ")?;
+            let place = lines.next()?.trim_start().strip_prefix("--> ")?;
+            let (place, column) = place.rsplit_once(':')?;
+            let (name, line) = place.rsplit_once(':')?;
+            let (line, column): (usize, usize) = (line.parse().ok()?, column.parse().ok()?);
+            let width = report.lines().last()?.matches('^').count().max(1);
+            let (_, text) = self.source(name);
+            let line_text = text?.split_inclusive('\n').nth(line.checked_sub(1)?)?;
+            let line_start = line_text.as_ptr() as usize - text?.as_ptr() as usize;
+            let mut chars = line_text.char_indices().skip(column.checked_sub(1)?);
+            let start = line_start + chars.next()?.0;
+            let end = chars
+                .nth(width - 1)
+                .map_or(line_start + line_text.len(), |(i, _)| line_start + i);
+            Some(self.at(name, start..end, said))
+        };
+        let reports: Option<Vec<Diagnostic>> = message.split("\n\n").map(located).collect();
+        match reports {
+            Some(found) if !found.is_empty() => found,
+            _ => vec![self.error(err)],
+        }
+    }
+
+    /// A template's path as the editor knows it, and its text.
+    fn source(&self, name: &str) -> (String, Option<&str>) {
+        match self.sources.iter().find(|(n, _, _)| n == name) {
+            Some((n, text, true)) => (format!("templates/{n}"), Some(text.as_str())),
+            Some((n, text, false)) => (format!("{n} (built-in template)"), Some(text.as_str())),
+            None => (name.to_string(), None),
+        }
+    }
+
+    /// A mistake of template `name` at the bytes `range` of its text.
+    fn at(&self, name: &str, range: std::ops::Range<usize>, message: &str) -> Diagnostic {
+        let (path, text) = self.source(name);
+        let location = match text {
+            Some(text) => {
+                let start = range.start.min(text.len());
+                let end = range.end.clamp(start, text.len());
+                crate::diagnostic::locate(Path::new(&path), text, start, end.max(start + 1))
+            }
+            None => Location::file_only(&path),
+        };
+        Diagnostic::at(Code::Template, message.to_string(), location)
+            .with_help("fix the template; the built-in templates (templates/ in depeche's repository) show every variable available")
+    }
+
     /// A template that fails to compile or render, located in the template's source.
     pub(crate) fn error(&self, err: &tera::Error) -> Diagnostic {
         let report = match err.kind() {
@@ -117,23 +174,11 @@ impl Templates {
             )
             .with_help("fix the templates named above");
         };
-        let name = report.filename();
-        let (path, text) = match self.sources.iter().find(|(n, _, _)| n == name) {
-            Some((n, text, true)) => (format!("templates/{n}"), Some(text.as_str())),
-            Some((n, text, false)) => (format!("{n} (built-in template)"), Some(text.as_str())),
-            None => (name.to_string(), None),
-        };
-        let span = report.span();
-        let location = match text {
-            Some(text) => {
-                let start = span.range.start.min(text.len());
-                let end = span.range.end.clamp(start, text.len());
-                crate::diagnostic::locate(Path::new(&path), text, start, end.max(start + 1))
-            }
-            None => Location::file_only(&path),
-        };
-        Diagnostic::at(Code::Template, report.message().to_string(), location)
-            .with_help("fix the template; the built-in templates (templates/ in depeche's repository) show every variable available")
+        self.at(
+            report.filename(),
+            report.span().range.clone(),
+            report.message(),
+        )
     }
 }
 

@@ -565,6 +565,42 @@ fn template_rendering_error_points_into_the_template() {
     );
 }
 
+/// A filter, test or function no template engine knows is an error at the name, in the file
+/// of the template (also for the annotations a pull request shows), each of them.
+#[test]
+fn an_unknown_filter_test_or_function_points_at_its_name() {
+    let base = std::fs::read_to_string(repo().join("templates/article.html")).unwrap();
+    let (line, text) = base
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains("{{ article.title }}</h1>"))
+        .unwrap();
+    let wrong = "{{ article.title | nosuchfilter }} {{ 1 is nosuchtest }} {{ nofunction() }}</h1>";
+    let site = TestSite::shipped();
+    site.write(
+        "templates/article.html",
+        base.replace("{{ article.title }}</h1>", wrong),
+    );
+    let edited = text.replace("{{ article.title }}</h1>", wrong);
+    let out = site.depeche(&["check", "--format", "github"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for (name, said) in [
+        ("nosuchfilter", "Unknown filter"),
+        ("nosuchtest", "Unknown test"),
+        ("nofunction", "Unknown function"),
+    ] {
+        let col = edited[..edited.find(name).unwrap()].chars().count() + 1;
+        let at = format!("file=templates/article.html,line={},col={col},", line + 1);
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l.contains(&at) && l.contains(&format!("{said} `{name}`"))),
+            "{at}\n{stdout}"
+        );
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn a_closed_output_stops_a_command_quietly() {
