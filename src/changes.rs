@@ -31,6 +31,9 @@ pub struct Changes {
     /// The file given as the published copy's manifest is not one (another file, damaged):
     /// every file is to upload, and nothing is known to delete.
     pub not_a_manifest: bool,
+    /// Paths the published copy's manifest lists that no output holds (absolute, with `..`,
+    /// the manifest itself): a manifest changed by hand. Never deleted.
+    pub refused: Vec<String>,
     /// What the published copy holds while an upload is under way: its manifest without the
     /// records of the files the upload replaces or deletes. Put in place first, it makes a
     /// run that stops half way, even one followed by a revert, redo those files next time.
@@ -117,13 +120,16 @@ pub fn between(published: Option<&Path>, output: &Path) -> Result<Changes, Chang
             }),
         }
     }
-    changes.delete = before
+    let (gone, refused): (Vec<String>, Vec<String>) = before
         .files
         .keys()
         .filter(|path| !now.files.contains_key(*path))
         .cloned()
-        .collect();
+        .partition(|path| of_an_output(path));
+    changes.delete = gone;
     changes.delete.sort_unstable();
+    changes.refused = refused;
+    changes.refused.sort_unstable();
     changes.pending = before;
     for path in changes
         .upload
@@ -134,6 +140,17 @@ pub fn between(published: Option<&Path>, output: &Path) -> Result<Changes, Chang
         changes.pending.files.insert(path.clone(), None);
     }
     Ok(changes)
+}
+
+/// Whether `path` is one an output can hold: relative, `/`-separated, with no empty, `.` or
+/// `..` part, no backslash or control character, and not the manifest. Any other, in the
+/// published copy's manifest, was not written by a build, and an upload tool given it to
+/// delete might reach out of the site.
+fn of_an_output(path: &str) -> bool {
+    path != crate::urls::MANIFEST
+        && path != crate::urls::MANIFEST_TEMP
+        && !path.chars().any(|c| c == '\\' || c.is_control())
+        && path.split('/').all(|part| !matches!(part, "" | "." | ".."))
 }
 
 /// The `Cache-Control` a file is uploaded with.
@@ -172,6 +189,9 @@ impl Changes {
         };
         if dir.exists() && !dir.is_dir() {
             return refuse("it exists and is not a folder");
+        }
+        if !dir.exists() && fs::symlink_metadata(dir).is_ok() {
+            return refuse("it is a symbolic link to nothing: give a new folder, or an empty one");
         }
         if fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some()) {
             return refuse("the folder is not empty");
@@ -221,11 +241,11 @@ impl Changes {
         fs::create_dir_all(dir).map_err(fail("create", dir))?;
         let pending = dir.join("pending-manifest");
         fs::write(&pending, self.pending.text()).map_err(fail("write", &pending))?;
+        // A copy, not a link: edited in the plan, the output's own would vouch for files it
+        // did not write.
         let manifest = dir.join("manifest");
         let own = output.join(crate::urls::MANIFEST);
-        if fs::hard_link(&own, &manifest).is_err() {
-            fs::copy(&own, &manifest).map_err(fail("copy", &own))?;
-        }
+        fs::copy(&own, &manifest).map_err(fail("copy", &own))?;
         let tsv = dir.join("upload.tsv");
         fs::write(&tsv, table).map_err(fail("write", &tsv))?;
         let mut deleted = self.delete.join("\n");
@@ -240,6 +260,32 @@ impl Changes {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_paths_an_output_holds_are_deleted() {
+        for path in [
+            "index.html",
+            "fr/articles/a/index.html",
+            "images/a b.jpg",
+            ".nojekyll",
+        ] {
+            assert!(of_an_output(path), "{path}");
+        }
+        for path in [
+            "../../../etc/passwd",
+            "/abs/path",
+            "fr/../../x",
+            "fr//x",
+            "./x",
+            "x/",
+            "",
+            "a\\..\\b",
+            "a\nb",
+            ".depeche-manifest",
+        ] {
+            assert!(!of_an_output(path), "{path}");
+        }
+    }
 
     #[test]
     fn pages_are_revalidated_and_assets_kept_a_little() {

@@ -33,7 +33,11 @@ pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
     };
     // A plan laid out where a build reads or writes would be published, or swept away.
     let forbidden = [root, output.as_path()];
-    let since = args.since.as_deref().filter(|path| path.exists());
+    // A link is there even when it leads nowhere: read, it is refused as any link is.
+    let since = args
+        .since
+        .as_deref()
+        .filter(|path| std::fs::symlink_metadata(path).is_ok());
     if let Some(path) = args.since.as_deref().filter(|_| since.is_none()) {
         eprintln!(
             "note: {} does not exist: nothing is published yet, every file is to upload",
@@ -59,6 +63,16 @@ pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
                 eprintln!(
                     "warning: {} is not a manifest depeche wrote: every file is to upload, and nothing is known to delete",
                     path.display()
+                );
+            }
+            if let (Some(path), Some(first)) = (since, found.refused.first()) {
+                eprintln!(
+                    "warning: {} lists {} that no build writes (`{first}`): not deleted; the manifest was changed by hand",
+                    path.display(),
+                    match found.refused.len() {
+                        1 => "a path".to_string(),
+                        n => format!("{} paths", thousands(n as u64)),
+                    }
                 );
             }
             let bytes: u64 = found.upload.iter().map(|u| u.len).sum();

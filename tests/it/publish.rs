@@ -483,6 +483,61 @@ fn changes_lists_what_an_upload_must_do() {
             .unwrap()
             .starts_with("depeche-manifest ")
     );
+    // The plan's manifest is its own: edited there, the output's is not.
+    std::fs::write(plan.join("manifest"), "edited\n").unwrap();
+    assert_ne!(std::fs::read(&manifest).unwrap(), b"edited\n");
+}
+
+/// A published manifest changed by hand to name paths no build writes (out of the site, the
+/// manifest itself) gets no deletion of them, and is said so; links given to `--since` and
+/// `--into` are said to be links, even when they lead nowhere.
+#[test]
+fn changes_deletes_only_what_a_build_wrote() {
+    let site = TestSite::shipped();
+    site.build_ok(&[]);
+    let manifest = site.read("public/.depeche-manifest");
+    let record = manifest.lines().nth(1).unwrap();
+    let (fields, _) = record.rsplit_once(' ').unwrap();
+    let crafted: String = [
+        "../../../etc/evil",
+        "/abs/path",
+        ".depeche-manifest",
+        "gone.html",
+    ]
+    .iter()
+    .map(|path| format!("{fields} {path}\n"))
+    .collect();
+    site.write("published", format!("{manifest}{crafted}"));
+    let out = site.depeche(&["changes", "--since", "published"]);
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(stdout, "delete gone.html\n");
+    assert!(
+        stderr.contains(
+            "published lists 3 paths that no build writes (`../../../etc/evil`): not deleted"
+        ),
+        "{stderr}"
+    );
+
+    let elsewhere = tempfile::tempdir().unwrap();
+    let nowhere = elsewhere.path().join("nowhere");
+    let link = elsewhere.path().join("link");
+    std::os::unix::fs::symlink(&nowhere, &link).unwrap();
+    let out = site.depeche(&["changes", "--since", link.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("a link"), "{stderr}");
+    let out = site.depeche(&["changes", "--into", link.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("it is a symbolic link to nothing"),
+        "{stderr}"
+    );
+    assert!(!nowhere.exists());
 }
 
 /// Near a limit, `check --deny-warnings` fails, unless the warning is allowed: the workflows
