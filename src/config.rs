@@ -26,11 +26,11 @@ struct RawConfig {
     #[serde(default)]
     link_every_mention: bool,
     #[serde(default)]
-    backlinks_per_page: Option<usize>,
+    backlinks_per_page: Option<PerPage>,
     #[serde(default)]
     cname: Option<String>,
     #[serde(default)]
-    articles_per_page: Option<usize>,
+    articles_per_page: Option<PerPage>,
     time_zone: Option<String>,
     #[serde(default)]
     build_search_index: Option<bool>,
@@ -191,9 +191,9 @@ impl Config {
                 output_dir: root.join(raw.output_dir.unwrap_or_else(|| PathBuf::from("public"))),
                 allow_html: raw.allow_html,
                 link_every_mention: raw.link_every_mention,
-                backlinks_per_page: raw.backlinks_per_page.unwrap_or(50),
+                backlinks_per_page: raw.backlinks_per_page.map_or(50, |n| n.0),
                 cname: raw.cname,
-                articles_per_page: raw.articles_per_page.unwrap_or(50),
+                articles_per_page: raw.articles_per_page.map_or(50, |n| n.0),
                 publish_future: false,
                 publish_drafts: false,
                 host,
@@ -367,19 +367,35 @@ fn check_publishing(
             ),
         );
     }
-    if raw.articles_per_page == Some(0) {
-        problems.push(Diagnostic::at(
-            Code::InvalidConfig,
-            "articles_per_page must be at least 1",
-            at_key("articles_per_page"),
-        ));
-    }
-    if raw.backlinks_per_page == Some(0) {
-        problems.push(Diagnostic::at(
-            Code::InvalidConfig,
-            "backlinks_per_page must be at least 1",
-            at_key("backlinks_per_page"),
-        ));
+}
+
+/// How many items a page lists: 1 or more, said so whatever was written instead.
+#[derive(Debug, Clone, Copy)]
+struct PerPage(usize);
+
+impl<'de> Deserialize<'de> for PerPage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::{Error, Unexpected};
+        struct Count;
+        impl serde::de::Visitor<'_> for Count {
+            type Value = PerPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a whole number, 1 or more")
+            }
+            fn visit_u64<E: Error>(self, n: u64) -> Result<PerPage, E> {
+                match usize::try_from(n) {
+                    Ok(n) if n > 0 => Ok(PerPage(n)),
+                    _ => Err(E::invalid_value(Unexpected::Unsigned(n), &self)),
+                }
+            }
+            fn visit_i64<E: Error>(self, n: i64) -> Result<PerPage, E> {
+                match u64::try_from(n) {
+                    Ok(n) => self.visit_u64(n),
+                    Err(_) => Err(E::invalid_value(Unexpected::Signed(n), &self)),
+                }
+            }
+        }
+        deserializer.deserialize_u64(Count)
     }
 }
 

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::diagnostic::{Code, Diagnostic, Location, count, thousands};
 
 /// A host a site can be published on (`host:` in site.yaml).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -332,20 +332,7 @@ pub fn megabytes(bytes: u64) -> String {
 
 /// A count of files: `1 file`, `56,264 files`.
 fn files(n: u64) -> String {
-    format!("{} {}", thousands(n), if n == 1 { "file" } else { "files" })
-}
-
-/// A count with thousands separated: `56,264`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    count(n, "file", "files")
 }
 
 #[cfg(test)]

@@ -46,7 +46,7 @@ pub enum Purpose {
 
 /// Why the site cannot be built: every problem found, errors first.
 #[derive(Debug, thiserror::Error)]
-#[error("the build stopped: {} error(s)", diagnostics.iter().filter(|d| d.is_error()).count())]
+#[error("the build stopped: {}", crate::diagnostic::count(diagnostics.iter().filter(|d| d.is_error()).count() as u64, "error", "errors"))]
 pub struct BuildError {
     /// Errors, then warnings and suggestions.
     pub diagnostics: Vec<Diagnostic>,

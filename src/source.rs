@@ -374,7 +374,16 @@ pub(crate) fn special_file(root: &Path, path: &Path) -> Diagnostic {
 /// override, which reorders what a reader sees. Tabs, line ends and the bidi isolates that
 /// right-to-left text uses are text.
 pub(crate) fn forbidden(c: char) -> bool {
-    (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || ('\u{202A}'..='\u{202E}').contains(&c)
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        || ('\u{202A}'..='\u{202E}').contains(&c)
+        || noncharacter(c)
+}
+
+/// A code point Unicode keeps out of text for good (U+FDD0 to U+FDEF, and the last two of
+/// every plane, U+FFFE and U+FFFF among them): YAML refuses it, HTML calls it an error.
+fn noncharacter(c: char) -> bool {
+    let n = u32::from(c);
+    (0xFDD0..=0xFDEF).contains(&n) || n & 0xFFFE == 0xFFFE
 }
 
 /// The byte offset of the first forbidden character. Every file goes through here and most
@@ -391,7 +400,26 @@ pub(crate) fn first_forbidden(text: &[u8]) -> Option<usize> {
         .find(|&i| text.get(i + 1).is_some_and(|n| (0x80..=0x9F).contains(n)));
     let bidi = memchr::memmem::find_iter(text, b"\xE2\x80")
         .find(|&i| text.get(i + 2).is_some_and(|n| (0xAA..=0xAE).contains(n)));
-    [ascii, c1, bidi].into_iter().flatten().min()
+    // Noncharacters: U+FDD0 to U+FDEF (`EF B7 90` to `EF B7 AF`), and the code points ending
+    // in FFFE or FFFF, whose last two bytes are `BF BE` or `BF BF`, three or four bytes long.
+    let arabic_block = memchr::memmem::find_iter(text, b"\xEF\xB7")
+        .find(|&i| text.get(i + 2).is_some_and(|n| (0x90..=0xAF).contains(n)));
+    let plane_end = memchr::memmem::find_iter(text, b"\xBF")
+        .filter(|&i| matches!(text.get(i + 1), Some(0xBE | 0xBF)))
+        .find_map(|i| {
+            let start = (i.saturating_sub(3)..i)
+                .rev()
+                .find(|&s| text[s] & 0xC0 != 0x80)?;
+            let c = std::str::from_utf8(text.get(start..i + 2)?)
+                .ok()?
+                .chars()
+                .next()?;
+            noncharacter(c).then_some(start)
+        });
+    [ascii, c1, bidi, arabic_block, plane_end]
+        .into_iter()
+        .flatten()
+        .min()
 }
 
 /// The error for a forbidden character at `at`.
@@ -401,7 +429,7 @@ pub(crate) fn forbidden_character(c: char, at: Location) -> Diagnostic {
         format!("the character {} is not text", c.escape_unicode()),
         at,
     )
-    .with_help("delete it: a control or bidi-override character would reach pages and feeds, and an XML feed cannot hold it")
+    .with_help("delete it: a control or bidi-override character, or a noncharacter, would reach pages and feeds, and an XML feed cannot hold it")
 }
 
 pub(crate) fn decode(shown: PathBuf, bytes: Vec<u8>) -> Result<SourceText, Diagnostic> {
@@ -546,8 +574,21 @@ mod tests {
             ("é\u{85}", Some(2)),
             ("abc\u{202e}def", Some(3)),
             ("isolate \u{2066}ok\u{2069}", None),
+            // Noncharacters, beside characters that share their bytes.
+            ("a\u{FFFE}b", Some(1)),
+            ("¿\u{FFFF}", Some(2)),
+            ("x\u{FDD0}", Some(1)),
+            ("x\u{FDEF}", Some(1)),
+            (
+                "\u{FDCF}\u{FDF0}\u{FFFD}\u{0FFE}\u{0FFF}\u{EFFE}\u{1FFFD}¿",
+                None,
+            ),
+            ("ab\u{1FFFE}", Some(2)),
+            ("\u{10FFFF}", Some(0)),
         ] {
             assert_eq!(super::first_forbidden(text.as_bytes()), at, "{text:?}");
+            let every = text.char_indices().find(|&(_, c)| super::forbidden(c));
+            assert_eq!(every.map(|(i, _)| i), at, "{text:?}");
         }
     }
 

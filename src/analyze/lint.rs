@@ -458,10 +458,18 @@ fn parity(key: &str, versions: &[(ArticleSource, Annotated)], out: &mut Vec<Diag
         .iter()
         .map(|(_, a)| a.mentions.iter().map(|m| &*m.entity).collect())
         .collect();
+    // A version read only in part (too large to cut, or past too many errors) has its own
+    // error: what it annotates further on is not known.
+    let cut = |annotated: &Annotated| {
+        annotated
+            .problems
+            .iter()
+            .any(|d| matches!(d.code, Code::TooLarge | Code::TooManyErrors))
+    };
     for (i, (article, annotated)) in versions.iter().enumerate() {
-        for (j, (other, _)) in versions.iter().enumerate() {
+        for (j, (other, other_annotated)) in versions.iter().enumerate() {
             // An empty version has its own warning, not one per entity of the other.
-            if i == j || !has_text(other.body()) {
+            if i == j || !has_text(other.body()) || cut(other_annotated) {
                 continue;
             }
             for id in sets[i].difference(&sets[j]) {
@@ -879,18 +887,16 @@ pub(crate) fn no_agency(articles: &[ArticleSource]) -> Option<Diagnostic> {
     let first = silent.next()?;
     let others = silent.count();
     let places = front_matter_places(first);
+    // Each file is an article's version in one language: they are counted as files.
     let message = match others {
         0 => format!(
             "{} does not say whose copy it reproduces",
             first.src.path.display()
         ),
-        1 => format!(
-            "{} and 1 other article do not say whose copy they reproduce",
-            first.src.path.display()
-        ),
         n => format!(
-            "{} and {n} other articles do not say whose copy they reproduce",
-            first.src.path.display()
+            "{} and {} do not say whose copy they reproduce",
+            first.src.path.display(),
+            crate::diagnostic::count(n as u64, "other file", "other files")
         ),
     };
     Some(

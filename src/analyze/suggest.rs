@@ -186,7 +186,13 @@ impl Suggester {
             out.push(
                 Diagnostic::at(
                     Code::UnannotatedMention,
-                    format!("{more} more unannotated mention(s) in this file are not shown"),
+                    match more {
+                        1 => "1 more unannotated mention in this file is not shown".to_string(),
+                        more => format!(
+                            "{} more unannotated mentions in this file are not shown",
+                            crate::diagnostic::thousands(more as u64)
+                        ),
+                    },
                     crate::diagnostic::Location::file_only(&src.path),
                 )
                 .with_help("apply these (`depeche annotate --write`), then check again"),

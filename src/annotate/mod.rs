@@ -235,7 +235,10 @@ impl Problems {
             let message = match self.more {
                 0 => "the file is not checked beyond this line".to_string(),
                 more => {
-                    format!("{more} more error(s), and the file is not checked beyond this line")
+                    format!(
+                        "{} more, and the file is not checked beyond this line",
+                        crate::diagnostic::count(more as u64, "error", "errors")
+                    )
                 }
             };
             let d = Diagnostic::at(Code::TooManyErrors, message, src.locate(at, at));
@@ -245,7 +248,13 @@ impl Problems {
             self.list.push(
                 Diagnostic::at(
                     Code::TooManyErrors,
-                    format!("{} more error(s) in this file are not shown", self.more),
+                    match self.more {
+                        1 => "1 more error in this file is not shown".to_string(),
+                        more => format!(
+                            "{} more errors in this file are not shown",
+                            crate::diagnostic::thousands(more as u64)
+                        ),
+                    },
                     Location::file_only(&src.path),
                 )
                 .with_help(format!(

@@ -291,7 +291,7 @@ fn problems_per_file_are_capped() {
     assert_eq!(out.problems.len(), MAX_PROBLEMS + 1);
     let last = out.problems.last().unwrap();
     assert_eq!(last.code, Code::TooManyErrors);
-    assert!(last.message.starts_with("4900 more"), "{}", last.message);
+    assert!(last.message.starts_with("4,900 more"), "{}", last.message);
 }
 
 #[test]

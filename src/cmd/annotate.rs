@@ -83,8 +83,9 @@ pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
     }
     let verb = if args.write { "added" } else { "would add" };
     eprintln!(
-        "annotate: {verb} {count} annotation(s) in {} file(s)",
-        changes.len()
+        "annotate: {verb} {} in {}",
+        depeche::diagnostic::count(count as u64, "annotation", "annotations"),
+        depeche::diagnostic::count(changes.len() as u64, "file", "files")
     );
     ExitCode::SUCCESS
 }

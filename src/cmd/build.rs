@@ -2,6 +2,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use depeche::build;
+use depeche::diagnostic::count;
 use depeche::report::Format;
 
 #[derive(clap::Args)]
@@ -38,13 +39,14 @@ pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
             let warnings = built.unchanged.unwrap_or_default();
             if warnings > 0 {
                 eprintln!(
-                    "warning: {warnings} warnings, as in the last build; `depeche check` lists them"
+                    "warning: {}, as in the last build; `depeche check` lists them",
+                    count(warnings as u64, "warning", "warnings")
                 );
             }
             println!(
-                "Nothing changed since the last build: {} is up to date ({} pages), checked in {} ms",
+                "Nothing changed since the last build: {} is up to date ({}), checked in {} ms",
                 built.config.output_dir.display(),
-                built.pages,
+                count(built.pages as u64, "page", "pages"),
                 built.elapsed.as_millis()
             );
             ExitCode::SUCCESS
@@ -61,27 +63,27 @@ pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
             super::print(&warnings[..warnings.len().min(SHOWN)], Format::Human);
             if warnings.len() > SHOWN {
                 eprintln!(
-                    "warning: {} more warnings not shown; `depeche check` lists them all",
-                    warnings.len() - SHOWN
+                    "warning: {} more not shown; `depeche check` lists them all",
+                    count((warnings.len() - SHOWN) as u64, "warning", "warnings")
                 );
             }
             println!(
-                "Built {} pages ({}) into {} in {} ms",
-                built.pages,
+                "Built {} ({}) into {} in {} ms",
+                count(built.pages as u64, "page", "pages"),
                 built.footprint.summary(),
                 built.config.output_dir.display(),
                 built.elapsed.as_millis()
             );
             if built.reanalysis_saved > 0 {
                 println!(
-                    "  {} articles not analysed again: their files did not change",
-                    built.reanalysis_saved
+                    "  {} not analysed again: their files did not change",
+                    count(built.reanalysis_saved as u64, "article", "articles")
                 );
             }
             if built.kept > 0 {
                 println!(
-                    "  {} files kept from the last build: what they are made from did not change",
-                    built.kept
+                    "  {} kept from the last build: what they are made from did not change",
+                    count(built.kept as u64, "file", "files")
                 );
             }
             let stages: Vec<String> = built

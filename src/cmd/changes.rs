@@ -2,7 +2,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use depeche::changes;
-use depeche::hosts::{megabytes, thousands};
+use depeche::diagnostic::{count, thousands};
+use depeche::hosts::megabytes;
 
 #[derive(clap::Args)]
 pub(crate) struct Args {
@@ -69,10 +70,7 @@ pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
                 eprintln!(
                     "warning: {} lists {} that no build writes (`{first}`): not deleted; the manifest was changed by hand",
                     path.display(),
-                    match found.refused.len() {
-                        1 => "a path".to_string(),
-                        n => format!("{} paths", thousands(n as u64)),
-                    }
+                    count(found.refused.len() as u64, "path", "paths")
                 );
             }
             let bytes: u64 = found.upload.iter().map(|u| u.len).sum();
@@ -94,8 +92,5 @@ pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
 
 /// `1 file`, `2,345 files`.
 fn files(n: usize) -> String {
-    match n {
-        1 => "1 file".to_string(),
-        n => format!("{} files", thousands(n as u64)),
-    }
+    count(n as u64, "file", "files")
 }

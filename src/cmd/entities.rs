@@ -39,7 +39,8 @@ pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     if errors > 0 {
         eprintln!(
-            "note: the site has {errors} error(s) (`depeche check` lists them); a file with an error is left out of this list and its counts"
+            "note: the site has {} (`depeche check` lists them); a file with an error is left out of this list and its counts",
+            depeche::diagnostic::count(errors as u64, "error", "errors")
         );
     }
     let rows: Vec<EntityRow> = inventory::entities(&config.languages, &graph)

@@ -42,9 +42,9 @@ pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
         match import::read(file) {
             Ok((format, read)) => {
                 eprintln!(
-                    "{}: {} text item(s), {}",
+                    "{}: {}, {}",
                     file.display(),
-                    read.len(),
+                    depeche::diagnostic::count(read.len() as u64, "text item", "text items"),
                     format.name()
                 );
                 items.extend(read);
@@ -155,8 +155,13 @@ fn annotate(root: &Path, created: &[(PathBuf, &str)]) {
     let errors: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.is_error()).collect();
     if !errors.is_empty() {
         eprintln!(
-            "note: the site has {} error(s) (`depeche check` lists them), so the new file(s) were not annotated; once they are fixed, run `depeche annotate --write {}`",
-            errors.len(),
+            "note: the site has {} (`depeche check` lists them), so the new {} not annotated; once they are fixed, run `depeche annotate --write {}`",
+            depeche::diagnostic::count(errors.len() as u64, "error", "errors"),
+            if files.len() == 1 {
+                "file was"
+            } else {
+                "files were"
+            },
             paths(&files)
         );
         return;
@@ -178,9 +183,13 @@ fn annotate(root: &Path, created: &[(PathBuf, &str)]) {
                 Ok(()) => {
                     for change in &changes {
                         println!(
-                            "{}: annotated {} mention(s) of known entities",
+                            "{}: annotated {} of known entities",
                             change.path.display(),
-                            change.applied.len()
+                            depeche::diagnostic::count(
+                                change.applied.len() as u64,
+                                "mention",
+                                "mentions"
+                            )
                         );
                     }
                 }

@@ -1,7 +1,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use depeche::diagnostic::printable;
+use depeche::diagnostic::{count, printable};
 use depeche::edit;
 use depeche::rename;
 use depeche::report::Format;
@@ -42,9 +42,10 @@ pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
             );
         }
         eprintln!(
-            "rename-entity: would change {mentions} id(s) in {} file(s) and rename {} file(s); run again with --write",
-            plan.edits.len(),
-            plan.moves.len()
+            "rename-entity: would change {} in {} and rename {}; run again with --write",
+            count(mentions as u64, "id", "ids"),
+            count(plan.edits.len() as u64, "file", "files"),
+            count(plan.moves.len() as u64, "file", "files")
         );
         return ExitCode::SUCCESS;
     }
@@ -61,9 +62,10 @@ pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
         );
     }
     eprintln!(
-        "rename-entity: changed {mentions} id(s) in {} file(s) and renamed {} file(s)",
-        plan.edits.len(),
-        plan.moves.len()
+        "rename-entity: changed {} in {} and renamed {}",
+        count(mentions as u64, "id", "ids"),
+        count(plan.edits.len() as u64, "file", "files"),
+        count(plan.moves.len() as u64, "file", "files")
     );
     ExitCode::SUCCESS
 }

@@ -585,8 +585,8 @@ fn rebuild(state: &State, changed: &BTreeSet<PathBuf>) -> bool {
     report.millis = started.elapsed().as_millis();
     say!(
         out,
-        "Updated {} pages{} in {} ms",
-        report.changed.len(),
+        "Updated {}{} in {} ms",
+        crate::diagnostic::count(report.changed.len() as u64, "page", "pages"),
         if report.full { " (full build)" } else { "" },
         report.millis
     );

@@ -417,7 +417,32 @@ pub(super) fn schema(
             &expected(rest),
         ));
     }
-    Some(wrong_type(src, line, in_line, field, what))
+    // An item of a list is named with its place (`coordinates[0]`), and is itself the value.
+    let (field, item) = match last.ends_with(']') {
+        true => (last, true),
+        false => (field, false),
+    };
+    Some(wrong_type(src, line, in_line, field, item, what))
+}
+
+/// How long the item of a flow list or map (`[a, "b", c]`) starting `text` is: a quoted one
+/// to its closing quote, another to the next `,`, `]` or `}`.
+fn flow_item_len(text: &str) -> usize {
+    let mut chars = text.char_indices();
+    match chars.next() {
+        Some((_, quote @ ('"' | '\''))) => {
+            let mut escaped = false;
+            for (i, c) in chars {
+                match c {
+                    '\\' if quote == '"' && !escaped => escaped = true,
+                    c if c == quote && !escaped => return i + 1,
+                    _ => escaped = false,
+                }
+            }
+            text.len()
+        }
+        _ => text.find([',', ']', '}']).unwrap_or(text.len()),
+    }
 }
 
 /// The names listed after "expected" in serde's messages.
@@ -539,10 +564,21 @@ fn unknown_variant(
     }
 }
 
-fn wrong_type(src: &SourceText, line: Line, in_line: usize, field: &str, what: &str) -> Diagnostic {
+fn wrong_type(
+    src: &SourceText,
+    line: Line,
+    in_line: usize,
+    field: &str,
+    item: bool,
+    what: &str,
+) -> Diagnostic {
     let value_at = in_line.min(line.text.len());
     let value_start = line.start + value_at;
-    let value = line.text[value_at..].trim_end();
+    let rest = &line.text[value_at..];
+    let value = match item {
+        true => rest[..flow_item_len(rest)].trim_end(),
+        false => rest.trim_end(),
+    };
     let value_end = value_start + value.len();
     let d = |message: String| {
         Diagnostic::at(
@@ -577,6 +613,12 @@ fn wrong_type(src: &SourceText, line: Line, in_line: usize, field: &str, what: &
             .with_help(format!("write the items in brackets: `{field}: [a, b]`"));
     }
     let expected = in_words(what.rsplit("expected ").next().unwrap_or(what));
+    // A number in quotes: the quotes are the mistake.
+    if expected == "a number" && value != unquoted && unquoted.parse::<f64>().is_ok() {
+        return d(format!("`{field}` is a number, not text"))
+            .with_help(format!("write `{unquoted}` without quotes"))
+            .with_replacement(&src.path, value_start, value_end, unquoted.to_string());
+    }
     // The value itself when serde quotes it (`integer `-3``): "a number, not a number" says
     // nothing.
     let quoted = what
@@ -656,6 +698,29 @@ mod tests {
             let v: serde_yaml::Value = serde_yaml::from_str(&fixed(yaml)).unwrap();
             assert!(v["title"].as_str().is_some(), "{yaml}");
         }
+    }
+
+    #[test]
+    fn an_item_of_a_list_is_the_value_underlined() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Place {
+            coordinates: Vec<f64>,
+        }
+        let wrong = |yaml: &str| {
+            let src = SourceText::new("a.yaml", yaml.to_string());
+            let error = serde_yaml::from_str::<Place>(yaml).unwrap_err();
+            let d = schema(&src, 0, yaml.len(), &error).expect("explained");
+            let at = d.location.clone().unwrap();
+            (d, at.col, at.len)
+        };
+        let (d, col, end) = wrong("coordinates: [\"36.2\", 37.16]\n");
+        assert_eq!(d.message, "`coordinates[0]` is a number, not text");
+        assert_eq!((col, end), (15, 6));
+        assert_eq!(d.replacement.map(|r| r.text), Some("36.2".to_string()));
+        let (d, col, end) = wrong("coordinates: [36.2, 'a, b']\n");
+        assert_eq!(d.message, "`coordinates[1]` is a number, not text");
+        assert_eq!((col, end), (21, 6));
     }
 
     #[test]

@@ -847,6 +847,22 @@ fn every_mistake_of_a_file_in_one_run() {
     assert_eq!(config, expected);
 }
 
+/// A version read only in part (too large to cut into sections) is not said to miss the
+/// entities its translation annotates: what it annotates past the cut is not known.
+#[test]
+fn a_version_read_in_part_is_not_compared_with_its_translation() {
+    let site = TestSite::shipped();
+    site.edit(
+        FR,
+        "du pays.",
+        &format!("du pays. {}", "mot ".repeat(300_000)),
+    );
+    let out = site.depeche(&["check", "--format", "json"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("\"code\":\"E0028\""), "{stdout}");
+    assert!(!stdout.contains("\"code\":\"W0003\""), "{stdout}");
+}
+
 /// A file with a mistake still has the ids it names checked, its images too.
 #[test]
 fn a_file_with_a_mistake_still_has_its_names_and_images_checked() {

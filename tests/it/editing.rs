@@ -44,7 +44,7 @@ fn annotate_write_restores_stripped_annotations_byte_for_byte() {
         "{stdout}"
     );
     assert_eq!(stdout.lines().count(), 3, "{stdout}");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("added 3 annotation(s) in 1 file(s)"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("added 3 annotations in 1 file"));
 }
 
 /// A table's `|` ends its cell: `annotate --write` writes an annotation there as

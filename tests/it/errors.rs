@@ -245,7 +245,7 @@ fn every_problem_is_reported_in_one_run() {
                 "target: al-qaeda",
             );
         },
-        &["E0003", "E0005", "E0008", "3 error(s)"],
+        &["E0003", "E0005", "E0008", "3 errors"],
     );
     assert_eq!(stderr.matches("error[E").count(), 3, "{stderr}");
 }
@@ -1244,7 +1244,7 @@ fn entities_are_listed_while_the_site_has_errors() {
     let out = site.depeche(&["entities", "--unused"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
-    assert!(stderr.contains("the site has 1 error(s)"), "{stderr}");
+    assert!(stderr.contains("the site has 1 error "), "{stderr}");
     let out = site.depeche(&["entities"]);
     let listed = String::from_utf8_lossy(&out.stdout);
     assert!(listed.contains("\nhts "), "{listed}");
@@ -1260,12 +1260,24 @@ fn site_yaml_values_are_shown_as_written() {
         )
     });
     assert!(
-        said.contains("`articles_per_page` is a whole number, 0 or more, not `-3`"),
+        said.contains("`articles_per_page` is a whole number, 1 or more, not `-3`"),
         "{said}"
     );
     assert!(
         said.contains("site.yaml:6:21"),
         "the caret under `EN`: {said}"
+    );
+    // Zero is refused with the same words.
+    let said = check_after(|s| {
+        s.edit(
+            "site.yaml",
+            "languages: [fr, en]",
+            "languages: [fr, en]\nbacklinks_per_page: 0",
+        )
+    });
+    assert!(
+        said.contains("`backlinks_per_page` is a whole number, 1 or more, not `0`"),
+        "{said}"
     );
 }
 
