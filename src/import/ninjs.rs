@@ -253,13 +253,23 @@ fn validate(src: &SourceText, value: &Value, major: u8) -> Result<(), Diagnostic
                     boon::InstanceToken::Item(i) => Step::Index(*i),
                 })
                 .collect();
-            // An unknown field is shown at its own value.
-            if let boon::ErrorKind::AdditionalProperties { got } = &e.kind
-                && let Some(first) = got.first()
-            {
-                path.push(Step::Key(first.to_string()));
-            }
-            let (start, end) = span(src, &path).unwrap_or((0, 1));
+            // An unknown field is shown at its name.
+            let unknown_field = match &e.kind {
+                boon::ErrorKind::AdditionalProperties { got } => match got.first() {
+                    Some(first) => {
+                        path.push(Step::Key(first.to_string()));
+                        true
+                    }
+                    None => false,
+                },
+                boon::ErrorKind::FalseSchema => matches!(path.last(), Some(Step::Key(_))),
+                _ => false,
+            };
+            let value = span(src, &path);
+            let key = value
+                .filter(|_| unknown_field)
+                .and_then(|(start, _)| key_before(&src.text, start));
+            let (start, end) = key.or(value).unwrap_or((0, 1));
             let pointer = e.instance_location.to_string();
             let place = if pointer.is_empty() {
                 String::new()
@@ -364,6 +374,20 @@ fn span(src: &SourceText, path: &[Step]) -> Option<(usize, usize)> {
     let start = (raw.get().as_ptr() as usize).checked_sub(src.text.as_ptr() as usize)?;
     let first_line = raw.get().find('\n').unwrap_or(raw.get().len());
     Some((start, start + first_line.max(1)))
+}
+
+/// The name of the field whose value starts at `value` (`"name": value`), quotes included.
+fn key_before(text: &str, value: usize) -> Option<(usize, usize)> {
+    let before = text.get(..value)?.trim_end().strip_suffix(':')?.trim_end();
+    let inner = before.strip_suffix('"')?;
+    // The opening quote: the last one not escaped (preceded by an even run of backslashes).
+    let open = inner
+        .char_indices()
+        .rev()
+        .filter(|&(_, c)| c == '"')
+        .map(|(i, _)| i)
+        .find(|&i| inner[..i].chars().rev().take_while(|&c| c == '\\').count() % 2 == 0)?;
+    Some((open, before.len()))
 }
 
 /// The text items of `value` and of its associations, depth first.

@@ -234,10 +234,25 @@ fn hostile_feeds_are_refused_with_their_place() {
     refused(
         &site,
         &[&fixture("unknown-field.ninjs1.json")],
-        "unknown-field.ninjs1.json:7:21",
+        "unknown-field.ninjs1.json:7:3",
         "`priority_score` is not a field of ninjs 1",
     );
     let dir = site.dir.path();
+    // In ninjs 2 too, whose schema says it otherwise: at the field's name.
+    let ninjs2 = std::fs::read_to_string(fixture("idlib.ninjs2.json")).unwrap();
+    let (head, tail) = ninjs2.split_once('{').unwrap();
+    let unknown = dir.join("unknown-field.ninjs2.json");
+    std::fs::write(
+        &unknown,
+        format!("{head}{{\n  \"priority_score\": 7,{tail}"),
+    )
+    .unwrap();
+    refused(
+        &site,
+        &[&unknown.display().to_string()],
+        "unknown-field.ninjs2.json:2:3",
+        "`priority_score` is not a field of ninjs 2",
+    );
     let bad = dir.join("bad.xml");
     let mut bytes = b"<newsItem>\n  <headline>Alep \xE9".to_vec();
     bytes.extend_from_slice(b"</headline>\n</newsItem>\n");
@@ -413,7 +428,7 @@ fn an_unknown_field_of_a_ninjs_2_association_is_named() {
     refused(
         &site,
         &[&file.display().to_string()],
-        "assoc.json:3:14",
+        "assoc.json:3:4",
         "`colour` is not a field of ninjs 2",
     );
 }
