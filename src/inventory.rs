@@ -27,13 +27,18 @@ pub struct EntityRow {
     pub named_by: usize,
     /// The file that defines it.
     pub file: String,
+    /// Whether it is in use: mentioned, named by a file, or related to an entity in use
+    /// (`references::in_use`, as `check` says).
+    #[serde(skip)]
+    pub in_use: bool,
 }
 
 impl EntityRow {
-    /// Whether no published article mentions it and no file names it: what can be deleted
-    /// without breaking the site.
+    /// Whether no published article mentions it, no file names it and it relates to no
+    /// entity in use (which would show it on its page): what can be deleted without
+    /// changing the site.
     pub fn unused(&self) -> bool {
-        self.mentions.values().all(|&n| n == 0) && self.named_by == 0
+        !self.in_use
     }
 }
 
@@ -52,6 +57,18 @@ pub fn entities(languages: &[String], graph: &Graph) -> Vec<EntityRow> {
     for (_, name, _) in fronts.chain(files) {
         *named.entry(name).or_default() += 1;
     }
+    let mentioned = graph.entities.iter().filter(|entity| {
+        languages
+            .iter()
+            .any(|lang| entity.backlinks.get(lang).is_some_and(|b| !b.is_empty()))
+    });
+    let in_use = references::in_use(
+        graph.entities.iter().map(|e| &*e.source),
+        mentioned
+            .map(|e| e.id())
+            .chain(named.keys().copied())
+            .collect(),
+    );
     graph
         .entities
         .iter()
@@ -76,6 +93,7 @@ pub fn entities(languages: &[String], graph: &Graph) -> Vec<EntityRow> {
                 articles,
                 named_by: named.get(entity.id()).copied().unwrap_or_default(),
                 file: entity.source.src.path.display().to_string(),
+                in_use: in_use.contains(entity.id()),
             }
         })
         .collect()

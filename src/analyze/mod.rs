@@ -256,26 +256,8 @@ fn lint_site_and_entities(
                 .flat_map(|e| references::of_entity(e).into_iter().map(|r| r.1)),
         )
         .collect();
-    // An entity related to one in use is in the graph too, shown on that one's page: the
-    // city of a mentioned governorate. Repeated until nothing joins (a chain of them).
-    let mut mentioned = mentioned;
-    loop {
-        let joining: Vec<&str> = entities
-            .iter()
-            .filter(|e| !mentioned.contains(e.id.as_str()))
-            .filter(|e| {
-                e.relations
-                    .iter()
-                    .any(|r| mentioned.contains(r.target.as_str()))
-            })
-            .map(|e| e.id.as_str())
-            .collect();
-        if joining.is_empty() {
-            break;
-        }
-        mentioned.extend(joining);
-    }
-    let mut found = lint::lint_entities(entities, &mentioned);
+    let in_use = references::in_use(entities.iter(), mentioned);
+    let mut found = lint::lint_entities(entities, &in_use);
     found.extend(lint::lint_site(config));
     found
 }

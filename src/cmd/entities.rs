@@ -7,8 +7,9 @@ use depeche::site;
 
 #[derive(clap::Args)]
 pub(crate) struct Args {
-    /// Only the entities no published article mentions and no file names (as a source, a
-    /// relation's target, an event's participant…): those that can be deleted.
+    /// Only the entities no published article mentions, no file names (as a source, a
+    /// relation's target, an event's participant…) and that relate to no entity in use (a
+    /// relation shows them on its page): those that can be deleted, the ones `check` warns of.
     #[arg(long)]
     unused: bool,
     /// A table, or one JSON record per line.

@@ -126,6 +126,32 @@ pub(crate) fn of_article(front: &FrontMatter) -> Vec<(String, &str, Names)> {
 }
 
 /// Every name an entity's file gives in a field that can name an entity.
+/// The entities in use, from those `named` (mentioned by an article, or named in a field of
+/// any file): with them, every entity related to one in use, which is shown on that one's page
+/// (the city of a mentioned governorate), until nothing joins (a chain of them). What `check`
+/// warns of as unused and what `depeche entities --unused` lists are the others.
+pub(crate) fn in_use<'a>(
+    entities: impl Iterator<Item = &'a EntitySource> + Clone,
+    mut named: std::collections::HashSet<&'a str>,
+) -> std::collections::HashSet<&'a str> {
+    loop {
+        let joining: Vec<&str> = entities
+            .clone()
+            .filter(|e| !named.contains(e.id.as_str()))
+            .filter(|e| {
+                e.relations
+                    .iter()
+                    .any(|r| named.contains(r.target.as_str()))
+            })
+            .map(|e| e.id.as_str())
+            .collect();
+        if joining.is_empty() {
+            return named;
+        }
+        named.extend(joining);
+    }
+}
+
 pub(crate) fn of_entity(entity: &EntitySource) -> Vec<(String, &str, Names)> {
     let mut out = Vec::new();
     for (i, relation) in entity.relations.iter().enumerate() {

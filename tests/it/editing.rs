@@ -548,6 +548,11 @@ fn entities_are_listed_with_their_mentions() {
         "content/entities/homs.yaml",
         "type: place\nname:\n  fr: Homs\n  en: Homs\nunverified: [wikidata, coordinates]\n",
     );
+    // Related to an entity in use, it is shown on that one's page: in use too.
+    site.write(
+        "content/entities/tartus.yaml",
+        "type: place\nname:\n  fr: Tartous\n  en: Tartus\nunverified: [wikidata, coordinates]\nrelations:\n  - {type: located_in, target: syria, as_of: 2024-11-30, source: osdh}\n",
+    );
     let out = site.depeche(&["entities"]);
     assert!(out.status.success());
     let table = String::from_utf8_lossy(&out.stdout);
@@ -564,6 +569,15 @@ fn entities_are_listed_with_their_mentions() {
         .filter(|id| !id.chars().next().unwrap().is_ascii_digit())
         .collect();
     assert_eq!(ids, vec!["homs"], "{unused}");
+    // What `check` calls unused is the same.
+    let out = site.depeche(&["check", "--format", "json"]);
+    let warned: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|d| d["code"] == "W0004")
+        .filter_map(|d| Some(d["file"].as_str()?.to_string()))
+        .collect();
+    assert_eq!(warned, vec!["content/entities/homs.yaml"]);
 
     let json = String::from_utf8_lossy(&site.depeche(&["entities", "--format", "json"]).stdout)
         .into_owned();
