@@ -434,6 +434,10 @@ fn parse_base_url(value: &str) -> Result<(String, String), String> {
     if url.query().is_some() || url.fragment().is_some() {
         return Err("it must not have a query or fragment".into());
     }
+    // It is written into every page, feed and sitemap: a password there is published.
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("it must not hold a user name or password (`user:password@`): every page would publish them".into());
+    }
     let mut path = url.path().to_string();
     if !path.ends_with('/') {
         path.push('/');
@@ -463,6 +467,15 @@ mod tests {
         assert_eq!(day("+01:00"), "2024-12-01");
         assert_eq!(day("-05:00"), "2024-11-30");
         assert_eq!(day("nowhere"), "2024-11-30");
+    }
+
+    #[test]
+    fn a_base_url_with_credentials_is_refused() {
+        for url in ["https://user:pw@example.org/", "https://user@example.org/"] {
+            let why = parse_base_url(url).unwrap_err();
+            assert!(why.contains("user name or password"), "{url}: {why}");
+        }
+        assert!(parse_base_url("https://example.org/site/").is_ok());
     }
 
     #[test]
