@@ -664,13 +664,22 @@ mod tests {
     }
 
     #[test]
-    fn an_unknown_field_is_shown_at_its_value() {
+    fn an_unknown_field_is_shown_at_its_name() {
         let text = "{\"uri\": \"urn:x\",\n \"headline\": \"T\",\n \"surprise\": 1}";
         let d = items(&src(text)).err();
         let at = d
             .as_ref()
             .and_then(|d| d.location.as_ref())
-            .map(|l| (l.line, l.col));
-        assert_eq!(at, Some((3, 14)), "{d:?}");
+            .map(|l| (l.line, l.col, l.len));
+        assert_eq!(at, Some((3, 2, 10)), "{d:?}");
+    }
+
+    #[test]
+    fn a_fields_name_is_found_before_its_value() {
+        let text = r#"{"a": 1, "b\"c" : 2}"#;
+        let value = text.find('2').unwrap();
+        let (start, end) = key_before(text, value).unwrap();
+        assert_eq!(&text[start..end], r#""b\"c""#);
+        assert_eq!(key_before("[1, 2]", 4), None);
     }
 }
