@@ -145,7 +145,10 @@ impl Config {
                 problems.push(
                     Diagnostic::at(
                         Code::InvalidConfig,
-                        format!("invalid base_url `{base_url_value}`: {why}"),
+                        format!(
+                            "invalid base_url `{}`: {why}",
+                            without_password(base_url_value)
+                        ),
                         location,
                     )
                     .with_help("give an absolute URL such as `https://user.github.io/repo/`"),
@@ -426,6 +429,18 @@ fn is_language_code(code: &str) -> bool {
 const MAX_BASE_PATH: usize = 1024;
 
 /// Normalises a base URL and extracts its path, both ending with `/`.
+/// A URL as a message may quote it: a password in it is not printed (a CI log or a pull
+/// request's annotations would publish it).
+fn without_password(value: &str) -> String {
+    match url::Url::parse(value) {
+        Ok(mut url) if url.password().is_some() => {
+            let _ = url.set_password(Some("***"));
+            url.to_string()
+        }
+        _ => value.to_string(),
+    }
+}
+
 fn parse_base_url(value: &str) -> Result<(String, String), String> {
     let url = url::Url::parse(value).map_err(|e| e.to_string())?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
@@ -476,6 +491,10 @@ mod tests {
             assert!(why.contains("user name or password"), "{url}: {why}");
         }
         assert!(parse_base_url("https://example.org/site/").is_ok());
+        assert_eq!(
+            without_password("https://user:secret@example.org/"),
+            "https://user:***@example.org/"
+        );
     }
 
     #[test]

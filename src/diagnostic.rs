@@ -383,7 +383,8 @@ impl Diagnostic {
 pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
     let unsafe_char = |c: char| {
         (c.is_control() && c != '\n' && c != '\t')
-            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}' | '\u{FDD0}'..='\u{FDEF}')
+            || u32::from(c) & 0xFFFE == 0xFFFE
     };
     if !text.contains(unsafe_char) {
         return std::borrow::Cow::Borrowed(text);
@@ -447,13 +448,26 @@ fn render_snippet(out: &mut String, loc: &Location, st: &Styles) {
     }
     // A tab is shown as `→`, one column wide, so that the caret can stand under it.
     let shown = printable(&loc.line_text).replace('\t', "→");
-    let caret_at = loc.text_col.saturating_sub(1);
+    // Columns as shown: a character written escaped (`\u{7}`) is as wide as its escape.
+    let width = |text: &str| printable(text).chars().count();
+    let before: String = loc
+        .line_text
+        .chars()
+        .take(loc.text_col.saturating_sub(1))
+        .collect();
+    let span: String = loc
+        .line_text
+        .chars()
+        .skip(loc.text_col.saturating_sub(1))
+        .take(loc.len)
+        .collect();
+    let caret_at = width(&before);
     let _ = writeln!(out, "{pad} {note}|{reset}");
     let _ = writeln!(out, "{note}{:>gutter$} |{reset} {shown}", loc.line);
     let indent = " ".repeat(caret_at);
     // Under the line as shown: a span that runs past a line cut short stops at its end.
     let room = shown.chars().count().saturating_sub(caret_at);
-    let carets = "^".repeat(loc.len.min(room).max(1));
+    let carets = "^".repeat(width(&span).max(loc.len.min(room)).min(room).max(1));
     let _ = writeln!(out, "{pad} {note}|{reset} {indent}{lead}{carets}{reset}");
 }
 
@@ -601,6 +615,23 @@ mod tests {
         );
         let text_col = lines[3].find("[[alepo]]").unwrap();
         assert_eq!(lines[4].find('^').unwrap(), text_col, "{out}");
+    }
+
+    #[test]
+    fn the_caret_stands_under_its_character_after_escaped_ones() {
+        let line = "More x\u{7} x\u{7} [[nope]]";
+        let start = line.find("[[").unwrap();
+        let d = Diagnostic::at(
+            Code::UnknownEntity,
+            "unknown entity",
+            locate(Path::new("a.md"), line, start, start + "[[nope]]".len()),
+        );
+        let out = d.render();
+        let lines: Vec<&str> = out.lines().collect();
+        let shown = lines.iter().find(|l| l.contains("[[nope]]")).unwrap();
+        let carets = lines.iter().find(|l| l.contains('^')).unwrap();
+        assert_eq!(carets.find('^'), shown.find("[[nope]]"), "{out}");
+        assert_eq!(carets.matches('^').count(), "[[nope]]".len(), "{out}");
     }
 
     #[test]

@@ -491,9 +491,12 @@ pub(crate) fn decode_blanked(
             {
                 let more = found.len() - FORBIDDEN_SHOWN;
                 let help = last.help.take().unwrap_or_default();
-                last.help = Some(format!(
-                    "{help}; {more} more such characters in this file are not shown"
-                ));
+                last.help = Some(match more {
+                    1 => format!("{help}; 1 more such character in this file is not shown"),
+                    more => {
+                        format!("{help}; {more} more such characters in this file are not shown")
+                    }
+                });
             }
             Ok((SourceText::new(shown, blanked), errors))
         }

@@ -76,14 +76,22 @@ pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
             );
             if built.reanalysis_saved > 0 {
                 println!(
-                    "  {} not analysed again: their files did not change",
-                    count(built.reanalysis_saved as u64, "article", "articles")
+                    "  {} not analysed again: {}",
+                    count(built.reanalysis_saved as u64, "article", "articles"),
+                    match built.reanalysis_saved {
+                        1 => "its file did not change",
+                        _ => "their files did not change",
+                    }
                 );
             }
             if built.kept > 0 {
                 println!(
-                    "  {} kept from the last build: what they are made from did not change",
-                    count(built.kept as u64, "file", "files")
+                    "  {} kept from the last build: what {} made from did not change",
+                    count(built.kept as u64, "file", "files"),
+                    match built.kept {
+                        1 => "it is",
+                        _ => "they are",
+                    }
                 );
             }
             let stages: Vec<String> = built

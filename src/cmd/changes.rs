@@ -66,11 +66,23 @@ pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
                     path.display()
                 );
             }
-            if let (Some(path), Some(first)) = (since, found.refused.first()) {
+            if let Some(path) = since.filter(|_| !found.refused.is_empty()) {
+                // Shown escaped: the manifest comes from the bucket, not from a build.
+                const SHOWN: usize = 5;
+                let mut named: Vec<String> = found
+                    .refused
+                    .iter()
+                    .take(SHOWN)
+                    .map(|p| format!("`{}`", depeche::diagnostic::printable(p)))
+                    .collect();
+                if found.refused.len() > SHOWN {
+                    named.push(format!("{} more", found.refused.len() - SHOWN));
+                }
                 eprintln!(
-                    "warning: {} lists {} that no build writes (`{first}`): not deleted; the manifest was changed by hand",
-                    path.display(),
-                    count(found.refused.len() as u64, "path", "paths")
+                    "warning: {} lists {} that no build writes ({}): not deleted; the manifest was changed by hand",
+                    depeche::diagnostic::printable(&path.display().to_string()),
+                    count(found.refused.len() as u64, "path", "paths"),
+                    named.join(", ")
                 );
             }
             let bytes: u64 = found.upload.iter().map(|u| u.len).sum();

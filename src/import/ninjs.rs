@@ -278,11 +278,15 @@ fn validate(src: &SourceText, value: &Value, major: u8) -> Result<(), Diagnostic
             };
             let what = match &e.kind {
                 boon::ErrorKind::AdditionalProperties { got } => format!(
-                    "`{}` is not a field of ninjs {major}",
+                    "`{}` {} ninjs {major}",
                     got.iter()
                         .map(|g| g.to_string())
                         .collect::<Vec<_>>()
-                        .join("`, `")
+                        .join("`, `"),
+                    match got.len() {
+                        1 => "is not a field of",
+                        _ => "are not fields of",
+                    }
                 ),
                 boon::ErrorKind::FalseSchema => match e.instance_location.tokens.last() {
                     Some(boon::InstanceToken::Prop(p)) => {
@@ -304,8 +308,8 @@ fn validate(src: &SourceText, value: &Value, major: u8) -> Result<(), Diagnostic
     let (start, end, message) = found.swap_remove(0);
     let more = if count > 1 {
         format!(
-            " ({} more mistakes against the schema after this one)",
-            count - 1
+            " ({} against the schema after this one)",
+            crate::diagnostic::count((count - 1) as u64, "more mistake", "more mistakes")
         )
     } else {
         String::new()

@@ -502,6 +502,7 @@ fn changes_deletes_only_what_a_build_wrote() {
         "../../../etc/evil",
         "/abs/path",
         ".depeche-manifest",
+        "x\u{1b}[2J",
         "gone.html",
     ]
     .iter()
@@ -515,12 +516,12 @@ fn changes_deletes_only_what_a_build_wrote() {
     );
     assert!(out.status.success(), "{stderr}");
     assert_eq!(stdout, "delete gone.html\n");
+    // Each named, escaped: the manifest is the bucket's, not a build's.
     assert!(
-        stderr.contains(
-            "published lists 3 paths that no build writes (`../../../etc/evil`): not deleted"
-        ),
+        stderr.contains("published lists 4 paths that no build writes (`../../../etc/evil`, `.depeche-manifest`, `/abs/path`, `x\\u{1b}[2J`): not deleted"),
         "{stderr}"
     );
+    assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
 
     let elsewhere = tempfile::tempdir().unwrap();
     let nowhere = elsewhere.path().join("nowhere");
