@@ -183,6 +183,14 @@ pub(crate) fn analyze(config: Config, options: AnalyzeOptions, mut kept: Kept) -
         suggesters.as_ref(),
         &mut problems,
     );
+    // The prose of an entity whose file has mistakes is never published, but it is checked.
+    annotate_prose(
+        &config.root,
+        &content.flawed_entities,
+        &prose_annotator,
+        suggesters.as_ref(),
+        &mut problems,
+    );
     problems.extend(lint_site_and_entities(
         &config,
         &documents,

@@ -182,8 +182,13 @@ pub(crate) fn load(config: &Config, kept: &KeptFronts) -> (Content, Vec<Diagnost
             Some(&i) => {
                 content.entities[i].prose.insert(lang, src);
             }
-            // An entity file with errors has its own; its prose is not a second problem.
-            None if content.broken_entity_ids.contains(&id) => {}
+            // An entity file with errors has its own; its prose is not a second problem, and
+            // is checked with the entity when the file reads far enough to be kept.
+            None if content.broken_entity_ids.contains(&id) => {
+                if let Some(flawed) = content.flawed_entities.iter_mut().find(|e| e.id == id) {
+                    flawed.prose.insert(lang, src);
+                }
+            }
             None => problems.push(
                 Diagnostic::at(
                     Code::InvalidFileName,

@@ -877,6 +877,40 @@ fn a_file_with_a_mistake_still_has_its_names_and_images_checked() {
     let at = |code: &str, line: u32| (code.to_string(), format!("{damascus}:{line}"));
     assert_eq!(entity, [at("E0008", 5), at("E0010", 3), at("E0035", 10)]);
 
+    // Its prose is checked too.
+    let mut entity = errors_after(|s| {
+        s.write(
+            "content/entities/aleppo.yaml",
+            format!("{}bogus: 1\n", s.read("content/entities/aleppo.yaml")),
+        );
+        s.write(
+            "content/entities/aleppo.en.md",
+            format!(
+                "{}\nA [[nowhere]] here.\n",
+                s.read("content/entities/aleppo.en.md")
+            ),
+        );
+    });
+    entity.sort();
+    let prose = TestSite::shipped().read("content/entities/aleppo.en.md");
+    let yaml = TestSite::shipped().read("content/entities/aleppo.yaml");
+    let at_in = |code: &str, file: &str, line: usize| (code.to_string(), format!("{file}:{line}"));
+    assert_eq!(
+        entity,
+        [
+            at_in(
+                "E0003",
+                "content/entities/aleppo.en.md",
+                prose.lines().count() + 2
+            ),
+            at_in(
+                "E0032",
+                "content/entities/aleppo.yaml",
+                yaml.lines().count() + 1
+            ),
+        ]
+    );
+
     // Its type misspelt or missing: the rest is checked all the same.
     for kind in ["type: city\n", ""] {
         let mut entity = errors_after(|s| {
