@@ -7,9 +7,10 @@ use depeche::site;
 
 #[derive(clap::Args)]
 pub(crate) struct Args {
-    /// Only the entities no published article mentions, no file names (as a source, a
-    /// relation's target, an event's participant…) and that relate to no entity in use (a
-    /// relation shows them on its page): those that can be deleted, the ones `check` warns of.
+    /// Only the entities no article mentions (drafts and articles dated after today
+    /// included), no file names (as a source, a relation's target, an event's participant…)
+    /// and that relate to no entity in use (a relation shows them on its page): those that
+    /// can be deleted, the ones `check` warns of.
     #[arg(long)]
     unused: bool,
     /// A table, or one JSON record per line.
@@ -24,8 +25,12 @@ enum ListFormat {
 }
 
 pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
+    // What may be deleted is what no article uses, a draft or one dated after today
+    // included, as `check` says (W0004).
     let options = site::Options {
         root: root.to_path_buf(),
+        drafts: args.unused,
+        future: args.unused,
         ..Default::default()
     };
     // Listing what the site holds does not wait for it to be valid.

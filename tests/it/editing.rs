@@ -548,6 +548,17 @@ fn entities_are_listed_with_their_mentions() {
         "content/entities/homs.yaml",
         "type: place\nname:\n  fr: Homs\n  en: Homs\nunverified: [wikidata, coordinates]\n",
     );
+    // Mentioned by a draft only: in use, since deleting it would break the draft.
+    site.write(
+        "content/entities/tartous-port.yaml",
+        "type: place\nname:\n  fr: Port de Tartous\n  en: Port of Tartus\nunverified: [wikidata, coordinates]\n",
+    );
+    for lang in ["fr", "en"] {
+        site.write(
+            &format!("content/articles/brouillon.{lang}.md"),
+            "---\ntitle: Brouillon\ndate: 2024-12-01\ndraft: true\n---\nLe [[tartous-port]].\n",
+        );
+    }
     // Related to an entity in use, it is shown on that one's page: in use too.
     site.write(
         "content/entities/tartus.yaml",
