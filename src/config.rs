@@ -82,6 +82,10 @@ pub struct Config {
     pub articles_per_page: usize,
     /// The UTC offset the site's dates are in (`+01:00`), for the times feeds give.
     pub time_zone: String,
+    /// Mistakes of site.yaml that leave its settings readable (a field that does not read is
+    /// left out, an unknown one ignored): reported with the content's, so that `check` says
+    /// every mistake at once, and a build stops at them as at any error.
+    pub problems: Vec<Diagnostic>,
     /// A file of `static/` that link previews show for pages without an image of their own.
     pub share_image: Option<ShareImage>,
     /// Build the search index and search pages (on by default; see docs/benchmarks.md for
@@ -131,7 +135,9 @@ impl Config {
 
         let places = yaml::spans::Places::new(&src, 0, src.text.len());
         let at_language = |i: usize| places.locate(&format!("languages[{i}]"));
+        let before_languages = problems.len();
         check_languages(&raw, &at_key, &at_language, &mut problems);
+        let languages_read = problems.len() == before_languages;
 
         let base_url_value = base_url.unwrap_or(&raw.base_url);
         let base = match parse_base_url(base_url_value) {
@@ -185,7 +191,8 @@ impl Config {
             }
         };
         match base {
-            Some((base_url, base_path)) if problems.is_empty() => Ok(Config {
+            // The address and the languages are what the rest of the site is read with.
+            Some((base_url, base_path)) if languages_read => Ok(Config {
                 root: root.to_path_buf(),
                 title: raw.title,
                 base_url,
@@ -211,6 +218,7 @@ impl Config {
                     .time_zone
                     .clone()
                     .unwrap_or_else(|| "+00:00".to_string()),
+                problems,
             }),
             _ => Err(problems.into()),
         }

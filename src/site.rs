@@ -187,6 +187,7 @@ impl Site {
             kept,
         );
         let mut diagnostics = analysis.diagnostics;
+        diagnostics.extend(analysis.config.problems.iter().cloned());
         let theme = match theme {
             Ok(theme) => theme,
             Err(mut problems) => {

@@ -974,6 +974,7 @@ mod tests {
             build_search_index: false,
             share_image: None,
             time_zone: "+00:00".into(),
+            problems: Vec::new(),
         }
     }
 

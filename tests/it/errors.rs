@@ -1047,6 +1047,33 @@ fn a_forbidden_character_does_not_stop_the_files_checking() {
     assert!(stderr.contains("backlinks_per_page"), "{stderr}");
 }
 
+/// A mistake of site.yaml that leaves its settings readable (an unknown field, a value that
+/// does not read) is said with the content's mistakes, in one run; a build stops at it.
+#[test]
+fn a_mistake_in_site_yaml_does_not_hide_the_contents() {
+    let site = TestSite::shipped();
+    site.edit(
+        "site.yaml",
+        "output_dir: public",
+        "output_dir: public\nbogus_key: 1",
+    );
+    site.edit(
+        "content/articles/alep-offensive-hts.fr.md",
+        "d'instaurer un calme",
+        "d'instaurer [[nowhere]] un calme",
+    );
+    let stderr = check_fails(&site);
+    assert!(stderr.contains("unknown field `bogus_key`"), "{stderr}");
+    assert!(stderr.contains("unknown entity `nowhere`"), "{stderr}");
+    let out = site.depeche(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!site.path("public").exists());
+    // Without the address or the languages nothing else can be read: said alone.
+    site.edit("site.yaml", "languages: [fr, en]", "languages: []");
+    let stderr = check_fails(&site);
+    assert!(!stderr.contains("unknown entity"), "{stderr}");
+}
+
 /// `check` fails; its standard error.
 fn check_fails(site: &TestSite) -> String {
     let out = site.depeche(&["check"]);
