@@ -25,7 +25,12 @@ pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
     let output = match args.output {
         Some(output) => output,
         None => match depeche::config::Config::load(root, None) {
-            Ok(config) => config.output_dir,
+            // A setting left out for a mistake could name another output: none is guessed.
+            Ok(config) if config.problems.is_empty() => config.output_dir,
+            Ok(config) => {
+                super::print(&config.problems, depeche::report::Format::Human);
+                return ExitCode::FAILURE;
+            }
             Err(e) => {
                 super::print(&e, depeche::report::Format::Human);
                 return ExitCode::FAILURE;

@@ -539,6 +539,17 @@ fn changes_deletes_only_what_a_build_wrote() {
         "{stderr}"
     );
     assert!(!nowhere.exists());
+
+    // A mistake in site.yaml could hide which output is meant: none is guessed.
+    site.edit(
+        "site.yaml",
+        "output_dir: public",
+        "output_dir: public\nbogus_key: 1",
+    );
+    let out = site.depeche(&["changes"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("unknown field `bogus_key`"), "{stderr}");
 }
 
 /// Near a limit, `check --deny-warnings` fails, unless the warning is allowed: the workflows
