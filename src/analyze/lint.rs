@@ -696,14 +696,16 @@ type Claim<'a> = (&'a EntitySource, &'a str, Span, bool);
 
 /// An entity's description and facts have a date and a source.
 fn undated_or_unsourced(entity: &EntitySource, out: &mut Vec<Diagnostic>) {
+    // A value written but not read has its own error: it is not also reported missing.
+    let missing = |path: &str| !entity.written(path);
     if !entity.description.is_empty() {
-        if entity.as_of.is_none() {
+        if entity.as_of.is_none() && missing("as_of") {
             out.push(undated(
                 format!("the description of `{}` has no date", entity.id),
                 entity.locate("description"),
             ));
         }
-        if entity.source.is_none() {
+        if entity.source.is_none() && missing("source") {
             out.push(unsourced(
                 format!("the description of `{}` has no source", entity.id),
                 entity.locate("description"),
@@ -729,6 +731,8 @@ fn undated_or_unsourced(entity: &EntitySource, out: &mut Vec<Diagnostic>) {
         .lifespan
         .as_ref()
         .is_some_and(|l| l.span.from.is_none() && l.span.until.is_none())
+        && missing("lifespan.from")
+        && missing("lifespan.until")
     {
         out.push(
             undated(
@@ -751,7 +755,7 @@ fn undated_or_unsourced(entity: &EntitySource, out: &mut Vec<Diagnostic>) {
             .with_help("add `lifespan:` with `from:` (the year, month or day it began) and its `source:`; an event is dated by its start (schema.org's `startDate`)"),
         );
     }
-    if entity.lifespan.as_ref().is_some_and(|l| l.source.is_none()) {
+    if entity.lifespan.as_ref().is_some_and(|l| l.source.is_none()) && missing("lifespan.source") {
         out.push(unsourced(
             format!("the lifespan of `{}` has no source", entity.id),
             entity.locate("lifespan"),
@@ -764,7 +768,11 @@ fn undated_or_unsourced(entity: &EntitySource, out: &mut Vec<Diagnostic>) {
                 relation.kind, relation.target, entity.id
             )
         };
-        if relation.span.from.is_none() && relation.span.until.is_none() && relation.as_of.is_none()
+        let written = |field: &str| !missing(&format!("relations[{i}].{field}"));
+        if relation.span.from.is_none()
+            && relation.span.until.is_none()
+            && relation.as_of.is_none()
+            && !["from", "until", "as_of"].into_iter().any(written)
         {
             out.push(
                 undated(
@@ -776,7 +784,7 @@ fn undated_or_unsourced(entity: &EntitySource, out: &mut Vec<Diagnostic>) {
                 ),
             );
         }
-        if relation.source.is_none() {
+        if relation.source.is_none() && !written("source") {
             out.push(unsourced(
                 format!("{} has no source", what()),
                 entity.locate(&format!("relations[{i}]")),

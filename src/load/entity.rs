@@ -268,6 +268,15 @@ impl EntitySource {
             .get_or_init(|| Spans::read(&self.src.text, 0, self.src.text.len()))
             .locate(&self.src, 0, path)
     }
+
+    /// Whether the file writes a value at `path` (`relations[0].as_of`), read or not: a value
+    /// that did not read has its own error, and is not also missing.
+    pub(crate) fn written(&self, path: &str) -> bool {
+        self.spans
+            .get_or_init(|| Spans::read(&self.src.text, 0, self.src.text.len()))
+            .at(path)
+            .is_some()
+    }
 }
 
 /// Reads an entity file's YAML, with every problem located in it.

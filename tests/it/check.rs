@@ -863,6 +863,37 @@ fn a_version_read_in_part_is_not_compared_with_its_translation() {
     assert!(!stdout.contains("\"code\":\"W0003\""), "{stdout}");
 }
 
+/// A date or a source written but not read is an error, and is not also reported missing
+/// (W0019, W0020): for a description, a relation.
+#[test]
+fn a_value_that_does_not_read_is_not_also_missing() {
+    let site = TestSite::shipped();
+    let hts = "content/entities/hts.yaml";
+    let text = site.read(hts);
+    let text = text.replacen("as_of: 2017-01-28", "as_of: 2017-02-30", 1);
+    let (head, tail) = text.split_once("\nas_of: ").unwrap();
+    let (_, rest) = tail.split_once('\n').unwrap();
+    site.write(hts, format!("{head}\nas_of: 2024-11-31\n{rest}"));
+    let out = site.depeche(&["check", "--format", "json"]);
+    let found: Vec<(String, String)> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|d| d["file"] == hts)
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or_default().to_string(),
+                d["message"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found.iter().filter(|(code, _)| code == "E0005").count(),
+        2,
+        "{found:#?}"
+    );
+    assert!(!found.iter().any(|(code, _)| code == "W0019"), "{found:#?}");
+}
+
 /// A file with a mistake still has the ids it names checked, its images too.
 #[test]
 fn a_file_with_a_mistake_still_has_its_names_and_images_checked() {
