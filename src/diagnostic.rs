@@ -467,7 +467,7 @@ fn render_snippet(out: &mut String, loc: &Location, st: &Styles) {
     let indent = " ".repeat(caret_at);
     // Under the line as shown: a span that runs past a line cut short stops at its end.
     let room = shown.chars().count().saturating_sub(caret_at);
-    let carets = "^".repeat(width(&span).max(loc.len.min(room)).min(room).max(1));
+    let carets = "^".repeat(width(&span).max(loc.len).min(room).max(1));
     let _ = writeln!(out, "{pad} {note}|{reset} {indent}{lead}{carets}{reset}");
 }
 

@@ -93,7 +93,7 @@ pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
             let bytes: u64 = found.upload.iter().map(|u| u.len).sum();
             eprintln!(
                 "{} to upload ({}), {} to delete, {} unchanged",
-                files(found.upload.len()),
+                count(found.upload.len() as u64, "file", "files"),
                 megabytes(bytes),
                 thousands(found.delete.len() as u64),
                 thousands(found.unchanged as u64)
@@ -105,9 +105,4 @@ pub(crate) fn run(root: &Path, args: Args) -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// `1 file`, `2,345 files`.
-fn files(n: usize) -> String {
-    count(n as u64, "file", "files")
 }
